@@ -1,0 +1,37 @@
+/*
+ * Recurrence rules: the iCalendar RRULE subset of PRODUCT.md section 1
+ * (FREQ=YEARLY|MONTHLY|WEEKLY|DAILY, INTERVAL, COUNT, UNTIL, BYMONTH,
+ * BYMONTHDAY, BYDAY).  Parsed and validated here; expansion of occurrences
+ * comes with the daemon.
+ */
+#ifndef ATT_RRULE_H
+#define ATT_RRULE_H
+
+#include <stdint.h>
+
+#include "date.h"
+
+enum { ATT_FREQ_YEARLY = 1, ATT_FREQ_MONTHLY, ATT_FREQ_WEEKLY, ATT_FREQ_DAILY };
+
+typedef struct att_rrule {
+  int freq;
+  int interval;   /* >= 1, default 1 */
+  int count;      /* 0 = unbounded */
+  int has_until;
+  att_time until; /* inclusive */
+  uint16_t bymonth;    /* bit m (1..12) */
+  uint32_t bymonthday; /* bit d (1..31) for positive days */
+  uint32_t bymonthday_neg; /* bit d (1..31) for -d */
+  struct {
+    int8_t ord; /* 0 = every; -53..53 otherwise */
+    uint8_t wday; /* 0 = MO .. 6 = SU */
+  } byday[32];
+  int nbyday;
+} att_rrule;
+
+/* Parse "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=17".  On failure ATT_EINVAL with
+ * a message naming the part and what is accepted.  canon (if not NULL)
+ * receives the canonical text (parts in a fixed order). */
+int att_rrule_parse(const char *s, att_rrule *r, char *canon, size_t cap);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * The store: a directory holding every event, safe against crashes and
+ * shared by several processes.  docs/store.md describes the files.
+ *
+ * Reads come from an immutable snapshot that is mapped, not parsed, with
+ * the journal written since that snapshot replayed over it.  Every change
+ * is appended to the journal and on disk (fdatasync) before the call
+ * returns; a batch (att_store_begin .. att_store_commit) shares one sync and
+ * is all-or-nothing.  Writers take an exclusive lock on the store; readers
+ * take none and pick up what others appended with att_store_refresh().
+ */
+#ifndef ATT_STORE_H
+#define ATT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+typedef struct att_store att_store;
+
+enum {
+  ATT_OPEN_READ = 0,   /* read-only: no lock, no writes */
+  ATT_OPEN_WRITE = 1   /* writes allowed (the lock is taken per write) */
+};
+
+enum { ATT_CHANGE_ADD = 1, ATT_CHANGE_UPDATE, ATT_CHANGE_REMOVE };
+
+typedef struct att_store_opts {
+  int flags; /* ATT_OPEN_* */
+  /* Recovery and maintenance messages ("journal: dropped ..."). */
+  void (*notice)(void *ud, const char *msg);
+  /* Long work (compaction, import): done of total units of `what`. */
+  void (*progress)(void *ud, const char *what, uint64_t done, uint64_t total);
+  /* Each committed change seen by att_store_refresh() or made here. */
+  void (*change)(void *ud, int op, int64_t id);
+  void *ud;
+} att_store_opts;
+
+/* Create an empty store in dir (created with mode 0700 if missing).  An
+ * existing store is ATT_EEXISTS. */
+int att_store_init(const char *dir);
+int att_store_open(const char *dir, const att_store_opts *opts, att_store **out);
+void att_store_close(att_store *st);
+const char *att_store_dir(const att_store *st);
+
+/* Writes.  On success the change is on disk (or, inside a batch, will be
+ * on commit).  add assigns id, rev 1, created and updated; update keeps id
+ * and created, bumps rev and sets updated.  Key collisions are ATT_EEXISTS. */
+int att_store_add(att_store *st, att_event *ev);
+int att_store_update(att_store *st, att_event *ev);
+int att_store_remove(att_store *st, int64_t id);
+
+/* Batches: one lock, one sync, all or nothing. */
+int att_store_begin(att_store *st);
+int att_store_commit(att_store *st);
+void att_store_rollback(att_store *st);
+
+/* Reads.  ATT_ENOTFOUND when absent. */
+int att_store_get(att_store *st, int64_t id, att_event *out);
+int att_store_get_key(att_store *st, const char *key, att_event *out);
+/* "42" is an id, anything else a key. */
+int att_store_lookup(att_store *st, const char *id_or_key, att_event *out);
+/* Number of live events. */
+uint64_t att_store_count(att_store *st);
+
+enum {
+  ATT_SORT_WHEN = 0, /* earliest, then latest, then id */
+  ATT_SORT_ID,
+  ATT_SORT_TITLE,
+  ATT_SORT_CREATED,
+  ATT_SORT_UPDATED,
+  ATT_SORT_KIND,
+  ATT_SORT_STATUS,
+  ATT_SORT_KEY
+};
+
+typedef struct att_query {
+  att_time from, to; /* overlap with [earliest, latest]; MIN/MAX when unset */
+  const char *const *actors; size_t nactors; /* every one must be listed */
+  const char *const *tags; size_t ntags;     /* every one must be listed */
+  const char *kind;   /* NULL = any */
+  const char *status; /* NULL = any */
+  const char *text;   /* words, case-insensitive, all must appear in
+                         title, notes, where, key or people names */
+  int sort;           /* ATT_SORT_* */
+  int desc;
+  size_t limit;       /* 0 = no limit */
+} att_query;
+
+void att_query_init(att_query *q);
+/* Ids of matching events, in order.  *ids is malloc'd (free it). */
+int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n);
+
+/* Pick up what other processes appended (and reload after their
+ * compaction).  Calls opts.change for each change seen.  Returns the number
+ * of changes seen, or a negative code. */
+int att_store_refresh(att_store *st);
+
+/* Fold the journal into a new snapshot.  Done automatically after a commit
+ * when the journal is long; callable by hand. */
+int att_store_compact(att_store *st);
+
+/* Verify every record of the store; 0 if intact. */
+int att_store_verify(const char *dir, const att_store_opts *opts);
+
+#endif

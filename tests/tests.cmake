@@ -1,0 +1,42 @@
+# Registration of every test with ctest: one helper per kind of test, each
+# with a label and a timeout.
+
+set(ATT_SHARED_DATA ${CMAKE_SOURCE_DIR}/../shared/data)
+
+# C unit tests: tests/unit/test_<name>.c, TAP output.
+function(att_unit_test name)
+  add_executable(test_${name} ${CMAKE_SOURCE_DIR}/tests/unit/test_${name}.c)
+  target_link_libraries(test_${name} PRIVATE attcore)
+  target_include_directories(test_${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
+  add_test(NAME unit/${name} COMMAND test_${name})
+  set_tests_properties(unit/${name} PROPERTIES LABELS unit TIMEOUT 600
+    ENVIRONMENT "ATT_SHARED_DATA=${ATT_SHARED_DATA};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+endfunction()
+
+# Command-line tests: tests/cli/<name>.sh, run with the built program.
+function(att_cli_test name)
+  add_test(NAME cli/${name}
+    COMMAND sh ${CMAKE_SOURCE_DIR}/tests/cli/${name}.sh $<TARGET_FILE:attache>)
+  set_tests_properties(cli/${name} PROPERTIES LABELS cli TIMEOUT 600
+    ENVIRONMENT "ATT_SHARED_DATA=${ATT_SHARED_DATA};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+endfunction()
+
+file(GLOB ATT_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
+foreach(f ${ATT_UNIT_TESTS})
+  get_filename_component(n ${f} NAME_WE)
+  string(REGEX REPLACE "^test_" "" n ${n})
+  att_unit_test(${n})
+endforeach()
+
+file(GLOB ATT_CLI_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cli/*.sh)
+foreach(f ${ATT_CLI_TESTS})
+  get_filename_component(n ${f} NAME_WE)
+  if(NOT n STREQUAL "lib")
+    att_cli_test(${n})
+  endif()
+endforeach()
+
+# Differential tests against the npm package edtf (needs node + npm).
+if(EXISTS ${CMAKE_SOURCE_DIR}/tests/diff/CMakeLists.txt)
+  include(${CMAKE_SOURCE_DIR}/tests/diff/CMakeLists.txt)
+endif()
