@@ -60,7 +60,13 @@ int att__errctx(int code, const char *fmt, ...) {
   vsnprintf(errbuf, sizeof errbuf, fmt, ap);
   va_end(ap);
   n = strlen(errbuf);
-  if (old[0] != '\0' && n + 2 < sizeof errbuf)
-    snprintf(errbuf + n, sizeof errbuf - n, ": %s", old);
+  if (old[0] != '\0' && n + 3 < sizeof errbuf) {
+    size_t m = strlen(old), room = sizeof errbuf - n - 3;
+    if (m > room) m = room;
+    errbuf[n] = ':';
+    errbuf[n + 1] = ' ';
+    memcpy(errbuf + n + 2, old, m);
+    errbuf[n + 2 + m] = '\0';
+  }
   return code;
 }

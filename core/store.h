@@ -34,6 +34,8 @@ typedef struct att_store_opts {
   void (*progress)(void *ud, const char *what, uint64_t done, uint64_t total);
   /* Each committed change seen by att_store_refresh() or made here. */
   void (*change)(void *ud, int op, int64_t id);
+  /* The clock for created/updated (NULL: the system clock). */
+  att_time (*now)(void *ud);
   void *ud;
 } att_store_opts;
 

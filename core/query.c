@@ -1,0 +1,268 @@
+/*
+ * Queries over the store: candidates come from the narrowest index of the
+ * snapshot (a posting list of an actor, tag, kind or status, or the time
+ * classes), are checked against every other filter, merged with the
+ * journal's overlay, then sorted and cut to the limit.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "store_int.h"
+
+void att_query_init(att_query *q) {
+  memset(q, 0, sizeof *q);
+  q->from = ATT_TIME_MIN;
+  q->to = ATT_TIME_MAX;
+}
+
+/* ---- predicates on parsed events -------------------------------------- */
+
+static int has_word(const char *hay, const char *w, size_t wn) {
+  if (!hay) return 0;
+  for (; *hay; hay++) {
+    size_t i = 0;
+    while (i < wn && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)w[i])) i++;
+    if (i == wn) return 1;
+  }
+  return 0;
+}
+
+int att__text_match(const att_event *ev, const char *text) {
+  const char *w = text;
+  while (*w) {
+    size_t n;
+    int found;
+    while (*w && isspace((unsigned char)*w)) w++;
+    if (!*w) break;
+    for (n = 0; w[n] && !isspace((unsigned char)w[n]); n++) {}
+    found = has_word(ev->title, w, n) || has_word(ev->notes, w, n) || has_word(ev->where, w, n) ||
+            has_word(ev->key, w, n);
+    for (size_t i = 0; !found && i < ev->npeople; i++) found = has_word(ev->people[i].name, w, n);
+    if (!found) return 0;
+    w += n;
+  }
+  return 1;
+}
+
+static int overlaps(att_time e, att_time l, const att_query *q) {
+  return e <= q->to && l >= q->from;
+}
+
+int att__match(const att_event *ev, const att_query *q) {
+  if (!overlaps(ev->bounds.earliest, ev->bounds.latest, q)) return 0;
+  if (q->kind && (!ev->kind || strcmp(ev->kind, q->kind) != 0)) return 0;
+  if (q->status && (!ev->status || strcmp(ev->status, q->status) != 0)) return 0;
+  for (size_t i = 0; i < q->nactors; i++)
+    if (!att_event_has_actor(ev, q->actors[i])) return 0;
+  for (size_t i = 0; i < q->ntags; i++)
+    if (!att_event_has_tag(ev, q->tags[i])) return 0;
+  if (q->text && !att__text_match(ev, q->text)) return 0;
+  return 1;
+}
+
+/* ---- results ----------------------------------------------------------- */
+
+typedef struct hit {
+  int64_t id, e, l, created, updated;
+  char *s; /* sort string, when sorting by one */
+} hit;
+
+typedef struct hits {
+  hit *v;
+  size_t n, cap;
+} hits;
+
+static int sort_key_string(int sort) {
+  return sort == ATT_SORT_TITLE || sort == ATT_SORT_KIND || sort == ATT_SORT_STATUS ||
+         sort == ATT_SORT_KEY;
+}
+
+static const char *sort_string(const att_event *ev, int sort) {
+  switch (sort) {
+  case ATT_SORT_TITLE: return ev->title;
+  case ATT_SORT_KIND: return ev->kind;
+  case ATT_SORT_STATUS: return ev->status;
+  default: return ev->key;
+  }
+}
+
+static int hits_add(hits *h, const att_event *ev, int64_t id, int64_t e, int64_t l, int64_t cr,
+                    int64_t up, int sort) {
+  hit *x;
+  if (h->n == h->cap) {
+    size_t c = h->cap ? h->cap * 2 : 256;
+    hit *v = realloc(h->v, c * sizeof *v);
+    if (!v) return att__err(ATT_ENOMEM, "out of memory for query results");
+    h->v = v;
+    h->cap = c;
+  }
+  x = &h->v[h->n];
+  *x = (hit){id, e, l, cr, up, NULL};
+  if (ev && sort_key_string(sort)) {
+    const char *s = sort_string(ev, sort);
+    if (s && !(x->s = strdup(s))) return att__err(ATT_ENOMEM, "out of memory for query results");
+  }
+  h->n++;
+  return 0;
+}
+
+static int cmp64(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
+
+static int g_sort, g_desc; /* qsort has no context argument in C11 */
+
+static int hit_cmp(const void *a, const void *b) {
+  const hit *x = a, *y = b;
+  int c = 0;
+  switch (g_sort) {
+  case ATT_SORT_WHEN:
+    c = cmp64(x->e, y->e);
+    if (!c) c = cmp64(x->l, y->l);
+    break;
+  case ATT_SORT_ID: break;
+  case ATT_SORT_CREATED: c = cmp64(x->created, y->created); break;
+  case ATT_SORT_UPDATED: c = cmp64(x->updated, y->updated); break;
+  default:
+    if (!x->s || !y->s) c = (x->s != NULL) - (y->s != NULL);
+    else c = strcmp(x->s, y->s);
+  }
+  if (!c) c = cmp64(x->id, y->id);
+  return g_desc ? -c : c;
+}
+
+/* ---- the snapshot side ------------------------------------------------- */
+
+static int in_post(const uint32_t *p, uint32_t n, uint32_t ord) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (p[mid] < ord) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && p[lo] == ord;
+}
+
+typedef struct plist { const uint32_t *p; uint32_t n; } plist;
+
+/* First index in time class c whose earliest is >= t (or > t if upper). */
+static size_t time_bound(const att__snap *s, int c, att_time t, int upper) {
+  size_t lo = s->h.tclass[c], hi = s->h.tclass[c + 1];
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    att_time e = s->ids[s->time[mid]].earliest;
+    if (upper ? e <= t : e < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static att_time sat_sub(att_time a, int64_t b) {
+  return (b > 0 && a < ATT_TIME_MIN + b) ? ATT_TIME_MIN : a - b;
+}
+
+/* The range of each time class that can overlap [from, to]. */
+static uint64_t time_ranges(const att__snap *s, const att_query *q, size_t lo[], size_t hi[]) {
+  uint64_t total = 0;
+  for (int c = 0; c < ATT__NCLASS; c++) {
+    lo[c] = (c == ATT__NCLASS - 1 || q->from == ATT_TIME_MIN)
+                ? s->h.tclass[c]
+                : time_bound(s, c, sat_sub(q->from, s->h.maxspan[c]), 0);
+    hi[c] = q->to == ATT_TIME_MAX ? s->h.tclass[c + 1] : time_bound(s, c, q->to, 1);
+    if (hi[c] < lo[c]) hi[c] = lo[c];
+    total += hi[c] - lo[c];
+  }
+  return total;
+}
+
+static int snap_check(att_store *st, const att_query *q, uint32_t ord, const plist *pl, size_t npl,
+                      size_t skip, hits *h) {
+  const att__snap *s = &st->snap;
+  const att__ident *id = &s->ids[ord];
+  att_event ev;
+  int rc;
+  if (!overlaps(id->earliest, id->latest, q)) return 0;
+  for (size_t i = 0; i < npl; i++)
+    if (i != skip && !in_post(pl[i].p, pl[i].n, ord)) return 0;
+  if (att__ov_find(&st->ov, id->id)) return 0; /* the journal has a newer state */
+  if (!q->text && !sort_key_string(q->sort))
+    return hits_add(h, NULL, id->id, id->earliest, id->latest, id->created, id->updated, q->sort);
+  if ((rc = att__snap_event(s, ord, &ev)) != 0) return rc;
+  rc = (q->text && !att__text_match(&ev, q->text))
+           ? 0
+           : hits_add(h, &ev, id->id, id->earliest, id->latest, id->created, id->updated, q->sort);
+  att_event_free(&ev);
+  return rc;
+}
+
+static int snap_query(att_store *st, const att_query *q, hits *h) {
+  const att__snap *s = &st->snap;
+  size_t npl = 0, best = (size_t)-1;
+  uint64_t best_n = s->h.count, tn;
+  size_t lo[ATT__NCLASS], hi[ATT__NCLASS];
+  plist *pl;
+  int rc = 0;
+  if (s->h.count == 0) return 0;
+  pl = malloc((q->nactors + q->ntags + 2) * sizeof *pl);
+  if (!pl) return att__err(ATT_ENOMEM, "out of memory");
+#define POST(field, value)                                            \
+  do {                                                                \
+    pl[npl].p = att__snap_postings(s, field, value, &pl[npl].n);      \
+    if (!pl[npl].p) goto done; /* no event has it */                  \
+    if (pl[npl].n < best_n) best_n = pl[npl].n, best = npl;           \
+    npl++;                                                            \
+  } while (0)
+  for (size_t i = 0; i < q->nactors; i++) POST(ATT__F_ACTOR, q->actors[i]);
+  for (size_t i = 0; i < q->ntags; i++) POST(ATT__F_TAG, q->tags[i]);
+  if (q->kind) POST(ATT__F_KIND, q->kind);
+  if (q->status) POST(ATT__F_STATUS, q->status);
+#undef POST
+  tn = time_ranges(s, q, lo, hi);
+  if (best != (size_t)-1 && best_n <= tn) {
+    for (uint32_t i = 0; rc == 0 && i < pl[best].n; i++)
+      rc = snap_check(st, q, pl[best].p[i], pl, npl, best, h);
+  } else if (tn < s->h.count) {
+    for (int c = 0; c < ATT__NCLASS; c++)
+      for (size_t i = lo[c]; rc == 0 && i < hi[c]; i++)
+        rc = snap_check(st, q, s->time[i], pl, npl, (size_t)-1, h);
+  } else {
+    for (uint64_t i = 0; rc == 0 && i < s->h.count; i++)
+      rc = snap_check(st, q, (uint32_t)i, pl, npl, (size_t)-1, h);
+  }
+done:
+  free(pl);
+  return rc;
+}
+
+int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n) {
+  hits h = {0};
+  int rc;
+  *ids = NULL;
+  *n = 0;
+  if (q->sort < ATT_SORT_WHEN || q->sort > ATT_SORT_KEY)
+    return att__err(ATT_EINVAL, "unknown sort order %d", q->sort);
+  if ((rc = snap_query(st, q, &h)) != 0) goto out;
+  for (size_t i = 0; i < st->ov.n; i++) {
+    const att__ov *e = &st->ov.v[i];
+    if (e->deleted || !att__match(&e->ev, q)) continue;
+    rc = hits_add(&h, &e->ev, e->id, e->ev.bounds.earliest, e->ev.bounds.latest, e->ev.created,
+                  e->ev.updated, q->sort);
+    if (rc) goto out;
+  }
+  g_sort = q->sort;
+  g_desc = q->desc;
+  qsort(h.v, h.n, sizeof *h.v, hit_cmp);
+  {
+    size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
+    if (!(*ids = malloc((k ? k : 1) * sizeof **ids))) {
+      rc = att__err(ATT_ENOMEM, "out of memory for query results");
+      goto out;
+    }
+    for (size_t i = 0; i < k; i++) (*ids)[i] = h.v[i].id;
+    *n = k;
+  }
+out:
+  for (size_t i = 0; i < h.n; i++) free(h.v[i].s);
+  free(h.v);
+  return rc;
+}

@@ -1,0 +1,878 @@
+/*
+ * The store: opening (snapshot + journal replay), reading, writing with one
+ * sync per change or batch, recovery of a torn journal tail, pick-up of
+ * other processes' changes, and compaction into a new snapshot.
+ *
+ * Files in the store directory (docs/store.md):
+ *   lock      flock()ed exclusively by a writer for each change or batch
+ *   snapshot  immutable, mapped (snapshot.c)
+ *   journal   records appended since that snapshot (journal.c)
+ * A compaction writes snapshot.tmp and journal.tmp of the next generation
+ * and renames them over the old ones, snapshot first.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "store_int.h"
+
+#define COMPACT_RECORDS 4096u
+#define COMPACT_BYTES (16u << 20)
+#define WBUF_FLUSH (1u << 20)
+
+static int load(att_store *st, int report);
+static void unload(att_store *st);
+
+static void notice(att_store *st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void notice(att_store *st, const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  if (!st->opts.notice) return;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  st->opts.notice(st->opts.ud, buf);
+}
+
+static att_time now(att_store *st) {
+  if (st->opts.now) return st->opts.now(st->opts.ud);
+  return (att_time)time(NULL);
+}
+
+static int pathof(const att_store *st, char *buf, const char *name) {
+  return att__path(buf, PATH_MAX, st->dir, name);
+}
+
+/* ---- creating --------------------------------------------------------- */
+
+static int mkdirs(const char *dir) {
+  char buf[PATH_MAX];
+  size_t n = strlen(dir);
+  if (n == 0 || n >= sizeof buf) return att__err(ATT_EINVAL, "store directory \"%s\" is not a usable path", dir);
+  memcpy(buf, dir, n + 1);
+  for (size_t i = 1; i <= n; i++) {
+    if (buf[i] != '/' && buf[i] != '\0') continue;
+    buf[i] = '\0';
+    if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+      return att__err(ATT_EIO, "cannot create directory \"%s\": %s", buf, strerror(errno));
+    buf[i] = i == n ? '\0' : '/';
+  }
+  return 0;
+}
+
+static int no_events(void *ud, size_t i, att__snapin *in) {
+  (void)ud, (void)i, (void)in;
+  return att__err(ATT_EINVAL, "internal: empty snapshot asked for an event");
+}
+
+/* Write a fresh journal of generation gen at dir/name (synced). */
+static int journal_create(const char *path, uint64_t gen) {
+  unsigned char h[ATT__JHDR];
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc;
+  if (fd < 0) return att__err(ATT_EIO, "cannot create \"%s\": %s", path, strerror(errno));
+  att__jhdr_encode(h, gen);
+  rc = att__write_all(fd, h, sizeof h);
+  if (rc == 0 && fdatasync(fd) != 0)
+    rc = att__err(ATT_EIO, "cannot sync \"%s\": %s", path, strerror(errno));
+  close(fd);
+  return rc;
+}
+
+int att_store_init(const char *dir) {
+  char p[PATH_MAX], q[PATH_MAX];
+  struct stat sb;
+  int rc, fd;
+  if ((rc = mkdirs(dir)) != 0) return rc;
+  if ((rc = att__path(p, sizeof p, dir, "snapshot")) != 0) return rc;
+  if (stat(p, &sb) == 0) return att__err(ATT_EEXISTS, "a store already exists in \"%s\"", dir);
+  if ((rc = att__path(p, sizeof p, dir, "lock")) != 0) return rc;
+  fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return att__err(ATT_EIO, "cannot create \"%s\": %s", p, strerror(errno));
+  close(fd);
+  if ((rc = att__path(p, sizeof p, dir, "journal.tmp")) != 0 ||
+      (rc = journal_create(p, 1)) != 0 || (rc = att__path(q, sizeof q, dir, "journal")) != 0)
+    return rc;
+  if (rename(p, q) != 0) return att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
+  if ((rc = att__path(p, sizeof p, dir, "snapshot.tmp")) != 0 ||
+      (rc = att__snap_write(p, 1, 1, 0, no_events, NULL, NULL)) != 0 ||
+      (rc = att__path(q, sizeof q, dir, "snapshot")) != 0)
+    return rc;
+  if (rename(p, q) != 0) return att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
+  return att__fsync_dir(dir);
+}
+
+/* ---- replaying the journal -------------------------------------------- */
+
+typedef struct pending {
+  int type;
+  int64_t id;
+  att_event ev;
+} pending;
+
+static void pend_free(pending *p, size_t n) {
+  for (size_t i = 0; i < n; i++) att_event_free(&p[i].ev);
+}
+
+/* Read bytes [from, end of file) of the journal. */
+static int read_tail(att_store *st, uint64_t from, unsigned char **buf, size_t *n) {
+  struct stat sb;
+  size_t len, got = 0;
+  *buf = NULL;
+  *n = 0;
+  if (fstat(st->jfd, &sb) != 0) return att__err(ATT_EIO, "journal: cannot stat: %s", strerror(errno));
+  if ((uint64_t)sb.st_size <= from) return 0;
+  len = (size_t)((uint64_t)sb.st_size - from);
+  if (!(*buf = malloc(len))) return att__err(ATT_ENOMEM, "out of memory reading the journal (%zu bytes)", len);
+  while (got < len) {
+    ssize_t r = pread(st->jfd, *buf + got, len - got, (off_t)(from + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      free(*buf);
+      *buf = NULL;
+      return att__err(ATT_EIO, "journal: read failed: %s", strerror(errno));
+    }
+    if (r == 0) break;
+    got += (size_t)r;
+  }
+  *n = got;
+  return 0;
+}
+
+/* Apply one committed batch to the view. */
+static int apply(att_store *st, pending *p, size_t n, int report) {
+  for (size_t i = 0; i < n; i++) {
+    int op, rc;
+    if (p[i].type == ATT__R_COMMIT) continue;
+    if (p[i].type == ATT__R_PUT) {
+      op = p[i].ev.rev <= 1 ? ATT_CHANGE_ADD : ATT_CHANGE_UPDATE;
+      if (p[i].id >= st->next_id) st->next_id = p[i].id + 1;
+      rc = att__ov_put(&st->ov, p[i].id, &p[i].ev);
+    } else {
+      op = ATT_CHANGE_REMOVE;
+      rc = att__ov_put(&st->ov, p[i].id, NULL);
+    }
+    if (rc) return rc;
+    if (report && st->opts.change) st->opts.change(st->opts.ud, op, p[i].id);
+  }
+  return 0;
+}
+
+/* Is there an intact record anywhere in buf[from..n)?  Its offset, or -1. */
+static int64_t find_intact(const unsigned char *buf, size_t n, size_t from) {
+  for (size_t p = from; p + ATT__RHDR <= n; p++) {
+    att__rec r;
+    size_t used;
+    if (buf[p + 10] != (ATT__RMAGIC & 0xff) || buf[p + 11] != (ATT__RMAGIC >> 8)) continue;
+    if (att__rec_decode(buf + p, n - p, &r, &used) == 1) return (int64_t)p;
+  }
+  return -1;
+}
+
+/*
+ * Replay the journal from st->jend.  Complete batches are applied; what
+ * follows the last one is a tail: *tail_bytes is its length and *tail_recs
+ * the whole records in it.  Damage followed by intact records is
+ * ATT_ECORRUPT.
+ */
+static int replay(att_store *st, int report, uint64_t *tail_bytes, size_t *tail_recs) {
+  unsigned char *buf;
+  size_t n, pos = 0, done = 0, np = 0, cp = 0;
+  pending *p = NULL;
+  int rc = read_tail(st, st->jend, &buf, &n);
+  *tail_bytes = 0;
+  *tail_recs = 0;
+  if (rc) return rc;
+  while (pos < n) {
+    att__rec r;
+    size_t used;
+    int d = att__rec_decode(buf + pos, n - pos, &r, &used);
+    if (d == 0) break;
+    if (d < 0) {
+      int64_t at = find_intact(buf, n, pos + 1);
+      if (at >= 0) {
+        rc = att__err(ATT_ECORRUPT,
+                      "journal \"%s/journal\" is damaged at byte %llu, and intact records follow "
+                      "at byte %llu: this is not a torn write; nothing was changed (run "
+                      "'attache fsck' to see more, 'attache fsck --salvage DIR' to copy what is intact)",
+                      st->dir, (unsigned long long)(st->jend + pos),
+                      (unsigned long long)(st->jend + (uint64_t)at));
+        goto out;
+      }
+      break;
+    }
+    if (np == cp) {
+      size_t c = cp ? cp * 2 : 16;
+      pending *q = realloc(p, c * sizeof *q);
+      if (!q) {
+        rc = att__err(ATT_ENOMEM, "out of memory replaying the journal");
+        goto out;
+      }
+      p = q;
+      cp = c;
+    }
+    p[np].type = r.type;
+    p[np].id = 0;
+    att_event_init(&p[np].ev);
+    if (r.type == ATT__R_PUT) {
+      if ((rc = att_event_from_json(r.payload, r.len, ATT_EV_STORED, &p[np].ev)) != 0) {
+        rc = att__errctx(ATT_ECORRUPT, "journal \"%s/journal\": record at byte %llu has a valid checksum but does not read back",
+                         st->dir, (unsigned long long)(st->jend + pos));
+        goto out;
+      }
+      p[np].id = p[np].ev.id;
+    } else if (r.type == ATT__R_DEL) {
+      if (r.len != 8) {
+        rc = att__err(ATT_ECORRUPT, "journal \"%s/journal\": removal record at byte %llu has %u bytes, expected 8",
+                      st->dir, (unsigned long long)(st->jend + pos), r.len);
+        goto out;
+      }
+      memcpy(&p[np].id, r.payload, 8);
+    }
+    np++;
+    pos += used;
+    if (r.flags & ATT__RF_END) {
+      if ((rc = apply(st, p, np, report)) != 0) goto out;
+      pend_free(p, np);
+      st->jrecords += np;
+      np = 0;
+      done = pos;
+    }
+  }
+  *tail_bytes = n - done;
+  *tail_recs = np;
+  st->jend += done;
+out:
+  pend_free(p, np);
+  free(p);
+  free(buf);
+  return rc;
+}
+
+/* ---- opening ---------------------------------------------------------- */
+
+static int open_journal(att_store *st, uint64_t *gen, uint64_t *size) {
+  char p[PATH_MAX];
+  unsigned char h[ATT__JHDR];
+  struct stat sb;
+  ssize_t r;
+  int rc;
+  if ((rc = pathof(st, p, "journal")) != 0) return rc;
+  st->jfd = open(p, (st->opts.flags & ATT_OPEN_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  if (st->jfd < 0) {
+    if (errno == ENOENT) return att__err(ATT_ECORRUPT, "store \"%s\" has a snapshot but no journal", st->dir);
+    return att__err(ATT_EIO, "cannot open \"%s\": %s", p, strerror(errno));
+  }
+  if (fstat(st->jfd, &sb) != 0) return att__err(ATT_EIO, "cannot stat \"%s\": %s", p, strerror(errno));
+  st->jdev = sb.st_dev;
+  st->jino = sb.st_ino;
+  *size = (uint64_t)sb.st_size;
+  r = pread(st->jfd, h, sizeof h, 0);
+  if (r < 0) return att__err(ATT_EIO, "cannot read \"%s\": %s", p, strerror(errno));
+  switch (att__jhdr_decode(h, (size_t)r, gen)) {
+  case 1:
+    return 0;
+  case 0:
+    *gen = 0; /* a header cut short: a journal created by a crashed writer */
+    return 0;
+  default:
+    return att__err(ATT_ECORRUPT, "journal \"%s\" has a damaged header (first %d bytes)", p, ATT__JHDR);
+  }
+}
+
+/* Try to learn whether a writer is active: 1 if none (we got a shared
+ * lock, released at once), 0 if one is. */
+static int no_writer(att_store *st) {
+  if (flock(st->lockfd, LOCK_SH | LOCK_NB) != 0) return 0;
+  flock(st->lockfd, LOCK_UN);
+  return 1;
+}
+
+static int load(att_store *st, int report) {
+  char p[PATH_MAX];
+  int rc;
+  for (int attempt = 0;; attempt++) {
+    uint64_t jgen, jsize, tail;
+    size_t trecs;
+    if ((rc = pathof(st, p, "snapshot")) != 0) return rc;
+    if ((rc = att__snap_open(&st->snap, p)) != 0) {
+      if (rc == ATT_ENOSTORE)
+        return att__err(ATT_ENOSTORE, "no store in \"%s\" (create one with 'attache init')", st->dir);
+      return rc;
+    }
+    if ((rc = open_journal(st, &jgen, &jsize)) != 0) return rc;
+    st->gen = st->snap.h.gen;
+    st->next_id = (int64_t)st->snap.h.next_id;
+    st->jend = ATT__JHDR;
+    st->jrecords = 0;
+    if (jgen > st->gen) {
+      /* A compaction renamed between our two opens: look again. */
+      unload(st);
+      if (attempt < 8) continue;
+      return att__err(ATT_ECORRUPT, "journal of \"%s\" is of generation %llu, newer than its snapshot",
+                      st->dir, (unsigned long long)jgen);
+    }
+    if (jgen < st->gen) {
+      /* jgen 0: the header itself was cut short.  Otherwise a compaction
+       * stopped between its renames: the journal is already in the
+       * snapshot.  Either way nothing in it is to be replayed; a writer
+       * replaces it. */
+      st->jend = jsize;
+      if (jgen == 0 && jsize > 0 && no_writer(st))
+        notice(st, "journal of \"%s\": its header is cut short (%llu of %d bytes): read as empty, "
+               "as nothing was ever written after it", st->dir, (unsigned long long)jsize, ATT__JHDR);
+      return 0;
+    }
+    if ((rc = replay(st, report, &tail, &trecs)) != 0) return rc;
+    if (tail > 0 && no_writer(st))
+      notice(st,
+             "journal of \"%s\": ignored an unfinished write at its end (%llu bytes from byte %llu, "
+             "%zu whole record%s of a batch that never committed): it was never acknowledged%s",
+             st->dir, (unsigned long long)tail, (unsigned long long)st->jend, trecs,
+             trecs == 1 ? "" : "s",
+             st->opts.flags & ATT_OPEN_WRITE ? "; it is removed at the next write" : "");
+    return 0;
+  }
+}
+
+static void unload(att_store *st) {
+  att__snap_close(&st->snap);
+  if (st->jfd >= 0) close(st->jfd);
+  st->jfd = -1;
+  att__ov_free(&st->ov);
+}
+
+int att_store_open(const char *dir, const att_store_opts *opts, att_store **out) {
+  char p[PATH_MAX];
+  att_store *st;
+  int rc;
+  *out = NULL;
+  att__errclear();
+  if (!(st = calloc(1, sizeof *st)) || !(st->dir = strdup(dir))) {
+    free(st);
+    return att__err(ATT_ENOMEM, "out of memory opening a store");
+  }
+  if (opts) st->opts = *opts;
+  st->jfd = -1;
+  st->snap.fd = -1;
+  st->lockfd = -1;
+  if ((rc = pathof(st, p, "lock")) != 0) goto fail;
+  st->lockfd = open(p, O_RDONLY | O_CLOEXEC);
+  if (st->lockfd < 0) {
+    struct stat sb;
+    if (errno == ENOENT && stat(dir, &sb) != 0)
+      rc = att__err(ATT_ENOSTORE, "no store at \"%s\": the directory does not exist (create one with 'attache init')", dir);
+    else if (errno == ENOENT)
+      rc = att__err(ATT_ENOSTORE, "no store in \"%s\" (create one with 'attache init')", dir);
+    else
+      rc = att__err(ATT_EIO, "cannot open \"%s\": %s", p, strerror(errno));
+    goto fail;
+  }
+  if ((rc = load(st, 0)) != 0) goto fail;
+  *out = st;
+  return 0;
+fail:
+  att_store_close(st);
+  return rc;
+}
+
+void att_store_close(att_store *st) {
+  if (!st) return;
+  if (st->in_batch) att_store_rollback(st);
+  unload(st);
+  if (st->lockfd >= 0) close(st->lockfd);
+  free(st->wbuf);
+  free(st->dir);
+  free(st);
+}
+
+const char *att_store_dir(const att_store *st) { return st->dir; }
+
+/* ---- refresh ---------------------------------------------------------- */
+
+static int journal_replaced(att_store *st) {
+  char p[PATH_MAX];
+  struct stat sb;
+  if (pathof(st, p, "journal") != 0 || stat(p, &sb) != 0) return 0;
+  return sb.st_ino != st->jino || sb.st_dev != st->jdev;
+}
+
+int att_store_refresh(att_store *st) {
+  uint64_t tail;
+  size_t trecs;
+  int rc;
+  if (st->in_batch) return 0;
+  /* What was appended to the journal we hold, even if it was replaced. */
+  if ((rc = replay(st, 1, &tail, &trecs)) != 0) return rc;
+  if (journal_replaced(st)) {
+    unload(st);
+    if ((rc = load(st, 1)) != 0) return rc;
+  }
+  return 0;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static int writable(att_store *st) {
+  if (!(st->opts.flags & ATT_OPEN_WRITE))
+    return att__err(ATT_EREADONLY, "store \"%s\" was opened read-only", st->dir);
+  if (st->poisoned)
+    return att__err(ATT_EPOISONED,
+                    "store \"%s\" refuses writes: an earlier sync to disk failed, so what the "
+                    "disk holds is uncertain; close and reopen the store", st->dir);
+  return 0;
+}
+
+/* Replace a stale or cut-short journal with a fresh one (under the lock). */
+static int journal_renew(att_store *st) {
+  char p[PATH_MAX], q[PATH_MAX];
+  int rc;
+  if ((rc = pathof(st, p, "journal.tmp")) != 0 || (rc = pathof(st, q, "journal")) != 0) return rc;
+  if ((rc = journal_create(p, st->gen)) != 0) return rc;
+  if (rename(p, q) != 0) return att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
+  if ((rc = att__fsync_dir(st->dir)) != 0) return rc;
+  unload(st);
+  return load(st, 1);
+}
+
+static int lock_write(att_store *st) {
+  struct stat sb;
+  uint64_t jgen = 0;
+  unsigned char h[ATT__JHDR];
+  ssize_t r;
+  int rc;
+  if (st->locked) return 0;
+  if ((rc = writable(st)) != 0) return rc;
+  /* The lock file was opened read-only: flock does not care. */
+  while (flock(st->lockfd, LOCK_EX) != 0)
+    if (errno != EINTR) return att__err(ATT_EIO, "cannot lock store \"%s\": %s", st->dir, strerror(errno));
+  st->locked = 1;
+  if ((rc = att_store_refresh(st)) != 0) goto fail;
+  r = pread(st->jfd, h, sizeof h, 0);
+  if (r < 0 || att__jhdr_decode(h, (size_t)r, &jgen) != 1 || jgen != st->gen) {
+    if ((rc = journal_renew(st)) != 0) goto fail;
+  }
+  if (fstat(st->jfd, &sb) != 0) {
+    rc = att__err(ATT_EIO, "journal: cannot stat: %s", strerror(errno));
+    goto fail;
+  }
+  if ((uint64_t)sb.st_size > st->jend) {
+    /* We hold the lock, so no one is writing this: a crash remnant. */
+    notice(st, "journal of \"%s\": removed an unfinished write of %llu bytes at byte %llu, left by a process that stopped; it was never acknowledged",
+           st->dir, (unsigned long long)((uint64_t)sb.st_size - st->jend), (unsigned long long)st->jend);
+    if (ftruncate(st->jfd, (off_t)st->jend) != 0 || fdatasync(st->jfd) != 0) {
+      rc = att__err(ATT_EIO, "journal: cannot cut the unfinished write: %s", strerror(errno));
+      goto fail;
+    }
+  }
+  st->wlen = 0;
+  st->batch_start = st->jend;
+  return 0;
+fail:
+  flock(st->lockfd, LOCK_UN);
+  st->locked = 0;
+  return rc;
+}
+
+static void unlock_write(att_store *st) {
+  if (!st->locked) return;
+  flock(st->lockfd, LOCK_UN);
+  st->locked = 0;
+}
+
+/* Write out the buffer at the journal's write position. */
+static int wflush(att_store *st) {
+  size_t off = 0;
+  uint64_t at = st->batch_start + st->wpos_flushed;
+  while (off < st->wlen) {
+    ssize_t w = pwrite(st->jfd, st->wbuf + off, st->wlen - off, (off_t)(at + off));
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return att__err(ATT_EIO, "journal of \"%s\": write failed: %s", st->dir, strerror(errno));
+    off += (size_t)w;
+  }
+  st->wpos_flushed += st->wlen;
+  st->wlen = 0;
+  return 0;
+}
+
+static int append(att_store *st, int type, int flags, const void *payload, uint32_t len) {
+  size_t need = ATT__RHDR + (size_t)len;
+  if (len > ATT__RMAX)
+    return att__err(ATT_ERANGE, "event is %u bytes as JSON; the most a record holds is %u", len, ATT__RMAX);
+  if (st->wlen + need > st->wcap) {
+    size_t cap = st->wcap ? st->wcap : 65536;
+    unsigned char *b;
+    while (cap < st->wlen + need) cap *= 2;
+    if (!(b = realloc(st->wbuf, cap))) return att__err(ATT_ENOMEM, "out of memory for the journal buffer");
+    st->wbuf = b;
+    st->wcap = cap;
+  }
+  att__rhdr_encode(st->wbuf + st->wlen, type, flags, payload, len);
+  memcpy(st->wbuf + st->wlen + ATT__RHDR, payload, len);
+  st->wlen += need;
+  st->nrec_pending++;
+  if (st->wlen >= WBUF_FLUSH) return wflush(st);
+  return 0;
+}
+
+/* Tests set this to make the next syncs fail as a disk would. */
+int att__test_fail_sync;
+
+/* Make everything appended durable: the acknowledgement point. */
+static int wsync(att_store *st) {
+  int rc = wflush(st);
+  if (rc) return rc;
+  if (att__test_fail_sync) errno = EIO;
+  if (att__test_fail_sync || fdatasync(st->jfd) != 0) {
+    st->poisoned = 1;
+    return att__err(ATT_EPOISONED,
+                    "journal of \"%s\": sync to disk failed (%s); the change is not acknowledged "
+                    "and the store refuses writes until it is reopened",
+                    st->dir, strerror(errno));
+  }
+  st->jend = st->batch_start + st->wpos_flushed;
+  st->jrecords += st->nrec_pending;
+  return 0;
+}
+
+/* Forget what the open write appended: cut the journal back and reload. */
+static void wabort(att_store *st) {
+  st->wlen = 0;
+  if (st->wpos_flushed && ftruncate(st->jfd, (off_t)st->batch_start) != 0) st->poisoned = 1;
+  st->wpos_flushed = 0;
+  st->nrec_pending = 0;
+  st->jend = st->batch_start;
+  st->npend = 0;
+  unload(st);
+  if (load(st, 0) != 0) st->poisoned = 1;
+}
+
+static int maybe_compact(att_store *st) {
+  if (st->jrecords < COMPACT_RECORDS && st->jend < COMPACT_BYTES) return 0;
+  return att_store_compact(st);
+}
+
+static int change_add(att_store *st, int op, int64_t id) {
+  if (st->npend == st->cappend) {
+    size_t c = st->cappend ? st->cappend * 2 : 64;
+    struct att__change *p = realloc(st->pend, c * sizeof *p);
+    if (!p) return att__err(ATT_ENOMEM, "out of memory");
+    st->pend = p;
+    st->cappend = c;
+  }
+  st->pend[st->npend++] = (struct att__change){op, id};
+  return 0;
+}
+
+/* After a durable commit: report, release, compact if due. */
+static int finish(att_store *st) {
+  int rc = 0;
+  if (st->opts.change)
+    for (size_t i = 0; i < st->npend; i++) st->opts.change(st->opts.ud, st->pend[i].op, st->pend[i].id);
+  st->npend = 0;
+  st->wpos_flushed = 0;
+  st->nrec_pending = 0;
+  st->batch_start = st->jend;
+  if (!st->in_batch) {
+    rc = maybe_compact(st);
+    unlock_write(st);
+  }
+  return rc;
+}
+
+/* One change: inside a batch it waits for commit, else it is synced now. */
+static int begin_one(att_store *st) {
+  return st->in_batch ? 0 : lock_write(st);
+}
+
+static int end_one(att_store *st, int rc) {
+  if (st->in_batch) return rc;
+  if (rc == 0) rc = wsync(st);
+  if (rc) {
+    if (rc != ATT_EPOISONED) wabort(st);
+    st->npend = 0;
+    unlock_write(st);
+    return rc;
+  }
+  return finish(st);
+}
+
+static int find_live(att_store *st, int64_t id, att_event *out);
+
+/* Is key used by an event other than id?  ATT_EEXISTS with a message. */
+static int key_free(att_store *st, const char *key, int64_t id) {
+  att__ov *e;
+  int64_t ord;
+  if (!key) return 0;
+  e = att__ov_find_key(&st->ov, key);
+  if (e && e->id != id)
+    return att__err(ATT_EEXISTS, "key \"%s\" is already used by event %lld; keys are unique", key, (long long)e->id);
+  if (!e && (ord = att__snap_find_key(&st->snap, key)) >= 0) {
+    int64_t other = st->snap.ids[ord].id;
+    if (other != id && !att__ov_find(&st->ov, other))
+      return att__err(ATT_EEXISTS, "key \"%s\" is already used by event %lld; keys are unique", key,
+                      (long long)other);
+  }
+  return 0;
+}
+
+/* Append a PUT of ev and apply it to the view. */
+static int put(att_store *st, att_event *ev, int op) {
+  char *json = att_event_to_json(ev);
+  att_event copy;
+  int rc;
+  if (!json) return att__err(ATT_ENOMEM, "out of memory writing event");
+  rc = append(st, ATT__R_PUT, st->in_batch ? 0 : ATT__RF_END, json, (uint32_t)strlen(json));
+  free(json);
+  if (rc) return rc;
+  if ((rc = att_event_copy(&copy, ev)) != 0) return rc;
+  if ((rc = att__ov_put(&st->ov, ev->id, &copy)) != 0) {
+    att_event_free(&copy);
+    return rc;
+  }
+  if (ev->id >= st->next_id) st->next_id = ev->id + 1;
+  return change_add(st, op, ev->id);
+}
+
+int att_store_add(att_store *st, att_event *ev) {
+  int rc;
+  if ((rc = writable(st)) != 0) return rc;
+  if ((rc = att_event_validate(ev)) != 0) return rc;
+  if ((rc = begin_one(st)) != 0) return rc;
+  if ((rc = key_free(st, ev->key, 0)) == 0) {
+    ev->id = st->next_id;
+    ev->rev = 1;
+    ev->created = ev->updated = now(st);
+    rc = put(st, ev, ATT_CHANGE_ADD);
+  }
+  return end_one(st, rc);
+}
+
+int att_store_update(att_store *st, att_event *ev) {
+  att_event cur;
+  int rc;
+  if ((rc = writable(st)) != 0) return rc;
+  if ((rc = att_event_validate(ev)) != 0) return rc;
+  if ((rc = begin_one(st)) != 0) return rc;
+  if ((rc = find_live(st, ev->id, &cur)) == 0) {
+    if (ev->rev != 0 && ev->rev != cur.rev)
+      rc = att__err(ATT_ECONFLICT,
+                    "event %lld was changed by someone else meanwhile (it is at revision %lld, "
+                    "this change was made to revision %lld); read it again and redo the change",
+                    (long long)ev->id, (long long)cur.rev, (long long)ev->rev);
+    else if ((rc = key_free(st, ev->key, ev->id)) == 0) {
+      ev->rev = cur.rev + 1;
+      ev->created = cur.created;
+      ev->updated = now(st);
+      rc = put(st, ev, ATT_CHANGE_UPDATE);
+    }
+    att_event_free(&cur);
+  }
+  return end_one(st, rc);
+}
+
+int att_store_remove(att_store *st, int64_t id) {
+  att_event cur;
+  int rc;
+  if ((rc = writable(st)) != 0) return rc;
+  if ((rc = begin_one(st)) != 0) return rc;
+  if ((rc = find_live(st, id, &cur)) == 0) {
+    att_event_free(&cur);
+    rc = append(st, ATT__R_DEL, st->in_batch ? 0 : ATT__RF_END, &id, 8);
+    if (rc == 0) rc = att__ov_put(&st->ov, id, NULL);
+    if (rc == 0) rc = change_add(st, ATT_CHANGE_REMOVE, id);
+  }
+  return end_one(st, rc);
+}
+
+int att_store_begin(att_store *st) {
+  int rc;
+  if (st->in_batch) return att__err(ATT_EINVAL, "a batch is already open on store \"%s\"", st->dir);
+  if ((rc = lock_write(st)) != 0) return rc;
+  st->in_batch = 1;
+  st->npend = 0;
+  return 0;
+}
+
+int att_store_commit(att_store *st) {
+  int rc;
+  if (!st->in_batch) return att__err(ATT_EINVAL, "no batch is open on store \"%s\"", st->dir);
+  st->in_batch = 0;
+  if (st->nrec_pending == 0) {
+    unlock_write(st);
+    return 0;
+  }
+  rc = append(st, ATT__R_COMMIT, ATT__RF_END, "", 0);
+  return end_one(st, rc);
+}
+
+void att_store_rollback(att_store *st) {
+  if (!st->in_batch) return;
+  st->in_batch = 0;
+  wabort(st);
+  unlock_write(st);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static int find_live(att_store *st, int64_t id, att_event *out) {
+  att__ov *e = att__ov_find(&st->ov, id);
+  int64_t ord;
+  if (e) {
+    if (e->deleted) return att__err(ATT_ENOTFOUND, "event %lld was removed", (long long)id);
+    return att_event_copy(out, &e->ev);
+  }
+  ord = att__snap_find(&st->snap, id);
+  if (ord < 0) return att__err(ATT_ENOTFOUND, "no event with id %lld", (long long)id);
+  return att__snap_event(&st->snap, (uint64_t)ord, out);
+}
+
+int att_store_get(att_store *st, int64_t id, att_event *out) {
+  att_event_init(out);
+  return find_live(st, id, out);
+}
+
+int att_store_get_key(att_store *st, const char *key, att_event *out) {
+  att__ov *e;
+  int64_t ord;
+  att_event_init(out);
+  if ((e = att__ov_find_key(&st->ov, key)) != NULL) return att_event_copy(out, &e->ev);
+  ord = att__snap_find_key(&st->snap, key);
+  if (ord >= 0 && !att__ov_find(&st->ov, st->snap.ids[ord].id))
+    return att__snap_event(&st->snap, (uint64_t)ord, out);
+  return att__err(ATT_ENOTFOUND, "no event with key \"%s\"", key);
+}
+
+int att_store_lookup(att_store *st, const char *s, att_event *out) {
+  const char *c = s;
+  if (*c) {
+    while (*c >= '0' && *c <= '9') c++;
+    if (*c == '\0' && c - s <= 18) return att_store_get(st, strtoll(s, NULL, 10), out);
+  }
+  return att_store_get_key(st, s, out);
+}
+
+uint64_t att_store_count(att_store *st) {
+  uint64_t n = st->snap.h.count;
+  for (size_t i = 0; i < st->ov.n; i++) {
+    int insnap = att__snap_find(&st->snap, st->ov.v[i].id) >= 0;
+    if (insnap && st->ov.v[i].deleted) n--;
+    else if (!insnap && !st->ov.v[i].deleted) n++;
+  }
+  return n;
+}
+
+/* ---- compaction ------------------------------------------------------- */
+
+typedef struct live_iter {
+  att_store *st;
+  uint64_t sord;    /* next snapshot ordinal */
+  size_t oi;        /* next overlay entry (sorted) */
+  att__ov **ov;     /* live overlay entries sorted by id */
+  size_t nov;
+  att_event ev;     /* the snapshot event being handed out */
+  char *json;       /* the overlay event's JSON being handed out */
+} live_iter;
+
+static int ov_cmp(const void *a, const void *b) {
+  const att__ov *x = *(att__ov *const *)a, *y = *(att__ov *const *)b;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int live_next(void *ud, size_t i, att__snapin *in) {
+  live_iter *it = ud;
+  att__snap *s = &it->st->snap;
+  (void)i;
+  att_event_free(&it->ev);
+  free(it->json);
+  it->json = NULL;
+  /* Skip snapshot events the journal changed or removed. */
+  while (it->sord < s->h.count && att__ov_find(&it->st->ov, s->ids[it->sord].id)) it->sord++;
+  if (it->sord < s->h.count && (it->oi >= it->nov || s->ids[it->sord].id < it->ov[it->oi]->id)) {
+    int rc = att__snap_json(s, it->sord, &in->json, &in->len);
+    if (rc == 0) rc = att__snap_event(s, it->sord, &it->ev);
+    if (rc) return rc;
+    in->id = s->ids[it->sord++].id;
+    in->ev = &it->ev;
+    return 0;
+  }
+  if (it->oi >= it->nov) return att__err(ATT_EINVAL, "internal: compaction ran out of events");
+  {
+    att__ov *e = it->ov[it->oi++];
+    if (!(it->json = att_event_to_json(&e->ev))) return att__err(ATT_ENOMEM, "out of memory");
+    in->id = e->id;
+    in->json = it->json;
+    in->len = (uint32_t)strlen(it->json);
+    in->ev = &e->ev;
+  }
+  return 0;
+}
+
+int att_store_compact(att_store *st) {
+  char sp[PATH_MAX], st_[PATH_MAX], jp[PATH_MAX], jt[PATH_MAX];
+  live_iter it;
+  int rc, was_locked = st->locked;
+  uint64_t n;
+  if (st->in_batch) return att__err(ATT_EINVAL, "cannot compact inside a batch");
+  if (!was_locked && (rc = lock_write(st)) != 0) return rc;
+  memset(&it, 0, sizeof it);
+  it.st = st;
+  att_event_init(&it.ev);
+  n = att_store_count(st);
+  if (!(it.ov = malloc((st->ov.n + 1) * sizeof *it.ov))) {
+    rc = att__err(ATT_ENOMEM, "out of memory compacting");
+    goto out;
+  }
+  for (size_t i = 0; i < st->ov.n; i++)
+    if (!st->ov.v[i].deleted) it.ov[it.nov++] = &st->ov.v[i];
+  qsort(it.ov, it.nov, sizeof *it.ov, ov_cmp);
+  if ((rc = pathof(st, sp, "snapshot")) || (rc = pathof(st, st_, "snapshot.tmp")) ||
+      (rc = pathof(st, jp, "journal")) || (rc = pathof(st, jt, "journal.tmp")))
+    goto out;
+  rc = att__snap_write(st_, st->gen + 1, (uint64_t)st->next_id, (size_t)n, live_next, &it, &st->opts);
+  if (rc) goto out;
+  if ((rc = journal_create(jt, st->gen + 1)) != 0) goto out;
+  /* The snapshot's rename is the commit point; the journal follows. */
+  if (rename(st_, sp) != 0 || att__fsync_dir(st->dir) != 0 || rename(jt, jp) != 0 ||
+      att__fsync_dir(st->dir) != 0) {
+    rc = att__err(ATT_EIO, "compaction of \"%s\": cannot put the new files in place: %s", st->dir,
+                  strerror(errno));
+    goto out;
+  }
+  unload(st);
+  rc = load(st, 0);
+out:
+  att_event_free(&it.ev);
+  free(it.json);
+  free(it.ov);
+  unlink(st_);
+  unlink(jt);
+  if (!was_locked) unlock_write(st);
+  return rc;
+}
+
+/* ---- verification ----------------------------------------------------- */
+
+int att_store_verify(const char *dir, const att_store_opts *opts) {
+  att_store_opts o = {0};
+  att_store *st;
+  int rc;
+  if (opts) o = *opts;
+  o.flags = ATT_OPEN_READ;
+  if ((rc = att_store_open(dir, &o, &st)) != 0) return rc;
+  rc = att__snap_verify(&st->snap);
+  att_store_close(st);
+  return rc;
+}

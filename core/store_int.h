@@ -1,0 +1,191 @@
+/*
+ * Internals of the store shared by its files: the on-disk layouts of the
+ * journal and the snapshot (docs/store.md is their description for people),
+ * the in-memory overlay of journal changes, and the store object itself.
+ */
+#ifndef ATT_STORE_INT_H
+#define ATT_STORE_INT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "store.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "attache store files are little-endian; this host is not"
+#endif
+
+/* ---- journal --------------------------------------------------------- */
+
+#define ATT__JMAGIC "ATTJRNL1"
+#define ATT__JHDR 32         /* file header size */
+#define ATT__RHDR 16         /* record header size */
+#define ATT__RMAGIC 0xA7CEu  /* in every record header */
+#define ATT__RMAX (64u << 20) /* largest record payload */
+
+enum { ATT__R_PUT = 1, ATT__R_DEL = 2, ATT__R_COMMIT = 3 };
+enum { ATT__RF_END = 1 }; /* last record of a batch */
+
+/* One decoded record; payload points into the caller's buffer. */
+typedef struct att__rec {
+  int type;
+  int flags;
+  const char *payload;
+  uint32_t len;
+} att__rec;
+
+void att__jhdr_encode(unsigned char h[ATT__JHDR], uint64_t gen);
+int att__jhdr_decode(const unsigned char *h, size_t n, uint64_t *gen);
+/* Encode a record header for payload p[len] into h. */
+void att__rhdr_encode(unsigned char h[ATT__RHDR], int type, int flags,
+                      const void *p, uint32_t len);
+/* Decode the record at buf[0..n): 1 = a whole valid record (*used bytes),
+ * 0 = incomplete (needs more bytes), -1 = invalid. */
+int att__rec_decode(const unsigned char *buf, size_t n, att__rec *r, size_t *used);
+
+/* ---- snapshot -------------------------------------------------------- */
+
+#define ATT__SMAGIC "ATTSNAP1"
+#define ATT__SHDR 512
+#define ATT__NCLASS 5 /* time classes by span */
+enum { ATT__F_ACTOR, ATT__F_KIND, ATT__F_STATUS, ATT__F_TAG, ATT__NFIELD };
+enum { ATT__S_RECS, ATT__S_IDTAB, ATT__S_TIME, ATT__S_KEYS, ATT__S_DICT,
+       ATT__S_POST, ATT__S_STR, ATT__NSECT };
+
+typedef struct att__sect {
+  uint64_t off, len;
+  uint32_t crc, pad;
+} att__sect;
+
+typedef struct att__shdr {
+  char magic[8];
+  uint32_t version;
+  uint32_t hdr_crc; /* over the header with this field zero */
+  uint64_t gen;
+  uint64_t count;
+  uint64_t next_id;
+  uint64_t file_size;
+  int64_t maxspan[ATT__NCLASS];         /* widest span in each class */
+  uint64_t tclass[ATT__NCLASS + 1];     /* class c: TIME[tclass[c]..tclass[c+1]) */
+  uint64_t dict[ATT__NFIELD + 1];       /* field f: DICT[dict[f]..dict[f+1]) */
+  uint64_t nkeys;
+  att__sect sect[ATT__NSECT];
+} att__shdr;
+
+typedef struct att__ident { /* IDTAB entry, sorted by id */
+  int64_t id, earliest, latest, created, updated;
+  uint64_t rec_off; /* file offset of the record: u32 len, u32 crc, JSON */
+} att__ident;
+
+typedef struct att__keyent { uint32_t str, ord; } att__keyent;
+typedef struct att__dictent { uint32_t str, post, npost; } att__dictent;
+
+typedef struct att__snap {
+  int fd;
+  dev_t dev;
+  ino_t ino;
+  const unsigned char *map;
+  size_t maplen;
+  att__shdr h;
+  const att__ident *ids;
+  const uint32_t *time;
+  const att__keyent *keys;
+  const att__dictent *dict;
+  const uint32_t *post;
+  const char *str;
+  uint64_t strlen;
+} att__snap;
+
+/* One live event as the snapshot writer needs it; valid until the next
+ * call of the iterator. */
+typedef struct att__snapin {
+  int64_t id;
+  const char *json; /* stored JSON */
+  uint32_t len;
+  const att_event *ev; /* parsed form */
+} att__snapin;
+/* Fill *in with the i-th event (ids ascending); 0 or an error code. */
+typedef int (*att__snap_next)(void *ud, size_t i, att__snapin *in);
+
+int att__snap_open(att__snap *s, const char *path);
+void att__snap_close(att__snap *s);
+/* Write a snapshot of n events (from next(), ids ascending) to path, and
+ * sync it. */
+int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, size_t n,
+                    att__snap_next next, void *ud, const att_store_opts *o);
+/* Ordinal of id, or -1. */
+int64_t att__snap_find(const att__snap *s, int64_t id);
+/* Ordinal of the event with this key, or -1. */
+int64_t att__snap_find_key(const att__snap *s, const char *key);
+/* Postings of a value of a field (NULL, 0 when absent). */
+const uint32_t *att__snap_postings(const att__snap *s, int field,
+                                   const char *value, uint32_t *n);
+/* Stored JSON of ordinal ord, checksum verified. */
+int att__snap_json(const att__snap *s, uint64_t ord, const char **json,
+                   uint32_t *len);
+int att__snap_event(const att__snap *s, uint64_t ord, att_event *ev);
+int att__snap_verify(const att__snap *s);
+
+/* ---- overlay: the journal's changes since the snapshot ---------------- */
+
+typedef struct att__ov {
+  int64_t id;
+  int deleted;
+  att_event ev; /* valid unless deleted */
+} att__ov;
+
+typedef struct att__overlay {
+  att__ov *v;  /* entries, in order of first change */
+  size_t n, cap;
+  int64_t *slots; /* open addressing: index+1 into v, 0 = empty */
+  size_t nslots;
+  /* key -> id, never deleted from: a hit is checked against the entry */
+  struct att__ovkey { uint64_t hash; int64_t id; } *keys;
+  size_t nkeys, nkslots;
+} att__overlay;
+
+att__ov *att__ov_find(const att__overlay *o, int64_t id);
+/* Insert or replace; takes ownership of *ev (NULL = deletion). */
+int att__ov_put(att__overlay *o, int64_t id, att_event *ev);
+void att__ov_free(att__overlay *o);
+/* The overlay's live entry holding this key, or NULL. */
+att__ov *att__ov_find_key(const att__overlay *o, const char *key);
+
+/* ---- the store ------------------------------------------------------- */
+
+struct att_store {
+  char *dir;
+  att_store_opts opts;
+  int lockfd;
+  int locked;   /* we hold the writer lock */
+  int poisoned; /* a sync failed: no more writes */
+  att__snap snap;
+  int jfd;
+  dev_t jdev;
+  ino_t jino;
+  uint64_t gen;
+  uint64_t jend;     /* end of the last complete batch read */
+  uint64_t jrecords; /* complete records in the journal */
+  att__overlay ov;
+  int64_t next_id;
+  /* the write under way (one change, or a batch) */
+  int in_batch;
+  uint64_t batch_start;  /* journal offset where it began */
+  uint64_t wpos_flushed; /* bytes of it already written to the file */
+  uint64_t nrec_pending; /* records appended by it */
+  unsigned char *wbuf;   /* records not yet written */
+  size_t wlen, wcap;
+  struct att__change { int op; int64_t id; } *pend; /* reported on commit */
+  size_t npend, cappend;
+};
+
+/* Files of a store. */
+int att__path(char *buf, size_t cap, const char *dir, const char *name);
+int att__write_all(int fd, const void *p, size_t n);
+int att__fsync_dir(const char *dir);
+
+/* Shared predicate for parsed events (overlay, text filter). */
+int att__match(const att_event *ev, const att_query *q);
+int att__text_match(const att_event *ev, const char *text);
+
+#endif

@@ -1,0 +1,647 @@
+/*
+ * Tests of the store: basic reads and writes, persistence, batches, keys,
+ * queries against a brute-force oracle, torn tails cut at every byte, damage
+ * in the middle, a failed sync, other processes' changes, and kill -9 of a
+ * writer at random moments.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "error.h"
+#include "store.h"
+#include "tap.h"
+
+extern int att__test_fail_sync;
+
+static char tmpl[] = "/tmp/att-store-XXXXXX";
+static char *root;
+static int nstores;
+static char notes[4096];
+
+static void on_notice(void *ud, const char *msg) {
+  (void)ud;
+  snprintf(notes, sizeof notes, "%s", msg);
+}
+
+static char *newdir(void) {
+  static char buf[PATH_MAX];
+  snprintf(buf, sizeof buf, "%s/s%d", root, nstores++);
+  return buf;
+}
+
+static att_store *open_store(const char *dir, int flags) {
+  att_store_opts o = {0};
+  att_store *st = NULL;
+  o.flags = flags;
+  o.notice = on_notice;
+  notes[0] = '\0';
+  if (att_store_open(dir, &o, &st) != 0) return NULL;
+  return st;
+}
+
+static int mkev(att_event *ev, const char *json) {
+  return att_event_from_json(json, strlen(json), 0, ev);
+}
+
+static int64_t add_json(att_store *st, const char *json) {
+  att_event ev;
+  int64_t id;
+  if (mkev(&ev, json) != 0) return -1;
+  if (att_store_add(st, &ev) != 0) {
+    att_event_free(&ev);
+    return -1;
+  }
+  id = ev.id;
+  att_event_free(&ev);
+  return id;
+}
+
+static void rmrf(const char *dir) {
+  char cmd[PATH_MAX + 16];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0) printf("# could not remove %s\n", dir);
+}
+
+/* ---- basics ------------------------------------------------------------ */
+
+static void test_crc(void) {
+  is_int(att_crc32c(0, "123456789", 9), 0xE3069283u, "crc32c check value");
+  is_int(att_crc32c(att_crc32c(0, "1234", 4), "56789", 5), 0xE3069283u, "crc32c continues");
+}
+
+static void test_basic(void) {
+  char *dir = newdir();
+  att_store *st;
+  att_event ev;
+  int64_t a, b;
+  struct stat sb;
+  char p[PATH_MAX];
+
+  is_int(att_store_open(dir, NULL, &st), ATT_ENOSTORE, "open of a missing store is ENOSTORE");
+  ok(strstr(att_errmsg(), "attache init") != NULL, "and the message says how to create one");
+  is_int(att_store_init(dir), 0, "init");
+  is_int(att_store_init(dir), ATT_EEXISTS, "init twice is EEXISTS");
+  for (const char *const *f = (const char *const[]){"lock", "snapshot", "journal", NULL}; *f; f++) {
+    snprintf(p, sizeof p, "%s/%s", dir, *f);
+    ok(stat(p, &sb) == 0 && (sb.st_mode & 0777) == 0600, "%s has mode 0600", *f);
+  }
+  st = open_store(dir, ATT_OPEN_WRITE);
+  ok(st != NULL, "open for writing");
+  a = add_json(st, "{\"title\":\"Ministers meet\",\"when\":\"2023-12-17\",\"key\":\"m1\",\"actors\":[\"KHM\",\"JPN\"]}");
+  b = add_json(st, "{\"title\":\"Policy\",\"when\":\"2024/2028\",\"kind\":\"policy\"}");
+  is_int(a, 1, "first id is 1");
+  is_int(b, 2, "second id is 2");
+  is_int(add_json(st, "{\"title\":\"Dup\",\"when\":\"2024\",\"key\":\"m1\"}"), -1, "duplicate key refused");
+  ok(strstr(att_errmsg(), "m1") != NULL && strstr(att_errmsg(), "event 1") != NULL, "message names key and owner: %s", att_errmsg());
+  is_int(att_store_count(st), 2, "count 2");
+  is_int(att_store_get(st, a, &ev), 0, "get by id");
+  is_str(ev.title, "Ministers meet", "title read back");
+  is_int(ev.rev, 1, "rev 1");
+  free(ev.title);
+  ev.title = strdup("Ministers met");
+  is_int(att_store_update(st, &ev), 0, "update");
+  is_int(ev.rev, 2, "rev 2 after update");
+  ev.rev = 1;
+  is_int(att_store_update(st, &ev), ATT_ECONFLICT, "update from a stale revision is a conflict");
+  att_event_free(&ev);
+  is_int(att_store_lookup(st, "m1", &ev), 0, "lookup by key");
+  is_int(ev.id, a, "key finds the event");
+  att_event_free(&ev);
+  is_int(att_store_lookup(st, "2", &ev), 0, "lookup by id text");
+  is_str(ev.title, "Policy", "id text finds the event");
+  att_event_free(&ev);
+  is_int(att_store_remove(st, b), 0, "remove");
+  is_int(att_store_get(st, b, &ev), ATT_ENOTFOUND, "removed is not found");
+  is_int(att_store_remove(st, b), ATT_ENOTFOUND, "remove twice is not found");
+  att_store_close(st);
+
+  st = open_store(dir, ATT_OPEN_READ);
+  ok(st != NULL, "reopen read-only");
+  is_int(att_store_count(st), 1, "count after reopen");
+  is_int(att_store_get(st, a, &ev), 0, "get after reopen");
+  is_str(ev.title, "Ministers met", "update survived");
+  is_int(ev.rev, 2, "rev survived");
+  is_int(att_store_add(st, &ev), ATT_EREADONLY, "read-only store refuses writes");
+  att_event_free(&ev);
+  att_store_close(st);
+
+  st = open_store(dir, ATT_OPEN_WRITE);
+  is_int(att_store_compact(st), 0, "compact");
+  is_int(att_store_count(st), 1, "count after compaction");
+  is_int(add_json(st, "{\"title\":\"After\",\"when\":\"2025\"}"), 3, "ids are never reused, even after compaction");
+  is_int(att_store_lookup(st, "m1", &ev), 0, "key found in the snapshot");
+  att_event_free(&ev);
+  att_store_close(st);
+}
+
+static void test_batch(void) {
+  char *dir = newdir();
+  att_store *st;
+  att_event ev;
+  att_store_init(dir);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  is_int(att_store_begin(st), 0, "begin");
+  for (int i = 0; i < 10; i++) {
+    char j[128];
+    snprintf(j, sizeof j, "{\"title\":\"b%d\",\"when\":\"2024-0%d\",\"key\":\"k%d\"}", i, i % 9 + 1, i);
+    ok(add_json(st, j) > 0, "batch add %d", i);
+  }
+  is_int(add_json(st, "{\"title\":\"x\",\"when\":\"2024\",\"key\":\"k3\"}"), -1, "key used earlier in the same batch is refused");
+  att_store_rollback(st);
+  is_int(att_store_count(st), 0, "rollback leaves nothing");
+  is_int(att_store_begin(st), 0, "begin again");
+  for (int i = 0; i < 10; i++) {
+    char j[128];
+    snprintf(j, sizeof j, "{\"title\":\"b%d\",\"when\":\"2024\",\"key\":\"k%d\"}", i, i);
+    add_json(st, j);
+  }
+  is_int(att_store_commit(st), 0, "commit");
+  att_store_close(st);
+  st = open_store(dir, ATT_OPEN_READ);
+  is_int(att_store_count(st), 10, "committed batch survives reopen");
+  is_int(att_store_get_key(st, "k9", &ev), 0, "batch key k9");
+  att_event_free(&ev);
+  att_store_close(st);
+}
+
+/* ---- queries against an oracle ------------------------------------------ */
+
+static unsigned long long rng = 88172645463325252ull;
+static unsigned rnd(unsigned n) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (unsigned)(rng % n);
+}
+
+static const char *actors[] = {"KHM", "JPN", "CDC", "ASEAN", "UN", "FRA"};
+static const char *tags[] = {"defence", "demining", "economy", "cyber"};
+static const char *kinds[] = {"meeting", "visit", "policy", "talks"};
+
+static void rand_when(char *b, size_t n) {
+  int y = 1990 + (int)rnd(40), m = 1 + (int)rnd(12), d = 1 + (int)rnd(28);
+  switch (rnd(11)) {
+  case 0: snprintf(b, n, "%d", y); break;
+  case 1: snprintf(b, n, "%d-%02d", y, m); break;
+  case 2: snprintf(b, n, "%d-%02d-%02d", y, m, d); break;
+  case 3: snprintf(b, n, "%d-%d", y, 33 + (int)rnd(4)); break;
+  case 4: snprintf(b, n, "%d/%d", y, y + (int)rnd(8)); break;
+  case 5: snprintf(b, n, "%d-%02d-%02d/..", y, m, d); break;
+  case 6: snprintf(b, n, "../%d", y); break;
+  case 7: snprintf(b, n, "%d~", y); break;
+  case 8: snprintf(b, n, "%d-%02d-%02dT%02d:00:00Z", y, m, d, (int)rnd(24)); break;
+  case 9: snprintf(b, n, "%d/%d", y - (int)rnd(60), y); break;
+  default: snprintf(b, n, "%d-%02d-%02d", y, m, d); break;
+  }
+}
+
+static void rand_event(char *b, size_t n, int i) {
+  char when[64], act[128] = "", tg[128] = "";
+  int na = (int)rnd(3), nt = (int)rnd(3);
+  rand_when(when, sizeof when);
+  for (int k = 0, used = 0; k < na; k++) {
+    const char *a = actors[rnd(6)];
+    if (strstr(act, a)) continue;
+    used += snprintf(act + used, sizeof act - (size_t)used, "%s\"%s\"", used ? "," : "", a);
+  }
+  for (int k = 0, used = 0; k < nt; k++) {
+    const char *t = tags[rnd(4)];
+    if (strstr(tg, t)) continue;
+    used += snprintf(tg + used, sizeof tg - (size_t)used, "%s\"%s\"", used ? "," : "", t);
+  }
+  snprintf(b, n,
+           "{\"title\":\"Event %d %s\",\"when\":\"%s\",\"kind\":\"%s\",\"status\":\"%s\","
+           "\"actors\":[%s],\"tags\":[%s]%s}",
+           i, rnd(5) ? "talks" : "summit", when, kinds[rnd(4)], rnd(2) ? "planned" : "held", act, tg,
+           rnd(3) ? "" : ",\"notes\":\"about Demining\"");
+}
+
+typedef struct model {
+  att_event *ev; /* by id-1; title NULL when absent */
+  size_t n;
+} model;
+
+static int g_osort, g_odesc;
+static att_event *g_oev;
+static int oracle_cmp(const void *a, const void *b) {
+  const att_event *x = &g_oev[*(const int64_t *)a - 1], *y = &g_oev[*(const int64_t *)b - 1];
+  int c = 0;
+  if (g_osort == ATT_SORT_WHEN) {
+    c = x->bounds.earliest < y->bounds.earliest ? -1 : x->bounds.earliest > y->bounds.earliest;
+    if (!c) c = x->bounds.latest < y->bounds.latest ? -1 : x->bounds.latest > y->bounds.latest;
+  } else if (g_osort == ATT_SORT_TITLE) {
+    c = strcmp(x->title, y->title);
+  }
+  if (!c) c = x->id < y->id ? -1 : x->id > y->id;
+  return g_odesc ? -c : c;
+}
+
+static int ci_contains(const char *h, const char *n) {
+  size_t k = strlen(n);
+  for (; *h; h++) {
+    size_t i = 0;
+    while (i < k && h[i] && (h[i] | 32) == (n[i] | 32)) i++;
+    if (i == k) return 1;
+  }
+  return 0;
+}
+
+/* The oracle: a plain scan, written apart from the store's code. */
+static size_t oracle(const model *m, const att_query *q, int64_t *out) {
+  size_t k = 0;
+  for (size_t i = 0; i < m->n; i++) {
+    const att_event *e = &m->ev[i];
+    int okk = e->title != NULL;
+    if (okk) okk = e->bounds.earliest <= q->to && e->bounds.latest >= q->from;
+    if (okk && q->kind) okk = e->kind && !strcmp(e->kind, q->kind);
+    if (okk && q->status) okk = e->status && !strcmp(e->status, q->status);
+    for (size_t a = 0; okk && a < q->nactors; a++) {
+      int f = 0;
+      for (size_t j = 0; j < e->actors.n; j++) f |= !strcmp(e->actors.v[j], q->actors[a]);
+      okk = f;
+    }
+    for (size_t a = 0; okk && a < q->ntags; a++) {
+      int f = 0;
+      for (size_t j = 0; j < e->tags.n; j++) f |= !strcmp(e->tags.v[j], q->tags[a]);
+      okk = f;
+    }
+    if (okk && q->text) okk = strstr(e->title, q->text) || (e->notes && ci_contains(e->notes, q->text));
+    if (okk) out[k++] = e->id;
+  }
+  g_osort = q->sort;
+  g_odesc = q->desc;
+  g_oev = m->ev;
+  qsort(out, k, sizeof *out, oracle_cmp);
+  if (q->limit && q->limit < k) k = q->limit;
+  return k;
+}
+
+static int check_queries(att_store *st, const model *m, int nq, const char *phase) {
+  int64_t *want = malloc((m->n + 1) * sizeof *want);
+  int bad = 0;
+  for (int t = 0; t < nq; t++) {
+    att_query q;
+    const char *qa[2], *qt[1];
+    int64_t *got;
+    size_t ng, nw;
+    att_query_init(&q);
+    if (rnd(3)) {
+      /* Day boundaries, the last second of a day, and odd seconds. */
+      int y = 1985 + (int)rnd(50), m = 1 + (int)rnd(12), d = 1 + (int)rnd(28);
+      att_time adj[] = {0, -1, 1, 86399, 43210};
+      q.from = att_days_from_civil(y, m, d) * 86400 + adj[rnd(5)];
+      q.to = q.from + (att_time)rnd(3) * 86400 * (att_time)rnd(400) + adj[rnd(5)];
+      if (rnd(5) == 0) q.from = ATT_TIME_MIN;
+      if (rnd(5) == 0) q.to = ATT_TIME_MAX;
+    }
+    if (rnd(3) == 0) {
+      qa[0] = actors[rnd(6)];
+      qa[1] = actors[rnd(6)];
+      q.actors = qa;
+      q.nactors = 1 + rnd(2);
+    }
+    if (rnd(4) == 0) {
+      qt[0] = tags[rnd(4)];
+      q.tags = qt;
+      q.ntags = 1;
+    }
+    if (rnd(4) == 0) q.kind = kinds[rnd(4)];
+    if (rnd(5) == 0) q.status = rnd(2) ? "planned" : "held";
+    if (rnd(8) == 0) q.text = rnd(2) ? "summit" : "Demining";
+    q.sort = rnd(4) == 0 ? ATT_SORT_TITLE : ATT_SORT_WHEN;
+    q.desc = rnd(4) == 0;
+    if (rnd(3) == 0) q.limit = 1 + rnd(20);
+    nw = oracle(m, &q, want);
+    if (att_store_query(st, &q, &got, &ng) != 0) {
+      bad++;
+      continue;
+    }
+    if (ng != nw || (nw && memcmp(got, want, nw * sizeof *got) != 0)) {
+      if (bad < 3) printf("# %s query %d: got %zu ids, oracle %zu\n", phase, t, ng, nw);
+      bad++;
+    }
+    free(got);
+  }
+  free(want);
+  return bad;
+}
+
+static void test_oracle(void) {
+  char *dir = newdir();
+  att_store *st;
+  model m = {0};
+  int n = 3000;
+  char json[1024];
+  att_store_init(dir);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  m.ev = calloc((size_t)n * 2, sizeof *m.ev);
+  att_store_begin(st);
+  for (int i = 0; i < n; i++) {
+    att_event ev;
+    rand_event(json, sizeof json, i);
+    if (mkev(&ev, json) != 0 || att_store_add(st, &ev) != 0) {
+      printf("# bad random event %s: %s\n", json, att_errmsg());
+      continue;
+    }
+    m.ev[ev.id - 1] = ev;
+    m.n = (size_t)ev.id;
+  }
+  att_store_commit(st);
+  is_int(check_queries(st, &m, 400, "journal only"), 0, "400 random queries agree with the oracle (journal)");
+  is_int(att_store_compact(st), 0, "compact");
+  is_int(check_queries(st, &m, 400, "snapshot"), 0, "400 random queries agree with the oracle (snapshot)");
+  /* Changes over the snapshot: updates, removals, additions. */
+  for (int i = 0; i < 600; i++) {
+    int64_t id = 1 + rnd((unsigned)m.n);
+    att_event ev;
+    if (!m.ev[id - 1].title) continue;
+    if (rnd(4) == 0) {
+      att_store_remove(st, id);
+      att_event_free(&m.ev[id - 1]);
+      memset(&m.ev[id - 1], 0, sizeof ev);
+    } else if (rnd(2)) {
+      rand_event(json, sizeof json, (int)id + 100000);
+      mkev(&ev, json);
+      ev.id = id;
+      if (att_store_update(st, &ev) == 0) {
+        att_event_free(&m.ev[id - 1]);
+        m.ev[id - 1] = ev;
+      } else {
+        att_event_free(&ev);
+      }
+    } else {
+      rand_event(json, sizeof json, (int)m.n + 1);
+      mkev(&ev, json);
+      if (att_store_add(st, &ev) == 0) {
+        m.ev[ev.id - 1] = ev;
+        m.n = (size_t)ev.id;
+      } else {
+        att_event_free(&ev);
+      }
+    }
+  }
+  is_int(check_queries(st, &m, 400, "snapshot+journal"), 0, "400 random queries agree with the oracle (snapshot + journal)");
+  att_store_close(st);
+  st = open_store(dir, ATT_OPEN_READ);
+  is_int(check_queries(st, &m, 300, "reopened"), 0, "300 random queries agree after reopening");
+  att_store_close(st);
+  for (size_t i = 0; i < m.n; i++) att_event_free(&m.ev[i]);
+  free(m.ev);
+}
+
+/* ---- crash recovery ------------------------------------------------------ */
+
+static long fsize(const char *p) {
+  struct stat sb;
+  return stat(p, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+static int copy_prefix(const char *from, const char *to, long n) {
+  FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
+  int c;
+  long i = 0;
+  if (!a || !b) return -1;
+  while (i < n && (c = fgetc(a)) != EOF) fputc(c, b), i++;
+  fclose(a);
+  fclose(b);
+  return 0;
+}
+
+static void test_torn(void) {
+  char *dir = newdir(), jp[PATH_MAX], save[PATH_MAX], sizes_note[64];
+  att_store *st;
+  long full, ends[16];
+  int nends = 0, bad = 0, msgs = 0;
+  att_store_init(dir);
+  snprintf(jp, sizeof jp, "%s/journal", dir);
+  snprintf(save, sizeof save, "%s/journal.full", root);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  ends[nends++] = fsize(jp);
+  for (int i = 0; i < 4; i++) {
+    char j[128];
+    snprintf(j, sizeof j, "{\"title\":\"t%d\",\"when\":\"2024-0%d\"}", i, i + 1);
+    add_json(st, j);
+    ends[nends++] = fsize(jp);
+  }
+  att_store_begin(st); /* a batch of three */
+  for (int i = 0; i < 3; i++) add_json(st, "{\"title\":\"batch\",\"when\":\"2025\"}");
+  att_store_commit(st);
+  ends[nends++] = fsize(jp);
+  att_store_remove(st, 2);
+  ends[nends++] = fsize(jp);
+  att_store_close(st);
+  full = fsize(jp);
+  copy_prefix(jp, save, full);
+  for (long cut = 0; cut <= full; cut++) {
+    long expect = 0;
+    int whole = 0;
+    copy_prefix(save, jp, cut);
+    for (int k = 0; k < nends; k++)
+      if (ends[k] <= cut) whole = k;
+    /* Events present after `whole` complete writes. */
+    expect = whole <= 4 ? whole : whole == 5 ? 7 : 6;
+    st = open_store(dir, ATT_OPEN_READ);
+    if (!st || (long)att_store_count(st) != expect) {
+      if (bad < 3) printf("# cut at %ld: %s, count %ld want %ld (%s)\n", cut, st ? "opened" : "failed",
+                          st ? (long)att_store_count(st) : -1L, expect, att_errmsg());
+      bad++;
+    }
+    if (cut != ends[whole] && cut != 0 && notes[0]) msgs++;
+    else if (cut != ends[whole] && cut != 0 && bad < 3) {
+      printf("# cut at %ld: no message\n", cut);
+      bad++;
+    }
+    att_store_close(st);
+  }
+  snprintf(sizes_note, sizeof sizes_note, "%ld", full);
+  is_int(bad, 0, "a journal cut at each of its %s byte offsets opens with a prefix of the writes", sizes_note);
+  ok(msgs > 0, "and every cut inside a write says what was dropped (%d messages)", msgs);
+  /* A writer removes the torn tail before appending. */
+  copy_prefix(save, jp, ends[3] + 5);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  ok(add_json(st, "{\"title\":\"after\",\"when\":\"2024\"}") > 0, "a writer appends after a torn tail");
+  ok(strstr(notes, "removed") != NULL, "and says it removed the unfinished write: %s", notes);
+  att_store_close(st);
+  st = open_store(dir, ATT_OPEN_READ);
+  is_int(att_store_count(st), 4, "three before the tear plus the new one");
+  att_store_close(st);
+}
+
+static void test_damage(void) {
+  char *dir = newdir(), jp[PATH_MAX];
+  att_store *st;
+  long mid;
+  FILE *f;
+  int c;
+  att_store_init(dir);
+  snprintf(jp, sizeof jp, "%s/journal", dir);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  for (int i = 0; i < 5; i++) add_json(st, "{\"title\":\"d\",\"when\":\"2024\"}");
+  att_store_close(st);
+  mid = fsize(jp) / 2;
+  f = fopen(jp, "r+b");
+  fseek(f, mid, SEEK_SET);
+  c = fgetc(f);
+  fseek(f, mid, SEEK_SET);
+  fputc(c ^ 0x40, f);
+  fclose(f);
+  st = open_store(dir, ATT_OPEN_READ);
+  ok(st == NULL, "damage in the middle of the journal is refused");
+  ok(strstr(att_errmsg(), "damaged at byte") && strstr(att_errmsg(), "intact records follow"),
+     "with a message naming where: %s", att_errmsg());
+}
+
+static void test_poison(void) {
+  char *dir = newdir();
+  att_store *st;
+  att_store_init(dir);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  add_json(st, "{\"title\":\"ok\",\"when\":\"2024\"}");
+  att__test_fail_sync = 1;
+  is_int(add_json(st, "{\"title\":\"lost\",\"when\":\"2024\"}"), -1, "a failed sync fails the add");
+  att__test_fail_sync = 0;
+  is_int(add_json(st, "{\"title\":\"later\",\"when\":\"2024\"}"), -1, "and the store refuses writes after it");
+  ok(strstr(att_errmsg(), "reopen") != NULL, "saying to reopen: %s", att_errmsg());
+  att_store_close(st);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  ok(add_json(st, "{\"title\":\"again\",\"when\":\"2024\"}") > 0, "after reopening, writes work");
+  att_store_close(st);
+}
+
+/* ---- other processes ------------------------------------------------------ */
+
+static int changes[4];
+static void on_change(void *ud, int op, int64_t id) {
+  (void)ud, (void)id;
+  changes[op]++;
+}
+
+static void test_two_processes(void) {
+  char *dir = newdir();
+  att_store_opts o = {0};
+  att_store *rd, *st;
+  pid_t pid;
+  int status;
+  att_store_init(dir);
+  o.flags = ATT_OPEN_READ;
+  o.change = on_change;
+  att_store_open(dir, &o, &rd);
+  pid = fork();
+  if (pid == 0) {
+    st = open_store(dir, ATT_OPEN_WRITE);
+    for (int i = 0; i < 5000; i++) add_json(st, "{\"title\":\"child\",\"when\":\"2024\"}");
+    att_store_remove(st, 1);
+    att_store_close(st);
+    _exit(0);
+  }
+  st = open_store(dir, ATT_OPEN_WRITE);
+  for (int i = 0; i < 200; i++) add_json(st, "{\"title\":\"parent\",\"when\":\"2023\"}");
+  att_store_close(st);
+  waitpid(pid, &status, 0);
+  ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child writer exited");
+  is_int(att_store_refresh(rd) >= 0, 1, "refresh after the other process compacted");
+  is_int(att_store_count(rd), 5199, "reader sees every event of both writers");
+  ok(changes[ATT_CHANGE_ADD] > 0, "reader was told of additions (%d seen before compaction)", changes[ATT_CHANGE_ADD]);
+  att_store_close(rd);
+  st = open_store(dir, ATT_OPEN_READ);
+  {
+    att_query q;
+    int64_t *ids;
+    size_t n;
+    att_query_init(&q);
+    q.sort = ATT_SORT_ID;
+    att_store_query(st, &q, &ids, &n);
+    int dup = 0;
+    for (size_t i = 1; i < n; i++) dup += ids[i] <= ids[i - 1];
+    is_int(n, 5199, "5199 events listed");
+    is_int(dup, 0, "ids unique and increasing: writers never interleaved");
+    free(ids);
+  }
+  att_store_close(st);
+}
+
+/* A writer is killed at random moments; every add it acknowledged is found. */
+static void test_kill9(void) {
+  int rounds = 30, lost = 0, opened = 0;
+  for (int r = 0; r < rounds; r++) {
+    char *dir = newdir();
+    int fds[2];
+    pid_t pid;
+    int64_t acked[4096];
+    int nack = 0, want = 1 + (int)rnd(300);
+    att_store *st;
+    att_store_init(dir);
+    if (pipe(fds) != 0) break;
+    pid = fork();
+    if (pid == 0) {
+      close(fds[0]);
+      st = open_store(dir, ATT_OPEN_WRITE);
+      for (int i = 0;; i++) {
+        char j[128];
+        int64_t id;
+        snprintf(j, sizeof j, "{\"title\":\"k%d\",\"when\":\"2024\",\"key\":\"key-%d\"}", i, i);
+        if (i % 50 == 49) {
+          att_store_begin(st);
+          for (int k = 0; k < 20; k++) {
+            snprintf(j, sizeof j, "{\"title\":\"b\",\"when\":\"2024\",\"key\":\"b-%d-%d\"}", i, k);
+            add_json(st, j);
+          }
+          if (att_store_commit(st) != 0) _exit(3);
+          id = -1;
+        } else if ((id = add_json(st, j)) < 0) {
+          _exit(2);
+        }
+        if (write(fds[1], &id, sizeof id) != sizeof id) _exit(4);
+      }
+    }
+    close(fds[1]);
+    while (nack < want) {
+      int64_t id;
+      ssize_t k = read(fds[0], &id, sizeof id);
+      if (k != (ssize_t)sizeof id) break;
+      acked[nack++] = id;
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    close(fds[0]);
+    st = open_store(dir, ATT_OPEN_WRITE);
+    if (st) {
+      opened++;
+      for (int i = 0; i < nack; i++) {
+        att_event ev;
+        if (acked[i] < 0) continue;
+        if (att_store_get(st, acked[i], &ev) != 0) lost++;
+        else att_event_free(&ev);
+      }
+      if (add_json(st, "{\"title\":\"after kill\",\"when\":\"2024\"}") < 0) lost++;
+      att_store_close(st);
+    } else {
+      printf("# round %d: %s\n", r, att_errmsg());
+    }
+  }
+  is_int(opened, rounds, "the store opens after each of %d kill -9s of a writer", rounds);
+  is_int(lost, 0, "no acknowledged event is lost");
+}
+
+int main(void) {
+  root = mkdtemp(tmpl);
+  if (!root) return 1;
+  test_crc();
+  test_basic();
+  test_batch();
+  test_oracle();
+  test_torn();
+  test_damage();
+  test_poison();
+  test_two_processes();
+  test_kill9();
+  rmrf(root);
+  return done_testing();
+}
