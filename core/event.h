@@ -4,6 +4,23 @@
  *
  * An att_event owns all its strings (malloc'd, NUL-terminated, valid UTF-8).
  * Validation names the field, shows the value and says what is accepted.
+ *
+ * Decisions the command line and the manual rely on:
+ * - Every string is non-empty valid UTF-8; an optional field that has no
+ *   value is left out (or null), never "".  One-line fields (all but notes)
+ *   hold no control characters; notes may hold tab and line breaks.
+ * - title: at most ATT_EV_TITLE_MAX bytes, not only white space.
+ * - key: 1-128 characters of A-Z a-z 0-9 . _ : -, starting with a letter or
+ *   digit, and not all digits (a number on the command line is an id).
+ * - kind, status: a lowercase word (a-z, 0-9, '-'), starting with a letter,
+ *   at most 40 characters.  The sets are open; the known ones are listed.
+ * - actors, tags: at most ATT_EV_LIST_MAX distinct strings of at most
+ *   ATT_EV_NAME_MAX bytes, without white space at either end.
+ * - id, rev and link ids: 1 .. 2^53-1, so that they survive any JSON reader.
+ * - fields: numbers are IEEE doubles (as in JavaScript); duplicate keys are
+ *   errors; {} is the same as no fields.  source {} is the same as none.
+ * - when, source.published: strict EDTF, stored in canonical form.
+ * - created, updated: RFC 3339, written in UTC to the second; 0 = unset.
  */
 #ifndef ATT_EVENT_H
 #define ATT_EVENT_H
@@ -59,6 +76,19 @@ typedef struct att_event {
   att_bounds bounds;         /* from `when`, set by validation */
 } att_event;
 
+/* Caps, in bytes. */
+#define ATT_EV_TITLE_MAX 1000
+#define ATT_EV_KEY_MAX 128
+#define ATT_EV_WORD_MAX 40         /* kind, status */
+#define ATT_EV_NAME_MAX 200        /* an actor, a tag, a person's fields */
+#define ATT_EV_TEXT_MAX 1000       /* where, source title and publisher */
+#define ATT_EV_URL_MAX 2048        /* source url */
+#define ATT_EV_NOTES_MAX 65536     /* notes */
+#define ATT_EV_RECUR_MAX 512       /* recur */
+#define ATT_EV_FIELDS_MAX 1048576  /* fields, as compact JSON */
+#define ATT_EV_LIST_MAX 1000       /* elements of actors, tags, people, links */
+#define ATT_EV_ID_MAX INT64_C(9007199254740991) /* 2^53-1 */
+
 /* Flags for reading JSON. */
 enum {
   /* The object is a stored record: id, rev, created, updated are present
@@ -98,7 +128,22 @@ int att_event_patch(att_event *ev, const struct cJSON *patch);
 int att_event_has_actor(const att_event *ev, const char *actor);
 int att_event_has_tag(const att_event *ev, const char *tag);
 
-/* 0 if s[0..len) is valid UTF-8 (no overlongs, surrogates, > U+10FFFF). */
+/* 1 if both events hold the same data (bounds included), else 0. */
+int att_event_equal(const att_event *a, const att_event *b);
+
+/* 0 if s[0..len) is valid UTF-8 (no overlongs, surrogates, > U+10FFFF);
+ * otherwise ATT_EINVAL with a message giving the byte offset and why. */
 int att_utf8_check(const char *s, size_t len);
+
+/* Internal to the core: s[0..len) quoted for an error message into
+ * buf[cap], with escapes for quotes, control characters and bytes that are
+ * not UTF-8, cut after about `max` bytes with the full length noted.
+ * Returns buf. */
+const char *att__show(char *buf, size_t cap, const char *s, size_t len,
+                      size_t max);
+/* Internal: check the JSON text *fields (an object: UTF-8, no duplicate
+ * keys, finite numbers, within ATT_EV_FIELDS_MAX) and make it compact;
+ * {} becomes NULL. */
+int att__ev_fields_canon(char **fields);
 
 #endif

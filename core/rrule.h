@@ -19,6 +19,7 @@ typedef struct att_rrule {
   int count;      /* 0 = unbounded */
   int has_until;
   att_time until; /* inclusive */
+  int until_date; /* UNTIL was a DATE: until is the last second of that day */
   uint16_t bymonth;    /* bit m (1..12) */
   uint32_t bymonthday; /* bit d (1..31) for positive days */
   uint32_t bymonthday_neg; /* bit d (1..31) for -d */
@@ -29,9 +30,17 @@ typedef struct att_rrule {
   int nbyday;
 } att_rrule;
 
-/* Parse "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=17".  On failure ATT_EINVAL with
- * a message naming the part and what is accepted.  canon (if not NULL)
- * receives the canonical text (parts in a fixed order). */
+/* Parse "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=17".  Names and values are
+ * case-insensitive and an "RRULE:" prefix is allowed; no white space.  The
+ * canonical text is upper case, parts in the order FREQ, INTERVAL (left out
+ * when 1), COUNT, UNTIL, BYMONTH, BYMONTHDAY, BYDAY, numbers without
+ * leading zeros or '+', list values sorted (BYMONTHDAY: 1..31 then -1..-31;
+ * BYDAY: by weekday MO..SU, then every, 1.., -1..).  A value listed twice is
+ * an error.  BYDAY ordinals need MONTHLY or YEARLY (-5..5 with MONTHLY or
+ * with BYMONTH); BYMONTHDAY is refused with WEEKLY.  At most 512 bytes.
+ * UNTIL is YYYYMMDD or YYYYMMDDTHHMMSSZ (UTC) and excludes COUNT.
+ * On failure ATT_EINVAL with a message naming the part and what is
+ * accepted.  canon (if not NULL) receives the canonical text. */
 int att_rrule_parse(const char *s, att_rrule *r, char *canon, size_t cap);
 
 #endif

@@ -304,7 +304,7 @@ static int load(att_store *st, int report) {
   char p[PATH_MAX];
   int rc;
   for (int attempt = 0;; attempt++) {
-    uint64_t jgen, jsize, tail;
+    uint64_t jgen = 0, jsize = 0, tail = 0;
     size_t trecs;
     if ((rc = pathof(st, p, "snapshot")) != 0) return rc;
     if ((rc = att__snap_open(&st->snap, p)) != 0) {

@@ -1,0 +1,162 @@
+/*
+ * The command line of attache: what the cli_*.c files share.
+ *
+ * Each command is a function cli_cmd_NAME(ctx, argc, argv) that returns the
+ * exit status: CLI_OK, CLI_FAIL (the command failed and changed nothing) or
+ * CLI_USAGE (the command line itself was wrong).  Messages go to stderr,
+ * prefixed "attache: "; results go to stdout.  docs/cli.md is the manual.
+ */
+#ifndef ATT_CLI_H
+#define ATT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "date.h"
+#include "error.h"
+#include "event.h"
+#include "store.h"
+
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+
+#define ATT_VERSION "0.1.0"
+
+typedef struct cli_ctx {
+  const char *store_dir; /* resolved before the command runs */
+  const char *cmd;       /* name of the running command */
+  int out_tty, err_tty;  /* stdout / stderr are terminals */
+} cli_ctx;
+
+/* ---- option parsing (cli_common.c) ---------------------------------- */
+
+/* One option a command accepts.  `arg` is 1 when it takes a value. */
+typedef struct cli_opt {
+  const char *name; /* long name without the dashes */
+  char shrt;        /* short letter or 0 */
+  int arg;
+  int id; /* returned by cli_next */
+} cli_opt;
+
+enum { CLI_END = -1, CLI_BAD = -2, CLI_HELP = -3 };
+
+/* Walks argv; options may come before, between or after operands, and "--"
+ * ends them.  Operands are collected in pos[].  --store and --help/-h are
+ * understood by every command. */
+typedef struct cli_parser {
+  cli_ctx *ctx;
+  const cli_opt *opts;
+  int argc;
+  char **argv;
+  int i;
+  int dashdash;
+  const char *arg; /* value of the last option */
+  const char *name; /* name of the last option as typed */
+  char **pos;
+  int npos;
+} cli_parser;
+
+void cli_parser_init(cli_parser *p, cli_ctx *ctx, const cli_opt *opts,
+                     int argc, char **argv);
+int cli_next(cli_parser *p);
+void cli_parser_free(cli_parser *p);
+
+/* ---- messages -------------------------------------------------------- */
+
+/* "attache: ..." on stderr; returns CLI_FAIL. */
+int cli_fail(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* "attache CMD: ...", the command's usage line and a pointer to its help;
+ * returns CLI_USAGE. */
+int cli_usage(cli_ctx *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* "attache: CONTEXT: <core message>"; returns CLI_FAIL. */
+int cli_core_fail(int rc, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Print the help text of a command (or the overview for NULL) on f. */
+int cli_help(const char *cmd, FILE *f);
+
+/* ---- shared helpers -------------------------------------------------- */
+
+/* Open the context's store; ATT_ENOSTORE becomes a hint to run init. */
+int cli_open(cli_ctx *ctx, int flags, att_store **st);
+/* Read a date as a person types it; on failure prints a message naming
+ * `what` (e.g. "--when") and returns CLI_FAIL. */
+int cli_date(const char *what, const char *in, att_time ref,
+             char edtf[ATT_DATE_MAX], att_bounds *b);
+/* Parse a decimal count; -1 if not one. */
+long long cli_count(const char *s);
+/* Read a whole file ("-" for stdin); malloc'd, NUL-terminated. */
+char *cli_slurp(const char *path, size_t *len);
+/* The earliest instant of the event's source.published, or now. */
+att_time cli_event_ref(const att_event *ev);
+/* "Name|role|actor" into a cJSON object; NULL with a message on error. */
+cJSON *cli_person(const char *what, const char *spec);
+/* Split "a;b" cells and "Name|role" parts at sep; "\x" stands for x and
+ * never splits.  With keep, escapes are kept for a further split. */
+int cli_split(const char *s, char sep, int keep, char ***out, size_t *n);
+void cli_free_strs(char **v, size_t n);
+
+/* ---- output (cli_out.c) ---------------------------------------------- */
+
+size_t cli_u8width(const char *s);
+/* Copy s into a malloc'd string that fits in `width` columns ("…" marks a
+ * cut). */
+char *cli_u8fit(const char *s, size_t width);
+int cli_term_width(void);
+
+/* A table of events: id, when, kind, status, title. */
+void cli_table(FILE *f, const att_event *evs, size_t n, int fit);
+/* The human-readable block of one event. */
+void cli_block(FILE *f, const att_event *ev);
+/* One event as a JSON line. */
+int cli_json_line(FILE *f, const att_event *ev);
+/* CSV: the header row and one row per event. */
+void cli_csv_header(FILE *f);
+void cli_csv_row(FILE *f, const att_event *ev);
+/* The CSV columns, in export order (NULL-terminated). */
+extern const char *const cli_csv_columns[];
+
+/* A progress bar on stderr, drawn only when stderr is a terminal. */
+typedef struct cli_progress {
+  int on;
+  const char *what;
+  uint64_t total, shown;
+} cli_progress;
+void cli_progress_start(cli_progress *pb, cli_ctx *ctx, const char *what,
+                        uint64_t total);
+void cli_progress_step(cli_progress *pb, uint64_t done);
+void cli_progress_end(cli_progress *pb);
+
+/* ---- commands -------------------------------------------------------- */
+
+int cli_cmd_init(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_add(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_get(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_update(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_rm(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_list(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_import(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_export(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_fsck(cli_ctx *ctx, int argc, char **argv);
+
+/* Read a CSV record (RFC 4180).  *line advances by the lines consumed.
+ * Returns the number of cells (>= 1), 0 at the end, -1 on an unterminated
+ * quote.  Cells are malloc'd. */
+int cli_csv_record(const char **p, const char *end, char ***cells,
+                   size_t *line);
+
+#endif

@@ -1,0 +1,652 @@
+/*
+ * attache add and attache update: events made from flags or JSON, and
+ * changed field by field.
+ *
+ * Both build a JSON object (the event, or a merge patch) and hand it to the
+ * core, which validates it; so the command line accepts exactly what a JSON
+ * import accepts, and the messages come from one place.  Dates typed on the
+ * command line are read as a person writes them and echoed back as EDTF.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum {
+  O_TITLE = 1, O_KIND, O_STATUS, O_WHEN, O_WHERE, O_ACTOR, O_TAG, O_PERSON,
+  O_NOTES, O_RECUR, O_SURL, O_STITLE, O_PUBLISHER, O_PUBLISHED, O_KEY,
+  O_FIELD, O_LINK, O_JSON, O_PRINT_JSON
+};
+
+static const cli_opt add_opts[] = {
+    {"title", 0, 1, O_TITLE},         {"kind", 0, 1, O_KIND},
+    {"status", 0, 1, O_STATUS},       {"when", 0, 1, O_WHEN},
+    {"where", 0, 1, O_WHERE},         {"actor", 0, 1, O_ACTOR},
+    {"tag", 0, 1, O_TAG},             {"person", 0, 1, O_PERSON},
+    {"notes", 0, 1, O_NOTES},         {"recur", 0, 1, O_RECUR},
+    {"source-url", 0, 1, O_SURL},     {"source-title", 0, 1, O_STITLE},
+    {"publisher", 0, 1, O_PUBLISHER}, {"published", 0, 1, O_PUBLISHED},
+    {"key", 0, 1, O_KEY},             {"field", 0, 1, O_FIELD},
+    {"link", 0, 1, O_LINK},           {"json", 0, 1, O_JSON},
+    {"print-json", 0, 0, O_PRINT_JSON}, {NULL, 0, 0, 0}};
+
+/* A JSON value typed by a person: JSON if it parses, else the text. */
+static cJSON *loose_json(const char *s) {
+  cJSON *v = cJSON_Parse(s);
+  return v ? v : cJSON_CreateString(s);
+}
+
+/* "related=3" into {"rel":"related","id":3}. */
+static cJSON *parse_link(cli_ctx *ctx, const char *what, const char *s) {
+  const char *eq = strchr(s, '=');
+  long long id = eq ? cli_count(eq + 1) : -1;
+  cJSON *o;
+  if (eq == NULL || eq == s || id <= 0) {
+    cli_usage(ctx, "%s \"%s\": a link is written REL=ID, REL one of follows, "
+                   "part-of, supersedes, related",
+              what, s);
+    return NULL;
+  }
+  o = cJSON_CreateObject();
+  {
+    char *rel = strndup(s, (size_t)(eq - s));
+    cJSON_AddStringToObject(o, "rel", rel);
+    free(rel);
+  }
+  cJSON_AddNumberToObject(o, "id", (double)id);
+  return o;
+}
+
+/* Put a single-valued flag into obj; twice is a usage error. */
+static int set_once(cli_ctx *ctx, cJSON *obj, const char *key,
+                    const char *flag, const char *value) {
+  if (cJSON_GetObjectItemCaseSensitive(obj, key) != NULL)
+    return cli_usage(ctx, "%s given twice", flag);
+  cJSON_AddStringToObject(obj, key, value);
+  return CLI_OK;
+}
+
+static cJSON *sub_object(cJSON *obj, const char *key) {
+  cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (s == NULL || !cJSON_IsObject(s)) {
+    if (s) cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+    s = cJSON_AddObjectToObject(obj, key);
+  }
+  return s;
+}
+
+static cJSON *sub_array(cJSON *obj, const char *key) {
+  cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (s == NULL) s = cJSON_AddArrayToObject(obj, key);
+  return s;
+}
+
+static void print_added(const char *verb, const att_event *ev,
+                        const char *typed) {
+  printf("%s %lld \"%s\" when %s", verb, (long long)ev->id, ev->title, ev->when);
+  if (typed && strcmp(typed, ev->when) != 0) printf(" (from \"%s\")", typed);
+  putchar('\n');
+}
+
+static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
+                          const char **typed_when, int *print_json) {
+  cJSON *obj = cJSON_CreateObject(), *src = NULL, *fields = NULL;
+  const char *when = NULL, *published = NULL, *json = NULL;
+  char edtf[ATT_DATE_MAX], pub[ATT_DATE_MAX];
+  att_bounds b;
+  att_time ref = (att_time)time(NULL);
+  int o, rc = CLI_OK, nflags = 0;
+
+  while (rc == CLI_OK && (o = cli_next(p)) != CLI_END) {
+    if (o == CLI_BAD) rc = CLI_USAGE;
+    else if (o == CLI_HELP) {
+      cli_help("add", stdout);
+      cJSON_Delete(obj);
+      return -1;
+    } else if (o == O_PRINT_JSON) {
+      *print_json = 1;
+      continue;
+    } else if (o == O_JSON) {
+      if (json) rc = cli_usage(ctx, "--json given twice");
+      json = p->arg;
+      continue;
+    }
+    if (rc != CLI_OK) break;
+    nflags++;
+    switch (o) {
+    case O_TITLE: rc = set_once(ctx, obj, "title", "--title", p->arg); break;
+    case O_KIND: rc = set_once(ctx, obj, "kind", "--kind", p->arg); break;
+    case O_STATUS: rc = set_once(ctx, obj, "status", "--status", p->arg); break;
+    case O_WHERE: rc = set_once(ctx, obj, "where", "--where", p->arg); break;
+    case O_NOTES: rc = set_once(ctx, obj, "notes", "--notes", p->arg); break;
+    case O_RECUR: rc = set_once(ctx, obj, "recur", "--recur", p->arg); break;
+    case O_KEY: rc = set_once(ctx, obj, "key", "--key", p->arg); break;
+    case O_WHEN:
+      if (when) rc = cli_usage(ctx, "--when given twice");
+      when = p->arg;
+      break;
+    case O_PUBLISHED:
+      if (published) rc = cli_usage(ctx, "--published given twice");
+      published = p->arg;
+      break;
+    case O_ACTOR:
+      cJSON_AddItemToArray(sub_array(obj, "actors"), cJSON_CreateString(p->arg));
+      break;
+    case O_TAG:
+      cJSON_AddItemToArray(sub_array(obj, "tags"), cJSON_CreateString(p->arg));
+      break;
+    case O_PERSON: {
+      cJSON *per = cli_person("--person", p->arg);
+      if (per == NULL) rc = CLI_FAIL;
+      else cJSON_AddItemToArray(sub_array(obj, "people"), per);
+      break;
+    }
+    case O_LINK: {
+      cJSON *l = parse_link(ctx, "--link", p->arg);
+      if (l == NULL) rc = CLI_USAGE;
+      else cJSON_AddItemToArray(sub_array(obj, "links"), l);
+      break;
+    }
+    case O_SURL: case O_STITLE: case O_PUBLISHER: {
+      const char *k = o == O_SURL ? "url" : o == O_STITLE ? "title" : "publisher";
+      src = sub_object(obj, "source");
+      rc = set_once(ctx, src, k, p->name, p->arg);
+      break;
+    }
+    case O_FIELD: {
+      const char *eq = strchr(p->arg, '=');
+      char *name;
+      if (eq == NULL || eq == p->arg) {
+        rc = cli_usage(ctx, "--field \"%s\": write NAME=JSON (text that is not "
+                            "JSON is kept as a string)",
+                       p->arg);
+        break;
+      }
+      fields = sub_object(obj, "fields");
+      name = strndup(p->arg, (size_t)(eq - p->arg));
+      if (cJSON_GetObjectItemCaseSensitive(fields, name))
+        rc = cli_usage(ctx, "--field %s given twice", name);
+      else
+        cJSON_AddItemToObject(fields, name, loose_json(eq + 1));
+      free(name);
+      break;
+    }
+    default: break;
+    }
+  }
+
+  if (rc == CLI_OK) {
+    if (json && (nflags || p->npos))
+      rc = cli_usage(ctx, "--json OBJ takes the whole event: give the fields "
+                          "in the JSON, not as flags or operands");
+    else if (p->npos > 1 || (p->npos == 1 && strcmp(p->pos[0], "-") != 0))
+      rc = cli_usage(ctx, "unexpected operand '%s' (only '-', to read JSON "
+                          "from standard input)",
+                     p->pos[p->npos - 1]);
+    else if (p->npos == 1 && nflags)
+      rc = cli_usage(ctx, "'-' reads the whole event as JSON from standard "
+                          "input: give the fields in the JSON, not as flags");
+    else if (!json && !p->npos && nflags == 0)
+      rc = cli_usage(ctx, "nothing to add: give --title and --when at least");
+  }
+  if (rc != CLI_OK) {
+    cJSON_Delete(obj);
+    return rc;
+  }
+
+  if (json || p->npos) {
+    size_t len = 0;
+    char *text = json ? strdup(json) : cli_slurp("-", &len);
+    int r;
+    cJSON_Delete(obj);
+    if (text == NULL) return cli_fail("cannot read standard input");
+    if (json) len = strlen(text);
+    r = att_event_from_json(text, len, 0, ev);
+    free(text);
+    if (r < 0) return cli_core_fail(r, "%s", json ? "--json" : "standard input");
+    *typed_when = NULL;
+    return CLI_OK;
+  }
+
+  if (published) {
+    if (cli_date("--published", published, ref, pub, &b) != CLI_OK) {
+      cJSON_Delete(obj);
+      return CLI_FAIL;
+    }
+    if (b.earliest != ATT_TIME_MIN) ref = b.earliest;
+    cJSON_AddStringToObject(sub_object(obj, "source"), "published", pub);
+  }
+  if (when) {
+    if (cli_date("--when", when, ref, edtf, NULL) != CLI_OK) {
+      cJSON_Delete(obj);
+      return CLI_FAIL;
+    }
+    cJSON_AddStringToObject(obj, "when", edtf);
+  }
+  rc = att_event_from_cjson(obj, 0, ev);
+  cJSON_Delete(obj);
+  if (rc < 0) return cli_core_fail(rc, "cannot add the event");
+  *typed_when = when;
+  return CLI_OK;
+}
+
+int cli_cmd_add(cli_ctx *ctx, int argc, char **argv) {
+  cli_parser p;
+  att_event ev;
+  att_store *st = NULL;
+  const char *typed = NULL;
+  int rc, print_json = 0;
+
+  att_event_init(&ev);
+  cli_parser_init(&p, ctx, add_opts, argc, argv);
+  rc = add_from_flags(ctx, &p, &ev, &typed, &print_json);
+  if (rc < 0) { /* help */
+    cli_parser_free(&p);
+    return CLI_OK;
+  }
+  if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_WRITE, &st);
+  if (rc == CLI_OK) {
+    int r = att_store_add(st, &ev);
+    if (r < 0) rc = cli_core_fail(r, "cannot add \"%s\"", ev.title);
+  }
+  if (rc == CLI_OK) {
+    if (print_json) cli_json_line(stdout, &ev);
+    else print_added("added", &ev, typed);
+  }
+  if (st) att_store_close(st);
+  att_event_free(&ev);
+  cli_parser_free(&p);
+  return rc;
+}
+
+/* ---- update ------------------------------------------------------------ */
+
+static const cli_opt update_opts[] = {{"json", 0, 1, O_JSON},
+                                      {"print-json", 0, 0, O_PRINT_JSON},
+                                      {NULL, 0, 0, 0}};
+
+static cJSON *strv_json(const att_strv *v) {
+  cJSON *a = cJSON_CreateArray();
+  size_t i;
+  for (i = 0; i < v->n; i++) cJSON_AddItemToArray(a, cJSON_CreateString(v->v[i]));
+  return a;
+}
+
+static cJSON *people_json(const att_event *ev) {
+  cJSON *a = cJSON_CreateArray();
+  size_t i;
+  for (i = 0; i < ev->npeople; i++) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", ev->people[i].name);
+    if (ev->people[i].role) cJSON_AddStringToObject(o, "role", ev->people[i].role);
+    if (ev->people[i].actor) cJSON_AddStringToObject(o, "actor", ev->people[i].actor);
+    cJSON_AddItemToArray(a, o);
+  }
+  return a;
+}
+
+static cJSON *links_json(const att_event *ev) {
+  cJSON *a = cJSON_CreateArray();
+  size_t i;
+  for (i = 0; i < ev->nlinks; i++) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "rel", ev->links[i].rel);
+    cJSON_AddNumberToObject(o, "id", (double)ev->links[i].id);
+    cJSON_AddItemToArray(a, o);
+  }
+  return a;
+}
+
+/* The list `key` as it will be after the changes so far: the patch's copy,
+ * made from the event the first time. */
+static cJSON *working_list(cJSON *patch, const char *key, const att_event *ev) {
+  cJSON *a = cJSON_GetObjectItemCaseSensitive(patch, key);
+  if (a && cJSON_IsArray(a)) return a;
+  if (a) cJSON_DeleteItemFromObjectCaseSensitive(patch, key);
+  if (strcmp(key, "actors") == 0) a = strv_json(&ev->actors);
+  else if (strcmp(key, "tags") == 0) a = strv_json(&ev->tags);
+  else if (strcmp(key, "people") == 0) a = people_json(ev);
+  else a = links_json(ev);
+  cJSON_AddItemToObject(patch, key, a);
+  return a;
+}
+
+static int str_in(const cJSON *a, const char *s) {
+  const cJSON *it;
+  int i = 0;
+  cJSON_ArrayForEach(it, a) {
+    if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0) return i;
+    i++;
+  }
+  return -1;
+}
+
+static char *trimdup(const char *s, size_t n) {
+  while (n && (*s == ' ' || *s == '\t')) s++, n--;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+  return strndup(s, n);
+}
+
+/* actors=A,B / actors+=A / actors-=A (and tags). */
+static int edit_strings(cli_ctx *ctx, cJSON *patch, const att_event *ev,
+                        const char *key, char op, const char *val) {
+  cJSON *a;
+  const char *p = val;
+  if (op == '=') {
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, key);
+    if (*val == '\0') {
+      cJSON_AddNullToObject(patch, key);
+      return CLI_OK;
+    }
+    a = cJSON_AddArrayToObject(patch, key);
+  } else {
+    a = working_list(patch, key, ev);
+  }
+  while (*p) {
+    const char *c = strchr(p, ',');
+    size_t n = c ? (size_t)(c - p) : strlen(p);
+    char *item = trimdup(p, n);
+    int at = str_in(a, item);
+    if (*item == '\0') {
+      free(item);
+      return cli_usage(ctx, "%s%s%s: an empty name in the list", key,
+                       op == '=' ? "=" : op == '+' ? "+=" : "-=", val);
+    }
+    if (op == '-') {
+      if (at < 0) {
+        free(item);
+        return cli_fail("%s-=%s: \"%.*s\" is not in the event's %s", key, val,
+                        (int)n, p, key);
+      }
+      cJSON_DeleteItemFromArray(a, at);
+    } else if (at < 0) {
+      cJSON_AddItemToArray(a, cJSON_CreateString(item));
+    }
+    free(item);
+    p += n;
+    if (*p == ',') p++;
+  }
+  return CLI_OK;
+}
+
+static int edit_people(cli_ctx *ctx, cJSON *patch, const att_event *ev,
+                       char op, const char *val) {
+  cJSON *a, *it;
+  char **specs;
+  size_t n, i;
+  int found = 0, idx = 0;
+  (void)ctx;
+  if (op == '=' && *val == '\0') {
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, "people");
+    cJSON_AddNullToObject(patch, "people");
+    return CLI_OK;
+  }
+  if (op == '-') {
+    a = working_list(patch, "people", ev);
+    for (it = a->child; it; idx++) {
+      cJSON *next = it->next;
+      cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
+      if (cJSON_IsString(nm) && strcmp(nm->valuestring, val) == 0) {
+        cJSON_DeleteItemFromArray(a, idx--);
+        found = 1;
+      }
+      it = next;
+    }
+    if (!found) return cli_fail("people-=%s: nobody of that name in the event", val);
+    return CLI_OK;
+  }
+  if (op == '=') {
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, "people");
+    a = cJSON_AddArrayToObject(patch, "people");
+  } else {
+    a = working_list(patch, "people", ev);
+  }
+  /* Several people are separated by ';' (escaped '\;' inside a part). */
+  if (cli_split(val, ';', 1, &specs, &n) != 0) return cli_fail("out of memory");
+  for (i = 0; i < n; i++) {
+    cJSON *per = cli_person(op == '+' ? "people+=" : "people=", specs[i]);
+    if (per == NULL) {
+      cli_free_strs(specs, n);
+      return CLI_FAIL;
+    }
+    cJSON_AddItemToArray(a, per);
+  }
+  cli_free_strs(specs, n);
+  return CLI_OK;
+}
+
+static int edit_links(cli_ctx *ctx, cJSON *patch, const att_event *ev,
+                      char op, const char *val) {
+  cJSON *a, *it;
+  int idx = 0, found = 0;
+  if (op == '=' && *val == '\0') {
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, "links");
+    cJSON_AddNullToObject(patch, "links");
+    return CLI_OK;
+  }
+  if (op == '-') {
+    long long id = cli_count(val);
+    if (id <= 0) return cli_usage(ctx, "links-=%s: give the id the links point to", val);
+    a = working_list(patch, "links", ev);
+    for (it = a->child; it; idx++) {
+      cJSON *next = it->next, *iid = cJSON_GetObjectItemCaseSensitive(it, "id");
+      if (cJSON_IsNumber(iid) && (long long)iid->valuedouble == id) {
+        cJSON_DeleteItemFromArray(a, idx--);
+        found = 1;
+      }
+      it = next;
+    }
+    if (!found) return cli_fail("links-=%s: the event has no link to %s", val, val);
+    return CLI_OK;
+  }
+  if (op == '=') {
+    char **specs;
+    size_t n, i;
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, "links");
+    a = cJSON_AddArrayToObject(patch, "links");
+    if (cli_split(val, ';', 1, &specs, &n) != 0) return cli_fail("out of memory");
+    for (i = 0; i < n; i++) {
+      cJSON *l = parse_link(ctx, "links=", specs[i]);
+      if (l == NULL) {
+        cli_free_strs(specs, n);
+        return CLI_USAGE;
+      }
+      cJSON_AddItemToArray(a, l);
+    }
+    cli_free_strs(specs, n);
+    return CLI_OK;
+  }
+  a = working_list(patch, "links", ev);
+  it = parse_link(ctx, "links+=", val);
+  if (it == NULL) return CLI_USAGE;
+  cJSON_AddItemToArray(a, it);
+  return CLI_OK;
+}
+
+static const char *const scalar_fields[] = {"title", "kind", "status", "where",
+                                            "notes", "key", "recur", NULL};
+
+static int is_scalar(const char *name) {
+  int i;
+  for (i = 0; scalar_fields[i]; i++)
+    if (strcmp(scalar_fields[i], name) == 0) return 1;
+  return 0;
+}
+
+/* One FIELD=VALUE operand into the patch.  *typed_when is set for when=. */
+static int apply_pair(cli_ctx *ctx, cJSON *patch, const att_event *ev,
+                      const char *pair, att_time *ref, const char **typed_when,
+                      char *when_edtf) {
+  const char *eq = strchr(pair, '=');
+  char op = '=', name[64];
+  const char *val;
+  size_t nlen;
+  if (eq == NULL || eq == pair)
+    return cli_usage(ctx, "'%s': write FIELD=VALUE (FIELD+=VALUE, FIELD-=VALUE "
+                          "for lists)",
+                     pair);
+  val = eq + 1;
+  nlen = (size_t)(eq - pair);
+  if (eq[-1] == '+' || eq[-1] == '-') {
+    op = eq[-1];
+    nlen--;
+  }
+  if (nlen == 0 || nlen >= sizeof name)
+    return cli_usage(ctx, "'%s': no field name before '='", pair);
+  memcpy(name, pair, nlen);
+  name[nlen] = '\0';
+
+  if (strcmp(name, "actors") == 0 || strcmp(name, "tags") == 0)
+    return edit_strings(ctx, patch, ev, name, op, val);
+  if (strcmp(name, "people") == 0) return edit_people(ctx, patch, ev, op, val);
+  if (strcmp(name, "links") == 0) return edit_links(ctx, patch, ev, op, val);
+  if (op != '=')
+    return cli_usage(ctx, "'%s': %c= works on lists only (actors, tags, "
+                          "people, links)",
+                     pair, op);
+  if (is_scalar(name)) {
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, name);
+    if (*val) cJSON_AddStringToObject(patch, name, val);
+    else cJSON_AddNullToObject(patch, name);
+    return CLI_OK;
+  }
+  if (strcmp(name, "when") == 0) {
+    if (*val == '\0')
+      return cli_fail("when=: 'when' is required and cannot be removed");
+    if (cli_date("when", val, *ref, when_edtf, NULL) != CLI_OK) return CLI_FAIL;
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, "when");
+    cJSON_AddStringToObject(patch, "when", when_edtf);
+    *typed_when = val;
+    return CLI_OK;
+  }
+  if (strcmp(name, "published") == 0 || strcmp(name, "source.published") == 0) {
+    cJSON *src = sub_object(patch, "source");
+    char pub[ATT_DATE_MAX];
+    att_bounds b;
+    cJSON_DeleteItemFromObjectCaseSensitive(src, "published");
+    if (*val == '\0') {
+      cJSON_AddNullToObject(src, "published");
+      return CLI_OK;
+    }
+    if (cli_date(name, val, (att_time)time(NULL), pub, &b) != CLI_OK)
+      return CLI_FAIL;
+    cJSON_AddStringToObject(src, "published", pub);
+    if (b.earliest != ATT_TIME_MIN) *ref = b.earliest;
+    return CLI_OK;
+  }
+  if (strncmp(name, "source.", 7) == 0 &&
+      (strcmp(name + 7, "title") == 0 || strcmp(name + 7, "url") == 0 ||
+       strcmp(name + 7, "publisher") == 0)) {
+    cJSON *src = sub_object(patch, "source");
+    cJSON_DeleteItemFromObjectCaseSensitive(src, name + 7);
+    if (*val) cJSON_AddStringToObject(src, name + 7, val);
+    else cJSON_AddNullToObject(src, name + 7);
+    return CLI_OK;
+  }
+  if (strcmp(name, "source") == 0 && *val == '\0') {
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, "source");
+    cJSON_AddNullToObject(patch, "source");
+    return CLI_OK;
+  }
+  if (strcmp(name, "fields") == 0 && *val == '\0') {
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, "fields");
+    cJSON_AddNullToObject(patch, "fields");
+    return CLI_OK;
+  }
+  if (strncmp(name, "fields.", 7) == 0 && name[7] != '\0') {
+    cJSON *fl = sub_object(patch, "fields");
+    cJSON_DeleteItemFromObjectCaseSensitive(fl, name + 7);
+    cJSON_AddItemToObject(fl, name + 7, *val ? loose_json(val) : cJSON_CreateNull());
+    return CLI_OK;
+  }
+  return cli_usage(ctx, "'%s': unknown field '%s' (fields: title, when, kind, "
+                        "status, where, notes, key, recur, actors, tags, "
+                        "people, links, published, source.title, source.url, "
+                        "source.publisher, fields.NAME)",
+                   pair, name);
+}
+
+int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
+  cli_parser p;
+  att_event ev;
+  att_store *st = NULL;
+  cJSON *patch = NULL;
+  const char *json = NULL, *typed = NULL;
+  char when_edtf[ATT_DATE_MAX];
+  att_time ref;
+  int o, i, rc = CLI_OK, print_json = 0;
+
+  att_event_init(&ev);
+  cli_parser_init(&p, ctx, update_opts, argc, argv);
+  while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
+    if (o == CLI_BAD) rc = CLI_USAGE;
+    else if (o == CLI_HELP) {
+      cli_help("update", stdout);
+      cli_parser_free(&p);
+      return CLI_OK;
+    } else if (o == O_JSON) {
+      if (json) rc = cli_usage(ctx, "--json given twice");
+      json = p.arg;
+    } else if (o == O_PRINT_JSON) print_json = 1;
+  }
+  if (rc == CLI_OK && p.npos == 0)
+    rc = cli_usage(ctx, "which event? give its id or key");
+  else if (rc == CLI_OK && p.npos == 1 && json == NULL)
+    rc = cli_usage(ctx, "nothing to change: give FIELD=VALUE or --json PATCH");
+  else if (rc == CLI_OK && p.npos > 1 && json)
+    rc = cli_usage(ctx, "give either FIELD=VALUE operands or --json PATCH, "
+                        "not both");
+  if (rc == CLI_OK && json) {
+    patch = cJSON_Parse(json);
+    if (patch == NULL || !cJSON_IsObject(patch))
+      rc = cli_fail("--json: not a JSON object (a merge patch such as "
+                    "'{\"status\":\"held\",\"notes\":null}')");
+  }
+  if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_WRITE, &st);
+  if (rc == CLI_OK) {
+    int r = att_store_lookup(st, p.pos[0], &ev);
+    if (r == ATT_ENOTFOUND)
+      rc = cli_fail("no event with id or key \"%s\"", p.pos[0]);
+    else if (r < 0)
+      rc = cli_core_fail(r, "cannot read \"%s\"", p.pos[0]);
+  }
+  if (rc == CLI_OK && patch == NULL) {
+    patch = cJSON_CreateObject();
+    ref = cli_event_ref(&ev);
+    /* A new published date counts for when= whatever the order. */
+    for (i = 1; i < p.npos && rc == CLI_OK; i++)
+      if (strncmp(p.pos[i], "published=", 10) == 0 ||
+          strncmp(p.pos[i], "source.published=", 17) == 0)
+        rc = apply_pair(ctx, patch, &ev, p.pos[i], &ref, &typed, when_edtf);
+    for (i = 1; i < p.npos && rc == CLI_OK; i++)
+      if (strncmp(p.pos[i], "published=", 10) != 0 &&
+          strncmp(p.pos[i], "source.published=", 17) != 0)
+        rc = apply_pair(ctx, patch, &ev, p.pos[i], &ref, &typed, when_edtf);
+  }
+  if (rc == CLI_OK) {
+    int r = att_event_patch(&ev, patch);
+    if (r < 0) rc = cli_core_fail(r, "cannot update \"%s\"", p.pos[0]);
+  }
+  if (rc == CLI_OK) {
+    int r = att_store_update(st, &ev);
+    if (r < 0) rc = cli_core_fail(r, "cannot update \"%s\"", p.pos[0]);
+  }
+  if (rc == CLI_OK) {
+    if (print_json) cli_json_line(stdout, &ev);
+    else {
+      printf("updated %lld \"%s\" (rev %lld)", (long long)ev.id, ev.title,
+             (long long)ev.rev);
+      if (typed) {
+        printf(" when %s", ev.when);
+        if (strcmp(typed, ev.when) != 0) printf(" (from \"%s\")", typed);
+      }
+      putchar('\n');
+    }
+  }
+  cJSON_Delete(patch);
+  if (st) att_store_close(st);
+  att_event_free(&ev);
+  cli_parser_free(&p);
+  return rc;
+}

@@ -1,0 +1,296 @@
+/*
+ * What every command of the command line needs: the option parser, error
+ * messages, opening the store, reading dates as people type them, and small
+ * text helpers.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- option parsing -------------------------------------------------- */
+
+void cli_parser_init(cli_parser *p, cli_ctx *ctx, const cli_opt *opts,
+                     int argc, char **argv) {
+  memset(p, 0, sizeof *p);
+  p->ctx = ctx;
+  p->opts = opts;
+  p->argc = argc;
+  p->argv = argv;
+  p->i = 1; /* argv[0] is the command name */
+  p->pos = calloc((size_t)argc + 1, sizeof *p->pos);
+}
+
+void cli_parser_free(cli_parser *p) {
+  free(p->pos);
+  p->pos = NULL;
+}
+
+static int take_value(cli_parser *p, const char *inl) {
+  if (inl) {
+    p->arg = inl;
+    return 0;
+  }
+  if (p->i >= p->argc) {
+    cli_usage(p->ctx, "option %s needs a value", p->name);
+    return -1;
+  }
+  p->arg = p->argv[p->i++];
+  return 0;
+}
+
+int cli_next(cli_parser *p) {
+  static char namebuf[64];
+  const cli_opt *o;
+  while (p->i < p->argc) {
+    char *a = p->argv[p->i++];
+    if (p->dashdash || a[0] != '-' || a[1] == '\0') {
+      if (p->pos) p->pos[p->npos++] = a;
+      continue;
+    }
+    if (strcmp(a, "--") == 0) {
+      p->dashdash = 1;
+      continue;
+    }
+    p->arg = NULL;
+    if (a[1] == '-') {
+      const char *name = a + 2, *eq = strchr(name, '=');
+      size_t len = eq ? (size_t)(eq - name) : strlen(name);
+      snprintf(namebuf, sizeof namebuf, "--%.*s", (int)len, name);
+      p->name = namebuf;
+      if (len == 4 && strncmp(name, "help", 4) == 0) return CLI_HELP;
+      if (len == 5 && strncmp(name, "store", 5) == 0) {
+        if (take_value(p, eq ? eq + 1 : NULL) != 0) return CLI_BAD;
+        if (*p->arg == '\0') {
+          cli_usage(p->ctx, "--store needs a directory, got an empty string");
+          return CLI_BAD;
+        }
+        p->ctx->store_dir = p->arg;
+        continue;
+      }
+      for (o = p->opts; o && o->name; o++) {
+        if (strlen(o->name) == len && strncmp(o->name, name, len) == 0) {
+          if (o->arg) {
+            if (take_value(p, eq ? eq + 1 : NULL) != 0) return CLI_BAD;
+          } else if (eq) {
+            cli_usage(p->ctx, "option --%s takes no value", o->name);
+            return CLI_BAD;
+          }
+          return o->id;
+        }
+      }
+      cli_usage(p->ctx, "unknown option '%s'", namebuf);
+      return CLI_BAD;
+    }
+    /* A short option, alone ("-o FILE" or "-oFILE"). */
+    snprintf(namebuf, sizeof namebuf, "-%c", a[1]);
+    p->name = namebuf;
+    if (a[1] == 'h' && a[2] == '\0') return CLI_HELP;
+    for (o = p->opts; o && o->name; o++) {
+      if (o->shrt && o->shrt == a[1]) {
+        if (o->arg) {
+          if (take_value(p, a[2] ? a + 2 : NULL) != 0) return CLI_BAD;
+        } else if (a[2]) {
+          cli_usage(p->ctx, "option -%c takes no value", a[1]);
+          return CLI_BAD;
+        }
+        return o->id;
+      }
+    }
+    /* A negative number or "-x" style text is an operand for commands that
+     * take values (update FIELD=VALUE never starts with '-'). */
+    cli_usage(p->ctx, "unknown option '%s'", a);
+    return CLI_BAD;
+  }
+  return CLI_END;
+}
+
+/* ---- messages -------------------------------------------------------- */
+
+int cli_fail(const char *fmt, ...) {
+  va_list ap;
+  fputs("attache: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return CLI_FAIL;
+}
+
+int cli_core_fail(int rc, const char *fmt, ...) {
+  const char *m = att_errmsg();
+  va_list ap;
+  fputs("attache: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, ": %s\n", (m && *m) ? m : att_strerror(rc));
+  return CLI_FAIL;
+}
+
+/* ---- the store -------------------------------------------------------- */
+
+static void on_notice(void *ud, const char *msg) {
+  (void)ud;
+  fprintf(stderr, "attache: %s\n", msg);
+}
+
+int cli_open(cli_ctx *ctx, int flags, att_store **st) {
+  att_store_opts o;
+  int rc;
+  *st = NULL;
+  if (ctx->store_dir == NULL)
+    return cli_fail("no store directory: use --store DIR, or set "
+                    "ATTACHE_STORE or HOME");
+  memset(&o, 0, sizeof o);
+  o.flags = flags;
+  o.notice = on_notice;
+  rc = att_store_open(ctx->store_dir, &o, st);
+  if (rc == ATT_ENOSTORE)
+    return cli_fail("no store at %s; create one with 'attache init' (or "
+                    "choose another with --store DIR or ATTACHE_STORE)",
+                    ctx->store_dir);
+  if (rc < 0) return cli_core_fail(rc, "cannot open the store %s", ctx->store_dir);
+  return CLI_OK;
+}
+
+/* ---- dates ----------------------------------------------------------- */
+
+int cli_date(const char *what, const char *in, att_time ref,
+             char edtf[ATT_DATE_MAX], att_bounds *b) {
+  int rc = att_date_friendly(in, ref, edtf, ATT_DATE_MAX, b);
+  if (rc < 0) return cli_core_fail(rc, "%s \"%s\"", what, in);
+  return CLI_OK;
+}
+
+att_time cli_event_ref(const att_event *ev) {
+  att_bounds b;
+  if (ev && ev->source && ev->source->published &&
+      att_edtf_parse(ev->source->published, &b, NULL, 0) == 0 &&
+      b.earliest != ATT_TIME_MIN)
+    return b.earliest;
+  return (att_time)time(NULL);
+}
+
+/* ---- text helpers ---------------------------------------------------- */
+
+long long cli_count(const char *s) {
+  char *end;
+  long long v;
+  if (s == NULL || *s < '0' || *s > '9') return -1;
+  errno = 0;
+  v = strtoll(s, &end, 10);
+  if (errno != 0 || *end != '\0') return -1;
+  return v;
+}
+
+char *cli_slurp(const char *path, size_t *len) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  char *buf = NULL, *nb;
+  size_t n = 0, cap = 0, r;
+  if (f == NULL) return NULL;
+  for (;;) {
+    if (cap - n < 65536) {
+      cap = cap ? cap * 2 : 65536;
+      nb = realloc(buf, cap + 1);
+      if (nb == NULL) {
+        free(buf);
+        buf = NULL;
+        errno = ENOMEM;
+        break;
+      }
+      buf = nb;
+    }
+    r = fread(buf + n, 1, cap - n, f);
+    n += r;
+    if (r == 0) {
+      if (ferror(f)) {
+        int e = errno;
+        free(buf);
+        buf = NULL;
+        errno = e ? e : EIO;
+      }
+      break;
+    }
+  }
+  if (f != stdin) fclose(f);
+  if (buf) {
+    buf[n] = '\0';
+    if (len) *len = n;
+  }
+  return buf;
+}
+
+void cli_free_strs(char **v, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) free(v[i]);
+  free(v);
+}
+
+int cli_split(const char *s, char sep, int keep, char ***out, size_t *n) {
+  size_t cap = 4, len = strlen(s), k = 0;
+  char **v = malloc(cap * sizeof *v);
+  char *cur = malloc(len + 1);
+  const char *p;
+  *out = NULL;
+  *n = 0;
+  if (v == NULL || cur == NULL) {
+    free(v);
+    free(cur);
+    return -1;
+  }
+  for (p = s;; p++) {
+    if (*p == '\\' && p[1] != '\0') {
+      if (keep) cur[k++] = '\\';
+      cur[k++] = *++p;
+      continue;
+    }
+    if (*p == sep || *p == '\0') {
+      cur[k] = '\0';
+      if (*n == cap) {
+        char **nv = realloc(v, (cap *= 2) * sizeof *v);
+        if (nv == NULL) break;
+        v = nv;
+      }
+      v[(*n)++] = strdup(cur);
+      k = 0;
+      if (*p == '\0') break;
+      continue;
+    }
+    cur[k++] = *p;
+  }
+  free(cur);
+  *out = v;
+  return 0;
+}
+
+static char *trim(char *s) {
+  char *e;
+  while (*s == ' ' || *s == '\t') s++;
+  e = s + strlen(s);
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
+  return s;
+}
+
+cJSON *cli_person(const char *what, const char *spec) {
+  char **parts;
+  size_t n;
+  cJSON *o;
+  if (cli_split(spec, '|', 0, &parts, &n) != 0) return NULL;
+  if (n > 3 || *trim(parts[0]) == '\0') {
+    cli_fail("%s \"%s\": a person is written NAME, NAME|ROLE or "
+             "NAME|ROLE|ACTOR (a '|' inside a part is written '\\|')",
+             what, spec);
+    cli_free_strs(parts, n);
+    return NULL;
+  }
+  o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "name", trim(parts[0]));
+  if (n > 1 && *trim(parts[1])) cJSON_AddStringToObject(o, "role", trim(parts[1]));
+  if (n > 2 && *trim(parts[2])) cJSON_AddStringToObject(o, "actor", trim(parts[2]));
+  cli_free_strs(parts, n);
+  return o;
+}

@@ -1,0 +1,594 @@
+/*
+ * attache import: events from a JSON array, JSON Lines or CSV.
+ *
+ * Import is all or nothing.  Every record is read and validated first (each
+ * error names file:line or the array index, and the field); only when all
+ * are good does one batch add them, with a single sync.  CSV follows RFC
+ * 4180 (quoted cells, doubled quotes, CRLF or LF) with a header row of
+ * field names; docs/cli.md gives the conventions for lists and sources.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { O_FORMAT = 1 };
+static const cli_opt import_opts[] = {{"format", 'f', 1, O_FORMAT},
+                                      {NULL, 0, 0, 0}};
+
+#define MAX_SHOWN 10 /* errors printed before "and N more" */
+
+typedef struct rec {
+  cJSON *obj;
+  char *where; /* "file:12" or "file: [3]" */
+} rec;
+
+typedef struct recs {
+  rec *v;
+  size_t n, cap;
+  size_t errors;
+  const char *file;
+} recs;
+
+static int push(recs *r, cJSON *obj, const char *where) {
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 256;
+    rec *nv = realloc(r->v, cap * sizeof *nv);
+    if (nv == NULL) return -1;
+    r->v = nv;
+    r->cap = cap;
+  }
+  r->v[r->n].obj = obj;
+  r->v[r->n].where = strdup(where);
+  r->n++;
+  return 0;
+}
+
+/* Count an error and print it unless too many were shown already. */
+static void bad(recs *r, const char *where, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void bad(recs *r, const char *where, const char *fmt, ...) {
+  va_list ap;
+  if (r->errors++ < MAX_SHOWN) {
+    fprintf(stderr, "attache: %s: ", where);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+  }
+}
+
+static size_t line_of(const char *text, const char *at) {
+  size_t line = 1;
+  for (; text < at; text++)
+    if (*text == '\n') line++;
+  return line;
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+static int read_json_array(recs *r, const char *text, size_t len) {
+  const char *end = NULL;
+  cJSON *arr = cJSON_ParseWithLengthOpts(text, len, &end, 0), *it;
+  char where[512];
+  size_t i = 0;
+  if (arr == NULL) {
+    const char *at = cJSON_GetErrorPtr();
+    snprintf(where, sizeof where, "%s:%zu", r->file, at ? line_of(text, at) : 1);
+    bad(r, where, "not valid JSON here (expected a JSON array of event "
+                  "objects)");
+    return 0;
+  }
+  if (!cJSON_IsArray(arr)) {
+    snprintf(where, sizeof where, "%s", r->file);
+    bad(r, where, "the JSON is not an array (expected [ {event}, ... ] or "
+                  "one object a line)");
+    cJSON_Delete(arr);
+    return 0;
+  }
+  while ((it = arr->child) != NULL) {
+    cJSON_DetachItemViaPointer(arr, it);
+    snprintf(where, sizeof where, "%s: [%zu]", r->file, i++);
+    if (!cJSON_IsObject(it)) {
+      bad(r, where, "not a JSON object (each array item is one event)");
+      cJSON_Delete(it);
+      continue;
+    }
+    if (push(r, it, where) != 0) {
+      cJSON_Delete(it);
+      cJSON_Delete(arr);
+      return -1;
+    }
+  }
+  cJSON_Delete(arr);
+  return 0;
+}
+
+static int read_json_lines(recs *r, const char *text, size_t len) {
+  const char *p = text, *end = text + len;
+  char where[512];
+  size_t line = 0;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p)), *q;
+    const char *le = nl ? nl : end;
+    cJSON *obj;
+    line++;
+    for (q = p; q < le && (*q == ' ' || *q == '\t' || *q == '\r'); q++) {}
+    if (q == le) { /* blank line */
+      p = nl ? nl + 1 : end;
+      continue;
+    }
+    snprintf(where, sizeof where, "%s:%zu", r->file, line);
+    obj = cJSON_ParseWithLength(p, (size_t)(le - p));
+    if (obj == NULL)
+      bad(r, where, "not valid JSON (JSON Lines: one event object a line)");
+    else if (!cJSON_IsObject(obj)) {
+      bad(r, where, "not a JSON object (JSON Lines: one event object a "
+                    "line)");
+      cJSON_Delete(obj);
+    } else if (push(r, obj, where) != 0) {
+      cJSON_Delete(obj);
+      return -1;
+    }
+    p = nl ? nl + 1 : end;
+  }
+  return 0;
+}
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+int cli_csv_record(const char **pp, const char *end, char ***cells,
+                   size_t *line) {
+  const char *p = *pp;
+  char **v = NULL;
+  size_t n = 0, cap = 0;
+  if (p >= end) return 0;
+  for (;;) {
+    char *cell = malloc((size_t)(end - p) + 1);
+    size_t k = 0;
+    if (cell == NULL) goto oom;
+    if (p < end && *p == '"') {
+      p++;
+      for (;;) {
+        if (p >= end) {
+          free(cell);
+          cli_free_strs(v, n);
+          return -1;
+        }
+        if (*p == '"') {
+          if (p + 1 < end && p[1] == '"') {
+            cell[k++] = '"';
+            p += 2;
+            continue;
+          }
+          p++;
+          break;
+        }
+        if (*p == '\n') (*line)++;
+        cell[k++] = *p++;
+      }
+      /* Text after the closing quote is kept, as most readers do. */
+      while (p < end && *p != ',' && *p != '\n' && *p != '\r') cell[k++] = *p++;
+    } else {
+      while (p < end && *p != ',' && *p != '\n' && *p != '\r') cell[k++] = *p++;
+    }
+    cell[k] = '\0';
+    if (n == cap) {
+      char **nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *nv);
+      if (nv == NULL) {
+        free(cell);
+        goto oom;
+      }
+      v = nv;
+    }
+    v[n++] = cell;
+    if (p < end && *p == ',') {
+      p++;
+      continue;
+    }
+    if (p < end && *p == '\r') p++;
+    if (p < end && *p == '\n') p++;
+    (*line)++;
+    break;
+  }
+  *pp = p;
+  *cells = v;
+  return (int)n;
+oom:
+  cli_free_strs(v, n);
+  return -2;
+}
+
+static const char *const ignored_columns[] = {"id", "rev", "created",
+                                              "updated", NULL};
+
+static int known_column(const char *c) {
+  int i;
+  for (i = 0; cli_csv_columns[i]; i++)
+    if (strcmp(cli_csv_columns[i], c) == 0) return 1;
+  return strncmp(c, "fields.", 7) == 0 && c[7] != '\0';
+}
+
+static int in_list(const char *const *l, const char *s) {
+  for (; *l; l++)
+    if (strcmp(*l, s) == 0) return 1;
+  return 0;
+}
+
+static cJSON *sub(cJSON *obj, const char *key) {
+  cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return s ? s : cJSON_AddObjectToObject(obj, key);
+}
+
+static char *trimmed(char *s) {
+  char *e;
+  while (*s == ' ' || *s == '\t') s++;
+  e = s + strlen(s);
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
+  return s;
+}
+
+/* One CSV cell into the event object; 0 or -1 after reporting. */
+static int csv_cell_to_json(recs *r, const char *where, cJSON *obj,
+                            const char *col, char *val) {
+  char **parts;
+  size_t n, i;
+  char what[600];
+  if (*val == '\0' || in_list(ignored_columns, col)) return 0;
+  if (strcmp(col, "actors") == 0 || strcmp(col, "tags") == 0) {
+    cJSON *a = cJSON_AddArrayToObject(obj, col);
+    if (cli_split(val, ';', 0, &parts, &n) != 0) return -1;
+    for (i = 0; i < n; i++)
+      if (*trimmed(parts[i]))
+        cJSON_AddItemToArray(a, cJSON_CreateString(trimmed(parts[i])));
+    cli_free_strs(parts, n);
+    return 0;
+  }
+  if (strcmp(col, "people") == 0) {
+    cJSON *a = cJSON_AddArrayToObject(obj, col);
+    if (cli_split(val, ';', 1, &parts, &n) != 0) return -1;
+    snprintf(what, sizeof what, "%s: column people:", where);
+    for (i = 0; i < n; i++) {
+      cJSON *per;
+      if (*trimmed(parts[i]) == '\0') continue;
+      per = cli_person(what, parts[i]);
+      if (per == NULL) {
+        r->errors++;
+        cli_free_strs(parts, n);
+        return -1;
+      }
+      cJSON_AddItemToArray(a, per);
+    }
+    cli_free_strs(parts, n);
+    return 0;
+  }
+  if (strcmp(col, "links") == 0) {
+    cJSON *a = cJSON_AddArrayToObject(obj, col);
+    if (cli_split(val, ';', 0, &parts, &n) != 0) return -1;
+    for (i = 0; i < n; i++) {
+      char *s = trimmed(parts[i]), *eq = strchr(s, '=');
+      long long id = eq ? cli_count(trimmed(eq + 1)) : -1;
+      cJSON *l;
+      if (*s == '\0') continue;
+      if (eq == NULL || eq == s || id <= 0) {
+        bad(r, where, "column links: \"%s\" is not REL=ID (REL one of follows, "
+                      "part-of, supersedes, related; links separated by ';')",
+            s);
+        cli_free_strs(parts, n);
+        return -1;
+      }
+      *eq = '\0';
+      l = cJSON_CreateObject();
+      cJSON_AddStringToObject(l, "rel", trimmed(s));
+      cJSON_AddNumberToObject(l, "id", (double)id);
+      cJSON_AddItemToArray(a, l);
+    }
+    cli_free_strs(parts, n);
+    return 0;
+  }
+  if (strcmp(col, "fields") == 0) {
+    cJSON *f = cJSON_Parse(val);
+    if (f == NULL || !cJSON_IsObject(f)) {
+      cJSON_Delete(f);
+      bad(r, where, "column fields: \"%s\" is not a JSON object", val);
+      return -1;
+    }
+    cJSON_AddItemToObject(obj, "fields", f);
+    return 0;
+  }
+  if (strncmp(col, "fields.", 7) == 0) {
+    cJSON *v = cJSON_Parse(val);
+    cJSON *fl = cJSON_GetObjectItemCaseSensitive(obj, "fields");
+    if (fl && cJSON_GetObjectItemCaseSensitive(fl, col + 7)) {
+      cJSON_Delete(v);
+      bad(r, where, "column %s: also set by the fields column", col);
+      return -1;
+    }
+    cJSON_AddItemToObject(sub(obj, "fields"), col + 7,
+                          v ? v : cJSON_CreateString(val));
+    return 0;
+  }
+  if (strncmp(col, "source.", 7) == 0) {
+    cJSON_AddStringToObject(sub(obj, "source"), col + 7, val);
+    return 0;
+  }
+  cJSON_AddStringToObject(obj, col, val);
+  return 0;
+}
+
+static int read_csv(recs *r, const char *text, size_t len) {
+  const char *p = text, *end = text + len;
+  char **head = NULL, **cells;
+  char where[512];
+  size_t line = 1, start;
+  int nh, nc, i, j;
+
+  nh = cli_csv_record(&p, end, &head, &line);
+  if (nh <= 0) {
+    snprintf(where, sizeof where, "%s:1", r->file);
+    bad(r, where, "%s", nh == 0 ? "empty file: a CSV import needs a header "
+                                  "row of field names"
+                                : "unterminated quote in the header row");
+    return 0;
+  }
+  for (i = 0; i < nh; i++) {
+    char *c = trimmed(head[i]);
+    memmove(head[i], c, strlen(c) + 1);
+    snprintf(where, sizeof where, "%s:1", r->file);
+    if (!known_column(head[i])) {
+      bad(r, where, "unknown column \"%s\" (columns: id, key, title, kind, "
+                    "status, when, recur, where, actors, tags, people, notes, "
+                    "source.title, source.url, source.publisher, "
+                    "source.published, links, fields, fields.NAME, created, "
+                    "updated, rev)",
+          head[i]);
+    }
+    for (j = 0; j < i; j++)
+      if (strcmp(head[i], head[j]) == 0)
+        bad(r, where, "column \"%s\" appears twice", head[i]);
+  }
+  if (r->errors) {
+    cli_free_strs(head, (size_t)nh);
+    return 0;
+  }
+  for (;;) {
+    cJSON *obj;
+    int ok = 1;
+    start = line;
+    nc = cli_csv_record(&p, end, &cells, &line);
+    if (nc == 0) break;
+    snprintf(where, sizeof where, "%s:%zu", r->file, start);
+    if (nc == -2) {
+      cli_free_strs(head, (size_t)nh);
+      return -1;
+    }
+    if (nc < 0) {
+      bad(r, where, "a quoted cell is not closed before the end of the "
+                    "file");
+      break;
+    }
+    if (nc == 1 && cells[0][0] == '\0') { /* blank line */
+      cli_free_strs(cells, 1);
+      continue;
+    }
+    if (nc != nh) {
+      bad(r, where, "%d cells, but the header has %d columns", nc, nh);
+      cli_free_strs(cells, (size_t)nc);
+      continue;
+    }
+    obj = cJSON_CreateObject();
+    for (i = 0; i < nc && ok; i++)
+      if (csv_cell_to_json(r, where, obj, head[i], cells[i]) != 0) ok = 0;
+    cli_free_strs(cells, (size_t)nc);
+    if (!ok) {
+      cJSON_Delete(obj);
+      continue;
+    }
+    if (push(r, obj, where) != 0) {
+      cJSON_Delete(obj);
+      cli_free_strs(head, (size_t)nh);
+      return -1;
+    }
+  }
+  cli_free_strs(head, (size_t)nh);
+  return 0;
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+static const char *ext(const char *path) {
+  const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+  return (dot && (!slash || dot > slash)) ? dot + 1 : "";
+}
+
+static const char *detect(const char *path, const char *text, size_t len) {
+  const char *e = ext(path), *p = text, *end = text + len;
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
+  if (strcmp(e, "csv") == 0) return "csv";
+  if (strcmp(e, "jsonl") == 0 || strcmp(e, "ndjson") == 0) return "jsonl";
+  if (p < end && *p == '[') return "json";
+  if (p < end && *p == '{') return "jsonl";
+  return "csv";
+}
+
+typedef struct keyref {
+  const char *key;
+  size_t idx;
+} keyref;
+
+static int keycmp(const void *a, const void *b) {
+  const keyref *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : (x->idx < y->idx ? -1 : x->idx > y->idx);
+}
+
+int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
+  cli_parser p;
+  recs r;
+  att_store *st = NULL;
+  att_event *evs = NULL;
+  const char *fmt = NULL, *path;
+  char *text = NULL, *body;
+  size_t len = 0, i, good = 0;
+  int o, rc = CLI_OK, e;
+
+  memset(&r, 0, sizeof r);
+  cli_parser_init(&p, ctx, import_opts, argc, argv);
+  while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
+    if (o == CLI_BAD) rc = CLI_USAGE;
+    else if (o == CLI_HELP) {
+      cli_help("import", stdout);
+      cli_parser_free(&p);
+      return CLI_OK;
+    } else if (o == O_FORMAT) fmt = p.arg;
+  }
+  if (rc == CLI_OK && p.npos != 1)
+    rc = cli_usage(ctx, p.npos == 0 ? "which file? give FILE, or '-' for "
+                                      "standard input"
+                                    : "one file at a time");
+  if (rc == CLI_OK && fmt && strcmp(fmt, "json") != 0 &&
+      strcmp(fmt, "jsonl") != 0 && strcmp(fmt, "csv") != 0)
+    rc = cli_usage(ctx, "--format %s: formats are json (an array), jsonl "
+                        "and csv",
+                   fmt);
+  if (rc != CLI_OK) {
+    cli_parser_free(&p);
+    return rc;
+  }
+  path = p.pos[0];
+  r.file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+
+  /* The store first: without one there is nothing to check keys against. */
+  rc = cli_open(ctx, ATT_OPEN_WRITE, &st);
+  if (rc == CLI_OK) {
+    text = cli_slurp(path, &len);
+    if (text == NULL)
+      rc = cli_fail("%s: cannot read: %s", r.file, strerror(errno));
+  }
+  if (rc != CLI_OK) goto done;
+
+  body = text;
+  if (len >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0) { /* a BOM */
+    body += 3;
+    len -= 3;
+  }
+  if (fmt == NULL) fmt = detect(path, body, len);
+  if (strcmp(fmt, "json") == 0) e = read_json_array(&r, body, len);
+  else if (strcmp(fmt, "jsonl") == 0) e = read_json_lines(&r, body, len);
+  else e = read_csv(&r, body, len);
+  if (e < 0) {
+    rc = cli_fail("out of memory while reading %s", r.file);
+    goto done;
+  }
+
+  /* Validate every record. */
+  evs = calloc(r.n ? r.n : 1, sizeof *evs);
+  if (evs == NULL) {
+    rc = cli_fail("out of memory");
+    goto done;
+  }
+  for (i = 0; i < r.n; i++) {
+    int v;
+    att_event_init(&evs[i]);
+    v = att_event_from_cjson(r.v[i].obj, 0, &evs[i]);
+    if (v < 0) {
+      const char *m = att_errmsg();
+      bad(&r, r.v[i].where, "%s", (m && *m) ? m : att_strerror(v));
+      continue;
+    }
+    good = i + 1;
+    if (evs[i].key) {
+      att_event tmp;
+      att_event_init(&tmp);
+      if (att_store_get_key(st, evs[i].key, &tmp) == 0) {
+        bad(&r, r.v[i].where, "key \"%s\" is already used by event %lld in "
+                              "the store (keys are unique)",
+            evs[i].key, (long long)tmp.id);
+      }
+      att_event_free(&tmp);
+    }
+  }
+  (void)good;
+  /* Keys must also be unique within the file. */
+  {
+    keyref *kr = malloc((r.n ? r.n : 1) * sizeof *kr);
+    size_t nk = 0;
+    if (kr == NULL) {
+      rc = cli_fail("out of memory");
+      goto done;
+    }
+    for (i = 0; i < r.n; i++)
+      if (evs[i].key) {
+        kr[nk].key = evs[i].key;
+        kr[nk++].idx = i;
+      }
+    qsort(kr, nk, sizeof *kr, keycmp);
+    for (i = 1; i < nk; i++)
+      if (strcmp(kr[i].key, kr[i - 1].key) == 0)
+        bad(&r, r.v[kr[i].idx].where, "key \"%s\" is also used at %s (keys are "
+                                      "unique)",
+            kr[i].key, r.v[kr[i - 1].idx].where);
+    free(kr);
+  }
+  if (r.errors) {
+    if (r.errors > MAX_SHOWN)
+      fprintf(stderr, "attache: ... and %zu more errors\n", r.errors - MAX_SHOWN);
+    rc = cli_fail("%s: %zu bad record%s; nothing was imported", r.file,
+                  r.errors, r.errors == 1 ? "" : "s");
+    goto done;
+  }
+
+  /* One batch: all or nothing, one sync. */
+  {
+    cli_progress pb;
+    int b = att_store_begin(st);
+    if (b < 0) {
+      rc = cli_core_fail(b, "cannot import %s", r.file);
+      goto done;
+    }
+    cli_progress_start(&pb, ctx, "importing", r.n);
+    for (i = 0; i < r.n; i++) {
+      b = att_store_add(st, &evs[i]);
+      if (b < 0) {
+        cli_progress_end(&pb);
+        rc = cli_core_fail(b, "%s", r.v[i].where);
+        att_store_rollback(st);
+        fprintf(stderr, "attache: %s: nothing was imported\n", r.file);
+        goto done;
+      }
+      if ((i & 63) == 0) cli_progress_step(&pb, i);
+    }
+    cli_progress_step(&pb, r.n);
+    b = att_store_commit(st);
+    cli_progress_end(&pb);
+    if (b < 0) {
+      rc = cli_core_fail(b, "cannot import %s; nothing was imported", r.file);
+      goto done;
+    }
+  }
+  if (r.n == 0)
+    printf("imported 0 events from %s\n", r.file);
+  else if (r.n == 1)
+    printf("imported 1 event from %s (id %lld)\n", r.file, (long long)evs[0].id);
+  else
+    printf("imported %zu events from %s (ids %lld to %lld)\n", r.n, r.file,
+           (long long)evs[0].id, (long long)evs[r.n - 1].id);
+
+done:
+  for (i = 0; i < r.n; i++) {
+    cJSON_Delete(r.v[i].obj);
+    free(r.v[i].where);
+    if (evs) att_event_free(&evs[i]);
+  }
+  free(r.v);
+  free(evs);
+  free(text);
+  if (st) att_store_close(st);
+  cli_parser_free(&p);
+  return rc;
+}

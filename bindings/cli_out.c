@@ -1,0 +1,378 @@
+/*
+ * Output of the command line: tables and blocks for people (aligned by
+ * display width, so CJK titles and accents line up), JSON Lines and CSV for
+ * machines, and the progress bar of long imports.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/* ---- display width of UTF-8 text ------------------------------------- */
+
+/* Decode one code point; invalid bytes count as one U+FFFD of one byte. */
+static unsigned long u8next(const unsigned char **pp) {
+  const unsigned char *p = *pp;
+  unsigned long c = p[0];
+  int n = 0, i;
+  if (c < 0x80) n = 0;
+  else if ((c & 0xE0) == 0xC0) { n = 1; c &= 0x1F; }
+  else if ((c & 0xF0) == 0xE0) { n = 2; c &= 0x0F; }
+  else if ((c & 0xF8) == 0xF0) { n = 3; c &= 0x07; }
+  else { *pp = p + 1; return 0xFFFD; }
+  for (i = 1; i <= n; i++) {
+    if ((p[i] & 0xC0) != 0x80) { *pp = p + 1; return 0xFFFD; }
+    c = (c << 6) | (p[i] & 0x3F);
+  }
+  *pp = p + n + 1;
+  return c;
+}
+
+static int cpwidth(unsigned long c) {
+  if (c < 0x20 || (c >= 0x7F && c < 0xA0)) return 1; /* shown as a space */
+  if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+      (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+      (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xFE20 && c <= 0xFE2F) ||
+      (c >= 0x200B && c <= 0x200F) || c == 0x2060 || c == 0xFEFF ||
+      (c >= 0x0E31 && c <= 0x0E3A && c != 0x0E32 && c != 0x0E33) ||
+      (c >= 0x17B4 && c <= 0x17D3 && c != 0x17B6 && !(c >= 0x17BE && c <= 0x17C5) &&
+       c != 0x17C7 && c != 0x17C8))
+    return 0;
+  if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
+      (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+      (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+      (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+      (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+      (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+      (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD))
+    return 2;
+  return 1;
+}
+
+size_t cli_u8width(const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t w = 0;
+  while (*p) w += (size_t)cpwidth(u8next(&p));
+  return w;
+}
+
+char *cli_u8fit(const char *s, size_t width) {
+  const unsigned char *p = (const unsigned char *)s, *q;
+  size_t total = cli_u8width(s), w = 0, len = strlen(s), k = 0;
+  char *out = malloc(len + 4);
+  if (out == NULL) return NULL;
+  /* Leave room for the ellipsis when the text must be cut. */
+  if (total > width) width = width > 0 ? width - 1 : 0;
+  while (*p) {
+    unsigned long c;
+    int cw;
+    q = p;
+    c = u8next(&p);
+    cw = cpwidth(c);
+    if (total > width && w + (size_t)cw > width) break;
+    w += (size_t)cw;
+    if (c < 0x20 || c == 0x7F) out[k++] = ' ';
+    else {
+      memcpy(out + k, q, (size_t)(p - q));
+      k += (size_t)(p - q);
+    }
+  }
+  if (*p) {
+    memcpy(out + k, "\xE2\x80\xA6", 3); /* … */
+    k += 3;
+  }
+  out[k] = '\0';
+  return out;
+}
+
+int cli_term_width(void) {
+  struct winsize ws;
+  const char *c;
+  if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  c = getenv("COLUMNS");
+  if (c && atoi(c) > 0) return atoi(c);
+  return 80;
+}
+
+/* ---- tables and blocks ----------------------------------------------- */
+
+static const char *or_dash(const char *s) { return (s && *s) ? s : "-"; }
+
+static void pad(FILE *f, const char *s, size_t width) {
+  size_t w = cli_u8width(s);
+  fputs(s, f);
+  while (w++ < width) fputc(' ', f);
+}
+
+void cli_table(FILE *f, const att_event *evs, size_t n, int fit) {
+  size_t wid = 2, wwhen = 4, wkind = 4, wstat = 6, i, fixed;
+  char idbuf[24];
+  int tw = fit ? cli_term_width() : 0;
+  for (i = 0; i < n; i++) {
+    size_t w;
+    snprintf(idbuf, sizeof idbuf, "%lld", (long long)evs[i].id);
+    if (strlen(idbuf) > wid) wid = strlen(idbuf);
+    if ((w = cli_u8width(or_dash(evs[i].when))) > wwhen) wwhen = w;
+    if ((w = cli_u8width(or_dash(evs[i].kind))) > wkind) wkind = w;
+    if ((w = cli_u8width(or_dash(evs[i].status))) > wstat) wstat = w;
+  }
+  fixed = wid + wwhen + wkind + wstat + 8;
+  fprintf(f, "%*s  ", (int)wid, "ID");
+  pad(f, "WHEN", wwhen);
+  fputs("  ", f);
+  pad(f, "KIND", wkind);
+  fputs("  ", f);
+  pad(f, "STATUS", wstat);
+  fputs("  TITLE\n", f);
+  for (i = 0; i < n; i++) {
+    const att_event *e = &evs[i];
+    char *title;
+    size_t room = (tw > 0 && (size_t)tw > fixed + 10) ? (size_t)tw - fixed
+                  : (tw > 0 ? 10 : (size_t)-1);
+    fprintf(f, "%*lld  ", (int)wid, (long long)e->id);
+    pad(f, or_dash(e->when), wwhen);
+    fputs("  ", f);
+    pad(f, or_dash(e->kind), wkind);
+    fputs("  ", f);
+    pad(f, or_dash(e->status), wstat);
+    fputs("  ", f);
+    title = cli_u8fit(or_dash(e->title), room);
+    fputs(title ? title : "", f);
+    free(title);
+    fputc('\n', f);
+  }
+}
+
+static void day_text(att_time t, char *buf, size_t cap) {
+  int64_t y, days;
+  int m, d;
+  if (t == ATT_TIME_MIN || t == ATT_TIME_MAX) {
+    snprintf(buf, cap, "..");
+    return;
+  }
+  days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+  att_civil_from_days(days, &y, &m, &d);
+  snprintf(buf, cap, "%04lld-%02d-%02d", (long long)y, m, d);
+}
+
+static void line(FILE *f, const char *label, const char *value) {
+  if (value && *value) fprintf(f, "%-10s %s\n", label, value);
+}
+
+static void joined(FILE *f, const char *label, const att_strv *v) {
+  size_t i;
+  if (v->n == 0) return;
+  fprintf(f, "%-10s ", label);
+  for (i = 0; i < v->n; i++) fprintf(f, "%s%s", i ? ", " : "", v->v[i]);
+  fputc('\n', f);
+}
+
+void cli_block(FILE *f, const att_event *ev) {
+  char a[32], b[32];
+  size_t i;
+  fprintf(f, "%-10s %lld\n", "id", (long long)ev->id);
+  line(f, "key", ev->key);
+  line(f, "title", ev->title);
+  line(f, "kind", ev->kind);
+  line(f, "status", ev->status);
+  day_text(ev->bounds.earliest, a, sizeof a);
+  day_text(ev->bounds.latest, b, sizeof b);
+  fprintf(f, "%-10s %s  (%s to %s)\n", "when", or_dash(ev->when), a, b);
+  line(f, "recur", ev->recur);
+  line(f, "where", ev->where);
+  joined(f, "actors", &ev->actors);
+  joined(f, "tags", &ev->tags);
+  for (i = 0; i < ev->npeople; i++) {
+    const att_person *p = &ev->people[i];
+    fprintf(f, "%-10s %s", i ? "" : "people", p->name);
+    if (p->role) fprintf(f, ", %s", p->role);
+    if (p->actor) fprintf(f, " (%s)", p->actor);
+    fputc('\n', f);
+  }
+  if (ev->source) {
+    line(f, "source", ev->source->title);
+    line(f, "publisher", ev->source->publisher);
+    line(f, "published", ev->source->published);
+    line(f, "url", ev->source->url);
+  }
+  for (i = 0; i < ev->nlinks; i++)
+    fprintf(f, "%-10s %s %lld\n", i ? "" : "links", ev->links[i].rel,
+            (long long)ev->links[i].id);
+  line(f, "fields", ev->fields);
+  line(f, "notes", ev->notes);
+  if (att_time_format(ev->created, a, sizeof a) == 0)
+    fprintf(f, "%-10s %s\n", "created", a);
+  if (att_time_format(ev->updated, a, sizeof a) == 0)
+    fprintf(f, "%-10s %s (rev %lld)\n", "updated", a, (long long)ev->rev);
+}
+
+int cli_json_line(FILE *f, const att_event *ev) {
+  char *j = att_event_to_json(ev);
+  if (j == NULL) return -1;
+  fputs(j, f);
+  fputc('\n', f);
+  free(j);
+  return 0;
+}
+
+/* ---- CSV -------------------------------------------------------------- */
+
+const char *const cli_csv_columns[] = {
+    "id", "key", "title", "kind", "status", "when", "recur", "where",
+    "actors", "tags", "people", "notes", "source.title", "source.url",
+    "source.publisher", "source.published", "links", "fields", "created",
+    "updated", "rev", NULL};
+
+/* A growing text buffer for one cell. */
+typedef struct sbuf {
+  char *s;
+  size_t n, cap;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 64;
+    char *ns;
+    while (cap < b->n + n + 1) cap *= 2;
+    ns = realloc(b->s, cap);
+    if (ns == NULL) return;
+    b->s = ns;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->n, s, n);
+  b->n += n;
+  b->s[b->n] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+
+/* An element of a list cell: ';', '|' and '\' are escaped with '\'. */
+static void sb_elem(sbuf *b, const char *s) {
+  for (; *s; s++) {
+    if (*s == ';' || *s == '|' || *s == '\\') sb_put(b, "\\", 1);
+    sb_put(b, s, 1);
+  }
+}
+
+static void csv_cell(FILE *f, const char *s, int first) {
+  const char *p;
+  int quote = 0;
+  if (!first) fputc(',', f);
+  if (s == NULL) return;
+  for (p = s; *p; p++)
+    if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r') quote = 1;
+  if (*s == ' ' || (*s && s[strlen(s) - 1] == ' ')) quote = 1;
+  if (!quote) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (p = s; *p; p++) {
+    if (*p == '"') fputc('"', f);
+    fputc(*p, f);
+  }
+  fputc('"', f);
+}
+
+void cli_csv_header(FILE *f) {
+  int i;
+  for (i = 0; cli_csv_columns[i]; i++) csv_cell(f, cli_csv_columns[i], i == 0);
+  fputc('\n', f);
+}
+
+static void strv_cell(FILE *f, const att_strv *v) {
+  sbuf b = {0};
+  size_t i;
+  for (i = 0; i < v->n; i++) {
+    if (i) sb_str(&b, ";");
+    sb_elem(&b, v->v[i]);
+  }
+  csv_cell(f, b.s, 0);
+  free(b.s);
+}
+
+void cli_csv_row(FILE *f, const att_event *ev) {
+  const att_source *src = ev->source;
+  char num[32], ts[40];
+  sbuf b = {0};
+  size_t i;
+  snprintf(num, sizeof num, "%lld", (long long)ev->id);
+  csv_cell(f, num, 1);
+  csv_cell(f, ev->key, 0);
+  csv_cell(f, ev->title, 0);
+  csv_cell(f, ev->kind, 0);
+  csv_cell(f, ev->status, 0);
+  csv_cell(f, ev->when, 0);
+  csv_cell(f, ev->recur, 0);
+  csv_cell(f, ev->where, 0);
+  strv_cell(f, &ev->actors);
+  strv_cell(f, &ev->tags);
+  for (i = 0; i < ev->npeople; i++) {
+    const att_person *p = &ev->people[i];
+    if (i) sb_str(&b, ";");
+    sb_elem(&b, p->name);
+    if (p->role || p->actor) {
+      sb_str(&b, "|");
+      if (p->role) sb_elem(&b, p->role);
+    }
+    if (p->actor) {
+      sb_str(&b, "|");
+      sb_elem(&b, p->actor);
+    }
+  }
+  csv_cell(f, b.s, 0);
+  free(b.s);
+  csv_cell(f, ev->notes, 0);
+  csv_cell(f, src ? src->title : NULL, 0);
+  csv_cell(f, src ? src->url : NULL, 0);
+  csv_cell(f, src ? src->publisher : NULL, 0);
+  csv_cell(f, src ? src->published : NULL, 0);
+  memset(&b, 0, sizeof b);
+  for (i = 0; i < ev->nlinks; i++) {
+    if (i) sb_str(&b, ";");
+    sb_elem(&b, ev->links[i].rel);
+    snprintf(num, sizeof num, "=%lld", (long long)ev->links[i].id);
+    sb_str(&b, num);
+  }
+  csv_cell(f, b.s, 0);
+  free(b.s);
+  csv_cell(f, ev->fields, 0);
+  csv_cell(f, att_time_format(ev->created, ts, sizeof ts) == 0 ? ts : NULL, 0);
+  csv_cell(f, att_time_format(ev->updated, ts, sizeof ts) == 0 ? ts : NULL, 0);
+  snprintf(num, sizeof num, "%lld", (long long)ev->rev);
+  csv_cell(f, num, 0);
+  fputc('\n', f);
+}
+
+/* ---- progress bar ----------------------------------------------------- */
+
+void cli_progress_start(cli_progress *pb, cli_ctx *ctx, const char *what,
+                        uint64_t total) {
+  memset(pb, 0, sizeof *pb);
+  pb->what = what;
+  pb->total = total;
+  /* Short jobs finish before a bar is worth drawing. */
+  pb->on = ctx->err_tty && total >= 1000;
+  pb->shown = (uint64_t)-1;
+}
+
+void cli_progress_step(cli_progress *pb, uint64_t done) {
+  uint64_t pct, fill, i;
+  if (!pb->on || pb->total == 0) return;
+  pct = done * 100 / pb->total;
+  if (pct == pb->shown) return;
+  pb->shown = pct;
+  fill = pct * 30 / 100;
+  fprintf(stderr, "\r%s [", pb->what);
+  for (i = 0; i < 30; i++) fputc(i < fill ? '#' : ' ', stderr);
+  fprintf(stderr, "] %3llu%% %llu/%llu", (unsigned long long)pct,
+          (unsigned long long)done, (unsigned long long)pb->total);
+  fflush(stderr);
+}
+
+void cli_progress_end(cli_progress *pb) {
+  if (pb->on && pb->shown != (uint64_t)-1) fputs("\r\033[K", stderr);
+  pb->on = 0;
+}

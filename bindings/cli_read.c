@@ -1,0 +1,311 @@
+/*
+ * attache get, list and export: reading the store.  All three open it
+ * read-only, so they never wait for a writer and never change it.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { O_JSON = 1, O_CSV, O_FROM, O_TO, O_ACTOR, O_KIND, O_STATUS, O_TAG,
+       O_TEXT, O_SORT, O_LIMIT, O_WHERE, O_FORMAT, O_OUT };
+
+/* ---- get ---------------------------------------------------------------- */
+
+static const cli_opt get_opts[] = {{"json", 0, 0, O_JSON}, {NULL, 0, 0, 0}};
+
+int cli_cmd_get(cli_ctx *ctx, int argc, char **argv) {
+  cli_parser p;
+  att_store *st = NULL;
+  att_event ev;
+  int o, rc = CLI_OK, json = 0, r;
+  cli_parser_init(&p, ctx, get_opts, argc, argv);
+  while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
+    if (o == CLI_BAD) rc = CLI_USAGE;
+    else if (o == CLI_HELP) {
+      cli_help("get", stdout);
+      cli_parser_free(&p);
+      return CLI_OK;
+    } else if (o == O_JSON) json = 1;
+  }
+  if (rc == CLI_OK && p.npos != 1)
+    rc = cli_usage(ctx, p.npos == 0 ? "which event? give its id or key"
+                                    : "one event at a time: give one id or key");
+  att_event_init(&ev);
+  if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_READ, &st);
+  if (rc == CLI_OK) {
+    r = att_store_lookup(st, p.pos[0], &ev);
+    if (r == ATT_ENOTFOUND)
+      rc = cli_fail("no event with id or key \"%s\"", p.pos[0]);
+    else if (r < 0)
+      rc = cli_core_fail(r, "cannot read \"%s\"", p.pos[0]);
+  }
+  if (rc == CLI_OK) {
+    if (json) cli_json_line(stdout, &ev);
+    else cli_block(stdout, &ev);
+  }
+  if (st) att_store_close(st);
+  att_event_free(&ev);
+  cli_parser_free(&p);
+  return rc;
+}
+
+/* ---- shared by list and export ------------------------------------------ */
+
+/* Load the events with these ids, in order. */
+static int load(att_store *st, const int64_t *ids, size_t n, att_event **out) {
+  att_event *evs = calloc(n ? n : 1, sizeof *evs);
+  size_t i;
+  int r;
+  *out = NULL;
+  if (evs == NULL) return cli_fail("out of memory");
+  for (i = 0; i < n; i++) {
+    att_event_init(&evs[i]);
+    r = att_store_get(st, ids[i], &evs[i]);
+    if (r < 0) {
+      size_t k;
+      for (k = 0; k <= i; k++) att_event_free(&evs[k]);
+      free(evs);
+      return cli_core_fail(r, "cannot read event %lld", (long long)ids[i]);
+    }
+  }
+  *out = evs;
+  return CLI_OK;
+}
+
+static void free_events(att_event *evs, size_t n) {
+  size_t i;
+  for (i = 0; evs && i < n; i++) att_event_free(&evs[i]);
+  free(evs);
+}
+
+/* ---- list ---------------------------------------------------------------- */
+
+static const cli_opt list_opts[] = {
+    {"json", 0, 0, O_JSON},     {"csv", 0, 0, O_CSV},
+    {"from", 0, 1, O_FROM},     {"to", 0, 1, O_TO},
+    {"actor", 0, 1, O_ACTOR},   {"kind", 0, 1, O_KIND},
+    {"status", 0, 1, O_STATUS}, {"tag", 0, 1, O_TAG},
+    {"text", 0, 1, O_TEXT},     {"sort", 0, 1, O_SORT},
+    {"limit", 0, 1, O_LIMIT},   {"where", 0, 1, O_WHERE},
+    {NULL, 0, 0, 0}};
+
+static const char *const sort_names[] = {"when", "id", "title", "created",
+                                         "updated", "kind", "status", "key",
+                                         NULL};
+
+static int sort_code(const char *s) {
+  static const int codes[] = {ATT_SORT_WHEN, ATT_SORT_ID, ATT_SORT_TITLE,
+                              ATT_SORT_CREATED, ATT_SORT_UPDATED,
+                              ATT_SORT_KIND, ATT_SORT_STATUS, ATT_SORT_KEY};
+  int i;
+  for (i = 0; sort_names[i]; i++)
+    if (strcmp(s, sort_names[i]) == 0) return codes[i];
+  return -1;
+}
+
+int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
+  cli_parser p;
+  att_query q;
+  att_store *st = NULL;
+  att_event *evs = NULL;
+  int64_t *ids = NULL;
+  size_t n = 0, i;
+  const char **actors = calloc((size_t)argc + 1, sizeof *actors);
+  const char **tags = calloc((size_t)argc + 1, sizeof *tags);
+  const char *from = NULL, *to = NULL;
+  int o, rc = CLI_OK, json = 0, csv = 0, r;
+  long long lim;
+
+  att_query_init(&q);
+  cli_parser_init(&p, ctx, list_opts, argc, argv);
+  if (actors == NULL || tags == NULL) rc = cli_fail("out of memory");
+  while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
+    switch (o) {
+    case CLI_BAD: rc = CLI_USAGE; break;
+    case CLI_HELP:
+      cli_help("list", stdout);
+      rc = -1;
+      break;
+    case O_JSON: json = 1; break;
+    case O_CSV: csv = 1; break;
+    case O_FROM: from = p.arg; break;
+    case O_TO: to = p.arg; break;
+    case O_ACTOR: actors[q.nactors++] = p.arg; break;
+    case O_TAG: tags[q.ntags++] = p.arg; break;
+    case O_KIND: q.kind = p.arg; break;
+    case O_STATUS: q.status = p.arg; break;
+    case O_TEXT: q.text = p.arg; break;
+    case O_WHERE:
+      rc = cli_usage(ctx, "--where needs the Lua scripting, which is not built "
+                          "yet; use --actor, --kind, --status, --tag, --text");
+      break;
+    case O_SORT: {
+      const char *s = p.arg;
+      q.desc = 0;
+      if (*s == '-') {
+        q.desc = 1;
+        s++;
+      }
+      if ((q.sort = sort_code(s)) < 0)
+        rc = cli_usage(ctx, "--sort %s: sort by when, id, title, created, "
+                            "updated, kind, status or key (a leading '-' "
+                            "sorts descending)",
+                       p.arg);
+      break;
+    }
+    case O_LIMIT:
+      lim = cli_count(p.arg);
+      if (lim < 0)
+        rc = cli_usage(ctx, "--limit %s: give a whole number (0 = no limit)",
+                       p.arg);
+      else q.limit = (size_t)lim;
+      break;
+    default: break;
+    }
+  }
+  if (rc == CLI_OK && json && csv)
+    rc = cli_usage(ctx, "--json and --csv: choose one");
+  if (rc == CLI_OK && p.npos > 0)
+    rc = cli_usage(ctx, "unexpected operand '%s'", p.pos[0]);
+  q.actors = actors;
+  q.tags = tags;
+  if (rc == CLI_OK && from) {
+    char e[ATT_DATE_MAX];
+    att_bounds b;
+    if ((rc = cli_date("--from", from, (att_time)time(NULL), e, &b)) == CLI_OK)
+      q.from = b.earliest;
+  }
+  if (rc == CLI_OK && to) {
+    char e[ATT_DATE_MAX];
+    att_bounds b;
+    if ((rc = cli_date("--to", to, (att_time)time(NULL), e, &b)) == CLI_OK)
+      q.to = b.latest;
+  }
+  if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_READ, &st);
+  if (rc == CLI_OK) {
+    r = att_store_query(st, &q, &ids, &n);
+    if (r < 0) rc = cli_core_fail(r, "cannot list the events");
+  }
+  if (rc == CLI_OK) rc = load(st, ids, n, &evs);
+  if (rc == CLI_OK) {
+    if (json) {
+      for (i = 0; i < n; i++) cli_json_line(stdout, &evs[i]);
+    } else if (csv) {
+      cli_csv_header(stdout);
+      for (i = 0; i < n; i++) cli_csv_row(stdout, &evs[i]);
+    } else if (n == 0) {
+      if (ctx->out_tty) fputs("no events\n", stdout);
+    } else {
+      cli_table(stdout, evs, n, ctx->out_tty);
+    }
+  }
+  free_events(evs, n);
+  free(ids);
+  if (st) att_store_close(st);
+  cli_parser_free(&p);
+  free(actors);
+  free(tags);
+  return rc < 0 ? CLI_OK : rc;
+}
+
+/* ---- export -------------------------------------------------------------- */
+
+static const cli_opt export_opts[] = {{"format", 'f', 1, O_FORMAT},
+                                      {"output", 'o', 1, O_OUT},
+                                      {NULL, 0, 0, 0}};
+
+int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
+  cli_parser p;
+  att_query q;
+  att_store *st = NULL;
+  att_event *evs = NULL;
+  int64_t *ids = NULL;
+  size_t n = 0, i;
+  const char *fmt = "jsonl", *outpath = NULL;
+  char *tmp = NULL;
+  FILE *f = stdout;
+  int o, rc = CLI_OK, r;
+
+  cli_parser_init(&p, ctx, export_opts, argc, argv);
+  while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
+    if (o == CLI_BAD) rc = CLI_USAGE;
+    else if (o == CLI_HELP) {
+      cli_help("export", stdout);
+      cli_parser_free(&p);
+      return CLI_OK;
+    } else if (o == O_FORMAT) fmt = p.arg;
+    else if (o == O_OUT) outpath = p.arg;
+  }
+  if (rc == CLI_OK && p.npos > 0)
+    rc = cli_usage(ctx, "unexpected operand '%s' (write to a file with -o FILE)",
+                   p.pos[0]);
+  if (rc == CLI_OK && strcmp(fmt, "ics") == 0)
+    rc = cli_usage(ctx, "--format ics: iCalendar export is not available yet "
+                        "(formats: jsonl, json, csv)");
+  else if (rc == CLI_OK && strcmp(fmt, "jsonl") != 0 && strcmp(fmt, "json") != 0 &&
+           strcmp(fmt, "csv") != 0)
+    rc = cli_usage(ctx, "--format %s: formats are jsonl, json and csv", fmt);
+  cli_parser_free(&p);
+  if (rc != CLI_OK) return rc;
+
+  att_query_init(&q);
+  q.sort = ATT_SORT_ID;
+  rc = cli_open(ctx, ATT_OPEN_READ, &st);
+  if (rc == CLI_OK) {
+    r = att_store_query(st, &q, &ids, &n);
+    if (r < 0) rc = cli_core_fail(r, "cannot read the events");
+  }
+  if (rc == CLI_OK) rc = load(st, ids, n, &evs);
+  if (rc == CLI_OK && outpath && strcmp(outpath, "-") != 0) {
+    /* Written beside the target and renamed, so FILE is whole or absent. */
+    size_t len = strlen(outpath) + 32;
+    int fd;
+    tmp = malloc(len);
+    snprintf(tmp, len, "%s.tmp.XXXXXX", outpath);
+    fd = mkstemp(tmp);
+    if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+      rc = cli_fail("-o %s: cannot write: %s", outpath, strerror(errno));
+      if (fd >= 0) close(fd);
+      free(tmp);
+      tmp = NULL;
+      f = stdout;
+    }
+  }
+  if (rc == CLI_OK) {
+    if (strcmp(fmt, "csv") == 0) {
+      cli_csv_header(f);
+      for (i = 0; i < n; i++) cli_csv_row(f, &evs[i]);
+    } else if (strcmp(fmt, "json") == 0) {
+      fputs("[\n", f);
+      for (i = 0; i < n; i++) {
+        char *j = att_event_to_json(&evs[i]);
+        fprintf(f, "%s%s\n", j ? j : "null", i + 1 < n ? "," : "");
+        free(j);
+      }
+      fputs("]\n", f);
+    } else {
+      for (i = 0; i < n; i++) cli_json_line(f, &evs[i]);
+    }
+    if (fflush(f) != 0 || ferror(f))
+      rc = cli_fail("%s: cannot write: %s", tmp ? outpath : "standard output",
+                    strerror(errno));
+  }
+  if (tmp) {
+    if (rc == CLI_OK && fsync(fileno(f)) != 0)
+      rc = cli_fail("-o %s: cannot write: %s", outpath, strerror(errno));
+    if (fclose(f) != 0 && rc == CLI_OK)
+      rc = cli_fail("-o %s: cannot write: %s", outpath, strerror(errno));
+    if (rc == CLI_OK && rename(tmp, outpath) != 0)
+      rc = cli_fail("-o %s: cannot write: %s", outpath, strerror(errno));
+    if (rc != CLI_OK) unlink(tmp);
+    free(tmp);
+  }
+  free_events(evs, n);
+  free(ids);
+  if (st) att_store_close(st);
+  return rc;
+}

@@ -1,0 +1,252 @@
+/*
+ * The entry point of the attache program: global options, the choice of
+ * store directory, the command table with each command's help, and the
+ * dispatch to the cli_*.c files.
+ *
+ * The store is --store DIR, else $ATTACHE_STORE, else $XDG_DATA_HOME/attache,
+ * else $HOME/.local/share/attache.  Commands that need Lua (run, serve,
+ * alerts, check, list --where) are not built yet; they are unknown commands.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct cli_command {
+  const char *name;
+  int (*fn)(cli_ctx *, int, char **);
+  const char *synopsis; /* one line, after "attache " */
+  const char *help;     /* the rest of `attache help NAME` */
+} cli_command;
+
+static const cli_command commands[] = {
+    {"init", cli_cmd_init, "init",
+     "Create an empty store in the store directory and say where it is.\n"
+     "Fails if a store already exists there.\n"},
+    {"add", cli_cmd_add,
+     "add [--title T --when W --kind K --status S ...] | --json OBJ | -",
+     "Add one event and echo what was stored.\n"
+     "\n"
+     "  --title T          title (required)\n"
+     "  --when W           date or period, as a person types it: 2023-12-17,\n"
+     "                     'Dec 2023', 'early 2024', '2024-28', 'Q1 2024',\n"
+     "                     'the coming year'... (required); echoed as EDTF\n"
+     "  --kind K           meeting, visit, call, talks, agreement, policy,\n"
+     "                     anniversary, statement, election, deployment, other\n"
+     "  --status S         planned, confirmed, held, postponed, cancelled,\n"
+     "                     draft, endorsed, in-force, expired\n"
+     "  --where P          place, free text\n"
+     "  --actor A          a party: KHM, JPN, CDC, ASEAN... (repeatable)\n"
+     "  --tag T            a sector or topic (repeatable)\n"
+     "  --person 'NAME|ROLE|ACTOR'   a person; ROLE and ACTOR may be left out\n"
+     "                     (repeatable)\n"
+     "  --notes TEXT       notes\n"
+     "  --recur RRULE      repetition, e.g. FREQ=YEARLY;BYMONTH=12\n"
+     "  --key K            a unique handle, e.g. cdc-2024-policy-meeting\n"
+     "  --source-title T  --source-url U  --publisher P\n"
+     "  --published D      date of the source; relative dates in --when\n"
+     "                     ('next year', 'in November') count from it\n"
+     "  --link REL=ID      follows, part-of, supersedes or related (repeatable)\n"
+     "  --field NAME=JSON  a user field (text that is not JSON is a string)\n"
+     "  --json OBJ         the whole event as a JSON object (strict EDTF)\n"
+     "  -                  read the JSON object from standard input\n"
+     "  --print-json       print the stored event as JSON instead of a line\n"},
+    {"get", cli_cmd_get, "get ID|KEY [--json]",
+     "Show one event: a readable block, or one JSON line with --json.\n"},
+    {"update", cli_cmd_update,
+     "update ID|KEY FIELD=VALUE ... | --json PATCH",
+     "Change an event.  FIELD is title, when, kind, status, where, notes,\n"
+     "key, recur, published, source.title, source.url, source.publisher,\n"
+     "source.published or fields.NAME (VALUE is JSON, else a string).\n"
+     "\n"
+     "  FIELD=            remove an optional field (title and when are required)\n"
+     "  actors=A,B        replace the list (likewise tags)\n"
+     "  actors+=A         add to the list; actors-=A removes (likewise tags)\n"
+     "  people+='N|R|A'   add a person; people-=NAME removes by name\n"
+     "  links+=REL=ID     add a link; links-=ID removes the links to ID\n"
+     "  when=W            a friendly date; relative forms count from the\n"
+     "                    event's source.published, else from today\n"
+     "  --json PATCH      a JSON merge patch (RFC 7386) of the event\n"
+     "  --print-json      print the stored event as JSON instead of a line\n"},
+    {"rm", cli_cmd_rm, "rm ID|KEY", "Remove an event.  Its id is never reused.\n"},
+    {"list", cli_cmd_list,
+     "list [--from D --to D --actor A --kind K --status S --tag T --text WORDS\n"
+     "             --sort FIELD --limit N] [--json|--csv]",
+     "List events as a table (id, when, kind, status, title).\n"
+     "\n"
+     "  --from D           events that end on or after the start of D\n"
+     "  --to D             events that start on or before the end of D\n"
+     "  --actor A          events listing A (repeatable: all must match)\n"
+     "  --tag T            events tagged T (repeatable: all must match)\n"
+     "  --kind K  --status S\n"
+     "  --text WORDS       every word in title, notes, where, key or people\n"
+     "  --sort FIELD       when (default), id, title, created, updated, kind,\n"
+     "                     status, key; '-when' sorts descending\n"
+     "  --limit N          at most N events\n"
+     "  --json             JSON Lines, one event a line\n"
+     "  --csv              CSV with a header row (see docs/cli.md)\n"
+     "(--where 'LUA EXPRESSION' comes with the Lua scripting.)\n"},
+    {"import", cli_cmd_import,
+     "import FILE|- [--format json|jsonl|csv]",
+     "Import events from a JSON array, JSON Lines or CSV with a header row.\n"
+     "The format comes from --format, else the file name (.json, .jsonl,\n"
+     ".ndjson, .csv), else the content.  Every record is checked first: one\n"
+     "bad record and nothing is imported.  ids, rev, created and updated in\n"
+     "the input are ignored; the store assigns them.\n"},
+    {"export", cli_cmd_export,
+     "export [--format jsonl|json|csv] [-o FILE]",
+     "Write every event, by id, to standard output or to FILE (written\n"
+     "whole or not at all).  jsonl is the default.  (ics comes later.)\n"},
+    {"fsck", cli_cmd_fsck, "fsck [--salvage DIR]",
+     "Verify every record of the store and say what is wrong.\n"
+     "(--salvage is not available yet.)\n"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const cli_command *find_command(const char *name) {
+  size_t i;
+  for (i = 0; i < NCOMMANDS; i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+static void overview(FILE *f) {
+  size_t i;
+  fprintf(f,
+          "usage: attache [--store DIR] COMMAND [ARGS]\n"
+          "\n"
+          "Track diplomatic events, with dates as precise as the sources.\n"
+          "\n"
+          "commands:\n");
+  for (i = 0; i < NCOMMANDS; i++) fprintf(f, "  %s\n", commands[i].synopsis);
+  fprintf(f,
+          "\n"
+          "global options:\n"
+          "  --store DIR   the store (else $ATTACHE_STORE, else\n"
+          "                $XDG_DATA_HOME/attache, else ~/.local/share/attache)\n"
+          "  --help, -h    help (also: attache help COMMAND, attache COMMAND -h)\n"
+          "  --version     print the version\n"
+          "\n"
+          "run, serve, alerts, check and list --where need the Lua scripting,\n"
+          "which is not built yet.\n"
+          "Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+int cli_help(const char *cmd, FILE *f) {
+  const cli_command *c;
+  if (cmd == NULL) {
+    overview(f);
+    return 0;
+  }
+  c = find_command(cmd);
+  if (c == NULL) return -1;
+  fprintf(f, "usage: attache [--store DIR] %s\n\n%s", c->synopsis, c->help);
+  fprintf(f, "  --store DIR        use this store\n"
+             "  --help, -h         this help\n");
+  return 0;
+}
+
+int cli_usage(cli_ctx *ctx, const char *fmt, ...) {
+  const cli_command *c = ctx && ctx->cmd ? find_command(ctx->cmd) : NULL;
+  va_list ap;
+  fprintf(stderr, "attache%s%s: ", c ? " " : "", c ? c->name : "");
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  if (c)
+    fprintf(stderr, "usage: attache %s\nTry 'attache help %s'.\n", c->synopsis,
+            c->name);
+  else
+    fprintf(stderr, "Try 'attache --help'.\n");
+  return CLI_USAGE;
+}
+
+/* The store directory when --store is not given; NULL if none can be
+ * made (no HOME). */
+static const char *default_store(char *buf, size_t cap) {
+  const char *s = getenv("ATTACHE_STORE");
+  if (s && *s) return s;
+  s = getenv("XDG_DATA_HOME");
+  if (s && *s) {
+    snprintf(buf, cap, "%s/attache", s);
+    return buf;
+  }
+  s = getenv("HOME");
+  if (s && *s) {
+    snprintf(buf, cap, "%s/.local/share/attache", s);
+    return buf;
+  }
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  static char defbuf[4096];
+  cli_ctx ctx;
+  const cli_command *c;
+  const char *store = NULL;
+  int i;
+
+  memset(&ctx, 0, sizeof ctx);
+  ctx.out_tty = isatty(1);
+  ctx.err_tty = isatty(2);
+
+  /* Global options come before the command; --store may also follow it
+   * (every command's parser knows it). */
+  for (i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--store") == 0) {
+      if (i + 1 >= argc) return cli_usage(&ctx, "--store needs a directory");
+      store = argv[++i];
+    } else if (strncmp(a, "--store=", 8) == 0) {
+      store = a + 8;
+    } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      overview(stdout);
+      return CLI_OK;
+    } else if (strcmp(a, "--version") == 0) {
+      printf("attache %s\n", ATT_VERSION);
+      return CLI_OK;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      return cli_usage(&ctx, "unknown option '%s' (before the command, only "
+                             "--store, --help and --version are accepted)",
+                       a);
+    } else {
+      break;
+    }
+  }
+  if (i >= argc) {
+    overview(stderr);
+    return CLI_USAGE;
+  }
+  if (store != NULL && *store == '\0')
+    return cli_usage(&ctx, "--store needs a directory, got an empty string");
+  ctx.store_dir = store ? store : default_store(defbuf, sizeof defbuf);
+
+  if (strcmp(argv[i], "help") == 0) {
+    if (i + 1 >= argc) {
+      overview(stdout);
+      return CLI_OK;
+    }
+    if (cli_help(argv[i + 1], stdout) != 0)
+      return cli_usage(&ctx, "no command '%s' (commands: init, add, get, "
+                             "update, rm, list, import, export, fsck)",
+                       argv[i + 1]);
+    return CLI_OK;
+  }
+  c = find_command(argv[i]);
+  if (c == NULL) {
+    if (strcmp(argv[i], "run") == 0 || strcmp(argv[i], "serve") == 0 ||
+        strcmp(argv[i], "alerts") == 0 || strcmp(argv[i], "check") == 0)
+      return cli_usage(&ctx, "'%s' needs the Lua scripting, which is not "
+                             "built yet",
+                       argv[i]);
+    return cli_usage(&ctx, "unknown command '%s' (commands: init, add, get, "
+                           "update, rm, list, import, export, fsck, help)",
+                     argv[i]);
+  }
+  ctx.cmd = c->name;
+  return c->fn(&ctx, argc - i, argv + i);
+}

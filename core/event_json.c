@@ -1,0 +1,879 @@
+/*
+ * The event in JSON: reading (with the checks cJSON does not make: invalid
+ * UTF-8, duplicate keys, NUL and raw control characters in strings,
+ * trailing text, non-finite numbers), writing in the fixed field order of
+ * PRODUCT.md section 1, and RFC 7386 merge patches.
+ *
+ * Reading goes JSON text -> cJSON tree -> checks on the tree (types, known
+ * fields) -> att_event -> att_event_validate (the rules on values), so the
+ * value rules live in one place, event.c.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "error.h"
+#include "event.h"
+
+#define SHOW_MAX 80
+#define PATH_MAX_LEN 200
+#define DEPTH_MAX 500
+
+/* The top-level fields, in output order. */
+static const char *const known_fields[] = {
+    "id",    "key",   "title",  "kind",  "status", "when",
+    "recur", "where", "actors", "people", "tags",  "source",
+    "notes", "links", "fields", "created", "updated", "rev", NULL};
+static const char *const person_keys[] = {"name", "role", "actor", NULL};
+static const char *const source_keys[] = {"title", "url", "publisher",
+                                          "published", NULL};
+static const char *const link_keys[] = {"rel", "id", NULL};
+
+static const char *join(char *buf, size_t cap, const char *const *list) {
+  size_t o = 0, i;
+  buf[0] = '\0';
+  for (i = 0; list[i] && o + 1 < cap; i++) {
+    int w = snprintf(buf + o, cap - o, "%s%s", i ? ", " : "", list[i]);
+    if (w < 0) break;
+    o += (size_t)w;
+  }
+  return buf;
+}
+
+static int find(const char *s, const char *const *list) {
+  int i;
+  for (i = 0; list[i]; i++)
+    if (strcmp(s, list[i]) == 0) return i;
+  return -1;
+}
+
+/* "number 3", "string \"x\"", "an array [1,2]" ... for messages. */
+static const char *describe(char *buf, size_t cap, const cJSON *it) {
+  char q[SHOW_MAX + 48];
+  char *p;
+  const char *what;
+
+  if (!it) {
+    snprintf(buf, cap, "nothing");
+  } else if (cJSON_IsString(it)) {
+    snprintf(buf, cap, "string %s",
+             att__show(q, sizeof q, it->valuestring,
+                        strlen(it->valuestring), SHOW_MAX));
+  } else if (cJSON_IsBool(it)) {
+    snprintf(buf, cap, "boolean %s", cJSON_IsTrue(it) ? "true" : "false");
+  } else if (cJSON_IsNull(it)) {
+    snprintf(buf, cap, "null");
+  } else if (cJSON_IsNumber(it) && !isfinite(it->valuedouble)) {
+    snprintf(buf, cap, "a number out of range");
+  } else if (cJSON_IsNumber(it)) {
+    /* Exact for integers (cJSON would print 2^53 as 9.00719925474099e+15),
+     * shortest of 15 or 17 digits otherwise. */
+    double v = it->valuedouble;
+    char num[64];
+    if (v == floor(v) && fabs(v) < 1e18) {
+      snprintf(num, sizeof num, "%.0f", v);
+    } else {
+      snprintf(num, sizeof num, "%.15g", v);
+      if (strtod(num, NULL) != v) snprintf(num, sizeof num, "%.17g", v);
+    }
+    snprintf(buf, cap, "number %s", num);
+  } else {
+    what = cJSON_IsArray(it) ? "array"
+           : cJSON_IsObject(it) ? "object"
+                                : "value";
+    p = cJSON_PrintUnformatted(it);
+    if (!p) {
+      snprintf(buf, cap, "%s", what);
+    } else {
+      size_t n = strlen(p);
+      if (n > SHOW_MAX) {
+        /* Cut on a character boundary. */
+        n = SHOW_MAX;
+        while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80) n--;
+        snprintf(buf, cap, "%s %.*s...", what, (int)n, p);
+      } else {
+        snprintf(buf, cap, "%s %s", what, p);
+      }
+      cJSON_free(p);
+    }
+  }
+  return buf;
+}
+
+static int type_err(const char *field, const char *expected, const cJSON *it) {
+  char d[SHOW_MAX + 64];
+  return att__err(ATT_EINVAL, "event field \"%s\": expected %s, got %s", field,
+                  expected, describe(d, sizeof d, it));
+}
+
+/* ---- raw text ---- */
+
+/* What cJSON lets through: NUL bytes, raw control characters inside
+ * strings, and \u0000 (which would silently cut the string short). */
+static int prescan(const char *label, const char *text, size_t len,
+                   int *open) {
+  size_t i;
+  int in_str = 0;
+  long depth = 0;
+
+  *open = 0;
+  for (i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)text[i];
+    if (c == 0)
+      return att__err(ATT_EINVAL, "%s: a NUL byte at byte %zu; JSON text "
+                      "cannot hold one", label, i);
+    if (!in_str) {
+      if (c == '"') in_str = 1;
+      else if (c == '{' || c == '[') depth++;
+      else if (c == '}' || c == ']') depth--;
+      continue;
+    }
+    if (c == '"') {
+      in_str = 0;
+    } else if (c < 0x20) {
+      return att__err(ATT_EINVAL,
+                      "%s: a string holds the raw control character 0x%02X "
+                      "at byte %zu; write it escaped (\\n, \\t, \\u%04X)",
+                      label, c, i, c);
+    } else if (c == '\\' && i + 1 < len) {
+      i++;
+      if (text[i] == 'u' && i + 4 < len && memcmp(text + i + 1, "0000", 4) == 0)
+        return att__err(ATT_EINVAL,
+                        "%s: a string holds \\u0000 (NUL) at byte %zu; "
+                        "strings cannot contain NUL",
+                        label, i - 1);
+    }
+  }
+  /* Only used to explain a parse failure: the text was cut short. */
+  *open = in_str || depth > 0;
+  return 0;
+}
+
+static int is_ws(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Parse exactly one JSON value from text[0..len). */
+static int parse(const char *label, const char *text, size_t len,
+                 cJSON **out) {
+  const char *end = NULL;
+  size_t off, i;
+  cJSON *j;
+  char q[SHOW_MAX + 48];
+  int open;
+
+  *out = NULL;
+  for (i = 0; i < len && is_ws(text[i]); i++) {
+  }
+  if (i == len)
+    return att__err(ATT_EINVAL, "%s: the text is empty; expected a JSON "
+                    "object", label);
+  if (prescan(label, text, len, &open) < 0) return ATT_EINVAL;
+  j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+  if (!j) {
+    off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+    if (off >= len || open)
+      return att__err(ATT_EINVAL, "%s: not valid JSON: the text ends too "
+                      "early (after %zu bytes), before the value is complete",
+                      label, len);
+    return att__err(ATT_EINVAL, "%s: not valid JSON near byte %zu: %s",
+                    label, off, att__show(q, sizeof q, text + off, len - off,
+                                           30));
+  }
+  off = (size_t)(end - text);
+  while (off < len && is_ws(text[off])) off++;
+  if (off < len) {
+    cJSON_Delete(j);
+    return att__err(ATT_EINVAL,
+                    "%s: unexpected text after the JSON value at byte %zu: %s; "
+                    "give exactly one object",
+                    label, off, att__show(q, sizeof q, text + off, len - off,
+                                           30));
+  }
+  *out = j;
+  return 0;
+}
+
+/* ---- checks on the tree ---- */
+
+typedef struct path {
+  char buf[PATH_MAX_LEN + 8];
+  size_t len;
+} path;
+
+static size_t path_push(path *p, const char *seg, int index, size_t i) {
+  size_t old = p->len;
+  char tmp[PATH_MAX_LEN + 8];
+  int w;
+
+  if (index)
+    w = snprintf(tmp, sizeof tmp, "[%zu]", i);
+  else
+    w = snprintf(tmp, sizeof tmp, "%s%s", p->len ? "." : "", seg);
+  if (w < 0) w = 0;
+  if (p->len + (size_t)w <= PATH_MAX_LEN) {
+    memcpy(p->buf + p->len, tmp, (size_t)w + 1);
+    p->len += (size_t)w;
+  } else if (p->len < PATH_MAX_LEN + 3) {
+    memcpy(p->buf + p->len, "...", 4);
+    p->len += 3;
+  }
+  return old;
+}
+
+static void path_pop(path *p, size_t old) {
+  p->len = old;
+  p->buf[old] = '\0';
+}
+
+static const char *show_path(char *q, size_t cap, const path *p) {
+  return att__show(q, cap, p->buf, p->len, PATH_MAX_LEN + 8);
+}
+
+static int cmp_keys(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every string and key UTF-8, keys unique, numbers finite, depth bounded. */
+static int check_tree(const cJSON *it, path *p, int depth) {
+  char q[PATH_MAX_LEN + 64], v[SHOW_MAX + 48];
+  const cJSON *c;
+  size_t n = 0, i, old;
+  const char **keys;
+
+  if (depth > DEPTH_MAX)
+    return att__err(ATT_EINVAL, "event field %s: nested more than %d deep",
+                    show_path(q, sizeof q, p), DEPTH_MAX);
+  if (cJSON_IsString(it)) {
+    if (att_utf8_check(it->valuestring, strlen(it->valuestring)) < 0)
+      return att__errctx(ATT_EINVAL,
+                         "event field %s: %s is not valid UTF-8",
+                         show_path(q, sizeof q, p),
+                         att__show(v, sizeof v, it->valuestring,
+                                    strlen(it->valuestring), SHOW_MAX));
+    return 0;
+  }
+  if (cJSON_IsNumber(it)) {
+    if (!isfinite(it->valuedouble))
+      return att__err(ATT_EINVAL,
+                      "event field %s: a number too large for a double; "
+                      "numbers must be finite",
+                      show_path(q, sizeof q, p));
+    return 0;
+  }
+  if (!cJSON_IsArray(it) && !cJSON_IsObject(it)) return 0;
+
+  for (c = it->child; c; c = c->next) n++;
+  if (cJSON_IsObject(it)) {
+    for (c = it->child; c; c = c->next) {
+      if (!c->string)
+        return att__err(ATT_EINVAL, "event field %s: an object member has "
+                        "no name", show_path(q, sizeof q, p));
+      if (att_utf8_check(c->string, strlen(c->string)) < 0 && p->len == 0)
+        return att__errctx(ATT_EINVAL,
+                           "event: the field name %s is not valid UTF-8",
+                           att__show(v, sizeof v, c->string,
+                                     strlen(c->string), SHOW_MAX));
+      if (att_utf8_check(c->string, strlen(c->string)) < 0)
+        return att__errctx(ATT_EINVAL,
+                           "event field %s: the key %s is not valid UTF-8",
+                           show_path(q, sizeof q, p),
+                           att__show(v, sizeof v, c->string,
+                                      strlen(c->string), SHOW_MAX));
+    }
+    if (n > 1) {
+      keys = malloc(n * sizeof *keys);
+      if (!keys) return att__err(ATT_ENOMEM, "out of memory");
+      for (i = 0, c = it->child; c; c = c->next) keys[i++] = c->string;
+      qsort(keys, n, sizeof *keys, cmp_keys);
+      for (i = 1; i < n; i++) {
+        if (strcmp(keys[i - 1], keys[i]) == 0) {
+          att__show(v, sizeof v, keys[i], strlen(keys[i]), SHOW_MAX);
+          free(keys);
+          if (p->len == 0)
+            return att__err(ATT_EINVAL,
+                            "event: the field %s appears twice; each field "
+                            "may appear once",
+                            v);
+          return att__err(ATT_EINVAL,
+                          "event field %s: the key %s appears twice; keys in "
+                          "an object must be unique",
+                          show_path(q, sizeof q, p), v);
+        }
+      }
+      free(keys);
+    }
+  }
+  for (i = 0, c = it->child; c; c = c->next, i++) {
+    int rc;
+    old = cJSON_IsObject(it) ? path_push(p, c->string, 0, 0)
+                             : path_push(p, NULL, 1, i);
+    rc = check_tree(c, p, depth + 1);
+    path_pop(p, old);
+    if (rc < 0) return rc;
+  }
+  return 0;
+}
+
+/* ---- reading fields ---- */
+
+/* A string field: null leaves *dst NULL. */
+static int get_str(const char *field, const cJSON *it, char **dst) {
+  if (cJSON_IsNull(it)) return 0;
+  if (!cJSON_IsString(it)) return type_err(field, "a string", it);
+  *dst = strdup(it->valuestring);
+  if (!*dst) return att__err(ATT_ENOMEM, "out of memory");
+  return 0;
+}
+
+static int get_int(const char *field, const cJSON *it, int64_t *dst) {
+  char d[SHOW_MAX + 64];
+  double v;
+  if (!cJSON_IsNumber(it))
+    return att__err(ATT_EINVAL,
+                    "event field \"%s\": expected an integer from 1 to %lld, "
+                    "got %s",
+                    field, (long long)ATT_EV_ID_MAX, describe(d, sizeof d, it));
+  v = it->valuedouble;
+  if (!(v >= 1 && v <= (double)ATT_EV_ID_MAX) || v != floor(v))
+    return att__err(ATT_EINVAL,
+                    "event field \"%s\": expected an integer from 1 to %lld, "
+                    "got %s",
+                    field, (long long)ATT_EV_ID_MAX, describe(d, sizeof d, it));
+  *dst = (int64_t)v;
+  return 0;
+}
+
+static int get_time(const char *field, const cJSON *it, att_time *dst) {
+  char q[SHOW_MAX + 48];
+  if (!cJSON_IsString(it))
+    return type_err(field, "an RFC 3339 timestamp string", it);
+  if (att_time_parse(it->valuestring, dst) < 0)
+    return att__errctx(ATT_EINVAL,
+                       "event field \"%s\": %s is not an RFC 3339 timestamp "
+                       "such as \"2023-12-18T09:30:00Z\"",
+                       field,
+                       att__show(q, sizeof q, it->valuestring,
+                                  strlen(it->valuestring), SHOW_MAX));
+  return 0;
+}
+
+static size_t count_items(const cJSON *arr) {
+  size_t n = 0;
+  const cJSON *c;
+  for (c = arr->child; c; c = c->next) n++;
+  return n;
+}
+
+/* An array field; 0 with *n = 0 for null. */
+static int get_array(const char *field, const char *what, const cJSON *it,
+                     size_t *n) {
+  *n = 0;
+  if (cJSON_IsNull(it)) return 0;
+  if (!cJSON_IsArray(it)) return type_err(field, what, it);
+  *n = count_items(it);
+  if (*n > ATT_EV_LIST_MAX)
+    return att__err(ATT_EINVAL,
+                    "event field \"%s\" has %zu elements; at most %d are "
+                    "accepted",
+                    field, *n, ATT_EV_LIST_MAX);
+  return 0;
+}
+
+static int get_strv(const char *field, const cJSON *it, att_strv *sv) {
+  size_t n, i;
+  const cJSON *c;
+  char name[64];
+  int rc;
+
+  if ((rc = get_array(field, "an array of strings", it, &n)) < 0) return rc;
+  if (n == 0) return 0;
+  sv->v = calloc(n, sizeof *sv->v);
+  if (!sv->v) return att__err(ATT_ENOMEM, "out of memory");
+  sv->n = n;
+  for (i = 0, c = it->child; c; c = c->next, i++) {
+    snprintf(name, sizeof name, "%s[%zu]", field, i);
+    if (!cJSON_IsString(c)) return type_err(name, "a string", c);
+    if ((rc = get_str(name, c, &sv->v[i])) < 0) return rc;
+  }
+  return 0;
+}
+
+/* Members of a small object with a fixed set of keys. */
+static int check_keys(const char *field, const cJSON *obj,
+                      const char *const *keys, const char *what) {
+  const cJSON *c;
+  char list[200], q[SHOW_MAX + 48];
+  for (c = obj->child; c; c = c->next)
+    if (find(c->string, keys) < 0)
+      return att__err(ATT_EINVAL,
+                      "event field \"%s\": the key %s is not known; %s has "
+                      "only %s",
+                      field,
+                      att__show(q, sizeof q, c->string, strlen(c->string),
+                                 SHOW_MAX),
+                      what, join(list, sizeof list, keys));
+  return 0;
+}
+
+static int get_people(const cJSON *it, att_event *ev) {
+  size_t n, i;
+  const cJSON *c, *m;
+  char name[64];
+  int rc;
+
+  if ((rc = get_array("people", "an array of objects {name, role, actor}", it,
+                      &n)) < 0)
+    return rc;
+  if (n == 0) return 0;
+  ev->people = calloc(n, sizeof *ev->people);
+  if (!ev->people) return att__err(ATT_ENOMEM, "out of memory");
+  ev->npeople = n;
+  for (i = 0, c = it->child; c; c = c->next, i++) {
+    att_person *p = &ev->people[i];
+    snprintf(name, sizeof name, "people[%zu]", i);
+    if (!cJSON_IsObject(c))
+      return type_err(name, "an object {name, role, actor}", c);
+    if ((rc = check_keys(name, c, person_keys, "a person")) < 0) return rc;
+    snprintf(name, sizeof name, "people[%zu].name", i);
+    m = cJSON_GetObjectItemCaseSensitive(c, "name");
+    if (m && (rc = get_str(name, m, &p->name)) < 0) return rc;
+    snprintf(name, sizeof name, "people[%zu].role", i);
+    m = cJSON_GetObjectItemCaseSensitive(c, "role");
+    if (m && (rc = get_str(name, m, &p->role)) < 0) return rc;
+    snprintf(name, sizeof name, "people[%zu].actor", i);
+    m = cJSON_GetObjectItemCaseSensitive(c, "actor");
+    if (m && (rc = get_str(name, m, &p->actor)) < 0) return rc;
+  }
+  return 0;
+}
+
+static int get_source(const cJSON *it, att_event *ev) {
+  const cJSON *c;
+  char name[64];
+  char **dst;
+  int rc;
+
+  if (cJSON_IsNull(it)) return 0;
+  if (!cJSON_IsObject(it))
+    return type_err("source", "an object {title, url, publisher, published}",
+                    it);
+  if ((rc = check_keys("source", it, source_keys, "a source")) < 0) return rc;
+  ev->source = calloc(1, sizeof *ev->source);
+  if (!ev->source) return att__err(ATT_ENOMEM, "out of memory");
+  for (c = it->child; c; c = c->next) {
+    switch (find(c->string, source_keys)) {
+    case 0: dst = &ev->source->title; break;
+    case 1: dst = &ev->source->url; break;
+    case 2: dst = &ev->source->publisher; break;
+    default: dst = &ev->source->published; break;
+    }
+    snprintf(name, sizeof name, "source.%s", c->string);
+    if ((rc = get_str(name, c, dst)) < 0) return rc;
+  }
+  return 0;
+}
+
+static int get_links(const cJSON *it, att_event *ev) {
+  size_t n, i;
+  const cJSON *c, *m;
+  char name[64];
+  int rc;
+
+  if ((rc = get_array("links", "an array of objects {rel, id}", it, &n)) < 0)
+    return rc;
+  if (n == 0) return 0;
+  ev->links = calloc(n, sizeof *ev->links);
+  if (!ev->links) return att__err(ATT_ENOMEM, "out of memory");
+  ev->nlinks = n;
+  for (i = 0, c = it->child; c; c = c->next, i++) {
+    snprintf(name, sizeof name, "links[%zu]", i);
+    if (!cJSON_IsObject(c)) return type_err(name, "an object {rel, id}", c);
+    if ((rc = check_keys(name, c, link_keys, "a link")) < 0) return rc;
+    snprintf(name, sizeof name, "links[%zu].rel", i);
+    m = cJSON_GetObjectItemCaseSensitive(c, "rel");
+    if (m && (rc = get_str(name, m, &ev->links[i].rel)) < 0) return rc;
+    snprintf(name, sizeof name, "links[%zu].id", i);
+    m = cJSON_GetObjectItemCaseSensitive(c, "id");
+    if (!m || cJSON_IsNull(m))
+      return att__err(ATT_EINVAL,
+                      "event field \"%s\" is required: the id of the linked "
+                      "event",
+                      name);
+    if ((rc = get_int(name, m, &ev->links[i].id)) < 0) return rc;
+  }
+  return 0;
+}
+
+/* Compact text of a checked "fields" object; NULL for {} and null. */
+static int get_fields(const cJSON *it, char **dst) {
+  size_t n;
+  if (cJSON_IsNull(it)) return 0;
+  if (!cJSON_IsObject(it)) return type_err("fields", "an object", it);
+  if (!it->child) return 0;
+  *dst = cJSON_PrintUnformatted(it);
+  if (!*dst) return att__err(ATT_ENOMEM, "out of memory");
+  n = strlen(*dst);
+  if (n > ATT_EV_FIELDS_MAX)
+    return att__err(ATT_EINVAL,
+                    "event field \"fields\" is too large: %zu bytes as "
+                    "compact JSON, at most %d are accepted",
+                    n, ATT_EV_FIELDS_MAX);
+  return 0;
+}
+
+int att__ev_fields_canon(char **fields) {
+  cJSON *j;
+  path p;
+  char *text = NULL;
+  int rc;
+
+  rc = parse("event field \"fields\"", *fields, strlen(*fields), &j);
+  if (rc < 0) return rc;
+  p.len = 0;
+  path_push(&p, "fields", 0, 0);
+  if (!cJSON_IsObject(j))
+    rc = type_err("fields", "an object", j);
+  else if ((rc = check_tree(j, &p, 1)) == 0)
+    rc = get_fields(j, &text);
+  cJSON_Delete(j);
+  if (rc < 0) {
+    cJSON_free(text);
+    return rc;
+  }
+  if (text && strcmp(text, *fields) == 0) {
+    cJSON_free(text);
+    return 0;
+  }
+  free(*fields);
+  *fields = text;
+  return 0;
+}
+
+int att_event_from_cjson(const cJSON *obj, int flags, att_event *ev) {
+  att_event tmp;
+  const cJSON *c;
+  char d[SHOW_MAX + 64], list[300], q[SHOW_MAX + 48];
+  char *fields = NULL;
+  int rc = 0, seen_id = 0, seen_rev = 0, seen_created = 0, seen_updated = 0;
+  int64_t id = 0, rev = 0;
+  att_time created = 0, updated = 0;
+  path p;
+
+  att_event_init(ev);
+  att_event_init(&tmp);
+  if (!cJSON_IsObject(obj))
+    return att__err(ATT_EINVAL, "event: expected a JSON object, got %s",
+                    describe(d, sizeof d, obj));
+  p.len = 0;
+  p.buf[0] = '\0';
+  if ((rc = check_tree(obj, &p, 0)) < 0) return rc;
+
+  for (c = obj->child; c && rc == 0; c = c->next) {
+    const char *k = c->string;
+    switch (find(k, known_fields)) {
+    case 0: /* id */
+      rc = get_int("id", c, &id);
+      seen_id = 1;
+      break;
+    case 1: rc = get_str("key", c, &tmp.key); break;
+    case 2: rc = get_str("title", c, &tmp.title); break;
+    case 3: rc = get_str("kind", c, &tmp.kind); break;
+    case 4: rc = get_str("status", c, &tmp.status); break;
+    case 5: rc = get_str("when", c, &tmp.when); break;
+    case 6: rc = get_str("recur", c, &tmp.recur); break;
+    case 7: rc = get_str("where", c, &tmp.where); break;
+    case 8: rc = get_strv("actors", c, &tmp.actors); break;
+    case 9: rc = get_people(c, &tmp); break;
+    case 10: rc = get_strv("tags", c, &tmp.tags); break;
+    case 11: rc = get_source(c, &tmp); break;
+    case 12: rc = get_str("notes", c, &tmp.notes); break;
+    case 13: rc = get_links(c, &tmp); break;
+    case 14: rc = get_fields(c, &fields); break;
+    case 15:
+      rc = get_time("created", c, &created);
+      seen_created = 1;
+      break;
+    case 16:
+      rc = get_time("updated", c, &updated);
+      seen_updated = 1;
+      break;
+    case 17:
+      rc = get_int("rev", c, &rev);
+      seen_rev = 1;
+      break;
+    default:
+      rc = att__err(ATT_EINVAL,
+                    "event field %s is not known; known fields: %s; put your "
+                    "own data under \"fields\"",
+                    att__show(q, sizeof q, k, strlen(k), SHOW_MAX),
+                    join(list, sizeof list, known_fields));
+    }
+  }
+  if (rc == 0 && (flags & ATT_EV_STORED)) {
+    const char *missing = !seen_id        ? "id"
+                          : !seen_rev     ? "rev"
+                          : !seen_created ? "created"
+                          : !seen_updated ? "updated"
+                                          : NULL;
+    if (missing)
+      rc = att__err(ATT_EINVAL,
+                    "event field \"%s\" is required in a stored record (id, "
+                    "rev, created and updated are set by the store)",
+                    missing);
+    tmp.id = id;
+    tmp.rev = rev;
+    tmp.created = created;
+    tmp.updated = updated;
+  }
+  /* fields was checked on the tree already; keep it out of validation. */
+  if (rc == 0) rc = att_event_validate(&tmp);
+  if (rc < 0) {
+    cJSON_free(fields);
+    att_event_free(&tmp);
+    return rc;
+  }
+  tmp.fields = fields;
+  *ev = tmp;
+  return 0;
+}
+
+int att_event_from_json(const char *text, size_t len, int flags,
+                        att_event *ev) {
+  cJSON *j;
+  int rc;
+
+  att_event_init(ev);
+  if ((rc = parse("event", text, len, &j)) < 0) return rc;
+  rc = att_event_from_cjson(j, flags, ev);
+  cJSON_Delete(j);
+  return rc;
+}
+
+/* ---- writing ---- */
+
+/* Adds that remember a failure, so building reads straight through. */
+typedef struct builder {
+  int bad;
+} builder;
+
+static void add(builder *b, cJSON *obj, const char *k, cJSON *v) {
+  if (!v || !cJSON_AddItemToObject(obj, k, v)) {
+    cJSON_Delete(v);
+    b->bad = 1;
+  }
+}
+
+static void add_str(builder *b, cJSON *obj, const char *k, const char *s) {
+  if (s) add(b, obj, k, cJSON_CreateString(s));
+}
+
+static void add_strv(builder *b, cJSON *obj, const char *k,
+                     const att_strv *sv) {
+  cJSON *a;
+  size_t i;
+  if (sv->n == 0) return;
+  a = cJSON_CreateArray();
+  add(b, obj, k, a);
+  if (b->bad) return;
+  for (i = 0; i < sv->n; i++) {
+    cJSON *s = cJSON_CreateString(sv->v[i] ? sv->v[i] : "");
+    if (!s || !cJSON_AddItemToArray(a, s)) {
+      cJSON_Delete(s);
+      b->bad = 1;
+      return;
+    }
+  }
+}
+
+static void add_time(builder *b, cJSON *obj, const char *k, att_time t) {
+  char buf[64];
+  if (t == 0) return;
+  if (att_time_format(t, buf, sizeof buf) < 0) {
+    b->bad = 1;
+    return;
+  }
+  add_str(b, obj, k, buf);
+}
+
+static cJSON *build(const att_event *ev, int user_only) {
+  builder b = {0};
+  cJSON *o = cJSON_CreateObject(), *a, *m;
+  size_t i;
+
+  if (!o) return NULL;
+  if (!user_only && ev->id) add(&b, o, "id", cJSON_CreateNumber((double)ev->id));
+  add_str(&b, o, "key", ev->key);
+  add_str(&b, o, "title", ev->title);
+  add_str(&b, o, "kind", ev->kind);
+  add_str(&b, o, "status", ev->status);
+  add_str(&b, o, "when", ev->when);
+  add_str(&b, o, "recur", ev->recur);
+  add_str(&b, o, "where", ev->where);
+  add_strv(&b, o, "actors", &ev->actors);
+  if (ev->npeople && !b.bad) {
+    a = cJSON_CreateArray();
+    add(&b, o, "people", a);
+    for (i = 0; i < ev->npeople && !b.bad; i++) {
+      m = cJSON_CreateObject();
+      if (!m || !cJSON_AddItemToArray(a, m)) {
+        cJSON_Delete(m);
+        b.bad = 1;
+        break;
+      }
+      add_str(&b, m, "name", ev->people[i].name);
+      add_str(&b, m, "role", ev->people[i].role);
+      add_str(&b, m, "actor", ev->people[i].actor);
+    }
+  }
+  add_strv(&b, o, "tags", &ev->tags);
+  if (ev->source && !b.bad) {
+    m = cJSON_CreateObject();
+    add(&b, o, "source", m);
+    if (!b.bad) {
+      add_str(&b, m, "title", ev->source->title);
+      add_str(&b, m, "url", ev->source->url);
+      add_str(&b, m, "publisher", ev->source->publisher);
+      add_str(&b, m, "published", ev->source->published);
+    }
+  }
+  add_str(&b, o, "notes", ev->notes);
+  if (ev->nlinks && !b.bad) {
+    a = cJSON_CreateArray();
+    add(&b, o, "links", a);
+    for (i = 0; i < ev->nlinks && !b.bad; i++) {
+      m = cJSON_CreateObject();
+      if (!m || !cJSON_AddItemToArray(a, m)) {
+        cJSON_Delete(m);
+        b.bad = 1;
+        break;
+      }
+      add_str(&b, m, "rel", ev->links[i].rel);
+      add(&b, m, "id", cJSON_CreateNumber((double)ev->links[i].id));
+    }
+  }
+  if (ev->fields && !b.bad) {
+    m = cJSON_Parse(ev->fields);
+    if (!m) b.bad = 1;
+    else add(&b, o, "fields", m);
+  }
+  if (!user_only) {
+    add_time(&b, o, "created", ev->created);
+    add_time(&b, o, "updated", ev->updated);
+    if (ev->rev) add(&b, o, "rev", cJSON_CreateNumber((double)ev->rev));
+  }
+  if (b.bad) {
+    cJSON_Delete(o);
+    return NULL;
+  }
+  return o;
+}
+
+cJSON *att_event_to_cjson(const att_event *ev) {
+  cJSON *o = build(ev, 0);
+  if (!o) att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
+  return o;
+}
+
+char *att_event_to_json(const att_event *ev) {
+  cJSON *o = att_event_to_cjson(ev);
+  char *s;
+  if (!o) return NULL;
+  s = cJSON_PrintUnformatted(o);
+  cJSON_Delete(o);
+  if (!s) att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
+  return s;
+}
+
+/* ---- merge patch ---- */
+
+/* RFC 7386: apply patch to target in place; target becomes patch's copy
+ * when it is not an object.  Returns the result (possibly new) or NULL. */
+static cJSON *merge(cJSON *target, const cJSON *patch) {
+  const cJSON *c;
+
+  if (!cJSON_IsObject(patch)) {
+    cJSON_Delete(target);
+    return cJSON_Duplicate(patch, 1);
+  }
+  if (!cJSON_IsObject(target)) {
+    cJSON_Delete(target);
+    target = cJSON_CreateObject();
+    if (!target) return NULL;
+  }
+  for (c = patch->child; c; c = c->next) {
+    if (cJSON_IsNull(c)) {
+      cJSON_DeleteItemFromObjectCaseSensitive(target, c->string);
+    } else {
+      cJSON *old = cJSON_DetachItemFromObjectCaseSensitive(target, c->string);
+      cJSON *nv = merge(old, c);
+      if (!nv || !cJSON_AddItemToObject(target, c->string, nv)) {
+        cJSON_Delete(nv);
+        cJSON_Delete(target);
+        return NULL;
+      }
+    }
+  }
+  return target;
+}
+
+int att_event_patch(att_event *ev, const cJSON *patch) {
+  static const char *const store_keys[] = {"id", "rev", "created", "updated",
+                                           NULL};
+  char d[SHOW_MAX + 64], q[SHOW_MAX + 48], list[300];
+  const cJSON *c;
+  cJSON *doc;
+  att_event tmp;
+  path p;
+  int rc;
+
+  if (!cJSON_IsObject(patch))
+    return att__err(ATT_EINVAL,
+                    "event patch: expected a JSON object of the fields to "
+                    "change (null removes one), got %s",
+                    describe(d, sizeof d, patch));
+  p.len = 0;
+  p.buf[0] = '\0';
+  if ((rc = check_tree(patch, &p, 0)) < 0) return rc;
+  for (c = patch->child; c; c = c->next) {
+    if (find(c->string, known_fields) < 0)
+      return att__err(ATT_EINVAL,
+                      "event field %s is not known; known fields: %s; put "
+                      "your own data under \"fields\"",
+                      att__show(q, sizeof q, c->string, strlen(c->string),
+                                 SHOW_MAX),
+                      join(list, sizeof list, known_fields));
+    if (find(c->string, store_keys) >= 0)
+      return att__err(ATT_EINVAL,
+                      "event field \"%s\" is set by the store and cannot be "
+                      "changed",
+                      c->string);
+    if (cJSON_IsNull(c) &&
+        (strcmp(c->string, "title") == 0 || strcmp(c->string, "when") == 0))
+      return att__err(ATT_EINVAL,
+                      "event field \"%s\" is required and cannot be removed",
+                      c->string);
+  }
+  doc = build(ev, 1);
+  if (!doc) return att__err(ATT_ENOMEM, "out of memory patching an event");
+  doc = merge(doc, patch);
+  if (!doc) return att__err(ATT_ENOMEM, "out of memory patching an event");
+  rc = att_event_from_cjson(doc, 0, &tmp);
+  cJSON_Delete(doc);
+  if (rc < 0) return rc;
+  tmp.id = ev->id;
+  tmp.rev = ev->rev;
+  tmp.created = ev->created;
+  tmp.updated = ev->updated;
+  if (tmp.id && (rc = att_event_validate(&tmp)) < 0) {
+    /* A link may now point at the event itself. */
+    att_event_free(&tmp);
+    return rc;
+  }
+  att_event_free(ev);
+  *ev = tmp;
+  return 0;
+}

@@ -1,0 +1,104 @@
+# Helpers shared by the command-line tests (tests/cli/*.sh).  A test does
+#   . "$(dirname "$0")/lib.sh"
+# and gets $ATT (the program under test, from $1), $STORE (a fresh, not yet
+# created store directory), $TMP (a scratch directory removed on exit), and
+# the checks below, each of which stops the test with a clear message.
+
+set -u
+
+ATT=${1:?usage: sh TEST.sh path/to/attache}
+case $ATT in /*) ;; *) ATT=$(pwd)/$ATT ;; esac
+SRC=${ATT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+EXAMPLE=$SRC/examples/cambodia-japan/events.jsonl
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/attache-cli.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+STORE=$TMP/store
+unset ATTACHE_STORE XDG_DATA_HOME
+HOME=$TMP/home
+export HOME
+TESTNAME=$(basename "$0" .sh)
+NCHECKS=0
+
+fail() {
+  echo "FAIL $TESTNAME: $*" >&2
+  if [ -s "$TMP/out" ]; then echo "--- stdout:" >&2; cat "$TMP/out" >&2; fi
+  if [ -s "$TMP/err" ]; then echo "--- stderr:" >&2; cat "$TMP/err" >&2; fi
+  exit 1
+}
+
+# run CMD...: run attache on $STORE, keep stdout/stderr in $TMP/out, $TMP/err
+# and the exit status in $RC.
+run() {
+  RC=0
+  "$ATT" --store "$STORE" "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
+  NCHECKS=$((NCHECKS + 1))
+}
+
+# expect_rc N CMD...: run, and demand exit status N.
+expect_rc() {
+  want=$1
+  shift
+  run "$@"
+  [ "$RC" = "$want" ] || fail "attache $*: exit status $RC, expected $want"
+}
+
+ok() { expect_rc 0 "$@"; }
+
+out_has() {
+  grep -qF -- "$1" "$TMP/out" || fail "stdout lacks '$1'"
+}
+out_lacks() {
+  if grep -qF -- "$1" "$TMP/out"; then fail "stdout should not have '$1'"; fi
+}
+err_has() {
+  grep -qF -- "$1" "$TMP/err" || fail "stderr lacks '$1'"
+}
+out_is() {
+  printf '%s\n' "$1" >"$TMP/want"
+  cmp -s "$TMP/want" "$TMP/out" || fail "stdout is not exactly '$1'"
+}
+out_lines() {
+  n=$(wc -l <"$TMP/out" | tr -d ' ')
+  [ "$n" = "$1" ] || fail "stdout has $n lines, expected $1"
+}
+
+# Every line of FILE (default: stdout) is one JSON object.
+json_lines() {
+  f=${1:-$TMP/out}
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c '
+import json, sys
+for i, l in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
+    if not isinstance(json.loads(l), dict):
+        sys.exit("line %d is not an object" % i)' "$f" ||
+      fail "not valid JSON Lines: $f"
+  elif command -v node >/dev/null 2>&1; then
+    node -e '
+const ls = require("fs").readFileSync(process.argv[1], "utf8").split("\n");
+ls.pop();
+ls.forEach((l, i) => { const v = JSON.parse(l);
+  if (typeof v !== "object" || Array.isArray(v)) throw new Error("line " + (i + 1)); });
+' "$f" || fail "not valid JSON Lines: $f"
+  else
+    echo "note: neither python3 nor node; JSON not checked" >&2
+  fi
+}
+
+# Export with ids and timestamps removed, for comparing stores.
+strip_export() {
+  python3 -c '
+import json, sys
+for l in open(sys.argv[1], encoding="utf-8"):
+    o = json.loads(l)
+    for k in ("id", "created", "updated", "rev"):
+        o.pop(k, None)
+    print(json.dumps(o, sort_keys=True))' "$1"
+}
+
+new_store() { ok init; }
+example_store() {
+  ok init
+  ok import "$EXAMPLE"
+}
+
+done_ok() { echo "ok $TESTNAME ($NCHECKS commands)"; exit 0; }

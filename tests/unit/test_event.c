@@ -1,0 +1,651 @@
+/*
+ * Unit tests of the event model (core/event.c, core/event_json.c,
+ * core/utf8.c): a full round trip, one failing input per rule with a check
+ * that the message names the field and shows the value, invalid UTF-8
+ * wherever a string can be, duplicate keys, and merge patches.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "error.h"
+#include "event.h"
+#include "tap.h"
+
+/* A stored record in canonical form: every field, in output order. */
+static const char full_json[] =
+    "{\"id\":7,\"key\":\"cdc-2024-policy-meeting\","
+    "\"title\":\"Meeting at the CDC to endorse the 2024-28 policy\","
+    "\"kind\":\"meeting\",\"status\":\"planned\",\"when\":\"2024-03~\","
+    "\"recur\":\"FREQ=YEARLY;BYMONTH=3;BYDAY=1MO\",\"where\":\"Phnom Penh\","
+    "\"actors\":[\"KHM\",\"JPN\",\"CDC\"],"
+    "\"people\":[{\"name\":\"A. Minister\",\"role\":\"Minister\","
+    "\"actor\":\"JPN\"},{\"name\":\"B. Official\"}],"
+    "\"tags\":[\"policy\",\"d\xC3\xA9minage\"],"
+    "\"source\":{\"title\":\"Press release\","
+    "\"url\":\"https://example.org/press/1\",\"publisher\":\"MOFA\","
+    "\"published\":\"2023-12-18\"},"
+    "\"notes\":\"Line one.\\nLine two.\\tTabbed.\","
+    "\"links\":[{\"rel\":\"follows\",\"id\":3},{\"rel\":\"part-of\",\"id\":5}],"
+    "\"fields\":{\"budget\":1500000,\"ref\":[\"a\",{\"b\":null}],\"ok\":true},"
+    "\"created\":\"2023-12-18T09:30:00Z\",\"updated\":\"2023-12-19T10:00:00Z\","
+    "\"rev\":2}";
+
+static const char *msg(void) { return att_errmsg(); }
+
+static int has(const char *s) { return s && strstr(msg(), s) != NULL; }
+
+static void round_trip(void) {
+  att_event ev, back, cp;
+  char *out, *out2;
+  int rc;
+
+  rc = att_event_from_json(full_json, strlen(full_json), ATT_EV_STORED, &ev);
+  is_int(rc, 0, "full stored event reads (%s)", msg());
+  is_int(ev.id, 7, "id kept with ATT_EV_STORED");
+  is_int(ev.rev, 2, "rev kept");
+  ok(ev.created > 0 && ev.updated > ev.created, "created and updated kept");
+  is_str(ev.key, "cdc-2024-policy-meeting", "key");
+  is_int(ev.actors.n, 3, "three actors");
+  is_int(ev.npeople, 2, "two people");
+  ok(ev.people[1].role == NULL && ev.people[1].actor == NULL,
+     "absent person fields are NULL");
+  ok(ev.source && strcmp(ev.source->published, "2023-12-18") == 0,
+     "source.published");
+  is_int(ev.nlinks, 2, "two links");
+  is_int(ev.links[1].id, 5, "link id");
+  is_str(ev.fields, "{\"budget\":1500000,\"ref\":[\"a\",{\"b\":null}],"
+                    "\"ok\":true}",
+         "fields kept as compact JSON");
+  ok(ev.bounds.earliest < ev.bounds.latest, "bounds filled from when");
+
+  out = att_event_to_json(&ev);
+  is_str(out, full_json, "to_json gives the canonical text back exactly");
+  rc = att_event_from_json(out, strlen(out), ATT_EV_STORED, &back);
+  is_int(rc, 0, "to_json output reads back");
+  ok(att_event_equal(&ev, &back), "from_json(to_json(e)) == e");
+  out2 = att_event_to_json(&back);
+  is_str(out2, out, "to_json is stable");
+  free(out2);
+  att_event_free(&back);
+
+  /* Without ATT_EV_STORED an export imports again, store fields dropped. */
+  rc = att_event_from_json(out, strlen(out), 0, &back);
+  is_int(rc, 0, "stored record imports without the flag");
+  ok(back.id == 0 && back.rev == 0 && back.created == 0 && back.updated == 0,
+     "id, rev, created, updated ignored without the flag");
+  out2 = att_event_to_json(&back);
+  ok(out2 && strncmp(out2, "{\"key\"", 6) == 0 &&
+         strstr(out2, "\"rev\"") == NULL &&
+         strstr(out2, "\"created\"") == NULL,
+     "unset store fields are left out of JSON");
+  free(out2);
+  att_event_free(&back);
+  free(out);
+
+  rc = att_event_copy(&cp, &ev);
+  is_int(rc, 0, "copy");
+  ok(att_event_equal(&cp, &ev), "copy is equal");
+  ok(cp.title != ev.title && cp.people != ev.people, "copy is deep");
+  free(cp.title);
+  cp.title = strdup("Other");
+  ok(!att_event_equal(&cp, &ev), "changed copy differs");
+  att_event_free(&cp);
+
+  ok(att_event_has_actor(&ev, "JPN"), "has_actor JPN");
+  ok(!att_event_has_actor(&ev, "jpn"), "has_actor is exact");
+  ok(att_event_has_tag(&ev, "d\xC3\xA9minage"), "has_tag");
+  ok(!att_event_has_tag(&ev, "defence"), "has_tag absent");
+  att_event_free(&ev);
+  ok(ev.title == NULL && ev.actors.n == 0, "free leaves the event empty");
+  att_event_free(&ev); /* twice is harmless */
+}
+
+static void normalising(void) {
+  static const struct {
+    const char *in, *out;
+  } t[] = {
+      /* empty arrays, {} and null are the same as absent */
+      {"{\"title\":\"T\",\"when\":\"2023\",\"actors\":[],\"tags\":[],"
+       "\"people\":[],\"links\":[],\"source\":{},\"fields\":{},"
+       "\"where\":null,\"notes\":null,\"key\":null}",
+       "{\"title\":\"T\",\"when\":\"2023\"}"},
+      /* members in any order come out in the fixed order */
+      {"{\"tags\":[\"x\"],\"when\":\"2024/2028\",\"title\":\"T\","
+       "\"kind\":\"policy\"}",
+       "{\"title\":\"T\",\"kind\":\"policy\",\"when\":\"2024/2028\","
+       "\"tags\":[\"x\"]}"},
+      /* recur is stored canonical */
+      {"{\"title\":\"T\",\"when\":\"2023-12-17\",\"recur\":"
+       "\"freq=yearly;bymonthday=17;bymonth=12\"}",
+       "{\"title\":\"T\",\"when\":\"2023-12-17\",\"recur\":"
+       "\"FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=17\"}"},
+      /* fields made compact, numbers printed the cJSON way */
+      {"{\"title\":\"T\",\"when\":\"2023\",\"fields\": { \"a\" : 1.0 , "
+       "\"b\" : [ ] , \"c\":\"\\u00e9\" } }",
+       "{\"title\":\"T\",\"when\":\"2023\",\"fields\":{\"a\":1,\"b\":[],"
+       "\"c\":\"\xC3\xA9\"}}"},
+      /* person fields in a fixed order too */
+      {"{\"title\":\"T\",\"when\":\"2023\",\"people\":[{\"actor\":\"JPN\","
+       "\"name\":\"N\"}],\"source\":{\"url\":\"u\",\"title\":\"t\"}}",
+       "{\"title\":\"T\",\"when\":\"2023\",\"people\":[{\"name\":\"N\","
+       "\"actor\":\"JPN\"}],\"source\":{\"title\":\"t\",\"url\":\"u\"}}"},
+      /* surrounding white space is fine */
+      {"  \n{\"title\":\"T\",\"when\":\"2023\"}\r\n\t ",
+       "{\"title\":\"T\",\"when\":\"2023\"}"},
+      /* a title may have other Unicode and white space inside */
+      {"{\"title\":\"\xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x87\xAF\","
+       "\"when\":\"2023\"}",
+       "{\"title\":\"\xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x87\xAF\","
+       "\"when\":\"2023\"}"},
+  };
+  size_t i;
+  for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+    att_event ev, back;
+    char *out = NULL, *out2 = NULL;
+    int rc = att_event_from_json(t[i].in, strlen(t[i].in), 0, &ev);
+    is_int(rc, 0, "normalise %zu reads (%s)", i, msg());
+    if (rc == 0) out = att_event_to_json(&ev);
+    is_str(out, t[i].out, "normalise %zu: canonical JSON", i);
+    if (out && att_event_from_json(out, strlen(out), 0, &back) == 0) {
+      ok(att_event_equal(&ev, &back), "normalise %zu: round trip", i);
+      out2 = att_event_to_json(&back);
+      is_str(out2, out, "normalise %zu: stable", i);
+      att_event_free(&back);
+    } else {
+      ok(0, "normalise %zu: round trip", i);
+      ok(0, "normalise %zu: stable", i);
+    }
+    free(out);
+    free(out2);
+    att_event_free(&ev);
+  }
+}
+
+/* Inputs that fail; the message must hold both strings. */
+typedef struct bad {
+  const char *extra; /* members of an object, or a whole text (see below) */
+  int flags;
+  const char *field, *value;
+} bad;
+
+#define BASE "\"title\":\"T\",\"when\":\"2023-12-17\""
+#define STORED_BASE \
+  "\"id\":1,\"rev\":1,\"created\":\"2023-12-18T09:30:00Z\",\"updated\":\"2023-12-18T09:30:00Z\","
+
+static const bad bads[] = {
+    /* the shape of the input */
+    {"[1,2]", 0, "expected a JSON object", "array [1,2]"},
+    {"!\"just a string\"", 0, "expected a JSON object", "just a string"},
+    {"!42", 0, "expected a JSON object", "number 42"},
+    {"!", 0, "event", "empty"},
+    {"!   \n", 0, "event", "empty"},
+    {"{\"title\":", 0, "not valid JSON", "ends too early"},
+    {"{\"title\":\"T", 0, "not valid JSON", "ends too early"},
+    {"{\"title\":\"T\",\"when\":\"2023\"]", 0, "not valid JSON near byte",
+     "\"]\""},
+    {"{\"title\":\"T\",,\"when\":\"2023\"}", 0, "not valid JSON near byte", "when"},
+    {"{" BASE "} x", 0, "unexpected text after", "\"x\""},
+    {"{" BASE "}{" BASE "}", 0, "unexpected text after", "{"},
+    {"{\"title\":\"T\",\"title\":\"U\",\"when\":\"2023\"}", 0, "\"title\"",
+     "appears twice"},
+    {"{\"title\":\"a\nb\",\"when\":\"2023\"}", 0, "raw control character",
+     "0x0A"},
+    {"{\"title\":\"a\\u0000b\",\"when\":\"2023\"}", 0, "\\u0000", "NUL"},
+    {"{\"title\":\"a\\\\u0000b\",\"when\":\"2023\"}", 0, NULL, NULL},
+    /* unknown fields */
+    {BASE ",\"colour\":\"red\"", 0, "event field \"colour\" is not known",
+     "put your own data under \"fields\""},
+    {BASE ",\"Title\":\"x\"", 0, "\"Title\" is not known", "known fields: id, key, title"},
+    /* title */
+    {"\"when\":\"2023\"", 0, "\"title\" is required", "non-empty string"},
+    {"\"title\":null,\"when\":\"2023\"", 0, "\"title\" is required", "string"},
+    {"\"title\":3,\"when\":\"2023\"", 0, "event field \"title\": expected a string",
+     "got number 3"},
+    {"\"title\":\"\",\"when\":\"2023\"", 0, "\"title\" is empty", "leave"},
+    {"\"title\":\"  \\u3000 \",\"when\":\"2023\"", 0, "\"title\"",
+     "only white space"},
+    {"\"title\":\"bell\\u0007\",\"when\":\"2023\"", 0, "\"title\"", "U+0007"},
+    {"\"title\":\"two\\nlines\",\"when\":\"2023\"", 0, "\"title\"", "U+000A"},
+    {"\"title\":[\"T\"],\"when\":\"2023\"", 0, "\"title\"", "array [\"T\"]"},
+    /* when */
+    {"\"title\":\"T\"", 0, "\"when\" is required", "EDTF"},
+    {"\"title\":\"T\",\"when\":\"2023-13-01\"", 0,
+     "event field \"when\": \"2023-13-01\" is not a valid EDTF date",
+     "2023-13-01"},
+    {"\"title\":\"T\",\"when\":\"December 17, 2023\"", 0, "\"when\"",
+     "December 17, 2023"},
+    {"\"title\":\"T\",\"when\":2023", 0, "\"when\": expected a string",
+     "number 2023"},
+    /* key */
+    {BASE ",\"key\":\"has space\"", 0, "\"key\"", "\"has space\""},
+    {BASE ",\"key\":\"42\"", 0, "\"key\": \"42\" is all digits", "event id"},
+    {BASE ",\"key\":\"-x\"", 0, "\"key\"", "begins with '-'"},
+    {BASE ",\"key\":\"a/b\"", 0, "\"key\"", "'/'"},
+    {BASE ",\"key\":\"caf\xC3\xA9\"", 0, "\"key\"", "non-ASCII"},
+    {BASE ",\"key\":\"\"", 0, "\"key\" is empty", "leave the field out"},
+    {BASE ",\"key\":7", 0, "\"key\": expected a string", "number 7"},
+    {BASE ",\"key\":\"k123456789012345678901234567890123456789012345678901234"
+          "56789012345678901234567890123456789012345678901234567890123456789"
+          "012345678\"",
+     0, "\"key\"", "129 bytes, at most 128"},
+    /* kind and status */
+    {BASE ",\"kind\":3", 0, "event field \"kind\": expected a string, got number 3",
+     "3"},
+    {BASE ",\"kind\":\"Meeting\"", 0, "\"kind\": \"Meeting\"", "lowercase"},
+    {BASE ",\"kind\":\"state visit\"", 0, "\"kind\"", "known: meeting, visit"},
+    {BASE ",\"kind\":\"9-a\"", 0, "\"kind\"", "\"9-a\""},
+    {BASE ",\"kind\":\"abcdefghijabcdefghijabcdefghijabcdefghijx\"", 0,
+     "\"kind\"", "at most 40"},
+    {BASE ",\"status\":\"In Force\"", 0, "\"status\": \"In Force\"",
+     "known: planned, confirmed"},
+    {BASE ",\"status\":true", 0, "\"status\"", "boolean true"},
+    /* recur */
+    {BASE ",\"recur\":\"FREQ=HOURLY\"", 0, "event field \"recur\"", "HOURLY"},
+    {BASE ",\"recur\":\"FREQ=YEARLY;BYSETPOS=1\"", 0, "\"recur\"",
+     "BYSETPOS"},
+    {BASE ",\"recur\":12", 0, "\"recur\"", "number 12"},
+    /* where, notes */
+    {BASE ",\"where\":[\"Tokyo\"]", 0, "\"where\": expected a string",
+     "array [\"Tokyo\"]"},
+    {BASE ",\"where\":\"\"", 0, "\"where\" is empty", "null"},
+    {BASE ",\"notes\":{}", 0, "\"notes\": expected a string", "object {}"},
+    {BASE ",\"notes\":\"nul\\u0001\"", 0, "\"notes\"", "U+0001"},
+    /* actors and tags */
+    {BASE ",\"actors\":\"KHM\"", 0, "\"actors\": expected an array",
+     "string \"KHM\""},
+    {BASE ",\"actors\":[\"KHM\",1]", 0, "\"actors[1]\": expected a string",
+     "number 1"},
+    {BASE ",\"actors\":[\"JPN\",\"KHM\",\"JPN\"]", 0, "\"actors\": \"JPN\"",
+     "twice"},
+    {BASE ",\"actors\":[\"\"]", 0, "\"actors[0]\" is empty", "leave"},
+    {BASE ",\"actors\":[\" JPN\"]", 0, "\"actors[0]\": \" JPN\"",
+     "white space"},
+    {BASE ",\"actors\":[null]", 0, "\"actors[0]\": expected a string", "null"},
+    {BASE ",\"tags\":[\"defence\",\"defence\"]", 0, "\"tags\": \"defence\"",
+     "twice"},
+    {BASE ",\"tags\":{\"a\":1}", 0, "\"tags\": expected an array",
+     "object {\"a\":1}"},
+    /* people */
+    {BASE ",\"people\":{}", 0, "\"people\": expected an array", "object"},
+    {BASE ",\"people\":[\"A\"]", 0, "\"people[0]\": expected an object",
+     "string \"A\""},
+    {BASE ",\"people\":[{\"role\":\"x\"}]", 0, "\"people[0].name\" is required",
+     "name"},
+    {BASE ",\"people\":[{\"name\":\"A\",\"email\":\"x\"}]", 0,
+     "\"people[0]\": the key \"email\" is not known", "name, role, actor"},
+    {BASE ",\"people\":[{\"name\":\"A\"},{\"name\":5}]", 0,
+     "\"people[1].name\": expected a string", "number 5"},
+    {BASE ",\"people\":[{\"name\":\"A\",\"name\":\"B\"}]", 0, "people[0]",
+     "\"name\" appears twice"},
+    {BASE ",\"people\":[{\"name\":\"A\",\"role\":\"\"}]", 0,
+     "\"people[0].role\" is empty", "leave"},
+    /* source */
+    {BASE ",\"source\":\"press\"", 0, "\"source\": expected an object",
+     "string \"press\""},
+    {BASE ",\"source\":{\"title\":\"a\",\"isbn\":\"1\"}", 0,
+     "\"source\": the key \"isbn\" is not known",
+     "title, url, publisher, published"},
+    {BASE ",\"source\":{\"published\":\"2023-12-45\"}", 0,
+     "\"source.published\": \"2023-12-45\" is not a valid EDTF date", "45"},
+    {BASE ",\"source\":{\"url\":3}", 0, "\"source.url\": expected a string",
+     "number 3"},
+    /* links */
+    {BASE ",\"links\":[{\"rel\":\"cites\",\"id\":3}]", 0,
+     "\"links[0].rel\": \"cites\"", "follows, part-of, supersedes, related"},
+    {BASE ",\"links\":[{\"rel\":\"follows\",\"id\":0}]", 0, "\"links[0].id\"",
+     "got number 0"},
+    {BASE ",\"links\":[{\"rel\":\"follows\",\"id\":1.5}]", 0, "\"links[0].id\"",
+     "number 1.5"},
+    {BASE ",\"links\":[{\"rel\":\"follows\",\"id\":\"3\"}]", 0,
+     "\"links[0].id\"", "string \"3\""},
+    {BASE ",\"links\":[{\"rel\":\"follows\"}]", 0, "\"links[0].id\" is required",
+     "linked"},
+    {BASE ",\"links\":[{\"id\":4}]", 0, "\"links[0].rel\" is required",
+     "follows"},
+    {BASE ",\"links\":[{\"rel\":\"follows\",\"id\":3,\"note\":1}]", 0,
+     "\"links[0]\": the key \"note\"", "rel, id"},
+    {BASE ",\"links\":[{\"rel\":\"related\",\"id\":3},"
+          "{\"rel\":\"related\",\"id\":3}]",
+     0, "\"links\"", "listed twice"},
+    {BASE ",\"links\":[{\"rel\":\"related\",\"id\":9007199254740992}]", 0,
+     "\"links[0].id\"", "9007199254740991"},
+    {STORED_BASE BASE ",\"links\":[{\"rel\":\"related\",\"id\":1}]",
+     ATT_EV_STORED, "\"links[0].id\"", "own id"},
+    /* fields */
+    {BASE ",\"fields\":[1]", 0, "\"fields\": expected an object", "array [1]"},
+    {BASE ",\"fields\":\"x\"", 0, "\"fields\": expected an object",
+     "string \"x\""},
+    {BASE ",\"fields\":{\"a\":1,\"a\":2}", 0, "event field \"fields\"",
+     "the key \"a\" appears twice"},
+    {BASE ",\"fields\":{\"x\":{\"b\":1,\"c\":[{\"b\":1,\"b\":2}]}}", 0,
+     "event field \"fields.x.c[0]\"", "the key \"b\" appears twice"},
+    {BASE ",\"fields\":{\"x\":1e999}", 0, "event field \"fields.x\"",
+     "finite"},
+    /* store fields */
+    {BASE, ATT_EV_STORED, "\"id\" is required in a stored record", "store"},
+    {"\"id\":1,\"rev\":1,\"created\":\"2023-12-18T09:30:00Z\"," BASE,
+     ATT_EV_STORED, "\"updated\" is required", "stored record"},
+    {"\"id\":-1,\"rev\":1,\"created\":\"2023-12-18T09:30:00Z\","
+     "\"updated\":\"2023-12-18T09:30:00Z\"," BASE,
+     ATT_EV_STORED, "\"id\"", "number -1"},
+    {"\"id\":\"5\"," BASE, 0, "\"id\"", "string \"5\""},
+    {"\"rev\":0," BASE, 0, "\"rev\"", "number 0"},
+    {"\"id\":1,\"rev\":1,\"created\":\"yesterday\","
+     "\"updated\":\"2023-12-18T09:30:00Z\"," BASE,
+     ATT_EV_STORED, "\"created\": \"yesterday\"", "RFC 3339"},
+    {"\"updated\":5," BASE, 0, "\"updated\"", "number 5"},
+};
+
+static void failures(void) {
+  size_t i;
+  char buf[2048];
+  for (i = 0; i < sizeof bads / sizeof bads[0]; i++) {
+    const bad *b = &bads[i];
+    att_event ev;
+    const char *text = b->extra;
+    int rc;
+    /* Members of an object start with '"'; anything else is a whole
+     * text, with a leading '!' to mark those that could look like members. */
+    if (b->extra[0] == '!')
+      snprintf(buf, sizeof buf, "%s", b->extra + 1);
+    else if (b->extra[0] != '"')
+      snprintf(buf, sizeof buf, "%s", b->extra);
+    else
+      snprintf(buf, sizeof buf, "{%s}", b->extra);
+    text = buf;
+    att__errclear();
+    rc = att_event_from_json(text, strlen(text), b->flags, &ev);
+    if (!b->field) {
+      /* An escaped backslash before u0000 is not a NUL. */
+      is_int(rc, 0, "bad[%zu] is in fact fine: %s (%s)", i, text, msg());
+      att_event_free(&ev);
+      continue;
+    }
+    ok(rc == ATT_EINVAL && ev.title == NULL && ev.when == NULL,
+       "bad[%zu] fails, event left empty: %s", i, text);
+    ok(has(b->field), "bad[%zu] message has '%s': %s", i, b->field, msg());
+    ok(has(b->value), "bad[%zu] message has '%s'", i, b->value);
+    att_event_free(&ev);
+  }
+}
+
+/* Invalid UTF-8 in every kind of place. */
+static void utf8(void) {
+  static const struct {
+    const char *bytes, *why;
+  } seqs[] = {
+      {"\xC0\xAF", "overlong"},             /* '/' in two bytes */
+      {"\xE0\x80\xAF", "overlong"},         /* '/' in three bytes */
+      {"\xED\xA0\x80", "surrogate"},        /* U+D800 */
+      {"\xED\xBF\xBF", "surrogate"},        /* U+DFFF */
+      {"\xE2\x82", "truncated"},            /* euro sign cut short */
+      {"\xF4\x90\x80\x80", "above U+10FFFF"}, /* U+110000 */
+      {"\xF5\x80\x80\x80", "above U+10FFFF"},
+      {"\x80", "continuation"},
+      {"\xFF", "never used"},
+  };
+  static const struct {
+    const char *fmt, *field;
+  } places[] = {
+      {"{\"title\":\"a%sb\",\"when\":\"2023\"}", "\"title\""},
+      {"{\"title\":\"T\",\"when\":\"2023\",\"actors\":[\"JPN\",\"K%s\"]}",
+       "\"actors[1]\""},
+      {"{\"title\":\"T\",\"when\":\"2023\",\"fields\":{\"k%s\":1}}",
+       "event field \"fields\": the key"},
+      {"{\"title\":\"T\",\"when\":\"2023\",\"fields\":{\"a\":{\"b\":[\"x%s\"]}}}",
+       "\"fields.a.b[0]\""},
+      {"{\"title\":\"T\",\"when\":\"2023\",\"people\":[{\"name\":\"%s\"}]}",
+       "\"people[0].name\""},
+      {"{\"title\":\"T\",\"when\":\"2023\",\"source\":{\"title\":\"%s\"}}",
+       "\"source.title\""},
+      {"{\"title\":\"T\",\"when\":\"2023\",\"notes\":\"%s\"}", "\"notes\""},
+      {"{\"title\":\"T\",\"when\":\"2023\",\"x%s\":1}", "event: the field name \"x"},
+  };
+  static const struct {
+    const char *s;
+    int valid;
+  } raw[] = {
+      {"", 1},
+      {"plain", 1},
+      {"\xC3\xA9", 1},
+      {"\xE2\x82\xAC", 1},
+      {"\xF0\x9D\x84\x9E", 1},
+      {"\xF4\x8F\xBF\xBF", 1}, /* U+10FFFF */
+      {"\xED\x9F\xBF", 1},     /* U+D7FF */
+      {"\xEE\x80\x80", 1},     /* U+E000 */
+      {"\xC1\xBF", 0},
+      {"\xF0\x80\x80\xAF", 0},
+      {"\xC3", 0},
+      {"\xE2\x82\x41", 0},
+      {"\xF0\x9D\x84", 0},
+  };
+  size_t i, j;
+  char buf[256], hex[8];
+
+  for (i = 0; i < sizeof raw / sizeof raw[0]; i++)
+    is_int(att_utf8_check(raw[i].s, strlen(raw[i].s)) == 0, raw[i].valid,
+           "att_utf8_check raw[%zu]", i);
+  ok(att_utf8_check("a\xC3\xA9" "b\xC3", 5) < 0 && has("byte 4") &&
+         has("truncated"),
+     "att_utf8_check gives the offset and why: %s", msg());
+
+  for (j = 0; j < sizeof places / sizeof places[0]; j++) {
+    for (i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+      att_event ev;
+      int rc;
+      /* fmt holds a single %s; the formats are test-local constants. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#endif
+      snprintf(buf, sizeof buf, places[j].fmt, seqs[i].bytes);
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+      snprintf(hex, sizeof hex, "\\x%02X", (unsigned char)seqs[i].bytes[0]);
+      rc = att_event_from_json(buf, strlen(buf), 0, &ev);
+      ok(rc == ATT_EINVAL && has(places[j].field) && has("not valid UTF-8") &&
+             has(seqs[i].why) && has(hex),
+         "invalid UTF-8 %zu in %s: %s", i, places[j].field, msg());
+      att_event_free(&ev);
+    }
+  }
+}
+
+static void validate_struct(void) {
+  att_event ev;
+  char *out;
+
+  att_event_init(&ev);
+  ok(att_event_validate(&ev) == ATT_EINVAL && has("\"title\" is required"),
+     "empty struct: title required");
+  ev.title = strdup("T");
+  ok(att_event_validate(&ev) == ATT_EINVAL && has("\"when\" is required"),
+     "then when required");
+  ev.when = strdup("2023-12-17");
+  ev.fields = strdup(" { \"b\" : [1, 2], \"a\": {} } ");
+  is_int(att_event_validate(&ev), 0, "valid struct (%s)", msg());
+  is_str(ev.fields, "{\"b\":[1,2],\"a\":{}}", "fields made compact");
+  free(ev.fields);
+  ev.fields = strdup("{}");
+  is_int(att_event_validate(&ev), 0, "fields {} validates");
+  ok(ev.fields == NULL, "fields {} becomes none");
+  ev.fields = strdup("[1]");
+  ok(att_event_validate(&ev) == ATT_EINVAL && has("\"fields\"") &&
+         has("array [1]"),
+     "fields must be an object: %s", msg());
+  free(ev.fields);
+  ev.fields = strdup("{\"a\":1} 2");
+  ok(att_event_validate(&ev) == ATT_EINVAL && has("fields") &&
+         has("unexpected text"),
+     "fields with trailing text: %s", msg());
+  free(ev.fields);
+  ev.fields = NULL;
+  ev.source = calloc(1, sizeof *ev.source);
+  is_int(att_event_validate(&ev), 0, "empty source validates");
+  ok(ev.source == NULL, "empty source becomes none");
+  ev.id = -3;
+  ok(att_event_validate(&ev) == ATT_EINVAL && has("\"id\"") && has("-3"),
+     "negative id: %s", msg());
+  ev.id = 0;
+  ev.actors.v = calloc(2, sizeof *ev.actors.v);
+  ev.actors.n = 2;
+  ev.actors.v[0] = strdup("KHM");
+  ev.actors.v[1] = strdup("KHM");
+  ok(att_event_validate(&ev) == ATT_EINVAL && has("\"actors\"") &&
+         has("\"KHM\"") && has("at 0 and 1"),
+     "duplicate actor in a struct: %s", msg());
+  free(ev.actors.v[1]);
+  ev.actors.v[1] = strdup("JPN");
+  free(ev.title);
+  ev.title = malloc(ATT_EV_TITLE_MAX + 2);
+  memset(ev.title, 'x', ATT_EV_TITLE_MAX + 1);
+  ev.title[ATT_EV_TITLE_MAX + 1] = '\0';
+  ok(att_event_validate(&ev) == ATT_EINVAL && has("\"title\"") &&
+         has("1001 bytes, at most 1000") && has("\"xxxx") &&
+         strlen(msg()) < 400,
+     "long title: cut in the message: %s", msg());
+  ev.title[ATT_EV_TITLE_MAX] = '\0';
+  is_int(att_event_validate(&ev), 0, "title of exactly the cap");
+  out = att_event_to_json(&ev);
+  ok(out && strstr(out, "\"actors\":[\"KHM\",\"JPN\"]"), "struct to JSON");
+  free(out);
+  att_event_free(&ev);
+}
+
+static att_event base_event(void) {
+  static const char j[] =
+      "{\"id\":9,\"key\":\"k1\",\"title\":\"T\",\"when\":\"2024\","
+      "\"where\":\"Tokyo\",\"actors\":[\"JPN\"],\"source\":{\"title\":\"s\","
+      "\"url\":\"u\"},\"fields\":{\"a\":1,\"n\":{\"x\":1,\"y\":2}},"
+      "\"created\":\"2023-12-18T09:30:00Z\",\"updated\":\"2023-12-19T09:30:00Z\","
+      "\"rev\":4}";
+  att_event ev;
+  if (att_event_from_json(j, strlen(j), ATT_EV_STORED, &ev) < 0)
+    printf("# base event: %s\n", msg());
+  return ev;
+}
+
+static void patches(void) {
+  static const struct {
+    const char *patch, *want; /* want NULL: an error holding need */
+    const char *need;
+  } t[] = {
+      {"{\"title\":\"New\"}",
+       "{\"id\":9,\"key\":\"k1\",\"title\":\"New\",\"when\":\"2024\","
+       "\"where\":\"Tokyo\",\"actors\":[\"JPN\"],\"source\":{\"title\":\"s\","
+       "\"url\":\"u\"},\"fields\":{\"a\":1,\"n\":{\"x\":1,\"y\":2}},"
+       "\"created\":\"2023-12-18T09:30:00Z\","
+       "\"updated\":\"2023-12-19T09:30:00Z\",\"rev\":4}",
+       NULL},
+      {"{\"where\":null,\"key\":null,\"actors\":null}",
+       "{\"id\":9,\"title\":\"T\",\"when\":\"2024\",\"source\":{\"title\":"
+       "\"s\",\"url\":\"u\"},\"fields\":{\"a\":1,\"n\":{\"x\":1,\"y\":2}},"
+       "\"created\":\"2023-12-18T09:30:00Z\","
+       "\"updated\":\"2023-12-19T09:30:00Z\",\"rev\":4}",
+       NULL},
+      {"{\"source\":{\"url\":null,\"publisher\":\"P\"},\"fields\":{\"a\":null,"
+       "\"n\":{\"y\":null,\"z\":{\"deep\":null,\"k\":3}},\"b\":[1]}}",
+       "{\"id\":9,\"key\":\"k1\",\"title\":\"T\",\"when\":\"2024\","
+       "\"where\":\"Tokyo\",\"actors\":[\"JPN\"],\"source\":{\"title\":\"s\","
+       "\"publisher\":\"P\"},\"fields\":{\"n\":{\"x\":1,\"z\":{\"k\":3}},"
+       "\"b\":[1]},\"created\":\"2023-12-18T09:30:00Z\","
+       "\"updated\":\"2023-12-19T09:30:00Z\",\"rev\":4}",
+       NULL},
+      {"{\"actors\":[\"KHM\",\"JPN\"],\"source\":{\"title\":null,\"url\":null},"
+       "\"fields\":{\"a\":null,\"n\":null},\"kind\":\"talks\","
+       "\"tags\":[\"defence\"],\"links\":[{\"rel\":\"follows\",\"id\":2}]}",
+       "{\"id\":9,\"key\":\"k1\",\"title\":\"T\",\"kind\":\"talks\","
+       "\"when\":\"2024\",\"where\":\"Tokyo\",\"actors\":[\"KHM\",\"JPN\"],"
+       "\"tags\":[\"defence\"],\"links\":[{\"rel\":\"follows\",\"id\":2}],"
+       "\"created\":\"2023-12-18T09:30:00Z\","
+       "\"updated\":\"2023-12-19T09:30:00Z\",\"rev\":4}",
+       NULL},
+      {"{}", NULL, ""}, /* filled in below: no change */
+      {"{\"title\":null}", NULL, "\"title\" is required and cannot be removed"},
+      {"{\"when\":null}", NULL, "\"when\" is required and cannot be removed"},
+      {"{\"id\":3}", NULL, "\"id\" is set by the store"},
+      {"{\"rev\":5}", NULL, "\"rev\" is set by the store"},
+      {"{\"created\":\"2023-01-01T00:00:00Z\"}", NULL,
+       "\"created\" is set by the store"},
+      {"{\"updated\":null}", NULL, "\"updated\" is set by the store"},
+      {"{\"colour\":null}", NULL, "\"colour\" is not known"},
+      {"{\"kind\":\"Bad Kind\"}", NULL, "\"kind\": \"Bad Kind\""},
+      {"{\"when\":\"2023-13\"}", NULL, "\"when\": \"2023-13\""},
+      {"{\"title\":\"\"}", NULL, "\"title\" is empty"},
+      {"{\"actors\":[\"A\",\"A\"]}", NULL, "\"actors\": \"A\" is listed twice"},
+      {"{\"links\":[{\"rel\":\"related\",\"id\":9}]}", NULL, "own id"},
+      {"{\"fields\":{\"a\":1,\"a\":2}}", NULL, "\"a\" appears twice"},
+      {"{\"title\":\"x\xC0\xAF\"}", NULL, "\"title\""},
+      {"[1]", NULL, "expected a JSON object"},
+      {"null", NULL, "expected a JSON object"},
+  };
+  size_t i;
+  for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+    att_event ev = base_event(), before;
+    cJSON *p = cJSON_Parse(t[i].patch);
+    char *out;
+    int rc;
+    att_event_copy(&before, &ev);
+    rc = att_event_patch(&ev, p);
+    if (t[i].want || t[i].need[0] == '\0') {
+      is_int(rc, 0, "patch %zu %s applies (%s)", i, t[i].patch, msg());
+      out = att_event_to_json(&ev);
+      if (t[i].want)
+        is_str(out, t[i].want, "patch %zu result", i);
+      else
+        ok(att_event_equal(&ev, &before), "patch %zu changes nothing", i);
+      free(out);
+    } else {
+      ok(rc == ATT_EINVAL && has(t[i].need), "patch %zu %s fails: %s", i,
+         t[i].patch, msg());
+      ok(att_event_equal(&ev, &before), "patch %zu: event unchanged", i);
+    }
+    cJSON_Delete(p);
+    att_event_free(&ev);
+    att_event_free(&before);
+  }
+}
+
+static void to_cjson(void) {
+  att_event ev = base_event();
+  cJSON *j = att_event_to_cjson(&ev), *first;
+  att_event back;
+  ok(j && cJSON_IsObject(j), "to_cjson gives an object");
+  first = j ? j->child : NULL;
+  ok(first && strcmp(first->string, "id") == 0, "id first");
+  is_int(att_event_from_cjson(j, ATT_EV_STORED, &back), 0, "from_cjson");
+  ok(att_event_equal(&ev, &back), "cJSON round trip");
+  is_int(att_event_from_cjson(NULL, 0, &back), ATT_EINVAL, "NULL object");
+  ok(has("expected a JSON object"), "NULL object message: %s", msg());
+  cJSON_Delete(j);
+  att_event_free(&back);
+  att_event_free(&ev);
+}
+
+static void known_lists(void) {
+  size_t i;
+  for (i = 0; att_known_kinds[i]; i++) {
+  }
+  is_int(i, 11, "eleven known kinds");
+  for (i = 0; att_known_statuses[i]; i++) {
+  }
+  is_int(i, 9, "nine known statuses");
+  for (i = 0; att_link_rels[i]; i++) {
+  }
+  is_int(i, 4, "four link relations");
+}
+
+int main(void) {
+  round_trip();
+  normalising();
+  failures();
+  utf8();
+  validate_struct();
+  patches();
+  to_cjson();
+  known_lists();
+  return done_testing();
+}
