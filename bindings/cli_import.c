@@ -21,8 +21,9 @@ static const cli_opt import_opts[] = {{"format", 'f', 1, O_FORMAT},
 #define MAX_SHOWN 10 /* errors printed before "and N more" */
 
 typedef struct rec {
-  cJSON *obj;
-  char *where; /* "file:12" or "file: [3]" */
+  att_event ev; /* read as soon as the record is parsed */
+  int ok;       /* ev is a valid event */
+  char *where;  /* "file:12" or "file: [3]" */
 } rec;
 
 typedef struct recs {
@@ -32,26 +33,41 @@ typedef struct recs {
   const char *file;
 } recs;
 
-static int push(recs *r, cJSON *obj, const char *where) {
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 256;
-    rec *nv = realloc(r->v, cap * sizeof *nv);
-    if (nv == NULL) return -1;
-    r->v = nv;
-    r->cap = cap;
-  }
-  r->v[r->n].obj = obj;
-  r->v[r->n].where = strdup(where);
-  r->n++;
-  return 0;
-}
-
 /* Count an error and print it unless too many were shown already. */
 static void bad(recs *r, const char *where, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* Take one parsed record: it becomes an event at once (validated), so a
+ * large import holds events, not JSON trees.  Consumes obj. */
+static int push(recs *r, cJSON *obj, const char *where) {
+  rec *x;
+  int v;
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 256;
+    rec *nv = realloc(r->v, cap * sizeof *nv);
+    if (nv == NULL) {
+      cJSON_Delete(obj);
+      return -1;
+    }
+    r->v = nv;
+    r->cap = cap;
+  }
+  x = &r->v[r->n];
+  att_event_init(&x->ev);
+  v = att_event_from_cjson(obj, 0, &x->ev);
+  cJSON_Delete(obj);
+  x->ok = v == 0;
+  if (!(x->where = strdup(where))) return -1;
+  if (v < 0) {
+    const char *m = att_errmsg();
+    bad(r, where, "%s", (m && *m) ? m : att_strerror(v));
+  }
+  r->n++;
+  return 0;
+}
 static void bad(recs *r, const char *where, const char *fmt, ...) {
   va_list ap;
   if (r->errors++ < MAX_SHOWN) {
@@ -431,11 +447,11 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
   recs r;
   att_store *st = NULL;
-  att_event *evs = NULL;
   const char *fmt = NULL, *path;
   char *text = NULL, *body;
   size_t len = 0, i, good = 0;
   int o, rc = CLI_OK, e;
+  int64_t first_id = 0, last_id = 0;
 
   memset(&r, 0, sizeof r);
   cli_parser_init(&p, ctx, import_opts, argc, argv);
@@ -486,29 +502,17 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
     goto done;
   }
 
-  /* Validate every record. */
-  evs = calloc(r.n ? r.n : 1, sizeof *evs);
-  if (evs == NULL) {
-    rc = cli_fail("out of memory");
-    goto done;
-  }
+  /* Every record was validated as it was read; now the keys. */
   for (i = 0; i < r.n; i++) {
-    int v;
-    att_event_init(&evs[i]);
-    v = att_event_from_cjson(r.v[i].obj, 0, &evs[i]);
-    if (v < 0) {
-      const char *m = att_errmsg();
-      bad(&r, r.v[i].where, "%s", (m && *m) ? m : att_strerror(v));
-      continue;
-    }
+    if (!r.v[i].ok) continue;
     good = i + 1;
-    if (evs[i].key) {
+    if (r.v[i].ev.key) {
       att_event tmp;
       att_event_init(&tmp);
-      if (att_store_get_key(st, evs[i].key, &tmp) == 0) {
+      if (att_store_get_key(st, r.v[i].ev.key, &tmp) == 0) {
         bad(&r, r.v[i].where, "key \"%s\" is already used by event %lld in "
                               "the store (keys are unique)",
-            evs[i].key, (long long)tmp.id);
+            r.v[i].ev.key, (long long)tmp.id);
       }
       att_event_free(&tmp);
     }
@@ -523,8 +527,8 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
       goto done;
     }
     for (i = 0; i < r.n; i++)
-      if (evs[i].key) {
-        kr[nk].key = evs[i].key;
+      if (r.v[i].ev.key) {
+        kr[nk].key = r.v[i].ev.key;
         kr[nk++].idx = i;
       }
     qsort(kr, nk, sizeof *kr, keycmp);
@@ -553,7 +557,13 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
     }
     cli_progress_start(&pb, ctx, "importing", r.n);
     for (i = 0; i < r.n; i++) {
-      b = att_store_add(st, &evs[i]);
+      b = att_store_add(st, &r.v[i].ev);
+      if (b == 0) {
+        /* The store holds it now: free our copies as we go. */
+        if (i == 0) first_id = r.v[i].ev.id;
+        last_id = r.v[i].ev.id;
+        att_event_free(&r.v[i].ev);
+      }
       if (b < 0) {
         cli_progress_end(&pb);
         rc = cli_core_fail(b, "%s", r.v[i].where);
@@ -574,19 +584,17 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
   if (r.n == 0)
     printf("imported 0 events from %s\n", r.file);
   else if (r.n == 1)
-    printf("imported 1 event from %s (id %lld)\n", r.file, (long long)evs[0].id);
+    printf("imported 1 event from %s (id %lld)\n", r.file, (long long)first_id);
   else
     printf("imported %zu events from %s (ids %lld to %lld)\n", r.n, r.file,
-           (long long)evs[0].id, (long long)evs[r.n - 1].id);
+           (long long)first_id, (long long)last_id);
 
 done:
   for (i = 0; i < r.n; i++) {
-    cJSON_Delete(r.v[i].obj);
     free(r.v[i].where);
-    if (evs) att_event_free(&evs[i]);
+    att_event_free(&r.v[i].ev);
   }
   free(r.v);
-  free(evs);
   free(text);
   if (st) att_store_close(st);
   cli_parser_free(&p);

@@ -226,7 +226,8 @@ int main(int argc, char **argv) {
   ctx.store_dir = store ? store : default_store(defbuf, sizeof defbuf);
 
   if (strcmp(argv[i], "help") == 0) {
-    if (i + 1 >= argc) {
+    if (i + 1 >= argc || strcmp(argv[i + 1], "--help") == 0 ||
+        strcmp(argv[i + 1], "-h") == 0) {
       overview(stdout);
       return CLI_OK;
     }

@@ -13,7 +13,7 @@
 #include "rrule.h"
 
 const char *const att_known_kinds[] = {
-    "meeting",   "visit",    "call",     "talks",      "agreement", "policy",
+    "meeting",     "visit",     "call",     "talks",      "agreement", "policy",
     "anniversary", "statement", "election", "deployment", "other",     NULL};
 
 const char *const att_known_statuses[] = {
@@ -243,8 +243,7 @@ enum {
 };
 
 /* A present string: non-empty, UTF-8, at most max bytes, no controls. */
-static int check_text(const char *field, const char *s, size_t max,
-                      int flags) {
+static int check_text(const char *field, const char *s, size_t max, int flags) {
   size_t len = strlen(s), i, n;
   unsigned c, first = 0, last = 0;
   char q[SHOW_MAX + 48];
@@ -419,13 +418,12 @@ static int check_list(const char *field, const att_strv *sv) {
   for (i = 1; i < sv->n; i++)
     for (j = 0; j < i; j++)
       if (strcmp(sv->v[i], sv->v[j]) == 0)
-        return att__err(ATT_EINVAL,
-                        "event field \"%s\": %s is listed twice (at %zu and "
-                        "%zu); each value may appear once",
-                        field,
-                        att__show(q, sizeof q, sv->v[i], strlen(sv->v[i]),
-                                   SHOW_MAX),
-                        j, i);
+        return att__err(
+            ATT_EINVAL,
+            "event field \"%s\": %s is listed twice (at %zu and "
+            "%zu); each value may appear once",
+            field, att__show(q, sizeof q, sv->v[i], strlen(sv->v[i]), SHOW_MAX),
+            j, i);
   return 0;
 }
 
@@ -456,11 +454,11 @@ int att_event_validate(att_event *ev) {
   if (check_text("title", ev->title, ATT_EV_TITLE_MAX, 0) < 0)
     return ATT_EINVAL;
   if (all_space(ev->title))
-    return att__err(ATT_EINVAL,
-                    "event field \"title\": %s is only white space; a title "
-                    "needs some text",
-                    att__show(q, sizeof q, ev->title, strlen(ev->title),
-                               SHOW_MAX));
+    return att__err(
+        ATT_EINVAL,
+        "event field \"title\": %s is only white space; a title "
+        "needs some text",
+        att__show(q, sizeof q, ev->title, strlen(ev->title), SHOW_MAX));
 
   if (ev->kind && check_word("kind", ev->kind, att_known_kinds) < 0)
     return ATT_EINVAL;
@@ -514,7 +512,8 @@ int att_event_validate(att_event *ev) {
 
   if (ev->source) {
     att_source *s = ev->source;
-    if (s->title && check_text("source.title", s->title, ATT_EV_TEXT_MAX, 0) < 0)
+    if (s->title &&
+        check_text("source.title", s->title, ATT_EV_TEXT_MAX, 0) < 0)
       return ATT_EINVAL;
     if (s->url && check_text("source.url", s->url, ATT_EV_URL_MAX, 0) < 0)
       return ATT_EINVAL;
@@ -545,9 +544,8 @@ int att_event_validate(att_event *ev) {
     const att_link *l = &ev->links[i];
     snprintf(name, sizeof name, "links[%zu].rel", i);
     if (!l->rel)
-      return att__err(ATT_EINVAL,
-                      "event field \"%s\" is required: one of %s", name,
-                      join(list, sizeof list, att_link_rels));
+      return att__err(ATT_EINVAL, "event field \"%s\" is required: one of %s",
+                      name, join(list, sizeof list, att_link_rels));
     if (check_text(name, l->rel, ATT_EV_TEXT_MAX, 0) < 0) return ATT_EINVAL;
     if (!is_in(l->rel, att_link_rels))
       return att__err(ATT_EINVAL,

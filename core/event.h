@@ -107,15 +107,24 @@ void att_event_free(att_event *ev);
 int att_event_copy(att_event *dst, const att_event *src);
 
 /* Read and validate an event from JSON text / a cJSON object.  Unknown
- * top-level fields, wrong types and invalid UTF-8 are errors.  On failure
- * *ev is left initialised-empty. */
+ * top-level fields, wrong types and invalid UTF-8 are errors, and so are
+ * duplicate keys (at any depth), text after the object, NUL (\u0000) and
+ * unescaped control characters in strings.  null stands for an absent
+ * optional field.  *ev is written, not freed first; on failure it is left
+ * initialised-empty.  Without ATT_EV_STORED, id, rev, created and updated
+ * are still type-checked before they are dropped. */
 int att_event_from_json(const char *text, size_t len, int flags, att_event *ev);
 int att_event_from_cjson(const struct cJSON *obj, int flags, att_event *ev);
 
-/* Check every rule and canonicalise `when` (strict EDTF) and fill bounds. */
+/* Check every rule and canonicalise `when` (strict EDTF) and fill bounds.
+ * Also canonicalises recur, source.published and fields, and turns an empty
+ * source into none.  On failure some of these may already be canonical;
+ * the event is still safe to free or to fix and validate again. */
 int att_event_validate(att_event *ev);
 
-/* Compact JSON, fixed field order, absent optionals omitted.  malloc'd. */
+/* Compact JSON, fixed field order, absent optionals omitted (also empty
+ * arrays; id, rev, created and updated when 0).  malloc'd: free() it.
+ * NULL on failure, with a message. */
 char *att_event_to_json(const att_event *ev);
 struct cJSON *att_event_to_cjson(const att_event *ev);
 

@@ -24,9 +24,9 @@
 
 /* The top-level fields, in output order. */
 static const char *const known_fields[] = {
-    "id",    "key",   "title",  "kind",  "status", "when",
-    "recur", "where", "actors", "people", "tags",  "source",
-    "notes", "links", "fields", "created", "updated", "rev", NULL};
+    "id",     "key",     "title",   "kind", "status", "when",  "recur",
+    "where",  "actors",  "people",  "tags", "source", "notes", "links",
+    "fields", "created", "updated", "rev",  NULL};
 static const char *const person_keys[] = {"name", "role", "actor", NULL};
 static const char *const source_keys[] = {"title", "url", "publisher",
                                           "published", NULL};
@@ -60,8 +60,8 @@ static const char *describe(char *buf, size_t cap, const cJSON *it) {
     snprintf(buf, cap, "nothing");
   } else if (cJSON_IsString(it)) {
     snprintf(buf, cap, "string %s",
-             att__show(q, sizeof q, it->valuestring,
-                        strlen(it->valuestring), SHOW_MAX));
+             att__show(q, sizeof q, it->valuestring, strlen(it->valuestring),
+                       SHOW_MAX));
   } else if (cJSON_IsBool(it)) {
     snprintf(buf, cap, "boolean %s", cJSON_IsTrue(it) ? "true" : "false");
   } else if (cJSON_IsNull(it)) {
@@ -81,7 +81,7 @@ static const char *describe(char *buf, size_t cap, const cJSON *it) {
     }
     snprintf(buf, cap, "number %s", num);
   } else {
-    what = cJSON_IsArray(it) ? "array"
+    what = cJSON_IsArray(it)    ? "array"
            : cJSON_IsObject(it) ? "object"
                                 : "value";
     p = cJSON_PrintUnformatted(it);
@@ -113,8 +113,7 @@ static int type_err(const char *field, const char *expected, const cJSON *it) {
 
 /* What cJSON lets through: NUL bytes, raw control characters inside
  * strings, and \u0000 (which would silently cut the string short). */
-static int prescan(const char *label, const char *text, size_t len,
-                   int *open) {
+static int prescan(const char *label, const char *text, size_t len, int *open) {
   size_t i;
   int in_str = 0;
   long depth = 0;
@@ -123,12 +122,17 @@ static int prescan(const char *label, const char *text, size_t len,
   for (i = 0; i < len; i++) {
     unsigned char c = (unsigned char)text[i];
     if (c == 0)
-      return att__err(ATT_EINVAL, "%s: a NUL byte at byte %zu; JSON text "
-                      "cannot hold one", label, i);
+      return att__err(ATT_EINVAL,
+                      "%s: a NUL byte at byte %zu; JSON text "
+                      "cannot hold one",
+                      label, i);
     if (!in_str) {
-      if (c == '"') in_str = 1;
-      else if (c == '{' || c == '[') depth++;
-      else if (c == '}' || c == ']') depth--;
+      if (c == '"')
+        in_str = 1;
+      else if (c == '{' || c == '[')
+        depth++;
+      else if (c == '}' || c == ']')
+        depth--;
       continue;
     }
     if (c == '"') {
@@ -157,8 +161,7 @@ static int is_ws(char c) {
 }
 
 /* Parse exactly one JSON value from text[0..len). */
-static int parse(const char *label, const char *text, size_t len,
-                 cJSON **out) {
+static int parse(const char *label, const char *text, size_t len, cJSON **out) {
   const char *end = NULL;
   size_t off, i;
   cJSON *j;
@@ -169,19 +172,21 @@ static int parse(const char *label, const char *text, size_t len,
   for (i = 0; i < len && is_ws(text[i]); i++) {
   }
   if (i == len)
-    return att__err(ATT_EINVAL, "%s: the text is empty; expected a JSON "
-                    "object", label);
+    return att__err(ATT_EINVAL,
+                    "%s: the text is empty; expected a JSON "
+                    "object",
+                    label);
   if (prescan(label, text, len, &open) < 0) return ATT_EINVAL;
   j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
   if (!j) {
     off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
     if (off >= len || open)
-      return att__err(ATT_EINVAL, "%s: not valid JSON: the text ends too "
+      return att__err(ATT_EINVAL,
+                      "%s: not valid JSON: the text ends too "
                       "early (after %zu bytes), before the value is complete",
                       label, len);
-    return att__err(ATT_EINVAL, "%s: not valid JSON near byte %zu: %s",
-                    label, off, att__show(q, sizeof q, text + off, len - off,
-                                           30));
+    return att__err(ATT_EINVAL, "%s: not valid JSON near byte %zu: %s", label,
+                    off, att__show(q, sizeof q, text + off, len - off, 30));
   }
   off = (size_t)(end - text);
   while (off < len && is_ws(text[off])) off++;
@@ -190,8 +195,8 @@ static int parse(const char *label, const char *text, size_t len,
     return att__err(ATT_EINVAL,
                     "%s: unexpected text after the JSON value at byte %zu: %s; "
                     "give exactly one object",
-                    label, off, att__show(q, sizeof q, text + off, len - off,
-                                           30));
+                    label, off,
+                    att__show(q, sizeof q, text + off, len - off, 30));
   }
   *out = j;
   return 0;
@@ -249,11 +254,10 @@ static int check_tree(const cJSON *it, path *p, int depth) {
                     show_path(q, sizeof q, p), DEPTH_MAX);
   if (cJSON_IsString(it)) {
     if (att_utf8_check(it->valuestring, strlen(it->valuestring)) < 0)
-      return att__errctx(ATT_EINVAL,
-                         "event field %s: %s is not valid UTF-8",
+      return att__errctx(ATT_EINVAL, "event field %s: %s is not valid UTF-8",
                          show_path(q, sizeof q, p),
                          att__show(v, sizeof v, it->valuestring,
-                                    strlen(it->valuestring), SHOW_MAX));
+                                   strlen(it->valuestring), SHOW_MAX));
     return 0;
   }
   if (cJSON_IsNumber(it)) {
@@ -270,19 +274,19 @@ static int check_tree(const cJSON *it, path *p, int depth) {
   if (cJSON_IsObject(it)) {
     for (c = it->child; c; c = c->next) {
       if (!c->string)
-        return att__err(ATT_EINVAL, "event field %s: an object member has "
-                        "no name", show_path(q, sizeof q, p));
+        return att__err(ATT_EINVAL,
+                        "event field %s: an object member has "
+                        "no name",
+                        show_path(q, sizeof q, p));
       if (att_utf8_check(c->string, strlen(c->string)) < 0 && p->len == 0)
-        return att__errctx(ATT_EINVAL,
-                           "event: the field name %s is not valid UTF-8",
-                           att__show(v, sizeof v, c->string,
-                                     strlen(c->string), SHOW_MAX));
+        return att__errctx(
+            ATT_EINVAL, "event: the field name %s is not valid UTF-8",
+            att__show(v, sizeof v, c->string, strlen(c->string), SHOW_MAX));
       if (att_utf8_check(c->string, strlen(c->string)) < 0)
-        return att__errctx(ATT_EINVAL,
-                           "event field %s: the key %s is not valid UTF-8",
-                           show_path(q, sizeof q, p),
-                           att__show(v, sizeof v, c->string,
-                                      strlen(c->string), SHOW_MAX));
+        return att__errctx(
+            ATT_EINVAL, "event field %s: the key %s is not valid UTF-8",
+            show_path(q, sizeof q, p),
+            att__show(v, sizeof v, c->string, strlen(c->string), SHOW_MAX));
     }
     if (n > 1) {
       keys = malloc(n * sizeof *keys);
@@ -357,7 +361,7 @@ static int get_time(const char *field, const cJSON *it, att_time *dst) {
                        "such as \"2023-12-18T09:30:00Z\"",
                        field,
                        att__show(q, sizeof q, it->valuestring,
-                                  strlen(it->valuestring), SHOW_MAX));
+                                 strlen(it->valuestring), SHOW_MAX));
   return 0;
 }
 
@@ -409,13 +413,12 @@ static int check_keys(const char *field, const cJSON *obj,
   char list[200], q[SHOW_MAX + 48];
   for (c = obj->child; c; c = c->next)
     if (find(c->string, keys) < 0)
-      return att__err(ATT_EINVAL,
-                      "event field \"%s\": the key %s is not known; %s has "
-                      "only %s",
-                      field,
-                      att__show(q, sizeof q, c->string, strlen(c->string),
-                                 SHOW_MAX),
-                      what, join(list, sizeof list, keys));
+      return att__err(
+          ATT_EINVAL,
+          "event field \"%s\": the key %s is not known; %s has "
+          "only %s",
+          field, att__show(q, sizeof q, c->string, strlen(c->string), SHOW_MAX),
+          what, join(list, sizeof list, keys));
   return 0;
 }
 
@@ -699,13 +702,19 @@ static void add_time(builder *b, cJSON *obj, const char *k, att_time t) {
   add_str(b, obj, k, buf);
 }
 
-static cJSON *build(const att_event *ev, int user_only) {
+/* The event as a cJSON object; NULL with *rc and a message on failure. */
+static cJSON *build(const att_event *ev, int user_only, int *rc) {
   builder b = {0};
   cJSON *o = cJSON_CreateObject(), *a, *m;
   size_t i;
 
-  if (!o) return NULL;
-  if (!user_only && ev->id) add(&b, o, "id", cJSON_CreateNumber((double)ev->id));
+  *rc = ATT_ENOMEM;
+  if (!o) {
+    att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
+    return NULL;
+  }
+  if (!user_only && ev->id)
+    add(&b, o, "id", cJSON_CreateNumber((double)ev->id));
   add_str(&b, o, "key", ev->key);
   add_str(&b, o, "title", ev->title);
   add_str(&b, o, "kind", ev->kind);
@@ -757,8 +766,10 @@ static cJSON *build(const att_event *ev, int user_only) {
   }
   if (ev->fields && !b.bad) {
     m = cJSON_Parse(ev->fields);
-    if (!m) b.bad = 1;
-    else add(&b, o, "fields", m);
+    if (!m)
+      b.bad = 2; /* not validated, or out of memory */
+    else
+      add(&b, o, "fields", m);
   }
   if (!user_only) {
     add_time(&b, o, "created", ev->created);
@@ -767,15 +778,20 @@ static cJSON *build(const att_event *ev, int user_only) {
   }
   if (b.bad) {
     cJSON_Delete(o);
+    if (b.bad == 2)
+      *rc = att__err(ATT_EINVAL, "event field \"fields\" does not hold JSON "
+                                 "text (was the event validated?)");
+    else
+      att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
     return NULL;
   }
+  *rc = 0;
   return o;
 }
 
 cJSON *att_event_to_cjson(const att_event *ev) {
-  cJSON *o = build(ev, 0);
-  if (!o) att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
-  return o;
+  int rc;
+  return build(ev, 0, &rc);
 }
 
 char *att_event_to_json(const att_event *ev) {
@@ -840,12 +856,12 @@ int att_event_patch(att_event *ev, const cJSON *patch) {
   if ((rc = check_tree(patch, &p, 0)) < 0) return rc;
   for (c = patch->child; c; c = c->next) {
     if (find(c->string, known_fields) < 0)
-      return att__err(ATT_EINVAL,
-                      "event field %s is not known; known fields: %s; put "
-                      "your own data under \"fields\"",
-                      att__show(q, sizeof q, c->string, strlen(c->string),
-                                 SHOW_MAX),
-                      join(list, sizeof list, known_fields));
+      return att__err(
+          ATT_EINVAL,
+          "event field %s is not known; known fields: %s; put "
+          "your own data under \"fields\"",
+          att__show(q, sizeof q, c->string, strlen(c->string), SHOW_MAX),
+          join(list, sizeof list, known_fields));
     if (find(c->string, store_keys) >= 0)
       return att__err(ATT_EINVAL,
                       "event field \"%s\" is set by the store and cannot be "
@@ -857,8 +873,8 @@ int att_event_patch(att_event *ev, const cJSON *patch) {
                       "event field \"%s\" is required and cannot be removed",
                       c->string);
   }
-  doc = build(ev, 1);
-  if (!doc) return att__err(ATT_ENOMEM, "out of memory patching an event");
+  doc = build(ev, 1, &rc);
+  if (!doc) return rc;
   doc = merge(doc, patch);
   if (!doc) return att__err(ATT_ENOMEM, "out of memory patching an event");
   rc = att_event_from_cjson(doc, 0, &tmp);

@@ -81,28 +81,38 @@ att__ov *att__ov_find_key(const att__overlay *o, const char *key) {
   return NULL;
 }
 
-int att__ov_put(att__overlay *o, int64_t id, att_event *ev) {
+int att__ov_put(att__overlay *o, int64_t id, att_event *ev, char *json, uint32_t len) {
   att__ov *e;
   if (ev && ev->key) {
     int rc = key_add(o, ev->key, id);
-    if (rc) return rc;
+    if (rc) {
+      free(json);
+      return rc;
+    }
   }
   e = att__ov_find(o, id);
   if (!e) {
     if (o->n == o->cap) {
       size_t cap = o->cap ? o->cap * 2 : 64;
       att__ov *v = realloc(o->v, cap * sizeof *v);
-      if (!v) return att__err(ATT_ENOMEM, "out of memory for the journal");
+      if (!v) {
+        free(json);
+        return att__err(ATT_ENOMEM, "out of memory for the journal");
+      }
       o->v = v;
       o->cap = cap;
     }
     if ((o->n + 1) * 2 > o->nslots) {
       int rc = rehash(o, o->nslots ? o->nslots * 2 : 128);
-      if (rc) return rc;
+      if (rc) {
+        free(json);
+        return rc;
+      }
     }
     e = &o->v[o->n++];
     e->id = id;
     e->deleted = 1;
+    e->json = NULL;
     att_event_init(&e->ev);
     {
       size_t i = slot_of(id, o->nslots);
@@ -112,11 +122,17 @@ int att__ov_put(att__overlay *o, int64_t id, att_event *ev) {
   } else if (!e->deleted) {
     att_event_free(&e->ev);
   }
+  free(e->json);
+  e->json = NULL;
+  e->len = 0;
   if (ev) {
     e->ev = *ev;
     e->deleted = 0;
+    e->json = json;
+    e->len = len;
     att_event_init(ev);
   } else {
+    free(json);
     att_event_init(&e->ev);
     e->deleted = 1;
   }
@@ -125,7 +141,7 @@ int att__ov_put(att__overlay *o, int64_t id, att_event *ev) {
 
 void att__ov_free(att__overlay *o) {
   for (size_t k = 0; k < o->n; k++)
-    if (!o->v[k].deleted) att_event_free(&o->v[k].ev);
+    if (!o->v[k].deleted) att_event_free(&o->v[k].ev), free(o->v[k].json);
   free(o->v);
   free(o->slots);
   free(o->keys);

@@ -251,7 +251,7 @@ int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n)
   }
   g_sort = q->sort;
   g_desc = q->desc;
-  qsort(h.v, h.n, sizeof *h.v, hit_cmp);
+  if (h.n) qsort(h.v, h.n, sizeof *h.v, hit_cmp);
   {
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
     if (!(*ids = malloc((k ? k : 1) * sizeof **ids))) {

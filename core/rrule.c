@@ -31,9 +31,9 @@ static const char *const part_names[P_N] = {
     "FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYMONTHDAY", "BYDAY"};
 
 /* Parts of RFC 5545 we know but do not support, for a better message. */
-static const char *const unsupported[] = {
-    "BYSECOND", "BYMINUTE", "BYHOUR", "BYYEARDAY", "BYWEEKNO",
-    "BYSETPOS", "WKST",     NULL};
+static const char *const unsupported[] = {"BYSECOND",  "BYMINUTE", "BYHOUR",
+                                          "BYYEARDAY", "BYWEEKNO", "BYSETPOS",
+                                          "WKST",      NULL};
 
 typedef struct ctx {
   const char *rule; /* as given, for messages */
@@ -69,35 +69,41 @@ static int parse_uint(const char *v, size_t n, long *out) {
   return 0;
 }
 
-static int parse_range(const ctx *c, const char *name, const char *v,
-                       size_t n, long lo, long hi, long *out) {
+static int parse_range(const ctx *c, const char *name, const char *v, size_t n,
+                       long lo, long hi, long *out) {
   if (parse_uint(v, n, out) < 0 || *out < lo || *out > hi)
-    return fail(c, "%s=%.*s: expected an integer from %ld to %ld", name,
-                (int)n, v, lo, hi);
+    return fail(c, "%s=%.*s: expected an integer from %ld to %ld", name, (int)n,
+                v, lo, hi);
   return 0;
 }
 
 static int parse_until(const ctx *c, const char *v, size_t n, att_rrule *r) {
-  long y, mo, d, hh = 23, mi = 59, ss = 59;
+  long y = 0, mo = 0, d = 0, hh = 23, mi = 59, ss = 59;
   int date = n == 8;
 
   if (!(n == 8 || (n == 16 && v[8] == 'T' && v[15] == 'Z')) ||
       parse_uint(v, 4, &y) < 0 || parse_uint(v + 4, 2, &mo) < 0 ||
       parse_uint(v + 6, 2, &d) < 0 ||
-      (!date && (parse_uint(v + 9, 2, &hh) < 0 ||
-                 parse_uint(v + 11, 2, &mi) < 0 ||
-                 parse_uint(v + 13, 2, &ss) < 0))) {
+      (!date &&
+       (parse_uint(v + 9, 2, &hh) < 0 || parse_uint(v + 11, 2, &mi) < 0 ||
+        parse_uint(v + 13, 2, &ss) < 0))) {
     if (n == 15 && v[8] == 'T')
-      return fail(c, "UNTIL=%.*s: a date-time must be in UTC, ending in 'Z' "
-                  "(YYYYMMDDTHHMMSSZ)", (int)n, v);
-    return fail(c, "UNTIL=%.*s: expected a date YYYYMMDD (20241231) or a UTC "
-                "date-time YYYYMMDDTHHMMSSZ (20241231T090000Z)", (int)n, v);
+      return fail(c,
+                  "UNTIL=%.*s: a date-time must be in UTC, ending in 'Z' "
+                  "(YYYYMMDDTHHMMSSZ)",
+                  (int)n, v);
+    return fail(c,
+                "UNTIL=%.*s: expected a date YYYYMMDD (20241231) or a UTC "
+                "date-time YYYYMMDDTHHMMSSZ (20241231T090000Z)",
+                (int)n, v);
   }
   if (mo < 1 || mo > 12 || d < 1 || d > att_days_in_month(y, (int)mo))
     return fail(c, "UNTIL=%.*s: there is no such day", (int)n, v);
   if (hh > 23 || mi > 59 || ss > 59)
-    return fail(c, "UNTIL=%.*s: there is no such time of day (hours 00-23, "
-                "minutes and seconds 00-59)", (int)n, v);
+    return fail(c,
+                "UNTIL=%.*s: there is no such time of day (hours 00-23, "
+                "minutes and seconds 00-59)",
+                (int)n, v);
   r->has_until = 1;
   r->until_date = date;
   r->until = att_days_from_civil(y, (int)mo, (int)d) * 86400 + hh * 3600 +
@@ -115,8 +121,10 @@ static int each_item(const ctx *c, const char *name, const char *v, size_t n,
     for (j = i; j < n && v[j] != ','; j++) {
     }
     if (j == i)
-      return fail(c, "%s=%.*s: an empty item in the list; separate values "
-                  "with single commas", name, (int)n, v);
+      return fail(c,
+                  "%s=%.*s: an empty item in the list; separate values "
+                  "with single commas",
+                  name, (int)n, v);
     if ((rc = fn(c, v + i, j - i, r)) < 0) return rc;
     if (j == n) return 0;
     i = j + 1;
@@ -124,18 +132,16 @@ static int each_item(const ctx *c, const char *name, const char *v, size_t n,
 }
 
 static int item_month(const ctx *c, const char *v, size_t n, att_rrule *r) {
-  long m;
+  long m = 0;
   if (parse_range(c, "BYMONTH", v, n, 1, 12, &m) < 0) return ATT_EINVAL;
-  if (r->bymonth & (1u << m))
-    return fail(c, "BYMONTH lists %ld twice", m);
+  if (r->bymonth & (1u << m)) return fail(c, "BYMONTH lists %ld twice", m);
   r->bymonth |= (uint16_t)(1u << m);
   return 0;
 }
 
-static int item_monthday(const ctx *c, const char *v, size_t n,
-                         att_rrule *r) {
+static int item_monthday(const ctx *c, const char *v, size_t n, att_rrule *r) {
   int neg = 0;
-  long d;
+  long d = 0;
   uint32_t *set;
   if (n > 0 && (v[0] == '+' || v[0] == '-')) {
     neg = v[0] == '-';
@@ -143,9 +149,10 @@ static int item_monthday(const ctx *c, const char *v, size_t n,
     n--;
   }
   if (parse_uint(v, n, &d) < 0 || d < 1 || d > 31)
-    return fail(c, "BYMONTHDAY item %s%.*s: expected 1 to 31, or -31 to -1 "
-                "counting from the end of the month", neg ? "-" : "", (int)n,
-                v);
+    return fail(c,
+                "BYMONTHDAY item %s%.*s: expected 1 to 31, or -31 to -1 "
+                "counting from the end of the month",
+                neg ? "-" : "", (int)n, v);
   set = neg ? &r->bymonthday_neg : &r->bymonthday;
   if (*set & (UINT32_C(1) << d))
     return fail(c, "BYMONTHDAY lists %s%ld twice", neg ? "-" : "", d);
@@ -171,9 +178,10 @@ static int item_day(const ctx *c, const char *v, size_t n, att_rrule *r) {
   if (n - 2 > k) {
     if (parse_uint(v + k, n - 2 - k, &ord) < 0) goto bad;
     if (ord < 1 || ord > 53)
-      return fail(c, "BYDAY item %.*s: the number before the day must be 1 "
-                  "to 53 (or -1 to -53), as in 2MO or -1FR", (int)itemlen,
-                  item);
+      return fail(c,
+                  "BYDAY item %.*s: the number before the day must be 1 "
+                  "to 53 (or -1 to -53), as in 2MO or -1FR",
+                  (int)itemlen, item);
   } else if (k) {
     goto bad;
   }
@@ -189,12 +197,16 @@ static int item_day(const ctx *c, const char *v, size_t n, att_rrule *r) {
   r->nbyday++;
   return 0;
 bad:
-  return fail(c, "BYDAY item %.*s: expected a day MO, TU, WE, TH, FR, SA or "
+  return fail(c,
+              "BYDAY item %.*s: expected a day MO, TU, WE, TH, FR, SA or "
               "SU, optionally preceded by an ordinal (1MO = first Monday, "
-              "-1FR = last Friday)", (int)itemlen, item);
+              "-1FR = last Friday)",
+              (int)itemlen, item);
 }
 
-static int day_rank(int ord) { return ord == 0 ? 0 : ord > 0 ? ord : 100 - ord; }
+static int day_rank(int ord) {
+  return ord == 0 ? 0 : ord > 0 ? ord : 100 - ord;
+}
 
 /* Append to the canonical text; -1 when it does not fit. */
 static int put(char *buf, size_t cap, size_t *o, const char *fmt, ...)
@@ -266,8 +278,7 @@ static int print_canon(const att_rrule *r, char *buf, size_t cap) {
         bad |= put(buf, cap, &o, "%s%d%s", i ? "," : "", r->byday[i].ord,
                    wdays[r->byday[i].wday]);
       else
-        bad |= put(buf, cap, &o, "%s%s", i ? "," : "",
-                   wdays[r->byday[i].wday]);
+        bad |= put(buf, cap, &o, "%s%s", i ? "," : "", wdays[r->byday[i].wday]);
     }
   }
   return bad ? -1 : 0;
@@ -292,7 +303,7 @@ int att_rrule_parse(const char *s, att_rrule *out, char *canon, size_t cap) {
   size_t len, i, start, end, eq;
   unsigned seen = 0;
   int p, rc;
-  long v;
+  long v = 0;
 
   if (!s) return att__err(ATT_EINVAL, "RRULE: no rule given");
   len = strlen(s);
@@ -306,18 +317,21 @@ int att_rrule_parse(const char *s, att_rrule *out, char *canon, size_t cap) {
   for (i = 0; i < len; i++) {
     unsigned char ch = (unsigned char)s[i];
     if (ch <= ' ' || ch >= 0x7F)
-      return fail(&c, "%s at byte %zu; a rule is parts NAME=VALUE joined "
+      return fail(&c,
+                  "%s at byte %zu; a rule is parts NAME=VALUE joined "
                   "by ';', with no spaces, such as "
                   "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=17",
-                  ch == ' ' ? "a space" : "a character that is not accepted",
+                  ch == ' '    ? "a space"
+                  : ch >= 0x80 ? "a non-ASCII character"
+                               : "a control character",
                   i);
     up[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
   }
   up[len] = '\0';
-  start = strncmp(up, "RRULE:", 6) == 0 ? 6 : 0;
+  start = len >= 6 && memcmp(up, "RRULE:", 6) == 0 ? 6 : 0;
   if (start == len)
     return fail(&c, "the rule is empty; expected parts such as "
-                "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=17");
+                    "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=17");
 
   for (i = start; i <= len; i = end + 1) {
     const char *part = up + i, *val;
@@ -326,13 +340,17 @@ int att_rrule_parse(const char *s, att_rrule *out, char *canon, size_t cap) {
     }
     plen = end - i;
     if (plen == 0)
-      return fail(&c, "an empty part at byte %zu; parts are NAME=VALUE "
-                  "joined by single ';'", i);
+      return fail(&c,
+                  "an empty part at byte %zu; parts are NAME=VALUE "
+                  "joined by single ';'",
+                  i);
     for (eq = 0; eq < plen && part[eq] != '='; eq++) {
     }
     if (eq == plen)
-      return fail(&c, "the part %.*s has no '='; parts are NAME=VALUE, "
-                  "names are %s", (int)plen, s + i, SUPPORTED);
+      return fail(&c,
+                  "the part %.*s has no '='; parts are NAME=VALUE, "
+                  "names are %s",
+                  (int)plen, s + i, SUPPORTED);
     val = part + eq + 1;
     vlen = plen - eq - 1;
     for (p = 0; p < P_N; p++)
@@ -343,8 +361,10 @@ int att_rrule_parse(const char *s, att_rrule *out, char *canon, size_t cap) {
       for (k = 0; unsupported[k]; k++)
         if (strlen(unsupported[k]) == eq &&
             memcmp(part, unsupported[k], eq) == 0)
-          return fail(&c, "the part %.*s is not supported; supported parts: "
-                      "%s", (int)eq, s + i, SUPPORTED);
+          return fail(&c,
+                      "the part %.*s is not supported; supported parts: "
+                      "%s",
+                      (int)eq, s + i, SUPPORTED);
       return fail(&c, "the part %.*s is not known; supported parts: %s",
                   (int)eq, s + i, SUPPORTED);
     }
@@ -352,8 +372,7 @@ int att_rrule_parse(const char *s, att_rrule *out, char *canon, size_t cap) {
       return fail(&c, "%s is given twice; each part may appear once",
                   part_names[p]);
     seen |= 1u << p;
-    if (vlen == 0)
-      return fail(&c, "%s has no value", part_names[p]);
+    if (vlen == 0) return fail(&c, "%s has no value", part_names[p]);
     switch (p) {
     case P_FREQ:
       if (vlen == 6 && memcmp(val, "YEARLY", 6) == 0)
@@ -365,8 +384,10 @@ int att_rrule_parse(const char *s, att_rrule *out, char *canon, size_t cap) {
       else if (vlen == 5 && memcmp(val, "DAILY", 5) == 0)
         r.freq = ATT_FREQ_DAILY;
       else
-        return fail(&c, "FREQ=%.*s is not supported; FREQ is YEARLY, "
-                    "MONTHLY, WEEKLY or DAILY", (int)vlen, s + (val - up));
+        return fail(&c,
+                    "FREQ=%.*s is not supported; FREQ is YEARLY, "
+                    "MONTHLY, WEEKLY or DAILY",
+                    (int)vlen, s + (val - up));
       break;
     case P_INTERVAL:
       if (parse_range(&c, "INTERVAL", val, vlen, 1, 1000, &v) < 0)
@@ -386,13 +407,11 @@ int att_rrule_parse(const char *s, att_rrule *out, char *canon, size_t cap) {
         return rc;
       break;
     case P_BYMONTHDAY:
-      if ((rc = each_item(&c, "BYMONTHDAY", val, vlen, item_monthday, &r)) <
-          0)
+      if ((rc = each_item(&c, "BYMONTHDAY", val, vlen, item_monthday, &r)) < 0)
         return rc;
       break;
     default:
-      if ((rc = each_item(&c, "BYDAY", val, vlen, item_day, &r)) < 0)
-        return rc;
+      if ((rc = each_item(&c, "BYDAY", val, vlen, item_day, &r)) < 0) return rc;
       break;
     }
     if (end == len) break;
@@ -400,29 +419,32 @@ int att_rrule_parse(const char *s, att_rrule *out, char *canon, size_t cap) {
 
   if (!r.freq)
     return fail(&c, "FREQ is required: FREQ=YEARLY, MONTHLY, WEEKLY or "
-                "DAILY");
+                    "DAILY");
   if (r.count && r.has_until)
     return fail(&c, "COUNT and UNTIL cannot both be given; a rule ends after "
-                "a number of times or at a date");
+                    "a number of times or at a date");
   if ((r.bymonthday | r.bymonthday_neg) && r.freq == ATT_FREQ_WEEKLY)
     return fail(&c, "BYMONTHDAY cannot be used with FREQ=WEEKLY; use "
-                "FREQ=MONTHLY, or BYDAY for days of the week");
+                    "FREQ=MONTHLY, or BYDAY for days of the week");
   for (i = 0; i < (size_t)r.nbyday; i++) {
     int ord = r.byday[i].ord;
     if (!ord) continue;
     if (r.freq == ATT_FREQ_WEEKLY || r.freq == ATT_FREQ_DAILY)
-      return fail(&c, "BYDAY=%d%s: a numbered day (such as 1MO or -1FR) "
+      return fail(&c,
+                  "BYDAY=%d%s: a numbered day (such as 1MO or -1FR) "
                   "needs FREQ=MONTHLY or FREQ=YEARLY; with FREQ=%s give the "
-                  "day alone (MO)", ord, wdays[r.byday[i].wday],
+                  "day alone (MO)",
+                  ord, wdays[r.byday[i].wday],
                   r.freq == ATT_FREQ_WEEKLY ? "WEEKLY" : "DAILY");
     if ((r.freq == ATT_FREQ_MONTHLY || r.bymonth) && (ord > 5 || ord < -5))
-      return fail(&c, "BYDAY=%d%s: within a month the number is 1 to 5 or "
-                  "-1 to -5 (a month has at most five of each weekday)", ord,
-                  wdays[r.byday[i].wday]);
+      return fail(&c,
+                  "BYDAY=%d%s: within a month the number is 1 to 5 or "
+                  "-1 to -5 (a month has at most five of each weekday)",
+                  ord, wdays[r.byday[i].wday]);
   }
   if (!monthdays_possible(&r))
     return fail(&c, "BYMONTHDAY never falls in the months of BYMONTH, so "
-                "the rule never occurs");
+                    "the rule never occurs");
   /* Insertion sort: at most 32 entries, by weekday then rank. */
   for (i = 1; i < (size_t)r.nbyday; i++) {
     size_t j = i;
@@ -440,8 +462,10 @@ int att_rrule_parse(const char *s, att_rrule *out, char *canon, size_t cap) {
   }
 
   if (canon && print_canon(&r, canon, cap) < 0)
-    return att__err(ATT_ERANGE, "RRULE: the canonical text needs more than "
-                    "%zu bytes", cap);
+    return att__err(ATT_ERANGE,
+                    "RRULE: the canonical text needs more than "
+                    "%zu bytes",
+                    cap);
   if (out) *out = r;
   return 0;
 }

@@ -192,7 +192,7 @@ int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, size_t n,
   sect_end(&w, &h, ATT__S_IDTAB);
 
   /* Time classes, each sorted by (earliest, latest, id). */
-  qsort(tk, n, sizeof *tk, tkey_cmp);
+  if (n) qsort(tk, n, sizeof *tk, tkey_cmp);
   sect_begin(&w, &h, ATT__S_TIME);
   for (size_t i = 0, c = 0; c <= ATT__NCLASS; c++) {
     h.tclass[c] = i;
@@ -208,8 +208,8 @@ int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, size_t n,
   sect_end(&w, &h, ATT__S_TIME);
 
   /* Strings: keys first, then field values, each run stored once. */
-  qsort(keys, nkeys, sizeof *keys, pair_cmp);
-  qsort(pairs, npairs, sizeof *pairs, pair_cmp);
+  if (nkeys) qsort(keys, nkeys, sizeof *keys, pair_cmp);
+  if (npairs) qsort(pairs, npairs, sizeof *pairs, pair_cmp);
   strofs = malloc((nkeys + npairs + 1) * sizeof *strofs);
   if (!strofs) goto nomem;
   {

@@ -120,10 +120,16 @@ typedef struct pending {
   int type;
   int64_t id;
   att_event ev;
+  char *json;
+  uint32_t len;
 } pending;
 
 static void pend_free(pending *p, size_t n) {
-  for (size_t i = 0; i < n; i++) att_event_free(&p[i].ev);
+  for (size_t i = 0; i < n; i++) {
+    att_event_free(&p[i].ev);
+    free(p[i].json);
+    p[i].json = NULL;
+  }
 }
 
 /* Read bytes [from, end of file) of the journal. */
@@ -159,10 +165,11 @@ static int apply(att_store *st, pending *p, size_t n, int report) {
     if (p[i].type == ATT__R_PUT) {
       op = p[i].ev.rev <= 1 ? ATT_CHANGE_ADD : ATT_CHANGE_UPDATE;
       if (p[i].id >= st->next_id) st->next_id = p[i].id + 1;
-      rc = att__ov_put(&st->ov, p[i].id, &p[i].ev);
+      rc = att__ov_put(&st->ov, p[i].id, &p[i].ev, p[i].json, p[i].len);
+      p[i].json = NULL;
     } else {
       op = ATT_CHANGE_REMOVE;
-      rc = att__ov_put(&st->ov, p[i].id, NULL);
+      rc = att__ov_put(&st->ov, p[i].id, NULL, NULL, 0);
     }
     if (rc) return rc;
     if (report && st->opts.change) st->opts.change(st->opts.ud, op, p[i].id);
@@ -225,6 +232,8 @@ static int replay(att_store *st, int report, uint64_t *tail_bytes, size_t *tail_
     }
     p[np].type = r.type;
     p[np].id = 0;
+    p[np].json = NULL;
+    p[np].len = 0;
     att_event_init(&p[np].ev);
     if (r.type == ATT__R_PUT) {
       if ((rc = att_event_from_json(r.payload, r.len, ATT_EV_STORED, &p[np].ev)) != 0) {
@@ -233,6 +242,14 @@ static int replay(att_store *st, int report, uint64_t *tail_bytes, size_t *tail_
         goto out;
       }
       p[np].id = p[np].ev.id;
+      if (!(p[np].json = malloc(r.len + 1))) {
+        np++;
+        rc = att__err(ATT_ENOMEM, "out of memory replaying the journal");
+        goto out;
+      }
+      memcpy(p[np].json, r.payload, r.len);
+      p[np].json[r.len] = '\0';
+      p[np].len = r.len;
     } else if (r.type == ATT__R_DEL) {
       if (r.len != 8) {
         rc = att__err(ATT_ECORRUPT, "journal \"%s/journal\": removal record at byte %llu has %u bytes, expected 8",
@@ -394,6 +411,7 @@ void att_store_close(att_store *st) {
   unload(st);
   if (st->lockfd >= 0) close(st->lockfd);
   free(st->wbuf);
+  free(st->pend);
   free(st->dir);
   free(st);
 }
@@ -631,14 +649,18 @@ static int key_free(att_store *st, const char *key, int64_t id) {
 /* Append a PUT of ev and apply it to the view. */
 static int put(att_store *st, att_event *ev, int op) {
   char *json = att_event_to_json(ev);
+  uint32_t len;
   att_event copy;
   int rc;
   if (!json) return att__err(ATT_ENOMEM, "out of memory writing event");
-  rc = append(st, ATT__R_PUT, st->in_batch ? 0 : ATT__RF_END, json, (uint32_t)strlen(json));
-  free(json);
-  if (rc) return rc;
-  if ((rc = att_event_copy(&copy, ev)) != 0) return rc;
-  if ((rc = att__ov_put(&st->ov, ev->id, &copy)) != 0) {
+  len = (uint32_t)strlen(json);
+  rc = append(st, ATT__R_PUT, st->in_batch ? 0 : ATT__RF_END, json, len);
+  if (rc == 0) rc = att_event_copy(&copy, ev);
+  if (rc) {
+    free(json);
+    return rc;
+  }
+  if ((rc = att__ov_put(&st->ov, ev->id, &copy, json, len)) != 0) {
     att_event_free(&copy);
     return rc;
   }
@@ -691,7 +713,7 @@ int att_store_remove(att_store *st, int64_t id) {
   if ((rc = find_live(st, id, &cur)) == 0) {
     att_event_free(&cur);
     rc = append(st, ATT__R_DEL, st->in_batch ? 0 : ATT__RF_END, &id, 8);
-    if (rc == 0) rc = att__ov_put(&st->ov, id, NULL);
+    if (rc == 0) rc = att__ov_put(&st->ov, id, NULL, NULL, 0);
     if (rc == 0) rc = change_add(st, ATT_CHANGE_REMOVE, id);
   }
   return end_one(st, rc);
@@ -783,7 +805,6 @@ typedef struct live_iter {
   att__ov **ov;     /* live overlay entries sorted by id */
   size_t nov;
   att_event ev;     /* the snapshot event being handed out */
-  char *json;       /* the overlay event's JSON being handed out */
 } live_iter;
 
 static int ov_cmp(const void *a, const void *b) {
@@ -796,8 +817,6 @@ static int live_next(void *ud, size_t i, att__snapin *in) {
   att__snap *s = &it->st->snap;
   (void)i;
   att_event_free(&it->ev);
-  free(it->json);
-  it->json = NULL;
   /* Skip snapshot events the journal changed or removed. */
   while (it->sord < s->h.count && att__ov_find(&it->st->ov, s->ids[it->sord].id)) it->sord++;
   if (it->sord < s->h.count && (it->oi >= it->nov || s->ids[it->sord].id < it->ov[it->oi]->id)) {
@@ -811,10 +830,9 @@ static int live_next(void *ud, size_t i, att__snapin *in) {
   if (it->oi >= it->nov) return att__err(ATT_EINVAL, "internal: compaction ran out of events");
   {
     att__ov *e = it->ov[it->oi++];
-    if (!(it->json = att_event_to_json(&e->ev))) return att__err(ATT_ENOMEM, "out of memory");
     in->id = e->id;
-    in->json = it->json;
-    in->len = (uint32_t)strlen(it->json);
+    in->json = e->json;
+    in->len = e->len;
     in->ev = &e->ev;
   }
   return 0;
@@ -855,7 +873,6 @@ int att_store_compact(att_store *st) {
   rc = load(st, 0);
 out:
   att_event_free(&it.ev);
-  free(it.json);
   free(it.ov);
   unlink(st_);
   unlink(jt);

@@ -132,6 +132,8 @@ typedef struct att__ov {
   int64_t id;
   int deleted;
   att_event ev; /* valid unless deleted */
+  char *json;   /* its stored JSON (as in the journal), unless deleted */
+  uint32_t len;
 } att__ov;
 
 typedef struct att__overlay {
@@ -145,8 +147,8 @@ typedef struct att__overlay {
 } att__overlay;
 
 att__ov *att__ov_find(const att__overlay *o, int64_t id);
-/* Insert or replace; takes ownership of *ev (NULL = deletion). */
-int att__ov_put(att__overlay *o, int64_t id, att_event *ev);
+/* Insert or replace; takes ownership of *ev and json (NULL = deletion). */
+int att__ov_put(att__overlay *o, int64_t id, att_event *ev, char *json, uint32_t len);
 void att__ov_free(att__overlay *o);
 /* The overlay's live entry holding this key, or NULL. */
 att__ov *att__ov_find_key(const att__overlay *o, const char *key);
