@@ -58,7 +58,7 @@ bench: deps build
 	sh bench/run.sh $(BUILD)
 
 valgrind: deps build
-	cd $(BUILD) && ctest -L unit -T memcheck --output-on-failure
+	sh tests/valgrind.sh $(BUILD)
 
 clean:
 	rm -rf build build-asan

@@ -36,7 +36,7 @@ ok add --json '{"title":"Press release","kind":"statement","when":"2023-12-18"}'
 out_has 'added 4 "Press release" when 2023-12-18'
 RC=0
 printf '%s\n' '{"title":"From stdin","when":"2023-11"}' |
-  "$ATT" --store "$STORE" add - >"$TMP/out" 2>"$TMP/err" || RC=$?
+  ${ATT_WRAP:-} "$ATT" --store "$STORE" add - >"$TMP/out" 2>"$TMP/err" || RC=$?
 [ "$RC" = 0 ] || fail "add - exited $RC"
 out_has 'added 5 "From stdin"'
 

@@ -41,7 +41,7 @@ out_has 'said \"yes\"\r\nand more'   # CRLF inside the quoted cell is kept
 printf '%s\n' '{"title":"Via stdin","when":"2026"}' >"$TMP/x.txt"
 ok import --format jsonl "$TMP/x.txt"
 RC=0
-"$ATT" --store "$STORE" import - <"$TMP/x.txt" >"$TMP/out" 2>"$TMP/err" || RC=$?
+${ATT_WRAP:-} "$ATT" --store "$STORE" import - <"$TMP/x.txt" >"$TMP/out" 2>"$TMP/err" || RC=$?
 [ "$RC" = 0 ] || fail "import - exited $RC"
 
 # One bad record: nothing imported, and the error names file:line and field.

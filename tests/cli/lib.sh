@@ -30,7 +30,7 @@ fail() {
 # and the exit status in $RC.
 run() {
   RC=0
-  "$ATT" --store "$STORE" "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
+  ${ATT_WRAP:-} "$ATT" --store "$STORE" "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
   NCHECKS=$((NCHECKS + 1))
 }
 
