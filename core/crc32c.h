@@ -10,5 +10,7 @@
 
 /* Continue a CRC: att_crc32c(0, buf, n) starts one. */
 uint32_t att_crc32c(uint32_t crc, const void *buf, size_t n);
+/* The portable software version (tests compare the two). */
+uint32_t att__crc32c_sw(uint32_t crc, const void *buf, size_t n);
 
 #endif

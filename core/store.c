@@ -73,9 +73,9 @@ static int mkdirs(const char *dir) {
   return 0;
 }
 
-static int no_events(void *ud, size_t i, att__snapin *in) {
-  (void)ud, (void)i, (void)in;
-  return att__err(ATT_EINVAL, "internal: empty snapshot asked for an event");
+static int no_events(void *ud, att__snapin *in) {
+  (void)ud, (void)in;
+  return 0;
 }
 
 /* Write a fresh journal of generation gen at dir/name (synced). */
@@ -107,7 +107,7 @@ int att_store_init(const char *dir) {
     return rc;
   if (rename(p, q) != 0) return att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
   if ((rc = att__path(p, sizeof p, dir, "snapshot.tmp")) != 0 ||
-      (rc = att__snap_write(p, 1, 1, 0, no_events, NULL, NULL)) != 0 ||
+      (rc = att__snap_write(p, 1, 1, no_events, NULL, NULL, 0)) != 0 ||
       (rc = att__path(q, sizeof q, dir, "snapshot")) != 0)
     return rc;
   if (rename(p, q) != 0) return att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
@@ -800,11 +800,11 @@ uint64_t att_store_count(att_store *st) {
 
 typedef struct live_iter {
   att_store *st;
-  uint64_t sord;    /* next snapshot ordinal */
+  att__snapinv inv; /* index values of snapshot events, by position */
+  uint64_t sord;    /* next snapshot position */
   size_t oi;        /* next overlay entry (sorted) */
   att__ov **ov;     /* live overlay entries sorted by id */
   size_t nov;
-  att_event ev;     /* the snapshot event being handed out */
 } live_iter;
 
 static int ov_cmp(const void *a, const void *b) {
@@ -812,30 +812,37 @@ static int ov_cmp(const void *a, const void *b) {
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int live_next(void *ud, size_t i, att__snapin *in) {
+/* Every live event in id order: the snapshot's (copied as they are, not
+ * parsed) merged with the overlay's. */
+static int live_next(void *ud, att__snapin *in) {
   live_iter *it = ud;
   att__snap *s = &it->st->snap;
-  (void)i;
-  att_event_free(&it->ev);
-  /* Skip snapshot events the journal changed or removed. */
   while (it->sord < s->h.count && att__ov_find(&it->st->ov, s->ids[it->sord].id)) it->sord++;
   if (it->sord < s->h.count && (it->oi >= it->nov || s->ids[it->sord].id < it->ov[it->oi]->id)) {
-    int rc = att__snap_json(s, it->sord, &in->json, &in->len);
-    if (rc == 0) rc = att__snap_event(s, it->sord, &it->ev);
+    uint64_t o = it->sord++;
+    const att__ident *id = &s->ids[o];
+    int rc = att__snap_json(s, o, &in->json, &in->len);
     if (rc) return rc;
-    in->id = s->ids[it->sord++].id;
-    in->ev = &it->ev;
-    return 0;
+    in->id = id->id;
+    in->bounds.earliest = id->earliest;
+    in->bounds.latest = id->latest;
+    in->created = id->created;
+    in->updated = id->updated;
+    in->key = it->inv.key[o];
+    in->kind = it->inv.kind[o];
+    in->status = it->inv.status[o];
+    in->actors = it->inv.actors + it->inv.aoff[o];
+    in->nactors = it->inv.aoff[o + 1] - it->inv.aoff[o];
+    in->tags = it->inv.tags + it->inv.toff[o];
+    in->ntags = it->inv.toff[o + 1] - it->inv.toff[o];
+    return 1;
   }
-  if (it->oi >= it->nov) return att__err(ATT_EINVAL, "internal: compaction ran out of events");
+  if (it->oi >= it->nov) return 0;
   {
     att__ov *e = it->ov[it->oi++];
-    in->id = e->id;
-    in->json = e->json;
-    in->len = e->len;
-    in->ev = &e->ev;
+    att__snapin_event(in, &e->ev, e->json, e->len);
   }
-  return 0;
+  return 1;
 }
 
 int att_store_compact(att_store *st) {
@@ -847,8 +854,8 @@ int att_store_compact(att_store *st) {
   if (!was_locked && (rc = lock_write(st)) != 0) return rc;
   memset(&it, 0, sizeof it);
   it.st = st;
-  att_event_init(&it.ev);
   n = att_store_count(st);
+  if ((rc = att__snap_invert(&st->snap, &it.inv)) != 0) goto out;
   if (!(it.ov = malloc((st->ov.n + 1) * sizeof *it.ov))) {
     rc = att__err(ATT_ENOMEM, "out of memory compacting");
     goto out;
@@ -859,7 +866,7 @@ int att_store_compact(att_store *st) {
   if ((rc = pathof(st, sp, "snapshot")) || (rc = pathof(st, st_, "snapshot.tmp")) ||
       (rc = pathof(st, jp, "journal")) || (rc = pathof(st, jt, "journal.tmp")))
     goto out;
-  rc = att__snap_write(st_, st->gen + 1, (uint64_t)st->next_id, (size_t)n, live_next, &it, &st->opts);
+  rc = att__snap_write(st_, st->gen + 1, (uint64_t)st->next_id, live_next, &it, &st->opts, n);
   if (rc) goto out;
   if ((rc = journal_create(jt, st->gen + 1)) != 0) goto out;
   /* The snapshot's rename is the commit point; the journal follows. */
@@ -872,7 +879,7 @@ int att_store_compact(att_store *st) {
   unload(st);
   rc = load(st, 0);
 out:
-  att_event_free(&it.ev);
+  att__snapinv_free(&it.inv);
   free(it.ov);
   unlink(st_);
   unlink(jt);

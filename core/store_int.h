@@ -96,23 +96,41 @@ typedef struct att__snap {
   uint64_t strlen;
 } att__snap;
 
-/* One live event as the snapshot writer needs it; valid until the next
- * call of the iterator. */
+/* One live event as the snapshot writer needs it: its stored JSON and
+ * what the indexes take.  Strings must stay valid until the writer returns. */
 typedef struct att__snapin {
   int64_t id;
-  const char *json; /* stored JSON */
+  const char *json;
   uint32_t len;
-  const att_event *ev; /* parsed form */
+  att_bounds bounds;
+  att_time created, updated;
+  const char *key, *kind, *status; /* NULL when absent */
+  const char *const *actors;
+  size_t nactors;
+  const char *const *tags;
+  size_t ntags;
 } att__snapin;
-/* Fill *in with the i-th event (ids ascending); 0 or an error code. */
-typedef int (*att__snap_next)(void *ud, size_t i, att__snapin *in);
+/* Fill *in with the next event (ids ascending): 1, 0 at the end, or an
+ * error code. */
+typedef int (*att__snap_next)(void *ud, att__snapin *in);
+void att__snapin_event(att__snapin *in, const att_event *ev, const char *json, uint32_t len);
+
+/* The index values of every snapshot event by position, rebuilt from the
+ * snapshot's own indexes (for compaction: no record is parsed). */
+typedef struct att__snapinv {
+  const char **key, **kind, **status;
+  uint32_t *aoff, *toff; /* actors of ord: actors[aoff[ord]..aoff[ord+1]) */
+  const char **actors, **tags;
+} att__snapinv;
+int att__snap_invert(const att__snap *s, att__snapinv *inv);
+void att__snapinv_free(att__snapinv *inv);
 
 int att__snap_open(att__snap *s, const char *path);
 void att__snap_close(att__snap *s);
-/* Write a snapshot of n events (from next(), ids ascending) to path, and
- * sync it. */
-int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, size_t n,
-                    att__snap_next next, void *ud, const att_store_opts *o);
+/* Write a snapshot of the events next() gives (ids ascending) to path, and
+ * sync it.  `expect` (the number of events, if known) is for progress. */
+int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, att__snap_next next,
+                    void *ud, const att_store_opts *o, uint64_t expect);
 /* Ordinal of id, or -1. */
 int64_t att__snap_find(const att__snap *s, int64_t id);
 /* Ordinal of the event with this key, or -1. */

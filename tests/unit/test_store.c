@@ -74,6 +74,16 @@ static void rmrf(const char *dir) {
 static void test_crc(void) {
   is_int(att_crc32c(0, "123456789", 9), 0xE3069283u, "crc32c check value");
   is_int(att_crc32c(att_crc32c(0, "1234", 4), "56789", 5), 0xE3069283u, "crc32c continues");
+  is_int(att__crc32c_sw(0, "123456789", 9), 0xE3069283u, "software crc32c check value");
+  {
+    unsigned char buf[1031];
+    int same = 1;
+    for (size_t i = 0; i < sizeof buf; i++) buf[i] = (unsigned char)(i * 131 + 7);
+    for (size_t off = 0; off < 9; off++)
+      for (size_t n = 0; n + off <= sizeof buf; n += 37)
+        same &= att_crc32c(5, buf + off, n) == att__crc32c_sw(5, buf + off, n);
+    ok(same, "hardware and software crc32c agree at every alignment and length");
+  }
 }
 
 static void test_basic(void) {

@@ -1,0 +1,422 @@
+/*
+ * Writing a snapshot (layout in store_int.h and docs/store.md).  The writer
+ * takes each event's stored JSON and the few fields its indexes need, never
+ * a parsed event, so compaction copies records from the old snapshot
+ * without parsing them.  Index values are interned and ranked once, and the
+ * (field, value, position) postings are sorted as 64-bit integers.
+ * Written to a temporary name and synced; store.c renames it into place.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "error.h"
+#include "store_int.h"
+
+/* ---- a buffered writer that tracks offsets and section checksums ------- */
+
+typedef struct wr {
+  FILE *f;
+  uint64_t off;
+  uint32_t crc;
+  int err;
+} wr;
+
+static void wr_put(wr *w, const void *p, size_t n) {
+  if (n == 0 || w->err) return;
+  if (fwrite(p, 1, n, w->f) != n) w->err = errno ? errno : EIO;
+  w->crc = att_crc32c(w->crc, p, n);
+  w->off += n;
+}
+
+static void wr_align(wr *w) {
+  static const unsigned char zero[8];
+  if (w->off % 8) wr_put(w, zero, 8 - w->off % 8);
+}
+
+static void sect_begin(wr *w, att__shdr *h, int s) {
+  wr_align(w);
+  h->sect[s].off = w->off;
+  w->crc = 0;
+}
+
+static void sect_end(wr *w, att__shdr *h, int s) {
+  h->sect[s].len = w->off - h->sect[s].off;
+  h->sect[s].crc = w->crc;
+}
+
+/* ---- time classes ------------------------------------------------------- */
+
+static int span_class(att_time e, att_time l) {
+  uint64_t span;
+  if (e == ATT_TIME_MIN || l == ATT_TIME_MAX) return ATT__NCLASS - 1;
+  span = (uint64_t)l - (uint64_t)e;
+  if (span < 86400ull) return 0;
+  if (span < 32ull * 86400) return 1;
+  if (span < 400ull * 86400) return 2;
+  if (span < 4000ull * 86400) return 3;
+  return 4;
+}
+
+typedef struct tkey { int64_t e, l, id; uint32_t ord; int cls; } tkey;
+
+static int tkey_cmp(const void *a, const void *b) {
+  const tkey *x = a, *y = b;
+  if (x->cls != y->cls) return x->cls < y->cls ? -1 : 1;
+  if (x->e != y->e) return x->e < y->e ? -1 : 1;
+  if (x->l != y->l) return x->l < y->l ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* ---- interned index values ---------------------------------------------- */
+
+typedef struct intern {
+  struct slot { uint64_t hash; uint32_t sid; } *slots;
+  size_t nslots;
+  const char **str; /* by sid */
+  uint32_t n, cap;
+} intern;
+
+static uint64_t hash_str(const char *s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  while (*s) h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
+  return h | 1;
+}
+
+static int intern_grow(intern *t) {
+  size_t ns = t->nslots ? t->nslots * 2 : 1024;
+  struct slot *s = calloc(ns, sizeof *s);
+  if (!s) return -1;
+  for (size_t i = 0; i < t->nslots; i++) {
+    size_t j;
+    if (!t->slots[i].hash) continue;
+    for (j = t->slots[i].hash & (ns - 1); s[j].hash; j = (j + 1) & (ns - 1)) {}
+    s[j] = t->slots[i];
+  }
+  free(t->slots);
+  t->slots = s;
+  t->nslots = ns;
+  return 0;
+}
+
+/* The id of string s (which must outlive the table); -1 on no memory. */
+static int64_t intern_id(intern *t, const char *s) {
+  uint64_t h = hash_str(s);
+  size_t i;
+  if ((t->n + 1) * 2 > t->nslots && intern_grow(t)) return -1;
+  for (i = h & (t->nslots - 1); t->slots[i].hash; i = (i + 1) & (t->nslots - 1))
+    if (t->slots[i].hash == h && strcmp(t->str[t->slots[i].sid], s) == 0) return t->slots[i].sid;
+  if (t->n == t->cap) {
+    uint32_t c = t->cap ? t->cap * 2 : 1024;
+    const char **v = realloc(t->str, c * sizeof *v);
+    if (!v) return -1;
+    t->str = v;
+    t->cap = c;
+  }
+  t->str[t->n] = s;
+  t->slots[i].hash = h;
+  t->slots[i].sid = t->n;
+  return t->n++;
+}
+
+static const char **g_rank_str; /* qsort has no context argument in C11 */
+static int sid_cmp(const void *a, const void *b) {
+  return strcmp(g_rank_str[*(const uint32_t *)a], g_rank_str[*(const uint32_t *)b]);
+}
+
+/* LSD radix sort of 64-bit keys, 16 bits a pass. */
+static int radix64(uint64_t *v, size_t n) {
+  uint64_t *tmp = malloc((n ? n : 1) * sizeof *tmp), *a = v, *b = tmp;
+  size_t *cnt = malloc(65536 * sizeof *cnt);
+  if (!tmp || !cnt) {
+    free(tmp);
+    free(cnt);
+    return -1;
+  }
+  for (int shift = 0; shift < 64; shift += 16) {
+    size_t sum = 0;
+    memset(cnt, 0, 65536 * sizeof *cnt);
+    for (size_t i = 0; i < n; i++) cnt[(a[i] >> shift) & 0xffff]++;
+    for (size_t d = 0; d < 65536; d++) {
+      size_t c = cnt[d];
+      cnt[d] = sum;
+      sum += c;
+    }
+    for (size_t i = 0; i < n; i++) b[cnt[(a[i] >> shift) & 0xffff]++] = a[i];
+    {
+      uint64_t *t = a;
+      a = b;
+      b = t;
+    }
+  }
+  /* Four passes: the sorted keys are back in v. */
+  free(tmp);
+  free(cnt);
+  return 0;
+}
+
+typedef struct keyp { const char *s; uint32_t ord; } keyp;
+static int keyp_cmp(const void *a, const void *b) {
+  return strcmp(((const keyp *)a)->s, ((const keyp *)b)->s);
+}
+
+/* ---- the growing arrays of the writer ------------------------------------ */
+
+typedef struct sw {
+  att__ident *ids;
+  tkey *tk;
+  keyp *keys;
+  size_t n, cap, nkeys;
+  uint64_t *post; /* field << 61 | rank-or-sid << 32 | ord */
+  size_t npost, cpost;
+  intern in;
+} sw;
+
+static int sw_post(sw *s, int field, const char *value, uint32_t ord) {
+  int64_t sid = intern_id(&s->in, value);
+  if (sid < 0) return -1;
+  if (s->npost == s->cpost) {
+    size_t c = s->cpost ? s->cpost * 2 : 4096;
+    uint64_t *p = realloc(s->post, c * sizeof *p);
+    if (!p) return -1;
+    s->post = p;
+    s->cpost = c;
+  }
+  s->post[s->npost++] = (uint64_t)field << 61 | (uint64_t)sid << 32 | ord;
+  return 0;
+}
+
+static int sw_grow(sw *s) {
+  size_t c = s->cap ? s->cap * 2 : 1024;
+  att__ident *ids = realloc(s->ids, c * sizeof *ids);
+  tkey *tk;
+  keyp *k;
+  if (!ids) return -1;
+  s->ids = ids;
+  if (!(tk = realloc(s->tk, c * sizeof *tk))) return -1;
+  s->tk = tk;
+  if (!(k = realloc(s->keys, c * sizeof *k))) return -1;
+  s->keys = k;
+  s->cap = c;
+  return 0;
+}
+
+static void sw_free(sw *s) {
+  free(s->ids);
+  free(s->tk);
+  free(s->keys);
+  free(s->post);
+  free(s->in.slots);
+  free(s->in.str);
+}
+
+/* ---- the writer ----------------------------------------------------------- */
+
+int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, att__snap_next next,
+                    void *ud, const att_store_opts *o, uint64_t expect) {
+  att__shdr h;
+  wr w = {0};
+  sw s = {0};
+  uint32_t *rank = NULL, *bysid = NULL;
+  uint64_t *stroff = NULL, keybase = 0;
+  int fd, rc = 0;
+
+  fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return att__err(ATT_EIO, "cannot create \"%s\": %s", path, strerror(errno));
+  w.f = fdopen(fd, "wb");
+  if (!w.f) {
+    close(fd);
+    return att__err(ATT_EIO, "cannot write \"%s\": %s", path, strerror(errno));
+  }
+  setvbuf(w.f, NULL, _IOFBF, 1 << 20);
+  memset(&h, 0, sizeof h);
+  {
+    unsigned char zero[ATT__SHDR] = {0};
+    wr_put(&w, zero, sizeof zero);
+  }
+
+  /* Records, and what the indexes need of each. */
+  sect_begin(&w, &h, ATT__S_RECS);
+  for (;;) {
+    att__snapin in;
+    uint32_t crc, ord = (uint32_t)s.n;
+    int more = next(ud, &in);
+    if (more < 0) {
+      rc = more;
+      goto out;
+    }
+    if (!more) break;
+    if (s.n >= UINT32_MAX) {
+      rc = att__err(ATT_ERANGE, "a snapshot holds at most %u events", UINT32_MAX - 1);
+      goto out;
+    }
+    if (s.n > 0 && in.id <= s.ids[s.n - 1].id) {
+      rc = att__err(ATT_EINVAL, "internal: snapshot input out of id order at event %lld", (long long)in.id);
+      goto out;
+    }
+    if (s.n == s.cap && sw_grow(&s)) goto nomem;
+    crc = att_crc32c(0, in.json, in.len);
+    s.ids[ord] = (att__ident){in.id, in.bounds.earliest, in.bounds.latest, in.created, in.updated, w.off};
+    s.tk[ord] = (tkey){in.bounds.earliest, in.bounds.latest, in.id, ord,
+                       span_class(in.bounds.earliest, in.bounds.latest)};
+    if (in.key) s.keys[s.nkeys++] = (keyp){in.key, ord};
+    wr_put(&w, &in.len, 4);
+    wr_put(&w, &crc, 4);
+    wr_put(&w, in.json, in.len);
+    for (size_t k = 0; k < in.nactors; k++)
+      if (sw_post(&s, ATT__F_ACTOR, in.actors[k], ord)) goto nomem;
+    if (in.kind && sw_post(&s, ATT__F_KIND, in.kind, ord)) goto nomem;
+    if (in.status && sw_post(&s, ATT__F_STATUS, in.status, ord)) goto nomem;
+    for (size_t k = 0; k < in.ntags; k++)
+      if (sw_post(&s, ATT__F_TAG, in.tags[k], ord)) goto nomem;
+    s.n++;
+    if (o && o->progress && (s.n % 65536 == 0 || s.n == expect))
+      o->progress(o->ud, "writing snapshot", s.n, expect);
+  }
+  sect_end(&w, &h, ATT__S_RECS);
+
+  sect_begin(&w, &h, ATT__S_IDTAB);
+  wr_put(&w, s.ids, s.n * sizeof *s.ids);
+  sect_end(&w, &h, ATT__S_IDTAB);
+
+  /* Time classes, each sorted by (earliest, latest, id). */
+  if (s.n) qsort(s.tk, s.n, sizeof *s.tk, tkey_cmp);
+  sect_begin(&w, &h, ATT__S_TIME);
+  for (size_t i = 0, c = 0; c <= ATT__NCLASS; c++) {
+    h.tclass[c] = i;
+    if (c == ATT__NCLASS) break;
+    for (; i < s.n && s.tk[i].cls == (int)c; i++) {
+      int64_t span = (s.tk[i].e == ATT_TIME_MIN || s.tk[i].l == ATT_TIME_MAX)
+                         ? INT64_MAX
+                         : (int64_t)((uint64_t)s.tk[i].l - (uint64_t)s.tk[i].e);
+      if (span > h.maxspan[c]) h.maxspan[c] = span;
+      wr_put(&w, &s.tk[i].ord, 4);
+    }
+  }
+  sect_end(&w, &h, ATT__S_TIME);
+
+  /* Rank the interned values so that integer order is string order, then
+   * sort the postings as integers: field, value, position. */
+  if (s.in.n >= (1u << 29)) {
+    rc = att__err(ATT_ERANGE, "a snapshot holds at most %u distinct actors, tags, kinds and statuses", 1u << 29);
+    goto out;
+  }
+  rank = malloc((s.in.n + 1) * sizeof *rank);
+  bysid = malloc((s.in.n + 1) * sizeof *bysid);
+  stroff = malloc((s.in.n + 1) * sizeof *stroff);
+  if (!rank || !bysid || !stroff) goto nomem;
+  for (uint32_t i = 0; i < s.in.n; i++) bysid[i] = i;
+  g_rank_str = s.in.str;
+  if (s.in.n) qsort(bysid, s.in.n, sizeof *bysid, sid_cmp);
+  {
+    uint64_t off = 0;
+    for (uint32_t r = 0; r < s.in.n; r++) {
+      rank[bysid[r]] = r;
+      stroff[r] = off;
+      off += strlen(s.in.str[bysid[r]]) + 1;
+    }
+    keybase = off;
+    for (size_t i = 0; i < s.npost; i++) {
+      uint64_t p = s.post[i], sid = (p >> 32) & 0x1fffffff;
+      s.post[i] = (p & ~(0x1fffffffull << 32)) | (uint64_t)rank[sid] << 32;
+    }
+    if (s.npost && radix64(s.post, s.npost)) goto nomem;
+    if (s.nkeys) qsort(s.keys, s.nkeys, sizeof *s.keys, keyp_cmp);
+    for (size_t i = 0; i < s.nkeys; i++) off += strlen(s.keys[i].s) + 1;
+    if (off > UINT32_MAX) {
+      rc = att__err(ATT_ERANGE, "snapshot string table over 4 GiB");
+      goto out;
+    }
+  }
+
+  sect_begin(&w, &h, ATT__S_KEYS);
+  {
+    uint64_t off = keybase;
+    for (size_t i = 0; i < s.nkeys; i++) {
+      att__keyent k = {(uint32_t)off, s.keys[i].ord};
+      wr_put(&w, &k, sizeof k);
+      off += strlen(s.keys[i].s) + 1;
+    }
+  }
+  h.nkeys = s.nkeys;
+  sect_end(&w, &h, ATT__S_KEYS);
+
+  sect_begin(&w, &h, ATT__S_DICT);
+  {
+    uint64_t nd = 0;
+    int f = 0;
+    h.dict[0] = 0;
+    for (size_t i = 0; i < s.npost;) {
+      uint64_t grp = s.post[i] >> 32;
+      int field = (int)(s.post[i] >> 61);
+      size_t j = i;
+      att__dictent d;
+      while (j < s.npost && s.post[j] >> 32 == grp) j++;
+      while (f < field) h.dict[++f] = nd;
+      d = (att__dictent){(uint32_t)stroff[grp & 0x1fffffff], (uint32_t)i, (uint32_t)(j - i)};
+      wr_put(&w, &d, sizeof d);
+      nd++;
+      i = j;
+    }
+    while (f < ATT__NFIELD) h.dict[++f] = nd;
+  }
+  sect_end(&w, &h, ATT__S_DICT);
+
+  sect_begin(&w, &h, ATT__S_POST);
+  for (size_t i = 0; i < s.npost; i++) {
+    uint32_t ord = (uint32_t)s.post[i];
+    wr_put(&w, &ord, 4);
+  }
+  sect_end(&w, &h, ATT__S_POST);
+
+  sect_begin(&w, &h, ATT__S_STR);
+  for (uint32_t r = 0; r < s.in.n; r++) wr_put(&w, s.in.str[bysid[r]], strlen(s.in.str[bysid[r]]) + 1);
+  for (size_t i = 0; i < s.nkeys; i++) wr_put(&w, s.keys[i].s, strlen(s.keys[i].s) + 1);
+  sect_end(&w, &h, ATT__S_STR);
+  wr_align(&w);
+
+  memcpy(h.magic, ATT__SMAGIC, 8);
+  h.version = 1;
+  h.gen = gen;
+  h.count = s.n;
+  h.next_id = next_id;
+  h.file_size = w.off;
+  h.hdr_crc = 0;
+  h.hdr_crc = att_crc32c(0, &h, sizeof h);
+  if (fflush(w.f) != 0 && !w.err) w.err = errno ? errno : EIO;
+  if (!w.err && (pwrite(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)) w.err = errno ? errno : EIO;
+  if (!w.err && fdatasync(fd) != 0) w.err = errno ? errno : EIO;
+  if (w.err) rc = att__err(ATT_EIO, "cannot write snapshot \"%s\": %s", path, strerror(w.err));
+  goto out;
+nomem:
+  rc = att__err(ATT_ENOMEM, "out of memory writing snapshot \"%s\"", path);
+out:
+  if (fclose(w.f) != 0 && rc == 0)
+    rc = att__err(ATT_EIO, "cannot close snapshot \"%s\": %s", path, strerror(errno));
+  sw_free(&s);
+  free(rank);
+  free(bysid);
+  free(stroff);
+  if (rc) unlink(path);
+  return rc;
+}
+
+void att__snapin_event(att__snapin *in, const att_event *ev, const char *json, uint32_t len) {
+  in->id = ev->id;
+  in->json = json;
+  in->len = len;
+  in->bounds = ev->bounds;
+  in->created = ev->created;
+  in->updated = ev->updated;
+  in->key = ev->key;
+  in->kind = ev->kind;
+  in->status = ev->status;
+  in->actors = (const char *const *)ev->actors.v;
+  in->nactors = ev->actors.n;
+  in->tags = (const char *const *)ev->tags.v;
+  in->ntags = ev->tags.n;
+}
