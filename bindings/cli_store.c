@@ -78,10 +78,11 @@ enum { O_SALVAGE = 1 };
 static const cli_opt fsck_opts[] = {{"salvage", 0, 1, O_SALVAGE},
                                     {NULL, 0, 0, 0}};
 
+/* fsck's findings are its report: they go to stdout. */
 static void fsck_notice(void *ud, const char *msg) {
   int *n = ud;
   (*n)++;
-  fprintf(stderr, "attache: %s\n", msg);
+  printf("  %s\n", msg);
 }
 
 int cli_cmd_fsck(cli_ctx *ctx, int argc, char **argv) {
@@ -104,10 +105,6 @@ int cli_cmd_fsck(cli_ctx *ctx, int argc, char **argv) {
                    p.pos[0]);
   cli_parser_free(&p);
   if (rc != CLI_OK) return rc;
-  if (salvage)
-    return cli_fail("--salvage %s: salvaging is not available yet; nothing "
-                    "was written",
-                    salvage);
   if (ctx->store_dir == NULL)
     return cli_fail("no store directory: use --store DIR, or set ATTACHE_STORE "
                     "or HOME");
@@ -115,12 +112,20 @@ int cli_cmd_fsck(cli_ctx *ctx, int argc, char **argv) {
   o.flags = ATT_OPEN_READ;
   o.notice = fsck_notice;
   o.ud = &notices;
+  if (salvage) {
+    r = att_store_salvage(ctx->store_dir, salvage, &o);
+    if (r == ATT_ENOSTORE)
+      return cli_fail("no store at %s; nothing to salvage", ctx->store_dir);
+    if (r < 0) return cli_core_fail(r, "cannot salvage %s into %s", ctx->store_dir, salvage);
+    printf("salvaged %d event%s from %s into the new store %s\n", r, r == 1 ? "" : "s",
+           ctx->store_dir, salvage);
+    return CLI_OK;
+  }
   r = att_store_verify(ctx->store_dir, &o);
   if (r == ATT_ENOSTORE)
     return cli_fail("no store at %s; create one with 'attache init'",
                     ctx->store_dir);
   if (r < 0) return cli_core_fail(r, "store %s is not intact", ctx->store_dir);
-  printf("store %s: every record is intact%s\n", ctx->store_dir,
-         notices ? " (see the notes above)" : "");
+  printf("store %s: every record is intact\n", ctx->store_dir);
   return CLI_OK;
 }

@@ -100,8 +100,13 @@ static const cli_command commands[] = {
      "Write every event, by id, to standard output or to FILE (written\n"
      "whole or not at all).  jsonl is the default.  (ics comes later.)\n"},
     {"fsck", cli_cmd_fsck, "fsck [--salvage DIR]",
-     "Verify every record of the store and say what is wrong.\n"
-     "(--salvage is not available yet.)\n"},
+     "Check every record of the store (each by its checksum) and report\n"
+     "what is intact and what is damaged; exit 0 if intact, 1 if damaged.\n"
+     "The store is only read.\n"
+     "\n"
+     "  --salvage DIR      copy every intact event, with its id, into a new\n"
+     "                     store at DIR (which must not exist) and report\n"
+     "                     what could not be saved\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -794,7 +794,9 @@ cJSON *att_event_to_cjson(const att_event *ev) {
   return build(ev, 0, &rc);
 }
 
-char *att_event_to_json(const att_event *ev) {
+/* The text cJSON_PrintUnformatted gives for build()'s tree, by the slow
+ * road: kept for "fields" that are not in cJSON's own compact form. */
+static char *to_json_cjson(const att_event *ev) {
   cJSON *o = att_event_to_cjson(ev);
   char *s;
   if (!o) return NULL;
@@ -802,6 +804,375 @@ char *att_event_to_json(const att_event *ev) {
   cJSON_Delete(o);
   if (!s) att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
   return s;
+}
+
+/*
+ * att_event_to_json writes the same bytes straight from the struct: a first
+ * pass counts them (w.p NULL), a second writes into a buffer of exactly
+ * that size.  The rules it follows are cJSON's printer's:
+ * - strings: '"', '\\' and \b \f \n \r \t escaped with a backslash, other
+ *   bytes below 0x20 as \u00xx (lowercase hex), every other byte (UTF-8,
+ *   DEL, even invalid UTF-8) as is; '/' is not escaped;
+ * - numbers: an integer of magnitude below 1e15 is its digits; a larger
+ *   one is printed by cJSON itself ("%1.15g" when that reads back within
+ *   an epsilon, so 2^53-1 gives 9.00719925474099e+15);
+ * - "fields" is copied as is when cJSON would print what it reads from it
+ *   as the same text (fields_len); otherwise the whole event takes the
+ *   slow road, so even an unvalidated event prints as before.
+ */
+typedef struct wbuf {
+  char *p; /* NULL while counting */
+  size_t n;
+} wbuf;
+
+#define W_LIT(w, s) w_put(w, s, sizeof(s) - 1)
+/* A member name with its colon, after a comma unless it is the first. */
+#define W_KEY(w, nth, k) w_key(w, nth, "\"" k "\":", sizeof(k) + 2)
+
+static void w_put(wbuf *w, const char *s, size_t n) {
+  if (w->p) memcpy(w->p + w->n, s, n);
+  w->n += n;
+}
+
+static void w_ch(wbuf *w, char c) {
+  if (w->p) w->p[w->n] = c;
+  w->n++;
+}
+
+static void w_key(wbuf *w, int *nth, const char *k, size_t n) {
+  if ((*nth)++) w_ch(w, ',');
+  w_put(w, k, n);
+}
+
+static void w_str(wbuf *w, const char *s) {
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *p = (const unsigned char *)s, *run;
+  char e[6] = {'\\', 'u', '0', '0', 0, 0};
+
+  w_ch(w, '"');
+  for (;;) {
+    run = p;
+    while (*p >= 0x20 && *p != '"' && *p != '\\') p++;
+    w_put(w, (const char *)run, (size_t)(p - run));
+    if (*p == '\0') break;
+    switch (*p) {
+    case '"': W_LIT(w, "\\\""); break;
+    case '\\': W_LIT(w, "\\\\"); break;
+    case '\b': W_LIT(w, "\\b"); break;
+    case '\f': W_LIT(w, "\\f"); break;
+    case '\n': W_LIT(w, "\\n"); break;
+    case '\r': W_LIT(w, "\\r"); break;
+    case '\t': W_LIT(w, "\\t"); break;
+    default:
+      e[4] = hex[*p >> 4];
+      e[5] = hex[*p & 15];
+      w_put(w, e, sizeof e);
+    }
+    p++;
+  }
+  w_ch(w, '"');
+}
+
+/* An optional string member. */
+static void w_opt(wbuf *w, int *nth, const char *k, size_t kn, const char *s) {
+  if (!s) return;
+  w_key(w, nth, k, kn);
+  w_str(w, s);
+}
+#define W_OPT(w, nth, k, s) w_opt(w, nth, "\"" k "\":", sizeof(k) + 2, s)
+
+static int w_num(wbuf *w, int64_t v) {
+  char buf[24], *end = buf + sizeof buf, *q = end;
+  double d = (double)v;
+  uint64_t u;
+  cJSON *x;
+  char *s;
+
+  if (d > -1e15 && d < 1e15) {
+    u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    do {
+      *--q = (char)('0' + u % 10);
+      u /= 10;
+    } while (u);
+    if (v < 0) *--q = '-';
+    w_put(w, q, (size_t)(end - q));
+    return 0;
+  }
+  x = cJSON_CreateNumber(d);
+  s = x ? cJSON_PrintUnformatted(x) : NULL;
+  cJSON_Delete(x);
+  if (!s) return -1;
+  w_put(w, s, strlen(s));
+  cJSON_free(s);
+  return 0;
+}
+
+static void two(char *q, int v) {
+  q[0] = (char)('0' + v / 10);
+  q[1] = (char)('0' + v % 10);
+}
+
+/* att_time_format's text, quoted: digits written here for years 0-9999. */
+static int w_time(wbuf *w, att_time t) {
+  char buf[64];
+  int64_t days = t / 86400, sod = t % 86400, y;
+  int m, d;
+
+  if (sod < 0) {
+    sod += 86400;
+    days--;
+  }
+  att_civil_from_days(days, &y, &m, &d);
+  if (y >= 0 && y <= 9999) {
+    memcpy(buf, "\"0000-00-00T00:00:00Z\"", 23);
+    two(buf + 1, (int)(y / 100));
+    two(buf + 3, (int)(y % 100));
+    two(buf + 6, m);
+    two(buf + 9, d);
+    two(buf + 12, (int)(sod / 3600));
+    two(buf + 15, (int)(sod / 60 % 60));
+    two(buf + 18, (int)(sod % 60));
+    w_put(w, buf, 22);
+    return 0;
+  }
+  if (att_time_format(t, buf, sizeof buf) < 0) return -1;
+  w_str(w, buf);
+  return 0;
+}
+
+static void w_strv(wbuf *w, int *nth, const char *k, size_t kn,
+                   const att_strv *sv) {
+  size_t i;
+  if (sv->n == 0) return;
+  w_key(w, nth, k, kn);
+  w_ch(w, '[');
+  for (i = 0; i < sv->n; i++) {
+    if (i) w_ch(w, ',');
+    w_str(w, sv->v[i] ? sv->v[i] : "");
+  }
+  w_ch(w, ']');
+}
+#define W_STRV(w, nth, k, sv) w_strv(w, nth, "\"" k "\":", sizeof(k) + 2, sv)
+
+/* The members in build()'s order; -1 when out of memory. */
+static int w_event(wbuf *w, const att_event *ev, size_t fields_len) {
+  int nth = 0, m;
+  size_t i;
+
+  w_ch(w, '{');
+  if (ev->id) {
+    W_KEY(w, &nth, "id");
+    if (w_num(w, ev->id) < 0) return -1;
+  }
+  W_OPT(w, &nth, "key", ev->key);
+  W_OPT(w, &nth, "title", ev->title);
+  W_OPT(w, &nth, "kind", ev->kind);
+  W_OPT(w, &nth, "status", ev->status);
+  W_OPT(w, &nth, "when", ev->when);
+  W_OPT(w, &nth, "recur", ev->recur);
+  W_OPT(w, &nth, "where", ev->where);
+  W_STRV(w, &nth, "actors", &ev->actors);
+  if (ev->npeople) {
+    W_KEY(w, &nth, "people");
+    w_ch(w, '[');
+    for (i = 0; i < ev->npeople; i++) {
+      if (i) w_ch(w, ',');
+      w_ch(w, '{');
+      m = 0;
+      W_OPT(w, &m, "name", ev->people[i].name);
+      W_OPT(w, &m, "role", ev->people[i].role);
+      W_OPT(w, &m, "actor", ev->people[i].actor);
+      w_ch(w, '}');
+    }
+    w_ch(w, ']');
+  }
+  W_STRV(w, &nth, "tags", &ev->tags);
+  if (ev->source) {
+    W_KEY(w, &nth, "source");
+    w_ch(w, '{');
+    m = 0;
+    W_OPT(w, &m, "title", ev->source->title);
+    W_OPT(w, &m, "url", ev->source->url);
+    W_OPT(w, &m, "publisher", ev->source->publisher);
+    W_OPT(w, &m, "published", ev->source->published);
+    w_ch(w, '}');
+  }
+  W_OPT(w, &nth, "notes", ev->notes);
+  if (ev->nlinks) {
+    W_KEY(w, &nth, "links");
+    w_ch(w, '[');
+    for (i = 0; i < ev->nlinks; i++) {
+      if (i) w_ch(w, ',');
+      w_ch(w, '{');
+      m = 0;
+      W_OPT(w, &m, "rel", ev->links[i].rel);
+      W_KEY(w, &m, "id");
+      if (w_num(w, ev->links[i].id) < 0) return -1;
+      w_ch(w, '}');
+    }
+    w_ch(w, ']');
+  }
+  if (ev->fields) {
+    W_KEY(w, &nth, "fields");
+    w_put(w, ev->fields, fields_len);
+  }
+  if (ev->created) {
+    W_KEY(w, &nth, "created");
+    if (w_time(w, ev->created) < 0) return -1;
+  }
+  if (ev->updated) {
+    W_KEY(w, &nth, "updated");
+    if (w_time(w, ev->updated) < 0) return -1;
+  }
+  if (ev->rev) {
+    W_KEY(w, &nth, "rev");
+    if (w_num(w, ev->rev) < 0) return -1;
+  }
+  w_ch(w, '}');
+  return 0;
+}
+
+/* One string of "fields" at p (on its '"') in cJSON's printed form: the end
+ * past the closing quote, or NULL. */
+static const char *fp_string(const char *p) {
+  unsigned c;
+  for (p++;; p++) {
+    c = (unsigned char)*p;
+    if (c == '"') return p + 1;
+    if (c < 0x20) return NULL; /* the end, or a raw control character */
+    if (c != '\\') continue;
+    c = (unsigned char)*++p;
+    if (c == 'u') {
+      /* \u0001 - \u001f, lowercase, and none of the ones with a letter. */
+      unsigned lo, v;
+      if (p[1] != '0' || p[2] != '0' || (p[3] != '0' && p[3] != '1'))
+        return NULL;
+      lo = (unsigned char)p[4];
+      if (lo >= '0' && lo <= '9')
+        v = lo - '0';
+      else if (lo >= 'a' && lo <= 'f')
+        v = lo - 'a' + 10;
+      else
+        return NULL;
+      v += (p[3] == '1') ? 16u : 0u;
+      if (v == 0 || v == '\b' || v == '\t' || v == '\n' || v == '\f' ||
+          v == '\r')
+        return NULL;
+      p += 4;
+    } else if (!(c == '"' || c == '\\' || c == 'b' || c == 'f' || c == 'n' ||
+                 c == 'r' || c == 't')) {
+      return NULL; /* \/ and the rest print differently, or are invalid */
+    }
+  }
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* One number at p in cJSON's printed form: the end, or NULL.  An integer
+ * of up to 15 digits is its own form (not -0); any other is read and
+ * printed by cJSON to see. */
+static const char *fp_number(const char *p) {
+  const char *s = p, *digits;
+  int plain = 1;
+  cJSON *x;
+  char *t;
+  size_t n;
+
+  if (*p == '-') p++;
+  digits = p;
+  if (*p == '0')
+    p++;
+  else if (*p >= '1' && *p <= '9')
+    while (is_digit(*p)) p++;
+  else
+    return NULL;
+  if (*p == '.') {
+    plain = 0;
+    if (!is_digit(*++p)) return NULL;
+    while (is_digit(*p)) p++;
+  }
+  if (*p == 'e' || *p == 'E') {
+    plain = 0;
+    p++;
+    if (*p == '+' || *p == '-') p++;
+    if (!is_digit(*p)) return NULL;
+    while (is_digit(*p)) p++;
+  }
+  n = (size_t)(p - s);
+  if (plain && p - digits <= 15 && !(*s == '-' && *digits == '0')) return p;
+  if (n > 40) return NULL;
+  x = cJSON_ParseWithLength(s, n);
+  t = x ? cJSON_PrintUnformatted(x) : NULL;
+  cJSON_Delete(x);
+  if (!t) return NULL;
+  if (strlen(t) != n || memcmp(t, s, n) != 0) p = NULL;
+  cJSON_free(t);
+  return p;
+}
+
+#define FP_DEPTH 64
+
+/* strlen(s) when cJSON reads s as one value and prints it as s again
+ * (compact, nothing after it); 0 when not so or not sure. */
+static size_t fields_len(const char *s) {
+  char close[FP_DEPTH]; /* '}' or ']' of each open container */
+  int depth = 0;
+  const char *p = s;
+
+  for (;;) {
+    /* A value. */
+    switch (*p) {
+    case '{':
+    case '[':
+      if (depth == FP_DEPTH) return 0;
+      close[depth++] = *p == '{' ? '}' : ']';
+      p++;
+      if (*p == close[depth - 1]) {
+        p++;
+        depth--;
+        break;
+      }
+      if (close[depth - 1] == '}') goto key;
+      continue;
+    case '"': p = fp_string(p); break;
+    case 't': p = strncmp(p, "true", 4) == 0 ? p + 4 : NULL; break;
+    case 'f': p = strncmp(p, "false", 5) == 0 ? p + 5 : NULL; break;
+    case 'n': p = strncmp(p, "null", 4) == 0 ? p + 4 : NULL; break;
+    default: p = fp_number(p);
+    }
+    if (!p) return 0;
+    /* After a value: close containers, or go on after a comma. */
+    while (depth > 0 && *p == close[depth - 1]) {
+      p++;
+      depth--;
+    }
+    if (depth == 0) return *p ? 0 : (size_t)(p - s);
+    if (*p != ',') return 0;
+    p++;
+    if (close[depth - 1] == ']') continue;
+  key:
+    if (*p != '"' || !(p = fp_string(p)) || *p != ':') return 0;
+    p++;
+  }
+}
+
+char *att_event_to_json(const att_event *ev) {
+  wbuf w = {NULL, 0};
+  size_t flen = 0, n;
+
+  if (ev->fields && (flen = fields_len(ev->fields)) == 0)
+    return to_json_cjson(ev);
+  if (w_event(&w, ev, flen) < 0) goto oom;
+  n = w.n;
+  w.p = malloc(n + 1);
+  w.n = 0;
+  if (!w.p || w_event(&w, ev, flen) < 0 || w.n != n) goto oom;
+  w.p[n] = '\0';
+  return w.p;
+oom:
+  free(w.p);
+  att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
+  return NULL;
 }
 
 /* ---- merge patch ---- */

@@ -161,30 +161,6 @@ int att__snap_event(const att__snap *s, uint64_t ord, att_event *ev) {
   return 0;
 }
 
-int att__snap_verify(const att__snap *s) {
-  static const char *names[ATT__NSECT] = {"records", "id table", "time index", "key index",
-                                          "dictionary", "postings", "strings"};
-  for (int i = 0; i < ATT__NSECT; i++)
-    if (att_crc32c(0, s->map + s->h.sect[i].off, s->h.sect[i].len) != s->h.sect[i].crc)
-      return att__err(ATT_ECORRUPT, "snapshot: %s section (bytes %llu-%llu) fails its checksum",
-                      names[i], (unsigned long long)s->h.sect[i].off,
-                      (unsigned long long)(s->h.sect[i].off + s->h.sect[i].len));
-  for (uint64_t i = 0; i < s->h.count; i++) {
-    att_event ev;
-    int rc = att__snap_event(s, i, &ev);
-    if (rc) return rc;
-    if (ev.id != s->ids[i].id) {
-      att_event_free(&ev);
-      return att__err(ATT_ECORRUPT, "snapshot: id table says %lld, record says %lld",
-                      (long long)s->ids[i].id, (long long)ev.id);
-    }
-    att_event_free(&ev);
-    if (i > 0 && s->ids[i].id <= s->ids[i - 1].id)
-      return att__err(ATT_ECORRUPT, "snapshot: id table out of order at %llu", (unsigned long long)i);
-  }
-  return 0;
-}
-
 /* ---- the indexes turned around, for compaction ------------------------- */
 
 void att__snapinv_free(att__snapinv *inv) {

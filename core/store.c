@@ -886,17 +886,3 @@ out:
   if (!was_locked) unlock_write(st);
   return rc;
 }
-
-/* ---- verification ----------------------------------------------------- */
-
-int att_store_verify(const char *dir, const att_store_opts *opts) {
-  att_store_opts o = {0};
-  att_store *st;
-  int rc;
-  if (opts) o = *opts;
-  o.flags = ATT_OPEN_READ;
-  if ((rc = att_store_open(dir, &o, &st)) != 0) return rc;
-  rc = att__snap_verify(&st->snap);
-  att_store_close(st);
-  return rc;
-}

@@ -103,7 +103,14 @@ int att_store_refresh(att_store *st);
  * when the journal is long; callable by hand. */
 int att_store_compact(att_store *st);
 
-/* Verify every record of the store; 0 if intact. */
+/* Check every record of the store, reporting through opts->notice; never
+ * writes.  0 if intact (an unfinished write at the journal's end is
+ * reported, and is what opening recovers from), ATT_ECORRUPT if damaged. */
 int att_store_verify(const char *dir, const att_store_opts *opts);
+/* Copy every intact event of the store in dir into a new store at dst
+ * (which must not exist), keeping ids, revisions and timestamps; report
+ * what is lost through opts->notice.  Returns the number of events copied,
+ * or a negative code.  Never writes to dir. */
+int att_store_salvage(const char *dir, const char *dst, const att_store_opts *opts);
 
 #endif

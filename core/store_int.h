@@ -142,7 +142,6 @@ const uint32_t *att__snap_postings(const att__snap *s, int field,
 int att__snap_json(const att__snap *s, uint64_t ord, const char **json,
                    uint32_t *len);
 int att__snap_event(const att__snap *s, uint64_t ord, att_event *ev);
-int att__snap_verify(const att__snap *s);
 
 /* ---- overlay: the journal's changes since the snapshot ---------------- */
 
@@ -203,6 +202,9 @@ struct att_store {
 int att__path(char *buf, size_t cap, const char *dir, const char *name);
 int att__write_all(int fd, const void *p, size_t n);
 int att__fsync_dir(const char *dir);
+
+/* Tests set this to make syncs fail as a failing disk would. */
+extern int att__test_fail_sync;
 
 /* Shared predicate for parsed events (overlay, text filter). */
 int att__match(const att_event *ev, const att_query *q);

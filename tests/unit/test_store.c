@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -16,9 +17,9 @@
 #include "crc32c.h"
 #include "error.h"
 #include "store.h"
+#include "store_int.h" /* white-box: the snapshot layout, to damage it */
 #include "tap.h"
 
-extern int att__test_fail_sync;
 
 static char tmpl[] = "/tmp/att-store-XXXXXX";
 static char *root;
@@ -508,6 +509,79 @@ static void test_damage(void) {
      "with a message naming where: %s", att_errmsg());
 }
 
+static void flip(const char *path, long at) {
+  FILE *f = fopen(path, "r+b");
+  int c;
+  fseek(f, at, SEEK_SET);
+  c = fgetc(f);
+  fseek(f, at, SEEK_SET);
+  fputc(c ^ 0x40, f);
+  fclose(f);
+}
+
+static int nnotes;
+static void count_notice(void *ud, const char *msg) {
+  (void)ud;
+  nnotes++;
+  snprintf(notes, sizeof notes, "%s", msg);
+}
+
+/* Offset of the record of the snapshot's k-th event, from its id table. */
+static long snap_rec_off(const char *path, int k) {
+  FILE *f = fopen(path, "rb");
+  att__shdr h;
+  uint64_t off = 0;
+  if (!f) return -1;
+  if (fread(&h, 1, sizeof h, f) == sizeof h) {
+    fseek(f, (long)(h.sect[ATT__S_IDTAB].off + sizeof(att__ident) * (uint64_t)k +
+                    offsetof(att__ident, rec_off)), SEEK_SET);
+    if (fread(&off, 8, 1, f) != 1) off = 0;
+  }
+  fclose(f);
+  return (long)off;
+}
+
+static void test_salvage(void) {
+  char dir[PATH_MAX], dst[PATH_MAX + 32], p[PATH_MAX + 32];
+  att_store_opts o = {0};
+  att_store *st;
+  att_event ev;
+  o.notice = count_notice;
+  snprintf(dir, sizeof dir, "%s", newdir());
+  att_store_init(dir);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  for (int i = 0; i < 6; i++) add_json(st, "{\"title\":\"in snapshot\",\"when\":\"2023\"}");
+  att_store_compact(st);
+  for (int i = 0; i < 4; i++) add_json(st, "{\"title\":\"in journal\",\"when\":\"2024\"}");
+  att_store_remove(st, 1);
+  att_store_close(st);
+  is_int(att_store_verify(dir, &o), 0, "verify: an intact store");
+
+  /* Damage snapshot event 3 and the second journal record. */
+  snprintf(p, sizeof p, "%s/snapshot", dir);
+  flip(p, snap_rec_off(p, 2) + 20);
+  snprintf(p, sizeof p, "%s/journal", dir);
+  flip(p, 32 + 16 + 150);
+  nnotes = 0;
+  is_int(att_store_verify(dir, &o), ATT_ECORRUPT, "verify: a damaged store is reported damaged");
+  ok(nnotes >= 3, "with reports for each part (%d)", nnotes);
+  snprintf(dst, sizeof dst, "%s/salvaged", root);
+  is_int(att_store_salvage(dir, dst, &o), 7, "salvage copies the 7 intact live events");
+  is_int(att_store_salvage(dir, dst, &o), ATT_EEXISTS, "salvage refuses an existing destination");
+  st = open_store(dst, ATT_OPEN_WRITE);
+  ok(st != NULL, "the salvaged store opens");
+  is_int(att_store_count(st), 7, "with 7 events");
+  is_int(att_store_get(st, 3, &ev), ATT_ENOTFOUND, "the damaged snapshot event is gone");
+  is_int(att_store_get(st, 1, &ev), ATT_ENOTFOUND, "the removed event stays removed");
+  is_int(att_store_get(st, 10, &ev), 0, "ids are kept");
+  is_str(ev.title, "in journal", "journal events are kept");
+  att_event_free(&ev);
+  is_int(add_json(st, "{\"title\":\"new\",\"when\":\"2025\"}"), 11, "new ids continue after the old ones");
+  att_store_close(st);
+  st = open_store(dir, ATT_OPEN_READ);
+  ok(st == NULL, "the damaged original still refuses to open (it was not changed)");
+}
+
 static void test_poison(void) {
   char *dir = newdir();
   att_store *st;
@@ -649,6 +723,7 @@ int main(void) {
   test_oracle();
   test_torn();
   test_damage();
+  test_salvage();
   test_poison();
   test_two_processes();
   test_kill9();

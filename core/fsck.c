@@ -1,0 +1,341 @@
+/*
+ * Checking a store and salvaging what is intact.  Unlike opening, which
+ * refuses a damaged store, these read past damage: every record is judged
+ * by its own checksum, damaged stretches are skipped and reported, and the
+ * journal is resynchronised on the next intact record.  They never write to
+ * the store they read.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crc32c.h"
+#include "error.h"
+#include "store_int.h"
+
+#define MAX_REPORTS 50 /* damaged records reported one by one */
+
+typedef struct ck {
+  const att_store_opts *o;
+  int reports;
+  int damaged;
+} ck;
+
+static void say(ck *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void say(ck *c, const char *fmt, ...) {
+  char buf[768];
+  va_list ap;
+  if (!c->o || !c->o->notice) return;
+  if (c->reports++ == MAX_REPORTS) {
+    c->o->notice(c->o->ud, "... further reports left out");
+    return;
+  }
+  if (c->reports > MAX_REPORTS) return;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  c->o->notice(c->o->ud, buf);
+}
+
+static int read_all(const char *path, unsigned char **buf, size_t *n) {
+  struct stat sb;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  size_t got = 0;
+  *buf = NULL;
+  *n = 0;
+  if (fd < 0) return att__err(errno == ENOENT ? ATT_ENOTFOUND : ATT_EIO, "cannot open \"%s\": %s", path, strerror(errno));
+  if (fstat(fd, &sb) != 0 || !(*buf = malloc((size_t)sb.st_size + 1))) {
+    close(fd);
+    return att__err(ATT_EIO, "cannot read \"%s\"", path);
+  }
+  while (got < (size_t)sb.st_size) {
+    ssize_t r = read(fd, *buf + got, (size_t)sb.st_size - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  close(fd);
+  *n = got;
+  return 0;
+}
+
+/* ---- the snapshot ---------------------------------------------------------- */
+
+/* Each event of the snapshot, judged alone; `keep` (if set) takes the good. */
+static int scan_snapshot(ck *c, const char *dir, att__snap *s, att__overlay *keep, uint64_t *gen,
+                         int64_t *next_id) {
+  static const char *names[ATT__NSECT] = {"records", "id table", "time index", "key index",
+                                          "dictionary", "postings", "strings"};
+  char p[PATH_MAX];
+  uint64_t good = 0;
+  int rc;
+  if ((rc = att__path(p, sizeof p, dir, "snapshot")) != 0) return rc;
+  if ((rc = att__snap_open(s, p)) != 0) {
+    c->damaged = 1;
+    say(c, "snapshot: %s", att_errmsg());
+    return 0;
+  }
+  *gen = s->h.gen;
+  *next_id = (int64_t)s->h.next_id;
+  for (int i = 0; i < ATT__NSECT; i++)
+    if (att_crc32c(0, s->map + s->h.sect[i].off, s->h.sect[i].len) != s->h.sect[i].crc) {
+      c->damaged = 1;
+      say(c, "snapshot: the %s section (bytes %llu to %llu) fails its checksum", names[i],
+          (unsigned long long)s->h.sect[i].off,
+          (unsigned long long)(s->h.sect[i].off + s->h.sect[i].len));
+    }
+  for (uint64_t i = 0; i < s->h.count; i++) {
+    const char *json;
+    uint32_t len;
+    att_event ev;
+    if (att__snap_json(s, i, &json, &len) != 0 || att_event_from_json(json, len, ATT_EV_STORED, &ev) != 0) {
+      c->damaged = 1;
+      say(c, "snapshot: event %lld (record at byte %llu) is damaged: %s", (long long)s->ids[i].id,
+          (unsigned long long)s->ids[i].rec_off, att_errmsg());
+      continue;
+    }
+    good++;
+    if (keep) {
+      char *copy = malloc(len + 1);
+      if (!copy) {
+        att_event_free(&ev);
+        return att__err(ATT_ENOMEM, "out of memory");
+      }
+      memcpy(copy, json, len);
+      copy[len] = '\0';
+      if ((rc = att__ov_put(keep, ev.id, &ev, copy, len)) != 0) {
+        att_event_free(&ev);
+        return rc;
+      }
+    } else {
+      att_event_free(&ev);
+    }
+  }
+  say(c, "snapshot: generation %llu, %llu of %llu events intact", (unsigned long long)s->h.gen,
+      (unsigned long long)good, (unsigned long long)s->h.count);
+  return 0;
+}
+
+/* ---- the journal ------------------------------------------------------------ */
+
+typedef struct jop { int type; int64_t id; att_event ev; char *json; uint32_t len; } jop;
+
+static void jops_free(jop *v, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    att_event_free(&v[i].ev);
+    free(v[i].json);
+  }
+}
+
+/* Every intact record; committed writes applied to `keep` (if set). */
+static int scan_journal(ck *c, const char *dir, uint64_t snapgen, att__overlay *keep, int64_t *next_id) {
+  char p[PATH_MAX];
+  unsigned char *buf;
+  size_t n, pos = ATT__JHDR, nops = 0, cops = 0;
+  uint64_t gen = 0, records = 0, writes = 0, skipped = 0;
+  jop *ops = NULL;
+  int rc;
+  if ((rc = att__path(p, sizeof p, dir, "journal")) != 0) return rc;
+  if ((rc = read_all(p, &buf, &n)) != 0) {
+    c->damaged = 1;
+    say(c, "journal: %s", att_errmsg());
+    return 0;
+  }
+  switch (att__jhdr_decode(buf, n, &gen)) {
+  case 0:
+    say(c, "journal: its header is cut short (%zu bytes); nothing was written after it", n);
+    free(buf);
+    return 0;
+  case -1:
+    c->damaged = 1;
+    say(c, "journal: the header (first %d bytes) is damaged; reading the records anyway", ATT__JHDR);
+    gen = snapgen;
+    break;
+  default:
+    break;
+  }
+  if (gen < snapgen) {
+    say(c, "journal: generation %llu, older than the snapshot's %llu: already folded into it, ignored",
+        (unsigned long long)gen, (unsigned long long)snapgen);
+    free(buf);
+    return 0;
+  }
+  if (gen > snapgen && snapgen)
+    say(c, "journal: generation %llu is newer than the snapshot's %llu (a compaction was interrupted?)",
+        (unsigned long long)gen, (unsigned long long)snapgen);
+  while (pos < n) {
+    att__rec r;
+    size_t used;
+    int d = att__rec_decode(buf + pos, n - pos, &r, &used);
+    if (d <= 0) {
+      size_t q = pos + 1;
+      for (; q + ATT__RHDR <= n; q++)
+        if (att__rec_decode(buf + q, n - q, &r, &used) == 1) break;
+      if (q + ATT__RHDR > n) {
+        say(c, "journal: an unfinished write at its end (%zu bytes from byte %zu) was never acknowledged and is dropped",
+            n - pos, pos);
+        break;
+      }
+      c->damaged = 1;
+      say(c, "journal: bytes %zu to %zu are damaged; intact records resume at byte %zu", pos, q, q);
+      if (nops) {
+        say(c, "journal: the write in progress there (%zu records) is incomplete and is dropped", nops);
+        skipped += nops;
+        jops_free(ops, nops);
+        nops = 0;
+      }
+      pos = q;
+      continue;
+    }
+    records++;
+    if (nops == cops) {
+      size_t cc = cops ? cops * 2 : 16;
+      jop *v = realloc(ops, cc * sizeof *v);
+      if (!v) {
+        rc = att__err(ATT_ENOMEM, "out of memory");
+        goto out;
+      }
+      ops = v;
+      cops = cc;
+    }
+    memset(&ops[nops], 0, sizeof ops[nops]);
+    att_event_init(&ops[nops].ev);
+    ops[nops].type = r.type;
+    if (r.type == ATT__R_PUT) {
+      if (att_event_from_json(r.payload, r.len, ATT_EV_STORED, &ops[nops].ev) != 0) {
+        c->damaged = 1;
+        say(c, "journal: the record at byte %zu has a valid checksum but does not read back: %s", pos, att_errmsg());
+        pos += used;
+        continue;
+      }
+      ops[nops].id = ops[nops].ev.id;
+      if (keep) {
+        if (!(ops[nops].json = malloc(r.len + 1))) {
+          rc = att__err(ATT_ENOMEM, "out of memory");
+          goto out;
+        }
+        memcpy(ops[nops].json, r.payload, r.len);
+        ops[nops].json[r.len] = '\0';
+        ops[nops].len = r.len;
+      }
+    } else if (r.type == ATT__R_DEL && r.len == 8) {
+      memcpy(&ops[nops].id, r.payload, 8);
+    }
+    nops++;
+    pos += used;
+    if (r.flags & ATT__RF_END) {
+      writes++;
+      for (size_t i = 0; keep && i < nops; i++) {
+        if (ops[i].type == ATT__R_PUT) {
+          if (ops[i].id >= *next_id) *next_id = ops[i].id + 1;
+          rc = att__ov_put(keep, ops[i].id, &ops[i].ev, ops[i].json, ops[i].len);
+          ops[i].json = NULL;
+          if (rc) goto out;
+        } else if (ops[i].type == ATT__R_DEL && att__ov_find(keep, ops[i].id)) {
+          if ((rc = att__ov_put(keep, ops[i].id, NULL, NULL, 0)) != 0) goto out;
+        }
+      }
+      jops_free(ops, nops);
+      nops = 0;
+    }
+  }
+  say(c, "journal: generation %llu, %llu intact records in %llu complete writes%s",
+      (unsigned long long)gen, (unsigned long long)records, (unsigned long long)writes,
+      skipped ? " (some records of interrupted writes dropped)" : "");
+  rc = 0;
+out:
+  jops_free(ops, nops);
+  free(ops);
+  free(buf);
+  return rc;
+}
+
+int att_store_verify(const char *dir, const att_store_opts *opts) {
+  ck c = {opts, 0, 0};
+  att__snap s;
+  uint64_t gen = 0;
+  int64_t next_id = 1;
+  int rc;
+  char p[PATH_MAX];
+  struct stat sb;
+  if ((rc = att__path(p, sizeof p, dir, "snapshot")) != 0) return rc;
+  if (stat(p, &sb) != 0) return att__err(ATT_ENOSTORE, "no store in \"%s\"", dir);
+  rc = scan_snapshot(&c, dir, &s, NULL, &gen, &next_id);
+  if (rc == 0) rc = scan_journal(&c, dir, gen, NULL, &next_id);
+  att__snap_close(&s);
+  if (rc) return rc;
+  if (c.damaged)
+    return att__err(ATT_ECORRUPT, "damaged records found (reported above); 'attache fsck --salvage DIR' copies what is intact into a new store");
+  return 0;
+}
+
+/* ---- salvage ------------------------------------------------------------------ */
+
+typedef struct sal_iter { att__ov **v; size_t n, i; } sal_iter;
+
+static int sal_next(void *ud, att__snapin *in) {
+  sal_iter *it = ud;
+  if (it->i >= it->n) return 0;
+  att__snapin_event(in, &it->v[it->i]->ev, it->v[it->i]->json, it->v[it->i]->len);
+  it->i++;
+  return 1;
+}
+
+static int ovp_cmp(const void *a, const void *b) {
+  int64_t x = (*(att__ov *const *)a)->id, y = (*(att__ov *const *)b)->id;
+  return x < y ? -1 : x > y;
+}
+
+int att_store_salvage(const char *dir, const char *dst, const att_store_opts *opts) {
+  ck c = {opts, 0, 0};
+  att__snap s;
+  att__overlay keep;
+  sal_iter it = {0};
+  uint64_t gen = 0;
+  int64_t next_id = 1;
+  char p[PATH_MAX], q[PATH_MAX];
+  struct stat sb;
+  int rc;
+  memset(&keep, 0, sizeof keep);
+  if ((rc = att__path(p, sizeof p, dir, "snapshot")) != 0) return rc;
+  if (stat(p, &sb) != 0) return att__err(ATT_ENOSTORE, "no store in \"%s\"", dir);
+  if ((rc = att__path(q, sizeof q, dst, "snapshot")) != 0) return rc;
+  if (stat(dst, &sb) == 0) return att__err(ATT_EEXISTS, "\"%s\" already exists; salvage writes a new store, give a path that does not exist", dst);
+  rc = scan_snapshot(&c, dir, &s, &keep, &gen, &next_id);
+  if (rc == 0) rc = scan_journal(&c, dir, gen, &keep, &next_id);
+  att__snap_close(&s);
+  if (rc) goto out;
+  if (!(it.v = malloc((keep.n + 1) * sizeof *it.v))) {
+    rc = att__err(ATT_ENOMEM, "out of memory");
+    goto out;
+  }
+  for (size_t i = 0; i < keep.n; i++) {
+    if (keep.v[i].deleted) continue;
+    if (keep.v[i].id >= next_id) next_id = keep.v[i].id + 1;
+    it.v[it.n++] = &keep.v[i];
+  }
+  if (it.n) qsort(it.v, it.n, sizeof *it.v, ovp_cmp);
+  if ((rc = att_store_init(dst)) != 0) goto out;
+  if ((rc = att__path(p, sizeof p, dst, "snapshot.tmp")) != 0) goto out;
+  if ((rc = att__snap_write(p, 1, (uint64_t)next_id, sal_next, &it, opts, it.n)) != 0) goto out;
+  if (rename(p, q) != 0) {
+    rc = att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
+    goto out;
+  }
+  if ((rc = att__fsync_dir(dst)) != 0) goto out;
+  rc = it.n > INT_MAX ? INT_MAX : (int)it.n;
+out:
+  free(it.v);
+  att__ov_free(&keep);
+  return rc;
+}
