@@ -138,6 +138,22 @@ static void on_notice(void *ud, const char *msg) {
   fprintf(stderr, "attache: %s\n", msg);
 }
 
+/* Long store work (compaction) draws a bar on a terminal. */
+static void on_progress(void *ud, const char *what, uint64_t done, uint64_t total) {
+  static cli_progress pb;
+  static const char *current;
+  if (current != what) {
+    cli_progress_end(&pb);
+    cli_progress_start(&pb, ud, what, total);
+    current = what;
+  }
+  cli_progress_step(&pb, done);
+  if (done >= total) {
+    cli_progress_end(&pb);
+    current = NULL;
+  }
+}
+
 int cli_open(cli_ctx *ctx, int flags, att_store **st) {
   att_store_opts o;
   int rc;
@@ -148,6 +164,8 @@ int cli_open(cli_ctx *ctx, int flags, att_store **st) {
   memset(&o, 0, sizeof o);
   o.flags = flags;
   o.notice = on_notice;
+  o.progress = on_progress;
+  o.ud = ctx;
   rc = att_store_open(ctx->store_dir, &o, st);
   if (rc == ATT_ENOSTORE)
     return cli_fail("no store at %s; create one with 'attache init' (or "
