@@ -46,7 +46,7 @@ static const char *join(char *buf, size_t cap, const char *const *list) {
 static int find(const char *s, const char *const *list) {
   int i;
   for (i = 0; list[i]; i++)
-    if (strcmp(s, list[i]) == 0) return i;
+    if (s[0] == list[i][0] && strcmp(s, list[i]) == 0) return i;
   return -1;
 }
 
@@ -209,19 +209,29 @@ typedef struct path {
   size_t len;
 } path;
 
+/* Appends ".seg" ("seg" first) or "[i]"; "..." once it is too long. */
 static size_t path_push(path *p, const char *seg, int index, size_t i) {
-  size_t old = p->len;
-  char tmp[PATH_MAX_LEN + 8];
-  int w;
+  size_t old = p->len, w, dot = 0;
+  char num[32], *q = num + sizeof num;
 
-  if (index)
-    w = snprintf(tmp, sizeof tmp, "[%zu]", i);
-  else
-    w = snprintf(tmp, sizeof tmp, "%s%s", p->len ? "." : "", seg);
-  if (w < 0) w = 0;
-  if (p->len + (size_t)w <= PATH_MAX_LEN) {
-    memcpy(p->buf + p->len, tmp, (size_t)w + 1);
-    p->len += (size_t)w;
+  if (index) {
+    *--q = ']';
+    do {
+      *--q = (char)('0' + i % 10);
+      i /= 10;
+    } while (i);
+    *--q = '[';
+    seg = q;
+    w = (size_t)(num + sizeof num - q);
+  } else {
+    dot = p->len ? 1 : 0;
+    w = dot + strlen(seg);
+  }
+  if (p->len + w <= PATH_MAX_LEN) {
+    if (dot) p->buf[p->len] = '.';
+    memcpy(p->buf + p->len + dot, seg, w - dot);
+    p->len += w;
+    p->buf[p->len] = '\0';
   } else if (p->len < PATH_MAX_LEN + 3) {
     memcpy(p->buf + p->len, "...", 4);
     p->len += 3;
@@ -242,22 +252,41 @@ static int cmp_keys(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Objects with fewer keys are checked for duplicates pair by pair. */
+#define DUP_SORT_MIN 32
+
+static int dup_err(const path *p, const char *key) {
+  char q[PATH_MAX_LEN + 64], v[SHOW_MAX + 48];
+  att__show(v, sizeof v, key, strlen(key), SHOW_MAX);
+  if (p->len == 0)
+    return att__err(ATT_EINVAL,
+                    "event: the field %s appears twice; each field "
+                    "may appear once",
+                    v);
+  return att__err(ATT_EINVAL,
+                  "event field %s: the key %s appears twice; keys in "
+                  "an object must be unique",
+                  show_path(q, sizeof q, p), v);
+}
+
 /* Every string and key UTF-8, keys unique, numbers finite, depth bounded. */
 static int check_tree(const cJSON *it, path *p, int depth) {
   char q[PATH_MAX_LEN + 64], v[SHOW_MAX + 48];
   const cJSON *c;
   size_t n = 0, i, old;
   const char **keys;
+  int rc;
 
   if (depth > DEPTH_MAX)
     return att__err(ATT_EINVAL, "event field %s: nested more than %d deep",
                     show_path(q, sizeof q, p), DEPTH_MAX);
   if (cJSON_IsString(it)) {
-    if (att_utf8_check(it->valuestring, strlen(it->valuestring)) < 0)
-      return att__errctx(ATT_EINVAL, "event field %s: %s is not valid UTF-8",
-                         show_path(q, sizeof q, p),
-                         att__show(v, sizeof v, it->valuestring,
-                                   strlen(it->valuestring), SHOW_MAX));
+    size_t sl = strlen(it->valuestring);
+    if (att_utf8_check(it->valuestring, sl) < 0)
+      return att__errctx(
+          ATT_EINVAL, "event field %s: %s is not valid UTF-8",
+          show_path(q, sizeof q, p),
+          att__show(v, sizeof v, it->valuestring, sl, SHOW_MAX));
     return 0;
   }
   if (cJSON_IsNumber(it)) {
@@ -273,46 +302,51 @@ static int check_tree(const cJSON *it, path *p, int depth) {
   for (c = it->child; c; c = c->next) n++;
   if (cJSON_IsObject(it)) {
     for (c = it->child; c; c = c->next) {
+      size_t kl;
       if (!c->string)
         return att__err(ATT_EINVAL,
                         "event field %s: an object member has "
                         "no name",
                         show_path(q, sizeof q, p));
-      if (att_utf8_check(c->string, strlen(c->string)) < 0 && p->len == 0)
-        return att__errctx(
-            ATT_EINVAL, "event: the field name %s is not valid UTF-8",
-            att__show(v, sizeof v, c->string, strlen(c->string), SHOW_MAX));
-      if (att_utf8_check(c->string, strlen(c->string)) < 0)
-        return att__errctx(
-            ATT_EINVAL, "event field %s: the key %s is not valid UTF-8",
-            show_path(q, sizeof q, p),
-            att__show(v, sizeof v, c->string, strlen(c->string), SHOW_MAX));
+      kl = strlen(c->string);
+      if (att_utf8_check(c->string, kl) < 0) {
+        if (p->len == 0)
+          return att__errctx(ATT_EINVAL,
+                             "event: the field name %s is not valid UTF-8",
+                             att__show(v, sizeof v, c->string, kl, SHOW_MAX));
+        return att__errctx(ATT_EINVAL,
+                           "event field %s: the key %s is not valid UTF-8",
+                           show_path(q, sizeof q, p),
+                           att__show(v, sizeof v, c->string, kl, SHOW_MAX));
+      }
     }
-    if (n > 1) {
+    if (n > 1 && n < DUP_SORT_MIN) {
+      /* Pairwise; the key named is the least duplicate, as after a sort. */
+      const char *dup = NULL;
+      const cJSON *a, *b;
+      for (a = it->child; a; a = a->next)
+        for (b = a->next; b; b = b->next)
+          if (a->string[0] == b->string[0] &&
+              strcmp(a->string, b->string) == 0 &&
+              (!dup || strcmp(a->string, dup) < 0))
+            dup = a->string;
+      if (dup) return dup_err(p, dup);
+    } else if (n > 1) {
       keys = malloc(n * sizeof *keys);
       if (!keys) return att__err(ATT_ENOMEM, "out of memory");
       for (i = 0, c = it->child; c; c = c->next) keys[i++] = c->string;
       qsort(keys, n, sizeof *keys, cmp_keys);
       for (i = 1; i < n; i++) {
         if (strcmp(keys[i - 1], keys[i]) == 0) {
-          att__show(v, sizeof v, keys[i], strlen(keys[i]), SHOW_MAX);
+          rc = dup_err(p, keys[i]);
           free(keys);
-          if (p->len == 0)
-            return att__err(ATT_EINVAL,
-                            "event: the field %s appears twice; each field "
-                            "may appear once",
-                            v);
-          return att__err(ATT_EINVAL,
-                          "event field %s: the key %s appears twice; keys in "
-                          "an object must be unique",
-                          show_path(q, sizeof q, p), v);
+          return rc;
         }
       }
       free(keys);
     }
   }
   for (i = 0, c = it->child; c; c = c->next, i++) {
-    int rc;
     old = cJSON_IsObject(it) ? path_push(p, c->string, 0, 0)
                              : path_push(p, NULL, 1, i);
     rc = check_tree(c, p, depth + 1);
@@ -324,13 +358,36 @@ static int check_tree(const cJSON *it, path *p, int depth) {
 
 /* ---- reading fields ---- */
 
-/* A string field: null leaves *dst NULL. */
-static int get_str(const char *field, const cJSON *it, char **dst) {
-  if (cJSON_IsNull(it)) return 0;
-  if (!cJSON_IsString(it)) return type_err(field, "a string", it);
+/* The text of a string item: taken out of a tree that the reader owns
+ * (steal; cJSON allocates with malloc, as "fields" already relies on),
+ * copied otherwise. */
+static int take_str(const cJSON *it, char **dst, int steal) {
+  if (steal && !(it->type & cJSON_IsReference)) {
+    *dst = it->valuestring;
+    ((cJSON *)it)->valuestring = NULL;
+    return 0;
+  }
   *dst = strdup(it->valuestring);
   if (!*dst) return att__err(ATT_ENOMEM, "out of memory");
   return 0;
+}
+
+/* A string field: null leaves *dst NULL. */
+static int get_str(const char *field, const cJSON *it, char **dst, int steal) {
+  if (cJSON_IsNull(it)) return 0;
+  if (!cJSON_IsString(it)) return type_err(field, "a string", it);
+  return take_str(it, dst, steal);
+}
+
+/* get_str for member `member` of element i of array `field`; the name
+ * ("people[2].role") is only made for a message. */
+static int get_elem_str(const char *field, size_t i, const char *member,
+                        const cJSON *it, char **dst, int steal) {
+  char name[64];
+  if (cJSON_IsNull(it)) return 0;
+  if (cJSON_IsString(it)) return take_str(it, dst, steal);
+  snprintf(name, sizeof name, "%s[%zu].%s", field, i, member);
+  return type_err(name, "a string", it);
 }
 
 static int get_int(const char *field, const cJSON *it, int64_t *dst) {
@@ -387,7 +444,8 @@ static int get_array(const char *field, const char *what, const cJSON *it,
   return 0;
 }
 
-static int get_strv(const char *field, const cJSON *it, att_strv *sv) {
+static int get_strv(const char *field, const cJSON *it, att_strv *sv,
+                    int steal) {
   size_t n, i;
   const cJSON *c;
   char name[64];
@@ -399,30 +457,40 @@ static int get_strv(const char *field, const cJSON *it, att_strv *sv) {
   if (!sv->v) return att__err(ATT_ENOMEM, "out of memory");
   sv->n = n;
   for (i = 0, c = it->child; c; c = c->next, i++) {
-    snprintf(name, sizeof name, "%s[%zu]", field, i);
-    if (!cJSON_IsString(c)) return type_err(name, "a string", c);
-    if ((rc = get_str(name, c, &sv->v[i])) < 0) return rc;
+    if (!cJSON_IsString(c)) {
+      snprintf(name, sizeof name, "%s[%zu]", field, i);
+      return type_err(name, "a string", c);
+    }
+    if ((rc = take_str(c, &sv->v[i], steal)) < 0) return rc;
   }
   return 0;
 }
 
-/* Members of a small object with a fixed set of keys. */
-static int check_keys(const char *field, const cJSON *obj,
+/* Members of a small object with a fixed set of keys; the object is
+ * element i of array `field`, or `field` itself when i is NO_INDEX. */
+#define NO_INDEX ((size_t)-1)
+
+static int check_keys(const char *field, size_t i, const cJSON *obj,
                       const char *const *keys, const char *what) {
   const cJSON *c;
-  char list[200], q[SHOW_MAX + 48];
+  char list[200], q[SHOW_MAX + 48], name[64];
   for (c = obj->child; c; c = c->next)
-    if (find(c->string, keys) < 0)
+    if (find(c->string, keys) < 0) {
+      if (i != NO_INDEX) {
+        snprintf(name, sizeof name, "%s[%zu]", field, i);
+        field = name;
+      }
       return att__err(
           ATT_EINVAL,
           "event field \"%s\": the key %s is not known; %s has "
           "only %s",
           field, att__show(q, sizeof q, c->string, strlen(c->string), SHOW_MAX),
           what, join(list, sizeof list, keys));
+    }
   return 0;
 }
 
-static int get_people(const cJSON *it, att_event *ev) {
+static int get_people(const cJSON *it, att_event *ev, int steal) {
   size_t n, i;
   const cJSON *c, *m;
   char name[64];
@@ -437,24 +505,27 @@ static int get_people(const cJSON *it, att_event *ev) {
   ev->npeople = n;
   for (i = 0, c = it->child; c; c = c->next, i++) {
     att_person *p = &ev->people[i];
-    snprintf(name, sizeof name, "people[%zu]", i);
-    if (!cJSON_IsObject(c))
+    if (!cJSON_IsObject(c)) {
+      snprintf(name, sizeof name, "people[%zu]", i);
       return type_err(name, "an object {name, role, actor}", c);
-    if ((rc = check_keys(name, c, person_keys, "a person")) < 0) return rc;
-    snprintf(name, sizeof name, "people[%zu].name", i);
+    }
+    if ((rc = check_keys("people", i, c, person_keys, "a person")) < 0)
+      return rc;
     m = cJSON_GetObjectItemCaseSensitive(c, "name");
-    if (m && (rc = get_str(name, m, &p->name)) < 0) return rc;
-    snprintf(name, sizeof name, "people[%zu].role", i);
+    if (m && (rc = get_elem_str("people", i, "name", m, &p->name, steal)) < 0)
+      return rc;
     m = cJSON_GetObjectItemCaseSensitive(c, "role");
-    if (m && (rc = get_str(name, m, &p->role)) < 0) return rc;
-    snprintf(name, sizeof name, "people[%zu].actor", i);
+    if (m && (rc = get_elem_str("people", i, "role", m, &p->role, steal)) < 0)
+      return rc;
     m = cJSON_GetObjectItemCaseSensitive(c, "actor");
-    if (m && (rc = get_str(name, m, &p->actor)) < 0) return rc;
+    if (m &&
+        (rc = get_elem_str("people", i, "actor", m, &p->actor, steal)) < 0)
+      return rc;
   }
   return 0;
 }
 
-static int get_source(const cJSON *it, att_event *ev) {
+static int get_source(const cJSON *it, att_event *ev, int steal) {
   const cJSON *c;
   char name[64];
   char **dst;
@@ -464,7 +535,8 @@ static int get_source(const cJSON *it, att_event *ev) {
   if (!cJSON_IsObject(it))
     return type_err("source", "an object {title, url, publisher, published}",
                     it);
-  if ((rc = check_keys("source", it, source_keys, "a source")) < 0) return rc;
+  if ((rc = check_keys("source", NO_INDEX, it, source_keys, "a source")) < 0)
+    return rc;
   ev->source = calloc(1, sizeof *ev->source);
   if (!ev->source) return att__err(ATT_ENOMEM, "out of memory");
   for (c = it->child; c; c = c->next) {
@@ -474,13 +546,17 @@ static int get_source(const cJSON *it, att_event *ev) {
     case 2: dst = &ev->source->publisher; break;
     default: dst = &ev->source->published; break;
     }
-    snprintf(name, sizeof name, "source.%s", c->string);
-    if ((rc = get_str(name, c, dst)) < 0) return rc;
+    if (cJSON_IsNull(c)) continue;
+    if (!cJSON_IsString(c)) {
+      snprintf(name, sizeof name, "source.%s", c->string);
+      return type_err(name, "a string", c);
+    }
+    if ((rc = take_str(c, dst, steal)) < 0) return rc;
   }
   return 0;
 }
 
-static int get_links(const cJSON *it, att_event *ev) {
+static int get_links(const cJSON *it, att_event *ev, int steal) {
   size_t n, i;
   const cJSON *c, *m;
   char name[64];
@@ -493,12 +569,15 @@ static int get_links(const cJSON *it, att_event *ev) {
   if (!ev->links) return att__err(ATT_ENOMEM, "out of memory");
   ev->nlinks = n;
   for (i = 0, c = it->child; c; c = c->next, i++) {
-    snprintf(name, sizeof name, "links[%zu]", i);
-    if (!cJSON_IsObject(c)) return type_err(name, "an object {rel, id}", c);
-    if ((rc = check_keys(name, c, link_keys, "a link")) < 0) return rc;
-    snprintf(name, sizeof name, "links[%zu].rel", i);
+    if (!cJSON_IsObject(c)) {
+      snprintf(name, sizeof name, "links[%zu]", i);
+      return type_err(name, "an object {rel, id}", c);
+    }
+    if ((rc = check_keys("links", i, c, link_keys, "a link")) < 0) return rc;
     m = cJSON_GetObjectItemCaseSensitive(c, "rel");
-    if (m && (rc = get_str(name, m, &ev->links[i].rel)) < 0) return rc;
+    if (m &&
+        (rc = get_elem_str("links", i, "rel", m, &ev->links[i].rel, steal)) < 0)
+      return rc;
     snprintf(name, sizeof name, "links[%zu].id", i);
     m = cJSON_GetObjectItemCaseSensitive(c, "id");
     if (!m || cJSON_IsNull(m))
@@ -556,7 +635,9 @@ int att__ev_fields_canon(char **fields) {
   return 0;
 }
 
-int att_event_from_cjson(const cJSON *obj, int flags, att_event *ev) {
+/* steal: the tree belongs to the caller, who deletes it next; its strings
+ * may be moved into the event instead of copied. */
+static int from_tree(const cJSON *obj, int flags, att_event *ev, int steal) {
   att_event tmp;
   const cJSON *c;
   char d[SHOW_MAX + 64], list[300], q[SHOW_MAX + 48];
@@ -582,19 +663,19 @@ int att_event_from_cjson(const cJSON *obj, int flags, att_event *ev) {
       rc = get_int("id", c, &id);
       seen_id = 1;
       break;
-    case 1: rc = get_str("key", c, &tmp.key); break;
-    case 2: rc = get_str("title", c, &tmp.title); break;
-    case 3: rc = get_str("kind", c, &tmp.kind); break;
-    case 4: rc = get_str("status", c, &tmp.status); break;
-    case 5: rc = get_str("when", c, &tmp.when); break;
-    case 6: rc = get_str("recur", c, &tmp.recur); break;
-    case 7: rc = get_str("where", c, &tmp.where); break;
-    case 8: rc = get_strv("actors", c, &tmp.actors); break;
-    case 9: rc = get_people(c, &tmp); break;
-    case 10: rc = get_strv("tags", c, &tmp.tags); break;
-    case 11: rc = get_source(c, &tmp); break;
-    case 12: rc = get_str("notes", c, &tmp.notes); break;
-    case 13: rc = get_links(c, &tmp); break;
+    case 1: rc = get_str("key", c, &tmp.key, steal); break;
+    case 2: rc = get_str("title", c, &tmp.title, steal); break;
+    case 3: rc = get_str("kind", c, &tmp.kind, steal); break;
+    case 4: rc = get_str("status", c, &tmp.status, steal); break;
+    case 5: rc = get_str("when", c, &tmp.when, steal); break;
+    case 6: rc = get_str("recur", c, &tmp.recur, steal); break;
+    case 7: rc = get_str("where", c, &tmp.where, steal); break;
+    case 8: rc = get_strv("actors", c, &tmp.actors, steal); break;
+    case 9: rc = get_people(c, &tmp, steal); break;
+    case 10: rc = get_strv("tags", c, &tmp.tags, steal); break;
+    case 11: rc = get_source(c, &tmp, steal); break;
+    case 12: rc = get_str("notes", c, &tmp.notes, steal); break;
+    case 13: rc = get_links(c, &tmp, steal); break;
     case 14: rc = get_fields(c, &fields); break;
     case 15:
       rc = get_time("created", c, &created);
@@ -644,6 +725,10 @@ int att_event_from_cjson(const cJSON *obj, int flags, att_event *ev) {
   return 0;
 }
 
+int att_event_from_cjson(const cJSON *obj, int flags, att_event *ev) {
+  return from_tree(obj, flags, ev, 0);
+}
+
 int att_event_from_json(const char *text, size_t len, int flags,
                         att_event *ev) {
   cJSON *j;
@@ -651,7 +736,7 @@ int att_event_from_json(const char *text, size_t len, int flags,
 
   att_event_init(ev);
   if ((rc = parse("event", text, len, &j)) < 0) return rc;
-  rc = att_event_from_cjson(j, flags, ev);
+  rc = from_tree(j, flags, ev, 1);
   cJSON_Delete(j);
   return rc;
 }

@@ -21,6 +21,23 @@ function(att_cli_test name)
     ENVIRONMENT "ATT_SHARED_DATA=${ATT_SHARED_DATA};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
 endfunction()
 
+# Lua tests: tests/lua/test_<name>.lua, run by tests/lua/run.sh with the
+# program (a fresh store, `attache run`, TAP output).
+function(att_lua_test name)
+  add_test(NAME lua/${name}
+    COMMAND sh ${CMAKE_SOURCE_DIR}/tests/lua/run.sh $<TARGET_FILE:attache>
+            ${CMAKE_SOURCE_DIR}/tests/lua/test_${name}.lua)
+  set_tests_properties(lua/${name} PROPERTIES LABELS lua TIMEOUT 600
+    ENVIRONMENT "ATT_SHARED_DATA=${ATT_SHARED_DATA};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+endfunction()
+
+file(GLOB ATT_LUA_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/lua/test_*.lua)
+foreach(f ${ATT_LUA_TESTS})
+  get_filename_component(n ${f} NAME_WE)
+  string(REGEX REPLACE "^test_" "" n ${n})
+  att_lua_test(${n})
+endforeach()
+
 file(GLOB ATT_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
 foreach(f ${ATT_UNIT_TESTS})
   get_filename_component(n ${f} NAME_WE)

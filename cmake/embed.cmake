@@ -1,0 +1,20 @@
+# Turn the Lua files that ship with the engine (scripts/*.lua) into a C file
+# of byte arrays, so that the binary needs no Lua files installed beside it.
+# Run as: cmake -DSRC_DIR=... -DOUT=... -P embed.cmake
+file(GLOB files ${SRC_DIR}/*.lua)
+list(SORT files)
+set(body "")
+set(table "")
+foreach(f ${files})
+  get_filename_component(stem ${f} NAME_WE)
+  string(MAKE_C_IDENTIFIER ${stem} id)
+  file(READ ${f} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
+  string(APPEND body "static const unsigned char s_${id}[] = {${hex}0x00};\n")
+  string(APPEND table "  {\"${stem}\", s_${id}, sizeof s_${id} - 1},\n")
+endforeach()
+file(WRITE ${OUT}.tmp
+  "/* Generated from the Lua files of scripts/ by cmake/embed.cmake: do not edit. */\n"
+  "#include \"embedded.h\"\n\n${body}\n"
+  "const att_embedded att_embedded_scripts[] = {\n${table}  {0, 0, 0}};\n")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})
