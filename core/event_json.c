@@ -111,6 +111,20 @@ static int type_err(const char *field, const char *expected, const cJSON *it) {
 
 /* ---- raw text ---- */
 
+/* The bytes that end a plain run inside a string: the ones a JSON string
+ * cannot hold as they are (cJSON escapes these when it prints). */
+static const unsigned char str_stop[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
+    [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0A] = 1, [0x0B] = 1,
+    [0x0C] = 1, [0x0D] = 1, [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1,
+    [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+    [0x18] = 1, [0x19] = 1, [0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1,
+    [0x1E] = 1, [0x1F] = 1, ['"'] = 1,  ['\\'] = 1};
+
+/* The bytes that matter to prescan outside strings. */
+static const unsigned char out_stop[256] = {
+    [0] = 1, ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1};
+
 /* What cJSON lets through: NUL bytes, raw control characters inside
  * strings, and \u0000 (which would silently cut the string short). */
 static int prescan(const char *label, const char *text, size_t len, int *open) {
@@ -120,7 +134,14 @@ static int prescan(const char *label, const char *text, size_t len, int *open) {
 
   *open = 0;
   for (i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)text[i];
+    unsigned char c;
+    /* Pass over the bytes that change nothing below, most of the text. */
+    if (in_str)
+      while (i < len && !str_stop[(unsigned char)text[i]]) i++;
+    else
+      while (i < len && !out_stop[(unsigned char)text[i]]) i++;
+    if (i == len) break;
+    c = (unsigned char)text[i];
     if (c == 0)
       return att__err(ATT_EINVAL,
                       "%s: a NUL byte at byte %zu; JSON text "
@@ -269,6 +290,14 @@ static int dup_err(const path *p, const char *key) {
                   show_path(q, sizeof q, p), v);
 }
 
+/* A string, number or literal that check_tree would pass. */
+static int leaf_ok(const cJSON *it) {
+  if (cJSON_IsString(it))
+    return att_utf8_check(it->valuestring, strlen(it->valuestring)) == 0;
+  if (cJSON_IsNumber(it)) return isfinite(it->valuedouble);
+  return !cJSON_IsArray(it) && !cJSON_IsObject(it);
+}
+
 /* Every string and key UTF-8, keys unique, numbers finite, depth bounded. */
 static int check_tree(const cJSON *it, path *p, int depth) {
   char q[PATH_MAX_LEN + 64], v[SHOW_MAX + 48];
@@ -347,6 +376,8 @@ static int check_tree(const cJSON *it, path *p, int depth) {
     }
   }
   for (i = 0, c = it->child; c; c = c->next, i++) {
+    /* The path is only made for a member that fails. */
+    if (depth < DEPTH_MAX && leaf_ok(c)) continue;
     old = cJSON_IsObject(it) ? path_push(p, c->string, 0, 0)
                              : path_push(p, NULL, 1, i);
     rc = check_tree(c, p, depth + 1);
@@ -892,9 +923,10 @@ static char *to_json_cjson(const att_event *ev) {
 }
 
 /*
- * att_event_to_json writes the same bytes straight from the struct: a first
- * pass counts them (w.p NULL), a second writes into a buffer of exactly
- * that size.  The rules it follows are cJSON's printer's:
+ * att_event_to_json writes the same bytes straight from the struct, into a
+ * buffer on the stack and then into one of exactly the right size; an
+ * event too large for the first is written again straight into the
+ * second.  The rules it follows are cJSON's printer's:
  * - strings: '"', '\\' and \b \f \n \r \t escaped with a backslash, other
  *   bytes below 0x20 as \u00xx (lowercase hex), every other byte (UTF-8,
  *   DEL, even invalid UTF-8) as is; '/' is not escaped;
@@ -905,22 +937,24 @@ static char *to_json_cjson(const att_event *ev) {
  *   as the same text (fields_len); otherwise the whole event takes the
  *   slow road, so even an unvalidated event prints as before.
  */
+#define W_STACK 4096
+
 typedef struct wbuf {
-  char *p; /* NULL while counting */
-  size_t n;
+  char *p;
+  size_t n;   /* bytes of the text so far, whether they fitted or not */
+  size_t cap; /* of p */
 } wbuf;
 
-#define W_LIT(w, s) w_put(w, s, sizeof(s) - 1)
 /* A member name with its colon, after a comma unless it is the first. */
 #define W_KEY(w, nth, k) w_key(w, nth, "\"" k "\":", sizeof(k) + 2)
 
 static void w_put(wbuf *w, const char *s, size_t n) {
-  if (w->p) memcpy(w->p + w->n, s, n);
+  if (w->n + n <= w->cap) memcpy(w->p + w->n, s, n);
   w->n += n;
 }
 
 static void w_ch(wbuf *w, char c) {
-  if (w->p) w->p[w->n] = c;
+  if (w->n < w->cap) w->p[w->n] = c;
   w->n++;
 }
 
@@ -929,30 +963,52 @@ static void w_key(wbuf *w, int *nth, const char *k, size_t n) {
   w_put(w, k, n);
 }
 
-static void w_str(wbuf *w, const char *s) {
+/* The escape of special byte c into o (at most 6 bytes); its length. */
+static size_t w_escape(char *o, unsigned char c) {
   static const char hex[] = "0123456789abcdef";
-  const unsigned char *p = (const unsigned char *)s, *run;
-  char e[6] = {'\\', 'u', '0', '0', 0, 0};
+  o[0] = '\\';
+  switch (c) {
+  case '"': o[1] = '"'; return 2;
+  case '\\': o[1] = '\\'; return 2;
+  case '\b': o[1] = 'b'; return 2;
+  case '\f': o[1] = 'f'; return 2;
+  case '\n': o[1] = 'n'; return 2;
+  case '\r': o[1] = 'r'; return 2;
+  case '\t': o[1] = 't'; return 2;
+  default:
+    memcpy(o + 1, "u00", 3);
+    o[4] = hex[c >> 4];
+    o[5] = hex[c & 15];
+    return 6;
+  }
+}
 
+static void w_str(wbuf *w, const char *s) {
+  const unsigned char *p = (const unsigned char *)s, *run;
+  size_t len = strlen(s);
+  char e[6], *o;
+
+  if (w->n + 2 <= w->cap && (w->cap - w->n - 2) / 6 >= len) {
+    /* Room for the worst case: write without looking at the end. */
+    o = w->p + w->n;
+    *o++ = '"';
+    for (; *p; p++) {
+      if (!str_stop[*p])
+        *o++ = (char)*p;
+      else
+        o += w_escape(o, *p);
+    }
+    *o++ = '"';
+    w->n = (size_t)(o - w->p);
+    return;
+  }
   w_ch(w, '"');
   for (;;) {
     run = p;
-    while (*p >= 0x20 && *p != '"' && *p != '\\') p++;
+    while (!str_stop[*p]) p++;
     w_put(w, (const char *)run, (size_t)(p - run));
     if (*p == '\0') break;
-    switch (*p) {
-    case '"': W_LIT(w, "\\\""); break;
-    case '\\': W_LIT(w, "\\\\"); break;
-    case '\b': W_LIT(w, "\\b"); break;
-    case '\f': W_LIT(w, "\\f"); break;
-    case '\n': W_LIT(w, "\\n"); break;
-    case '\r': W_LIT(w, "\\r"); break;
-    case '\t': W_LIT(w, "\\t"); break;
-    default:
-      e[4] = hex[*p >> 4];
-      e[5] = hex[*p & 15];
-      w_put(w, e, sizeof e);
-    }
+    w_put(w, e, w_escape(e, *p));
     p++;
   }
   w_ch(w, '"');
@@ -1242,20 +1298,30 @@ static size_t fields_len(const char *s) {
 }
 
 char *att_event_to_json(const att_event *ev) {
-  wbuf w = {NULL, 0};
+  char buf[W_STACK];
+  wbuf w = {buf, 0, sizeof buf};
   size_t flen = 0, n;
+  char *s;
 
   if (ev->fields && (flen = fields_len(ev->fields)) == 0)
     return to_json_cjson(ev);
   if (w_event(&w, ev, flen) < 0) goto oom;
   n = w.n;
-  w.p = malloc(n + 1);
-  w.n = 0;
-  if (!w.p || w_event(&w, ev, flen) < 0 || w.n != n) goto oom;
-  w.p[n] = '\0';
-  return w.p;
+  if (!(s = malloc(n + 1))) goto oom;
+  if (n <= sizeof buf) {
+    memcpy(s, buf, n);
+  } else {
+    w.p = s;
+    w.n = 0;
+    w.cap = n;
+    if (w_event(&w, ev, flen) < 0 || w.n != n) {
+      free(s);
+      goto oom;
+    }
+  }
+  s[n] = '\0';
+  return s;
 oom:
-  free(w.p);
   att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
   return NULL;
 }

@@ -675,6 +675,109 @@ static void odds_and_ends(void) {
   att_event_free(&ev);
 }
 
+/* to_json writes cJSON's bytes itself: these are the exact texts, so a
+ * change of the stored form is caught. */
+static void writer_exact(void) {
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+      /* quote, backslash, '/' (and \/ read as '/'), UTF-8 of 2, 3, 4 bytes
+       * written as is, \u escapes read into UTF-8 */
+      {"{\"title\":\"a\\\"b\\\\c/d\\/e \\u00e9 \xE2\x82\xAC \xF0\x9F\x98\x80 "
+       "\\ud83d\\ude00 \xDF\xBF\xEF\xBF\xBF\xF4\x8F\xBF\xBF\",\"when\":\"2023\"}",
+       "{\"title\":\"a\\\"b\\\\c/d/e \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 "
+       "\xF0\x9F\x98\x80 \xDF\xBF\xEF\xBF\xBF\xF4\x8F\xBF\xBF\",\"when\":\"2023\"}"},
+      /* line breaks and tabs in notes, \u0009 read as a tab */
+      {"{\"title\":\"T\",\"when\":\"2023\",\"notes\":\"a\\nb\\tc\\r\\nd\\u0009\"}",
+       "{\"title\":\"T\",\"when\":\"2023\",\"notes\":\"a\\nb\\tc\\r\\nd\\t\"}"},
+      /* empty arrays and {} left out; members put in order */
+      {"{\"fields\":{},\"links\":[],\"people\":[],\"tags\":[],\"actors\":[],"
+       "\"when\":\"2023\",\"title\":\"T\",\"source\":{}}",
+       "{\"title\":\"T\",\"when\":\"2023\"}"},
+      /* a person with only a name, a source with only a url, links with
+       * ids on both sides of 2^31, fields with every kind of value */
+      {"{\"title\":\"T\",\"when\":\"2023\",\"people\":[{\"name\":\"N\"}],"
+       "\"source\":{\"url\":\"https:\\/\\/x.org\\/a?b=1&c=\\\"2\\\"\"},"
+       "\"links\":[{\"id\":2147483647,\"rel\":\"related\"},{\"rel\":\"follows\","
+       "\"id\":2147483648},{\"rel\":\"part-of\",\"id\":999999999999999}],"
+       "\"fields\":{\"s\":\"x\\u001fy\\/\",\"n\":-12,\"f\":0.1,\"e\":1E3,"
+       "\"g\":-2.5e-7,\"t\":true,\"z\":null,\"a\":[[],{}],\"o\":{\"k\":[1]}}}",
+       "{\"title\":\"T\",\"when\":\"2023\",\"people\":[{\"name\":\"N\"}],"
+       "\"source\":{\"url\":\"https://x.org/a?b=1&c=\\\"2\\\"\"},"
+       "\"links\":[{\"rel\":\"related\",\"id\":2147483647},{\"rel\":\"follows\","
+       "\"id\":2147483648},{\"rel\":\"part-of\",\"id\":999999999999999}],"
+       "\"fields\":{\"s\":\"x\\u001fy/\",\"n\":-12,\"f\":0.1,\"e\":1000,"
+       "\"g\":-2.5e-07,\"t\":true,\"z\":null,\"a\":[[],{}],\"o\":{\"k\":[1]}}}"},
+      /* a stored record: timestamps in UTC, large id and rev */
+      {"{\"rev\":3000000000,\"updated\":\"2024-01-01T08:59:59+09:00\","
+       "\"created\":\"0001-01-01T00:00:00Z\",\"title\":\"T\",\"when\":\"2023\","
+       "\"id\":123456789012345}",
+       "{\"id\":123456789012345,\"title\":\"T\",\"when\":\"2023\","
+       "\"created\":\"0001-01-01T00:00:00Z\",\"updated\":\"2023-12-31T23:59:59Z\","
+       "\"rev\":3000000000}"},
+  };
+  att_event ev, back;
+  char *out, *out2, *big, *q;
+  size_t i, n;
+
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    int flags = strstr(cases[i].in, "\"rev\"") ? ATT_EV_STORED : 0;
+    is_int(att_event_from_json(cases[i].in, strlen(cases[i].in), flags, &ev), 0,
+           "awkward event %zu reads (%s)", i, msg());
+    out = att_event_to_json(&ev);
+    is_str(out, cases[i].out, "awkward event %zu: exact text", i);
+    is_int(att_event_from_json(out, strlen(out), flags, &back), 0,
+           "awkward event %zu reads back (%s)", i, msg());
+    ok(att_event_equal(&ev, &back), "awkward event %zu round trips", i);
+    out2 = att_event_to_json(&back);
+    is_str(out2, out, "awkward event %zu: to_json is stable", i);
+    free(out);
+    free(out2);
+    att_event_free(&ev);
+    att_event_free(&back);
+  }
+
+  /* Not validated: every control character, DEL, bytes that are not
+   * UTF-8, NULL in a list, years out of RFC 3339, fields not compact. */
+  att_event_init(&ev);
+  ev.title = strdup("\x01\x07\x08\x09\x0A\x0B\x0C\x0D\x0E\x1F\x7F\x80\xFF\"");
+  ev.actors.v = calloc(2, sizeof *ev.actors.v);
+  ev.actors.n = 2;
+  ev.actors.v[1] = strdup("");
+  ev.created = -INT64_C(62167219201); /* the second before year 0 */
+  ev.updated = INT64_C(253402300800); /* 10000-01-01 */
+  ev.fields = strdup(" { \"a\" : 1.0 , \"b\":\"\\/\\u001F\" } ");
+  out = att_event_to_json(&ev);
+  is_str(out,
+         "{\"title\":\"\\u0001\\u0007\\b\\t\\n\\u000b\\f\\r\\u000e\\u001f"
+         "\x7F\x80\xFF\\\"\",\"actors\":[\"\",\"\"],"
+         "\"fields\":{\"a\":1,\"b\":\"/\\u001f\"},"
+         "\"created\":\"-0001-12-31T23:59:59Z\","
+         "\"updated\":\"10000-01-01T00:00:00Z\"}",
+         "to_json of raw strings: cJSON's escapes, fields made compact");
+  free(out);
+  att_event_free(&ev);
+
+  /* Longer than any buffer on the stack, with escapes all along. */
+  att_event_init(&ev);
+  ev.title = strdup("T");
+  ev.when = strdup("2023");
+  n = 3000;
+  ev.notes = malloc(3 * n + 1);
+  big = malloc(10 * n + 64);
+  for (i = 0; i < n; i++) memcpy(ev.notes + 3 * i, "a\n\x01", 3);
+  ev.notes[3 * n] = '\0';
+  strcpy(big, "{\"title\":\"T\",\"when\":\"2023\",\"notes\":\"");
+  q = big + strlen(big);
+  for (i = 0; i < n; i++, q += 9) memcpy(q, "a\\n\\u0001", 9);
+  strcpy(q, "\"}");
+  out = att_event_to_json(&ev);
+  ok(out && strcmp(out, big) == 0, "a long event with escapes, exact text");
+  free(out);
+  free(big);
+  att_event_free(&ev);
+}
+
 static void known_lists(void) {
   size_t i;
   for (i = 0; att_known_kinds[i]; i++) {
@@ -697,6 +800,7 @@ int main(void) {
   patches();
   to_cjson();
   odds_and_ends();
+  writer_exact();
   known_lists();
   return done_testing();
 }
