@@ -232,6 +232,18 @@ static void put(sbuf *b, const char *fmt, ...) {
   if (n > 0) b->len += (size_t)n;
 }
 
+/* The common pieces without printf: they run for every stored date. */
+static void put_ch(sbuf *b, char c) {
+  if (b->len + 1 < b->cap) b->p[b->len] = c;
+  b->len++;
+}
+
+static void put_2d(sbuf *b, char sep, int v) {
+  if (sep) put_ch(b, sep);
+  put_ch(b, (char)('0' + v / 10 % 10));
+  put_ch(b, (char)('0' + v % 10));
+}
+
 static void put_year(sbuf *b, const point *p) {
   int64_t y = p->year;
   char digits[24];
@@ -240,28 +252,40 @@ static void put_year(sbuf *b, const point *p) {
     put(b, "Y%s%lld", y < 0 ? "-" : "", (long long)(y < 0 ? -y : y));
     return;
   }
-  snprintf(digits, sizeof digits, "%04lld", (long long)(y < 0 ? -y : y));
+  {
+    uint64_t u = y < 0 ? (uint64_t)0 - (uint64_t)y : (uint64_t)y;
+    int n = 0;
+    char rev[24];
+    do rev[n++] = (char)('0' + u % 10), u /= 10;
+    while (u);
+    while (n < 4) rev[n++] = '0';
+    for (i = 0; i < n; i++) digits[i] = rev[n - 1 - i];
+    digits[n] = '\0';
+  }
   for (i = 0; i < p->xyear; i++) digits[3 - i] = 'X';
-  put(b, "%s%s", p->neg ? "-" : "", digits);
+  if (p->neg) put_ch(b, '-');
+  for (i = 0; digits[i]; i++) put_ch(b, digits[i]);
 }
 
 static void put_point(sbuf *b, const point *p) {
   put_year(b, p);
   if (p->prec == P_GROUP) {
-    put(b, "-%02d", p->month);
+    put_2d(b, '-', p->month);
   } else if (p->prec >= P_MONTH) {
     if (p->xmonth)
       put(b, "-XX");
     else
-      put(b, "-%02d", p->month);
+      put_2d(b, '-', p->month);
     if (p->prec >= P_DAY) {
       if (p->xday)
         put(b, "-XX");
       else
-        put(b, "-%02d", p->day);
+        put_2d(b, '-', p->day);
     }
     if (p->prec == P_TIME) {
-      put(b, "T%02d:%02d:%02d", p->hour, p->min, p->sec);
+      put_2d(b, 'T', p->hour);
+      put_2d(b, ':', p->min);
+      put_2d(b, ':', p->sec);
       if (p->frac[0]) put(b, ".%s", p->frac);
       if (p->tz == TZ_Z) {
         put(b, "Z");
@@ -271,7 +295,7 @@ static void put_point(sbuf *b, const point *p) {
       }
     }
   }
-  if (p->qual) put(b, "%c", p->qual);
+  if (p->qual) put_ch(b, (char)p->qual);
 }
 
 static int edtf_print(const edtf *v, char *out, size_t cap) {
@@ -285,13 +309,14 @@ static int edtf_print(const edtf *v, char *out, size_t cap) {
   } else {
     for (i = 0; i < 2; i++) {
       int end = i ? v->bend : v->aend;
-      if (i) put(&b, "/");
+      if (i) put_ch(&b, '/');
       if (end == END_DATE)
         put_point(&b, i ? &v->b : &v->a);
       else if (end == END_OPEN)
         put(&b, "..");
     }
   }
+  if (out && cap) out[b.len < cap ? b.len : cap - 1] = '\0';
   if (out && cap && b.len >= cap) return -1;
   return (int)b.len;
 }

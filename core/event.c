@@ -284,6 +284,16 @@ static int check_text(const char *field, const char *s, size_t max, int flags) {
   return 0;
 }
 
+/* check_text for an element "base[idx]sub" (sub may be ""): the name is
+ * only formatted when there is something wrong to report. */
+static int check_text_at(const char *base, size_t idx, const char *sub, const char *s,
+                         size_t max, int flags) {
+  char name[96];
+  if (check_text(base, s, max, flags) == 0) return 0;
+  snprintf(name, sizeof name, "%s[%zu]%s", base, idx, sub);
+  return check_text(name, s, max, flags);
+}
+
 static int all_space(const char *s) {
   size_t i, n;
   for (i = 0; s[i]; i += n)
@@ -407,10 +417,11 @@ static int check_list(const char *field, const att_strv *sv) {
                     "accepted",
                     field, sv->n, ATT_EV_LIST_MAX);
   for (i = 0; i < sv->n; i++) {
-    snprintf(name, sizeof name, "%s[%zu]", field, i);
-    if (!sv->v[i])
+    if (!sv->v[i]) {
+      snprintf(name, sizeof name, "%s[%zu]", field, i);
       return att__err(ATT_EINVAL, "event field \"%s\" is missing", name);
-    if (check_text(name, sv->v[i], ATT_EV_NAME_MAX, TXT_TRIMMED) < 0)
+    }
+    if (check_text_at(field, i, "", sv->v[i], ATT_EV_NAME_MAX, TXT_TRIMMED) < 0)
       return ATT_EINVAL;
   }
   /* Lists are short (capped); quadratic is fine and keeps the first
@@ -491,20 +502,18 @@ int att_event_validate(att_event *ev) {
                     ev->npeople, ATT_EV_LIST_MAX);
   for (i = 0; i < ev->npeople; i++) {
     const att_person *p = &ev->people[i];
-    snprintf(name, sizeof name, "people[%zu].name", i);
-    if (!p->name)
+    if (!p->name) {
+      snprintf(name, sizeof name, "people[%zu].name", i);
       return att__err(ATT_EINVAL,
                       "event field \"%s\" is required: every person has a "
                       "name (role and actor are optional)",
                       name);
-    if (check_text(name, p->name, ATT_EV_NAME_MAX, TXT_TRIMMED) < 0)
+    }
+    if (check_text_at("people", i, ".name", p->name, ATT_EV_NAME_MAX, TXT_TRIMMED) < 0)
       return ATT_EINVAL;
-    snprintf(name, sizeof name, "people[%zu].role", i);
-    if (p->role && check_text(name, p->role, ATT_EV_NAME_MAX, TXT_TRIMMED) < 0)
+    if (p->role && check_text_at("people", i, ".role", p->role, ATT_EV_NAME_MAX, TXT_TRIMMED) < 0)
       return ATT_EINVAL;
-    snprintf(name, sizeof name, "people[%zu].actor", i);
-    if (p->actor &&
-        check_text(name, p->actor, ATT_EV_NAME_MAX, TXT_TRIMMED) < 0)
+    if (p->actor && check_text_at("people", i, ".actor", p->actor, ATT_EV_NAME_MAX, TXT_TRIMMED) < 0)
       return ATT_EINVAL;
   }
 
