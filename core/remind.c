@@ -1,0 +1,255 @@
+/*
+ * Reminder instants.  A reminder falls `lead` seconds before an anchor:
+ * the event's start or end, resolved to one instant of that (often fuzzy)
+ * date.  For a recurring event, occurrence k begins at o_k (att_recur_next
+ * from the event's earliest instant) and its anchor moves with it, so the
+ * reminder of lead L for occurrence k is at o_k + (anchor - earliest) - L.
+ * Finding the next one after T is then a single att_recur_next call per
+ * lead: the first occurrence after T + L - (anchor - earliest).
+ */
+#include "remind.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "recur.h"
+
+#define LEAD_FORMS \
+  "a number and a unit: 30m, 2h, 1d, 7d, 1w (minutes, hours, days, weeks), " \
+  "or several from the largest unit down, such as 1d12h"
+
+int att_lead_parse(const char *s, int64_t *secs) {
+  static const char units[] = "wdhm";
+  static const int64_t mult[] = {7 * 86400, 86400, 3600, 60};
+  const char *p = s;
+  int64_t total = 0;
+  int last = -1;
+  char q[80];
+
+  if (!s) return att__err(ATT_EINVAL, "lead: none given; a lead is " LEAD_FORMS);
+  att__quote(s, q, sizeof q);
+  if (strcmp(s, "0") == 0) {
+    *secs = 0;
+    return 0;
+  }
+  if (!*s)
+    return att__err(ATT_EINVAL, "lead \"%s\": empty; a lead is " LEAD_FORMS, q);
+  while (*p) {
+    int64_t v = 0;
+    const char *u;
+    int nd = 0, k;
+    while (*p >= '0' && *p <= '9') {
+      if (v <= ATT_LEAD_MAX) v = v * 10 + (*p - '0');
+      p++;
+      nd++;
+    }
+    if (nd == 0)
+      return att__err(ATT_EINVAL,
+                      "lead \"%s\": expected a number at \"%.8s\"; a lead is "
+                      LEAD_FORMS, q, p);
+    if (!*p)
+      return att__err(ATT_EINVAL,
+                      "lead \"%s\": the number has no unit; a lead is " LEAD_FORMS,
+                      q);
+    u = strchr(units, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    if (!u || !*u)
+      return att__err(ATT_EINVAL, "lead \"%s\": unknown unit at \"%.8s\"; "
+                      "a lead is " LEAD_FORMS, q, p);
+    k = (int)(u - units);
+    if (k <= last)
+      return att__err(ATT_EINVAL,
+                      "lead \"%s\": units must go from the largest down, each "
+                      "once (w, d, h, m); a lead is " LEAD_FORMS, q);
+    last = k;
+    if (v > ATT_LEAD_MAX / mult[k] || total + v * mult[k] > ATT_LEAD_MAX)
+      return att__err(ATT_ERANGE,
+                      "lead \"%s\": too long; at most 100 years (36525d)", q);
+    total += v * mult[k];
+    p++;
+  }
+  *secs = total;
+  return 0;
+}
+
+int att_lead_format(int64_t secs, char *buf, size_t cap) {
+  static const char units[] = "wdhm";
+  static const int64_t mult[] = {7 * 86400, 86400, 3600, 60};
+  size_t o = 0;
+  int k, w;
+  if (cap == 0) return att__err(ATT_ERANGE, "lead: no room for the text");
+  if (secs < 0 || secs > ATT_LEAD_MAX || secs % 60)
+    return att__err(ATT_ERANGE, "lead: %lld seconds is not a lead",
+                    (long long)secs);
+  buf[0] = '\0';
+  if (secs == 0) {
+    if (cap < 2) return att__err(ATT_ERANGE, "lead: no room for the text");
+    strcpy(buf, "0");
+    return 0;
+  }
+  for (k = 0; k < 4; k++) {
+    if (secs < mult[k]) continue;
+    w = snprintf(buf + o, cap - o, "%lld%c", (long long)(secs / mult[k]),
+                 units[k]);
+    if (w < 0 || (size_t)w >= cap - o)
+      return att__err(ATT_ERANGE, "lead: no room for the text");
+    o += (size_t)w;
+    secs %= mult[k];
+  }
+  return 0;
+}
+
+/* The bounds of one side of an interval: "", ".." are open. */
+static int side(const char *s, size_t n, int is_start, att_bounds *b) {
+  char buf[ATT_DATE_MAX];
+  if (n == 0 || (n == 2 && s[0] == '.' && s[1] == '.')) {
+    b->earliest = b->latest = is_start ? ATT_TIME_MIN : ATT_TIME_MAX;
+    return 0;
+  }
+  if (n >= sizeof buf) return ATT_EINVAL;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return att_edtf_parse(buf, b, NULL, 0);
+}
+
+int att_span_from_edtf(const char *when, att_span *sp) {
+  att_bounds all;
+  const char *slash;
+  int rc;
+  if (!when) return att__err(ATT_EINVAL, "reminder: the event has no date");
+  if ((rc = att_edtf_parse(when, &all, NULL, 0)) < 0) return rc;
+  slash = strchr(when, '/');
+  if (!slash) {
+    sp->start = sp->end = all;
+    return 0;
+  }
+  /* The whole value is valid, so each side of the '/' is too. */
+  if (side(when, (size_t)(slash - when), 1, &sp->start) < 0 ||
+      side(slash + 1, strlen(slash + 1), 0, &sp->end) < 0) {
+    sp->start = sp->end = all;
+    att__errclear();
+  }
+  return 0;
+}
+
+void att_remind_spec_init(att_remind_spec *spec) {
+  memset(spec, 0, sizeof *spec);
+  spec->anchor = ATT_ANCHOR_START;
+  spec->resolve = ATT_RESOLVE_DEFAULT;
+}
+
+int att_remind_spec_add(att_remind_spec *spec, const char *lead) {
+  int64_t v;
+  int rc;
+  if (spec->nleads >= ATT_REMIND_MAX_LEADS)
+    return att__err(ATT_ERANGE, "reminder: at most %d leads",
+                    ATT_REMIND_MAX_LEADS);
+  if ((rc = att_lead_parse(lead, &v)) < 0) return rc;
+  spec->leads[spec->nleads++] = v;
+  return 0;
+}
+
+/* The anchor instant of the first occurrence. */
+static int anchor_of(const att_remind_spec *spec, const att_span *sp,
+                     att_time *a) {
+  const att_bounds *b = spec->anchor == ATT_ANCHOR_END ? &sp->end : &sp->start;
+  int latest = spec->resolve == ATT_RESOLVE_LATEST ||
+               (spec->resolve == ATT_RESOLVE_DEFAULT &&
+                spec->anchor == ATT_ANCHOR_END);
+  *a = latest ? b->latest : b->earliest;
+  if (*a == ATT_TIME_MIN || *a == ATT_TIME_MAX)
+    return att__err(ATT_ENOTFOUND, "reminder: the event's %s is open, so "
+                    "there is nothing to remind of",
+                    spec->anchor == ATT_ANCHOR_END ? "end" : "start");
+  return 0;
+}
+
+/* a + b, saturating at the ends of att_time. */
+static att_time add_sat(att_time a, int64_t b) {
+  if (b > 0 && a > ATT_TIME_MAX - b) return ATT_TIME_MAX;
+  if (b < 0 && a < ATT_TIME_MIN - b) return ATT_TIME_MIN;
+  return a + b;
+}
+
+int att_remind_next_lead(const att_remind_spec *spec, const att_span *sp,
+                         const att_rrule *rule, int lead, att_time after,
+                         att_remind_hit *hit) {
+  att_time anchor, dtstart = sp->start.earliest, o, at;
+  int64_t off, L;
+  int rc;
+
+  if (lead < 0 || lead >= spec->nleads)
+    return att__err(ATT_EINVAL, "reminder: no lead number %d", lead);
+  if ((rc = anchor_of(spec, sp, &anchor)) < 0) return rc;
+  L = spec->leads[lead];
+  if (!rule) {
+    at = anchor - L;
+    if (at <= after)
+      return att__err(ATT_ENOTFOUND, "reminder: already past");
+    hit->at = at;
+    hit->occurrence = dtstart;
+    hit->anchor = anchor;
+    hit->lead = lead;
+    return 0;
+  }
+  if (dtstart == ATT_TIME_MIN)
+    return att__err(ATT_ENOTFOUND, "reminder: a recurring event needs a "
+                    "start to count its occurrences from");
+  off = anchor - dtstart; /* both finite: no overflow in the date range */
+  rc = att_recur_next(rule, dtstart, add_sat(add_sat(after, L), -off), &o);
+  if (rc < 0) return rc;
+  hit->occurrence = o;
+  hit->anchor = o + off;
+  hit->at = o + off - L;
+  hit->lead = lead;
+  return 0;
+}
+
+int att_remind_next(const att_remind_spec *spec, const att_span *sp,
+                    const att_rrule *rule, att_time after, att_remind_hit *hit) {
+  att_remind_hit h;
+  int i, have = 0, rc;
+  for (i = 0; i < spec->nleads; i++) {
+    rc = att_remind_next_lead(spec, sp, rule, i, after, &h);
+    if (rc == ATT_ENOTFOUND) continue;
+    if (rc < 0) return rc;
+    if (!have || h.at < hit->at) *hit = h;
+    have = 1;
+  }
+  if (!have) {
+    if (spec->nleads == 0)
+      return att__err(ATT_ENOTFOUND, "reminder: no leads given");
+    return ATT_ENOTFOUND; /* with the message of the last lead */
+  }
+  return 0;
+}
+
+static int cmp_hit(const void *a, const void *b) {
+  const att_remind_hit *x = a, *y = b;
+  if (x->at != y->at) return x->at < y->at ? -1 : 1;
+  return (x->lead > y->lead) - (x->lead < y->lead);
+}
+
+int att_remind_times(const att_remind_spec *spec, const att_span *sp,
+                     const att_rrule *rule, att_time after, att_time until,
+                     att_remind_hit *out, int cap) {
+  int i, n = 0, rc;
+  for (i = 0; i < spec->nleads; i++) {
+    att_time t = after;
+    att_remind_hit h;
+    for (;;) {
+      rc = att_remind_next_lead(spec, sp, rule, i, t, &h);
+      if (rc == ATT_ENOTFOUND) break;
+      if (rc < 0) return rc;
+      if (h.at > until) break;
+      if (n == cap)
+        return att__err(ATT_ERANGE, "reminder: more than %d reminders in "
+                        "the period", cap);
+      out[n++] = h;
+      t = h.at;
+    }
+  }
+  qsort(out, (size_t)n, sizeof *out, cmp_hit);
+  return n;
+}
