@@ -1,0 +1,263 @@
+/*
+ * The alert log (see alertlog.h): JSON Lines in STORE/alerts, one alert a
+ * line, each synced before the alert goes to its outputs.  The keys of the
+ * alerts that fired are kept in a hash set so that a key fires once.
+ */
+#include "alertlog.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "event.h"
+
+const char *const att_alert_levels[] = {"info", "warn", "urgent", NULL};
+
+void att_alert_init(att_alert *a) { memset(a, 0, sizeof *a); }
+
+void att_alert_free(att_alert *a) {
+  free(a->key);
+  free(a->title);
+  free(a->body);
+  free(a->level);
+  free(a->script);
+  att_alert_init(a);
+}
+
+char *att_alert_to_json(const att_alert *a) {
+  cJSON *o = cJSON_CreateObject();
+  char at[40], *s;
+  if (!o) return NULL;
+  att_time_format(a->at, at, sizeof at);
+  cJSON_AddStringToObject(o, "at", at);
+  if (a->key) cJSON_AddStringToObject(o, "key", a->key);
+  cJSON_AddStringToObject(o, "level", a->level ? a->level : "info");
+  cJSON_AddStringToObject(o, "title", a->title ? a->title : "");
+  if (a->body) cJSON_AddStringToObject(o, "body", a->body);
+  if (a->event) cJSON_AddNumberToObject(o, "event", (double)a->event);
+  if (a->script) cJSON_AddStringToObject(o, "script", a->script);
+  if (a->late) cJSON_AddBoolToObject(o, "late", 1);
+  s = cJSON_PrintUnformatted(o);
+  cJSON_Delete(o);
+  return s;
+}
+
+static int dupstr(cJSON *o, const char *name, char **out) {
+  cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+  if (!v) return 0;
+  if (!cJSON_IsString(v)) return -1;
+  return (*out = strdup(v->valuestring)) ? 0 : -1;
+}
+
+int att_alert_from_json(const char *text, size_t len, att_alert *a) {
+  cJSON *o = cJSON_ParseWithLength(text, len), *v;
+  char *at = NULL;
+  int rc = 0;
+  att_alert_init(a);
+  if (!cJSON_IsObject(o) || att_utf8_check(text, len) != 0) {
+    cJSON_Delete(o);
+    return att__err(ATT_EINVAL, "not a JSON object");
+  }
+  if (dupstr(o, "key", &a->key) || dupstr(o, "title", &a->title) || dupstr(o, "body", &a->body) ||
+      dupstr(o, "level", &a->level) || dupstr(o, "script", &a->script) || dupstr(o, "at", &at) ||
+      !at || att_time_parse(at, &a->at) != 0 || !a->title)
+    rc = att__err(ATT_EINVAL, "an alert needs \"at\" (RFC 3339) and \"title\" (strings)");
+  if (rc == 0 && (v = cJSON_GetObjectItemCaseSensitive(o, "event")) != NULL) {
+    if (!cJSON_IsNumber(v) || v->valuedouble < 0) rc = att__err(ATT_EINVAL, "\"event\" is not an id");
+    else a->event = (int64_t)v->valuedouble;
+  }
+  if (rc == 0) a->late = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "late"));
+  free(at);
+  cJSON_Delete(o);
+  if (rc) att_alert_free(a);
+  return rc;
+}
+
+int att_alert_format(const att_alert *a, char *buf, size_t cap) {
+  char at[40];
+  int n;
+  att_time_format(a->at, at, sizeof at);
+  n = snprintf(buf, cap, "%s [%s] %s%s%s", at, a->level ? a->level : "info", a->title ? a->title : "",
+               a->body ? ": " : "", a->body ? a->body : "");
+  if (n >= 0 && a->event && (size_t)n < cap)
+    n += snprintf(buf + n, cap - (size_t)n, " (event %lld)", (long long)a->event);
+  if (n >= 0 && a->late && (size_t)n < cap) n += snprintf(buf + n, cap - (size_t)n, " [late]");
+  return n < 0 ? att__err(ATT_EINVAL, "cannot format an alert") : 0;
+}
+
+/* ---- the log -------------------------------------------------------------- */
+
+struct att_alertlog {
+  int fd;
+  int poisoned;
+  char *path;
+  char **keys; /* open addressing, NULL = empty */
+  size_t nkeys, cap;
+};
+
+static uint64_t hash(const char *s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  while (*s) h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
+  return h;
+}
+
+static int key_add(att_alertlog *l, const char *key) {
+  size_t i;
+  if ((l->nkeys + 1) * 2 > l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 64;
+    char **k = calloc(cap, sizeof *k);
+    if (!k) return att__err(ATT_ENOMEM, "out of memory for alert keys");
+    for (size_t j = 0; j < l->cap; j++) {
+      if (!l->keys[j]) continue;
+      for (i = hash(l->keys[j]) & (cap - 1); k[i]; i = (i + 1) & (cap - 1)) {}
+      k[i] = l->keys[j];
+    }
+    free(l->keys);
+    l->keys = k;
+    l->cap = cap;
+  }
+  for (i = hash(key) & (l->cap - 1); l->keys[i]; i = (i + 1) & (l->cap - 1))
+    if (strcmp(l->keys[i], key) == 0) return 0;
+  if (!(l->keys[i] = strdup(key))) return att__err(ATT_ENOMEM, "out of memory for alert keys");
+  l->nkeys++;
+  return 0;
+}
+
+int att_alertlog_seen(const att_alertlog *l, const char *key) {
+  if (!l->cap) return 0;
+  for (size_t i = hash(key) & (l->cap - 1); l->keys[i]; i = (i + 1) & (l->cap - 1))
+    if (strcmp(l->keys[i], key) == 0) return 1;
+  return 0;
+}
+
+/* Read the whole log; for each complete line call fn.  *good is the length
+ * of the part made of whole valid lines. */
+static int scan(const char *path, att_time since, int (*fn)(void *, const att_alert *), void *ud,
+                size_t *good, size_t *total) {
+  FILE *f = fopen(path, "rb");
+  char *buf = NULL;
+  size_t cap = 0, off = 0, lineno = 0;
+  ssize_t n;
+  int rc = 0;
+  *good = *total = 0;
+  if (!f) return errno == ENOENT ? 0 : att__err(ATT_EIO, "cannot read \"%s\": %s", path, strerror(errno));
+  while ((n = getline(&buf, &cap, f)) > 0) {
+    att_alert a;
+    lineno++;
+    *total += (size_t)n;
+    if (buf[n - 1] != '\n') break; /* a torn last line */
+    if (att_alert_from_json(buf, (size_t)n - 1, &a) != 0) {
+      if (fgetc(f) == EOF) break; /* the last line: torn */
+      rc = att__errctx(ATT_ECORRUPT, "alert log \"%s\", line %zu is damaged", path, lineno);
+      break;
+    }
+    off += (size_t)n;
+    *good = off;
+    if (a.at >= since && fn && fn(ud, &a)) {
+      att_alert_free(&a);
+      break;
+    }
+    att_alert_free(&a);
+  }
+  free(buf);
+  fclose(f);
+  return rc;
+}
+
+static int load_key(void *ud, const att_alert *a) {
+  return a->key ? (key_add(ud, a->key) != 0) : 0;
+}
+
+int att_alertlog_open(const char *dir, void (*notice)(void *, const char *), void *ud,
+                      att_alertlog **out) {
+  att_alertlog *l;
+  char path[PATH_MAX];
+  size_t good, total;
+  int rc;
+  *out = NULL;
+  if (snprintf(path, sizeof path, "%s/alerts", dir) >= (int)sizeof path)
+    return att__err(ATT_EINVAL, "store path \"%s\" is too long", dir);
+  if (!(l = calloc(1, sizeof *l)) || !(l->path = strdup(path))) {
+    free(l);
+    return att__err(ATT_ENOMEM, "out of memory");
+  }
+  l->fd = -1;
+  if ((rc = scan(path, ATT_TIME_MIN, load_key, l, &good, &total)) != 0) goto fail;
+  l->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (l->fd < 0) {
+    rc = att__err(ATT_EIO, "cannot open \"%s\": %s", path, strerror(errno));
+    goto fail;
+  }
+  if (total > good) {
+    char msg[PATH_MAX + 128];
+    snprintf(msg, sizeof msg, "alert log \"%s\": dropped an unfinished last line (%zu bytes) left by a crash",
+             path, total - good);
+    if (notice) notice(ud, msg);
+    if (ftruncate(l->fd, (off_t)good) != 0 || fdatasync(l->fd) != 0) {
+      rc = att__err(ATT_EIO, "alert log \"%s\": cannot cut the unfinished line: %s", path, strerror(errno));
+      goto fail;
+    }
+  }
+  if (lseek(l->fd, 0, SEEK_END) < 0) {
+    rc = att__err(ATT_EIO, "alert log \"%s\": %s", path, strerror(errno));
+    goto fail;
+  }
+  *out = l;
+  return 0;
+fail:
+  att_alertlog_close(l);
+  return rc;
+}
+
+void att_alertlog_close(att_alertlog *l) {
+  if (!l) return;
+  if (l->fd >= 0) close(l->fd);
+  for (size_t i = 0; i < l->cap; i++) free(l->keys[i]);
+  free(l->keys);
+  free(l->path);
+  free(l);
+}
+
+int att_alertlog_append(att_alertlog *l, const att_alert *a) {
+  char *json;
+  size_t n, off = 0;
+  int rc = 0;
+  if (l->poisoned)
+    return att__err(ATT_EPOISONED, "alert log \"%s\": an earlier sync failed; restart the daemon", l->path);
+  if (!a->title || !a->title[0]) return att__err(ATT_EINVAL, "an alert needs a title");
+  if (!(json = att_alert_to_json(a))) return att__err(ATT_ENOMEM, "out of memory");
+  n = strlen(json);
+  json[n] = '\n'; /* replaces the NUL: write n + 1 bytes */
+  while (off < n + 1) {
+    ssize_t w = write(l->fd, json + off, n + 1 - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) {
+      rc = att__err(ATT_EIO, "alert log \"%s\": write failed: %s", l->path, strerror(errno));
+      break;
+    }
+    off += (size_t)w;
+  }
+  free(json);
+  if (rc == 0 && fdatasync(l->fd) != 0) {
+    l->poisoned = 1;
+    rc = att__err(ATT_EPOISONED, "alert log \"%s\": sync failed: %s", l->path, strerror(errno));
+  }
+  if (rc == 0 && a->key) rc = key_add(l, a->key);
+  return rc;
+}
+
+int att_alertlog_read(const char *dir, att_time since, int (*fn)(void *, const att_alert *),
+                      void *ud) {
+  char path[PATH_MAX];
+  size_t good, total;
+  if (snprintf(path, sizeof path, "%s/alerts", dir) >= (int)sizeof path)
+    return att__err(ATT_EINVAL, "store path \"%s\" is too long", dir);
+  return scan(path, since, fn, ud, &good, &total);
+}

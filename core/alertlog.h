@@ -1,0 +1,54 @@
+/*
+ * The alert log: every alert the daemon fires, appended to `alerts` in the
+ * store directory as JSON Lines and synced before the alert is sent on, so
+ * that a key fires once across restarts.  A torn last line (a crash while
+ * writing) is dropped with a message; a damaged line elsewhere is an error
+ * naming the line.  docs/daemon.md describes the format.
+ */
+#ifndef ATT_ALERTLOG_H
+#define ATT_ALERTLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+
+typedef struct att_alert {
+  char *key;    /* identity: fires once per key unless repeat */
+  char *title;  /* required */
+  char *body;   /* optional */
+  char *level;  /* info, warn or urgent */
+  int64_t event; /* the event it is about, 0 if none */
+  char *script; /* the script that raised it */
+  att_time at;  /* engine time it was due (simulated in a replay) */
+  int late;     /* fired after its time (missed while the daemon was down) */
+} att_alert;
+
+extern const char *const att_alert_levels[]; /* NULL-terminated */
+
+void att_alert_init(att_alert *a);
+void att_alert_free(att_alert *a);
+/* One JSON line (no newline), malloc'd. */
+char *att_alert_to_json(const att_alert *a);
+int att_alert_from_json(const char *text, size_t len, att_alert *a);
+/* "2024-01-08T08:00:00Z [warn] title — body (event 12)" into buf. */
+int att_alert_format(const att_alert *a, char *buf, size_t cap);
+
+typedef struct att_alertlog att_alertlog;
+
+/* Open (creating, mode 0600) the log of the store in dir and load the keys
+ * of what already fired.  notice (may be NULL) hears recovery messages. */
+int att_alertlog_open(const char *dir, void (*notice)(void *, const char *), void *ud,
+                      att_alertlog **out);
+void att_alertlog_close(att_alertlog *l);
+/* 1 if an alert with this key was logged. */
+int att_alertlog_seen(const att_alertlog *l, const char *key);
+/* Append and sync.  A failed sync is ATT_EPOISONED: no more appends. */
+int att_alertlog_append(att_alertlog *l, const att_alert *a);
+
+/* Read the log of the store in dir: fn(ud, alert) for each alert with
+ * at >= since, in order; fn returns nonzero to stop. */
+int att_alertlog_read(const char *dir, att_time since,
+                      int (*fn)(void *ud, const att_alert *a), void *ud);
+
+#endif
