@@ -31,6 +31,7 @@
 
 static int load(att_store *st, int report);
 static void unload(att_store *st);
+static void changes_clear(att_store *st);
 
 static void notice(att_store *st, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -157,11 +158,30 @@ static int read_tail(att_store *st, uint64_t from, unsigned char **buf, size_t *
   return 0;
 }
 
+/* A copy of the current stored JSON of id (NULL, 0 if absent), for the
+ * change callback's `old`. */
+static int old_copy(att_store *st, int64_t id, char **old, size_t *len) {
+  const char *j;
+  *old = NULL;
+  *len = 0;
+  if (!st->opts.change || att_store_json(st, id, &j, len) != 0) {
+    *len = 0;
+    return 0;
+  }
+  if (!(*old = malloc(*len + 1))) return att__err(ATT_ENOMEM, "out of memory");
+  memcpy(*old, j, *len);
+  (*old)[*len] = '\0';
+  return 0;
+}
+
 /* Apply one committed batch to the view. */
 static int apply(att_store *st, pending *p, size_t n, int report) {
   for (size_t i = 0; i < n; i++) {
     int op, rc;
+    char *old = NULL;
+    size_t oldlen = 0;
     if (p[i].type == ATT__R_COMMIT) continue;
+    if (report && (rc = old_copy(st, p[i].id, &old, &oldlen)) != 0) return rc;
     if (p[i].type == ATT__R_PUT) {
       op = p[i].ev.rev <= 1 ? ATT_CHANGE_ADD : ATT_CHANGE_UPDATE;
       if (p[i].id >= st->next_id) st->next_id = p[i].id + 1;
@@ -171,8 +191,9 @@ static int apply(att_store *st, pending *p, size_t n, int report) {
       op = ATT_CHANGE_REMOVE;
       rc = att__ov_put(&st->ov, p[i].id, NULL, NULL, 0);
     }
+    if (rc == 0 && report && st->opts.change) st->opts.change(st->opts.ud, op, p[i].id, old, oldlen);
+    free(old);
     if (rc) return rc;
-    if (report && st->opts.change) st->opts.change(st->opts.ud, op, p[i].id);
   }
   return 0;
 }
@@ -496,6 +517,7 @@ static int lock_write(att_store *st) {
     }
   }
   st->wlen = 0;
+  st->broken = 0;
   st->batch_start = st->jend;
   return 0;
 fail:
@@ -572,7 +594,7 @@ static void wabort(att_store *st) {
   st->wpos_flushed = 0;
   st->nrec_pending = 0;
   st->jend = st->batch_start;
-  st->npend = 0;
+  changes_clear(st);
   unload(st);
   if (load(st, 0) != 0) st->poisoned = 1;
 }
@@ -582,7 +604,12 @@ static int maybe_compact(att_store *st) {
   return att_store_compact(st);
 }
 
+/* Note a change for the callback at commit, with the event's state before
+ * it (call before the view changes). */
 static int change_add(att_store *st, int op, int64_t id) {
+  char *old;
+  size_t len;
+  int rc;
   if (st->npend == st->cappend) {
     size_t c = st->cappend ? st->cappend * 2 : 64;
     struct att__change *p = realloc(st->pend, c * sizeof *p);
@@ -590,16 +617,23 @@ static int change_add(att_store *st, int op, int64_t id) {
     st->pend = p;
     st->cappend = c;
   }
-  st->pend[st->npend++] = (struct att__change){op, id};
+  if ((rc = old_copy(st, id, &old, &len)) != 0) return rc;
+  st->pend[st->npend++] = (struct att__change){op, id, old, len};
   return 0;
+}
+
+static void changes_clear(att_store *st) {
+  for (size_t i = 0; i < st->npend; i++) free(st->pend[i].old);
+  st->npend = 0;
 }
 
 /* After a durable commit: report, release, compact if due. */
 static int finish(att_store *st) {
   int rc = 0;
   if (st->opts.change)
-    for (size_t i = 0; i < st->npend; i++) st->opts.change(st->opts.ud, st->pend[i].op, st->pend[i].id);
-  st->npend = 0;
+    for (size_t i = 0; i < st->npend; i++)
+      st->opts.change(st->opts.ud, st->pend[i].op, st->pend[i].id, st->pend[i].old, st->pend[i].oldlen);
+  changes_clear(st);
   st->wpos_flushed = 0;
   st->nrec_pending = 0;
   st->batch_start = st->jend;
@@ -620,7 +654,7 @@ static int end_one(att_store *st, int rc) {
   if (rc == 0) rc = wsync(st);
   if (rc) {
     if (rc != ATT_EPOISONED) wabort(st);
-    st->npend = 0;
+    changes_clear(st);
     unlock_write(st);
     return rc;
   }
@@ -654,18 +688,26 @@ static int put(att_store *st, att_event *ev, int op) {
   int rc;
   if (!json) return att__err(ATT_ENOMEM, "out of memory writing event");
   len = (uint32_t)strlen(json);
+  if ((rc = change_add(st, op, ev->id)) != 0) {
+    free(json);
+    return rc;
+  }
+  /* From here a failure leaves the journal and the view apart: the write
+   * (or the batch) is abandoned. */
   rc = append(st, ATT__R_PUT, st->in_batch ? 0 : ATT__RF_END, json, len);
   if (rc == 0) rc = att_event_copy(&copy, ev);
   if (rc) {
     free(json);
+    st->broken = 1;
     return rc;
   }
   if ((rc = att__ov_put(&st->ov, ev->id, &copy, json, len)) != 0) {
     att_event_free(&copy);
+    st->broken = 1;
     return rc;
   }
   if (ev->id >= st->next_id) st->next_id = ev->id + 1;
-  return change_add(st, op, ev->id);
+  return 0;
 }
 
 int att_store_add(att_store *st, att_event *ev) {
@@ -712,9 +754,10 @@ int att_store_remove(att_store *st, int64_t id) {
   if ((rc = begin_one(st)) != 0) return rc;
   if ((rc = find_live(st, id, &cur)) == 0) {
     att_event_free(&cur);
-    rc = append(st, ATT__R_DEL, st->in_batch ? 0 : ATT__RF_END, &id, 8);
+    rc = change_add(st, ATT_CHANGE_REMOVE, id);
+    if (rc == 0) rc = append(st, ATT__R_DEL, st->in_batch ? 0 : ATT__RF_END, &id, 8);
     if (rc == 0) rc = att__ov_put(&st->ov, id, NULL, NULL, 0);
-    if (rc == 0) rc = change_add(st, ATT_CHANGE_REMOVE, id);
+    if (rc) st->broken = 1;
   }
   return end_one(st, rc);
 }
@@ -724,13 +767,17 @@ int att_store_begin(att_store *st) {
   if (st->in_batch) return att__err(ATT_EINVAL, "a batch is already open on store \"%s\"", st->dir);
   if ((rc = lock_write(st)) != 0) return rc;
   st->in_batch = 1;
-  st->npend = 0;
+  changes_clear(st);
   return 0;
 }
 
 int att_store_commit(att_store *st) {
   int rc;
   if (!st->in_batch) return att__err(ATT_EINVAL, "no batch is open on store \"%s\"", st->dir);
+  if (st->broken) {
+    att_store_rollback(st);
+    return att__err(ATT_EIO, "the batch on store \"%s\" was abandoned after a failed write; nothing of it was kept", st->dir);
+  }
   st->in_batch = 0;
   if (st->nrec_pending == 0) {
     unlock_write(st);

@@ -32,8 +32,11 @@ typedef struct att_store_opts {
   void (*notice)(void *ud, const char *msg);
   /* Long work (compaction, import): done of total units of `what`. */
   void (*progress)(void *ud, const char *what, uint64_t done, uint64_t total);
-  /* Each committed change seen by att_store_refresh() or made here. */
-  void (*change)(void *ud, int op, int64_t id);
+  /* Each committed change, made here or seen by att_store_refresh(), in
+   * order.  old_json is the event's stored JSON before the change (NULL
+   * for an add), valid during the call; the new state is what
+   * att_store_get / att_store_json read now. */
+  void (*change)(void *ud, int op, int64_t id, const char *old_json, size_t old_len);
   /* The clock for created/updated (NULL: the system clock). */
   att_time (*now)(void *ud);
   void *ud;
@@ -112,5 +115,16 @@ int att_store_verify(const char *dir, const att_store_opts *opts);
  * what is lost through opts->notice.  Returns the number of events copied,
  * or a negative code.  Never writes to dir. */
 int att_store_salvage(const char *dir, const char *dst, const att_store_opts *opts);
+
+/* ---- cheap reads (core/store_read.c) ---------------------------------- */
+
+/* The stored JSON text of live event id (compact, as att_event_to_json
+ * writes it; not NUL-terminated), without parsing it.  The text belongs to
+ * the store and stays valid until the next write, refresh, compaction or
+ * close of st.  ATT_ENOTFOUND when absent, ATT_ECORRUPT when its checksum
+ * fails. */
+int att_store_json(att_store *st, int64_t id, const char **json, size_t *len);
+/* 1 while a batch (att_store_begin .. commit/rollback) is open on st. */
+int att_store_in_batch(const att_store *st);
 
 #endif

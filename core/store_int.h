@@ -189,12 +189,13 @@ struct att_store {
   int64_t next_id;
   /* the write under way (one change, or a batch) */
   int in_batch;
+  int broken;            /* a failure left journal and view apart: abandon */
   uint64_t batch_start;  /* journal offset where it began */
   uint64_t wpos_flushed; /* bytes of it already written to the file */
   uint64_t nrec_pending; /* records appended by it */
   unsigned char *wbuf;   /* records not yet written */
   size_t wlen, wcap;
-  struct att__change { int op; int64_t id; } *pend; /* reported on commit */
+  struct att__change { int op; int64_t id; char *old; size_t oldlen; } *pend; /* reported on commit */
   size_t npend, cappend;
 };
 

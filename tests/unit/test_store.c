@@ -601,10 +601,52 @@ static void test_poison(void) {
 
 /* ---- other processes ------------------------------------------------------ */
 
-static int changes[4];
-static void on_change(void *ud, int op, int64_t id) {
+static int changes[4], olds_right = 1;
+static void on_change(void *ud, int op, int64_t id, const char *old, size_t len) {
   (void)ud, (void)id;
   changes[op]++;
+  /* An add has no old state; an update or removal has the one before. */
+  if ((op == ATT_CHANGE_ADD) != (old == NULL)) olds_right = 0;
+  if (old && (len == 0 || old[0] != '{' || old[len - 1] != '}')) olds_right = 0;
+}
+
+static char seen[8][160];
+static int nseen;
+static void log_change(void *ud, int op, int64_t id, const char *old, size_t len) {
+  (void)ud;
+  if (nseen < 8)
+    snprintf(seen[nseen++], sizeof seen[0], "%d %lld %.*s", op, (long long)id, old ? (int)(strchr(old, ',') - old) + 0 : 4,
+             old ? old : "none");
+  (void)len;
+}
+
+/* Own writes and others' are reported in order, with the state before. */
+static void test_changes(void) {
+  char *dir = newdir();
+  att_store_opts o = {0};
+  att_store *st;
+  att_event ev;
+  att_store_init(dir);
+  o.flags = ATT_OPEN_WRITE;
+  o.change = log_change;
+  att_store_open(dir, &o, &st);
+  add_json(st, "{\"title\":\"first\",\"when\":\"2024\"}");
+  att_store_get(st, 1, &ev);
+  free(ev.title);
+  ev.title = strdup("second");
+  att_store_update(st, &ev);
+  att_event_free(&ev);
+  att_store_remove(st, 1);
+  att_store_begin(st);
+  add_json(st, "{\"title\":\"in batch\",\"when\":\"2024\"}");
+  is_int(nseen, 3, "a batch's changes are reported at commit, not before");
+  att_store_commit(st);
+  att_store_close(st);
+  is_int(nseen, 4, "four changes reported");
+  is_str(seen[0], "1 1 none", "add: no old state");
+  is_str(seen[1], "2 1 {\"id\":1", "update: the old state");
+  is_str(seen[2], "3 1 {\"id\":1", "remove: the old state");
+  is_str(seen[3], "1 2 none", "the batch's add");
 }
 
 static void test_two_processes(void) {
@@ -633,6 +675,7 @@ static void test_two_processes(void) {
   is_int(att_store_refresh(rd) >= 0, 1, "refresh after the other process compacted");
   is_int(att_store_count(rd), 5199, "reader sees every event of both writers");
   ok(changes[ATT_CHANGE_ADD] > 0, "reader was told of additions (%d seen before compaction)", changes[ATT_CHANGE_ADD]);
+  ok(olds_right, "each change came with the state before it (none for additions)");
   att_store_close(rd);
   st = open_store(dir, ATT_OPEN_READ);
   {
@@ -725,6 +768,7 @@ int main(void) {
   test_damage();
   test_salvage();
   test_poison();
+  test_changes();
   test_two_processes();
   test_kill9();
   rmrf(root);
