@@ -143,6 +143,8 @@ void cli_progress_end(cli_progress *pb);
 
 /* ---- commands -------------------------------------------------------- */
 
+int cli_cmd_run(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_check(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_add(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_get(cli_ctx *ctx, int argc, char **argv);

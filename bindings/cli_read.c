@@ -1,8 +1,11 @@
 /*
  * attache get, list and export: reading the store.  All three open it
  * read-only, so they never wait for a writer and never change it.
+ * list --where runs a Lua expression over the events the core's filters
+ * let through, in a sandboxed script (host.h).
  */
 #include "cli.h"
+#include "lua_util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -84,6 +87,78 @@ static void free_events(att_event *evs, size_t n) {
 
 /* ---- list ---------------------------------------------------------------- */
 
+/* Errors of the --where script are reported once, by list itself. */
+static void where_log(void *ud, int level, const char *script, const char *msg) {
+  (void)ud, (void)level, (void)script, (void)msg;
+}
+
+/* The message of the last failure without the chunk's "--where:1: ". */
+static const char *where_msg(void) {
+  const char *m = att_errmsg(), *p = m;
+  if (strncmp(p, "--where:", 8) == 0) {
+    p += 8;
+    while (*p >= '0' && *p <= '9') p++;
+    if (*p == ':' && p[1] == ' ') return p + 2;
+    if (p == m + 8 && *p == ' ') return p + 1;
+  }
+  return m;
+}
+
+/*
+ * Keep the ids whose event makes the Lua expression true, in order, at
+ * most limit of them (0: all).  The expression sees the event as `ev` and
+ * the module as `at`; it runs in a sandbox with the instruction budget of
+ * one call per event.  An error stops the listing and is reported once.
+ */
+static int where_filter(att_store *st, const char *expr, int64_t *ids, size_t *n,
+                        size_t limit) {
+  att_engine eng;
+  att_script *s;
+  lua_State *L;
+  size_t i, kept = 0, len;
+  int rc = CLI_OK, r, fn;
+  char *code;
+  memset(&eng, 0, sizeof eng);
+  att_limits_default(&eng.limits);
+  eng.store = st;
+  eng.log = where_log;
+  len = strlen(expr) + 96;
+  if ((code = malloc(len)) == NULL) return cli_fail("out of memory");
+  snprintf(code, len, "local at = require \"attache\" return function(ev) return (%s\n) end",
+           expr);
+  if ((s = att_script_new(&eng, "--where")) == NULL) {
+    free(code);
+    return cli_fail("--where: %s", att_errmsg());
+  }
+  L = att_script_L(s);
+  if (att_script_load_string(s, code, strlen(code), "=--where") != 0 ||
+      att_script_call(s, 0, 1) != 0 || !lua_isfunction(L, -1)) {
+    rc = cli_fail("--where '%s': %s", expr, where_msg());
+  } else {
+    fn = luaL_ref(L, LUA_REGISTRYINDEX);
+    for (i = 0; i < *n && (limit == 0 || kept < limit); i++) {
+      lua_rawgeti(L, LUA_REGISTRYINDEX, fn);
+      if (!attl_event_pushid(L, st, ids[i], &r)) {
+        lua_pop(L, 1);
+        if (r == ATT_ENOTFOUND) continue;
+        rc = cli_core_fail(r, "cannot read event %lld", (long long)ids[i]);
+        break;
+      }
+      if (att_script_call(s, 1, 1) != 0) {
+        rc = cli_fail("--where '%s': %s (on event %lld)", expr, where_msg(),
+                      (long long)ids[i]);
+        break;
+      }
+      if (lua_toboolean(L, -1)) ids[kept++] = ids[i];
+      lua_pop(L, 1);
+    }
+    *n = kept;
+  }
+  att_script_free(s);
+  free(code);
+  return rc;
+}
+
 static const cli_opt list_opts[] = {
     {"json", 0, 0, O_JSON},     {"csv", 0, 0, O_CSV},
     {"from", 0, 1, O_FROM},     {"to", 0, 1, O_TO},
@@ -116,7 +191,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   size_t n = 0, i;
   const char **actors = calloc((size_t)argc + 1, sizeof *actors);
   const char **tags = calloc((size_t)argc + 1, sizeof *tags);
-  const char *from = NULL, *to = NULL;
+  const char *from = NULL, *to = NULL, *where = NULL;
   int o, rc = CLI_OK, json = 0, csv = 0, r;
   long long lim;
 
@@ -140,8 +215,9 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
     case O_STATUS: q.status = p.arg; break;
     case O_TEXT: q.text = p.arg; break;
     case O_WHERE:
-      rc = cli_usage(ctx, "--where needs the Lua scripting, which is not built "
-                          "yet; use --actor, --kind, --status, --tag, --text");
+      if (*p.arg == '\0') rc = cli_usage(ctx, "--where needs a Lua expression, e.g. "
+                                             "--where 'ev:has_actor(\"JPN\")'");
+      where = p.arg;
       break;
     case O_SORT: {
       const char *s = p.arg;
@@ -187,8 +263,11 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   }
   if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_READ, &st);
   if (rc == CLI_OK) {
+    size_t limit = q.limit;
+    if (where) q.limit = 0; /* the limit counts the events the expression keeps */
     r = att_store_query(st, &q, &ids, &n);
     if (r < 0) rc = cli_core_fail(r, "cannot list the events");
+    else if (where) rc = where_filter(st, where, ids, &n, limit);
   }
   if (rc == CLI_OK) rc = load(st, ids, n, &evs);
   if (rc == CLI_OK) {

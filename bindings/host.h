@@ -24,13 +24,16 @@ typedef struct att_limits {
   uint64_t instructions; /* VM instructions per call; 0 = no limit */
   size_t memory;         /* bytes of Lua memory per script; 0 = no limit */
   size_t string_max;     /* longest string a library function may build */
+  double seconds;        /* wall-clock time per call; 0 = no limit */
   int allow_debug;       /* expose the debug library */
 } att_limits;
 
 /* Defaults, documented in docs/sandbox.md (and `attache run --help`). */
 void att_limits_default(att_limits *l);
 
-/* Directories (or single files) a script may read or write. */
+/* Directories (or single files) a script may read or write.  Entries are
+ * absolute and canonical (no symlinks, no ".."): add them with
+ * att_paths_add, which resolves them.  Writing implies reading. */
 typedef struct att_paths {
   char **read;
   size_t nread;
@@ -38,10 +41,20 @@ typedef struct att_paths {
   size_t nwrite;
 } att_paths;
 
+/* Resolve path and add it to the read (write = 0) or write list.  A write
+ * directory that does not exist yet is accepted when its parent exists; it
+ * is created on the script's first write into it.  0, or a negative code
+ * with a message naming the path. */
+int att_paths_add(att_paths *p, const char *path, int write);
+void att_paths_free(att_paths *p);
+
 enum { ATT_LOG_ERROR, ATT_LOG_WARN, ATT_LOG_INFO, ATT_LOG_DEBUG };
 
 typedef struct att_engine {
-  att_store *store; /* may be NULL for `attache check` */
+  att_store *store; /* may be NULL (no store, or `attache check`) */
+  /* Why store is NULL, for the script that tries to use it ("no store at
+   * DIR; create one with 'attache init'"); NULL: no reason known. */
+  const char *nostore;
   att_limits limits;
   att_paths paths;
   /* The engine's clock (simulated in the daemon's replay); NULL: system. */
@@ -85,11 +98,71 @@ int att_script_load_string(att_script *s, const char *code, size_t len, const ch
  */
 int att_script_call(att_script *s, int nargs, int nresults);
 
+/* att_script_call's code when the script called os.exit(n): nothing is
+ * logged or counted, and att_script_exit_code() gives n (0-255). */
+#define ATT_SCRIPT_EXIT (-100)
+int att_script_exit_code(const att_script *s);
+
+/* Lua memory in use by the script's state, and the most it has used. */
+size_t att_script_memory(const att_script *s, size_t *peak);
+
 /* The engine and script of a state (for the bindings). */
 att_engine *att_lua_engine(lua_State *L);
 att_script *att_lua_script(lua_State *L);
 
-/* The `attache` module's raw C layer; scripts/attache.lua builds on it. */
+/* The `attache` module's raw C layer; scripts/attache.lua builds on it.
+ * Inside a sandbox, require "attache.core" returns it, require "attache"
+ * the embedded scripts/attache.lua, require "attache.NAME" any other
+ * embedded scripts/NAME.lua. */
 int luaopen_attache_core(lua_State *L);
+
+/*
+ * Library functions that do work in C count it against the call's budget,
+ * as if it were VM instructions (pattern matching steps, table.move
+ * elements, garbage collections): raises the budget error when it is
+ * exhausted.  For bindings whose C work grows with the input.
+ */
+void att_lua_charge(lua_State *L, uint64_t units);
+
+/* The check io.open makes, for bindings that open files (at.csv...): the
+ * canonical path of `path` in out (PATH_MAX bytes) if the script may read
+ * it (write = 0) or write it (write = 1: the file may not exist yet; a
+ * planned output directory is made).  0, or -1 with the reason in why
+ * ("not allowed: outside the directories this script may read ..."). */
+int att_lua_path(lua_State *L, const char *path, int write, char *out, char *why,
+                 size_t whylen);
+
+/* ---- internal: shared by host.c and sandbox.c only ------------------- */
+
+enum { ATT__STOP_NONE, ATT__STOP_BUDGET, ATT__STOP_TIME, ATT__STOP_EXIT };
+
+struct att_script {
+  att_engine *e;
+  lua_State *L;
+  char *name;        /* as given (messages, arg[0]) */
+  char *dir;         /* canonical directory of the script, or NULL */
+  size_t mem, mem_peak, mem_max; /* bytes of Lua memory; cap (0: none) */
+  uint64_t used;     /* instructions and C work in this call */
+  double deadline;   /* monotonic seconds; 0: none */
+  int depth;         /* nesting of att_script_call */
+  int stop;          /* ATT__STOP_*: set, it raises at every instruction */
+  int exit_code;
+  int warn_on, warn_cont;
+  char warn[512];
+};
+
+#define ATT__HOOK_STEP 1000 /* instructions between two budget checks */
+
+void *att__sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+void att__sandbox_hook(lua_State *L, lua_Debug *ar);
+void att__sandbox_warn(void *ud, const char *msg, int tocont);
+/* string.find, match, gmatch, gsub over the budgeted matcher (sandbox_pat.c). */
+int att__sb_str_find(lua_State *L);
+int att__sb_str_match(lua_State *L);
+int att__sb_str_gmatch(lua_State *L);
+int att__sb_str_gsub(lua_State *L);
+/* Build the sandbox in a fresh state (run it with lua_pcall). */
+int att__sandbox_open(lua_State *L);
+double att__monotonic(void);
 
 #endif

@@ -4,8 +4,7 @@
  * dispatch to the cli_*.c files.
  *
  * The store is --store DIR, else $ATTACHE_STORE, else $XDG_DATA_HOME/attache,
- * else $HOME/.local/share/attache.  Commands that need Lua (run, serve,
- * alerts, check, list --where) are not built yet; they are unknown commands.
+ * else $HOME/.local/share/attache.
  */
 #include "cli.h"
 
@@ -13,6 +12,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* cli_run.c */
+
+/* The sandbox options of run and check (docs/sandbox.md). */
+#define SANDBOX_HELP                                                          \
+  "  --read PATH        a directory or file the script may read (repeatable;\n" \
+  "                     the current directory and the files named on the\n"   \
+  "                     command line are always readable)\n"                  \
+  "  --write DIR        a directory the script may write (repeatable)\n"     \
+  "  --out DIR          the output directory, writable, made on the first\n"  \
+  "                     write (default ./out)\n"                              \
+  "  --max-instructions N   VM instructions per call, e.g. 100M (default\n"   \
+  "                     100M; 0: no limit)\n"                                 \
+  "  --max-memory SIZE  Lua memory of the script, e.g. 64M (default 64M)\n"  \
+  "  --max-string SIZE  longest string string.rep/format may build (16M)\n"  \
+  "  --max-time SEC     wall-clock seconds per call (default 0: no limit)\n" \
+  "  --allow-debug      give the script the debug library (it can then\n"    \
+  "                     escape every limit: for debugging your own scripts)\n" \
+  "  --config FILE      read the limits from FILE instead of\n"              \
+  "                     $XDG_CONFIG_HOME/attache/config (~/.config/attache/config);\n" \
+  "                     'key = value' lines with the names above, e.g.\n"    \
+  "                     max-memory = 128M, read = ~/data; the command line wins\n"
 
 typedef struct cli_command {
   const char *name;
@@ -73,7 +94,7 @@ static const cli_command commands[] = {
     {"rm", cli_cmd_rm, "rm ID|KEY", "Remove an event.  Its id is never reused.\n"},
     {"list", cli_cmd_list,
      "list [--from D --to D --actor A --kind K --status S --tag T --text WORDS\n"
-     "             --sort FIELD --limit N] [--json|--csv]",
+     "             --where 'LUA EXPRESSION' --sort FIELD --limit N] [--json|--csv]",
      "List events as a table (id, when, kind, status, title).\n"
      "\n"
      "  --from D           events that end on or after the start of D\n"
@@ -82,12 +103,16 @@ static const cli_command commands[] = {
      "  --tag T            events tagged T (repeatable: all must match)\n"
      "  --kind K  --status S\n"
      "  --text WORDS       every word in title, notes, where, key or people\n"
+     "  --where EXPR       events for which the Lua expression EXPR is true; it\n"
+     "                     sees the event as ev and the module as at, e.g.\n"
+     "                     'ev:has_actor(\"JPN\") and ev.kind == \"meeting\"' or\n"
+     "                     'ev.when < at.date(\"2024\")' (docs/lua-api.md); it\n"
+     "                     runs after the other filters, in a sandbox\n"
      "  --sort FIELD       when (default), id, title, created, updated, kind,\n"
      "                     status, key; '-when' sorts descending\n"
-     "  --limit N          at most N events\n"
+     "  --limit N          at most N events (counted after --where)\n"
      "  --json             JSON Lines, one event a line\n"
-     "  --csv              CSV with a header row (see docs/cli.md)\n"
-     "(--where 'LUA EXPRESSION' comes with the Lua scripting.)\n"},
+     "  --csv              CSV with a header row (see docs/cli.md)\n"},
     {"import", cli_cmd_import,
      "import FILE|- [--format json|jsonl|csv]",
      "Import events from a JSON array, JSON Lines or CSV with a header row.\n"
@@ -99,6 +124,27 @@ static const cli_command commands[] = {
      "export [--format jsonl|json|csv] [-o FILE]",
      "Write every event, by id, to standard output or to FILE (written\n"
      "whole or not at all).  jsonl is the default.  (ics comes later.)\n"},
+    {"run", cli_cmd_run, "run [OPTIONS] SCRIPT.lua [ARGS]",
+     "Run a Lua script once, in a sandbox (docs/sandbox.md): reports, bulk\n"
+     "edits.  `local at = require \"attache\"` gives the API (docs/lua-api.md).\n"
+     "The script gets ARGS in `arg` (arg[0] is its path) and as `...`.\n"
+     "Options come before SCRIPT; everything after it is the script's.\n"
+     "\n"
+     "Exit status: 0 when the script returns nothing, true or 0; N when it\n"
+     "returns N (0-255) or calls os.exit(N); 1 when it returns false, or\n"
+     "raises an error (shown as FILE:LINE: message with a traceback), or\n"
+     "exceeds a limit.\n"
+     "\n"
+     "The store (--store) is opened for writing; a missing store is an error\n"
+     "only when the script uses it.  The script cannot run commands, load C\n"
+     "modules or binary chunks, or use files outside these directories:\n"
+     "\n" SANDBOX_HELP},
+    {"check", cli_cmd_check, "check [OPTIONS] SCRIPT.lua ...",
+     "Load each script in its own sandbox and run its main chunk (nothing\n"
+     "it registers is run), with the store opened read-only.  Prints\n"
+     "'ok FILE' for each good script and FILE:LINE: message for each error\n"
+     "(on stderr); exit 1 if any script failed.  Options as for run:\n"
+     "\n" SANDBOX_HELP},
     {"fsck", cli_cmd_fsck, "fsck [--salvage DIR]",
      "Check every record of the store (each by its checksum) and report\n"
      "what is intact and what is damaged; exit 0 if intact, 1 if damaged.\n"
@@ -135,8 +181,6 @@ static void overview(FILE *f) {
           "  --help, -h    help (also: attache help COMMAND, attache COMMAND -h)\n"
           "  --version     print the version\n"
           "\n"
-          "run, serve, alerts, check and list --where need the Lua scripting,\n"
-          "which is not built yet.\n"
           "Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
 
@@ -238,19 +282,18 @@ int main(int argc, char **argv) {
     }
     if (cli_help(argv[i + 1], stdout) != 0)
       return cli_usage(&ctx, "no command '%s' (commands: init, add, get, "
-                             "update, rm, list, import, export, fsck)",
+                             "update, rm, list, import, export, run, check, fsck)",
                        argv[i + 1]);
     return CLI_OK;
   }
   c = find_command(argv[i]);
   if (c == NULL) {
-    if (strcmp(argv[i], "run") == 0 || strcmp(argv[i], "serve") == 0 ||
-        strcmp(argv[i], "alerts") == 0 || strcmp(argv[i], "check") == 0)
+    if (strcmp(argv[i], "serve") == 0 || strcmp(argv[i], "alerts") == 0)
       return cli_usage(&ctx, "'%s' needs the Lua scripting, which is not "
                              "built yet",
                        argv[i]);
     return cli_usage(&ctx, "unknown command '%s' (commands: init, add, get, "
-                           "update, rm, list, import, export, fsck, help)",
+                           "update, rm, list, import, export, run, check, fsck, help)",
                      argv[i]);
   }
   ctx.cmd = c->name;

@@ -17,7 +17,10 @@ done
 
 expect_rc 2 frobnicate
 err_has "unknown command 'frobnicate'"
-expect_rc 2 run x.lua
+expect_rc 2 run
+expect_rc 1 run x.lua
+err_has "x.lua"
+expect_rc 2 serve
 err_has "Lua"
 expect_rc 2 help frobnicate
 expect_rc 2 --bogus list
@@ -27,7 +30,7 @@ expect_rc 2 list --limit many
 err_has "--limit many"
 expect_rc 2 list --sort colour
 err_has "sort by when"
-expect_rc 2 list --where 'ev.kind == "meeting"'
+expect_rc 2 list --where ''
 expect_rc 2 list --json --csv
 expect_rc 2 export --format ics
 err_has "not available yet"

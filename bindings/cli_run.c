@@ -1,0 +1,504 @@
+/*
+ * The commands that run Lua scripts in the sandbox: `attache run SCRIPT
+ * [ARGS]` runs a script once (a report, a bulk edit) and `attache check
+ * SCRIPT...` loads scripts to report their errors.
+ *
+ * Both take their limits and allowed paths from the config file
+ * ($XDG_CONFIG_HOME/attache/config, else ~/.config/attache/config, or
+ * --config FILE) and from the command line, which wins for single values
+ * and adds to the lists.  docs/sandbox.md describes both.
+ */
+#include "cli.h"
+#include "host.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum {
+  O_MAXI = 1, O_MAXM, O_MAXS, O_MAXT, O_DEBUG, O_READ, O_WRITE, O_OUT, O_CONFIG
+};
+
+static const cli_opt run_opts[] = {
+    {"max-instructions", 0, 1, O_MAXI}, {"max-memory", 0, 1, O_MAXM},
+    {"max-string", 0, 1, O_MAXS},       {"max-time", 0, 1, O_MAXT},
+    {"allow-debug", 0, 0, O_DEBUG},     {"read", 0, 1, O_READ},
+    {"write", 0, 1, O_WRITE},           {"out", 0, 1, O_OUT},
+    {"config", 0, 1, O_CONFIG},         {NULL, 0, 0, 0}};
+
+#define RUN_OUT_DEFAULT "out"
+
+/* What the command line says; NULL or 0: not said. */
+typedef struct run_cmdline {
+  const char *maxi, *maxm, *maxs, *maxt, *out, *config;
+  int debug;
+  const char **read, **write;
+  size_t nread, nwrite;
+} run_cmdline;
+
+/* ---- values ---------------------------------------------------------- */
+
+/* 100000, 100k, 100M, 2G (powers of ten): a count of instructions. */
+static int parse_count(const char *s, uint64_t *out) {
+  char *end;
+  unsigned long long v;
+  uint64_t mul = 1;
+  if (*s < '0' || *s > '9') return -1;
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (errno) return -1;
+  if (*end == 'k' || *end == 'K') mul = 1000u, end++;
+  else if (*end == 'M' || *end == 'm') mul = 1000000u, end++;
+  else if (*end == 'G' || *end == 'g') mul = 1000000000u, end++;
+  if (*end != '\0' || (v != 0 && mul > UINT64_MAX / v)) return -1;
+  *out = (uint64_t)v * mul;
+  return 0;
+}
+
+/* 65536, 64K, 64M, 1G, 64MiB, 64MB (powers of two): a size in bytes. */
+static int parse_size(const char *s, size_t *out) {
+  char *end;
+  unsigned long long v;
+  size_t mul = 1;
+  if (*s < '0' || *s > '9') return -1;
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (errno) return -1;
+  switch (*end) {
+  case 'k': case 'K': mul = (size_t)1 << 10; end++; break;
+  case 'm': case 'M': mul = (size_t)1 << 20; end++; break;
+  case 'g': case 'G': mul = (size_t)1 << 30; end++; break;
+  default: break;
+  }
+  if (mul > 1 && end[0] == 'i' && end[1] == 'B') end += 2;
+  else if (*end == 'B' || *end == 'b') end++;
+  if (*end != '\0' || (v != 0 && mul > SIZE_MAX / v)) return -1;
+  *out = (size_t)v * mul;
+  return 0;
+}
+
+static int parse_seconds(const char *s, double *out) {
+  char *end;
+  double v;
+  if ((*s < '0' || *s > '9') && *s != '.') return -1;
+  v = strtod(s, &end);
+  if (*end == 's') end++;
+  if (*end != '\0' || v < 0 || v > 1e9) return -1;
+  *out = v;
+  return 0;
+}
+
+static int parse_bool(const char *s, int *out) {
+  if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on") || !strcmp(s, "1"))
+    *out = 1;
+  else if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off") || !strcmp(s, "0"))
+    *out = 0;
+  else return -1;
+  return 0;
+}
+
+/* Check and set one limit; `key` names it in messages. NULL on success,
+ * else what is accepted. */
+static const char *set_limit(att_limits *l, const char *key, const char *v) {
+  if (!strcmp(key, "max-instructions"))
+    return parse_count(v, &l->instructions) ? "a count of instructions, e.g. 100000000 or "
+                                              "100M (0: no limit)" : NULL;
+  if (!strcmp(key, "max-memory"))
+    return parse_size(v, &l->memory) ? "a size, e.g. 64M, 512K or 1G (0: no limit)" : NULL;
+  if (!strcmp(key, "max-string"))
+    return parse_size(v, &l->string_max) ? "a size, e.g. 16M (0: no limit)" : NULL;
+  if (!strcmp(key, "max-time"))
+    return parse_seconds(v, &l->seconds) ? "seconds, e.g. 30 or 0.5 (0: no limit)" : NULL;
+  if (!strcmp(key, "allow-debug"))
+    return parse_bool(v, &l->allow_debug) ? "true or false" : NULL;
+  return "?";
+}
+
+/* ---- the config file ------------------------------------------------- */
+
+static char *trim(char *s) {
+  char *e;
+  while (*s == ' ' || *s == '\t') s++;
+  e = s + strlen(s);
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) e--;
+  *e = '\0';
+  return s;
+}
+
+/* Paths in the config file: "~/" is the home directory. */
+static int conf_path(const char *v, char *buf, size_t cap) {
+  const char *home = getenv("HOME");
+  if (v[0] == '~' && v[1] == '/' && home)
+    return (size_t)snprintf(buf, cap, "%s%s", home, v + 1) < cap ? 0 : -1;
+  return (size_t)snprintf(buf, cap, "%s", v) < cap ? 0 : -1;
+}
+
+/* Read the config file into limits and paths; `out` gets its out entry
+ * (malloc'd).  A missing default file is no error.  CLI_OK or CLI_FAIL
+ * with a message naming FILE:LINE. */
+static int read_config(const char *path, int named, att_limits *lim, att_paths *paths,
+                       char **out) {
+  char line[4096], pbuf[PATH_MAX];
+  FILE *f = fopen(path, "r");
+  int lineno = 0;
+  if (f == NULL) {
+    if (!named && errno == ENOENT) return CLI_OK;
+    return cli_fail("cannot read the config file %s: %s", path, strerror(errno));
+  }
+  while (fgets(line, sizeof line, f)) {
+    char *k, *v, *eq, *c;
+    const char *why;
+    lineno++;
+    if (strchr(line, '\n') == NULL && !feof(f)) {
+      fclose(f);
+      return cli_fail("%s:%d: line too long", path, lineno);
+    }
+    k = trim(line);
+    if (*k == '\0' || *k == '#') continue;
+    eq = strchr(k, '=');
+    if (eq == NULL) {
+      fclose(f);
+      return cli_fail("%s:%d: expected 'key = value', got '%s'", path, lineno, k);
+    }
+    *eq = '\0';
+    v = eq + 1;
+    for (c = v; *c; c++) /* " # comment" after a value */
+      if (*c == '#' && (c == v || c[-1] == ' ' || c[-1] == '\t')) {
+        *c = '\0';
+        break;
+      }
+    k = trim(k);
+    v = trim(v);
+    for (c = k; *c; c++)
+      if (*c == '_') *c = '-';
+    if (*v == '\0') {
+      fclose(f);
+      return cli_fail("%s:%d: %s: no value", path, lineno, k);
+    }
+    if (!strcmp(k, "read") || !strcmp(k, "write")) {
+      if (conf_path(v, pbuf, sizeof pbuf) != 0 || att_paths_add(paths, pbuf, k[0] == 'w') < 0) {
+        fclose(f);
+        return cli_fail("%s:%d: %s: %s", path, lineno, k, att_errmsg());
+      }
+    } else if (!strcmp(k, "out")) {
+      free(*out);
+      *out = conf_path(v, pbuf, sizeof pbuf) == 0 ? strdup(pbuf) : NULL;
+    } else if ((why = set_limit(lim, k, v)) != NULL) {
+      fclose(f);
+      if (why[0] == '?')
+        return cli_fail("%s:%d: unknown key '%s' (known: max-instructions, max-memory, "
+                        "max-string, max-time, allow-debug, read, write, out)",
+                        path, lineno, k);
+      return cli_fail("%s:%d: %s: '%s' is not valid; expected %s", path, lineno, k, v, why);
+    }
+  }
+  fclose(f);
+  return CLI_OK;
+}
+
+static const char *default_config(char *buf, size_t cap) {
+  const char *x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
+  if (x && *x) snprintf(buf, cap, "%s/attache/config", x);
+  else if (h && *h) snprintf(buf, cap, "%s/.config/attache/config", h);
+  else return NULL;
+  return buf;
+}
+
+/* ---- options --------------------------------------------------------- */
+
+/* Parse the options of run/check.  For run, option parsing stops at the
+ * script: what follows is the script's. */
+static int parse_opts(cli_ctx *ctx, int argc, char **argv, int for_run, run_cmdline *c,
+                      char ***ops, int *nops) {
+  cli_parser p;
+  int o, rc = CLI_OK, stop = argc, i;
+  memset(c, 0, sizeof *c);
+  c->read = calloc((size_t)argc + 1, sizeof *c->read);
+  c->write = calloc((size_t)argc + 1, sizeof *c->write);
+  if (c->read == NULL || c->write == NULL) return cli_fail("out of memory");
+  if (for_run) { /* find the script: the first operand */
+    for (i = 1; i < argc; i++) {
+      const char *a = argv[i];
+      const cli_opt *op;
+      if (strcmp(a, "--") == 0) {
+        stop = i + 1 < argc ? i + 2 : argc;
+        break;
+      }
+      if (a[0] != '-' || a[1] == '\0') {
+        stop = i + 1;
+        break;
+      }
+      if (a[1] == '-' && strchr(a, '=') == NULL) {
+        if (strcmp(a + 2, "store") == 0) i++;
+        for (op = run_opts; op->name; op++)
+          if (op->arg && strcmp(a + 2, op->name) == 0) i++;
+      }
+    }
+  }
+  cli_parser_init(&p, ctx, run_opts, stop, argv);
+  while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
+    switch (o) {
+    case CLI_BAD: rc = CLI_USAGE; break;
+    case CLI_HELP:
+      cli_help(ctx->cmd, stdout);
+      cli_parser_free(&p);
+      return -1;
+    case O_MAXI: c->maxi = p.arg; break;
+    case O_MAXM: c->maxm = p.arg; break;
+    case O_MAXS: c->maxs = p.arg; break;
+    case O_MAXT: c->maxt = p.arg; break;
+    case O_DEBUG: c->debug = 1; break;
+    case O_READ: c->read[c->nread++] = p.arg; break;
+    case O_WRITE: c->write[c->nwrite++] = p.arg; break;
+    case O_OUT: c->out = p.arg; break;
+    case O_CONFIG: c->config = p.arg; break;
+    default: break;
+    }
+  }
+  if (rc == CLI_OK) {
+    /* operands, then (run) the script's own arguments */
+    *ops = calloc((size_t)argc + 1, sizeof **ops);
+    if (*ops == NULL) rc = cli_fail("out of memory");
+    else {
+      for (i = 0; i < p.npos; i++) (*ops)[i] = p.pos[i];
+      *nops = p.npos;
+      for (i = stop; i < argc; i++) (*ops)[(*nops)++] = argv[i];
+    }
+  }
+  cli_parser_free(&p);
+  return rc;
+}
+
+static void free_cmdline(run_cmdline *c) {
+  free(c->read);
+  free(c->write);
+}
+
+/* Limits and paths from defaults, the config file, then the command line.
+ * `named` are the files named on the command line (readable). */
+static int setup_engine(cli_ctx *ctx, run_cmdline *c, char **named, int nnamed,
+                        att_engine *e) {
+  static const struct { const char *key; size_t off; } keys[] = {
+      {"max-instructions", offsetof(run_cmdline, maxi)},
+      {"max-memory", offsetof(run_cmdline, maxm)},
+      {"max-string", offsetof(run_cmdline, maxs)},
+      {"max-time", offsetof(run_cmdline, maxt)}};
+  char cbuf[PATH_MAX];
+  const char *cfg = c->config ? c->config : default_config(cbuf, sizeof cbuf);
+  char *out = NULL;
+  size_t i;
+  int rc, k;
+  att_limits_default(&e->limits);
+  if (cfg && (rc = read_config(cfg, c->config != NULL, &e->limits, &e->paths, &out)) != CLI_OK) {
+    free(out);
+    return rc;
+  }
+  for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    const char *v = *(const char *const *)((const char *)c + keys[i].off), *why;
+    if (v && (why = set_limit(&e->limits, keys[i].key, v)) != NULL) {
+      free(out);
+      return cli_usage(ctx, "--%s %s: expected %s", keys[i].key, v, why);
+    }
+  }
+  if (c->debug) e->limits.allow_debug = 1;
+  rc = CLI_OK;
+  if (att_paths_add(&e->paths, ".", 0) < 0)
+    rc = cli_fail("the current directory: %s", att_errmsg());
+  for (k = 0; rc == CLI_OK && k < nnamed; k++) {
+    struct stat sb;
+    if (stat(named[k], &sb) == 0 && S_ISREG(sb.st_mode) && att_paths_add(&e->paths, named[k], 0) < 0)
+      rc = cli_fail("%s", att_errmsg());
+  }
+  for (i = 0; rc == CLI_OK && i < c->nread; i++)
+    if (att_paths_add(&e->paths, c->read[i], 0) < 0) rc = cli_fail("--read %s", att_errmsg());
+  for (i = 0; rc == CLI_OK && i < c->nwrite; i++)
+    if (att_paths_add(&e->paths, c->write[i], 1) < 0) rc = cli_fail("--write %s", att_errmsg());
+  if (rc == CLI_OK) {
+    const char *o = c->out ? c->out : out ? out : RUN_OUT_DEFAULT;
+    if (att_paths_add(&e->paths, o, 1) < 0) rc = cli_fail("--out %s", att_errmsg());
+  }
+  free(out);
+  return rc;
+}
+
+static void on_notice(void *ud, const char *msg) {
+  (void)ud;
+  fprintf(stderr, "attache: %s\n", msg);
+}
+
+/* Open the store if there is one; without it e->nostore says why. */
+static void open_store(cli_ctx *ctx, int flags, att_engine *e, char *why, size_t cap) {
+  att_store_opts o;
+  int r;
+  memset(&o, 0, sizeof o);
+  o.flags = flags;
+  o.notice = on_notice;
+  e->store = NULL;
+  if (ctx->store_dir == NULL) {
+    snprintf(why, cap, "no store directory: use --store DIR, or set ATTACHE_STORE or HOME");
+  } else if ((r = att_store_open(ctx->store_dir, &o, &e->store)) == ATT_ENOSTORE) {
+    snprintf(why, cap, "no store at %s; create one with 'attache init' (or choose "
+                       "another with --store DIR or ATTACHE_STORE)", ctx->store_dir);
+  } else if (r < 0) {
+    snprintf(why, cap, "cannot open the store %s: %s", ctx->store_dir, att_errmsg());
+    e->store = NULL;
+  }
+  e->nostore = e->store ? NULL : why;
+}
+
+static void close_engine(att_engine *e) {
+  if (e->store) att_store_close(e->store);
+  e->store = NULL;
+  att_paths_free(&e->paths);
+}
+
+/* ---- run ------------------------------------------------------------- */
+
+typedef struct run_args {
+  char **v; /* v[0] the script, then its arguments */
+  int n;
+} run_args;
+
+/* Set `arg` and push the arguments (protected: it allocates). */
+static int push_args(lua_State *L) {
+  run_args *a = lua_touserdata(L, 1);
+  int i;
+  lua_settop(L, 0);
+  luaL_checkstack(L, a->n + 2, "too many arguments");
+  lua_createtable(L, a->n, 1);
+  for (i = 0; i < a->n; i++) {
+    lua_pushstring(L, a->v[i]);
+    lua_rawseti(L, 1, i);
+  }
+  lua_setglobal(L, "arg");
+  for (i = 1; i < a->n; i++) lua_pushstring(L, a->v[i]);
+  return a->n - 1;
+}
+
+/* The exit status a script's result stands for. */
+static int result_status(lua_State *L, const char *script) {
+  int isnum;
+  lua_Integer n;
+  switch (lua_type(L, -1)) {
+  case LUA_TNONE:
+  case LUA_TNIL: return CLI_OK;
+  case LUA_TBOOLEAN: return lua_toboolean(L, -1) ? CLI_OK : CLI_FAIL;
+  case LUA_TNUMBER:
+    n = lua_tointegerx(L, -1, &isnum);
+    if (isnum && n >= 0 && n <= 255) return (int)n;
+    break;
+  default: break;
+  }
+  return cli_fail("%s returned a %s (%s); a script returns nothing, true, false or an "
+                  "exit status 0-255",
+                  script, luaL_typename(L, -1),
+                  lua_type(L, -1) == LUA_TNUMBER ? lua_tostring(L, -1) : "not a status");
+}
+
+int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
+  run_cmdline c;
+  att_engine e;
+  att_script *s = NULL;
+  char **ops = NULL, why[512];
+  int nops = 0, rc, r;
+  run_args a;
+  memset(&e, 0, sizeof e);
+  rc = parse_opts(ctx, argc, argv, 1, &c, &ops, &nops);
+  if (rc < 0) rc = CLI_OK, nops = -1; /* --help */
+  else if (rc == CLI_OK && nops == 0)
+    rc = cli_usage(ctx, "which script? give the path of a .lua file");
+  if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e);
+  if (rc == CLI_OK && nops > 0) {
+    open_store(ctx, ATT_OPEN_WRITE, &e, why, sizeof why);
+    s = att_script_new(&e, ops[0]);
+    if (s == NULL) rc = cli_fail("%s", att_errmsg()[0] ? att_errmsg() : "out of memory");
+  }
+  if (rc == CLI_OK && s) {
+    lua_State *L = att_script_L(s);
+    if (att_script_load_file(s, ops[0]) < 0) {
+      rc = cli_fail("%s", att_errmsg());
+    } else {
+      a.v = ops;
+      a.n = nops;
+      lua_pushcfunction(L, push_args);
+      lua_pushlightuserdata(L, &a);
+      if (lua_pcall(L, 1, LUA_MULTRET, 0) != LUA_OK) {
+        rc = cli_fail("%s: cannot pass the arguments: %s", ops[0], lua_tostring(L, -1));
+      } else {
+        r = att_script_call(s, nops - 1, 1);
+        if (r == ATT_SCRIPT_EXIT) rc = att_script_exit_code(s);
+        else if (r < 0) rc = CLI_FAIL;
+        else rc = result_status(L, ops[0]);
+        lua_settop(L, 0);
+      }
+    }
+  }
+  fflush(stdout);
+  att_script_free(s);
+  close_engine(&e);
+  free(ops);
+  free_cmdline(&c);
+  return rc;
+}
+
+/* ---- check ----------------------------------------------------------- */
+
+/* `check` lists errors as FILE:LINE: message, without the traceback. */
+static void check_log(void *ud, int level, const char *script, const char *msg) {
+  const char *tb = strstr(msg, "\nstack traceback:");
+  (void)ud;
+  (void)script;
+  if (level == ATT_LOG_DEBUG) return;
+  fprintf(stderr, "%s%.*s\n", level == ATT_LOG_WARN ? "warning: " : "",
+          tb ? (int)(tb - msg) : (int)strlen(msg), msg);
+}
+
+int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
+  run_cmdline c;
+  att_engine e;
+  char **ops = NULL, why[512];
+  int nops = 0, rc, i, failed = 0;
+  memset(&e, 0, sizeof e);
+  rc = parse_opts(ctx, argc, argv, 0, &c, &ops, &nops);
+  if (rc < 0) rc = CLI_OK, nops = -1;
+  else if (rc == CLI_OK && nops == 0)
+    rc = cli_usage(ctx, "which scripts? give the paths of .lua files");
+  if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e);
+  if (rc == CLI_OK && nops > 0) {
+    open_store(ctx, ATT_OPEN_READ, &e, why, sizeof why);
+    e.log = check_log;
+    for (i = 0; i < nops; i++) {
+      att_script *s = att_script_new(&e, ops[i]);
+      int ok = 0;
+      if (s == NULL) {
+        fprintf(stderr, "%s\n", att_errmsg());
+      } else if (att_script_load_file(s, ops[i]) < 0) {
+        fprintf(stderr, "%s\n", att_errmsg());
+      } else {
+        lua_State *L = att_script_L(s);
+        run_args a; /* arg: the script alone */
+        int r;
+        a.v = &ops[i];
+        a.n = 1;
+        lua_pushcfunction(L, push_args);
+        lua_pushlightuserdata(L, &a);
+        r = lua_pcall(L, 1, LUA_MULTRET, 0);
+        if (r != LUA_OK) fprintf(stderr, "%s: %s\n", ops[i], lua_tostring(L, -1));
+        else r = att_script_call(s, 0, 0);
+        ok = r == 0 || r == ATT_SCRIPT_EXIT;
+      }
+      if (ok) printf("ok %s\n", ops[i]);
+      else failed++;
+      att_script_free(s);
+    }
+    rc = failed ? CLI_FAIL : CLI_OK;
+  }
+  close_engine(&e);
+  free(ops);
+  free_cmdline(&c);
+  return rc;
+}

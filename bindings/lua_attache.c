@@ -1,0 +1,689 @@
+/*
+ * attache.core: the raw C layer of the `attache` module, over the engine's
+ * store.  scripts/attache.lua builds the public API on it (at.each,
+ * at.query, at.count and at.batch are written in Lua there, so that a
+ * script's own functions are called from Lua and may yield).
+ *
+ * Misuse raises a Lua-style error ("bad argument #1 to 'add' (table
+ * expected, got nil)"); an expected failure (an invalid event, an unknown
+ * id or key, a conflict, a date that cannot be read) returns nil and the
+ * core's message, unchanged.  docs/lua-api.md is the manual.
+ */
+#include "lua_util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+/* Nesting of tables turned into JSON (the core accepts 500). */
+#define JSON_DEPTH 400
+
+typedef struct cursor {
+  att_store *st;
+  int64_t *ids;
+  size_t n, pos;
+} cursor;
+
+typedef struct batch {
+  att_store *st;
+  int open;
+} batch;
+
+/* ---- check helpers ------------------------------------------------------ */
+
+int attl_fail(lua_State *L) {
+  lua_pushnil(L);
+  lua_pushstring(L, att_errmsg());
+  return 2;
+}
+
+int attl_failf(lua_State *L, const char *fmt, ...) {
+  va_list ap;
+  lua_pushnil(L);
+  va_start(ap, fmt);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  return 2;
+}
+
+att_store *attl_store(lua_State *L) {
+  att_engine *e = att_lua_engine(L);
+  if (!e || !e->store)
+    luaL_error(L, "%s", e && e->nostore ? e->nostore : "no store is open for this script");
+  return e->store;
+}
+
+att_time attl_now(lua_State *L) {
+  att_engine *e = att_lua_engine(L);
+  return e ? att_engine_now(e) : (att_time)time(NULL);
+}
+
+static int null_tostring(lua_State *L) {
+  lua_pushliteral(L, "null");
+  return 1;
+}
+
+void attl_null_push(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "attache.null.value") != LUA_TNIL) return;
+  lua_pop(L, 1);
+  lua_newuserdatauv(L, 1, 0);
+  if (luaL_newmetatable(L, ATTL_NULL)) {
+    lua_pushcfunction(L, null_tostring);
+    lua_setfield(L, -2, "__tostring");
+  }
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, "attache.null.value");
+}
+
+int attl_isnull(lua_State *L, int idx) {
+  return luaL_testudata(L, idx, ATTL_NULL) != NULL;
+}
+
+static cursor *checkcursor(lua_State *L) {
+  return luaL_checkudata(L, 1, ATTL_CURSOR);
+}
+
+static batch *checkbatch(lua_State *L) {
+  return luaL_checkudata(L, 1, ATTL_BATCH);
+}
+
+/* The id of argument idx: an event object, an id, or a key (or an id in a
+ * string, "42").  1 with *id; 0 when a key or id names no event (nil and
+ * the message are pushed). */
+static int id_arg(lua_State *L, att_store *st, int idx, int64_t *id) {
+  attl_event *e = attl_event_test(L, idx);
+  att_event ev;
+  int isint;
+  if (e) {
+    *id = attl_event_id(e);
+    return 1;
+  }
+  if (lua_type(L, idx) == LUA_TNUMBER) {
+    *id = lua_tointegerx(L, idx, &isint);
+    if (!isint || *id <= 0) luaL_argerror(L, idx, "an id is a whole number from 1");
+    return 1;
+  }
+  if (lua_type(L, idx) != LUA_TSTRING) {
+    luaL_argerror(L, idx, lua_pushfstring(L, "id, key or event expected, got %s",
+                                          luaL_typename(L, idx)));
+  }
+  if (att_store_lookup(st, lua_tostring(L, idx), &ev) != 0) {
+    attl_fail(L);
+    return 0;
+  }
+  *id = ev.id;
+  att_event_free(&ev);
+  return 1;
+}
+
+/* Lua value at idx as JSON, or NULL with a message in err.  An empty table
+ * is an array when `emptyarray`, else an object. */
+static cJSON *tojson(lua_State *L, int idx, int depth, int emptyarray, char *err, size_t cap,
+                     const char *path) {
+  char sub[256];
+  idx = lua_absindex(L, idx);
+  switch (lua_type(L, idx)) {
+  case LUA_TBOOLEAN: return cJSON_CreateBool(lua_toboolean(L, idx));
+  case LUA_TNUMBER:
+    if (lua_isinteger(L, idx)) {
+      lua_Integer i = lua_tointeger(L, idx);
+      if (i > INT64_C(9007199254740991) || i < -INT64_C(9007199254740991)) {
+        snprintf(err, cap, "%s: the integer %lld is too large for JSON (at most 2^53-1)", path,
+                 (long long)i);
+        return NULL;
+      }
+      return cJSON_CreateNumber((double)i);
+    } else {
+      double d = lua_tonumber(L, idx);
+      if (!isfinite(d)) {
+        snprintf(err, cap, "%s: %s cannot be stored (JSON numbers are finite)", path,
+                 lua_tostring(L, idx));
+        return NULL;
+      }
+      return cJSON_CreateNumber(d);
+    }
+  case LUA_TSTRING: {
+    size_t n;
+    const char *s = lua_tolstring(L, idx, &n);
+    if (strlen(s) != n) {
+      snprintf(err, cap, "%s: a string holds a NUL byte", path);
+      return NULL;
+    }
+    return cJSON_CreateString(s);
+  }
+  case LUA_TTABLE: {
+    size_t n = lua_rawlen(L, idx), count = 0;
+    int isarray;
+    cJSON *out;
+    if (depth > JSON_DEPTH) {
+      snprintf(err, cap, "%s: tables nested more than %d deep (or a table holds itself)", path,
+               JSON_DEPTH);
+      return NULL;
+    }
+    luaL_checkstack(L, 4, "tables nested too deeply");
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+      count++;
+      lua_pop(L, 1);
+    }
+    isarray = count == 0 ? emptyarray : count == n;
+    out = isarray ? cJSON_CreateArray() : cJSON_CreateObject();
+    if (!out) break;
+    if (isarray) {
+      for (size_t i = 1; i <= n; i++) {
+        cJSON *v;
+        lua_rawgeti(L, idx, (lua_Integer)i);
+        snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+        v = tojson(L, -1, depth + 1, 0, err, cap, sub);
+        lua_pop(L, 1);
+        if (!v) {
+          cJSON_Delete(out);
+          return NULL;
+        }
+        cJSON_AddItemToArray(out, v);
+      }
+      return out;
+    }
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+      cJSON *v;
+      const char *k;
+      if (lua_type(L, -2) != LUA_TSTRING) {
+        snprintf(err, cap, "%s: a table mixes a list with named fields (key %s)", path,
+                 luaL_typename(L, -2));
+        lua_pop(L, 2);
+        cJSON_Delete(out);
+        return NULL;
+      }
+      k = lua_tostring(L, -2);
+      snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
+      /* Lists of the event are arrays even when empty. */
+      v = tojson(L, -1, depth + 1,
+                 depth == 0 && (!strcmp(k, "actors") || !strcmp(k, "tags") ||
+                                !strcmp(k, "people") || !strcmp(k, "links")),
+                 err, cap, sub);
+      lua_pop(L, 1);
+      if (!v) {
+        lua_pop(L, 1);
+        cJSON_Delete(out);
+        return NULL;
+      }
+      cJSON_AddItemToObject(out, k, v);
+    }
+    return out;
+  }
+  case LUA_TUSERDATA: {
+    attl_date *d;
+    attl_event *e;
+    if (attl_isnull(L, idx)) return cJSON_CreateNull();
+    if ((d = attl_date_test(L, idx)) != NULL) {
+      if (!d->edtf[0]) {
+        snprintf(err, cap, "%s: an open or out-of-range instant has no EDTF form", path);
+        return NULL;
+      }
+      return cJSON_CreateString(d->edtf);
+    }
+    if (attl_duration_test(L, idx)) {
+      cJSON *v = cJSON_CreateString(luaL_tolstring(L, idx, NULL));
+      lua_pop(L, 1);
+      return v;
+    }
+    if ((e = attl_event_test(L, idx)) != NULL) {
+      snprintf(err, cap, "%s: an event cannot be stored inside another; store its id (%lld)",
+               path, (long long)attl_event_id(e));
+      return NULL;
+    }
+  }
+  /* fall through */
+  default:
+    snprintf(err, cap, "%s: a %s cannot be stored (JSON holds strings, numbers, booleans, "
+                       "tables and at.null)",
+             path, luaL_typename(L, idx));
+    return NULL;
+  }
+  snprintf(err, cap, "out of memory");
+  return NULL;
+}
+
+/* The JSON of table argument 1 (raises on what JSON cannot hold). */
+static cJSON *table_arg(lua_State *L, int arg, const char *fname) {
+  char err[512];
+  cJSON *j = tojson(L, arg, 0, 0, err, sizeof err, "");
+  if (!j) luaL_error(L, "bad argument #%d to '%s' (%s)", arg, fname, err);
+  return j;
+}
+
+/* Replace the string member `name` of obj (read as friendly input against
+ * ref) with its EDTF.  Date values were already written as EDTF. */
+static int friendly_member(lua_State *L, int tidx, cJSON *obj, const char *name, att_time ref,
+                           const char *what, att_bounds *b) {
+  char edtf[ATT_DATE_MAX];
+  int rc = 0;
+  if (lua_getfield(L, tidx, name) == LUA_TSTRING) {
+    if (att_date_friendly(lua_tostring(L, -1), ref, edtf, sizeof edtf, b) != 0)
+      rc = att__errctx(ATT_EINVAL, "event field \"%s\"", what);
+    else cJSON_ReplaceItemInObject(obj, name, cJSON_CreateString(edtf));
+  } else if (b && attl_date_test(L, -1)) {
+    *b = attl_date_test(L, -1)->b;
+    rc = 1;
+  } else {
+    rc = 2;
+  }
+  lua_pop(L, 1);
+  return rc; /* <0 error, 0 read from a string, 1 a date value, 2 neither */
+}
+
+/*
+ * Friendly dates in a new event or a patch (table at tidx, JSON obj):
+ * source.published counts from now; when counts from source.published
+ * (the new one, else the event's, else now).
+ */
+static int friendly_dates(lua_State *L, int tidx, cJSON *obj, const att_event *cur) {
+  att_time ref = attl_now(L);
+  att_bounds b;
+  int rc;
+  cJSON *src = cJSON_GetObjectItemCaseSensitive(obj, "source");
+  if (cur && cur->source && cur->source->published &&
+      att_edtf_parse(cur->source->published, &b, NULL, 0) == 0)
+    ref = b.earliest;
+  if (lua_getfield(L, tidx, "source") == LUA_TTABLE && cJSON_IsObject(src)) {
+    rc = friendly_member(L, lua_gettop(L), src, "published", attl_now(L), "source.published",
+                         &b);
+    if (rc < 0) {
+      lua_pop(L, 1);
+      return rc;
+    }
+    if (rc < 2 && b.earliest != ATT_TIME_MIN) ref = b.earliest;
+  }
+  lua_pop(L, 1);
+  rc = friendly_member(L, tidx, obj, "when", ref, "when", NULL);
+  return rc < 0 ? rc : 0;
+}
+
+/* Open a batch for one change unless one is open: 1 if we opened it. */
+static int own_batch(att_store *st, int *rc) {
+  *rc = 0;
+  if (att_store_in_batch(st)) return 0;
+  *rc = att_store_begin(st);
+  return *rc == 0;
+}
+
+static int end_batch(att_store *st, int own, int rc) {
+  if (!own) return rc;
+  if (rc == 0) return att_store_commit(st);
+  att_store_rollback(st);
+  return rc;
+}
+
+static const char *const sel_opts[] = {"from", "to",    "actor", "kind", "status", "tag",
+                                       "text", "where", "sort",  "desc", "limit",  NULL};
+
+static const char *const sort_names[] = {"when",    "id",   "title",  "created",
+                                         "updated", "kind", "status", "key", NULL};
+
+/* A query error, with the name of the public function (each, query,
+ * count) and no position: the Lua layer raises it at the caller's line. */
+static int sel_error(lua_State *L, const char *fname, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  lua_pushfstring(L, "bad argument #1 to '%s' (", fname);
+  lua_pushvfstring(L, fmt, ap);
+  lua_pushliteral(L, ")");
+  lua_concat(L, 3);
+  va_end(ap);
+  return lua_error(L);
+}
+
+/* A string or a list of strings (the option's value, at the stack top) as
+ * an array, kept alive in the anchor table at index 4 until the call
+ * returns. */
+static const char *const *sel_list(lua_State *L, const char *fname, const char *opt,
+                                   size_t *n) {
+  const char **v;
+  int t = lua_gettop(L);
+  size_t k = lua_type(L, t) == LUA_TTABLE ? lua_rawlen(L, t) : 1;
+  if (lua_type(L, t) != LUA_TSTRING && lua_type(L, t) != LUA_TTABLE)
+    sel_error(L, fname, "option '%s' takes a string or a list of strings, got %s", opt,
+              luaL_typename(L, t));
+  v = lua_newuserdatauv(L, (k ? k : 1) * sizeof *v, 0);
+  lua_rawseti(L, 4, (lua_Integer)lua_rawlen(L, 4) + 1);
+  if (lua_type(L, t) == LUA_TSTRING) {
+    v[0] = lua_tostring(L, t);
+  } else {
+    for (size_t i = 0; i < k; i++) {
+      if (lua_rawgeti(L, t, (lua_Integer)i + 1) != LUA_TSTRING)
+        sel_error(L, fname, "option '%s' takes a string or a list of strings", opt);
+      v[i] = lua_tostring(L, -1); /* held by the table */
+      lua_pop(L, 1);
+    }
+  }
+  *n = k;
+  return v;
+}
+
+static const char *sel_string(lua_State *L, const char *fname, const char *opt) {
+  if (lua_type(L, -1) != LUA_TSTRING)
+    sel_error(L, fname, "option '%s' takes a string, got %s", opt, luaL_typename(L, -1));
+  return lua_tostring(L, -1);
+}
+
+/* ---- functions ----------------------------------------------------------- */
+
+/* at.add(t) -> event | nil, message */
+static int l_add(lua_State *L) {
+  att_store *st;
+  att_event ev;
+  cJSON *obj;
+  int rc;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  st = attl_store(L);
+  obj = table_arg(L, 1, "add");
+  if ((rc = friendly_dates(L, 1, obj, NULL)) == 0) rc = att_event_from_cjson(obj, 0, &ev);
+  cJSON_Delete(obj);
+  if (rc != 0) return attl_fail(L);
+  if (att_store_add(st, &ev) != 0) {
+    att_event_free(&ev);
+    return attl_fail(L);
+  }
+  attl_event_push(L, &ev);
+  return 1;
+}
+
+/* at.get(id | key | event) -> event | nil, message */
+static int l_get(lua_State *L) {
+  att_store *st;
+  int64_t id;
+  int rc;
+  luaL_checkany(L, 1);
+  st = attl_store(L);
+  if (!id_arg(L, st, 1, &id)) return 2;
+  if (!attl_event_pushid(L, st, id, &rc)) return attl_fail(L);
+  return 1;
+}
+
+/*
+ * at.update(x, changes) -> event | nil, message.  changes is a JSON merge
+ * patch as a table (at.null removes a field).  With an event object the
+ * change is made to the revision it shows: if the store has moved on, it
+ * is a conflict.  With an id or key the change is made to the current
+ * revision, read and written under one lock.
+ */
+static int l_update(lua_State *L) {
+  att_store *st;
+  attl_event *e = attl_event_test(L, 1);
+  att_event ev;
+  cJSON *patch;
+  int64_t id;
+  int rc, own = 0;
+  luaL_checkany(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  st = attl_store(L);
+  if (!e && !id_arg(L, st, 1, &id)) return 2;
+  patch = table_arg(L, 2, "update");
+  att_event_init(&ev);
+  if (e) {
+    rc = att_event_copy(&ev, attl_event_get(L, e));
+  } else if ((own = own_batch(st, &rc)) != 0 || rc == 0) {
+    rc = att_store_get(st, id, &ev);
+  }
+  if (rc == 0) rc = friendly_dates(L, 2, patch, &ev);
+  if (rc == 0) rc = att_event_patch(&ev, patch);
+  if (rc == 0) rc = att_store_update(st, &ev);
+  cJSON_Delete(patch);
+  if (own) {
+    /* Keep the message of the first failure. */
+    if (rc != 0) att_store_rollback(st);
+    else rc = att_store_commit(st);
+  }
+  if (rc != 0) {
+    att_event_free(&ev);
+    return attl_fail(L);
+  }
+  attl_event_push(L, &ev);
+  return 1;
+}
+
+/* at.remove(x) -> true | nil, message.  An event object must show the
+ * current revision. */
+static int l_remove(lua_State *L) {
+  att_store *st;
+  attl_event *e;
+  int64_t id, rev = 0;
+  int rc, own;
+  luaL_checkany(L, 1);
+  st = attl_store(L);
+  if (!id_arg(L, st, 1, &id)) return 2;
+  if ((e = attl_event_test(L, 1)) != NULL) {
+    lua_getfield(L, 1, "rev");
+    rev = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+  }
+  own = own_batch(st, &rc);
+  if (rc != 0) return attl_fail(L);
+  if (e) {
+    int64_t cur;
+    if (!attl_event_pushid(L, st, id, &rc)) {
+      end_batch(st, own, rc);
+      return attl_fail(L);
+    }
+    lua_getfield(L, -1, "rev");
+    cur = lua_tointeger(L, -1);
+    lua_pop(L, 2);
+    if (cur != rev) {
+      end_batch(st, own, -1);
+      return attl_failf(L,
+                        "event %I was changed meanwhile (it is at revision %I, this object "
+                        "shows revision %I); read it again and redo the change",
+                        (lua_Integer)id, (lua_Integer)cur, (lua_Integer)rev);
+    }
+  }
+  rc = att_store_remove(st, id);
+  rc = end_batch(st, own, rc);
+  if (rc != 0) return attl_fail(L);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/*
+ * core.select(spec, fname) -> cursor, where, limit.  The core does every
+ * filter it can and sorts; `where` and, when there is one, `limit` are
+ * applied by the Lua layer.
+ */
+static int l_select(lua_State *L) {
+  const char *fname = luaL_optstring(L, 2, "query");
+  att_query q;
+  att_store *st;
+  int64_t *ids = NULL;
+  size_t n = 0;
+  lua_Integer limit = 0;
+  int haswhere = 0, isint;
+  cursor *c;
+  att_query_init(&q);
+  lua_settop(L, 2);
+  if (!lua_isnil(L, 1) && !lua_istable(L, 1))
+    sel_error(L, fname, "table expected, got %s", luaL_typename(L, 1));
+  st = attl_store(L);
+  lua_pushnil(L);  /* 3: where */
+  lua_newtable(L); /* 4: anchors */
+  if (lua_istable(L, 1)) {
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+      const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+      int opt = -1;
+      for (int i = 0; k && sel_opts[i]; i++)
+        if (strcmp(k, sel_opts[i]) == 0) opt = i;
+      if (opt < 0)
+        sel_error(L, fname,
+                  "unknown option '%s'; options: from, to, actor, kind, status, tag, text, "
+                  "where, sort, desc, limit",
+                  k ? k : luaL_typename(L, -2));
+      switch (opt) {
+      case 0: case 1: {
+        attl_date d;
+        int t = lua_type(L, -1);
+        if (t != LUA_TSTRING && t != LUA_TNUMBER && t != LUA_TTABLE && !attl_date_test(L, -1))
+          sel_error(L, fname, "option '%s' takes a date, got %s", k, luaL_typename(L, -1));
+        if (attl_date_arg(L, -1, attl_now(L), &d, 1, fname) != 0)
+          sel_error(L, fname, "option '%s': %s", k, att_errmsg());
+        if (opt == 0) q.from = d.b.earliest;
+        else q.to = d.b.latest;
+        break;
+      }
+      case 2: q.actors = sel_list(L, fname, k, &q.nactors); break;
+      case 5: q.tags = sel_list(L, fname, k, &q.ntags); break;
+      case 3: q.kind = sel_string(L, fname, k); break;
+      case 4: q.status = sel_string(L, fname, k); break;
+      case 6: q.text = sel_string(L, fname, k); break;
+      case 7:
+        if (!lua_isfunction(L, -1))
+          sel_error(L, fname, "option 'where' takes a function, got %s", luaL_typename(L, -1));
+        lua_pushvalue(L, -1);
+        lua_replace(L, 3);
+        haswhere = 1;
+        break;
+      case 8: {
+        const char *s = sel_string(L, fname, k);
+        int code = -1;
+        if (*s == '-') q.desc = 1, s++;
+        for (int i = 0; sort_names[i]; i++)
+          if (strcmp(s, sort_names[i]) == 0) code = i;
+        if (code < 0)
+          sel_error(L, fname, "sort by when, id, title, created, updated, kind, status or key "
+                              "(a leading '-' sorts descending), not '%s'",
+                    lua_tostring(L, -1));
+        q.sort = code; /* the ATT_SORT_* codes follow sort_names */
+        break;
+      }
+      case 9:
+        if (lua_toboolean(L, -1)) q.desc = 1;
+        break;
+      default:
+        limit = lua_tointegerx(L, -1, &isint);
+        if (!isint || limit < 0)
+          sel_error(L, fname, "option 'limit' takes a whole number from 0, got %s",
+                    luaL_tolstring(L, -1, NULL));
+        break;
+      }
+      lua_pop(L, 1);
+    }
+  }
+  if (!haswhere) q.limit = (size_t)limit;
+  if (att_store_query(st, &q, &ids, &n) != 0) return luaL_error(L, "%s", att_errmsg());
+  att_lua_charge(L, n); /* the core's work grows with the matches */
+  c = lua_newuserdatauv(L, sizeof *c, 0);
+  c->st = st;
+  c->ids = ids;
+  c->n = n;
+  c->pos = 0;
+  luaL_setmetatable(L, ATTL_CURSOR);
+  lua_pushvalue(L, 3);
+  if (haswhere && limit > 0) lua_pushinteger(L, limit);
+  else lua_pushnil(L);
+  return 3;
+}
+
+/* core.begin() -> batch guard | nil, message */
+static int l_begin(lua_State *L) {
+  att_store *st = attl_store(L);
+  batch *b;
+  if (att_store_in_batch(st))
+    return luaL_error(L, "a batch is already open (at.batch calls do not nest)");
+  b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->st = st;
+  b->open = 0;
+  luaL_setmetatable(L, ATTL_BATCH);
+  if (att_store_begin(st) != 0) return attl_fail(L);
+  b->open = 1;
+  return 1;
+}
+
+/* ---- methods ------------------------------------------------------------- */
+
+/* cursor:next() -> the next event still in the store, or nil */
+static int c_next(lua_State *L) {
+  cursor *c = checkcursor(L);
+  int rc;
+  while (c->ids && c->pos < c->n) {
+    int64_t id = c->ids[c->pos++];
+    if (attl_event_pushid(L, c->st, id, &rc)) return 1;
+    if (rc != ATT_ENOTFOUND) return luaL_error(L, "%s", att_errmsg());
+  }
+  lua_pushnil(L);
+  return 1;
+}
+
+/* cursor:count() -> events left */
+static int c_count(lua_State *L) {
+  cursor *c = checkcursor(L);
+  lua_pushinteger(L, (lua_Integer)(c->ids ? c->n - c->pos : 0));
+  return 1;
+}
+
+static int c_close(lua_State *L) {
+  cursor *c = checkcursor(L);
+  free(c->ids);
+  c->ids = NULL;
+  return 0;
+}
+
+static int b_commit(lua_State *L) {
+  batch *b = checkbatch(L);
+  if (!b->open) return luaL_error(L, "the batch is already closed");
+  b->open = 0;
+  if (att_store_commit(b->st) != 0) return attl_fail(L);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+static int b_rollback(lua_State *L) {
+  batch *b = checkbatch(L);
+  if (b->open) att_store_rollback(b->st);
+  b->open = 0;
+  return 0;
+}
+
+/* ---- luaL_Reg arrays ----------------------------------------------------- */
+
+static const luaL_Reg funcs[] = {{"add", l_add},       {"get", l_get},     {"update", l_update},
+                                 {"remove", l_remove}, {"select", l_select}, {"begin", l_begin},
+                                 {NULL, NULL}};
+
+static const luaL_Reg cursor_methods[] = {{"next", c_next}, {"count", c_count}, {NULL, NULL}};
+
+static const luaL_Reg cursor_meta[] = {{"__gc", c_close}, {"__close", c_close}, {NULL, NULL}};
+
+static const luaL_Reg batch_methods[] = {{"commit", b_commit}, {"rollback", b_rollback},
+                                         {NULL, NULL}};
+
+static const luaL_Reg batch_meta[] = {{"__gc", b_rollback}, {"__close", b_rollback},
+                                      {NULL, NULL}};
+
+/* ---- luaopen ------------------------------------------------------------- */
+
+static void newmeta(lua_State *L, const char *name, const luaL_Reg *meta,
+                    const luaL_Reg *methods) {
+  if (luaL_newmetatable(L, name)) {
+    luaL_setfuncs(L, meta, 0);
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pop(L, 1);
+}
+
+int luaopen_attache_core(lua_State *L) {
+  newmeta(L, ATTL_CURSOR, cursor_meta, cursor_methods);
+  newmeta(L, ATTL_BATCH, batch_meta, batch_methods);
+  attl_event_open(L);
+  luaL_newlib(L, funcs);
+  attl_date_open(L);
+  attl_null_push(L);
+  lua_setfield(L, -2, "null");
+  return 1;
+}

@@ -1,0 +1,632 @@
+/*
+ * Event objects for scripts (metatable "attache.event"), part of the
+ * attache.core module.
+ *
+ * An event object is read like a table (ev.title, ev.when, ev.actors) and
+ * is read-only: changes go through at.update.  It shows the state of the
+ * event when it was read, and ev.rev says which revision that is.
+ *
+ * Reading must be cheap, because a script may filter a million events with
+ * at.each{where = function(ev) ... end}.  An object read from the store
+ * holds the id and a copy of the stored JSON text, nothing else.  Simple
+ * fields (strings, numbers, when, created, updated) and the helpers
+ * has_actor and has_tag are served by scanning that text; the event is
+ * parsed and validated by the core only when a script asks for a list,
+ * an object or the whole event (ev.actors, ev.source, ev:totable()), or
+ * when a string holds escapes.  Objects made by at.add and at.update hold
+ * the parsed event from the start.
+ */
+#include "lua_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+struct attl_event {
+  int64_t id;
+  att_event *ev; /* the parsed event, NULL until needed */
+  int have_bounds;
+  att_bounds bounds; /* of `when`, once computed */
+  size_t len;        /* bytes of stored JSON in json[]; 0 when parsed from the start */
+  char json[];
+};
+
+/* The fields, in the order of the JSON form (event_json.c). */
+enum { F_ID, F_KEY, F_TITLE, F_KIND, F_STATUS, F_WHEN, F_RECUR, F_WHERE, F_ACTORS,
+       F_PEOPLE, F_TAGS, F_SOURCE, F_NOTES, F_LINKS, F_FIELDS, F_CREATED, F_UPDATED,
+       F_REV, F_COUNT };
+
+static const char *const field_names[F_COUNT] = {
+    "id",    "key",    "title",  "kind",  "status", "when",   "recur",   "where",   "actors",
+    "people", "tags",  "source", "notes", "links",  "fields", "created", "updated", "rev"};
+
+static const char field_list[] =
+    "id, key, title, kind, status, when, recur, where, actors, people, tags, source, notes, "
+    "links, fields, created, updated, rev; methods: has_actor, has_tag, stale, totable, json";
+
+/* ---- check helpers ------------------------------------------------------ */
+
+attl_event *attl_event_test(lua_State *L, int idx) {
+  return luaL_testudata(L, idx, ATTL_EVENT);
+}
+
+static attl_event *checkev(lua_State *L, int idx) {
+  return luaL_checkudata(L, idx, ATTL_EVENT);
+}
+
+int64_t attl_event_id(const attl_event *e) {
+  return e->id;
+}
+
+static const char *skipws(const char *p, const char *e) {
+  while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  return p;
+}
+
+/* Past the end of the JSON string that starts at p (a quote); *esc is set
+ * when it holds escapes.  NULL if it does not end. */
+static const char *str_end(const char *p, const char *e, int *esc) {
+  for (p++; p < e; p++) {
+    if (*p == '\\') {
+      *esc = 1;
+      p++;
+    } else if (*p == '"') {
+      return p + 1;
+    }
+  }
+  return NULL;
+}
+
+/* Past the end of the JSON value at p, or NULL. */
+static const char *skip_value(const char *p, const char *e) {
+  int depth = 0, esc;
+  p = skipws(p, e);
+  do {
+    if (p >= e) return NULL;
+    if (*p == '"') {
+      if ((p = str_end(p, e, &esc)) == NULL) return NULL;
+    } else if (*p == '{' || *p == '[') {
+      depth++, p++;
+    } else if (*p == '}' || *p == ']') {
+      depth--, p++;
+    } else if (depth > 0) {
+      p++;
+    } else {
+      while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ') p++;
+    }
+  } while (depth > 0);
+  return p;
+}
+
+/* The value of the top-level member `name` of the stored JSON: its start,
+ * and its end in *vend; NULL when absent. */
+static const char *member(const attl_event *ev, const char *name, const char **vend) {
+  const char *p = ev->json, *e = ev->json + ev->len, *ke, *ve;
+  size_t nl = strlen(name);
+  int esc;
+  p = skipws(p, e);
+  if (p >= e || *p++ != '{') return NULL;
+  for (;;) {
+    p = skipws(p, e);
+    if (p >= e || *p != '"') return NULL;
+    esc = 0;
+    if ((ke = str_end(p, e, &esc)) == NULL) return NULL;
+    int match = !esc && (size_t)(ke - p - 2) == nl && memcmp(p + 1, name, nl) == 0;
+    p = skipws(ke, e);
+    if (p >= e || *p != ':') return NULL;
+    p = skipws(p + 1, e);
+    if ((ve = skip_value(p, e)) == NULL) return NULL;
+    if (match) {
+      *vend = ve;
+      return p;
+    }
+    p = skipws(ve, e);
+    if (p >= e || *p != ',') return NULL;
+    p++;
+  }
+}
+
+/* A string member without escapes: 1 with its text in *s, *n; 0 when
+ * absent; -1 when only the parser can read it. */
+static int raw_string(const attl_event *ev, const char *name, const char **s, size_t *n) {
+  const char *ve, *p = member(ev, name, &ve);
+  int esc = 0;
+  if (!p) return 0;
+  if (*p == 'n') return 0; /* null */
+  if (*p != '"' || str_end(p, ve, &esc) != ve || esc) return -1;
+  *s = p + 1;
+  *n = (size_t)(ve - p - 2);
+  return 1;
+}
+
+/* Is `want` an element of the string array member `name`?  1, 0, or -1
+ * when only the parser can tell. */
+static int raw_in_array(const attl_event *ev, const char *name, const char *want, size_t wl) {
+  const char *ve, *p = member(ev, name, &ve), *se;
+  int esc = 0;
+  if (!p || *p == 'n') return 0;
+  if (*p != '[') return -1;
+  for (p = skipws(p + 1, ve); p < ve && *p != ']';) {
+    if (*p != '"' || (se = str_end(p, ve, &esc)) == NULL || esc) return -1;
+    if ((size_t)(se - p - 2) == wl && memcmp(p + 1, want, wl) == 0) return 1;
+    p = skipws(se, ve);
+    if (p < ve && *p == ',') p = skipws(p + 1, ve);
+  }
+  return 0;
+}
+
+/* Make sure the metatable exists (list --where pushes events into a state
+ * where the module may never have been required). */
+static void setmeta(lua_State *L) {
+  if (luaL_getmetatable(L, ATTL_EVENT) == LUA_TNIL) {
+    lua_pop(L, 1);
+    attl_event_open(L);
+    luaL_getmetatable(L, ATTL_EVENT);
+  }
+  lua_setmetatable(L, -2);
+}
+
+static attl_event *newev(lua_State *L, int64_t id, size_t len) {
+  attl_event *e = lua_newuserdatauv(L, sizeof *e + len, 0);
+  e->id = id;
+  e->ev = NULL;
+  e->have_bounds = 0;
+  e->len = len;
+  setmeta(L);
+  return e;
+}
+
+void attl_event_pushjson(lua_State *L, int64_t id, const char *json, size_t len) {
+  attl_event *e = newev(L, id, len);
+  memcpy(e->json, json, len);
+}
+
+void attl_event_push(lua_State *L, att_event *ev) {
+  attl_event *e = newev(L, ev->id, 0);
+  att_event *p = malloc(sizeof *p);
+  if (!p) {
+    luaL_error(L, "not enough memory");
+    return;
+  }
+  *p = *ev;
+  att_event_init(ev);
+  e->ev = p;
+}
+
+int attl_event_pushid(lua_State *L, att_store *st, int64_t id, int *rc) {
+  const char *json;
+  size_t len;
+  if ((*rc = att_store_json(st, id, &json, &len)) != 0) return 0;
+  attl_event_pushjson(L, id, json, len);
+  return 1;
+}
+
+const att_event *attl_event_get(lua_State *L, attl_event *e) {
+  att_event *p;
+  if (e->ev) return e->ev;
+  if ((p = malloc(sizeof *p)) == NULL) luaL_error(L, "not enough memory");
+  if (att_event_from_json(e->json, e->len, ATT_EV_STORED, p) != 0) {
+    free(p);
+    luaL_error(L, "event %lld does not read back: %s", (long long)e->id, att_errmsg());
+  }
+  e->ev = p;
+  return p;
+}
+
+static int64_t rev_of(lua_State *L, attl_event *e) {
+  const char *ve, *p;
+  if (e->ev) return e->ev->rev;
+  if ((p = member(e, "rev", &ve)) != NULL && *p >= '0' && *p <= '9') {
+    int64_t r = 0;
+    for (; p < ve && *p >= '0' && *p <= '9'; p++) r = r * 10 + (*p - '0');
+    return r;
+  }
+  return attl_event_get(L, e)->rev;
+}
+
+/* The EDTF of `when` into buf, and its bounds cached. */
+static const char *when_of(lua_State *L, attl_event *e, char buf[ATT_DATE_MAX]) {
+  const char *s;
+  size_t n;
+  if (!e->ev && raw_string(e, "when", &s, &n) == 1 && n < ATT_DATE_MAX) {
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (!e->have_bounds && att_edtf_parse(buf, &e->bounds, NULL, 0) != 0)
+      luaL_error(L, "event %lld does not read back: %s", (long long)e->id, att_errmsg());
+  } else {
+    const att_event *ev = attl_event_get(L, e);
+    snprintf(buf, ATT_DATE_MAX, "%s", ev->when);
+    e->bounds = ev->bounds;
+  }
+  e->have_bounds = 1;
+  return buf;
+}
+
+static att_bounds bounds_of(lua_State *L, attl_event *e) {
+  char buf[ATT_DATE_MAX];
+  if (!e->have_bounds) when_of(L, e, buf);
+  return e->bounds;
+}
+
+static void pushstr(lua_State *L, const char *s) {
+  if (s) lua_pushstring(L, s);
+  else lua_pushnil(L);
+}
+
+static void pushstrv(lua_State *L, const att_strv *v) {
+  lua_createtable(L, (int)v->n, 0);
+  for (size_t i = 0; i < v->n; i++) {
+    lua_pushstring(L, v->v[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+static void pushtime(lua_State *L, att_time t, int asdate) {
+  char buf[40];
+  if (t == 0) lua_pushnil(L);
+  else if (asdate) attl_instant_push(L, t);
+  else if (att_time_format(t, buf, sizeof buf) == 0) lua_pushstring(L, buf);
+  else lua_pushnil(L);
+}
+
+void attl_pushcjson(lua_State *L, const cJSON *v) {
+  const cJSON *c;
+  lua_Integer i = 0;
+  luaL_checkstack(L, 4, "fields nested too deeply");
+  if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+    lua_newtable(L);
+    for (c = v->child; c; c = c->next) {
+      attl_pushcjson(L, c);
+      if (cJSON_IsArray(v)) lua_rawseti(L, -2, ++i);
+      else lua_setfield(L, -2, c->string);
+    }
+  } else if (cJSON_IsString(v)) {
+    lua_pushstring(L, v->valuestring);
+  } else if (cJSON_IsNumber(v)) {
+    double d = v->valuedouble;
+    if (d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == (double)(int64_t)d)
+      lua_pushinteger(L, (lua_Integer)d);
+    else lua_pushnumber(L, d);
+  } else if (cJSON_IsBool(v)) {
+    lua_pushboolean(L, cJSON_IsTrue(v));
+  } else {
+    attl_null_push(L);
+  }
+}
+
+static void pushfields(lua_State *L, const char *text) {
+  cJSON *j;
+  if (!text) {
+    lua_pushnil(L);
+    return;
+  }
+  if ((j = cJSON_Parse(text)) == NULL) luaL_error(L, "not enough memory");
+  attl_pushcjson(L, j);
+  cJSON_Delete(j);
+}
+
+/* The source object; published as a date value (asdate) or as EDTF text. */
+static void pushsource(lua_State *L, const att_source *s, int asdate) {
+  if (!s) {
+    lua_pushnil(L);
+    return;
+  }
+  lua_createtable(L, 0, 4);
+  pushstr(L, s->title);
+  lua_setfield(L, -2, "title");
+  pushstr(L, s->url);
+  lua_setfield(L, -2, "url");
+  pushstr(L, s->publisher);
+  lua_setfield(L, -2, "publisher");
+  if (s->published && asdate) {
+    att_bounds b;
+    if (att_edtf_parse(s->published, &b, NULL, 0) == 0) attl_date_push(L, s->published, &b);
+    else lua_pushstring(L, s->published);
+  } else {
+    pushstr(L, s->published);
+  }
+  lua_setfield(L, -2, "published");
+}
+
+static void pushpeople(lua_State *L, const att_event *ev) {
+  lua_createtable(L, (int)ev->npeople, 0);
+  for (size_t i = 0; i < ev->npeople; i++) {
+    lua_createtable(L, 0, 3);
+    pushstr(L, ev->people[i].name);
+    lua_setfield(L, -2, "name");
+    pushstr(L, ev->people[i].role);
+    lua_setfield(L, -2, "role");
+    pushstr(L, ev->people[i].actor);
+    lua_setfield(L, -2, "actor");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+static void pushlinks(lua_State *L, const att_event *ev) {
+  lua_createtable(L, (int)ev->nlinks, 0);
+  for (size_t i = 0; i < ev->nlinks; i++) {
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, ev->links[i].rel);
+    lua_setfield(L, -2, "rel");
+    lua_pushinteger(L, ev->links[i].id);
+    lua_setfield(L, -2, "id");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+static const char *strfield(const att_event *ev, int f) {
+  switch (f) {
+  case F_KEY: return ev->key;
+  case F_TITLE: return ev->title;
+  case F_KIND: return ev->kind;
+  case F_STATUS: return ev->status;
+  case F_RECUR: return ev->recur;
+  case F_WHERE: return ev->where;
+  default: return ev->notes;
+  }
+}
+
+/* Push field f of the event as a script reads it. */
+static void pushfield(lua_State *L, attl_event *e, int f) {
+  const att_event *ev;
+  const char *s;
+  size_t n;
+  char buf[ATT_DATE_MAX];
+  switch (f) {
+  case F_ID: lua_pushinteger(L, e->id); return;
+  case F_REV: lua_pushinteger(L, rev_of(L, e)); return;
+  case F_WHEN:
+    when_of(L, e, buf);
+    attl_date_push(L, buf, &e->bounds);
+    return;
+  case F_KEY: case F_TITLE: case F_KIND: case F_STATUS: case F_RECUR: case F_WHERE:
+  case F_NOTES:
+    if (!e->ev) {
+      int r = raw_string(e, field_names[f], &s, &n);
+      if (r == 0) lua_pushnil(L);
+      if (r == 1) lua_pushlstring(L, s, n);
+      if (r >= 0) return;
+    }
+    pushstr(L, strfield(attl_event_get(L, e), f));
+    return;
+  case F_CREATED: case F_UPDATED:
+    if (!e->ev && raw_string(e, field_names[f], &s, &n) == 1 && n < sizeof buf) {
+      att_time t;
+      memcpy(buf, s, n);
+      buf[n] = '\0';
+      if (att_time_parse(buf, &t) == 0) {
+        attl_instant_push(L, t);
+        return;
+      }
+    }
+    ev = attl_event_get(L, e);
+    pushtime(L, f == F_CREATED ? ev->created : ev->updated, 1);
+    return;
+  default: break;
+  }
+  ev = attl_event_get(L, e);
+  switch (f) {
+  case F_ACTORS: pushstrv(L, &ev->actors); break;
+  case F_TAGS: pushstrv(L, &ev->tags); break;
+  case F_PEOPLE: pushpeople(L, ev); break;
+  case F_LINKS: pushlinks(L, ev); break;
+  case F_SOURCE: pushsource(L, ev->source, 1); break;
+  default: pushfields(L, ev->fields); break;
+  }
+}
+
+/* ---- methods ------------------------------------------------------------- */
+
+static int has_in(lua_State *L, const char *field, int (*parsed)(const att_event *, const char *)) {
+  attl_event *e = checkev(L, 1);
+  size_t wl;
+  const char *want = luaL_checklstring(L, 2, &wl);
+  int r = e->ev ? -1 : raw_in_array(e, field, want, wl);
+  if (r < 0) r = parsed(attl_event_get(L, e), want);
+  lua_pushboolean(L, r);
+  return 1;
+}
+
+static int m_has_actor(lua_State *L) {
+  return has_in(L, "actors", att_event_has_actor);
+}
+
+static int m_has_tag(lua_State *L) {
+  return has_in(L, "tags", att_event_has_tag);
+}
+
+/* A plain table of the whole event: strings for dates (EDTF for when and
+ * source.published, RFC 3339 for created and updated), so that it can be
+ * written as JSON or given back to at.add. */
+static int m_totable(lua_State *L) {
+  attl_event *e = checkev(L, 1);
+  const att_event *ev = attl_event_get(L, e);
+  lua_createtable(L, 0, F_COUNT);
+  lua_pushinteger(L, e->id);
+  lua_setfield(L, -2, "id");
+  for (int f = F_KEY; f <= F_NOTES; f++) {
+    if (f == F_ACTORS || f == F_TAGS || f == F_PEOPLE || f == F_SOURCE || f == F_WHEN) continue;
+    pushstr(L, strfield(ev, f));
+    lua_setfield(L, -2, field_names[f]);
+  }
+  lua_pushstring(L, ev->when);
+  lua_setfield(L, -2, "when");
+  pushstrv(L, &ev->actors);
+  lua_setfield(L, -2, "actors");
+  pushstrv(L, &ev->tags);
+  lua_setfield(L, -2, "tags");
+  pushpeople(L, ev);
+  lua_setfield(L, -2, "people");
+  pushlinks(L, ev);
+  lua_setfield(L, -2, "links");
+  pushsource(L, ev->source, 0);
+  lua_setfield(L, -2, "source");
+  pushfields(L, ev->fields);
+  lua_setfield(L, -2, "fields");
+  pushtime(L, ev->created, 0);
+  lua_setfield(L, -2, "created");
+  pushtime(L, ev->updated, 0);
+  lua_setfield(L, -2, "updated");
+  lua_pushinteger(L, ev->rev);
+  lua_setfield(L, -2, "rev");
+  return 1;
+}
+
+static int m_json(lua_State *L) {
+  attl_event *e = checkev(L, 1);
+  char *j;
+  if (e->len) {
+    lua_pushlstring(L, e->json, e->len);
+    return 1;
+  }
+  if ((j = att_event_to_json(e->ev)) == NULL) return luaL_error(L, "%s", att_errmsg());
+  lua_pushstring(L, j);
+  free(j);
+  return 1;
+}
+
+/* Has the store a newer revision (or has the event been removed)? */
+static int m_stale(lua_State *L) {
+  attl_event *e = checkev(L, 1);
+  att_store *st = attl_store(L);
+  int64_t mine = rev_of(L, e);
+  const char *json;
+  size_t len;
+  int rc = att_store_json(st, e->id, &json, &len);
+  if (rc == ATT_ENOTFOUND) {
+    lua_pushboolean(L, 1);
+  } else if (rc != 0) {
+    return luaL_error(L, "%s", att_errmsg());
+  } else {
+    attl_event_pushjson(L, e->id, json, len);
+    lua_pushboolean(L, rev_of(L, checkev(L, -1)) != mine);
+  }
+  return 1;
+}
+
+/* ---- metamethods --------------------------------------------------------- */
+
+static int ev_index(lua_State *L) {
+  attl_event *e = checkev(L, 1);
+  int t;
+  lua_pushvalue(L, 2);
+  t = lua_rawget(L, lua_upvalueindex(1));
+  if (t == LUA_TFUNCTION) return 1;
+  if (t == LUA_TNUMBER) {
+    pushfield(L, e, (int)lua_tointeger(L, -1));
+    return 1;
+  }
+  if (lua_type(L, 2) == LUA_TSTRING)
+    return luaL_error(L, "event has no field '%s' (fields: %s)", lua_tostring(L, 2), field_list);
+  return luaL_error(L, "event fields are named by strings, not by %s (fields: %s)",
+                    luaL_typename(L, 2), field_list);
+}
+
+static int ev_newindex(lua_State *L) {
+  checkev(L, 1);
+  return luaL_error(L, "events are read-only; use at.update(ev, {%s = ...})",
+                    lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "field");
+}
+
+static int ev_tostring(lua_State *L) {
+  attl_event *e = checkev(L, 1);
+  char buf[ATT_DATE_MAX];
+  const char *when = when_of(L, e, buf);
+  pushfield(L, e, F_TITLE);
+  lua_pushfstring(L, "#%I %s %s", (lua_Integer)e->id, when, lua_tostring(L, -1));
+  return 1;
+}
+
+static int ev_eq(lua_State *L) {
+  attl_event *a = attl_event_test(L, 1), *b = attl_event_test(L, 2);
+  lua_pushboolean(L, a && b && a->id == b->id && rev_of(L, a) == rev_of(L, b));
+  return 1;
+}
+
+/* Events order by date: earliest, then latest, then id. */
+static int ev_cmp(lua_State *L) {
+  attl_event *a = checkev(L, 1), *b = checkev(L, 2);
+  att_bounds x = bounds_of(L, a), y = bounds_of(L, b);
+  if (x.earliest != y.earliest) return x.earliest < y.earliest ? -1 : 1;
+  if (x.latest != y.latest) return x.latest < y.latest ? -1 : 1;
+  return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int ev_lt(lua_State *L) {
+  lua_pushboolean(L, ev_cmp(L) < 0);
+  return 1;
+}
+
+static int ev_le(lua_State *L) {
+  lua_pushboolean(L, ev_cmp(L) <= 0);
+  return 1;
+}
+
+static int ev_concat(lua_State *L) {
+  luaL_tolstring(L, 1, NULL);
+  luaL_tolstring(L, 2, NULL);
+  lua_concat(L, 2);
+  return 1;
+}
+
+static int ev_next(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
+  if (lua_next(L, 1)) return 2;
+  lua_pushnil(L);
+  return 1;
+}
+
+/* pairs(ev) walks the fields of ev:totable(). */
+static int ev_pairs(lua_State *L) {
+  lua_pushcfunction(L, ev_next);
+  lua_pushcfunction(L, m_totable);
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+static int ev_gc(lua_State *L) {
+  attl_event *e = checkev(L, 1);
+  if (e->ev) {
+    att_event_free(e->ev);
+    free(e->ev);
+    e->ev = NULL;
+  }
+  return 0;
+}
+
+/* ---- luaL_Reg arrays ----------------------------------------------------- */
+
+static const luaL_Reg ev_methods[] = {{"has_actor", m_has_actor}, {"has_tag", m_has_tag},
+                                      {"totable", m_totable},     {"json", m_json},
+                                      {"stale", m_stale},         {NULL, NULL}};
+
+static const luaL_Reg ev_meta[] = {{"__newindex", ev_newindex}, {"__tostring", ev_tostring},
+                                   {"__eq", ev_eq},             {"__lt", ev_lt},
+                                   {"__le", ev_le},             {"__concat", ev_concat},
+                                   {"__pairs", ev_pairs},       {"__gc", ev_gc},
+                                   {NULL, NULL}};
+
+/* ---- luaopen ------------------------------------------------------------- */
+
+void attl_event_open(lua_State *L) {
+  if (!luaL_newmetatable(L, ATTL_EVENT)) {
+    lua_pop(L, 1);
+    return;
+  }
+  luaL_setfuncs(L, ev_meta, 0);
+  /* __index looks the name up once in one table: a method, or the number
+   * of a field. */
+  luaL_newlib(L, ev_methods);
+  for (int f = 0; f < F_COUNT; f++) {
+    lua_pushinteger(L, f);
+    lua_setfield(L, -2, field_names[f]);
+  }
+  lua_pushcclosure(L, ev_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+}

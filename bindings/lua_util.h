@@ -1,0 +1,117 @@
+/*
+ * What the three files of the `attache.core` module share: lua_attache.c
+ * (the functions over the store), lua_event.c (event objects) and
+ * lua_date.c (dates and durations).  Internal to the bindings: the prefix
+ * attl_ marks names that no script sees.
+ *
+ * Conventions: misuse of a function raises a Lua-style error
+ * (luaL_argerror and friends); an expected failure returns nil and the
+ * core's message, through attl_fail().
+ */
+#ifndef ATT_LUA_UTIL_H
+#define ATT_LUA_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "date.h"
+#include "error.h"
+#include "event.h"
+#include "host.h"
+#include "store.h"
+
+struct cJSON;
+
+/* Metatable names. */
+#define ATTL_EVENT "attache.event"
+#define ATTL_DATE "attache.date"
+#define ATTL_DURATION "attache.duration"
+#define ATTL_CURSOR "attache.cursor"
+#define ATTL_BATCH "attache.batch"
+#define ATTL_NULL "attache.null"
+
+/* ---- lua_attache.c -------------------------------------------------- */
+
+/* nil and the message of the last core failure; returns 2. */
+int attl_fail(lua_State *L);
+/* nil and a formatted message; returns 2. */
+int attl_failf(lua_State *L, const char *fmt, ...);
+/* The engine's store; raises when the script runs without one. */
+att_store *attl_store(lua_State *L);
+/* The engine's clock (the system clock when no engine is set). */
+att_time attl_now(lua_State *L);
+/* The JSON null of event fields (at.null): push it / test for it. */
+void attl_null_push(lua_State *L);
+int attl_isnull(lua_State *L, int idx);
+
+/* ---- lua_event.c ---------------------------------------------------- */
+
+typedef struct attl_event attl_event;
+
+/* Create the event metatable in this state (once). */
+void attl_event_open(lua_State *L);
+/* Push an event object holding a copy of the stored JSON text of event
+ * id: its fields are parsed when first read. */
+void attl_event_pushjson(lua_State *L, int64_t id, const char *json, size_t len);
+/* Push an event object for a parsed event; takes what *ev owns and leaves
+ * it initialised-empty. */
+void attl_event_push(lua_State *L, att_event *ev);
+/* Push the live event id from the store: 1, or 0 (nothing pushed) with
+ * the core's code and message when it cannot be read. */
+int attl_event_pushid(lua_State *L, att_store *st, int64_t id, int *rc);
+/* The event object at idx, or NULL. */
+attl_event *attl_event_test(lua_State *L, int idx);
+int64_t attl_event_id(const attl_event *e);
+/* The parsed event (parsed now if need be); raises if the stored text does
+ * not read back. */
+const att_event *attl_event_get(lua_State *L, attl_event *e);
+/* Push a cJSON value as Lua (objects and arrays as tables, null as
+ * at.null). */
+void attl_pushcjson(lua_State *L, const struct cJSON *v);
+
+/* ---- lua_date.c ----------------------------------------------------- */
+
+typedef struct attl_date {
+  att_bounds b;
+  char edtf[ATT_DATE_MAX]; /* "" for an instant that has no EDTF text */
+} attl_date;
+
+/* Durations are kept by component so that calendar arithmetic is exact:
+ * months (years are 12 of them) are added on the calendar, days and seconds
+ * on the clock (a UTC day is always 86400 seconds). */
+typedef struct attl_duration {
+  int64_t years, months, days, seconds;
+} attl_duration;
+
+/* Create the date and duration metatables and set the date functions
+ * (now, date, edtf, duration, days, ...) in the table on top. */
+void attl_date_open(lua_State *L);
+void attl_date_push(lua_State *L, const char *edtf, const att_bounds *b);
+/* An instant: earliest == latest == t. */
+void attl_instant_push(lua_State *L, att_time t);
+attl_date *attl_date_test(lua_State *L, int idx);
+void attl_duration_push(lua_State *L, const attl_duration *d);
+attl_duration *attl_duration_test(lua_State *L, int idx);
+/*
+ * Read a date argument: a date value, a number of seconds, a table
+ * {year=, month=, day=, hour=, min=, sec=} or a string read as friendly
+ * input against ref.  0, or ATT_EINVAL with the core's message (the
+ * string could not be read); raises for a value of another type, naming
+ * argument arg of function fname.
+ */
+int attl_date_arg(lua_State *L, int idx, att_time ref, attl_date *out, int arg,
+                  const char *fname);
+/* Read a duration argument: a duration value, a string ("7d", "2h30m") or
+ * a number of seconds.  0 or ATT_EINVAL with a message; raises for other
+ * types. */
+int attl_duration_arg(lua_State *L, int idx, attl_duration *out, int arg,
+                      const char *fname);
+/* t + d on the calendar (months clamp the day: Jan 31 + 1 month is the
+ * end of February).  0, or ATT_ERANGE with a message.  Open ends
+ * (ATT_TIME_MIN/MAX) stay open. */
+int attl_time_add(att_time t, const attl_duration *d, att_time *out);
+
+#endif

@@ -1,0 +1,112 @@
+-- The `attache` module as scripts see it: local at = require "attache".
+--
+-- The raw functions come from C (attache.core, bindings/lua_attache.c);
+-- this file builds what is better written in Lua: the iterators and
+-- queries, whose `where` functions are then called from Lua (so a script
+-- may yield inside them), and batches, whose guard is a to-be-closed
+-- variable (so an error, or a script stopped in the middle, rolls the
+-- batch back).  docs/lua-api.md is the manual.
+
+local core = require "attache.core"
+
+local at = {}
+
+-- Events.
+at.add = core.add
+at.get = core.get
+at.update = core.update
+at.remove = core.remove
+
+-- Dates and durations.
+at.now = core.now
+at.date = core.date
+at.edtf = core.edtf
+at.duration = core.duration
+at.years = core.years
+at.months = core.months
+at.weeks = core.weeks
+at.days = core.days
+at.hours = core.hours
+at.minutes = core.minutes
+at.seconds = core.seconds
+
+-- JSON null, to remove a field in at.update and to stand for null in
+-- `fields`.
+at.null = core.null
+
+local select_ = core.select
+local pcall, error, type, select = pcall, error, type, select
+
+-- The cursor of a query, the `where` function and the limit that Lua
+-- applies (the core applies the limit itself when there is no `where`).
+-- A bad query raises at the line of the caller of at.each/query/count.
+local function open(spec, name)
+  local ok, cur, where, limit = pcall(select_, spec, name)
+  if not ok then error(cur, 3) end
+  return cur, where, limit
+end
+
+-- at.each{...}: an iterator over the matching events, in order; the list
+-- is never built.  The fourth value closes the cursor when a loop is left
+-- early.
+function at.each(spec)
+  local cur, where, limit = open(spec, "each")
+  local n = 0
+  local function step()
+    if limit and n >= limit then return nil end
+    while true do
+      local ev = cur:next()
+      if ev == nil then return nil end
+      if where == nil or where(ev) then
+        n = n + 1
+        return ev
+      end
+    end
+  end
+  return step, nil, nil, cur
+end
+
+-- at.query{...}: the list of matching events (an array).
+function at.query(spec)
+  local cur <close>, where, limit = open(spec, "query")
+  local list, n = {}, 0
+  while not (limit and n >= limit) do
+    local ev = cur:next()
+    if ev == nil then break end
+    if where == nil or where(ev) then
+      n = n + 1
+      list[n] = ev
+    end
+  end
+  return list
+end
+
+-- at.count{...}: how many events match.
+function at.count(spec)
+  local cur <close>, where, limit = open(spec, "count")
+  if where == nil then return cur:count() end
+  local n = 0
+  while not (limit and n >= limit) do
+    local ev = cur:next()
+    if ev == nil then break end
+    if where(ev) then n = n + 1 end
+  end
+  return n
+end
+
+-- at.batch(fn): every change fn makes is one batch: one lock, one sync,
+-- all or nothing.  An error in fn rolls the batch back and is raised
+-- again.  Returns true, or nil and a message if the commit fails.
+function at.batch(...)
+  local fn = ...
+  if type(fn) ~= "function" then
+    error(("bad argument #1 to 'batch' (function expected, got %s)"):format(
+      select("#", ...) == 0 and "no value" or type(fn)), 2)
+  end
+  local b <close>, err = core.begin()
+  if b == nil then return nil, err end
+  fn()
+  return b:commit()
+end
+
+return at

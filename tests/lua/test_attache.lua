@@ -1,0 +1,175 @@
+-- The functions of the attache module over the store: add, get, update,
+-- remove, query, each, count, batch, and how they fail.  Runs in a fresh
+-- empty store (tests/lua/run.sh).
+local t = require "tap"
+local at = require "attache"
+
+-- at.add
+local a = assert(at.add{title = "Ministers meet", when = "December 17, 2023", kind = "meeting",
+                        status = "held", actors = {"KHM", "JPN"}, tags = {"defence"}})
+t.is(a.id, 1, "the first id is 1")
+t.is(tostring(a.when), "2023-12-17", "a friendly when is stored as EDTF")
+local b = assert(at.add{title = "Talks", when = "in November", kind = "talks", actors = {"KHM", "JPN"},
+                        source = {published = "Dec 18, 2023"}})
+t.is(tostring(b.when), "2023-11", "relative dates count from source.published")
+t.is(tostring(b.source.published), "2023-12-18", "source.published is read as friendly input")
+local c = assert(at.add{title = "Policy 2024-28", when = "2024-28", kind = "policy", status = "endorsed",
+                        key = "policy-2024-28", actors = {"JPN"}, tags = {"economy"}})
+t.is(tostring(c.when), "2024/2028", "2024-28 is a span of years")
+local d = assert(at.add{title = "Winter talks", when = at.edtf("2024-28"), kind = "talks"})
+t.is(tostring(d.when), "2024-28", "a date value is stored as is")
+local e = assert(at.add{title = "Next year", when = "the coming year", actors = {}})
+t.is(tostring(e.when), tostring(at.now():earliest()):sub(1, 4) + 1 .. "", "relative to at.now() without a source")
+
+local r, msg = at.add{title = "No date"}
+t.is(r, nil, "an invalid event: nil")
+t.like(msg, 'event field "when"', "and the core's message")
+r, msg = at.add{title = "x", when = "2024", colour = "red"}
+t.is(r, nil, "an unknown field: nil")
+t.like(msg, 'event field "colour" is not known', "named")
+r, msg = at.add{title = "x", when = "someday"}
+t.like(msg, '^event field "when": cannot read the date "someday"', "an unreadable when")
+r, msg = at.add{title = "dup", when = "2024", key = "policy-2024-28"}
+t.like(msg, 'key "policy%-2024%-28" is already used by event 3', "a key collision")
+t.raises(function() at.add() end, "bad argument #1 to 'add' %(table expected, got no value%)", "at.add() raises")
+t.raises(function() at.add(nil) end, "bad argument #1 to 'add' %(table expected, got nil%)", "at.add(nil) raises")
+t.raises(function() at.add{title = "x", when = "2024", fields = {f = print}} end, "fields.f: a function cannot be stored", "a function in fields")
+t.raises(function() at.add{title = "x", when = "2024", fields = {n = 0/0}} end, "cannot be stored", "NaN")
+t.raises(function() at.add{title = "x", when = "2024", fields = {m = {1, 2, x = 3}}} end, "mixes a list", "a mixed table")
+local loop = {}
+loop.self = loop
+t.raises(function() at.add{title = "x", when = "2024", fields = loop} end, "nested more than", "a table holding itself")
+
+-- at.get
+t.is(at.get(1).title, "Ministers meet", "by id")
+t.is(at.get("1").title, "Ministers meet", "by id in a string")
+t.is(at.get("policy-2024-28").id, 3, "by key")
+t.is(at.get(c).id, 3, "by event")
+r, msg = at.get(99)
+t.is(r, nil, "unknown id: nil")
+t.is(msg, "no event with id 99", "the core's message")
+r, msg = at.get("nope")
+t.is(msg, 'no event with key "nope"', "unknown key")
+t.raises(function() at.get() end, "bad argument #1 to 'get'", "at.get() raises")
+t.raises(function() at.get(true) end, "id, key or event expected, got boolean", "a boolean raises")
+t.raises(function() at.get(1.5) end, "an id is a whole number", "a fraction raises")
+
+-- at.update
+local u = assert(at.update("policy-2024-28", {status = "in-force", tags = {"economy", "aid"}}))
+t.is(u.status, "in-force", "update by key")
+t.is(u.rev, 2, "rev goes up")
+t.is(#u.tags, 2, "lists are replaced")
+u = assert(at.update(3, {where = "Tokyo"}))
+t.is(u.where, "Tokyo", "update by id")
+u = assert(at.update(u, {where = at.null}))
+t.is(u.where, nil, "at.null removes a field")
+u = assert(at.update(b, {when = "in October"}))
+t.is(tostring(u.when), "2023-10", "a friendly when counts from the event's source.published")
+u = assert(at.update(u, {fields = {a = 1}}))
+u = assert(at.update(u, {fields = {b = 2}}))
+t.is(u.fields.a + u.fields.b, 3, "fields are merged")
+r, msg = at.update(1, {title = ""})
+t.is(r, nil, "an invalid change: nil")
+t.like(msg, 'event field "title" is empty', "with the core's message")
+t.is(at.get(1).title, "Ministers meet", "and nothing changed")
+r, msg = at.update(1, {rev = 7})
+t.is(r, nil, "rev cannot be patched")
+r, msg = at.update(42, {title = "x"})
+t.is(msg, "no event with id 42", "unknown id")
+t.raises(function() at.update(1) end, "bad argument #2 to 'update' %(table expected, got no value%)", "changes are required")
+
+-- at.query, at.each, at.count
+local all = at.query{}
+t.is(#all, 5, "query{} lists everything")
+t.is(all[1].id, 2, "in date order (November 2023 first)")
+t.ok(all[1] <= all[2] and all[2] <= all[3], "sorted by date")
+t.is(#at.query(), 5, "the spec may be left out")
+t.is(#at.query{kind = "talks"}, 2, "kind")
+t.is(#at.query{actor = "JPN"}, 3, "actor")
+t.is(#at.query{actor = {"KHM", "JPN"}}, 2, "several actors: all must be listed")
+t.is(#at.query{tag = "economy"}, 1, "tag")
+t.is(#at.query{status = "held"}, 1, "status")
+t.is(#at.query{text = "ministers"}, 1, "text")
+t.is(#at.query{from = "2024-01-01", to = "2024-03-31"}, 1, "from/to overlap")
+t.is(#at.query{from = at.date("2025"), to = "2025"}, 2, "from/to as date values and strings")
+t.is(#at.query{where = function(ev) return ev:has_actor("KHM") end}, 2, "where")
+t.is(#at.query{kind = "talks", where = function(ev) return ev.when < at.date("2024") end}, 1, "where with filters")
+t.is(at.query{sort = "-id"}[1].id, 5, "sort descending")
+t.is(at.query{sort = "id", desc = true}[1].id, 5, "desc")
+t.is(at.query{sort = "title"}[1].title, "Ministers meet", "sort by title")
+t.is(#at.query{limit = 2}, 2, "limit")
+local lim = at.query{limit = 1, where = function(ev) return ev.kind == "talks" end}
+t.is(#lim, 1, "limit applies after where")
+t.is(lim[1].kind, "talks", "to matching events")
+t.raises(function() at.query{kinds = "talks"} end, "bad argument #1 to 'query' %(unknown option 'kinds'", "unknown option")
+t.raises(function() at.query{sort = "colour"} end, "sort by when", "unknown sort")
+t.raises(function() at.query{limit = -1} end, "option 'limit'", "negative limit")
+t.raises(function() at.query{from = "soon"} end, "option 'from': cannot read the date", "unreadable from")
+t.raises(function() at.query{where = 1} end, "option 'where' takes a function", "where must be a function")
+t.raises(function() at.query(7) end, "table expected, got number", "spec must be a table")
+local ok, err = pcall(at.query, {kinds = 1})
+t.ok(not ok, "raised through pcall")
+
+local ids = {}
+for ev in at.each{kind = "talks"} do ids[#ids + 1] = ev.id end
+t.is(#ids, 2, "each iterates")
+local seen = 0
+for ev in at.each{} do
+  seen = seen + 1
+  if seen == 2 then break end
+end
+t.is(seen, 2, "leaving an each loop early")
+seen = 0
+for ev in at.each{where = function(ev) return ev.kind == "meeting" end} do seen = seen + 1 end
+t.is(seen, 1, "each with where")
+t.raises(function() at.each{actor = 3} end, "bad argument #1 to 'each' %(option 'actor' takes a string", "each checks its spec")
+t.raises(function() for ev in at.each{} do error("boom") end end, "boom", "an error in the loop body propagates")
+t.raises(function() at.query{where = function(ev) error("inside where") end} end, "inside where", "an error in where propagates")
+
+t.is(at.count{}, 5, "count")
+t.is(at.count(), 5, "count without a spec")
+t.is(at.count{actor = "KHM"}, 2, "count with a filter")
+t.is(at.count{where = function(ev) return ev.kind == "talks" end}, 2, "count with where")
+t.is(at.count{limit = 3}, 3, "count with a limit")
+t.raises(function() at.count{sort = 1} end, "bad argument #1 to 'count'", "count checks its spec")
+
+-- at.remove
+t.ok(at.remove("policy-2024-28"), "remove by key")
+r, msg = at.get(3)
+t.is(msg, "event 3 was removed", "removed")
+r, msg = at.remove(3)
+t.is(r, nil, "removing twice: nil")
+t.is(msg, "event 3 was removed", "with the message")
+t.ok(at.remove(e.id), "remove by id")
+t.raises(function() at.remove() end, "bad argument #1 to 'remove'", "at.remove() raises")
+t.is(at.count{}, 3, "three left")
+
+-- at.batch
+t.ok(at.batch(function()
+  at.add{title = "in batch 1", when = "2025"}
+  at.add{title = "in batch 2", when = "2025"}
+end), "a batch commits")
+t.is(at.count{text = "batch"}, 2, "both changes are there")
+t.raises(function()
+  at.batch(function()
+    at.add{title = "rolled back", when = "2025"}
+    assert(at.update(1, {status = "cancelled"}))
+    error("give up")
+  end)
+end, "give up", "an error in a batch is raised again")
+t.is(at.count{text = "rolled"}, 0, "and its adds are rolled back")
+t.is(at.get(1).status, "held", "and its updates")
+local ok2 = pcall(at.batch, function() at.batch(function() end) end)
+t.ok(not ok2, "batches do not nest")
+t.ok(at.batch(function() end), "an empty batch")
+t.ok(at.add{title = "after", when = "2025"}, "writes work after batches")
+t.raises(function() at.batch() end, "bad argument #1 to 'batch' %(function expected, got no value%)", "at.batch() raises")
+t.raises(function() at.batch(1) end, "function expected, got number", "at.batch(1) raises")
+local inside
+at.batch(function()
+  local x = at.add{title = "visible", when = "2025"}
+  inside = at.get(x.id) ~= nil
+end)
+t.ok(inside, "a batch reads its own changes")
+
+return t.done()
