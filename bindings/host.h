@@ -64,6 +64,12 @@ typedef struct att_engine {
   void (*log)(void *ud, int level, const char *script, const char *msg);
   void *log_ud;
   uint64_t errors; /* errors in scripts, counted */
+  /* Where at.alert goes (bindings/alerts.h); NULL: alerts are refused. */
+  struct att_alerts *alerts;
+  /* The daemon running the scripts (bindings/daemon.h); NULL outside
+   * `attache serve`: schedules, rules and reminders are then refused (run)
+   * or only checked (check). */
+  struct att_daemon *daemon;
 } att_engine;
 
 att_time att_engine_now(const att_engine *e);
