@@ -302,7 +302,7 @@ static int all_space(const char *s) {
 }
 
 /* Join a NULL-terminated list as "a, b, c" for messages. */
-static const char *join(char *buf, size_t cap, const char *const *list) {
+const char *att__join(char *buf, size_t cap, const char *const *list) {
   size_t o = 0, i;
   buf[0] = '\0';
   for (i = 0; list[i] && o + 1 < cap; i++) {
@@ -369,7 +369,7 @@ static int check_word(const char *field, const char *s,
                       "lowercase word of a-z, 0-9 and '-' starting with a "
                       "letter, at most %d characters (known: %s)",
                       field, att__show(q, sizeof q, s, len, SHOW_MAX), field,
-                      ATT_EV_WORD_MAX, join(list, sizeof list, known));
+                      ATT_EV_WORD_MAX, att__join(list, sizeof list, known));
   }
   return 0;
 }
@@ -554,7 +554,7 @@ int att_event_validate(att_event *ev) {
     snprintf(name, sizeof name, "links[%zu].rel", i);
     if (!l->rel)
       return att__err(ATT_EINVAL, "event field \"%s\" is required: one of %s",
-                      name, join(list, sizeof list, att_link_rels));
+                      name, att__join(list, sizeof list, att_link_rels));
     if (check_text(name, l->rel, ATT_EV_TEXT_MAX, 0) < 0) return ATT_EINVAL;
     if (!is_in(l->rel, att_link_rels))
       return att__err(ATT_EINVAL,
@@ -562,7 +562,7 @@ int att_event_validate(att_event *ev) {
                       "accepted: %s",
                       name,
                       att__show(q, sizeof q, l->rel, strlen(l->rel), SHOW_MAX),
-                      join(list, sizeof list, att_link_rels));
+                      att__join(list, sizeof list, att_link_rels));
     snprintf(name, sizeof name, "links[%zu].id", i);
     if (check_id(name, l->id, 0) < 0) return ATT_EINVAL;
     if (ev->id && l->id == ev->id)

@@ -154,5 +154,8 @@ const char *att__show(char *buf, size_t cap, const char *s, size_t len,
  * keys, finite numbers, within ATT_EV_FIELDS_MAX) and make it compact;
  * {} becomes NULL. */
 int att__ev_fields_canon(char **fields);
+/* Internal: a NULL-terminated list as "a, b, c" into buf[cap], for
+ * messages.  Returns buf. */
+const char *att__join(char *buf, size_t cap, const char *const *list);
 
 #endif

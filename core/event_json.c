@@ -32,16 +32,6 @@ static const char *const source_keys[] = {"title", "url", "publisher",
                                           "published", NULL};
 static const char *const link_keys[] = {"rel", "id", NULL};
 
-static const char *join(char *buf, size_t cap, const char *const *list) {
-  size_t o = 0, i;
-  buf[0] = '\0';
-  for (i = 0; list[i] && o + 1 < cap; i++) {
-    int w = snprintf(buf + o, cap - o, "%s%s", i ? ", " : "", list[i]);
-    if (w < 0) break;
-    o += (size_t)w;
-  }
-  return buf;
-}
 
 static int find(const char *s, const char *const *list) {
   int i;
@@ -516,7 +506,7 @@ static int check_keys(const char *field, size_t i, const cJSON *obj,
           "event field \"%s\": the key %s is not known; %s has "
           "only %s",
           field, att__show(q, sizeof q, c->string, strlen(c->string), SHOW_MAX),
-          what, join(list, sizeof list, keys));
+          what, att__join(list, sizeof list, keys));
     }
   return 0;
 }
@@ -725,7 +715,7 @@ static int from_tree(const cJSON *obj, int flags, att_event *ev, int steal) {
                     "event field %s is not known; known fields: %s; put your "
                     "own data under \"fields\"",
                     att__show(q, sizeof q, k, strlen(k), SHOW_MAX),
-                    join(list, sizeof list, known_fields));
+                    att__join(list, sizeof list, known_fields));
     }
   }
   if (rc == 0 && (flags & ATT_EV_STORED)) {
@@ -1383,7 +1373,7 @@ int att_event_patch(att_event *ev, const cJSON *patch) {
           "event field %s is not known; known fields: %s; put "
           "your own data under \"fields\"",
           att__show(q, sizeof q, c->string, strlen(c->string), SHOW_MAX),
-          join(list, sizeof list, known_fields));
+          att__join(list, sizeof list, known_fields));
     if (find(c->string, store_keys) >= 0)
       return att__err(ATT_EINVAL,
                       "event field \"%s\" is set by the store and cannot be "
