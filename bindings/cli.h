@@ -154,6 +154,14 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_import(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_export(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_fsck(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv);
+
+/* The sandbox and alert options of run, with the config file, for serve
+ * (cli_run.c): argv holds only such options. */
+struct att_engine;
+struct att_alert_outputs;
+int cli_sandbox_setup(cli_ctx *ctx, int argc, char **argv, struct att_engine *e,
+                      struct att_alert_outputs *ao);
 
 /* Read a CSV record (RFC 4180).  *line advances by the lines consumed.
  * Returns the number of cells (>= 1), 0 at the end, -1 on an unterminated

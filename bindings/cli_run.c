@@ -10,6 +10,8 @@
  */
 #include "cli.h"
 #include "host.h"
+#include "alerts.h"
+#include "daemon.h" /* check: att_sched_check_mode */
 
 #include <errno.h>
 #include <lauxlib.h>
@@ -20,7 +22,8 @@
 #include <sys/stat.h>
 
 enum {
-  O_MAXI = 1, O_MAXM, O_MAXS, O_MAXT, O_DEBUG, O_READ, O_WRITE, O_OUT, O_CONFIG
+  O_MAXI = 1, O_MAXM, O_MAXS, O_MAXT, O_DEBUG, O_READ, O_WRITE, O_OUT, O_CONFIG,
+  O_ACMD, O_AFILE, O_ATIME
 };
 
 static const cli_opt run_opts[] = {
@@ -28,13 +31,16 @@ static const cli_opt run_opts[] = {
     {"max-string", 0, 1, O_MAXS},       {"max-time", 0, 1, O_MAXT},
     {"allow-debug", 0, 0, O_DEBUG},     {"read", 0, 1, O_READ},
     {"write", 0, 1, O_WRITE},           {"out", 0, 1, O_OUT},
-    {"config", 0, 1, O_CONFIG},         {NULL, 0, 0, 0}};
+    {"config", 0, 1, O_CONFIG},         {"alert-command", 0, 1, O_ACMD},
+    {"alert-file", 0, 1, O_AFILE},      {"alert-timeout", 0, 1, O_ATIME},
+    {NULL, 0, 0, 0}};
 
 #define RUN_OUT_DEFAULT "out"
 
 /* What the command line says; NULL or 0: not said. */
 typedef struct run_cmdline {
   const char *maxi, *maxm, *maxs, *maxt, *out, *config;
+  const char *acmd, *afile, *atime; /* alert outputs (alerts.h) */
   int debug;
   const char **read, **write;
   size_t nread, nwrite;
@@ -141,7 +147,7 @@ static int conf_path(const char *v, char *buf, size_t cap) {
  * (malloc'd).  A missing default file is no error.  CLI_OK or CLI_FAIL
  * with a message naming FILE:LINE. */
 static int read_config(const char *path, int named, att_limits *lim, att_paths *paths,
-                       char **out) {
+                       char **out, att_alert_outputs *ao) {
   char line[4096], pbuf[PATH_MAX];
   FILE *f = fopen(path, "r");
   int lineno = 0;
@@ -152,6 +158,7 @@ static int read_config(const char *path, int named, att_limits *lim, att_paths *
   while (fgets(line, sizeof line, f)) {
     char *k, *v, *eq, *c;
     const char *why;
+    int ar;
     lineno++;
     if (strchr(line, '\n') == NULL && !feof(f)) {
       fclose(f);
@@ -187,11 +194,18 @@ static int read_config(const char *path, int named, att_limits *lim, att_paths *
     } else if (!strcmp(k, "out")) {
       free(*out);
       *out = conf_path(v, pbuf, sizeof pbuf) == 0 ? strdup(pbuf) : NULL;
+    } else if (!strncmp(k, "alert-", 6) &&
+               (ar = att_alert_outputs_set(ao, k, conf_path(v, pbuf, sizeof pbuf) ? v : pbuf))) {
+      if (ar < 0) {
+        fclose(f);
+        return cli_fail("%s:%d: %s", path, lineno, att_errmsg());
+      }
     } else if ((why = set_limit(lim, k, v)) != NULL) {
       fclose(f);
       if (why[0] == '?')
         return cli_fail("%s:%d: unknown key '%s' (known: max-instructions, max-memory, "
-                        "max-string, max-time, allow-debug, read, write, out)",
+                        "max-string, max-time, allow-debug, read, write, out, alert-command, "
+                        "alert-file, alert-timeout, alert-stdout)",
                         path, lineno, k);
       return cli_fail("%s:%d: %s: '%s' is not valid; expected %s", path, lineno, k, v, why);
     }
@@ -256,6 +270,9 @@ static int parse_opts(cli_ctx *ctx, int argc, char **argv, int for_run, run_cmdl
     case O_WRITE: c->write[c->nwrite++] = p.arg; break;
     case O_OUT: c->out = p.arg; break;
     case O_CONFIG: c->config = p.arg; break;
+    case O_ACMD: c->acmd = p.arg; break;
+    case O_AFILE: c->afile = p.arg; break;
+    case O_ATIME: c->atime = p.arg; break;
     default: break;
     }
   }
@@ -281,7 +298,7 @@ static void free_cmdline(run_cmdline *c) {
 /* Limits and paths from defaults, the config file, then the command line.
  * `named` are the files named on the command line (readable). */
 static int setup_engine(cli_ctx *ctx, run_cmdline *c, char **named, int nnamed,
-                        att_engine *e) {
+                        att_engine *e, att_alert_outputs *ao) {
   static const struct { const char *key; size_t off; } keys[] = {
       {"max-instructions", offsetof(run_cmdline, maxi)},
       {"max-memory", offsetof(run_cmdline, maxm)},
@@ -293,7 +310,7 @@ static int setup_engine(cli_ctx *ctx, run_cmdline *c, char **named, int nnamed,
   size_t i;
   int rc, k;
   att_limits_default(&e->limits);
-  if (cfg && (rc = read_config(cfg, c->config != NULL, &e->limits, &e->paths, &out)) != CLI_OK) {
+  if (cfg && (rc = read_config(cfg, c->config != NULL, &e->limits, &e->paths, &out, ao)) != CLI_OK) {
     free(out);
     return rc;
   }
@@ -306,6 +323,10 @@ static int setup_engine(cli_ctx *ctx, run_cmdline *c, char **named, int nnamed,
   }
   if (c->debug) e->limits.allow_debug = 1;
   rc = CLI_OK;
+  if ((c->acmd && att_alert_outputs_set(ao, "alert-command", c->acmd) < 0) ||
+      (c->afile && att_alert_outputs_set(ao, "alert-file", c->afile) < 0) ||
+      (c->atime && att_alert_outputs_set(ao, "alert-timeout", c->atime) < 0))
+    rc = cli_usage(ctx, "--%s", att_errmsg());
   if (att_paths_add(&e->paths, ".", 0) < 0)
     rc = cli_fail("the current directory: %s", att_errmsg());
   for (k = 0; rc == CLI_OK && k < nnamed; k++) {
@@ -351,6 +372,7 @@ static void open_store(cli_ctx *ctx, int flags, att_engine *e, char *why, size_t
 }
 
 static void close_engine(att_engine *e) {
+  att_alerts_close(e);
   if (e->store) att_store_close(e->store);
   e->store = NULL;
   att_paths_free(&e->paths);
@@ -401,19 +423,26 @@ static int result_status(lua_State *L, const char *script) {
 
 int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
   run_cmdline c;
+  att_alert_outputs ao;
   att_engine e;
   att_script *s = NULL;
   char **ops = NULL, why[512];
   int nops = 0, rc, r;
   run_args a;
   memset(&e, 0, sizeof e);
+  att_alert_outputs_init(&ao);
+  ao.wait = 1; /* commands finish in order, before the script goes on */
   rc = parse_opts(ctx, argc, argv, 1, &c, &ops, &nops);
   if (rc < 0) rc = CLI_OK, nops = -1; /* --help */
   else if (rc == CLI_OK && nops == 0)
     rc = cli_usage(ctx, "which script? give the path of a .lua file");
-  if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e);
+  if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao);
   if (rc == CLI_OK && nops > 0) {
     open_store(ctx, ATT_OPEN_WRITE, &e, why, sizeof why);
+    if (e.store && att_alerts_open(&e, ctx->store_dir, &ao) < 0)
+      rc = cli_fail("%s", att_errmsg());
+  }
+  if (rc == CLI_OK && nops > 0) {
     s = att_script_new(&e, ops[0]);
     if (s == NULL) rc = cli_fail("%s", att_errmsg()[0] ? att_errmsg() : "out of memory");
   }
@@ -440,6 +469,7 @@ int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
   fflush(stdout);
   att_script_free(s);
   close_engine(&e);
+  att_alert_outputs_free(&ao);
   free(ops);
   free_cmdline(&c);
   return rc;
@@ -459,15 +489,17 @@ static void check_log(void *ud, int level, const char *script, const char *msg) 
 
 int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
   run_cmdline c;
+  att_alert_outputs ao; /* read from the config, not used */
   att_engine e;
   char **ops = NULL, why[512];
   int nops = 0, rc, i, failed = 0;
   memset(&e, 0, sizeof e);
+  att_alert_outputs_init(&ao);
   rc = parse_opts(ctx, argc, argv, 0, &c, &ops, &nops);
   if (rc < 0) rc = CLI_OK, nops = -1;
   else if (rc == CLI_OK && nops == 0)
     rc = cli_usage(ctx, "which scripts? give the paths of .lua files");
-  if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e);
+  if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao);
   if (rc == CLI_OK && nops > 0) {
     open_store(ctx, ATT_OPEN_READ, &e, why, sizeof why);
     e.log = check_log;
@@ -481,6 +513,7 @@ int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
       } else {
         lua_State *L = att_script_L(s);
         run_args a; /* arg: the script alone */
+        att_sched_check_mode(L); /* at.every, at.on...: checked, not run */
         int r;
         a.v = &ops[i];
         a.n = 1;
@@ -491,13 +524,36 @@ int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
         else r = att_script_call(s, 0, 0);
         ok = r == 0 || r == ATT_SCRIPT_EXIT;
       }
-      if (ok) printf("ok %s\n", ops[i]);
+      if (ok) {
+        char reg[128]; /* what the script registers for the daemon */
+        if (att_sched_check_summary(att_script_L(s), reg, sizeof reg))
+          printf("ok %s (%s)\n", ops[i], reg);
+        else
+          printf("ok %s\n", ops[i]);
+      }
       else failed++;
       att_script_free(s);
     }
     rc = failed ? CLI_FAIL : CLI_OK;
   }
   close_engine(&e);
+  att_alert_outputs_free(&ao);
+  free(ops);
+  free_cmdline(&c);
+  return rc;
+}
+
+/* ---- serve ------------------------------------------------------------ */
+
+/* `attache serve` takes the sandbox and alert options of run, and the same
+ * config file: argv holds only such options (argv[0] the command). */
+int cli_sandbox_setup(cli_ctx *ctx, int argc, char **argv, att_engine *e,
+                      att_alert_outputs *ao) {
+  run_cmdline c;
+  char **ops = NULL;
+  int nops = 0, rc = parse_opts(ctx, argc, argv, 0, &c, &ops, &nops);
+  if (rc == CLI_OK && nops > 0) rc = cli_usage(ctx, "unexpected argument '%s'", ops[0]);
+  if (rc == CLI_OK) rc = setup_engine(ctx, &c, NULL, 0, e, ao);
   free(ops);
   free_cmdline(&c);
   return rc;

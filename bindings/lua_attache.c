@@ -10,6 +10,8 @@
  * core's message, unchanged.  docs/lua-api.md is the manual.
  */
 #include "lua_util.h"
+#include "alerts.h" /* attl_alert */
+#include "daemon.h" /* at.every, at.cron, at.at, at.on, at.remind */
 
 #include <math.h>
 #include <stdarg.h>
@@ -652,6 +654,9 @@ static int b_rollback(lua_State *L) {
 
 static const luaL_Reg funcs[] = {{"add", l_add},       {"get", l_get},     {"update", l_update},
                                  {"remove", l_remove}, {"select", l_select}, {"begin", l_begin},
+                                 {"alert", attl_alert},
+                                 {"every", attl_every}, {"cron", attl_cron}, {"at", attl_at},
+                                 {"on", attl_on},       {"remind", attl_remind},
                                  {NULL, NULL}};
 
 static const luaL_Reg cursor_methods[] = {{"next", c_next}, {"count", c_count}, {NULL, NULL}};

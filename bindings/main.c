@@ -7,6 +7,7 @@
  * else $HOME/.local/share/attache.
  */
 #include "cli.h"
+#include "alerts.h" /* cli_cmd_alerts, ATT_ALERT_OPTIONS_HELP */
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -138,13 +139,66 @@ static const cli_command commands[] = {
      "The store (--store) is opened for writing; a missing store is an error\n"
      "only when the script uses it.  The script cannot run commands, load C\n"
      "modules or binary chunks, or use files outside these directories:\n"
-     "\n" SANDBOX_HELP},
+     "\n" SANDBOX_HELP
+     "\n"
+     "Alerts (at.alert, docs/alerts.md) are logged in the store and printed\n"
+     "on stdout; the config file may also set alert-file, alert-command,\n"
+     "alert-timeout and alert-stdout (true or false):\n"
+     "\n" ATT_ALERT_OPTIONS_HELP},
     {"check", cli_cmd_check, "check [OPTIONS] SCRIPT.lua ...",
      "Load each script in its own sandbox and run its main chunk (nothing\n"
      "it registers is run), with the store opened read-only.  Prints\n"
      "'ok FILE' for each good script and FILE:LINE: message for each error\n"
      "(on stderr); exit 1 if any script failed.  Options as for run:\n"
      "\n" SANDBOX_HELP},
+    {"alerts", cli_cmd_alerts, "alerts [--since D] [--key K] [--json]",
+     "List the alerts that fired (the store's alert log), oldest first: one\n"
+     "line each, as the daemon printed it, with its key.  A key fires once,\n"
+     "across restarts, unless its rule asks for repeats (docs/alerts.md).\n"
+     "\n"
+     "  --since D          alerts due on or after D: a date as a person types\n"
+     "                     it (2024-06, '1 March 2024', 'last month') or a time\n"
+     "                     back from now (30m, 12h, 7d, 2w)\n"
+     "  --key K            only the alerts with key K\n"
+     "  --json             JSON Lines, one alert a line, as in the log:\n"
+     "                     at, key, level, title, body, event, script, late\n"
+     "\n"
+     "Exit status: 0 (also when nothing matches), 1 if the store or its\n"
+     "alert log cannot be read, 2 for a wrong command line.\n"},
+    {"serve", cli_cmd_serve,
+     "serve [--scripts DIR] [--now T --until T2 | --once] [OPTIONS]",
+     "Run the daemon (docs/daemon.md): load every *.lua of the scripts\n"
+     "directory, each in its own sandbox, in name order, and run what they\n"
+     "register: schedules (at.every, at.cron, at.at), rules (at.on) and\n"
+     "reminders (at.remind).  A script that is changed, added or deleted\n"
+     "takes effect without a restart; a new version that fails to load is\n"
+     "reported and the previous one keeps running.  SIGHUP reloads every\n"
+     "script; SIGINT and SIGTERM finish the current callback and exit 0.\n"
+     "Changes made to the store by other processes (attache add, import)\n"
+     "are seen within a second.  One daemon per store (STORE/daemon.lock).\n"
+     "\n"
+     "  --scripts DIR      the scripts (default $ATTACHE_SCRIPTS, else\n"
+     "                     $XDG_CONFIG_HOME/attache/scripts, else\n"
+     "                     ~/.config/attache/scripts)\n"
+     "  --now T --until T2 run on a simulated clock from T to T2 (RFC 3339\n"
+     "                     or a date: --until 2024 ends at its last second)\n"
+     "                     as fast as the work allows, then exit\n"
+     "  --once             run what is due now (and what was missed since the\n"
+     "                     last run, within the grace) and exit: for cron\n"
+     "  --grace D          make up work missed while the daemon was down, at\n"
+     "                     most D back (default 1d; 0: none), marked late\n"
+     "  --no-state         neither read nor write STORE/daemon.state (the last\n"
+     "                     instant processed): nothing is made up\n"
+     "  --rule-depth N     changes made by rules fire rules up to N deep\n"
+     "                     (default 8)\n"
+     "  --log-json         log JSON Lines on stderr\n"
+     "  --quiet, -q        log errors only\n"
+     "  --verbose, -v      log debug lines too (each run, tracebacks)\n"
+     "\n"
+     "The log has one line per event on stderr: time (the engine's clock),\n"
+     "level, script, message, and a summary at exit.  Sandbox options, as\n"
+     "for run (they apply to every script, each call):\n"
+     "\n" SANDBOX_HELP "\n" ATT_ALERT_OPTIONS_HELP},
     {"fsck", cli_cmd_fsck, "fsck [--salvage DIR]",
      "Check every record of the store (each by its checksum) and report\n"
      "what is intact and what is damaged; exit 0 if intact, 1 if damaged.\n"
@@ -282,18 +336,14 @@ int main(int argc, char **argv) {
     }
     if (cli_help(argv[i + 1], stdout) != 0)
       return cli_usage(&ctx, "no command '%s' (commands: init, add, get, "
-                             "update, rm, list, import, export, run, check, fsck)",
+                             "update, rm, list, import, export, run, check, serve, alerts, fsck)",
                        argv[i + 1]);
     return CLI_OK;
   }
   c = find_command(argv[i]);
   if (c == NULL) {
-    if (strcmp(argv[i], "serve") == 0 || strcmp(argv[i], "alerts") == 0)
-      return cli_usage(&ctx, "'%s' needs the Lua scripting, which is not "
-                             "built yet",
-                       argv[i]);
     return cli_usage(&ctx, "unknown command '%s' (commands: init, add, get, "
-                           "update, rm, list, import, export, run, check, fsck, help)",
+                           "update, rm, list, import, export, run, check, serve, alerts, fsck, help)",
                      argv[i]);
   }
   ctx.cmd = c->name;

@@ -191,7 +191,10 @@ static int apply(att_store *st, pending *p, size_t n, int report) {
       op = ATT_CHANGE_REMOVE;
       rc = att__ov_put(&st->ov, p[i].id, NULL, NULL, 0);
     }
-    if (rc == 0 && report && st->opts.change) st->opts.change(st->opts.ud, op, p[i].id, old, oldlen);
+    if (rc == 0 && report) {
+      st->seen++;
+      if (st->opts.change) st->opts.change(st->opts.ud, op, p[i].id, old, oldlen);
+    }
     free(old);
     if (rc) return rc;
   }
@@ -449,7 +452,7 @@ static int journal_replaced(att_store *st) {
 }
 
 int att_store_refresh(att_store *st) {
-  uint64_t tail;
+  uint64_t tail, before = st->seen;
   size_t trecs;
   int rc;
   if (st->in_batch) return 0;
@@ -459,7 +462,7 @@ int att_store_refresh(att_store *st) {
     unload(st);
     if ((rc = load(st, 1)) != 0) return rc;
   }
-  return 0;
+  return st->seen - before > INT_MAX ? INT_MAX : (int)(st->seen - before);
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -498,7 +501,7 @@ static int lock_write(att_store *st) {
   while (flock(st->lockfd, LOCK_EX) != 0)
     if (errno != EINTR) return att__err(ATT_EIO, "cannot lock store \"%s\": %s", st->dir, strerror(errno));
   st->locked = 1;
-  if ((rc = att_store_refresh(st)) != 0) goto fail;
+  if ((rc = att_store_refresh(st)) < 0) goto fail;
   r = pread(st->jfd, h, sizeof h, 0);
   if (r < 0 || att__jhdr_decode(h, (size_t)r, &jgen) != 1 || jgen != st->gen) {
     if ((rc = journal_renew(st)) != 0) goto fail;

@@ -187,6 +187,7 @@ struct att_store {
   uint64_t jrecords; /* complete records in the journal */
   att__overlay ov;
   int64_t next_id;
+  uint64_t seen; /* changes of other processes picked up by refresh */
   /* the write under way (one change, or a batch) */
   int in_batch;
   int broken;            /* a failure left journal and view apart: abandon */

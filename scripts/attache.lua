@@ -33,6 +33,15 @@ at.seconds = core.seconds
 -- JSON null, to remove a field in at.update and to stand for null in
 -- `fields`.
 at.null = core.null
+at.alert = core.alert -- at.alert{key=, title=, body=, level=, event=, to=, repeat=}
+
+-- Schedules, rules and reminders: in scripts run by `attache serve`
+-- (docs/daemon.md).
+at.every = core.every
+at.cron = core.cron
+at.at = core.at
+at.on = core.on
+at.remind = core.remind
 
 local select_ = core.select
 local pcall, error, type, select = pcall, error, type, select

@@ -20,8 +20,10 @@ err_has "unknown command 'frobnicate'"
 expect_rc 2 run
 expect_rc 1 run x.lua
 err_has "x.lua"
-expect_rc 2 serve
-err_has "Lua"
+expect_rc 2 serve --now 2024-01-01
+err_has "--now and --until go together"
+expect_rc 1 serve --scripts "$TMP/no-such-dir"
+err_has "scripts directory"
 expect_rc 2 help frobnicate
 expect_rc 2 --bogus list
 expect_rc 2 list --bogus

@@ -1,0 +1,300 @@
+/*
+ * Firing alerts (see alerts.h): the check that a key has not fired yet,
+ * the synced append to the store's alert log, then the outputs: the
+ * readable line on stdout and the JSON Lines file here, the command in
+ * alert_cmd.c.
+ *
+ * The log is the record that a key fired.  Two processes may fire on the
+ * same store (the daemon and `attache run`), so the check and the append
+ * happen under an exclusive flock of the log file, and a process that
+ * finds the log longer than it left it reloads the keys first.
+ */
+#include "alerts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alert_int.h"
+#include "error.h"
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+/* ---- outputs ---------------------------------------------------------- */
+
+void att_alert_outputs_init(att_alert_outputs *o) {
+  memset(o, 0, sizeof *o);
+  o->to_stdout = 1;
+  o->timeout = ATT_ALERT_TIMEOUT_DEFAULT;
+}
+
+void att_alert_outputs_free(att_alert_outputs *o) {
+  free(o->file);
+  free(o->command);
+  o->file = o->command = NULL;
+}
+
+static int set_string(char **slot, const char *key, const char *value) {
+  char *s;
+  if (value[0] == '\0') return att__err(ATT_EINVAL, "%s needs a value", key);
+  if (!(s = strdup(value))) return att__err(ATT_ENOMEM, "out of memory");
+  free(*slot);
+  *slot = s;
+  return 1;
+}
+
+int att_alert_outputs_set(att_alert_outputs *o, const char *key, const char *value) {
+  char k[32], *end;
+  size_t i;
+  for (i = 0; key[i] && i < sizeof k - 1; i++) k[i] = key[i] == '_' ? '-' : key[i];
+  k[i] = '\0';
+  if (key[i] != '\0' || strncmp(k, "alert-", 6) != 0) return 0;
+  if (!strcmp(k, "alert-command")) return set_string(&o->command, k, value);
+  if (!strcmp(k, "alert-file")) return set_string(&o->file, k, value);
+  if (!strcmp(k, "alert-timeout")) {
+    double v;
+    errno = 0;
+    v = strtod(value, &end);
+    if (end != value && *end == 's') end++;
+    if (errno || end == value || *end != '\0' || !(v > 0 && v <= 86400))
+      return att__err(ATT_EINVAL, "alert-timeout \"%s\": expected seconds, more than 0 and at "
+                                  "most 86400, e.g. 10 or 2.5",
+                      value);
+    o->timeout = v;
+    return 1;
+  }
+  if (!strcmp(k, "alert-stdout")) {
+    if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "on") || !strcmp(value, "1"))
+      o->to_stdout = 1;
+    else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "off") ||
+             !strcmp(value, "0"))
+      o->to_stdout = 0;
+    else
+      return att__err(ATT_EINVAL, "alert-stdout \"%s\": expected true or false", value);
+    return 1;
+  }
+  return 0;
+}
+
+/* ---- set-up ----------------------------------------------------------- */
+
+static void on_notice(void *ud, const char *msg) {
+  att_engine_log(ud, ATT_LOG_WARN, NULL, "%s", msg);
+}
+
+static int copy_outputs(att_alert_outputs *dst, const att_alert_outputs *src) {
+  *dst = *src;
+  dst->file = dst->command = NULL;
+  if ((src->file && !(dst->file = strdup(src->file))) ||
+      (src->command && !(dst->command = strdup(src->command)))) {
+    att_alert_outputs_free(dst);
+    return att__err(ATT_ENOMEM, "out of memory");
+  }
+  if (!(dst->timeout > 0)) dst->timeout = ATT_ALERT_TIMEOUT_DEFAULT;
+  return 0;
+}
+
+int att_alerts_open(att_engine *e, const char *store_dir, const att_alert_outputs *o) {
+  att_alerts *al;
+  struct stat sb;
+  char path[PATH_MAX];
+  int rc;
+  if (e->alerts) return att__err(ATT_EINVAL, "alerts are already set up for this engine");
+  if (snprintf(path, sizeof path, "%s/alerts", store_dir) >= (int)sizeof path)
+    return att__err(ATT_EINVAL, "store path \"%s\" is too long", store_dir);
+  if (!(al = calloc(1, sizeof *al))) return att__err(ATT_ENOMEM, "out of memory");
+  al->e = e;
+  al->lockfd = al->filefd = -1;
+  if ((rc = copy_outputs(&al->o, o)) != 0 || !(al->dir = strdup(store_dir))) {
+    if (rc == 0) rc = att__err(ATT_ENOMEM, "out of memory");
+    goto fail;
+  }
+  /* The lock is taken on the log itself, so that no other file appears in
+   * the store; it must exist before the log is read under it. */
+  al->lockfd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (al->lockfd < 0) {
+    rc = att__err(ATT_EIO, "cannot open the alert log \"%s\": %s", path, strerror(errno));
+    goto fail;
+  }
+  if (flock(al->lockfd, LOCK_EX) != 0) {
+    rc = att__err(ATT_EIO, "cannot lock the alert log \"%s\": %s", path, strerror(errno));
+    goto fail;
+  }
+  rc = att_alertlog_open(store_dir, on_notice, e, &al->log);
+  if (rc == 0 && fstat(al->lockfd, &sb) == 0) al->known = sb.st_size;
+  flock(al->lockfd, LOCK_UN);
+  if (rc != 0) goto fail;
+  if (al->o.file) {
+    al->filefd = open(al->o.file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (al->filefd < 0) {
+      rc = att__err(ATT_EIO, "alert file \"%s\": cannot open it for appending: %s", al->o.file,
+                    strerror(errno));
+      goto fail;
+    }
+  }
+  e->alerts = al;
+  return 0;
+fail:
+  e->alerts = al;
+  att_alerts_close(e);
+  return rc;
+}
+
+void att_alerts_close(att_engine *e) {
+  att_alerts *al = e ? e->alerts : NULL;
+  if (!al) return;
+  att__alert_cmd_finish(al);
+  att_alertlog_close(al->log);
+  if (al->lockfd >= 0) close(al->lockfd);
+  if (al->filefd >= 0) close(al->filefd);
+  att_alert_outputs_free(&al->o);
+  free(al->dir);
+  free(al);
+  e->alerts = NULL;
+}
+
+/* ---- the log ---------------------------------------------------------- */
+
+/* With the lock held: if another process appended since we last looked,
+ * read the keys again. */
+static int catch_up(att_alerts *al) {
+  struct stat sb;
+  att_alertlog *l;
+  int rc;
+  if (fstat(al->lockfd, &sb) != 0)
+    return att__err(ATT_EIO, "alert log in \"%s\": %s", al->dir, strerror(errno));
+  if (sb.st_size == al->known) return 0;
+  if ((rc = att_alertlog_open(al->dir, on_notice, al->e, &l)) != 0) return rc;
+  att_alertlog_close(al->log);
+  al->log = l;
+  if (fstat(al->lockfd, &sb) == 0) al->known = sb.st_size;
+  return 0;
+}
+
+/* 1 appended, 0 the key already fired, or a negative code. */
+static int record(att_alerts *al, const att_alert *a, int repeat) {
+  struct stat sb;
+  int rc;
+  if (flock(al->lockfd, LOCK_EX) != 0)
+    return att__err(ATT_EIO, "cannot lock the alert log in \"%s\": %s", al->dir, strerror(errno));
+  rc = catch_up(al);
+  if (rc == 0 && !repeat && a->key && att_alertlog_seen(al->log, a->key)) {
+    flock(al->lockfd, LOCK_UN);
+    return 0;
+  }
+  if (rc == 0) rc = att_alertlog_append(al->log, a);
+  if (rc == 0 && fstat(al->lockfd, &sb) == 0) al->known = sb.st_size;
+  flock(al->lockfd, LOCK_UN);
+  return rc == 0 ? 1 : rc;
+}
+
+/* ---- stdout and the file ---------------------------------------------- */
+
+/* The readable line; lines of a body after the first are indented so that
+ * every alert starts at the left margin. */
+static void put_line(att_alerts *al, const att_alert *a) {
+  FILE *f = al->o.out ? al->o.out : stdout;
+  size_t cap = 128 + strlen(a->title) + (a->body ? strlen(a->body) : 0) +
+               (a->level ? strlen(a->level) : 0);
+  char *buf = malloc(cap), *p;
+  if (!buf || att_alert_format(a, buf, cap) != 0) {
+    free(buf);
+    att_engine_log(al->e, ATT_LOG_WARN, a->script, "alert \"%s\": cannot print it: %s", a->title,
+                   att_errmsg());
+    return;
+  }
+  for (p = buf; *p; p++) {
+    if (*p == '\n') fputs("\n    ", f);
+    else if (*p != '\r') fputc(*p, f);
+  }
+  fputc('\n', f);
+  fflush(f);
+  free(buf);
+}
+
+/* Write all of buf to fd; 0 or -1 with errno. */
+int att__alert_write_all(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t w = write(fd, buf, len);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return -1;
+    buf += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
+static void put_file(att_alerts *al, const att_alert *a, const char *json, size_t len) {
+  /* One write per line: with O_APPEND a reader never sees two alerts
+   * interleaved, even when several processes share the file. */
+  if (att__alert_write_all(al->filefd, json, len) != 0)
+    att_engine_log(al->e, ATT_LOG_WARN, a->script, "alert %s%s%s: cannot append to \"%s\": %s",
+                   a->key ? "\"" : "", a->key ? a->key : a->title, a->key ? "\"" : "", al->o.file,
+                   strerror(errno));
+}
+
+/* ---- firing ----------------------------------------------------------- */
+
+static unsigned configured(const att_alerts *al) {
+  return (al->o.to_stdout ? ATT_ALERT_TO_STDOUT : 0u) | (al->o.file ? ATT_ALERT_TO_FILE : 0u) |
+         (al->o.command ? ATT_ALERT_TO_COMMAND : 0u);
+}
+
+static int check_alert(const att_alerts *al, const att_alert *a, unsigned to) {
+  static const struct { unsigned bit; const char *name, *how; } outs[] = {
+      {ATT_ALERT_TO_STDOUT, "stdout", "alert-stdout = true in the config file"},
+      {ATT_ALERT_TO_FILE, "file", "--alert-file FILE, or alert-file = FILE in the config file"},
+      {ATT_ALERT_TO_COMMAND, "command",
+       "--alert-command CMD, or alert-command = CMD in the config file"}};
+  size_t i;
+  int ok = 0;
+  if (!a->title || !a->title[0]) return att__err(ATT_EINVAL, "an alert needs a title");
+  if (a->key && !a->key[0]) return att__err(ATT_EINVAL, "an alert key must not be empty");
+  if (!a->level) ok = 1; /* the log and the line read it as "info" */
+  for (i = 0; a->level && att_alert_levels[i]; i++) ok |= !strcmp(a->level, att_alert_levels[i]);
+  if (!ok)
+    return att__err(ATT_EINVAL, "alert level \"%s\": expected info, warn or urgent", a->level);
+  for (i = 0; i < sizeof outs / sizeof outs[0]; i++)
+    if ((to & outs[i].bit) && !(configured(al) & outs[i].bit))
+      return att__err(ATT_EINVAL,
+                      "alert output \"%s\" is not configured here; the operator turns it on "
+                      "with %s",
+                      outs[i].name, outs[i].how);
+  return 0;
+}
+
+int att_alerts_fire_to(att_engine *e, att_alert *a, int repeat, unsigned to) {
+  att_alerts *al = e ? e->alerts : NULL;
+  char *json;
+  size_t len;
+  int rc;
+  if (!al) return att__err(ATT_EINVAL, "alerts are not set up in this process");
+  if ((rc = check_alert(al, a, to)) != 0) return rc;
+  if (to == ATT_ALERT_TO_CONFIGURED) to = configured(al);
+  att_alerts_poll(e);
+  if ((rc = record(al, a, repeat)) != 1) return rc;
+  al->fired++;
+  if (to & ATT_ALERT_TO_STDOUT) put_line(al, a);
+  if (!(to & (ATT_ALERT_TO_FILE | ATT_ALERT_TO_COMMAND))) return 1;
+  if (!(json = att_alert_to_json(a))) {
+    att_engine_log(e, ATT_LOG_WARN, a->script, "alert \"%s\": out of memory for its JSON", a->title);
+    return 1;
+  }
+  len = strlen(json);
+  json[len++] = '\n'; /* replaces the NUL: the buffer is used with its length */
+  if (to & ATT_ALERT_TO_FILE) put_file(al, a, json, len);
+  if (to & ATT_ALERT_TO_COMMAND) att__alert_cmd_start(al, a, json, len); /* takes json */
+  else free(json);
+  return 1;
+}
+
+int att_alerts_fire(att_engine *e, att_alert *a, int repeat) {
+  return att_alerts_fire_to(e, a, repeat, ATT_ALERT_TO_CONFIGURED);
+}

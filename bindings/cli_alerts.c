@@ -1,0 +1,116 @@
+/*
+ * attache alerts [--since D] [--key K] [--json]: the store's alert log,
+ * oldest first.  For people, each alert as the daemon printed it when it
+ * fired, with its key at the end of its first line; with --json, the
+ * log's own JSON Lines.  The log is only read (a daemon may be appending to it).
+ */
+#include "alerts.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "remind.h"
+
+enum { O_SINCE = 1, O_KEY, O_JSON };
+
+static const cli_opt alerts_opts[] = {
+    {"since", 0, 1, O_SINCE}, {"key", 0, 1, O_KEY}, {"json", 0, 0, O_JSON}, {NULL, 0, 0, 0}};
+
+typedef struct show {
+  const char *key; /* only this key, or NULL */
+  int json, oom;
+  size_t shown;
+} show;
+
+static int show_one(void *ud, const att_alert *a) {
+  show *s = ud;
+  size_t cap;
+  char *buf;
+  if (s->key && (!a->key || strcmp(a->key, s->key) != 0)) return 0;
+  s->shown++;
+  if (s->json) {
+    char *j = att_alert_to_json(a);
+    if (!j) return s->oom = 1;
+    puts(j);
+    free(j);
+    return 0;
+  }
+  cap = 128 + strlen(a->title) + (a->body ? strlen(a->body) : 0) + (a->level ? strlen(a->level) : 0);
+  if (!(buf = malloc(cap))) return s->oom = 1;
+  if (att_alert_format(a, buf, cap) == 0) {
+    int keyed = 0;
+    /* The key goes at the end of the first line, where the eye looks. */
+    for (const char *p = buf; *p; p++) {
+      if (*p == '\n') {
+        if (a->key && !keyed++) printf("  key: %s", a->key);
+        fputs("\n    ", stdout);
+      } else if (*p != '\r') {
+        putchar(*p);
+      }
+    }
+    if (a->key && !keyed) printf("  key: %s", a->key);
+    putchar('\n');
+  }
+  free(buf);
+  return 0;
+}
+
+/* --since: a lead back from now ("7d", "12h") or a date as a person types
+ * it ("2024-06", "1 March 2024"), from its earliest instant. */
+static int since_arg(const char *in, att_time *out) {
+  att_time now = (att_time)time(NULL);
+  char edtf[ATT_DATE_MAX];
+  att_bounds b;
+  int64_t secs;
+  if (att_lead_parse(in, &secs) == 0) {
+    *out = now - secs;
+    return CLI_OK;
+  }
+  if (cli_date("--since", in, now, edtf, &b) != CLI_OK) {
+    fprintf(stderr, "  or a time back from now: 30m, 12h, 7d, 2w\n");
+    return CLI_FAIL;
+  }
+  *out = b.earliest;
+  return CLI_OK;
+}
+
+int cli_cmd_alerts(cli_ctx *ctx, int argc, char **argv) {
+  cli_parser p;
+  att_store *st = NULL;
+  att_time since = ATT_TIME_MIN;
+  show s;
+  int o, rc = CLI_OK, r;
+  memset(&s, 0, sizeof s);
+  cli_parser_init(&p, ctx, alerts_opts, argc, argv);
+  while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
+    switch (o) {
+    case CLI_BAD: rc = CLI_USAGE; break;
+    case CLI_HELP:
+      cli_help("alerts", stdout);
+      cli_parser_free(&p);
+      return CLI_OK;
+    case O_SINCE: rc = since_arg(p.arg, &since); break;
+    case O_KEY:
+      if (p.arg[0] == '\0') rc = cli_usage(ctx, "--key needs a key, got an empty string");
+      s.key = p.arg;
+      break;
+    case O_JSON: s.json = 1; break;
+    default: break;
+    }
+  }
+  if (rc == CLI_OK && p.npos > 0)
+    rc = cli_usage(ctx, "unexpected argument '%s' (alerts takes only options)", p.pos[0]);
+  /* The store must exist: an empty answer for a mistyped --store would
+   * look like "nothing fired". */
+  if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_READ, &st);
+  if (rc == CLI_OK && (r = att_alertlog_read(ctx->store_dir, since, show_one, &s)) < 0)
+    rc = cli_core_fail(r, "cannot read the alert log");
+  if (rc == CLI_OK && s.oom) rc = cli_fail("out of memory while listing the alerts");
+  if (rc == CLI_OK && fflush(stdout) != 0) rc = cli_fail("cannot write the alerts: output error");
+  if (rc == CLI_OK && s.shown == 0 && ctx->out_tty)
+    fprintf(stderr, "attache: no alerts%s\n", since != ATT_TIME_MIN || s.key ? " match" : " yet");
+  if (st) att_store_close(st);
+  cli_parser_free(&p);
+  return rc;
+}

@@ -1,0 +1,642 @@
+/*
+ * The daemon's loop: the engine's clock and queue driven by libuv, the life
+ * cycle of the scripts (load in name order, reload on change, drop on
+ * delete), the state file that lets missed work be made up after a
+ * restart, and the lock that keeps a second daemon off the store.
+ *
+ * libuv only wakes the engine: one timer (`wake`) set to the next due time
+ * by att_clock_plan, a one-second timer that picks up changes other
+ * processes made to the store, a watch on the scripts directory (debounced
+ * by a timer), and signal handles that only set flags and wake the loop.
+ * On a simulated clock nothing waits: the wake timer is re-armed at zero
+ * until the run is over (in slices, so that a signal is still seen).
+ */
+#include "daemon.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alerts.h"
+
+#define SLICE 512           /* queue entries run before libuv looks around */
+#define DEBOUNCE_MS 200     /* quiet time after a change to the scripts */
+#define SCRIPT_MAX (16 << 20)
+#define STATE_FILE "daemon.state"
+#define LOCK_FILE "daemon.lock"
+
+void att_daemon_opts_init(att_daemon_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->mode = ATT_DAEMON_REAL;
+  o->grace = ATT_DAEMON_GRACE_DEFAULT;
+  o->use_state = 1;
+  o->verbosity = ATT_VERB_NORMAL;
+  o->rule_depth = ATT_DAEMON_RULE_DEPTH;
+  o->watch = 1;
+}
+
+/* ---- helpers for the other files ----------------------------------------- */
+
+att_daemon *att__daemon_of(lua_State *L) {
+  att_engine *e = att_lua_engine(L);
+  return e ? e->daemon : NULL;
+}
+
+att__dscript *att__dscript_of(att_daemon *d, lua_State *L) {
+  att_script *s = att_lua_script(L);
+  if (d->loading && d->loading->s == s) return d->loading;
+  for (size_t i = 0; i < d->nscripts; i++)
+    if (d->scripts[i]->s == s) return d->scripts[i];
+  return NULL;
+}
+
+att_time att__now(att_daemon *d) { return att_clock_now(&d->clock); }
+
+att_time att__plan_from(att_daemon *d) { return d->started ? att__now(d) : d->base; }
+
+static att_time engine_now(void *ud) { return att__now(ud); }
+
+static void on_notice(void *ud, const char *msg) { att__log(ud, ATT_LOG_WARN, NULL, "%s", msg); }
+
+static char *path_join(const char *a, const char *b) {
+  size_t n = strlen(a) + strlen(b) + 2;
+  char *p = malloc(n);
+  if (p) snprintf(p, n, "%s/%s", a, b);
+  return p;
+}
+
+/* ---- the lock and the state file ---------------------------------------- */
+
+static int take_lock(att_daemon *d) {
+  char *p = path_join(d->store_dir, LOCK_FILE), buf[32];
+  int fd;
+  ssize_t n;
+  if (p == NULL) return att__err(ATT_ENOMEM, "out of memory");
+  fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int e = errno;
+    att__err(ATT_EIO, "cannot open %s: %s", p, strerror(e));
+    free(p);
+    return ATT_EIO;
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    n = pread(fd, buf, sizeof buf - 1, 0);
+    buf[n > 0 ? n : 0] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    att__err(ATT_EBUSY, "another 'attache serve' is running on the store %s%s%s%s; stop it "
+                        "first (one daemon per store)",
+             d->store_dir, buf[0] ? " (pid " : "", buf, buf[0] ? ")" : "");
+    close(fd);
+    free(p);
+    return ATT_EBUSY;
+  }
+  n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)n, 0) != n) { /* only informative */
+  }
+  free(p);
+  d->lockfd = fd;
+  return 0;
+}
+
+/* The last instant the previous run processed fully; 0 and *t, or -1. */
+static int read_state(att_daemon *d, att_time *t) {
+  char line[256];
+  FILE *f = fopen(d->state_path, "r");
+  int rc = -1;
+  if (f == NULL) return -1;
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\n")] = '\0';
+    if (strncmp(line, "processed ", 10) == 0 && att_time_parse(line + 10, t) == 0) rc = 0;
+  }
+  fclose(f);
+  if (rc != 0) att__log(d, ATT_LOG_WARN, NULL, "%s: unreadable; ignored", d->state_path);
+  return rc;
+}
+
+/* Written whole or not at all: a temporary file, synced, renamed. */
+static void write_state(att_daemon *d, att_time t) {
+  char ts[40], body[128], *tmp;
+  int fd, n, ok;
+  if (!d->o.use_state || t == d->saved) return;
+  att_time_format(t, ts, sizeof ts);
+  n = snprintf(body, sizeof body, "attache daemon state 1\nprocessed %s\n", ts);
+  if ((tmp = malloc(strlen(d->state_path) + 5)) == NULL) return;
+  sprintf(tmp, "%s.tmp", d->state_path);
+  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ok = fd >= 0 && write(fd, body, (size_t)n) == n && fsync(fd) == 0;
+  if (fd >= 0) close(fd);
+  if (ok && rename(tmp, d->state_path) == 0) {
+    int dfd = open(d->store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      if (fsync(dfd) != 0) { /* the rename stands; only its durability is unsure */
+      }
+      close(dfd);
+    }
+    d->saved = t;
+  } else {
+    att__log(d, ATT_LOG_ERROR, NULL, "cannot write %s: %s", d->state_path, strerror(errno));
+    unlink(tmp);
+  }
+  free(tmp);
+}
+
+/* Everything due up to the returned instant has been run. */
+static att_time processed(att_daemon *d) {
+  att_timeq_item it;
+  att_time now = att__now(d);
+  if (att_timeq_peek(&d->q, &it) == 0 && it.due <= now) return it.due - 1;
+  return now;
+}
+
+/* ---- scripts -------------------------------------------------------------- */
+
+static void file_sig(const struct stat *sb, int64_t sig[4]) {
+  sig[0] = (int64_t)sb->st_ino;
+  sig[1] = (int64_t)sb->st_size;
+  sig[2] = (int64_t)sb->st_mtim.tv_sec;
+  sig[3] = (int64_t)sb->st_mtim.tv_nsec;
+}
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  char *buf = NULL;
+  size_t cap = 0, n = 0;
+  if (f == NULL) return NULL;
+  for (;;) {
+    size_t got;
+    if (n == cap) {
+      char *nb;
+      if (cap >= SCRIPT_MAX) break;
+      cap = cap ? cap * 2 : 8192;
+      if ((nb = realloc(buf, cap)) == NULL) break;
+      buf = nb;
+    }
+    got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) {
+      if (ferror(f)) break;
+      fclose(f);
+      *len = n;
+      return buf ? buf : calloc(1, 1);
+    }
+  }
+  fclose(f);
+  free(buf);
+  return NULL;
+}
+
+static void dscript_free(att_daemon *d, att__dscript *ds) {
+  if (ds == NULL) return;
+  att__jobs_free(d, ds);
+  att_script_free(ds->s);
+  free(ds->name);
+  free(ds->path);
+  free(ds);
+}
+
+static long script_index(att_daemon *d, const char *name) {
+  for (size_t i = 0; i < d->nscripts; i++)
+    if (strcmp(d->scripts[i]->name, name) == 0) return (long)i;
+  return -1;
+}
+
+/* Put ds in the table in name order, replacing a script of the same name. */
+static int put_script(att_daemon *d, att__dscript *ds) {
+  long at = script_index(d, ds->name);
+  size_t i;
+  att__dscript **nv;
+  if (at >= 0) {
+    dscript_free(d, d->scripts[at]);
+    d->scripts[at] = ds;
+    return 0;
+  }
+  if ((nv = realloc(d->scripts, (d->nscripts + 1) * sizeof *nv)) == NULL) return -1;
+  d->scripts = nv;
+  for (i = d->nscripts; i > 0 && strcmp(nv[i - 1]->name, ds->name) > 0; i--) nv[i] = nv[i - 1];
+  nv[i] = ds;
+  d->nscripts++;
+  return 0;
+}
+
+static void summary(const att__dscript *ds, char *buf, size_t cap) {
+  static const char *const names[] = {"every", "cron", "at", "rule", "reminder"};
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int t = 0; t < ATT__JOB_NTYPES; t++)
+    if (ds->njobs[t] && n < cap)
+      n += (size_t)snprintf(buf + n, cap - n, "%s%d %s", n ? ", " : "", ds->njobs[t], names[t]);
+  if (n == 0) snprintf(buf, cap, "nothing registered");
+}
+
+/*
+ * Load (or reload) one script.  Its main chunk runs with d->loading set, so
+ * that what it registers belongs to the new version; only when the chunk
+ * succeeds does the new version replace the old one.
+ */
+static void load_script(att_daemon *d, const char *name, const struct stat *sb) {
+  long old = script_index(d, name);
+  att__dscript *ds = calloc(1, sizeof *ds), *prev = old >= 0 ? d->scripts[old] : NULL;
+  char *code = NULL, chunk[300], info[200];
+  size_t len = 0;
+  int rc = -1, reloaded;
+  if (ds == NULL || (ds->name = strdup(name)) == NULL ||
+      (ds->path = path_join(d->o.scripts_dir, name)) == NULL) {
+    att__log(d, ATT_LOG_ERROR, name, "out of memory");
+    dscript_free(d, ds);
+    return;
+  }
+  file_sig(sb, ds->sig);
+  if ((code = slurp(ds->path, &len)) == NULL) {
+    att__log(d, ATT_LOG_ERROR, name, "cannot read %s: %s", ds->path, strerror(errno));
+  } else if ((ds->s = att_script_new(d->e, ds->path)) == NULL) {
+    att__log(d, ATT_LOG_ERROR, name, "%s", att_errmsg());
+  } else {
+    snprintf(chunk, sizeof chunk, "@%s", name);
+    if (att_script_load_string(ds->s, code, len, chunk) != 0) {
+      att__log(d, ATT_LOG_ERROR, name, "%s", att_errmsg());
+      d->e->errors++;
+    } else {
+      d->loading = ds;
+      d->busy++;
+      rc = att_script_call(ds->s, 0, 0);
+      d->busy--;
+      d->loading = NULL;
+      if (rc == ATT_SCRIPT_EXIT) {
+        att__log(d, ATT_LOG_ERROR, name, "the script called os.exit while loading");
+        d->e->errors++;
+      }
+    }
+  }
+  free(code);
+  if (rc != 0) {
+    d->load_errors++;
+    if (prev) {
+      memcpy(prev->badsig, ds->sig, sizeof ds->sig);
+      att__log(d, ATT_LOG_ERROR, name, "not reloaded: the previous version keeps running");
+      dscript_free(d, ds);
+    } else {
+      /* Kept without a state, to know this version was refused. */
+      att__jobs_free(d, ds);
+      att_script_free(ds->s);
+      ds->s = NULL;
+      memcpy(ds->badsig, ds->sig, sizeof ds->sig);
+      memset(ds->sig, 0, sizeof ds->sig);
+      if (put_script(d, ds) != 0) dscript_free(d, ds);
+    }
+    return;
+  }
+  reloaded = prev && prev->s; /* put_script frees prev */
+  if (put_script(d, ds) != 0) {
+    att__log(d, ATT_LOG_ERROR, name, "out of memory");
+    dscript_free(d, ds);
+    return;
+  }
+  for (att__job *j = ds->jobs; j; j = j->next)
+    if (j->type == ATT__JOB_REMIND && !j->dead) att__remind_scan(d, j, att__plan_from(d));
+  d->loaded++;
+  summary(ds, info, sizeof info);
+  att__log(d, ATT_LOG_INFO, name, "%s (%s)", reloaded ? "reloaded" : "loaded", info);
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int is_script(const char *n) {
+  size_t l = strlen(n);
+  return l > 4 && n[0] != '.' && strcmp(n + l - 4, ".lua") == 0;
+}
+
+/* Bring the loaded scripts in line with the directory; force: reload
+ * every script (SIGHUP). */
+static void rescan(att_daemon *d, int force) {
+  DIR *dir = opendir(d->o.scripts_dir);
+  struct dirent *de;
+  char **names = NULL;
+  size_t n = 0, cap = 0, i;
+  if (dir == NULL) {
+    att__log(d, ATT_LOG_ERROR, NULL, "cannot read the scripts directory %s: %s",
+             d->o.scripts_dir, strerror(errno));
+    return;
+  }
+  while ((de = readdir(dir)) != NULL) {
+    if (!is_script(de->d_name)) continue;
+    if (n == cap) {
+      char **nv = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof *nv);
+      if (nv == NULL) break;
+      names = nv;
+    }
+    if ((names[n] = strdup(de->d_name)) != NULL) n++;
+  }
+  closedir(dir);
+  if (n) qsort(names, n, sizeof *names, by_name);
+  /* Scripts that are gone. */
+  for (i = d->nscripts; i-- > 0;) {
+    att__dscript *ds = d->scripts[i];
+    if (n && bsearch(&ds->name, names, n, sizeof *names, by_name)) continue;
+    if (ds->s) att__log(d, ATT_LOG_INFO, ds->name, "removed: its schedules, rules and "
+                                                   "reminders are dropped");
+    dscript_free(d, ds);
+    memmove(&d->scripts[i], &d->scripts[i + 1], (d->nscripts - i - 1) * sizeof *d->scripts);
+    d->nscripts--;
+  }
+  for (i = 0; i < n; i++) {
+    struct stat sb;
+    char *p = path_join(d->o.scripts_dir, names[i]);
+    long at = script_index(d, names[i]);
+    int64_t sig[4];
+    if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
+      file_sig(&sb, sig);
+      if (at < 0 || (force && d->scripts[at]->s) ||
+          (memcmp(sig, d->scripts[at]->sig, sizeof sig) != 0 &&
+           memcmp(sig, d->scripts[at]->badsig, sizeof sig) != 0))
+        load_script(d, names[i], &sb);
+    }
+    free(p);
+    free(names[i]);
+    att__drain(d);
+  }
+  free(names);
+}
+
+/* ---- the loop ------------------------------------------------------------- */
+
+static void on_closed(uv_handle_t *h) {
+  att_daemon *d = h->data;
+  d->nhandles--;
+}
+
+static void close_handle(uv_handle_t *h) {
+  if (h->data == NULL || uv_is_closing(h)) return;
+  uv_close(h, on_closed);
+}
+
+static void shutdown_loop(att_daemon *d) {
+  if (d->finished) return;
+  d->finished = 1;
+  close_handle((uv_handle_t *)&d->wake);
+  close_handle((uv_handle_t *)&d->poll);
+  close_handle((uv_handle_t *)&d->debounce);
+  close_handle((uv_handle_t *)&d->watch);
+  for (int i = 0; i < 3; i++) close_handle((uv_handle_t *)&d->sig[i]);
+}
+
+static void on_wake(uv_timer_t *t);
+
+static void kick(att_daemon *d) {
+  if (!d->finished) uv_timer_start(&d->wake, on_wake, 0, 0);
+}
+
+static void step(att_daemon *d) {
+  int n = 0, fired = 0;
+  if (d->e->alerts) att_alerts_poll(d->e);
+  if (d->stop) {
+    att__log(d, ATT_LOG_INFO, NULL, "stopping on a signal");
+    write_state(d, processed(d));
+    shutdown_loop(d);
+    return;
+  }
+  if (d->hup) {
+    d->hup = 0;
+    att__log(d, ATT_LOG_INFO, NULL, "SIGHUP: reloading every script");
+    rescan(d, 1);
+  }
+  if (d->rescan) {
+    d->rescan = 0;
+    rescan(d, 0);
+  }
+  for (;;) {
+    int64_t wait = 0;
+    att_time before = d->clock.now;
+    int r = att_clock_plan(&d->clock, &d->q, &wait);
+    att_timeq_item it;
+    if (r == ATT_CLOCK_RUN) {
+      if (n >= SLICE) {
+        kick(d);
+        return;
+      }
+      /* On a simulated clock, all before the new instant is done. */
+      if (d->clock.mode == ATT_CLOCK_SIM && d->clock.now > before &&
+          before - d->saved >= 86400)
+        write_state(d, before);
+      if (att_timeq_pop_due(&d->q, d->clock.now, &it) != 0) continue;
+      att__job_fire(d, &it);
+      att__drain(d);
+      for (size_t i = 0; i < d->nscripts; i++) att__jobs_sweep(d, d->scripts[i]);
+      n++;
+      fired = 1;
+      continue;
+    }
+    if (r == ATT_CLOCK_DONE) {
+      write_state(d, d->clock.now);
+      shutdown_loop(d);
+      return;
+    }
+    if (fired || att__now(d) - d->saved >= 60) write_state(d, processed(d));
+    if (r == ATT_CLOCK_WAIT) uv_timer_start(&d->wake, on_wake, (uint64_t)wait, 0);
+    else uv_timer_stop(&d->wake);
+    return;
+  }
+}
+
+static void on_wake(uv_timer_t *t) { step(t->data); }
+
+static void on_poll(uv_timer_t *t) {
+  att_daemon *d = t->data;
+  int rc = att_store_refresh(d->e->store);
+  if (d->e->alerts) att_alerts_poll(d->e); /* reap background alert commands */
+  if (rc < 0) att__log(d, ATT_LOG_ERROR, NULL, "reading the store's changes: %s", att_errmsg());
+  /* The changes came in through the store's change callback. */
+  if (d->npend > d->headpend) {
+    att__drain(d);
+    kick(d);
+  }
+}
+
+static void on_debounce(uv_timer_t *t) {
+  att_daemon *d = t->data;
+  d->rescan = 1;
+  kick(d);
+}
+
+static void on_dir(uv_fs_event_t *h, const char *file, int events, int status) {
+  att_daemon *d = h->data;
+  (void)events;
+  if (status < 0) {
+    att__log(d, ATT_LOG_ERROR, NULL, "watching %s: %s", d->o.scripts_dir, uv_strerror(status));
+    return;
+  }
+  if (file == NULL || is_script(file)) uv_timer_start(&d->debounce, on_debounce, DEBOUNCE_MS, 0);
+}
+
+/* A signal only sets a flag; the loop acts on it in step(). */
+static void on_signal(uv_signal_t *h, int signum) {
+  att_daemon *d = h->data;
+  if (signum == SIGHUP) d->hup = 1;
+  else d->stop = 1;
+  kick(d);
+}
+
+static int start_handles(att_daemon *d) {
+  static const int signums[3] = {SIGINT, SIGTERM, SIGHUP};
+  int rc;
+  if ((rc = uv_timer_init(&d->loop, &d->wake)) != 0) return rc;
+  d->wake.data = d;
+  d->nhandles++;
+  uv_timer_start(&d->wake, on_wake, 0, 0);
+  for (int i = 0; i < 3; i++) {
+    if ((rc = uv_signal_init(&d->loop, &d->sig[i])) != 0) return rc;
+    d->sig[i].data = d;
+    d->nhandles++;
+    if ((rc = uv_signal_start(&d->sig[i], on_signal, signums[i])) != 0) return rc;
+  }
+  if (d->o.mode != ATT_DAEMON_REAL) return 0;
+  if ((rc = uv_timer_init(&d->loop, &d->poll)) != 0) return rc;
+  d->poll.data = d;
+  d->nhandles++;
+  uv_timer_start(&d->poll, on_poll, 1000, 1000);
+  if ((rc = uv_timer_init(&d->loop, &d->debounce)) != 0) return rc;
+  d->debounce.data = d;
+  d->nhandles++;
+  if (d->o.watch) {
+    if ((rc = uv_fs_event_init(&d->loop, &d->watch)) != 0) return rc;
+    d->watch.data = d;
+    d->nhandles++;
+    if ((rc = uv_fs_event_start(&d->watch, on_dir, d->o.scripts_dir, 0)) != 0)
+      att__log(d, ATT_LOG_WARN, NULL, "cannot watch %s (%s): changes take effect on SIGHUP",
+               d->o.scripts_dir, uv_strerror(rc));
+  }
+  return 0;
+}
+
+/* ---- start and end -------------------------------------------------------- */
+
+static void plan_base(att_daemon *d) {
+  att_time last, t = d->start_now;
+  char a[40], b[40];
+  d->base = t;
+  if (!d->o.use_state || read_state(d, &last) != 0) return;
+  att_time_format(last, a, sizeof a);
+  if (last >= t) {
+    d->base = last;
+    if (last > t)
+      att__log(d, ATT_LOG_INFO, NULL, "%s says the work up to %s was done; it is not done again",
+               STATE_FILE, a);
+    return;
+  }
+  d->base = t - last > d->o.grace ? t - d->o.grace : last;
+  att_time_format(d->base, b, sizeof b);
+  if (d->base > last)
+    att__log(d, ATT_LOG_INFO, NULL, "stopped at %s; making up what fell due since %s (grace)", a,
+             b);
+  else
+    att__log(d, ATT_LOG_INFO, NULL, "stopped at %s; making up what fell due since", a);
+}
+
+static int open_store(att_daemon *d) {
+  att_store_opts so;
+  int rc;
+  memset(&so, 0, sizeof so);
+  so.flags = ATT_OPEN_WRITE;
+  so.notice = on_notice;
+  so.change = att__on_change;
+  so.now = engine_now;
+  so.ud = d;
+  rc = att_store_open(d->store_dir, &so, &d->e->store);
+  if (rc == ATT_ENOSTORE)
+    return att__err(rc, "no store at %s; create one with 'attache init' (or choose another "
+                        "with --store DIR or ATTACHE_STORE)", d->store_dir);
+  if (rc < 0) return att__errctx(rc, "cannot open the store %s", d->store_dir);
+  return 0;
+}
+
+static void cleanup(att_daemon *d) {
+  for (size_t i = 0; i < d->nscripts; i++) dscript_free(d, d->scripts[i]);
+  free(d->scripts);
+  att__changes_free(d);
+  att_timeq_free(&d->q);
+  if (d->e->store) att_store_close(d->e->store);
+  d->e->store = NULL;
+  d->e->daemon = NULL;
+  d->e->now = NULL;
+  d->e->log = NULL;
+  if (d->lockfd >= 0) close(d->lockfd);
+  free(d->state_path);
+  free(d->store_dir);
+  free(d);
+}
+
+int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *o) {
+  att_daemon *d = calloc(1, sizeof *d);
+  int rc;
+  if (d == NULL) return att__err(ATT_ENOMEM, "out of memory");
+  d->e = e;
+  d->o = *o;
+  d->lockfd = -1;
+  d->cur_depth = -1;
+  att_timeq_init(&d->q);
+  if ((d->store_dir = strdup(store_dir)) == NULL ||
+      (d->state_path = path_join(store_dir, STATE_FILE)) == NULL) {
+    cleanup(d);
+    return att__err(ATT_ENOMEM, "out of memory");
+  }
+  if (o->mode == ATT_DAEMON_SIM) {
+    if ((rc = att_clock_init_sim(&d->clock, o->start, o->until)) != 0) {
+      cleanup(d);
+      return rc;
+    }
+  } else if (o->mode == ATT_DAEMON_ONCE) {
+    att_clock_init_real(&d->clock);
+    att_clock_init_sim(&d->clock, d->clock.now, d->clock.now);
+  } else {
+    att_clock_init_real(&d->clock);
+  }
+  d->start_now = att__now(d);
+  /* The store's own lock file is taken per write; ours for the daemon's
+   * whole life.  The store must exist first. */
+  if ((rc = open_store(d)) != 0 || (rc = take_lock(d)) != 0) {
+    cleanup(d);
+    return rc;
+  }
+  e->daemon = d;
+  e->now = engine_now;
+  e->now_ud = d;
+  e->log = att__log_cb;
+  e->log_ud = d;
+  e->nostore = NULL;
+  plan_base(d);
+  if ((rc = uv_loop_init(&d->loop)) != 0) {
+    cleanup(d);
+    return att__err(ATT_EIO, "cannot start the event loop: %s", uv_strerror(rc));
+  }
+  if ((rc = start_handles(d)) != 0) {
+    att__err(ATT_EIO, "cannot start the event loop: %s", uv_strerror(rc));
+    shutdown_loop(d);
+    uv_run(&d->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&d->loop);
+    cleanup(d);
+    return ATT_EIO;
+  }
+  {
+    char t[40];
+    att_time_format(d->start_now, t, sizeof t);
+    att__log(d, ATT_LOG_INFO, NULL, "started on %s (%s clock), scripts from %s", d->store_dir,
+             o->mode == ATT_DAEMON_REAL ? "real" : "simulated", o->scripts_dir);
+  }
+  rescan(d, 0);
+  d->started = 1;
+  att__drain(d);
+  uv_run(&d->loop, UV_RUN_DEFAULT);
+  if (uv_loop_close(&d->loop) != 0) att__log(d, ATT_LOG_ERROR, NULL, "the loop did not close");
+  att__log_summary(d);
+  fflush(stdout);
+  cleanup(d);
+  return 0;
+}

@@ -1,0 +1,219 @@
+/*
+ * The daemon: `attache serve` runs the scripts of a directory on a libuv
+ * loop, with schedules (at.every, at.cron, at.at), rules (at.on) and
+ * reminders (at.remind).  docs/daemon.md is the manual.
+ *
+ * The engine keeps its own queue of due times (core/timeq.h) on its own
+ * clock, real or simulated; libuv only wakes it (one uv_timer), watches the
+ * scripts directory, polls the store for changes made by other processes
+ * and turns signals into flags.  A simulated run (--now T --until T2) is
+ * the same code as a real one, only the clock jumps.  Every call into a
+ * script goes through att_script_call (bindings/host.h).
+ *
+ * The files: daemon.c (the loop, the handles, the life cycle of scripts,
+ * the state file and the lock), daemon_jobs.c (schedules, rules, the queue
+ * of store changes), daemon_remind.c (reminders), daemon_log.c (the log),
+ * lua_sched.c (the Lua functions).  The part after "internal" is shared by
+ * those files only.
+ */
+#ifndef ATT_DAEMON_H
+#define ATT_DAEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+#include <uv.h>
+
+#include "cron.h"
+#include "host.h"
+#include "lua_util.h"
+#include "remind.h"
+#include "timeq.h"
+
+enum { ATT_DAEMON_REAL = 1, ATT_DAEMON_SIM, ATT_DAEMON_ONCE };
+
+/* How much the daemon logs: errors only, the default, or debug lines too. */
+enum { ATT_VERB_QUIET = 0, ATT_VERB_NORMAL = 1, ATT_VERB_DEBUG = 2 };
+
+typedef struct att_daemon_opts {
+  const char *scripts_dir; /* every *.lua in it is a script */
+  int mode;                /* ATT_DAEMON_* */
+  att_time start, until;   /* the simulated run (ATT_DAEMON_SIM) */
+  int64_t grace;           /* seconds: how far back missed work is made up */
+  int use_state;           /* read and write STORE/daemon.state */
+  int verbosity;           /* ATT_VERB_* */
+  int log_json;            /* JSON Lines on stderr */
+  int rule_depth;          /* changes by rules, in a chain, that fire rules */
+  int watch;               /* watch the scripts directory (real clock) */
+} att_daemon_opts;
+
+#define ATT_DAEMON_GRACE_DEFAULT 86400
+#define ATT_DAEMON_RULE_DEPTH 8
+/* Changes made by rules, in all, for one change from outside. */
+#define ATT_DAEMON_RULE_CASCADE 1000
+
+void att_daemon_opts_init(att_daemon_opts *o);
+
+/*
+ * Run the daemon over the store in store_dir with the engine e (limits,
+ * paths and alerts set up; e->store NULL: the daemon opens the store
+ * itself, with its clock for created/updated and its change callback).
+ * Takes STORE/daemon.lock, loads the scripts, runs until the simulated
+ * run ends, --once is done, or SIGINT/SIGTERM; then closes every handle.
+ * 0, or a negative code with a message when it could not start.
+ */
+int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *o);
+
+/* ---- for `attache check` ------------------------------------------------- */
+
+/* Mark the state of a script that `attache check` loads: at.every, at.on...
+ * then check their arguments and count them, without running anything. */
+void att_sched_check_mode(lua_State *L);
+/* "2 schedules, 1 rule" for what the script registered, into buf; 0 when
+ * it registered nothing (buf is then ""). */
+int att_sched_check_summary(lua_State *L, char *buf, size_t cap);
+
+/* The Lua functions (lua_sched.c), entries of attache.core. */
+int attl_every(lua_State *L);
+int attl_cron(lua_State *L);
+int attl_at(lua_State *L);
+int attl_on(lua_State *L);
+int attl_remind(lua_State *L);
+
+/* ---- internal --------------------------------------------------------- */
+
+typedef struct att_daemon att_daemon;
+typedef struct att__job att__job;
+typedef struct att__remind att__remind;
+
+enum { ATT__JOB_EVERY = 0, ATT__JOB_CRON, ATT__JOB_AT, ATT__JOB_RULE, ATT__JOB_REMIND,
+       ATT__JOB_NTYPES };
+
+/* A loaded script: one version of one file of the scripts directory. */
+typedef struct att__dscript {
+  char *name;        /* file name, the sort key and the name in the log */
+  char *path;
+  att_script *s;
+  att__job *jobs, *last; /* in registration order */
+  int njobs[ATT__JOB_NTYPES];
+  /* The file as loaded, to see it change (and as last refused, so that a
+   * broken version is reported once). */
+  int64_t sig[4], badsig[4];
+  int dirty; /* dead jobs to sweep */
+} att__dscript;
+
+struct att__job {
+  int type; /* ATT__JOB_* */
+  uint64_t id;
+  att__dscript *owner;
+  int fn; /* registry reference of the callback in the owner's state */
+  int dead;
+  att__job *next;
+  att_timeq_handle qh; /* schedules: the queue entry, 0 if none */
+  att_time at;         /* at.at: the instant */
+  attl_duration every;
+  att_cron cron;
+  int op;            /* rules: ATT_CHANGE_* */
+  char *what;        /* "every 1d", "cron 0 8 * * 1", "remind NAME" */
+  att__remind *rem;  /* reminders */
+};
+
+/* A change to dispatch: copies of the old and new JSON. */
+typedef struct att__change {
+  int op, depth;
+  int64_t id;
+  char *old, *cur;
+  size_t oldlen, curlen;
+} att__change;
+
+struct att_daemon {
+  att_engine *e;
+  att_daemon_opts o;
+  char *store_dir;
+  uv_loop_t loop;
+  uv_timer_t wake, poll, debounce;
+  uv_fs_event_t watch;
+  uv_signal_t sig[3];
+  int watching, polling, nhandles;
+  att_clock clock;
+  att_timeq q;
+  att_time start_now; /* the instant the run began: what is due before is late */
+  att_time base;      /* work is planned from here at start-up */
+  att_time saved;     /* the instant last written to daemon.state */
+  int started;        /* scripts loaded at start-up are planned from base */
+  att__dscript **scripts; /* by name */
+  size_t nscripts;
+  att__dscript *loading; /* the script whose main chunk runs */
+  uint64_t next_id;
+  size_t nrules, nremind; /* live, to know whether changes matter */
+  att__change *pend;
+  size_t npend, cappend, headpend;
+  int draining, cur_depth, cascade_warned;
+  size_t cascade;
+  int busy; /* inside a call into Lua */
+  int stop, hup, rescan, finished;
+  int lockfd;
+  uint64_t callbacks, alerts, loaded, load_errors;
+  char *state_path;
+};
+
+/* daemon.c */
+att_daemon *att__daemon_of(lua_State *L);
+att__dscript *att__dscript_of(att_daemon *d, lua_State *L);
+att_time att__now(att_daemon *d);
+/* The instant new work is planned after: base while scripts load at
+ * start-up, else now. */
+att_time att__plan_from(att_daemon *d);
+void att__log(att_daemon *d, int level, const char *script, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* daemon_jobs.c */
+att__job *att__job_new(att_daemon *d, att__dscript *ds, int type, int fnidx, const char *what);
+void att__job_plan(att_daemon *d, att__job *j, att_time after);
+int att__job_cancel(att_daemon *d, att__dscript *ds, uint64_t id);
+void att__job_kill(att_daemon *d, att__job *j);
+void att__jobs_sweep(att_daemon *d, att__dscript *ds);
+void att__jobs_free(att_daemon *d, att__dscript *ds);
+void att__job_fire(att_daemon *d, const att_timeq_item *it);
+/* One call into a script: push(L, ctx) runs protected, pushes the function
+ * and its arguments and returns how many arguments; the nres results are
+ * left on the stack when the call succeeds (0), else a negative code. */
+typedef int (*att__pushfn)(lua_State *L, void *ctx);
+int att__call(att_daemon *d, att__dscript *ds, att__pushfn push, void *ctx, int nres);
+void att__on_change(void *ud, int op, int64_t id, const char *old_json, size_t old_len);
+void att__drain(att_daemon *d);
+void att__changes_free(att_daemon *d);
+
+/* daemon_remind.c */
+att__remind *att__remind_new(void);
+void att__remind_free(att_daemon *d, att__job *j);
+void att__remind_scan(att_daemon *d, att__job *j, att_time after);
+void att__remind_change(att_daemon *d, att__job *j, const att__change *c);
+void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it);
+void att__remind_unplan(att_daemon *d, att__job *j);
+
+/* daemon_log.c */
+void att__log_cb(void *ud, int level, const char *script, const char *msg);
+void att__log_summary(att_daemon *d);
+
+/* The reminder's options, filled by lua_sched.c. */
+struct att__remind {
+  char *name, *level, *msgtext;
+  att_remind_spec spec;
+  char *leads[ATT_REMIND_MAX_LEADS]; /* as written */
+  char *kind, *status;
+  char **actors, **tags;
+  size_t nactors, ntags;
+  int where, message; /* registry references, or LUA_NOREF */
+  /* event id -> the queue entry of each lead (open addressing; key 0 is
+   * empty, -1 a removed entry) */
+  int64_t *keys;
+  att_timeq_handle *hs;
+  size_t cap, used, live;
+};
+
+#endif

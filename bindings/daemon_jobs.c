@@ -1,0 +1,366 @@
+/*
+ * The daemon's jobs: schedules (at.every, at.cron, at.at), rules (at.on)
+ * and the queue of store changes that rules and reminders react to.
+ *
+ * A job belongs to one version of one script.  Cancelling a job only marks
+ * it dead and takes its entries out of the engine's queue; the job itself
+ * is freed by a sweep once no callback is running, because the code that
+ * called the script may still hold it.  Store changes are copied when the
+ * store reports them and dispatched after the callback that made them
+ * returns, in order, never nested: a rule never runs inside another.
+ */
+#include "daemon.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the one way into a script ---------------------------------------- */
+
+typedef struct tramp {
+  att__pushfn push;
+  void *ctx;
+  int nres;
+} tramp;
+
+/* Runs protected: building the arguments may fail (the script's memory
+ * cap), and must then be an error of the call, not a panic. */
+static int trampoline(lua_State *L) {
+  tramp *t = lua_touserdata(L, 1);
+  int nargs;
+  lua_settop(L, 0);
+  nargs = t->push(L, t->ctx);
+  lua_call(L, nargs, t->nres);
+  return t->nres;
+}
+
+int att__call(att_daemon *d, att__dscript *ds, att__pushfn push, void *ctx, int nres) {
+  lua_State *L = att_script_L(ds->s);
+  tramp t;
+  int rc;
+  t.push = push;
+  t.ctx = ctx;
+  t.nres = nres;
+  lua_pushcfunction(L, trampoline);
+  lua_pushlightuserdata(L, &t);
+  d->busy++;
+  d->callbacks++;
+  rc = att_script_call(ds->s, 1, nres);
+  d->busy--;
+  if (rc == ATT_SCRIPT_EXIT)
+    att__log(d, ATT_LOG_INFO, ds->name, "os.exit(%d) ended the call",
+             att_script_exit_code(ds->s));
+  return rc;
+}
+
+/* ---- jobs --------------------------------------------------------------- */
+
+att__job *att__job_new(att_daemon *d, att__dscript *ds, int type, int fnidx, const char *what) {
+  lua_State *L = att_script_L(ds->s);
+  att__job *j = calloc(1, sizeof *j);
+  if (j == NULL || (j->what = strdup(what)) == NULL) {
+    free(j);
+    luaL_error(L, "not enough memory");
+    return NULL;
+  }
+  j->type = type;
+  j->id = ++d->next_id;
+  j->owner = ds;
+  j->fn = LUA_NOREF;
+  if (fnidx) {
+    lua_pushvalue(L, fnidx);
+    j->fn = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  if (ds->last) ds->last->next = j;
+  else ds->jobs = j;
+  ds->last = j;
+  ds->njobs[type]++;
+  if (type == ATT__JOB_RULE) d->nrules++;
+  if (type == ATT__JOB_REMIND) d->nremind++;
+  return j;
+}
+
+static void job_free(att_daemon *d, att__job *j) {
+  if (j->type == ATT__JOB_REMIND) att__remind_free(d, j);
+  if (j->fn != LUA_NOREF && j->owner->s) luaL_unref(att_script_L(j->owner->s), LUA_REGISTRYINDEX, j->fn);
+  free(j->what);
+  free(j);
+}
+
+void att__job_kill(att_daemon *d, att__job *j) {
+  if (j->dead) return;
+  j->dead = 1;
+  j->owner->dirty = 1;
+  j->owner->njobs[j->type]--;
+  if (j->qh) att_timeq_remove(&d->q, j->qh, NULL);
+  j->qh = 0;
+  if (j->type == ATT__JOB_RULE) d->nrules--;
+  if (j->type == ATT__JOB_REMIND) {
+    att__remind_unplan(d, j);
+    d->nremind--;
+  }
+}
+
+int att__job_cancel(att_daemon *d, att__dscript *ds, uint64_t id) {
+  att__job *j;
+  for (j = ds->jobs; j; j = j->next)
+    if (j->id == id) {
+      if (j->dead) return 0;
+      att__job_kill(d, j);
+      return 1;
+    }
+  return 0;
+}
+
+void att__jobs_sweep(att_daemon *d, att__dscript *ds) {
+  att__job **pp = &ds->jobs, *j;
+  if (!ds->dirty || d->busy || d->draining) return;
+  ds->last = NULL;
+  while ((j = *pp) != NULL) {
+    if (j->dead) {
+      *pp = j->next;
+      job_free(d, j);
+    } else {
+      ds->last = j;
+      pp = &j->next;
+    }
+  }
+  ds->dirty = 0;
+}
+
+void att__jobs_free(att_daemon *d, att__dscript *ds) {
+  att__job *j, *next;
+  for (j = ds->jobs; j; j = j->next) att__job_kill(d, j);
+  for (j = ds->jobs; j; j = next) {
+    next = j->next;
+    job_free(d, j);
+  }
+  ds->jobs = ds->last = NULL;
+  ds->dirty = 0;
+}
+
+/* ---- schedules -------------------------------------------------------- */
+
+/* Queue the next run of a schedule strictly after `after`. */
+void att__job_plan(att_daemon *d, att__job *j, att_time after) {
+  att_time due;
+  if (j->dead) return;
+  switch (j->type) {
+  case ATT__JOB_EVERY:
+    if (attl_time_add(after, &j->every, &due) != 0 || due <= after) {
+      att__log(d, ATT_LOG_WARN, j->owner->name, "%s: no next run after this", j->what);
+      return;
+    }
+    break;
+  case ATT__JOB_CRON:
+    if (att_cron_next(&j->cron, after, &due) != 0) {
+      att__log(d, ATT_LOG_WARN, j->owner->name, "%s: %s", j->what, att_errmsg());
+      return;
+    }
+    break;
+  case ATT__JOB_AT:
+    due = j->at;
+    if (due <= after) {
+      att__log(d, ATT_LOG_WARN, j->owner->name, "%s: in the past; it does not run", j->what);
+      att__job_kill(d, j);
+      return;
+    }
+    break;
+  default: return;
+  }
+  if (att_timeq_add(&d->q, due, 0, j->id, j, &j->qh) != 0) {
+    att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: cannot queue: %s", j->what, att_errmsg());
+    j->qh = 0;
+  }
+}
+
+typedef struct sched_ctx {
+  att__job *j;
+  att_time due, now;
+  int late;
+} sched_ctx;
+
+static const char *const kind_names[] = {"every", "cron", "at", "rule", "remind"};
+
+static int push_sched(lua_State *L, void *ud) {
+  sched_ctx *c = ud;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->j->fn);
+  lua_createtable(L, 0, 4);
+  attl_instant_push(L, c->due);
+  lua_setfield(L, -2, "due");
+  attl_instant_push(L, c->now);
+  lua_setfield(L, -2, "now");
+  lua_pushboolean(L, c->late);
+  lua_setfield(L, -2, "late");
+  lua_pushstring(L, kind_names[c->j->type]);
+  lua_setfield(L, -2, "kind");
+  return 1;
+}
+
+/* The next run after one at `due` that ran at `now`: runs missed meanwhile
+ * are not made up one by one (the late run stood for them). */
+static void replan(att_daemon *d, att__job *j, att_time due, att_time now) {
+  if (j->type == ATT__JOB_AT) {
+    att__job_kill(d, j);
+  } else if (j->type == ATT__JOB_EVERY) {
+    att_time t = due, next;
+    int n = 0;
+    while (attl_time_add(t, &j->every, &next) == 0 && next > t && next <= now && n < 100000) {
+      t = next;
+      n++;
+    }
+    att__job_plan(d, j, n < 100000 ? t : now);
+  } else {
+    att__job_plan(d, j, due > now ? due : now);
+  }
+}
+
+void att__job_fire(att_daemon *d, const att_timeq_item *it) {
+  att__job *j = it->data;
+  sched_ctx c;
+  if (j->type == ATT__JOB_REMIND) {
+    att__remind_fire(d, j, it);
+    return;
+  }
+  j->qh = 0;
+  c.j = j;
+  c.due = it->due;
+  c.now = att__now(d);
+  c.late = it->due < d->start_now;
+  att__log(d, ATT_LOG_DEBUG, j->owner->name, "%s%s", j->what, c.late ? " (late)" : "");
+  att__call(d, j->owner, push_sched, &c, 0);
+  if (!j->dead) replan(d, j, it->due, att__now(d));
+}
+
+/* ---- store changes and rules ------------------------------------------ */
+
+static char *dup_bytes(const char *s, size_t n) {
+  char *p = malloc(n + 1);
+  if (p) {
+    memcpy(p, s, n);
+    p[n] = '\0';
+  }
+  return p;
+}
+
+/* The store's change callback: keep a copy of both states, to dispatch
+ * once the code that made the change has returned. */
+void att__on_change(void *ud, int op, int64_t id, const char *old_json, size_t old_len) {
+  att_daemon *d = ud;
+  att__change *c;
+  const char *cur;
+  size_t curlen;
+  if (d->e->store == NULL || (d->nrules == 0 && d->nremind == 0)) return;
+  if (d->npend == d->cappend) {
+    size_t ncap = d->cappend ? d->cappend * 2 : 16;
+    att__change *np = realloc(d->pend, ncap * sizeof *np);
+    if (np == NULL) {
+      att__log(d, ATT_LOG_ERROR, NULL, "out of memory: change to event %lld not dispatched",
+               (long long)id);
+      return;
+    }
+    d->pend = np;
+    d->cappend = ncap;
+  }
+  c = &d->pend[d->npend];
+  memset(c, 0, sizeof *c);
+  c->op = op;
+  c->id = id;
+  c->depth = d->cur_depth + 1;
+  if (old_json) c->old = dup_bytes(old_json, old_len), c->oldlen = old_len;
+  if (op != ATT_CHANGE_REMOVE && att_store_json(d->e->store, id, &cur, &curlen) == 0)
+    c->cur = dup_bytes(cur, curlen), c->curlen = curlen;
+  if ((old_json && !c->old) || (op != ATT_CHANGE_REMOVE && !c->cur)) {
+    free(c->old);
+    free(c->cur);
+    att__log(d, ATT_LOG_ERROR, NULL, "cannot read event %lld after its change; not dispatched",
+             (long long)id);
+    return;
+  }
+  d->npend++;
+}
+
+typedef struct rule_ctx {
+  att__job *j;
+  const att__change *c;
+} rule_ctx;
+
+static int push_rule(lua_State *L, void *ud) {
+  rule_ctx *r = ud;
+  const att__change *c = r->c;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, r->j->fn);
+  if (c->op == ATT_CHANGE_REMOVE) attl_event_pushjson(L, c->id, c->old, c->oldlen);
+  else attl_event_pushjson(L, c->id, c->cur, c->curlen);
+  if (c->old) attl_event_pushjson(L, c->id, c->old, c->oldlen);
+  else lua_pushnil(L);
+  return 2;
+}
+
+static void dispatch(att_daemon *d, const att__change *c) {
+  size_t i;
+  int rules = 1;
+  /* Reminders follow every change, whoever made it. */
+  for (i = 0; i < d->nscripts; i++) {
+    att__job *j, *end = d->scripts[i]->last;
+    for (j = d->scripts[i]->jobs; j; j = j == end ? NULL : j->next)
+      if (j->type == ATT__JOB_REMIND && !j->dead) att__remind_change(d, j, c);
+  }
+  if (c->depth > d->o.rule_depth ||
+      (c->depth > 0 && ++d->cascade > ATT_DAEMON_RULE_CASCADE)) {
+    rules = 0;
+    if (!d->cascade_warned) {
+      d->cascade_warned = 1;
+      d->e->errors++;
+      att__log(d, ATT_LOG_ERROR, NULL,
+               c->depth > d->o.rule_depth
+                   ? "rules stopped: a chain of %d changes made by rules (event %lld); does "
+                     "a rule change what it watches?"
+                   : "rules stopped: rules made more than %d changes for one change "
+                     "(event %lld)",
+               c->depth > d->o.rule_depth ? d->o.rule_depth : ATT_DAEMON_RULE_CASCADE,
+               (long long)c->id);
+    }
+  }
+  if (!rules) return;
+  d->cur_depth = c->depth;
+  for (i = 0; i < d->nscripts; i++) {
+    att__dscript *ds = d->scripts[i];
+    att__job *j, *end = ds->last;
+    for (j = ds->jobs; j; j = j == end ? NULL : j->next) {
+      rule_ctx r;
+      if (j->type != ATT__JOB_RULE || j->dead || j->op != c->op) continue;
+      r.j = j;
+      r.c = c;
+      att__call(d, ds, push_rule, &r, 0);
+      if (d->stop) break; /* a signal: the changes left are dropped */
+    }
+  }
+  d->cur_depth = -1;
+}
+
+void att__drain(att_daemon *d) {
+  size_t i;
+  if (d->draining || d->busy) return;
+  d->draining = 1;
+  d->cascade = 0;
+  d->cascade_warned = 0;
+  while (d->headpend < d->npend) {
+    att__change c = d->pend[d->headpend++];
+    dispatch(d, &c);
+    free(c.old);
+    free(c.cur);
+  }
+  d->npend = d->headpend = 0;
+  d->draining = 0;
+  for (i = 0; i < d->nscripts; i++) att__jobs_sweep(d, d->scripts[i]);
+}
+
+void att__changes_free(att_daemon *d) {
+  while (d->headpend < d->npend) {
+    free(d->pend[d->headpend].old);
+    free(d->pend[d->headpend].cur);
+    d->headpend++;
+  }
+  free(d->pend);
+  d->pend = NULL;
+  d->npend = d->headpend = d->cappend = 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * The daemon's log: one line per event on stderr, "TIME LEVEL SCRIPT:
+ * message", or one JSON object per line with --log-json.  TIME is the
+ * engine's clock, so that a simulated run logs simulated instants and two
+ * replays log the same bytes.  A traceback is logged only with --verbose
+ * (as the debug line that follows the error).
+ */
+#include "daemon.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+
+/* The file name of a path, for the SCRIPT column. */
+static const char *base_name(const char *p) {
+  const char *s = p ? strrchr(p, '/') : NULL;
+  return s ? s + 1 : p;
+}
+
+static void json_string(FILE *f, const char *s, size_t n) {
+  fputc('"', f);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+    else if (c == '\n') fputs("\\n", f);
+    else if (c == '\t') fputs("\\t", f);
+    else if (c < 0x20) fprintf(f, "\\u%04x", c);
+    else fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+static void line(att_daemon *d, int level, const char *script, const char *msg, size_t n) {
+  char t[40];
+  const char *who = script ? base_name(script) : "attache";
+  att_time_format(att__now(d), t, sizeof t);
+  if (d->o.log_json) {
+    fprintf(stderr, "{\"time\":\"%s\",\"level\":\"%s\",\"script\":", t, level_names[level]);
+    json_string(stderr, who, strlen(who));
+    fputs(",\"msg\":", stderr);
+    json_string(stderr, msg, n);
+    fputs("}\n", stderr);
+  } else {
+    fprintf(stderr, "%s %-5s %s: %.*s\n", t, level_names[level], who, (int)n, msg);
+  }
+}
+
+/* The engine's log callback (att_engine.log): errors of scripts come here
+ * from att_script_call with their traceback. */
+void att__log_cb(void *ud, int level, const char *script, const char *msg) {
+  att_daemon *d = ud;
+  const char *tb = strstr(msg, "\nstack traceback:");
+  if (level < 0) level = ATT_LOG_ERROR;
+  if (level > ATT_LOG_DEBUG) level = ATT_LOG_DEBUG;
+  if (d->o.verbosity == ATT_VERB_QUIET && level != ATT_LOG_ERROR) return;
+  if (d->o.verbosity == ATT_VERB_NORMAL && level == ATT_LOG_DEBUG) return;
+  line(d, level, script, msg, tb ? (size_t)(tb - msg) : strlen(msg));
+  if (tb && d->o.verbosity == ATT_VERB_DEBUG)
+    line(d, ATT_LOG_DEBUG, script, tb + 1, strlen(tb + 1));
+  fflush(stderr);
+}
+
+void att__log(att_daemon *d, int level, const char *script, const char *fmt, ...) {
+  char small[512], *msg = small;
+  va_list ap;
+  int n;
+  va_start(ap, fmt);
+  n = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL) {
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+  }
+  if (msg == NULL) msg = small;
+  att__log_cb(d, level, script, msg);
+  if (msg != small) free(msg);
+}
+
+void att__log_summary(att_daemon *d) {
+  att__log(d, ATT_LOG_INFO, NULL,
+           "stopped: %llu callback%s run, %llu error%s, %llu reminder alert%s",
+           (unsigned long long)d->callbacks, d->callbacks == 1 ? "" : "s",
+           (unsigned long long)d->e->errors, d->e->errors == 1 ? "" : "s",
+           (unsigned long long)d->alerts, d->alerts == 1 ? "" : "s");
+}

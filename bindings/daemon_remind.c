@@ -1,0 +1,420 @@
+/*
+ * Reminders (at.remind): for every event that matches, one entry in the
+ * engine's queue per lead, for the next reminder of that lead only; when
+ * it fires, the next one is queued (core/remind.h does the arithmetic,
+ * recurring events included).  A change to an event re-plans its
+ * reminders, or drops them when it is removed or no longer matches.
+ *
+ * What a reminder keeps per event is its id and the queue handle of each
+ * lead, in an open-addressing table: about 16 + 8 x leads bytes, plus the
+ * queue entries, so a million events stay cheap.  Everything else (the
+ * event's dates and rule) is read from the store when an entry fires.
+ */
+#include "daemon.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts.h"
+
+#define EMPTY 0
+#define GONE (-1)
+
+/* ---- the table: event id -> handles ------------------------------------ */
+
+static size_t hash64(int64_t k) {
+  uint64_t x = (uint64_t)k;
+  x ^= x >> 33;
+  x *= UINT64_C(0xff51afd7ed558ccd);
+  x ^= x >> 33;
+  return (size_t)x;
+}
+
+static long find(const att__remind *r, int64_t id) {
+  size_t i;
+  if (r->cap == 0) return -1;
+  for (i = hash64(id) & (r->cap - 1);; i = (i + 1) & (r->cap - 1)) {
+    if (r->keys[i] == id) return (long)i;
+    if (r->keys[i] == EMPTY) return -1;
+  }
+}
+
+static int grow(att__remind *r) {
+  size_t ncap = r->cap ? r->cap * 2 : 64, i, n = (size_t)r->spec.nleads;
+  int64_t *nk;
+  att_timeq_handle *nh;
+  if (r->live * 4 < r->cap) ncap = r->cap; /* mostly removed entries: rehash in place */
+  nk = calloc(ncap, sizeof *nk);
+  nh = calloc(ncap * n, sizeof *nh);
+  if (nk == NULL || nh == NULL) {
+    free(nk);
+    free(nh);
+    return -1;
+  }
+  for (i = 0; i < r->cap; i++) {
+    size_t k;
+    if (r->keys[i] == EMPTY || r->keys[i] == GONE) continue;
+    for (k = hash64(r->keys[i]) & (ncap - 1); nk[k] != EMPTY; k = (k + 1) & (ncap - 1)) {
+    }
+    nk[k] = r->keys[i];
+    memcpy(&nh[k * n], &r->hs[i * n], n * sizeof *nh);
+  }
+  free(r->keys);
+  free(r->hs);
+  r->keys = nk;
+  r->hs = nh;
+  r->cap = ncap;
+  r->used = r->live;
+  return 0;
+}
+
+static long insert(att__remind *r, int64_t id) {
+  size_t i;
+  long at = find(r, id);
+  if (at >= 0) return at;
+  if ((r->used + 1) * 2 > r->cap && grow(r) != 0) return -1;
+  for (i = hash64(id) & (r->cap - 1); r->keys[i] != EMPTY && r->keys[i] != GONE;
+       i = (i + 1) & (r->cap - 1)) {
+  }
+  if (r->keys[i] == EMPTY) r->used++;
+  r->keys[i] = id;
+  memset(&r->hs[i * (size_t)r->spec.nleads], 0, (size_t)r->spec.nleads * sizeof *r->hs);
+  r->live++;
+  return (long)i;
+}
+
+/* Take the event's entries out of the queue and the table. */
+static void drop(att_daemon *d, att__remind *r, int64_t id) {
+  long at = find(r, id);
+  size_t n = (size_t)r->spec.nleads;
+  if (at < 0) return;
+  for (size_t k = 0; k < n; k++)
+    if (r->hs[(size_t)at * n + k]) att_timeq_remove(&d->q, r->hs[(size_t)at * n + k], NULL);
+  r->keys[at] = GONE;
+  r->live--;
+}
+
+/* If no lead of the slot has an entry left, free the slot. */
+static void tidy(att__remind *r, long at) {
+  size_t n = (size_t)r->spec.nleads;
+  for (size_t k = 0; k < n; k++)
+    if (r->hs[(size_t)at * n + k]) return;
+  r->keys[at] = GONE;
+  r->live--;
+}
+
+att__remind *att__remind_new(void) {
+  att__remind *r = calloc(1, sizeof *r);
+  if (r) {
+    att_remind_spec_init(&r->spec);
+    r->where = r->message = LUA_NOREF;
+  }
+  return r;
+}
+
+void att__remind_unplan(att_daemon *d, att__job *j) {
+  att__remind *r = j->rem;
+  if (r == NULL) return;
+  for (size_t i = 0; i < r->cap; i++)
+    if (r->keys[i] != EMPTY && r->keys[i] != GONE) drop(d, r, r->keys[i]);
+}
+
+void att__remind_free(att_daemon *d, att__job *j) {
+  att__remind *r = j->rem;
+  lua_State *L = j->owner->s ? att_script_L(j->owner->s) : NULL;
+  if (r == NULL) return;
+  att__remind_unplan(d, j);
+  if (L && r->where != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, r->where);
+  if (L && r->message != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, r->message);
+  free(r->name);
+  free(r->level);
+  free(r->msgtext);
+  free(r->kind);
+  free(r->status);
+  for (int k = 0; k < r->spec.nleads; k++) free(r->leads[k]);
+  for (size_t k = 0; k < r->nactors; k++) free(r->actors[k]);
+  for (size_t k = 0; k < r->ntags; k++) free(r->tags[k]);
+  free(r->actors);
+  free(r->tags);
+  free(r->keys);
+  free(r->hs);
+  free(r);
+  j->rem = NULL;
+}
+
+/* ---- matching and planning --------------------------------------------- */
+
+static int in_list(const att_strv *v, const char *s) {
+  for (size_t i = 0; i < v->n; i++)
+    if (strcmp(v->v[i], s) == 0) return 1;
+  return 0;
+}
+
+static int match_fields(const att__remind *r, const att_event *ev) {
+  if (r->kind && (!ev->kind || strcmp(r->kind, ev->kind) != 0)) return 0;
+  if (r->status && (!ev->status || strcmp(r->status, ev->status) != 0)) return 0;
+  for (size_t i = 0; i < r->nactors; i++)
+    if (!in_list(&ev->actors, r->actors[i])) return 0;
+  for (size_t i = 0; i < r->ntags; i++)
+    if (!in_list(&ev->tags, r->tags[i])) return 0;
+  return 1;
+}
+
+typedef struct ev_ctx {
+  int fn;
+  int64_t id;
+  const char *json;
+  size_t len;
+  const char *lead;
+  const att_remind_hit *hit;
+  int late;
+} ev_ctx;
+
+static int push_where(lua_State *L, void *ud) {
+  ev_ctx *c = ud;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->fn);
+  attl_event_pushjson(L, c->id, c->json, c->len);
+  return 1;
+}
+
+/* The event's span and rule; 0, or -1 when it has nothing to remind of. */
+static int span_of(const att_event *ev, att_span *sp, att_rrule *rule, int *has_rule) {
+  *has_rule = 0;
+  if (att_span_from_edtf(ev->when, sp) != 0) return -1;
+  if (ev->recur && *ev->recur) {
+    if (att_rrule_parse(ev->recur, rule, NULL, 0) != 0) return -1;
+    *has_rule = 1;
+  }
+  return 0;
+}
+
+/* Plan the reminders of one event (its stored JSON) after `after`. */
+static void plan_event(att_daemon *d, att__job *j, int64_t id, const char *json, size_t len,
+                       att_time after) {
+  att__remind *r = j->rem;
+  att_event ev;
+  att_span sp;
+  att_rrule rule;
+  int has_rule, ok;
+  long at = -1;
+  att_event_init(&ev);
+  if (att_event_from_json(json, len, ATT_EV_STORED, &ev) != 0) {
+    att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: event %lld does not read: %s", j->what,
+             (long long)id, att_errmsg());
+    return;
+  }
+  ok = match_fields(r, &ev) && span_of(&ev, &sp, &rule, &has_rule) == 0;
+  att_event_free(&ev);
+  if (ok && r->where != LUA_NOREF) {
+    ev_ctx c;
+    lua_State *L = att_script_L(j->owner->s);
+    memset(&c, 0, sizeof c);
+    c.fn = r->where;
+    c.id = id;
+    c.json = json;
+    c.len = len;
+    ok = att__call(d, j->owner, push_where, &c, 1) == 0 && lua_toboolean(L, -1);
+    if (lua_gettop(L) > 0) lua_settop(L, 0);
+    if (j->dead) return;
+  }
+  if (!ok) return;
+  for (int k = 0; k < r->spec.nleads; k++) {
+    att_remind_hit hit;
+    if (att_remind_next_lead(&r->spec, &sp, has_rule ? &rule : NULL, k, after, &hit) != 0)
+      continue;
+    if (at < 0 && (at = insert(r, id)) < 0) break;
+    if (att_timeq_add(&d->q, hit.at, 1 + k, (uint64_t)id, j,
+                      &r->hs[(size_t)at * (size_t)r->spec.nleads + (size_t)k]) != 0)
+      break;
+  }
+  if (at >= 0) tidy(r, at); /* nothing queued after all */
+}
+
+/* Every matching event of the store, by id. */
+void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
+  att__remind *r = j->rem;
+  att_query q;
+  int64_t *ids = NULL;
+  size_t n = 0;
+  att_query_init(&q);
+  q.sort = ATT_SORT_ID;
+  q.kind = r->kind;
+  q.status = r->status;
+  q.actors = (const char *const *)r->actors;
+  q.nactors = r->nactors;
+  q.tags = (const char *const *)r->tags;
+  q.ntags = r->ntags;
+  if (att_store_query(d->e->store, &q, &ids, &n) != 0) {
+    att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
+    return;
+  }
+  for (size_t i = 0; i < n && !j->dead; i++) {
+    const char *json;
+    size_t len;
+    if (att_store_json(d->e->store, ids[i], &json, &len) == 0) {
+      /* where() may write to the store: plan from a copy of the text */
+      if (r->where != LUA_NOREF) {
+        char *copy = malloc(len ? len : 1);
+        if (copy == NULL) break;
+        memcpy(copy, json, len);
+        plan_event(d, j, ids[i], copy, len, after);
+        free(copy);
+      } else {
+        plan_event(d, j, ids[i], json, len, after);
+      }
+    }
+  }
+  free(ids);
+  att__log(d, ATT_LOG_DEBUG, j->owner->name, "%s: %zu event%s with reminders", j->what,
+           r->live, r->live == 1 ? "" : "s");
+}
+
+void att__remind_change(att_daemon *d, att__job *j, const att__change *c) {
+  drop(d, j->rem, c->id);
+  if (c->op != ATT_CHANGE_REMOVE && c->cur)
+    plan_event(d, j, c->id, c->cur, c->curlen, att__plan_from(d));
+}
+
+/* ---- firing -------------------------------------------------------------- */
+
+static int push_message(lua_State *L, void *ud) {
+  ev_ctx *c = ud;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, c->fn);
+  attl_event_pushjson(L, c->id, c->json, c->len);
+  lua_pushstring(L, c->lead);
+  lua_createtable(L, 0, 5);
+  attl_instant_push(L, c->hit->at);
+  lua_setfield(L, -2, "due");
+  attl_instant_push(L, c->hit->occurrence);
+  lua_setfield(L, -2, "occurrence");
+  attl_instant_push(L, c->hit->anchor);
+  lua_setfield(L, -2, "anchor");
+  lua_pushboolean(L, c->late);
+  lua_setfield(L, -2, "late");
+  lua_pushstring(L, c->lead);
+  lua_setfield(L, -2, "lead");
+  return 3;
+}
+
+/* Queue the next reminder of lead k after `after`. */
+static void requeue(att_daemon *d, att__job *j, int64_t id, int k, const att_span *sp,
+                    const att_rrule *rule, att_time after) {
+  att__remind *r = j->rem;
+  att_remind_hit hit;
+  long at = find(r, id);
+  if (at < 0) return;
+  if (att_remind_next_lead(&r->spec, sp, rule, k, after, &hit) == 0)
+    att_timeq_add(&d->q, hit.at, 1 + k, (uint64_t)id, j,
+                  &r->hs[(size_t)at * (size_t)r->spec.nleads + (size_t)k]);
+  tidy(r, at);
+}
+
+static void raise_alert(att_daemon *d, att__job *j, const char *title, int64_t id,
+                        const att_remind_hit *hit, const char *leadtxt, int late) {
+  att__remind *r = j->rem;
+  char key[512], occ[40];
+  att_alert a;
+  int rc;
+  att_time_format(hit->occurrence, occ, sizeof occ);
+  snprintf(key, sizeof key, "remind:%s:%lld:%s:%s", r->name, (long long)id, occ, leadtxt);
+  att_alert_init(&a);
+  a.key = key;
+  a.title = (char *)title;
+  a.level = r->level ? r->level : (char *)"warn";
+  a.event = id;
+  a.script = j->owner->name;
+  a.at = hit->at;
+  a.late = late;
+  if (d->e->alerts == NULL) {
+    att__log(d, ATT_LOG_INFO, j->owner->name, "reminder %s (alerts are off)", key);
+    return;
+  }
+  rc = att_alerts_fire(d->e, &a, 0);
+  if (rc == 1) d->alerts++;
+  if (rc < 0)
+    att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: alert %s: %s", j->what, key, att_errmsg());
+  else
+    att__log(d, ATT_LOG_DEBUG, j->owner->name, "%s: %s %s%s", j->what, key,
+             rc == 1 ? "fired" : "had fired already", late ? " (late)" : "");
+}
+
+void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
+  att__remind *r = j->rem;
+  int k = it->kind - 1, has_rule, late = it->due < d->start_now;
+  int64_t id = (int64_t)it->id;
+  long at = find(r, id);
+  const char *json;
+  size_t len;
+  char *copy = NULL, leadtxt[64], *title = NULL, dflt[1200];
+  att_event ev;
+  att_span sp;
+  att_rrule rule;
+  att_remind_hit hit;
+  att_time now = att__now(d);
+  if (at < 0 || k < 0 || k >= r->spec.nleads) return;
+  r->hs[(size_t)at * (size_t)r->spec.nleads + (size_t)k] = 0;
+  att_event_init(&ev);
+  if (att_store_json(d->e->store, id, &json, &len) != 0 ||
+      (copy = malloc(len ? len : 1)) == NULL) {
+    tidy(r, at);
+    return;
+  }
+  memcpy(copy, json, len);
+  if (att_event_from_json(copy, len, ATT_EV_STORED, &ev) != 0 ||
+      span_of(&ev, &sp, &rule, &has_rule) != 0) {
+    tidy(r, at);
+    goto out;
+  }
+  /* The hit that is due now (the event is as planned: changes re-plan). */
+  if (att_remind_next_lead(&r->spec, &sp, has_rule ? &rule : NULL, k, it->due - 1, &hit) != 0 ||
+      hit.at != it->due) {
+    requeue(d, j, id, k, &sp, has_rule ? &rule : NULL, now > it->due ? now : it->due - 1);
+    goto out;
+  }
+  att_lead_format(r->spec.leads[k], leadtxt, sizeof leadtxt);
+  if (r->message != LUA_NOREF) {
+    ev_ctx c;
+    lua_State *L = att_script_L(j->owner->s);
+    memset(&c, 0, sizeof c);
+    c.fn = r->message;
+    c.id = id;
+    c.json = copy;
+    c.len = len;
+    c.lead = r->leads[k];
+    c.hit = &hit;
+    c.late = late;
+    if (att__call(d, j->owner, push_message, &c, 1) == 0) {
+      if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
+        title = strdup(lua_tostring(L, -1));
+      } else if (lua_toboolean(L, -1)) {
+        att__log(d, ATT_LOG_ERROR, j->owner->name,
+                 "%s: message returned a %s; it returns a string (or nil: no alert)", j->what,
+                 luaL_typename(L, -1));
+        d->e->errors++;
+      } else {
+        lua_settop(L, 0);
+        goto next; /* nil or false: no alert this time */
+      }
+    }
+    lua_settop(L, 0);
+    if (j->dead) goto out;
+  } else if (r->msgtext) {
+    title = strdup(r->msgtext);
+  }
+  if (title == NULL) {
+    char when[ATT_DATE_MAX + 32];
+    if (has_rule) att_time_format(hit.occurrence, when, sizeof when), when[10] = '\0';
+    else snprintf(when, sizeof when, "%s", ev.when);
+    if (r->spec.leads[k] == 0) snprintf(dflt, sizeof dflt, "%s: now (%s)", ev.title, when);
+    else snprintf(dflt, sizeof dflt, "%s: in %s (%s)", ev.title, leadtxt, when);
+    title = strdup(dflt);
+  }
+  if (title) raise_alert(d, j, title, id, &hit, leadtxt, late);
+next:
+  if (!j->dead) requeue(d, j, id, k, &sp, has_rule ? &rule : NULL, now > it->due ? now : it->due);
+out:
+  free(title);
+  free(copy);
+  att_event_free(&ev);
+}
