@@ -85,6 +85,13 @@ int att_alert_outputs_set(att_alert_outputs *o, const char *key, const char *val
 
 /* ---- set-up ----------------------------------------------------------- */
 
+/* flock, again when a signal interrupts the wait. */
+static int lock(int fd, int op) {
+  int r;
+  while ((r = flock(fd, op)) != 0 && errno == EINTR) {}
+  return r;
+}
+
 static void on_notice(void *ud, const char *msg) {
   att_engine_log(ud, ATT_LOG_WARN, NULL, "%s", msg);
 }
@@ -123,7 +130,7 @@ int att_alerts_open(att_engine *e, const char *store_dir, const att_alert_output
     rc = att__err(ATT_EIO, "cannot open the alert log \"%s\": %s", path, strerror(errno));
     goto fail;
   }
-  if (flock(al->lockfd, LOCK_EX) != 0) {
+  if (lock(al->lockfd, LOCK_EX) != 0) {
     rc = att__err(ATT_EIO, "cannot lock the alert log \"%s\": %s", path, strerror(errno));
     goto fail;
   }
@@ -182,7 +189,7 @@ static int catch_up(att_alerts *al) {
 static int record(att_alerts *al, const att_alert *a, int repeat) {
   struct stat sb;
   int rc;
-  if (flock(al->lockfd, LOCK_EX) != 0)
+  if (lock(al->lockfd, LOCK_EX) != 0)
     return att__err(ATT_EIO, "cannot lock the alert log in \"%s\": %s", al->dir, strerror(errno));
   rc = catch_up(al);
   if (rc == 0 && !repeat && a->key && att_alertlog_seen(al->log, a->key)) {

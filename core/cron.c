@@ -6,7 +6,7 @@
  * each into the UTC instants that show that civil time, asking the C
  * library (localtime_r) for the offset in force.  A civil time can map to
  * no instant (the gap of a spring-forward change), one, or two (the
- * repeated hour of a fall-back change); docs/schedules.md says which of
+ * repeated hour of a fall-back change); docs/scheduling.md says which of
  * them fire.  Because a repeated hour makes civil order and instant order
  * differ, the search keeps the smallest instant found and stops only when
  * no later civil time can give a smaller one.

@@ -1,7 +1,7 @@
 /*
  * Cron schedules: the classic five fields (minute hour day-of-month month
  * day-of-week) and the @daily-style shortcuts, evaluated in the local time
- * zone (TZ), with the daylight-saving rules of docs/schedules.md.
+ * zone (TZ), with the daylight-saving rules of docs/scheduling.md.
  */
 #ifndef ATT_CRON_H
 #define ATT_CRON_H

@@ -1,7 +1,7 @@
 /*
  * Expansion of recurrence rules (core/rrule.h): the occurrences of an
  * event that recurs, following RFC 5545 for the subset attache accepts.
- * Days are UTC days, as for every instant of an event; docs/schedules.md
+ * Days are UTC days, as for every instant of an event; docs/scheduling.md
  * is the manual.
  */
 #ifndef ATT_RECUR_H

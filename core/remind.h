@@ -2,7 +2,7 @@
  * Reminder instants: when to remind of an event, given leads ("7d", "1d",
  * "2h"), an anchor (the event's start or end) and, for a recurring event,
  * its rule, so that a yearly anniversary reminds every year.  This is the
- * arithmetic the daemon calls; it keeps no state.  docs/schedules.md is
+ * arithmetic the daemon calls; it keeps no state.  docs/scheduling.md is
  * the manual.
  */
 #ifndef ATT_REMIND_H

@@ -308,7 +308,7 @@ static int64_t off_of(att_time t) {
 
 /* Does the schedule fire at instant t (a whole UTC minute; the tested
  * zones have whole-minute offsets)?  Written from the definition in
- * docs/schedules.md, minute by minute. */
+ * docs/scheduling.md, minute by minute. */
 static int fires_at(const att_cron *c, att_time t) {
   struct tm tm, tp;
   int64_t o = off_of(t), op = off_of(t - 60), cv;
