@@ -21,7 +21,10 @@ CMAKE_FLAGS = -DATT_SANITIZE=$(if $(filter 1,$(SANITIZE)),ON,OFF) \
               -DATT_WERROR=$(if $(filter 1,$(WERROR)),ON,OFF)
 
 DEB_PACKAGES = build-essential cmake pkg-config liblua5.4-dev libuv1-dev \
-               libcjson-dev nodejs npm valgrind
+               libcjson-dev valgrind
+# Node.js may come from elsewhere than Debian (with its own npm, which
+# Debian's npm package conflicts with): install it only when absent.
+DEB_COMMANDS = node:nodejs npm:npm
 NPM_DIR = tests/diff/node_modules
 
 .PHONY: all build test run deps bench valgrind clean
@@ -38,6 +41,8 @@ build: $(BUILD)/.configured
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for cp in $(DEB_COMMANDS); do \
+	  command -v $${cp%%:*} >/dev/null 2>&1 || missing="$$missing $${cp#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \

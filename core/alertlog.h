@@ -3,7 +3,7 @@
  * store directory as JSON Lines and synced before the alert is sent on, so
  * that a key fires once across restarts.  A torn last line (a crash while
  * writing) is dropped with a message; a damaged line elsewhere is an error
- * naming the line.  docs/daemon.md describes the format.
+ * naming the line.  docs/alerts.md describes the format.
  */
 #ifndef ATT_ALERTLOG_H
 #define ATT_ALERTLOG_H

@@ -9,6 +9,7 @@
 set -eu
 
 bin=${1:?usage: sh examples/run.sh path/to/attache}
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 
 if "$bin" help serve >/dev/null 2>&1; then

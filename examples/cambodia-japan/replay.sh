@@ -11,6 +11,7 @@
 set -eu
 
 bin=${1:?usage: sh examples/cambodia-japan/replay.sh path/to/attache [STORE]}
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 from=2023-12-18T00:00:00Z
 until=2024-12-31T23:59:59Z
