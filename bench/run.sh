@@ -63,3 +63,7 @@ awk -F, 'NR > 1 { name[NR] = $1; mean[NR] = $2 * 1000 }
 echo
 echo "(sqlite3's week query compares EDTF text, which is not what a fuzzy date"
 echo " means; attache answers the overlap of each event's bounds with the week.)"
+echo
+# The daemon's figures (reminders planned per second, memory per pending
+# reminder, replay speed of the example rules).
+sh "$here/daemon.sh" "$build"

@@ -197,20 +197,23 @@ static int push_sched(lua_State *L, void *ud) {
 }
 
 /* The next run after one at `due` that ran at `now`: runs missed meanwhile
- * are not made up one by one (the late run stood for them). */
+ * are not made up one by one (the late run stood for them).  A run due
+ * exactly at `now` was not missed: it still runs (found by
+ * tests/cli/serve_kill.sh: a daemon restarted at 12:00 made up a missed
+ * noon job late, then skipped the one due at 12:00 that day). */
 static void replan(att_daemon *d, att__job *j, att_time due, att_time now) {
   if (j->type == ATT__JOB_AT) {
     att__job_kill(d, j);
   } else if (j->type == ATT__JOB_EVERY) {
     att_time t = due, next;
     int n = 0;
-    while (attl_time_add(t, &j->every, &next) == 0 && next > t && next <= now && n < 100000) {
+    while (attl_time_add(t, &j->every, &next) == 0 && next > t && next < now && n < 100000) {
       t = next;
       n++;
     }
     att__job_plan(d, j, n < 100000 ? t : now);
   } else {
-    att__job_plan(d, j, due > now ? due : now);
+    att__job_plan(d, j, due >= now ? due : now - 1);
   }
 }
 
