@@ -547,17 +547,18 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
     goto done;
   }
 
-  /* One batch: all or nothing, one sync. */
+  /* One import: all or nothing, one sync (a large one goes straight into
+   * a new snapshot). */
   {
     cli_progress pb;
-    int b = att_store_begin(st);
+    int b = att_store_import_begin(st, r.n);
     if (b < 0) {
       rc = cli_core_fail(b, "cannot import %s", r.file);
       goto done;
     }
     cli_progress_start(&pb, ctx, "importing", r.n);
     for (i = 0; i < r.n; i++) {
-      b = att_store_add(st, &r.v[i].ev);
+      b = att_store_import_add(st, &r.v[i].ev);
       if (b == 0) {
         /* The store holds it now: free our copies as we go. */
         if (i == 0) first_id = r.v[i].ev.id;
@@ -567,14 +568,14 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
       if (b < 0) {
         cli_progress_end(&pb);
         rc = cli_core_fail(b, "%s", r.v[i].where);
-        att_store_rollback(st);
+        att_store_import_abort(st);
         fprintf(stderr, "attache: %s: nothing was imported\n", r.file);
         goto done;
       }
       if ((i & 63) == 0) cli_progress_step(&pb, i);
     }
     cli_progress_step(&pb, r.n);
-    b = att_store_commit(st);
+    b = att_store_import_commit(st);
     cli_progress_end(&pb);
     if (b < 0) {
       rc = cli_core_fail(b, "cannot import %s; nothing was imported", r.file);

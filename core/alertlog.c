@@ -17,6 +17,8 @@
 
 #include "error.h"
 #include "event.h"
+#include "strset.h"
+#include "fault.h"
 
 const char *const att_alert_levels[] = {"info", "warn", "urgent", NULL};
 
@@ -98,44 +100,15 @@ struct att_alertlog {
   int fd;
   int poisoned;
   char *path;
-  char **keys; /* open addressing, NULL = empty */
-  size_t nkeys, cap;
+  att_strset keys; /* of the alerts that fired */
 };
 
-static uint64_t hash(const char *s) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  while (*s) h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
-  return h;
-}
-
 static int key_add(att_alertlog *l, const char *key) {
-  size_t i;
-  if ((l->nkeys + 1) * 2 > l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 64;
-    char **k = calloc(cap, sizeof *k);
-    if (!k) return att__err(ATT_ENOMEM, "out of memory for alert keys");
-    for (size_t j = 0; j < l->cap; j++) {
-      if (!l->keys[j]) continue;
-      for (i = hash(l->keys[j]) & (cap - 1); k[i]; i = (i + 1) & (cap - 1)) {}
-      k[i] = l->keys[j];
-    }
-    free(l->keys);
-    l->keys = k;
-    l->cap = cap;
-  }
-  for (i = hash(key) & (l->cap - 1); l->keys[i]; i = (i + 1) & (l->cap - 1))
-    if (strcmp(l->keys[i], key) == 0) return 0;
-  if (!(l->keys[i] = strdup(key))) return att__err(ATT_ENOMEM, "out of memory for alert keys");
-  l->nkeys++;
-  return 0;
+  int rc = att_strset_add(&l->keys, key);
+  return rc < 0 ? rc : 0;
 }
 
-int att_alertlog_seen(const att_alertlog *l, const char *key) {
-  if (!l->cap) return 0;
-  for (size_t i = hash(key) & (l->cap - 1); l->keys[i]; i = (i + 1) & (l->cap - 1))
-    if (strcmp(l->keys[i], key) == 0) return 1;
-  return 0;
-}
+int att_alertlog_seen(const att_alertlog *l, const char *key) { return att_strset_has(&l->keys, key); }
 
 /* Read the whole log; for each complete line call fn.  *good is the length
  * of the part made of whole valid lines. */
@@ -190,7 +163,7 @@ int att_alertlog_open(const char *dir, void (*notice)(void *, const char *), voi
   }
   l->fd = -1;
   if ((rc = scan(path, ATT_TIME_MIN, load_key, l, &good, &total)) != 0) goto fail;
-  l->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  l->fd = att__fault(ATT_FAULT_OPEN) ? -1 : open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   if (l->fd < 0) {
     rc = att__err(ATT_EIO, "cannot open \"%s\": %s", path, strerror(errno));
     goto fail;
@@ -200,7 +173,8 @@ int att_alertlog_open(const char *dir, void (*notice)(void *, const char *), voi
     snprintf(msg, sizeof msg, "alert log \"%s\": dropped an unfinished last line (%zu bytes) left by a crash",
              path, total - good);
     if (notice) notice(ud, msg);
-    if (ftruncate(l->fd, (off_t)good) != 0 || fdatasync(l->fd) != 0) {
+    if (att__fault(ATT_FAULT_TRUNC) || ftruncate(l->fd, (off_t)good) != 0 || att__fault(ATT_FAULT_SYNC) ||
+        fdatasync(l->fd) != 0) {
       rc = att__err(ATT_EIO, "alert log \"%s\": cannot cut the unfinished line: %s", path, strerror(errno));
       goto fail;
     }
@@ -219,8 +193,7 @@ fail:
 void att_alertlog_close(att_alertlog *l) {
   if (!l) return;
   if (l->fd >= 0) close(l->fd);
-  for (size_t i = 0; i < l->cap; i++) free(l->keys[i]);
-  free(l->keys);
+  att_strset_free(&l->keys);
   free(l->path);
   free(l);
 }
@@ -228,24 +201,29 @@ void att_alertlog_close(att_alertlog *l) {
 int att_alertlog_append(att_alertlog *l, const att_alert *a) {
   char *json;
   size_t n, off = 0;
+  off_t start;
   int rc = 0;
   if (l->poisoned)
     return att__err(ATT_EPOISONED, "alert log \"%s\": an earlier sync failed; restart the daemon", l->path);
   if (!a->title || !a->title[0]) return att__err(ATT_EINVAL, "an alert needs a title");
-  if (!(json = att_alert_to_json(a))) return att__err(ATT_ENOMEM, "out of memory");
+  if (att__fault(ATT_FAULT_ALLOC) || !(json = att_alert_to_json(a))) return att__err(ATT_ENOMEM, "out of memory");
   n = strlen(json);
   json[n] = '\n'; /* replaces the NUL: write n + 1 bytes */
+  start = lseek(l->fd, 0, SEEK_CUR);
   while (off < n + 1) {
-    ssize_t w = write(l->fd, json + off, n + 1 - off);
+    ssize_t w = att__fault(ATT_FAULT_WRITE) ? -1 : write(l->fd, json + off, att__fault_len(n + 1 - off));
     if (w < 0 && errno == EINTR) continue;
     if (w < 0) {
       rc = att__err(ATT_EIO, "alert log \"%s\": write failed: %s", l->path, strerror(errno));
+      /* Cut off the part of the line that was written, or the next line
+       * would be glued to it (and both lost at the next open). */
+      if (start < 0 || ftruncate(l->fd, start) != 0 || lseek(l->fd, start, SEEK_SET) < 0) l->poisoned = 1;
       break;
     }
     off += (size_t)w;
   }
   free(json);
-  if (rc == 0 && fdatasync(l->fd) != 0) {
+  if (rc == 0 && (att__fault(ATT_FAULT_SYNC) || fdatasync(l->fd) != 0)) {
     l->poisoned = 1;
     rc = att__err(ATT_EPOISONED, "alert log \"%s\": sync failed: %s", l->path, strerror(errno));
   }

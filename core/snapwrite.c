@@ -15,6 +15,7 @@
 
 #include "crc32c.h"
 #include "error.h"
+#include "fault.h"
 #include "store_int.h"
 
 /* ---- a buffered writer that tracks offsets and section checksums ------- */
@@ -28,7 +29,8 @@ typedef struct wr {
 
 static void wr_put(wr *w, const void *p, size_t n) {
   if (n == 0 || w->err) return;
-  if (fwrite(p, 1, n, w->f) != n) w->err = errno ? errno : EIO;
+  if (att__fault(ATT_FAULT_WRITE)) w->err = errno;
+  else if (fwrite(p, 1, n, w->f) != n) w->err = errno ? errno : EIO;
   w->crc = att_crc32c(w->crc, p, n);
   w->off += n;
 }
@@ -89,7 +91,7 @@ static uint64_t hash_str(const char *s) {
 
 static int intern_grow(intern *t) {
   size_t ns = t->nslots ? t->nslots * 2 : 1024;
-  struct slot *s = calloc(ns, sizeof *s);
+  struct slot *s = att__fault(ATT_FAULT_ALLOC) ? NULL : calloc(ns, sizeof *s);
   if (!s) return -1;
   for (size_t i = 0; i < t->nslots; i++) {
     size_t j;
@@ -164,9 +166,33 @@ static int keyp_cmp(const void *a, const void *b) {
   return strcmp(((const keyp *)a)->s, ((const keyp *)b)->s);
 }
 
-/* ---- the growing arrays of the writer ------------------------------------ */
+/* ---- the writer's state ---------------------------------------------------- */
 
-typedef struct sw {
+/* Copies of strings of events the caller will free (imports), in chunks. */
+typedef struct arena { char **chunks; size_t nchunks, used, size; } arena;
+
+static const char *arena_dup(arena *a, const char *s) {
+  size_t n = strlen(s) + 1;
+  if (a->nchunks == 0 || a->used + n > a->size) {
+    size_t sz = n > (1u << 20) ? n : (1u << 20);
+    char **c = realloc(a->chunks, (a->nchunks + 1) * sizeof *c);
+    if (!c) return NULL;
+    a->chunks = c;
+    if (!(c[a->nchunks] = malloc(sz))) return NULL;
+    a->nchunks++;
+    a->used = 0;
+    a->size = sz;
+  }
+  memcpy(a->chunks[a->nchunks - 1] + a->used, s, n);
+  a->used += n;
+  return a->chunks[a->nchunks - 1] + a->used - n;
+}
+
+struct att__snapw {
+  char *path;
+  int fd;
+  wr w;
+  att__shdr h;
   att__ident *ids;
   tkey *tk;
   keyp *keys;
@@ -174,11 +200,20 @@ typedef struct sw {
   uint64_t *post; /* field << 61 | rank-or-sid << 32 | ord */
   size_t npost, cpost;
   intern in;
-} sw;
+  arena ar;
+  const att_store_opts *o;
+  uint64_t expect;
+};
 
-static int sw_post(sw *s, int field, const char *value, uint32_t ord) {
+static int sw_post(att__snapw *s, int field, const char *value, uint32_t ord, int copy) {
   int64_t sid = intern_id(&s->in, value);
   if (sid < 0) return -1;
+  if (copy && (uint32_t)sid == s->in.n - 1) {
+    /* A new value: keep our own copy of it. */
+    const char *c = arena_dup(&s->ar, value);
+    if (!c) return -1;
+    s->in.str[sid] = c;
+  }
   if (s->npost == s->cpost) {
     size_t c = s->cpost ? s->cpost * 2 : 4096;
     uint64_t *p = realloc(s->post, c * sizeof *p);
@@ -190,9 +225,9 @@ static int sw_post(sw *s, int field, const char *value, uint32_t ord) {
   return 0;
 }
 
-static int sw_grow(sw *s) {
+static int sw_grow(att__snapw *s) {
   size_t c = s->cap ? s->cap * 2 : 1024;
-  att__ident *ids = realloc(s->ids, c * sizeof *ids);
+  att__ident *ids = att__fault(ATT_FAULT_ALLOC) ? NULL : realloc(s->ids, c * sizeof *ids);
   tkey *tk;
   keyp *k;
   if (!ids) return -1;
@@ -205,204 +240,251 @@ static int sw_grow(sw *s) {
   return 0;
 }
 
-static void sw_free(sw *s) {
+static void sw_free(att__snapw *s) {
   free(s->ids);
   free(s->tk);
   free(s->keys);
   free(s->post);
   free(s->in.slots);
   free(s->in.str);
+  for (size_t i = 0; i < s->ar.nchunks; i++) free(s->ar.chunks[i]);
+  free(s->ar.chunks);
+  free(s->path);
+  free(s);
 }
 
-/* ---- the writer ----------------------------------------------------------- */
+/* ---- the writer ------------------------------------------------------------- */
 
-int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, att__snap_next next,
-                    void *ud, const att_store_opts *o, uint64_t expect) {
-  att__shdr h;
-  wr w = {0};
-  sw s = {0};
-  uint32_t *rank = NULL, *bysid = NULL;
-  uint64_t *stroff = NULL, keybase = 0;
-  int fd, rc = 0;
-
-  fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return att__err(ATT_EIO, "cannot create \"%s\": %s", path, strerror(errno));
-  w.f = fdopen(fd, "wb");
-  if (!w.f) {
-    close(fd);
-    return att__err(ATT_EIO, "cannot write \"%s\": %s", path, strerror(errno));
+int att__snapw_begin(const char *path, const att_store_opts *o, uint64_t expect, att__snapw **out) {
+  att__snapw *s = calloc(1, sizeof *s);
+  *out = NULL;
+  if (!s || !(s->path = strdup(path))) {
+    free(s);
+    return att__err(ATT_ENOMEM, "out of memory writing snapshot \"%s\"", path);
   }
-  setvbuf(w.f, NULL, _IOFBF, 1 << 20);
-  memset(&h, 0, sizeof h);
+  s->o = o;
+  s->expect = expect;
+  s->fd = att__fault(ATT_FAULT_OPEN) ? -1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (s->fd < 0) {
+    int e = errno;
+    sw_free(s);
+    return att__err(ATT_EIO, "cannot create \"%s\": %s", path, strerror(e));
+  }
+  s->w.f = fdopen(s->fd, "wb");
+  if (!s->w.f) {
+    int e = errno;
+    close(s->fd);
+    unlink(path);
+    sw_free(s);
+    return att__err(ATT_EIO, "cannot write \"%s\": %s", path, strerror(e));
+  }
+  setvbuf(s->w.f, NULL, _IOFBF, 1 << 20);
   {
     unsigned char zero[ATT__SHDR] = {0};
-    wr_put(&w, zero, sizeof zero);
+    wr_put(&s->w, zero, sizeof zero);
   }
+  sect_begin(&s->w, &s->h, ATT__S_RECS);
+  *out = s;
+  return 0;
+}
 
-  /* Records, and what the indexes need of each. */
-  sect_begin(&w, &h, ATT__S_RECS);
-  for (;;) {
-    att__snapin in;
-    uint32_t crc, ord = (uint32_t)s.n;
-    int more = next(ud, &in);
-    if (more < 0) {
-      rc = more;
-      goto out;
-    }
-    if (!more) break;
-    if (s.n >= UINT32_MAX) {
-      rc = att__err(ATT_ERANGE, "a snapshot holds at most %u events", UINT32_MAX - 1);
-      goto out;
-    }
-    if (s.n > 0 && in.id <= s.ids[s.n - 1].id) {
-      rc = att__err(ATT_EINVAL, "internal: snapshot input out of id order at event %lld", (long long)in.id);
-      goto out;
-    }
-    if (s.n == s.cap && sw_grow(&s)) goto nomem;
-    crc = att_crc32c(0, in.json, in.len);
-    s.ids[ord] = (att__ident){in.id, in.bounds.earliest, in.bounds.latest, in.created, in.updated, w.off};
-    s.tk[ord] = (tkey){in.bounds.earliest, in.bounds.latest, in.id, ord,
-                       span_class(in.bounds.earliest, in.bounds.latest)};
-    if (in.key) s.keys[s.nkeys++] = (keyp){in.key, ord};
-    wr_put(&w, &in.len, 4);
-    wr_put(&w, &crc, 4);
-    wr_put(&w, in.json, in.len);
-    for (size_t k = 0; k < in.nactors; k++)
-      if (sw_post(&s, ATT__F_ACTOR, in.actors[k], ord)) goto nomem;
-    if (in.kind && sw_post(&s, ATT__F_KIND, in.kind, ord)) goto nomem;
-    if (in.status && sw_post(&s, ATT__F_STATUS, in.status, ord)) goto nomem;
-    for (size_t k = 0; k < in.ntags; k++)
-      if (sw_post(&s, ATT__F_TAG, in.tags[k], ord)) goto nomem;
-    s.n++;
-    if (o && o->progress && (s.n % 65536 == 0 || s.n == expect))
-      o->progress(o->ud, "writing snapshot", s.n, expect);
+int att__snapw_put(att__snapw *s, const att__snapin *in, int copy) {
+  uint32_t crc, ord = (uint32_t)s->n;
+  if (s->n >= UINT32_MAX)
+    return att__err(ATT_ERANGE, "a snapshot holds at most %u events", UINT32_MAX - 1);
+  if (s->n > 0 && in->id <= s->ids[s->n - 1].id)
+    return att__err(ATT_EINVAL, "internal: snapshot input out of id order at event %lld", (long long)in->id);
+  if (s->n == s->cap && sw_grow(s)) goto nomem;
+  crc = att_crc32c(0, in->json, in->len);
+  s->ids[ord] = (att__ident){in->id, in->bounds.earliest, in->bounds.latest, in->created, in->updated, s->w.off};
+  s->tk[ord] = (tkey){in->bounds.earliest, in->bounds.latest, in->id, ord,
+                      span_class(in->bounds.earliest, in->bounds.latest)};
+  if (in->key) {
+    const char *k = copy ? arena_dup(&s->ar, in->key) : in->key;
+    if (!k) goto nomem;
+    s->keys[s->nkeys++] = (keyp){k, ord};
   }
-  sect_end(&w, &h, ATT__S_RECS);
+  wr_put(&s->w, &in->len, 4);
+  wr_put(&s->w, &crc, 4);
+  wr_put(&s->w, in->json, in->len);
+  for (size_t k = 0; k < in->nactors; k++)
+    if (sw_post(s, ATT__F_ACTOR, in->actors[k], ord, copy)) goto nomem;
+  if (in->kind && sw_post(s, ATT__F_KIND, in->kind, ord, copy)) goto nomem;
+  if (in->status && sw_post(s, ATT__F_STATUS, in->status, ord, copy)) goto nomem;
+  for (size_t k = 0; k < in->ntags; k++)
+    if (sw_post(s, ATT__F_TAG, in->tags[k], ord, copy)) goto nomem;
+  s->n++;
+  if (s->o && s->o->progress && (s->n % 65536 == 0 || s->n == s->expect))
+    s->o->progress(s->o->ud, "writing snapshot", s->n, s->expect > s->n ? s->expect : s->n);
+  if (s->w.err)
+    return att__err(ATT_EIO, "cannot write snapshot \"%s\": %s", s->path, strerror(s->w.err));
+  return 0;
+nomem:
+  return att__err(ATT_ENOMEM, "out of memory writing snapshot \"%s\"", s->path);
+}
 
-  sect_begin(&w, &h, ATT__S_IDTAB);
-  wr_put(&w, s.ids, s.n * sizeof *s.ids);
-  sect_end(&w, &h, ATT__S_IDTAB);
+uint64_t att__snapw_count(const att__snapw *s) { return s->n; }
+
+void att__snapw_abort(att__snapw *s) {
+  if (!s) return;
+  fclose(s->w.f);
+  unlink(s->path);
+  sw_free(s);
+}
+
+int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
+  att__shdr *hp = &s->h;
+  wr *w = &s->w;
+  uint32_t *rank = NULL, *bysid = NULL;
+  uint64_t *stroff = NULL, keybase = 0;
+  int rc = 0;
+
+  sect_end(w, hp, ATT__S_RECS);
+  sect_begin(w, hp, ATT__S_IDTAB);
+  wr_put(w, s->ids, s->n * sizeof *s->ids);
+  sect_end(w, hp, ATT__S_IDTAB);
 
   /* Time classes, each sorted by (earliest, latest, id). */
-  if (s.n) qsort(s.tk, s.n, sizeof *s.tk, tkey_cmp);
-  sect_begin(&w, &h, ATT__S_TIME);
+  if (s->n) qsort(s->tk, s->n, sizeof *s->tk, tkey_cmp);
+  sect_begin(w, hp, ATT__S_TIME);
   for (size_t i = 0, c = 0; c <= ATT__NCLASS; c++) {
-    h.tclass[c] = i;
+    hp->tclass[c] = i;
     if (c == ATT__NCLASS) break;
-    for (; i < s.n && s.tk[i].cls == (int)c; i++) {
-      int64_t span = (s.tk[i].e == ATT_TIME_MIN || s.tk[i].l == ATT_TIME_MAX)
+    for (; i < s->n && s->tk[i].cls == (int)c; i++) {
+      int64_t span = (s->tk[i].e == ATT_TIME_MIN || s->tk[i].l == ATT_TIME_MAX)
                          ? INT64_MAX
-                         : (int64_t)((uint64_t)s.tk[i].l - (uint64_t)s.tk[i].e);
-      if (span > h.maxspan[c]) h.maxspan[c] = span;
-      wr_put(&w, &s.tk[i].ord, 4);
+                         : (int64_t)((uint64_t)s->tk[i].l - (uint64_t)s->tk[i].e);
+      if (span > hp->maxspan[c]) hp->maxspan[c] = span;
+      wr_put(w, &s->tk[i].ord, 4);
     }
   }
-  sect_end(&w, &h, ATT__S_TIME);
+  sect_end(w, hp, ATT__S_TIME);
 
   /* Rank the interned values so that integer order is string order, then
    * sort the postings as integers: field, value, position. */
-  if (s.in.n >= (1u << 29)) {
+  if (s->in.n >= (1u << 29)) {
     rc = att__err(ATT_ERANGE, "a snapshot holds at most %u distinct actors, tags, kinds and statuses", 1u << 29);
     goto out;
   }
-  rank = malloc((s.in.n + 1) * sizeof *rank);
-  bysid = malloc((s.in.n + 1) * sizeof *bysid);
-  stroff = malloc((s.in.n + 1) * sizeof *stroff);
+  rank = att__fault(ATT_FAULT_ALLOC) ? NULL : malloc((s->in.n + 1) * sizeof *rank);
+  bysid = malloc((s->in.n + 1) * sizeof *bysid);
+  stroff = malloc((s->in.n + 1) * sizeof *stroff);
   if (!rank || !bysid || !stroff) goto nomem;
-  for (uint32_t i = 0; i < s.in.n; i++) bysid[i] = i;
-  g_rank_str = s.in.str;
-  if (s.in.n) qsort(bysid, s.in.n, sizeof *bysid, sid_cmp);
+  for (uint32_t i = 0; i < s->in.n; i++) bysid[i] = i;
+  g_rank_str = s->in.str;
+  if (s->in.n) qsort(bysid, s->in.n, sizeof *bysid, sid_cmp);
   {
     uint64_t off = 0;
-    for (uint32_t r = 0; r < s.in.n; r++) {
+    for (uint32_t r = 0; r < s->in.n; r++) {
       rank[bysid[r]] = r;
       stroff[r] = off;
-      off += strlen(s.in.str[bysid[r]]) + 1;
+      off += strlen(s->in.str[bysid[r]]) + 1;
     }
     keybase = off;
-    for (size_t i = 0; i < s.npost; i++) {
-      uint64_t p = s.post[i], sid = (p >> 32) & 0x1fffffff;
-      s.post[i] = (p & ~(0x1fffffffull << 32)) | (uint64_t)rank[sid] << 32;
+    for (size_t i = 0; i < s->npost; i++) {
+      uint64_t p = s->post[i], sid = (p >> 32) & 0x1fffffff;
+      s->post[i] = (p & ~(0x1fffffffull << 32)) | (uint64_t)rank[sid] << 32;
     }
-    if (s.npost && radix64(s.post, s.npost)) goto nomem;
-    if (s.nkeys) qsort(s.keys, s.nkeys, sizeof *s.keys, keyp_cmp);
-    for (size_t i = 0; i < s.nkeys; i++) off += strlen(s.keys[i].s) + 1;
+    if (s->npost && radix64(s->post, s->npost)) goto nomem;
+    if (s->nkeys) qsort(s->keys, s->nkeys, sizeof *s->keys, keyp_cmp);
+    for (size_t i = 0; i < s->nkeys; i++) off += strlen(s->keys[i].s) + 1;
     if (off > UINT32_MAX) {
       rc = att__err(ATT_ERANGE, "snapshot string table over 4 GiB");
       goto out;
     }
   }
 
-  sect_begin(&w, &h, ATT__S_KEYS);
+  sect_begin(w, hp, ATT__S_KEYS);
   {
     uint64_t off = keybase;
-    for (size_t i = 0; i < s.nkeys; i++) {
-      att__keyent k = {(uint32_t)off, s.keys[i].ord};
-      wr_put(&w, &k, sizeof k);
-      off += strlen(s.keys[i].s) + 1;
+    for (size_t i = 0; i < s->nkeys; i++) {
+      att__keyent k = {(uint32_t)off, s->keys[i].ord};
+      wr_put(w, &k, sizeof k);
+      off += strlen(s->keys[i].s) + 1;
     }
   }
-  h.nkeys = s.nkeys;
-  sect_end(&w, &h, ATT__S_KEYS);
+  hp->nkeys = s->nkeys;
+  sect_end(w, hp, ATT__S_KEYS);
 
-  sect_begin(&w, &h, ATT__S_DICT);
+  sect_begin(w, hp, ATT__S_DICT);
   {
     uint64_t nd = 0;
     int f = 0;
-    h.dict[0] = 0;
-    for (size_t i = 0; i < s.npost;) {
-      uint64_t grp = s.post[i] >> 32;
-      int field = (int)(s.post[i] >> 61);
+    hp->dict[0] = 0;
+    for (size_t i = 0; i < s->npost;) {
+      uint64_t grp = s->post[i] >> 32;
+      int field = (int)(s->post[i] >> 61);
       size_t j = i;
       att__dictent d;
-      while (j < s.npost && s.post[j] >> 32 == grp) j++;
-      while (f < field) h.dict[++f] = nd;
+      while (j < s->npost && s->post[j] >> 32 == grp) j++;
+      while (f < field) hp->dict[++f] = nd;
       d = (att__dictent){(uint32_t)stroff[grp & 0x1fffffff], (uint32_t)i, (uint32_t)(j - i)};
-      wr_put(&w, &d, sizeof d);
+      wr_put(w, &d, sizeof d);
       nd++;
       i = j;
     }
-    while (f < ATT__NFIELD) h.dict[++f] = nd;
+    while (f < ATT__NFIELD) hp->dict[++f] = nd;
   }
-  sect_end(&w, &h, ATT__S_DICT);
+  sect_end(w, hp, ATT__S_DICT);
 
-  sect_begin(&w, &h, ATT__S_POST);
-  for (size_t i = 0; i < s.npost; i++) {
-    uint32_t ord = (uint32_t)s.post[i];
-    wr_put(&w, &ord, 4);
+  sect_begin(w, hp, ATT__S_POST);
+  for (size_t i = 0; i < s->npost; i++) {
+    uint32_t ord = (uint32_t)s->post[i];
+    wr_put(w, &ord, 4);
   }
-  sect_end(&w, &h, ATT__S_POST);
+  sect_end(w, hp, ATT__S_POST);
 
-  sect_begin(&w, &h, ATT__S_STR);
-  for (uint32_t r = 0; r < s.in.n; r++) wr_put(&w, s.in.str[bysid[r]], strlen(s.in.str[bysid[r]]) + 1);
-  for (size_t i = 0; i < s.nkeys; i++) wr_put(&w, s.keys[i].s, strlen(s.keys[i].s) + 1);
-  sect_end(&w, &h, ATT__S_STR);
-  wr_align(&w);
+  sect_begin(w, hp, ATT__S_STR);
+  for (uint32_t r = 0; r < s->in.n; r++) wr_put(w, s->in.str[bysid[r]], strlen(s->in.str[bysid[r]]) + 1);
+  for (size_t i = 0; i < s->nkeys; i++) wr_put(w, s->keys[i].s, strlen(s->keys[i].s) + 1);
+  sect_end(w, hp, ATT__S_STR);
+  wr_align(w);
 
-  memcpy(h.magic, ATT__SMAGIC, 8);
-  h.version = 1;
-  h.gen = gen;
-  h.count = s.n;
-  h.next_id = next_id;
-  h.file_size = w.off;
-  h.hdr_crc = 0;
-  h.hdr_crc = att_crc32c(0, &h, sizeof h);
-  if (fflush(w.f) != 0 && !w.err) w.err = errno ? errno : EIO;
-  if (!w.err && (pwrite(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)) w.err = errno ? errno : EIO;
-  if (!w.err && fdatasync(fd) != 0) w.err = errno ? errno : EIO;
-  if (w.err) rc = att__err(ATT_EIO, "cannot write snapshot \"%s\": %s", path, strerror(w.err));
+  memcpy(hp->magic, ATT__SMAGIC, 8);
+  hp->version = 1;
+  hp->gen = gen;
+  hp->count = s->n;
+  hp->next_id = next_id;
+  hp->file_size = w->off;
+  hp->hdr_crc = 0;
+  hp->hdr_crc = att_crc32c(0, hp, sizeof *hp);
+  if (fflush(w->f) != 0 && !w->err) w->err = errno ? errno : EIO;
+  if (!w->err && (att__fault(ATT_FAULT_WRITE) || pwrite(s->fd, hp, sizeof *hp, 0) != (ssize_t)sizeof *hp)) w->err = errno ? errno : EIO;
+  if (!w->err && (att__fault(ATT_FAULT_SYNC) || fdatasync(s->fd) != 0)) w->err = errno ? errno : EIO;
+  if (w->err) rc = att__err(ATT_EIO, "cannot write snapshot \"%s\": %s", s->path, strerror(w->err));
   goto out;
 nomem:
-  rc = att__err(ATT_ENOMEM, "out of memory writing snapshot \"%s\"", path);
+  rc = att__err(ATT_ENOMEM, "out of memory writing snapshot \"%s\"", s->path);
 out:
-  if (fclose(w.f) != 0 && rc == 0)
-    rc = att__err(ATT_EIO, "cannot close snapshot \"%s\": %s", path, strerror(errno));
-  sw_free(&s);
+  if (fclose(w->f) != 0 && rc == 0)
+    rc = att__err(ATT_EIO, "cannot close snapshot \"%s\": %s", s->path, strerror(errno));
   free(rank);
   free(bysid);
   free(stroff);
-  if (rc) unlink(path);
+  if (rc) unlink(s->path);
+  sw_free(s);
   return rc;
+}
+
+int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, att__snap_next next,
+                    void *ud, const att_store_opts *o, uint64_t expect) {
+  att__snapw *s;
+  int rc = att__snapw_begin(path, o, expect, &s);
+  if (rc) return rc;
+  for (;;) {
+    att__snapin in;
+    int more = next(ud, &in);
+    if (more < 0) {
+      att__snapw_abort(s);
+      return more;
+    }
+    if (!more) break;
+    if ((rc = att__snapw_put(s, &in, 0)) != 0) {
+      att__snapw_abort(s);
+      return rc;
+    }
+  }
+  return att__snapw_finish(s, gen, next_id);
 }
 
 void att__snapin_event(att__snapin *in, const att_event *ev, const char *json, uint32_t len) {

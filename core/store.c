@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fault.h"
 #include "store_int.h"
+#include "strset.h"
 
 #define COMPACT_RECORDS 4096u
 #define COMPACT_BYTES (16u << 20)
@@ -82,11 +84,11 @@ static int no_events(void *ud, att__snapin *in) {
 /* Write a fresh journal of generation gen at dir/name (synced). */
 static int journal_create(const char *path, uint64_t gen) {
   unsigned char h[ATT__JHDR];
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc;
+  int fd = att__fault(ATT_FAULT_OPEN) ? -1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc;
   if (fd < 0) return att__err(ATT_EIO, "cannot create \"%s\": %s", path, strerror(errno));
   att__jhdr_encode(h, gen);
   rc = att__write_all(fd, h, sizeof h);
-  if (rc == 0 && fdatasync(fd) != 0)
+  if (rc == 0 && (att__fault(ATT_FAULT_SYNC) || fdatasync(fd) != 0))
     rc = att__err(ATT_EIO, "cannot sync \"%s\": %s", path, strerror(errno));
   close(fd);
   return rc;
@@ -100,18 +102,18 @@ int att_store_init(const char *dir) {
   if ((rc = att__path(p, sizeof p, dir, "snapshot")) != 0) return rc;
   if (stat(p, &sb) == 0) return att__err(ATT_EEXISTS, "a store already exists in \"%s\"", dir);
   if ((rc = att__path(p, sizeof p, dir, "lock")) != 0) return rc;
-  fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  fd = att__fault(ATT_FAULT_OPEN) ? -1 : open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return att__err(ATT_EIO, "cannot create \"%s\": %s", p, strerror(errno));
   close(fd);
   if ((rc = att__path(p, sizeof p, dir, "journal.tmp")) != 0 ||
       (rc = journal_create(p, 1)) != 0 || (rc = att__path(q, sizeof q, dir, "journal")) != 0)
     return rc;
-  if (rename(p, q) != 0) return att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
+  if (att__fault(ATT_FAULT_RENAME) || rename(p, q) != 0) return att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
   if ((rc = att__path(p, sizeof p, dir, "snapshot.tmp")) != 0 ||
       (rc = att__snap_write(p, 1, 1, no_events, NULL, NULL, 0)) != 0 ||
       (rc = att__path(q, sizeof q, dir, "snapshot")) != 0)
     return rc;
-  if (rename(p, q) != 0) return att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
+  if (att__fault(ATT_FAULT_RENAME) || rename(p, q) != 0) return att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
   return att__fsync_dir(dir);
 }
 
@@ -142,7 +144,7 @@ static int read_tail(att_store *st, uint64_t from, unsigned char **buf, size_t *
   if (fstat(st->jfd, &sb) != 0) return att__err(ATT_EIO, "journal: cannot stat: %s", strerror(errno));
   if ((uint64_t)sb.st_size <= from) return 0;
   len = (size_t)((uint64_t)sb.st_size - from);
-  if (!(*buf = malloc(len))) return att__err(ATT_ENOMEM, "out of memory reading the journal (%zu bytes)", len);
+  if (att__fault(ATT_FAULT_ALLOC) || !(*buf = malloc(len))) return att__err(ATT_ENOMEM, "out of memory reading the journal (%zu bytes)", len);
   while (got < len) {
     ssize_t r = pread(st->jfd, *buf + got, len - got, (off_t)(from + got));
     if (r < 0 && errno == EINTR) continue;
@@ -168,7 +170,7 @@ static int old_copy(att_store *st, int64_t id, char **old, size_t *len) {
     *len = 0;
     return 0;
   }
-  if (!(*old = malloc(*len + 1))) return att__err(ATT_ENOMEM, "out of memory");
+  if (att__fault(ATT_FAULT_ALLOC) || !(*old = malloc(*len + 1))) return att__err(ATT_ENOMEM, "out of memory");
   memcpy(*old, j, *len);
   (*old)[*len] = '\0';
   return 0;
@@ -246,7 +248,7 @@ static int replay(att_store *st, int report, uint64_t *tail_bytes, size_t *tail_
     }
     if (np == cp) {
       size_t c = cp ? cp * 2 : 16;
-      pending *q = realloc(p, c * sizeof *q);
+      pending *q = att__fault(ATT_FAULT_ALLOC) ? NULL : realloc(p, c * sizeof *q);
       if (!q) {
         rc = att__err(ATT_ENOMEM, "out of memory replaying the journal");
         goto out;
@@ -266,7 +268,7 @@ static int replay(att_store *st, int report, uint64_t *tail_bytes, size_t *tail_
         goto out;
       }
       p[np].id = p[np].ev.id;
-      if (!(p[np].json = malloc(r.len + 1))) {
+      if (att__fault(ATT_FAULT_ALLOC) || !(p[np].json = malloc(r.len + 1))) {
         np++;
         rc = att__err(ATT_ENOMEM, "out of memory replaying the journal");
         goto out;
@@ -311,7 +313,7 @@ static int open_journal(att_store *st, uint64_t *gen, uint64_t *size) {
   ssize_t r;
   int rc;
   if ((rc = pathof(st, p, "journal")) != 0) return rc;
-  st->jfd = open(p, (st->opts.flags & ATT_OPEN_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  st->jfd = att__fault(ATT_FAULT_OPEN) ? -1 : open(p, (st->opts.flags & ATT_OPEN_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC);
   if (st->jfd < 0) {
     if (errno == ENOENT) return att__err(ATT_ECORRUPT, "store \"%s\" has a snapshot but no journal", st->dir);
     return att__err(ATT_EIO, "cannot open \"%s\": %s", p, strerror(errno));
@@ -401,7 +403,7 @@ int att_store_open(const char *dir, const att_store_opts *opts, att_store **out)
   int rc;
   *out = NULL;
   att__errclear();
-  if (!(st = calloc(1, sizeof *st)) || !(st->dir = strdup(dir))) {
+  if (!(st = att__fault(ATT_FAULT_ALLOC) ? NULL : calloc(1, sizeof *st)) || !(st->dir = strdup(dir))) {
     free(st);
     return att__err(ATT_ENOMEM, "out of memory opening a store");
   }
@@ -410,7 +412,7 @@ int att_store_open(const char *dir, const att_store_opts *opts, att_store **out)
   st->snap.fd = -1;
   st->lockfd = -1;
   if ((rc = pathof(st, p, "lock")) != 0) goto fail;
-  st->lockfd = open(p, O_RDONLY | O_CLOEXEC);
+  st->lockfd = att__fault(ATT_FAULT_OPEN) ? -1 : open(p, O_RDONLY | O_CLOEXEC);
   if (st->lockfd < 0) {
     struct stat sb;
     if (errno == ENOENT && stat(dir, &sb) != 0)
@@ -431,6 +433,7 @@ fail:
 
 void att_store_close(att_store *st) {
   if (!st) return;
+  if (st->imp || st->imp_batch) att_store_import_abort(st);
   if (st->in_batch) att_store_rollback(st);
   unload(st);
   if (st->lockfd >= 0) close(st->lockfd);
@@ -459,8 +462,24 @@ int att_store_refresh(att_store *st) {
   /* What was appended to the journal we hold, even if it was replaced. */
   if ((rc = replay(st, 1, &tail, &trecs)) != 0) return rc;
   if (journal_replaced(st)) {
+    int64_t known = st->next_id;
     unload(st);
     if ((rc = load(st, 1)) != 0) return rc;
+    /* Everything else in the new snapshot was in the journal we just
+     * read; events with ids we never saw came by another process's
+     * import, written straight into the snapshot. */
+    uint64_t lo = 0, hi = st->snap.h.count;
+    while (lo < hi) { /* the first position with an id we never saw */
+      uint64_t mid = lo + (hi - lo) / 2;
+      if (st->snap.ids[mid].id < known) lo = mid + 1;
+      else hi = mid;
+    }
+    for (uint64_t o = lo; o < st->snap.h.count; o++) {
+      int64_t id = st->snap.ids[o].id;
+      if (att__ov_find(&st->ov, id)) continue;
+      st->seen++;
+      if (st->opts.change) st->opts.change(st->opts.ud, ATT_CHANGE_ADD, id, NULL, 0);
+    }
   }
   return st->seen - before > INT_MAX ? INT_MAX : (int)(st->seen - before);
 }
@@ -468,6 +487,8 @@ int att_store_refresh(att_store *st) {
 /* ---- writing ---------------------------------------------------------- */
 
 static int writable(att_store *st) {
+  if (st->imp)
+    return att__err(ATT_EINVAL, "store \"%s\" has an import open: add its events with att_store_import_add, then commit", st->dir);
   if (!(st->opts.flags & ATT_OPEN_WRITE))
     return att__err(ATT_EREADONLY, "store \"%s\" was opened read-only", st->dir);
   if (st->poisoned)
@@ -483,7 +504,7 @@ static int journal_renew(att_store *st) {
   int rc;
   if ((rc = pathof(st, p, "journal.tmp")) != 0 || (rc = pathof(st, q, "journal")) != 0) return rc;
   if ((rc = journal_create(p, st->gen)) != 0) return rc;
-  if (rename(p, q) != 0) return att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
+  if (att__fault(ATT_FAULT_RENAME) || rename(p, q) != 0) return att__err(ATT_EIO, "cannot rename \"%s\": %s", p, strerror(errno));
   if ((rc = att__fsync_dir(st->dir)) != 0) return rc;
   unload(st);
   return load(st, 1);
@@ -514,7 +535,8 @@ static int lock_write(att_store *st) {
     /* We hold the lock, so no one is writing this: a crash remnant. */
     notice(st, "journal of \"%s\": removed an unfinished write of %llu bytes at byte %llu, left by a process that stopped; it was never acknowledged",
            st->dir, (unsigned long long)((uint64_t)sb.st_size - st->jend), (unsigned long long)st->jend);
-    if (ftruncate(st->jfd, (off_t)st->jend) != 0 || fdatasync(st->jfd) != 0) {
+    if (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->jend) != 0 ||
+        att__fault(ATT_FAULT_SYNC) || fdatasync(st->jfd) != 0) {
       rc = att__err(ATT_EIO, "journal: cannot cut the unfinished write: %s", strerror(errno));
       goto fail;
     }
@@ -540,7 +562,7 @@ static int wflush(att_store *st) {
   size_t off = 0;
   uint64_t at = st->batch_start + st->wpos_flushed;
   while (off < st->wlen) {
-    ssize_t w = pwrite(st->jfd, st->wbuf + off, st->wlen - off, (off_t)(at + off));
+    ssize_t w = att__fault(ATT_FAULT_WRITE) ? -1 : pwrite(st->jfd, st->wbuf + off, att__fault_len(st->wlen - off), (off_t)(at + off));
     if (w < 0 && errno == EINTR) continue;
     if (w < 0) return att__err(ATT_EIO, "journal of \"%s\": write failed: %s", st->dir, strerror(errno));
     off += (size_t)w;
@@ -558,7 +580,7 @@ static int append(att_store *st, int type, int flags, const void *payload, uint3
     size_t cap = st->wcap ? st->wcap : 65536;
     unsigned char *b;
     while (cap < st->wlen + need) cap *= 2;
-    if (!(b = realloc(st->wbuf, cap))) return att__err(ATT_ENOMEM, "out of memory for the journal buffer");
+    if (att__fault(ATT_FAULT_ALLOC) || !(b = realloc(st->wbuf, cap))) return att__err(ATT_ENOMEM, "out of memory for the journal buffer");
     st->wbuf = b;
     st->wcap = cap;
   }
@@ -578,7 +600,7 @@ static int wsync(att_store *st) {
   int rc = wflush(st);
   if (rc) return rc;
   if (att__test_fail_sync) errno = EIO;
-  if (att__test_fail_sync || fdatasync(st->jfd) != 0) {
+  if (att__test_fail_sync || att__fault(ATT_FAULT_SYNC) || fdatasync(st->jfd) != 0) {
     st->poisoned = 1;
     return att__err(ATT_EPOISONED,
                     "journal of \"%s\": sync to disk failed (%s); the change is not acknowledged "
@@ -593,7 +615,7 @@ static int wsync(att_store *st) {
 /* Forget what the open write appended: cut the journal back and reload. */
 static void wabort(att_store *st) {
   st->wlen = 0;
-  if (st->wpos_flushed && ftruncate(st->jfd, (off_t)st->batch_start) != 0) st->poisoned = 1;
+  if (st->wpos_flushed && (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0)) st->poisoned = 1;
   st->wpos_flushed = 0;
   st->nrec_pending = 0;
   st->jend = st->batch_start;
@@ -615,7 +637,7 @@ static int change_add(att_store *st, int op, int64_t id) {
   int rc;
   if (st->npend == st->cappend) {
     size_t c = st->cappend ? st->cappend * 2 : 64;
-    struct att__change *p = realloc(st->pend, c * sizeof *p);
+    struct att__change *p = att__fault(ATT_FAULT_ALLOC) ? NULL : realloc(st->pend, c * sizeof *p);
     if (!p) return att__err(ATT_ENOMEM, "out of memory");
     st->pend = p;
     st->cappend = c;
@@ -641,7 +663,11 @@ static int finish(att_store *st) {
   st->nrec_pending = 0;
   st->batch_start = st->jend;
   if (!st->in_batch) {
-    rc = maybe_compact(st);
+    /* The change is on disk: a failed compaction does not undo it, and
+     * must not say it failed (the caller would redo it). */
+    if (maybe_compact(st) != 0)
+      notice(st, "the change is saved, but the compaction after it failed (it is tried again "
+             "after later writes): %s", att_errmsg());
     unlock_write(st);
   }
   return rc;
@@ -689,6 +715,10 @@ static int put(att_store *st, att_event *ev, int op) {
   uint32_t len;
   att_event copy;
   int rc;
+  if (json && att__fault(ATT_FAULT_ALLOC)) {
+    free(json);
+    json = NULL;
+  }
   if (!json) return att__err(ATT_ENOMEM, "out of memory writing event");
   len = (uint32_t)strlen(json);
   if ((rc = change_add(st, op, ev->id)) != 0) {
@@ -895,44 +925,177 @@ static int live_next(void *ud, att__snapin *in) {
   return 1;
 }
 
-int att_store_compact(att_store *st) {
-  char sp[PATH_MAX], st_[PATH_MAX], jp[PATH_MAX], jt[PATH_MAX];
+/* Start the next generation's snapshot with every live event in it (the
+ * snapshot's records copied, the overlay's added), leaving the writer open
+ * for more: an import's events.  Under the lock. */
+static int gen_begin(att_store *st, uint64_t extra, att__snapw **w) {
+  char tmp[PATH_MAX];
   live_iter it;
-  int rc, was_locked = st->locked;
-  uint64_t n;
-  if (st->in_batch) return att__err(ATT_EINVAL, "cannot compact inside a batch");
-  if (!was_locked && (rc = lock_write(st)) != 0) return rc;
+  int rc;
+  *w = NULL;
   memset(&it, 0, sizeof it);
   it.st = st;
-  n = att_store_count(st);
-  if ((rc = att__snap_invert(&st->snap, &it.inv)) != 0) goto out;
-  if (!(it.ov = malloc((st->ov.n + 1) * sizeof *it.ov))) {
+  if ((rc = pathof(st, tmp, "snapshot.tmp")) != 0) return rc;
+  if ((rc = att__snap_invert(&st->snap, &it.inv)) != 0) return rc;
+  if (att__fault(ATT_FAULT_ALLOC) || !(it.ov = malloc((st->ov.n + 1) * sizeof *it.ov))) {
     rc = att__err(ATT_ENOMEM, "out of memory compacting");
     goto out;
   }
   for (size_t i = 0; i < st->ov.n; i++)
     if (!st->ov.v[i].deleted) it.ov[it.nov++] = &st->ov.v[i];
   qsort(it.ov, it.nov, sizeof *it.ov, ov_cmp);
+  if ((rc = att__snapw_begin(tmp, &st->opts, att_store_count(st) + extra, w)) != 0) goto out;
+  for (;;) {
+    att__snapin in;
+    int more = live_next(&it, &in);
+    if (more == 0) break;
+    /* The strings stay valid until the view is unloaded: no copies. */
+    rc = more < 0 ? more : att__snapw_put(*w, &in, 0);
+    if (rc) {
+      att__snapw_abort(*w);
+      *w = NULL;
+      break;
+    }
+  }
+out:
+  att__snapinv_free(&it.inv);
+  free(it.ov);
+  return rc;
+}
+
+/* Finish the new generation's snapshot and put it in place with an empty
+ * journal, then read the store again.  Under the lock. */
+static int gen_install(att_store *st, att__snapw *w) {
+  char sp[PATH_MAX], st_[PATH_MAX], jp[PATH_MAX], jt[PATH_MAX];
+  int rc;
   if ((rc = pathof(st, sp, "snapshot")) || (rc = pathof(st, st_, "snapshot.tmp")) ||
-      (rc = pathof(st, jp, "journal")) || (rc = pathof(st, jt, "journal.tmp")))
-    goto out;
-  rc = att__snap_write(st_, st->gen + 1, (uint64_t)st->next_id, live_next, &it, &st->opts, n);
-  if (rc) goto out;
+      (rc = pathof(st, jp, "journal")) || (rc = pathof(st, jt, "journal.tmp"))) {
+    att__snapw_abort(w);
+    return rc;
+  }
+  if ((rc = att__snapw_finish(w, st->gen + 1, (uint64_t)st->next_id)) != 0) goto out;
   if ((rc = journal_create(jt, st->gen + 1)) != 0) goto out;
   /* The snapshot's rename is the commit point; the journal follows. */
-  if (rename(st_, sp) != 0 || att__fsync_dir(st->dir) != 0 || rename(jt, jp) != 0 ||
-      att__fsync_dir(st->dir) != 0) {
+  if (att__fault(ATT_FAULT_RENAME) || rename(st_, sp) != 0) {
     rc = att__err(ATT_EIO, "compaction of \"%s\": cannot put the new files in place: %s", st->dir,
                   strerror(errno));
     goto out;
   }
+  /* The new snapshot is in place: whatever fails from here, the view is
+   * read again, or later writes would go to the journal it supersedes
+   * (and be ignored at the next open). */
+  if (att__fsync_dir(st->dir) != 0 || att__fault(ATT_FAULT_RENAME) || rename(jt, jp) != 0 ||
+      att__fsync_dir(st->dir) != 0)
+    rc = att__err(ATT_EIO, "compaction of \"%s\": cannot put the new files in place: %s", st->dir,
+                  strerror(errno));
   unload(st);
-  rc = load(st, 0);
+  {
+    int rc2 = load(st, 0);
+    if (rc2 != 0) {
+      st->poisoned = 1; /* no view left: refuse writes until reopened */
+      if (rc == 0) rc = rc2;
+    }
+  }
 out:
-  att__snapinv_free(&it.inv);
-  free(it.ov);
   unlink(st_);
   unlink(jt);
+  return rc;
+}
+
+int att_store_compact(att_store *st) {
+  att__snapw *w;
+  int rc, was_locked = st->locked;
+  if (st->in_batch || st->imp) return att__err(ATT_EINVAL, "cannot compact inside a batch");
+  if (!was_locked && (rc = lock_write(st)) != 0) return rc;
+  if ((rc = gen_begin(st, 0, &w)) == 0) rc = gen_install(st, w);
   if (!was_locked) unlock_write(st);
+  return rc;
+}
+
+/* ---- imports ---------------------------------------------------------- */
+
+/*
+ * A large import skips the journal: its events are written, after every
+ * live event, straight into the next generation's snapshot, which the
+ * commit puts in place (all or nothing, one sync, each event written
+ * once).  A small one, against a large store, is an ordinary batch:
+ * rewriting a million events for ten would cost more than it saves.
+ */
+#define IMPORT_BULK_MIN 4096u
+
+int att_store_import_begin(att_store *st, uint64_t hint) {
+  int rc;
+  if ((rc = writable(st)) != 0) return rc;
+  if (st->in_batch || st->imp) return att__err(ATT_EINVAL, "a batch is already open on store \"%s\"", st->dir);
+  if (hint < IMPORT_BULK_MIN || hint < att_store_count(st) / 4) {
+    st->imp_batch = 1;
+    return att_store_begin(st);
+  }
+  if ((rc = lock_write(st)) != 0) return rc;
+  if ((rc = gen_begin(st, hint, &st->imp)) != 0) {
+    unlock_write(st);
+    return rc;
+  }
+  st->imp_first = st->next_id;
+  return 0;
+}
+
+int att_store_import_add(att_store *st, att_event *ev) {
+  att__snapin in;
+  char *json;
+  int rc;
+  if (st->imp_batch) return att_store_add(st, ev);
+  if (!st->imp) return att__err(ATT_EINVAL, "no import is open on store \"%s\"", st->dir);
+  if ((rc = att_event_validate(ev)) != 0) return rc;
+  if (ev->key) {
+    if ((rc = key_free(st, ev->key, 0)) != 0) return rc;
+    if (att_strset_has(&st->imp_keys, ev->key))
+      return att__err(ATT_EEXISTS, "key \"%s\" is already used by an earlier event of this import; keys are unique",
+                      ev->key);
+  }
+  if (ev->key && (rc = att_strset_add(&st->imp_keys, ev->key)) < 0) return rc;
+  ev->id = st->next_id;
+  ev->rev = 1;
+  ev->created = ev->updated = now(st);
+  if (!(json = att_event_to_json(ev))) return att__err(ATT_ENOMEM, "out of memory writing event");
+  att__snapin_event(&in, ev, json, (uint32_t)strlen(json));
+  rc = att__snapw_put(st->imp, &in, 1);
+  free(json);
+  if (rc == 0) st->next_id++;
+  return rc;
+}
+
+static void import_end(att_store *st) {
+  st->imp = NULL;
+  att_strset_free(&st->imp_keys);
+  unlock_write(st);
+}
+
+void att_store_import_abort(att_store *st) {
+  if (st->imp_batch) {
+    st->imp_batch = 0;
+    att_store_rollback(st);
+    return;
+  }
+  if (!st->imp) return;
+  att__snapw_abort(st->imp);
+  st->next_id = st->imp_first;
+  import_end(st);
+}
+
+int att_store_import_commit(att_store *st) {
+  int64_t first = st->imp_first, last;
+  int rc;
+  if (st->imp_batch) {
+    st->imp_batch = 0;
+    return att_store_commit(st);
+  }
+  if (!st->imp) return att__err(ATT_EINVAL, "no import is open on store \"%s\"", st->dir);
+  last = st->next_id;
+  rc = gen_install(st, st->imp);
+  if (rc != 0) st->next_id = first;
+  import_end(st);
+  if (rc == 0 && st->opts.change)
+    for (int64_t id = first; id < last; id++) st->opts.change(st->opts.ud, ATT_CHANGE_ADD, id, NULL, 0);
   return rc;
 }

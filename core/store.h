@@ -61,6 +61,17 @@ int att_store_begin(att_store *st);
 int att_store_commit(att_store *st);
 void att_store_rollback(att_store *st);
 
+/* Imports: many adds, all or nothing, one sync.  `hint` is how many
+ * events are coming; a large import (thousands, and a quarter of the store
+ * or more) is written straight into a new snapshot instead of the journal.
+ * import_add validates and assigns ids like att_store_add; its changes are
+ * reported (opts.change) at commit.  Nothing else may be written on st
+ * while an import is open. */
+int att_store_import_begin(att_store *st, uint64_t hint);
+int att_store_import_add(att_store *st, att_event *ev);
+int att_store_import_commit(att_store *st);
+void att_store_import_abort(att_store *st);
+
 /* Reads.  ATT_ENOTFOUND when absent. */
 int att_store_get(att_store *st, int64_t id, att_event *out);
 int att_store_get_key(att_store *st, const char *key, att_event *out);

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "store.h"
+#include "strset.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "attache store files are little-endian; this host is not"
@@ -127,6 +128,17 @@ void att__snapinv_free(att__snapinv *inv);
 
 int att__snap_open(att__snap *s, const char *path);
 void att__snap_close(att__snap *s);
+/* A snapshot being written, event by event (ids ascending): begin, put
+ * each (copy: the writer keeps its own copies of the event's index strings,
+ * for events the caller frees), then finish (indexes, header, sync) or
+ * abort (the file is removed).  `expect` (events, if known) is for
+ * progress.  att__snap_write does it all from an iterator. */
+typedef struct att__snapw att__snapw;
+int att__snapw_begin(const char *path, const att_store_opts *o, uint64_t expect, att__snapw **out);
+int att__snapw_put(att__snapw *s, const att__snapin *in, int copy);
+uint64_t att__snapw_count(const att__snapw *s);
+int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id);
+void att__snapw_abort(att__snapw *s);
 /* Write a snapshot of the events next() gives (ids ascending) to path, and
  * sync it.  `expect` (the number of events, if known) is for progress. */
 int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, att__snap_next next,
@@ -197,6 +209,12 @@ struct att_store {
   unsigned char *wbuf;   /* records not yet written */
   size_t wlen, wcap;
   struct att__change { int op; int64_t id; char *old; size_t oldlen; } *pend; /* reported on commit */
+  /* an import: written straight into the next snapshot (imp), or, when
+   * small, an ordinary batch (imp_batch) */
+  struct att__snapw *imp;
+  int imp_batch;
+  int64_t imp_first;
+  att_strset imp_keys;
   size_t npend, cappend;
 };
 
