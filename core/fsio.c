@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fault.h"
 #include "store_int.h"
 
 int att__path(char *buf, size_t cap, const char *dir, const char *name) {
@@ -21,7 +22,7 @@ int att__path(char *buf, size_t cap, const char *dir, const char *name) {
 int att__write_all(int fd, const void *p, size_t n) {
   const char *c = p;
   while (n > 0) {
-    ssize_t w = write(fd, c, n);
+    ssize_t w = att__fault(ATT_FAULT_WRITE) ? -1 : write(fd, c, att__fault_len(n));
     if (w < 0) {
       if (errno == EINTR) continue;
       return att__err(ATT_EIO, "write failed: %s", strerror(errno));
@@ -33,9 +34,9 @@ int att__write_all(int fd, const void *p, size_t n) {
 }
 
 int att__fsync_dir(const char *dir) {
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = att__fault(ATT_FAULT_OPEN) ? -1 : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return att__err(ATT_EIO, "cannot open store directory \"%s\": %s", dir, strerror(errno));
-  if (fsync(fd) != 0) {
+  if (att__fault(ATT_FAULT_SYNC) || fsync(fd) != 0) {
     int e = errno;
     close(fd);
     return att__err(ATT_EIO, "cannot sync store directory \"%s\": %s", dir, strerror(e));
