@@ -15,6 +15,7 @@
 
 #include "crc32c.h"
 #include "error.h"
+#include "fault.h"
 #include "store_int.h"
 
 /* ---- reading ---------------------------------------------------------- */
@@ -26,7 +27,7 @@ int att__snap_open(att__snap *s, const char *path) {
   att__shdr h;
   uint32_t crc;
   memset(s, 0, sizeof *s);
-  s->fd = open(path, O_RDONLY | O_CLOEXEC);
+  s->fd = att__fault(ATT_FAULT_OPEN) ? -1 : open(path, O_RDONLY | O_CLOEXEC);
   if (s->fd < 0) {
     int e = errno;
     return att__err(e == ENOENT ? ATT_ENOSTORE : ATT_EIO, "cannot open \"%s\": %s", path,
@@ -39,7 +40,7 @@ int att__snap_open(att__snap *s, const char *path) {
     return BAD("snapshot \"%s\" is %lld bytes, shorter than its %d-byte header", path,
                (long long)st.st_size, ATT__SHDR);
   s->maplen = (size_t)st.st_size;
-  s->map = mmap(NULL, s->maplen, PROT_READ, MAP_SHARED, s->fd, 0);
+  s->map = att__fault(ATT_FAULT_MMAP) ? MAP_FAILED : mmap(NULL, s->maplen, PROT_READ, MAP_SHARED, s->fd, 0);
   if (s->map == MAP_FAILED) {
     s->map = NULL;
     return BAD("cannot map \"%s\": %s", path, strerror(errno));
