@@ -5,8 +5,12 @@
 #   make test       build and run every test (SANITIZE=1: ASan+UBSan build)
 #   make run        the main job on the shipped example
 #   make deps       install missing Debian packages and test tools
-#   make bench      benchmarks
+#   make bench      benchmarks (release build in build-release; installs its
+#                   peers first: make bench-deps; SIZE=100k for one size,
+#                   BENCH_QUICK=1 for a quick pass; docs/performance.md)
+#   make fuzz       each libFuzzer harness for FUZZ_SECONDS (clang, build-fuzz/)
 #   make valgrind   the unit tests under valgrind
+#   make test-crash the long crash campaign (tests/crash/)
 #   make clean
 
 SANITIZE ?= 0
@@ -21,13 +25,19 @@ CMAKE_FLAGS = -DATT_SANITIZE=$(if $(filter 1,$(SANITIZE)),ON,OFF) \
               -DATT_WERROR=$(if $(filter 1,$(WERROR)),ON,OFF)
 
 DEB_PACKAGES = build-essential cmake pkg-config liblua5.4-dev libuv1-dev \
-               libcjson-dev valgrind
+               libcjson-dev valgrind clang libclang-rt-14-dev iso-codes \
+               python3-icalendar chromium
 # Node.js may come from elsewhere than Debian (with its own npm, which
 # Debian's npm package conflicts with): install it only when absent.
 DEB_COMMANDS = node:nodejs npm:npm
 NPM_DIR = tests/diff/node_modules
 
-.PHONY: all build test run deps bench valgrind clean
+# make fuzz: seconds per harness, and which harnesses (default: all).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+FUZZ_BUILD ?= build-fuzz
+
+.PHONY: all build test run deps bench bench-deps valgrind fuzz clean test-crash
 
 all: build
 
@@ -59,11 +69,40 @@ test: deps build
 run: deps build
 	sh examples/run.sh $(BUILD)/attache
 
-bench: deps build
-	sh bench/run.sh $(BUILD)
+# Needed by `make bench` only, so `make test` does not install them.
+BENCH_PACKAGES = sqlite3 libsqlite3-dev hyperfine tarantool remind taskwarrior \
+                 lua5.4 time
+BENCH_BUILD ?= build-release
+
+bench-deps: deps
+	@missing=""; for p in $(BENCH_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+bench: bench-deps
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DATT_SANITIZE=OFF
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target attache attcore
+	SIZE=$(SIZE) sh bench/run.sh $(BENCH_BUILD)
 
 valgrind: deps build
 	sh tests/valgrind.sh $(BUILD)
 
+# The long crash campaign: 1000 rounds of writers killed at random moments.
+test-crash: build
+	$(BUILD)/crash_campaign 1000
+
+$(FUZZ_BUILD)/.configured: CMakeLists.txt tests/tests.cmake tests/fuzz/CMakeLists.txt
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DATT_FUZZ=ON
+	@touch $@
+
+fuzz: deps $(FUZZ_BUILD)/.configured
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan $(FUZZ_BUILD)

@@ -1,69 +1,289 @@
 #!/bin/sh
-# Benchmarks of one command on a large store, attache against SQLite (the
-# sqlite3 command line on the same events, with indexes), in one run, with
-# the ratio.  Not a test: it prints figures and fails nothing.
+# The benchmarks of issue 7: each workload against attache and a peer, on
+# the same generated events, in one run, with the ratio.  Not a test: it
+# prints figures and fails nothing.  docs/performance.md has the results
+# and what each peer's setup is.
 #
-#   sh bench/run.sh BUILD_DIR        (BENCH_N events, default 1000000)
+#   sh bench/run.sh BUILD_DIR
+#
+#   BENCH_SIZES  events per store (default "10000 100000 1000000");
+#                SIZE=100k or SIZE=1M (what `make bench SIZE=...` passes)
+#                sets one size
+#   BENCH_QUICK=1  for development: one run of each, fewer queries
+#   BENCH_RUNS   runs per figure (default 5, quick 1): the median is shown
+#   BENCH_DIR    where the stores go (default /var/tmp: a real disk, so that
+#                fdatasync costs what it costs)
+#   BENCH_OUT    also write the table to this file
+#   BENCH_REPLAY_ON_DISK=1  replay reminders on a store on disk rather than
+#                in /dev/shm (each alert is then one fdatasync)
 set -eu
 build=${1:?usage: sh bench/run.sh BUILD_DIR}
-att=$(cd "$build" && pwd)/attache
+build=$(cd "$build" && pwd)
+att=$build/attache
 here=$(cd "$(dirname "$0")" && pwd)
-n=${BENCH_N:-1000000}
-w=$(mktemp -d "${TMPDIR:-/tmp}/attache-bench.XXXXXX")
-trap 'rm -rf "$w"' EXIT INT TERM
-for t in sqlite3 hyperfine; do
-  command -v $t >/dev/null || { echo "bench: $t is needed (apt-get install $t)"; exit 1; }
+src=$(cd "$here/.." && pwd)
+tb=$src/tests/bench
+shared=${ATT_SHARED_DATA:-$src/../shared/data}
+export TZ=UTC LC_ALL=C
+
+quick=${BENCH_QUICK:-0}
+if [ -n "${SIZE:-}" ]; then
+  sizes=$(echo "$SIZE" | sed 's/[kK]$/000/; s/[mM]$/000000/')
+else
+  sizes=${BENCH_SIZES:-$([ "$quick" = 1 ] && echo 10000 || echo "10000 100000 1000000")}
+fi
+runs=${BENCH_RUNS:-$([ "$quick" = 1 ] && echo 1 || echo 5)}
+nq=$([ "$quick" = 1 ] && echo 1000 || echo 10000)
+# SQLite answers a window+actor query from the actor index (see
+# docs/performance.md): slow on the common actors, so its loop stops after
+# this many seconds and its rate is reported over the queries it did.
+sqlite_cap=${BENCH_SQLITE_SECONDS:-$([ "$quick" = 1 ] && echo 3 || echo 20)}
+# Taskwarrior reads and rewrites its whole file on each command: tasks are
+# capped at this many (its own limit of practicality).
+task_max=${BENCH_TASK_MAX:-10000}
+# Remind: daily runs sampled (the year's replay is their median x 366); the
+# 12-month calendar (-s12) only up to this many events.
+remind_days=$([ "$quick" = 1 ] && echo 2 || echo 5)
+remind_cal_max=${BENCH_REMIND_CAL_MAX:-100000}
+
+for t in sqlite3 hyperfine lua5.4 cc; do
+  command -v $t >/dev/null || { echo "bench: $t is needed (make bench-deps)"; exit 1; }
+done
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)"; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+w=$(mktemp -d "${BENCH_DIR:-/var/tmp}/attache-bench.XXXXXX")
+shm=$w
+[ -d /dev/shm ] && [ "${BENCH_REPLAY_ON_DISK:-0}" != 1 ] && shm=$(mktemp -d /dev/shm/attache-bench.XXXXXX)
+trap 'rm -rf "$w" "$shm"' EXIT INT TERM
+bin=$w/bin
+mkdir -p "$bin"
+cflags="-O2 -std=c11 -I$src/core"
+cc $cflags -o "$bin/gen" "$tb/gen.c"
+cc $cflags -o "$bin/peer_attache" "$tb/peer_attache.c" "$build/libattcore.a" \
+  $(pkg-config --libs libcjson) -lm
+cc $cflags -o "$bin/peer_sqlite" "$tb/peer_sqlite.c" "$build/libattcore.a" \
+  $(pkg-config --libs libcjson sqlite3) -lm
+run_lua="$att run --max-instructions 0 --max-memory 0"
+res=$w/results
+: >"$res"
+log=$w/log
+: >"$log"
+
+# row SIZE WORKLOAD ATTACHE PEER PEERNAME: seconds (or other units, same
+# for both); ratio = peer / attache (above 1: attache is faster / smaller)
+row() {
+  awk -v n="$1" -v wl="$2" -v a="$3" -v p="$4" -v pn="$5" -v u="${6:-s}" 'BEGIN {
+    r = (a > 0 && p > 0) ? sprintf("%.2f", p / a) : "-";
+    printf "%s\t%s\t%s %s\t%s %s\t%s\t%s\n", n, wl, a, u, p, u, pn, r }' >>"$res"
+}
+note() { printf '%s\t%s\t%s\t\t\t\n' "$1" "$2" "$3" >>"$res"; }
+
+# wall SECONDS of one run of a command (stdout to $w/out), peak RSS in $w/rss
+wall() {
+  /usr/bin/time -f '%e %M' -o "$w/t" "$@" >"$w/out" 2>>"$log" || { echo "bench: failed: $*" >&2; cat "$w/t" >&2; }
+  read -r s k <"$w/t"
+  echo "$k" >"$w/rss"
+  echo "$s"
+}
+# median of a list of numbers
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# hyperfine median of each command, one per line
+hmed() {
+  hw=$1 hr=$2
+  shift 2
+  rm -f "$w/h.json"
+  hyperfine -N -i --style none --warmup "$hw" --runs "$hr" --export-json "$w/h.json" "$@" >/dev/null 2>>"$log" || true
+}
+hmed_csv() { sed -n 's/.*"median": *\([0-9.e-]*\).*/\1/p' "$w/h.json" | awk '{ printf "%.6f\n", $1 }'; }
+
+echo "attache benchmarks: sizes $sizes, $runs run(s) each, $(nproc) cores, $(uname -r)"
+echo "work directory $w ($(df -T "$w" | awk 'NR == 2 { print $2 }'))"
+for n in $sizes; do
+  echo "== $n events"
+  d=$w/n$n
+  mkdir -p "$d"
+  "$bin/gen" "$n" --icews "$shared/icews-2018-sample.tab" >"$d/ev.jsonl"
+  "$bin/gen" --queries "$nq" --seed 7 --icews "$shared/icews-2018-sample.tab" >"$d/q.tsv"
+  jsize=$(wc -c <"$d/ev.jsonl")
+
+  # -- import
+  ta= ts=
+  i=0
+  while [ $i -lt "$runs" ]; do
+    i=$((i + 1))
+    rm -rf "$d/store"
+    "$att" --store "$d/store" init >/dev/null
+    ta="$ta $(wall "$att" --store "$d/store" import "$d/ev.jsonl")"
+    ra=$(cat "$w/rss")
+    ts="$ts $(wall "$bin/peer_sqlite" import "$d/db" "$d/ev.jsonl")"
+    rs=$(cat "$w/rss")
+  done
+  row "$n" "import (median of $runs)" "$(echo "$ta" | median)" "$(echo "$ts" | median)" "SQLite C, cJSON, 1 txn"
+  row "$n" "import peak RSS" "$((ra / 1024))" "$((rs / 1024))" "SQLite C" MB
+  ssize=$(cat "$d/store/snapshot" "$d/store/journal" | wc -c)
+  dbsize=$(wc -c <"$d/db")
+  row "$n" "size on disk (JSONL $((jsize / 1048576)) MB)" "$((ssize / 1048576))" "$((dbsize / 1048576))" "SQLite file" MB
+
+  # -- open + one query (the first window+actor query, --limit 1)
+  IFS="$(printf '\t')" read -r qa qf qt qfs qts <"$d/q.tsv"
+  hmed 2 "$runs" \
+    "$att --store $d/store list --from $qfs --to $qts --actor $qa --limit 1" \
+    "sqlite3 -readonly $d/db \"SELECT ev.json FROM actor JOIN ev ON ev.id = actor.ev WHERE actor.actor = '$qa' AND ev.start <= $qt AND ev.end >= $qf LIMIT 1\""
+  set -- $(hmed_csv)
+  row "$n" "open + 1 query (CLI, median of $runs)" "${1:-0}" "${2:-0}" "sqlite3 CLI"
+  t_openq=${1:-0}
+  if have tarantool; then
+    sqlite3 -separator "$(printf '\t')" "$d/db" "SELECT id, start, end, json FROM ev" >"$d/ev.tsv"
+    rm -rf "$d/tt"; mkdir -p "$d/tt"
+    tl=$(wall tarantool "$tb/tarantool.lua" load "$d/tt" "$d/ev.tsv")
+    rm -f "$d/ev.tsv"
+    tr=
+    i=0
+    while [ $i -lt "$runs" ]; do
+      i=$((i + 1))
+      tr="$tr $(wall tarantool "$tb/tarantool.lua" recover "$d/tt" "$qf" "$qt" "$qa")"
+      rt=$(cat "$w/rss")
+    done
+    row "$n" "open + 1 query vs recovery" "$t_openq" "$(echo "$tr" | median)" "Tarantool memtx recovery"
+    note "$n" "Tarantool: load with WAL, batches of 1000: ${tl}s; RSS after recovery $((rt / 1024)) MB" ""
+    rm -rf "$d/tt"
+  else
+    note "$n" "Tarantool: not installed (apt-get install tarantool)" ""
+  fi
+
+  # -- window+actor queries
+  "$bin/peer_attache" query "$d/store" "$d/q.tsv" >"$d/qa" 2>>"$log"
+  timeout "$((sqlite_cap + 30))" "$bin/peer_sqlite" query "$d/db" "$d/q.tsv" "$sqlite_cap" >"$d/qs" 2>>"$log" || true
+  $run_lua --store "$d/store" --read "$d/q.tsv" "$tb/queries.lua" "$d/q.tsv" >"$d/ql" 2>>"$log"
+  ua=$(sed -n 's/.*(\([0-9.]*\) us\/query.*/\1/p' "$d/qa")
+  us=$(sed -n 's/.*(\([0-9.]*\) us\/query.*/\1/p' "$d/qs")
+  ul=$(sed -n 's/.*(\([0-9.]*\) us\/query.*/\1/p' "$d/ql")
+  row "$n" "window+actor query, C API" "$ua" "$us" "SQLite C, indexes" us
+  row "$n" "window+actor query, attache run" "$ul" "$us" "SQLite C, indexes" us
+  note "$n" "queries: attache $(cut -d' ' -f1-4 "$d/qa"); SQLite $(cut -d' ' -f1-4 "$d/qs")" ""
+
+  # -- Lua filter over every event
+  $run_lua --store "$d/store" "$tb/each.lua" when >"$d/le" 2>>"$log"
+  $run_lua --store "$d/store" "$tb/each.lua" id >"$d/li" 2>>"$log"
+  lua5.4 "$tb/plain.lua" "$d/ev.jsonl" >"$d/lp" 2>>"$log"
+  le=$(sed -n 's/.* in \([0-9.]*\) s/\1/p' "$d/le")
+  li=$(sed -n 's/.* in \([0-9.]*\) s/\1/p' "$d/li")
+  lp=$(sed -n 's/.* in \([0-9.]*\) s/\1/p' "$d/lp")
+  row "$n" "Lua filter, at.each date order" "$le" "$lp" "plain Lua 5.4 loop"
+  row "$n" "Lua filter, at.each sort=id" "$li" "$lp" "plain Lua 5.4 loop"
+
+  # -- reminders: planning, and a year's replay against Remind
+  mkdir -p "$d/empty"
+  echo '-- nothing' >"$d/empty/empty.lua"
+  z=1990-01-01T00:00:00Z
+  # SCRIPTS NOW UNTIL: on a fresh copy of the store, in memory (see
+  # docs/performance.md: each alert is synced to the store's alert log, and
+  # a year's replay on disk measures the disk)
+  serve() {
+    rm -rf "$shm/run"; cp -R "$d/store" "$shm/run"
+    wall "$att" --store "$shm/run" serve --scripts "$1" --now "$2" --until "$3" --no-state -q
+  }
+  po= pp=
+  i=0
+  while [ $i -lt "$runs" ]; do
+    i=$((i + 1))
+    po="$po $(serve "$d/empty" $z $z)"
+    pp="$pp $(serve "$tb/remind" $z $z)"
+  done
+  rp=$(cat "$w/rss")
+  plan=$(awk -v a="$(echo "$pp" | median)" -v b="$(echo "$po" | median)" 'BEGIN { printf "%.3f", a - b }')
+  note "$n" "reminders: planning $((2 * n)) reminders (serve with the script - without) ${plan}s; RSS $((rp / 1024)) MB" ""
+  y0=$(serve "$tb/remind" 2024-01-01 2024-01-01)
+  y1=$(serve "$tb/remind" 2024-01-01 2024-12-31)
+  alerts=$(grep -c . "$w/out" || true)
+  "$bin/gen" "$n" --format remind --icews "$shared/icews-2018-sample.tab" >"$d/rem"
+  if have remind; then
+    rr=
+    for day in "15 Jan 2024" "3 Apr 2024" "20 Jun 2024" "9 Sep 2024" "28 Nov 2024"; do
+      [ "$(echo "$rr" | wc -w)" -ge "$remind_days" ] && break
+      rr="$rr $(wall remind -q "$d/rem" $day)"
+    done
+    rday=$(echo "$rr" | median)
+    ryear=$(awk -v a="$rday" 'BEGIN { printf "%.2f", a * 366 }')
+    row "$n" "year replay, 2 reminders/event ($alerts alerts)" "$y1" "$ryear" "Remind: 366 daily runs (median of $remind_days x 366)"
+    note "$n" "attache: start-up and planning at 2024-01-01 ${y0}s of the ${y1}s; Remind: one daily run ${rday}s" ""
+    if [ "$n" -le "$remind_cal_max" ]; then
+      rc=$(wall remind -s12 -q "$d/rem" 1 Jan 2024)
+      row "$n" "year replay vs a 12-month calendar" "$y1" "$rc" "Remind -s12"
+    fi
+  else
+    row "$n" "year replay, 2 reminders/event ($alerts alerts)" "$y1" "0" "Remind: not installed"
+  fi
+  rm -rf "$shm/run"
+
+  # -- one command on the store (process start to exit)
+  cp -R "$d/store" "$d/cmd"
+  mid=$((n / 2))
+  hmed 3 "$((runs * 4))" \
+    "$att --store $d/cmd add --title bench --when 2024-05-01 --actor Japan" \
+    "sqlite3 $d/db \"INSERT INTO ev(title, edtf, start, end, json) VALUES('bench', '2024-05-01', 1714521600, 1714607999, '{}')\"" \
+    "$att --store $d/cmd get $mid" \
+    "sqlite3 -readonly $d/db 'SELECT json FROM ev WHERE id = $mid'" \
+    "$att --store $d/cmd list --from 2019-03-01 --to 2019-03-07 --actor Japan" \
+    "sqlite3 -readonly $d/db \"SELECT ev.json FROM actor JOIN ev ON ev.id = actor.ev WHERE actor.actor = 'Japan' AND ev.start <= 1552003199 AND ev.end >= 1551398400\""
+  set -- $(hmed_csv)
+  row "$n" "CLI add (durable)" "${1:-0}" "${2:-0}" "sqlite3 CLI insert"
+  row "$n" "CLI get by id" "${3:-0}" "${4:-0}" "sqlite3 CLI"
+  row "$n" "CLI list week+actor" "${5:-0}" "${6:-0}" "sqlite3 CLI"
+  c_add=${1:-0} c_list=${5:-0}
+  if have task; then
+    tn=$n; [ "$tn" -gt "$task_max" ] && tn=$task_max
+    tw=$d/task; rm -rf "$tw"; mkdir -p "$tw"
+    printf 'data.location=%s\nconfirmation=off\nverbose=nothing\nhooks=off\nrecurrence=off\nnews.version=2.6.0\n' "$tw" >"$tw/rc"
+    sqlite3 "$d/db" "SELECT json_object('description', ev.title, 'status', 'pending',
+        'project', replace((SELECT actor FROM actor WHERE actor.ev = ev.id LIMIT 1), ' ', '_'),
+        'due', strftime('%Y%m%dT%H%M%SZ', ev.start, 'unixepoch'))
+      FROM ev WHERE id <= $tn" >"$tw/import.json"
+    export TASKRC=$tw/rc
+    task import "$tw/import.json" >/dev/null 2>>"$log"
+    hmed 2 "$((runs * 2))" \
+      "task add bench due:2024-05-01 project:Japan" \
+      "task project:Japan due.after:2019-03-01 due.before:2019-03-08 list"
+    set -- $(hmed_csv)
+    row "$n" "CLI add vs Taskwarrior ($tn tasks)" "$c_add" "${1:-0}" "task add"
+    row "$n" "CLI list vs Taskwarrior ($tn tasks)" "$c_list" "${2:-0}" "task list"
+    unset TASKRC
+    rm -rf "$tw"
+  else
+    note "$n" "Taskwarrior: not installed (apt-get install taskwarrior)" ""
+  fi
+
+  # -- durable adds through the C API, batches, compaction
+  "$bin/peer_attache" adds "$d/cmd" 500 >"$d/ad" 2>>"$log" || true
+  sed 's/^/  /' "$d/ad" >>"$w/notes.$n"
+  rm -rf "$d/cmd"
+
+  # -- memory
+  "$bin/peer_attache" rss "$d/store" "$d/q.tsv" >"$d/ma" 2>>"$log"
+  "$bin/peer_sqlite" rss "$d/db" "$d/q.tsv" >"$d/ms" 2>>"$log"
+  ro=$(sed -n 's/.*open [0-9.]* s, RSS \([0-9]*\) KB.*/\1/p' "$d/ma")
+  rq=$(sed -n 's/.*first query [0-9]* hits, [0-9.]* s, RSS \([0-9]*\) KB.*/\1/p' "$d/ma")
+  ra=$(sed -n 's/.*read: RSS \([0-9]*\) KB.*/\1/p' "$d/ma")
+  pe=$(sed -n 's/.* \([0-9]*\) bytes\/event beyond.*/\1/p' "$d/ma")
+  rsq=$(sed -n 's/.*; RSS \([0-9]*\) KB.*/\1/p' "$d/ms")
+  row "$n" "RSS after open + 1 query" "$(awk -v k="$rq" 'BEGIN { printf "%.1f", k / 1024 }')" "$(awk -v k="$rsq" 'BEGIN { printf "%.1f", k / 1024 }')" "SQLite C" MB
+  note "$n" "attache RSS: open $((ro / 1024)) MB; every event read $((ra / 1024)) MB = $pe bytes/event beyond its JSON text (JSONL $((jsize / 1048576)) MB)" ""
+  while read -r l; do note "$n" "$l" ""; done <"$w/notes.$n"
+
+  rm -rf "$d"
 done
 
-echo "generating $n events"
-sh "$here/gen.sh" "$n" >"$w/events.jsonl"
-printf 'JSON Lines: %s bytes\n\n' "$(wc -c <"$w/events.jsonl")"
-
-secs() { /usr/bin/time -f %e -o "$w/t" "$@" >/dev/null 2>&1; cat "$w/t"; }
-
-"$att" --store "$w/store" init >/dev/null
-t_att=$(secs "$att" --store "$w/store" import "$w/events.jsonl")
-tr '\n' '\036' <"$w/events.jsonl" >"$w/events.rs"
-cat >"$w/load.sql" <<SQL
-PRAGMA journal_mode=WAL;
-CREATE TABLE raw(j TEXT);
-.mode ascii
-.import $w/events.rs raw
-CREATE TABLE ev(id INTEGER PRIMARY KEY, key TEXT UNIQUE, title TEXT, kind TEXT,
-  status TEXT, ewhen TEXT, actors TEXT, json TEXT);
-CREATE TABLE actor(id INTEGER, actor TEXT);
-INSERT INTO ev(key, title, kind, status, ewhen, actors, json)
-  SELECT json_extract(j,'\$.key'), json_extract(j,'\$.title'), json_extract(j,'\$.kind'),
-         json_extract(j,'\$.status'), json_extract(j,'\$.when'), json_extract(j,'\$.actors'), j FROM raw;
-INSERT INTO actor SELECT ev.id, je.value FROM ev, json_each(ev.actors) je;
-CREATE INDEX ev_when ON ev(ewhen);
-CREATE INDEX actor_a ON actor(actor, id);
-DROP TABLE raw;
-SQL
-t_sql=$(secs sqlite3 "$w/db" ".read $w/load.sql")
-echo "import of $n events:  attache ${t_att}s   sqlite3 ${t_sql}s"
 echo
-
-# One command each, process start to exit.
-hyperfine -N --warmup 3 --runs ${BENCH_RUNS:-30} --export-csv "$w/h.csv" \
-  -n "attache add" "$att --store $w/store add --title bench --when 2024-05-01 --actor KHM" \
-  -n "sqlite3 insert" "sqlite3 $w/db \"INSERT INTO ev(title, ewhen, actors) VALUES('bench','2024-05-01','[\\\"KHM\\\"]')\"" \
-  -n "attache get" "$att --store $w/store get $((n / 2))" \
-  -n "sqlite3 get" "sqlite3 $w/db 'SELECT json FROM ev WHERE id = $((n / 2))'" \
-  -n "attache get key" "$att --store $w/store get ev-$((n / 2))" \
-  -n "sqlite3 get key" "sqlite3 $w/db \"SELECT json FROM ev WHERE key = 'ev-$((n / 2))'\"" \
-  -n "attache list week+actor" "$att --store $w/store list --from 2001-03-01 --to 2001-03-07 --actor JPN" \
-  -n "sqlite3 list week+actor" "sqlite3 $w/db \"SELECT ev.json FROM ev JOIN actor USING(id) WHERE actor = 'JPN' AND ewhen BETWEEN '2001-03-01' AND '2001-03-07~'\"" \
-  >/dev/null 2>&1
-echo "one command on a store of $n events (mean of ${BENCH_RUNS:-30} runs):"
-awk -F, 'NR > 1 { name[NR] = $1; mean[NR] = $2 * 1000 }
-  END { for (i = 2; i < NR; i += 2)
-          printf "  %-26s %8.2f ms   %-26s %8.2f ms   ratio %.2f\n",
-                 name[i], mean[i], name[i + 1], mean[i + 1], mean[i] / mean[i + 1] }' "$w/h.csv"
+{
+  echo "| events | workload | attache | peer | peer is | ratio (peer / attache) |"
+  echo "|---:|---|---:|---:|---|---:|"
+  awk -F'\t' '$3 != "" { printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$res"
+  echo
+  awk -F'\t' '$3 == "" && $4 == "" { printf "- %s: %s\n", $1, $2 }' "$res"
+} | tee "${BENCH_OUT:-/dev/null}"
 echo
-echo "(sqlite3's week query compares EDTF text, which is not what a fuzzy date"
-echo " means; attache answers the overlap of each event's bounds with the week.)"
-echo
-# The daemon's figures (reminders planned per second, memory per pending
-# reminder, replay speed of the example rules).
-sh "$here/daemon.sh" "$build"
+echo "(ratio above 1: attache is faster or smaller by that factor; figures of"
+echo " one machine, one run; the log of the peers is kept in BENCH_LOG if set)"
+[ -n "${BENCH_LOG:-}" ] && cp "$log" "$BENCH_LOG"
+exit 0

@@ -6,6 +6,8 @@
  */
 #include "cli.h"
 #include "lua_util.h"
+#include "ics.h"    /* export --format ics */
+#include "remind.h" /* att_lead_parse, for --alarm */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -14,7 +16,7 @@
 #include <unistd.h>
 
 enum { O_JSON = 1, O_CSV, O_FROM, O_TO, O_ACTOR, O_KIND, O_STATUS, O_TAG,
-       O_TEXT, O_SORT, O_LIMIT, O_WHERE, O_FORMAT, O_OUT };
+       O_TEXT, O_SORT, O_LIMIT, O_WHERE, O_FORMAT, O_OUT, O_ALARM, O_DOMAIN };
 
 /* ---- get ---------------------------------------------------------------- */
 
@@ -295,6 +297,8 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
 
 static const cli_opt export_opts[] = {{"format", 'f', 1, O_FORMAT},
                                       {"output", 'o', 1, O_OUT},
+                                      {"alarm", 0, 1, O_ALARM},
+                                      {"uid-domain", 0, 1, O_DOMAIN},
                                       {NULL, 0, 0, 0}};
 
 int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
@@ -306,12 +310,23 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
   size_t n = 0, i;
   const char *fmt = "jsonl", *outpath = NULL;
   char *tmp = NULL;
+  int64_t alarms[ATT_REMIND_MAX_LEADS];
+  att_ics_opts ics;
   FILE *f = stdout;
   int o, rc = CLI_OK, r;
 
+  memset(&ics, 0, sizeof ics);
+  ics.alarms = alarms;
   cli_parser_init(&p, ctx, export_opts, argc, argv);
   while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
     if (o == CLI_BAD) rc = CLI_USAGE;
+    else if (o == O_ALARM) {
+      if (ics.nalarms == ATT_REMIND_MAX_LEADS)
+        rc = cli_usage(ctx, "--alarm: at most %d alarms", ATT_REMIND_MAX_LEADS);
+      else if (att_lead_parse(p.arg, &alarms[ics.nalarms]) < 0)
+        rc = cli_usage(ctx, "--alarm %s", att_errmsg());
+      else ics.nalarms++;
+    } else if (o == O_DOMAIN) ics.domain = p.arg;
     else if (o == CLI_HELP) {
       cli_help("export", stdout);
       cli_parser_free(&p);
@@ -322,12 +337,11 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
   if (rc == CLI_OK && p.npos > 0)
     rc = cli_usage(ctx, "unexpected operand '%s' (write to a file with -o FILE)",
                    p.pos[0]);
-  if (rc == CLI_OK && strcmp(fmt, "ics") == 0)
-    rc = cli_usage(ctx, "--format ics: iCalendar export is not available yet "
-                        "(formats: jsonl, json, csv)");
-  else if (rc == CLI_OK && strcmp(fmt, "jsonl") != 0 && strcmp(fmt, "json") != 0 &&
-           strcmp(fmt, "csv") != 0)
-    rc = cli_usage(ctx, "--format %s: formats are jsonl, json and csv", fmt);
+  if (rc == CLI_OK && strcmp(fmt, "jsonl") != 0 && strcmp(fmt, "json") != 0 &&
+      strcmp(fmt, "csv") != 0 && strcmp(fmt, "ics") != 0)
+    rc = cli_usage(ctx, "--format %s: formats are jsonl, json, csv and ics", fmt);
+  if (rc == CLI_OK && (ics.nalarms || ics.domain) && strcmp(fmt, "ics") != 0)
+    rc = cli_usage(ctx, "--alarm and --uid-domain go with --format ics");
   cli_parser_free(&p);
   if (rc != CLI_OK) return rc;
 
@@ -355,7 +369,15 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
     }
   }
   if (rc == CLI_OK) {
-    if (strcmp(fmt, "csv") == 0) {
+    if (strcmp(fmt, "ics") == 0) {
+      size_t len;
+      char *text;
+      ics.now = (att_time)time(NULL);
+      if ((text = att_ics_calendar(evs, n, &ics, &len)) == NULL)
+        rc = cli_fail("out of memory");
+      else fwrite(text, 1, len, f);
+      free(text);
+    } else if (strcmp(fmt, "csv") == 0) {
       cli_csv_header(f);
       for (i = 0; i < n; i++) cli_csv_row(f, &evs[i]);
     } else if (strcmp(fmt, "json") == 0) {
@@ -369,7 +391,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
     } else {
       for (i = 0; i < n; i++) cli_json_line(f, &evs[i]);
     }
-    if (fflush(f) != 0 || ferror(f))
+    if (rc == CLI_OK && (fflush(f) != 0 || ferror(f)))
       rc = cli_fail("%s: cannot write: %s", tmp ? outpath : "standard output",
                     strerror(errno));
   }

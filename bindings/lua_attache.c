@@ -12,6 +12,8 @@
 #include "lua_util.h"
 #include "alerts.h" /* attl_alert */
 #include "daemon.h" /* at.every, at.cron, at.at, at.on, at.remind */
+#include "lua_report.h" /* at.report.ics */
+#include "lua_data.h" /* at.csv, at.json */
 
 #include <math.h>
 #include <stdarg.h>
@@ -657,6 +659,10 @@ static const luaL_Reg funcs[] = {{"add", l_add},       {"get", l_get},     {"upd
                                  {"alert", attl_alert},
                                  {"every", attl_every}, {"cron", attl_cron}, {"at", attl_at},
                                  {"on", attl_on},       {"remind", attl_remind},
+                                 {"ics", attl_ics},
+                                 {"csv_rows", attl_csv_rows},
+                                 {"json_decode", attl_json_decode},
+                                 {"json_encode", attl_json_encode},
                                  {NULL, NULL}};
 
 static const luaL_Reg cursor_methods[] = {{"next", c_next}, {"count", c_count}, {NULL, NULL}};

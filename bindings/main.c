@@ -122,9 +122,13 @@ static const cli_command commands[] = {
      "bad record and nothing is imported.  ids, rev, created and updated in\n"
      "the input are ignored; the store assigns them.\n"},
     {"export", cli_cmd_export,
-     "export [--format jsonl|json|csv] [-o FILE]",
+     "export [--format jsonl|json|csv|ics] [-o FILE] [--alarm LEAD ...]\n"
+     "       [--uid-domain DOMAIN]",
      "Write every event, by id, to standard output or to FILE (written\n"
-     "whole or not at all).  jsonl is the default.  (ics comes later.)\n"},
+     "whole or not at all).  jsonl is the default.  ics is an iCalendar\n"
+     "file for calendar programs (docs/reports.md): --alarm 7d adds a\n"
+     "reminder that long before each event (repeatable: 30m, 2h, 1d, 1w);\n"
+     "UIDs are event-ID@attache, or event-ID@DOMAIN with --uid-domain.\n"},
     {"run", cli_cmd_run, "run [OPTIONS] SCRIPT.lua [ARGS]",
      "Run a Lua script once, in a sandbox (docs/sandbox.md): reports, bulk\n"
      "edits.  `local at = require \"attache\"` gives the API (docs/lua-api.md).\n"

@@ -232,8 +232,10 @@ static int replay(att_store *st, int report, uint64_t *tail_bytes, size_t *tail_
     att__rec r;
     size_t used;
     int d = att__rec_decode(buf + pos, n - pos, &r, &used);
-    if (d == 0) break;
-    if (d < 0) {
+    /* Incomplete (say, a damaged length reaching past the end): a torn
+     * tail only if no intact record follows. */
+    if (d == 0 && find_intact(buf, n, pos + 1) < 0) break;
+    if (d <= 0) {
       int64_t at = find_intact(buf, n, pos + 1);
       if (at >= 0) {
         rc = att__err(ATT_ECORRUPT,

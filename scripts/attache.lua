@@ -43,6 +43,23 @@ at.at = core.at
 at.on = core.on
 at.remind = core.remind
 
+-- Data files (bindings/lua_csv.c, bindings/lua_json.c): at.csv.rows(path,
+-- {sep=, header=, quote=, ragged=}) iterates the rows of a CSV or TSV file
+-- (paths checked like io.open's); at.json.decode/encode.
+at.csv = {rows = core.csv_rows}
+at.json = {decode = core.json_decode, encode = core.json_encode, null = core.null}
+
+-- Modules loaded on first use, so that a script that never makes a report
+-- does not pay for one: at.report (docs/reports.md).
+local lazy = {report = "attache.report"}
+setmetatable(at, {__index = function(t, k)
+  local name = lazy[k]
+  if name == nil then return nil end
+  local m = require(name)
+  rawset(t, k, m)
+  return m
+end})
+
 local select_ = core.select
 local pcall, error, type, select = pcall, error, type, select
 

@@ -57,3 +57,15 @@ endforeach()
 if(EXISTS ${CMAKE_SOURCE_DIR}/tests/diff/CMakeLists.txt)
   include(${CMAKE_SOURCE_DIR}/tests/diff/CMakeLists.txt)
 endif()
+
+# Fuzz harnesses: corpus replay in ctest; libFuzzer programs with ATT_FUZZ.
+if(EXISTS ${CMAKE_SOURCE_DIR}/tests/fuzz/CMakeLists.txt)
+  include(${CMAKE_SOURCE_DIR}/tests/fuzz/CMakeLists.txt)
+endif()
+
+# The crash campaign (tests/crash/): writers killed at random moments.  The
+# short run here; `make test-crash` runs the long one (1000 rounds).
+add_executable(crash_campaign ${CMAKE_SOURCE_DIR}/tests/crash/crash.c)
+target_link_libraries(crash_campaign PRIVATE attcore)
+add_test(NAME crash/short COMMAND crash_campaign 40)
+set_tests_properties(crash/short PROPERTIES LABELS crash TIMEOUT 600)

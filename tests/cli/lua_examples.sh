@@ -143,6 +143,69 @@ nil	event 5 was changed by someone else meanwhile (it is at revision 2, this cha
 aid
 EOF
 
+# at.report (docs/reports.md): report_ics and report_timeline write into ./out.
+expect report_text <<'EOF'
+Cambodia-Japan: recent and planned
+==================================
+
+ID  WHEN               STATUS   TITLE
+2023-01 (1 event)
+ 7  2023               held     70th anniversary of Cambodia-Japan dipl…
+
+2023-11 (1 event)
+ 3  2023-11            held     First senior officials' talks between t…
+
+2023-12 (2 events)
+ 1  2023-12-17         held     Cambodian and Japanese foreign minister…
+ 2  2023-12-18         -        Cambodian foreign ministry issues a pre…
+
+2024-01 (3 events)
+ 5  2024-01~/2024-04~  planned  CDC-coordinated meeting to endorse the …
+ 4  2024               planned  Inter-ministerial meeting at the Counci…
+ 6  2024/2028          draft    Japan's country assistance policy for C…
+5	4	上川陽…
+EOF
+
+expect report_formats <<'EOF'
+| WHEN              | STATUS  | TITLE                                                                    | WHERE      |
+| ----------------- | ------- | ------------------------------------------------------------------------ | ---------- |
+| 2023-12-17        | held    | Cambodian and Japanese foreign ministers meet                            | -          |
+| 2024-01~/2024-04~ | planned | CDC-coordinated meeting to endorse the draft country assistance policy   | Phnom Penh |
+| 2024              | planned | Inter-ministerial meeting at the Council for the Development of Cambodia | -          |
+id,title,actors
+1,Cambodian and Japanese foreign ministers meet,KHM;JPN
+5,CDC-coordinated meeting to endorse the draft country assistance policy,KHM;JPN;CDC
+4,Inter-ministerial meeting at the Council for the Development of Cambodia,KHM;JPN;CDC
+[
+{"id":1,"start":"2023-12-17","end":"2023-12-17","actors":["KHM","JPN"]},
+{"id":5,"start":"2024-01-01","end":"2024-04-30","actors":["KHM","JPN","CDC"]},
+{"id":4,"start":"2024-01-01","end":"2024-12-31","actors":["KHM","JPN","CDC"]}
+]
+EOF
+
+expect report_group <<'EOF'
+CDC	2
+JPN	8
+KHM	10
+UN	2
+UNTAC	2
+draft	6
+held	1 3 7 9 10
+in-force	8
+planned	5 4
+(none)	2
+70th anniversary of Cambodia-Japan diplomatic relations
+EOF
+
+expect report_ics <<'EOF'
+2	events,	4	alarms
+DTSTART;VALUE=DATE:20240101	X-ATTACHE-EDTF:2024-01~/2024-04~
+EOF
+
+expect report_timeline <<'EOF'
+wrote out/timeline.html:	10	events
+EOF
+
 for f in "$DIR"/*.lua; do
   name=$(basename "$f" .lua)
   case $SEEN in *" $name "*) ;; *) fail "examples/lua/$name.lua has no expectation in $0" ;; esac

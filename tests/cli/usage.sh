@@ -34,8 +34,10 @@ expect_rc 2 list --sort colour
 err_has "sort by when"
 expect_rc 2 list --where ''
 expect_rc 2 list --json --csv
-expect_rc 2 export --format ics
-err_has "not available yet"
+expect_rc 2 export --format ics --alarm soon
+err_has "--alarm "
+expect_rc 2 export --alarm 1d
+err_has "go with --format ics"
 expect_rc 2 export --format xml
 expect_rc 2 get
 expect_rc 2 rm

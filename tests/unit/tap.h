@@ -17,7 +17,7 @@ static int tap_n, tap_fail;
 #define is_str(got, want, ...) \
   tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
 
-static int tap_vok(int c, const char *file, int line, const char *fmt, va_list ap) {
+static inline int tap_vok(int c, const char *file, int line, const char *fmt, va_list ap) {
   tap_n++;
   printf("%s %d - ", c ? "ok" : "not ok", tap_n);
   vprintf(fmt, ap);
@@ -30,7 +30,7 @@ static int tap_vok(int c, const char *file, int line, const char *fmt, va_list a
 }
 
 #include <stdarg.h>
-static int tap_ok(int c, const char *file, int line, const char *fmt, ...) {
+static inline int tap_ok(int c, const char *file, int line, const char *fmt, ...) {
   va_list ap;
   int r;
   va_start(ap, fmt);
@@ -39,7 +39,7 @@ static int tap_ok(int c, const char *file, int line, const char *fmt, ...) {
   return r;
 }
 
-static int tap_is_int(long long got, long long want, const char *file, int line,
+static inline int tap_is_int(long long got, long long want, const char *file, int line,
                       const char *fmt, ...) {
   va_list ap;
   int r;
@@ -50,7 +50,7 @@ static int tap_is_int(long long got, long long want, const char *file, int line,
   return r;
 }
 
-static int tap_is_str(const char *got, const char *want, const char *file,
+static inline int tap_is_str(const char *got, const char *want, const char *file,
                       int line, const char *fmt, ...) {
   va_list ap;
   int r, c = (got && want) ? strcmp(got, want) == 0 : got == want;
@@ -61,7 +61,7 @@ static int tap_is_str(const char *got, const char *want, const char *file,
   return r;
 }
 
-static int done_testing(void) {
+static inline int done_testing(void) {
   printf("1..%d\n", tap_n);
   if (tap_fail) printf("# %d of %d failed\n", tap_fail, tap_n);
   return tap_fail ? 1 : 0;

@@ -9,6 +9,10 @@
 -- in the first agenda after the daemon starts) and only counted on the
 -- others.  Periods already under way (a policy in
 -- force) are left out: they are no news.
+--
+-- The same agenda, in full, is written as Markdown to out/agenda.md (the
+-- daemon's output directory; --out changes it), ready to paste into the
+-- weekly meeting's notes, rewritten every Monday after the alert.
 local at = require "attache"
 
 local DAYS = 30
@@ -31,13 +35,15 @@ local listed = false -- the vague items, since the daemon started
 
 at.cron("0 8 * * 1", function(t)
   local from, to = t.due, t.due + at.days(DAYS)
-  local dated, vague = {}, {}
+  local dated, vague, listed_events = {}, {}, {}
   for _, ev in ipairs(at.query{from = from, to = to}) do
     local starts_here = ev.when:earliest() >= from
     if one_day(ev.when) and starts_here then
       dated[#dated + 1] = line(day(ev.when), ev)
+      listed_events[#listed_events + 1] = ev
     elseif starts_here or ev.status == "planned" or ev.status == "confirmed" then
       vague[#vague + 1] = line(tostring(ev.when), ev)
+      listed_events[#listed_events + 1] = ev
     end
   end
   local full = tonumber(day(from):sub(9, 10)) <= 7 or not listed
@@ -52,10 +58,16 @@ at.cron("0 8 * * 1", function(t)
   if full then
     for _, l in ipairs(vague) do lines[#lines + 1] = l end
   end
+  local title = ("Agenda for the %d days from %s"):format(DAYS, day(from))
   at.alert{
     key = "agenda:" .. day(from),
-    title = ("Agenda for the %d days from %s"):format(DAYS, day(from)),
+    title = title,
     body = table.concat(lines, "\n"),
     level = "info",
   }
+  assert(at.report.write(at.report.markdown(listed_events, {
+    title = title,
+    columns = {"when", "kind", "status", "title", "where"},
+    empty = "Nothing on the agenda.",
+  }), "out/agenda.md"))
 end)

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Run each libFuzzer harness for a set time (make fuzz).
+#
+#   sh tests/fuzz/run.sh BUILD SECONDS [NAME...]
+#
+# BUILD holds the fuzz_NAME programs (cmake -DATT_FUZZ=ON).  Each harness
+# starts from the kept corpus, tests/fuzz/corpus/NAME, and writes what it
+# finds to BUILD/fuzz-corpus/NAME, never into the source tree; with
+# FUZZ_MERGE=1 the new inputs that add coverage are merged into the kept
+# corpus afterwards.  A crash or a failed property is saved under
+# BUILD/fuzz-artifacts/NAME/ and makes the run fail.  The last lines are a
+# table of executions per target, from libFuzzer's final statistics.
+set -u
+if [ $# -lt 2 ]; then
+  echo "usage: $0 BUILD SECONDS [NAME...]" >&2
+  exit 2
+fi
+build=$1
+secs=$2
+shift 2
+src=$(cd "$(dirname "$0")" && pwd)
+names=${*:-"edtf friendly cron rrule event csv journal"}
+mkdir -p "$build/fuzz-logs"
+summary="$build/fuzz-logs/summary"
+: > "$summary"
+failed=0
+for n in $names; do
+  prog="$build/fuzz_$n"
+  if [ ! -x "$prog" ]; then
+    echo "fuzz: $prog is missing (build the 'fuzzers' target)" >&2
+    failed=1
+    continue
+  fi
+  mkdir -p "$build/fuzz-corpus/$n" "$build/fuzz-artifacts/$n"
+  log="$build/fuzz-logs/$n.log"
+  echo "fuzz: $n for ${secs}s"
+  "$prog" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$build/fuzz-artifacts/$n/" \
+    "$build/fuzz-corpus/$n" "$src/corpus/$n" > "$log" 2>&1
+  rc=$?
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+  if [ $rc -eq 0 ]; then
+    result=ok
+  else
+    result="FAILED (exit $rc; see $log)"
+    failed=1
+    grep -E 'property failed|ERROR:|SUMMARY:' -A4 "$log" | head -30 >&2
+  fi
+  printf '%-9s %6ss %12s executions  %s\n' "$n" "$secs" "${execs:-?}" "$result" \
+    >> "$summary"
+  if [ $rc -eq 0 ] && [ "${FUZZ_MERGE:-0}" = 1 ]; then
+    "$prog" -merge=1 "$src/corpus/$n" "$build/fuzz-corpus/$n" \
+      > "$build/fuzz-logs/$n.merge.log" 2>&1 || echo "fuzz: merge of $n failed" >&2
+  fi
+done
+echo "fuzz: executions per target"
+cat "$summary"
+exit $failed
