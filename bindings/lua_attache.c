@@ -255,12 +255,49 @@ static cJSON *tojson(lua_State *L, int idx, int depth, int emptyarray, char *err
   return NULL;
 }
 
-/* The JSON of table argument 1 (raises on what JSON cannot hold). */
-static cJSON *table_arg(lua_State *L, int arg, const char *fname) {
+/* A cJSON tree owned by a userdata on the stack, so that a Lua error
+ * raised while the tree is in use (a memory error under the script's cap)
+ * does not leak it: the collector frees what the box still holds. */
+static int box_gc(lua_State *L) {
+  cJSON **b = lua_touserdata(L, 1);
+  if (*b) cJSON_Delete(*b);
+  *b = NULL;
+  return 0;
+}
+
+static cJSON **box_new(lua_State *L) {
+  cJSON **b = lua_newuserdatauv(L, sizeof *b, 0);
+  *b = NULL;
+  if (luaL_newmetatable(L, "attache.jsonbox")) {
+    lua_pushcfunction(L, box_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return b;
+}
+
+/* The JSON of table argument arg (raises on what JSON cannot hold), held
+ * by a box left on the top of the stack: free it with cJSON_Delete(*box)
+ * and *box = NULL. */
+static cJSON **table_arg(lua_State *L, int arg, const char *fname) {
   char err[512];
-  cJSON *j = tojson(L, arg, 0, 0, err, sizeof err, "");
-  if (!j) luaL_error(L, "bad argument #%d to '%s' (%s)", arg, fname, err);
-  return j;
+  cJSON **box = box_new(L);
+  *box = tojson(L, arg, 0, 0, err, sizeof err, "");
+  if (!*box) luaL_error(L, "bad argument #%d to '%s' (%s)", arg, fname, err);
+  return box;
+}
+
+static void box_free(cJSON **box) {
+  cJSON_Delete(*box);
+  *box = NULL;
+}
+
+/* t[name] without metamethods: the fields of an event table are data, and
+ * no script code may run while C holds resources. */
+static int rawfield(lua_State *L, int tidx, const char *name) {
+  tidx = lua_absindex(L, tidx);
+  lua_pushstring(L, name);
+  return lua_rawget(L, tidx);
 }
 
 /* Replace the string member `name` of obj (read as friendly input against
@@ -269,7 +306,7 @@ static int friendly_member(lua_State *L, int tidx, cJSON *obj, const char *name,
                            const char *what, att_bounds *b) {
   char edtf[ATT_DATE_MAX];
   int rc = 0;
-  if (lua_getfield(L, tidx, name) == LUA_TSTRING) {
+  if (rawfield(L, tidx, name) == LUA_TSTRING) {
     if (att_date_friendly(lua_tostring(L, -1), ref, edtf, sizeof edtf, b) != 0)
       rc = att__errctx(ATT_EINVAL, "event field \"%s\"", what);
     else cJSON_ReplaceItemInObject(obj, name, cJSON_CreateString(edtf));
@@ -296,7 +333,7 @@ static int friendly_dates(lua_State *L, int tidx, cJSON *obj, const att_event *c
   if (cur && cur->source && cur->source->published &&
       att_edtf_parse(cur->source->published, &b, NULL, 0) == 0)
     ref = b.earliest;
-  if (lua_getfield(L, tidx, "source") == LUA_TTABLE && cJSON_IsObject(src)) {
+  if (rawfield(L, tidx, "source") == LUA_TTABLE && cJSON_IsObject(src)) {
     rc = friendly_member(L, lua_gettop(L), src, "published", attl_now(L), "source.published",
                          &b);
     if (rc < 0) {
@@ -383,13 +420,13 @@ static const char *sel_string(lua_State *L, const char *fname, const char *opt) 
 static int l_add(lua_State *L) {
   att_store *st;
   att_event ev;
-  cJSON *obj;
+  cJSON **obj;
   int rc;
   luaL_checktype(L, 1, LUA_TTABLE);
   st = attl_store(L);
   obj = table_arg(L, 1, "add");
-  if ((rc = friendly_dates(L, 1, obj, NULL)) == 0) rc = att_event_from_cjson(obj, 0, &ev);
-  cJSON_Delete(obj);
+  if ((rc = friendly_dates(L, 1, *obj, NULL)) == 0) rc = att_event_from_cjson(*obj, 0, &ev);
+  box_free(obj);
   if (rc != 0) return attl_fail(L);
   if (att_store_add(st, &ev) != 0) {
     att_event_free(&ev);
@@ -422,7 +459,7 @@ static int l_update(lua_State *L) {
   att_store *st;
   attl_event *e = attl_event_test(L, 1);
   att_event ev;
-  cJSON *patch;
+  cJSON **patch;
   int64_t id;
   int rc, own = 0;
   luaL_checkany(L, 1);
@@ -436,10 +473,10 @@ static int l_update(lua_State *L) {
   } else if ((own = own_batch(st, &rc)) != 0 || rc == 0) {
     rc = att_store_get(st, id, &ev);
   }
-  if (rc == 0) rc = friendly_dates(L, 2, patch, &ev);
-  if (rc == 0) rc = att_event_patch(&ev, patch);
+  if (rc == 0) rc = friendly_dates(L, 2, *patch, &ev);
+  if (rc == 0) rc = att_event_patch(&ev, *patch);
   if (rc == 0) rc = att_store_update(st, &ev);
-  cJSON_Delete(patch);
+  box_free(patch);
   if (own) {
     /* Keep the message of the first failure. */
     if (rc != 0) att_store_rollback(st);
