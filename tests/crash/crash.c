@@ -102,11 +102,13 @@ static void writer(const char *dir, int fd, int who, int round) {
 }
 
 /* A compaction file written since `since` (left by the writer just killed). */
-static int fresh(const char *dir, const char *name, time_t since) {
+static int fresh(const char *dir, const char *name, const struct timespec *since) {
   char p[PATH_MAX + 32];
   struct stat sb;
   snprintf(p, sizeof p, "%s/%s", dir, name);
-  return stat(p, &sb) == 0 && sb.st_mtime >= since;
+  if (stat(p, &sb) != 0) return 0;
+  return sb.st_mtim.tv_sec > since->tv_sec ||
+         (sb.st_mtim.tv_sec == since->tv_sec && sb.st_mtim.tv_nsec >= since->tv_nsec);
 }
 
 int main(int argc, char **argv) {
@@ -130,10 +132,11 @@ int main(int argc, char **argv) {
     int fds[2], nw = 1 + (int)rnd(2);
     pid_t pid[2];
     long round_acks = 0, new_adds = 0;
-    time_t started = time(NULL);
+    struct timespec started;
     att_store *st;
     att_store_opts o = {0};
     nround = 0;
+    clock_gettime(CLOCK_REALTIME, &started);
     if (pipe(fds) != 0) return 1;
     fcntl(fds[0], F_SETFL, O_NONBLOCK);
     for (int w = 0; w < nw; w++) {
@@ -172,7 +175,8 @@ int main(int argc, char **argv) {
           kill(pid[killed], SIGKILL);
           killed++;
           kills++;
-          if (fresh(dir, "snapshot.tmp", started) || fresh(dir, "journal.tmp", started)) in_compaction++;
+          if (fresh(dir, "snapshot.tmp", &started) || fresh(dir, "journal.tmp", &started)) in_compaction++;
+          clock_gettime(CLOCK_REALTIME, &started); /* the next kill: only what is newer */
           continue;
         }
         if (k < 0) usleep(100);

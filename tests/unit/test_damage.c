@@ -252,7 +252,7 @@ static void test_journal_cuts(void) {
 
 static void test_snapshot_cuts(void) {
   long cuts = 0, bad = 0;
-  for (size_t cut = 0; cut < slen; cut += light ? 41 : 1) {
+  for (size_t cut = 0; cut < slen; cut += light ? 101 : 1) {
     att_store *st;
     cuts++;
     write_file(sp, sbuf, cut);
@@ -489,7 +489,7 @@ int main(void) {
   const char *pre = getenv("LD_PRELOAD");
   int cycles;
   light = (pre && strstr(pre, "vgpreload")) || getenv("ATT_WRAP") != NULL;
-  cycles = light ? 150 : 1000;
+  cycles = light ? 60 : 1000;
   snprintf(root, sizeof root, "%s/att-damage-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
   if (!mkdtemp(root)) return 1;
   snprintf(dir, sizeof dir, "%s/s", root);

@@ -236,7 +236,7 @@ static int op_batch(att_store *st, model *m) {
   int rc = att_store_begin(st);
   if (rc) return rc;
   for (int i = 0; i < 5; i++) {
-    char k[8];
+    char k[16];
     snprintf(k, sizeof k, "b%d", i);
     /* A failed add inside a batch may leave the batch going without it
      * (nothing was appended) or abandon it (commit then fails). */
@@ -565,7 +565,7 @@ static void make_template(const char *dir, model *m) {
   att_store_init(dir);
   st = open_w(dir);
   for (int i = 0; i < 15; i++) {
-    char k[8];
+    char k[16];
     snprintf(k, sizeof k, "k%d", i);
     add_key(st, k);
     m_set(m, k, 1, 1);
