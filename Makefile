@@ -67,7 +67,7 @@ test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 run: deps build
-	sh examples/run.sh $(BUILD)/attache
+	OUTBASE=$(BUILD)/example sh examples/run.sh $(BUILD)/attache
 
 # Needed by `make bench` only, so `make test` does not install them.
 BENCH_PACKAGES = sqlite3 libsqlite3-dev hyperfine tarantool remind taskwarrior \

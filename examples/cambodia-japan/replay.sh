@@ -22,9 +22,16 @@ else
   trap 'rm -rf "$tmp"' EXIT INT TERM
   store=$tmp/store
 fi
-# Scripts may write reports into ./out: keep that out of the caller's way.
-work=$(mktemp -d "${TMPDIR:-/tmp}/attache-work.XXXXXX")
-trap 'rm -rf "$work" ${tmp:+"$tmp"}' EXIT INT TERM
+# Scripts write reports into ./out of their working directory: $OUTBASE
+# (kept: `make run` gives build/example) or a temporary one.
+if [ -n "${OUTBASE:-}" ]; then
+  mkdir -p "$OUTBASE"
+  work=$(cd "$OUTBASE" && pwd)
+  trap '${tmp:+rm -rf "$tmp"}' EXIT INT TERM
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/attache-work.XXXXXX")
+  trap 'rm -rf "$work" ${tmp:+"$tmp"}' EXIT INT TERM
+fi
 
 "$bin" --store "$store" init >/dev/null
 "$bin" --store "$store" import "$here/events.jsonl"
@@ -37,7 +44,7 @@ The rules in $here/rules:
   policy.lua         start, midpoint and end of the 2024-28 assistance policy
   watch-japan.lua    new Japan items on defence, demining or cybersecurity
   anniversaries.lua  round-number anniversaries of relations (1953)
-  agenda.lua         every Monday 08:00, the next 30 days
+  agenda.lua         every Monday 08:00, the next 30 days (also out/agenda.md)
 Each line is an alert: when it fired, its level, what it says.
 
 EOT
@@ -57,3 +64,13 @@ cat <<EOT
 == Agenda, 18 December 2023 to 31 December 2024 ==
 EOT
 "$bin" --store "$store" list --from 2023-12-18 --to 2024-12-31
+
+(cd "$work" && "$bin" --store "$store" run "$here/timeline.lua")
+if [ -n "${OUTBASE:-}" ]; then
+  cat <<EOT
+
+== Written ==
+  $work/out/agenda.md      the last Monday agenda, in Markdown
+  $work/out/timeline.html  every event on one page: open it in a browser
+EOT
+fi
