@@ -72,6 +72,10 @@ typedef struct hit {
 typedef struct hits {
   hit *v;
   size_t n, cap;
+  /* When the hits were gathered from the time classes in date order, each
+   * class is a sorted run starting at runs[i]: a merge replaces the sort. */
+  size_t runs[ATT__NCLASS + 2];
+  int nruns;
 } hits;
 
 static int sort_key_string(int sort) {
@@ -221,10 +225,13 @@ static int snap_query(att_store *st, const att_query *q, hits *h) {
   if (best != (size_t)-1 && best_n <= tn) {
     for (uint32_t i = 0; rc == 0 && i < pl[best].n; i++)
       rc = snap_check(st, q, pl[best].p[i], pl, npl, best, h);
-  } else if (tn < s->h.count) {
-    for (int c = 0; c < ATT__NCLASS; c++)
+  } else if (tn < s->h.count || q->sort == ATT_SORT_WHEN) {
+    /* In date order the classes come out as sorted runs. */
+    for (int c = 0; c < ATT__NCLASS; c++) {
+      if (q->sort == ATT_SORT_WHEN) h->runs[h->nruns++] = h->n;
       for (size_t i = lo[c]; rc == 0 && i < hi[c]; i++)
         rc = snap_check(st, q, s->time[i], pl, npl, (size_t)-1, h);
+    }
   } else {
     for (uint64_t i = 0; rc == 0 && i < s->h.count; i++)
       rc = snap_check(st, q, (uint32_t)i, pl, npl, (size_t)-1, h);
@@ -232,6 +239,21 @@ static int snap_query(att_store *st, const att_query *q, hits *h) {
 done:
   free(pl);
   return rc;
+}
+
+/* Merge the sorted runs of h (ascending) into out[0..k): the first k. */
+static void merge_runs(const hits *h, hit *out, size_t k) {
+  size_t head[ATT__NCLASS + 2], end[ATT__NCLASS + 2];
+  for (int r = 0; r < h->nruns; r++) {
+    head[r] = h->runs[r];
+    end[r] = r + 1 < h->nruns ? h->runs[r + 1] : h->n;
+  }
+  for (size_t o = 0; o < k; o++) {
+    int best = -1;
+    for (int r = 0; r < h->nruns; r++)
+      if (head[r] < end[r] && (best < 0 || hit_cmp(&h->v[head[r]], &h->v[head[best]]) < 0)) best = r;
+    out[o] = h->v[head[best]++];
+  }
 }
 
 int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n) {
@@ -242,6 +264,7 @@ int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n)
   if (q->sort < ATT_SORT_WHEN || q->sort > ATT_SORT_KEY)
     return att__err(ATT_EINVAL, "unknown sort order %d", q->sort);
   if ((rc = snap_query(st, q, &h)) != 0) goto out;
+  if (h.nruns) h.runs[h.nruns++] = h.n; /* the overlay's hits: one more run */
   for (size_t i = 0; i < st->ov.n; i++) {
     const att__ov *e = &st->ov.v[i];
     if (e->deleted || !att__match(&e->ev, q)) continue;
@@ -251,6 +274,24 @@ int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n)
   }
   g_sort = q->sort;
   g_desc = q->desc;
+  if (h.nruns && !q->desc) {
+    /* Sort the overlay's run alone, then merge: no sort of everything,
+     * and a limit stops the merge early. */
+    size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
+    size_t last = h.runs[h.nruns - 1];
+    hit *m;
+    if (h.n > last) qsort(h.v + last, h.n - last, sizeof *h.v, hit_cmp);
+    if (!(m = malloc((k ? k : 1) * sizeof *m)) || !(*ids = malloc((k ? k : 1) * sizeof **ids))) {
+      free(m);
+      rc = att__err(ATT_ENOMEM, "out of memory for query results");
+      goto out;
+    }
+    merge_runs(&h, m, k);
+    for (size_t i = 0; i < k; i++) (*ids)[i] = m[i].id;
+    free(m);
+    *n = k;
+    goto out;
+  }
   if (h.n) qsort(h.v, h.n, sizeof *h.v, hit_cmp);
   {
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
