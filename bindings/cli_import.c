@@ -8,6 +8,7 @@
  * field names; docs/cli.md gives the conventions for lists and sources.
  */
 #include "cli.h"
+#include "strset.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -20,17 +21,24 @@ static const cli_opt import_opts[] = {{"format", 'f', 1, O_FORMAT},
 
 #define MAX_SHOWN 10 /* errors printed before "and N more" */
 
-typedef struct rec {
-  att_event ev; /* read as soon as the record is parsed */
-  int ok;       /* ev is a valid event */
-  char *where;  /* "file:12" or "file: [3]" */
-} rec;
-
+/* The import as it reads: each record is checked and, while no record
+ * has been bad, handed to the store at once (att_store_import_add), so a
+ * large file is never held as events.  One bad record and nothing is
+ * added any more; the import is abandoned at the end and the store is
+ * left as it was, but reading goes on to report every bad record. */
 typedef struct recs {
-  rec *v;
-  size_t n, cap;
+  size_t n;        /* records read */
+  size_t added;    /* handed to the store */
   size_t errors;
   const char *file;
+  att_store *st;
+  att_strset keys; /* keys seen in the file */
+  int64_t first, last;
+  cli_progress *pb;
+  /* Without a store (st NULL: the fuzzing harness) the valid events are
+   * kept here instead. */
+  att_event *evs;
+  size_t nevs, capevs;
 } recs;
 
 /* Count an error and print it unless too many were shown already. */
@@ -40,34 +48,55 @@ static void bad(recs *r, const char *where, const char *fmt, ...)
 #endif
     ;
 
-/* Take one parsed record: it becomes an event at once (validated), so a
- * large import holds events, not JSON trees.  Consumes obj. */
+/* Take one parsed record (consumes obj): check it, and add it while the
+ * file has had no bad record. */
 static int push(recs *r, cJSON *obj, const char *where) {
-  rec *x;
+  att_event ev, other;
   int v;
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 256;
-    rec *nv = realloc(r->v, cap * sizeof *nv);
-    if (nv == NULL) {
-      cJSON_Delete(obj);
-      return -1;
-    }
-    r->v = nv;
-    r->cap = cap;
-  }
-  x = &r->v[r->n];
-  att_event_init(&x->ev);
-  v = att_event_from_cjson(obj, 0, &x->ev);
+  att_event_init(&ev);
+  v = att_event_from_cjson(obj, 0, &ev);
   cJSON_Delete(obj);
-  x->ok = v == 0;
-  if (!(x->where = strdup(where))) return -1;
+  r->n++;
   if (v < 0) {
     const char *m = att_errmsg();
     bad(r, where, "%s", (m && *m) ? m : att_strerror(v));
+  } else if (ev.key && (v = att_strset_add(&r->keys, ev.key)) <= 0) {
+    if (v < 0) {
+      att_event_free(&ev);
+      return -1;
+    }
+    bad(r, where, "key \"%s\" is used by an earlier record of %s (keys are unique)", ev.key, r->file);
+  } else if (!r->st) {
+    if (r->nevs == r->capevs) {
+      size_t cap = r->capevs ? r->capevs * 2 : 64;
+      att_event *v2 = realloc(r->evs, cap * sizeof *v2);
+      if (!v2) {
+        att_event_free(&ev);
+        return -1;
+      }
+      r->evs = v2;
+      r->capevs = cap;
+    }
+    r->evs[r->nevs++] = ev;
+    return 0;
+  } else if (ev.key && att_store_get_key(r->st, ev.key, &other) == 0) {
+    bad(r, where, "key \"%s\" is already used by event %lld in the store (keys are unique)", ev.key,
+        (long long)other.id);
+    att_event_free(&other);
+  } else if (r->errors == 0) {
+    if ((v = att_store_import_add(r->st, &ev)) < 0) {
+      const char *m = att_errmsg();
+      bad(r, where, "%s", (m && *m) ? m : att_strerror(v));
+    } else {
+      if (r->added++ == 0) r->first = ev.id;
+      r->last = ev.id;
+    }
   }
-  r->n++;
+  att_event_free(&ev);
+  if (r->pb && (r->n & 63) == 0) cli_progress_step(r->pb, r->n);
   return 0;
 }
+
 static void bad(recs *r, const char *where, const char *fmt, ...) {
   va_list ap;
   if (r->errors++ < MAX_SHOWN) {
@@ -432,26 +461,15 @@ static const char *detect(const char *path, const char *text, size_t len) {
   return "csv";
 }
 
-typedef struct keyref {
-  const char *key;
-  size_t idx;
-} keyref;
-
-static int keycmp(const void *a, const void *b) {
-  const keyref *x = a, *y = b;
-  int c = strcmp(x->key, y->key);
-  return c ? c : (x->idx < y->idx ? -1 : x->idx > y->idx);
-}
-
 int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
   recs r;
   att_store *st = NULL;
   const char *fmt = NULL, *path;
   char *text = NULL, *body;
-  size_t len = 0, i, good = 0;
+  size_t len = 0, i, hint = 0;
   int o, rc = CLI_OK, e;
-  int64_t first_id = 0, last_id = 0;
+  cli_progress pb;
 
   memset(&r, 0, sizeof r);
   cli_parser_init(&p, ctx, import_opts, argc, argv);
@@ -494,108 +512,47 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
     len -= 3;
   }
   if (fmt == NULL) fmt = detect(path, body, len);
+  /* About one record a line: enough for the store to choose how to write
+   * and for the progress bar. */
+  for (i = 0; i < len; i++) hint += body[i] == '\n';
+  if ((e = att_store_import_begin(st, hint + 1)) < 0) {
+    rc = cli_core_fail(e, "cannot import %s", r.file);
+    goto done;
+  }
+  r.st = st;
+  r.pb = &pb;
+  cli_progress_start(&pb, ctx, "importing", hint + 1);
   if (strcmp(fmt, "json") == 0) e = read_json_array(&r, body, len);
   else if (strcmp(fmt, "jsonl") == 0) e = read_json_lines(&r, body, len);
   else e = read_csv(&r, body, len);
-  if (e < 0) {
-    rc = cli_fail("out of memory while reading %s", r.file);
-    goto done;
-  }
-
-  /* Every record was validated as it was read; now the keys. */
-  for (i = 0; i < r.n; i++) {
-    if (!r.v[i].ok) continue;
-    good = i + 1;
-    if (r.v[i].ev.key) {
-      att_event tmp;
-      att_event_init(&tmp);
-      if (att_store_get_key(st, r.v[i].ev.key, &tmp) == 0) {
-        bad(&r, r.v[i].where, "key \"%s\" is already used by event %lld in "
-                              "the store (keys are unique)",
-            r.v[i].ev.key, (long long)tmp.id);
-      }
-      att_event_free(&tmp);
-    }
-  }
-  (void)good;
-  /* Keys must also be unique within the file. */
-  {
-    keyref *kr = malloc((r.n ? r.n : 1) * sizeof *kr);
-    size_t nk = 0;
-    if (kr == NULL) {
-      rc = cli_fail("out of memory");
-      goto done;
-    }
-    for (i = 0; i < r.n; i++)
-      if (r.v[i].ev.key) {
-        kr[nk].key = r.v[i].ev.key;
-        kr[nk++].idx = i;
-      }
-    qsort(kr, nk, sizeof *kr, keycmp);
-    for (i = 1; i < nk; i++)
-      if (strcmp(kr[i].key, kr[i - 1].key) == 0)
-        bad(&r, r.v[kr[i].idx].where, "key \"%s\" is also used at %s (keys are "
-                                      "unique)",
-            kr[i].key, r.v[kr[i - 1].idx].where);
-    free(kr);
-  }
+  if (e < 0 && !r.errors) r.errors = 1, rc = cli_fail("out of memory while reading %s", r.file);
   if (r.errors) {
-    if (r.errors > MAX_SHOWN)
-      fprintf(stderr, "attache: ... and %zu more errors\n", r.errors - MAX_SHOWN);
-    rc = cli_fail("%s: %zu bad record%s; nothing was imported", r.file,
-                  r.errors, r.errors == 1 ? "" : "s");
+    cli_progress_end(&pb);
+    att_store_import_abort(st);
+    if (rc == CLI_OK) {
+      if (r.errors > MAX_SHOWN)
+        fprintf(stderr, "attache: ... and %zu more errors\n", r.errors - MAX_SHOWN);
+      rc = cli_fail("%s: %zu bad record%s; nothing was imported", r.file, r.errors,
+                    r.errors == 1 ? "" : "s");
+    }
     goto done;
   }
-
-  /* One import: all or nothing, one sync (a large one goes straight into
-   * a new snapshot). */
-  {
-    cli_progress pb;
-    int b = att_store_import_begin(st, r.n);
-    if (b < 0) {
-      rc = cli_core_fail(b, "cannot import %s", r.file);
-      goto done;
-    }
-    cli_progress_start(&pb, ctx, "importing", r.n);
-    for (i = 0; i < r.n; i++) {
-      b = att_store_import_add(st, &r.v[i].ev);
-      if (b == 0) {
-        /* The store holds it now: free our copies as we go. */
-        if (i == 0) first_id = r.v[i].ev.id;
-        last_id = r.v[i].ev.id;
-        att_event_free(&r.v[i].ev);
-      }
-      if (b < 0) {
-        cli_progress_end(&pb);
-        rc = cli_core_fail(b, "%s", r.v[i].where);
-        att_store_import_abort(st);
-        fprintf(stderr, "attache: %s: nothing was imported\n", r.file);
-        goto done;
-      }
-      if ((i & 63) == 0) cli_progress_step(&pb, i);
-    }
-    cli_progress_step(&pb, r.n);
-    b = att_store_import_commit(st);
-    cli_progress_end(&pb);
-    if (b < 0) {
-      rc = cli_core_fail(b, "cannot import %s; nothing was imported", r.file);
-      goto done;
-    }
+  e = att_store_import_commit(st);
+  cli_progress_end(&pb);
+  if (e < 0) {
+    rc = cli_core_fail(e, "cannot import %s; nothing was imported", r.file);
+    goto done;
   }
-  if (r.n == 0)
+  if (r.added == 0)
     printf("imported 0 events from %s\n", r.file);
-  else if (r.n == 1)
-    printf("imported 1 event from %s (id %lld)\n", r.file, (long long)first_id);
+  else if (r.added == 1)
+    printf("imported 1 event from %s (id %lld)\n", r.file, (long long)r.first);
   else
-    printf("imported %zu events from %s (ids %lld to %lld)\n", r.n, r.file,
-           (long long)first_id, (long long)last_id);
+    printf("imported %zu events from %s (ids %lld to %lld)\n", r.added, r.file,
+           (long long)r.first, (long long)r.last);
 
 done:
-  for (i = 0; i < r.n; i++) {
-    free(r.v[i].where);
-    att_event_free(&r.v[i].ev);
-  }
-  free(r.v);
+  att_strset_free(&r.keys);
   free(text);
   if (st) att_store_close(st);
   cli_parser_free(&p);
