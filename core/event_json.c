@@ -440,6 +440,15 @@ static int get_time(const char *field, const cJSON *it, att_time *dst) {
                        field,
                        att__show(q, sizeof q, it->valuestring,
                                  strlen(it->valuestring), SHOW_MAX));
+  /* In UTC it must stay within the years RFC 3339 writes (an offset can
+   * push 0000-01-01 or 9999-12-31 out of them), or it would not read
+   * back once stored. */
+  if (*dst < att_days_from_civil(0, 1, 1) * 86400 ||
+      *dst > att_days_from_civil(9999, 12, 31) * 86400 + 86399)
+    return att__err(ATT_EINVAL,
+                    "event field \"%s\": %s is outside the years 0000 to 9999 once in UTC",
+                    field,
+                    att__show(q, sizeof q, it->valuestring, strlen(it->valuestring), SHOW_MAX));
   return 0;
 }
 
@@ -1012,29 +1021,18 @@ static void w_opt(wbuf *w, int *nth, const char *k, size_t kn, const char *s) {
 }
 #define W_OPT(w, nth, k, s) w_opt(w, nth, "\"" k "\":", sizeof(k) + 2, s)
 
+/* Integers are written exactly, digit by digit (cJSON would print 15
+ * significant digits and change ids from 10^15 up; they are capped at
+ * 2^53 - 1, which a double reads back exactly). */
 static int w_num(wbuf *w, int64_t v) {
   char buf[24], *end = buf + sizeof buf, *q = end;
-  double d = (double)v;
-  uint64_t u;
-  cJSON *x;
-  char *s;
-
-  if (d > -1e15 && d < 1e15) {
-    u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-    do {
-      *--q = (char)('0' + u % 10);
-      u /= 10;
-    } while (u);
-    if (v < 0) *--q = '-';
-    w_put(w, q, (size_t)(end - q));
-    return 0;
-  }
-  x = cJSON_CreateNumber(d);
-  s = x ? cJSON_PrintUnformatted(x) : NULL;
-  cJSON_Delete(x);
-  if (!s) return -1;
-  w_put(w, s, strlen(s));
-  cJSON_free(s);
+  uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+  do {
+    *--q = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0) *--q = '-';
+  w_put(w, q, (size_t)(end - q));
   return 0;
 }
 

@@ -228,7 +228,14 @@ static int scan_journal(ck *c, const char *dir, uint64_t snapgen, att__overlay *
         ops[nops].json[r.len] = '\0';
         ops[nops].len = r.len;
       }
-    } else if (r.type == ATT__R_DEL && r.len == 8) {
+    } else if (r.type == ATT__R_DEL) {
+      if (r.len != 8) {
+        /* Opening refuses it: so does the check. */
+        c->damaged = 1;
+        say(c, "journal: the removal record at byte %zu has %u bytes, not 8", pos, r.len);
+        pos += used;
+        continue;
+      }
       memcpy(&ops[nops].id, r.payload, 8);
     }
     nops++;

@@ -791,7 +791,32 @@ static void known_lists(void) {
   is_int(i, 4, "four link relations");
 }
 
+/* Found by fuzzing: large ids kept exactly, and stored timestamps that
+ * would not read back refused. */
+static void fuzz_findings(void) {
+  const char *big = "{\"id\":9007199254740991,\"title\":\"t\",\"when\":\"2024\","
+                    "\"links\":[{\"rel\":\"related\",\"id\":9007199254740990}],"
+                    "\"created\":\"2024-01-01T00:00:00Z\",\"updated\":\"2024-01-01T00:00:00Z\",\"rev\":1000000000000001}";
+  att_event ev;
+  char *out;
+  is_int(att_event_from_json(big, strlen(big), ATT_EV_STORED, &ev), 0, "ids up to 2^53-1 are read");
+  out = att_event_to_json(&ev);
+  ok(out && strstr(out, "\"id\":9007199254740991,") && strstr(out, "\"id\":9007199254740990}") &&
+         strstr(out, "\"rev\":1000000000000001"),
+     "and written back exactly: %s", out ? out : "(null)");
+  free(out);
+  att_event_free(&ev);
+  {
+    const char *early = "{\"id\":1,\"title\":\"t\",\"when\":\"2024\",\"created\":\"0000-01-01T00:00:00+02:00\","
+                        "\"updated\":\"2024-01-01T00:00:00Z\",\"rev\":1}";
+    is_int(att_event_from_json(early, strlen(early), ATT_EV_STORED, &ev), ATT_EINVAL,
+           "a stored timestamp before year 0000 in UTC is refused");
+    ok(strstr(att_errmsg(), "0000 to 9999") != NULL, "saying why: %s", att_errmsg());
+  }
+}
+
 int main(void) {
+  fuzz_findings();
   round_trip();
   normalising();
   failures();
