@@ -170,9 +170,13 @@ static int scan_journal(ck *c, const char *dir, uint64_t snapgen, att__overlay *
     free(buf);
     return 0;
   }
-  if (gen > snapgen && snapgen)
-    say(c, "journal: generation %llu is newer than the snapshot's %llu (a compaction was interrupted?)",
+  if (gen > snapgen && snapgen) {
+    /* Opening refuses it (no compaction leaves this behind): so does the
+     * check.  Salvage still copies what it can. */
+    c->damaged = 1;
+    say(c, "journal: generation %llu is newer than the snapshot's %llu: the snapshot it continues is missing",
         (unsigned long long)gen, (unsigned long long)snapgen);
+  }
   while (pos < n) {
     att__rec r;
     size_t used;
