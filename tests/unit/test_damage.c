@@ -22,6 +22,7 @@
 #include "store.h"
 #include "store_int.h" /* white-box: where the snapshot's sections are */
 #include "tap.h"
+#include "testutil.h"
 
 static char root[64];
 static int light;
@@ -42,27 +43,6 @@ static unsigned rnd(unsigned n) {
   return (unsigned)(rng % n);
 }
 
-static int read_file(const char *path, unsigned char **buf, size_t *n) {
-  FILE *f = fopen(path, "rb");
-  long len;
-  *buf = NULL;
-  *n = 0;
-  if (!f) return -1;
-  fseek(f, 0, SEEK_END);
-  len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  *buf = malloc((size_t)len + 1);
-  if (!*buf || fread(*buf, 1, (size_t)len, f) != (size_t)len) {
-    fclose(f);
-    free(*buf);
-    *buf = NULL;
-    return -1;
-  }
-  fclose(f);
-  *n = (size_t)len;
-  return 0;
-}
-
 static void write_file(const char *path, const unsigned char *buf, size_t n) {
   FILE *f = fopen(path, "wb");
   if (!f) return;
@@ -74,7 +54,7 @@ static int same_file(const char *path, const unsigned char *buf, size_t n) {
   unsigned char *now;
   size_t k;
   int same;
-  if (read_file(path, &now, &k) != 0) return buf == NULL;
+  if ((now = tu_read_file(path, &k)) == NULL) return buf == NULL;
   same = k == n && memcmp(now, buf, n) == 0;
   free(now);
   return same;
@@ -174,8 +154,8 @@ static void build(void) {
     counts[nw++] = live;
   }
   att_store_close(st);
-  read_file(jp, &jbuf, &jlen);
-  read_file(sp, &sbuf, &slen);
+  jbuf = tu_read_file(jp, &jlen);
+  sbuf = tu_read_file(sp, &slen);
 }
 
 static void restore(void) {
@@ -457,7 +437,7 @@ static void test_missing(void) {
     char dst[PATH_MAX];
     int rc;
     snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-    read_file(p, &save, &n);
+    save = tu_read_file(p, &n);
     unlink(p);
     st = open_st(dir, ATT_OPEN_WRITE);
     ok(st == NULL, "a missing %s: refused: %s", files[i], att_errmsg());

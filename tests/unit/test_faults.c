@@ -26,33 +26,13 @@
 #include "fault.h"
 #include "store.h"
 #include "tap.h"
+#include "testutil.h"
 
 static char tmpl[64];
 static char *root;
 static int light; /* under valgrind: fewer modes */
 
 /* ---- files ---------------------------------------------------------------- */
-
-static int read_file(const char *path, char **buf, size_t *n) {
-  FILE *f = fopen(path, "rb");
-  long len;
-  *buf = NULL;
-  *n = 0;
-  if (!f) return -1;
-  fseek(f, 0, SEEK_END);
-  len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  *buf = malloc((size_t)len + 1);
-  if (!*buf || fread(*buf, 1, (size_t)len, f) != (size_t)len) {
-    fclose(f);
-    free(*buf);
-    *buf = NULL;
-    return -1;
-  }
-  fclose(f);
-  *n = (size_t)len;
-  return 0;
-}
 
 static int write_file(const char *path, const char *buf, size_t n) {
   FILE *f = fopen(path, "wb");
@@ -92,7 +72,7 @@ static void copy_store(const char *src, const char *dst) {
     size_t n;
     snprintf(a, sizeof a, "%s/%s", src, store_files[i]);
     snprintf(b, sizeof b, "%s/%s", dst, store_files[i]);
-    if (read_file(a, &buf, &n) == 0) {
+    if ((buf = tu_read_file(a, &n)) != NULL) {
       write_file(b, buf, n);
       free(buf);
     }
@@ -107,7 +87,7 @@ static char *store_bytes(const char *dir, size_t *len) {
     char p[PATH_MAX], *buf, *t;
     size_t k;
     snprintf(p, sizeof p, "%s/%s", dir, store_files[i]);
-    if (read_file(p, &buf, &k) != 0) continue;
+    if ((buf = tu_read_file(p, &k)) == NULL) continue;
     t = realloc(all, n + k + 1);
     if (!t) {
       free(buf);
@@ -577,7 +557,7 @@ static void make_template(const char *dir, model *m) {
   m_set(m, "k3", 0, 0);
   att_store_close(st);
   snprintf(jp, sizeof jp, "%s/journal", dir);
-  if (read_file(jp, &buf, &n) == 0) { /* the first 20 bytes of a record, again */
+  if ((buf = tu_read_file(jp, &n)) != NULL) { /* the first 20 bytes of a record, again */
     FILE *f = fopen(jp, "ab");
     if (f) {
       fwrite(buf + 32, 1, 20, f);
