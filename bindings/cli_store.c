@@ -1,6 +1,7 @@
 /*
- * attache init, rm and fsck: creating a store, removing an event, and
- * checking a store's records.
+ * attache init, rm, compact and fsck: creating a store, removing an
+ * event, folding the journal into a new snapshot, and checking a store's
+ * records.
  */
 #include "cli.h"
 
@@ -70,6 +71,25 @@ int cli_cmd_rm(cli_ctx *ctx, int argc, char **argv) {
   }
   if (st) att_store_close(st);
   att_event_free(&ev);
+  cli_parser_free(&p);
+  return rc < 0 ? CLI_OK : rc;
+}
+
+int cli_cmd_compact(cli_ctx *ctx, int argc, char **argv) {
+  cli_parser p;
+  att_store *st = NULL;
+  int rc = simple_args(ctx, &p, no_opts, argc, argv), r;
+  if (rc == CLI_OK && p.npos > 0)
+    rc = cli_usage(ctx, "unexpected operand '%s' (compact takes no operands)", p.pos[0]);
+  if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_WRITE, &st);
+  if (rc == CLI_OK) {
+    r = att_store_compact(st);
+    if (r < 0) rc = cli_core_fail(r, "cannot compact the store %s; it is unchanged", ctx->store_dir);
+    else
+      printf("compacted %llu events into a new snapshot of %s\n",
+             (unsigned long long)att_store_count(st), ctx->store_dir);
+  }
+  if (st) att_store_close(st);
   cli_parser_free(&p);
   return rc < 0 ? CLI_OK : rc;
 }

@@ -419,6 +419,7 @@ static void step(att_daemon *d) {
     att_timeq_item it;
     if (r == ATT_CLOCK_RUN) {
       if (n >= SLICE) {
+        att__compact_check(d);
         kick(d);
         return;
       }
@@ -436,10 +437,12 @@ static void step(att_daemon *d) {
     }
     if (r == ATT_CLOCK_DONE) {
       write_state(d, d->clock.now);
+      att__compact_check(d); /* the loop waits for it to end */
       shutdown_loop(d);
       return;
     }
     if (fired || att__now(d) - d->saved >= 60) write_state(d, processed(d));
+    att__compact_check(d);
     if (r == ATT_CLOCK_WAIT) uv_timer_start(&d->wake, on_wake, (uint64_t)wait, 0);
     else uv_timer_stop(&d->wake);
     return;
@@ -453,6 +456,7 @@ static void on_poll(uv_timer_t *t) {
   int rc = att_store_refresh(d->e->store);
   if (d->e->alerts) att_alerts_poll(d->e); /* reap background alert commands */
   if (rc < 0) att__log(d, ATT_LOG_ERROR, NULL, "reading the store's changes: %s", att_errmsg());
+  att__compact_check(d);
   /* The changes came in through the store's change callback. */
   if (d->npend > d->headpend) {
     att__drain(d);
@@ -544,7 +548,7 @@ static int open_store(att_daemon *d) {
   att_store_opts so;
   int rc;
   memset(&so, 0, sizeof so);
-  so.flags = ATT_OPEN_WRITE;
+  so.flags = ATT_OPEN_WRITE | ATT_OPEN_NO_AUTOCOMPACT; /* daemon_compact.c */
   so.notice = on_notice;
   so.change = att__on_change;
   so.now = engine_now;
@@ -558,6 +562,10 @@ static int open_store(att_daemon *d) {
 }
 
 static void cleanup(att_daemon *d) {
+  /* Empty the queue first: the jobs then have no entries to take out one
+   * by one (two million of them for a million events' reminders). */
+  att_timeq_free(&d->q);
+  att_timeq_init(&d->q);
   for (size_t i = 0; i < d->nscripts; i++) dscript_free(d, d->scripts[i]);
   free(d->scripts);
   att__changes_free(d);

@@ -153,6 +153,9 @@ struct att_daemon {
   size_t cascade;
   int busy; /* inside a call into Lua */
   int stop, hup, rescan, finished;
+  uv_process_t compactor; /* `attache compact`, while compacting */
+  int compacting;
+  uint64_t compact_began, compact_retry; /* uv_hrtime / uv_now */
   int lockfd;
   uint64_t callbacks, alerts, loaded, load_errors;
   char *state_path;
@@ -170,6 +173,10 @@ void att__log(att_daemon *d, int level, const char *script, const char *fmt, ...
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+
+/* daemon_compact.c: run `attache compact` in a child when the journal is
+ * long and none runs yet. */
+void att__compact_check(att_daemon *d);
 
 /* daemon_jobs.c */
 att__job *att__job_new(att_daemon *d, att__dscript *ds, int type, int fnidx, const char *what);

@@ -116,6 +116,11 @@ att__remind *att__remind_new(void) {
 void att__remind_unplan(att_daemon *d, att__job *j) {
   att__remind *r = j->rem;
   if (r == NULL) return;
+  if (att_timeq_size(&d->q) == 0) { /* the daemon is closing: nothing to take out */
+    if (r->cap) memset(r->keys, 0, r->cap * sizeof *r->keys);
+    r->live = r->used = 0;
+    return;
+  }
   for (size_t i = 0; i < r->cap; i++)
     if (r->keys[i] != EMPTY && r->keys[i] != GONE) drop(d, r, r->keys[i]);
 }
@@ -189,24 +194,94 @@ static int span_of(const att_event *ev, att_span *sp, att_rrule *rule, int *has_
   return 0;
 }
 
-/* Plan the reminders of one event (its stored JSON) after `after`. */
-static void plan_event(att_daemon *d, att__job *j, int64_t id, const char *json, size_t len,
-                       att_time after) {
-  att__remind *r = j->rem;
+/* A plain string value into buf: 1, 0 when null, -1 when only the
+ * parser can read it (or it does not fit). */
+static int copy_str(const char *v, size_t vl, char *buf, size_t cap) {
+  const char *s;
+  size_t n;
+  int rc = att_scan_str(v, vl, &s, &n);
+  if (rc != 1) return rc;
+  if (n >= cap) return -1;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return 1;
+}
+
+/* `when` and `recur` of stored JSON, which come one after the other: 0,
+ * or -1 when only the parser can read them. */
+static int scan_when(const char *json, size_t len, char *when, size_t wcap, char *recur,
+                     size_t rcap) {
+  att_scan it;
+  const char *k, *v;
+  size_t kl, vl;
+  int rc;
+  att_scan_begin(&it, json, len);
+  while ((rc = att_scan_next(&it, &k, &kl, &v, &vl)) == 1)
+    if (kl == 4 && memcmp(k, "when", 4) == 0) break;
+  if (rc != 1 || copy_str(v, vl, when, wcap) != 1) return -1;
+  *recur = '\0';
+  rc = att_scan_next(&it, &k, &kl, &v, &vl);
+  if (rc < 0) return -1;
+  if (rc == 1 && kl == 5 && memcmp(k, "recur", 5) == 0 && copy_str(v, vl, recur, rcap) < 0)
+    return -1;
+  return 0;
+}
+
+/* span_of from the stored JSON.  A stored event was validated when it was
+ * written, so its `when` and `recur` are read straight from the text
+ * (parsing the whole event for them cost 90% of planning); the parser is
+ * the fallback for text the scan cannot read.  0, -1 (nothing to remind
+ * of), or -2 when the event does not read (message set). */
+static int stored_span(const char *json, size_t len, att_span *sp, att_rrule *rule,
+                       int *has_rule) {
+  char when[ATT_DATE_MAX + 1], recur[512];
   att_event ev;
+  int rc;
+  if (scan_when(json, len, when, sizeof when, recur, sizeof recur) == 0) {
+    *has_rule = 0;
+    if (att_span_from_edtf(when, sp) != 0) return -1;
+    if (*recur) {
+      if (att_rrule_parse(recur, rule, NULL, 0) != 0) return -1;
+      *has_rule = 1;
+    }
+    return 0;
+  }
+  att_event_init(&ev);
+  if (att_event_from_json(json, len, ATT_EV_STORED, &ev) != 0) return -2;
+  rc = span_of(&ev, sp, rule, has_rule);
+  att_event_free(&ev);
+  return rc;
+}
+
+/* Plan the reminders of one event (its stored JSON) after `after`.
+ * `matched`: the store's query has already checked kind, status, actors
+ * and tags. */
+static void plan_event(att_daemon *d, att__job *j, int64_t id, const char *json, size_t len,
+                       att_time after, int matched) {
+  att__remind *r = j->rem;
   att_span sp;
   att_rrule rule;
-  int has_rule, ok;
+  int has_rule, ok = 1, rc;
   long at = -1;
-  att_event_init(&ev);
-  if (att_event_from_json(json, len, ATT_EV_STORED, &ev) != 0) {
-    att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: event %lld does not read: %s", j->what,
-             (long long)id, att_errmsg());
+  if (!matched) {
+    att_event ev;
+    att_event_init(&ev);
+    if (att_event_from_json(json, len, ATT_EV_STORED, &ev) != 0) {
+      att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: event %lld does not read: %s", j->what,
+               (long long)id, att_errmsg());
+      return;
+    }
+    ok = match_fields(r, &ev);
+    att_event_free(&ev);
+    if (!ok) return;
+  }
+  if ((rc = stored_span(json, len, &sp, &rule, &has_rule)) != 0) {
+    if (rc == -2)
+      att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: event %lld does not read: %s", j->what,
+               (long long)id, att_errmsg());
     return;
   }
-  ok = match_fields(r, &ev) && span_of(&ev, &sp, &rule, &has_rule) == 0;
-  att_event_free(&ev);
-  if (ok && r->where != LUA_NOREF) {
+  if (r->where != LUA_NOREF) {
     ev_ctx c;
     lua_State *L = att_script_L(j->owner->s);
     memset(&c, 0, sizeof c);
@@ -258,10 +333,10 @@ void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
         char *copy = malloc(len ? len : 1);
         if (copy == NULL) break;
         memcpy(copy, json, len);
-        plan_event(d, j, ids[i], copy, len, after);
+        plan_event(d, j, ids[i], copy, len, after, 1);
         free(copy);
       } else {
-        plan_event(d, j, ids[i], json, len, after);
+        plan_event(d, j, ids[i], json, len, after, 1);
       }
     }
   }
@@ -273,7 +348,7 @@ void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
 void att__remind_change(att_daemon *d, att__job *j, const att__change *c) {
   drop(d, j->rem, c->id);
   if (c->op != ATT_CHANGE_REMOVE && c->cur)
-    plan_event(d, j, c->id, c->cur, c->curlen, att__plan_from(d));
+    plan_event(d, j, c->id, c->cur, c->curlen, att__plan_from(d), 0);
 }
 
 /* ---- firing -------------------------------------------------------------- */

@@ -203,6 +203,11 @@ static const cli_command commands[] = {
      "level, script, message, and a summary at exit.  Sandbox options, as\n"
      "for run (they apply to every script, each call):\n"
      "\n" SANDBOX_HELP "\n" ATT_ALERT_OPTIONS_HELP},
+    {"compact", cli_cmd_compact, "compact",
+     "Fold the journal into a new snapshot now.  Writers do it by themselves\n"
+     "when the journal holds 4096 records or 16 MiB (the daemon runs this\n"
+     "command in a child process, so that its loop never waits on it).\n"
+     "Other writers wait while it runs; readers do not.\n"},
     {"fsck", cli_cmd_fsck, "fsck [--salvage DIR]",
      "Check every record of the store (each by its checksum) and report\n"
      "what is intact and what is damaged; exit 0 if intact, 1 if damaged.\n"
@@ -340,14 +345,14 @@ int main(int argc, char **argv) {
     }
     if (cli_help(argv[i + 1], stdout) != 0)
       return cli_usage(&ctx, "no command '%s' (commands: init, add, get, "
-                             "update, rm, list, import, export, run, check, serve, alerts, fsck)",
+                             "update, rm, list, import, export, run, check, serve, alerts, compact, fsck)",
                        argv[i + 1]);
     return CLI_OK;
   }
   c = find_command(argv[i]);
   if (c == NULL) {
     return cli_usage(&ctx, "unknown command '%s' (commands: init, add, get, "
-                           "update, rm, list, import, export, run, check, serve, alerts, fsck, help)",
+                           "update, rm, list, import, export, run, check, serve, alerts, compact, fsck, help)",
                      argv[i]);
   }
   ctx.cmd = c->name;

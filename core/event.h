@@ -122,6 +122,28 @@ int att_event_from_cjson(const struct cJSON *obj, int flags, att_event *ev);
  * the event is still safe to free or to fix and validate again. */
 int att_event_validate(att_event *ev);
 
+/* One top-level string member of an event's stored (compact) JSON, found
+ * without parsing: 1 with its text in *s, *n (not NUL-terminated; it points
+ * into json); 0 when absent or null; -1 when it holds escapes, is not a
+ * string, or the text is not compact JSON (then parse the event). */
+int att_event_scan_str(const char *json, size_t len, const char *name, const char **s,
+                       size_t *n);
+
+/* The top-level members of stored JSON one by one, for a reader that
+ * wants several: att_scan_next gives 1 with the key (unquoted) and the
+ * value's text, 0 at the end, -1 when the text is not compact JSON or a
+ * key holds escapes.  Stored text lists its members in the writer's order
+ * (id, key, title, kind, status, when, recur, where, ...), so a reader may
+ * stop early.  att_scan_str reads a value as att_event_scan_str does. */
+typedef struct att_scan {
+  const char *p, *e;
+  int started;
+} att_scan;
+void att_scan_begin(att_scan *it, const char *json, size_t len);
+int att_scan_next(att_scan *it, const char **key, size_t *klen, const char **val,
+                  size_t *vlen);
+int att_scan_str(const char *val, size_t vlen, const char **s, size_t *n);
+
 /* Compact JSON, fixed field order, absent optionals omitted (also empty
  * arrays; id, rev, created and updated when 0).  malloc'd: free() it.
  * NULL on failure, with a message. */

@@ -626,8 +626,12 @@ static void wabort(att_store *st) {
   if (load(st, 0) != 0) st->poisoned = 1;
 }
 
+int att_store_compact_due(const att_store *st) {
+  return st->jrecords >= COMPACT_RECORDS || st->jend >= COMPACT_BYTES;
+}
+
 static int maybe_compact(att_store *st) {
-  if (st->jrecords < COMPACT_RECORDS && st->jend < COMPACT_BYTES) return 0;
+  if ((st->opts.flags & ATT_OPEN_NO_AUTOCOMPACT) || !att_store_compact_due(st)) return 0;
   return att_store_compact(st);
 }
 

@@ -21,7 +21,11 @@ typedef struct att_store att_store;
 
 enum {
   ATT_OPEN_READ = 0,   /* read-only: no lock, no writes */
-  ATT_OPEN_WRITE = 1   /* writes allowed (the lock is taken per write) */
+  ATT_OPEN_WRITE = 1,  /* writes allowed (the lock is taken per write) */
+  /* With WRITE: a write never compacts the store by itself, however long
+   * the journal grows; the owner checks att_store_compact_due and
+   * compacts elsewhere (the daemon runs `attache compact` in a child). */
+  ATT_OPEN_NO_AUTOCOMPACT = 2
 };
 
 enum { ATT_CHANGE_ADD = 1, ATT_CHANGE_UPDATE, ATT_CHANGE_REMOVE };
@@ -114,8 +118,12 @@ int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n)
 int att_store_refresh(att_store *st);
 
 /* Fold the journal into a new snapshot.  Done automatically after a commit
- * when the journal is long; callable by hand. */
+ * when the journal is long (unless ATT_OPEN_NO_AUTOCOMPACT); callable by
+ * hand. */
 int att_store_compact(att_store *st);
+/* 1 when the journal st has read is long enough for a compaction (4096
+ * records or 16 MiB), else 0. */
+int att_store_compact_due(const att_store *st);
 
 /* Check every record of the store, reporting through opts->notice; never
  * writes.  0 if intact (an unfinished write at the journal's end is

@@ -2,7 +2,8 @@
 # `attache serve`: schedules, rules and reminders on a simulated clock
 # (counts and order over a year, daylight saving, re-planned and dropped
 # reminders, yearly anniversaries, errors and runaway callbacks, late
-# firing after a restart, byte-identical replays), then the real clock in
+# firing after a restart, byte-identical replays, compaction in a child
+# process), then the real clock in
 # short runs: a rule sees `attache add` from another process, scripts are
 # reloaded on change (a broken version keeps the old one), SIGHUP, SIGTERM
 # exits 0, a second daemon is refused.  Fixtures: tests/daemon/.
@@ -130,6 +131,23 @@ out_is "late?	2024-03-02T01:00:00Z	true"
 # --once: what is due now and missed since the last run, then exit.
 ok serve --scripts "$S" --once --no-state
 [ ! -s "$TMP/out" ] || fail "--once ran something: $(cat "$TMP/out")"
+
+# -- the daemon never compacts on its loop: a long journal goes to a child
+rm -rf "$STORE"
+new_store
+use bulk.lua
+replay 2024-01-01 2024-01-02 --max-instructions 0
+out_is "bulk	4200"
+err_has "the journal is long: compacting in a child process"
+err_has "compaction finished in"
+[ "$(wc -c <"$STORE/journal")" -le 64 ] || fail "the journal was not folded: $(wc -c <"$STORE/journal") bytes"
+ok list --text bulk --limit 0 --json
+[ "$(grep -c '"title":"bulk ' "$TMP/out")" = 4200 ] || fail "events lost in the compaction"
+ok fsck
+ok compact
+out_has "compacted 4200 events into a new snapshot"
+expect_rc 2 compact now
+err_has "unexpected operand 'now'"
 
 # -- check counts registrations without running them; run refuses them
 use schedules.lua rules.lua

@@ -815,7 +815,79 @@ static void fuzz_findings(void) {
   }
 }
 
+/* att_event_scan_str finds what the parser reads, or says it cannot. */
+static void scanning(void) {
+  static const char *const texts[] = {
+      "{\"id\":3,\"title\":\"a \\\"quoted\\\" title \\\\\",\"kind\":\"visit\",\"when\":\"2024-05-01/2024-05-03\","
+      "\"recur\":\"FREQ=YEARLY\",\"actors\":[\"KHM\",\"JPN\"],\"rev\":1}",
+      "{\"id\":4,\"title\":\"t\",\"source\":{\"title\":\"when\",\"url\":\"u\"},\"notes\":\"{[\\\"when\\\":\"}",
+      "{\"id\":5,\"title\":\"t\\u00e9\",\"when\":\"2024~\",\"fields\":{\"when\":\"x\",\"n\":[1,{\"a\":null}]}}",
+      "{\"title\":\"t\",\"when\":null}",
+      "{\"title\":\"esc\",\"when\":\"20\\u00324\"}",
+      "{}",
+  };
+  const char *s;
+  size_t n;
+  is_int(att_event_scan_str(texts[0], strlen(texts[0]), "when", &s, &n), 1, "when after a title with escapes");
+  ok(n == 21 && memcmp(s, "2024-05-01/2024-05-03", n) == 0, "reads %.*s", (int)n, s);
+  is_int(att_event_scan_str(texts[0], strlen(texts[0]), "recur", &s, &n), 1, "recur");
+  ok(n == 11 && memcmp(s, "FREQ=YEARLY", n) == 0, "reads %.*s", (int)n, s);
+  is_int(att_event_scan_str(texts[0], strlen(texts[0]), "title", &s, &n), -1, "a string with escapes is left to the parser");
+  is_int(att_event_scan_str(texts[0], strlen(texts[0]), "actors", &s, &n), -1, "so is a list");
+  is_int(att_event_scan_str(texts[0], strlen(texts[0]), "where", &s, &n), 0, "an absent member");
+  is_int(att_event_scan_str(texts[1], strlen(texts[1]), "when", &s, &n), 0,
+         "\"when\" inside an object or a string is not the member");
+  is_int(att_event_scan_str(texts[2], strlen(texts[2]), "when", &s, &n), 1, "a member before nested fields");
+  ok(n == 5 && memcmp(s, "2024~", 5) == 0, "reads %.*s", (int)n, s);
+  is_int(att_event_scan_str(texts[2], strlen(texts[2]), "n", &s, &n), 0, "a nested key is not a member");
+  is_int(att_event_scan_str(texts[3], strlen(texts[3]), "when", &s, &n), 0, "null reads as absent");
+  is_int(att_event_scan_str(texts[4], strlen(texts[4]), "when", &s, &n), -1, "an escaped when goes to the parser");
+  is_int(att_event_scan_str(texts[5], strlen(texts[5]), "when", &s, &n), 0, "an empty object");
+  is_int(att_event_scan_str("{\"when\":\"2024", 13, "when", &s, &n), -1, "a cut text is refused");
+  is_int(att_event_scan_str("[1]", 3, "when", &s, &n), -1, "so is a text that is not an object");
+  {
+    att_scan it;
+    const char *k, *v;
+    size_t kl, vl;
+    char keys[200] = "";
+    int rc;
+    att_scan_begin(&it, texts[2], strlen(texts[2]));
+    while ((rc = att_scan_next(&it, &k, &kl, &v, &vl)) == 1)
+      snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%.*s=%zu ", (int)kl, k, vl);
+    is_int(rc, 0, "the members one by one, to the end");
+    is_str(keys, "id=1 title=9 when=7 fields=31 ", "each key with the length of its value");
+    att_scan_begin(&it, "{}", 2);
+    is_int(att_scan_next(&it, &k, &kl, &v, &vl), 0, "an empty object has no members");
+    is_int(att_scan_next(&it, &k, &kl, &v, &vl), 0, "and stays at its end");
+    att_scan_begin(&it, "{\"a\":1,\"b\" :2}", 14);
+    is_int(att_scan_next(&it, &k, &kl, &v, &vl), 1, "a first member");
+    is_int(att_scan_next(&it, &k, &kl, &v, &vl), -1, "then text that is not compact is refused");
+  }
+  /* Whatever the writer writes, the scan reads as the parser does. */
+  for (size_t i = 0; i < 3; i += 2) {
+    att_event ev;
+    char *out;
+    att_event_init(&ev);
+    if (att_event_from_json(texts[i], strlen(texts[i]), 0, &ev) != 0 || att_event_validate(&ev) != 0) {
+      ok(0, "text %zu reads: %s", i, att_errmsg());
+      continue;
+    }
+    out = att_event_to_json(&ev);
+    if (out) {
+      int rc = att_event_scan_str(out, strlen(out), "when", &s, &n);
+      ok(ev.when ? rc == 1 && strlen(ev.when) == n && memcmp(s, ev.when, n) == 0 : rc == 0,
+         "written text %zu: the scan agrees with the parser on when", i);
+      rc = att_event_scan_str(out, strlen(out), "kind", &s, &n);
+      ok(ev.kind ? rc == 1 && strlen(ev.kind) == n && memcmp(s, ev.kind, n) == 0 : rc == 0,
+         "and on kind");
+    }
+    free(out);
+    att_event_free(&ev);
+  }
+}
+
 int main(void) {
+  scanning();
   fuzz_findings();
   round_trip();
   normalising();
