@@ -215,6 +215,24 @@ for n in $sizes; do
   else
     row "$n" "year replay, 2 reminders/event ($alerts alerts)" "$y1" "0" "Remind: not installed"
   fi
+  # -- the daemon's loop while the store compacts: bulk.lua adds 4,200
+  # events in one batch, which makes the journal long; the daemon (also
+  # planning every event's reminders, for a realistic size) starts
+  # `attache compact` in a child.  The loop's stall is what starting the
+  # child cost it; the peer is the same compaction done on the loop, as
+  # every writer but the daemon does it.
+  mkdir -p "$d/bulk"
+  cp "$src/tests/daemon/bulk.lua" "$tb/remind/remind.lua" "$d/bulk/"
+  rm -rf "$shm/run"; cp -R "$d/store" "$shm/run"
+  "$att" --store "$shm/run" serve --scripts "$d/bulk" --now 2024-01-01 --until 2024-01-01T00:00:01Z \
+    --no-state --max-instructions 0 >/dev/null 2>"$d/bulk.log" || true
+  stall=$(sed -n 's/.*compacting in a child process (pid [0-9]*, started in \([0-9.]*\) ms).*/\1/p' "$d/bulk.log")
+  child=$(sed -n 's/.*compaction finished in \([0-9]*\) ms.*/\1/p' "$d/bulk.log")
+  if [ -n "$stall" ] && [ -n "$child" ]; then
+    row "$n" "daemon loop stall while the store compacts" "$stall" "$child" "the compaction on the loop (what the child took)" ms
+  else
+    note "$n" "daemon compaction: no figures (log: $(tail -n 3 "$d/bulk.log" | tr '\n' ' '))" ""
+  fi
   rm -rf "$shm/run"
 
   # -- one command on the store (process start to exit)
