@@ -1,9 +1,11 @@
 /*
  * attache import: events from a JSON array, JSON Lines or CSV.
  *
- * Import is all or nothing.  Every record is read and validated first (each
- * error names file:line or the array index, and the field); only when all
- * are good does one batch add them, with a single sync.  CSV follows RFC
+ * Import is all or nothing.  Every record is read and validated (each
+ * error names file:line or the array index, and the field) and handed to
+ * the store's import as it is read; only when all are good does the import
+ * commit, with a single sync.  A file is mapped, not copied, and JSON
+ * Lines give back the pages they have read as they go.  CSV follows RFC
  * 4180 (quoted cells, doubled quotes, CRLF or LF) with a header row of
  * field names; docs/cli.md gives the conventions for lists and sources.
  */
@@ -11,9 +13,13 @@
 #include "strset.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum { O_FORMAT = 1 };
 static const cli_opt import_opts[] = {{"format", 'f', 1, O_FORMAT},
@@ -35,6 +41,11 @@ typedef struct recs {
   att_strset keys; /* keys seen in the file */
   int64_t first, last;
   cli_progress *pb;
+  /* A file read through a mapping: the pages already read are given
+   * back as reading goes (JSON Lines), so a large file is never resident
+   * whole.  NULL when the text was read into memory. */
+  const char *map;
+  size_t released;
   /* Without a store (st NULL: the fuzzing harness) the valid events are
    * kept here instead. */
   att_event *evs;
@@ -154,6 +165,38 @@ static int read_json_array(recs *r, const char *text, size_t len) {
   return 0;
 }
 
+#define RELEASE_STEP ((size_t)16 << 20)
+
+/* Give back the mapped pages before `upto` (they are read again from the
+ * file if touched). */
+static void release(recs *r, const char *upto) {
+  long pg = sysconf(_SC_PAGESIZE);
+  size_t n;
+  if (r->map == NULL || pg <= 0) return;
+  n = (size_t)(upto - r->map) / (size_t)pg * (size_t)pg;
+  if (n < r->released + RELEASE_STEP) return;
+  madvise((void *)(r->map + r->released), n - r->released, MADV_DONTNEED);
+  r->released = n;
+}
+
+/* The whole of a regular file, mapped read-only; NULL (errno set) for
+ * anything else or an empty file, which are then read into memory. */
+static char *map_file(const char *path, size_t *len) {
+  struct stat sb;
+  void *m;
+  int fd;
+  if (strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) return NULL;
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0) {
+    close(fd);
+    return NULL;
+  }
+  m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (m == MAP_FAILED) return NULL;
+  *len = (size_t)sb.st_size;
+  return m;
+}
+
 static int read_json_lines(recs *r, const char *text, size_t len) {
   const char *p = text, *end = text + len;
   char where[512];
@@ -181,6 +224,7 @@ static int read_json_lines(recs *r, const char *text, size_t len) {
       return -1;
     }
     p = nl ? nl + 1 : end;
+    release(r, p);
   }
   return 0;
 }
@@ -467,6 +511,7 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
   att_store *st = NULL;
   const char *fmt = NULL, *path;
   char *text = NULL, *body;
+  size_t maplen = 0;
   size_t len = 0, i, hint = 0;
   int o, rc = CLI_OK, e;
   cli_progress pb;
@@ -499,7 +544,11 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
 
   /* The store first: without one there is nothing to check keys against. */
   rc = cli_open(ctx, ATT_OPEN_WRITE, &st);
-  if (rc == CLI_OK) {
+  if (rc == CLI_OK && (text = map_file(path, &len)) != NULL) {
+    r.map = text;
+    maplen = len;
+    madvise(text, len, MADV_SEQUENTIAL);
+  } else if (rc == CLI_OK) {
     text = cli_slurp(path, &len);
     if (text == NULL)
       rc = cli_fail("%s: cannot read: %s", r.file, strerror(errno));
@@ -515,6 +564,10 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
   /* About one record a line: enough for the store to choose how to write
    * and for the progress bar. */
   for (i = 0; i < len; i++) hint += body[i] == '\n';
+  if (r.map && strcmp(fmt, "jsonl") == 0) { /* counting read it all: give it back */
+    release(&r, body + len);
+    r.released = 0;
+  }
   if ((e = att_store_import_begin(st, hint + 1)) < 0) {
     rc = cli_core_fail(e, "cannot import %s", r.file);
     goto done;
@@ -553,7 +606,8 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
 
 done:
   att_strset_free(&r.keys);
-  free(text);
+  if (r.map) munmap(text, maplen);
+  else free(text);
   if (st) att_store_close(st);
   cli_parser_free(&p);
   return rc;
