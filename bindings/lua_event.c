@@ -83,8 +83,11 @@ int64_t attl_event_id(const attl_event *e) {
   return e->id;
 }
 
+/* The stored text is compact: one comparison passes the usual case. */
 static const char *skipws(const char *p, const char *e) {
-  while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  while (p < e && (unsigned char)*p <= ' ' &&
+         (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
   return p;
 }
 
@@ -131,16 +134,20 @@ static const char *skip_value(const char *p, const char *e) {
 /* The value of the top-level member `name` of the stored JSON: its start,
  * and its end in *vend; NULL when absent.  A key is compared as raw text:
  * the names have no escapes, so a key with escapes matches none. */
-static const char *member(const attl_event *ev, const char *name, const char **vend) {
+static const char *member(const attl_event *ev, const char *name, size_t nl,
+                          const char **vend) {
   const char *p = ev->json, *e = ev->json + ev->len, *ke, *ve;
-  size_t nl = strlen(name);
   p = skipws(p, e);
   if (p >= e || *p++ != '{') return NULL;
   for (;;) {
+    int match;
     p = skipws(p, e);
     if (p >= e || *p != '"') return NULL;
-    if ((ke = str_end(p, e)) == NULL) return NULL;
-    int match = (size_t)(ke - p - 2) == nl && memcmp(p + 1, name, nl) == 0;
+    /* The key is name when name and a quote follow (name has no quote). */
+    match = (size_t)(e - p) > nl + 1 && p[nl + 1] == '"' && p[1] == name[0] &&
+            memcmp(p + 1, name, nl) == 0;
+    if (match) ke = p + nl + 2;
+    else if ((ke = str_end(p, e)) == NULL) return NULL;
     p = skipws(ke, e);
     if (p >= e || *p != ':') return NULL;
     p = skipws(p + 1, e);
@@ -158,7 +165,7 @@ static const char *member(const attl_event *ev, const char *name, const char **v
 /* A string member without escapes: 1 with its text in *s, *n; 0 when
  * absent; -1 when only the parser can read it. */
 static int raw_string(const attl_event *ev, const char *name, const char **s, size_t *n) {
-  const char *ve, *p = member(ev, name, &ve);
+  const char *ve, *p = member(ev, name, strlen(name), &ve);
   if (!p) return 0;
   if (*p == 'n') return 0; /* null */
   if (*p != '"' || str_end(p, ve) != ve || has_esc(p + 1, (size_t)(ve - p - 2))) return -1;
@@ -170,7 +177,7 @@ static int raw_string(const attl_event *ev, const char *name, const char **s, si
 /* Is `want` an element of the string array member `name`?  1, 0, or -1
  * when only the parser can tell. */
 static int raw_in_array(const attl_event *ev, const char *name, const char *want, size_t wl) {
-  const char *ve, *p = member(ev, name, &ve), *se;
+  const char *ve, *p = member(ev, name, strlen(name), &ve), *se;
   if (!p || *p == 'n') return 0;
   if (*p != '[') return -1;
   for (p = skipws(p + 1, ve); p < ve && *p != ']';) {
@@ -280,7 +287,7 @@ static int64_t rev_of(lua_State *L, int idx) {
   attl_event *e = lua_touserdata(L, idx);
   const char *ve, *p;
   if (e->ev) return e->ev->rev;
-  if ((p = member(e, "rev", &ve)) != NULL && *p >= '0' && *p <= '9') {
+  if ((p = member(e, "rev", 3, &ve)) != NULL && *p >= '0' && *p <= '9') {
     int64_t r = 0;
     for (; p < ve && *p >= '0' && *p <= '9'; p++) r = r * 10 + (*p - '0');
     return r;
