@@ -660,6 +660,7 @@ static int cursor_push(lua_State *L, cursor *c) {
   int rc;
   while (c->ids && c->pos < c->n) {
     int64_t id = c->ids[c->pos++];
+    att_store_readahead(c->st, c->ids + c->pos - 1, c->n - c->pos + 1);
     if (attl_event_pushid_mt(L, lua_upvalueindex(2), c->st, id, &rc)) return 1;
     if (rc != ATT_ENOTFOUND) return luaL_error(L, "%s", att_errmsg());
   }
@@ -671,6 +672,34 @@ static int cursor_push(lua_State *L, cursor *c) {
 static int c_next(lua_State *L) {
   cursor_push(L, checkcursor(L));
   return 1;
+}
+
+/* The loop of cursor:find, entered with the last result of where on top
+ * (and again after a yield inside where, as its continuation).  Stack:
+ * cursor, where, then the event and where's result. */
+static int find_k(lua_State *L, int status, lua_KContext ctx) {
+  cursor *c = lua_touserdata(L, 1);
+  (void)status, (void)ctx;
+  while (!lua_toboolean(L, -1)) {
+    lua_settop(L, 2);
+    if (!cursor_push(L, c)) return 1;
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_callk(L, 1, 1, 0, find_k);
+  }
+  lua_pop(L, 1);
+  return 1;
+}
+
+/* cursor:find(where) -> the next event still in the store for which
+ * where(event) is true, or nil.  where is called as a Lua function would
+ * call it: its errors pass through as they are, and it may yield. */
+static int c_find(lua_State *L) {
+  checkcursor(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_settop(L, 2);
+  lua_pushboolean(L, 0);
+  return find_k(L, LUA_OK, 0);
 }
 
 /* cursor:count() -> events left */
@@ -716,7 +745,8 @@ static const luaL_Reg funcs[] = {{"add", l_add},       {"get", l_get},     {"upd
                                  {"json_encode", attl_json_encode},
                                  {NULL, NULL}};
 
-static const luaL_Reg cursor_methods[] = {{"next", c_next}, {"count", c_count}, {NULL, NULL}};
+static const luaL_Reg cursor_methods[] = {
+    {"next", c_next}, {"find", c_find}, {"count", c_count}, {NULL, NULL}};
 
 static const luaL_Reg cursor_meta[] = {{"__gc", c_close}, {"__close", c_close}, {NULL, NULL}};
 
