@@ -145,6 +145,9 @@ static int hits_sorted(const hits *h) {
 
 /* ---- the snapshot side ------------------------------------------------- */
 
+/* How far ahead a walk of the time index fetches id table entries. */
+#define QUERY_AHEAD 8
+
 static int in_post(const uint32_t *p, uint32_t n, uint32_t ord) {
   size_t lo = 0, hi = n;
   while (lo < hi) {
@@ -234,11 +237,14 @@ static int snap_query(att_store *st, const att_query *q, hits *h) {
     for (uint32_t i = 0; rc == 0 && i < pl[best].n; i++)
       rc = snap_check(st, q, pl[best].p[i], pl, npl, best, h);
   } else if (tn < s->h.count || q->sort == ATT_SORT_WHEN) {
-    /* In date order the classes come out as sorted runs. */
+    /* In date order the classes come out as sorted runs.  Their entries
+     * of the id table lie all over it: fetched a few steps ahead. */
     for (int c = 0; c < ATT__NCLASS; c++) {
       if (q->sort == ATT_SORT_WHEN) h->runs[h->nruns++] = h->n;
-      for (size_t i = lo[c]; rc == 0 && i < hi[c]; i++)
+      for (size_t i = lo[c]; rc == 0 && i < hi[c]; i++) {
+        if (i + QUERY_AHEAD < hi[c]) ATT__PREFETCH(&s->ids[s->time[i + QUERY_AHEAD]]);
         rc = snap_check(st, q, s->time[i], pl, npl, (size_t)-1, h);
+      }
     }
   } else {
     for (uint64_t i = 0; rc == 0 && i < s->h.count; i++)

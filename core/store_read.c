@@ -63,12 +63,6 @@ int att_store_json(att_store *st, int64_t id, const char **json, size_t *len) {
 #define READ_IDX 8
 #define READ_LINES 8
 
-#if defined(__GNUC__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
-
 void att_store_readahead(const att_store *st, const int64_t *ids, size_t n) {
   const att__snap *s = &st->snap;
   uint64_t count = s->h.count;
@@ -76,13 +70,13 @@ void att_store_readahead(const att_store *st, const int64_t *ids, size_t n) {
   if (count == 0) return;
   if (n > READ_IDX && ids[READ_IDX] >= 1) {
     uint64_t guess = (uint64_t)ids[READ_IDX] <= count ? (uint64_t)ids[READ_IDX] - 1 : count - 1;
-    PREFETCH(&s->ids[guess]);
-    PREFETCH((const char *)&s->ids[guess + 1] - 1);
+    ATT__PREFETCH(&s->ids[guess]);
+    ATT__PREFETCH((const char *)&s->ids[guess + 1] - 1);
   }
   if (n > READ_REC && (ord = snap_ord(s, ids[READ_REC])) >= 0) {
     uint64_t off = s->ids[ord].rec_off;
     for (int i = 0; i < READ_LINES && off + 64u * (uint64_t)i < s->maplen; i++)
-      PREFETCH(s->map + off + 64u * (uint64_t)i);
+      ATT__PREFETCH(s->map + off + 64u * (uint64_t)i);
   }
 }
 
