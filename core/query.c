@@ -255,18 +255,27 @@ done:
   return rc;
 }
 
-/* Merge the sorted runs of h (ascending) into out[0..k): the first k. */
+/* Merge the sorted runs of h (ascending) into out[0..k): the first k.
+ * The run with the least head gives a streak of hits, up to the head of
+ * the runner-up: most events fall in one or two classes, so the streaks
+ * are long and each hit costs about one comparison. */
 static void merge_runs(const hits *h, hit *out, size_t k) {
   size_t head[ATT__NCLASS + 2], end[ATT__NCLASS + 2];
   for (int r = 0; r < h->nruns; r++) {
     head[r] = h->runs[r];
     end[r] = r + 1 < h->nruns ? h->runs[r + 1] : h->n;
   }
-  for (size_t o = 0; o < k; o++) {
-    int best = -1;
-    for (int r = 0; r < h->nruns; r++)
-      if (head[r] < end[r] && (best < 0 || hit_cmp(&h->v[head[r]], &h->v[head[best]]) < 0)) best = r;
-    out[o] = h->v[head[best]++];
+  for (size_t o = 0; o < k;) {
+    int best = -1, next = -1;
+    for (int r = 0; r < h->nruns; r++) {
+      if (head[r] == end[r]) continue;
+      if (best < 0 || hit_cmp(&h->v[head[r]], &h->v[head[best]]) < 0) next = best, best = r;
+      else if (next < 0 || hit_cmp(&h->v[head[r]], &h->v[head[next]]) < 0) next = r;
+    }
+    do
+      out[o++] = h->v[head[best]++];
+    while (o < k && head[best] < end[best] &&
+           (next < 0 || hit_cmp(&h->v[head[best]], &h->v[head[next]]) < 0));
   }
 }
 
