@@ -91,6 +91,13 @@ static const char *skipws(const char *p, const char *e) {
   return p;
 }
 
+/* Past c at p (after any whitespace), or NULL. */
+static const char *expect(const char *p, const char *e, char c) {
+  if (p < e && *p == c) return p + 1;
+  p = skipws(p, e);
+  return p < e && *p == c ? p + 1 : NULL;
+}
+
 /* Past the end of the JSON string that starts at p (a quote), or NULL if
  * it does not end.  A quote ends the string unless an odd number of
  * backslashes precede it. */
@@ -125,7 +132,7 @@ static const char *skip_value(const char *p, const char *e) {
     } else if (depth > 0) {
       p++;
     } else {
-      while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ') p++;
+      while (p < e && *p != ',' && *p != '}' && *p != ']' && (unsigned char)*p > ' ') p++;
     }
   } while (depth > 0);
   return p;
@@ -136,9 +143,8 @@ static const char *skip_value(const char *p, const char *e) {
  * the names have no escapes, so a key with escapes matches none. */
 static const char *member(const attl_event *ev, const char *name, size_t nl,
                           const char **vend) {
-  const char *p = ev->json, *e = ev->json + ev->len, *ke, *ve;
-  p = skipws(p, e);
-  if (p >= e || *p++ != '{') return NULL;
+  const char *p = ev->json, *e = ev->json + ev->len, *ve;
+  if ((p = expect(p, e, '{')) == NULL) return NULL;
   for (;;) {
     int match;
     p = skipws(p, e);
@@ -146,29 +152,26 @@ static const char *member(const attl_event *ev, const char *name, size_t nl,
     /* The key is name when name and a quote follow (name has no quote). */
     match = (size_t)(e - p) > nl + 1 && p[nl + 1] == '"' && p[1] == name[0] &&
             memcmp(p + 1, name, nl) == 0;
-    if (match) ke = p + nl + 2;
-    else if ((ke = str_end(p, e)) == NULL) return NULL;
-    p = skipws(ke, e);
-    if (p >= e || *p != ':') return NULL;
-    p = skipws(p + 1, e);
+    p = match ? p + nl + 2 : str_end(p, e);
+    if (!p || (p = expect(p, e, ':')) == NULL) return NULL;
+    p = skipws(p, e);
     if ((ve = skip_value(p, e)) == NULL) return NULL;
     if (match) {
       *vend = ve;
       return p;
     }
-    p = skipws(ve, e);
-    if (p >= e || *p != ',') return NULL;
-    p++;
+    if ((p = expect(ve, e, ',')) == NULL) return NULL;
   }
 }
 
 /* A string member without escapes: 1 with its text in *s, *n; 0 when
- * absent; -1 when only the parser can read it. */
+ * absent; -1 when only the parser can read it.  (A value that starts
+ * with a quote ends at its closing quote: skip_value stops there.) */
 static int raw_string(const attl_event *ev, const char *name, const char **s, size_t *n) {
   const char *ve, *p = member(ev, name, strlen(name), &ve);
   if (!p) return 0;
   if (*p == 'n') return 0; /* null */
-  if (*p != '"' || str_end(p, ve) != ve || has_esc(p + 1, (size_t)(ve - p - 2))) return -1;
+  if (*p != '"' || has_esc(p + 1, (size_t)(ve - p - 2))) return -1;
   *s = p + 1;
   *n = (size_t)(ve - p - 2);
   return 1;
