@@ -151,8 +151,8 @@ int att__snap_json(const att__snap *s, uint64_t ord, const char **json, uint32_t
 }
 
 int att__snap_event(const att__snap *s, uint64_t ord, att_event *ev) {
-  const char *json;
-  uint32_t len;
+  const char *json = NULL; /* set when att__snap_json succeeds; gcc -O3 cannot tell */
+  uint32_t len = 0;
   int rc = att__snap_json(s, ord, &json, &len);
   if (rc) return rc;
   rc = att_event_from_json(json, len, ATT_EV_STORED, ev);
