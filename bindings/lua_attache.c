@@ -1,8 +1,10 @@
 /*
  * attache.core: the raw C layer of the `attache` module, over the engine's
  * store.  scripts/attache.lua builds the public API on it (at.each,
- * at.query, at.count and at.batch are written in Lua there, so that a
- * script's own functions are called from Lua and may yield).
+ * at.query, at.count and at.batch are written in Lua there).  A query's
+ * `where` is called by the cursor (cur:find) through lua_callk with a
+ * continuation, so that it may yield, and its errors pass through as they
+ * are.
  *
  * Misuse raises a Lua-style error ("bad argument #1 to 'add' (table
  * expected, got nil)"); an expected failure (an invalid event, an unknown
