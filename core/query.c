@@ -255,11 +255,12 @@ done:
   return rc;
 }
 
-/* Merge the sorted runs of h (ascending) into out[0..k): the first k.
+/* Merge the sorted runs of h (ascending): the ids of the first k into
+ * out[0..k).
  * The run with the least head gives a streak of hits, up to the head of
  * the runner-up: most events fall in one or two classes, so the streaks
  * are long and each hit costs about one comparison. */
-static void merge_runs(const hits *h, hit *out, size_t k) {
+static void merge_runs(const hits *h, int64_t *out, size_t k) {
   size_t head[ATT__NCLASS + 2], end[ATT__NCLASS + 2];
   for (int r = 0; r < h->nruns; r++) {
     head[r] = h->runs[r];
@@ -273,7 +274,7 @@ static void merge_runs(const hits *h, hit *out, size_t k) {
       else if (next < 0 || hit_cmp(&h->v[head[r]], &h->v[head[next]]) < 0) next = r;
     }
     do
-      out[o++] = h->v[head[best]++];
+      out[o++] = h->v[head[best]++].id;
     while (o < k && head[best] < end[best] &&
            (next < 0 || hit_cmp(&h->v[head[best]], &h->v[head[next]]) < 0));
   }
@@ -302,16 +303,12 @@ int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n)
      * and a limit stops the merge early. */
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
     size_t last = h.runs[h.nruns - 1];
-    hit *m;
     if (h.n > last) qsort(h.v + last, h.n - last, sizeof *h.v, hit_cmp);
-    if (!(m = malloc((k ? k : 1) * sizeof *m)) || !(*ids = malloc((k ? k : 1) * sizeof **ids))) {
-      free(m);
+    if (!(*ids = malloc((k ? k : 1) * sizeof **ids))) {
       rc = att__err(ATT_ENOMEM, "out of memory for query results");
       goto out;
     }
-    merge_runs(&h, m, k);
-    for (size_t i = 0; i < k; i++) (*ids)[i] = m[i].id;
-    free(m);
+    merge_runs(&h, *ids, k);
     *n = k;
     goto out;
   }
