@@ -1,8 +1,10 @@
 /*
  * attache.core: the raw C layer of the `attache` module, over the engine's
  * store.  scripts/attache.lua builds the public API on it (at.each,
- * at.query, at.count and at.batch are written in Lua there, so that a
- * script's own functions are called from Lua and may yield).
+ * at.query, at.count and at.batch are written in Lua there).  A query's
+ * `where` is called by the cursor (cur:find) through lua_callk with a
+ * continuation, so that it may yield, and its errors pass through as they
+ * are.
  *
  * Misuse raises a Lua-style error ("bad argument #1 to 'add' (table
  * expected, got nil)"); an expected failure (an invalid event, an unknown
@@ -89,7 +91,15 @@ int attl_isnull(lua_State *L, int idx) {
   return luaL_testudata(L, idx, ATTL_NULL) != NULL;
 }
 
+/* The cursor methods hold the cursor metatable as upvalue 1: a pointer
+ * comparison, with luaL_checkudata (and its message) for anything else. */
 static cursor *checkcursor(lua_State *L) {
+  void *p = lua_touserdata(L, 1);
+  if (p && lua_getmetatable(L, 1)) {
+    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+    lua_pop(L, 1);
+    if (same) return p;
+  }
   return luaL_checkudata(L, 1, ATTL_CURSOR);
 }
 
@@ -469,7 +479,7 @@ static int l_update(lua_State *L) {
   patch = table_arg(L, 2, "update");
   att_event_init(&ev);
   if (e) {
-    rc = att_event_copy(&ev, attl_event_get(L, e));
+    rc = att_event_copy(&ev, attl_event_get(L, 1));
   } else if ((own = own_batch(st, &rc)) != 0 || rc == 0) {
     rc = att_store_get(st, id, &ev);
   }
@@ -646,17 +656,52 @@ static int l_begin(lua_State *L) {
 
 /* ---- methods ------------------------------------------------------------- */
 
-/* cursor:next() -> the next event still in the store, or nil */
-static int c_next(lua_State *L) {
-  cursor *c = checkcursor(L);
+/* Push the next event still in the store, or nil (returns 0).  The event
+ * metatable is upvalue 2 of the cursor methods. */
+static int cursor_push(lua_State *L, cursor *c) {
   int rc;
   while (c->ids && c->pos < c->n) {
     int64_t id = c->ids[c->pos++];
-    if (attl_event_pushid(L, c->st, id, &rc)) return 1;
+    att_store_readahead(c->st, c->ids + c->pos - 1, c->n - c->pos + 1);
+    if (attl_event_pushid_mt(L, lua_upvalueindex(2), c->st, id, &rc)) return 1;
     if (rc != ATT_ENOTFOUND) return luaL_error(L, "%s", att_errmsg());
   }
   lua_pushnil(L);
+  return 0;
+}
+
+/* cursor:next() -> the next event still in the store, or nil */
+static int c_next(lua_State *L) {
+  cursor_push(L, checkcursor(L));
   return 1;
+}
+
+/* The loop of cursor:find, entered with the last result of where on top
+ * (and again after a yield inside where, as its continuation).  Stack:
+ * cursor, where, then the event and where's result. */
+static int find_k(lua_State *L, int status, lua_KContext ctx) {
+  cursor *c = lua_touserdata(L, 1);
+  (void)status, (void)ctx;
+  while (!lua_toboolean(L, -1)) {
+    lua_settop(L, 2);
+    if (!cursor_push(L, c)) return 1;
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_callk(L, 1, 1, 0, find_k);
+  }
+  lua_pop(L, 1);
+  return 1;
+}
+
+/* cursor:find(where) -> the next event still in the store for which
+ * where(event) is true, or nil.  where is called as a Lua function would
+ * call it: its errors pass through as they are, and it may yield. */
+static int c_find(lua_State *L) {
+  checkcursor(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_settop(L, 2);
+  lua_pushboolean(L, 0);
+  return find_k(L, LUA_OK, 0);
 }
 
 /* cursor:count() -> events left */
@@ -702,7 +747,8 @@ static const luaL_Reg funcs[] = {{"add", l_add},       {"get", l_get},     {"upd
                                  {"json_encode", attl_json_encode},
                                  {NULL, NULL}};
 
-static const luaL_Reg cursor_methods[] = {{"next", c_next}, {"count", c_count}, {NULL, NULL}};
+static const luaL_Reg cursor_methods[] = {
+    {"next", c_next}, {"find", c_find}, {"count", c_count}, {NULL, NULL}};
 
 static const luaL_Reg cursor_meta[] = {{"__gc", c_close}, {"__close", c_close}, {NULL, NULL}};
 
@@ -714,21 +760,25 @@ static const luaL_Reg batch_meta[] = {{"__gc", b_rollback}, {"__close", b_rollba
 
 /* ---- luaopen ------------------------------------------------------------- */
 
+/* The methods get the metatable as upvalue 1 and the event metatable as
+ * upvalue 2. */
 static void newmeta(lua_State *L, const char *name, const luaL_Reg *meta,
                     const luaL_Reg *methods) {
   if (luaL_newmetatable(L, name)) {
     luaL_setfuncs(L, meta, 0);
     lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
+    lua_pushvalue(L, -2);
+    luaL_getmetatable(L, ATTL_EVENT);
+    luaL_setfuncs(L, methods, 2);
     lua_setfield(L, -2, "__index");
   }
   lua_pop(L, 1);
 }
 
 int luaopen_attache_core(lua_State *L) {
+  attl_event_open(L);
   newmeta(L, ATTL_CURSOR, cursor_meta, cursor_methods);
   newmeta(L, ATTL_BATCH, batch_meta, batch_methods);
-  attl_event_open(L);
   luaL_newlib(L, funcs);
   attl_date_open(L);
   attl_null_push(L);

@@ -8,13 +8,20 @@
  *
  * Reading must be cheap, because a script may filter a million events with
  * at.each{where = function(ev) ... end}.  An object read from the store
- * holds the id and a copy of the stored JSON text, nothing else.  Simple
+ * is one userdata holding the id and a copy of the stored JSON text, with
+ * no finalizer, so that the collector frees it like a string.  Simple
  * fields (strings, numbers, when, created, updated) and the helpers
  * has_actor and has_tag are served by scanning that text; the event is
  * parsed and validated by the core only when a script asks for a list,
  * an object or the whole event (ev.actors, ev.source, ev:totable()), or
- * when a string holds escapes.  Objects made by at.add and at.update hold
- * the parsed event from the start.
+ * when a string holds escapes.  The parsed event lives in a second
+ * userdata (metatable "attache.event.parsed", whose finalizer frees what
+ * the core allocated) kept as the user value of the object.  Objects made
+ * by at.add and at.update hold the parsed event from the start.
+ *
+ * The functions of this file know the metatable as their first upvalue and
+ * check their argument by comparing metatables, not by a registry lookup
+ * by name.
  */
 #include "lua_util.h"
 
@@ -26,12 +33,19 @@
 
 struct attl_event {
   int64_t id;
-  att_event *ev; /* the parsed event, NULL until needed */
+  att_event *ev; /* the parsed event (in the userdata that is user value 1), NULL until needed */
   int have_bounds;
   att_bounds bounds; /* of `when`, once computed */
   size_t len;        /* bytes of stored JSON in json[]; 0 when parsed from the start */
   char json[];
 };
+
+/* The metatable of the userdata that holds a parsed event. */
+#define ATTL_EVENT_PARSED "attache.event.parsed"
+
+/* The registry key of the event metatable, for a lookup cheaper than by
+ * name when an object is made. */
+static const char mt_key = 0;
 
 /* The fields, in the order of the JSON form (event_json.c). */
 enum { F_ID, F_KEY, F_TITLE, F_KIND, F_STATUS, F_WHEN, F_RECUR, F_WHERE, F_ACTORS,
@@ -52,7 +66,16 @@ attl_event *attl_event_test(lua_State *L, int idx) {
   return luaL_testudata(L, idx, ATTL_EVENT);
 }
 
+/* The event at idx.  The functions of this file hold the metatable as
+ * upvalue 1: a pointer comparison, with luaL_checkudata (and its message)
+ * for anything else. */
 static attl_event *checkev(lua_State *L, int idx) {
+  void *p = lua_touserdata(L, idx);
+  if (p && lua_getmetatable(L, idx)) {
+    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+    lua_pop(L, 1);
+    if (same) return p;
+  }
   return luaL_checkudata(L, idx, ATTL_EVENT);
 }
 
@@ -60,33 +83,48 @@ int64_t attl_event_id(const attl_event *e) {
   return e->id;
 }
 
+/* The stored text is compact: one comparison passes the usual case. */
 static const char *skipws(const char *p, const char *e) {
-  while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  while (p < e && (unsigned char)*p <= ' ' &&
+         (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
   return p;
 }
 
-/* Past the end of the JSON string that starts at p (a quote); *esc is set
- * when it holds escapes.  NULL if it does not end. */
-static const char *str_end(const char *p, const char *e, int *esc) {
-  for (p++; p < e; p++) {
-    if (*p == '\\') {
-      *esc = 1;
-      p++;
-    } else if (*p == '"') {
-      return p + 1;
-    }
+/* Past c at p (after any whitespace), or NULL. */
+static const char *expect(const char *p, const char *e, char c) {
+  if (p < e && *p == c) return p + 1;
+  p = skipws(p, e);
+  return p < e && *p == c ? p + 1 : NULL;
+}
+
+/* Past the end of the JSON string that starts at p (a quote), or NULL if
+ * it does not end.  A quote ends the string unless an odd number of
+ * backslashes precede it. */
+static const char *str_end(const char *p, const char *e) {
+  const char *s = ++p;
+  for (;;) {
+    const char *q = p < e ? memchr(p, '"', (size_t)(e - p)) : NULL, *b;
+    if (!q) return NULL;
+    for (b = q; b > s && b[-1] == '\\'; b--) {}
+    if (((q - b) & 1) == 0) return q + 1;
+    p = q + 1;
   }
-  return NULL;
+}
+
+/* Does the JSON string text s[0..n) hold escapes? */
+static int has_esc(const char *s, size_t n) {
+  return memchr(s, '\\', n) != NULL;
 }
 
 /* Past the end of the JSON value at p, or NULL. */
 static const char *skip_value(const char *p, const char *e) {
-  int depth = 0, esc;
+  int depth = 0;
   p = skipws(p, e);
   do {
     if (p >= e) return NULL;
     if (*p == '"') {
-      if ((p = str_end(p, e, &esc)) == NULL) return NULL;
+      if ((p = str_end(p, e)) == NULL) return NULL;
     } else if (*p == '{' || *p == '[') {
       depth++, p++;
     } else if (*p == '}' || *p == ']') {
@@ -94,48 +132,46 @@ static const char *skip_value(const char *p, const char *e) {
     } else if (depth > 0) {
       p++;
     } else {
-      while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ') p++;
+      while (p < e && *p != ',' && *p != '}' && *p != ']' && (unsigned char)*p > ' ') p++;
     }
   } while (depth > 0);
   return p;
 }
 
 /* The value of the top-level member `name` of the stored JSON: its start,
- * and its end in *vend; NULL when absent. */
-static const char *member(const attl_event *ev, const char *name, const char **vend) {
-  const char *p = ev->json, *e = ev->json + ev->len, *ke, *ve;
-  size_t nl = strlen(name);
-  int esc;
-  p = skipws(p, e);
-  if (p >= e || *p++ != '{') return NULL;
+ * and its end in *vend; NULL when absent.  A key is compared as raw text:
+ * the names have no escapes, so a key with escapes matches none. */
+static const char *member(const attl_event *ev, const char *name, size_t nl,
+                          const char **vend) {
+  const char *p = ev->json, *e = ev->json + ev->len, *ve;
+  if ((p = expect(p, e, '{')) == NULL) return NULL;
   for (;;) {
+    int match;
     p = skipws(p, e);
     if (p >= e || *p != '"') return NULL;
-    esc = 0;
-    if ((ke = str_end(p, e, &esc)) == NULL) return NULL;
-    int match = !esc && (size_t)(ke - p - 2) == nl && memcmp(p + 1, name, nl) == 0;
-    p = skipws(ke, e);
-    if (p >= e || *p != ':') return NULL;
-    p = skipws(p + 1, e);
+    /* The key is name when name and a quote follow (name has no quote). */
+    match = (size_t)(e - p) > nl + 1 && p[nl + 1] == '"' && p[1] == name[0] &&
+            memcmp(p + 1, name, nl) == 0;
+    p = match ? p + nl + 2 : str_end(p, e);
+    if (!p || (p = expect(p, e, ':')) == NULL) return NULL;
+    p = skipws(p, e);
     if ((ve = skip_value(p, e)) == NULL) return NULL;
     if (match) {
       *vend = ve;
       return p;
     }
-    p = skipws(ve, e);
-    if (p >= e || *p != ',') return NULL;
-    p++;
+    if ((p = expect(ve, e, ',')) == NULL) return NULL;
   }
 }
 
 /* A string member without escapes: 1 with its text in *s, *n; 0 when
- * absent; -1 when only the parser can read it. */
+ * absent; -1 when only the parser can read it.  (A value that starts
+ * with a quote ends at its closing quote: skip_value stops there.) */
 static int raw_string(const attl_event *ev, const char *name, const char **s, size_t *n) {
-  const char *ve, *p = member(ev, name, &ve);
-  int esc = 0;
+  const char *ve, *p = member(ev, name, strlen(name), &ve);
   if (!p) return 0;
   if (*p == 'n') return 0; /* null */
-  if (*p != '"' || str_end(p, ve, &esc) != ve || esc) return -1;
+  if (*p != '"' || has_esc(p + 1, (size_t)(ve - p - 2))) return -1;
   *s = p + 1;
   *n = (size_t)(ve - p - 2);
   return 1;
@@ -144,12 +180,12 @@ static int raw_string(const attl_event *ev, const char *name, const char **s, si
 /* Is `want` an element of the string array member `name`?  1, 0, or -1
  * when only the parser can tell. */
 static int raw_in_array(const attl_event *ev, const char *name, const char *want, size_t wl) {
-  const char *ve, *p = member(ev, name, &ve), *se;
-  int esc = 0;
+  const char *ve, *p = member(ev, name, strlen(name), &ve), *se;
   if (!p || *p == 'n') return 0;
   if (*p != '[') return -1;
   for (p = skipws(p + 1, ve); p < ve && *p != ']';) {
-    if (*p != '"' || (se = str_end(p, ve, &esc)) == NULL || esc) return -1;
+    if (*p != '"' || (se = str_end(p, ve)) == NULL || has_esc(p + 1, (size_t)(se - p - 2)))
+      return -1;
     if ((size_t)(se - p - 2) == wl && memcmp(p + 1, want, wl) == 0) return 1;
     p = skipws(se, ve);
     if (p < ve && *p == ',') p = skipws(p + 1, ve);
@@ -157,25 +193,45 @@ static int raw_in_array(const attl_event *ev, const char *name, const char *want
   return 0;
 }
 
-/* Make sure the metatable exists (list --where pushes events into a state
- * where the module may never have been required). */
+/* Set the event metatable on the object at the top (list --where pushes
+ * events into a state where the module may never have been required). */
 static void setmeta(lua_State *L) {
-  if (luaL_getmetatable(L, ATTL_EVENT) == LUA_TNIL) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key) == LUA_TNIL) {
     lua_pop(L, 1);
     attl_event_open(L);
-    luaL_getmetatable(L, ATTL_EVENT);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &mt_key);
   }
   lua_setmetatable(L, -2);
 }
 
-static attl_event *newev(lua_State *L, int64_t id, size_t len) {
-  attl_event *e = lua_newuserdatauv(L, sizeof *e + len, 0);
+/* A new object, pushed; its metatable is set by the caller. */
+static attl_event *newev_bare(lua_State *L, int64_t id, size_t len) {
+  attl_event *e = lua_newuserdatauv(L, sizeof *e + len, 1);
   e->id = id;
   e->ev = NULL;
   e->have_bounds = 0;
   e->len = len;
+  return e;
+}
+
+static attl_event *newev(lua_State *L, int64_t id, size_t len) {
+  attl_event *e = newev_bare(L, id, len);
   setmeta(L);
   return e;
+}
+
+/* A parsed event, initialised empty, in a new userdata with a finalizer:
+ * pushed. */
+static att_event *newparsed(lua_State *L) {
+  att_event *p = lua_newuserdatauv(L, sizeof *p, 0);
+  att_event_init(p);
+  if (luaL_getmetatable(L, ATTL_EVENT_PARSED) == LUA_TNIL) {
+    lua_pop(L, 1);
+    attl_event_open(L);
+    luaL_getmetatable(L, ATTL_EVENT_PARSED);
+  }
+  lua_setmetatable(L, -2);
+  return p;
 }
 
 void attl_event_pushjson(lua_State *L, int64_t id, const char *json, size_t len) {
@@ -183,15 +239,16 @@ void attl_event_pushjson(lua_State *L, int64_t id, const char *json, size_t len)
   memcpy(e->json, json, len);
 }
 
+/* The parsed event is moved into its holder before anything else is
+ * allocated: a memory error leaves it to the collector, not leaked. */
 void attl_event_push(lua_State *L, att_event *ev) {
-  attl_event *e = newev(L, ev->id, 0);
-  att_event *p = malloc(sizeof *p);
-  if (!p) {
-    luaL_error(L, "not enough memory");
-    return;
-  }
+  att_event *p = newparsed(L);
+  attl_event *e;
   *p = *ev;
   att_event_init(ev);
+  e = newev(L, p->id, 0);
+  lua_rotate(L, -2, 1); /* event, holder */
+  lua_setiuservalue(L, -2, 1);
   e->ev = p;
 }
 
@@ -203,31 +260,47 @@ int attl_event_pushid(lua_State *L, att_store *st, int64_t id, int *rc) {
   return 1;
 }
 
-const att_event *attl_event_get(lua_State *L, attl_event *e) {
+int attl_event_pushid_mt(lua_State *L, int mt, att_store *st, int64_t id, int *rc) {
+  const char *json;
+  size_t len;
+  attl_event *e;
+  if ((*rc = att_store_json(st, id, &json, &len)) != 0) return 0;
+  mt = lua_absindex(L, mt);
+  e = newev_bare(L, id, len);
+  memcpy(e->json, json, len);
+  lua_pushvalue(L, mt);
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
+const att_event *attl_event_get(lua_State *L, int idx) {
+  attl_event *e = lua_touserdata(L, idx);
   att_event *p;
   if (e->ev) return e->ev;
-  if ((p = malloc(sizeof *p)) == NULL) luaL_error(L, "not enough memory");
-  if (att_event_from_json(e->json, e->len, ATT_EV_STORED, p) != 0) {
-    free(p);
+  idx = lua_absindex(L, idx);
+  p = newparsed(L);
+  if (att_event_from_json(e->json, e->len, ATT_EV_STORED, p) != 0)
     luaL_error(L, "event %lld does not read back: %s", (long long)e->id, att_errmsg());
-  }
+  lua_setiuservalue(L, idx, 1);
   e->ev = p;
   return p;
 }
 
-static int64_t rev_of(lua_State *L, attl_event *e) {
+static int64_t rev_of(lua_State *L, int idx) {
+  attl_event *e = lua_touserdata(L, idx);
   const char *ve, *p;
   if (e->ev) return e->ev->rev;
-  if ((p = member(e, "rev", &ve)) != NULL && *p >= '0' && *p <= '9') {
+  if ((p = member(e, "rev", 3, &ve)) != NULL && *p >= '0' && *p <= '9') {
     int64_t r = 0;
     for (; p < ve && *p >= '0' && *p <= '9'; p++) r = r * 10 + (*p - '0');
     return r;
   }
-  return attl_event_get(L, e)->rev;
+  return attl_event_get(L, idx)->rev;
 }
 
 /* The EDTF of `when` into buf, and its bounds cached. */
-static const char *when_of(lua_State *L, attl_event *e, char buf[ATT_DATE_MAX]) {
+static const char *when_of(lua_State *L, int idx, char buf[ATT_DATE_MAX]) {
+  attl_event *e = lua_touserdata(L, idx);
   const char *s;
   size_t n;
   if (!e->ev && raw_string(e, "when", &s, &n) == 1 && n < ATT_DATE_MAX) {
@@ -236,7 +309,7 @@ static const char *when_of(lua_State *L, attl_event *e, char buf[ATT_DATE_MAX]) 
     if (!e->have_bounds && att_edtf_parse(buf, &e->bounds, NULL, 0) != 0)
       luaL_error(L, "event %lld does not read back: %s", (long long)e->id, att_errmsg());
   } else {
-    const att_event *ev = attl_event_get(L, e);
+    const att_event *ev = attl_event_get(L, idx);
     snprintf(buf, ATT_DATE_MAX, "%s", ev->when);
     e->bounds = ev->bounds;
   }
@@ -244,9 +317,10 @@ static const char *when_of(lua_State *L, attl_event *e, char buf[ATT_DATE_MAX]) 
   return buf;
 }
 
-static att_bounds bounds_of(lua_State *L, attl_event *e) {
+static att_bounds bounds_of(lua_State *L, int idx) {
+  attl_event *e = lua_touserdata(L, idx);
   char buf[ATT_DATE_MAX];
-  if (!e->have_bounds) when_of(L, e, buf);
+  if (!e->have_bounds) when_of(L, idx, buf);
   return e->bounds;
 }
 
@@ -368,17 +442,18 @@ static const char *strfield(const att_event *ev, int f) {
   }
 }
 
-/* Push field f of the event as a script reads it. */
-static void pushfield(lua_State *L, attl_event *e, int f) {
+/* Push field f of the event at (absolute) idx as a script reads it. */
+static void pushfield(lua_State *L, int idx, int f) {
+  attl_event *e = lua_touserdata(L, idx);
   const att_event *ev;
   const char *s;
   size_t n;
   char buf[ATT_DATE_MAX];
   switch (f) {
   case F_ID: lua_pushinteger(L, e->id); return;
-  case F_REV: lua_pushinteger(L, rev_of(L, e)); return;
+  case F_REV: lua_pushinteger(L, rev_of(L, idx)); return;
   case F_WHEN:
-    when_of(L, e, buf);
+    when_of(L, idx, buf);
     attl_date_push(L, buf, &e->bounds);
     return;
   case F_KEY: case F_TITLE: case F_KIND: case F_STATUS: case F_RECUR: case F_WHERE:
@@ -389,7 +464,7 @@ static void pushfield(lua_State *L, attl_event *e, int f) {
       if (r == 1) lua_pushlstring(L, s, n);
       if (r >= 0) return;
     }
-    pushstr(L, strfield(attl_event_get(L, e), f));
+    pushstr(L, strfield(attl_event_get(L, idx), f));
     return;
   case F_CREATED: case F_UPDATED:
     if (!e->ev && raw_string(e, field_names[f], &s, &n) == 1 && n < sizeof buf) {
@@ -401,12 +476,12 @@ static void pushfield(lua_State *L, attl_event *e, int f) {
         return;
       }
     }
-    ev = attl_event_get(L, e);
+    ev = attl_event_get(L, idx);
     pushtime(L, f == F_CREATED ? ev->created : ev->updated, 1);
     return;
   default: break;
   }
-  ev = attl_event_get(L, e);
+  ev = attl_event_get(L, idx);
   switch (f) {
   case F_ACTORS: pushstrv(L, &ev->actors); break;
   case F_TAGS: pushstrv(L, &ev->tags); break;
@@ -424,7 +499,7 @@ static int has_in(lua_State *L, const char *field, int (*parsed)(const att_event
   size_t wl;
   const char *want = luaL_checklstring(L, 2, &wl);
   int r = e->ev ? -1 : raw_in_array(e, field, want, wl);
-  if (r < 0) r = parsed(attl_event_get(L, e), want);
+  if (r < 0) r = parsed(attl_event_get(L, 1), want);
   lua_pushboolean(L, r);
   return 1;
 }
@@ -442,7 +517,7 @@ static int m_has_tag(lua_State *L) {
  * written as JSON or given back to at.add. */
 static int m_totable(lua_State *L) {
   attl_event *e = checkev(L, 1);
-  const att_event *ev = attl_event_get(L, e);
+  const att_event *ev = attl_event_get(L, 1);
   lua_createtable(L, 0, F_COUNT);
   lua_pushinteger(L, e->id);
   lua_setfield(L, -2, "id");
@@ -491,7 +566,7 @@ static int m_json(lua_State *L) {
 static int m_stale(lua_State *L) {
   attl_event *e = checkev(L, 1);
   att_store *st = attl_store(L);
-  int64_t mine = rev_of(L, e);
+  int64_t mine = rev_of(L, 1);
   const char *json;
   size_t len;
   int rc = att_store_json(st, e->id, &json, &len);
@@ -501,21 +576,22 @@ static int m_stale(lua_State *L) {
     return luaL_error(L, "%s", att_errmsg());
   } else {
     attl_event_pushjson(L, e->id, json, len);
-    lua_pushboolean(L, rev_of(L, checkev(L, -1)) != mine);
+    lua_pushboolean(L, rev_of(L, lua_gettop(L)) != mine);
   }
   return 1;
 }
 
 /* ---- metamethods --------------------------------------------------------- */
 
+/* Upvalue 2 maps each name to a method, or to the number of a field. */
 static int ev_index(lua_State *L) {
-  attl_event *e = checkev(L, 1);
   int t;
+  checkev(L, 1);
   lua_pushvalue(L, 2);
-  t = lua_rawget(L, lua_upvalueindex(1));
+  t = lua_rawget(L, lua_upvalueindex(2));
   if (t == LUA_TFUNCTION) return 1;
   if (t == LUA_TNUMBER) {
-    pushfield(L, e, (int)lua_tointeger(L, -1));
+    pushfield(L, 1, (int)lua_tointeger(L, -1));
     return 1;
   }
   if (lua_type(L, 2) == LUA_TSTRING)
@@ -533,22 +609,22 @@ static int ev_newindex(lua_State *L) {
 static int ev_tostring(lua_State *L) {
   attl_event *e = checkev(L, 1);
   char buf[ATT_DATE_MAX];
-  const char *when = when_of(L, e, buf);
-  pushfield(L, e, F_TITLE);
+  const char *when = when_of(L, 1, buf);
+  pushfield(L, 1, F_TITLE);
   lua_pushfstring(L, "#%I %s %s", (lua_Integer)e->id, when, lua_tostring(L, -1));
   return 1;
 }
 
 static int ev_eq(lua_State *L) {
   attl_event *a = attl_event_test(L, 1), *b = attl_event_test(L, 2);
-  lua_pushboolean(L, a && b && a->id == b->id && rev_of(L, a) == rev_of(L, b));
+  lua_pushboolean(L, a && b && a->id == b->id && rev_of(L, 1) == rev_of(L, 2));
   return 1;
 }
 
 /* Events order by date: earliest, then latest, then id. */
 static int ev_cmp(lua_State *L) {
   attl_event *a = checkev(L, 1), *b = checkev(L, 2);
-  att_bounds x = bounds_of(L, a), y = bounds_of(L, b);
+  att_bounds x = bounds_of(L, 1), y = bounds_of(L, 2);
   if (x.earliest != y.earliest) return x.earliest < y.earliest ? -1 : 1;
   if (x.latest != y.latest) return x.latest < y.latest ? -1 : 1;
   return a->id < b->id ? -1 : a->id > b->id;
@@ -582,20 +658,17 @@ static int ev_next(lua_State *L) {
 /* pairs(ev) walks the fields of ev:totable(). */
 static int ev_pairs(lua_State *L) {
   lua_pushcfunction(L, ev_next);
-  lua_pushcfunction(L, m_totable);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushcclosure(L, m_totable, 1);
   lua_pushvalue(L, 1);
   lua_call(L, 1, 1);
   lua_pushnil(L);
   return 3;
 }
 
-static int ev_gc(lua_State *L) {
-  attl_event *e = checkev(L, 1);
-  if (e->ev) {
-    att_event_free(e->ev);
-    free(e->ev);
-    e->ev = NULL;
-  }
+/* The finalizer of a parsed event's holder. */
+static int parsed_gc(lua_State *L) {
+  att_event_free(lua_touserdata(L, 1));
   return 0;
 }
 
@@ -608,25 +681,46 @@ static const luaL_Reg ev_methods[] = {{"has_actor", m_has_actor}, {"has_tag", m_
 static const luaL_Reg ev_meta[] = {{"__newindex", ev_newindex}, {"__tostring", ev_tostring},
                                    {"__eq", ev_eq},             {"__lt", ev_lt},
                                    {"__le", ev_le},             {"__concat", ev_concat},
-                                   {"__pairs", ev_pairs},       {"__gc", ev_gc},
-                                   {NULL, NULL}};
+                                   {"__pairs", ev_pairs},       {NULL, NULL}};
 
 /* ---- luaopen ------------------------------------------------------------- */
 
+/* The holders of parsed events: a finalizer, and no metatable for
+ * getmetatable to give away. */
+static void open_parsed(lua_State *L) {
+  if (luaL_newmetatable(L, ATTL_EVENT_PARSED)) {
+    lua_pushcfunction(L, parsed_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+  }
+  lua_pop(L, 1);
+}
+
 void attl_event_open(lua_State *L) {
+  int mt;
+  open_parsed(L);
   if (!luaL_newmetatable(L, ATTL_EVENT)) {
     lua_pop(L, 1);
     return;
   }
-  luaL_setfuncs(L, ev_meta, 0);
+  mt = lua_gettop(L);
+  lua_pushvalue(L, mt);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &mt_key);
+  /* Every function gets the metatable as upvalue 1 (see checkev). */
+  lua_pushvalue(L, mt);
+  luaL_setfuncs(L, ev_meta, 1);
   /* __index looks the name up once in one table: a method, or the number
    * of a field. */
-  luaL_newlib(L, ev_methods);
+  lua_pushvalue(L, mt);
+  lua_createtable(L, 0, F_COUNT + 5);
+  lua_pushvalue(L, mt);
+  luaL_setfuncs(L, ev_methods, 1);
   for (int f = 0; f < F_COUNT; f++) {
     lua_pushinteger(L, f);
     lua_setfield(L, -2, field_names[f]);
   }
-  lua_pushcclosure(L, ev_index, 1);
-  lua_setfield(L, -2, "__index");
+  lua_pushcclosure(L, ev_index, 2);
+  lua_setfield(L, mt, "__index");
   lua_pop(L, 1);
 }

@@ -69,9 +69,8 @@ int attl_ics(lua_State *L) {
   n = (size_t)luaL_len(L, 1);
   ptrs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ptrs, 0);
   for (i = 0; i < n; i++) {
-    attl_event *e;
     int t = lua_rawgeti(L, 1, (lua_Integer)i + 1);
-    if ((e = attl_event_test(L, -1)) != NULL) ptrs[i] = attl_event_get(L, e);
+    if (attl_event_test(L, -1)) ptrs[i] = attl_event_get(L, -1);
     else if (t == LUA_TSTRING) ptrs[i] = NULL;
     else
       return luaL_error(L, "bad argument #1 to 'ics' (item %d is a %s, not an event)",

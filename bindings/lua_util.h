@@ -62,12 +62,15 @@ void attl_event_push(lua_State *L, att_event *ev);
 /* Push the live event id from the store: 1, or 0 (nothing pushed) with
  * the core's code and message when it cannot be read. */
 int attl_event_pushid(lua_State *L, att_store *st, int64_t id, int *rc);
+/* The same, with the event metatable at index mt (no lookup: for loops). */
+int attl_event_pushid_mt(lua_State *L, int mt, att_store *st, int64_t id, int *rc);
 /* The event object at idx, or NULL. */
 attl_event *attl_event_test(lua_State *L, int idx);
 int64_t attl_event_id(const attl_event *e);
-/* The parsed event (parsed now if need be); raises if the stored text does
- * not read back. */
-const att_event *attl_event_get(lua_State *L, attl_event *e);
+/* The parsed event of the event object at idx (parsed now if need be);
+ * raises if the stored text does not read back.  It lives as long as the
+ * object. */
+const att_event *attl_event_get(lua_State *L, int idx);
 /* Push a cJSON value as Lua (objects and arrays as tables, null as
  * at.null). */
 void attl_pushcjson(lua_State *L, const struct cJSON *v);

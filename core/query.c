@@ -135,7 +135,18 @@ static int hit_cmp(const void *a, const void *b) {
   return g_desc ? -c : c;
 }
 
+/* Are the hits already in order?  (In id order they usually are: the
+ * snapshot is walked by id.)  One pass instead of a sort. */
+static int hits_sorted(const hits *h) {
+  for (size_t i = 1; i < h->n; i++)
+    if (hit_cmp(&h->v[i - 1], &h->v[i]) > 0) return 0;
+  return 1;
+}
+
 /* ---- the snapshot side ------------------------------------------------- */
+
+/* How far ahead a walk of the time index fetches id table entries. */
+#define QUERY_AHEAD 8
 
 static int in_post(const uint32_t *p, uint32_t n, uint32_t ord) {
   size_t lo = 0, hi = n;
@@ -226,11 +237,14 @@ static int snap_query(att_store *st, const att_query *q, hits *h) {
     for (uint32_t i = 0; rc == 0 && i < pl[best].n; i++)
       rc = snap_check(st, q, pl[best].p[i], pl, npl, best, h);
   } else if (tn < s->h.count || q->sort == ATT_SORT_WHEN) {
-    /* In date order the classes come out as sorted runs. */
+    /* In date order the classes come out as sorted runs.  Their entries
+     * of the id table lie all over it: fetched a few steps ahead. */
     for (int c = 0; c < ATT__NCLASS; c++) {
       if (q->sort == ATT_SORT_WHEN) h->runs[h->nruns++] = h->n;
-      for (size_t i = lo[c]; rc == 0 && i < hi[c]; i++)
+      for (size_t i = lo[c]; rc == 0 && i < hi[c]; i++) {
+        if (i + QUERY_AHEAD < hi[c]) ATT__PREFETCH(&s->ids[s->time[i + QUERY_AHEAD]]);
         rc = snap_check(st, q, s->time[i], pl, npl, (size_t)-1, h);
+      }
     }
   } else {
     for (uint64_t i = 0; rc == 0 && i < s->h.count; i++)
@@ -241,18 +255,28 @@ done:
   return rc;
 }
 
-/* Merge the sorted runs of h (ascending) into out[0..k): the first k. */
-static void merge_runs(const hits *h, hit *out, size_t k) {
+/* Merge the sorted runs of h (ascending): the ids of the first k into
+ * out[0..k).
+ * The run with the least head gives a streak of hits, up to the head of
+ * the runner-up: most events fall in one or two classes, so the streaks
+ * are long and each hit costs about one comparison. */
+static void merge_runs(const hits *h, int64_t *out, size_t k) {
   size_t head[ATT__NCLASS + 2], end[ATT__NCLASS + 2];
   for (int r = 0; r < h->nruns; r++) {
     head[r] = h->runs[r];
     end[r] = r + 1 < h->nruns ? h->runs[r + 1] : h->n;
   }
-  for (size_t o = 0; o < k; o++) {
-    int best = -1;
-    for (int r = 0; r < h->nruns; r++)
-      if (head[r] < end[r] && (best < 0 || hit_cmp(&h->v[head[r]], &h->v[head[best]]) < 0)) best = r;
-    out[o] = h->v[head[best]++];
+  for (size_t o = 0; o < k;) {
+    int best = -1, next = -1;
+    for (int r = 0; r < h->nruns; r++) {
+      if (head[r] == end[r]) continue;
+      if (best < 0 || hit_cmp(&h->v[head[r]], &h->v[head[best]]) < 0) next = best, best = r;
+      else if (next < 0 || hit_cmp(&h->v[head[r]], &h->v[head[next]]) < 0) next = r;
+    }
+    do
+      out[o++] = h->v[head[best]++].id;
+    while (o < k && head[best] < end[best] &&
+           (next < 0 || hit_cmp(&h->v[head[best]], &h->v[head[next]]) < 0));
   }
 }
 
@@ -279,20 +303,16 @@ int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n)
      * and a limit stops the merge early. */
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
     size_t last = h.runs[h.nruns - 1];
-    hit *m;
     if (h.n > last) qsort(h.v + last, h.n - last, sizeof *h.v, hit_cmp);
-    if (!(m = malloc((k ? k : 1) * sizeof *m)) || !(*ids = malloc((k ? k : 1) * sizeof **ids))) {
-      free(m);
+    if (!(*ids = malloc((k ? k : 1) * sizeof **ids))) {
       rc = att__err(ATT_ENOMEM, "out of memory for query results");
       goto out;
     }
-    merge_runs(&h, m, k);
-    for (size_t i = 0; i < k; i++) (*ids)[i] = m[i].id;
-    free(m);
+    merge_runs(&h, *ids, k);
     *n = k;
     goto out;
   }
-  if (h.n) qsort(h.v, h.n, sizeof *h.v, hit_cmp);
+  if (h.n && !hits_sorted(&h)) qsort(h.v, h.n, sizeof *h.v, hit_cmp);
   {
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
     if (!(*ids = malloc((k ? k : 1) * sizeof **ids))) {

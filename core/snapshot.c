@@ -151,7 +151,7 @@ int att__snap_json(const att__snap *s, uint64_t ord, const char **json, uint32_t
 }
 
 int att__snap_event(const att__snap *s, uint64_t ord, att_event *ev) {
-  const char *json = NULL;
+  const char *json = NULL; /* set when att__snap_json succeeds; gcc -O3 cannot tell */
   uint32_t len = 0;
   int rc = att__snap_json(s, ord, &json, &len);
   if (rc) return rc;

@@ -143,6 +143,10 @@ int att_store_salvage(const char *dir, const char *dst, const att_store_opts *op
  * close of st.  ATT_ENOTFOUND when absent, ATT_ECORRUPT when its checksum
  * fails. */
 int att_store_json(att_store *st, int64_t id, const char **json, size_t *len);
+/* A hint from a reader that calls att_store_json for ids[0..n) in turn,
+ * now for ids[0]: the store starts fetching into the cache what the next
+ * few reads will need.  Changes nothing, never fails. */
+void att_store_readahead(const att_store *st, const int64_t *ids, size_t n);
 /* 1 while a batch (att_store_begin .. commit/rollback) is open on st. */
 int att_store_in_batch(const att_store *st);
 

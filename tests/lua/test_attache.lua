@@ -126,6 +126,57 @@ t.raises(function() at.each{actor = 3} end, "bad argument #1 to 'each' %(option 
 t.raises(function() for ev in at.each{} do error("boom") end end, "boom", "an error in the loop body propagates")
 t.raises(function() at.query{where = function(ev) error("inside where") end} end, "inside where", "an error in where propagates")
 
+-- where: what the loops hand on, whatever runs them
+for _, f in ipairs{"each", "query", "count"} do
+  local run = {
+    each = function(spec) local n = 0 for _ in at.each(spec) do n = n + 1 end return n end,
+    query = function(spec) return #at.query(spec) end,
+    count = function(spec) return at.count(spec) end,
+  }
+  local ok, err = pcall(run[f], {where = function(ev) error("from where") end})
+  t.like(err, "^test_attache%.lua:%d+: from where$", f .. ": where's error message and position, unchanged")
+  local obj = {}
+  ok, err = pcall(run[f], {where = function(ev) error(obj) end})
+  t.ok(not ok and err == obj, f .. ": an error value that is not a string reaches the caller as is")
+  t.is(run[f]{where = function(ev) return ev.id % 2 == 1 and 0 or nil end}, 3, f .. ": any true value keeps, nil drops")
+  t.is(run[f]{limit = 2, where = function() return "yes" end}, 2, f .. ": the limit counts after where")
+  -- where may yield: the loops call it in a way a coroutine can leave and resume.
+  local co = coroutine.wrap(function() return "done", run[f]{sort = "id", where = function(ev)
+    coroutine.yield(ev.id)
+    return ev.kind == "talks"
+  end} end)
+  local seen, r, v = {}, co()
+  while r ~= "done" do seen[#seen + 1] = r; r, v = co() end
+  t.is(table.concat(seen, ","), "1,2,3,4,5", f .. ": where yields inside a coroutine")
+  t.is(v, 2, f .. ": and the loop goes on after each resume")
+end
+local kept, removed = {}, 0
+for ev in at.each{sort = "id", where = function(ev)
+  kept[#kept + 1] = ev
+  if ev.id == 1 then local _ = ev.actors end -- parsed while the loop runs
+  return false
+end} do removed = removed + 1 end
+collectgarbage()
+collectgarbage()
+t.is(#kept, 5, "events handed to where may be kept")
+t.is(kept[1].actors[2], "JPN", "a kept event read after the loop (parsed during it)")
+t.is(kept[2].kind, "talks", "a kept event read after the loop (never parsed)")
+t.is(kept[4].source, nil, "and parsed after it")
+t.is(tostring(kept[3].when), "2024/2028", "its date")
+t.ok(kept[1] ~= kept[2] and kept[1] == at.get(1), "each kept event is its own object")
+local parsed = setmetatable({}, {__mode = "v"})
+do
+  local ev = at.get(1)
+  local _ = ev.tags
+  parsed[1] = ev
+end
+collectgarbage()
+collectgarbage()
+t.is(parsed[1], nil, "an event read and parsed is collected when dropped")
+t.raises(function() return kept[1].nofield end, "event has no field 'nofield'", "a kept event still checks names")
+t.raises(function() getmetatable(kept[1]).__index(io.stdout, "title") end, "attache.event expected", "event functions check their argument")
+t.raises(function() local it, _, _, cur = at.each{} getmetatable(cur).__index.next(kept[1]) end, "attache.cursor expected", "cursor functions check their argument")
+
 t.is(at.count{}, 5, "count")
 t.is(at.count(), 5, "count without a spec")
 t.is(at.count{actor = "KHM"}, 2, "count with a filter")

@@ -105,4 +105,25 @@ t.ok(at.remove(new), "the current object can be removed")
 t.ok(new:stale(), "a removed event is stale")
 t.is(new.title, ev.title, "and still readable")
 
+-- The stored text is scanned, not parsed: quotes and backslashes in one
+-- member must not hide the next.
+local odd = assert(at.add{title = 'ends in a backslash \\', when = "2024", kind = "visit",
+                          notes = 'say "kind":"talks", \\"', where = "\\\\",
+                          actors = {'a "quoted" one', "b\\"}, tags = {"t"},
+                          fields = {kind = "nested", id = 7, title = "inner"}})
+local got = at.get(odd.id)
+t.is(got.title, 'ends in a backslash \\', "a title that ends in a backslash")
+t.is(got.kind, "visit", "and the member after it")
+t.is(got.notes, 'say "kind":"talks", \\"', "a member that looks like members")
+t.is(got.rev, 1, "and the members after it")
+t.is(got.where, "\\\\", "backslashes only")
+t.ok(got:has_actor('a "quoted" one') and got:has_actor("b\\") and not got:has_actor("b"), "has_actor with quotes and backslashes")
+t.ok(got:has_tag("t"), "has_tag after them")
+t.is(got.fields.kind, "nested", "a nested key of the same name is not the member")
+t.is(got.id, odd.id, "id")
+local bare = assert(at.add{title = "no kind", when = "2024", fields = {kind = "nested"}})
+t.is(at.get(bare.id).kind, nil, "an absent member is nil even when a nested object has the key")
+at.remove(odd)
+at.remove(bare)
+
 return t.done()

@@ -81,7 +81,7 @@ static void test_crc(void) {
     int same = 1;
     for (size_t i = 0; i < sizeof buf; i++) buf[i] = (unsigned char)(i * 131 + 7);
     for (size_t off = 0; off < 9; off++)
-      for (size_t n = 0; n + off <= sizeof buf; n += 37)
+      for (size_t n = 0; n + off <= sizeof buf; n++)
         same &= att_crc32c(5, buf + off, n) == att__crc32c_sw(5, buf + off, n);
     ok(same, "hardware and software crc32c agree at every alignment and length");
   }
