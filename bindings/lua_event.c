@@ -252,22 +252,40 @@ void attl_event_push(lua_State *L, att_event *ev) {
   e->ev = p;
 }
 
+/* The stored text is the store's: an allocation may run a finalizer (a
+ * dropped batch rolls back) that frees it.  So the object is made first
+ * and the text read again if the store changed meanwhile. */
 int attl_event_pushid(lua_State *L, att_store *st, int64_t id, int *rc) {
   const char *json;
   size_t len;
-  if ((*rc = att_store_json(st, id, &json, &len)) != 0) return 0;
-  attl_event_pushjson(L, id, json, len);
-  return 1;
+  for (;;) {
+    uint64_t epoch = att_store_epoch(st);
+    attl_event *e;
+    if ((*rc = att_store_json(st, id, &json, &len)) != 0) return 0;
+    e = newev(L, id, len);
+    if (att_store_epoch(st) == epoch) {
+      memcpy(e->json, json, len);
+      return 1;
+    }
+    lua_pop(L, 1);
+  }
 }
 
 int attl_event_pushid_mt(lua_State *L, int mt, att_store *st, int64_t id, int *rc) {
   const char *json;
   size_t len;
-  attl_event *e;
-  if ((*rc = att_store_json(st, id, &json, &len)) != 0) return 0;
   mt = lua_absindex(L, mt);
-  e = newev_bare(L, id, len);
-  memcpy(e->json, json, len);
+  for (;;) {
+    uint64_t epoch = att_store_epoch(st);
+    attl_event *e;
+    if ((*rc = att_store_json(st, id, &json, &len)) != 0) return 0;
+    e = newev_bare(L, id, len);
+    if (att_store_epoch(st) == epoch) {
+      memcpy(e->json, json, len);
+      break;
+    }
+    lua_pop(L, 1);
+  }
   lua_pushvalue(L, mt);
   lua_setmetatable(L, -2);
   return 1;
@@ -567,16 +585,13 @@ static int m_stale(lua_State *L) {
   attl_event *e = checkev(L, 1);
   att_store *st = attl_store(L);
   int64_t mine = rev_of(L, 1);
-  const char *json;
-  size_t len;
-  int rc = att_store_json(st, e->id, &json, &len);
-  if (rc == ATT_ENOTFOUND) {
-    lua_pushboolean(L, 1);
-  } else if (rc != 0) {
-    return luaL_error(L, "%s", att_errmsg());
-  } else {
-    attl_event_pushjson(L, e->id, json, len);
+  int rc;
+  if (attl_event_pushid(L, st, e->id, &rc)) {
     lua_pushboolean(L, rev_of(L, lua_gettop(L)) != mine);
+  } else if (rc == ATT_ENOTFOUND) {
+    lua_pushboolean(L, 1);
+  } else {
+    return luaL_error(L, "%s", att_errmsg());
   }
   return 1;
 }

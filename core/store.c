@@ -178,6 +178,7 @@ static int old_copy(att_store *st, int64_t id, char **old, size_t *len) {
 
 /* Apply one committed batch to the view. */
 static int apply(att_store *st, pending *p, size_t n, int report) {
+  st->epoch++;
   for (size_t i = 0; i < n; i++) {
     int op, rc;
     char *old = NULL;
@@ -393,6 +394,7 @@ static int load(att_store *st, int report) {
 }
 
 static void unload(att_store *st) {
+  st->epoch++;
   att__snap_close(&st->snap);
   if (st->jfd >= 0) close(st->jfd);
   st->jfd = -1;
@@ -717,7 +719,9 @@ static int key_free(att_store *st, const char *key, int64_t id) {
 
 /* Append a PUT of ev and apply it to the view. */
 static int put(att_store *st, att_event *ev, int op) {
-  char *json = att_event_to_json(ev);
+  char *json;
+  st->epoch++;
+  json = att_event_to_json(ev);
   uint32_t len;
   att_event copy;
   int rc;

@@ -147,6 +147,11 @@ int att_store_json(att_store *st, int64_t id, const char **json, size_t *len);
  * now for ids[0]: the store starts fetching into the cache what the next
  * few reads will need.  Changes nothing, never fails. */
 void att_store_readahead(const att_store *st, const int64_t *ids, size_t n);
+/* A number that changes whenever text from att_store_json may have been
+ * freed (a write, a refresh, a rollback, a compaction): a caller that did
+ * something in between which could touch the store (run a finalizer, say)
+ * compares it before using the text. */
+uint64_t att_store_epoch(const att_store *st);
 /* 1 while a batch (att_store_begin .. commit/rollback) is open on st. */
 int att_store_in_batch(const att_store *st);
 

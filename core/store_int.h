@@ -208,6 +208,7 @@ struct att_store {
   att__overlay ov;
   int64_t next_id;
   uint64_t seen; /* changes of other processes picked up by refresh */
+  uint64_t epoch; /* bumped whenever text handed out may be freed */
   /* the write under way (one change, or a batch) */
   int in_batch;
   int broken;            /* a failure left journal and view apart: abandon */

@@ -83,3 +83,7 @@ void att_store_readahead(const att_store *st, const int64_t *ids, size_t n) {
 int att_store_in_batch(const att_store *st) {
   return st->in_batch;
 }
+
+uint64_t att_store_epoch(const att_store *st) {
+  return st->epoch;
+}
