@@ -40,11 +40,11 @@ static long find(const att__remind *r, int64_t id) {
   }
 }
 
-static int grow(att__remind *r) {
-  size_t ncap = r->cap ? r->cap * 2 : 64, i, n = (size_t)r->spec.nleads;
+/* Rehash into a table of ncap slots (a power of two). */
+static int rehash(att__remind *r, size_t ncap) {
+  size_t i, n = (size_t)r->spec.nleads;
   int64_t *nk;
   att_timeq_handle *nh;
-  if (r->live * 4 < r->cap) ncap = r->cap; /* mostly removed entries: rehash in place */
   nk = calloc(ncap, sizeof *nk);
   nh = calloc(ncap * n, sizeof *nh);
   if (nk == NULL || nh == NULL) {
@@ -67,6 +67,31 @@ static int grow(att__remind *r) {
   r->cap = ncap;
   r->used = r->live;
   return 0;
+}
+
+static int grow(att__remind *r) {
+  /* mostly removed entries: rehash in place */
+  return rehash(r, r->live * 4 < r->cap ? r->cap : r->cap ? r->cap * 2 : 64);
+}
+
+/* Room for `more` entries without a rehash (a scan plans them all). */
+static int reserve(att__remind *r, size_t more) {
+  size_t ncap = r->cap ? r->cap : 64;
+  while ((r->used + more + 1) * 2 > ncap) ncap *= 2;
+  return ncap == r->cap ? 0 : rehash(r, ncap);
+}
+
+/* Bring the slot where id would go into the cache ahead of time. */
+static void prefetch(const att__remind *r, int64_t id) {
+#if defined(__GNUC__)
+  if (r->cap) {
+    size_t i = hash64(id) & (r->cap - 1);
+    __builtin_prefetch(&r->keys[i], 1);
+    __builtin_prefetch(&r->hs[i * (size_t)r->spec.nleads], 1);
+  }
+#else
+  (void)r, (void)id;
+#endif
 }
 
 static long insert(att__remind *r, int64_t id) {
@@ -324,9 +349,15 @@ void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
     att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
     return;
   }
+  if (reserve(r, n) != 0) {
+    att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: out of memory planning %zu events", j->what, n);
+    free(ids);
+    return;
+  }
   for (size_t i = 0; i < n && !j->dead; i++) {
     const char *json;
     size_t len;
+    if (i + 16 < n) prefetch(r, ids[i + 16]); /* the table is too big for the cache */
     if (att_store_json(d->e->store, ids[i], &json, &len) == 0) {
       /* where() may write to the store: plan from a copy of the text */
       if (r->where != LUA_NOREF) {
