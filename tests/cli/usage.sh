@@ -7,7 +7,7 @@ ok --help
 out_has "usage: attache"
 ok --version
 out_has "attache "
-for c in init add get update rm list import export fsck; do
+for c in init add get update rm list import export compact fsck; do
   ok "$c" --help
   out_has "usage: attache [--store DIR] $c"
   ok "$c" -h
@@ -17,6 +17,7 @@ done
 
 expect_rc 2 frobnicate
 err_has "unknown command 'frobnicate'"
+err_has "compact, fsck, help)"
 expect_rc 2 run
 expect_rc 1 run x.lua
 err_has "x.lua"
