@@ -167,11 +167,12 @@ for n in $sizes; do
   $run_lua --store "$d/store" "$tb/each.lua" when >"$d/le" 2>>"$log"
   $run_lua --store "$d/store" "$tb/each.lua" id >"$d/li" 2>>"$log"
   lua5.4 "$tb/plain.lua" "$d/ev.jsonl" >"$d/lp" 2>>"$log"
-  le=$(sed -n 's/.* in \([0-9.]*\) s/\1/p' "$d/le")
-  li=$(sed -n 's/.* in \([0-9.]*\) s/\1/p' "$d/li")
-  lp=$(sed -n 's/.* in \([0-9.]*\) s/\1/p' "$d/lp")
-  row "$n" "Lua filter, at.each date order" "$le" "$lp" "plain Lua 5.4 loop"
-  row "$n" "Lua filter, at.each sort=id" "$li" "$lp" "plain Lua 5.4 loop"
+  le=$(sed -n 's/.* in \([0-9.]*\) s .*/\1/p' "$d/le")
+  li=$(sed -n 's/.* in \([0-9.]*\) s .*/\1/p' "$d/li")
+  lp=$(sed -n 's/.* in \([0-9.]*\) s .*/\1/p' "$d/lp")
+  row "$n" "Lua filter, at.each date order (median of 5 passes)" "$le" "$lp" "plain Lua 5.4 loop (median of 5 passes)"
+  row "$n" "Lua filter, at.each sort=id (median of 5 passes)" "$li" "$lp" "plain Lua 5.4 loop (median of 5 passes)"
+  note "$n" "Lua filter, first pass to last: date order $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/le") s, id order $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/li") s, plain $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/lp") s" ""
 
   # -- reminders: planning, and a year's replay against Remind
   mkdir -p "$d/empty"
