@@ -31,5 +31,5 @@ for r = 1, reps do
   times[r] = os.clock() - t
 end
 table.sort(times)
-print(string.format("plain: %d matches in %.3f s (median of %d passes, first-to-last %.3f-%.3f)",
+print(string.format("plain: %d matches in %.4f s (median of %d passes, first-to-last %.4f-%.4f)",
                     m, times[(reps + 1) // 2], reps, times[1], times[reps]))
