@@ -208,15 +208,21 @@ static int push_where(lua_State *L, void *ud) {
   return 1;
 }
 
-/* The event's span and rule; 0, or -1 when it has nothing to remind of. */
-static int span_of(const att_event *ev, att_span *sp, att_rrule *rule, int *has_rule) {
+/* The span and rule of an event's when and recur; 0, or -1 when it has
+ * nothing to remind of. */
+static int span_from(const char *when, const char *recur, att_span *sp, att_rrule *rule,
+                     int *has_rule) {
   *has_rule = 0;
-  if (att_span_from_edtf(ev->when, sp) != 0) return -1;
-  if (ev->recur && *ev->recur) {
-    if (att_rrule_parse(ev->recur, rule, NULL, 0) != 0) return -1;
+  if (att_span_from_edtf(when, sp) != 0) return -1;
+  if (recur && *recur) {
+    if (att_rrule_parse(recur, rule, NULL, 0) != 0) return -1;
     *has_rule = 1;
   }
   return 0;
+}
+
+static int span_of(const att_event *ev, att_span *sp, att_rrule *rule, int *has_rule) {
+  return span_from(ev->when, ev->recur, sp, rule, has_rule);
 }
 
 /* A plain string value into buf: 1, 0 when null, -1 when only the
@@ -262,15 +268,8 @@ static int stored_span(const char *json, size_t len, att_span *sp, att_rrule *ru
   char when[ATT_DATE_MAX + 1], recur[512];
   att_event ev;
   int rc;
-  if (scan_when(json, len, when, sizeof when, recur, sizeof recur) == 0) {
-    *has_rule = 0;
-    if (att_span_from_edtf(when, sp) != 0) return -1;
-    if (*recur) {
-      if (att_rrule_parse(recur, rule, NULL, 0) != 0) return -1;
-      *has_rule = 1;
-    }
-    return 0;
-  }
+  if (scan_when(json, len, when, sizeof when, recur, sizeof recur) == 0)
+    return span_from(when, recur, sp, rule, has_rule);
   att_event_init(&ev);
   if (att_event_from_json(json, len, ATT_EV_STORED, &ev) != 0) return -2;
   rc = span_of(&ev, sp, rule, has_rule);

@@ -83,114 +83,40 @@ int64_t attl_event_id(const attl_event *e) {
   return e->id;
 }
 
-/* The stored text is compact: one comparison passes the usual case. */
-static const char *skipws(const char *p, const char *e) {
-  while (p < e && (unsigned char)*p <= ' ' &&
-         (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-    p++;
-  return p;
-}
-
-/* Past c at p (after any whitespace), or NULL. */
-static const char *expect(const char *p, const char *e, char c) {
-  if (p < e && *p == c) return p + 1;
-  p = skipws(p, e);
-  return p < e && *p == c ? p + 1 : NULL;
-}
-
-/* Past the end of the JSON string that starts at p (a quote), or NULL if
- * it does not end.  A quote ends the string unless an odd number of
- * backslashes precede it. */
-static const char *str_end(const char *p, const char *e) {
-  const char *s = ++p;
-  for (;;) {
-    const char *q = p < e ? memchr(p, '"', (size_t)(e - p)) : NULL, *b;
-    if (!q) return NULL;
-    for (b = q; b > s && b[-1] == '\\'; b--) {}
-    if (((q - b) & 1) == 0) return q + 1;
-    p = q + 1;
-  }
-}
-
-/* Does the JSON string text s[0..n) hold escapes? */
-static int has_esc(const char *s, size_t n) {
-  return memchr(s, '\\', n) != NULL;
-}
-
-/* Past the end of the JSON value at p, or NULL. */
-static const char *skip_value(const char *p, const char *e) {
-  int depth = 0;
-  p = skipws(p, e);
-  do {
-    if (p >= e) return NULL;
-    if (*p == '"') {
-      if ((p = str_end(p, e)) == NULL) return NULL;
-    } else if (*p == '{' || *p == '[') {
-      depth++, p++;
-    } else if (*p == '}' || *p == ']') {
-      depth--, p++;
-    } else if (depth > 0) {
-      p++;
-    } else {
-      while (p < e && *p != ',' && *p != '}' && *p != ']' && (unsigned char)*p > ' ') p++;
-    }
-  } while (depth > 0);
-  return p;
-}
-
 /* The value of the top-level member `name` of the stored JSON: its start,
- * and its end in *vend; NULL when absent.  A key is compared as raw text:
- * the names have no escapes, so a key with escapes matches none. */
-static const char *member(const attl_event *ev, const char *name, size_t nl,
-                          const char **vend) {
-  const char *p = ev->json, *e = ev->json + ev->len, *ve;
-  if ((p = expect(p, e, '{')) == NULL) return NULL;
-  for (;;) {
-    int match;
-    p = skipws(p, e);
-    if (p >= e || *p != '"') return NULL;
-    /* The key is name when name and a quote follow (name has no quote). */
-    match = (size_t)(e - p) > nl + 1 && p[nl + 1] == '"' && p[1] == name[0] &&
-            memcmp(p + 1, name, nl) == 0;
-    p = match ? p + nl + 2 : str_end(p, e);
-    if (!p || (p = expect(p, e, ':')) == NULL) return NULL;
-    p = skipws(p, e);
-    if ((ve = skip_value(p, e)) == NULL) return NULL;
-    if (match) {
-      *vend = ve;
-      return p;
-    }
-    if ((p = expect(ve, e, ',')) == NULL) return NULL;
-  }
+ * and its end in *vend; NULL when absent (or when the text is not the
+ * store's compact JSON: the parser then decides).  core/event_scan.c
+ * does the scanning. */
+static const char *member(const attl_event *ev, const char *name, const char **vend) {
+  const char *v;
+  size_t vl;
+  if (att_event_scan_member(ev->json, ev->len, name, &v, &vl) != 1) return NULL;
+  *vend = v + vl;
+  return v;
 }
 
 /* A string member without escapes: 1 with its text in *s, *n; 0 when
- * absent; -1 when only the parser can read it.  (A value that starts
- * with a quote ends at its closing quote: skip_value stops there.) */
+ * absent; -1 when only the parser can read it. */
 static int raw_string(const attl_event *ev, const char *name, const char **s, size_t *n) {
-  const char *ve, *p = member(ev, name, strlen(name), &ve);
+  const char *ve, *p = member(ev, name, &ve);
   if (!p) return 0;
-  if (*p == 'n') return 0; /* null */
-  if (*p != '"' || has_esc(p + 1, (size_t)(ve - p - 2))) return -1;
-  *s = p + 1;
-  *n = (size_t)(ve - p - 2);
-  return 1;
+  return att_scan_str(p, (size_t)(ve - p), s, n);
 }
 
 /* Is `want` an element of the string array member `name`?  1, 0, or -1
  * when only the parser can tell. */
 static int raw_in_array(const attl_event *ev, const char *name, const char *want, size_t wl) {
-  const char *ve, *p = member(ev, name, strlen(name), &ve), *se;
+  const char *ve, *p = member(ev, name, &ve), *v, *str;
+  size_t vl, n;
+  att_scan it;
+  int rc;
   if (!p || *p == 'n') return 0;
-  if (*p != '[') return -1;
-  for (p = skipws(p + 1, ve); p < ve && *p != ']';) {
-    if (*p != '"' || (se = str_end(p, ve)) == NULL || has_esc(p + 1, (size_t)(se - p - 2)))
-      return -1;
-    if ((size_t)(se - p - 2) == wl && memcmp(p + 1, want, wl) == 0) return 1;
-    p = skipws(se, ve);
-    if (p < ve && *p == ',') p = skipws(p + 1, ve);
+  att_scan_begin(&it, p, (size_t)(ve - p));
+  while ((rc = att_scan_elem(&it, &v, &vl)) == 1) {
+    if (att_scan_str(v, vl, &str, &n) != 1) return -1;
+    if (n == wl && memcmp(str, want, wl) == 0) return 1;
   }
-  return 0;
+  return rc < 0 ? -1 : 0;
 }
 
 /* Set the event metatable on the object at the top (list --where pushes
@@ -308,7 +234,7 @@ static int64_t rev_of(lua_State *L, int idx) {
   attl_event *e = lua_touserdata(L, idx);
   const char *ve, *p;
   if (e->ev) return e->ev->rev;
-  if ((p = member(e, "rev", 3, &ve)) != NULL && *p >= '0' && *p <= '9') {
+  if ((p = member(e, "rev", &ve)) != NULL && *p >= '0' && *p <= '9') {
     int64_t r = 0;
     for (; p < ve && *p >= '0' && *p <= '9'; p++) r = r * 10 + (*p - '0');
     return r;

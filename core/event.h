@@ -128,11 +128,15 @@ int att_event_validate(att_event *ev);
  * string, or the text is not compact JSON (then parse the event). */
 int att_event_scan_str(const char *json, size_t len, const char *name, const char **s,
                        size_t *n);
+/* The text of the top-level member `name`, whatever its type: 1 with it in
+ * *val, *vlen; 0 when absent; -1 when the text is not compact JSON. */
+int att_event_scan_member(const char *json, size_t len, const char *name, const char **val,
+                          size_t *vlen);
 
 /* The top-level members of stored JSON one by one, for a reader that
- * wants several: att_scan_next gives 1 with the key (unquoted) and the
- * value's text, 0 at the end, -1 when the text is not compact JSON or a
- * key holds escapes.  Stored text lists its members in the writer's order
+ * wants several: att_scan_next gives 1 with the key (unquoted, raw: a
+ * key with escapes equals no plain name) and the value's text, 0 at the
+ * end, -1 when the text is not compact JSON.  Stored text lists its members in the writer's order
  * (id, key, title, kind, status, when, recur, where, ...), so a reader may
  * stop early.  att_scan_str reads a value as att_event_scan_str does. */
 typedef struct att_scan {
@@ -143,6 +147,9 @@ void att_scan_begin(att_scan *it, const char *json, size_t len);
 int att_scan_next(att_scan *it, const char **key, size_t *klen, const char **val,
                   size_t *vlen);
 int att_scan_str(const char *val, size_t vlen, const char **s, size_t *n);
+/* The elements of an array value (begin with the value's text): 1 with
+ * the next element's text, 0 at the end, -1 when it is not compact. */
+int att_scan_elem(att_scan *it, const char **val, size_t *vlen);
 
 /* Compact JSON, fixed field order, absent optionals omitted (also empty
  * arrays; id, rev, created and updated when 0).  malloc'd: free() it.

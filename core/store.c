@@ -719,12 +719,11 @@ static int key_free(att_store *st, const char *key, int64_t id) {
 
 /* Append a PUT of ev and apply it to the view. */
 static int put(att_store *st, att_event *ev, int op) {
-  char *json;
-  st->epoch++;
-  json = att_event_to_json(ev);
+  char *json = att_event_to_json(ev);
   uint32_t len;
   att_event copy;
   int rc;
+  st->epoch++;
   if (json && att__fault(ATT_FAULT_ALLOC)) {
     free(json);
     json = NULL;
