@@ -91,16 +91,19 @@ int attl_isnull(lua_State *L, int idx) {
   return luaL_testudata(L, idx, ATTL_NULL) != NULL;
 }
 
-/* The cursor methods hold the cursor metatable as upvalue 1: a pointer
- * comparison, with luaL_checkudata (and its message) for anything else. */
-static cursor *checkcursor(lua_State *L) {
-  void *p = lua_touserdata(L, 1);
-  if (p && lua_getmetatable(L, 1)) {
-    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+void *attl_checkud(lua_State *L, int idx, int up, const char *tname) {
+  void *p = lua_touserdata(L, idx);
+  if (p && lua_getmetatable(L, idx)) {
+    int same = lua_rawequal(L, -1, lua_upvalueindex(up));
     lua_pop(L, 1);
     if (same) return p;
   }
-  return luaL_checkudata(L, 1, ATTL_CURSOR);
+  return luaL_checkudata(L, idx, tname);
+}
+
+/* The cursor methods hold the cursor metatable as upvalue 1. */
+static cursor *checkcursor(lua_State *L) {
+  return attl_checkud(L, 1, 1, ATTL_CURSOR);
 }
 
 static batch *checkbatch(lua_State *L) {

@@ -70,13 +70,7 @@ attl_event *attl_event_test(lua_State *L, int idx) {
  * upvalue 1: a pointer comparison, with luaL_checkudata (and its message)
  * for anything else. */
 static attl_event *checkev(lua_State *L, int idx) {
-  void *p = lua_touserdata(L, idx);
-  if (p && lua_getmetatable(L, idx)) {
-    int same = lua_rawequal(L, -1, lua_upvalueindex(1));
-    lua_pop(L, 1);
-    if (same) return p;
-  }
-  return luaL_checkudata(L, idx, ATTL_EVENT);
+  return attl_checkud(L, idx, 1, ATTL_EVENT);
 }
 
 int64_t attl_event_id(const attl_event *e) {

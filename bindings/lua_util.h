@@ -46,6 +46,10 @@ att_time attl_now(lua_State *L);
 /* The JSON null of event fields (at.null): push it / test for it. */
 void attl_null_push(lua_State *L);
 int attl_isnull(lua_State *L, int idx);
+/* The userdata at idx when its metatable is the one at upvalue `up` of
+ * the running C function (a pointer comparison, for methods called once
+ * an event); else luaL_checkudata's check and message for tname. */
+void *attl_checkud(lua_State *L, int idx, int up, const char *tname);
 
 /* ---- lua_event.c ---------------------------------------------------- */
 
