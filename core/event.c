@@ -67,7 +67,10 @@ void att_event_free(att_event *ev) {
   }
   free(ev->people);
   source_free(ev->source);
-  for (i = 0; i < ev->nlinks; i++) free(ev->links[i].rel);
+  for (i = 0; i < ev->nlinks; i++) {
+    free(ev->links[i].rel);
+    free(ev->links[i].key);
+  }
   free(ev->links);
   free(ev->fields);
   att_event_init(ev);
@@ -148,6 +151,7 @@ int att_event_copy(att_event *dst, const att_event *src) {
       for (i = 0; i < src->nlinks; i++) {
         tmp.links[i].rel = dup_or_null(src->links[i].rel, &bad);
         tmp.links[i].id = src->links[i].id;
+        tmp.links[i].key = dup_or_null(src->links[i].key, &bad);
       }
     } else {
       bad = 1;
@@ -196,7 +200,8 @@ int att_event_equal(const att_event *a, const att_event *b) {
       return 0;
   for (i = 0; i < a->nlinks; i++)
     if (!str_eq(a->links[i].rel, b->links[i].rel) ||
-        a->links[i].id != b->links[i].id)
+        a->links[i].id != b->links[i].id ||
+        !str_eq(a->links[i].key, b->links[i].key))
       return 0;
   if (!a->source || !b->source) return a->source == b->source;
   return str_eq(a->source->title, b->source->title) &&
@@ -313,12 +318,12 @@ const char *att__join(char *buf, size_t cap, const char *const *list) {
   return buf;
 }
 
-static int check_key(const char *s) {
+static int check_key(const char *name, const char *s) {
   size_t len = strlen(s), i;
   int digits = 1;
   char q[SHOW_MAX + 48], ch[32];
 
-  if (check_text("key", s, ATT_EV_KEY_MAX, 0) < 0) return ATT_EINVAL;
+  if (check_text(name, s, ATT_EV_KEY_MAX, 0) < 0) return ATT_EINVAL;
   for (i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
     int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -332,24 +337,24 @@ static int check_key(const char *s) {
       else
         snprintf(ch, sizeof ch, "a non-ASCII character");
       return att__err(ATT_EINVAL,
-                      "event field \"key\": %s has %s at byte %zu; a key is "
+                      "event field \"%s\": %s has %s at byte %zu; a key is "
                       "1 to %d characters of A-Z, a-z, 0-9, '.', '_', ':' "
                       "and '-', for example \"cdc-2024-policy-meeting\"",
-                      att__show(q, sizeof q, s, len, SHOW_MAX), ch, i,
+                      name, att__show(q, sizeof q, s, len, SHOW_MAX), ch, i,
                       ATT_EV_KEY_MAX);
     }
     if (i == 0 && !alnum)
       return att__err(ATT_EINVAL,
-                      "event field \"key\": %s begins with '%c'; a key begins "
+                      "event field \"%s\": %s begins with '%c'; a key begins "
                       "with a letter or a digit",
-                      att__show(q, sizeof q, s, len, SHOW_MAX), (char)c);
+                      name, att__show(q, sizeof q, s, len, SHOW_MAX), (char)c);
   }
   if (digits)
     return att__err(ATT_EINVAL,
-                    "event field \"key\": %s is all digits; a key needs at "
+                    "event field \"%s\": %s is all digits; a key needs at "
                     "least one other character, because a number stands for "
                     "an event id (for example on the command line)",
-                    att__show(q, sizeof q, s, len, SHOW_MAX));
+                    name, att__show(q, sizeof q, s, len, SHOW_MAX));
   return 0;
 }
 
@@ -455,7 +460,7 @@ int att_event_validate(att_event *ev) {
 
   if (check_id("id", ev->id, 1) < 0 || check_id("rev", ev->rev, 1) < 0)
     return ATT_EINVAL;
-  if (ev->key && check_key(ev->key) < 0) return ATT_EINVAL;
+  if (ev->key && check_key("key", ev->key) < 0) return ATT_EINVAL;
 
   if (!ev->title)
     return att__err(ATT_EINVAL,
@@ -563,6 +568,21 @@ int att_event_validate(att_event *ev) {
                       name,
                       att__show(q, sizeof q, l->rel, strlen(l->rel), SHOW_MAX),
                       att__join(list, sizeof list, att_link_rels));
+    if (l->key) {
+      snprintf(name, sizeof name, "links[%zu].key", i);
+      if (l->id)
+        return att__err(ATT_EINVAL,
+                        "event field \"links[%zu]\" has both an id and a key; "
+                        "a link names its event by one of them",
+                        i);
+      if (check_key(name, l->key) < 0) return ATT_EINVAL;
+      if (ev->key && strcmp(ev->key, l->key) == 0)
+        return att__err(ATT_EINVAL,
+                        "event field \"%s\": \"%s\" is this event's own key; "
+                        "a link points to another event",
+                        name, l->key);
+      continue;
+    }
     snprintf(name, sizeof name, "links[%zu].id", i);
     if (check_id(name, l->id, 0) < 0) return ATT_EINVAL;
     if (ev->id && l->id == ev->id)
@@ -571,7 +591,7 @@ int att_event_validate(att_event *ev) {
                       "link points to another event",
                       name, (long long)l->id);
     for (j = 0; j < i; j++)
-      if (ev->links[j].id == l->id && strcmp(ev->links[j].rel, l->rel) == 0)
+      if (!ev->links[j].key && ev->links[j].id == l->id && strcmp(ev->links[j].rel, l->rel) == 0)
         return att__err(ATT_EINVAL,
                         "event field \"links\": {\"rel\": \"%s\", \"id\": "
                         "%lld} is listed twice (at %zu and %zu)",

@@ -46,6 +46,9 @@ typedef struct att_person {
 typedef struct att_link {
   char *rel; /* follows, part-of, supersedes, related */
   int64_t id;
+  /* Input only: a link may name its target by key instead of id (id 0);
+   * the store resolves it to the id, which is what it keeps. */
+  char *key;
 } att_link;
 
 typedef struct att_source {

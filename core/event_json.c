@@ -30,7 +30,7 @@ static const char *const known_fields[] = {
 static const char *const person_keys[] = {"name", "role", "actor", NULL};
 static const char *const source_keys[] = {"title", "url", "publisher",
                                           "published", NULL};
-static const char *const link_keys[] = {"rel", "id", NULL};
+static const char *const link_keys[] = {"rel", "id", "key", NULL};
 
 
 static int find(const char *s, const char *const *list) {
@@ -592,7 +592,7 @@ static int get_links(const cJSON *it, att_event *ev, int steal) {
   char name[64];
   int rc;
 
-  if ((rc = get_array("links", "an array of objects {rel, id}", it, &n)) < 0)
+  if ((rc = get_array("links", "an array of objects {rel, id} or {rel, key}", it, &n)) < 0)
     return rc;
   if (n == 0) return 0;
   ev->links = calloc(n, sizeof *ev->links);
@@ -610,12 +610,18 @@ static int get_links(const cJSON *it, att_event *ev, int steal) {
       return rc;
     snprintf(name, sizeof name, "links[%zu].id", i);
     m = cJSON_GetObjectItemCaseSensitive(c, "id");
-    if (!m || cJSON_IsNull(m))
+    if (m && !cJSON_IsNull(m)) {
+      if ((rc = get_int(name, m, &ev->links[i].id)) < 0) return rc;
+    }
+    m = cJSON_GetObjectItemCaseSensitive(c, "key");
+    if (m && !cJSON_IsNull(m) &&
+        (rc = get_elem_str("links", i, "key", m, &ev->links[i].key, steal)) < 0)
+      return rc;
+    if (!ev->links[i].id && !ev->links[i].key)
       return att__err(ATT_EINVAL,
-                      "event field \"%s\" is required: the id of the linked "
-                      "event",
-                      name);
-    if ((rc = get_int(name, m, &ev->links[i].id)) < 0) return rc;
+                      "event field \"links[%zu]\" names no event: give \"id\" "
+                      "(a number) or \"key\" (a string)",
+                      i);
   }
   return 0;
 }
@@ -742,6 +748,12 @@ static int from_tree(const cJSON *obj, int flags, att_event *ev, int steal) {
     tmp.rev = rev;
     tmp.created = created;
     tmp.updated = updated;
+    for (size_t i = 0; rc == 0 && i < tmp.nlinks; i++)
+      if (tmp.links[i].key)
+        rc = att__err(ATT_EINVAL,
+                      "event field \"links[%zu]\" names its event by key in a "
+                      "stored record; the store keeps links by id",
+                      i);
   }
   /* fields was checked on the tree already; keep it out of validation. */
   if (rc == 0) rc = att_event_validate(&tmp);
@@ -876,7 +888,8 @@ static cJSON *build(const att_event *ev, int user_only, int *rc) {
         break;
       }
       add_str(&b, m, "rel", ev->links[i].rel);
-      add(&b, m, "id", cJSON_CreateNumber((double)ev->links[i].id));
+      if (ev->links[i].key) add_str(&b, m, "key", ev->links[i].key);
+      else add(&b, m, "id", cJSON_CreateNumber((double)ev->links[i].id));
     }
   }
   if (ev->fields && !b.bad) {
@@ -1135,8 +1148,12 @@ static int w_event(wbuf *w, const att_event *ev, size_t fields_len) {
       w_ch(w, '{');
       m = 0;
       W_OPT(w, &m, "rel", ev->links[i].rel);
-      W_KEY(w, &m, "id");
-      if (w_num(w, ev->links[i].id) < 0) return -1;
+      if (ev->links[i].key) {
+        W_OPT(w, &m, "key", ev->links[i].key);
+      } else {
+        W_KEY(w, &m, "id");
+        if (w_num(w, ev->links[i].id) < 0) return -1;
+      }
       w_ch(w, '}');
     }
     w_ch(w, ']');
