@@ -37,14 +37,17 @@ static cJSON *loose_json(const char *s) {
   return v ? v : cJSON_CreateString(s);
 }
 
-/* "related=3" into {"rel":"related","id":3}. */
+/* "related=3" into {"rel":"related","id":3}; "follows=cdc-2024" (not all
+ * digits) into {"rel":"follows","key":"cdc-2024"}. */
 static cJSON *parse_link(cli_ctx *ctx, const char *what, const char *s) {
   const char *eq = strchr(s, '=');
-  long long id = eq ? cli_count(eq + 1) : -1;
+  const char *v = eq ? eq + 1 : "";
+  int digits = *v != '\0' && strspn(v, "0123456789") == strlen(v);
+  long long id = digits ? cli_count(v) : 0;
   cJSON *o;
-  if (eq == NULL || eq == s || id <= 0) {
-    cli_usage(ctx, "%s \"%s\": a link is written REL=ID, REL one of follows, "
-                   "part-of, supersedes, related",
+  if (eq == NULL || eq == s || *v == '\0' || (digits && id <= 0)) {
+    cli_usage(ctx, "%s \"%s\": a link is written REL=ID or REL=KEY, REL one of "
+                   "follows, part-of, supersedes, related",
               what, s);
     return NULL;
   }
@@ -54,7 +57,8 @@ static cJSON *parse_link(cli_ctx *ctx, const char *what, const char *s) {
     cJSON_AddStringToObject(o, "rel", rel);
     free(rel);
   }
-  cJSON_AddNumberToObject(o, "id", (double)id);
+  if (digits) cJSON_AddNumberToObject(o, "id", (double)id);
+  else cJSON_AddStringToObject(o, "key", v);
   return o;
 }
 

@@ -154,6 +154,20 @@ static void on_progress(void *ud, const char *what, uint64_t done, uint64_t tota
   }
 }
 
+int cli_lock_wait_ms(void) {
+  const char *s = getenv("ATTACHE_LOCK_WAIT");
+  char *end;
+  double v;
+  if (!s || !*s) return 0;
+  v = strtod(s, &end);
+  if (*end || v != v || v < 0 || v > 86400) {
+    fprintf(stderr, "attache: ATTACHE_LOCK_WAIT=\"%s\" is not a number of seconds from 0 to "
+                    "86400; waiting the default 30 s\n", s);
+    return 0;
+  }
+  return v * 1000 < 1 ? 1 : (int)(v * 1000);
+}
+
 int cli_open(cli_ctx *ctx, int flags, att_store **st) {
   att_store_opts o;
   int rc;
@@ -166,6 +180,12 @@ int cli_open(cli_ctx *ctx, int flags, att_store **st) {
   o.notice = on_notice;
   o.progress = on_progress;
   o.ud = ctx;
+  o.lock_wait_ms = cli_lock_wait_ms();
+  {
+    static char who[64];
+    snprintf(who, sizeof who, "attache %s", ctx->cmd ? ctx->cmd : "");
+    o.who = who;
+  }
   rc = att_store_open(ctx->store_dir, &o, st);
   if (rc == ATT_ENOSTORE)
     return cli_fail("no store at %s; create one with 'attache init' (or "

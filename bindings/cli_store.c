@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const cli_opt no_opts[] = {{NULL, 0, 0, 0}};
@@ -46,11 +47,22 @@ int cli_cmd_init(cli_ctx *ctx, int argc, char **argv) {
   return CLI_OK;
 }
 
+static const cli_opt rm_opts[] = {{"force", 'f', 0, 'f'}, {NULL, 0, 0, 0}};
+
 int cli_cmd_rm(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
   att_store *st = NULL;
   att_event ev;
-  int rc = simple_args(ctx, &p, no_opts, argc, argv), r;
+  int force = 0, rc = CLI_OK, r, o;
+  cli_parser_init(&p, ctx, rm_opts, argc, argv);
+  while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
+    if (o == CLI_BAD) rc = CLI_USAGE;
+    else if (o == CLI_HELP) {
+      cli_help(ctx->cmd, stdout);
+      rc = -1;
+    } else if (o == 'f')
+      force = 1;
+  }
   if (rc == CLI_OK && p.npos != 1)
     rc = cli_usage(ctx, p.npos == 0 ? "which event? give its id or key"
                                     : "one event at a time: give one id or key");
@@ -65,9 +77,26 @@ int cli_cmd_rm(cli_ctx *ctx, int argc, char **argv) {
       rc = cli_core_fail(r, "cannot read \"%s\"", p.pos[0]);
   }
   if (rc == CLI_OK) {
-    r = att_store_remove(st, ev.id);
-    if (r < 0) rc = cli_core_fail(r, "cannot remove \"%s\"", p.pos[0]);
-    else printf("removed %lld \"%s\"\n", (long long)ev.id, ev.title);
+    struct att_linker *l = NULL;
+    size_t nl = 0;
+    if (force && (r = att_store_linkers(st, ev.id, &l, &nl)) < 0) {
+      rc = cli_core_fail(r, "cannot remove \"%s\"", p.pos[0]);
+    } else {
+      r = force ? att_store_remove_force(st, ev.id) : att_store_remove(st, ev.id);
+      if (r == ATT_ELINKED)
+        rc = cli_fail("cannot remove \"%s\": %s; nothing was removed (attache rm --force "
+                      "removes it and drops those links)",
+                      p.pos[0], att_errmsg());
+      else if (r < 0)
+        rc = cli_core_fail(r, "cannot remove \"%s\"", p.pos[0]);
+      else {
+        printf("removed %lld \"%s\"\n", (long long)ev.id, ev.title);
+        for (size_t i = 0; i < nl; i++)
+          if (i == 0 || l[i].from != l[i - 1].from)
+            printf("dropped the link of %lld to it (%s)\n", (long long)l[i].from, l[i].rel);
+      }
+    }
+    free(l);
   }
   if (st) att_store_close(st);
   att_event_free(&ev);

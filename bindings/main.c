@@ -92,7 +92,10 @@ static const cli_command commands[] = {
      "                    event's source.published, else from today\n"
      "  --json PATCH      a JSON merge patch (RFC 7386) of the event\n"
      "  --print-json      print the stored event as JSON instead of a line\n"},
-    {"rm", cli_cmd_rm, "rm ID|KEY", "Remove an event.  Its id is never reused.\n"},
+    {"rm", cli_cmd_rm, "rm [--force] ID|KEY",
+     "Remove an event.  Its id is never reused.  An event that others link\n"
+     "to is not removed (the error lists them) unless --force, which drops\n"
+     "their links to it in the same change.\n"},
     {"list", cli_cmd_list,
      "list [--from D --to D --actor A --kind K --status S --tag T --text WORDS\n"
      "             --where 'LUA EXPRESSION' --sort FIELD --limit N] [--json|--csv]",

@@ -24,7 +24,8 @@
   X(BUSY,    -9, "store is locked by another process")                     \
   X(RANGE,  -10, "value out of range")                                     \
   X(NOSTORE,-11, "no store here")                                          \
-  X(CONFLICT,-12, "conflicting change")
+  X(CONFLICT,-12, "conflicting change")                                    \
+  X(LINKED, -13, "event is linked from others")
 
 enum {
 #define ATT__ERR_ENUM(name, val, text) ATT_E##name = (val),

@@ -241,6 +241,14 @@ static int scan_journal(ck *c, const char *dir, uint64_t snapgen, att__overlay *
         continue;
       }
       memcpy(&ops[nops].id, r.payload, 8);
+    } else if (r.type == ATT__R_NEXTID) {
+      if (r.len != 8) {
+        c->damaged = 1;
+        say(c, "journal: the id mark at byte %zu has %u bytes, not 8", pos, r.len);
+        pos += used;
+        continue;
+      }
+      memcpy(&ops[nops].id, r.payload, 8);
     }
     nops++;
     pos += used;
@@ -252,6 +260,8 @@ static int scan_journal(ck *c, const char *dir, uint64_t snapgen, att__overlay *
           rc = att__ov_put(keep, ops[i].id, &ops[i].ev, ops[i].json, ops[i].len);
           ops[i].json = NULL;
           if (rc) goto out;
+        } else if (ops[i].type == ATT__R_NEXTID) {
+          if (nops == 1 && ops[i].id > *next_id) *next_id = ops[i].id;
         } else if (ops[i].type == ATT__R_DEL && att__ov_find(keep, ops[i].id)) {
           if ((rc = att__ov_put(keep, ops[i].id, NULL, NULL, 0)) != 0) goto out;
         }

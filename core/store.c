@@ -34,6 +34,8 @@
 static int load(att_store *st, int report);
 static void unload(att_store *st);
 static void changes_clear(att_store *st);
+static int mark_next_id(att_store *st, int64_t hw);
+static int64_t tail_max_id(att_store *st, uint64_t from);
 
 static void notice(att_store *st, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -184,6 +186,12 @@ static int apply(att_store *st, pending *p, size_t n, int report) {
     char *old = NULL;
     size_t oldlen = 0;
     if (p[i].type == ATT__R_COMMIT) continue;
+    if (p[i].type == ATT__R_NEXTID) {
+      /* A mark of its own; inside a batch it was a reservation, which the
+       * batch's own puts make moot once it commits. */
+      if (n == 1 && p[i].id > st->next_id && p[i].id <= ATT_EV_ID_MAX + 1) st->next_id = p[i].id;
+      continue;
+    }
     if (report && (rc = old_copy(st, p[i].id, &old, &oldlen)) != 0) return rc;
     if (p[i].type == ATT__R_PUT) {
       op = p[i].ev.rev <= 1 ? ATT_CHANGE_ADD : ATT_CHANGE_UPDATE;
@@ -282,6 +290,13 @@ static int replay(att_store *st, int report, uint64_t *tail_bytes, size_t *tail_
     } else if (r.type == ATT__R_DEL) {
       if (r.len != 8) {
         rc = att__err(ATT_ECORRUPT, "journal \"%s/journal\": removal record at byte %llu has %u bytes, expected 8",
+                      st->dir, (unsigned long long)(st->jend + pos), r.len);
+        goto out;
+      }
+      memcpy(&p[np].id, r.payload, 8);
+    } else if (r.type == ATT__R_NEXTID) {
+      if (r.len != 8) {
+        rc = att__err(ATT_ECORRUPT, "journal \"%s/journal\": id mark at byte %llu has %u bytes, expected 8",
                       st->dir, (unsigned long long)(st->jend + pos), r.len);
         goto out;
       }
@@ -416,7 +431,13 @@ int att_store_open(const char *dir, const att_store_opts *opts, att_store **out)
   st->snap.fd = -1;
   st->lockfd = -1;
   if ((rc = pathof(st, p, "lock")) != 0) goto fail;
-  st->lockfd = att__fault(ATT_FAULT_OPEN) ? -1 : open(p, O_RDONLY | O_CLOEXEC);
+  /* A writer opens the lock file for writing too, to say who holds it. */
+  st->lockrw = (st->opts.flags & ATT_OPEN_WRITE) != 0;
+  st->lockfd = att__fault(ATT_FAULT_OPEN) ? -1 : open(p, (st->lockrw ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  if (st->lockfd < 0 && st->lockrw && (errno == EACCES || errno == EROFS)) {
+    st->lockrw = 0;
+    st->lockfd = open(p, O_RDONLY | O_CLOEXEC);
+  }
   if (st->lockfd < 0) {
     struct stat sb;
     if (errno == ENOENT && stat(dir, &sb) != 0)
@@ -514,6 +535,58 @@ static int journal_renew(att_store *st) {
   return load(st, 1);
 }
 
+#define LOCK_WAIT_DEFAULT_MS 30000
+
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Take the writer lock, waiting at most opts.lock_wait_ms for the writer
+ * that holds it; then say who we are in the lock file, for the message
+ * the next one waiting gets. */
+static int take_lock(att_store *st) {
+  int wait = st->opts.lock_wait_ms ? st->opts.lock_wait_ms : LOCK_WAIT_DEFAULT_MS;
+  int64_t deadline = mono_ms() + (wait > 0 ? wait : 0);
+  long nap_us = 1000;
+  char info[256];
+  int n;
+  for (;;) {
+    if (flock(st->lockfd, LOCK_EX | LOCK_NB) == 0) break;
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK)
+      return att__err(ATT_EIO, "cannot lock store \"%s\": %s", st->dir, strerror(errno));
+    if (wait > 0 && mono_ms() >= deadline) {
+      ssize_t got = pread(st->lockfd, info, sizeof info - 1, 0);
+      info[got > 0 ? got : 0] = '\0';
+      info[strcspn(info, "\n")] = '\0';
+      return att__err(ATT_EBUSY,
+                      "store \"%s\" is held by another writer (%s) and was not released "
+                      "within %d.%d s; nothing was changed (try again when it is done)",
+                      st->dir, info[0] ? info : "a process that did not say who it is",
+                      wait / 1000, wait % 1000 / 100);
+    }
+    {
+      struct timespec ts = {0, nap_us * 1000};
+      nanosleep(&ts, NULL);
+      if (nap_us < 50000) nap_us *= 2;
+    }
+  }
+  {
+    time_t t = time(NULL);
+    struct tm tm;
+    char since[32] = "";
+    if (gmtime_r(&t, &tm)) strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    n = snprintf(info, sizeof info, "pid %ld%s%s, since %s\n", (long)getpid(),
+                 st->opts.who ? ", " : "", st->opts.who ? st->opts.who : "", since);
+    /* Only a note for others: a failure here changes nothing. */
+    if (st->lockrw && n > 0 && pwrite(st->lockfd, info, (size_t)n, 0) == n)
+      if (ftruncate(st->lockfd, n) != 0) { /* the note is longer: harmless */ }
+  }
+  return 0;
+}
+
 static int lock_write(att_store *st) {
   struct stat sb;
   uint64_t jgen = 0;
@@ -522,9 +595,7 @@ static int lock_write(att_store *st) {
   int rc;
   if (st->locked) return 0;
   if ((rc = writable(st)) != 0) return rc;
-  /* The lock file was opened read-only: flock does not care. */
-  while (flock(st->lockfd, LOCK_EX) != 0)
-    if (errno != EINTR) return att__err(ATT_EIO, "cannot lock store \"%s\": %s", st->dir, strerror(errno));
+  if ((rc = take_lock(st)) != 0) return rc;
   st->locked = 1;
   if ((rc = att_store_refresh(st)) < 0) goto fail;
   r = pread(st->jfd, h, sizeof h, 0);
@@ -539,15 +610,19 @@ static int lock_write(att_store *st) {
     /* We hold the lock, so no one is writing this: a crash remnant. */
     notice(st, "journal of \"%s\": removed an unfinished write of %llu bytes at byte %llu, left by a process that stopped; it was never acknowledged",
            st->dir, (unsigned long long)((uint64_t)sb.st_size - st->jend), (unsigned long long)st->jend);
+    /* Ids in it may have been handed out before the crash: never again. */
+    int64_t hw = tail_max_id(st, st->jend) + 1;
     if (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->jend) != 0 ||
         att__fault(ATT_FAULT_SYNC) || fdatasync(st->jfd) != 0) {
       rc = att__err(ATT_EIO, "journal: cannot cut the unfinished write: %s", strerror(errno));
       goto fail;
     }
+    if ((rc = mark_next_id(st, hw)) != 0) goto fail;
   }
   st->wlen = 0;
   st->broken = 0;
   st->batch_start = st->jend;
+  st->id_reserved = 0;
   return 0;
 fail:
   flock(st->lockfd, LOCK_UN);
@@ -616,8 +691,11 @@ static int wsync(att_store *st) {
   return 0;
 }
 
-/* Forget what the open write appended: cut the journal back and reload. */
-static void wabort(att_store *st) {
+/* Forget what the open write appended: cut the journal back and reload.
+ * With keep_ids (a batch, whose ids its caller has seen), the ids it
+ * handed out stay used: the high-water mark is made durable. */
+static void wabort(att_store *st, int keep_ids) {
+  int64_t hw = st->next_id;
   st->wlen = 0;
   if (st->wpos_flushed && (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0)) st->poisoned = 1;
   st->wpos_flushed = 0;
@@ -626,6 +704,59 @@ static void wabort(att_store *st) {
   changes_clear(st);
   unload(st);
   if (load(st, 0) != 0) st->poisoned = 1;
+  if (keep_ids && !st->poisoned && st->locked && mark_next_id(st, hw) != 0 && hw > st->next_id)
+    st->next_id = hw; /* not durable: at least this handle never gives them again */
+}
+
+/* Make "ids below hw are used" durable, as one write of its own (under the
+ * lock, with no write open). */
+static int mark_next_id(att_store *st, int64_t hw) {
+  uint64_t v = (uint64_t)hw;
+  int rc;
+  if (hw <= st->next_id) return 0;
+  st->wlen = 0;
+  st->wpos_flushed = 0;
+  st->nrec_pending = 0;
+  st->batch_start = st->jend;
+  rc = append(st, ATT__R_NEXTID, ATT__RF_END, &v, 8);
+  if (rc == 0) rc = wsync(st);
+  st->wpos_flushed = 0;
+  st->nrec_pending = 0;
+  st->wlen = 0;
+  st->batch_start = st->jend;
+  if (rc == 0) st->next_id = hw;
+  return rc;
+}
+
+/* The largest id put or reserved by the whole records in the journal from
+ * byte `from` (an unfinished write), or 0. */
+static int64_t tail_max_id(att_store *st, uint64_t from) {
+  unsigned char *buf;
+  size_t n, pos = 0;
+  int64_t max = 0;
+  if (read_tail(st, from, &buf, &n) != 0) return 0;
+  while (pos < n) {
+    att__rec r;
+    size_t used;
+    const char *v;
+    size_t vlen;
+    if (att__rec_decode(buf + pos, n - pos, &r, &used) != 1) break;
+    if (r.type == ATT__R_NEXTID && r.len == 8) {
+      int64_t id;
+      memcpy(&id, r.payload, 8);
+      if (id - 1 > max && id - 1 <= ATT_EV_ID_MAX) max = id - 1;
+    } else if (r.type == ATT__R_PUT && att_event_scan_member(r.payload, r.len, "id", &v, &vlen) == 1 &&
+        vlen > 0 && vlen < 20) {
+      char num[20];
+      memcpy(num, v, vlen);
+      num[vlen] = '\0';
+      int64_t id = strtoll(num, NULL, 10);
+      if (id > max && id <= ATT_EV_ID_MAX) max = id;
+    }
+    pos += used;
+  }
+  free(buf);
+  return max;
 }
 
 int att_store_compact_due(const att_store *st) {
@@ -681,22 +812,58 @@ static int finish(att_store *st) {
   return rc;
 }
 
+static int end_write(att_store *st, int rc, int keep_ids);
 /* One change: inside a batch it waits for commit, else it is synced now. */
 static int begin_one(att_store *st) {
   return st->in_batch ? 0 : lock_write(st);
 }
 
-static int end_one(att_store *st, int rc) {
+static int end_write(att_store *st, int rc, int keep_ids) {
   if (st->in_batch) return rc;
+  if (rc == 0) rc = att__links_check(st);
   if (rc == 0) rc = wsync(st);
   if (rc) {
-    if (rc != ATT_EPOISONED) wabort(st);
+    if (rc != ATT_EPOISONED) wabort(st, keep_ids);
     changes_clear(st);
     unlock_write(st);
     return rc;
   }
   return finish(st);
 }
+
+/*
+ * Ids handed out inside a batch are seen by its caller before the commit;
+ * if the process dies first, they must not be given again.  So a batch
+ * reserves them durably, ID_RESERVE at a time: a NEXTID record appended
+ * without the "last" flag, and synced, before an id past the reservation
+ * is handed out.  A crash leaves it in the unfinished tail, which the next
+ * writer reads before it cuts the tail off (lock_write); a commit makes it
+ * moot (apply ignores a NEXTID that is not a write of its own).
+ */
+#define ID_RESERVE 4096
+
+static int reserve_id(att_store *st, int64_t id) {
+  uint64_t v = (uint64_t)id + ID_RESERVE;
+  int rc;
+  if (id < st->id_reserved) return 0;
+  if ((rc = append(st, ATT__R_NEXTID, 0, &v, 8)) != 0 || (rc = wflush(st)) != 0) {
+    st->broken = 1;
+    return rc;
+  }
+  if (att__fault(ATT_FAULT_SYNC) || fdatasync(st->jfd) != 0) {
+    st->broken = 1;
+    st->poisoned = 1;
+    return att__err(ATT_EPOISONED,
+                    "journal of \"%s\": sync to disk failed (%s); the batch is not kept and the "
+                    "store refuses writes until it is reopened",
+                    st->dir, strerror(errno));
+  }
+  st->id_reserved = (int64_t)v;
+  return 0;
+}
+
+/* A single change that fails hands out no id: it may be given again. */
+static int end_one(att_store *st, int rc) { return end_write(st, rc, 0); }
 
 static int find_live(att_store *st, int64_t id, att_event *out);
 
@@ -719,10 +886,12 @@ static int key_free(att_store *st, const char *key, int64_t id) {
 
 /* Append a PUT of ev and apply it to the view. */
 static int put(att_store *st, att_event *ev, int op) {
-  char *json = att_event_to_json(ev);
+  char *json;
   uint32_t len;
   att_event copy;
   int rc;
+  if ((rc = att__links_resolve(st, ev)) != 0) return rc;
+  json = att_event_to_json(ev);
   st->epoch++;
   if (json && att__fault(ATT_FAULT_ALLOC)) {
     free(json);
@@ -757,7 +926,7 @@ int att_store_add(att_store *st, att_event *ev) {
   if ((rc = writable(st)) != 0) return rc;
   if ((rc = att_event_validate(ev)) != 0) return rc;
   if ((rc = begin_one(st)) != 0) return rc;
-  if ((rc = key_free(st, ev->key, 0)) == 0) {
+  if ((rc = key_free(st, ev->key, 0)) == 0 && (!st->in_batch || (rc = reserve_id(st, st->next_id)) == 0)) {
     ev->id = st->next_id;
     ev->rev = 1;
     ev->created = ev->updated = now(st);
@@ -825,14 +994,15 @@ int att_store_commit(att_store *st) {
     unlock_write(st);
     return 0;
   }
-  rc = append(st, ATT__R_COMMIT, ATT__RF_END, "", 0);
-  return end_one(st, rc);
+  rc = att__links_check(st);
+  if (rc == 0) rc = append(st, ATT__R_COMMIT, ATT__RF_END, "", 0);
+  return end_write(st, rc, 1);
 }
 
 void att_store_rollback(att_store *st) {
   if (!st->in_batch) return;
   st->in_batch = 0;
-  wabort(st);
+  wabort(st, 1);
   unlock_write(st);
 }
 
@@ -1062,8 +1232,11 @@ int att_store_import_add(att_store *st, att_event *ev) {
       return att__err(ATT_EEXISTS, "key \"%s\" is already used by an earlier event of this import; keys are unique",
                       ev->key);
   }
+  if ((rc = att__links_resolve(st, ev)) != 0) return rc;
   if (ev->key && (rc = att_strset_add(&st->imp_keys, ev->key)) < 0) return rc;
+  if ((rc = reserve_id(st, st->next_id)) != 0) return rc;
   ev->id = st->next_id;
+  if ((rc = att__links_note(st, ev)) != 0) return rc;
   ev->rev = 1;
   ev->created = ev->updated = now(st);
   if (!(json = att_event_to_json(ev))) return att__err(ATT_ENOMEM, "out of memory writing event");
@@ -1076,6 +1249,12 @@ int att_store_import_add(att_store *st, att_event *ev) {
 
 static void import_end(att_store *st) {
   st->imp = NULL;
+  st->wlen = 0;
+  st->wpos_flushed = 0;
+  st->nrec_pending = 0;
+  free(st->imp_links);
+  st->imp_links = NULL;
+  st->nimp_links = st->cimp_links = 0;
   att_strset_free(&st->imp_keys);
   unlock_write(st);
 }
@@ -1088,7 +1267,12 @@ void att_store_import_abort(att_store *st) {
   }
   if (!st->imp) return;
   att__snapw_abort(st->imp);
-  st->next_id = st->imp_first;
+  {
+    /* The ids were handed out: never again. */
+    int64_t hw = st->next_id;
+    st->next_id = st->imp_first;
+    if (mark_next_id(st, hw) != 0) st->next_id = hw;
+  }
   import_end(st);
 }
 
@@ -1101,8 +1285,12 @@ int att_store_import_commit(att_store *st) {
   }
   if (!st->imp) return att__err(ATT_EINVAL, "no import is open on store \"%s\"", st->dir);
   last = st->next_id;
+  if ((rc = att__links_check_import(st, first, last)) != 0) {
+    att_store_import_abort(st);
+    return rc;
+  }
   rc = gen_install(st, st->imp);
-  if (rc != 0) st->next_id = first;
+  if (rc != 0 && st->locked && !st->poisoned && mark_next_id(st, last) != 0) st->next_id = last;
   import_end(st);
   if (rc == 0 && st->opts.change)
     for (int64_t id = first; id < last; id++) st->opts.change(st->opts.ud, ATT_CHANGE_ADD, id, NULL, 0);

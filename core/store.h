@@ -44,6 +44,13 @@ typedef struct att_store_opts {
   /* The clock for created/updated (NULL: the system clock). */
   att_time (*now)(void *ud);
   void *ud;
+  /* How long a write waits for another writer to release the store, in
+   * milliseconds: 0 is the default (30 s), negative waits without end.
+   * Past it the write fails with ATT_EBUSY naming the holder. */
+  int lock_wait_ms;
+  /* Who this process is, for the message another writer gets while this
+   * one holds the lock ("attache serve"); NULL: only the pid. */
+  const char *who;
 } att_store_opts;
 
 /* Create an empty store in dir (created with mode 0700 if missing).  An
@@ -59,6 +66,20 @@ const char *att_store_dir(const att_store *st);
 int att_store_add(att_store *st, att_event *ev);
 int att_store_update(att_store *st, att_event *ev);
 int att_store_remove(att_store *st, int64_t id);
+
+/* Links (PRODUCT.md section 1): every link of an event names an existing,
+ * other event; links given by key are stored as the id the key names.
+ * This is checked when a write commits, so a batch may write an event and
+ * the one it links to in any order.  A removal of an event that others
+ * link to fails with ATT_ELINKED, naming them; att_store_remove_force
+ * drops those links and removes the event in one write. */
+int att_store_remove_force(att_store *st, int64_t id);
+/* Every link of a live event to id: malloc'd (free it). */
+struct att_linker {
+  int64_t from, to;
+  char rel[16];
+};
+int att_store_linkers(att_store *st, int64_t id, struct att_linker **out, size_t *n);
 
 /* Batches: one lock, one sync, all or nothing. */
 int att_store_begin(att_store *st);

@@ -32,7 +32,10 @@
 #define ATT__RMAGIC 0xA7CEu  /* in every record header */
 #define ATT__RMAX (64u << 20) /* largest record payload */
 
-enum { ATT__R_PUT = 1, ATT__R_DEL = 2, ATT__R_COMMIT = 3 };
+/* NEXTID: the id high-water mark (u64) made durable when ids handed out
+ * by a write that did not commit (a rollback, a cut-off crash remnant)
+ * would otherwise be given again. */
+enum { ATT__R_PUT = 1, ATT__R_DEL = 2, ATT__R_COMMIT = 3, ATT__R_NEXTID = 4 };
 enum { ATT__RF_END = 1 }; /* last record of a batch */
 
 /* One decoded record; payload points into the caller's buffer. */
@@ -103,7 +106,37 @@ typedef struct att__snap {
   const uint32_t *post;
   const char *str;
   uint64_t strlen;
+  struct att__snapck *ck; /* the path and which checksums held (snapshot.c) */
 } att__snap;
+
+/* Nothing mapped is trusted (snapshot.c).  Each index section's checksum
+ * is verified before its first use: att__snap_open verifies the sections
+ * that callers unable to report an error read (id table, key index,
+ * dictionary, strings); att__snap_need the others, once.  Every entry is
+ * read through a checked accessor: 0, or ATT_ECORRUPT naming the snapshot,
+ * the section, the entry and what is wrong. */
+extern const char *const att__snap_sect_name[ATT__NSECT];
+int att__snap_need(const att__snap *s, int sect);
+int att__snap_badpos(const att__snap *s, int sect, uint64_t i, uint32_t v);
+/* Entry i of the time index or the postings (sect): a position in the id
+ * table.  i itself must be inside the section (the caller's range comes
+ * from the header or a checked dictionary entry). */
+static inline int att__snap_pos(const att__snap *s, int sect, uint64_t i, uint32_t *ord) {
+  uint32_t v = (sect == ATT__S_TIME ? s->time : s->post)[i];
+  if (v < s->h.count) {
+    *ord = v;
+    return 0;
+  }
+  return att__snap_badpos(s, sect, i, v);
+}
+/* Dictionary entry i: its value and its postings (checked: inside the
+ * postings section).  Key entry i: its key and position. */
+int att__snap_dictent(const att__snap *s, uint64_t i, const char **val, uint64_t *post,
+                      uint32_t *n);
+int att__snap_keyent(const att__snap *s, uint64_t i, const char **key, uint32_t *ord);
+/* For a checker (fsck): open without verifying or requiring any section
+ * checksum; it verifies them itself and reads on past damage. */
+int att__snap_open_raw(att__snap *s, const char *path);
 
 /* One live event as the snapshot writer needs it: its stored JSON and
  * what the indexes take.  Strings must stay valid until the writer returns. */
@@ -153,11 +186,12 @@ int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, att__snap_
                     void *ud, const att_store_opts *o, uint64_t expect);
 /* Ordinal of id, or -1. */
 int64_t att__snap_find(const att__snap *s, int64_t id);
-/* Ordinal of the event with this key, or -1. */
+/* Ordinal of the event with this key, -1 if none, or ATT_ECORRUPT. */
 int64_t att__snap_find_key(const att__snap *s, const char *key);
-/* Postings of a value of a field (NULL, 0 when absent). */
-const uint32_t *att__snap_postings(const att__snap *s, int field,
-                                   const char *value, uint32_t *n);
+/* Postings of a value of a field: their first index in the postings
+ * section and their count (0, 0 when absent); 0 or an error code. */
+int att__snap_postings(const att__snap *s, int field, const char *value, uint64_t *first,
+                       uint32_t *n);
 /* Stored JSON of ordinal ord, checksum verified. */
 int att__snap_json(const att__snap *s, uint64_t ord, const char **json,
                    uint32_t *len);
@@ -196,6 +230,7 @@ struct att_store {
   char *dir;
   att_store_opts opts;
   int lockfd;
+  int lockrw;   /* lockfd is open for writing (to say who holds the lock) */
   int locked;   /* we hold the writer lock */
   int poisoned; /* a sync failed: no more writes */
   att__snap snap;
@@ -215,6 +250,7 @@ struct att_store {
   uint64_t batch_start;  /* journal offset where it began */
   uint64_t wpos_flushed; /* bytes of it already written to the file */
   uint64_t nrec_pending; /* records appended by it */
+  int64_t id_reserved;   /* ids below this are reserved on disk by it */
   unsigned char *wbuf;   /* records not yet written */
   size_t wlen, wcap;
   struct att__change { int op; int64_t id; char *old; size_t oldlen; } *pend; /* reported on commit */
@@ -225,7 +261,19 @@ struct att_store {
   int64_t imp_first;
   att_strset imp_keys;
   size_t npend, cappend;
+  /* an import's links (into the next snapshot), checked at its commit */
+  struct att__implink { int64_t from, to; size_t i; } *imp_links;
+  size_t nimp_links, cimp_links;
 };
+
+/* Links (links.c).  resolve: links given by key become ids (at write).
+ * check: every change of the write under way leaves links to live,
+ * other events, and no removed event linked (at commit).  note and
+ * check_import: the same for an import written into a snapshot. */
+int att__links_resolve(att_store *st, att_event *ev);
+int att__links_check(att_store *st);
+int att__links_note(att_store *st, const att_event *ev);
+int att__links_check_import(att_store *st, int64_t first, int64_t end);
 
 /* Files of a store. */
 int att__path(char *buf, size_t cap, const char *dir, const char *name);
