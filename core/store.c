@@ -1059,7 +1059,7 @@ uint64_t att_store_count(att_store *st) {
 
 typedef struct live_iter {
   att_store *st;
-  att__snapinv inv; /* index values of snapshot events, by position */
+  att_event cur;    /* the snapshot event last read */
   uint64_t sord;    /* next snapshot position */
   size_t oi;        /* next overlay entry (sorted) */
   att__ov **ov;     /* live overlay entries sorted by id */
@@ -1071,30 +1071,33 @@ static int ov_cmp(const void *a, const void *b) {
   return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Every live event in id order: the snapshot's (copied as they are, not
- * parsed) merged with the overlay's. */
+/* Every live event in id order: the snapshot's merged with the overlay's.
+ * A snapshot event is read from its record (checksum verified) and read
+ * back under the one rule for records, and its index entries are made
+ * from what it holds: nothing of the old indexes is carried over, so
+ * damage there cannot pass into the new snapshot.  Returns 2 for such an
+ * event (its strings live until the next call: the writer copies them),
+ * 1 for an overlay event, 0 at the end. */
 static int live_next(void *ud, att__snapin *in) {
   live_iter *it = ud;
   att__snap *s = &it->st->snap;
   while (it->sord < s->h.count && att__ov_find(&it->st->ov, s->ids[it->sord].id)) it->sord++;
   if (it->sord < s->h.count && (it->oi >= it->nov || s->ids[it->sord].id < it->ov[it->oi]->id)) {
     uint64_t o = it->sord++;
-    const att__ident *id = &s->ids[o];
+    int64_t id = s->ids[o].id;
     int rc = att__snap_json(s, o, &in->json, &in->len);
     if (rc) return rc;
-    in->id = id->id;
-    in->bounds.earliest = id->earliest;
-    in->bounds.latest = id->latest;
-    in->created = id->created;
-    in->updated = id->updated;
-    in->key = it->inv.key[o];
-    in->kind = it->inv.kind[o];
-    in->status = it->inv.status[o];
-    in->actors = it->inv.actors + it->inv.aoff[o];
-    in->nactors = it->inv.aoff[o + 1] - it->inv.aoff[o];
-    in->tags = it->inv.tags + it->inv.toff[o];
-    in->ntags = it->inv.toff[o + 1] - it->inv.toff[o];
-    return 1;
+    att_event_free(&it->cur);
+    if (att_event_from_json(in->json, in->len, ATT_EV_STORED, &it->cur) != 0)
+      return att__errctx(ATT_ECORRUPT, "snapshot of \"%s\": stored event %lld does not read back",
+                         it->st->dir, (long long)id);
+    if (it->cur.id != id)
+      return att__err(ATT_ECORRUPT,
+                      "snapshot of \"%s\": the id table says %lld where the record holds event "
+                      "%lld; nothing was changed (run 'attache fsck')",
+                      it->st->dir, (long long)id, (long long)it->cur.id);
+    att__snapin_event(in, &it->cur, in->json, in->len);
+    return 2;
   }
   if (it->oi >= it->nov) return 0;
   {
@@ -1114,8 +1117,8 @@ static int gen_begin(att_store *st, uint64_t extra, att__snapw **w) {
   *w = NULL;
   memset(&it, 0, sizeof it);
   it.st = st;
+  att_event_init(&it.cur);
   if ((rc = pathof(st, tmp, "snapshot.tmp")) != 0) return rc;
-  if ((rc = att__snap_invert(&st->snap, &it.inv)) != 0) return rc;
   if (att__fault(ATT_FAULT_ALLOC) || !(it.ov = malloc((st->ov.n + 1) * sizeof *it.ov))) {
     rc = att__err(ATT_ENOMEM, "out of memory compacting");
     goto out;
@@ -1128,8 +1131,9 @@ static int gen_begin(att_store *st, uint64_t extra, att__snapw **w) {
     att__snapin in;
     int more = live_next(&it, &in);
     if (more == 0) break;
-    /* The strings stay valid until the view is unloaded: no copies. */
-    rc = more < 0 ? more : att__snapw_put(*w, &in, 0);
+    /* An overlay event's strings stay valid until the view is unloaded:
+     * no copies. */
+    rc = more < 0 ? more : att__snapw_put(*w, &in, more == 2);
     if (rc) {
       att__snapw_abort(*w);
       *w = NULL;
@@ -1137,7 +1141,7 @@ static int gen_begin(att_store *st, uint64_t extra, att__snapw **w) {
     }
   }
 out:
-  att__snapinv_free(&it.inv);
+  att_event_free(&it.cur);
   free(it.ov);
   return rc;
 }
