@@ -71,16 +71,45 @@ static int read_all(const char *path, unsigned char **buf, size_t *n) {
 
 /* ---- the snapshot ---------------------------------------------------------- */
 
+/* Every entry of the indexes that points somewhere (positions in the id
+ * table, strings, postings), checked by the readers' own accessors: a
+ * snapshot whose checksums hold can still have been written wrong.  The
+ * first bad entry of each section is reported, with the count. */
+static void scan_indexes(ck *c, const att__snap *s) {
+  uint64_t bad[ATT__NSECT] = {0};
+  char first[ATT__NSECT][256];
+  const char *v;
+  uint64_t p;
+  uint32_t n, ord;
+#define NOTE(sect, call)                                                             \
+  do {                                                                               \
+    if ((call) != 0 && bad[sect]++ == 0)                                             \
+      snprintf(first[sect], sizeof first[sect], "%s", att_errmsg());                \
+  } while (0)
+  for (uint64_t i = 0; i < s->h.count; i++) NOTE(ATT__S_TIME, att__snap_pos(s, ATT__S_TIME, i, &ord));
+  for (uint64_t i = 0; i < s->h.nkeys; i++) NOTE(ATT__S_KEYS, att__snap_keyent(s, i, &v, &ord));
+  for (uint64_t i = 0; i < s->h.dict[ATT__NFIELD]; i++) {
+    int rc = att__snap_dictent(s, i, &v, &p, &n);
+    NOTE(ATT__S_DICT, rc);
+    for (uint32_t k = 0; rc == 0 && k < n; k++) NOTE(ATT__S_POST, att__snap_pos(s, ATT__S_POST, p + k, &ord));
+  }
+#undef NOTE
+  for (int i = 0; i < ATT__NSECT; i++)
+    if (bad[i]) {
+      c->damaged = 1;
+      say(c, "snapshot: the %s section has %llu bad entries (the first: %s)", att__snap_sect_name[i],
+          (unsigned long long)bad[i], first[i]);
+    }
+}
+
 /* Each event of the snapshot, judged alone; `keep` (if set) takes the good. */
 static int scan_snapshot(ck *c, const char *dir, att__snap *s, att__overlay *keep, uint64_t *gen,
                          int64_t *next_id) {
-  static const char *names[ATT__NSECT] = {"records", "id table", "time index", "key index",
-                                          "dictionary", "postings", "strings"};
   char p[PATH_MAX];
   uint64_t good = 0;
   int rc;
   if ((rc = att__path(p, sizeof p, dir, "snapshot")) != 0) return rc;
-  if ((rc = att__snap_open(s, p)) != 0) {
+  if ((rc = att__snap_open_raw(s, p)) != 0) {
     c->damaged = 1;
     say(c, "snapshot: %s", att_errmsg());
     return 0;
@@ -90,10 +119,11 @@ static int scan_snapshot(ck *c, const char *dir, att__snap *s, att__overlay *kee
   for (int i = 0; i < ATT__NSECT; i++)
     if (att_crc32c(0, s->map + s->h.sect[i].off, s->h.sect[i].len) != s->h.sect[i].crc) {
       c->damaged = 1;
-      say(c, "snapshot: the %s section (bytes %llu to %llu) fails its checksum", names[i],
+      say(c, "snapshot: the %s section (bytes %llu to %llu) fails its checksum", att__snap_sect_name[i],
           (unsigned long long)s->h.sect[i].off,
           (unsigned long long)(s->h.sect[i].off + s->h.sect[i].len));
     }
+  scan_indexes(c, s);
   for (uint64_t i = 0; i < s->h.count; i++) {
     const char *json;
     uint32_t len;
@@ -283,20 +313,27 @@ out:
 
 int att_store_verify(const char *dir, const att_store_opts *opts) {
   ck c = {opts, 0, 0};
-  att__snap s;
+  att__snap s = {.fd = -1};
   uint64_t gen = 0;
   int64_t next_id = 1;
   int rc;
   char p[PATH_MAX];
   struct stat sb;
+  int dirbad;
   if ((rc = att__path(p, sizeof p, dir, "snapshot")) != 0) return rc;
-  if (stat(p, &sb) != 0) return att__err(ATT_ENOSTORE, "no store in \"%s\"", dir);
+  if (lstat(p, &sb) != 0) return att__err(ATT_ENOSTORE, "no store in \"%s\"", dir);
+  /* The directory first: a link where a file belongs is named before a
+   * scan refuses to follow it. */
+  dirbad = opts && opts->notice ? att__dir_report(dir, opts->notice, opts->ud) : 0;
   rc = scan_snapshot(&c, dir, &s, NULL, &gen, &next_id);
   if (rc == 0) rc = scan_journal(&c, dir, gen, NULL, &next_id);
   att__snap_close(&s);
   if (rc) return rc;
   if (c.damaged)
     return att__err(ATT_ECORRUPT, "damaged records found (reported above); 'attache fsck --salvage DIR' copies what is intact into a new store");
+  if (dirbad)
+    return att__err(ATT_ECORRUPT, "every record is intact, but the store's directory is not as it "
+                    "should be (reported above)");
   return 0;
 }
 
@@ -319,7 +356,7 @@ static int ovp_cmp(const void *a, const void *b) {
 
 int att_store_salvage(const char *dir, const char *dst, const att_store_opts *opts) {
   ck c = {opts, 0, 0};
-  att__snap s;
+  att__snap s = {.fd = -1};
   att__overlay keep;
   sal_iter it = {0};
   uint64_t gen = 0;

@@ -158,38 +158,53 @@ static int in_post(const uint32_t *p, uint32_t n, uint32_t ord) {
   return lo < n && p[lo] == ord;
 }
 
-typedef struct plist { const uint32_t *p; uint32_t n; } plist;
+typedef struct plist { const uint32_t *p; uint64_t first; uint32_t n; } plist;
 
-/* First index in time class c whose earliest is >= t (or > t if upper). */
-static size_t time_bound(const att__snap *s, int c, att_time t, int upper) {
+/* First index in time class c whose earliest is >= t (or > t if upper),
+ * in *at. */
+static int time_bound(const att__snap *s, int c, att_time t, int upper, size_t *at) {
   size_t lo = s->h.tclass[c], hi = s->h.tclass[c + 1];
+  int rc;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    att_time e = s->ids[s->time[mid]].earliest;
+    uint32_t ord;
+    att_time e;
+    if ((rc = att__snap_pos(s, ATT__S_TIME, mid, &ord)) != 0) return rc;
+    e = s->ids[ord].earliest;
     if (upper ? e <= t : e < t) lo = mid + 1;
     else hi = mid;
   }
-  return lo;
+  *at = lo;
+  return 0;
 }
 
 static att_time sat_sub(att_time a, int64_t b) {
   return (b > 0 && a < ATT_TIME_MIN + b) ? ATT_TIME_MIN : a - b;
 }
 
-/* The range of each time class that can overlap [from, to]. */
-static uint64_t time_ranges(const att__snap *s, const att_query *q, size_t lo[], size_t hi[]) {
-  uint64_t total = 0;
+/* The range of each time class that can overlap [from, to]; their total
+ * in *total. */
+static int time_ranges(const att__snap *s, const att_query *q, size_t lo[], size_t hi[],
+                       uint64_t *total) {
+  int rc;
+  *total = 0;
+  if ((q->from != ATT_TIME_MIN || q->to != ATT_TIME_MAX) &&
+      (rc = att__snap_need(s, ATT__S_TIME)) != 0)
+    return rc;
   for (int c = 0; c < ATT__NCLASS; c++) {
-    lo[c] = (c == ATT__NCLASS - 1 || q->from == ATT_TIME_MIN)
-                ? s->h.tclass[c]
-                : time_bound(s, c, sat_sub(q->from, s->h.maxspan[c]), 0);
-    hi[c] = q->to == ATT_TIME_MAX ? s->h.tclass[c + 1] : time_bound(s, c, q->to, 1);
+    lo[c] = s->h.tclass[c];
+    hi[c] = s->h.tclass[c + 1];
+    if (c != ATT__NCLASS - 1 && q->from != ATT_TIME_MIN &&
+        (rc = time_bound(s, c, sat_sub(q->from, s->h.maxspan[c]), 0, &lo[c])) != 0)
+      return rc;
+    if (q->to != ATT_TIME_MAX && (rc = time_bound(s, c, q->to, 1, &hi[c])) != 0) return rc;
     if (hi[c] < lo[c]) hi[c] = lo[c];
-    total += hi[c] - lo[c];
+    *total += hi[c] - lo[c];
   }
-  return total;
+  return 0;
 }
 
+/* ord: a checked position in the id table. */
 static int snap_check(att_store *st, const att_query *q, uint32_t ord, const plist *pl, size_t npl,
                       size_t skip, hits *h) {
   const att__snap *s = &st->snap;
@@ -216,34 +231,43 @@ static int snap_query(att_store *st, const att_query *q, hits *h) {
   uint64_t best_n = s->h.count, tn;
   size_t lo[ATT__NCLASS], hi[ATT__NCLASS];
   plist *pl;
+  uint32_t ord;
   int rc = 0;
   if (s->h.count == 0) return 0;
   pl = malloc((q->nactors + q->ntags + 2) * sizeof *pl);
   if (!pl) return att__err(ATT_ENOMEM, "out of memory");
-#define POST(field, value)                                            \
-  do {                                                                \
-    pl[npl].p = att__snap_postings(s, field, value, &pl[npl].n);      \
-    if (!pl[npl].p) goto done; /* no event has it */                  \
-    if (pl[npl].n < best_n) best_n = pl[npl].n, best = npl;           \
-    npl++;                                                            \
+  /* Postings are compared with positions (in_post), never used as one
+   * unchecked. */
+#define POST(field, value)                                                      \
+  do {                                                                          \
+    if ((rc = att__snap_postings(s, field, value, &pl[npl].first, &pl[npl].n)) != 0) \
+      goto done;                                                                \
+    if (!pl[npl].n) goto done; /* no event has it */                            \
+    pl[npl].p = s->post + pl[npl].first;                                        \
+    if (pl[npl].n < best_n) best_n = pl[npl].n, best = npl;                     \
+    npl++;                                                                      \
   } while (0)
   for (size_t i = 0; i < q->nactors; i++) POST(ATT__F_ACTOR, q->actors[i]);
   for (size_t i = 0; i < q->ntags; i++) POST(ATT__F_TAG, q->tags[i]);
   if (q->kind) POST(ATT__F_KIND, q->kind);
   if (q->status) POST(ATT__F_STATUS, q->status);
 #undef POST
-  tn = time_ranges(s, q, lo, hi);
+  if ((rc = time_ranges(s, q, lo, hi, &tn)) != 0) goto done;
   if (best != (size_t)-1 && best_n <= tn) {
     for (uint32_t i = 0; rc == 0 && i < pl[best].n; i++)
-      rc = snap_check(st, q, pl[best].p[i], pl, npl, best, h);
+      if ((rc = att__snap_pos(s, ATT__S_POST, pl[best].first + i, &ord)) == 0)
+        rc = snap_check(st, q, ord, pl, npl, best, h);
   } else if (tn < s->h.count || q->sort == ATT_SORT_WHEN) {
     /* In date order the classes come out as sorted runs.  Their entries
      * of the id table lie all over it: fetched a few steps ahead. */
+    if ((rc = att__snap_need(s, ATT__S_TIME)) != 0) goto done;
     for (int c = 0; c < ATT__NCLASS; c++) {
       if (q->sort == ATT_SORT_WHEN) h->runs[h->nruns++] = h->n;
       for (size_t i = lo[c]; rc == 0 && i < hi[c]; i++) {
-        if (i + QUERY_AHEAD < hi[c]) ATT__PREFETCH(&s->ids[s->time[i + QUERY_AHEAD]]);
-        rc = snap_check(st, q, s->time[i], pl, npl, (size_t)-1, h);
+        if (i + QUERY_AHEAD < hi[c] && s->time[i + QUERY_AHEAD] < s->h.count)
+          ATT__PREFETCH(&s->ids[s->time[i + QUERY_AHEAD]]);
+        if ((rc = att__snap_pos(s, ATT__S_TIME, i, &ord)) == 0)
+          rc = snap_check(st, q, ord, pl, npl, (size_t)-1, h);
       }
     }
   } else {
