@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "event.h"
+#include "json.h"
 
 #define SHOW_MAX 80
 #define PATH_MAX_LEN 200
@@ -113,16 +114,65 @@ static const unsigned char str_stop[256] = {
 
 /* The bytes that matter to prescan outside strings. */
 static const unsigned char out_stop[256] = {
-    [0] = 1, ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1};
+    [0] = 1,   ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1,
+    ['-'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1};
 
-/* What cJSON lets through: NUL bytes, raw control characters inside
- * strings, and \u0000 (which would silently cut the string short). */
-static int prescan(const char *label, const char *text, size_t len, int *open) {
-  size_t i;
+/* What the text holds that cJSON would alter without a word: a string
+ * with a NUL (escaped as \u0000, or raw), which cJSON cuts short, or an
+ * integer a double does not hold exactly, whose last digits it rounds.
+ * Only the first is kept; `nth` counts strings (member names included) or
+ * numbers in the order of the text, which is the order of cJSON's tree,
+ * so that the tree can name the field (find_nth). */
+enum { LOSS_NONE, LOSS_NUL, LOSS_BIG };
+typedef struct loss {
+  int kind;
+  size_t nth;   /* the nth string or number of the text, from 0 */
+  size_t byte;  /* where the NUL or the number is */
+  size_t nlen;  /* the number's length */
+} loss;
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* The end of the number at text[i] (a '-' or a digit); *plain when it has
+ * no fraction or exponent. */
+static size_t number_end(const char *text, size_t len, size_t i, int *plain) {
+  *plain = 1;
+  if (i < len && text[i] == '-') i++;
+  while (i < len && is_digit(text[i])) i++;
+  if (i < len && text[i] == '.') {
+    *plain = 0;
+    for (i++; i < len && is_digit(text[i]); i++) {}
+  }
+  if (i < len && (text[i] == 'e' || text[i] == 'E')) {
+    *plain = 0;
+    i++;
+    if (i < len && (text[i] == '+' || text[i] == '-')) i++;
+    while (i < len && is_digit(text[i])) i++;
+  }
+  return i;
+}
+
+/* 1 if the integer s[0..n) (optional '-', digits) lies outside
+ * -(2^53-1) .. 2^53-1, the integers a double holds with their neighbours. */
+static int int_too_big(const char *s, size_t n) {
+  static const char max[] = "9007199254740991";
+  if (n && *s == '-') s++, n--;
+  while (n > 1 && *s == '0') s++, n--;
+  if (n != sizeof max - 1) return n > sizeof max - 1;
+  return memcmp(s, max, n) > 0;
+}
+
+/* What cJSON lets through: NUL bytes outside strings, raw control
+ * characters inside them (errors here), and what *ls notes. */
+static int prescan(const char *label, const char *text, size_t len, int *open,
+                   loss *ls) {
+  size_t i, nstr = 0, nnum = 0;
   int in_str = 0;
   long depth = 0;
 
   *open = 0;
+  ls->kind = LOSS_NONE;
   for (i = 0; i < len; i++) {
     unsigned char c;
     /* Pass over the bytes that change nothing below, most of the text. */
@@ -132,22 +182,41 @@ static int prescan(const char *label, const char *text, size_t len, int *open) {
       while (i < len && !out_stop[(unsigned char)text[i]]) i++;
     if (i == len) break;
     c = (unsigned char)text[i];
-    if (c == 0)
+    if (c == 0 && !in_str)
       return att__err(ATT_EINVAL,
                       "%s: a NUL byte at byte %zu; JSON text "
                       "cannot hold one",
                       label, i);
     if (!in_str) {
-      if (c == '"')
+      if (c == '"') {
         in_str = 1;
-      else if (c == '{' || c == '[')
+      } else if (c == '{' || c == '[') {
         depth++;
-      else if (c == '}' || c == ']')
+      } else if (c == '}' || c == ']') {
         depth--;
+      } else {
+        int plain;
+        size_t e = number_end(text, len, i, &plain);
+        if (plain && ls->kind == LOSS_NONE && int_too_big(text + i, e - i)) {
+          ls->kind = LOSS_BIG;
+          ls->nth = nnum;
+          ls->byte = i;
+          ls->nlen = e - i;
+        }
+        nnum++;
+        i = e - 1;
+      }
       continue;
     }
     if (c == '"') {
       in_str = 0;
+      nstr++;
+    } else if (c == 0) {
+      if (ls->kind == LOSS_NONE) {
+        ls->kind = LOSS_NUL;
+        ls->nth = nstr;
+        ls->byte = i;
+      }
     } else if (c < 0x20) {
       return att__err(ATT_EINVAL,
                       "%s: a string holds the raw control character 0x%02X "
@@ -155,11 +224,12 @@ static int prescan(const char *label, const char *text, size_t len, int *open) {
                       label, c, i, c);
     } else if (c == '\\' && i + 1 < len) {
       i++;
-      if (text[i] == 'u' && i + 4 < len && memcmp(text + i + 1, "0000", 4) == 0)
-        return att__err(ATT_EINVAL,
-                        "%s: a string holds \\u0000 (NUL) at byte %zu; "
-                        "strings cannot contain NUL",
-                        label, i - 1);
+      if (text[i] == 'u' && i + 4 < len && memcmp(text + i + 1, "0000", 4) == 0 &&
+          ls->kind == LOSS_NONE) {
+        ls->kind = LOSS_NUL;
+        ls->nth = nstr;
+        ls->byte = i - 1;
+      }
     }
   }
   /* Only used to explain a parse failure: the text was cut short. */
@@ -171,13 +241,19 @@ static int is_ws(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Parse exactly one JSON value from text[0..len). */
-static int parse(const char *label, const char *text, size_t len, cJSON **out) {
+static int loss_err(const char *label, const char *root, const char *text,
+                    const cJSON *j, const loss *ls);
+
+/* Parse exactly one JSON value from text[0..len); root is the value's
+ * path in an event ("" for the event itself), for messages. */
+static int parse_at(const char *label, const char *root, const char *text,
+                    size_t len, cJSON **out) {
   const char *end = NULL;
   size_t off, i;
   cJSON *j;
   char q[SHOW_MAX + 48];
   int open;
+  loss ls;
 
   *out = NULL;
   for (i = 0; i < len && is_ws(text[i]); i++) {
@@ -187,10 +263,12 @@ static int parse(const char *label, const char *text, size_t len, cJSON **out) {
                     "%s: the text is empty; expected a JSON "
                     "object",
                     label);
-  if (prescan(label, text, len, &open) < 0) return ATT_EINVAL;
+  if (prescan(label, text, len, &open, &ls) < 0) return ATT_EINVAL;
   j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
   if (!j) {
     off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+    if (ls.kind != LOSS_NONE && ls.byte <= off)
+      return loss_err(label, root, text, NULL, &ls);
     if (off >= len || open)
       return att__err(ATT_EINVAL,
                       "%s: not valid JSON: the text ends too "
@@ -209,8 +287,24 @@ static int parse(const char *label, const char *text, size_t len, cJSON **out) {
                     label, off,
                     att__show(q, sizeof q, text + off, len - off, 30));
   }
+  if (ls.kind != LOSS_NONE) {
+    int rc = loss_err(label, root, text, j, &ls);
+    if (rc < 0) {
+      cJSON_Delete(j);
+      return rc;
+    }
+  }
   *out = j;
   return 0;
+}
+
+static int parse(const char *label, const char *text, size_t len, cJSON **out) {
+  return parse_at(label, "", text, len, out);
+}
+
+int att_json_parse(const char *label, const char *root, const char *text,
+                   size_t len, cJSON **out) {
+  return parse_at(label, root ? root : "", text, len, out);
 }
 
 /* ---- checks on the tree ---- */
@@ -257,6 +351,105 @@ static void path_pop(path *p, size_t old) {
 
 static const char *show_path(char *q, size_t cap, const path *p) {
   return att__show(q, cap, p->buf, p->len, PATH_MAX_LEN + 8);
+}
+
+/* Find the nth string (member names included) or number of the tree, in
+ * the order of the text; 1 with its path in p (and *key the member name
+ * when the string is one), 0 when there are fewer. */
+static int find_nth(const cJSON *it, path *p, int kind, size_t *n,
+                    size_t nth, const char **key) {
+  const cJSON *c;
+  size_t i, old;
+  if (cJSON_IsString(it)) return kind == LOSS_NUL && (*n)++ == nth;
+  if (cJSON_IsNumber(it)) return kind == LOSS_BIG && (*n)++ == nth;
+  for (i = 0, c = it->child; c; c = c->next, i++) {
+    if (cJSON_IsObject(it) && kind == LOSS_NUL && (*n)++ == nth) {
+      *key = c->string;
+      return 1;
+    }
+    old = cJSON_IsObject(it) ? path_push(p, c->string, 0, 0)
+                             : path_push(p, NULL, 1, i);
+    if (find_nth(c, p, kind, n, nth, key)) return 1;
+    path_pop(p, old);
+  }
+  return 0;
+}
+
+/* The one message for a NUL in a string, wherever it comes from. */
+int att_json_nul_err(const char *label, const char *field, size_t byte) {
+  char at[48] = "";
+  if (byte != (size_t)-1) snprintf(at, sizeof at, " at byte %zu", byte);
+  if (field && *field)
+    return att__err(ATT_EINVAL,
+                    "event field %s holds a NUL byte (\\u0000)%s; text may "
+                    "hold any character but NUL",
+                    field, at);
+  return att__err(ATT_EINVAL,
+                  "%s: a string holds a NUL byte (\\u0000)%s; text may hold "
+                  "any character but NUL",
+                  label, at);
+}
+
+/* The one message for an integer a double does not hold exactly. */
+int att_json_big_err(const char *label, const char *field, const char *num,
+                     size_t len) {
+  int n = (int)(len > SHOW_MAX ? SHOW_MAX : len);
+  if (field && *field)
+    return att__err(ATT_EINVAL,
+                    "event field %s: the integer %.*s would lose digits; "
+                    "integers from -9007199254740991 to 9007199254740991 "
+                    "(2^53-1) are accepted: write a larger one as a string "
+                    "(\"%.*s\")",
+                    field, n, num, n, num);
+  return att__err(ATT_EINVAL,
+                  "%s: the integer %.*s would lose digits; integers from "
+                  "-9007199254740991 to 9007199254740991 (2^53-1) are "
+                  "accepted: write a larger one as a string (\"%.*s\")",
+                  label, n, num, n, num);
+}
+
+/* 1 for the path of an id, rev or link id of an event (maybe an element
+ * of an array of events): their range is checked with their type. */
+static int int_field(const char *p) {
+  if (*p == '[') {
+    if ((p = strchr(p, ']')) == NULL) return 0;
+    p += p[1] == '.' ? 2 : 1;
+  }
+  if (strcmp(p, "id") == 0 || strcmp(p, "rev") == 0) return 1;
+  if (strncmp(p, "links[", 6) != 0) return 0;
+  p = strchr(p, ']');
+  return p && strcmp(p, "].id") == 0;
+}
+
+/* The error for what prescan noted, naming the field when the tree (j,
+ * NULL when cJSON failed further on) shows which it is. */
+static int loss_err(const char *label, const char *root, const char *text,
+                    const cJSON *j, const loss *ls) {
+  path p;
+  size_t n = 0;
+  const char *key = NULL;
+  char q[PATH_MAX_LEN + 64], k[SHOW_MAX + 48], f[PATH_MAX_LEN + SHOW_MAX + 120];
+  int found;
+
+  p.len = 0;
+  p.buf[0] = '\0';
+  if (*root) path_push(&p, root, 0, 0);
+  found = j && find_nth(j, &p, ls->kind, &n, ls->nth, &key);
+  if (found && ls->kind == LOSS_BIG && int_field(p.buf)) return 0;
+  if (!found) {
+    if (ls->kind == LOSS_BIG)
+      return att_json_big_err(label, p.len ? p.buf : NULL, text + ls->byte, ls->nlen);
+    return att_json_nul_err(label, NULL, ls->byte);
+  }
+  if (ls->kind == LOSS_BIG)
+    return att_json_big_err(label, p.buf, text + ls->byte, ls->nlen);
+  if (key) {
+    /* The name as cJSON kept it, that is up to the NUL. */
+    snprintf(f, sizeof f, "%s, the name %s...", p.len ? show_path(q, sizeof q, &p) : "(the top level)",
+             att__show(k, sizeof k, key, strlen(key), SHOW_MAX));
+    return att_json_nul_err(label, f, ls->byte);
+  }
+  return att_json_nul_err(label, p.buf, ls->byte);
 }
 
 static int cmp_keys(const void *a, const void *b) {
@@ -649,7 +842,7 @@ int att__ev_fields_canon(char **fields) {
   char *text = NULL;
   int rc;
 
-  rc = parse("event field \"fields\"", *fields, strlen(*fields), &j);
+  rc = parse_at("event field \"fields\"", "fields", *fields, strlen(*fields), &j);
   if (rc < 0) return rc;
   p.len = 0;
   path_push(&p, "fields", 0, 0);
@@ -1212,7 +1405,6 @@ static const char *fp_string(const char *p) {
   }
 }
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* One number at p in cJSON's printed form: the end, or NULL.  An integer
  * of up to 15 digits is its own form (not -0); any other is read and
