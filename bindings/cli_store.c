@@ -26,9 +26,27 @@ static int simple_args(cli_ctx *ctx, cli_parser *p, const cli_opt *opts,
   return CLI_OK;
 }
 
+static const cli_opt force_opts[] = {{"force", 'f', 0, 'f'}, {NULL, 0, 0, 0}};
+
+/* A command whose one option is --force. */
+static int force_args(cli_ctx *ctx, cli_parser *p, int argc, char **argv, int *force) {
+  int o;
+  *force = 0;
+  cli_parser_init(p, ctx, force_opts, argc, argv);
+  while ((o = cli_next(p)) != CLI_END) {
+    if (o == CLI_BAD) return CLI_USAGE;
+    if (o == CLI_HELP) {
+      cli_help(ctx->cmd, stdout);
+      return -1;
+    }
+    if (o == 'f') *force = 1;
+  }
+  return CLI_OK;
+}
+
 int cli_cmd_init(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
-  int rc = simple_args(ctx, &p, no_opts, argc, argv), r;
+  int force, rc = force_args(ctx, &p, argc, argv, &force), r;
   if (rc == CLI_OK && p.npos > 0)
     rc = cli_usage(ctx, "unexpected operand '%s' (the store is chosen with "
                         "--store DIR)",
@@ -38,7 +56,7 @@ int cli_cmd_init(cli_ctx *ctx, int argc, char **argv) {
   if (ctx->store_dir == NULL)
     return cli_fail("no store directory: use --store DIR, or set ATTACHE_STORE "
                     "or HOME");
-  r = att_store_init(ctx->store_dir);
+  r = att_store_init_ex(ctx->store_dir, force ? ATT_INIT_FORCE : 0);
   if (r == ATT_EEXISTS)
     return cli_fail("a store already exists at %s; nothing was changed",
                     ctx->store_dir);
@@ -47,22 +65,11 @@ int cli_cmd_init(cli_ctx *ctx, int argc, char **argv) {
   return CLI_OK;
 }
 
-static const cli_opt rm_opts[] = {{"force", 'f', 0, 'f'}, {NULL, 0, 0, 0}};
-
 int cli_cmd_rm(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
   att_store *st = NULL;
   att_event ev;
-  int force = 0, rc = CLI_OK, r, o;
-  cli_parser_init(&p, ctx, rm_opts, argc, argv);
-  while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
-    if (o == CLI_BAD) rc = CLI_USAGE;
-    else if (o == CLI_HELP) {
-      cli_help(ctx->cmd, stdout);
-      rc = -1;
-    } else if (o == 'f')
-      force = 1;
-  }
+  int force, rc = force_args(ctx, &p, argc, argv, &force), r;
   if (rc == CLI_OK && p.npos != 1)
     rc = cli_usage(ctx, p.npos == 0 ? "which event? give its id or key"
                                     : "one event at a time: give one id or key");

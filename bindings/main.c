@@ -44,9 +44,11 @@ typedef struct cli_command {
 } cli_command;
 
 static const cli_command commands[] = {
-    {"init", cli_cmd_init, "init",
+    {"init", cli_cmd_init, "init [--force]",
      "Create an empty store in the store directory and say where it is.\n"
-     "Fails if a store already exists there.\n"},
+     "Fails if a store already exists there.  An existing directory must be\n"
+     "empty and writable by its owner only; --force uses one that is not,\n"
+     "and makes it private (mode 0700).\n"},
     {"add", cli_cmd_add,
      "add [--title T --when W --kind K --status S ...] | --json OBJ | -",
      "Add one event and echo what was stored.\n"

@@ -19,6 +19,7 @@
 #include "event.h"
 #include "strset.h"
 #include "fault.h"
+#include "store_int.h" /* att__open: the alert log is a file of the store */
 
 const char *const att_alert_levels[] = {"info", "warn", "urgent", NULL};
 
@@ -114,13 +115,17 @@ int att_alertlog_seen(const att_alertlog *l, const char *key) { return att_strse
  * of the part made of whole valid lines. */
 static int scan(const char *path, att_time since, int (*fn)(void *, const att_alert *), void *ud,
                 size_t *good, size_t *total) {
-  FILE *f = fopen(path, "rb");
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
   char *buf = NULL;
   size_t cap = 0, off = 0, lineno = 0;
   ssize_t n;
   int rc = 0;
   *good = *total = 0;
-  if (!f) return errno == ENOENT ? 0 : att__err(ATT_EIO, "cannot read \"%s\": %s", path, strerror(errno));
+  if (!f) {
+    if (fd >= 0) close(fd);
+    return errno == ENOENT ? 0 : att__open_err(path, "read");
+  }
   while ((n = getline(&buf, &cap, f)) > 0) {
     att_alert a;
     lineno++;
@@ -163,9 +168,9 @@ int att_alertlog_open(const char *dir, void (*notice)(void *, const char *), voi
   }
   l->fd = -1;
   if ((rc = scan(path, ATT_TIME_MIN, load_key, l, &good, &total)) != 0) goto fail;
-  l->fd = att__fault(ATT_FAULT_OPEN) ? -1 : open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  l->fd = att__open(path, O_WRONLY | O_CREAT, 0600);
   if (l->fd < 0) {
-    rc = att__err(ATT_EIO, "cannot open \"%s\": %s", path, strerror(errno));
+    rc = att__open_err(path, "open");
     goto fail;
   }
   if (total > good) {

@@ -264,11 +264,11 @@ int att__snapw_begin(const char *path, const att_store_opts *o, uint64_t expect,
   }
   s->o = o;
   s->expect = expect;
-  s->fd = att__fault(ATT_FAULT_OPEN) ? -1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  s->fd = att__create_tmp(path);
   if (s->fd < 0) {
-    int e = errno;
+    int rc = s->fd;
     sw_free(s);
-    return att__err(ATT_EIO, "cannot create \"%s\": %s", path, strerror(e));
+    return rc;
   }
   s->w.f = fdopen(s->fd, "wb");
   if (!s->w.f) {

@@ -86,8 +86,8 @@ static int no_events(void *ud, att__snapin *in) {
 /* Write a fresh journal of generation gen at dir/name (synced). */
 static int journal_create(const char *path, uint64_t gen) {
   unsigned char h[ATT__JHDR];
-  int fd = att__fault(ATT_FAULT_OPEN) ? -1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc;
-  if (fd < 0) return att__err(ATT_EIO, "cannot create \"%s\": %s", path, strerror(errno));
+  int fd = att__create_tmp(path), rc;
+  if (fd < 0) return fd;
   att__jhdr_encode(h, gen);
   rc = att__write_all(fd, h, sizeof h);
   if (rc == 0 && (att__fault(ATT_FAULT_SYNC) || fdatasync(fd) != 0))
@@ -96,16 +96,19 @@ static int journal_create(const char *path, uint64_t gen) {
   return rc;
 }
 
-int att_store_init(const char *dir) {
+int att_store_init(const char *dir) { return att_store_init_ex(dir, 0); }
+
+int att_store_init_ex(const char *dir, int flags) {
   char p[PATH_MAX], q[PATH_MAX];
   struct stat sb;
   int rc, fd;
-  if ((rc = mkdirs(dir)) != 0) return rc;
+  if ((rc = att__dir_prepare(dir, flags & ATT_INIT_FORCE)) < 0) return rc;
+  if (rc == 1 && (rc = mkdirs(dir)) != 0) return rc;
   if ((rc = att__path(p, sizeof p, dir, "snapshot")) != 0) return rc;
-  if (stat(p, &sb) == 0) return att__err(ATT_EEXISTS, "a store already exists in \"%s\"", dir);
+  if (lstat(p, &sb) == 0) return att__err(ATT_EEXISTS, "a store already exists in \"%s\"", dir);
   if ((rc = att__path(p, sizeof p, dir, "lock")) != 0) return rc;
-  fd = att__fault(ATT_FAULT_OPEN) ? -1 : open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return att__err(ATT_EIO, "cannot create \"%s\": %s", p, strerror(errno));
+  fd = att__open(p, O_RDWR | O_CREAT, 0600);
+  if (fd < 0) return att__open_err(p, "create");
   close(fd);
   if ((rc = att__path(p, sizeof p, dir, "journal.tmp")) != 0 ||
       (rc = journal_create(p, 1)) != 0 || (rc = att__path(q, sizeof q, dir, "journal")) != 0)
@@ -331,10 +334,10 @@ static int open_journal(att_store *st, uint64_t *gen, uint64_t *size) {
   ssize_t r;
   int rc;
   if ((rc = pathof(st, p, "journal")) != 0) return rc;
-  st->jfd = att__fault(ATT_FAULT_OPEN) ? -1 : open(p, (st->opts.flags & ATT_OPEN_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  st->jfd = att__open(p, st->opts.flags & ATT_OPEN_WRITE ? O_RDWR : O_RDONLY, 0);
   if (st->jfd < 0) {
     if (errno == ENOENT) return att__err(ATT_ECORRUPT, "store \"%s\" has a snapshot but no journal", st->dir);
-    return att__err(ATT_EIO, "cannot open \"%s\": %s", p, strerror(errno));
+    return att__open_err(p, "open");
   }
   if (fstat(st->jfd, &sb) != 0) return att__err(ATT_EIO, "cannot stat \"%s\": %s", p, strerror(errno));
   st->jdev = sb.st_dev;
@@ -433,10 +436,10 @@ int att_store_open(const char *dir, const att_store_opts *opts, att_store **out)
   if ((rc = pathof(st, p, "lock")) != 0) goto fail;
   /* A writer opens the lock file for writing too, to say who holds it. */
   st->lockrw = (st->opts.flags & ATT_OPEN_WRITE) != 0;
-  st->lockfd = att__fault(ATT_FAULT_OPEN) ? -1 : open(p, (st->lockrw ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  st->lockfd = att__open(p, st->lockrw ? O_RDWR : O_RDONLY, 0);
   if (st->lockfd < 0 && st->lockrw && (errno == EACCES || errno == EROFS)) {
     st->lockrw = 0;
-    st->lockfd = open(p, O_RDONLY | O_CLOEXEC);
+    st->lockfd = att__open(p, O_RDONLY, 0);
   }
   if (st->lockfd < 0) {
     struct stat sb;
@@ -445,10 +448,17 @@ int att_store_open(const char *dir, const att_store_opts *opts, att_store **out)
     else if (errno == ENOENT)
       rc = att__err(ATT_ENOSTORE, "no store in \"%s\" (create one with 'attache init')", dir);
     else
-      rc = att__err(ATT_EIO, "cannot open \"%s\": %s", p, strerror(errno));
+      rc = att__open_err(p, "open");
     goto fail;
   }
   if ((rc = load(st, 0)) != 0) goto fail;
+  {
+    struct stat sb;
+    if (stat(dir, &sb) == 0 && (sb.st_mode & 022))
+      notice(st, "the store directory \"%s\" can be written by other users (mode %04o): they "
+             "could replace its files; make it private with chmod 700 \"%s\"",
+             dir, (unsigned)(sb.st_mode & 07777), dir);
+  }
   *out = st;
   return 0;
 fail:
@@ -475,7 +485,7 @@ const char *att_store_dir(const att_store *st) { return st->dir; }
 static int journal_replaced(att_store *st) {
   char p[PATH_MAX];
   struct stat sb;
-  if (pathof(st, p, "journal") != 0 || stat(p, &sb) != 0) return 0;
+  if (pathof(st, p, "journal") != 0 || lstat(p, &sb) != 0) return 0;
   return sb.st_ino != st->jino || sb.st_dev != st->jdev;
 }
 
@@ -597,6 +607,7 @@ static int lock_write(att_store *st) {
   if ((rc = writable(st)) != 0) return rc;
   if ((rc = take_lock(st)) != 0) return rc;
   st->locked = 1;
+  if ((rc = att__tmp_sweep(st->dir, st->opts.notice, st->opts.ud)) != 0) goto fail;
   if ((rc = att_store_refresh(st)) < 0) goto fail;
   r = pread(st->jfd, h, sizeof h, 0);
   if (r < 0 || att__jhdr_decode(h, (size_t)r, &jgen) != 1 || jgen != st->gen) {

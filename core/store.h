@@ -53,9 +53,15 @@ typedef struct att_store_opts {
   const char *who;
 } att_store_opts;
 
-/* Create an empty store in dir (created with mode 0700 if missing).  An
- * existing store is ATT_EEXISTS. */
+/* Create an empty store in dir (created with mode 0700 if missing; an
+ * existing empty directory is made private).  An existing store is
+ * ATT_EEXISTS. */
 int att_store_init(const char *dir);
+/* The same with ATT_INIT_FORCE: an existing directory that is not empty
+ * or that others can write is used anyway (made private, 0700).  Without
+ * it such a directory is refused (ATT_EINVAL), as is one of another user. */
+enum { ATT_INIT_FORCE = 1 };
+int att_store_init_ex(const char *dir, int flags);
 int att_store_open(const char *dir, const att_store_opts *opts, att_store **out);
 void att_store_close(att_store *st);
 const char *att_store_dir(const att_store *st);
