@@ -49,11 +49,12 @@ static void say(ck *c, const char *fmt, ...) {
 
 static int read_all(const char *path, unsigned char **buf, size_t *n) {
   struct stat sb;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   size_t got = 0;
   *buf = NULL;
   *n = 0;
-  if (fd < 0) return att__err(errno == ENOENT ? ATT_ENOTFOUND : ATT_EIO, "cannot open \"%s\": %s", path, strerror(errno));
+  if (fd < 0 && errno == ENOENT) return att__err(ATT_ENOTFOUND, "cannot open \"%s\": %s", path, strerror(errno));
+  if (fd < 0) return att__open_err(path, "open");
   if (fstat(fd, &sb) != 0 || !(*buf = malloc((size_t)sb.st_size + 1))) {
     close(fd);
     return att__err(ATT_EIO, "cannot read \"%s\"", path);
