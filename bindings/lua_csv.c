@@ -6,19 +6,23 @@
  *   for row in at.csv.rows("x.tab", {sep = "\t"}) do ... end
  *   for row in at.csv.rows("x.txt", {header = {"id", "date", "title"}}) do ... end
  *
- * CSV follows RFC 4180: a field in double quotes may hold the separator,
- * line breaks and doubled quotes.  With sep = "\t" (the default for .tsv
- * and .tab files) fields are split on tabs and quotes are plain text.  A
- * UTF-8 byte order mark at the start is skipped; CRLF and LF both end a
- * record; blank lines are skipped.  The path is checked like io.open's
- * (att_lua_path), and the work is charged to the script's budget.
+ * The reading is core/csv.c's, the same as `attache import`'s: RFC 4180,
+ * a field in double quotes may hold the separator, line breaks and doubled
+ * quotes.  With sep = "\t" (the default for .tsv and .tab files) fields
+ * are split on tabs and quotes are plain text.  A UTF-8 byte order mark at
+ * the start is skipped; CRLF and LF both end a record; blank lines are
+ * skipped.  The path is checked like io.open's (att_lua_path), and the
+ * work and memory are charged to the script's budget.
  *
- * A file that cannot be opened, and malformed input (an unclosed quote,
- * text after a closing quote, a row with more or fewer fields than the
- * header), raise "PATH:LINE: message", as io.lines raises.
+ * A file that cannot be opened raises "PATH: message"; malformed input
+ * (an unclosed quote, text after a closing quote, a NUL byte) raises
+ * "PATH:LINE:COL: message", and a row with more or fewer fields than the
+ * header "PATH:LINE: message", as io.lines raises.
  */
 #include "lua_data.h"
 #include "host.h"
+#include "csv.h"
+#include "error.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,42 +39,26 @@
 
 enum { HDR_NONE, HDR_FILE, HDR_GIVEN };
 
+/* The reader is core/csv.c's, fed from the file and allocating through
+ * the script's allocator. */
 typedef struct csvr {
   FILE *f;
-  char *buf; /* the record's fields, one after the other */
-  size_t len, cap;
-  size_t *ends; /* end offset of each field in buf */
-  size_t nf, fcap;
-  long line; /* physical line of the next byte */
-  unsigned char pend[3];
-  int npend, ipend; /* bytes read while looking for a BOM */
-  int back;         /* a byte read ahead, or EOF */
-  int sep, quote, header, ragged;
-  size_t maxrec;
-  lua_Alloc alloc;
-  void *aud;
+  att_csv c;
+  int open; /* c was initialised and not yet freed */
+  int header, ragged;
 } csvr;
 
 /* ---- the reader --------------------------------------------------------- */
 
+static size_t file_read(void *ud, char *buf, size_t cap) {
+  return fread(buf, 1, cap, (FILE *)ud);
+}
+
 static void csv_close(csvr *r) {
   if (r->f) fclose(r->f);
   r->f = NULL;
-  if (r->buf) r->alloc(r->aud, r->buf, r->cap, 0);
-  if (r->ends) r->alloc(r->aud, r->ends, r->fcap * sizeof *r->ends, 0);
-  r->buf = NULL;
-  r->ends = NULL;
-  r->cap = r->fcap = 0;
-}
-
-static int nextc(csvr *r) {
-  if (r->back != EOF) {
-    int c = r->back;
-    r->back = EOF;
-    return c;
-  }
-  if (r->ipend < r->npend) return r->pend[r->ipend++];
-  return getc(r->f);
+  if (r->open) att_csv_free(&r->c);
+  r->open = 0;
 }
 
 /* The path as the script gave it (user value 1), for messages. */
@@ -90,111 +78,30 @@ static int csv_error(lua_State *L, int ud, long line, const char *fmt, const cha
   return lua_error(L);
 }
 
-static void addc(lua_State *L, int ud, csvr *r, int c) {
-  if (r->len == r->cap) {
-    size_t ncap = r->cap ? r->cap * 2 : 256;
-    char *nb;
-    if (r->len >= r->maxrec) {
-      char lim[32];
-      snprintf(lim, sizeof lim, "%zu", r->maxrec);
-      csv_error(L, ud, r->line, "a record longer than %s bytes (max-string)", lim);
-    }
-    nb = r->alloc(r->aud, r->buf, r->cap, ncap);
-    if (!nb) luaL_error(L, "not enough memory");
-    r->buf = nb;
-    r->cap = ncap;
-  }
-  r->buf[r->len++] = (char)c;
-}
-
-static void endfield(lua_State *L, csvr *r) {
-  if (r->nf == r->fcap) {
-    size_t ncap = r->fcap ? r->fcap * 2 : 32;
-    size_t *ne = r->alloc(r->aud, r->ends, r->fcap * sizeof *ne, ncap * sizeof *ne);
-    if (!ne) luaL_error(L, "not enough memory");
-    r->ends = ne;
-    r->fcap = ncap;
-  }
-  r->ends[r->nf++] = r->len;
-}
-
 /*
- * Read one record into r (fields in buf, their ends in ends): 1, or 0 at
- * the end of the file.  *start gets the line the record starts on.  Raises
- * on malformed input.
+ * Read one record into r->c: 1, or 0 at the end of the file.  *start gets
+ * the line the record starts on.  Raises "PATH:LINE:COL: message" on
+ * malformed input, the message of att_csv_next.
  */
 static int read_record(lua_State *L, int ud, csvr *r, long *start) {
-  int c;
-  r->len = r->nf = 0;
-  if (!r->f) return 0;
-  /* Skip blank lines. */
-  for (;;) {
-    c = nextc(r);
-    if (c == '\r') {
-      int d = nextc(r);
-      if (d == '\n') c = d;
-      else r->back = d;
-    }
-    if (c != '\n') break;
-    r->line++;
+  int rc;
+  if (!r->open) return 0;
+  rc = att_csv_next(&r->c);
+  if (rc == ATT_ENOMEM) return luaL_error(L, "not enough memory");
+  if (rc < 0) {
+    lua_pushfstring(L, "%s:%s", csv_path(L, ud), att_errmsg());
+    return lua_error(L);
   }
-  if (c == EOF) return 0;
-  *start = r->line;
-  for (;;) { /* one field; c is its first byte */
-    if (r->quote && c == '"') {
-      long opened = r->line;
-      for (;;) {
-        c = nextc(r);
-        if (c == EOF) csv_error(L, ud, opened, "a quoted field opened here is never closed%s", "");
-        if (c == '"') {
-          c = nextc(r);
-          if (c != '"') break;
-        } else if (c == '\n') {
-          r->line++;
-        }
-        addc(L, ud, r, c);
-      }
-      if (c == '\r') {
-        c = nextc(r);
-        if (c != '\n') csv_error(L, ud, r->line, "a carriage return after a closing quote%s", "");
-      }
-      if (c != r->sep && c != '\n' && c != EOF) {
-        char what[16];
-        if (c >= 0x20 && c < 0x7f) snprintf(what, sizeof what, "'%c'", c);
-        else snprintf(what, sizeof what, "byte 0x%02x", c);
-        csv_error(L, ud, r->line,
-                  "%s after a closing quote (a quote inside a quoted field is written \"\")",
-                  what);
-      }
-    } else {
-      while (c != r->sep && c != '\n' && c != EOF) {
-        if (c == '\r') {
-          int d = nextc(r);
-          if (d == '\n') {
-            c = d;
-            break;
-          }
-          r->back = d;
-        }
-        addc(L, ud, r, c);
-        c = nextc(r);
-      }
-    }
-    endfield(L, r);
-    if (c == r->sep) {
-      c = nextc(r);
-      continue;
-    }
-    if (c == '\n') r->line++;
-    break;
-  }
-  att_lua_charge(L, r->len / 8 + r->nf + 1);
+  if (rc == 0) return 0;
+  *start = (long)r->c.start;
+  att_lua_charge(L, r->c.len / 8 + r->c.nf + 1);
   return 1;
 }
 
 static void push_field(lua_State *L, const csvr *r, size_t i) {
-  size_t from = i ? r->ends[i - 1] : 0;
-  lua_pushlstring(L, r->buf + from, r->ends[i] - from);
+  size_t n;
+  const char *s = att_csv_field(&r->c, i, &n);
+  lua_pushlstring(L, s, n);
 }
 
 /* ---- Lua side ------------------------------------------------------------ */
@@ -220,23 +127,23 @@ static int r_next(lua_State *L) {
     return 1;
   }
   if (r->header == HDR_NONE) {
-    lua_createtable(L, (int)r->nf, 0);
-    for (size_t i = 0; i < r->nf; i++) {
+    lua_createtable(L, (int)r->c.nf, 0);
+    for (size_t i = 0; i < r->c.nf; i++) {
       push_field(L, r, i);
       lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
   } else {
     lua_getiuservalue(L, ud, 2); /* the names */
     nnames = lua_rawlen(L, -1);
-    if (r->nf != nnames && !r->ragged) {
+    if (r->c.nf != nnames && !r->ragged) {
       char msg[128];
-      snprintf(msg, sizeof msg, "%zu field%s, but %s %zu", r->nf, r->nf == 1 ? "" : "s",
+      snprintf(msg, sizeof msg, "%zu field%s, but %s %zu", r->c.nf, r->c.nf == 1 ? "" : "s",
                r->header == HDR_FILE ? "the header has" : "the column names given are",
                nnames);
       csv_error(L, ud, line, "%s", msg);
     }
     lua_createtable(L, 0, (int)nnames);
-    for (size_t i = 0; i < r->nf && i < nnames; i++) {
+    for (size_t i = 0; i < r->c.nf && i < nnames; i++) {
       lua_rawgeti(L, -2, (lua_Integer)i + 1);
       push_field(L, r, i);
       lua_rawset(L, -3);
@@ -244,7 +151,7 @@ static int r_next(lua_State *L) {
     lua_remove(L, -2);
   }
   lua_pushinteger(L, line);
-  lua_pushinteger(L, (lua_Integer)r->nf);
+  lua_pushinteger(L, (lua_Integer)r->c.nf);
   return 3;
 }
 
@@ -271,8 +178,8 @@ static void read_opts(lua_State *L, csvr *r, int names) {
       const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
       if (!s || n != 1 || *s == '\n' || *s == '\r')
         luaL_argerror(L, 2, "option 'sep' takes one character, such as \",\" ';' or \"\\t\"");
-      r->sep = (unsigned char)*s;
-      r->quote = r->sep != '\t';
+      r->c.sep = (unsigned char)*s;
+      r->c.quote = r->c.sep != '\t';
     } else if (opt == 1) {
       if (lua_istable(L, -1)) {
         size_t n = lua_rawlen(L, -1);
@@ -293,14 +200,14 @@ static void read_opts(lua_State *L, csvr *r, int names) {
   /* quote and ragged after sep, which sets the default quoting. */
   if (lua_getfield(L, 2, "quote") != LUA_TNIL) {
     luaL_argcheck(L, lua_isboolean(L, -1), 2, "option 'quote' takes true or false");
-    r->quote = lua_toboolean(L, -1);
+    r->c.quote = lua_toboolean(L, -1);
   }
   if (lua_getfield(L, 2, "ragged") != LUA_TNIL) {
     luaL_argcheck(L, lua_isboolean(L, -1), 2, "option 'ragged' takes true or false");
     r->ragged = lua_toboolean(L, -1);
   }
   lua_pop(L, 2);
-  if (r->quote && r->sep == '"') luaL_argerror(L, 2, "the separator cannot be the quote");
+  if (r->c.quote && r->c.sep == '"') luaL_argerror(L, 2, "the separator cannot be the quote");
 }
 
 /* The header row, as the names (table at index names); raises on a
@@ -309,8 +216,10 @@ static void read_header(lua_State *L, int ud, csvr *r, int names) {
   long line = 0;
   if (!read_record(L, ud, r, &line)) return;
   lua_newtable(L); /* seen */
-  for (size_t i = 0; i < r->nf; i++) {
-    if (r->ends[i] == (i ? r->ends[i - 1] : 0)) {
+  for (size_t i = 0; i < r->c.nf; i++) {
+    size_t flen;
+    att_csv_field(&r->c, i, &flen);
+    if (flen == 0) {
       lua_pushinteger(L, (lua_Integer)i + 1);
     } else {
       push_field(L, r, i);
@@ -346,13 +255,15 @@ int attl_csv_rows(lua_State *L) {
   r = lua_newuserdatauv(L, sizeof *r, 2); /* 4 */
   ud = 4;
   memset(r, 0, sizeof *r);
-  r->alloc = lua_getallocf(L, &r->aud);
-  r->line = 1;
-  r->back = EOF;
+  {
+    void *aud;
+    lua_Alloc alloc = lua_getallocf(L, &aud);
+    att_csv_init_fn(&r->c, file_read, NULL, alloc, aud);
+  }
   r->header = HDR_FILE;
-  r->sep = ends_with(path, ".tsv") || ends_with(path, ".tab") ? '\t' : ',';
-  r->quote = r->sep != '\t';
-  r->maxrec = e && e->limits.string_max ? e->limits.string_max : CSV_MAXREC_DEFAULT;
+  r->c.sep = ends_with(path, ".tsv") || ends_with(path, ".tab") ? '\t' : ',';
+  r->c.quote = r->c.sep != '\t';
+  r->c.maxrec = e && e->limits.string_max ? e->limits.string_max : CSV_MAXREC_DEFAULT;
   if (luaL_newmetatable(L, CSV_READER)) luaL_setfuncs(L, reader_meta, 0);
   lua_setmetatable(L, ud);
   lua_pushvalue(L, 1);
@@ -372,14 +283,9 @@ int attl_csv_rows(lua_State *L) {
     close(fd);
     return luaL_error(L, "%s: %s", path, strerror(errno));
   }
-  /* A UTF-8 byte order mark. */
-  while (r->npend < 3) {
-    int c = getc(r->f);
-    if (c == EOF) break;
-    r->pend[r->npend++] = (unsigned char)c;
-    if (c != (unsigned char)"\xEF\xBB\xBF"[r->npend - 1]) break;
-  }
-  if (r->npend == 3 && memcmp(r->pend, "\xEF\xBB\xBF", 3) == 0) r->ipend = 3;
+  /* From here the reader owns memory, freed by __gc or __close. */
+  r->c.rud = r->f;
+  r->open = 1;
   if (r->header == HDR_FILE) read_header(L, ud, r, names);
   lua_pushvalue(L, names);
   lua_setiuservalue(L, ud, 2);

@@ -85,11 +85,20 @@ rows = all(p, {ragged = true})
 t.is(rows[2].b, "5", "ragged = true accepts it")
 t.is(rows[2].c, nil, "the missing field is absent")
 p = file("open.csv", 'a,b\n1,"never\nclosed\n')
-t.like(errof(function() all(p) end), "open%.csv:2: a quoted field opened here is never closed",
-       "an unclosed quote names the line it opened on")
+t.like(errof(function() all(p) end), "open%.csv:2:3: a quoted field opened here is never closed",
+       "an unclosed quote names the line and column it opened on")
 p = file("after.csv", 'a,b\n"x"y,2\n')
-t.like(errof(function() all(p) end), "after%.csv:2: 'y' after a closing quote",
-       "text after a closing quote")
+t.like(errof(function() all(p) end), "after%.csv:2:4: 'y' after a closing quote",
+       "text after a closing quote (the message of attache import: one reader)")
+p = file("nul.csv", "a,b\n1,x\0y\n")
+t.like(errof(function() all(p) end), "nul%.csv:2:4: a field holds a NUL byte %(\\u0000%)",
+       "a NUL byte is refused, not cut or kept")
+p = file("nultab.tsv", "a\tb\n1\tx\0y\n")
+t.like(errof(function() all(p) end), "nultab%.tsv:2:4: a field holds a NUL byte",
+       "also in TSV")
+p = file("bom2.csv", "\xEF\xBB\xBFa,b\r\n\"1\"\"\",\"2\"\r\n")
+rows = all(p)
+t.is(rows[1].a, '1"', "BOM, CRLF and a doubled quote")
 p = file("dup.csv", "a,b,a\n1,2,3\n")
 t.like(errof(function() all(p) end), 'dup%.csv:1: the header names the column "a" twice',
        "a repeated column name")
