@@ -302,9 +302,32 @@ static int has_position(const char *m) {
   return *c == ':';
 }
 
+/*
+ * The safety net under every call: a batch is owned by the call that
+ * opened it, so one still open when that call is over (whatever the
+ * bindings did to leave it so) is rolled back, and the call is an error
+ * that names the script, and the line of at.batch when it is known.  A
+ * call made while a batch of an outer call is open (a rule run inside
+ * that call) leaves that batch to its owner.  1 if a batch was rolled
+ * back (the message is in att_errmsg()).
+ */
+static int close_leaked_batch(att_script *s, int was_open) {
+  att_store *st = s->e->store;
+  if (st == NULL || was_open || !att_store_in_batch(st)) return 0;
+  att_store_rollback(st);
+  att__err(ATT_EINVAL, "%s%sa batch was still open when the call ended: it was rolled back, "
+                       "and nothing of it was kept (a batch cannot outlive its call)",
+           s->batch_at[0] ? s->batch_at : s->name, s->batch_at[0] ? "" : ": ");
+  s->batch_at[0] = '\0';
+  att_engine_log(s->e, ATT_LOG_ERROR, s->name, "%s", att_errmsg());
+  s->e->errors++;
+  return 1;
+}
+
 int att_script_call(att_script *s, int nargs, int nresults) {
   lua_State *L = s->L;
   int base = lua_gettop(L) - nargs, st, code;
+  int in_batch = s->e->store && att_store_in_batch(s->e->store);
   const char *m, *tb;
   if (s->depth == 0) {
     s->used = 0;
@@ -318,7 +341,13 @@ int att_script_call(att_script *s, int nargs, int nresults) {
   st = lua_pcall(L, nargs, nresults, base);
   s->depth--;
   lua_remove(L, base);
-  if (st == LUA_OK) return 0;
+  if (st == LUA_OK) {
+    if (!close_leaked_batch(s, in_batch)) return 0;
+    lua_settop(L, base - 1); /* the results of a call that failed after all */
+    return ATT_EINVAL;
+  }
+  if (close_leaked_batch(s, in_batch)) { /* (logged; the call's own error follows) */
+  }
   if (s->stop == ATT__STOP_EXIT) {
     lua_pop(L, 1);
     att__err(ATT_SCRIPT_EXIT, "%s: os.exit(%d)", s->name, s->exit_code);

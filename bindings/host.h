@@ -155,6 +155,8 @@ struct att_script {
   int exit_code;
   int warn_on, warn_cont;
   char warn[512];
+  /* "script:line: " of the at.batch open in this script's call, or "" */
+  char batch_at[160];
 };
 
 #define ATT__HOOK_STEP 1000 /* instructions between two budget checks */

@@ -1,7 +1,8 @@
 /*
  * attache.core: the raw C layer of the `attache` module, over the engine's
  * store.  scripts/attache.lua builds the public API on it (at.each,
- * at.query, at.count and at.batch are written in Lua there).  A query's
+ * at.query and at.count are written in Lua there; at.batch is here, so
+ * that a batch cannot outlive the call that opened it).  A query's
  * `where` is called by the cursor (cur:find) through lua_callk with a
  * continuation, so that it may yield, and its errors pass through as they
  * are.
@@ -34,11 +35,6 @@ typedef struct cursor {
   int64_t *ids;
   size_t n, pos;
 } cursor;
-
-typedef struct batch {
-  att_store *st;
-  int open;
-} batch;
 
 /* ---- check helpers ------------------------------------------------------ */
 
@@ -106,10 +102,6 @@ static cursor *checkcursor(lua_State *L) {
   return attl_checkud(L, 1, 1, ATTL_CURSOR);
 }
 
-static batch *checkbatch(lua_State *L) {
-  return luaL_checkudata(L, 1, ATTL_BATCH);
-}
-
 /* The id of argument idx: an event object, an id, or a key (or an id in a
  * string, "42").  1 with *id; 0 when a key or id names no event (nil and
  * the message are pushed). */
@@ -137,6 +129,19 @@ static int id_arg(lua_State *L, att_store *st, int idx, int64_t *id) {
   *id = ev.id;
   att_event_free(&ev);
   return 1;
+}
+
+/* Argument 1 of update and remove: raise on misuse here, in the function
+ * the script called (its body runs later, protected, under another name). */
+static void check_target(lua_State *L) {
+  int isint;
+  lua_Integer id;
+  if (attl_event_test(L, 1) || lua_type(L, 1) == LUA_TSTRING) return;
+  if (lua_type(L, 1) != LUA_TNUMBER)
+    luaL_argerror(L, 1, lua_pushfstring(L, "id, key or event expected, got %s",
+                                          luaL_typename(L, 1)));
+  id = lua_tointegerx(L, 1, &isint);
+  if (!isint || id <= 0) luaL_argerror(L, 1, "an id is a whole number from 1");
 }
 
 /* Lua value at idx as JSON, or NULL with a message in err.  An empty table
@@ -360,19 +365,33 @@ static int friendly_dates(lua_State *L, int tidx, cJSON *obj, const att_event *c
   return rc < 0 ? rc : 0;
 }
 
-/* Open a batch for one change unless one is open: 1 if we opened it. */
-static int own_batch(att_store *st, int *rc) {
-  *rc = 0;
-  if (att_store_in_batch(st)) return 0;
-  *rc = att_store_begin(st);
-  return *rc == 0;
-}
-
-static int end_batch(att_store *st, int own, int rc) {
-  if (!own) return rc;
-  if (rc == 0) return att_store_commit(st);
-  att_store_rollback(st);
-  return rc;
+/*
+ * Run body (a C function, given the arguments on the stack) with the
+ * store's write lock held, so that what it reads and what it writes are
+ * one change.  Inside an open batch (at.batch) body runs as is: its errors
+ * go to at.batch, which rolls the batch back.  Otherwise body runs in a
+ * batch of its own, protected, so that no error (a memory error under the
+ * script's cap, say) can leave that batch open: it commits when body
+ * returns a result that is not nil, and is rolled back when body returns
+ * nil (and a message) or raises (the error is raised again).
+ */
+static int locked(lua_State *L, att_store *st, lua_CFunction body) {
+  int n;
+  if (att_store_in_batch(st)) return body(L);
+  if (att_store_begin(st) != 0) return attl_fail(L);
+  lua_pushcfunction(L, body);
+  lua_insert(L, 1);
+  if (lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0) != LUA_OK) {
+    att_store_rollback(st);
+    return lua_error(L);
+  }
+  n = lua_gettop(L);
+  if (n == 0 || lua_isnil(L, 1)) {
+    att_store_rollback(st);
+    return n;
+  }
+  if (att_store_commit(st) != 0) return attl_fail(L);
+  return n;
 }
 
 static const char *const sel_opts[] = {"from", "to",    "actor", "kind", "status", "tag",
@@ -445,7 +464,7 @@ static int l_add(lua_State *L) {
     att_event_free(&ev);
     return attl_fail(L);
   }
-  attl_event_push(L, &ev);
+  attl_event_push(L, st, &ev);
   return 1;
 }
 
@@ -461,87 +480,70 @@ static int l_get(lua_State *L) {
   return 1;
 }
 
+/* The part of at.update done under the lock (see locked). */
+static int update_body(lua_State *L) {
+  att_store *st = attl_store(L);
+  attl_event *e = attl_event_test(L, 1);
+  att_event *ev = attl_event_holder(L); /* freed by the collector on an error */
+  cJSON **patch;
+  int64_t id;
+  int rc;
+  if (e) {
+    if (attl_event_current(L, 1, st, "update") != 0) return attl_fail(L);
+    rc = att_event_copy(ev, attl_event_get(L, 1));
+  } else {
+    if (!id_arg(L, st, 1, &id)) return 2;
+    rc = att_store_get(st, id, ev);
+  }
+  if (rc != 0) return attl_fail(L);
+  patch = table_arg(L, 2, "update");
+  if ((rc = friendly_dates(L, 2, *patch, ev)) == 0) rc = att_event_patch(ev, *patch);
+  box_free(patch);
+  if (rc == 0) rc = att_store_update(st, ev);
+  if (rc != 0) return attl_fail(L);
+  attl_event_push(L, st, ev);
+  return 1;
+}
+
 /*
  * at.update(x, changes) -> event | nil, message.  changes is a JSON merge
  * patch as a table (at.null removes a field).  With an event object the
- * change is made to the revision it shows: if the store has moved on, it
- * is a conflict.  With an id or key the change is made to the current
- * revision, read and written under one lock.
+ * change is made to the revision it shows: if the store no longer holds
+ * that revision (changed since, removed, rolled back), the object is stale
+ * and nothing is written.  With an id or key the change is made to the
+ * current revision.  Either way it is read and written under one lock.
  */
 static int l_update(lua_State *L) {
   att_store *st;
-  attl_event *e = attl_event_test(L, 1);
-  att_event ev;
-  cJSON **patch;
-  int64_t id;
-  int rc, own = 0;
   luaL_checkany(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
   st = attl_store(L);
-  if (!e && !id_arg(L, st, 1, &id)) return 2;
-  patch = table_arg(L, 2, "update");
-  att_event_init(&ev);
-  if (e) {
-    rc = att_event_copy(&ev, attl_event_get(L, 1));
-  } else if ((own = own_batch(st, &rc)) != 0 || rc == 0) {
-    rc = att_store_get(st, id, &ev);
-  }
-  if (rc == 0) rc = friendly_dates(L, 2, *patch, &ev);
-  if (rc == 0) rc = att_event_patch(&ev, *patch);
-  if (rc == 0) rc = att_store_update(st, &ev);
-  box_free(patch);
-  if (own) {
-    /* Keep the message of the first failure. */
-    if (rc != 0) att_store_rollback(st);
-    else rc = att_store_commit(st);
-  }
-  if (rc != 0) {
-    att_event_free(&ev);
+  check_target(L);
+  return locked(L, st, update_body);
+}
+
+/* The part of at.remove done under the lock. */
+static int remove_body(lua_State *L) {
+  att_store *st = attl_store(L);
+  int64_t id;
+  if (!id_arg(L, st, 1, &id)) return 2;
+  if (attl_event_test(L, 1) && attl_event_current(L, 1, st, "remove") != 0)
     return attl_fail(L);
-  }
-  attl_event_push(L, &ev);
+  if (att_store_remove(st, id) != 0) return attl_fail(L);
+  lua_pushboolean(L, 1);
   return 1;
 }
 
 /* at.remove(x) -> true | nil, message.  An event object must show the
- * current revision. */
+ * revision the store holds (else it is stale and nothing is removed). */
 static int l_remove(lua_State *L) {
   att_store *st;
-  attl_event *e;
-  int64_t id, rev = 0;
-  int rc, own;
   luaL_checkany(L, 1);
+  lua_settop(L, 1);
   st = attl_store(L);
-  if (!id_arg(L, st, 1, &id)) return 2;
-  if ((e = attl_event_test(L, 1)) != NULL) {
-    lua_getfield(L, 1, "rev");
-    rev = lua_tointeger(L, -1);
-    lua_pop(L, 1);
-  }
-  own = own_batch(st, &rc);
-  if (rc != 0) return attl_fail(L);
-  if (e) {
-    int64_t cur;
-    if (!attl_event_pushid(L, st, id, &rc)) {
-      end_batch(st, own, rc);
-      return attl_fail(L);
-    }
-    lua_getfield(L, -1, "rev");
-    cur = lua_tointeger(L, -1);
-    lua_pop(L, 2);
-    if (cur != rev) {
-      end_batch(st, own, -1);
-      return attl_failf(L,
-                        "event %I was changed meanwhile (it is at revision %I, this object "
-                        "shows revision %I); read it again and redo the change",
-                        (lua_Integer)id, (lua_Integer)cur, (lua_Integer)rev);
-    }
-  }
-  rc = att_store_remove(st, id);
-  rc = end_batch(st, own, rc);
-  if (rc != 0) return attl_fail(L);
-  lua_pushboolean(L, 1);
-  return 1;
+  check_target(L);
+  return locked(L, st, remove_body);
 }
 
 /*
@@ -642,18 +644,44 @@ static int l_select(lua_State *L) {
   return 3;
 }
 
-/* core.begin() -> batch guard | nil, message */
-static int l_begin(lua_State *L) {
-  att_store *st = attl_store(L);
-  batch *b;
+/*
+ * at.batch(fn) -> true | nil, message.  Every change fn makes is one
+ * batch: one lock, one sync, all or nothing.  The batch belongs to this
+ * call: fn is called so that it cannot yield (a yield inside fn is an
+ * error), so the batch ends before at.batch returns, whatever fn does: an
+ * error rolls it back and is raised again, a coroutine that dies inside
+ * fn and is never closed holds nothing, and no script keeps the write
+ * lock after its call.
+ */
+static int l_batch(lua_State *L) {
+  att_store *st;
+  att_script *s = att_lua_script(L);
+  const char *where, *m;
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_settop(L, 1);
+  st = attl_store(L);
   if (att_store_in_batch(st))
     return luaL_error(L, "a batch is already open (at.batch calls do not nest)");
-  b = lua_newuserdatauv(L, sizeof *b, 0);
-  b->st = st;
-  b->open = 0;
-  luaL_setmetatable(L, ATTL_BATCH);
+  luaL_where(L, 1); /* 2: "script:line: " of the caller */
+  where = lua_tostring(L, 2);
+  lua_pushvalue(L, 1);
   if (att_store_begin(st) != 0) return attl_fail(L);
-  b->open = 1;
+  snprintf(s->batch_at, sizeof s->batch_at, "%s", where);
+  if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+    att_store_rollback(st);
+    s->batch_at[0] = '\0';
+    m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    if (m && strstr(m, "attempt to yield") != NULL && strchr(m, '\n') == NULL &&
+        strlen(m) < 64) {
+      lua_pushfstring(L, "%sat.batch: the function yielded (%s); a batch cannot outlive the "
+                         "call that opened it: it was rolled back",
+                      where, m);
+    }
+    return lua_error(L);
+  }
+  s->batch_at[0] = '\0';
+  if (att_store_commit(st) != 0) return attl_fail(L);
+  lua_pushboolean(L, 1);
   return 1;
 }
 
@@ -721,26 +749,10 @@ static int c_close(lua_State *L) {
   return 0;
 }
 
-static int b_commit(lua_State *L) {
-  batch *b = checkbatch(L);
-  if (!b->open) return luaL_error(L, "the batch is already closed");
-  b->open = 0;
-  if (att_store_commit(b->st) != 0) return attl_fail(L);
-  lua_pushboolean(L, 1);
-  return 1;
-}
-
-static int b_rollback(lua_State *L) {
-  batch *b = checkbatch(L);
-  if (b->open) att_store_rollback(b->st);
-  b->open = 0;
-  return 0;
-}
-
 /* ---- luaL_Reg arrays ----------------------------------------------------- */
 
 static const luaL_Reg funcs[] = {{"add", l_add},       {"get", l_get},     {"update", l_update},
-                                 {"remove", l_remove}, {"select", l_select}, {"begin", l_begin},
+                                 {"remove", l_remove}, {"select", l_select}, {"batch", l_batch},
                                  {"alert", attl_alert},
                                  {"every", attl_every}, {"cron", attl_cron}, {"at", attl_at},
                                  {"on", attl_on},       {"remind", attl_remind},
@@ -754,12 +766,6 @@ static const luaL_Reg cursor_methods[] = {
     {"next", c_next}, {"find", c_find}, {"count", c_count}, {NULL, NULL}};
 
 static const luaL_Reg cursor_meta[] = {{"__gc", c_close}, {"__close", c_close}, {NULL, NULL}};
-
-static const luaL_Reg batch_methods[] = {{"commit", b_commit}, {"rollback", b_rollback},
-                                         {NULL, NULL}};
-
-static const luaL_Reg batch_meta[] = {{"__gc", b_rollback}, {"__close", b_rollback},
-                                      {NULL, NULL}};
 
 /* ---- luaopen ------------------------------------------------------------- */
 
@@ -781,7 +787,6 @@ static void newmeta(lua_State *L, const char *name, const luaL_Reg *meta,
 int luaopen_attache_core(lua_State *L) {
   attl_event_open(L);
   newmeta(L, ATTL_CURSOR, cursor_meta, cursor_methods);
-  newmeta(L, ATTL_BATCH, batch_meta, batch_methods);
   luaL_newlib(L, funcs);
   attl_date_open(L);
   attl_null_push(L);

@@ -19,6 +19,15 @@
  * the core allocated) kept as the user value of the object.  Objects made
  * by at.add and at.update hold the parsed event from the start.
  *
+ * An object denotes one stored revision of one event: its id and a 64-bit
+ * hash of the revision's stored text (its signature).  Two objects are
+ * equal when both agree, and an object may be written (at.update,
+ * at.remove) only while the store still holds that very revision: an
+ * object whose batch was rolled back, whose event was removed or changed
+ * since, is stale.  The hash, not the revision number, decides, because a
+ * revision number comes back after a rollback (an update rolled back
+ * showed revision 2; the next committed update is revision 2 too).
+ *
  * The functions of this file know the metatable as their first upvalue and
  * check their argument by comparing metatables, not by a registry lookup
  * by name.
@@ -34,7 +43,8 @@
 struct attl_event {
   int64_t id;
   att_event *ev; /* the parsed event (in the userdata that is user value 1), NULL until needed */
-  int have_bounds;
+  int have_bounds, have_sig;
+  uint64_t sig;      /* hash of the stored text of this revision, once computed */
   att_bounds bounds; /* of `when`, once computed */
   size_t len;        /* bytes of stored JSON in json[]; 0 when parsed from the start */
   char json[];
@@ -130,6 +140,7 @@ static attl_event *newev_bare(lua_State *L, int64_t id, size_t len) {
   e->id = id;
   e->ev = NULL;
   e->have_bounds = 0;
+  e->have_sig = 0;
   e->len = len;
   return e;
 }
@@ -142,7 +153,7 @@ static attl_event *newev(lua_State *L, int64_t id, size_t len) {
 
 /* A parsed event, initialised empty, in a new userdata with a finalizer:
  * pushed. */
-static att_event *newparsed(lua_State *L) {
+att_event *attl_event_holder(lua_State *L) {
   att_event *p = lua_newuserdatauv(L, sizeof *p, 0);
   att_event_init(p);
   if (luaL_getmetatable(L, ATTL_EVENT_PARSED) == LUA_TNIL) {
@@ -159,17 +170,71 @@ void attl_event_pushjson(lua_State *L, int64_t id, const char *json, size_t len)
   memcpy(e->json, json, len);
 }
 
+/* The signature of a stored text: FNV-1a, 64 bits. */
+static uint64_t text_sig(const char *s, size_t n) {
+  uint64_t h = UINT64_C(0xcbf29ce484222325);
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= UINT64_C(0x100000001b3);
+  }
+  return h;
+}
+
+/* The signature of the stored text of event id now: 1 with *sig, or 0
+ * with the core's code in *rc. */
+static int store_sig(att_store *st, int64_t id, uint64_t *sig, int *rc) {
+  const char *json;
+  size_t len;
+  if ((*rc = att_store_json(st, id, &json, &len)) != 0) return 0;
+  *sig = text_sig(json, len);
+  return 1;
+}
+
 /* The parsed event is moved into its holder before anything else is
- * allocated: a memory error leaves it to the collector, not leaked. */
-void attl_event_push(lua_State *L, att_event *ev) {
-  att_event *p = newparsed(L);
+ * allocated: a memory error leaves it to the collector, not leaked.  The
+ * signature is taken from the store first (the text may be freed by what
+ * an allocation runs). */
+void attl_event_push(lua_State *L, att_store *st, att_event *ev) {
+  att_event *p;
   attl_event *e;
+  uint64_t sig = 0;
+  int rc, have = store_sig(st, ev->id, &sig, &rc);
+  p = attl_event_holder(L);
   *p = *ev;
   att_event_init(ev);
   e = newev(L, p->id, 0);
   lua_rotate(L, -2, 1); /* event, holder */
   lua_setiuservalue(L, -2, 1);
   e->ev = p;
+  e->sig = sig;
+  e->have_sig = have;
+}
+
+/* The signature of the object at idx. */
+static uint64_t sig_of(lua_State *L, int idx) {
+  attl_event *e = lua_touserdata(L, idx);
+  char *j;
+  if (e->have_sig) return e->sig;
+  if (e->len || e->ev == NULL) {
+    e->sig = text_sig(e->json, e->len);
+  } else {
+    /* Not reached: objects without stored text are made by attl_event_push. */
+    if ((j = att_event_to_json(e->ev)) == NULL) luaL_error(L, "%s", att_errmsg());
+    e->sig = text_sig(j, strlen(j));
+    free(j);
+  }
+  e->have_sig = 1;
+  return e->sig;
+}
+
+/* The revision in a stored text, or 0. */
+static int64_t text_rev(const char *json, size_t len) {
+  const char *v;
+  size_t vl;
+  int64_t r = 0;
+  if (att_event_scan_member(json, len, "rev", &v, &vl) != 1) return 0;
+  for (size_t i = 0; i < vl && v[i] >= '0' && v[i] <= '9'; i++) r = r * 10 + (v[i] - '0');
+  return r;
 }
 
 /* The stored text is the store's: an allocation may run a finalizer (a
@@ -216,12 +281,52 @@ const att_event *attl_event_get(lua_State *L, int idx) {
   att_event *p;
   if (e->ev) return e->ev;
   idx = lua_absindex(L, idx);
-  p = newparsed(L);
+  p = attl_event_holder(L);
   if (att_event_from_json(e->json, e->len, ATT_EV_STORED, p) != 0)
     luaL_error(L, "event %lld does not read back: %s", (long long)e->id, att_errmsg());
   lua_setiuservalue(L, idx, 1);
   e->ev = p;
   return p;
+}
+
+static int64_t rev_of(lua_State *L, int idx);
+
+int attl_event_current(lua_State *L, int idx, att_store *st, const char *op) {
+  attl_event *e = lua_touserdata(L, idx);
+  uint64_t mine;
+  const char *json;
+  size_t len;
+  int64_t rev, cur;
+  int rc;
+  idx = lua_absindex(L, idx);
+  mine = sig_of(L, idx);
+  rev = rev_of(L, idx);
+  /* Nothing is allocated from here on: the text stays valid. */
+  if ((rc = att_store_json(st, e->id, &json, &len)) == ATT_ENOTFOUND)
+    return att__err(ATT_ENOTFOUND,
+                    "cannot %s event %lld: it is not in the store (it was removed, or the batch "
+                    "that made it was rolled back); this object is stale",
+                    op, (long long)e->id);
+  if (rc != 0) return rc;
+  if (text_sig(json, len) == mine) return 0;
+  cur = text_rev(json, len);
+  if (cur > rev && strcmp(op, "remove") == 0)
+    return att__err(ATT_ECONFLICT,
+                    "event %lld was changed meanwhile (it is at revision %lld, this object "
+                    "shows revision %lld): this object is stale; read it again and redo the "
+                    "change",
+                    (long long)e->id, (long long)cur, (long long)rev);
+  if (cur > rev)
+    return att__err(ATT_ECONFLICT,
+                    "event %lld was changed by someone else meanwhile (it is at revision %lld, "
+                    "this change was made to revision %lld): this object is stale; read it "
+                    "again and redo the change",
+                    (long long)e->id, (long long)cur, (long long)rev);
+  return att__err(ATT_ECONFLICT,
+                  "cannot %s event %lld: this object shows a revision %lld that the store "
+                  "does not hold (the batch that made it was rolled back; the event is at "
+                  "revision %lld); this object is stale: read it again",
+                  op, (long long)e->id, (long long)rev, (long long)cur);
 }
 
 static int64_t rev_of(lua_State *L, int idx) {
@@ -500,19 +605,16 @@ static int m_json(lua_State *L) {
   return 1;
 }
 
-/* Has the store a newer revision (or has the event been removed)? */
+/* Does the store no longer hold this revision (changed since, removed,
+ * or the batch that made it rolled back)? */
 static int m_stale(lua_State *L) {
   attl_event *e = checkev(L, 1);
   att_store *st = attl_store(L);
-  int64_t mine = rev_of(L, 1);
+  uint64_t mine = sig_of(L, 1), cur;
   int rc;
-  if (attl_event_pushid(L, st, e->id, &rc)) {
-    lua_pushboolean(L, rev_of(L, lua_gettop(L)) != mine);
-  } else if (rc == ATT_ENOTFOUND) {
-    lua_pushboolean(L, 1);
-  } else {
-    return luaL_error(L, "%s", att_errmsg());
-  }
+  if (store_sig(st, e->id, &cur, &rc)) lua_pushboolean(L, cur != mine);
+  else if (rc == ATT_ENOTFOUND) lua_pushboolean(L, 1);
+  else return luaL_error(L, "%s", att_errmsg());
   return 1;
 }
 
@@ -550,9 +652,10 @@ static int ev_tostring(lua_State *L) {
   return 1;
 }
 
+/* Equal: the same revision of the same event (id and signature). */
 static int ev_eq(lua_State *L) {
   attl_event *a = attl_event_test(L, 1), *b = attl_event_test(L, 2);
-  lua_pushboolean(L, a && b && a->id == b->id && rev_of(L, 1) == rev_of(L, 2));
+  lua_pushboolean(L, a && b && a->id == b->id && sig_of(L, 1) == sig_of(L, 2));
   return 1;
 }
 

@@ -30,7 +30,6 @@ struct cJSON;
 #define ATTL_DATE "attache.date"
 #define ATTL_DURATION "attache.duration"
 #define ATTL_CURSOR "attache.cursor"
-#define ATTL_BATCH "attache.batch"
 #define ATTL_NULL "attache.null"
 
 /* ---- lua_attache.c -------------------------------------------------- */
@@ -60,9 +59,18 @@ void attl_event_open(lua_State *L);
 /* Push an event object holding a copy of the stored JSON text of event
  * id: its fields are parsed when first read. */
 void attl_event_pushjson(lua_State *L, int64_t id, const char *json, size_t len);
-/* Push an event object for a parsed event; takes what *ev owns and leaves
- * it initialised-empty. */
-void attl_event_push(lua_State *L, att_event *ev);
+/* Push an event object for a parsed event just written to st (its
+ * signature is taken from st's text of it); takes what *ev owns and
+ * leaves it initialised-empty. */
+void attl_event_push(lua_State *L, att_store *st, att_event *ev);
+/* A parsed event, initialised empty, owned by a new userdata pushed on
+ * the stack (its finalizer frees what the event holds): a Lua error
+ * while it is being filled leaks nothing. */
+att_event *attl_event_holder(lua_State *L);
+/* 0 if the event object at idx shows the revision st holds now, so that
+ * it may be written; else a negative code with a message that says why
+ * the object is stale, for the operation op ("update", "remove"). */
+int attl_event_current(lua_State *L, int idx, att_store *st, const char *op);
 /* Push the live event id from the store: 1, or 0 (nothing pushed) with
  * the core's code and message when it cannot be read. */
 int attl_event_pushid(lua_State *L, att_store *st, int64_t id, int *rc);

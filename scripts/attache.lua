@@ -2,11 +2,9 @@
 --
 -- The raw functions come from C (attache.core, bindings/lua_attache.c);
 -- this file builds what is better written in Lua: the iterators and
--- queries, and batches, whose guard is a to-be-closed variable (so an
--- error, or a script stopped in the middle, rolls the batch back).  The
--- `where` of a query is called by the cursor (cur:find), with a
--- continuation: a script may yield inside it, and its errors pass through
--- unchanged.  docs/lua-api.md is the manual.
+-- queries.  The `where` of a query is called by the cursor (cur:find),
+-- with a continuation: a script may yield inside it, and its errors pass
+-- through unchanged.  docs/lua-api.md is the manual.
 
 local core = require "attache.core"
 
@@ -62,7 +60,7 @@ setmetatable(at, {__index = function(t, k)
 end})
 
 local select_ = core.select
-local pcall, error, type, select = pcall, error, type, select
+local pcall, error = pcall, error
 
 -- The cursor of a query, the `where` function and the limit that Lua
 -- applies (the core applies the limit itself when there is no `where`).
@@ -118,18 +116,9 @@ function at.count(spec)
 end
 
 -- at.batch(fn): every change fn makes is one batch: one lock, one sync,
--- all or nothing.  An error in fn rolls the batch back and is raised
--- again.  Returns true, or nil and a message if the commit fails.
-function at.batch(...)
-  local fn = ...
-  if type(fn) ~= "function" then
-    error(("bad argument #1 to 'batch' (function expected, got %s)"):format(
-      select("#", ...) == 0 and "no value" or type(fn)), 2)
-  end
-  local b <close>, err = core.begin()
-  if b == nil then return nil, err end
-  fn()
-  return b:commit()
-end
+-- all or nothing.  Written in C (bindings/lua_attache.c) so that the
+-- batch belongs to the call: fn cannot yield, and the batch is committed
+-- or rolled back before at.batch returns.
+at.batch = core.batch
 
 return at

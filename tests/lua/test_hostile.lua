@@ -91,6 +91,58 @@ end)
 t.is(at.get(kept and kept.id or -1), nil, "the rolled-back event is not in the store")
 attack("using the rolled-back object", function() return kept.title, at.update(kept, {title = "x"}) end)
 
+-- Issue 11, finding 4: a ghost object (its batch rolled back) must not
+-- pass for, nor overwrite, the event that comes next.
+do
+  local kept
+  local okb = pcall(at.batch, function()
+    kept = at.add{title = "ghost", when = "2024-04-01", kind = "meeting"}
+    error("x")
+  end)
+  t.ok(not okb and kept ~= nil, "the batch of the ghost rolled back")
+  local fresh = assert(at.add{title = "fresh", when = "2024-05-01", kind = "visit"})
+  t.ok(fresh.id ~= kept.id, "ids are not reused after a rollback (core)")
+  t.ok(not (kept == fresh), "a ghost is not equal to the next event")
+  t.ok(kept:stale(), "a ghost is stale")
+  local r, msg = at.update(kept, {when = "2030-01-01"})
+  t.is(r, nil, "at.update refuses a ghost")
+  t.like(tostring(msg), "stale", "with a message that says the object is stale")
+  r, msg = at.remove(kept)
+  t.is(r, nil, "at.remove refuses a ghost")
+  t.like(tostring(msg), "stale", "and says why")
+  local now = assert(at.get(fresh.id))
+  t.is(tostring(now.when), "2024-05-01", "the next event is unchanged")
+  t.is(now.title, "fresh", "and keeps its title")
+  t.ok(now == fresh, "objects of the same stored event are equal")
+
+  -- A revision rolled back, then the same revision number made again:
+  -- the object of the rolled-back one is stale and writes nothing.
+  local base = assert(at.add{title = "rev base", when = "2024-06-01"})
+  local ghost2
+  pcall(at.batch, function()
+    ghost2 = assert(at.update(base, {title = "rolled back title"}))
+    error("x")
+  end)
+  t.is(ghost2.rev, 2, "the rolled-back update showed revision 2")
+  local real2 = assert(at.update(base.id, {title = "committed title"}))
+  t.is(real2.rev, 2, "the committed update is revision 2 too")
+  t.ok(not (ghost2 == real2), "a rolled-back revision is not equal to the committed one")
+  t.ok(ghost2:stale(), "and it is stale")
+  t.is(at.update(ghost2, {notes = "from the ghost"}), nil, "at.update refuses it")
+  t.is(at.remove(ghost2), nil, "at.remove refuses it")
+  t.is(at.get(base.id).title, "committed title", "the event is as committed")
+  t.is(at.get(base.id).notes, nil, "and the ghost wrote nothing")
+  t.ok(not real2:stale(), "the committed object is not stale")
+  t.ok(at.update(real2, {notes = "ok"}), "and may be written")
+
+  -- Inside a batch, the objects it makes are live until it ends.
+  assert(at.batch(function()
+    local x = assert(at.add{title = "inside", when = "2024-07-01"})
+    t.ok(not x:stale(), "an object made in an open batch is not stale")
+    t.ok(at.update(x, {notes = "changed in the batch"}), "and may be written in it")
+  end))
+end
+
 -- Re-entrant calls into the store.
 attack("at.add inside at.each's where", function()
   local n = 0
@@ -116,4 +168,4 @@ for ev in at.each{} do
   if n > 0 then break end
 end
 t.diag(attacks .. " attacks survived")
-t.done()
+return t.done()
