@@ -61,6 +61,11 @@ att_time att__now(att_daemon *d) { return att_clock_now(&d->clock); }
 
 att_time att__plan_from(att_daemon *d) { return d->started ? att__now(d) : d->base; }
 
+att_time att__plan_after(att_daemon *d) {
+  if (d->started) return att__now(d);
+  return d->base_done ? d->base : d->base - 1;
+}
+
 static att_time engine_now(void *ud) { return att__now(ud); }
 
 static void on_notice(void *ud, const char *msg) { att__log(ud, ATT_LOG_WARN, NULL, "%s", msg); }
@@ -299,7 +304,7 @@ static void load_script(att_daemon *d, const char *name, const struct stat *sb) 
     return;
   }
   for (att__job *j = ds->jobs; j; j = j->next)
-    if (j->type == ATT__JOB_REMIND && !j->dead) att__remind_scan(d, j, att__plan_from(d));
+    if (j->type == ATT__JOB_REMIND && !j->dead) att__remind_scan(d, j, att__plan_after(d));
   d->loaded++;
   summary(ds, info, sizeof info);
   att__log(d, ATT_LOG_INFO, name, "%s (%s)", reloaded ? "reloaded" : "loaded", info);
@@ -525,17 +530,21 @@ static int start_handles(att_daemon *d) {
 static void plan_base(att_daemon *d) {
   att_time last, t = d->start_now;
   char a[40], b[40];
+  /* Nothing was processed at t yet, unless the state file says so. */
   d->base = t;
+  d->base_done = 0;
   if (!d->o.use_state || read_state(d, &last) != 0) return;
   att_time_format(last, a, sizeof a);
   if (last >= t) {
     d->base = last;
+    d->base_done = 1;
     if (last > t)
       att__log(d, ATT_LOG_INFO, NULL, "%s says the work up to %s was done; it is not done again",
                STATE_FILE, a);
     return;
   }
   d->base = t - last > d->o.grace ? t - d->o.grace : last;
+  d->base_done = d->base == last;
   att_time_format(d->base, b, sizeof b);
   if (d->base > last)
     att__log(d, ATT_LOG_INFO, NULL, "stopped at %s; making up what fell due since %s (grace)", a,

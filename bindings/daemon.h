@@ -140,6 +140,7 @@ struct att_daemon {
   att_timeq q;
   att_time start_now; /* the instant the run began: what is due before is late */
   att_time base;      /* work is planned from here at start-up */
+  int base_done;      /* the previous run processed the instant base itself */
   att_time saved;     /* the instant last written to daemon.state */
   int started;        /* scripts loaded at start-up are planned from base */
   att__dscript **scripts; /* by name */
@@ -165,9 +166,14 @@ struct att_daemon {
 att_daemon *att__daemon_of(lua_State *L);
 att__dscript *att__dscript_of(att_daemon *d, lua_State *L);
 att_time att__now(att_daemon *d);
-/* The instant new work is planned after: base while scripts load at
- * start-up, else now. */
+/* The instant new work is planned from: base while scripts load at
+ * start-up, else now.  at.every counts its first interval from it. */
 att_time att__plan_from(att_daemon *d);
+/* The instant after which work is due (at.at, at.cron, reminders): at
+ * start-up, work due at base itself is due unless the previous run (the
+ * state file) processed that instant, so that what falls due exactly at
+ * --now runs; else now (what is due now has run). */
+att_time att__plan_after(att_daemon *d);
 void att__log(att_daemon *d, int level, const char *script, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

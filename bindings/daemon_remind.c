@@ -378,7 +378,7 @@ void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
 void att__remind_change(att_daemon *d, att__job *j, const att__change *c) {
   drop(d, j->rem, c->id);
   if (c->op != ATT_CHANGE_REMOVE && c->cur)
-    plan_event(d, j, c->id, c->cur, c->curlen, att__plan_from(d), 0);
+    plan_event(d, j, c->id, c->cur, c->curlen, att__plan_after(d), 0);
 }
 
 /* ---- firing -------------------------------------------------------------- */

@@ -152,7 +152,7 @@ int attl_cron(lua_State *L) {
   snprintf(what, sizeof what, "cron %s", expr);
   j = att__job_new(d, owner(L, d), ATT__JOB_CRON, 2, what);
   j->cron = c;
-  att__job_plan(d, j, att__plan_from(d));
+  att__job_plan(d, j, att__plan_after(d));
   return push_handle(L, j->id, ATT__JOB_CRON);
 }
 
@@ -177,7 +177,7 @@ int attl_at(lua_State *L) {
   snprintf(what, sizeof what, "at %s", ts);
   j = att__job_new(d, owner(L, d), ATT__JOB_AT, 2, what);
   j->at = t.b.earliest;
-  att__job_plan(d, j, att__plan_from(d));
+  att__job_plan(d, j, att__plan_after(d));
   return push_handle(L, j->id, ATT__JOB_AT);
 }
 
@@ -394,7 +394,7 @@ int attl_remind(lua_State *L) {
     r->message = luaL_ref(L, LUA_REGISTRYINDEX);
   }
   /* A script's main chunk is planned once it has loaded (daemon.c). */
-  if (d->loading != ds) att__remind_scan(d, j, att__plan_from(d));
+  if (d->loading != ds) att__remind_scan(d, j, att__plan_after(d));
   return push_handle(L, j->id, ATT__JOB_REMIND);
 }
 
