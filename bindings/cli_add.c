@@ -8,6 +8,7 @@
  * command line are read as a person writes them and echoed back as EDTF.
  */
 #include "cli.h"
+#include "json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +32,24 @@ static const cli_opt add_opts[] = {
     {"link", 0, 1, O_LINK},           {"json", 0, 1, O_JSON},
     {"print-json", 0, 0, O_PRINT_JSON}, {NULL, 0, 0, 0}};
 
-/* A JSON value typed by a person: JSON if it parses, else the text. */
-static cJSON *loose_json(const char *s) {
+/* A JSON value typed by a person for fields.NAME into *out: JSON if it
+ * parses, else the text.  JSON that would not be kept exactly (a string
+ * with \u0000, an integer beyond 2^53-1) is an error, not text; `what`
+ * names the argument. */
+static int loose_json(const char *what, const char *name, const char *s,
+                      cJSON **out) {
+  char root[256];
   cJSON *v = cJSON_Parse(s);
-  return v ? v : cJSON_CreateString(s);
+  int rc;
+  if (v == NULL) {
+    *out = cJSON_CreateString(s);
+    return CLI_OK;
+  }
+  cJSON_Delete(v);
+  snprintf(root, sizeof root, "fields.%s", name);
+  if ((rc = att_json_parse("event", root, s, strlen(s), out)) < 0)
+    return cli_core_fail(rc, "%s", what);
+  return CLI_OK;
 }
 
 /* "related=3" into {"rel":"related","id":3}; "follows=cdc-2024" (not all
@@ -169,10 +184,13 @@ static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
       }
       fields = sub_object(obj, "fields");
       name = strndup(p->arg, (size_t)(eq - p->arg));
-      if (cJSON_GetObjectItemCaseSensitive(fields, name))
+      if (cJSON_GetObjectItemCaseSensitive(fields, name)) {
         rc = cli_usage(ctx, "--field %s given twice", name);
-      else
-        cJSON_AddItemToObject(fields, name, loose_json(eq + 1));
+      } else {
+        cJSON *v = NULL;
+        if ((rc = loose_json("--field", name, eq + 1, &v)) == CLI_OK)
+          cJSON_AddItemToObject(fields, name, v);
+      }
       free(name);
       break;
     }
@@ -559,10 +577,13 @@ static int apply_pair(cli_ctx *ctx, cJSON *patch, const att_event *ev,
     return CLI_OK;
   }
   if (strncmp(name, "fields.", 7) == 0 && name[7] != '\0') {
-    cJSON *fl = sub_object(patch, "fields");
+    cJSON *fl = sub_object(patch, "fields"), *v = NULL;
+    int rc = CLI_OK;
     cJSON_DeleteItemFromObjectCaseSensitive(fl, name + 7);
-    cJSON_AddItemToObject(fl, name + 7, *val ? loose_json(val) : cJSON_CreateNull());
-    return CLI_OK;
+    if (*val) rc = loose_json(pair, name + 7, val, &v);
+    else v = cJSON_CreateNull();
+    if (rc == CLI_OK) cJSON_AddItemToObject(fl, name + 7, v);
+    return rc;
   }
   return cli_usage(ctx, "'%s': unknown field '%s' (fields: title, when, kind, "
                         "status, where, notes, key, recur, actors, tags, "
@@ -602,8 +623,11 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
     rc = cli_usage(ctx, "give either FIELD=VALUE operands or --json PATCH, "
                         "not both");
   if (rc == CLI_OK && json) {
-    patch = cJSON_Parse(json);
-    if (patch == NULL || !cJSON_IsObject(patch))
+    int r = att_json_parse("--json", "", json, strlen(json), &patch);
+    if (r < 0)
+      rc = cli_core_fail(r, "--json: not a merge patch such as "
+                            "'{\"status\":\"held\",\"notes\":null}'");
+    else if (!cJSON_IsObject(patch))
       rc = cli_fail("--json: not a JSON object (a merge patch such as "
                     "'{\"status\":\"held\",\"notes\":null}')");
   }

@@ -5,11 +5,23 @@
  * error names file:line or the array index, and the field) and handed to
  * the store's import as it is read; only when all are good does the import
  * commit, with a single sync.  A file is mapped, not copied, and JSON
- * Lines give back the pages they have read as they go.  CSV follows RFC
- * 4180 (quoted cells, doubled quotes, CRLF or LF) with a header row of
- * field names; docs/cli.md gives the conventions for lists and sources.
+ * Lines give back the pages they have read as they go.  CSV is read by
+ * core/csv.c (the reader of at.csv too) with a header row of field names;
+ * docs/cli.md gives the conventions for lists and sources.  JSON goes
+ * through att_json_parse, so a string with NUL or an integer beyond 2^53-1
+ * is refused as `add --json` refuses it.
+ *
+ * Links: the ids in a file are its own.  When the file has links, it is
+ * read once first to learn each record's "id" and "key"; record k of the
+ * file then gets the id base + k, base being the store's next id (ids are
+ * given in sequence during an import, which push() checks), and every
+ * link by a file id, or by a key of the file, is given the new id before
+ * the event is added, forward links included.  docs/importers.md.
  */
 #include "cli.h"
+#include "csv.h"
+#include "import_ids.h"
+#include "json.h"
 #include "strset.h"
 
 #include <errno.h>
@@ -50,7 +62,28 @@ typedef struct recs {
    * kept here instead. */
   att_event *evs;
   size_t nevs, capevs;
+  /* The file's ids and keys, when it has links (mapping). */
+  int mapping;
+  struct src_id *ids;
+  size_t nids, capids;
+  struct src_key *keys_of;
+  size_t nkeys, capkeys;
+  size_t nrec;  /* records seen by the first reading */
+  int64_t base; /* the new id of record 0 */
+  int json_array; /* positions are array indexes, not lines */
+  size_t pos;     /* of the record being read */
 } recs;
+
+/* A record's id in the file, its rank among the file's records, and where
+ * it is (line, or array index). */
+struct src_id {
+  int64_t id;
+  size_t ord, pos;
+};
+struct src_key {
+  char *key;
+  size_t ord;
+};
 
 /* Count an error and print it unless too many were shown already. */
 static void bad(recs *r, const char *where, const char *fmt, ...)
@@ -61,16 +94,34 @@ static void bad(recs *r, const char *where, const char *fmt, ...)
 
 /* Take one parsed record (consumes obj): check it, and add it while the
  * file has had no bad record. */
+static int map_links(recs *r, att_event *ev, const char *where);
+static int note(recs *r, size_t ord, size_t pos, int64_t id, const char *key);
+static int64_t id_of(double v);
+
 static int push(recs *r, cJSON *obj, const char *where) {
   att_event ev, other;
   int v;
   att_event_init(&ev);
+  if (!r->mapping) {
+    /* Ids given twice are reported at the end (map_ready), links or not. */
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(obj, "id");
+    if (cJSON_IsNumber(id) && note(r, r->n, r->pos, id_of(id->valuedouble), NULL) < 0) {
+      cJSON_Delete(obj);
+      return -1;
+    }
+  }
   v = att_event_from_cjson(obj, 0, &ev);
   cJSON_Delete(obj);
   r->n++;
   if (v < 0) {
     const char *m = att_errmsg();
     bad(r, where, "%s", (m && *m) ? m : att_strerror(v));
+  } else if (r->mapping && map_links(r, &ev, where) < 0) {
+    /* reported */
+  } else if (!r->mapping && ev.nlinks) {
+    /* The file was not read for its ids: "links" was spelt with escapes. */
+    bad(r, where, "links found where the file has no member spelt \"links\"; write the "
+                  "name without escapes");
   } else if (ev.key && (v = att_strset_add(&r->keys, ev.key)) <= 0) {
     if (v < 0) {
       att_event_free(&ev);
@@ -95,9 +146,16 @@ static int push(recs *r, cJSON *obj, const char *where) {
         (long long)other.id);
     att_event_free(&other);
   } else if (r->errors == 0) {
+    int64_t want = r->base + (int64_t)r->added;
     if ((v = att_store_import_add(r->st, &ev)) < 0) {
       const char *m = att_errmsg();
       bad(r, where, "%s", (m && *m) ? m : att_strerror(v));
+    } else if (r->mapping && ev.id != want) {
+      /* The links given so far assumed ids in sequence. */
+      bad(r, where, "the store gave this event the id %lld where the import expected %lld "
+                    "(ids are given in sequence during an import); the links of %s cannot "
+                    "be mapped",
+          (long long)ev.id, (long long)want, r->file);
     } else {
       if (r->added++ == 0) r->first = ev.id;
       r->last = ev.id;
@@ -119,25 +177,157 @@ static void bad(recs *r, const char *where, const char *fmt, ...) {
   }
 }
 
-static size_t line_of(const char *text, const char *at) {
-  size_t line = 1;
-  for (; text < at; text++)
-    if (*text == '\n') line++;
-  return line;
+/* 1 if text[0..len) holds the bytes of s. */
+static int holds(const char *text, size_t len, const char *s) {
+  size_t n = strlen(s);
+  const char *p = text, *end = text + len;
+  while ((size_t)(end - p) >= n && (p = memchr(p, s[0], (size_t)(end - p) - n + 1)) != NULL) {
+    if (memcmp(p, s, n) == 0) return 1;
+    p++;
+  }
+  return 0;
+}
+
+/* ---- the file's ids ----------------------------------------------------- */
+
+static int cmp_src_id(const void *a, const void *b) {
+  const struct src_id *x = a, *y = b;
+  if (x->id != y->id) return x->id < y->id ? -1 : 1;
+  return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+static int cmp_src_key(const void *a, const void *b) {
+  return strcmp(((const struct src_key *)a)->key, ((const struct src_key *)b)->key);
+}
+
+static void pos_str(const recs *r, size_t pos, char *buf, size_t cap) {
+  if (r->json_array) snprintf(buf, cap, "%s: [%zu]", r->file, pos);
+  else snprintf(buf, cap, "%s:%zu", r->file, pos);
+}
+
+/* Note record ord (at pos) with its id (0: none) and key (NULL: none). */
+static int note(recs *r, size_t ord, size_t pos, int64_t id, const char *key) {
+  if (id > 0) {
+    if (r->nids == r->capids) {
+      size_t cap = r->capids ? r->capids * 2 : 64;
+      struct src_id *v = realloc(r->ids, cap * sizeof *v);
+      if (!v) return -1;
+      r->ids = v;
+      r->capids = cap;
+    }
+    r->ids[r->nids].id = id;
+    r->ids[r->nids].ord = ord;
+    r->ids[r->nids++].pos = pos;
+  }
+  if (key) {
+    if (r->nkeys == r->capkeys) {
+      size_t cap = r->capkeys ? r->capkeys * 2 : 64;
+      struct src_key *v = realloc(r->keys_of, cap * sizeof *v);
+      if (!v) return -1;
+      r->keys_of = v;
+      r->capkeys = cap;
+    }
+    if (!(r->keys_of[r->nkeys].key = strdup(key))) return -1;
+    r->keys_of[r->nkeys++].ord = ord;
+  }
+  return 0;
+}
+
+/* An id member of a record, as the first reading sees it: a whole number
+ * of the id range, else 0 (the full reading reports a bad one). */
+static int64_t id_of(double v) {
+  return v >= 1 && v <= (double)ATT_EV_ID_MAX && v == (double)(int64_t)v ? (int64_t)v : 0;
+}
+
+static void note_obj(recs *r, const cJSON *obj, size_t ord, size_t pos, int *oom) {
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(obj, "id");
+  const cJSON *key = cJSON_GetObjectItemCaseSensitive(obj, "key");
+  if (note(r, ord, pos, cJSON_IsNumber(id) ? id_of(id->valuedouble) : 0,
+           cJSON_IsString(key) ? key->valuestring : NULL) < 0)
+    *oom = 1;
+}
+
+/* After the first reading: sort, and report ids given twice. */
+static int map_ready(recs *r) {
+  size_t i;
+  char w1[512], w2[512];
+  qsort(r->ids, r->nids, sizeof *r->ids, cmp_src_id);
+  qsort(r->keys_of, r->nkeys, sizeof *r->keys_of, cmp_src_key);
+  for (i = 1; i < r->nids; i++)
+    if (r->ids[i].id == r->ids[i - 1].id) {
+      pos_str(r, r->ids[i].pos, w1, sizeof w1);
+      pos_str(r, r->ids[i - 1].pos, w2, sizeof w2);
+      bad(r, w1, "the id %lld is also the id of the event at %s; the ids of a file must be "
+                 "unique, since its links name its events by them",
+          (long long)r->ids[i].id, w2);
+    }
+  r->base = r->st ? att_import_next_id(r->st) : 1;
+  return 0;
+}
+
+/* Give the links of ev their new ids: a file id through the map (an
+ * error when the file has no such event), a key of the file likewise;
+ * other keys are left to the store, which looks them up among its own. */
+static int map_links(recs *r, att_event *ev, const char *where) {
+  size_t i;
+  for (i = 0; i < ev->nlinks; i++) {
+    att_link *l = &ev->links[i];
+    if (l->key) {
+      struct src_key k = {l->key, 0}, *f;
+      f = bsearch(&k, r->keys_of, r->nkeys, sizeof *f, cmp_src_key);
+      if (f) {
+        free(l->key);
+        l->key = NULL;
+        l->id = r->base + (int64_t)f->ord;
+      }
+    } else {
+      /* The first entry with this id (a later one is reported as a
+       * duplicate). */
+      size_t lo = 0, hi = r->nids;
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->ids[mid].id < l->id) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo == r->nids || r->ids[lo].id != l->id) {
+        bad(r, where, "links[%zu]: no event of %s has the id %lld; the ids of an imported "
+                      "file's links name events of the same file by their \"id\" (a link "
+                      "to an event already in the store names it by \"key\")",
+            i, r->file, (long long)l->id);
+        return -1;
+      }
+      l->id = r->base + (int64_t)r->ids[lo].ord;
+    }
+  }
+  return 0;
+}
+
+static void map_free(recs *r) {
+  size_t i;
+  for (i = 0; i < r->nkeys; i++) free(r->keys_of[i].key);
+  free(r->keys_of);
+  free(r->ids);
+  r->keys_of = NULL;
+  r->ids = NULL;
+  r->nkeys = r->nids = 0;
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
 
+/* The message of the last core error. */
+static const char *core_msg(int rc) {
+  const char *m = att_errmsg();
+  return (m && *m) ? m : att_strerror(rc);
+}
+
 static int read_json_array(recs *r, const char *text, size_t len) {
-  const char *end = NULL;
-  cJSON *arr = cJSON_ParseWithLengthOpts(text, len, &end, 0), *it;
+  cJSON *arr = NULL, *it;
   char where[512];
   size_t i = 0;
-  if (arr == NULL) {
-    const char *at = cJSON_GetErrorPtr();
-    snprintf(where, sizeof where, "%s:%zu", r->file, at ? line_of(text, at) : 1);
-    bad(r, where, "not valid JSON here (expected a JSON array of event "
-                  "objects)");
+  int rc = att_json_parse("event", "", text, len, &arr), oom = 0;
+  r->json_array = 1;
+  if (rc < 0) {
+    bad(r, r->file, "%s (expected a JSON array of event objects)", core_msg(rc));
     return 0;
   }
   if (!cJSON_IsArray(arr)) {
@@ -147,8 +337,19 @@ static int read_json_array(recs *r, const char *text, size_t len) {
     cJSON_Delete(arr);
     return 0;
   }
+  if (r->mapping) {
+    for (it = arr->child; it; it = it->next, i++)
+      if (cJSON_IsObject(it)) note_obj(r, it, i, i, &oom);
+    if (oom) {
+      cJSON_Delete(arr);
+      return -1;
+    }
+    map_ready(r);
+    i = 0;
+  }
   while ((it = arr->child) != NULL) {
     cJSON_DetachItemViaPointer(arr, it);
+    r->pos = i;
     snprintf(where, sizeof where, "%s: [%zu]", r->file, i++);
     if (!cJSON_IsObject(it)) {
       bad(r, where, "not a JSON object (each array item is one event)");
@@ -197,14 +398,38 @@ static char *map_file(const char *path, size_t *len) {
   return m;
 }
 
+/* The first reading of JSON Lines: each record's id and key. */
+static int map_json_lines(recs *r, const char *text, size_t len) {
+  const char *p = text, *end = text + len;
+  size_t line = 0, ord = 0;
+  int oom = 0;
+  while (p < end && !oom) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p)), *q;
+    const char *le = nl ? nl : end;
+    line++;
+    for (q = p; q < le && (*q == ' ' || *q == '\t' || *q == '\r'); q++) {}
+    if (q < le) {
+      cJSON *obj = cJSON_ParseWithLength(p, (size_t)(le - p));
+      if (cJSON_IsObject(obj)) note_obj(r, obj, ord, line, &oom);
+      cJSON_Delete(obj);
+      ord++;
+    }
+    p = nl ? nl + 1 : end;
+  }
+  if (oom) return -1;
+  return map_ready(r);
+}
+
 static int read_json_lines(recs *r, const char *text, size_t len) {
   const char *p = text, *end = text + len;
   char where[512];
   size_t line = 0;
+  if (r->mapping && map_json_lines(r, text, len) < 0) return -1;
   while (p < end) {
     const char *nl = memchr(p, '\n', (size_t)(end - p)), *q;
     const char *le = nl ? nl : end;
-    cJSON *obj;
+    cJSON *obj = NULL;
+    int rc;
     line++;
     for (q = p; q < le && (*q == ' ' || *q == '\t' || *q == '\r'); q++) {}
     if (q == le) { /* blank line */
@@ -212,9 +437,10 @@ static int read_json_lines(recs *r, const char *text, size_t len) {
       continue;
     }
     snprintf(where, sizeof where, "%s:%zu", r->file, line);
-    obj = cJSON_ParseWithLength(p, (size_t)(le - p));
-    if (obj == NULL)
-      bad(r, where, "not valid JSON (JSON Lines: one event object a line)");
+    r->pos = line;
+    rc = att_json_parse("event", "", p, (size_t)(le - p), &obj);
+    if (rc < 0)
+      bad(r, where, "%s (JSON Lines: one event object a line)", core_msg(rc));
     else if (!cJSON_IsObject(obj)) {
       bad(r, where, "not a JSON object (JSON Lines: one event object a "
                     "line)");
@@ -230,68 +456,6 @@ static int read_json_lines(recs *r, const char *text, size_t len) {
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
-
-int cli_csv_record(const char **pp, const char *end, char ***cells,
-                   size_t *line) {
-  const char *p = *pp;
-  char **v = NULL;
-  size_t n = 0, cap = 0;
-  if (p >= end) return 0;
-  for (;;) {
-    char *cell = malloc((size_t)(end - p) + 1);
-    size_t k = 0;
-    if (cell == NULL) goto oom;
-    if (p < end && *p == '"') {
-      p++;
-      for (;;) {
-        if (p >= end) {
-          free(cell);
-          cli_free_strs(v, n);
-          return -1;
-        }
-        if (*p == '"') {
-          if (p + 1 < end && p[1] == '"') {
-            cell[k++] = '"';
-            p += 2;
-            continue;
-          }
-          p++;
-          break;
-        }
-        if (*p == '\n') (*line)++;
-        cell[k++] = *p++;
-      }
-      /* Text after the closing quote is kept, as most readers do. */
-      while (p < end && *p != ',' && *p != '\n' && *p != '\r') cell[k++] = *p++;
-    } else {
-      while (p < end && *p != ',' && *p != '\n' && *p != '\r') cell[k++] = *p++;
-    }
-    cell[k] = '\0';
-    if (n == cap) {
-      char **nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *nv);
-      if (nv == NULL) {
-        free(cell);
-        goto oom;
-      }
-      v = nv;
-    }
-    v[n++] = cell;
-    if (p < end && *p == ',') {
-      p++;
-      continue;
-    }
-    if (p < end && *p == '\r') p++;
-    if (p < end && *p == '\n') p++;
-    (*line)++;
-    break;
-  }
-  *pp = p;
-  *cells = v;
-  return (int)n;
-oom:
-  cli_free_strs(v, n);
-  return -2;
-}
 
 static const char *const ignored_columns[] = {"id", "rev", "created",
                                               "updated", NULL};
@@ -360,13 +524,14 @@ static int csv_cell_to_json(recs *r, const char *where, cJSON *obj,
     cJSON *a = cJSON_AddArrayToObject(obj, col);
     if (cli_split(val, ';', 0, &parts, &n) != 0) return -1;
     for (i = 0; i < n; i++) {
-      char *s = trimmed(parts[i]), *eq = strchr(s, '=');
-      long long id = eq ? cli_count(trimmed(eq + 1)) : -1;
+      char *s = trimmed(parts[i]), *eq = strchr(s, '='), *v = eq ? trimmed(eq + 1) : NULL;
+      int digits = v && *v && strspn(v, "0123456789") == strlen(v);
+      long long id = digits ? cli_count(v) : 0;
       cJSON *l;
       if (*s == '\0') continue;
-      if (eq == NULL || eq == s || id <= 0) {
-        bad(r, where, "column links: \"%s\" is not REL=ID (REL one of follows, "
-                      "part-of, supersedes, related; links separated by ';')",
+      if (eq == NULL || eq == s || *v == '\0' || (digits && id <= 0)) {
+        bad(r, where, "column links: \"%s\" is not REL=ID or REL=KEY (REL one of "
+                      "follows, part-of, supersedes, related; links separated by ';')",
             s);
         cli_free_strs(parts, n);
         return -1;
@@ -374,29 +539,43 @@ static int csv_cell_to_json(recs *r, const char *where, cJSON *obj,
       *eq = '\0';
       l = cJSON_CreateObject();
       cJSON_AddStringToObject(l, "rel", trimmed(s));
-      cJSON_AddNumberToObject(l, "id", (double)id);
+      if (digits) cJSON_AddNumberToObject(l, "id", (double)id);
+      else cJSON_AddStringToObject(l, "key", v);
       cJSON_AddItemToArray(a, l);
     }
     cli_free_strs(parts, n);
     return 0;
   }
   if (strcmp(col, "fields") == 0) {
-    cJSON *f = cJSON_Parse(val);
-    if (f == NULL || !cJSON_IsObject(f)) {
+    cJSON *f = NULL;
+    int rc = att_json_parse("event", "fields", val, strlen(val), &f);
+    if (rc < 0 || !cJSON_IsObject(f)) {
       cJSON_Delete(f);
-      bad(r, where, "column fields: \"%s\" is not a JSON object", val);
+      bad(r, where, "column fields: %s%s%s", rc < 0 ? core_msg(rc) : "",
+          rc < 0 ? "; expected " : "", "a JSON object");
       return -1;
     }
     cJSON_AddItemToObject(obj, "fields", f);
     return 0;
   }
   if (strncmp(col, "fields.", 7) == 0) {
+    /* JSON if it parses, else the text (as --field reads it); JSON that
+     * would be altered is an error. */
     cJSON *v = cJSON_Parse(val);
     cJSON *fl = cJSON_GetObjectItemCaseSensitive(obj, "fields");
     if (fl && cJSON_GetObjectItemCaseSensitive(fl, col + 7)) {
       cJSON_Delete(v);
       bad(r, where, "column %s: also set by the fields column", col);
       return -1;
+    }
+    if (v) {
+      int rc;
+      cJSON_Delete(v);
+      v = NULL;
+      if ((rc = att_json_parse("event", col, val, strlen(val), &v)) < 0) {
+        bad(r, where, "column %s: %s", col, core_msg(rc));
+        return -1;
+      }
     }
     cJSON_AddItemToObject(sub(obj, "fields"), col + 7,
                           v ? v : cJSON_CreateString(val));
@@ -410,25 +589,79 @@ static int csv_cell_to_json(recs *r, const char *where, cJSON *obj,
   return 0;
 }
 
-static int read_csv(recs *r, const char *text, size_t len) {
-  const char *p = text, *end = text + len;
-  char **head = NULL, **cells;
-  char where[512];
-  size_t line = 1, start;
-  int nh, nc, i, j;
-
-  nh = cli_csv_record(&p, end, &head, &line);
-  if (nh <= 0) {
-    snprintf(where, sizeof where, "%s:1", r->file);
-    bad(r, where, "%s", nh == 0 ? "empty file: a CSV import needs a header "
-                                  "row of field names"
-                                : "unterminated quote in the header row");
-    return 0;
+/* A CSV error of the reader: "FILE:LINE:COL: message". */
+static void csv_bad(recs *r, int rc) {
+  char where[600];
+  const char *m = core_msg(rc), *colon = strchr(m, ':');
+  /* The reader's message starts "LINE:COL: "; the file goes before. */
+  if (colon && colon[1] && strchr(colon + 1, ':')) {
+    const char *c2 = strchr(colon + 1, ':');
+    snprintf(where, sizeof where, "%s:%.*s", r->file, (int)(c2 - m), m);
+    bad(r, where, "%s", c2[1] == ' ' ? c2 + 2 : c2 + 1);
+  } else {
+    bad(r, r->file, "%s", m);
   }
+}
+
+/* The first reading of CSV: each record's id and key columns. */
+static int map_csv(recs *r, const char *text, size_t len, int idcol, int keycol) {
+  att_csv c;
+  size_t ord = 0;
+  int rc, oom = 0;
+  att_csv_init_mem(&c, text, len);
+  att_csv_next(&c); /* the header */
+  while (!oom && (rc = att_csv_next(&c)) == 1) {
+    size_t n;
+    int64_t id = 0;
+    char *key = NULL;
+    if (c.nf == 1 && *att_csv_field(&c, 0, &n) == '\0') continue;
+    if (idcol >= 0 && (size_t)idcol < c.nf) {
+      char *s = trimmed((char *)att_csv_field(&c, (size_t)idcol, &n));
+      long long v = *s ? cli_count(s) : 0;
+      id = v > 0 && v <= ATT_EV_ID_MAX ? (int64_t)v : 0;
+    }
+    if (keycol >= 0 && (size_t)keycol < c.nf) {
+      key = trimmed((char *)att_csv_field(&c, (size_t)keycol, &n));
+      if (*key == '\0') key = NULL;
+    }
+    if (note(r, ord++, c.start, id, key) < 0) oom = 1;
+  }
+  att_csv_free(&c);
+  if (oom) return -1;
+  return map_ready(r);
+}
+
+static int read_csv(recs *r, const char *text, size_t len) {
+  att_csv c;
+  char **head = NULL;
+  char where[512];
+  size_t nh = 0, i, j;
+  int rc, idcol = -1, keycol = -1, links = 0, out = 0;
+
+  att_csv_init_mem(&c, text, len);
+  rc = att_csv_next(&c);
+  if (rc <= 0) {
+    if (rc == 0) {
+      snprintf(where, sizeof where, "%s:1", r->file);
+      bad(r, where, "empty file: a CSV import needs a header row of field names");
+    } else {
+      csv_bad(r, rc);
+    }
+    att_csv_free(&c);
+    return rc == ATT_ENOMEM ? -1 : 0;
+  }
+  nh = c.nf;
+  if (!(head = calloc(nh, sizeof *head))) {
+    att_csv_free(&c);
+    return -1;
+  }
+  snprintf(where, sizeof where, "%s:%zu", r->file, c.start);
   for (i = 0; i < nh; i++) {
-    char *c = trimmed(head[i]);
-    memmove(head[i], c, strlen(c) + 1);
-    snprintf(where, sizeof where, "%s:1", r->file);
+    char *t = trimmed((char *)att_csv_field(&c, i, NULL));
+    if (!(head[i] = strdup(t))) {
+      out = -1;
+      goto done;
+    }
     if (!known_column(head[i])) {
       bad(r, where, "unknown column \"%s\" (columns: id, key, title, kind, "
                     "status, when, recur, where, actors, tags, people, notes, "
@@ -440,52 +673,53 @@ static int read_csv(recs *r, const char *text, size_t len) {
     for (j = 0; j < i; j++)
       if (strcmp(head[i], head[j]) == 0)
         bad(r, where, "column \"%s\" appears twice", head[i]);
+    if (strcmp(head[i], "id") == 0) idcol = (int)i;
+    if (strcmp(head[i], "key") == 0) keycol = (int)i;
+    if (strcmp(head[i], "links") == 0) links = 1;
   }
-  if (r->errors) {
-    cli_free_strs(head, (size_t)nh);
-    return 0;
+  if (r->errors) goto done;
+  r->mapping = links;
+  if (links && map_csv(r, text, len, idcol, keycol) < 0) {
+    out = -1;
+    goto done;
   }
   for (;;) {
     cJSON *obj;
     int ok = 1;
-    start = line;
-    nc = cli_csv_record(&p, end, &cells, &line);
-    if (nc == 0) break;
-    snprintf(where, sizeof where, "%s:%zu", r->file, start);
-    if (nc == -2) {
-      cli_free_strs(head, (size_t)nh);
-      return -1;
-    }
-    if (nc < 0) {
-      bad(r, where, "a quoted cell is not closed before the end of the "
-                    "file");
+    size_t n;
+    rc = att_csv_next(&c);
+    if (rc == 0) break;
+    if (rc < 0) {
+      csv_bad(r, rc);
+      if (rc == ATT_ENOMEM) out = -1;
       break;
     }
-    if (nc == 1 && cells[0][0] == '\0') { /* blank line */
-      cli_free_strs(cells, 1);
-      continue;
-    }
-    if (nc != nh) {
-      bad(r, where, "%d cells, but the header has %d columns", nc, nh);
-      cli_free_strs(cells, (size_t)nc);
+    snprintf(where, sizeof where, "%s:%zu", r->file, c.start);
+    r->pos = c.start;
+    if (c.nf == 1 && *att_csv_field(&c, 0, &n) == '\0') continue; /* "" alone */
+    if (c.nf != nh) {
+      bad(r, where, "%zu cells, but the header has %zu columns", c.nf, nh);
       continue;
     }
     obj = cJSON_CreateObject();
-    for (i = 0; i < nc && ok; i++)
-      if (csv_cell_to_json(r, where, obj, head[i], cells[i]) != 0) ok = 0;
-    cli_free_strs(cells, (size_t)nc);
+    for (i = 0; i < nh && ok; i++)
+      if (csv_cell_to_json(r, where, obj, head[i], (char *)att_csv_field(&c, i, NULL)) != 0)
+        ok = 0;
     if (!ok) {
       cJSON_Delete(obj);
       continue;
     }
     if (push(r, obj, where) != 0) {
       cJSON_Delete(obj);
-      cli_free_strs(head, (size_t)nh);
-      return -1;
+      out = -1;
+      break;
     }
   }
-  cli_free_strs(head, (size_t)nh);
-  return 0;
+done:
+  for (i = 0; i < nh; i++) free(head[i]);
+  free(head);
+  att_csv_free(&c);
+  return out;
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -575,9 +809,18 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
   r.st = st;
   r.pb = &pb;
   cli_progress_start(&pb, ctx, "importing", hint + 1);
+  /* JSON with links is read twice: first for the ids it names (CSV
+   * decides from its header). */
+  r.mapping = strcmp(fmt, "csv") != 0 && holds(body, len, "\"links\"");
   if (strcmp(fmt, "json") == 0) e = read_json_array(&r, body, len);
   else if (strcmp(fmt, "jsonl") == 0) e = read_json_lines(&r, body, len);
   else e = read_csv(&r, body, len);
+  if (e == 0 && !r.mapping) {
+    /* Without links only ids given twice are checked, after the reading. */
+    size_t before = r.errors;
+    map_ready(&r);
+    if (r.errors > before && r.added) r.added = 0;
+  }
   if (e < 0 && !r.errors) r.errors = 1, rc = cli_fail("out of memory while reading %s", r.file);
   if (r.errors) {
     cli_progress_end(&pb);
@@ -606,6 +849,7 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
 
 done:
   att_strset_free(&r.keys);
+  map_free(&r);
   if (r.map) munmap(text, maplen);
   else free(text);
   if (st) att_store_close(st);

@@ -1,56 +1,38 @@
 /*
- * Fuzz harness for CSV import (bindings/cli_import.c) and export
- * (bindings/cli_out.c).
+ * Fuzz harness for the CSV reader of `attache import` and at.csv.rows
+ * (core/csv.c).
  *
- * The reader of `attache import` is static in cli_import.c, so this file
- * includes that source to reach it; nothing is moved.  Its messages, meant
- * for stderr, go to /dev/null here.  Two levels are checked:
- * - records (cli_csv_record): every record of the input, written again
- *   with every cell quoted, reads back to the same cells;
- * - events (read_csv, as import runs it): when every record is a valid
- *   event, the export writer (cli_csv_header, cli_csv_row) writes CSV that
- *   import reads back, without error, to the same events.
+ * Every record of the input, written again with every field quoted, reads
+ * back to the same fields; the text given whole and the text given a few
+ * bytes at a time give the same records, or the same error, and an error
+ * names a line and column inside the text.
  */
 #include "fuzz.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-/* Quiet the reader: its error messages are part of what is fuzzed, their
- * text is not. */
-#include "cli.h"
-static FILE *fuzz_quiet;
-#undef stderr
-#define stderr (fuzz_quiet ? fuzz_quiet : (fuzz_quiet = fopen("/dev/null", "w")))
-#include "cli_import.c"
-#undef stderr
-#define stderr stderr
+#include "csv.h"
+#include "error.h"
 
-/* cli_import.c refers to these from bindings/main.c, which brings Lua. */
-int cli_help(const char *cmd, FILE *f) {
-  (void)cmd;
-  (void)f;
-  return 0;
-}
-int cli_usage(cli_ctx *ctx, const char *fmt, ...) {
-  (void)ctx;
-  (void)fmt;
-  return CLI_USAGE;
-}
-
-/* Cells as one record, every cell quoted, into a malloc'd buffer. */
-static char *put_record(char **cells, int n, size_t *len) {
-  size_t cap = 2, i;
-  int c;
+/* Fields of the reader's record, every one quoted, into a malloc'd buffer. */
+static char *put_record(const att_csv *c, size_t *len) {
+  size_t cap = 2, i, k, n;
   char *out, *q;
-  for (c = 0; c < n; c++) cap += 3 + 2 * strlen(cells[c]);
+  for (i = 0; i < c->nf; i++) {
+    att_csv_field(c, i, &n);
+    cap += 3 + 2 * n;
+  }
   if ((out = malloc(cap)) == NULL) abort();
   q = out;
-  for (c = 0; c < n; c++) {
-    if (c) *q++ = ',';
+  for (i = 0; i < c->nf; i++) {
+    const char *f = att_csv_field(c, i, &n);
+    if (i) *q++ = ',';
     *q++ = '"';
-    for (i = 0; cells[c][i]; i++) {
-      if (cells[c][i] == '"') *q++ = '"';
-      *q++ = cells[c][i];
+    for (k = 0; k < n; k++) {
+      if (f[k] == '"') *q++ = '"';
+      *q++ = f[k];
     }
     *q++ = '"';
   }
@@ -59,87 +41,60 @@ static char *put_record(char **cells, int n, size_t *len) {
   return out;
 }
 
-static void records(const char *text, size_t len) {
-  const char *p = text, *end = text + len;
-  size_t line = 1;
-  for (;;) {
-    char **cells, **back;
-    char *out = NULL;
-    size_t outlen = 0, line2 = 1, before = line;
-    const char *q, *was = p;
-    int n = cli_csv_record(&p, end, &cells, &line), m, i;
-    if (n <= 0) {
-      FUZZ_CHECK(n == 0 || n == -1, "cli_csv_record returned %d", n);
-      break;
-    }
-    FUZZ_CHECK(p > was && p <= end, "the reader did not advance");
-    FUZZ_CHECK(line > before, "the line count did not advance");
-    out = put_record(cells, n, &outlen);
-    q = out;
-    m = cli_csv_record(&q, out + outlen, &back, &line2);
-    FUZZ_CHECK(m == n, "a record of %d cells reads back as %d:\n  %.*s", n, m,
-               (int)outlen, out);
-    FUZZ_CHECK(q == out + outlen, "the written record is not read whole:\n  %.*s",
-               (int)outlen, out);
-    for (i = 0; i < n; i++)
-      FUZZ_CHECK(strcmp(cells[i], back[i]) == 0, "cell %d \"%s\" reads back as "
-                 "\"%s\"", i, cells[i], back[i]);
-    cli_free_strs(cells, (size_t)n);
-    cli_free_strs(back, (size_t)m);
-    free(out);
-  }
-}
-
-/* The reader without a store keeps the valid events in r->evs. */
-static void recs_free(recs *r) {
-  size_t i;
-  for (i = 0; i < r->nevs; i++) att_event_free(&r->evs[i]);
-  free(r->evs);
-  att_strset_free(&r->keys);
-}
-
-static void events(const char *text, size_t len) {
-  recs r, r2;
-  char *out = NULL;
-  size_t outlen = 0, i;
-  FILE *f;
-  int e;
-  memset(&r, 0, sizeof r);
-  r.file = "fuzz.csv";
-  e = read_csv(&r, text, len);
-  FUZZ_CHECK(e == 0, "read_csv failed (%d)", e);
-  FUZZ_CHECK(r.nevs + r.errors >= r.n, "%zu records, %zu events, %zu errors", r.n,
-             r.nevs, r.errors);
-  if (r.errors == 0 && r.nevs > 0) {
-    FUZZ_CHECK(r.nevs == r.n, "%zu records but %zu events, and no error", r.n,
-               r.nevs);
-    f = open_memstream(&out, &outlen);
-    if (f == NULL) abort();
-    cli_csv_header(f);
-    for (i = 0; i < r.nevs; i++) cli_csv_row(f, &r.evs[i]);
-    fclose(f);
-    memset(&r2, 0, sizeof r2);
-    r2.file = "export.csv";
-    e = read_csv(&r2, out, outlen);
-    FUZZ_CHECK(e == 0 && r2.errors == 0, "exported CSV does not import (%zu "
-               "errors):\n%s", r2.errors, out);
-    FUZZ_CHECK(r2.nevs == r.nevs, "%zu events export and import as %zu:\n%s",
-               r.nevs, r2.nevs, out);
-    for (i = 0; i < r.nevs; i++)
-      FUZZ_CHECK(att_event_equal(&r.evs[i], &r2.evs[i]), "event %zu changes "
-                 "through export and import:\n%s", i, out);
-    recs_free(&r2);
-    free(out);
-  }
-  recs_free(&r);
+typedef struct drip {
+  const char *s;
+  size_t n, i, step;
+} drip;
+static size_t drip_read(void *ud, char *buf, size_t cap) {
+  drip *d = ud;
+  size_t k = d->n - d->i < d->step ? d->n - d->i : d->step;
+  if (k > cap) k = cap;
+  memcpy(buf, d->s + d->i, k);
+  d->i += k;
+  return k;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  char *text = malloc(size ? size : 1);
-  if (text == NULL) abort();
-  memcpy(text, data, size);
-  records(text, size);
-  events(text, size);
-  free(text);
+  att_csv a, b;
+  drip d = {(const char *)data, size, 0, 1 + size % 7};
+  int ra, rb;
+  att_csv_init_mem(&a, (const char *)data, size);
+  att_csv_init_fn(&b, drip_read, &d, NULL, NULL);
+  for (;;) {
+    char *out, msg[512];
+    size_t outlen, i, n1, n2;
+    att_csv back;
+    ra = att_csv_next(&a);
+    snprintf(msg, sizeof msg, "%s", ra < 0 ? att_errmsg() : "");
+    rb = att_csv_next(&b);
+    FUZZ_CHECK(ra == rb, "whole text gives %d, by pieces %d", ra, rb);
+    if (ra < 0) {
+      size_t line = 0, col = 0;
+      FUZZ_CHECK(strcmp(msg, att_errmsg()) == 0, "errors differ: %s / %s", msg, att_errmsg());
+      FUZZ_CHECK(ra == ATT_EINVAL && sscanf(msg, "%zu:%zu:", &line, &col) == 2 && line >= 1 &&
+                     col >= 1 && line <= size + 1,
+                 "an error without its place: %s", msg);
+      break;
+    }
+    if (ra == 0) break;
+    FUZZ_CHECK(a.nf == b.nf && a.start == b.start, "records differ");
+    for (i = 0; i < a.nf; i++) {
+      const char *f1 = att_csv_field(&a, i, &n1), *f2 = att_csv_field(&b, i, &n2);
+      FUZZ_CHECK(n1 == n2 && memcmp(f1, f2, n1) == 0, "field %zu differs", i);
+    }
+    out = put_record(&a, &outlen);
+    att_csv_init_mem(&back, out, outlen);
+    FUZZ_CHECK(att_csv_next(&back) == 1 && back.nf == a.nf,
+               "a record of %zu fields does not read back:\n  %.*s", a.nf, (int)outlen, out);
+    for (i = 0; i < a.nf; i++) {
+      const char *f1 = att_csv_field(&a, i, &n1), *f2 = att_csv_field(&back, i, &n2);
+      FUZZ_CHECK(n1 == n2 && memcmp(f1, f2, n1) == 0, "field %zu reads back otherwise", i);
+    }
+    FUZZ_CHECK(att_csv_next(&back) == 0, "the written record is not read whole");
+    att_csv_free(&back);
+    free(out);
+  }
+  att_csv_free(&a);
+  att_csv_free(&b);
   return 0;
 }

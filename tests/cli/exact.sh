@@ -1,0 +1,102 @@
+#!/bin/sh
+# Input that cannot be kept exactly is refused, never altered (issue 11,
+# finding 8): NUL bytes in strings, whatever the path (import of JSON Lines,
+# JSON arrays and CSV, add and update with --json and --field); integers in
+# fields beyond what a double holds exactly; malformed CSV quoting.  Every
+# refusal names the input and the field, and changes nothing.
+. "$(dirname "$0")/lib.sh"
+
+nothing_stored() {
+  ok export
+  [ ! -s "$TMP/out" ] || fail "the store should be empty"
+}
+
+ok init
+
+# ---- NUL -----------------------------------------------------------------
+printf '%s\n' '{"title":"ok","when":"2024"}' \
+  '{"title":"a","when":"2024","key":"abc\u0000xyz"}' >"$TMP/nul.jsonl"
+expect_rc 1 import "$TMP/nul.jsonl"
+err_has "nul.jsonl:2"
+err_has "key"
+err_has "NUL"
+err_has "nothing was imported"
+nothing_stored
+
+printf '%s\n' '[{"title":"ok","when":"2024"},' \
+  '{"title":"a","when":"2024","fields":{"n\u0000b":1}}]' >"$TMP/nul.json"
+expect_rc 1 import "$TMP/nul.json"
+err_has "NUL"
+err_has "fields"
+nothing_stored
+
+# Raw NUL bytes inside a JSON Lines string and inside a CSV cell.
+printf '{"title":"a\000b","when":"2024"}\n' >"$TMP/raw.jsonl"
+expect_rc 1 import "$TMP/raw.jsonl"
+err_has "raw.jsonl:1"
+err_has "NUL"
+nothing_stored
+printf 'title,when\nok,2024\na\000b,2024\n' >"$TMP/raw.csv"
+expect_rc 1 import "$TMP/raw.csv"
+err_has "raw.csv:3"
+err_has "NUL"
+nothing_stored
+
+# add and update.
+expect_rc 1 add --json '{"title":"a\u0000b","when":"2024"}'
+err_has "NUL"
+expect_rc 1 add --title a --when 2024 --field 'x="a\u0000b"'
+err_has "NUL"
+err_has "fields.x"
+nothing_stored
+ok add --title a --when 2024 --key k1
+expect_rc 1 update k1 --json '{"notes":"x\u0000y"}'
+err_has "NUL"
+err_has "notes"
+expect_rc 1 update k1 'fields.x="a\u0000b"'
+err_has "NUL"
+ok get k1 --json
+out_lacks "notes"
+out_lacks "fields"
+
+# ---- big integers in fields ----------------------------------------------
+expect_rc 1 add --title big --when 2024 --field big=12345678901234567890
+err_has "fields.big"
+err_has "9007199254740991"
+expect_rc 1 add --json '{"title":"big","when":"2024","fields":{"a":[1,{"b":-9007199254740993}]}}'
+err_has "fields.a[1].b"
+ok add --title edge --key edge --when 2024 --field big=123456789012345 --field neg=-123456789012345 \
+  --field float=1e300 --field str='"12345678901234567890"'
+ok add --title edge2 --key edge2 --when 2024 --field big=9007199254740991
+ok get edge --json
+out_has '"big":123456789012345'
+out_has '"neg":-123456789012345'
+out_has '"float":1e+300'
+out_has '"str":"12345678901234567890"'
+expect_rc 1 update edge --json '{"fields":{"n":90071992547409910}}'
+err_has "fields.n"
+expect_rc 1 update edge fields.n=90071992547409910
+err_has "fields.n"
+printf '%s\n' '{"title":"a","when":"2024","fields":{"id":12345678901234567890}}' >"$TMP/big.jsonl"
+expect_rc 1 import "$TMP/big.jsonl"
+err_has "big.jsonl:1"
+err_has "fields.id"
+printf 'title,when,fields.n\na,2024,12345678901234567890\n' >"$TMP/big.csv"
+expect_rc 1 import "$TMP/big.csv"
+err_has "big.csv:2"
+err_has "fields.n"
+
+# ---- CSV quoting ----------------------------------------------------------
+printf 'title,when\n"x"y,2024\n' >"$TMP/q.csv"
+expect_rc 1 import "$TMP/q.csv"
+err_has "q.csv:2:4"
+err_has "after a closing quote"
+cat >"$TMP/q.lua" <<'LUA'
+local at = require "attache"
+local ok, err = pcall(function() for _ in at.csv.rows(arg[1]) do end end)
+print(ok, err)
+LUA
+ok run "$TMP/q.lua" "$TMP/q.csv"
+out_has "q.csv:2:4"
+out_has "after a closing quote"
+done_ok
