@@ -251,8 +251,8 @@ static void note_obj(recs *r, const cJSON *obj, size_t ord, size_t pos, int *oom
 static int map_ready(recs *r) {
   size_t i;
   char w1[512], w2[512];
-  qsort(r->ids, r->nids, sizeof *r->ids, cmp_src_id);
-  qsort(r->keys_of, r->nkeys, sizeof *r->keys_of, cmp_src_key);
+  if (r->nids > 1) qsort(r->ids, r->nids, sizeof *r->ids, cmp_src_id);
+  if (r->nkeys > 1) qsort(r->keys_of, r->nkeys, sizeof *r->keys_of, cmp_src_key);
   for (i = 1; i < r->nids; i++)
     if (r->ids[i].id == r->ids[i - 1].id) {
       pos_str(r, r->ids[i].pos, w1, sizeof w1);
@@ -274,7 +274,7 @@ static int map_links(recs *r, att_event *ev, const char *where) {
     att_link *l = &ev->links[i];
     if (l->key) {
       struct src_key k = {l->key, 0}, *f;
-      f = bsearch(&k, r->keys_of, r->nkeys, sizeof *f, cmp_src_key);
+      f = r->nkeys ? bsearch(&k, r->keys_of, r->nkeys, sizeof *f, cmp_src_key) : NULL;
       if (f) {
         free(l->key);
         l->key = NULL;
