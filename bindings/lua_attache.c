@@ -376,22 +376,25 @@ static int friendly_dates(lua_State *L, int tidx, cJSON *obj, const att_event *c
  * nil (and a message) or raises (the error is raised again).
  */
 static int locked(lua_State *L, att_store *st, lua_CFunction body) {
-  int n;
+  int n, st_call, gc;
   if (att_store_in_batch(st)) return body(L);
   if (att_store_begin(st) != 0) return attl_fail(L);
+  /* No finalizer of the script (the sandbox refuses __gc, but not with
+   * --allow-debug) may run while this batch is open, write into it, and
+   * see its acknowledged write rolled back with body's change: the
+   * collector waits.  (Inside a finalizer lua_gc does nothing; the
+   * collector is stopped then anyway.) */
+  gc = lua_gc(L, LUA_GCISRUNNING);
+  lua_gc(L, LUA_GCSTOP);
   lua_pushcfunction(L, body);
   lua_insert(L, 1);
-  if (lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0) != LUA_OK) {
-    att_store_rollback(st);
-    return lua_error(L);
-  }
+  st_call = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
   n = lua_gettop(L);
-  if (n == 0 || lua_isnil(L, 1)) {
-    att_store_rollback(st);
-    return n;
-  }
-  if (att_store_commit(st) != 0) return attl_fail(L);
-  return n;
+  if (st_call != LUA_OK || n == 0 || lua_isnil(L, 1)) att_store_rollback(st);
+  else if (att_store_commit(st) != 0) n = -1;
+  if (gc == 1) lua_gc(L, LUA_GCRESTART);
+  if (st_call != LUA_OK) return lua_error(L);
+  return n < 0 ? attl_fail(L) : n;
 }
 
 static const char *const sel_opts[] = {"from", "to",    "actor", "kind", "status", "tag",
