@@ -224,6 +224,9 @@ static int drop_links(att_event *ev, int64_t id) {
 int att_store_remove_force(att_store *st, int64_t id) {
   linkers l = {NULL, 0, 0};
   int own = !att_store_in_batch(st), rc;
+  /* Nothing is touched for an event that is not there (inside a caller's
+   * batch, a partial change would stay). */
+  if (!live(st, id)) return att__err(ATT_ENOTFOUND, "no event with id %lld", (long long)id);
   if (own && (rc = att_store_begin(st)) != 0) return rc;
   rc = scan_linkers(st, &id, 1, collect, &l);
   for (size_t i = 0; rc == 0 && i < l.n; i++) {

@@ -910,15 +910,25 @@ static int put(att_store *st, att_event *ev, int op) {
   }
   if (!json) return att__err(ATT_ENOMEM, "out of memory writing event");
   len = (uint32_t)strlen(json);
+  /* The one rule for records: what is written is what a reader reads
+   * back, so it is read back here, by the reader, before it is written;
+   * the view keeps what the reader made of it. */
+  if ((rc = att_event_from_json(json, len, ATT_EV_STORED, &copy)) != 0) {
+    free(json);
+    if (rc == ATT_ENOMEM) return rc;
+    return att__errctx(ATT_EINVAL, "event %lld was not written: its record would not read back",
+                       (long long)ev->id);
+  }
   if ((rc = change_add(st, op, ev->id)) != 0) {
+    att_event_free(&copy);
     free(json);
     return rc;
   }
   /* From here a failure leaves the journal and the view apart: the write
    * (or the batch) is abandoned. */
   rc = append(st, ATT__R_PUT, st->in_batch ? 0 : ATT__RF_END, json, len);
-  if (rc == 0) rc = att_event_copy(&copy, ev);
   if (rc) {
+    att_event_free(&copy);
     free(json);
     st->broken = 1;
     return rc;
@@ -1255,8 +1265,19 @@ int att_store_import_add(att_store *st, att_event *ev) {
   ev->rev = 1;
   ev->created = ev->updated = now(st);
   if (!(json = att_event_to_json(ev))) return att__err(ATT_ENOMEM, "out of memory writing event");
-  att__snapin_event(&in, ev, json, (uint32_t)strlen(json));
-  rc = att__snapw_put(st->imp, &in, 1);
+  {
+    /* The one rule for records, as in put(). */
+    att_event back;
+    if ((rc = att_event_from_json(json, strlen(json), ATT_EV_STORED, &back)) != 0) {
+      free(json);
+      if (rc == ATT_ENOMEM) return rc;
+      return att__errctx(ATT_EINVAL, "event %lld was not imported: its record would not read back",
+                         (long long)ev->id);
+    }
+    att__snapin_event(&in, &back, json, (uint32_t)strlen(json));
+    rc = att__snapw_put(st->imp, &in, 1);
+    att_event_free(&back);
+  }
   free(json);
   if (rc == 0) st->next_id++;
   return rc;
@@ -1283,10 +1304,16 @@ void att_store_import_abort(att_store *st) {
   if (!st->imp) return;
   att__snapw_abort(st->imp);
   {
-    /* The ids were handed out: never again. */
+    /* The ids were handed out: never again.  The import's id
+     * reservations in the journal are cut off, replaced by that mark. */
     int64_t hw = st->next_id;
     st->next_id = st->imp_first;
-    if (mark_next_id(st, hw) != 0) st->next_id = hw;
+    if (st->wpos_flushed && (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0))
+      st->poisoned = 1;
+    st->wlen = 0;
+    st->wpos_flushed = 0;
+    st->nrec_pending = 0;
+    if (st->poisoned || mark_next_id(st, hw) != 0) st->next_id = hw;
   }
   import_end(st);
 }

@@ -19,7 +19,7 @@ build=$1
 secs=$2
 shift 2
 src=$(cd "$(dirname "$0")" && pwd)
-names=${*:-"edtf friendly cron rrule event csv journal"}
+names=${*:-"edtf friendly cron rrule event csv journal store"}
 mkdir -p "$build/fuzz-logs"
 summary="$build/fuzz-logs/summary"
 : > "$summary"
