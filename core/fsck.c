@@ -79,9 +79,9 @@ static int read_all(const char *path, unsigned char **buf, size_t *n) {
 static void scan_indexes(ck *c, const att__snap *s) {
   uint64_t bad[ATT__NSECT] = {0};
   char first[ATT__NSECT][256];
-  const char *v;
-  uint64_t p;
-  uint32_t n, ord;
+  const char *v = "";
+  uint64_t p = 0;
+  uint32_t n = 0, ord = 0;
 #define NOTE(sect, call)                                                             \
   do {                                                                               \
     if ((call) != 0 && bad[sect]++ == 0)                                             \

@@ -167,7 +167,7 @@ static int time_bound(const att__snap *s, int c, att_time t, int upper, size_t *
   int rc;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    uint32_t ord;
+    uint32_t ord = 0;
     att_time e;
     if ((rc = att__snap_pos(s, ATT__S_TIME, mid, &ord)) != 0) return rc;
     e = s->ids[ord].earliest;
@@ -231,7 +231,7 @@ static int snap_query(att_store *st, const att_query *q, hits *h) {
   uint64_t best_n = s->h.count, tn;
   size_t lo[ATT__NCLASS], hi[ATT__NCLASS];
   plist *pl;
-  uint32_t ord;
+  uint32_t ord = 0;
   int rc = 0;
   if (s->h.count == 0) return 0;
   pl = malloc((q->nactors + q->ntags + 2) * sizeof *pl);

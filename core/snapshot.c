@@ -81,7 +81,7 @@ static int sect_crc(const att__snap *s, int i, uint32_t *crc) {
 
 int att__snap_need(const att__snap *s, int sect) {
   struct att__snapck *ck = s->ck;
-  uint32_t crc;
+  uint32_t crc = 0;
   if (!ck || (ck->verified & SECT_BIT(sect))) return 0;
   if (!(ck->failed & SECT_BIT(sect))) {
     int rc = sect_crc(s, sect, &crc);
@@ -148,7 +148,7 @@ int att__snap_keyent(const att__snap *s, uint64_t i, const char **key, uint32_t 
 static int snap_open(att__snap *s, const char *path, int raw) {
   struct stat st;
   att__shdr h;
-  uint32_t crc;
+  uint32_t crc = 0;
   size_t plen = strlen(path);
   memset(s, 0, sizeof *s);
   s->fd = att__open(path, O_RDONLY, 0);
@@ -256,8 +256,8 @@ int64_t att__snap_find_key(const att__snap *s, const char *key) {
     return rc;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    const char *k;
-    uint32_t ord;
+    const char *k = "";
+    uint32_t ord = 0;
     int c;
     if ((rc = att__snap_keyent(s, mid, &k, &ord)) != 0) return rc;
     c = strcmp(k, key);
@@ -279,9 +279,9 @@ int att__snap_postings(const att__snap *s, int field, const char *value, uint64_
     return rc;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    const char *v;
-    uint64_t p;
-    uint32_t k;
+    const char *v = "";
+    uint64_t p = 0;
+    uint32_t k = 0;
     int c;
     if ((rc = att__snap_dictent(s, mid, &v, &p, &k)) != 0) return rc;
     c = strcmp(v, value);
@@ -349,9 +349,9 @@ static int invert_multi(const att__snap *s, int field, uint32_t **offp, const ch
   int rc = 0;
   if (!off) return att__err(ATT_ENOMEM, "out of memory reading the snapshot's indexes");
   for (uint64_t d = s->h.dict[field]; rc == 0 && d < s->h.dict[field + 1]; d++) {
-    const char *v;
-    uint64_t p;
-    uint32_t np, ord;
+    const char *v = "";
+    uint64_t p = 0;
+    uint32_t np = 0, ord = 0;
     if ((rc = att__snap_dictent(s, d, &v, &p, &np)) != 0) break;
     for (uint32_t k = 0; rc == 0 && k < np; k++)
       if ((rc = att__snap_pos(s, ATT__S_POST, p + k, &ord)) == 0) off[ord + 1]++;
@@ -386,9 +386,9 @@ static int invert_single(const att__snap *s, int field, const char ***valp) {
   int rc = 0;
   if (!val) return att__err(ATT_ENOMEM, "out of memory reading the snapshot's indexes");
   for (uint64_t d = s->h.dict[field]; rc == 0 && d < s->h.dict[field + 1]; d++) {
-    const char *v;
-    uint64_t p;
-    uint32_t np, ord;
+    const char *v = "";
+    uint64_t p = 0;
+    uint32_t np = 0, ord = 0;
     if ((rc = att__snap_dictent(s, d, &v, &p, &np)) != 0) break;
     for (uint32_t k = 0; rc == 0 && k < np; k++)
       if ((rc = att__snap_pos(s, ATT__S_POST, p + k, &ord)) == 0) val[ord] = v;
@@ -416,8 +416,8 @@ int att__snap_invert(const att__snap *s, att__snapinv *inv) {
     goto fail;
   }
   for (uint64_t i = 0; i < s->h.nkeys; i++) {
-    const char *k;
-    uint32_t ord;
+    const char *k = "";
+    uint32_t ord = 0;
     if ((rc = att__snap_keyent(s, i, &k, &ord)) != 0) goto fail;
     inv->key[ord] = k;
   }
