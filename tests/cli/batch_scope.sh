@@ -149,6 +149,32 @@ run check "$W/yield2.lua"
 ok add --title "after check" --when 2024
 has_title "after check"
 
+# -- attache serve on the simulated clock: a reminder's message function
+# and a schedule try to hold a batch; another script's schedule writes.
+# Every write acknowledged to it is in the store when the run is over.
+rm -rf "$STORE"
+new_store
+ok add --title "Meeting" --kind meeting --when 2024-01-20
+mkdir -p "$TMP/sim"
+script "$TMP/sim/a_hold.lua" 'local at = require "attache"
+local function hold() coroutine.wrap(function() at.batch(function() coroutine.yield() end) end)() end
+at.remind{name = "m", match = {kind = "meeting"}, before = {"7d"},
+  message = function(ev) hold() return "never" end}
+at.every("1d", function() hold() end)'
+script "$TMP/sim/b_writer.lua" 'local at = require "attache"
+at.every("1d", function(info)
+  local ev = at.add{title = "daily " .. tostring(info.due), when = "2024"}
+  print("acked", ev and ev.title)
+end)'
+ok serve --scripts "$TMP/sim" --now 2024-01-10 --until 2024-01-15 --no-state
+err_has "a_hold.lua:2: at.batch: the function yielded"
+n=$(grep -c "^acked	daily" "$TMP/out")
+[ "$n" = 5 ] || fail "the writer acknowledged $n adds, expected 5"
+cp "$TMP/out" "$TMP/acked"
+ok list --json --text daily
+[ "$(grep -c '"title":"daily ' "$TMP/out")" = 5 ] || fail "acknowledged adds are missing: $(cat "$TMP/out")"
+grep -q "never" "$TMP/acked" && fail "a message function that failed raised an alert"
+
 # -- attache serve: one script holds a batch while it loads, another
 # writes (at load and from a rule); a command-line add must complete, and
 # every write acknowledged to a script must survive a clean SIGTERM.
