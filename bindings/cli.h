@@ -166,10 +166,4 @@ struct att_alert_outputs;
 int cli_sandbox_setup(cli_ctx *ctx, int argc, char **argv, struct att_engine *e,
                       struct att_alert_outputs *ao);
 
-/* Read a CSV record (RFC 4180).  *line advances by the lines consumed.
- * Returns the number of cells (>= 1), 0 at the end, -1 on an unterminated
- * quote.  Cells are malloc'd. */
-int cli_csv_record(const char **p, const char *end, char ***cells,
-                   size_t *line);
-
 #endif

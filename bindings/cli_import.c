@@ -20,7 +20,6 @@
  */
 #include "cli.h"
 #include "csv.h"
-#include "import_ids.h"
 #include "json.h"
 #include "strset.h"
 
@@ -261,7 +260,7 @@ static int map_ready(recs *r) {
                  "unique, since its links name its events by them",
           (long long)r->ids[i].id, w2);
     }
-  r->base = r->st ? att_import_next_id(r->st) : 1;
+  r->base = r->st ? att_store_next_id(r->st) : 1;
   return 0;
 }
 

@@ -820,12 +820,53 @@ static int get_links(const cJSON *it, att_event *ev, int steal) {
 }
 
 /* Compact text of a checked "fields" object; NULL for {} and null. */
+/*
+ * Numbers of "fields" are written exactly: cJSON prints a number with 15
+ * significant digits whenever that comes within an epsilon of its value,
+ * so 9007199254740991 came out as 9.00719925474099e+15 and 0.1 + 0.2 as
+ * 0.3.  An integer (below 2^53) is written as one; any other number with
+ * the fewest digits (15 to 17) that read back as the same double.
+ */
+static void num_text(double v, char buf[32]) {
+  if (fabs(v) < 9007199254740992.0 && v == floor(v)) {
+    snprintf(buf, 32, "%lld", (long long)v);
+    return;
+  }
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(buf, 32, "%.*g", prec, v);
+    if (strtod(buf, NULL) == v) return;
+  }
+}
+
+/* Turn every number of the tree into raw text in that form, so that
+ * cJSON prints it as it is.  0, or -1 out of memory. */
+static int exact_numbers(cJSON *it) {
+  for (; it; it = it->next) {
+    if (cJSON_IsNumber(it)) {
+      char buf[32];
+      num_text(it->valuedouble, buf);
+      if (!(it->valuestring = cJSON_malloc(strlen(buf) + 1))) return -1;
+      memcpy(it->valuestring, buf, strlen(buf) + 1);
+      it->type = cJSON_Raw;
+    } else if ((cJSON_IsArray(it) || cJSON_IsObject(it)) && exact_numbers(it->child) < 0) {
+      return -1;
+    }
+  }
+  return 0;
+}
+
 static int get_fields(const cJSON *it, char **dst) {
   size_t n;
+  cJSON *copy;
   if (cJSON_IsNull(it)) return 0;
   if (!cJSON_IsObject(it)) return type_err("fields", "an object", it);
   if (!it->child) return 0;
-  *dst = cJSON_PrintUnformatted(it);
+  if (!(copy = cJSON_Duplicate(it, 1)) || exact_numbers(copy->child) < 0) {
+    cJSON_Delete(copy);
+    return att__err(ATT_ENOMEM, "out of memory");
+  }
+  *dst = cJSON_PrintUnformatted(copy);
+  cJSON_Delete(copy);
   if (!*dst) return att__err(ATT_ENOMEM, "out of memory");
   n = strlen(*dst);
   if (n > ATT_EV_FIELDS_MAX)
@@ -1118,9 +1159,15 @@ cJSON *att_event_to_cjson(const att_event *ev) {
 /* The text cJSON_PrintUnformatted gives for build()'s tree, by the slow
  * road: kept for "fields" that are not in cJSON's own compact form. */
 static char *to_json_cjson(const att_event *ev) {
-  cJSON *o = att_event_to_cjson(ev);
+  cJSON *o = att_event_to_cjson(ev), *f;
   char *s;
   if (!o) return NULL;
+  f = cJSON_GetObjectItemCaseSensitive(o, "fields");
+  if (f && exact_numbers(f->child) < 0) {
+    cJSON_Delete(o);
+    att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
+    return NULL;
+  }
   s = cJSON_PrintUnformatted(o);
   cJSON_Delete(o);
   if (!s) att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
@@ -1406,14 +1453,12 @@ static const char *fp_string(const char *p) {
 }
 
 
-/* One number at p in cJSON's printed form: the end, or NULL.  An integer
- * of up to 15 digits is its own form (not -0); any other is read and
- * printed by cJSON to see. */
+/* One number at p in the form the writer gives it (num_text): the end,
+ * or NULL.  An integer of up to 15 digits is its own form (not -0); any
+ * other is read and written again to see. */
 static const char *fp_number(const char *p) {
   const char *s = p, *digits;
   int plain = 1;
-  cJSON *x;
-  char *t;
   size_t n;
 
   if (*p == '-') p++;
@@ -1439,12 +1484,13 @@ static const char *fp_number(const char *p) {
   n = (size_t)(p - s);
   if (plain && p - digits <= 15 && !(*s == '-' && *digits == '0')) return p;
   if (n > 40) return NULL;
-  x = cJSON_ParseWithLength(s, n);
-  t = x ? cJSON_PrintUnformatted(x) : NULL;
-  cJSON_Delete(x);
-  if (!t) return NULL;
-  if (strlen(t) != n || memcmp(t, s, n) != 0) p = NULL;
-  cJSON_free(t);
+  {
+    char num[48], t[32];
+    memcpy(num, s, n);
+    num[n] = '\0';
+    num_text(strtod(num, NULL), t);
+    if (strlen(t) != n || memcmp(t, s, n) != 0) p = NULL;
+  }
   return p;
 }
 

@@ -1227,6 +1227,8 @@ int att_store_compact(att_store *st) {
  */
 #define IMPORT_BULK_MIN 4096u
 
+int64_t att_store_next_id(const att_store *st) { return st->next_id; }
+
 int att_store_import_begin(att_store *st, uint64_t hint) {
   int rc;
   if ((rc = writable(st)) != 0) return rc;

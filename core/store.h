@@ -99,6 +99,11 @@ void att_store_rollback(att_store *st);
  * reported (opts.change) at commit.  Nothing else may be written on st
  * while an import is open. */
 int att_store_import_begin(att_store *st, uint64_t hint);
+/* The id the next event added will get.  While the caller holds the write
+ * lock (an open import or batch) ids are given in sequence from it, so an
+ * importer can map the ids of its file to new ones before adding anything,
+ * forward links included. */
+int64_t att_store_next_id(const att_store *st);
 int att_store_import_add(att_store *st, att_event *ev);
 int att_store_import_commit(att_store *st);
 void att_store_import_abort(att_store *st);

@@ -67,7 +67,20 @@ expect_rc 1 add --json '{"title":"big","when":"2024","fields":{"a":[1,{"b":-9007
 err_has "fields.a[1].b"
 ok add --title edge --key edge --when 2024 --field big=123456789012345 --field neg=-123456789012345 \
   --field float=1e300 --field str='"12345678901234567890"'
-ok add --title edge2 --key edge2 --when 2024 --field big=9007199254740991
+ok add --title edge2 --key edge2 --when 2024 --field big=9007199254740991 \
+  --field neg=-9007199254740991 --field sum=0.30000000000000004 --field third=0.3333333333333333
+# Every accepted number comes back with every digit (cJSON's printer gave
+# 9.00719925474099e+15 and 0.3 for these).
+ok get edge2 --json
+out_has '"big":9007199254740991'
+out_has '"neg":-9007199254740991'
+out_has '"sum":0.30000000000000004'
+out_has '"third":0.3333333333333333'
+ok compact
+ok get edge2 --json
+out_has '"big":9007199254740991'
+ok export
+out_has '"sum":0.30000000000000004'
 ok get edge --json
 out_has '"big":123456789012345'
 out_has '"neg":-123456789012345'
