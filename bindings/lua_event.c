@@ -310,17 +310,16 @@ int attl_event_current(lua_State *L, int idx, att_store *st, const char *op) {
   if (rc != 0) return rc;
   if (text_sig(json, len) == mine) return 0;
   cur = text_rev(json, len);
+  /* A newer revision: the conflict messages scripts already know. */
   if (cur > rev && strcmp(op, "remove") == 0)
     return att__err(ATT_ECONFLICT,
                     "event %lld was changed meanwhile (it is at revision %lld, this object "
-                    "shows revision %lld): this object is stale; read it again and redo the "
-                    "change",
+                    "shows revision %lld); read it again and redo the change",
                     (long long)e->id, (long long)cur, (long long)rev);
   if (cur > rev)
     return att__err(ATT_ECONFLICT,
                     "event %lld was changed by someone else meanwhile (it is at revision %lld, "
-                    "this change was made to revision %lld): this object is stale; read it "
-                    "again and redo the change",
+                    "this change was made to revision %lld); read it again and redo the change",
                     (long long)e->id, (long long)cur, (long long)rev);
   return att__err(ATT_ECONFLICT,
                   "cannot %s event %lld: this object shows a revision %lld that the store "
