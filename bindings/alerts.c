@@ -125,9 +125,10 @@ int att_alerts_open(att_engine *e, const char *store_dir, const att_alert_output
   }
   /* The lock is taken on the log itself, so that no other file appears in
    * the store; it must exist before the log is read under it. */
-  al->lockfd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+  al->lockfd = att_store_file(store_dir, "alerts", O_RDONLY | O_CREAT, 0600);
   if (al->lockfd < 0) {
-    rc = att__err(ATT_EIO, "cannot open the alert log \"%s\": %s", path, strerror(errno));
+    rc = al->lockfd;
+    al->lockfd = -1;
     goto fail;
   }
   if (lock(al->lockfd, LOCK_EX) != 0) {

@@ -84,12 +84,10 @@ static int take_lock(att_daemon *d) {
   int fd;
   ssize_t n;
   if (p == NULL) return att__err(ATT_ENOMEM, "out of memory");
-  fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  fd = att_store_file(d->store_dir, LOCK_FILE, O_RDWR | O_CREAT, 0600);
   if (fd < 0) {
-    int e = errno;
-    att__err(ATT_EIO, "cannot open %s: %s", p, strerror(e));
     free(p);
-    return ATT_EIO;
+    return fd;
   }
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     n = pread(fd, buf, sizeof buf - 1, 0);
@@ -113,9 +111,13 @@ static int take_lock(att_daemon *d) {
 /* The last instant the previous run processed fully; 0 and *t, or -1. */
 static int read_state(att_daemon *d, att_time *t) {
   char line[256];
-  FILE *f = fopen(d->state_path, "r");
-  int rc = -1;
-  if (f == NULL) return -1;
+  int fd = att_store_file(d->store_dir, STATE_FILE, O_RDONLY, 0), rc = -1;
+  FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+  if (f == NULL) {
+    if (fd >= 0) close(fd);
+    else if (fd != ATT_EIO || errno != ENOENT) att__log(d, ATT_LOG_WARN, NULL, "%s", att_errmsg());
+    return -1;
+  }
   while (fgets(line, sizeof line, f)) {
     line[strcspn(line, "\n")] = '\0';
     if (strncmp(line, "processed ", 10) == 0 && att_time_parse(line + 10, t) == 0) rc = 0;
@@ -134,7 +136,7 @@ static void write_state(att_daemon *d, att_time t) {
   n = snprintf(body, sizeof body, "attache daemon state 1\nprocessed %s\n", ts);
   if ((tmp = malloc(strlen(d->state_path) + 5)) == NULL) return;
   sprintf(tmp, "%s.tmp", d->state_path);
-  fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  fd = att_store_file(d->store_dir, STATE_FILE ".tmp", O_WRONLY | O_EXCL, 0600);
   ok = fd >= 0 && write(fd, body, (size_t)n) == n && fsync(fd) == 0;
   if (fd >= 0) close(fd);
   if (ok && rename(tmp, d->state_path) == 0) {

@@ -157,6 +157,13 @@ int att_store_compact(att_store *st);
  * records or 16 MiB), else 0. */
 int att_store_compact_due(const att_store *st);
 
+/* Open the file `name` of the store directory dir (the daemon's lock and
+ * state, the alert log) as open(2) would with flags and mode, but never
+ * through a symbolic link; with O_EXCL whatever stood at the name is
+ * removed first (a temporary file made afresh).  The descriptor, or a
+ * negative code with a message naming the file. */
+int att_store_file(const char *dir, const char *name, int flags, int mode);
+
 /* Check every record of the store, reporting through opts->notice; never
  * writes.  0 if intact (an unfinished write at the journal's end is
  * reported, and is what opening recovers from), ATT_ECORRUPT if damaged. */

@@ -45,6 +45,16 @@ int att__open_err(const char *path, const char *what) {
   return att__err(ATT_EIO, "cannot %s \"%s\": %s", what, path, strerror(errno));
 }
 
+int att_store_file(const char *dir, const char *name, int flags, int mode) {
+  char p[4096];
+  int rc, fd;
+  if ((rc = att__path(p, sizeof p, dir, name)) != 0) return rc;
+  if ((flags & O_EXCL) && unlink(p) != 0 && errno != ENOENT)
+    return att__err(ATT_EIO, "cannot remove \"%s\" to write it afresh: %s", p, strerror(errno));
+  fd = att__open(p, flags | ((flags & O_EXCL) ? O_CREAT : 0), mode);
+  return fd >= 0 ? fd : att__open_err(p, "open");
+}
+
 int att__create_tmp(const char *path) {
   int fd;
   if (unlink(path) != 0 && errno != ENOENT)

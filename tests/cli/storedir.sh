@@ -74,6 +74,21 @@ done
 ok list --json
 out_lines 2
 
+# The daemon's files too: its lock, and its state written through a
+# temporary file (a link there is replaced, never written through).
+mkdir "$TMP/scripts"
+ln -s "$TMP/victim" "$STORE/daemon.state.tmp"
+ok serve --scripts "$TMP/scripts" --now 2024-01-01T00:00:00Z --until 2024-01-02T00:00:00Z -q
+[ "$(cat "$TMP/victim")" = precious ] || fail "daemon.state.tmp was written through"
+[ -f "$STORE/daemon.state" ] && [ ! -L "$STORE/daemon.state" ] || fail "daemon.state is not a regular file"
+mv "$STORE/daemon.lock" "$TMP/daemon.lock.real"
+ln -s "$TMP/daemon.lock.target" "$STORE/daemon.lock"
+expect_rc 1 serve --scripts "$TMP/scripts" --now 2024-01-01T00:00:00Z --until 2024-01-02T00:00:00Z -q
+err_has "daemon.lock\" is a symbolic link"
+[ ! -e "$TMP/daemon.lock.target" ] || fail "the daemon.lock link created its target"
+rm "$STORE/daemon.lock"
+mv "$TMP/daemon.lock.real" "$STORE/daemon.lock"
+
 # A temporary file left by a killed import: reported, then removed.
 head -c 100000 /dev/zero >"$STORE/snapshot.tmp"
 ok fsck
