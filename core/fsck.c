@@ -272,7 +272,7 @@ static int scan_journal(ck *c, const char *dir, uint64_t snapgen, att__overlay *
         continue;
       }
       memcpy(&ops[nops].id, r.payload, 8);
-    } else if (r.type == ATT__R_NEXTID) {
+    } else if (r.type == ATT__R_NEXTID || r.type == ATT__R_ABORT) {
       if (r.len != 8) {
         c->damaged = 1;
         say(c, "journal: the id mark at byte %zu has %u bytes, not 8", pos, r.len);
@@ -285,6 +285,13 @@ static int scan_journal(ck *c, const char *dir, uint64_t snapgen, att__overlay *
     pos += used;
     if (r.flags & ATT__RF_END) {
       writes++;
+      if (r.type == ATT__R_ABORT) {
+        /* A batch rolled back after it handed out ids: only its mark. */
+        if (ops[nops - 1].id > *next_id) *next_id = ops[nops - 1].id;
+        jops_free(ops, nops);
+        nops = 0;
+        continue;
+      }
       for (size_t i = 0; keep && i < nops; i++) {
         if (ops[i].type == ATT__R_PUT) {
           if (ops[i].id >= *next_id) *next_id = ops[i].id + 1;

@@ -297,7 +297,7 @@ static int replay(att_store *st, int report, uint64_t *tail_bytes, size_t *tail_
         goto out;
       }
       memcpy(&p[np].id, r.payload, 8);
-    } else if (r.type == ATT__R_NEXTID) {
+    } else if (r.type == ATT__R_NEXTID || r.type == ATT__R_ABORT) {
       if (r.len != 8) {
         rc = att__err(ATT_ECORRUPT, "journal \"%s/journal\": id mark at byte %llu has %u bytes, expected 8",
                       st->dir, (unsigned long long)(st->jend + pos), r.len);
@@ -307,7 +307,15 @@ static int replay(att_store *st, int report, uint64_t *tail_bytes, size_t *tail_
     }
     np++;
     pos += used;
-    if (r.flags & ATT__RF_END) {
+    if ((r.flags & ATT__RF_END) && r.type == ATT__R_ABORT) {
+      /* A batch rolled back after it handed out ids: none of its changes
+       * count, its mark does. */
+      if (p[np - 1].id > st->next_id && p[np - 1].id <= ATT_EV_ID_MAX + 1) st->next_id = p[np - 1].id;
+      pend_free(p, np);
+      st->jrecords += np;
+      np = 0;
+      done = pos;
+    } else if (r.flags & ATT__RF_END) {
       if ((rc = apply(st, p, np, report)) != 0) goto out;
       pend_free(p, np);
       st->jrecords += np;
@@ -634,6 +642,7 @@ static int lock_write(att_store *st) {
   st->broken = 0;
   st->batch_start = st->jend;
   st->id_reserved = 0;
+  st->write_next_id = st->next_id;
   return 0;
 fail:
   flock(st->lockfd, LOCK_UN);
@@ -708,6 +717,36 @@ static int wsync(att_store *st) {
 static void wabort(att_store *st, int keep_ids) {
   int64_t hw = st->next_id;
   st->wlen = 0;
+  if (keep_ids && hw > st->write_next_id && st->locked && !st->poisoned) {
+    /* Ids were handed out.  Cutting the batch off would also cut its id
+     * reservation, and a crash before a new mark is synced would leave no
+     * trace of them: so the batch stays, and an ABORT record carrying
+     * the mark ends it.  Replay skips the batch's changes and keeps the
+     * mark; it is one write, durable at its sync. */
+    uint64_t v = (uint64_t)hw;
+    if (append(st, ATT__R_ABORT, ATT__RF_END, &v, 8) == 0 && wsync(st) == 0) {
+      st->wpos_flushed = 0;
+      st->nrec_pending = 0;
+      st->batch_start = st->jend;
+      changes_clear(st);
+      unload(st);
+      if (load(st, 0) != 0) st->poisoned = 1;
+      if (st->next_id < hw) st->next_id = hw;
+      return;
+    }
+    /* Not written: the batch is left as an unfinished tail, whose
+     * reservation the next writer keeps when it cuts the tail off
+     * (lock_write); cutting it here would lose it. */
+    st->wlen = 0;
+    st->wpos_flushed = 0;
+    st->nrec_pending = 0;
+    st->jend = st->batch_start;
+    changes_clear(st);
+    unload(st);
+    if (load(st, 0) != 0) st->poisoned = 1;
+    if (st->next_id < hw) st->next_id = hw;
+    return;
+  }
   if (st->wpos_flushed && (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0)) st->poisoned = 1;
   st->wpos_flushed = 0;
   st->nrec_pending = 0;
@@ -716,7 +755,7 @@ static void wabort(att_store *st, int keep_ids) {
   unload(st);
   if (load(st, 0) != 0) st->poisoned = 1;
   if (keep_ids && !st->poisoned && st->locked && mark_next_id(st, hw) != 0 && hw > st->next_id)
-    st->next_id = hw; /* not durable: at least this handle never gives them again */
+    st->next_id = hw; /* not durable (the write failed): this handle never gives them again */
 }
 
 /* Make "ids below hw are used" durable, as one write of its own (under the
@@ -953,11 +992,19 @@ int att_store_add(att_store *st, att_event *ev) {
     ev->created = ev->updated = now(st);
     rc = put(st, ev, ATT_CHANGE_ADD);
   }
-  return end_one(st, rc);
+  if ((rc = end_one(st, rc)) != 0) {
+    /* Refused: the event was never stored, and carries no id that a
+     * later add may get (an update through it would change that event). */
+    ev->id = ev->rev = 0;
+    ev->created = ev->updated = 0;
+  }
+  return rc;
 }
 
 int att_store_update(att_store *st, att_event *ev) {
   att_event cur;
+  int64_t rev0 = ev->rev;
+  att_time c0 = ev->created, u0 = ev->updated;
   int rc;
   if ((rc = writable(st)) != 0) return rc;
   if ((rc = att_event_validate(ev)) != 0) return rc;
@@ -976,7 +1023,12 @@ int att_store_update(att_store *st, att_event *ev) {
     }
     att_event_free(&cur);
   }
-  return end_one(st, rc);
+  if ((rc = end_one(st, rc)) != 0) {
+    ev->rev = rev0; /* refused: as the caller gave it */
+    ev->created = c0;
+    ev->updated = u0;
+  }
+  return rc;
 }
 
 int att_store_remove(att_store *st, int64_t id) {

@@ -35,7 +35,9 @@
 /* NEXTID: the id high-water mark (u64) made durable when ids handed out
  * by a write that did not commit (a rollback, a cut-off crash remnant)
  * would otherwise be given again. */
-enum { ATT__R_PUT = 1, ATT__R_DEL = 2, ATT__R_COMMIT = 3, ATT__R_NEXTID = 4 };
+/* ABORT (u64, the same mark) ends a batch that rolled back after it
+ * handed out ids: replay skips the batch's changes and keeps the mark. */
+enum { ATT__R_PUT = 1, ATT__R_DEL = 2, ATT__R_COMMIT = 3, ATT__R_NEXTID = 4, ATT__R_ABORT = 5 };
 enum { ATT__RF_END = 1 }; /* last record of a batch */
 
 /* One decoded record; payload points into the caller's buffer. */
@@ -251,6 +253,7 @@ struct att_store {
   uint64_t wpos_flushed; /* bytes of it already written to the file */
   uint64_t nrec_pending; /* records appended by it */
   int64_t id_reserved;   /* ids below this are reserved on disk by it */
+  int64_t write_next_id; /* next_id when it began */
   unsigned char *wbuf;   /* records not yet written */
   size_t wlen, wcap;
   struct att__change { int op; int64_t id; char *old; size_t oldlen; } *pend; /* reported on commit */
