@@ -17,6 +17,7 @@
 #include "daemon.h" /* at.every, at.cron, at.at, at.on, at.remind */
 #include "lua_report.h" /* at.report.ics */
 #include "lua_data.h" /* at.csv, at.json */
+#include "json.h" /* the one message for a NUL, for a big integer */
 
 #include <math.h>
 #include <stdarg.h>
@@ -156,8 +157,10 @@ static cJSON *tojson(lua_State *L, int idx, int depth, int emptyarray, char *err
     if (lua_isinteger(L, idx)) {
       lua_Integer i = lua_tointeger(L, idx);
       if (i > INT64_C(9007199254740991) || i < -INT64_C(9007199254740991)) {
-        snprintf(err, cap, "%s: the integer %lld is too large for JSON (at most 2^53-1)", path,
-                 (long long)i);
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long)i);
+        att_json_big_err("event", path, num, strlen(num)); /* the one message */
+        snprintf(err, cap, "%s", att_errmsg());
         return NULL;
       }
       return cJSON_CreateNumber((double)i);
@@ -174,7 +177,8 @@ static cJSON *tojson(lua_State *L, int idx, int depth, int emptyarray, char *err
     size_t n;
     const char *s = lua_tolstring(L, idx, &n);
     if (strlen(s) != n) {
-      snprintf(err, cap, "%s: a string holds a NUL byte", path);
+      att_json_nul_err("event", path, strlen(s)); /* the one message */
+      snprintf(err, cap, "%s", att_errmsg());
       return NULL;
     }
     return cJSON_CreateString(s);
@@ -223,8 +227,18 @@ static cJSON *tojson(lua_State *L, int idx, int depth, int emptyarray, char *err
         cJSON_Delete(out);
         return NULL;
       }
-      k = lua_tostring(L, -2);
-      snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
+      {
+        size_t kn;
+        k = lua_tolstring(L, -2, &kn);
+        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
+        if (strlen(k) != kn) { /* a name cut at its NUL would be another name */
+          att_json_nul_err("event", sub, (size_t)-1);
+          snprintf(err, cap, "%s (in a name)", att_errmsg());
+          lua_pop(L, 2);
+          cJSON_Delete(out);
+          return NULL;
+        }
+      }
       /* Lists of the event are arrays even when empty. */
       v = tojson(L, -1, depth + 1,
                  depth == 0 && (!strcmp(k, "actors") || !strcmp(k, "tags") ||

@@ -112,4 +112,27 @@ LUA
 ok run "$TMP/q.lua" "$TMP/q.csv"
 out_has "q.csv:2:4"
 out_has "after a closing quote"
+
+# Lua: a NUL in a value or in a name of fields, an integer past 2^53-1:
+# refused with the same messages as JSON text, nothing stored.
+cat >"$TMP/nul.lua" <<'LUA'
+local at = require "attache"
+local n0 = #at.query{}
+for _, t in ipairs{
+  {title = "x\0y", when = "2024"},
+  {title = "x", when = "2024", fields = {["a\0b"] = 1}},
+  {title = "x", when = "2024", fields = {list = {"ok", "no\0pe"}}},
+  {title = "x", when = "2024", fields = {n = math.maxinteger}},
+} do
+  local ok, err = pcall(at.add, t)
+  print(ok, err)
+end
+print("stored", #at.query{} - n0)
+LUA
+ok run "$TMP/nul.lua"
+out_has "holds a NUL byte (\u0000); text may hold any character but NUL (in a name)"
+out_has "fields.list[2] holds a NUL byte"
+out_has "would lose digits"
+out_lacks "true"
+out_has "stored	0"
 done_ok
