@@ -93,7 +93,8 @@ int cli_help(const char *cmd, FILE *f);
 
 /* Open the context's store; ATT_ENOSTORE becomes a hint to run init. */
 int cli_open(cli_ctx *ctx, int flags, att_store **st);
-/* ATTACHE_LOCK_WAIT (seconds) as att_store_opts.lock_wait_ms (0: default). */
+/* ATTACHE_LOCK_WAIT (seconds) as att_store_opts.lock_wait_ms (0: default,
+ * -1: not a number of seconds). */
 int cli_lock_wait_ms(void);
 /* Read a date as a person types it; on failure prints a message naming
  * `what` (e.g. "--when") and returns CLI_FAIL. */

@@ -160,11 +160,7 @@ int cli_lock_wait_ms(void) {
   double v;
   if (!s || !*s) return 0;
   v = strtod(s, &end);
-  if (*end || v != v || v < 0 || v > 86400) {
-    fprintf(stderr, "attache: ATTACHE_LOCK_WAIT=\"%s\" is not a number of seconds from 0 to "
-                    "86400; waiting the default 30 s\n", s);
-    return 0;
-  }
+  if (*end || v != v || v < 0 || v > 86400) return -1;
   return v * 1000 < 1 ? 1 : (int)(v * 1000);
 }
 
@@ -180,7 +176,10 @@ int cli_open(cli_ctx *ctx, int flags, att_store **st) {
   o.notice = on_notice;
   o.progress = on_progress;
   o.ud = ctx;
-  o.lock_wait_ms = cli_lock_wait_ms();
+  if ((o.lock_wait_ms = cli_lock_wait_ms()) < 0)
+    return cli_fail("ATTACHE_LOCK_WAIT=\"%s\" is not a number of seconds from 0 to 86400 (how "
+                    "long a write waits for another writer; unset, 30)",
+                    getenv("ATTACHE_LOCK_WAIT"));
   {
     static char who[64];
     snprintf(who, sizeof who, "attache %s", ctx->cmd ? ctx->cmd : "");

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -577,8 +578,12 @@ static int take_lock(att_store *st) {
       return att__err(ATT_EIO, "cannot lock store \"%s\": %s", st->dir, strerror(errno));
     if (wait > 0 && mono_ms() >= deadline) {
       ssize_t got = pread(st->lockfd, info, sizeof info - 1, 0);
+      long pid;
       info[got > 0 ? got : 0] = '\0';
       info[strcspn(info, "\n")] = '\0';
+      /* A note left by a process that is gone is not about the holder. */
+      if (sscanf(info, "pid %ld", &pid) == 1 && pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+        info[0] = '\0';
       return att__err(ATT_EBUSY,
                       "store \"%s\" is held by another writer (%s) and was not released "
                       "within %d.%d s; nothing was changed (try again when it is done)",
@@ -652,6 +657,9 @@ fail:
 
 static void unlock_write(att_store *st) {
   if (!st->locked) return;
+  /* The note says who holds the lock: no one, now. */
+  if (st->lockrw && ftruncate(st->lockfd, 0) != 0) { /* only a note */
+  }
   flock(st->lockfd, LOCK_UN);
   st->locked = 0;
 }

@@ -1,0 +1,39 @@
+# A writer that finds the store's lock taken waits a bounded time
+# (ATTACHE_LOCK_WAIT seconds, default 30), then fails naming the holder,
+# and changes nothing (issue 11, finding 5).  The holder here is flock(1),
+# which does not say who it is; tests/unit/test_lock.c has an attache
+# holder, named by pid and command.
+. "$(dirname "$0")/lib.sh"
+
+command -v flock >/dev/null 2>&1 || fail "flock(1) is needed (Debian util-linux, which every system has)"
+ok init
+ok add --title a --when 2024
+flock -o "$STORE/lock" sh -c 'echo $$ >"$1"; exec sleep 60' sh "$TMP/sleeper" >/dev/null 2>&1 &
+holder=$!
+# Poll, with a deadline, until the holder has the lock.
+i=0
+while flock -n "$STORE/lock" true 2>/dev/null; do
+  i=$((i + 1))
+  [ $i -lt 500 ] || fail "flock(1) did not take the lock within 10 s"
+  sleep 0.02
+done
+ATTACHE_LOCK_WAIT=0.3
+export ATTACHE_LOCK_WAIT
+expect_rc 1 add --title b --when 2024
+err_has "is held by another writer (a process that did not say who it is)"
+err_has "not released within 0.3 s; nothing was changed"
+expect_rc 1 rm 1
+err_has "held by another writer"
+ATTACHE_LOCK_WAIT=soon
+expect_rc 1 add --title c --when 2024
+err_has "ATTACHE_LOCK_WAIT=\"soon\" is not a number of seconds"
+unset ATTACHE_LOCK_WAIT
+kill "$(cat "$TMP/sleeper")" $holder 2>/dev/null
+wait $holder 2>/dev/null
+# Readers never wait; after the holder is gone, writes go through.
+ok list --json
+out_lines 1
+ok add --title d --when 2024
+ok list --json
+out_lines 2
+echo "ok - lockwait ($NCHECKS checks)"
