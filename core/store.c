@@ -949,6 +949,17 @@ static int put(att_store *st, att_event *ev, int op) {
   att_event copy;
   int rc;
   if ((rc = att__links_resolve(st, ev)) != 0) return rc;
+  /* The one rule for records: the validator every stored record passes
+   * when it is read, applied to the event exactly as it is stored (with
+   * its id, rev and links resolved: a link to itself, or the same link
+   * twice by id and by key, is refused here).  That the JSON written
+   * reads back as this event is the writer's own property, fuzzed by
+   * fuzz_event; fuzz_store reopens the store after every write. */
+  if ((rc = att_event_validate(ev)) != 0) {
+    if (rc == ATT_ENOMEM) return rc;
+    return att__errctx(ATT_EINVAL, "event %lld was not written: it would not read back",
+                       (long long)ev->id);
+  }
   json = att_event_to_json(ev);
   st->epoch++;
   if (json && att__fault(ATT_FAULT_ALLOC)) {
@@ -957,14 +968,9 @@ static int put(att_store *st, att_event *ev, int op) {
   }
   if (!json) return att__err(ATT_ENOMEM, "out of memory writing event");
   len = (uint32_t)strlen(json);
-  /* The one rule for records: what is written is what a reader reads
-   * back, so it is read back here, by the reader, before it is written;
-   * the view keeps what the reader made of it. */
-  if ((rc = att_event_from_json(json, len, ATT_EV_STORED, &copy)) != 0) {
+  if ((rc = att_event_copy(&copy, ev)) != 0) {
     free(json);
-    if (rc == ATT_ENOMEM) return rc;
-    return att__errctx(ATT_EINVAL, "event %lld was not written: its record would not read back",
-                       (long long)ev->id);
+    return rc;
   }
   if ((rc = change_add(st, op, ev->id)) != 0) {
     att_event_free(&copy);
@@ -1320,26 +1326,22 @@ int att_store_import_add(att_store *st, att_event *ev) {
                       ev->key);
   }
   if ((rc = att__links_resolve(st, ev)) != 0) return rc;
-  if (ev->key && (rc = att_strset_add(&st->imp_keys, ev->key)) < 0) return rc;
   if ((rc = reserve_id(st, st->next_id)) != 0) return rc;
   ev->id = st->next_id;
-  if ((rc = att__links_note(st, ev)) != 0) return rc;
   ev->rev = 1;
   ev->created = ev->updated = now(st);
-  if (!(json = att_event_to_json(ev))) return att__err(ATT_ENOMEM, "out of memory writing event");
-  {
-    /* The one rule for records, as in put(). */
-    att_event back;
-    if ((rc = att_event_from_json(json, strlen(json), ATT_EV_STORED, &back)) != 0) {
-      free(json);
-      if (rc == ATT_ENOMEM) return rc;
-      return att__errctx(ATT_EINVAL, "event %lld was not imported: its record would not read back",
-                         (long long)ev->id);
-    }
-    att__snapin_event(&in, &back, json, (uint32_t)strlen(json));
-    rc = att__snapw_put(st->imp, &in, 1);
-    att_event_free(&back);
+  /* The one rule for records, as in put(). */
+  if ((rc = att_event_validate(ev)) != 0) {
+    ev->id = ev->rev = 0;
+    if (rc == ATT_ENOMEM) return rc;
+    return att__errctx(ATT_EINVAL, "event %lld was not imported: it would not read back",
+                       (long long)st->next_id);
   }
+  if (ev->key && (rc = att_strset_add(&st->imp_keys, ev->key)) < 0) return rc;
+  if ((rc = att__links_note(st, ev)) != 0) return rc;
+  if (!(json = att_event_to_json(ev))) return att__err(ATT_ENOMEM, "out of memory writing event");
+  att__snapin_event(&in, ev, json, (uint32_t)strlen(json));
+  rc = att__snapw_put(st->imp, &in, 1);
   free(json);
   if (rc == 0) st->next_id++;
   return rc;
