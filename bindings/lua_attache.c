@@ -547,17 +547,36 @@ static int remove_body(lua_State *L) {
   if (!id_arg(L, st, 1, &id)) return 2;
   if (attl_event_test(L, 1) && attl_event_current(L, 1, st, "remove") != 0)
     return attl_fail(L);
-  if (att_store_remove(st, id) != 0) return attl_fail(L);
+  if ((lua_toboolean(L, 2) ? att_store_remove_force(st, id) : att_store_remove(st, id)) != 0)
+    return attl_fail(L);
   lua_pushboolean(L, 1);
   return 1;
 }
 
-/* at.remove(x) -> true | nil, message.  An event object must show the
- * revision the store holds (else it is stale and nothing is removed). */
+/* at.remove(x [, {force = true}]) -> true | nil, message.  An event object
+ * must show the revision the store holds (else it is stale and nothing is
+ * removed).  An event others link to is removed only with force, which
+ * drops their links to it in the same change. */
 static int l_remove(lua_State *L) {
   att_store *st;
+  int force = 0;
   luaL_checkany(L, 1);
-  lua_settop(L, 1);
+  lua_settop(L, 2);
+  if (!lua_isnil(L, 2)) {
+    if (!lua_istable(L, 2))
+      return luaL_error(L, "bad argument #2 to 'remove' (table expected, got %s)",
+                        luaL_typename(L, 2));
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+      if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "force") != 0)
+        return luaL_error(L, "bad argument #2 to 'remove' (unknown option %s; the one option "
+                          "is force)", lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "");
+      force = lua_toboolean(L, -1);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pushboolean(L, force);
+  lua_replace(L, 2);
   st = attl_store(L);
   check_target(L);
   return locked(L, st, remove_body);

@@ -195,6 +195,27 @@ t.ok(at.remove(e.id), "remove by id")
 t.raises(function() at.remove() end, "bad argument #1 to 'remove'", "at.remove() raises")
 t.is(at.count{}, 3, "three left")
 
+-- links: to an existing other event only; a linked event is removed only
+-- with force, which drops the links to it in the same change
+do
+  local a = at.add{title = "linked to", when = "2024", key = "lk-a"}
+  local b = at.add{title = "linker", when = "2024", links = {{rel = "follows", key = "lk-a"}}}
+  t.is(b.links[1].id, a.id, "a link by key is stored as the id")
+  local r, m = at.add{title = "x", when = "2024", links = {{rel = "related", id = 99999}}}
+  t.is(r, nil, "a link to a missing event is refused")
+  t.ok(m and m:find("there is no event 99999", 1, true), "saying so")
+  local ok, err = at.remove(a)
+  t.is(ok, nil, "removing a linked event: nil")
+  t.ok(err:find("linked from " .. b.id .. " (follows)", 1, true), "naming the linker")
+  t.ok(at.get(a.id), "and it is still there")
+  t.raises(function() at.remove(a, {forse = true}) end, "unknown option forse", "options are checked")
+  t.ok(at.remove(a, {force = true}), "with force it is removed")
+  t.is(#at.get(b.id).links, 0, "and the linker's link is gone")
+  t.is(at.remove(b), nil, "the object of the linker is stale now (the removal changed it)")
+  t.ok(at.remove(b.id), "the linker, unlinked, goes without force")
+end
+t.is(at.count{}, 3, "three left")
+
 -- at.batch
 t.ok(at.batch(function()
   at.add{title = "in batch 1", when = "2025"}
