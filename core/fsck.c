@@ -124,15 +124,26 @@ static int scan_snapshot(ck *c, const char *dir, att__snap *s, att__overlay *kee
           (unsigned long long)s->h.sect[i].off,
           (unsigned long long)(s->h.sect[i].off + s->h.sect[i].len));
     }
+  for (int i = ATT__S_IDTAB; i <= ATT__S_STR; i++) {
+    uint64_t from, to, n = att__snap_badblocks(s, i, &from, &to);
+    if (n) {
+      c->damaged = 1;
+      say(c, "snapshot: %llu block(s) of the %s section fail their block checksum (the first: "
+          "bytes %llu to %llu)", (unsigned long long)n, att__snap_sect_name[i],
+          (unsigned long long)from, (unsigned long long)to);
+    }
+  }
   scan_indexes(c, s);
   for (uint64_t i = 0; i < s->h.count; i++) {
     const char *json;
     uint32_t len;
     att_event ev;
     if (att__snap_json(s, i, &json, &len) != 0 || att_event_from_json(json, len, ATT_EV_STORED, &ev) != 0) {
+      const att__ident *e = NULL; /* opened raw: every block reads */
       c->damaged = 1;
-      say(c, "snapshot: event %lld (record at byte %llu) is damaged: %s", (long long)s->ids[i].id,
-          (unsigned long long)s->ids[i].rec_off, att_errmsg());
+      (void)att__snap_ident(s, i, &e);
+      say(c, "snapshot: event %lld (record at byte %llu) is damaged: %s", e ? (long long)e->id : 0LL,
+          e ? (unsigned long long)e->rec_off : 0ULL, att_errmsg());
       continue;
     }
     good++;

@@ -18,20 +18,27 @@
 #include "fault.h"
 #include "store_int.h"
 
+/* 1 if id is live, 0 if not, or ATT_ECORRUPT (a damaged id table). */
 static int live(att_store *st, int64_t id) {
   att__ov *e = att__ov_find(&st->ov, id);
+  int64_t ord;
   if (e) return !e->deleted;
-  return att__snap_find(&st->snap, id) >= 0;
+  ord = att__snap_find(&st->snap, id);
+  return ord < -1 ? (int)ord : ord >= 0;
 }
 
-/* The id of the live event holding key, or 0. */
+/* The id of the live event holding key, 0, or ATT_ECORRUPT. */
 static int64_t key_id(att_store *st, const char *key) {
   att__ov *e = att__ov_find_key(&st->ov, key);
+  const att__ident *o;
   int64_t ord;
+  int rc;
   if (e) return e->id;
   ord = att__snap_find_key(&st->snap, key);
-  if (ord >= 0 && !att__ov_find(&st->ov, st->snap.ids[ord].id)) return st->snap.ids[ord].id;
-  return 0;
+  if (ord < -1) return ord;
+  if (ord < 0) return 0;
+  if ((rc = att__snap_ident(&st->snap, (uint64_t)ord, &o)) != 0) return rc;
+  return att__ov_find(&st->ov, o->id) ? 0 : o->id;
 }
 
 int att__links_resolve(att_store *st, att_event *ev) {
@@ -44,7 +51,8 @@ int att__links_resolve(att_store *st, att_event *ev) {
                       "event field \"links[%zu].key\": \"%s\" is this event's own key; a link "
                       "points to another event",
                       i, l->key);
-    if (!(id = key_id(st, l->key)))
+    if ((id = key_id(st, l->key)) < 0) return (int)id;
+    if (!id)
       return att__err(ATT_EINVAL,
                       "event field \"links[%zu].key\": no event has the key \"%s\"; a link "
                       "names an existing event, by id or by key",
@@ -60,12 +68,15 @@ int att__links_resolve(att_store *st, att_event *ev) {
 static int check_event(att_store *st, const att_event *ev) {
   for (size_t i = 0; i < ev->nlinks; i++) {
     const att_link *l = &ev->links[i];
+    int rc;
     if (l->id == ev->id)
       return att__err(ATT_EINVAL,
                       "event field \"links[%zu].id\": %lld is this event's own id; a link "
                       "points to another event",
                       i, (long long)l->id);
-    if (!live(st, l->id))
+    rc = live(st, l->id);
+    if (rc < 0) return rc;
+    if (!rc)
       return att__err(ATT_EINVAL,
                       "event field \"links[%zu].id\": there is no event %lld%s; a link names "
                       "an existing event, by id or by key",
@@ -106,7 +117,9 @@ static int scan_linkers(att_store *st, const int64_t *to, size_t nto, linker_fn 
     uint32_t len;
     size_t vlen;
     att_event ev;
-    if (att__ov_find(&st->ov, st->snap.ids[o].id)) continue;
+    const att__ident *id;
+    if ((rc = att__snap_ident(&st->snap, o, &id)) != 0) return rc;
+    if (att__ov_find(&st->ov, id->id)) continue;
     if ((rc = att__snap_json(&st->snap, o, &json, &len)) != 0) return rc;
     if (att_event_scan_member(json, len, "links", &val, &vlen) == 0) continue;
     if ((rc = att__snap_event(&st->snap, o, &ev)) != 0) return rc;
@@ -226,7 +239,8 @@ int att_store_remove_force(att_store *st, int64_t id) {
   int own = !att_store_in_batch(st), rc;
   /* Nothing is touched for an event that is not there (inside a caller's
    * batch, a partial change would stay). */
-  if (!live(st, id)) return att__err(ATT_ENOTFOUND, "no event with id %lld", (long long)id);
+  if ((rc = live(st, id)) <= 0)
+    return rc < 0 ? rc : att__err(ATT_ENOTFOUND, "no event with id %lld", (long long)id);
   if (own && (rc = att_store_begin(st)) != 0) return rc;
   rc = scan_linkers(st, &id, 1, collect, &l);
   for (size_t i = 0; rc == 0 && i < l.n; i++) {
@@ -276,7 +290,9 @@ int att__links_check_import(att_store *st, int64_t first, int64_t end) {
                       "imported event %lld: field \"links[%zu].id\": %lld is this event's own "
                       "id; a link points to another event",
                       (long long)l->from, l->i, (long long)l->to);
-    if ((l->to >= first && l->to < end) || live(st, l->to)) continue;
+    int rc = (l->to >= first && l->to < end) ? 1 : live(st, l->to);
+    if (rc < 0) return rc;
+    if (rc) continue;
     return att__err(ATT_EINVAL,
                     "imported event %lld: field \"links[%zu].id\": there is no event %lld; a "
                     "link names an existing event, by id or by key",

@@ -148,17 +148,24 @@ static int hits_sorted(const hits *h) {
 /* How far ahead a walk of the time index fetches id table entries. */
 #define QUERY_AHEAD 8
 
-static int in_post(const uint32_t *p, uint32_t n, uint32_t ord) {
-  size_t lo = 0, hi = n;
+typedef struct plist { uint64_t first; uint32_t n; } plist;
+
+/* Is ord in the posting list?  1, 0, or an error code (a bad block or
+ * entry of the postings). */
+static int in_post(const att__snap *s, const plist *pl, uint32_t ord) {
+  size_t lo = 0, hi = pl->n;
+  uint32_t v = 0;
+  int rc;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (p[mid] < ord) lo = mid + 1;
+    if ((rc = att__snap_pos(s, ATT__S_POST, pl->first + mid, &v)) != 0) return rc;
+    if (v < ord) lo = mid + 1;
     else hi = mid;
   }
-  return lo < n && p[lo] == ord;
+  if (lo >= pl->n) return 0;
+  if ((rc = att__snap_pos(s, ATT__S_POST, pl->first + lo, &v)) != 0) return rc;
+  return v == ord;
 }
-
-typedef struct plist { const uint32_t *p; uint64_t first; uint32_t n; } plist;
 
 /* First index in time class c whose earliest is >= t (or > t if upper),
  * in *at. */
@@ -168,9 +175,12 @@ static int time_bound(const att__snap *s, int c, att_time t, int upper, size_t *
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     uint32_t ord = 0;
+    const att__ident *id;
     att_time e;
-    if ((rc = att__snap_pos(s, ATT__S_TIME, mid, &ord)) != 0) return rc;
-    e = s->ids[ord].earliest;
+    if ((rc = att__snap_pos(s, ATT__S_TIME, mid, &ord)) != 0 ||
+        (rc = att__snap_ident(s, ord, &id)) != 0)
+      return rc;
+    e = id->earliest;
     if (upper ? e <= t : e < t) lo = mid + 1;
     else hi = mid;
   }
@@ -188,9 +198,6 @@ static int time_ranges(const att__snap *s, const att_query *q, size_t lo[], size
                        uint64_t *total) {
   int rc;
   *total = 0;
-  if ((q->from != ATT_TIME_MIN || q->to != ATT_TIME_MAX) &&
-      (rc = att__snap_need(s, ATT__S_TIME)) != 0)
-    return rc;
   for (int c = 0; c < ATT__NCLASS; c++) {
     lo[c] = s->h.tclass[c];
     hi[c] = s->h.tclass[c + 1];
@@ -208,12 +215,13 @@ static int time_ranges(const att__snap *s, const att_query *q, size_t lo[], size
 static int snap_check(att_store *st, const att_query *q, uint32_t ord, const plist *pl, size_t npl,
                       size_t skip, hits *h) {
   const att__snap *s = &st->snap;
-  const att__ident *id = &s->ids[ord];
+  const att__ident *id;
   att_event ev;
   int rc;
+  if ((rc = att__snap_ident(s, ord, &id)) != 0) return rc;
   if (!overlaps(id->earliest, id->latest, q)) return 0;
   for (size_t i = 0; i < npl; i++)
-    if (i != skip && !in_post(pl[i].p, pl[i].n, ord)) return 0;
+    if (i != skip && (rc = in_post(s, &pl[i], ord)) != 1) return rc;
   if (att__ov_find(&st->ov, id->id)) return 0; /* the journal has a newer state */
   if (!q->text && !sort_key_string(q->sort))
     return hits_add(h, NULL, id->id, id->earliest, id->latest, id->created, id->updated, q->sort);
@@ -236,14 +244,12 @@ static int snap_query(att_store *st, const att_query *q, hits *h) {
   if (s->h.count == 0) return 0;
   pl = malloc((q->nactors + q->ntags + 2) * sizeof *pl);
   if (!pl) return att__err(ATT_ENOMEM, "out of memory");
-  /* Postings are compared with positions (in_post), never used as one
-   * unchecked. */
+  /* Postings are read through the checked accessor (in_post) only. */
 #define POST(field, value)                                                      \
   do {                                                                          \
     if ((rc = att__snap_postings(s, field, value, &pl[npl].first, &pl[npl].n)) != 0) \
       goto done;                                                                \
     if (!pl[npl].n) goto done; /* no event has it */                            \
-    pl[npl].p = s->post + pl[npl].first;                                        \
     if (pl[npl].n < best_n) best_n = pl[npl].n, best = npl;                     \
     npl++;                                                                      \
   } while (0)
@@ -260,7 +266,6 @@ static int snap_query(att_store *st, const att_query *q, hits *h) {
   } else if (tn < s->h.count || q->sort == ATT_SORT_WHEN) {
     /* In date order the classes come out as sorted runs.  Their entries
      * of the id table lie all over it: fetched a few steps ahead. */
-    if ((rc = att__snap_need(s, ATT__S_TIME)) != 0) goto done;
     for (int c = 0; c < ATT__NCLASS; c++) {
       if (q->sort == ATT_SORT_WHEN) h->runs[h->nruns++] = h->n;
       for (size_t i = lo[c]; rc == 0 && i < hi[c]; i++) {

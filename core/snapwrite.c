@@ -18,20 +18,57 @@
 #include "fault.h"
 #include "store_int.h"
 
+int att__test_snap_version;
+
 /* ---- a buffered writer that tracks offsets and section checksums ------- */
 
+/* While `blocks` is set (an index section), the writer also keeps one
+ * CRC-32C per ATT__BLK bytes from the section's start (bcrc, nb). */
 typedef struct wr {
   FILE *f;
   uint64_t off;
   uint32_t crc;
   int err;
+  int blocks;
+  uint64_t sect_off; /* where the current section starts */
+  uint32_t bcrc;     /* the current block's checksum so far */
+  uint32_t *bcrcs;   /* the finished blocks' */
+  size_t nb, cb;
 } wr;
+
+static void wr_block_end(wr *w) {
+  if (w->nb == w->cb) {
+    size_t c = w->cb ? w->cb * 2 : 256;
+    uint32_t *v = realloc(w->bcrcs, c * sizeof *v);
+    if (!v) {
+      if (!w->err) w->err = ENOMEM;
+      return;
+    }
+    w->bcrcs = v;
+    w->cb = c;
+  }
+  w->bcrcs[w->nb++] = w->bcrc;
+  w->bcrc = 0;
+}
 
 static void wr_put(wr *w, const void *p, size_t n) {
   if (n == 0 || w->err) return;
   if (att__fault(ATT_FAULT_WRITE)) w->err = errno;
   else if (fwrite(p, 1, n, w->f) != n) w->err = errno ? errno : EIO;
   w->crc = att_crc32c(w->crc, p, n);
+  if (w->blocks) {
+    const unsigned char *c = p;
+    uint64_t pos = w->off - w->sect_off;
+    size_t left = n;
+    while (left) {
+      size_t room = ATT__BLK - (size_t)(pos % ATT__BLK), take = left < room ? left : room;
+      w->bcrc = att_crc32c(w->bcrc, c, take);
+      c += take;
+      left -= take;
+      pos += take;
+      if (pos % ATT__BLK == 0) wr_block_end(w);
+    }
+  }
   w->off += n;
 }
 
@@ -44,11 +81,16 @@ static void sect_begin(wr *w, att__shdr *h, int s) {
   wr_align(w);
   h->sect[s].off = w->off;
   w->crc = 0;
+  w->sect_off = w->off;
+  w->bcrc = 0;
+  w->blocks = s >= ATT__S_IDTAB && s <= ATT__S_STR;
 }
 
 static void sect_end(wr *w, att__shdr *h, int s) {
   h->sect[s].len = w->off - h->sect[s].off;
   h->sect[s].crc = w->crc;
+  if (w->blocks && h->sect[s].len % ATT__BLK) wr_block_end(w); /* a short last block */
+  w->blocks = 0;
 }
 
 /* ---- time classes ------------------------------------------------------- */
@@ -250,6 +292,7 @@ static void sw_free(att__snapw *s) {
   for (size_t i = 0; i < s->ar.nchunks; i++) free(s->ar.chunks[i]);
   free(s->ar.chunks);
   free(s->path);
+  free(s->w.bcrcs);
   free(s);
 }
 
@@ -438,16 +481,22 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   for (uint32_t r = 0; r < s->in.n; r++) wr_put(w, s->in.str[bysid[r]], strlen(s->in.str[bysid[r]]) + 1);
   for (size_t i = 0; i < s->nkeys; i++) wr_put(w, s->keys[i].s, strlen(s->keys[i].s) + 1);
   sect_end(w, hp, ATT__S_STR);
+  if (att__test_snap_version != 1) {
+    sect_begin(w, hp, ATT__S_BCRC);
+    w->blocks = 0;
+    wr_put(w, w->bcrcs, w->nb * sizeof *w->bcrcs);
+    sect_end(w, hp, ATT__S_BCRC);
+  }
   wr_align(w);
 
   memcpy(hp->magic, ATT__SMAGIC, 8);
-  hp->version = 1;
+  hp->version = att__test_snap_version == 1 ? 1 : ATT__SVERSION;
   hp->gen = gen;
   hp->count = s->n;
   hp->next_id = next_id;
   hp->file_size = w->off;
   hp->hdr_crc = 0;
-  hp->hdr_crc = att_crc32c(0, hp, sizeof *hp);
+  hp->hdr_crc = att_crc32c(0, hp, hp->version == 1 ? ATT__SHDR_V1 : sizeof *hp);
   if (fflush(w->f) != 0 && !w->err) w->err = errno ? errno : EIO;
   if (!w->err && (att__fault(ATT_FAULT_WRITE) || pwrite(s->fd, hp, sizeof *hp, 0) != (ssize_t)sizeof *hp)) w->err = errno ? errno : EIO;
   if (!w->err && (att__fault(ATT_FAULT_SYNC) || fdatasync(s->fd) != 0)) w->err = errno ? errno : EIO;

@@ -513,13 +513,17 @@ int att_store_refresh(att_store *st) {
      * read; events with ids we never saw came by another process's
      * import, written straight into the snapshot. */
     uint64_t lo = 0, hi = st->snap.h.count;
+    const att__ident *e;
     while (lo < hi) { /* the first position with an id we never saw */
       uint64_t mid = lo + (hi - lo) / 2;
-      if (st->snap.ids[mid].id < known) lo = mid + 1;
+      if ((rc = att__snap_ident(&st->snap, mid, &e)) != 0) return rc;
+      if (e->id < known) lo = mid + 1;
       else hi = mid;
     }
     for (uint64_t o = lo; o < st->snap.h.count; o++) {
-      int64_t id = st->snap.ids[o].id;
+      int64_t id;
+      if ((rc = att__snap_ident(&st->snap, o, &e)) != 0) return rc;
+      id = e->id;
       if (att__ov_find(&st->ov, id)) continue;
       st->seen++;
       if (st->opts.change) st->opts.change(st->opts.ud, ATT_CHANGE_ADD, id, NULL, 0);
@@ -928,13 +932,18 @@ static int find_live(att_store *st, int64_t id, att_event *out);
 /* Is key used by an event other than id?  ATT_EEXISTS with a message. */
 static int key_free(att_store *st, const char *key, int64_t id) {
   att__ov *e;
-  int64_t ord;
+  int64_t ord = -1;
   if (!key) return 0;
   e = att__ov_find_key(&st->ov, key);
   if (e && e->id != id)
     return att__err(ATT_EEXISTS, "key \"%s\" is already used by event %lld; keys are unique", key, (long long)e->id);
-  if (!e && (ord = att__snap_find_key(&st->snap, key)) >= 0) {
-    int64_t other = st->snap.ids[ord].id;
+  if (!e && (ord = att__snap_find_key(&st->snap, key)) < -1) return (int)ord;
+  if (!e && ord >= 0) {
+    const att__ident *o;
+    int64_t other;
+    int rc = att__snap_ident(&st->snap, (uint64_t)ord, &o);
+    if (rc) return rc;
+    other = o->id;
     if (other != id && !att__ov_find(&st->ov, other))
       return att__err(ATT_EEXISTS, "key \"%s\" is already used by event %lld; keys are unique", key,
                       (long long)other);
@@ -1103,6 +1112,7 @@ static int find_live(att_store *st, int64_t id, att_event *out) {
     return att_event_copy(out, &e->ev);
   }
   ord = att__snap_find(&st->snap, id);
+  if (ord < -1) return (int)ord;
   if (ord < 0) return att__err(ATT_ENOTFOUND, "no event with id %lld", (long long)id);
   return att__snap_event(&st->snap, (uint64_t)ord, out);
 }
@@ -1118,8 +1128,13 @@ int att_store_get_key(att_store *st, const char *key, att_event *out) {
   att_event_init(out);
   if ((e = att__ov_find_key(&st->ov, key)) != NULL) return att_event_copy(out, &e->ev);
   ord = att__snap_find_key(&st->snap, key);
-  if (ord >= 0 && !att__ov_find(&st->ov, st->snap.ids[ord].id))
-    return att__snap_event(&st->snap, (uint64_t)ord, out);
+  if (ord < -1) return (int)ord;
+  if (ord >= 0) {
+    const att__ident *o;
+    int rc = att__snap_ident(&st->snap, (uint64_t)ord, &o);
+    if (rc) return rc;
+    if (!att__ov_find(&st->ov, o->id)) return att__snap_event(&st->snap, (uint64_t)ord, out);
+  }
   return att__err(ATT_ENOTFOUND, "no event with key \"%s\"", key);
 }
 
@@ -1135,7 +1150,9 @@ int att_store_lookup(att_store *st, const char *s, att_event *out) {
 uint64_t att_store_count(att_store *st) {
   uint64_t n = st->snap.h.count;
   for (size_t i = 0; i < st->ov.n; i++) {
-    int insnap = att__snap_find(&st->snap, st->ov.v[i].id) >= 0;
+    int64_t ord = att__snap_find(&st->snap, st->ov.v[i].id);
+    int insnap = ord >= 0;
+    if (ord < -1) return UINT64_MAX; /* damage: the message is set */
     if (insnap && st->ov.v[i].deleted) n--;
     else if (!insnap && !st->ov.v[i].deleted) n++;
   }
@@ -1168,12 +1185,16 @@ static int ov_cmp(const void *a, const void *b) {
 static int live_next(void *ud, att__snapin *in) {
   live_iter *it = ud;
   att__snap *s = &it->st->snap;
-  while (it->sord < s->h.count && att__ov_find(&it->st->ov, s->ids[it->sord].id)) it->sord++;
-  if (it->sord < s->h.count && (it->oi >= it->nov || s->ids[it->sord].id < it->ov[it->oi]->id)) {
+  const att__ident *e = NULL;
+  int rc;
+  for (; it->sord < s->h.count; it->sord++) {
+    if ((rc = att__snap_ident(s, it->sord, &e)) != 0) return rc;
+    if (!att__ov_find(&it->st->ov, e->id)) break;
+  }
+  if (it->sord < s->h.count && (it->oi >= it->nov || e->id < it->ov[it->oi]->id)) {
     uint64_t o = it->sord++;
-    int64_t id = s->ids[o].id;
-    int rc = att__snap_json(s, o, &in->json, &in->len);
-    if (rc) return rc;
+    int64_t id = e->id;
+    if ((rc = att__snap_json(s, o, &in->json, &in->len)) != 0) return rc;
     att_event_free(&it->cur);
     if (att_event_from_json(in->json, in->len, ATT_EV_STORED, &it->cur) != 0)
       return att__errctx(ATT_ECORRUPT, "snapshot of \"%s\": stored event %lld does not read back",

@@ -6,6 +6,7 @@
 #ifndef ATT_STORE_INT_H
 #define ATT_STORE_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -63,8 +64,14 @@ int att__rec_decode(const unsigned char *buf, size_t n, att__rec *r, size_t *use
 #define ATT__SHDR 512
 #define ATT__NCLASS 5 /* time classes by span */
 enum { ATT__F_ACTOR, ATT__F_KIND, ATT__F_STATUS, ATT__F_TAG, ATT__NFIELD };
+/* BCRC (format version 2): one CRC-32C per ATT__BLK bytes of each index
+ * section from IDTAB to STR, in section order (a section's last block may
+ * be short), so that a reader verifies only the blocks it reads. */
 enum { ATT__S_RECS, ATT__S_IDTAB, ATT__S_TIME, ATT__S_KEYS, ATT__S_DICT,
-       ATT__S_POST, ATT__S_STR, ATT__NSECT };
+       ATT__S_POST, ATT__S_STR, ATT__S_BCRC, ATT__NSECT };
+#define ATT__SVERSION 2 /* written; version 1 (no BCRC) is still read */
+#define ATT__BLKSHIFT 16
+#define ATT__BLK (1u << ATT__BLKSHIFT)
 
 typedef struct att__sect {
   uint64_t off, len;
@@ -85,6 +92,9 @@ typedef struct att__shdr {
   uint64_t nkeys;
   att__sect sect[ATT__NSECT];
 } att__shdr;
+_Static_assert(sizeof(att__shdr) <= ATT__SHDR, "the snapshot header fits its 512 bytes");
+/* Version 1 had no BCRC: its header checksum covers only this much. */
+#define ATT__SHDR_V1 (offsetof(att__shdr, sect) + ATT__S_BCRC * sizeof(att__sect))
 
 typedef struct att__ident { /* IDTAB entry, sorted by id */
   int64_t id, earliest, latest, created, updated;
@@ -111,26 +121,60 @@ typedef struct att__snap {
   struct att__snapck *ck; /* the path and which checksums held (snapshot.c) */
 } att__snap;
 
-/* Nothing mapped is trusted (snapshot.c).  Each index section's checksum
- * is verified before its first use: att__snap_open verifies the sections
- * that callers unable to report an error read (id table, key index,
- * dictionary, strings); att__snap_need the others, once.  Every entry is
- * read through a checked accessor: 0, or ATT_ECORRUPT naming the snapshot,
- * the section, the entry and what is wrong. */
+/* Nothing mapped is trusted (snapshot.c).  Format version 2: the small
+ * sections (key index, dictionary, strings) and the block checksums are
+ * verified whole when the snapshot opens; the id table, the time index and
+ * the postings block by block (ATT__BLK bytes), the first time a byte of a
+ * block is read, through the checked accessors below.  A block that fails
+ * stays failed.  Version 1 (no block checksums): the id table is verified
+ * whole at open, the time index and postings whole on first use.  Every
+ * entry is also checked where it points: 0, or ATT_ECORRUPT naming the
+ * snapshot, the section, the entry (or byte range) and what is wrong. */
+struct att__snapck {
+  uint64_t *ok;  /* bit b: block b verified (b = base[sect] + offset / ATT__BLK) */
+  uint64_t *bad; /* bit b: block b failed its checksum */
+  uint64_t base[ATT__NSECT];
+  unsigned verified; /* bit i: section i's whole checksum held (or is not required) */
+  unsigned failed;   /* bit i: it did not */
+  char path[];
+};
 extern const char *const att__snap_sect_name[ATT__NSECT];
 int att__snap_need(const att__snap *s, int sect);
 int att__snap_badpos(const att__snap *s, int sect, uint64_t i, uint32_t v);
+/* Verify the block holding byte off of section sect (the slow path of the
+ * accessors): 0 or ATT_ECORRUPT naming the byte range. */
+int att__snap_blk(const att__snap *s, int sect, uint64_t off);
+static inline int att__snap_blkok(const att__snap *s, int sect, uint64_t off) {
+  uint64_t b = s->ck->base[sect] + (off >> ATT__BLKSHIFT);
+  return (int)((s->ck->ok[b >> 6] >> (b & 63)) & 1);
+}
 /* Entry i of the time index or the postings (sect): a position in the id
  * table.  i itself must be inside the section (the caller's range comes
  * from the header or a checked dictionary entry). */
 static inline int att__snap_pos(const att__snap *s, int sect, uint64_t i, uint32_t *ord) {
-  uint32_t v = (sect == ATT__S_TIME ? s->time : s->post)[i];
+  uint32_t v;
+  int rc;
+  if (!att__snap_blkok(s, sect, i * 4) && (rc = att__snap_blk(s, sect, i * 4)) != 0) return rc;
+  v = (sect == ATT__S_TIME ? s->time : s->post)[i];
   if (v < s->h.count) {
     *ord = v;
     return 0;
   }
   return att__snap_badpos(s, sect, i, v);
 }
+/* Entry ord (< count) of the id table, its block(s) verified. */
+static inline int att__snap_ident(const att__snap *s, uint64_t ord, const att__ident **out) {
+  uint64_t off = ord * sizeof(att__ident), last = off + sizeof(att__ident) - 1;
+  int rc;
+  if ((!att__snap_blkok(s, ATT__S_IDTAB, off) && (rc = att__snap_blk(s, ATT__S_IDTAB, off)) != 0) ||
+      (!att__snap_blkok(s, ATT__S_IDTAB, last) && (rc = att__snap_blk(s, ATT__S_IDTAB, last)) != 0))
+    return rc;
+  *out = &s->ids[ord];
+  return 0;
+}
+/* fsck: how many blocks of section sect fail their block checksum (0 for
+ * version 1), and the byte range of the first. */
+uint64_t att__snap_badblocks(const att__snap *s, int sect, uint64_t *from, uint64_t *to);
 /* Dictionary entry i: its value and its postings (checked: inside the
  * postings section).  Key entry i: its key and position. */
 int att__snap_dictent(const att__snap *s, uint64_t i, const char **val, uint64_t *post,
@@ -159,16 +203,6 @@ typedef struct att__snapin {
 typedef int (*att__snap_next)(void *ud, att__snapin *in);
 void att__snapin_event(att__snapin *in, const att_event *ev, const char *json, uint32_t len);
 
-/* The index values of every snapshot event by position, rebuilt from the
- * snapshot's own indexes (for compaction: no record is parsed). */
-typedef struct att__snapinv {
-  const char **key, **kind, **status;
-  uint32_t *aoff, *toff; /* actors of ord: actors[aoff[ord]..aoff[ord+1]) */
-  const char **actors, **tags;
-} att__snapinv;
-int att__snap_invert(const att__snap *s, att__snapinv *inv);
-void att__snapinv_free(att__snapinv *inv);
-
 int att__snap_open(att__snap *s, const char *path);
 void att__snap_close(att__snap *s);
 /* A snapshot being written, event by event (ids ascending): begin, put
@@ -186,7 +220,8 @@ void att__snapw_abort(att__snapw *s);
  * sync it.  `expect` (the number of events, if known) is for progress. */
 int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, att__snap_next next,
                     void *ud, const att_store_opts *o, uint64_t expect);
-/* Ordinal of id, or -1. */
+/* Ordinal of id, -1 if none, or ATT_ECORRUPT (below -1): callers pass
+ * an error on, never take it for "not found". */
 int64_t att__snap_find(const att__snap *s, int64_t id);
 /* Ordinal of the event with this key, -1 if none, or ATT_ECORRUPT. */
 int64_t att__snap_find_key(const att__snap *s, const char *key);
@@ -302,6 +337,8 @@ int att__fsync_dir(const char *dir);
 
 /* Tests set this to make syncs fail as a failing disk would. */
 extern int att__test_fail_sync;
+/* Tests set this to 1 to write snapshots of format version 1. */
+extern int att__test_snap_version;
 
 /* Shared predicate for parsed events (overlay, text filter). */
 int att__match(const att_event *ev, const att_query *q);
