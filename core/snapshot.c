@@ -44,7 +44,10 @@ const char *const att__snap_sect_name[ATT__NSECT] = {
 #define EAGER_V2 (SMALL | SECT_BIT(ATT__S_BCRC))
 #define INDEXES (SMALL | BLOCKED | SECT_BIT(ATT__S_BCRC))
 
-static uint64_t nblocks(uint64_t len) { return (len + ATT__BLK - 1) / ATT__BLK; }
+/* Block size of an index section (format 2): an entry of the id table,
+ * ATT__BLK bytes of the others. */
+static uint64_t blksize(int sect) { return sect == ATT__S_IDTAB ? sizeof(att__ident) : ATT__BLK; }
+static uint64_t nblocks(int sect, uint64_t len) { return (len + blksize(sect) - 1) / blksize(sect); }
 
 #define BAD(...) (att__snap_close(s), att__err(ATT_ECORRUPT, __VA_ARGS__))
 
@@ -83,8 +86,10 @@ static int sect_crc(const att__snap *s, int i, uint32_t *crc) {
 /* Mark every block of section sect verified. */
 static void blocks_ok(const att__snap *s, int sect) {
   struct att__snapck *ck = s->ck;
-  uint64_t n = nblocks(s->h.sect[sect].len);
-  for (uint64_t b = ck->base[sect]; b < ck->base[sect] + n; b++) ck->ok[b >> 6] |= 1ull << (b & 63);
+  uint64_t b = ck->base[sect], end = b + nblocks(sect, s->h.sect[sect].len);
+  for (; b < end && (b & 63); b++) ck->ok[b >> 6] |= 1ull << (b & 63);
+  for (; b + 64 <= end; b += 64) ck->ok[b >> 6] = ~0ull;
+  for (; b < end; b++) ck->ok[b >> 6] |= 1ull << (b & 63);
 }
 
 /* The whole checksum of section sect (version 2: of the sections verified
@@ -120,14 +125,14 @@ static uint32_t block_crc(const att__snap *s, uint64_t b) {
 
 /* Byte range [*from, *to) of block k of section sect, in the file. */
 static void block_range(const att__snap *s, int sect, uint64_t k, uint64_t *from, uint64_t *to) {
-  uint64_t len = s->h.sect[sect].len, a = k * ATT__BLK, z = a + ATT__BLK < len ? a + ATT__BLK : len;
+  uint64_t len = s->h.sect[sect].len, bs = blksize(sect), a = k * bs, z = a + bs < len ? a + bs : len;
   *from = s->h.sect[sect].off + a;
   *to = s->h.sect[sect].off + z;
 }
 
-int att__snap_blk(const att__snap *s, int sect, uint64_t off) {
+int att__snap_blk(const att__snap *s, int sect, uint64_t k) {
   struct att__snapck *ck = s->ck;
-  uint64_t k = off >> ATT__BLKSHIFT, b = ck->base[sect] + k, from, to;
+  uint64_t b = ck->base[sect] + k, from, to;
   if (s->h.version < 2) return att__snap_need(s, sect); /* whole; sets every block */
   block_range(s, sect, k, &from, &to);
   if (!((ck->bad[b >> 6] >> (b & 63)) & 1)) {
@@ -143,14 +148,14 @@ int att__snap_blk(const att__snap *s, int sect, uint64_t off) {
                   "copies what is intact",
                   ck->path, att__snap_sect_name[sect], (unsigned long long)from,
                   (unsigned long long)to, (unsigned long long)k,
-                  (unsigned long long)nblocks(s->h.sect[sect].len));
+                  (unsigned long long)nblocks(sect, s->h.sect[sect].len));
 }
 
 uint64_t att__snap_badblocks(const att__snap *s, int sect, uint64_t *from, uint64_t *to) {
   uint64_t n = 0;
   *from = *to = 0;
   if (s->h.version < 2 || sect < ATT__S_IDTAB || sect > ATT__S_STR) return 0;
-  for (uint64_t k = 0; k < nblocks(s->h.sect[sect].len); k++) {
+  for (uint64_t k = 0, nb = nblocks(sect, s->h.sect[sect].len); k < nb; k++) {
     uint64_t a, z;
     block_range(s, sect, k, &a, &z);
     if (att_crc32c(0, s->map + a, (size_t)(z - a)) != block_crc(s, s->ck->base[sect] + k) && n++ == 0) {
@@ -276,7 +281,7 @@ static int snap_open(att__snap *s, const char *path, int raw) {
     uint64_t nb = 0, words;
     for (int i = ATT__S_IDTAB; i <= ATT__S_STR; i++) {
       s->ck->base[i] = nb;
-      nb += nblocks(h.sect[i].len);
+      nb += nblocks(i, h.sect[i].len);
     }
     if (h.version >= 2 && h.sect[ATT__S_BCRC].len != nb * 4)
       return BAD("snapshot \"%s\": its block checksums do not match its sections", path);

@@ -23,13 +23,15 @@ int att__test_snap_version;
 /* ---- a buffered writer that tracks offsets and section checksums ------- */
 
 /* While `blocks` is set (an index section), the writer also keeps one
- * CRC-32C per ATT__BLK bytes from the section's start (bcrc, nb). */
+ * CRC-32C per block of `bsize` bytes from the section's start (bcrc, nb):
+ * an entry of the id table, ATT__BLK bytes of the other sections. */
 typedef struct wr {
   FILE *f;
   uint64_t off;
   uint32_t crc;
   int err;
   int blocks;
+  size_t bsize;
   uint64_t sect_off; /* where the current section starts */
   uint32_t bcrc;     /* the current block's checksum so far */
   uint32_t *bcrcs;   /* the finished blocks' */
@@ -61,12 +63,12 @@ static void wr_put(wr *w, const void *p, size_t n) {
     uint64_t pos = w->off - w->sect_off;
     size_t left = n;
     while (left) {
-      size_t room = ATT__BLK - (size_t)(pos % ATT__BLK), take = left < room ? left : room;
+      size_t room = w->bsize - (size_t)(pos % w->bsize), take = left < room ? left : room;
       w->bcrc = att_crc32c(w->bcrc, c, take);
       c += take;
       left -= take;
       pos += take;
-      if (pos % ATT__BLK == 0) wr_block_end(w);
+      if (pos % w->bsize == 0) wr_block_end(w);
     }
   }
   w->off += n;
@@ -84,12 +86,13 @@ static void sect_begin(wr *w, att__shdr *h, int s) {
   w->sect_off = w->off;
   w->bcrc = 0;
   w->blocks = s >= ATT__S_IDTAB && s <= ATT__S_STR;
+  w->bsize = s == ATT__S_IDTAB ? sizeof(att__ident) : ATT__BLK;
 }
 
 static void sect_end(wr *w, att__shdr *h, int s) {
   h->sect[s].len = w->off - h->sect[s].off;
   h->sect[s].crc = w->crc;
-  if (w->blocks && h->sect[s].len % ATT__BLK) wr_block_end(w); /* a short last block */
+  if (w->blocks && h->sect[s].len % w->bsize) wr_block_end(w); /* a short last block */
   w->blocks = 0;
 }
 

@@ -64,9 +64,12 @@ int att__rec_decode(const unsigned char *buf, size_t n, att__rec *r, size_t *use
 #define ATT__SHDR 512
 #define ATT__NCLASS 5 /* time classes by span */
 enum { ATT__F_ACTOR, ATT__F_KIND, ATT__F_STATUS, ATT__F_TAG, ATT__NFIELD };
-/* BCRC (format version 2): one CRC-32C per ATT__BLK bytes of each index
- * section from IDTAB to STR, in section order (a section's last block may
- * be short), so that a reader verifies only the blocks it reads. */
+/* BCRC (format version 2): one CRC-32C per block of each index section
+ * from IDTAB to STR, in section order, so that a reader verifies only the
+ * blocks it reads.  A block of the id table is one entry (queries read
+ * entries scattered all over it: a time window at 1M events touches every
+ * 64 KiB of it); of the other sections, ATT__BLK bytes from the section's
+ * start (the last block may be short). */
 enum { ATT__S_RECS, ATT__S_IDTAB, ATT__S_TIME, ATT__S_KEYS, ATT__S_DICT,
        ATT__S_POST, ATT__S_STR, ATT__S_BCRC, ATT__NSECT };
 #define ATT__SVERSION 2 /* written; version 1 (no BCRC) is still read */
@@ -123,15 +126,16 @@ typedef struct att__snap {
 
 /* Nothing mapped is trusted (snapshot.c).  Format version 2: the small
  * sections (key index, dictionary, strings) and the block checksums are
- * verified whole when the snapshot opens; the id table, the time index and
- * the postings block by block (ATT__BLK bytes), the first time a byte of a
- * block is read, through the checked accessors below.  A block that fails
+ * verified whole when the snapshot opens; the id table (entry by entry),
+ * the time index and the postings (by ATT__BLK bytes) block by block, the
+ * first time a byte of a block is read, through the checked accessors
+ * below.  A block that fails
  * stays failed.  Version 1 (no block checksums): the id table is verified
  * whole at open, the time index and postings whole on first use.  Every
  * entry is also checked where it points: 0, or ATT_ECORRUPT naming the
  * snapshot, the section, the entry (or byte range) and what is wrong. */
 struct att__snapck {
-  uint64_t *ok;  /* bit b: block b verified (b = base[sect] + offset / ATT__BLK) */
+  uint64_t *ok;  /* bit b: block b verified (b = base[sect] + block within sect) */
   uint64_t *bad; /* bit b: block b failed its checksum */
   uint64_t base[ATT__NSECT];
   unsigned verified; /* bit i: section i's whole checksum held (or is not required) */
@@ -141,11 +145,11 @@ struct att__snapck {
 extern const char *const att__snap_sect_name[ATT__NSECT];
 int att__snap_need(const att__snap *s, int sect);
 int att__snap_badpos(const att__snap *s, int sect, uint64_t i, uint32_t v);
-/* Verify the block holding byte off of section sect (the slow path of the
- * accessors): 0 or ATT_ECORRUPT naming the byte range. */
-int att__snap_blk(const att__snap *s, int sect, uint64_t off);
-static inline int att__snap_blkok(const att__snap *s, int sect, uint64_t off) {
-  uint64_t b = s->ck->base[sect] + (off >> ATT__BLKSHIFT);
+/* Verify block k of section sect (the slow path of the accessors): 0 or
+ * ATT_ECORRUPT naming the byte range. */
+int att__snap_blk(const att__snap *s, int sect, uint64_t k);
+static inline int att__snap_blkok(const att__snap *s, int sect, uint64_t k) {
+  uint64_t b = s->ck->base[sect] + k;
   return (int)((s->ck->ok[b >> 6] >> (b & 63)) & 1);
 }
 /* Entry i of the time index or the postings (sect): a position in the id
@@ -154,7 +158,8 @@ static inline int att__snap_blkok(const att__snap *s, int sect, uint64_t off) {
 static inline int att__snap_pos(const att__snap *s, int sect, uint64_t i, uint32_t *ord) {
   uint32_t v;
   int rc;
-  if (!att__snap_blkok(s, sect, i * 4) && (rc = att__snap_blk(s, sect, i * 4)) != 0) return rc;
+  uint64_t k = (i * 4) >> ATT__BLKSHIFT;
+  if (!att__snap_blkok(s, sect, k) && (rc = att__snap_blk(s, sect, k)) != 0) return rc;
   v = (sect == ATT__S_TIME ? s->time : s->post)[i];
   if (v < s->h.count) {
     *ord = v;
@@ -162,12 +167,10 @@ static inline int att__snap_pos(const att__snap *s, int sect, uint64_t i, uint32
   }
   return att__snap_badpos(s, sect, i, v);
 }
-/* Entry ord (< count) of the id table, its block(s) verified. */
+/* Entry ord (< count) of the id table, verified (its own block). */
 static inline int att__snap_ident(const att__snap *s, uint64_t ord, const att__ident **out) {
-  uint64_t off = ord * sizeof(att__ident), last = off + sizeof(att__ident) - 1;
   int rc;
-  if ((!att__snap_blkok(s, ATT__S_IDTAB, off) && (rc = att__snap_blk(s, ATT__S_IDTAB, off)) != 0) ||
-      (!att__snap_blkok(s, ATT__S_IDTAB, last) && (rc = att__snap_blk(s, ATT__S_IDTAB, last)) != 0))
+  if (!att__snap_blkok(s, ATT__S_IDTAB, ord) && (rc = att__snap_blk(s, ATT__S_IDTAB, ord)) != 0)
     return rc;
   *out = &s->ids[ord];
   return 0;

@@ -3,22 +3,29 @@
  * docs/reliability.md).  A compacted store of 1,000 events (actors, tags,
  * kinds, statuses, keys, dates in every time class) has one byte of an
  * index section (id table, time index, key index, dictionary, postings,
- * strings) changed at a time (at a random place in every 8-byte window:
- * 10,194 changes), and then is opened, queried (the full list,
+ * strings, block checksums) changed at a time (at a random place in every
+ * 8-byte window), and then is opened, queried (the full list,
  * a time window, an actor, a tag, a kind, a status, a window and an actor,
  * id order, keys, ids) and checked by fsck.  Run under ASan in CI: a crash
  * or an out-of-bounds read fails it.
  *
  * Two campaigns.  Plain: the byte is changed and nothing else; every
  * change must be found by open, a query or fsck, each error naming the
- * snapshot.  Forged: the section's checksum and the header's are
- * recomputed after the change, as a buggy writer would leave them, so that
- * only the readers' bounds checks stand between the damage and a crash:
+ * snapshot.  Forged: the checksums of the changed block and section (and
+ * of the block checksums' section) and the header's are recomputed after
+ * the change, as a buggy writer would leave them, so that only the
+ * readers' bounds checks stand between the damage and a crash:
  * every answer is then right, wrong (counted), or a clean error, never a
  * crash.  In both, one in four (forged: eight) of the stores that still
  * open is compacted: compaction either refuses or gives a store whose
  * every query is right (it rebuilds the indexes from the records, which
  * the damage did not touch).
+ *
+ * Snapshot format 2 verifies the id table, time index and postings block
+ * by block on first read: damage there is found by the query that reads
+ * it (or by fsck), no longer at open.  A version-1 snapshot (written with
+ * att__test_snap_version) must still open, answer, be verified as before
+ * (the id table at open), and be compacted into version 2.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -285,6 +292,19 @@ static void one(tally *t, unsigned char *b, size_t at, int sect, int forged, lon
   restore();
 }
 
+/* Format 2: the index of the block holding byte `rel` of section sect in
+ * the block checksums, and the block's bytes [*from, *to) in the file. */
+static size_t block_of(const att__shdr *h, int sect, size_t rel, size_t *from, size_t *to) {
+  size_t base = 0, bs = sect == ATT__S_IDTAB ? sizeof(att__ident) : ATT__BLK;
+  for (int i = ATT__S_IDTAB; i < sect; i++) {
+    size_t b = i == ATT__S_IDTAB ? sizeof(att__ident) : ATT__BLK;
+    base += (h->sect[i].len + b - 1) / b;
+  }
+  *from = h->sect[sect].off + rel / bs * bs;
+  *to = *from + bs < h->sect[sect].off + h->sect[sect].len ? *from + bs : h->sect[sect].off + h->sect[sect].len;
+  return base + rel / bs;
+}
+
 /* One byte changed (xor a random non-zero value) at a random place in each
  * window of `stride` bytes of every index section; compaction tried after
  * one change in `cevery` of those whose store opens. */
@@ -301,6 +321,12 @@ static void campaign(int forged, size_t stride, long cevery, tally *t) {
       if (forged) {
         att__shdr h;
         memcpy(&h, b, sizeof h);
+        if (s != ATT__S_BCRC) { /* the block's own checksum first */
+          size_t from, to, k = block_of(&h, s, at - off, &from, &to);
+          uint32_t c = att_crc32c(0, b + from, to - from);
+          memcpy(b + h.sect[ATT__S_BCRC].off + 4 * k, &c, 4);
+          h.sect[ATT__S_BCRC].crc = att_crc32c(0, b + h.sect[ATT__S_BCRC].off, h.sect[ATT__S_BCRC].len);
+        }
         h.sect[s].crc = att_crc32c(0, b + off, len);
         h.hdr_crc = 0;
         h.hdr_crc = att_crc32c(0, &h, sizeof h);
@@ -308,10 +334,127 @@ static void campaign(int forged, size_t stride, long cevery, tally *t) {
       }
       one(t, b, at, s, forged, cevery);
       b[at] = was;
-      if (forged) memcpy(b, sbuf, sizeof hdr);
+      if (forged) {
+        memcpy(b, sbuf, sizeof hdr);
+        memcpy(b + hdr.sect[ATT__S_BCRC].off, sbuf + hdr.sect[ATT__S_BCRC].off, hdr.sect[ATT__S_BCRC].len);
+      }
     }
   }
   free(b);
+}
+
+/* Format 2, one block: damage in one id table entry fails the reads of
+ * that entry only, each time, naming the section and the bytes. */
+static void test_blocks(void) {
+  unsigned char *b = malloc(slen);
+  att_store *st;
+  att_event ev;
+  size_t at = hdr.sect[ATT__S_IDTAB].off + 332 * sizeof(att__ident) + 9; /* event 333's earliest */
+  int rc1, rc2, rc3;
+  char msg[512];
+  memcpy(b, sbuf, slen);
+  b[at] ^= 0x40;
+  write_file(sp, b, slen);
+  free(b);
+  if (!ok(att_store_open(dir, &(att_store_opts){0}, &st) == 0, "a damaged id table entry: the store opens (%s)",
+          att_errmsg())) {
+    restore();
+    return;
+  }
+  rc1 = att_store_get(st, 333, &ev);
+  snprintf(msg, sizeof msg, "%s", att_errmsg());
+  if (rc1 == 0) att_event_free(&ev);
+  rc2 = att_store_get(st, 333, &ev);
+  if (rc2 == 0) att_event_free(&ev);
+  rc3 = att_store_get(st, 1000, &ev);
+  if (rc3 == 0) att_event_free(&ev);
+  is_int(rc1, ATT_ECORRUPT, "reading the damaged entry fails: %s", msg);
+  {
+    char want[96];
+    snprintf(want, sizeof want, "bytes %llu to %llu", (unsigned long long)(at - 9),
+             (unsigned long long)(at - 9 + sizeof(att__ident)));
+    ok(strstr(msg, "snapshot") && strstr(msg, "id table") && strstr(msg, want),
+       "... naming the snapshot, the section and %s", want);
+  }
+  is_int(rc2, ATT_ECORRUPT, "... and again: a failed block is never taken as good");
+  is_int(rc3, 0, "an entry in another block reads");
+  att_store_close(st);
+  restore();
+}
+
+/* A version-1 snapshot (no block checksums) opens, answers, is verified
+ * as version 1 was (the id table at open, the time index and postings on
+ * first use), and compaction writes version 2. */
+static void test_v1(void) {
+  char d1[PATH_MAX], p1[PATH_MAX + 16];
+  att_store_opts o = {0};
+  att_store *st;
+  answer a;
+  unsigned char *v1;
+  size_t n1 = 0;
+  att__shdr h;
+  snprintf(d1, sizeof d1, "%s/v1", root);
+  snprintf(p1, sizeof p1, "%s/snapshot", d1);
+  o.flags = ATT_OPEN_WRITE;
+  att__test_snap_version = 1;
+  if (att_store_init(d1) == 0 && att_store_open(d1, &o, &st) == 0) {
+    int rc = att_store_begin(st);
+    for (int i = 0; rc == 0 && i < NEV; i++) rc = add(st, i);
+    if (rc == 0) rc = att_store_commit(st);
+    if (rc == 0) rc = att_store_compact(st);
+    att_store_close(st);
+  }
+  att__test_snap_version = 0;
+  v1 = tu_read_file(p1, &n1);
+  if (!ok(v1 && n1 > sizeof h, "a version-1 snapshot written")) return;
+  memcpy(&h, v1, sizeof h);
+  ok(h.version == 1 && h.sect[ATT__S_BCRC].off == 0 && h.sect[ATT__S_BCRC].len == 0,
+     "... version %u, no block checksums", h.version);
+  o.flags = ATT_OPEN_READ;
+  ok(att_store_open(d1, &o, &st) == 0 && ask(st, &a) == 0, "it opens and answers: %s", att_errmsg());
+  ok(same(&a, &truth), "... the same as version 2");
+  answer_free(&a);
+  att_store_close(st);
+  is_int(att_store_verify(d1, &(att_store_opts){0}), 0, "fsck finds it intact");
+  { /* the id table, verified whole at open */
+    unsigned char *b = malloc(n1);
+    memcpy(b, v1, n1);
+    b[h.sect[ATT__S_IDTAB].off + 100] ^= 1;
+    write_file(p1, b, n1);
+    ok(att_store_open(d1, &o, &st) != 0 && strstr(att_errmsg(), "id table"),
+       "version 1: id table damage is refused at open: %s", att_errmsg());
+    memcpy(b, v1, n1);
+    b[h.sect[ATT__S_TIME].off + 8] ^= 1;
+    write_file(p1, b, n1);
+    if (ok(att_store_open(d1, &o, &st) == 0, "version 1: time index damage: the store opens")) {
+      att_query q;
+      int64_t *ids = NULL;
+      size_t n = 0;
+      query_of(1, &q);
+      ok(att_store_query(st, &q, &ids, &n) == ATT_ECORRUPT && strstr(att_errmsg(), "time index"),
+         "... a time query finds it: %s", att_errmsg());
+      free(ids);
+      att_store_close(st);
+    }
+    write_file(p1, v1, n1);
+    free(b);
+  }
+  o.flags = ATT_OPEN_WRITE;
+  if (att_store_open(d1, &o, &st) == 0) {
+    is_int(att_store_compact(st), 0, "the version-1 store compacts");
+    att_store_close(st);
+  }
+  free(v1);
+  v1 = tu_read_file(p1, &n1);
+  if (v1 && n1 > sizeof h) memcpy(&h, v1, sizeof h);
+  ok(v1 && h.version == ATT__SVERSION && h.sect[ATT__S_BCRC].len > 0, "... into version %u, with block checksums",
+     h.version);
+  free(v1);
+  o.flags = ATT_OPEN_READ;
+  ok(att_store_open(d1, &o, &st) == 0 && ask(st, &a) == 0 && same(&a, &truth),
+     "... which answers the same: %s", att_errmsg());
+  answer_free(&a);
+  att_store_close(st);
 }
 
 int main(void) {
@@ -335,6 +478,9 @@ int main(void) {
     ok(hdr.count == NEV && hdr.nkeys > 600 && hdr.sect[ATT__S_POST].len > 4 * 3 * NEV,
        "snapshot of %zu bytes, %zu in index sections; %llu keys", slen, idx,
        (unsigned long long)hdr.nkeys);
+    ok(hdr.version == ATT__SVERSION && hdr.sect[ATT__S_BCRC].len == 4 * (NEV + 5),
+       "format %u: %llu block checksums (one per id table entry, one per other section)",
+       hdr.version, (unsigned long long)hdr.sect[ATT__S_BCRC].len / 4);
   }
   {
     int rc = att_store_open(dir, &(att_store_opts){0}, &st);
@@ -346,6 +492,9 @@ int main(void) {
   }
   ok(truth.n[0] == NEV && truth.n[1] > 0 && truth.n[2] > 0 && truth.n[3] > 0 && truth.n[4] > 0 &&
      truth.n[5] > 0 && truth.n[6] > 0 && truth.n[8] > 0, "every query has answers");
+
+  test_blocks();
+  test_v1();
 
   campaign(0, light ? 97 : 8, light ? 16 : 4, &t);
   printf("# plain: %ld changes: %ld refused at open, %ld found by a query, %ld by fsck only, "
