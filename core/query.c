@@ -269,6 +269,7 @@ static int snap_query(att_store *st, const att_query *q, hits *h) {
     for (int c = 0; c < ATT__NCLASS; c++) {
       if (q->sort == ATT_SORT_WHEN) h->runs[h->nruns++] = h->n;
       for (size_t i = lo[c]; rc == 0 && i < hi[c]; i++) {
+        /* A hint only: the entry is read (checked) when its turn comes. */
         if (i + QUERY_AHEAD < hi[c] && s->time[i + QUERY_AHEAD] < s->h.count)
           ATT__PREFETCH(&s->ids[s->time[i + QUERY_AHEAD]]);
         if ((rc = att__snap_pos(s, ATT__S_TIME, i, &ord)) == 0)

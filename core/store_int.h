@@ -68,12 +68,15 @@ enum { ATT__F_ACTOR, ATT__F_KIND, ATT__F_STATUS, ATT__F_TAG, ATT__NFIELD };
  * from IDTAB to STR, in section order, so that a reader verifies only the
  * blocks it reads.  A block of the id table is one entry (queries read
  * entries scattered all over it: a time window at 1M events touches every
- * 64 KiB of it); of the other sections, ATT__BLK bytes from the section's
- * start (the last block may be short). */
+ * 64 KiB of it); of the other sections, ATT__BLK bytes (a page) from the
+ * section's start (the last block may be short).  A page, because the
+ * reader touches that page anyway: a larger block makes it touch pages it
+ * does not read, and a first touch costs more than the checksum
+ * (docs/performance.md). */
 enum { ATT__S_RECS, ATT__S_IDTAB, ATT__S_TIME, ATT__S_KEYS, ATT__S_DICT,
        ATT__S_POST, ATT__S_STR, ATT__S_BCRC, ATT__NSECT };
 #define ATT__SVERSION 2 /* written; version 1 (no BCRC) is still read */
-#define ATT__BLKSHIFT 16
+#define ATT__BLKSHIFT 12
 #define ATT__BLK (1u << ATT__BLKSHIFT)
 
 typedef struct att__sect {

@@ -478,9 +478,11 @@ int main(void) {
     ok(hdr.count == NEV && hdr.nkeys > 600 && hdr.sect[ATT__S_POST].len > 4 * 3 * NEV,
        "snapshot of %zu bytes, %zu in index sections; %llu keys", slen, idx,
        (unsigned long long)hdr.nkeys);
-    ok(hdr.version == ATT__SVERSION && hdr.sect[ATT__S_BCRC].len == 4 * (NEV + 5),
-       "format %u: %llu block checksums (one per id table entry, one per other section)",
-       hdr.version, (unsigned long long)hdr.sect[ATT__S_BCRC].len / 4);
+    size_t nb = NEV; /* one per id table entry, one per ATT__BLK bytes of the others */
+    for (int s = ATT__S_TIME; s <= ATT__S_STR; s++) nb += (hdr.sect[s].len + ATT__BLK - 1) / ATT__BLK;
+    ok(hdr.version == ATT__SVERSION && hdr.sect[ATT__S_BCRC].len == 4 * nb,
+       "format %u: %llu block checksums (one per id table entry, one per %u bytes of the others)",
+       hdr.version, (unsigned long long)hdr.sect[ATT__S_BCRC].len / 4, ATT__BLK);
   }
   {
     int rc = att_store_open(dir, &(att_store_opts){0}, &st);
