@@ -259,6 +259,12 @@ static int snap_query(att_store *st, const att_query *q, hits *h) {
   if (q->status) POST(ATT__F_STATUS, q->status);
 #undef POST
   if ((rc = time_ranges(s, q, lo, hi, &tn)) != 0) goto done;
+  /* A query that reads much of the id table (in time order: at random)
+   * verifies it in one pass in file order first: at 1M events, a scan of
+   * everything in time order took about 220 ms unchecked, 260 ms
+   * verifying entry by entry as it went, 235 ms this way. */
+  if ((best != (size_t)-1 && best_n <= tn ? best_n : tn) >= s->h.count / 16)
+    att__snap_verify_all(s, ATT__S_IDTAB);
   if (best != (size_t)-1 && best_n <= tn) {
     for (uint32_t i = 0; rc == 0 && i < pl[best].n; i++)
       if ((rc = att__snap_pos(s, ATT__S_POST, pl[best].first + i, &ord)) == 0)

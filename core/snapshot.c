@@ -130,29 +130,10 @@ static void block_range(const att__snap *s, int sect, uint64_t k, uint64_t *from
   *to = s->h.sect[sect].off + z;
 }
 
-/* How many entries of the id table are verified together: a reader that
- * walks the time index reaches entries in random order, and a checksum
- * fetched alone costs a cache miss; 16 entries (768 bytes) have their
- * checksums in one 64-byte line.  Measured at 1M (docs/performance.md):
- * a scan in time order verifies the table for +4% instead of +18% entry
- * by entry, and the first window query pays about 1 ms more than with 8. */
-#define ID_GROUP 16
-
 int att__snap_blk(const att__snap *s, int sect, uint64_t k) {
   struct att__snapck *ck = s->ck;
   uint64_t b = ck->base[sect] + k, from, to;
   if (s->h.version < 2) return att__snap_need(s, sect); /* whole; sets every block */
-  if (sect == ATT__S_IDTAB) { /* the rest of k's group, as far as it is good */
-    uint64_t g = k - k % ID_GROUP, end = g + ID_GROUP < s->h.count ? g + ID_GROUP : s->h.count;
-    for (; g < end; g++) {
-      uint64_t gb = ck->base[sect] + g;
-      if (g == k || ((ck->ok[gb >> 6] | ck->bad[gb >> 6]) >> (gb & 63)) & 1) continue;
-      if (att_crc32c(0, s->ids + g, sizeof(att__ident)) == block_crc(s, gb))
-        ck->ok[gb >> 6] |= 1ull << (gb & 63);
-      else
-        ck->bad[gb >> 6] |= 1ull << (gb & 63);
-    }
-  }
   block_range(s, sect, k, &from, &to);
   if (!((ck->bad[b >> 6] >> (b & 63)) & 1)) {
     if (att_crc32c(0, s->map + from, (size_t)(to - from)) == block_crc(s, b)) {
@@ -168,6 +149,26 @@ int att__snap_blk(const att__snap *s, int sect, uint64_t k) {
                   ck->path, att__snap_sect_name[sect], (unsigned long long)from,
                   (unsigned long long)to, (unsigned long long)k,
                   (unsigned long long)nblocks(sect, s->h.sect[sect].len));
+}
+
+void att__snap_verify_all(const att__snap *s, int sect) {
+  struct att__snapck *ck = s->ck;
+  uint64_t b, end;
+  if (s->h.version < 2) {
+    (void)att__snap_need(s, sect); /* a failure is reported by the read */
+    return;
+  }
+  b = ck->base[sect];
+  end = b + nblocks(sect, s->h.sect[sect].len);
+  for (uint64_t k = 0; b < end; b++, k++) {
+    uint64_t from, to;
+    if (((ck->ok[b >> 6] | ck->bad[b >> 6]) >> (b & 63)) & 1) continue;
+    block_range(s, sect, k, &from, &to);
+    if (att_crc32c(0, s->map + from, (size_t)(to - from)) == block_crc(s, b))
+      ck->ok[b >> 6] |= 1ull << (b & 63);
+    else
+      ck->bad[b >> 6] |= 1ull << (b & 63);
+  }
 }
 
 uint64_t att__snap_badblocks(const att__snap *s, int sect, uint64_t *from, uint64_t *to) {

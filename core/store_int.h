@@ -178,6 +178,11 @@ static inline int att__snap_ident(const att__snap *s, uint64_t ord, const att__i
   *out = &s->ids[ord];
   return 0;
 }
+/* Verify every block of section sect not verified yet, in file order:
+ * for a reader about to read most of it in random order (a block read
+ * alone costs a cache miss for its checksum).  A failed block is marked
+ * and reported by the read of it. */
+void att__snap_verify_all(const att__snap *s, int sect);
 /* fsck: how many blocks of section sect fail their block checksum (0 for
  * version 1), and the byte range of the first. */
 uint64_t att__snap_badblocks(const att__snap *s, int sect, uint64_t *from, uint64_t *to);

@@ -378,6 +378,14 @@ static void test_blocks(void) {
   }
   is_int(rc2, ATT_ECORRUPT, "... and again: a failed block is never taken as good");
   is_int(rc3, 0, "an entry in another block reads");
+  {
+    att_query q;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    query_of(0, &q); /* reads every entry: the table is verified in one pass first */
+    is_int(att_store_query(st, &q, &ids, &n), ATT_ECORRUPT, "the full list fails: %s", att_errmsg());
+    free(ids);
+  }
   att_store_close(st);
   restore();
 }
