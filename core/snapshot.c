@@ -30,9 +30,11 @@ const char *const att__snap_sect_name[ATT__NSECT] = {
  * (docs/performance.md): the id table is 48 MB, the postings 20 MB, the
  * time index 4 MB; the key index, dictionary and strings about 2 MB
  * together.  Format version 2: the small sections and the block checksums
- * (BCRC) are verified whole at open; the id table, time index and postings
- * block by block, on the first read of each block (att__snap_blk), so
- * that a query pays for what it reads.  Version 1 (no block checksums):
+ * (BCRC, 4 MB) are verified whole at open; the id table (entry by entry),
+ * time index and postings (by 4 KiB) block by block, on the first read of
+ * each block (att__snap_blk), so that a query pays for what it reads; a
+ * query about to read much of the id table verifies it in one pass first
+ * (att__snap_verify_all).  Version 1 (no block checksums):
  * the id table is verified whole at open, the time index and postings
  * whole on their first read.  The records are not an index: each
  * record's own checksum is verified whenever it is read.
