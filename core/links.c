@@ -10,6 +10,7 @@
  * event and the one that links to it in either order, or drop a link and
  * then remove its target.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,75 @@ static int each_link(const att_event *ev, const int64_t *to, size_t nto, linker_
   return 0;
 }
 
+/* The links of snapshot event ord, unless the overlay holds that event. */
+static int snap_event_links(att_store *st, uint64_t o, const int64_t *to, size_t nto, linker_fn fn,
+                            void *ud) {
+  const att__ident *id;
+  att_event ev;
+  int rc;
+  if ((rc = att__snap_ident(&st->snap, o, &id)) != 0) return rc;
+  if (att__ov_find(&st->ov, id->id)) return 0;
+  if ((rc = att__snap_event(&st->snap, o, &ev)) != 0) return rc;
+  rc = each_link(&ev, to, nto, fn, ud);
+  att_event_free(&ev);
+  return rc;
+}
+
+/*
+ * The snapshot's events that have links, found by searching the records
+ * section for the member's name instead of reading every record: in the
+ * stored (compact) JSON `"links":[` cannot occur inside a string (its
+ * quotes would be escaped), so a record without it has no links; one
+ * with it (its top-level member, or a name inside fields) is read whole.
+ * Records lie in id order, so the record holding a hit is found by
+ * binary search on the id table.  1 when the layout is not as expected
+ * (the caller then reads every record, and nothing was reported yet),
+ * else 0 or an error.
+ */
+static int snap_linkers_fast(att_store *st, const int64_t *to, size_t nto, linker_fn fn, void *ud) {
+  const att__snap *s = &st->snap;
+  const char *map = (const char *)s->map;
+  uint64_t rbeg = s->h.sect[ATT__S_RECS].off, rend = rbeg + s->h.sect[ATT__S_RECS].len;
+  const char *p = map + rbeg, *end = map + rend;
+  uint64_t *ords = NULL;
+  size_t nords = 0, cap = 0;
+  int rc = 0;
+  while (p < end && (p = memmem(p, (size_t)(end - p), "\"links\":[", 9)) != NULL) {
+    uint64_t off = (uint64_t)(p - map), lo = 0, hi = s->h.count, ord;
+    const att__ident *e;
+    uint32_t n;
+    while (lo < hi) { /* the first record starting after the hit */
+      uint64_t mid = lo + (hi - lo) / 2;
+      if ((rc = att__snap_ident(s, mid, &e)) != 0) goto out;
+      if (e->rec_off <= off) lo = mid + 1;
+      else hi = mid;
+    }
+    rc = 1;
+    if (lo == 0) goto out;
+    ord = lo - 1;
+    if ((rc = att__snap_ident(s, ord, &e)) != 0) goto out;
+    rc = 1;
+    if (e->rec_off < rbeg || rend - e->rec_off < 8) goto out;
+    memcpy(&n, map + e->rec_off, 4);
+    if (n > rend - e->rec_off - 8 || off >= e->rec_off + 8 + n) goto out;
+    if (nords == cap) {
+      uint64_t *v = att__fault(ATT_FAULT_ALLOC) ? NULL : realloc(ords, (cap = cap ? cap * 2 : 64) * sizeof *v);
+      if (!v) {
+        rc = att__err(ATT_ENOMEM, "out of memory");
+        goto out;
+      }
+      ords = v;
+    }
+    ords[nords++] = ord;
+    p = map + e->rec_off + 8 + n;
+  }
+  rc = 0;
+  for (size_t i = 0; rc == 0 && i < nords; i++) rc = snap_event_links(st, ords[i], to, nto, fn, ud);
+out:
+  free(ords);
+  return rc;
+}
+
 /* Call fn for every link of a live event to one of to[0..nto).  Stored
  * text without a "links" member is passed over without being parsed. */
 static int scan_linkers(att_store *st, const int64_t *to, size_t nto, linker_fn fn, void *ud) {
@@ -112,6 +182,7 @@ static int scan_linkers(att_store *st, const int64_t *to, size_t nto, linker_fn 
     const att__ov *e = &st->ov.v[i];
     if (!e->deleted && e->ev.nlinks && (rc = each_link(&e->ev, to, nto, fn, ud)) != 0) return rc;
   }
+  if ((rc = snap_linkers_fast(st, to, nto, fn, ud)) <= 0) return rc;
   for (uint64_t o = 0; o < st->snap.h.count; o++) {
     const char *json, *val;
     uint32_t len;

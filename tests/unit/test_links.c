@@ -157,9 +157,19 @@ static void test_force(void) {
   is_int(att_store_linkers(st, a, &l, &n), 0, "linkers of a");
   is_int((long long)n, 2, "... two links");
   free(l);
+  /* In the snapshot too, found by searching the records: with a decoy,
+   * a "links" name inside fields, and the text in a string. */
+  ok(add(st, "{\"title\":\"decoy \\\"links\\\":[\",\"when\":\"2024\",\"fields\":{\"links\":[1,2]}}") > 0,
+     "an event with \"links\" in fields and in its title");
+  is_int(att_store_compact(st), 0, "compacted");
+  is_int(att_store_linkers(st, a, &l, &n), 0, "linkers of a, from the snapshot");
+  is_int((long long)n, 2, "... the same two links, not the decoy");
+  ok(n == 2 && l[0].from == b && l[1].from == b, "... both of b");
+  free(l);
+  is_int(att_store_remove(st, a), ATT_ELINKED, "a plain removal is refused");
   is_int(att_store_remove_force(st, a), 0, "a forced removal");
   is_int(nlinks(st, b), 1, "... dropped both links to it and kept the other");
-  ok(reopens(dir, 2), "... in one durable change: the store opens with 2 events");
+  ok(reopens(dir, 3), "... in one durable change: the store opens with 3 events");
   att_store_close(st);
   st = open_w(dir);
   is_int(nlinks(st, b), 1, "after reopening, the linker still has its other link");
