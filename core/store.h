@@ -113,7 +113,8 @@ int att_store_get(att_store *st, int64_t id, att_event *out);
 int att_store_get_key(att_store *st, const char *key, att_event *out);
 /* "42" is an id, anything else a key. */
 int att_store_lookup(att_store *st, const char *id_or_key, att_event *out);
-/* Number of live events. */
+/* Number of live events; UINT64_MAX, with a message, when a damaged block
+ * of the snapshot's id table keeps it from being counted. */
 uint64_t att_store_count(att_store *st);
 
 enum {
