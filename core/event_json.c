@@ -1182,12 +1182,12 @@ static char *to_json_cjson(const att_event *ev) {
  * - strings: '"', '\\' and \b \f \n \r \t escaped with a backslash, other
  *   bytes below 0x20 as \u00xx (lowercase hex), every other byte (UTF-8,
  *   DEL, even invalid UTF-8) as is; '/' is not escaped;
- * - numbers: an integer of magnitude below 1e15 is its digits; a larger
- *   one is printed by cJSON itself ("%1.15g" when that reads back within
- *   an epsilon, so 2^53-1 gives 9.00719925474099e+15);
- * - "fields" is copied as is when cJSON would print what it reads from it
- *   as the same text (fields_len); otherwise the whole event takes the
- *   slow road, so even an unvalidated event prints as before.
+ * - numbers: ids, revisions and link ids exactly (w_num); the numbers of
+ *   "fields" in num_text's form (every digit: an integer below 2^53 as
+ *   one, any other with the fewest digits that read back the same);
+ * - "fields" is copied as is when it is already in that form
+ *   (fields_len); otherwise the whole event takes the slow road, whose
+ *   numbers are written by num_text too.
  */
 #define W_STACK 4096
 

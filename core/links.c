@@ -105,14 +105,20 @@ static int each_link(const att_event *ev, const int64_t *to, size_t nto, linker_
   return 0;
 }
 
-/* The links of snapshot event ord, unless the overlay holds that event. */
+/* The links of snapshot event ord, unless the overlay holds that event.
+ * Stored text without a "links" member is passed over unparsed. */
 static int snap_event_links(att_store *st, uint64_t o, const int64_t *to, size_t nto, linker_fn fn,
                             void *ud) {
   const att__ident *id;
+  const char *json, *val;
+  uint32_t len;
+  size_t vlen;
   att_event ev;
   int rc;
   if ((rc = att__snap_ident(&st->snap, o, &id)) != 0) return rc;
   if (att__ov_find(&st->ov, id->id)) return 0;
+  if ((rc = att__snap_json(&st->snap, o, &json, &len)) != 0) return rc;
+  if (att_event_scan_member(json, len, "links", &val, &vlen) == 0) return 0;
   if ((rc = att__snap_event(&st->snap, o, &ev)) != 0) return rc;
   rc = each_link(&ev, to, nto, fn, ud);
   att_event_free(&ev);
@@ -174,8 +180,7 @@ out:
   return rc;
 }
 
-/* Call fn for every link of a live event to one of to[0..nto).  Stored
- * text without a "links" member is passed over without being parsed. */
+/* Call fn for every link of a live event to one of to[0..nto). */
 static int scan_linkers(att_store *st, const int64_t *to, size_t nto, linker_fn fn, void *ud) {
   int rc;
   for (size_t i = 0; i < st->ov.n; i++) {
@@ -183,21 +188,8 @@ static int scan_linkers(att_store *st, const int64_t *to, size_t nto, linker_fn 
     if (!e->deleted && e->ev.nlinks && (rc = each_link(&e->ev, to, nto, fn, ud)) != 0) return rc;
   }
   if ((rc = snap_linkers_fast(st, to, nto, fn, ud)) <= 0) return rc;
-  for (uint64_t o = 0; o < st->snap.h.count; o++) {
-    const char *json, *val;
-    uint32_t len;
-    size_t vlen;
-    att_event ev;
-    const att__ident *id;
-    if ((rc = att__snap_ident(&st->snap, o, &id)) != 0) return rc;
-    if (att__ov_find(&st->ov, id->id)) continue;
-    if ((rc = att__snap_json(&st->snap, o, &json, &len)) != 0) return rc;
-    if (att_event_scan_member(json, len, "links", &val, &vlen) == 0) continue;
-    if ((rc = att__snap_event(&st->snap, o, &ev)) != 0) return rc;
-    rc = each_link(&ev, to, nto, fn, ud);
-    att_event_free(&ev);
-    if (rc) return rc;
-  }
+  for (uint64_t o = 0; o < st->snap.h.count; o++)
+    if ((rc = snap_event_links(st, o, to, nto, fn, ud)) != 0) return rc;
   return 0;
 }
 

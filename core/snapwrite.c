@@ -310,7 +310,7 @@ int att__snapw_begin(const char *path, const att_store_opts *o, uint64_t expect,
   }
   s->o = o;
   s->expect = expect;
-  s->fd = att__create_tmp(path);
+  s->fd = att__create_tmp(path, O_WRONLY, 0600);
   if (s->fd < 0) {
     int rc = s->fd;
     sw_free(s);

@@ -87,7 +87,7 @@ static int no_events(void *ud, att__snapin *in) {
 /* Write a fresh journal of generation gen at dir/name (synced). */
 static int journal_create(const char *path, uint64_t gen) {
   unsigned char h[ATT__JHDR];
-  int fd = att__create_tmp(path), rc;
+  int fd = att__create_tmp(path, O_WRONLY, 0600), rc;
   if (fd < 0) return fd;
   att__jhdr_encode(h, gen);
   rc = att__write_all(fd, h, sizeof h);
@@ -723,51 +723,38 @@ static int wsync(att_store *st) {
   return 0;
 }
 
-/* Forget what the open write appended: cut the journal back and reload.
- * With keep_ids (a batch, whose ids its caller has seen), the ids it
- * handed out stay used: the high-water mark is made durable. */
+/* Nothing of a write is pending any more: the next starts at jend. */
+static void wreset(att_store *st) {
+  st->wlen = 0;
+  st->wpos_flushed = 0;
+  st->nrec_pending = 0;
+  st->batch_start = st->jend;
+}
+
+/* Forget what the open write appended and read the store again.  A write
+ * that handed out no ids the caller saw is cut off the journal.  One that
+ * did (keep_ids: a batch) is not: cutting it would also cut its id
+ * reservation, and a crash before a new mark was synced would leave no
+ * trace of the ids.  An ABORT record carrying the mark ends it instead
+ * (replay skips the batch's changes and keeps the mark), in one synced
+ * write; if even that fails, the batch stays as an unfinished tail, whose
+ * reservation the next writer keeps when it cuts the tail off. */
 static void wabort(att_store *st, int keep_ids) {
   int64_t hw = st->next_id;
   st->wlen = 0;
   if (keep_ids && hw > st->write_next_id && st->locked && !st->poisoned) {
-    /* Ids were handed out.  Cutting the batch off would also cut its id
-     * reservation, and a crash before a new mark is synced would leave no
-     * trace of them: so the batch stays, and an ABORT record carrying
-     * the mark ends it.  Replay skips the batch's changes and keeps the
-     * mark; it is one write, durable at its sync. */
     uint64_t v = (uint64_t)hw;
-    if (append(st, ATT__R_ABORT, ATT__RF_END, &v, 8) == 0 && wsync(st) == 0) {
-      st->wpos_flushed = 0;
-      st->nrec_pending = 0;
-      st->batch_start = st->jend;
-      changes_clear(st);
-      unload(st);
-      if (load(st, 0) != 0) st->poisoned = 1;
-      if (st->next_id < hw) st->next_id = hw;
-      return;
-    }
-    /* Not written: the batch is left as an unfinished tail, whose
-     * reservation the next writer keeps when it cuts the tail off
-     * (lock_write); cutting it here would lose it. */
-    st->wlen = 0;
-    st->wpos_flushed = 0;
-    st->nrec_pending = 0;
+    if (append(st, ATT__R_ABORT, ATT__RF_END, &v, 8) != 0 || wsync(st) != 0) st->jend = st->batch_start;
+  } else {
+    if (st->wpos_flushed && (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0))
+      st->poisoned = 1;
     st->jend = st->batch_start;
-    changes_clear(st);
-    unload(st);
-    if (load(st, 0) != 0) st->poisoned = 1;
-    if (st->next_id < hw) st->next_id = hw;
-    return;
   }
-  if (st->wpos_flushed && (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0)) st->poisoned = 1;
-  st->wpos_flushed = 0;
-  st->nrec_pending = 0;
-  st->jend = st->batch_start;
+  wreset(st);
   changes_clear(st);
   unload(st);
   if (load(st, 0) != 0) st->poisoned = 1;
-  if (keep_ids && !st->poisoned && st->locked && mark_next_id(st, hw) != 0 && hw > st->next_id)
-    st->next_id = hw; /* not durable (the write failed): this handle never gives them again */
+  if (keep_ids && st->next_id < hw) st->next_id = hw; /* this handle never gives them again */
 }
 
 /* Make "ids below hw are used" durable, as one write of its own (under the
@@ -776,16 +763,10 @@ static int mark_next_id(att_store *st, int64_t hw) {
   uint64_t v = (uint64_t)hw;
   int rc;
   if (hw <= st->next_id) return 0;
-  st->wlen = 0;
-  st->wpos_flushed = 0;
-  st->nrec_pending = 0;
-  st->batch_start = st->jend;
+  wreset(st);
   rc = append(st, ATT__R_NEXTID, ATT__RF_END, &v, 8);
   if (rc == 0) rc = wsync(st);
-  st->wpos_flushed = 0;
-  st->nrec_pending = 0;
-  st->wlen = 0;
-  st->batch_start = st->jend;
+  wreset(st);
   if (rc == 0) st->next_id = hw;
   return rc;
 }
@@ -860,9 +841,7 @@ static int finish(att_store *st) {
     for (size_t i = 0; i < st->npend; i++)
       st->opts.change(st->opts.ud, st->pend[i].op, st->pend[i].id, st->pend[i].old, st->pend[i].oldlen);
   changes_clear(st);
-  st->wpos_flushed = 0;
-  st->nrec_pending = 0;
-  st->batch_start = st->jend;
+  wreset(st);
   if (!st->in_batch) {
     /* The change is on disk: a failed compaction does not undo it, and
      * must not say it failed (the caller would redo it). */
@@ -1370,9 +1349,7 @@ int att_store_import_add(att_store *st, att_event *ev) {
 
 static void import_end(att_store *st) {
   st->imp = NULL;
-  st->wlen = 0;
-  st->wpos_flushed = 0;
-  st->nrec_pending = 0;
+  wreset(st);
   free(st->imp_links);
   st->imp_links = NULL;
   st->nimp_links = st->cimp_links = 0;
@@ -1395,9 +1372,7 @@ void att_store_import_abort(att_store *st) {
     st->next_id = st->imp_first;
     if (st->wpos_flushed && (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0))
       st->poisoned = 1;
-    st->wlen = 0;
-    st->wpos_flushed = 0;
-    st->nrec_pending = 0;
+    wreset(st);
     if (st->poisoned || mark_next_id(st, hw) != 0) st->next_id = hw;
   }
   import_end(st);

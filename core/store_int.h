@@ -327,8 +327,8 @@ int att__links_check_import(att_store *st, int64_t first, int64_t end);
 /* The store directory (storedir.c).  att__open: open(2) that never
  * follows a symbolic link (-1 and errno); att__open_err: the message for
  * its failure (a link is named as such).  att__create_tmp: a temporary
- * file made afresh (O_EXCL), whatever stood at its name removed; the fd
- * or an error code.  att__dir_prepare: the checks of init on an existing
+ * file made afresh (flags with O_CREAT | O_EXCL), whatever stood at its
+ * name removed; the fd or an error code.  att__dir_prepare: the checks of init on an existing
  * directory (1 if it does not exist).  att__tmp_sweep: remove temporary
  * files left by an interrupted writer (under the lock).  att__dir_report:
  * fsck's findings on permissions, links and stray files. */
@@ -336,7 +336,7 @@ extern const char *const att__store_files[];
 extern const char *const att__store_tmps[];
 int att__open(const char *path, int flags, int mode);
 int att__open_err(const char *path, const char *what);
-int att__create_tmp(const char *path);
+int att__create_tmp(const char *path, int flags, int mode);
 int att__dir_prepare(const char *dir, int force);
 int att__tmp_sweep(const char *dir, void (*say)(void *, const char *), void *ud);
 int att__dir_report(const char *dir, void (*say)(void *, const char *), void *ud);

@@ -49,17 +49,16 @@ int att_store_file(const char *dir, const char *name, int flags, int mode) {
   char p[4096];
   int rc, fd;
   if ((rc = att__path(p, sizeof p, dir, name)) != 0) return rc;
-  if ((flags & O_EXCL) && unlink(p) != 0 && errno != ENOENT)
-    return att__err(ATT_EIO, "cannot remove \"%s\" to write it afresh: %s", p, strerror(errno));
-  fd = att__open(p, flags | ((flags & O_EXCL) ? O_CREAT : 0), mode);
+  if (flags & O_EXCL) return att__create_tmp(p, flags, mode);
+  fd = att__open(p, flags, mode);
   return fd >= 0 ? fd : att__open_err(p, "open");
 }
 
-int att__create_tmp(const char *path) {
+int att__create_tmp(const char *path, int flags, int mode) {
   int fd;
   if (unlink(path) != 0 && errno != ENOENT)
     return att__err(ATT_EIO, "cannot remove \"%s\" to write it afresh: %s", path, strerror(errno));
-  fd = att__open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+  fd = att__open(path, flags | O_CREAT | O_EXCL, mode);
   if (fd < 0) return att__open_err(path, "create");
   return fd;
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -62,6 +63,21 @@ static inline int fuzz_at_prefix(const uint8_t **p, size_t *n, int64_t *t) {
   *p += i + 1;
   *n -= i + 1;
   return 1;
+}
+
+/* A new scratch directory in buf for a harness's stores: under /dev/shm
+ * when there is one (each input syncs files), else $TMPDIR or /tmp.
+ * Exits with a message when it cannot be made. */
+static inline void fuzz_scratch_dir(char *buf, size_t cap, const char *who) {
+  const char *tmp = getenv("TMPDIR");
+  if (access("/dev/shm", W_OK) == 0) tmp = "/dev/shm";
+  else if (tmp == NULL || *tmp == '\0') tmp = "/tmp";
+  if (strlen(tmp) + 16 > cap) tmp = "/tmp";
+  snprintf(buf, cap, "%s/attfuzzXXXXXX", tmp);
+  if (mkdtemp(buf) == NULL) {
+    fprintf(stderr, "%s: cannot make a directory %s\n", who, buf);
+    exit(1);
+  }
 }
 
 #endif

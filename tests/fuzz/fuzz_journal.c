@@ -70,21 +70,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
       "{\"title\":\"Treaty signed\",\"when\":\"1919-06-28\",\"status\":\"done\"}",
       "{\"title\":\"Talks\",\"when\":\"2024-33\",\"recur\":\"FREQ=YEARLY\"}",
   };
-  const char *tmp = getenv("TMPDIR");
   att_store_opts o;
   att_store *st;
   unsigned char h[ATT__JHDR];
   int fd, rc, i;
   (void)argc;
   (void)argv;
-  if (access("/dev/shm", W_OK) == 0) tmp = "/dev/shm";
-  else if (tmp == NULL || *tmp == '\0') tmp = "/tmp";
-  if (strlen(tmp) > sizeof base - 16) tmp = "/tmp";
-  snprintf(base, sizeof base, "%s/attfuzzXXXXXX", tmp);
-  if (mkdtemp(base) == NULL) {
-    perror("fuzz_journal: mkdtemp");
-    exit(1);
-  }
+  fuzz_scratch_dir(base, sizeof base, "fuzz_journal");
   snprintf(dir, sizeof dir, "%s/store", base);
   snprintf(jpath, sizeof jpath, "%s/journal", dir);
   atexit(cleanup);

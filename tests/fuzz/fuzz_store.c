@@ -84,17 +84,9 @@ static void cleanup_all(void) {
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  const char *tmp = getenv("TMPDIR");
   (void)argc;
   (void)argv;
-  if (access("/dev/shm", W_OK) == 0) tmp = "/dev/shm";
-  else if (tmp == NULL || *tmp == '\0') tmp = "/tmp";
-  if (strlen(tmp) > sizeof base - 16) tmp = "/tmp";
-  snprintf(base, sizeof base, "%s/attfuzzXXXXXX", tmp);
-  if (mkdtemp(base) == NULL) {
-    perror("fuzz_store: mkdtemp");
-    exit(1);
-  }
+  fuzz_scratch_dir(base, sizeof base, "fuzz_store");
   snprintf(dir, sizeof dir, "%s/store", base);
   atexit(cleanup_all);
   return 0;

@@ -20,26 +20,9 @@
 #include "store.h"
 #include "store_int.h" /* white-box: the snapshot layout, to change it */
 #include "tap.h"
+#include "testutil.h"
 
 static char tmpl[] = "/tmp/att-compact-XXXXXX";
-
-static att_store *open_w(const char *dir) {
-  att_store_opts o = {0};
-  att_store *st = NULL;
-  o.flags = ATT_OPEN_WRITE;
-  if (att_store_open(dir, &o, &st) != 0) printf("# open %s: %s\n", dir, att_errmsg());
-  return st;
-}
-
-static int64_t add(att_store *st, const char *json) {
-  att_event ev;
-  int64_t rc;
-  if ((rc = att_event_from_json(json, strlen(json), 0, &ev)) != 0) return rc;
-  rc = att_store_add(st, &ev);
-  if (rc == 0) rc = ev.id;
-  att_event_free(&ev);
-  return rc;
-}
 
 static size_t count_actor(att_store *st, const char *actor) {
   att_query q;
@@ -98,37 +81,33 @@ int main(void) {
   if (!root) return 1;
   snprintf(dir, sizeof dir, "%s/s", root);
   att_store_init(dir);
-  st = open_w(dir);
-  add(st, "{\"title\":\"keyed\",\"when\":\"2024\",\"key\":\"cdc-2024\",\"actors\":[\"KHM\"]}");
-  for (int i = 0; i < 8; i++) add(st, "{\"title\":\"m\",\"when\":\"2024-05\",\"actors\":[\"JPN\",\"KHM\"]}");
+  st = tu_open_write(dir);
+  tu_add(st, "{\"title\":\"keyed\",\"when\":\"2024\",\"key\":\"cdc-2024\",\"actors\":[\"KHM\"]}");
+  for (int i = 0; i < 8; i++) tu_add(st, "{\"title\":\"m\",\"when\":\"2024-05\",\"actors\":[\"JPN\",\"KHM\"]}");
   is_int(att_store_compact(st), 0, "9 events compacted");
   is_int((long long)count_actor(st, "JPN"), 8, "8 events of JPN");
   att_store_close(st);
 
   ok(tamper(dir, drop_postings) == 0, "JPN's postings emptied, checksums made to agree");
-  st = open_w(dir);
+  st = tu_open_write(dir);
   is_int((long long)count_actor(st, "JPN"), 0, "the changed index answers 0 (it is what the file says)");
   is_int(att_store_compact(st), 0, "compaction");
   is_int((long long)count_actor(st, "JPN"), 8, "rebuilt from the records: 8 events of JPN again");
   att_store_close(st);
 
   ok(tamper(dir, move_key) == 0, "the key index now points cdc-2024 at another event");
-  st = open_w(dir);
+  st = tu_open_write(dir);
   is_int(att_store_compact(st), 0, "compaction");
   is_int(att_store_get_key(st, "cdc-2024", &ev), 0, "the key is found");
   is_str(ev.title, "keyed", "... on the event whose record holds it");
   att_event_free(&ev);
-  is_int(add(st, "{\"title\":\"dup\",\"when\":\"2024\",\"key\":\"cdc-2024\"}"), ATT_EEXISTS,
+  is_int(tu_add(st, "{\"title\":\"dup\",\"when\":\"2024\",\"key\":\"cdc-2024\"}"), ATT_EEXISTS,
          "a duplicate key is refused");
   {
     att_store_opts o = {0};
     is_int(att_store_verify(dir, &o), 0, "fsck finds the store intact");
   }
   att_store_close(st);
-  {
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (system(cmd) != 0) printf("# could not remove %s\n", root);
-  }
+  tu_rmrf(root);
   return done_testing();
 }

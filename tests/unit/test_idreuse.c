@@ -37,6 +37,7 @@
 #include "fault.h"
 #include "store.h"
 #include "tap.h"
+#include "testutil.h"
 
 static char tmpl[] = "/tmp/att-idreuse-XXXXXX";
 static char *root;
@@ -47,25 +48,6 @@ static char *newdir(void) {
   snprintf(buf, sizeof buf, "%s/s%d", root, nstores++);
   if (att_store_init(buf) != 0) printf("# init %s: %s\n", buf, att_errmsg());
   return buf;
-}
-
-static att_store *open_w(const char *dir) {
-  att_store_opts o = {0};
-  att_store *st = NULL;
-  o.flags = ATT_OPEN_WRITE;
-  if (att_store_open(dir, &o, &st) != 0) printf("# open %s: %s\n", dir, att_errmsg());
-  return st;
-}
-
-/* Add the event in json: its id, or the (negative) error. */
-static int64_t add(att_store *st, const char *json) {
-  att_event ev;
-  int64_t rc;
-  if ((rc = att_event_from_json(json, strlen(json), 0, &ev)) != 0) return rc;
-  rc = att_store_add(st, &ev);
-  if (rc == 0) rc = ev.id;
-  att_event_free(&ev);
-  return rc;
 }
 
 static long long jsize(const char *dir) {
@@ -86,11 +68,11 @@ static void test_rollback_mark_lost(void) {
   pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    st = open_w(dir);
-    add(st, "{\"title\":\"a\",\"when\":\"2024\"}");
+    st = tu_open_write(dir);
+    tu_add(st, "{\"title\":\"a\",\"when\":\"2024\"}");
     att_store_begin(st);
-    seen[0] = add(st, "{\"title\":\"x\",\"when\":\"2024\"}");
-    seen[1] = add(st, "{\"title\":\"y\",\"when\":\"2024\"}");
+    seen[0] = tu_add(st, "{\"title\":\"x\",\"when\":\"2024\"}");
+    seen[1] = tu_add(st, "{\"title\":\"y\",\"when\":\"2024\"}");
     if (write(fds[1], seen, sizeof seen) != (ssize_t)sizeof seen) _exit(1);
     /* Every write from here fails: the rollback's cut and reload happen,
      * its NEXTID mark does not; then the process is gone. */
@@ -104,8 +86,8 @@ static void test_rollback_mark_lost(void) {
   waitpid(pid, &status, 0);
   ok(seen[0] > 0 && seen[1] > seen[0], "a batch handed out ids %lld and %lld, then was rolled back",
      (long long)seen[0], (long long)seen[1]);
-  st = open_w(dir);
-  fresh = add(st, "{\"title\":\"real\",\"when\":\"2024\"}");
+  st = tu_open_write(dir);
+  fresh = tu_add(st, "{\"title\":\"real\",\"when\":\"2024\"}");
   ok(fresh > seen[1],
      "a writer gone inside att_store_rollback before its mark was written: the next add gets a new id "
      "(%lld > %lld)",
@@ -125,9 +107,9 @@ static void test_rollback_killed(void) {
   pid_t pid;
   struct timespec t0, t;
   /* A journal of a few thousand records, so that the reload takes a while. */
-  st = open_w(dir);
+  st = tu_open_write(dir);
   att_store_begin(st);
-  for (int i = 0; i < 3000; i++) add(st, "{\"title\":\"filler event with some text\",\"when\":\"2024-05\",\"actors\":[\"KHM\"]}");
+  for (int i = 0; i < 3000; i++) tu_add(st, "{\"title\":\"filler event with some text\",\"when\":\"2024-05\",\"actors\":[\"KHM\"]}");
   att_store_commit(st);
   att_store_close(st);
   before = jsize(dir);
@@ -137,9 +119,9 @@ static void test_rollback_killed(void) {
     char c;
     close(fds[0]);
     close(go[1]);
-    st = open_w(dir);
+    st = tu_open_write(dir);
     att_store_begin(st);
-    seen = add(st, "{\"title\":\"x\",\"when\":\"2024\"}");
+    seen = tu_add(st, "{\"title\":\"x\",\"when\":\"2024\"}");
     if (write(fds[1], &seen, sizeof seen) != (ssize_t)sizeof seen) _exit(1);
     if (read(go[0], &c, 1) != 1) _exit(1);
     att_store_rollback(st);
@@ -168,8 +150,8 @@ static void test_rollback_killed(void) {
   waitpid(pid, &status, 0);
   close(fds[0]);
   close(go[1]);
-  st = open_w(dir);
-  fresh = add(st, "{\"title\":\"real\",\"when\":\"2024\"}");
+  st = tu_open_write(dir);
+  fresh = tu_add(st, "{\"title\":\"real\",\"when\":\"2024\"}");
   ok(fresh > seen, "a writer killed %s: the next add gets a new id (%lld > %lld)",
      hit ? "inside att_store_rollback, after the journal was cut" : "after its rollback", (long long)fresh,
      (long long)seen);
@@ -179,18 +161,18 @@ static void test_rollback_killed(void) {
 /* 2: what a refused add leaves in the caller's event. */
 static void test_refused_add(void) {
   char *dir = newdir();
-  att_store *st = open_w(dir);
+  att_store *st = tu_open_write(dir);
   att_event ghost, real;
   const char *bad = "{\"title\":\"refused\",\"when\":\"2024\",\"links\":[{\"rel\":\"related\",\"id\":999}]}";
   const char *badkey = "{\"title\":\"refused\",\"when\":\"2024\",\"links\":[{\"rel\":\"related\",\"key\":\"nokey\"}]}";
   int rc;
-  add(st, "{\"title\":\"a\",\"when\":\"2024\"}");
+  tu_add(st, "{\"title\":\"a\",\"when\":\"2024\"}");
   att_event_from_json(bad, strlen(bad), 0, &ghost);
   rc = att_store_add(st, &ghost);
   is_int(rc, ATT_EINVAL, "an add linked to a missing event is refused");
   printf("# the refused event holds id %lld, revision %lld\n", (long long)ghost.id, (long long)ghost.rev);
   {
-    int64_t id = add(st, "{\"title\":\"real\",\"when\":\"2024\"}");
+    int64_t id = tu_add(st, "{\"title\":\"real\",\"when\":\"2024\"}");
     ok(id != ghost.id, "the next add does not get the id left in the refused event (%lld, %lld)",
        (long long)id, (long long)ghost.id);
     /* What a caller that kept the refused event can do with it. */
@@ -213,7 +195,7 @@ static void test_refused_add(void) {
   rc = att_store_add(st, &ghost);
   is_int(rc, ATT_EINVAL, "in a batch, an add linked to a missing key is refused");
   {
-    int64_t next = add(st, "{\"title\":\"in batch\",\"when\":\"2024\"}");
+    int64_t next = tu_add(st, "{\"title\":\"in batch\",\"when\":\"2024\"}");
     ok(next != ghost.id, "... and the next add in the batch does not get the id left in it (%lld, %lld)",
        (long long)next, (long long)ghost.id);
   }
@@ -228,10 +210,6 @@ int main(void) {
   test_rollback_mark_lost();
   test_rollback_killed();
   test_refused_add();
-  {
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (system(cmd) != 0) printf("# could not remove %s\n", root);
-  }
+  tu_rmrf(root);
   return done_testing();
 }

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "store.h"
 #include "tap.h"
+#include "testutil.h"
 
 static char tmpl[] = "/tmp/att-links-XXXXXX";
 static char *root;
@@ -25,25 +26,6 @@ static char *newdir(void) {
   snprintf(buf, sizeof buf, "%s/s%d", root, nstores++);
   if (att_store_init(buf) != 0) printf("# init %s: %s\n", buf, att_errmsg());
   return buf;
-}
-
-static att_store *open_w(const char *dir) {
-  att_store_opts o = {0};
-  att_store *st = NULL;
-  o.flags = ATT_OPEN_WRITE;
-  if (att_store_open(dir, &o, &st) != 0) printf("# open %s: %s\n", dir, att_errmsg());
-  return st;
-}
-
-/* Add the event in json: its id, or the (negative) error. */
-static int64_t add(att_store *st, const char *json) {
-  att_event ev;
-  int64_t rc;
-  if ((rc = att_event_from_json(json, strlen(json), 0, &ev)) != 0) return rc;
-  rc = att_store_add(st, &ev);
-  if (rc == 0) rc = ev.id;
-  att_event_free(&ev);
-  return rc;
 }
 
 static int64_t import_add(att_store *st, const char *json) {
@@ -83,19 +65,19 @@ static int reopens(const char *dir, uint64_t n) {
 
 static void test_refs(void) {
   char *dir = newdir();
-  att_store *st = open_w(dir);
+  att_store *st = tu_open_write(dir);
   int64_t a, b;
-  is_int(add(st, "{\"title\":\"a\",\"when\":\"2024\",\"links\":[{\"rel\":\"related\",\"id\":1}]}"), ATT_EINVAL,
+  is_int(tu_add(st, "{\"title\":\"a\",\"when\":\"2024\",\"links\":[{\"rel\":\"related\",\"id\":1}]}"), ATT_EINVAL,
          "a link to the id the event is about to get is refused (finding 1)");
   ok(strstr(att_errmsg(), "own id") != NULL, "... saying it is the event's own id");
   ok(reopens(dir, 0), "... and the store opens again");
-  a = add(st, "{\"title\":\"a\",\"when\":\"2024\",\"key\":\"k-a\"}");
+  a = tu_add(st, "{\"title\":\"a\",\"when\":\"2024\",\"key\":\"k-a\"}");
   is_int(a, 1, "a refused add used no id");
-  is_int(add(st, "{\"title\":\"b\",\"when\":\"2024\",\"links\":[{\"rel\":\"related\",\"id\":999}]}"), ATT_EINVAL,
+  is_int(tu_add(st, "{\"title\":\"b\",\"when\":\"2024\",\"links\":[{\"rel\":\"related\",\"id\":999}]}"), ATT_EINVAL,
          "a link to a missing event is refused (finding 3)");
-  is_int(add(st, "{\"title\":\"b\",\"when\":\"2024\",\"key\":\"k-b\",\"links\":[{\"rel\":\"related\",\"key\":\"k-b\"}]}"),
+  is_int(tu_add(st, "{\"title\":\"b\",\"when\":\"2024\",\"key\":\"k-b\",\"links\":[{\"rel\":\"related\",\"key\":\"k-b\"}]}"),
          ATT_EINVAL, "a link to the event's own key is refused");
-  b = add(st, "{\"title\":\"b\",\"when\":\"2024\",\"key\":\"k-b\",\"links\":[{\"rel\":\"follows\",\"key\":\"k-a\"}]}");
+  b = tu_add(st, "{\"title\":\"b\",\"when\":\"2024\",\"key\":\"k-b\",\"links\":[{\"rel\":\"follows\",\"key\":\"k-a\"}]}");
   is_int(b, 2, "a link by key is accepted");
   {
     att_event ev;
@@ -142,9 +124,9 @@ static void test_refs(void) {
 
 static void test_force(void) {
   char *dir = newdir();
-  att_store *st = open_w(dir);
-  int64_t a = add(st, "{\"title\":\"a\",\"when\":\"2024\"}");
-  int64_t c = add(st, "{\"title\":\"c\",\"when\":\"2024\"}");
+  att_store *st = tu_open_write(dir);
+  int64_t a = tu_add(st, "{\"title\":\"a\",\"when\":\"2024\"}");
+  int64_t c = tu_add(st, "{\"title\":\"c\",\"when\":\"2024\"}");
   char j[256];
   struct att_linker *l = NULL;
   size_t n = 0;
@@ -152,14 +134,14 @@ static void test_force(void) {
            "{\"title\":\"b\",\"when\":\"2024\",\"links\":[{\"rel\":\"follows\",\"id\":%lld},"
            "{\"rel\":\"related\",\"id\":%lld},{\"rel\":\"related\",\"id\":%lld}]}",
            (long long)a, (long long)c, (long long)a);
-  int64_t b = add(st, j);
+  int64_t b = tu_add(st, j);
   ok(b > 0, "an event with two links to a and one to c");
   is_int(att_store_linkers(st, a, &l, &n), 0, "linkers of a");
   is_int((long long)n, 2, "... two links");
   free(l);
   /* In the snapshot too, found by searching the records: with a decoy,
    * a "links" name inside fields, and the text in a string. */
-  ok(add(st, "{\"title\":\"decoy \\\"links\\\":[\",\"when\":\"2024\",\"fields\":{\"links\":[1,2]}}") > 0,
+  ok(tu_add(st, "{\"title\":\"decoy \\\"links\\\":[\",\"when\":\"2024\",\"fields\":{\"links\":[1,2]}}") > 0,
      "an event with \"links\" in fields and in its title");
   is_int(att_store_compact(st), 0, "compacted");
   is_int(att_store_linkers(st, a, &l, &n), 0, "linkers of a, from the snapshot");
@@ -171,7 +153,7 @@ static void test_force(void) {
   is_int(nlinks(st, b), 1, "... dropped both links to it and kept the other");
   ok(reopens(dir, 3), "... in one durable change: the store opens with 3 events");
   att_store_close(st);
-  st = open_w(dir);
+  st = tu_open_write(dir);
   is_int(nlinks(st, b), 1, "after reopening, the linker still has its other link");
   att_store_close(st);
 }
@@ -180,34 +162,34 @@ static void test_force(void) {
  * again, whoever asks next and however the store was closed. */
 static void test_ids(void) {
   char *dir = newdir();
-  att_store *st = open_w(dir), *other;
+  att_store *st = tu_open_write(dir), *other;
   int64_t kept, fresh;
-  add(st, "{\"title\":\"a\",\"when\":\"2024\"}");
+  tu_add(st, "{\"title\":\"a\",\"when\":\"2024\"}");
   att_store_begin(st);
-  kept = add(st, "{\"title\":\"ghost\",\"when\":\"2024\"}");
+  kept = tu_add(st, "{\"title\":\"ghost\",\"when\":\"2024\"}");
   att_store_rollback(st);
-  fresh = add(st, "{\"title\":\"real\",\"when\":\"2024\"}");
+  fresh = tu_add(st, "{\"title\":\"real\",\"when\":\"2024\"}");
   ok(fresh > kept, "after a rollback, the next add gets a new id (%lld > %lld)", (long long)fresh, (long long)kept);
   att_store_begin(st);
-  kept = add(st, "{\"title\":\"ghost\",\"when\":\"2024\"}");
+  kept = tu_add(st, "{\"title\":\"ghost\",\"when\":\"2024\"}");
   att_store_rollback(st);
   att_store_close(st);
-  other = open_w(dir);
-  fresh = add(other, "{\"title\":\"real\",\"when\":\"2024\"}");
+  other = tu_open_write(dir);
+  fresh = tu_add(other, "{\"title\":\"real\",\"when\":\"2024\"}");
   ok(fresh > kept, "... also in another handle opened after it (%lld > %lld)", (long long)fresh, (long long)kept);
   att_store_begin(other);
-  kept = add(other, "{\"title\":\"ghost\",\"when\":\"2024\"}");
+  kept = tu_add(other, "{\"title\":\"ghost\",\"when\":\"2024\"}");
   att_store_rollback(other);
   is_int(att_store_compact(other), 0, "compaction");
   att_store_close(other);
-  other = open_w(dir);
-  fresh = add(other, "{\"title\":\"real\",\"when\":\"2024\"}");
+  other = tu_open_write(dir);
+  fresh = tu_add(other, "{\"title\":\"real\",\"when\":\"2024\"}");
   ok(fresh > kept, "... and after a compaction (%lld > %lld)", (long long)fresh, (long long)kept);
   /* An aborted import, written straight into a snapshot. */
   is_int(att_store_import_begin(other, 5000), 0, "a bulk import");
   for (int i = 0; i < 10; i++) kept = import_add(other, "{\"title\":\"i\",\"when\":\"2024\"}");
   att_store_import_abort(other);
-  fresh = add(other, "{\"title\":\"real\",\"when\":\"2024\"}");
+  fresh = tu_add(other, "{\"title\":\"real\",\"when\":\"2024\"}");
   ok(fresh > kept, "... after an aborted import (%lld > %lld)", (long long)fresh, (long long)kept);
   att_store_close(other);
   ok(reopens(dir, 5), "the store holds the 5 committed events");
@@ -224,13 +206,13 @@ static void test_crash_ids(void) {
   if (pipe(fds) != 0) return;
   pid = fork();
   if (pid == 0) {
-    att_store *w = open_w(dir);
+    att_store *w = tu_open_write(dir);
     int64_t id = 0;
     close(fds[0]);
     att_store_begin(w);
     /* More than the writer's 1 MiB buffer, so the records reach the file. */
     for (int i = 0; i < 6000; i++)
-      id = add(w, "{\"title\":\"an event whose text makes its record long enough to fill "
+      id = tu_add(w, "{\"title\":\"an event whose text makes its record long enough to fill "
                   "the buffer soon\",\"when\":\"2024-05-01\",\"notes\":\"padding padding padding "
                   "padding padding padding padding padding padding padding\"}");
     if (write(fds[1], &id, sizeof id) != (ssize_t)sizeof id) _exit(1);
@@ -243,8 +225,8 @@ static void test_crash_ids(void) {
   waitpid(pid, NULL, 0);
   close(fds[0]);
   ok(last > 0, "a writer handed out ids up to %lld in a batch, then was killed", (long long)last);
-  st = open_w(dir);
-  fresh = add(st, "{\"title\":\"after\",\"when\":\"2024\"}");
+  st = tu_open_write(dir);
+  fresh = tu_add(st, "{\"title\":\"after\",\"when\":\"2024\"}");
   /* Every id it handed out was reserved on disk first. */
   ok(fresh > last, "the next writer skips the ids in the cut-off write (got %lld)", (long long)fresh);
   att_store_close(st);
@@ -254,7 +236,7 @@ static void test_crash_ids(void) {
 /* Imports written straight into a snapshot check links at their commit. */
 static void test_import_links(void) {
   char *dir = newdir();
-  att_store *st = open_w(dir);
+  att_store *st = tu_open_write(dir);
   char j[256];
   int64_t first;
   is_int(att_store_import_begin(st, 5000), 0, "a bulk import");
@@ -280,10 +262,6 @@ int main(void) {
   test_ids();
   test_crash_ids();
   test_import_links();
-  {
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (system(cmd) != 0) printf("# could not remove %s\n", root);
-  }
+  tu_rmrf(root);
   return done_testing();
 }

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "store.h"
 #include "tap.h"
+#include "testutil.h"
 
 static char tmpl[] = "/tmp/att-lock-XXXXXX";
 
@@ -70,10 +71,6 @@ int main(void) {
   is_int(add(st, "after"), 2, "now the add goes through, after the holder's event");
   is_int((long long)att_store_count(st), 2, "both are stored");
   att_store_close(st);
-  {
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (system(cmd) != 0) printf("# could not remove %s\n", root);
-  }
+  tu_rmrf(root);
   return done_testing();
 }

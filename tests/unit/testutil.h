@@ -1,12 +1,18 @@
 /*
- * Helpers shared by the C unit tests that work on store files: reading a
- * whole file into memory.
+ * Helpers shared by the C unit tests that work on stores and their files:
+ * reading a whole file into memory, opening a store for writing, adding
+ * an event given as JSON, removing a scratch directory.
  */
 #ifndef ATT_TESTUTIL_H
 #define ATT_TESTUTIL_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "store.h"
 
 /* The whole file at path (malloc'd, one spare byte), its length in *n;
  * NULL if it cannot be read. */
@@ -28,6 +34,33 @@ static inline void *tu_read_file(const char *path, size_t *n) {
   fclose(f);
   *n = (size_t)len;
   return buf;
+}
+
+/* The store in dir, opened for writing; NULL (and a "#" line) if not. */
+static inline att_store *tu_open_write(const char *dir) {
+  att_store_opts o = {0};
+  att_store *st = NULL;
+  o.flags = ATT_OPEN_WRITE;
+  if (att_store_open(dir, &o, &st) != 0) printf("# open %s: %s\n", dir, att_errmsg());
+  return st;
+}
+
+/* Add the event in json: its id, or the (negative) error. */
+static inline int64_t tu_add(att_store *st, const char *json) {
+  att_event ev;
+  int64_t rc;
+  if ((rc = att_event_from_json(json, strlen(json), 0, &ev)) != 0) return rc;
+  rc = att_store_add(st, &ev);
+  if (rc == 0) rc = ev.id;
+  att_event_free(&ev);
+  return rc;
+}
+
+/* Remove a test's scratch directory and everything in it. */
+static inline void tu_rmrf(const char *dir) {
+  char cmd[4200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0) printf("# could not remove %s\n", dir);
 }
 
 #endif
