@@ -153,6 +153,46 @@ size_t att_script_memory(const att_script *s, size_t *peak) {
   return s->mem;
 }
 
+/* ---- C memory and read-only contexts (host.h) ------------------------ */
+
+int att_script_mem_take(att_script *s, size_t n) {
+  if (s->mem_max != 0 && (s->mem > s->mem_max || n > s->mem_max - s->mem))
+    return att__err(ATT_ENOMEM, "%s: not enough memory (the script's memory limit, max-memory, was reached)",
+                    s->name);
+  s->mem += n;
+  if (s->mem > s->mem_peak) s->mem_peak = s->mem;
+  return 0;
+}
+
+void att_script_mem_give(att_script *s, size_t n) { s->mem -= n < s->mem ? n : s->mem; }
+
+void att_lua_mem_take(lua_State *L, size_t n) {
+  att_script *s = att_lua_script(L);
+  if (s->mem_max != 0 && (s->mem > s->mem_max || n > s->mem_max - s->mem)) {
+    /* Give Lua's garbage a chance first, as Lua does for its own memory. */
+    lua_gc(L, LUA_GCCOLLECT);
+    if (s->mem > s->mem_max || n > s->mem_max - s->mem)
+      luaL_error(L, "not enough memory (the script's memory limit, max-memory, was reached)");
+  }
+  s->mem += n;
+  if (s->mem > s->mem_peak) s->mem_peak = s->mem;
+}
+
+void att_script_readonly_enter(att_script *s, const char *what) {
+  if (s->ro_depth++ == 0) s->ro_what = what;
+}
+
+void att_script_readonly_leave(att_script *s) {
+  if (s->ro_depth > 0 && --s->ro_depth == 0) s->ro_what = NULL;
+}
+
+void att_lua_check_write(lua_State *L, const char *action) {
+  att_script *s = att_lua_script(L);
+  if (s->ro_depth > 0) luaL_error(L, "%s may not write (%s)", s->ro_what ? s->ro_what : "this function", action);
+  if (s->depth == 0)
+    luaL_error(L, "%s after the script's call has ended (a finalizer or a leftover function may not write)", action);
+}
+
 /* Never reached in normal operation: the host calls Lua only in protected
  * mode.  Say what happened rather than dying silently. */
 static int on_panic(lua_State *L) {

@@ -138,6 +138,32 @@ void att_lua_charge(lua_State *L, uint64_t units);
 int att_lua_path(lua_State *L, const char *path, int write, char *out, char *why,
                  size_t whylen);
 
+/*
+ * C memory held on a script's behalf (cursors, reminder plans, schedules,
+ * report buffers, decoded JSON/CSV) counts against its max-memory, with
+ * its Lua memory.  att_lua_mem_take raises "not enough memory" (as Lua
+ * does) when n more bytes would pass the cap; att_script_mem_take is the
+ * same without raising (0, or ATT_ENOMEM with a message); give returns
+ * bytes taken (safe in __gc and after the call has ended).
+ */
+void att_lua_mem_take(lua_State *L, size_t n);
+int att_script_mem_take(att_script *s, size_t n);
+void att_script_mem_give(att_script *s, size_t n);
+
+/*
+ * Read-only contexts: a reminder's `where` function, a rule's match
+ * function, `list --where`.  Between enter and leave (they nest), every
+ * write a script can cause (the store, alerts, files, schedules) raises
+ * "<what> may not write (<action>)".  Writes are refused as well outside
+ * any att_script_call (a finalizer or a leftover closure run after the
+ * script's call ended).  Every binding that writes calls
+ * att_lua_check_write first; action names it ("at.add", "io.open for
+ * writing").
+ */
+void att_script_readonly_enter(att_script *s, const char *what);
+void att_script_readonly_leave(att_script *s);
+void att_lua_check_write(lua_State *L, const char *action);
+
 /* ---- internal: shared by host.c and sandbox.c only ------------------- */
 
 enum { ATT__STOP_NONE, ATT__STOP_BUDGET, ATT__STOP_TIME, ATT__STOP_EXIT };
@@ -157,6 +183,8 @@ struct att_script {
   char warn[512];
   /* "script:line: " of the at.batch open in this script's call, or "" */
   char batch_at[160];
+  int ro_depth;        /* nesting of read-only contexts */
+  const char *ro_what; /* the outermost one ("a reminder's where function") */
 };
 
 #define ATT__HOOK_STEP 1000 /* instructions between two budget checks */
