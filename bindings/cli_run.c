@@ -296,9 +296,11 @@ static void free_cmdline(run_cmdline *c) {
 }
 
 /* Limits and paths from defaults, the config file, then the command line.
- * `named` are the files named on the command line (readable). */
+ * `named` are the files named on the command line (readable).  For the
+ * daemon (serve) nothing is implied: not the working directory (a service
+ * manager starts it from /), and no ./out; only what is given. */
 static int setup_engine(cli_ctx *ctx, run_cmdline *c, char **named, int nnamed,
-                        att_engine *e, att_alert_outputs *ao) {
+                        att_engine *e, att_alert_outputs *ao, int serve) {
   static const struct { const char *key; size_t off; } keys[] = {
       {"max-instructions", offsetof(run_cmdline, maxi)},
       {"max-memory", offsetof(run_cmdline, maxm)},
@@ -327,7 +329,7 @@ static int setup_engine(cli_ctx *ctx, run_cmdline *c, char **named, int nnamed,
       (c->afile && att_alert_outputs_set(ao, "alert-file", c->afile) < 0) ||
       (c->atime && att_alert_outputs_set(ao, "alert-timeout", c->atime) < 0))
     rc = cli_usage(ctx, "--%s", att_errmsg());
-  if (att_paths_add(&e->paths, ".", 0) < 0)
+  if (!serve && rc == CLI_OK && att_paths_add(&e->paths, ".", 0) < 0)
     rc = cli_fail("the current directory: %s", att_errmsg());
   for (k = 0; rc == CLI_OK && k < nnamed; k++) {
     struct stat sb;
@@ -338,7 +340,7 @@ static int setup_engine(cli_ctx *ctx, run_cmdline *c, char **named, int nnamed,
     if (att_paths_add(&e->paths, c->read[i], 0) < 0) rc = cli_fail("--read %s", att_errmsg());
   for (i = 0; rc == CLI_OK && i < c->nwrite; i++)
     if (att_paths_add(&e->paths, c->write[i], 1) < 0) rc = cli_fail("--write %s", att_errmsg());
-  if (rc == CLI_OK) {
+  if (rc == CLI_OK && (!serve || c->out || out)) {
     const char *o = c->out ? c->out : out ? out : RUN_OUT_DEFAULT;
     if (att_paths_add(&e->paths, o, 1) < 0)
       rc = (c->out || out) ? cli_fail("--out %s", att_errmsg())
@@ -439,7 +441,7 @@ int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
   if (rc < 0) rc = CLI_OK, nops = -1; /* --help */
   else if (rc == CLI_OK && nops == 0)
     rc = cli_usage(ctx, "which script? give the path of a .lua file");
-  if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao);
+  if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao, 0);
   if (rc == CLI_OK && nops > 0) {
     open_store(ctx, ATT_OPEN_WRITE, &e, why, sizeof why);
     if (e.store && att_alerts_open(&e, ctx->store_dir, &ao) < 0)
@@ -502,7 +504,7 @@ int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
   if (rc < 0) rc = CLI_OK, nops = -1;
   else if (rc == CLI_OK && nops == 0)
     rc = cli_usage(ctx, "which scripts? give the paths of .lua files");
-  if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao);
+  if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao, 0);
   if (rc == CLI_OK && nops > 0) {
     open_store(ctx, ATT_OPEN_READ, &e, why, sizeof why);
     e.log = check_log;
@@ -556,7 +558,7 @@ int cli_sandbox_setup(cli_ctx *ctx, int argc, char **argv, att_engine *e,
   char **ops = NULL;
   int nops = 0, rc = parse_opts(ctx, argc, argv, 0, &c, &ops, &nops);
   if (rc == CLI_OK && nops > 0) rc = cli_usage(ctx, "unexpected argument '%s'", ops[0]);
-  if (rc == CLI_OK) rc = setup_engine(ctx, &c, NULL, 0, e, ao);
+  if (rc == CLI_OK) rc = setup_engine(ctx, &c, NULL, 0, e, ao, 1);
   free(ops);
   free_cmdline(&c);
   return rc;
