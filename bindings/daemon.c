@@ -155,11 +155,19 @@ static void write_state(att_daemon *d, att_time t) {
 }
 
 /* Everything due up to the returned instant has been run. */
+/* SIGINT and SIGTERM reach the loop through this handle (watchdog.c calls
+ * uv_async_send from the signal handler); one daemon runs per process. */
+static uv_async_t stop_async;
+/* The due time of a job that a stop signal cut short (0: none): it was not
+ * done, so the state file must not say so. */
+static att_time cut_due;
+
 static att_time processed(att_daemon *d) {
   att_timeq_item it;
-  att_time now = att__now(d);
-  if (att_timeq_peek(&d->q, &it) == 0 && it.due <= now) return it.due - 1;
-  return now;
+  att_time now = att__now(d), p = now;
+  if (att_timeq_peek(&d->q, &it) == 0 && it.due <= now) p = it.due - 1;
+  if (cut_due && cut_due - 1 < p) p = cut_due - 1;
+  return p;
 }
 
 /* ---- scripts -------------------------------------------------------------- */
@@ -393,6 +401,7 @@ static void shutdown_loop(att_daemon *d) {
   close_handle((uv_handle_t *)&d->debounce);
   close_handle((uv_handle_t *)&d->watch);
   for (int i = 0; i < 3; i++) close_handle((uv_handle_t *)&d->sig[i]);
+  close_handle((uv_handle_t *)&stop_async);
 }
 
 static void on_wake(uv_timer_t *t);
@@ -404,6 +413,7 @@ static void kick(att_daemon *d) {
 static void step(att_daemon *d) {
   int n = 0, fired = 0;
   if (d->e->alerts) att_alerts_poll(d->e);
+  if (att_interrupted()) d->stop = 1;
   if (d->stop) {
     att__log(d, ATT_LOG_INFO, NULL, "stopping on a signal");
     write_state(d, processed(d));
@@ -436,6 +446,11 @@ static void step(att_daemon *d) {
         write_state(d, before);
       if (att_timeq_pop_due(&d->q, d->clock.now, &it) != 0) continue;
       att__job_fire(d, &it);
+      if (att_interrupted()) { /* the job may have been cut short: not done */
+        cut_due = it.due;
+        kick(d);
+        return;
+      }
       att__drain(d);
       for (size_t i = 0; i < d->nscripts; i++) att__jobs_sweep(d, d->scripts[i]);
       n++;
@@ -495,19 +510,33 @@ static void on_signal(uv_signal_t *h, int signum) {
   kick(d);
 }
 
+/* SIGINT, SIGTERM: the watchdog's handler stopped the running callback
+ * (if any) and woke the loop here. */
+static void on_stop(uv_async_t *h) {
+  att_daemon *d = h->data;
+  d->stop = 1;
+  kick(d);
+}
+
+static void wake_on_stop(void *ud) { uv_async_send(ud); }
+
 static int start_handles(att_daemon *d) {
-  static const int signums[3] = {SIGINT, SIGTERM, SIGHUP};
   int rc;
   if ((rc = uv_timer_init(&d->loop, &d->wake)) != 0) return rc;
   d->wake.data = d;
   d->nhandles++;
   uv_timer_start(&d->wake, on_wake, 0, 0);
-  for (int i = 0; i < 3; i++) {
-    if ((rc = uv_signal_init(&d->loop, &d->sig[i])) != 0) return rc;
-    d->sig[i].data = d;
-    d->nhandles++;
-    if ((rc = uv_signal_start(&d->sig[i], on_signal, signums[i])) != 0) return rc;
-  }
+  /* SIGHUP through libuv; SIGINT and SIGTERM through the watchdog, which
+   * also stops a callback that is running when they come. */
+  if ((rc = uv_signal_init(&d->loop, &d->sig[2])) != 0) return rc;
+  d->sig[2].data = d;
+  d->nhandles++;
+  if ((rc = uv_signal_start(&d->sig[2], on_signal, SIGHUP)) != 0) return rc;
+  if ((rc = uv_async_init(&d->loop, &stop_async, on_stop)) != 0) return rc;
+  stop_async.data = d;
+  d->nhandles++;
+  cut_due = 0;
+  if (att_watchdog_signals(wake_on_stop, &stop_async) != 0) return UV_EINVAL;
   if (d->o.mode != ATT_DAEMON_REAL) return 0;
   if ((rc = uv_timer_init(&d->loop, &d->poll)) != 0) return rc;
   d->poll.data = d;
@@ -637,6 +666,7 @@ int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *
   }
   if ((rc = start_handles(d)) != 0) {
     att__err(ATT_EIO, "cannot start the event loop: %s", uv_strerror(rc));
+    att_watchdog_release();
     shutdown_loop(d);
     uv_run(&d->loop, UV_RUN_DEFAULT);
     uv_loop_close(&d->loop);
@@ -654,6 +684,7 @@ int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *
   att__drain(d);
   uv_run(&d->loop, UV_RUN_DEFAULT);
   if (uv_loop_close(&d->loop) != 0) att__log(d, ATT_LOG_ERROR, NULL, "the loop did not close");
+  att_watchdog_release();
   att__log_summary(d);
   fflush(stdout);
   cleanup(d);

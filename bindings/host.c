@@ -374,12 +374,14 @@ int att_script_call(att_script *s, int nargs, int nresults) {
     s->stop = ATT__STOP_NONE;
     s->deadline = s->e->limits.seconds > 0 ? att__monotonic() + s->e->limits.seconds : 0;
     lua_sethook(L, att__sandbox_hook, LUA_MASKCOUNT, ATT__HOOK_STEP);
+    att__watch_begin(s);
   }
   lua_pushcfunction(L, msgh);
   lua_insert(L, base);
   s->depth++;
   st = lua_pcall(L, nargs, nresults, base);
   s->depth--;
+  if (s->depth == 0) att__watch_end(s);
   lua_remove(L, base);
   if (st == LUA_OK) {
     if (!close_leaked_batch(s, in_batch)) return 0;

@@ -164,9 +164,31 @@ void att_script_readonly_enter(att_script *s, const char *what);
 void att_script_readonly_leave(att_script *s);
 void att_lua_check_write(lua_State *L, const char *action);
 
+/*
+ * The watchdog (watchdog.c): a call's max-time holds even while C code
+ * runs (a timer makes the hook fire at the next instruction), and a call
+ * still running ATT__GRACE seconds past its deadline ends the process
+ * (status ATT__STUCK_EXIT, a line on stderr).  att_watchdog_signals makes
+ * SIGINT and SIGTERM stop the running call at its next instruction, call
+ * wake(ud) (from the signal handler: it must be async-signal-safe, such as
+ * uv_async_send), and end the process if the call is still running
+ * ATT__GRACE later; att_interrupted() says a stop signal came.
+ * att_watchdog_release gives the two signals back their default action.
+ */
+int att_watchdog_signals(void (*wake)(void *), void *ud);
+void att_watchdog_release(void);
+int att_interrupted(void);
+#define ATT__GRACE 0.5
+#define ATT__STUCK_EXIT 3
+
 /* ---- internal: shared by host.c and sandbox.c only ------------------- */
 
-enum { ATT__STOP_NONE, ATT__STOP_BUDGET, ATT__STOP_TIME, ATT__STOP_EXIT };
+enum { ATT__STOP_NONE, ATT__STOP_BUDGET, ATT__STOP_TIME, ATT__STOP_EXIT, ATT__STOP_SIGNAL };
+
+#include <signal.h>
+extern volatile sig_atomic_t att__interrupt; /* SIGINT or SIGTERM came (watchdog.c) */
+void att__watch_begin(att_script *s);        /* a call (depth 0) starts and ends */
+void att__watch_end(att_script *s);
 
 struct att_script {
   att_engine *e;

@@ -158,6 +158,7 @@ static void check_limits(att_script *s) {
   const att_limits *l = &s->e->limits;
   if (l->instructions != 0 && s->used > l->instructions) s->stop = ATT__STOP_BUDGET;
   else if (s->deadline > 0 && att__monotonic() > s->deadline) s->stop = ATT__STOP_TIME;
+  else if (att__interrupt) s->stop = ATT__STOP_SIGNAL; /* watchdog.c */
 }
 
 /* From now on, raise at every instruction of this thread and the main
@@ -177,6 +178,9 @@ static void push_stop(lua_State *L, att_script *s) {
     lua_pushfstring(L, "instruction budget exhausted: more than %I instructions in "
                        "one call (max-instructions)",
                     (lua_Integer)s->e->limits.instructions);
+    break;
+  case ATT__STOP_SIGNAL:
+    lua_pushliteral(L, "stopped: the program is shutting down (SIGINT or SIGTERM)");
     break;
   case ATT__STOP_TIME:
     lua_pushfstring(L, "time limit exceeded: more than %f seconds in one call (max-time)",

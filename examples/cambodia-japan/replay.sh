@@ -49,7 +49,7 @@ Each line is an alert: when it fired, its level, what it says.
 
 EOT
 (cd "$work" && TZ=UTC "$bin" --store "$store" serve --quiet --scripts "$here/rules" \
-  --now "$from" --until "$until")
+  --out "$work/out" --now "$from" --until "$until")
 
 cat <<EOT
 

@@ -25,7 +25,7 @@ replay() {
   shift
   rm -rf "$STORE"
   example_store
-  ok serve --scripts "$RULES" --now "$FROM" --until "$UNTIL" "$@"
+  ok serve --scripts "$RULES" --out "$TMP/work/out" --now "$FROM" --until "$UNTIL" "$@"
   cp "$TMP/out" "$dest"
   cp "$TMP/err" "$dest.err"
   echo "--- attache alerts --json" >>"$dest"
@@ -54,7 +54,7 @@ json_lines "$TMP/log.jsonl"
 
 # A restart over the same period (without the daemon's state, so that
 # every job runs again) fires nothing: every key has fired.
-ok serve --no-state --scripts "$RULES" --now "$FROM" --until "$UNTIL"
+ok serve --no-state --scripts "$RULES" --out "$TMP/work/out" --now "$FROM" --until "$UNTIL"
 [ -s "$TMP/out" ] && fail "a second replay on the same store fired again"
 ok alerts --since 2024-06
 n=$(wc -l <"$TMP/out" | tr -d ' ')
@@ -81,7 +81,7 @@ end)
 EOF
 rm -rf "$STORE"
 example_store
-ok serve --scripts "$TMP/rules" --now "$FROM" --until 2024-02-29
+ok serve --scripts "$TMP/rules" --out "$TMP/work/out" --now "$FROM" --until 2024-02-29
 out_has "2024-02-01T09:00:00Z [warn] New Japan item on demining: Japan hands over demining equipment to CMAC: 2024-02-01, agreement, held (event 11)"
 [ "$(grep -c 'New Japan item' "$TMP/out")" = 1 ] || fail "the trade fair (economy) should not be flagged"
 out_has "2024-02-05T08:00:00Z [info] Agenda for the 30 days from 2024-02-05: 1 dated, 2 to be dated"

@@ -1,0 +1,84 @@
+#!/bin/sh
+# The watchdog (issue 12): --max-time holds even while C code runs, a call
+# stuck inside a C function ends the process after a short grace, and the
+# daemon answers SIGTERM and SIGINT at once whatever a callback does.
+# Times are the limits the issue sets, with slack for a loaded machine
+# (ATT_SLACK seconds, default 1.5; more under a sanitizer or valgrind).
+. "$(dirname "$0")/lib.sh"
+
+SLACK=${ATT_SLACK:-1.5}
+export TZ=UTC
+now() { date +%s.%N; }
+# within START LIMIT: the time since START is at most LIMIT + SLACK.
+within() {
+  awk -v a="$1" -v b="$(now)" -v l="$2" -v s="$SLACK" 'BEGIN { exit !(b - a <= l + s) }'
+}
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+
+new_store
+
+# 1. A loop of calls to a slow C function: a thousand instructions are
+# many seconds, but the deadline stops it at the next instruction.
+cat >"$TMP/slow.lua" <<'LUA'
+local s = ("x"):rep(8 << 20)
+for _ = 1, 1e9 do local u = s:upper() end
+LUA
+t0=$(now)
+expect_rc 1 run --max-time 0.5 --max-instructions 0 "$TMP/slow.lua"
+within "$t0" 0.5 || fail "--max-time 0.5 stopped the slow C loop after $(elapsed "$t0") s"
+err_has "time limit exceeded"
+
+# 2. A call stuck inside a C function (io.read on a pipe that stays open,
+# allowed in run): after the deadline and the grace the process ends, with
+# a line that says so.
+mkfifo "$TMP/fifo"
+exec 3<>"$TMP/fifo"
+cat >"$TMP/stuck.lua" <<'LUA'
+io.read("l")
+LUA
+t0=$(now)
+expect_rc 3 run --max-time 0.5 "$TMP/stuck.lua" <"$TMP/fifo"
+within "$t0" 1.0 || fail "a stuck call ended after $(elapsed "$t0") s"
+err_has "still running inside a C function past its time limit"
+exec 3>&-
+
+# 3. The daemon: SIGTERM (and SIGINT) while a callback loops without any
+# limit: the daemon stops it, writes its state and exits 0 within a
+# second; the cut-short job is not counted as done, so the next run makes
+# it up.
+mkdir -p "$TMP/scripts"
+cat >"$TMP/scripts/busy.lua" <<'LUA'
+local at = require "attache"
+at.at("2024-01-01T00:00:00Z", function()
+  print("busy") io.stdout:flush()
+  while true do end
+end)
+LUA
+for sig in TERM INT; do
+  rm -f "$STORE/daemon.state"
+  "$ATT" --store "$STORE" serve --scripts "$TMP/scripts" --max-instructions 0 \
+    --now 2024-01-01 --until 2024-01-02 >"$TMP/out" 2>"$TMP/err" &
+  pid=$!
+  deadline=$(($(date +%s) + 30))
+  until grep -q busy "$TMP/out"; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "the daemon did not start its callback"
+    sleep 0.05
+  done
+  t0=$(now)
+  kill -"$sig" "$pid"
+  (sleep 10; kill -KILL "$pid" 2>/dev/null) &
+  guard=$!
+  RC=0
+  wait "$pid" || RC=$?
+  took=$(elapsed "$t0")
+  kill "$guard" 2>/dev/null
+  wait "$guard" 2>/dev/null
+  [ "$RC" = 0 ] || fail "SIG$sig: the daemon exited with status $RC"
+  within "$t0" 1.0 || fail "SIG$sig: the daemon took $took s to stop"
+  err_has "stopped: the program is shutting down"
+  err_has "stopping on a signal"
+  grep -q "processed 2023-12-31T23:59:59Z" "$STORE/daemon.state" ||
+    fail "SIG$sig: the cut-short job was recorded as done: $(cat "$STORE/daemon.state")"
+  NCHECKS=$((NCHECKS + 1))
+done
+echo "ok $TESTNAME ($NCHECKS checks)"
