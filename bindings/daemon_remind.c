@@ -307,14 +307,20 @@ static void plan_event(att_daemon *d, att__job *j, int64_t id, const char *json,
   }
   if (r->where != LUA_NOREF) {
     ev_ctx c;
-    lua_State *L = att_script_L(j->owner->s);
+    att_script *s = j->owner->s;
+    lua_State *L = att_script_L(s);
+    int top = lua_gettop(L); /* a registration from a callback: its frame */
     memset(&c, 0, sizeof c);
     c.fn = r->where;
     c.id = id;
     c.json = json;
     c.len = len;
+    /* A filter only reads: a write from it would re-plan, call it again
+     * and write again, without end (issue 12, finding 3). */
+    att_script_readonly_enter(s, "a reminder's where function");
     ok = att__call(d, j->owner, push_where, &c, 1) == 0 && lua_toboolean(L, -1);
-    if (lua_gettop(L) > 0) lua_settop(L, 0);
+    att_script_readonly_leave(s);
+    lua_settop(L, top);
     if (j->dead) return;
   }
   if (!ok) return;

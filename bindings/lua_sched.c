@@ -93,9 +93,13 @@ static int push_handle(lua_State *L, uint64_t id, int type) {
   return 1;
 }
 
-/* The script registering, in the daemon. */
-static att__dscript *owner(lua_State *L, att_daemon *d) {
-  att__dscript *ds = att__dscript_of(d, L);
+/* The script registering, in the daemon.  Registering changes the
+ * daemon's state: it is a write, refused in a read-only context (a
+ * reminder's where function) and after the script's call has ended. */
+static att__dscript *owner(lua_State *L, att_daemon *d, const char *action) {
+  att__dscript *ds;
+  att_lua_check_write(L, action);
+  ds = att__dscript_of(d, L);
   if (ds == NULL || ds->s == NULL) sched_error(L, "this state is not a script of the daemon");
   return ds;
 }
@@ -123,7 +127,7 @@ int attl_every(lua_State *L) {
   }
   snprintf(what, sizeof what, "every %s", luaL_tolstring(L, 1, NULL));
   lua_pop(L, 1);
-  j = att__job_new(d, owner(L, d), ATT__JOB_EVERY, 2, what);
+  j = att__job_new(d, owner(L, d, "at.every"), ATT__JOB_EVERY, 2, what);
   j->every = dur;
   att__job_plan(d, j, att__plan_from(d));
   return push_handle(L, j->id, ATT__JOB_EVERY);
@@ -150,7 +154,7 @@ int attl_cron(lua_State *L) {
     return push_handle(L, 0, ATT__JOB_CRON);
   }
   snprintf(what, sizeof what, "cron %s", expr);
-  j = att__job_new(d, owner(L, d), ATT__JOB_CRON, 2, what);
+  j = att__job_new(d, owner(L, d, "at.cron"), ATT__JOB_CRON, 2, what);
   j->cron = c;
   att__job_plan(d, j, att__plan_after(d));
   return push_handle(L, j->id, ATT__JOB_CRON);
@@ -175,7 +179,7 @@ int attl_at(lua_State *L) {
   }
   att_time_format(t.b.earliest, ts, sizeof ts);
   snprintf(what, sizeof what, "at %s", ts);
-  j = att__job_new(d, owner(L, d), ATT__JOB_AT, 2, what);
+  j = att__job_new(d, owner(L, d, "at.at"), ATT__JOB_AT, 2, what);
   j->at = t.b.earliest;
   att__job_plan(d, j, att__plan_after(d));
   return push_handle(L, j->id, ATT__JOB_AT);
@@ -202,7 +206,7 @@ int attl_on(lua_State *L) {
     return push_handle(L, 0, ATT__JOB_RULE);
   }
   snprintf(what, sizeof what, "on %s", ops[op]);
-  j = att__job_new(d, owner(L, d), ATT__JOB_RULE, 2, what);
+  j = att__job_new(d, owner(L, d, "at.on"), ATT__JOB_RULE, 2, what);
   j->op = codes[op];
   return push_handle(L, j->id, ATT__JOB_RULE);
 }
@@ -361,7 +365,7 @@ int attl_remind(lua_State *L) {
     check_count(L, ATT__JOB_REMIND);
     return push_handle(L, 0, ATT__JOB_REMIND);
   }
-  ds = owner(L, d);
+  ds = owner(L, d, "at.remind");
   snprintf(what, sizeof what, "remind %s", a.name);
   j = att__job_new(d, ds, ATT__JOB_REMIND, 0, what);
   if ((r = att__remind_new()) == NULL) {
@@ -405,6 +409,7 @@ static int j_cancel(lua_State *L) {
   jobref *r = luaL_checkudata(L, 1, ATTL_JOB);
   att_daemon *d = att__daemon_of(L);
   att__dscript *ds;
+  if (d != NULL && r->id != 0) att_lua_check_write(L, "handle:cancel");
   if (d == NULL || r->id == 0 || (ds = att__dscript_of(d, L)) == NULL) {
     lua_pushboolean(L, 0);
     return 1;
