@@ -142,6 +142,9 @@ int attl_alert(lua_State *L) {
   alert_args args;
   att_alert a;
   int oom = 0, rc;
+  /* An alert is a write (its key is spent, its log appended): refused in
+   * read-only contexts and after the script's call has ended. */
+  att_lua_check_write(L, "at.alert");
   read_args(L, &args);
   if (!e || !e->alerts)
     return luaL_error(L, "%s", e && !e->store && e->nostore

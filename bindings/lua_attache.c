@@ -35,9 +35,15 @@ typedef struct cursor {
   att_store *st;
   int64_t *ids;
   size_t n, pos;
+  size_t taken; /* bytes of ids counted against the script's max-memory */
 } cursor;
 
 /* ---- check helpers ------------------------------------------------------ */
+
+void attl_protect(lua_State *L) {
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+}
 
 int attl_fail(lua_State *L) {
   lua_pushnil(L);
@@ -78,6 +84,7 @@ void attl_null_push(lua_State *L) {
   if (luaL_newmetatable(L, ATTL_NULL)) {
     lua_pushcfunction(L, null_tostring);
     lua_setfield(L, -2, "__tostring");
+    attl_protect(L);
   }
   lua_setmetatable(L, -2);
   lua_pushvalue(L, -1);
@@ -303,6 +310,7 @@ static cJSON **box_new(lua_State *L) {
   if (luaL_newmetatable(L, "attache.jsonbox")) {
     lua_pushcfunction(L, box_gc);
     lua_setfield(L, -2, "__gc");
+    attl_protect(L);
   }
   lua_setmetatable(L, -2);
   return b;
@@ -471,6 +479,7 @@ static int l_add(lua_State *L) {
   att_event ev;
   cJSON **obj;
   int rc;
+  att_lua_check_write(L, "at.add");
   luaL_checktype(L, 1, LUA_TTABLE);
   st = attl_store(L);
   obj = table_arg(L, 1, "add");
@@ -532,6 +541,7 @@ static int update_body(lua_State *L) {
  */
 static int l_update(lua_State *L) {
   att_store *st;
+  att_lua_check_write(L, "at.update");
   luaL_checkany(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
@@ -560,6 +570,7 @@ static int remove_body(lua_State *L) {
 static int l_remove(lua_State *L) {
   att_store *st;
   int force = 0;
+  att_lua_check_write(L, "at.remove");
   luaL_checkany(L, 1);
   lua_settop(L, 2);
   if (!lua_isnil(L, 2)) {
@@ -666,14 +677,22 @@ static int l_select(lua_State *L) {
     }
   }
   if (!haswhere) q.limit = (size_t)limit;
-  if (att_store_query(st, &q, &ids, &n) != 0) return luaL_error(L, "%s", att_errmsg());
-  att_lua_charge(L, n); /* the core's work grows with the matches */
+  /* The cursor first, in its closed state, so that the ids it is given
+   * are freed by its finalizer whatever raises after the query. */
   c = lua_newuserdatauv(L, sizeof *c, 0);
+  memset(c, 0, sizeof *c);
+  luaL_setmetatable(L, ATTL_CURSOR);
+  if (att_store_query(st, &q, &ids, &n) != 0) return luaL_error(L, "%s", att_errmsg());
   c->st = st;
   c->ids = ids;
   c->n = n;
-  c->pos = 0;
-  luaL_setmetatable(L, ATTL_CURSOR);
+  att_lua_charge(L, n); /* the core's work grows with the matches */
+  /* The ids are the script's memory for as long as it keeps the cursor
+   * (finding 4 of issue 12: 2.8 GB of cursors under a 1.4 MB heap). */
+  if (ids != NULL) {
+    att_lua_mem_take(L, n * sizeof *ids);
+    c->taken = n * sizeof *ids;
+  }
   lua_pushvalue(L, 3);
   if (haswhere && limit > 0) lua_pushinteger(L, limit);
   else lua_pushnil(L);
@@ -693,6 +712,7 @@ static int l_batch(lua_State *L) {
   att_store *st;
   att_script *s = att_lua_script(L);
   const char *where, *m;
+  att_lua_check_write(L, "at.batch");
   luaL_checktype(L, 1, LUA_TFUNCTION);
   lua_settop(L, 1);
   st = attl_store(L);
@@ -716,6 +736,12 @@ static int l_batch(lua_State *L) {
     return lua_error(L);
   }
   s->batch_at[0] = '\0';
+  /* fn cannot end the script's call, but the check stays next to the
+   * write it guards. */
+  if (s->ro_depth > 0 || s->depth == 0) {
+    att_store_rollback(st);
+    att_lua_check_write(L, "at.batch");
+  }
   if (att_store_commit(st) != 0) return attl_fail(L);
   lua_pushboolean(L, 1);
   return 1;
@@ -729,6 +755,9 @@ static int cursor_push(lua_State *L, cursor *c) {
   int rc;
   while (c->ids && c->pos < c->n) {
     int64_t id = c->ids[c->pos++];
+    /* Each step copies one event: charged, so that a loop of C calls
+     * (cur:find with a C function as where) meets the deadline too. */
+    att_lua_charge(L, 4);
     att_store_readahead(c->st, c->ids + c->pos - 1, c->n - c->pos + 1);
     if (attl_event_pushid_mt(L, lua_upvalueindex(2), c->st, id, &rc)) return 1;
     if (rc != ATT_ENOTFOUND) return luaL_error(L, "%s", att_errmsg());
@@ -782,6 +811,8 @@ static int c_close(lua_State *L) {
   cursor *c = checkcursor(L);
   free(c->ids);
   c->ids = NULL;
+  if (c->taken) att_script_mem_give(att_lua_script(L), c->taken);
+  c->taken = 0;
   return 0;
 }
 
@@ -811,6 +842,7 @@ static void newmeta(lua_State *L, const char *name, const luaL_Reg *meta,
                     const luaL_Reg *methods) {
   if (luaL_newmetatable(L, name)) {
     luaL_setfuncs(L, meta, 0);
+    attl_protect(L);
     lua_newtable(L);
     lua_pushvalue(L, -2);
     luaL_getmetatable(L, ATTL_EVENT);

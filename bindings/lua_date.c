@@ -48,9 +48,48 @@ static int mul64(int64_t a, int64_t b, int64_t *r) {
   return 0;
 }
 
+static int sub64(int64_t a, int64_t b, int64_t *r) {
+  if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b)) return -1;
+  *r = a - b;
+  return 0;
+}
+
+/* -a, or -1 for INT64_MIN (whose negation does not exist). */
+static int neg64(int64_t a, int64_t *r) {
+  if (a == INT64_MIN) return -1;
+  *r = -a;
+  return 0;
+}
+
 static int64_t floordiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* t split into whole days and the seconds of its day (0 to 86399), with
+ * no product that could overflow near the ends of the range. */
+static void day_split(att_time t, int64_t *days, int64_t *secs) {
+  int64_t q = t / DAY, r = t % DAY;
+  if (r < 0) q--, r += DAY;
+  *days = q;
+  *secs = r;
+}
+
+/* The same durations negated: -1 when a component is INT64_MIN. */
+static int dur_neg(const attl_duration *d, attl_duration *r) {
+  if (neg64(d->years, &r->years) || neg64(d->months, &r->months) ||
+      neg64(d->days, &r->days) || neg64(d->seconds, &r->seconds))
+    return -1;
+  return 0;
+}
+
+/* The readers of date and duration text scan the whole string (its
+ * length, its spaces) before they refuse a long one: that work is
+ * charged to the budget. */
+static void charge_text(lua_State *L, int idx) {
+  size_t n;
+  lua_tolstring(L, idx, &n);
+  att_lua_charge(L, n / 64 + 1);
 }
 
 /* Make sure the metatables exist (the event code may push dates into a
@@ -92,12 +131,13 @@ void attl_date_push(lua_State *L, const char *edtf, const att_bounds *b) {
 /* An instant: its EDTF is the UTC timestamp when the year has four digits
  * (EDTF writes a time of day only then), else none. */
 static void instant_fill(attl_date *d, att_time t) {
-  int64_t y;
+  int64_t y, days, secs;
   int m, dd;
   d->b.earliest = d->b.latest = t;
   d->edtf[0] = '\0';
   if (t == ATT_TIME_MIN || t == ATT_TIME_MAX) return;
-  att_civil_from_days(floordiv(t, DAY), &y, &m, &dd);
+  day_split(t, &days, &secs);
+  att_civil_from_days(days, &y, &m, &dd);
   if (y < 0 || y > 9999 || att_time_format(t, d->edtf, sizeof d->edtf) != 0) d->edtf[0] = '\0';
 }
 
@@ -123,8 +163,7 @@ int attl_time_add(att_time t, const attl_duration *d, att_time *out) {
   if (mul64(d->years, 12, &months) || add64(months, d->months, &months))
     goto range;
   if (months != 0) {
-    days = floordiv(t, DAY);
-    secs = t - days * DAY;
+    day_split(t, &days, &secs);
     att_civil_from_days(days, &y, &m, &dd);
     if (mul64(y, 12, &total) || add64(total, m - 1, &total) || add64(total, months, &total))
       goto range;
@@ -208,6 +247,7 @@ int attl_date_arg(lua_State *L, int idx, att_time ref, attl_date *out, int arg,
   switch (lua_type(L, idx)) {
   case LUA_TSTRING:
     out->edtf[0] = '\0';
+    charge_text(L, idx);
     return att_date_friendly(lua_tostring(L, idx), ref, out->edtf, sizeof out->edtf, &out->b);
   case LUA_TNUMBER:
     t = lua_tointegerx(L, idx, &isint);
@@ -289,6 +329,7 @@ int attl_duration_arg(lua_State *L, int idx, attl_duration *out, int arg,
   lua_Integer n;
   switch (lua_type(L, idx)) {
   case LUA_TSTRING:
+    charge_text(L, idx);
     return dur_parse(lua_tostring(L, idx), out);
   case LUA_TNUMBER:
     n = lua_tointegerx(L, idx, &isint);
@@ -395,6 +436,7 @@ static int l_edtf(lua_State *L) {
   const char *s = luaL_checkstring(L, 1);
   char canon[ATT_DATE_MAX];
   att_bounds b;
+  charge_text(L, 1);
   if (att_edtf_parse(s, &b, canon, sizeof canon) != 0) return attl_fail(L);
   attl_date_push(L, canon, &b);
   return 1;
@@ -540,11 +582,10 @@ static int d_sub(lua_State *L) {
   attl_date *a = checkdate(L, 1), *b;
   attl_duration *u, neg;
   if ((u = attl_duration_test(L, 2)) != NULL) {
-    neg.years = -u->years, neg.months = -u->months;
-    neg.days = -u->days, neg.seconds = -u->seconds;
-    if (u->years == INT64_MIN || u->months == INT64_MIN || u->days == INT64_MIN ||
-        u->seconds == INT64_MIN)
-      return luaL_error(L, "duration out of range");
+    /* Checked before negating: -INT64_MIN is undefined (issue 12). */
+    if (dur_neg(u, &neg) != 0)
+      return luaL_error(L, "duration out of range: %s cannot be negated (a component is "
+                           "math.mininteger)", luaL_tolstring(L, 2, NULL));
     date_plus(L, a, &neg);
     return 1;
   }
@@ -554,7 +595,7 @@ static int d_sub(lua_State *L) {
     if (a->b.earliest == ATT_TIME_MIN || a->b.earliest == ATT_TIME_MAX ||
         b->b.earliest == ATT_TIME_MIN || b->b.earliest == ATT_TIME_MAX)
       return luaL_error(L, "cannot subtract dates with an open start");
-    if (add64(a->b.earliest, b->b.earliest == INT64_MIN ? 0 : -b->b.earliest, &diff))
+    if (sub64(a->b.earliest, b->b.earliest, &diff))
       return luaL_error(L, "date difference out of range");
     memset(&r, 0, sizeof r);
     r.days = diff / DAY;
@@ -619,18 +660,16 @@ static int u_le(lua_State *L) {
 }
 
 static int u_arith(lua_State *L, int sign) {
-  attl_duration *a = attl_duration_test(L, 1), *b = attl_duration_test(L, 2), r;
+  attl_duration *a = attl_duration_test(L, 1), *b = attl_duration_test(L, 2), r, nb;
   if (a && attl_date_test(L, 2) && sign > 0) return d_add(L);
   if (!a || !b)
     return luaL_error(L, "attempt to %s %s and %s (durations %s durations)",
                       sign > 0 ? "add" : "subtract", luaL_typename(L, 1), luaL_typename(L, 2),
                       sign > 0 ? "add" : "subtract");
-  if (sign < 0 && (b->years == INT64_MIN || b->months == INT64_MIN || b->days == INT64_MIN ||
-                   b->seconds == INT64_MIN))
-    return luaL_error(L, "duration out of range");
-  if (add64(a->years, sign * b->years, &r.years) || add64(a->months, sign * b->months, &r.months) ||
-      add64(a->days, sign * b->days, &r.days) ||
-      add64(a->seconds, sign * b->seconds, &r.seconds))
+  if (sign > 0) nb = *b;
+  else if (dur_neg(b, &nb) != 0) return luaL_error(L, "duration out of range");
+  if (add64(a->years, nb.years, &r.years) || add64(a->months, nb.months, &r.months) ||
+      add64(a->days, nb.days, &r.days) || add64(a->seconds, nb.seconds, &r.seconds))
     return luaL_error(L, "duration out of range");
   attl_duration_push(L, &r);
   return 1;
@@ -663,10 +702,7 @@ static int u_mul(lua_State *L) {
 
 static int u_unm(lua_State *L) {
   attl_duration *a = checkdur(L, 1), r;
-  if (a->years == INT64_MIN || a->months == INT64_MIN || a->days == INT64_MIN ||
-      a->seconds == INT64_MIN)
-    return luaL_error(L, "duration out of range");
-  r.years = -a->years, r.months = -a->months, r.days = -a->days, r.seconds = -a->seconds;
+  if (dur_neg(a, &r) != 0) return luaL_error(L, "duration out of range");
   attl_duration_push(L, &r);
   return 1;
 }
@@ -709,6 +745,7 @@ static void newmeta(lua_State *L, const char *name, const luaL_Reg *meta,
     return;
   }
   luaL_setfuncs(L, meta, 0);
+  attl_protect(L);
   lua_newtable(L);
   luaL_setfuncs(L, methods, 0);
   lua_setfield(L, -2, "__index");

@@ -53,6 +53,18 @@ struct attl_event {
 /* The metatable of the userdata that holds a parsed event. */
 #define ATTL_EVENT_PARSED "attache.event.parsed"
 
+/* That userdata: the event first (attl_event_holder gives its address),
+ * then the bytes of C memory it is counted for against the script's
+ * max-memory, given back by its finalizer. */
+typedef struct holder {
+  att_event ev;
+  size_t taken;
+} holder;
+
+/* What the core allocates for a parsed event, about: the strings of its
+ * stored text plus a pointer or two per list element. */
+#define PARSED_BYTES(len) (sizeof(att_event) + 2 * (size_t)(len) + 64)
+
 /* The registry key of the event metatable, for a lookup cheaper than by
  * name when an object is made. */
 static const char mt_key = 0;
@@ -154,8 +166,10 @@ static attl_event *newev(lua_State *L, int64_t id, size_t len) {
 /* A parsed event, initialised empty, in a new userdata with a finalizer:
  * pushed. */
 att_event *attl_event_holder(lua_State *L) {
-  att_event *p = lua_newuserdatauv(L, sizeof *p, 0);
+  holder *h = lua_newuserdatauv(L, sizeof *h, 0);
+  att_event *p = &h->ev;
   att_event_init(p);
+  h->taken = 0;
   if (luaL_getmetatable(L, ATTL_EVENT_PARSED) == LUA_TNIL) {
     lua_pop(L, 1);
     attl_event_open(L);
@@ -198,10 +212,19 @@ void attl_event_push(lua_State *L, att_store *st, att_event *ev) {
   att_event *p;
   attl_event *e;
   uint64_t sig = 0;
+  const char *json;
+  size_t len = 0;
   int rc, have = store_sig(st, ev->id, &sig, &rc);
+  if (att_store_json(st, ev->id, &json, &len) != 0) len = 0;
   p = attl_event_holder(L);
   *p = *ev;
   att_event_init(ev);
+  /* Held as long as the object: counted when the script has room.  The
+   * write is made already, so this does not raise: at the limit the
+   * object goes uncounted and the script's next allocation fails. */
+  if (att_script_mem_take(att_lua_script(L), PARSED_BYTES(len)) == 0)
+    ((holder *)p)->taken = PARSED_BYTES(len);
+  else att__errclear();
   e = newev(L, p->id, 0);
   lua_rotate(L, -2, 1); /* event, holder */
   lua_setiuservalue(L, -2, 1);
@@ -282,6 +305,10 @@ const att_event *attl_event_get(lua_State *L, int idx) {
   if (e->ev) return e->ev;
   idx = lua_absindex(L, idx);
   p = attl_event_holder(L);
+  /* Counted before the core allocates: a script over its max-memory
+   * gets the error and nothing is leaked. */
+  att_lua_mem_take(L, PARSED_BYTES(e->len));
+  ((holder *)p)->taken = PARSED_BYTES(e->len);
   if (att_event_from_json(e->json, e->len, ATT_EV_STORED, p) != 0)
     luaL_error(L, "event %lld does not read back: %s", (long long)e->id, att_errmsg());
   lua_setiuservalue(L, idx, 1);
@@ -705,7 +732,10 @@ static int ev_pairs(lua_State *L) {
 
 /* The finalizer of a parsed event's holder. */
 static int parsed_gc(lua_State *L) {
-  att_event_free(lua_touserdata(L, 1));
+  holder *h = lua_touserdata(L, 1);
+  att_event_free(&h->ev);
+  if (h->taken) att_script_mem_give(att_lua_script(L), h->taken);
+  h->taken = 0;
   return 0;
 }
 
@@ -742,6 +772,7 @@ void attl_event_open(lua_State *L) {
     return;
   }
   mt = lua_gettop(L);
+  attl_protect(L);
   lua_pushvalue(L, mt);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &mt_key);
   /* Every function gets the metatable as upvalue 1 (see checkev). */

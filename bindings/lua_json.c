@@ -55,6 +55,7 @@ typedef struct jdec {
   lua_State *L;
   const char *s, *p, *end;
   int depth;
+  unsigned steps;  /* values read since the last charge */
   const char *err; /* what went wrong at p, or NULL */
 } jdec;
 
@@ -247,6 +248,12 @@ static int dword(jdec *d, const char *w) {
 }
 
 static int dvalue(jdec *d) {
+  /* The text was paid for up front; the values are charged as they are
+   * made, so that the deadline is checked inside a long decode too. */
+  if (++d->steps == 256) {
+    att_lua_charge(d->L, d->steps);
+    d->steps = 0;
+  }
   skip_ws(d);
   if (d->p >= d->end) return dfail(d, "expected a value, got the end of the text");
   switch (*d->p) {
@@ -282,6 +289,7 @@ int attl_json_decode(lua_State *L) {
   d.s = d.p = s;
   d.end = s + len;
   d.depth = 0;
+  d.steps = 0;
   d.err = NULL;
   top = lua_gettop(L);
   if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) d.p += 3;
@@ -352,6 +360,7 @@ static int enc_error(lua_State *L, const char *path, const char *what) {
 static void put_string(lua_State *L, jbuf *b, const char *s, size_t n, const char *path) {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
+  att_lua_charge(L, n / 16 + 1); /* the same string may be written many times */
   PUTS(L, b, "\"");
   while (i < n) {
     size_t run = i;
@@ -540,6 +549,7 @@ int attl_json_encode(lua_State *L) {
   if (luaL_newmetatable(L, "attache.jsonbuf")) {
     lua_pushcfunction(L, jbuf_gc);
     lua_setfield(L, -2, "__gc");
+    attl_protect(L);
   }
   lua_setmetatable(L, -2);
   encode(L, b, 1, 0, "");

@@ -34,6 +34,11 @@ struct cJSON;
 
 /* ---- lua_attache.c -------------------------------------------------- */
 
+/* Make the metatable on top of the stack unreachable from scripts: its
+ * __metatable field is false, so getmetatable gives false and setmetatable
+ * refuses to replace it.  Every metatable of the module gets it (finalizers
+ * and methods stay the module's). */
+void attl_protect(lua_State *L);
 /* nil and the message of the last core failure; returns 2. */
 int attl_fail(lua_State *L);
 /* nil and a formatted message; returns 2. */

@@ -147,8 +147,11 @@ static void prop_text(buf *out, buf *line, const char *name, const char *value) 
 static int64_t day_min(void) { return att_days_from_civil(0, 1, 1); }
 static int64_t day_max(void) { return att_days_from_civil(9999, 12, 31); }
 
+/* The day of t, rounded down, without negating t: -INT64_MIN (an open
+ * start, ../2024) does not exist (issue 12). */
 static int64_t day_of(att_time t) {
-  return t >= 0 ? t / DAY : -((-t + DAY - 1) / DAY);
+  int64_t q = t / DAY;
+  return t % DAY < 0 ? q - 1 : q;
 }
 
 static int in_range(att_time t) {
@@ -166,7 +169,8 @@ static void fmt_date(char *out, size_t cap, int64_t days) {
 }
 
 static void fmt_utc(char *out, size_t cap, att_time t) {
-  int64_t days = day_of(t), s = t - days * DAY;
+  int64_t days = day_of(t), s = t % DAY;
+  if (s < 0) s += DAY;
   char d[16];
   fmt_date(d, sizeof d, days);
   snprintf(out, cap, "%sT%02d%02d%02dZ", d, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
@@ -213,14 +217,16 @@ static void rrule_value(buf *b, const char *recur, int dates) {
 
 /* TRIGGER value: -P7D, -PT2H, -P1DT12H, PT0S. */
 static void trigger(char *out, size_t cap, int64_t lead) {
-  int64_t a = lead < 0 ? -lead : lead, d = a / DAY, s = a % DAY;
+  uint64_t a = lead < 0 ? 0u - (uint64_t)lead : (uint64_t)lead, d = a / DAY, s = a % DAY;
   int n = snprintf(out, cap, "%sP", lead > 0 ? "-" : "");
-  if (d) n += snprintf(out + n, cap - (size_t)n, "%lldD", (long long)d);
+  if (d) n += snprintf(out + n, cap - (size_t)n, "%lluD", (unsigned long long)d);
   if (s || a == 0) {
     n += snprintf(out + n, cap - (size_t)n, "T");
-    if (s / 3600) n += snprintf(out + n, cap - (size_t)n, "%lldH", (long long)(s / 3600));
-    if (s / 60 % 60) n += snprintf(out + n, cap - (size_t)n, "%lldM", (long long)(s / 60 % 60));
-    if (s % 60 || a == 0) snprintf(out + n, cap - (size_t)n, "%lldS", (long long)(s % 60));
+    if (s / 3600) n += snprintf(out + n, cap - (size_t)n, "%lluH", (unsigned long long)(s / 3600));
+    if (s / 60 % 60)
+      n += snprintf(out + n, cap - (size_t)n, "%lluM", (unsigned long long)(s / 60 % 60));
+    if (s % 60 || a == 0)
+      snprintf(out + n, cap - (size_t)n, "%lluS", (unsigned long long)(s % 60));
   }
 }
 

@@ -51,7 +51,7 @@ at.json = {decode = core.json_decode, encode = core.json_encode, null = core.nul
 -- Modules loaded on first use, so that a script that never makes a report
 -- does not pay for one: at.report (docs/reports.md).
 local lazy = {report = "attache.report"}
-setmetatable(at, {__index = function(t, k)
+setmetatable(at, {__metatable = false, __index = function(t, k)
   local name = lazy[k]
   if name == nil then return nil end
   local m = require(name)

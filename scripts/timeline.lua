@@ -9,6 +9,13 @@
 -- source).  Long quiet stretches (1993 to 2023 in the example) are cut
 -- out of the axis and shown as a break, so that decades of history and a
 -- busy year fit one page.  docs/reports.md is the manual.
+--
+-- Every date the store accepts can be drawn: open and unknown ends, years
+-- before 0 and beyond 9999 (Y170000002), up to the ends of 64-bit
+-- seconds.  So the layout works on floats (a pixel needs no more than 53
+-- bits), the calendar is computed here rather than by at.date (whose
+-- tables stop at four-digit years), and the tick steps go from a month to
+-- hundreds of billions of years.
 
 local core = require "attache.core"
 local report = require "attache.report"
@@ -43,9 +50,41 @@ local function esc(s)
     ['"'] = "&quot;", ["'"] = "&#39;"}))
 end
 
+-- The calendar (proleptic Gregorian, UTC) for any 64-bit time, as in
+-- core/date.c: days since 1970-01-01 from a date and back.
+local function days_from_civil(y, m, d)
+  if m <= 2 then y = y - 1 end
+  local era = y // 400
+  local yoe = y - era * 400
+  local doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+  return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+end
+
+local function civil(t)
+  local z = t // DAY + 719468
+  local era = z // 146097
+  local doe = z - era * 146097
+  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+  local mp = (5 * doy + 2) // 153
+  local m = mp < 10 and mp + 3 or mp - 9
+  return yoe + era * 400 + (m <= 2 and 1 or 0), m, doy - (153 * mp + 2) // 5 + 1
+end
+
+-- A position on the axis (a float) back to whole seconds, clamped to the
+-- 64-bit range.
+local function toint(x)
+  if x ~= x then return 0 end
+  if x <= math.mininteger then return math.mininteger end
+  if x >= 2.0 ^ 63 then return math.maxinteger end
+  return floor(x)
+end
+
+-- "2024-01-31"; a year before 0 or beyond 9999 as ISO 8601 writes
+-- expanded years ("-9999-01-01", "170000002-01-01").
 local function day(t)
-  local s = tostring(core.date(t))
-  return s:sub(1, 10)
+  local y, m, d = civil(toint(t))
+  return fmt("%s%04d-%02d-%02d", y < 0 and "-" or "", y < 0 and -y or y, m, d)
 end
 
 -- The kind of drawing an event's date asks for.
@@ -112,7 +151,12 @@ end
 -- Ticks for a cluster: the step that leaves at least 70 pixels between
 -- labels, from a month to a decade.
 local STEPS = {{1, "month"}, {3, "month"}, {6, "month"}, {1, "year"}, {2, "year"},
-               {5, "year"}, {10, "year"}}
+               {5, "year"}}
+-- Then 10, 20, 50, 100 ... years, up to steps longer than any axis
+-- (64-bit seconds hold about 5.8e11 years).
+for k = 1, 12 do
+  for _, f in ipairs{1, 2, 5} do STEPS[#STEPS + 1] = {math.tointeger(f * 10 ^ k), "year"} end
+end
 local MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
 local function ticks(c, xof)
@@ -124,8 +168,7 @@ local function ticks(c, xof)
   end
   step = step or STEPS[#STEPS]
   local out = {}
-  local first = core.date(c[1]):earliest()
-  local y, m = tonumber(day(first):sub(1, 4)), tonumber(day(first):sub(6, 7))
+  local y, m = civil(toint(c[1]))
   if step[2] == "year" then
     y, m = y + 1, 1
     y = y + (step[1] - y % step[1]) % step[1]
@@ -136,8 +179,7 @@ local function ticks(c, xof)
     if m > 12 then y, m = y + 1, m - 12 end
   end
   while true do
-    local t = core.date{year = y, month = m, day = 1}:earliest()
-    local secs = t:seconds()
+    local secs = days_from_civil(y, m, 1) * (DAY + 0.0)
     if secs > c[2] then break end
     local label = (m == 1 or step[2] == "year") and tostring(y) or MONTHS[m]
     out[#out + 1] = {xof(secs), label, m == 1}
@@ -160,6 +202,8 @@ local function items(events, lanes_by)
     local w = report.when(ev)
     if w then
       local e, l = w:seconds()
+      -- Where it is drawn: floats, so that padding never wraps around.
+      local fe, fl = e + 0.0, l + 0.0
       local edtf = tostring(w)
       local lanes
       if lanes_by == "actor" then
@@ -184,7 +228,8 @@ local function items(events, lanes_by)
         if #s > 0 then tip[#tip + 1] = "Source: " .. concat(s, "; ") end
       end
       list[#list + 1] = {
-        id = ev.id, title = ev.title, e = e, l = l, edtf = edtf, shape = shape(edtf),
+        id = ev.id, title = ev.title, e = e, l = l, fe = fe, fl = fl, edtf = edtf,
+        shape = shape(edtf),
         open_start = e == math.mininteger, open_end = l == math.maxinteger,
         colour = STATUS[ev.status or ""] or OTHER, lanes = lanes, tip = concat(tip, "\n"),
         status = ev.status,
@@ -236,20 +281,20 @@ function M.html(events, opts)
   if lanes_by ~= "kind" and lanes_by ~= "actor" then
     error("bad argument #2 to 'timeline' (lanes is \"kind\" or \"actor\")", 3)
   end
-  local now = core.date(opts.now or core.now()):earliest():seconds()
+  local now = core.date(opts.now or core.now()):earliest():seconds() + 0.0
   local its = items(events, lanes_by)
   local title = opts.title or "Timeline"
 
   -- The time shown: every bound that is known, padded.
   local spans = {}
   for _, it in ipairs(its) do
-    local e = it.open_start and it.l or it.e
-    local l = it.open_end and it.e or it.l
+    local e = it.open_start and it.fl or it.fe
+    local l = it.open_end and it.fe or it.fl
     spans[#spans + 1] = {e - PAD, l + PAD}
   end
   local has_now = false
   if #spans == 0 then spans[1] = {now - 365 * DAY, now + 365 * DAY} end
-  local lo, hi = math.maxinteger, math.mininteger
+  local lo, hi = math.huge, -math.huge
   for _, s in ipairs(spans) do
     if s[1] < lo then lo = s[1] end
     if s[2] > hi then hi = s[2] end
@@ -270,8 +315,8 @@ function M.html(events, opts)
   local lanes, byname = {}, {}
   local placed = {}
   for _, it in ipairs(its) do
-    local x0 = it.open_start and cl[1].x0 or xof(it.e)
-    local x1 = it.open_end and cl[#cl].x1 or xof(it.l)
+    local x0 = it.open_start and cl[1].x0 or xof(it.fe)
+    local x1 = it.open_end and cl[#cl].x1 or xof(it.fl)
     if it.shape == "day" then x0, x1 = x0 - 6, x0 + 6 end
     if x1 - x0 < 8 then x1 = x0 + 8 end
     local label = report.truncate(it.title, 46)
