@@ -69,3 +69,26 @@ add_executable(crash_campaign ${CMAKE_SOURCE_DIR}/tests/crash/crash.c)
 target_link_libraries(crash_campaign PRIVATE attcore)
 add_test(NAME crash/short COMMAND crash_campaign 40)
 set_tests_properties(crash/short PROPERTIES LABELS crash TIMEOUT 600)
+
+# The hostile-script campaign of issue 12 (tests/hostile/, docs/reliability.md):
+# attacks stopped within their limits, a daemon with hostile scripts on a
+# simulated clock, SIGTERM at random moments, the API fuzzer (a short run;
+# `make test-hostile` runs 1M calls under ASan+UBSan).  Under the sanitizers
+# time and memory take more: the slack is larger there (and said so).
+add_executable(hostile ${CMAKE_SOURCE_DIR}/tests/hostile/hostile.c)
+if(ATT_SANITIZE)
+  set(ATT_HOSTILE_ENV "HOSTILE_SLACK=1.5;HOSTILE_RSS_SLACK=600;HOSTILE_SIGTERM_SLACK=1")
+else()
+  set(ATT_HOSTILE_ENV "HOSTILE_SLACK=0.1;HOSTILE_RSS_SLACK=16;HOSTILE_SIGTERM_SLACK=0")
+endif()
+add_test(NAME hostile/campaign
+  COMMAND hostile campaign $<TARGET_FILE:attache> ${CMAKE_SOURCE_DIR}/tests/hostile/attacks)
+add_test(NAME hostile/sigterm
+  COMMAND hostile sigterm $<TARGET_FILE:attache> ${CMAKE_SOURCE_DIR}/tests/hostile/busy 50)
+add_test(NAME hostile/fuzz
+  COMMAND hostile fuzz $<TARGET_FILE:attache> ${CMAKE_SOURCE_DIR}/tests/hostile/fuzz.lua 50000)
+add_test(NAME hostile/daemon
+  COMMAND sh ${CMAKE_SOURCE_DIR}/tests/hostile/daemon.sh $<TARGET_FILE:attache>)
+set_tests_properties(hostile/campaign hostile/sigterm hostile/fuzz hostile/daemon
+  PROPERTIES LABELS hostile TIMEOUT 600
+  ENVIRONMENT "${ATT_HOSTILE_ENV};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")

@@ -1,0 +1,5 @@
+-- expect: time limit exceeded|instruction budget exhausted
+-- string.unpack of a million fields from one format, again and again.
+local fmt = ("b"):rep(200000)
+local s = ("\1"):rep(200000)
+while true do local _ = select("#", string.unpack(fmt, s)) end
