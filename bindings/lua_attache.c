@@ -155,9 +155,10 @@ static void check_target(lua_State *L) {
 /* Lua value at idx as JSON, or NULL with a message in err.  An empty table
  * is an array when `emptyarray`, else an object. */
 static cJSON *tojson(lua_State *L, int idx, int depth, int emptyarray, char *err, size_t cap,
-                     const char *path) {
+                     const char *path, uint64_t *work) {
   char sub[256];
   idx = lua_absindex(L, idx);
+  ++*work;
   switch (lua_type(L, idx)) {
   case LUA_TBOOLEAN: return cJSON_CreateBool(lua_toboolean(L, idx));
   case LUA_TNUMBER:
@@ -183,6 +184,7 @@ static cJSON *tojson(lua_State *L, int idx, int depth, int emptyarray, char *err
   case LUA_TSTRING: {
     size_t n;
     const char *s = lua_tolstring(L, idx, &n);
+    *work += n / 16;
     if (strlen(s) != n) {
       att_json_nul_err("event", path, strlen(s)); /* the one message */
       snprintf(err, cap, "%s", att_errmsg());
@@ -205,6 +207,7 @@ static cJSON *tojson(lua_State *L, int idx, int depth, int emptyarray, char *err
       count++;
       lua_pop(L, 1);
     }
+    *work += count;
     isarray = count == 0 ? emptyarray : count == n;
     out = isarray ? cJSON_CreateArray() : cJSON_CreateObject();
     if (!out) break;
@@ -213,7 +216,7 @@ static cJSON *tojson(lua_State *L, int idx, int depth, int emptyarray, char *err
         cJSON *v;
         lua_rawgeti(L, idx, (lua_Integer)i);
         snprintf(sub, sizeof sub, "%s[%zu]", path, i);
-        v = tojson(L, -1, depth + 1, 0, err, cap, sub);
+        v = tojson(L, -1, depth + 1, 0, err, cap, sub, work);
         lua_pop(L, 1);
         if (!v) {
           cJSON_Delete(out);
@@ -250,7 +253,7 @@ static cJSON *tojson(lua_State *L, int idx, int depth, int emptyarray, char *err
       v = tojson(L, -1, depth + 1,
                  depth == 0 && (!strcmp(k, "actors") || !strcmp(k, "tags") ||
                                 !strcmp(k, "people") || !strcmp(k, "links")),
-                 err, cap, sub);
+                 err, cap, sub, work);
       lua_pop(L, 1);
       if (!v) {
         lua_pop(L, 1);
@@ -321,8 +324,12 @@ static cJSON **box_new(lua_State *L) {
  * and *box = NULL. */
 static cJSON **table_arg(lua_State *L, int arg, const char *fname) {
   char err[512];
+  uint64_t work = 0;
   cJSON **box = box_new(L);
-  *box = tojson(L, arg, 0, 0, err, sizeof err, "");
+  *box = tojson(L, arg, 0, 0, err, sizeof err, "", &work);
+  /* Charged once the tree is in the box (an error frees it): a value
+   * per node and a unit per 16 bytes of text. */
+  att_lua_charge(L, work);
   if (!*box) luaL_error(L, "bad argument #%d to '%s' (%s)", arg, fname, err);
   return box;
 }
@@ -463,6 +470,33 @@ static const char *const *sel_list(lua_State *L, const char *fname, const char *
   }
   *n = k;
   return v;
+}
+
+/*
+ * What a query may cost the core before it returns its matches, charged
+ * before it runs: the candidates of an index filter (an actor, a tag, a
+ * kind, a status) are checked one by one and may all fail, so each such
+ * query may scan the whole store; a text filter reads every candidate
+ * and scans its text once per word.  A query by dates alone reads the time classes,
+ * whose candidates are about its matches (charged after).
+ */
+static uint64_t query_cost(att_store *st, const att_query *q) {
+  uint64_t all, cost;
+  if (!q->nactors && !q->ntags && !q->kind && !q->status && !q->text)
+    return q->nactors + q->ntags + 1;
+  all = att_store_count(st);
+  if (all == UINT64_MAX) { /* damaged: the query reports it */
+    att__errclear();
+    all = 0;
+  }
+  cost = all + q->nactors + q->ntags + 1;
+  if (q->text) {
+    /* About 1.6 us an event on 20,000 (the event is read and its texts
+     * searched): 100 instructions' worth, and more for long words. */
+    uint64_t per = strlen(q->text) / 4 + 100;
+    cost = all > UINT64_MAX / per ? UINT64_MAX : cost + all * per;
+  }
+  return cost;
 }
 
 static const char *sel_string(lua_State *L, const char *fname, const char *opt) {
@@ -682,6 +716,7 @@ static int l_select(lua_State *L) {
   c = lua_newuserdatauv(L, sizeof *c, 0);
   memset(c, 0, sizeof *c);
   luaL_setmetatable(L, ATTL_CURSOR);
+  att_lua_charge(L, query_cost(st, &q));
   if (att_store_query(st, &q, &ids, &n) != 0) return luaL_error(L, "%s", att_errmsg());
   c->st = st;
   c->ids = ids;

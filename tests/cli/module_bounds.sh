@@ -55,7 +55,9 @@ expect_rc 1 run --max-memory 12M "$TMP/parsed.lua"
 err_has "not enough memory"
 
 # C work charged to the budget: each loop makes a few VM instructions per
-# call and much C work; each must end with the budget error, quickly.
+# call and much C work (a text query reads all 20,000 events; an add turns
+# a table of 200,000 numbers into JSON before the core refuses it); each
+# must end with the budget error, quickly.
 budget() { # name, max-instructions, Lua body
   printf 'local at = require "attache"\n%s\n' "$3" >"$TMP/$1.lua"
   expect_rc 1 run --max-instructions "$2" --max-time 60 "$TMP/$1.lua"
@@ -75,6 +77,10 @@ for _ = 1, 1e6 do at.json.encode(t) end'
 budget decode 1000000 'local s = "[" .. ("0,"):rep(1 << 20) .. "0]"
 for _ = 1, 1e6 do at.json.decode(s) end'
 budget find 50000 'print(at.count{where = tonumber})'
+budget text 10000000 'for _ = 1, 1e6 do at.count{text = "event"} end'
+budget add 2000000 'local f = {}
+for i = 1, 200000 do f[i] = i end
+for _ = 1, 1e6 do at.add{title = "x", when = "2024", fields = {list = f}} end'
 budget ics 1000000 'local list = at.query{limit = 2000}
 for _ = 1, 1e6 do at.report.ics(list) end'
 
