@@ -84,6 +84,15 @@ static const char field_list[] =
 
 /* ---- check helpers ------------------------------------------------------ */
 
+/* Reading a field scans the stored text, and making an object copies it:
+ * work that grows with the event.  Small events cost about what the VM
+ * instructions around them count; a big one (notes, fields of up to 1 MB)
+ * is charged by its size, so that a loop re-reading it meets the budget
+ * and the deadline. */
+static void charge_len(lua_State *L, size_t len) {
+  if (len >= 4096) att_lua_charge(L, len / 64);
+}
+
 attl_event *attl_event_test(lua_State *L, int idx) {
   return luaL_testudata(L, idx, ATTL_EVENT);
 }
@@ -273,6 +282,7 @@ int attl_event_pushid(lua_State *L, att_store *st, int64_t id, int *rc) {
     e = newev(L, id, len);
     if (att_store_epoch(st) == epoch) {
       memcpy(e->json, json, len);
+      charge_len(L, len);
       return 1;
     }
     lua_pop(L, 1);
@@ -296,6 +306,7 @@ int attl_event_pushid_mt(lua_State *L, int mt, att_store *st, int64_t id, int *r
   }
   lua_pushvalue(L, mt);
   lua_setmetatable(L, -2);
+  charge_len(L, len);
   return 1;
 }
 
@@ -445,6 +456,7 @@ static void pushfields(lua_State *L, const char *text) {
     lua_pushnil(L);
     return;
   }
+  charge_len(L, strlen(text) * 4); /* parsed, then made into tables */
   if ((j = cJSON_Parse(text)) == NULL) luaL_error(L, "not enough memory");
   attl_pushcjson(L, j);
   cJSON_Delete(j);
@@ -518,6 +530,7 @@ static void pushfield(lua_State *L, int idx, int f) {
   const char *s;
   size_t n;
   char buf[ATT_DATE_MAX];
+  charge_len(L, e->len);
   switch (f) {
   case F_ID: lua_pushinteger(L, e->id); return;
   case F_REV: lua_pushinteger(L, rev_of(L, idx)); return;
@@ -567,7 +580,9 @@ static int has_in(lua_State *L, const char *field, int (*parsed)(const att_event
   attl_event *e = checkev(L, 1);
   size_t wl;
   const char *want = luaL_checklstring(L, 2, &wl);
-  int r = e->ev ? -1 : raw_in_array(e, field, want, wl);
+  int r;
+  charge_len(L, e->len);
+  r = e->ev ? -1 : raw_in_array(e, field, want, wl);
   if (r < 0) r = parsed(attl_event_get(L, 1), want);
   lua_pushboolean(L, r);
   return 1;
@@ -621,6 +636,7 @@ static int m_totable(lua_State *L) {
 static int m_json(lua_State *L) {
   attl_event *e = checkev(L, 1);
   char *j;
+  charge_len(L, e->len);
   if (e->len) {
     lua_pushlstring(L, e->json, e->len);
     return 1;

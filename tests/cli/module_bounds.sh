@@ -77,6 +77,9 @@ for _ = 1, 1e6 do at.json.encode(t) end'
 budget decode 1000000 'local s = "[" .. ("0,"):rep(1 << 20) .. "0]"
 for _ = 1, 1e6 do at.json.decode(s) end'
 budget find 50000 'print(at.count{where = tonumber})'
+budget big_event 5000000 'local big = {s = ("x"):rep(1000000)}
+local ev = at.get(assert(at.add{title = "big", when = "2024", fields = big}).id)
+for _ = 1, 1e6 do local _ = ev.updated end'
 budget text 10000000 'for _ = 1, 1e6 do at.count{text = "event"} end'
 budget add 2000000 'local f = {}
 for i = 1, 200000 do f[i] = i end
