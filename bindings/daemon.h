@@ -50,10 +50,17 @@ typedef struct att_daemon_opts {
 
 #define ATT_DAEMON_GRACE_DEFAULT 86400
 #define ATT_DAEMON_RULE_DEPTH 8
-/* Changes made by rules, in all, for one change from outside. */
+/* Changes made by rules in one turn (the dispatch of the changes a
+ * callback, a main chunk or other processes made): past it, rules stop
+ * until the next turn. */
 #define ATT_DAEMON_RULE_CASCADE 1000
 
 void att_daemon_opts_init(att_daemon_opts *o);
+
+/* What one entry of the engine's queue costs, counted against the
+ * max-memory of the script it runs for: a slot and a heap node (56 bytes
+ * in core/timeq.c), twice, for the room the arrays keep as they grow. */
+#define ATT_DAEMON_QENTRY_BYTES 112
 
 /*
  * Run the daemon over the store in store_dir with the engine e (limits,
@@ -101,6 +108,9 @@ typedef struct att__dscript {
    * broken version is reported once). */
   int64_t sig[4], badsig[4];
   int dirty; /* dead jobs to sweep */
+  /* Names this version for the changes it made, to give back what they
+   * hold once dispatched (0 until it makes one; daemon_jobs.c). */
+  uint64_t serial;
 } att__dscript;
 
 struct att__job {
@@ -117,14 +127,21 @@ struct att__job {
   int op;            /* rules: ATT_CHANGE_* */
   char *what;        /* "every 1d", "cron 0 8 * * 1", "remind NAME" */
   att__remind *rem;  /* reminders */
+  size_t charged;    /* bytes counted against the owner's max-memory */
 };
 
-/* A change to dispatch: copies of the old and new JSON. */
+/* A change to dispatch: copies of the old and new JSON.  depth is 0 for a
+ * change made by a callback, a main chunk or another process, n + 1 for
+ * one a rule made for a change of depth n.  The copies count against the
+ * max-memory of the script that made the change (by: its serial) until
+ * the change is dispatched. */
 typedef struct att__change {
   int op, depth;
   int64_t id;
   char *old, *cur;
   size_t oldlen, curlen;
+  uint64_t by;
+  size_t charged;
 } att__change;
 
 struct att_daemon {
@@ -151,7 +168,9 @@ struct att_daemon {
   att__change *pend;
   size_t npend, cappend, headpend;
   int draining, cur_depth, cascade_warned;
-  size_t cascade;
+  size_t cascade;         /* changes made by rules in this turn */
+  att__dscript *calling;  /* the script whose callback runs (att__call) */
+  uint64_t next_serial;
   int busy; /* inside a call into Lua */
   int stop, hup, rescan, finished;
   uv_process_t compactor; /* `attache compact`, while compacting */

@@ -40,11 +40,14 @@ int att__call(att_daemon *d, att__dscript *ds, att__pushfn push, void *ctx, int 
   t.push = push;
   t.ctx = ctx;
   t.nres = nres;
+  att__dscript *prev = d->calling;
   lua_pushcfunction(L, trampoline);
   lua_pushlightuserdata(L, &t);
   d->busy++;
   d->callbacks++;
+  d->calling = ds; /* the changes it makes are charged to it */
   rc = att_script_call(ds->s, 1, nres);
+  d->calling = prev;
   d->busy--;
   if (rc == ATT_SCRIPT_EXIT)
     att__log(d, ATT_LOG_INFO, ds->name, "os.exit(%d) ended the call",
@@ -56,12 +59,20 @@ int att__call(att_daemon *d, att__dscript *ds, att__pushfn push, void *ctx, int 
 
 att__job *att__job_new(att_daemon *d, att__dscript *ds, int type, int fnidx, const char *what) {
   lua_State *L = att_script_L(ds->s);
-  att__job *j = calloc(1, sizeof *j);
+  /* The job and its entry in the queue count against the script's
+   * max-memory: registering in a loop runs into the limit, not the
+   * machine's (raises "not enough memory", nothing is registered). */
+  size_t bytes = sizeof(att__job) + strlen(what) + 1 + ATT_DAEMON_QENTRY_BYTES;
+  att__job *j;
+  att_lua_mem_take(L, bytes);
+  j = calloc(1, sizeof *j);
   if (j == NULL || (j->what = strdup(what)) == NULL) {
     free(j);
+    att_script_mem_give(ds->s, bytes);
     luaL_error(L, "not enough memory");
     return NULL;
   }
+  j->charged = bytes;
   j->type = type;
   j->id = ++d->next_id;
   j->owner = ds;
@@ -81,6 +92,7 @@ att__job *att__job_new(att_daemon *d, att__dscript *ds, int type, int fnidx, con
 
 static void job_free(att_daemon *d, att__job *j) {
   if (j->type == ATT__JOB_REMIND) att__remind_free(d, j);
+  if (j->owner->s) att_script_mem_give(j->owner->s, j->charged);
   if (j->fn != LUA_NOREF && j->owner->s) luaL_unref(att_script_L(j->owner->s), LUA_REGISTRYINDEX, j->fn);
   free(j->what);
   free(j);
@@ -245,14 +257,45 @@ static char *dup_bytes(const char *s, size_t n) {
   return p;
 }
 
+/* The script running now, whose writes these are (NULL: another
+ * process's, seen by the poll). */
+static att__dscript *writer(att_daemon *d) {
+  att__dscript *ds = d->calling ? d->calling : d->loading;
+  if (ds == NULL || ds->s == NULL) return NULL;
+  if (ds->serial == 0) ds->serial = ++d->next_serial;
+  return ds;
+}
+
+/* Give back what a dispatched change held to the script that made it, if
+ * that version of it is still loaded. */
+static void give_back(att_daemon *d, const att__change *c) {
+  if (c->charged == 0) return;
+  if (d->loading && d->loading->serial == c->by && d->loading->s) {
+    att_script_mem_give(d->loading->s, c->charged);
+    return;
+  }
+  for (size_t i = 0; i < d->nscripts; i++)
+    if (d->scripts[i]->serial == c->by && d->scripts[i]->s) {
+      att_script_mem_give(d->scripts[i]->s, c->charged);
+      return;
+    }
+}
+
 /* The store's change callback: keep a copy of both states, to dispatch
- * once the code that made the change has returned. */
+ * once the code that made the change has returned.  The copies count
+ * against the writer's max-memory until then: a callback that writes in
+ * a loop fills its own limit, not the machine.  A change that does not
+ * fit is not dispatched (logged): its writer is out of memory anyway. */
 void att__on_change(void *ud, int op, int64_t id, const char *old_json, size_t old_len) {
   att_daemon *d = ud;
+  att__dscript *by;
   att__change *c;
   const char *cur;
   size_t curlen;
   if (d->e->store == NULL || (d->nrules == 0 && d->nremind == 0)) return;
+  /* Counted when made, not when dispatched: the rule calls that run
+   * before the dispatch would otherwise multiply past the limit. */
+  if (d->cur_depth >= 0) d->cascade++;
   if (d->npend == d->cappend) {
     size_t ncap = d->cappend ? d->cappend * 2 : 16;
     att__change *np = realloc(d->pend, ncap * sizeof *np);
@@ -279,6 +322,20 @@ void att__on_change(void *ud, int op, int64_t id, const char *old_json, size_t o
              (long long)id);
     return;
   }
+  if ((by = writer(d)) != NULL) {
+    size_t n = 2 * sizeof *c + c->oldlen + c->curlen + 2;
+    if (att_script_mem_take(by->s, n) != 0) {
+      free(c->old);
+      free(c->cur);
+      d->e->errors++;
+      att__log(d, ATT_LOG_ERROR, by->name,
+               "the change to event %lld is not dispatched to rules and reminders: %s",
+               (long long)id, att_errmsg());
+      return;
+    }
+    c->by = by->serial;
+    c->charged = n;
+  }
   d->npend++;
 }
 
@@ -298,33 +355,41 @@ static int push_rule(lua_State *L, void *ud) {
   return 2;
 }
 
+static int stopping(const att_daemon *d) { return d->stop || att_interrupted(); }
+
 static void dispatch(att_daemon *d, const att__change *c) {
   size_t i;
   int rules = 1;
+  /* Whatever runs for this change, reminders included, makes changes one
+   * level deeper (a where function may not write, but no path may start
+   * a chain over at depth 0). */
+  d->cur_depth = c->depth;
   /* Reminders follow every change, whoever made it. */
-  for (i = 0; i < d->nscripts; i++) {
+  for (i = 0; i < d->nscripts && !stopping(d); i++) {
     att__job *j, *end = d->scripts[i]->last;
     for (j = d->scripts[i]->jobs; j; j = j == end ? NULL : j->next)
       if (j->type == ATT__JOB_REMIND && !j->dead) att__remind_change(d, j, c);
   }
-  if (c->depth > d->o.rule_depth ||
-      (c->depth > 0 && ++d->cascade > ATT_DAEMON_RULE_CASCADE)) {
+  if (c->depth > d->o.rule_depth || d->cascade > ATT_DAEMON_RULE_CASCADE) {
     rules = 0;
     if (!d->cascade_warned) {
       d->cascade_warned = 1;
       d->e->errors++;
-      att__log(d, ATT_LOG_ERROR, NULL,
-               c->depth > d->o.rule_depth
-                   ? "rules stopped: a chain of %d changes made by rules (event %lld); does "
-                     "a rule change what it watches?"
-                   : "rules stopped: rules made more than %d changes for one change "
-                     "(event %lld)",
-               c->depth > d->o.rule_depth ? d->o.rule_depth : ATT_DAEMON_RULE_CASCADE,
-               (long long)c->id);
+      if (c->depth > d->o.rule_depth)
+        att__log(d, ATT_LOG_ERROR, NULL,
+                 "rules stopped: a chain of %d changes made by rules (event %lld); does a "
+                 "rule change what it watches?", d->o.rule_depth, (long long)c->id);
+      else
+        att__log(d, ATT_LOG_ERROR, NULL,
+                 "rules stopped: rules made more than %d changes in one turn (event %lld); "
+                 "do rules make changes that fire them again?", ATT_DAEMON_RULE_CASCADE,
+                 (long long)c->id);
     }
   }
-  if (!rules) return;
-  d->cur_depth = c->depth;
+  if (!rules) {
+    d->cur_depth = -1;
+    return;
+  }
   for (i = 0; i < d->nscripts; i++) {
     att__dscript *ds = d->scripts[i];
     att__job *j, *end = ds->last;
@@ -334,7 +399,7 @@ static void dispatch(att_daemon *d, const att__change *c) {
       r.j = j;
       r.c = c;
       att__call(d, ds, push_rule, &r, 0);
-      if (d->stop) break; /* a signal: the changes left are dropped */
+      if (stopping(d)) break; /* a signal: the changes left are dropped */
     }
   }
   d->cur_depth = -1;
@@ -348,7 +413,8 @@ void att__drain(att_daemon *d) {
   d->cascade_warned = 0;
   while (d->headpend < d->npend) {
     att__change c = d->pend[d->headpend++];
-    dispatch(d, &c);
+    if (!stopping(d)) dispatch(d, &c); /* on a signal, the changes left are dropped */
+    give_back(d, &c);
     free(c.old);
     free(c.cur);
   }
@@ -357,6 +423,7 @@ void att__drain(att_daemon *d) {
   for (i = 0; i < d->nscripts; i++) att__jobs_sweep(d, d->scripts[i]);
 }
 
+/* At the end: the scripts are closed already, nothing is given back. */
 void att__changes_free(att_daemon *d) {
   while (d->headpend < d->npend) {
     free(d->pend[d->headpend].old);
