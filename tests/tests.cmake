@@ -88,7 +88,8 @@ add_test(NAME hostile/sigterm
 add_test(NAME hostile/fuzz
   COMMAND hostile fuzz $<TARGET_FILE:attache> ${CMAKE_SOURCE_DIR}/tests/hostile/fuzz.lua 50000)
 add_test(NAME hostile/daemon
-  COMMAND sh ${CMAKE_SOURCE_DIR}/tests/hostile/daemon.sh $<TARGET_FILE:attache>)
+  COMMAND sh ${CMAKE_SOURCE_DIR}/tests/hostile/daemon.sh $<TARGET_FILE:attache>
+          $<TARGET_FILE:hostile>)
 set_tests_properties(hostile/campaign hostile/sigterm hostile/fuzz hostile/daemon
   PROPERTIES LABELS hostile TIMEOUT 600
   ENVIRONMENT "${ATT_HOSTILE_ENV};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
