@@ -11,6 +11,9 @@
 #   make fuzz       each libFuzzer harness for FUZZ_SECONDS (clang, build-fuzz/)
 #   make valgrind   the unit tests under valgrind
 #   make test-crash the long crash campaign (tests/crash/)
+#   make test-hostile  the long hostile runs (tests/hostile/): the campaign,
+#                   the daemon test and 50 SIGTERMs, then the API fuzzer for
+#                   HOSTILE_CALLS (1M) calls, all under ASan+UBSan
 #   make clean
 
 SANITIZE ?= 0
@@ -37,7 +40,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 FUZZ_BUILD ?= build-fuzz
 
-.PHONY: all build test run deps bench bench-deps valgrind fuzz clean test-crash
+.PHONY: all build test run deps bench bench-deps valgrind fuzz clean test-crash test-hostile
 
 all: build
 
@@ -95,6 +98,18 @@ valgrind: deps build
 # The long crash campaign: 1000 rounds of writers killed at random moments.
 test-crash: build
 	$(BUILD)/crash_campaign 1000
+
+# The long hostile runs (docs/reliability.md, "Hostile scripts"), in the
+# ASan+UBSan build whatever SANITIZE says: sanitizer reports are the point.
+HOSTILE_CALLS ?= 1000000
+HOSTILE_BUILD ?= build-asan
+
+test-hostile:
+	$(MAKE) build SANITIZE=1 BUILD=$(HOSTILE_BUILD)
+	cmake --build $(HOSTILE_BUILD) -j $(JOBS) --target hostile
+	cd $(HOSTILE_BUILD) && ctest --output-on-failure -L hostile -E hostile/fuzz
+	$(HOSTILE_BUILD)/hostile fuzz \
+	  $(HOSTILE_BUILD)/attache tests/hostile/fuzz.lua $(HOSTILE_CALLS) 10000 1000
 
 $(FUZZ_BUILD)/.configured: CMakeLists.txt tests/tests.cmake tests/fuzz/CMakeLists.txt
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DATT_FUZZ=ON
