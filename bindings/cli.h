@@ -5,10 +5,17 @@
  * exit status: CLI_OK, CLI_FAIL (the command failed and changed nothing) or
  * CLI_USAGE (the command line itself was wrong).  Messages go to stderr,
  * prefixed "attache: "; results go to stdout.  docs/cli.md is the manual.
+ *
+ * Text for people (messages, tables, blocks, alerts) goes through
+ * att_termsafe (core/termsafe.h): whatever a user, a file or a script put
+ * in it, no control character or direction control reaches the terminal
+ * raw.  JSON output carries the same characters as \u escapes; CSV
+ * output guards the cells a spreadsheet would take for a formula.
  */
 #ifndef ATT_CLI_H
 #define ATT_CLI_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +26,7 @@
 #include "error.h"
 #include "event.h"
 #include "store.h"
+#include "termsafe.h"
 
 #define CLI_OK 0
 #define CLI_FAIL 1
@@ -86,6 +94,14 @@ int cli_core_fail(int rc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* PREFIX, then the formatted message escaped for a terminal (line breaks
+ * too: a message is one line), then a line feed, on stderr.  What
+ * cli_fail and cli_usage print through. */
+void cli_vsay(const char *prefix, const char *fmt, va_list ap);
+/* s on f through att_termsafe with flags (ATT_TS_*); NULL prints
+ * nothing.  For any text of an event, a file or a script that a command
+ * prints for people. */
+void cli_text(FILE *f, const char *s, unsigned flags);
 /* Print the help text of a command (or the overview for NULL) on f. */
 int cli_help(const char *cmd, FILE *f);
 
@@ -121,15 +137,22 @@ size_t cli_u8width(const char *s);
 char *cli_u8fit(const char *s, size_t width);
 int cli_term_width(void);
 
-/* A table of events: id, when, kind, status, title. */
+/* A table of events: id, when, kind, status, title; every cell escaped
+ * for a terminal (att_termsafe) before it is measured and cut. */
 void cli_table(FILE *f, const att_event *evs, size_t n, int fit);
-/* The human-readable block of one event. */
+/* The human-readable block of one event, escaped for a terminal; notes
+ * keep their line breaks and tabs, further lines indented under the
+ * value, so that no line of a note can pass for a field. */
 void cli_block(FILE *f, const att_event *ev);
-/* One event as a JSON line. */
+/* One event as a JSON line, direction controls, C1 and DEL as \u
+ * escapes (att_termsafe_json: the same JSON once decoded). */
 int cli_json_line(FILE *f, const att_event *ev);
-/* CSV: the header row and one row per event. */
+/* CSV: the header row and one row per event.  Unless raw, a text cell
+ * that a spreadsheet would take for a formula (att_csv_guarded) is
+ * written with a single quote in front, and quoted; id and rev, which are
+ * numbers, are written as they are. */
 void cli_csv_header(FILE *f);
-void cli_csv_row(FILE *f, const att_event *ev);
+void cli_csv_row(FILE *f, const att_event *ev, int raw);
 /* The CSV columns, in export order (NULL-terminated). */
 extern const char *const cli_csv_columns[];
 

@@ -110,24 +110,55 @@ int cli_next(cli_parser *p) {
 
 /* ---- messages -------------------------------------------------------- */
 
+/* The formatted message in a malloc'd string (NULL when out of memory). */
+static char *vformat(const char *fmt, va_list ap) {
+  va_list aq;
+  char *m;
+  int n;
+  va_copy(aq, ap);
+  n = vsnprintf(NULL, 0, fmt, aq);
+  va_end(aq);
+  if (n < 0 || (m = malloc((size_t)n + 1)) == NULL) return NULL;
+  vsnprintf(m, (size_t)n + 1, fmt, ap);
+  return m;
+}
+
+void cli_text(FILE *f, const char *s, unsigned flags) {
+  if (s) att_termsafe_write(f, s, strlen(s), flags);
+}
+
+/* Messages name what the user typed, a file's content or a script's
+ * words: all of it is escaped, line breaks too, so that a message is one
+ * line that cannot drive the terminal. */
+void cli_vsay(const char *prefix, const char *fmt, va_list ap) {
+  char *m = vformat(fmt, ap);
+  fputs(prefix, stderr);
+  cli_text(stderr, m ? m : "(out of memory while formatting a message)", 0);
+  fputc('\n', stderr);
+  free(m);
+}
+
 int cli_fail(const char *fmt, ...) {
   va_list ap;
-  fputs("attache: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  cli_vsay("attache: ", fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
   return CLI_FAIL;
 }
 
 int cli_core_fail(int rc, const char *fmt, ...) {
   const char *m = att_errmsg();
+  char *what;
   va_list ap;
-  fputs("attache: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  what = vformat(fmt, ap);
   va_end(ap);
-  fprintf(stderr, ": %s\n", (m && *m) ? m : att_strerror(rc));
+  fputs("attache: ", stderr);
+  cli_text(stderr, what ? what : "?", 0);
+  fputs(": ", stderr);
+  cli_text(stderr, (m && *m) ? m : att_strerror(rc), 0);
+  fputc('\n', stderr);
+  free(what);
   return CLI_FAIL;
 }
 
@@ -135,7 +166,9 @@ int cli_core_fail(int rc, const char *fmt, ...) {
 
 static void on_notice(void *ud, const char *msg) {
   (void)ud;
-  fprintf(stderr, "attache: %s\n", msg);
+  fputs("attache: ", stderr);
+  cli_text(stderr, msg, 0);
+  fputc('\n', stderr);
 }
 
 /* Long store work (compaction) draws a bar on a terminal. */

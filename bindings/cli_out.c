@@ -2,6 +2,12 @@
  * Output of the command line: tables and blocks for people (aligned by
  * display width, so CJK titles and accents line up), JSON Lines and CSV for
  * machines, and the progress bar of long imports.
+ *
+ * What people read is escaped for a terminal (att_termsafe): a title with
+ * ESC or U+202E shows "\x1b" or "\u202e".  The escaped text is what is
+ * measured and cut, so the columns still line up.  Notes keep their line
+ * breaks and tabs.  JSON carries the same characters as \u escapes; CSV
+ * guards formula-like cells unless asked for raw cells.
  */
 #include "cli.h"
 
@@ -106,17 +112,33 @@ static void pad(FILE *f, const char *s, size_t width) {
   while (w++ < width) fputc(' ', f);
 }
 
+/* A cell of the table: escaped for a terminal, on one line; "-" when
+ * empty.  malloc'd (NULL when out of memory). */
+static char *cell(const char *s) {
+  s = or_dash(s);
+  return att_termsafe_dup(s, strlen(s), 0);
+}
+
 void cli_table(FILE *f, const att_event *evs, size_t n, int fit) {
-  size_t wid = 2, wwhen = 4, wkind = 4, wstat = 6, i, fixed;
+  size_t wid = 2, wwhen = 4, wkind = 4, wstat = 6, i, k, fixed;
   char idbuf[24];
   int tw = fit ? cli_term_width() : 0;
+  /* when, kind, status and title of each row, escaped once. */
+  char **c = calloc(n * 4 + 1, sizeof *c);
+  if (c == NULL) return;
   for (i = 0; i < n; i++) {
     size_t w;
+    c[i * 4] = cell(evs[i].when);
+    c[i * 4 + 1] = cell(evs[i].kind);
+    c[i * 4 + 2] = cell(evs[i].status);
+    c[i * 4 + 3] = cell(evs[i].title);
+    for (k = 0; k < 4; k++)
+      if (c[i * 4 + k] == NULL) goto done;
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)evs[i].id);
     if (strlen(idbuf) > wid) wid = strlen(idbuf);
-    if ((w = cli_u8width(or_dash(evs[i].when))) > wwhen) wwhen = w;
-    if ((w = cli_u8width(or_dash(evs[i].kind))) > wkind) wkind = w;
-    if ((w = cli_u8width(or_dash(evs[i].status))) > wstat) wstat = w;
+    if ((w = cli_u8width(c[i * 4])) > wwhen) wwhen = w;
+    if ((w = cli_u8width(c[i * 4 + 1])) > wkind) wkind = w;
+    if ((w = cli_u8width(c[i * 4 + 2])) > wstat) wstat = w;
   }
   fixed = wid + wwhen + wkind + wstat + 8;
   fprintf(f, "%*s  ", (int)wid, "ID");
@@ -132,17 +154,20 @@ void cli_table(FILE *f, const att_event *evs, size_t n, int fit) {
     size_t room = (tw > 0 && (size_t)tw > fixed + 10) ? (size_t)tw - fixed
                   : (tw > 0 ? 10 : (size_t)-1);
     fprintf(f, "%*lld  ", (int)wid, (long long)e->id);
-    pad(f, or_dash(e->when), wwhen);
+    pad(f, c[i * 4], wwhen);
     fputs("  ", f);
-    pad(f, or_dash(e->kind), wkind);
+    pad(f, c[i * 4 + 1], wkind);
     fputs("  ", f);
-    pad(f, or_dash(e->status), wstat);
+    pad(f, c[i * 4 + 2], wstat);
     fputs("  ", f);
-    title = cli_u8fit(or_dash(e->title), room);
+    title = cli_u8fit(c[i * 4 + 3], room);
     fputs(title ? title : "", f);
     free(title);
     fputc('\n', f);
   }
+done:
+  for (i = 0; i < n * 4; i++) free(c[i]);
+  free(c);
 }
 
 static void day_text(att_time t, char *buf, size_t cap) {
@@ -158,14 +183,35 @@ static void day_text(att_time t, char *buf, size_t cap) {
 }
 
 static void line(FILE *f, const char *label, const char *value) {
-  if (value && *value) fprintf(f, "%-10s %s\n", label, value);
+  if (!value || !*value) return;
+  fprintf(f, "%-10s ", label);
+  cli_text(f, value, 0);
+  fputc('\n', f);
+}
+
+/* A multi-line value: each line escaped (tabs kept), the lines after the
+ * first indented under the value. */
+static void lines(FILE *f, const char *label, const char *value) {
+  const char *p, *nl;
+  if (!value || !*value) return;
+  fprintf(f, "%-10s ", label);
+  for (p = value;; p = nl + 1) {
+    nl = strchr(p, '\n');
+    att_termsafe_write(f, p, nl ? (size_t)(nl - p) : strlen(p), ATT_TS_TAB);
+    if (!nl) break;
+    fprintf(f, "\n%-10s ", "");
+  }
+  fputc('\n', f);
 }
 
 static void joined(FILE *f, const char *label, const att_strv *v) {
   size_t i;
   if (v->n == 0) return;
   fprintf(f, "%-10s ", label);
-  for (i = 0; i < v->n; i++) fprintf(f, "%s%s", i ? ", " : "", v->v[i]);
+  for (i = 0; i < v->n; i++) {
+    if (i) fputs(", ", f);
+    cli_text(f, v->v[i], 0);
+  }
   fputc('\n', f);
 }
 
@@ -179,16 +225,26 @@ void cli_block(FILE *f, const att_event *ev) {
   line(f, "status", ev->status);
   day_text(ev->bounds.earliest, a, sizeof a);
   day_text(ev->bounds.latest, b, sizeof b);
-  fprintf(f, "%-10s %s  (%s to %s)\n", "when", or_dash(ev->when), a, b);
+  fprintf(f, "%-10s ", "when");
+  cli_text(f, or_dash(ev->when), 0);
+  fprintf(f, "  (%s to %s)\n", a, b);
   line(f, "recur", ev->recur);
   line(f, "where", ev->where);
   joined(f, "actors", &ev->actors);
   joined(f, "tags", &ev->tags);
   for (i = 0; i < ev->npeople; i++) {
     const att_person *p = &ev->people[i];
-    fprintf(f, "%-10s %s", i ? "" : "people", p->name);
-    if (p->role) fprintf(f, ", %s", p->role);
-    if (p->actor) fprintf(f, " (%s)", p->actor);
+    fprintf(f, "%-10s ", i ? "" : "people");
+    cli_text(f, p->name, 0);
+    if (p->role) {
+      fputs(", ", f);
+      cli_text(f, p->role, 0);
+    }
+    if (p->actor) {
+      fputs(" (", f);
+      cli_text(f, p->actor, 0);
+      fputc(')', f);
+    }
     fputc('\n', f);
   }
   if (ev->source) {
@@ -198,10 +254,13 @@ void cli_block(FILE *f, const att_event *ev) {
     line(f, "url", ev->source->url);
   }
   for (i = 0; i < ev->nlinks; i++)
-    fprintf(f, "%-10s %s %lld\n", i ? "" : "links", ev->links[i].rel,
-            (long long)ev->links[i].id);
+  {
+    fprintf(f, "%-10s ", i ? "" : "links");
+    cli_text(f, ev->links[i].rel, 0);
+    fprintf(f, " %lld\n", (long long)ev->links[i].id);
+  }
   line(f, "fields", ev->fields);
-  line(f, "notes", ev->notes);
+  lines(f, "notes", ev->notes);
   if (att_time_format(ev->created, a, sizeof a) == 0)
     fprintf(f, "%-10s %s\n", "created", a);
   if (att_time_format(ev->updated, a, sizeof a) == 0)
@@ -209,11 +268,14 @@ void cli_block(FILE *f, const att_event *ev) {
 }
 
 int cli_json_line(FILE *f, const att_event *ev) {
-  char *j = att_event_to_json(ev);
+  char *j = att_event_to_json(ev), *safe;
   if (j == NULL) return -1;
-  fputs(j, f);
-  fputc('\n', f);
+  safe = att_termsafe_json_dup(j, strlen(j));
   free(j);
+  if (safe == NULL) return -1;
+  fputs(safe, f);
+  fputc('\n', f);
+  free(safe);
   return 0;
 }
 
@@ -256,19 +318,23 @@ static void sb_elem(sbuf *b, const char *s) {
   }
 }
 
-static void csv_cell(FILE *f, const char *s, int first) {
+/* One cell; unless raw, a formula-like one gets a quote in front and is
+ * quoted (OWASP's advice). */
+static void csv_cell(FILE *f, const char *s, int first, int raw) {
   const char *p;
-  int quote = 0;
+  int quote = 0, guard;
   if (!first) fputc(',', f);
   if (s == NULL) return;
+  guard = !raw && att_csv_guarded(s, strlen(s));
   for (p = s; *p; p++)
     if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r') quote = 1;
-  if (*s == ' ' || (*s && s[strlen(s) - 1] == ' ')) quote = 1;
+  if (*s == ' ' || (*s && s[strlen(s) - 1] == ' ') || guard) quote = 1;
   if (!quote) {
     fputs(s, f);
     return;
   }
   fputc('"', f);
+  if (guard) fputc('\'', f);
   for (p = s; *p; p++) {
     if (*p == '"') fputc('"', f);
     fputc(*p, f);
@@ -278,37 +344,37 @@ static void csv_cell(FILE *f, const char *s, int first) {
 
 void cli_csv_header(FILE *f) {
   int i;
-  for (i = 0; cli_csv_columns[i]; i++) csv_cell(f, cli_csv_columns[i], i == 0);
+  for (i = 0; cli_csv_columns[i]; i++) csv_cell(f, cli_csv_columns[i], i == 0, 1);
   fputc('\n', f);
 }
 
-static void strv_cell(FILE *f, const att_strv *v) {
+static void strv_cell(FILE *f, const att_strv *v, int raw) {
   sbuf b = {0};
   size_t i;
   for (i = 0; i < v->n; i++) {
     if (i) sb_str(&b, ";");
     sb_elem(&b, v->v[i]);
   }
-  csv_cell(f, b.s, 0);
+  csv_cell(f, b.s, 0, raw);
   free(b.s);
 }
 
-void cli_csv_row(FILE *f, const att_event *ev) {
+void cli_csv_row(FILE *f, const att_event *ev, int raw) {
   const att_source *src = ev->source;
   char num[32], ts[40];
   sbuf b = {0};
   size_t i;
   snprintf(num, sizeof num, "%lld", (long long)ev->id);
-  csv_cell(f, num, 1);
-  csv_cell(f, ev->key, 0);
-  csv_cell(f, ev->title, 0);
-  csv_cell(f, ev->kind, 0);
-  csv_cell(f, ev->status, 0);
-  csv_cell(f, ev->when, 0);
-  csv_cell(f, ev->recur, 0);
-  csv_cell(f, ev->where, 0);
-  strv_cell(f, &ev->actors);
-  strv_cell(f, &ev->tags);
+  csv_cell(f, num, 1, 1); /* a number */
+  csv_cell(f, ev->key, 0, raw);
+  csv_cell(f, ev->title, 0, raw);
+  csv_cell(f, ev->kind, 0, raw);
+  csv_cell(f, ev->status, 0, raw);
+  csv_cell(f, ev->when, 0, raw);
+  csv_cell(f, ev->recur, 0, raw);
+  csv_cell(f, ev->where, 0, raw);
+  strv_cell(f, &ev->actors, raw);
+  strv_cell(f, &ev->tags, raw);
   for (i = 0; i < ev->npeople; i++) {
     const att_person *p = &ev->people[i];
     if (i) sb_str(&b, ";");
@@ -322,13 +388,13 @@ void cli_csv_row(FILE *f, const att_event *ev) {
       sb_elem(&b, p->actor);
     }
   }
-  csv_cell(f, b.s, 0);
+  csv_cell(f, b.s, 0, raw);
   free(b.s);
-  csv_cell(f, ev->notes, 0);
-  csv_cell(f, src ? src->title : NULL, 0);
-  csv_cell(f, src ? src->url : NULL, 0);
-  csv_cell(f, src ? src->publisher : NULL, 0);
-  csv_cell(f, src ? src->published : NULL, 0);
+  csv_cell(f, ev->notes, 0, raw);
+  csv_cell(f, src ? src->title : NULL, 0, raw);
+  csv_cell(f, src ? src->url : NULL, 0, raw);
+  csv_cell(f, src ? src->publisher : NULL, 0, raw);
+  csv_cell(f, src ? src->published : NULL, 0, raw);
   memset(&b, 0, sizeof b);
   for (i = 0; i < ev->nlinks; i++) {
     if (i) sb_str(&b, ";");
@@ -336,13 +402,13 @@ void cli_csv_row(FILE *f, const att_event *ev) {
     snprintf(num, sizeof num, "=%lld", (long long)ev->links[i].id);
     sb_str(&b, num);
   }
-  csv_cell(f, b.s, 0);
+  csv_cell(f, b.s, 0, raw);
   free(b.s);
-  csv_cell(f, ev->fields, 0);
-  csv_cell(f, att_time_format(ev->created, ts, sizeof ts) == 0 ? ts : NULL, 0);
-  csv_cell(f, att_time_format(ev->updated, ts, sizeof ts) == 0 ? ts : NULL, 0);
+  csv_cell(f, ev->fields, 0, raw);
+  csv_cell(f, att_time_format(ev->created, ts, sizeof ts) == 0 ? ts : NULL, 0, raw);
+  csv_cell(f, att_time_format(ev->updated, ts, sizeof ts) == 0 ? ts : NULL, 0, raw);
   snprintf(num, sizeof num, "%lld", (long long)ev->rev);
-  csv_cell(f, num, 0);
+  csv_cell(f, num, 0, 1); /* a number */
   fputc('\n', f);
 }
 

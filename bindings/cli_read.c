@@ -2,7 +2,9 @@
  * attache get, list and export: reading the store.  All three open it
  * read-only, so they never wait for a writer and never change it.
  * list --where runs a Lua expression over the events the core's filters
- * let through, in a sandboxed script (host.h).
+ * let through, in a sandboxed script (host.h), read-only: it may look at
+ * the store but not change it or fire alerts.  CSV output guards cells a
+ * spreadsheet would take for a formula unless --csv-raw is given.
  */
 #include "cli.h"
 #include "lua_util.h"
@@ -16,7 +18,8 @@
 #include <unistd.h>
 
 enum { O_JSON = 1, O_CSV, O_FROM, O_TO, O_ACTOR, O_KIND, O_STATUS, O_TAG,
-       O_TEXT, O_SORT, O_LIMIT, O_WHERE, O_FORMAT, O_OUT, O_ALARM, O_DOMAIN };
+       O_TEXT, O_SORT, O_LIMIT, O_WHERE, O_FORMAT, O_OUT, O_ALARM, O_DOMAIN,
+       O_CSV_RAW };
 
 /* ---- get ---------------------------------------------------------------- */
 
@@ -146,7 +149,12 @@ static int where_filter(att_store *st, const char *expr, int64_t *ids, size_t *n
         rc = cli_core_fail(r, "cannot read event %lld", (long long)ids[i]);
         break;
       }
-      if (att_script_call(s, 1, 1) != 0) {
+      /* Read-only for the call: an expression that writes is refused,
+       * and stops the listing like any other error. */
+      att_script_readonly_enter(s, "list --where");
+      r = att_script_call(s, 1, 1);
+      att_script_readonly_leave(s);
+      if (r != 0) {
         rc = cli_fail("--where '%s': %s (on event %lld)", expr, where_msg(),
                       (long long)ids[i]);
         break;
@@ -168,7 +176,7 @@ static const cli_opt list_opts[] = {
     {"status", 0, 1, O_STATUS}, {"tag", 0, 1, O_TAG},
     {"text", 0, 1, O_TEXT},     {"sort", 0, 1, O_SORT},
     {"limit", 0, 1, O_LIMIT},   {"where", 0, 1, O_WHERE},
-    {NULL, 0, 0, 0}};
+    {"csv-raw", 0, 0, O_CSV_RAW}, {NULL, 0, 0, 0}};
 
 static const char *const sort_names[] = {"when", "id", "title", "created",
                                          "updated", "kind", "status", "key",
@@ -194,7 +202,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   const char **actors = calloc((size_t)argc + 1, sizeof *actors);
   const char **tags = calloc((size_t)argc + 1, sizeof *tags);
   const char *from = NULL, *to = NULL, *where = NULL;
-  int o, rc = CLI_OK, json = 0, csv = 0, r;
+  int o, rc = CLI_OK, json = 0, csv = 0, csv_raw = 0, r;
   long long lim;
 
   att_query_init(&q);
@@ -209,6 +217,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
       break;
     case O_JSON: json = 1; break;
     case O_CSV: csv = 1; break;
+    case O_CSV_RAW: csv_raw = 1; break;
     case O_FROM: from = p.arg; break;
     case O_TO: to = p.arg; break;
     case O_ACTOR: actors[q.nactors++] = p.arg; break;
@@ -247,6 +256,9 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   }
   if (rc == CLI_OK && json && csv)
     rc = cli_usage(ctx, "--json and --csv: choose one");
+  if (rc == CLI_OK && csv_raw && !csv)
+    rc = cli_usage(ctx, "--csv-raw goes with --csv (it writes CSV cells as stored, "
+                        "formula-like ones too)");
   if (rc == CLI_OK && p.npos > 0)
     rc = cli_usage(ctx, "unexpected operand '%s'", p.pos[0]);
   q.actors = actors;
@@ -277,7 +289,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
       for (i = 0; i < n; i++) cli_json_line(stdout, &evs[i]);
     } else if (csv) {
       cli_csv_header(stdout);
-      for (i = 0; i < n; i++) cli_csv_row(stdout, &evs[i]);
+      for (i = 0; i < n; i++) cli_csv_row(stdout, &evs[i], csv_raw);
     } else if (n == 0) {
       if (ctx->out_tty) fputs("no events\n", stdout);
     } else {
@@ -299,6 +311,7 @@ static const cli_opt export_opts[] = {{"format", 'f', 1, O_FORMAT},
                                       {"output", 'o', 1, O_OUT},
                                       {"alarm", 0, 1, O_ALARM},
                                       {"uid-domain", 0, 1, O_DOMAIN},
+                                      {"csv-raw", 0, 0, O_CSV_RAW},
                                       {NULL, 0, 0, 0}};
 
 int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
@@ -313,7 +326,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
   int64_t alarms[ATT_REMIND_MAX_LEADS];
   att_ics_opts ics;
   FILE *f = stdout;
-  int o, rc = CLI_OK, r;
+  int o, rc = CLI_OK, r, csv_raw = 0;
 
   memset(&ics, 0, sizeof ics);
   ics.alarms = alarms;
@@ -327,6 +340,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
         rc = cli_usage(ctx, "--alarm %s", att_errmsg());
       else ics.nalarms++;
     } else if (o == O_DOMAIN) ics.domain = p.arg;
+    else if (o == O_CSV_RAW) csv_raw = 1;
     else if (o == CLI_HELP) {
       cli_help("export", stdout);
       cli_parser_free(&p);
@@ -342,6 +356,9 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
     rc = cli_usage(ctx, "--format %s: formats are jsonl, json, csv and ics", fmt);
   if (rc == CLI_OK && (ics.nalarms || ics.domain) && strcmp(fmt, "ics") != 0)
     rc = cli_usage(ctx, "--alarm and --uid-domain go with --format ics");
+  if (rc == CLI_OK && csv_raw && strcmp(fmt, "csv") != 0)
+    rc = cli_usage(ctx, "--csv-raw goes with --format csv (it writes CSV cells as stored, "
+                        "formula-like ones too)");
   cli_parser_free(&p);
   if (rc != CLI_OK) return rc;
 
@@ -379,12 +396,14 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
       free(text);
     } else if (strcmp(fmt, "csv") == 0) {
       cli_csv_header(f);
-      for (i = 0; i < n; i++) cli_csv_row(f, &evs[i]);
+      for (i = 0; i < n; i++) cli_csv_row(f, &evs[i], csv_raw);
     } else if (strcmp(fmt, "json") == 0) {
       fputs("[\n", f);
       for (i = 0; i < n; i++) {
         char *j = att_event_to_json(&evs[i]);
-        fprintf(f, "%s%s\n", j ? j : "null", i + 1 < n ? "," : "");
+        char *safe = j ? att_termsafe_json_dup(j, strlen(j)) : NULL;
+        fprintf(f, "%s%s\n", safe ? safe : "null", i + 1 < n ? "," : "");
+        free(safe);
         free(j);
       }
       fputs("]\n", f);

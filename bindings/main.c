@@ -269,11 +269,11 @@ int cli_help(const char *cmd, FILE *f) {
 int cli_usage(cli_ctx *ctx, const char *fmt, ...) {
   const cli_command *c = ctx && ctx->cmd ? find_command(ctx->cmd) : NULL;
   va_list ap;
-  fprintf(stderr, "attache%s%s: ", c ? " " : "", c ? c->name : "");
+  char prefix[64];
+  snprintf(prefix, sizeof prefix, "attache%s%s: ", c ? " " : "", c ? c->name : "");
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  cli_vsay(prefix, fmt, ap); /* escaped: the message quotes what was typed */
   va_end(ap);
-  fputc('\n', stderr);
   if (c)
     fprintf(stderr, "usage: attache %s\nTry 'attache help %s'.\n", c->synopsis,
             c->name);
