@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory|max-string
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory|max-string
 -- at.csv.rows on a quoted field of 20 MB of doubled quotes, never closed.
 local at = require "attache"
 local out = arg[1]

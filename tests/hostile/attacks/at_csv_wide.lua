@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory|max-string
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory|max-string
 -- at.csv.rows on a file with a header of 2 million columns and rows of 2
 -- million fields, read again and again.
 local at = require "attache"

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted
 -- date and duration arithmetic at the integer limits: each must raise or
 -- give a value, never overflow (UBSan checks), in a loop.
 local at = require "attache"

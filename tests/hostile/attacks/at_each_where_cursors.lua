@@ -1,4 +1,4 @@
--- expect: not enough memory|time limit exceeded|instruction budget exhausted
+-- expect: not enough memory|time limit exceeded|past its time limit|instruction budget exhausted
 -- at.each iterators over the whole store, each kept open with its C
 -- cursor (an array of every id): thousands of them.
 local at = require "attache"

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted
 -- an endless loop inside a where function called from the C loop of
 -- at.each, caught by pcall each time.
 local at = require "attache"

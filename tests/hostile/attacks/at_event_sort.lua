@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory
 -- table.sort of every event of the store by their C __lt (each compare
 -- reads both events' dates), repeatedly.
 local at = require "attache"

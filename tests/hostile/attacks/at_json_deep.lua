@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory
 -- at.json.decode of 4 million nested arrays: the decoder must not recurse
 -- on the C stack without bound.
 local at = require "attache"

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory|max-string
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory|max-string
 -- at.json.encode of tables whose metamethods are C functions that claim a
 -- huge length, and of a 200,000-deep nest.
 local at = require "attache"

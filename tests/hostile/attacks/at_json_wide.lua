@@ -1,4 +1,4 @@
--- expect: not enough memory|time limit exceeded|instruction budget exhausted
+-- expect: not enough memory|time limit exceeded|past its time limit|instruction budget exhausted
 -- at.json.decode of an array of 6 million numbers: more Lua memory than
 -- the cap, built in C.
 local at = require "attache"

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory
 -- reminders on events that recur every second, and every day, for ever:
 -- planning must not expand the recurrence.
 -- mode: serve

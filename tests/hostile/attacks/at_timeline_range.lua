@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory|max-string
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory|max-string
 -- the HTML timeline of events a hundred million years apart: a drawing
 -- per year or month would be unbounded.
 local at = require "attache"

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted
 -- yields across at.batch and across at.each's where, from coroutines, in
 -- a loop: each is refused (batch rolled back), only a limit ends it.
 local at = require "attache"

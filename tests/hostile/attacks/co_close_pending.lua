@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted
 -- coroutine.close on coroutines suspended with pending close handlers
 -- that loop; wrap of a dead coroutine; close of the running one.
 while true do

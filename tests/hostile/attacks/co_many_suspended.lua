@@ -1,4 +1,4 @@
--- expect: not enough memory|time limit exceeded|instruction budget exhausted
+-- expect: not enough memory|time limit exceeded|past its time limit|instruction budget exhausted
 -- a million coroutines suspended inside at.each loops: each one a Lua
 -- stack and a C cursor.
 local at = require "attache"

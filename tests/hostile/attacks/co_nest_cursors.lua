@@ -1,4 +1,4 @@
--- expect: C stack overflow|stack overflow|not enough memory|time limit exceeded|instruction budget exhausted
+-- expect: C stack overflow|stack overflow|not enough memory|time limit exceeded|past its time limit|instruction budget exhausted
 -- coroutines nested as deep as they go, each holding an open cursor over
 -- the store.
 local at = require "attache"

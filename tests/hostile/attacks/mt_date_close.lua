@@ -1,4 +1,4 @@
--- expect: attempt to index|protected metatable|time limit exceeded|instruction budget exhausted|held:
+-- expect: attempt to index|protected metatable|time limit exceeded|past its time limit|instruction budget exhausted|held:
 -- a __close handler that loops, put on every date through its metatable,
 -- then a date used as a to-be-closed variable.
 local at = require "attache"

@@ -1,4 +1,4 @@
--- expect: attempt to index|protected metatable|time limit exceeded|instruction budget exhausted
+-- expect: attempt to index|protected metatable|time limit exceeded|past its time limit|instruction budget exhausted
 -- __eq and __lt of dates replaced by loops, then dates compared from C
 -- (table.sort) and from Lua.
 local at = require "attache"

@@ -1,4 +1,4 @@
--- expect: attempt to index|protected metatable|held:|time limit exceeded|instruction budget exhausted
+-- expect: attempt to index|protected metatable|held:|time limit exceeded|past its time limit|instruction budget exhausted
 -- the methods of file handles replaced with a loop, and a __close for
 -- handles used as to-be-closed variables.
 local mt = getmetatable(io.stdout)

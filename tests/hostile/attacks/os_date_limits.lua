@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted
 -- os.date and os.time at the integer and float limits, in a loop.
 while true do
   pcall(os.date, "*t", math.maxinteger)

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted
 -- a frontier with a huge class, through gmatch: %f[...] reads the class
 -- at each position.
 local n = 200000

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted
 -- a character class of 200,000 letters scanned at each of 200,000 places,
 -- through gsub (the issue's find case, in other functions).
 local n = 200000

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted
 -- mode: serve
 -- one callback raising alerts with new keys until a limit stops it: each
 -- is synced to the alert log and printed.

@@ -1,4 +1,4 @@
--- expect: may not write|rule-depth|burst
+-- expect: may not write|rules stopped|time limit exceeded|past its time limit
 -- mode: serve
 -- calls: 5
 -- a reminder's message function and an at.on rule that add events without
@@ -8,6 +8,7 @@ at.remind{name = "msg", match = {kind = "meeting"}, before = "1m", message = fun
   for i = 1, 1000 do at.add{title = "from message", when = "2024-06-01T00:02:00Z", kind = "meeting"} end
   return "m"
 end}
+at.add{title = "the meeting", when = "2024-06-01T00:03:00Z", kind = "meeting"}
 at.on("add", function(ev)
   if ev.kind == "meeting" then at.add{title = "echo", when = "2024-06-01T00:03:00Z", kind = "meeting"} end
 end)

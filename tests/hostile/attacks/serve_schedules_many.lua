@@ -1,4 +1,4 @@
--- expect: not enough memory|time limit exceeded|instruction budget exhausted
+-- expect: not enough memory|time limit exceeded|past its time limit|instruction budget exhausted
 -- mode: serve
 -- two million schedules and rules registered by one main chunk: each one
 -- C memory of the daemon.

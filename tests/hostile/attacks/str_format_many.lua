@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory|max-string
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory|max-string
 -- string.format with 200 %s of 1 MiB each: the result is built in C.
 local big = ("y"):rep(1 << 20)
 local args = {}

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory|max-string
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory|max-string
 -- string.pack with a 2 GB fixed-size field (refused after a full emergency
 -- collection, 0.13 s each), then with 200,000 items: few VM instructions
 -- between two expensive C calls.

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory
 -- 8 MiB strings built again and again: one instruction each, megabytes of
 -- memset each time.
 local s

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory
 -- table.remove(t, 1) with __len = maxinteger and C metamethods: the shift
 -- down runs in C without end.
 local t = setmetatable({}, {__len = function() return math.maxinteger end,

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted
 -- table.sort of 200,000 dates: every comparison is a C __lt, which the
 -- instruction hook never sees.
 local at = require "attache"

@@ -1,4 +1,4 @@
--- expect: time limit exceeded|instruction budget exhausted|not enough memory
+-- expect: time limit exceeded|past its time limit|instruction budget exhausted|not enough memory
 -- utf8.char of 900,000 code points, and utf8.len / offset on 12 MiB, in
 -- a loop: O(n) each, one instruction each.
 local cps = {}
