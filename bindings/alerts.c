@@ -22,6 +22,8 @@
 
 #include "alert_int.h"
 #include "error.h"
+#include "event.h" /* att_utf8_check */
+#include "termsafe.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -205,26 +207,55 @@ static int record(att_alerts *al, const att_alert *a, int repeat) {
 
 /* ---- stdout and the file ---------------------------------------------- */
 
-/* The readable line; lines of a body after the first are indented so that
- * every alert starts at the left margin. */
+int att_alert_print(FILE *f, const att_alert *a, int show_key) {
+  att_alert c = *a;
+  char *key = NULL, *buf = NULL, *p;
+  size_t cap;
+  int rc = 0, keyed = 0;
+  /* The fields escaped, then formatted: an escape never spans two. */
+  c.title = att_termsafe_dup(a->title ? a->title : "", a->title ? strlen(a->title) : 0, 0);
+  c.body = a->body ? att_termsafe_dup(a->body, strlen(a->body), ATT_TS_MULTILINE) : NULL;
+  c.level = a->level ? att_termsafe_dup(a->level, strlen(a->level), 0) : NULL;
+  key = show_key && a->key ? att_termsafe_dup(a->key, strlen(a->key), 0) : NULL;
+  if (!c.title || (a->body && !c.body) || (a->level && !c.level) || (show_key && a->key && !key)) {
+    rc = att__err(ATT_ENOMEM, "out of memory");
+    goto done;
+  }
+  cap = 128 + strlen(c.title) + (c.body ? strlen(c.body) : 0) + (c.level ? strlen(c.level) : 0);
+  if (!(buf = malloc(cap))) {
+    rc = att__err(ATT_ENOMEM, "out of memory");
+    goto done;
+  }
+  if ((rc = att_alert_format(&c, buf, cap)) != 0) goto done;
+  /* The key goes at the end of the first line, where the eye looks; the
+   * body's further lines are indented so that every alert starts at the
+   * left margin. */
+  for (p = buf; *p; p++) {
+    if (*p == '\n') {
+      if (key && !keyed++) fprintf(f, "  key: %s", key);
+      fputs("\n    ", f);
+    } else {
+      fputc(*p, f);
+    }
+  }
+  if (key && !keyed) fprintf(f, "  key: %s", key);
+  fputc('\n', f);
+done:
+  free(c.title);
+  free(c.body);
+  free(c.level);
+  free(key);
+  free(buf);
+  return rc;
+}
+
+/* The readable line on the terminal output. */
 static void put_line(att_alerts *al, const att_alert *a) {
   FILE *f = al->o.out ? al->o.out : stdout;
-  size_t cap = 128 + strlen(a->title) + (a->body ? strlen(a->body) : 0) +
-               (a->level ? strlen(a->level) : 0);
-  char *buf = malloc(cap), *p;
-  if (!buf || att_alert_format(a, buf, cap) != 0) {
-    free(buf);
+  if (att_alert_print(f, a, 0) != 0)
     att_engine_log(al->e, ATT_LOG_WARN, a->script, "alert \"%s\": cannot print it: %s", a->title,
                    att_errmsg());
-    return;
-  }
-  for (p = buf; *p; p++) {
-    if (*p == '\n') fputs("\n    ", f);
-    else if (*p != '\r') fputc(*p, f);
-  }
-  fputc('\n', f);
   fflush(f);
-  free(buf);
 }
 
 /* Write all of buf to fd; 0 or -1 with errno. */
@@ -250,6 +281,18 @@ static void put_file(att_alerts *al, const att_alert *a, const char *json, size_
 
 /* ---- firing ----------------------------------------------------------- */
 
+/* The alert as one JSON line with room for a line feed, the direction
+ * controls, C1 and DEL as \u escapes: the same JSON, safe to cat. */
+static char *safe_json(const att_alert *a) {
+  char *j = att_alert_to_json(a), *safe;
+  size_t n;
+  if (!j) return NULL;
+  n = att_termsafe_json(NULL, 0, j, strlen(j));
+  if ((safe = malloc(n + 2)) != NULL) att_termsafe_json(safe, n + 1, j, strlen(j));
+  free(j);
+  return safe;
+}
+
 static unsigned configured(const att_alerts *al) {
   return (al->o.to_stdout ? ATT_ALERT_TO_STDOUT : 0u) | (al->o.file ? ATT_ALERT_TO_FILE : 0u) |
          (al->o.command ? ATT_ALERT_TO_COMMAND : 0u);
@@ -264,6 +307,17 @@ static int check_alert(const att_alerts *al, const att_alert *a, unsigned to) {
   size_t i;
   int ok = 0;
   if (!a->title || !a->title[0]) return att__err(ATT_EINVAL, "an alert needs a title");
+  /* The log is JSON, read back at the next start: text that is not UTF-8
+   * would be a damaged line there.  Controls are kept (data is data) and
+   * escaped wherever they are shown. */
+  {
+    const char *const texts[] = {a->title, a->key, a->body, a->level};
+    static const char *const names[] = {"title", "key", "body", "level"};
+    for (i = 0; i < 4; i++)
+      if (texts[i] && att_utf8_check(texts[i], strlen(texts[i])) != 0)
+        return att__err(ATT_EINVAL, "alert %s: %s; an alert's text must be UTF-8", names[i],
+                        att_errmsg());
+  }
   if (a->key && !a->key[0]) return att__err(ATT_EINVAL, "an alert key must not be empty");
   if (!a->level) ok = 1; /* the log and the line read it as "info" */
   for (i = 0; a->level && att_alert_levels[i]; i++) ok |= !strcmp(a->level, att_alert_levels[i]);
@@ -291,7 +345,7 @@ int att_alerts_fire_to(att_engine *e, att_alert *a, int repeat, unsigned to) {
   al->fired++;
   if (to & ATT_ALERT_TO_STDOUT) put_line(al, a);
   if (!(to & (ATT_ALERT_TO_FILE | ATT_ALERT_TO_COMMAND))) return 1;
-  if (!(json = att_alert_to_json(a))) {
+  if (!(json = safe_json(a))) {
     att_engine_log(e, ATT_LOG_WARN, a->script, "alert \"%s\": out of memory for its JSON", a->title);
     return 1;
   }

@@ -7,6 +7,10 @@
  * JSON Lines file, and a command that receives the alert as JSON on its
  * standard input.  docs/alerts.md is the manual.
  *
+ * An alert's text is kept as the script gave it (it must be UTF-8); what
+ * reaches a terminal shows control characters and direction controls
+ * escaped, and its JSON has them as \u escapes.
+ *
  * The command output is off unless the operator turns it on
  * (--alert-command CMD, or alert-command = CMD in the config file): a
  * script never chooses what runs.  Commands run through /bin/sh -c with a
@@ -114,6 +118,16 @@ int att_alerts_fire(att_engine *e, att_alert *a, int repeat);
  * still running.
  */
 int att_alerts_poll(att_engine *e);
+
+/*
+ * The readable form of an alert on f: "TIME [level] title: body (event N)
+ * [late]", the lines of the body after the first indented by four spaces,
+ * and with show_key "  key: KEY" at the end of the first line.  Every
+ * field is escaped for a terminal (att_termsafe; the body keeps its line
+ * breaks and tabs): a script's alert can neither drive the terminal nor
+ * pass for another alert.  0, or a negative code with a message.
+ */
+int att_alert_print(FILE *f, const att_alert *a, int show_key);
 
 /* ---- the parts the daemon and the command line use -------------------- */
 

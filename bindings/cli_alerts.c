@@ -3,6 +3,8 @@
  * oldest first.  For people, each alert as the daemon printed it when it
  * fired, with its key at the end of its first line; with --json, the
  * log's own JSON Lines.  The log is only read (a daemon may be appending to it).
+ * What a script put in an alert is shown escaped (att_alert_print); the
+ * JSON has the same characters as \u escapes.
  */
 #include "alerts.h"
 
@@ -25,34 +27,19 @@ typedef struct show {
 
 static int show_one(void *ud, const att_alert *a) {
   show *s = ud;
-  size_t cap;
-  char *buf;
   if (s->key && (!a->key || strcmp(a->key, s->key) != 0)) return 0;
   s->shown++;
   if (s->json) {
-    char *j = att_alert_to_json(a);
-    if (!j) return s->oom = 1;
-    puts(j);
+    /* The log's JSON with direction controls, C1 and DEL as \u escapes:
+     * the same JSON, safe on a terminal. */
+    char *j = att_alert_to_json(a), *safe = j ? att_termsafe_json_dup(j, strlen(j)) : NULL;
     free(j);
+    if (!safe) return s->oom = 1;
+    puts(safe);
+    free(safe);
     return 0;
   }
-  cap = 128 + strlen(a->title) + (a->body ? strlen(a->body) : 0) + (a->level ? strlen(a->level) : 0);
-  if (!(buf = malloc(cap))) return s->oom = 1;
-  if (att_alert_format(a, buf, cap) == 0) {
-    int keyed = 0;
-    /* The key goes at the end of the first line, where the eye looks. */
-    for (const char *p = buf; *p; p++) {
-      if (*p == '\n') {
-        if (a->key && !keyed++) printf("  key: %s", a->key);
-        fputs("\n    ", stdout);
-      } else if (*p != '\r') {
-        putchar(*p);
-      }
-    }
-    if (a->key && !keyed) printf("  key: %s", a->key);
-    putchar('\n');
-  }
-  free(buf);
+  if (att_alert_print(stdout, a, 1) == ATT_ENOMEM) return s->oom = 1;
   return 0;
 }
 

@@ -4,6 +4,13 @@
  * engine's clock, so that a simulated run logs simulated instants and two
  * replays log the same bytes.  A traceback is logged only with --verbose
  * (as the debug line that follows the error).
+ *
+ * Messages carry what scripts say (warn, error) and what they named:
+ * they are escaped for a terminal (att_termsafe), line breaks included,
+ * so that a script can neither drive the terminal nor forge a line of the
+ * log.  Only the traceback, one debug entry, keeps its line breaks and
+ * tabs.  With --log-json the escaped text is what the JSON string holds,
+ * so a reader that decodes it and prints it is safe too.
  */
 #include "daemon.h"
 
@@ -11,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "termsafe.h"
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
@@ -33,9 +42,21 @@ static void json_string(FILE *f, const char *s, size_t n) {
   fputc('"', f);
 }
 
-static void line(att_daemon *d, int level, const char *script, const char *msg, size_t n) {
+static void line(att_daemon *d, int level, const char *script, const char *raw, size_t rawn,
+                 unsigned flags) {
   char t[40];
   const char *who = script ? base_name(script) : "attache";
+  char *msg = att_termsafe_dup(raw, rawn, flags);
+  char *whos = att_termsafe_dup(who, strlen(who), 0);
+  size_t n;
+  if (!msg || !whos) {
+    free(msg);
+    free(whos);
+    fputs("attache: out of memory for a log line\n", stderr);
+    return;
+  }
+  n = strlen(msg);
+  who = whos;
   att_time_format(att__now(d), t, sizeof t);
   if (d->o.log_json) {
     fprintf(stderr, "{\"time\":\"%s\",\"level\":\"%s\",\"script\":", t, level_names[level]);
@@ -44,8 +65,10 @@ static void line(att_daemon *d, int level, const char *script, const char *msg, 
     json_string(stderr, msg, n);
     fputs("}\n", stderr);
   } else {
-    fprintf(stderr, "%s %-5s %s: %.*s\n", t, level_names[level], who, (int)n, msg);
+    fprintf(stderr, "%s %-5s %s: %s\n", t, level_names[level], who, msg);
   }
+  free(msg);
+  free(whos);
 }
 
 /* The engine's log callback (att_engine.log): errors of scripts come here
@@ -57,9 +80,9 @@ void att__log_cb(void *ud, int level, const char *script, const char *msg) {
   if (level > ATT_LOG_DEBUG) level = ATT_LOG_DEBUG;
   if (d->o.verbosity == ATT_VERB_QUIET && level != ATT_LOG_ERROR) return;
   if (d->o.verbosity == ATT_VERB_NORMAL && level == ATT_LOG_DEBUG) return;
-  line(d, level, script, msg, tb ? (size_t)(tb - msg) : strlen(msg));
+  line(d, level, script, msg, tb ? (size_t)(tb - msg) : strlen(msg), 0);
   if (tb && d->o.verbosity == ATT_VERB_DEBUG)
-    line(d, ATT_LOG_DEBUG, script, tb + 1, strlen(tb + 1));
+    line(d, ATT_LOG_DEBUG, script, tb + 1, strlen(tb + 1), ATT_TS_MULTILINE);
   fflush(stderr);
 }
 
