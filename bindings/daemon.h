@@ -222,6 +222,12 @@ void att__changes_free(att_daemon *d);
 
 /* daemon_remind.c */
 att__remind *att__remind_new(void);
+/* What planning n events with nleads leads holds at most: the table and
+ * the queue entries, counted against the script's max-memory. */
+size_t att__remind_plan_bytes(size_t n, int nleads);
+/* Count `bytes` planned already (taken at registration) against the
+ * reminder: the scan then works within them. */
+void att__remind_reserved(att__job *j, size_t bytes);
 void att__remind_free(att_daemon *d, att__job *j);
 void att__remind_scan(att_daemon *d, att__job *j, att_time after);
 void att__remind_change(att_daemon *d, att__job *j, const att__change *c);
@@ -246,6 +252,9 @@ struct att__remind {
   int64_t *keys;
   att_timeq_handle *hs;
   size_t cap, used, live;
+  size_t charged; /* bytes of the table and queue counted for the owner */
+  int scanned;    /* the store was scanned once: later changes re-plan */
+  int full;       /* the last event was refused for max-memory (logged) */
 };
 
 #endif

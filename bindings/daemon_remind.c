@@ -129,6 +129,52 @@ static void tidy(att__remind *r, long at) {
   r->live--;
 }
 
+/* ---- memory counted against the owner's max-memory --------------------- */
+
+static size_t table_bytes(size_t cap, int nleads) {
+  return cap * (sizeof(int64_t) + (size_t)nleads * sizeof(att_timeq_handle));
+}
+
+/* The table of cap slots and, at most, one queue entry per lead of each
+ * of the live events. */
+static size_t want_bytes(const att__remind *r, size_t cap, size_t live) {
+  return table_bytes(cap, r->spec.nleads) + live * (size_t)r->spec.nleads * ATT_DAEMON_QENTRY_BYTES;
+}
+
+/* The capacity reserve() gives for `more` entries. */
+static size_t cap_for(const att__remind *r, size_t more) {
+  size_t ncap = r->cap ? r->cap : 64;
+  while ((r->used + more + 1) * 2 > ncap) ncap *= 2;
+  return ncap;
+}
+
+size_t att__remind_plan_bytes(size_t n, int nleads) {
+  size_t cap = 64;
+  while ((n + 1) * 2 > cap) cap *= 2;
+  return table_bytes(cap, nleads) + n * (size_t)nleads * ATT_DAEMON_QENTRY_BYTES;
+}
+
+void att__remind_reserved(att__job *j, size_t bytes) { j->rem->charged += bytes; }
+
+/* Raise the reminder's charge to `want` bytes: 0, or -1 (the message set)
+ * when the owner's max-memory has no room for them. */
+static int charge_up(att__job *j, size_t want) {
+  att__remind *r = j->rem;
+  if (want <= r->charged) return 0;
+  if (j->owner->s == NULL || att_script_mem_take(j->owner->s, want - r->charged) != 0) return -1;
+  r->charged = want;
+  return 0;
+}
+
+/* Bring the charge down to what the reminder holds now. */
+static void settle(att__job *j) {
+  att__remind *r = j->rem;
+  size_t want = want_bytes(r, r->cap, r->live);
+  if (r->charged <= want) return;
+  if (j->owner->s) att_script_mem_give(j->owner->s, r->charged - want);
+  r->charged = want;
+}
+
 att__remind *att__remind_new(void) {
   att__remind *r = calloc(1, sizeof *r);
   if (r) {
@@ -144,10 +190,12 @@ void att__remind_unplan(att_daemon *d, att__job *j) {
   if (att_timeq_size(&d->q) == 0) { /* the daemon is closing: nothing to take out */
     if (r->cap) memset(r->keys, 0, r->cap * sizeof *r->keys);
     r->live = r->used = 0;
+    settle(j);
     return;
   }
   for (size_t i = 0; i < r->cap; i++)
     if (r->keys[i] != EMPTY && r->keys[i] != GONE) drop(d, r, r->keys[i]);
+  settle(j);
 }
 
 void att__remind_free(att_daemon *d, att__job *j) {
@@ -155,6 +203,7 @@ void att__remind_free(att_daemon *d, att__job *j) {
   lua_State *L = j->owner->s ? att_script_L(j->owner->s) : NULL;
   if (r == NULL) return;
   att__remind_unplan(d, j);
+  if (j->owner->s) att_script_mem_give(j->owner->s, r->charged);
   if (L && r->where != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, r->where);
   if (L && r->message != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, r->message);
   free(r->name);
@@ -279,9 +328,10 @@ static int stored_span(const char *json, size_t len, att_span *sp, att_rrule *ru
 
 /* Plan the reminders of one event (its stored JSON) after `after`.
  * `matched`: the store's query has already checked kind, status, actors
- * and tags. */
-static void plan_event(att_daemon *d, att__job *j, int64_t id, const char *json, size_t len,
-                       att_time after, int matched) {
+ * and tags.  0, or -1 when the where function was stopped by a limit of
+ * its call (budget, time, os.exit): in a scan, the rest would fail too. */
+static int plan_event(att_daemon *d, att__job *j, int64_t id, const char *json, size_t len,
+                      att_time after, int matched) {
   att__remind *r = j->rem;
   att_span sp;
   att_rrule rule;
@@ -293,17 +343,17 @@ static void plan_event(att_daemon *d, att__job *j, int64_t id, const char *json,
     if (att_event_from_json(json, len, ATT_EV_STORED, &ev) != 0) {
       att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: event %lld does not read: %s", j->what,
                (long long)id, att_errmsg());
-      return;
+      return 0;
     }
     ok = match_fields(r, &ev);
     att_event_free(&ev);
-    if (!ok) return;
+    if (!ok) return 0;
   }
   if ((rc = stored_span(json, len, &sp, &rule, &has_rule)) != 0) {
     if (rc == -2)
       att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: event %lld does not read: %s", j->what,
                (long long)id, att_errmsg());
-    return;
+    return 0;
   }
   if (r->where != LUA_NOREF) {
     ev_ctx c;
@@ -318,30 +368,49 @@ static void plan_event(att_daemon *d, att__job *j, int64_t id, const char *json,
     /* A filter only reads: a write from it would re-plan, call it again
      * and write again, without end (issue 12, finding 3). */
     att_script_readonly_enter(s, "a reminder's where function");
-    ok = att__call(d, j->owner, push_where, &c, 1) == 0 && lua_toboolean(L, -1);
+    rc = att__call(d, j->owner, push_where, &c, 1);
+    ok = rc == 0 && lua_toboolean(L, -1);
     att_script_readonly_leave(s);
     lua_settop(L, top);
-    if (j->dead) return;
+    if (rc == ATT_ERANGE || rc == ATT_SCRIPT_EXIT) return -1;
+    if (j->dead) return 0;
   }
-  if (!ok) return;
+  if (!ok) return 0;
   for (int k = 0; k < r->spec.nleads; k++) {
     att_remind_hit hit;
     if (att_remind_next_lead(&r->spec, &sp, has_rule ? &rule : NULL, k, after, &hit) != 0)
       continue;
-    if (at < 0 && (at = insert(r, id)) < 0) break;
+    if (at < 0 && (at = find(r, id)) < 0) {
+      /* A new event: room for it within the owner's max-memory first. */
+      size_t ncap = r->cap;
+      if ((r->used + 1) * 2 > r->cap) ncap = r->live * 4 < r->cap ? r->cap : r->cap ? r->cap * 2 : 64;
+      if (charge_up(j, want_bytes(r, ncap, r->live + 1)) != 0) {
+        if (!r->full) {
+          d->e->errors++;
+          att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: event %lld gets no reminders: %s",
+                   j->what, (long long)id, att_errmsg());
+        }
+        r->full = 1;
+        break;
+      }
+      r->full = 0;
+      if ((at = insert(r, id)) < 0) break;
+    }
     if (att_timeq_add(&d->q, hit.at, 1 + k, (uint64_t)id, j,
                       &r->hs[(size_t)at * (size_t)r->spec.nleads + (size_t)k]) != 0)
       break;
   }
   if (at >= 0) tidy(r, at); /* nothing queued after all */
+  return 0;
 }
 
 /* Every matching event of the store, by id. */
-void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
+static void scan(att_daemon *d, att__job *j, att_time after) {
   att__remind *r = j->rem;
   att_query q;
   int64_t *ids = NULL;
-  size_t n = 0;
+  size_t n = 0, i, planned = 0;
+  int stopped = 0;
   att_query_init(&q);
   q.sort = ATT_SORT_ID;
   q.kind = r->kind;
@@ -354,12 +423,23 @@ void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
     att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
     return;
   }
+  /* The ids and the plan at most, within the owner's max-memory (mostly
+   * taken when the reminder was registered, with the events then). */
+  if (charge_up(j, want_bytes(r, cap_for(r, n), r->live + n) + n * sizeof *ids) != 0) {
+    d->e->errors++;
+    att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: no reminders planned for %zu events: %s",
+             j->what, n, att_errmsg());
+    free(ids);
+    settle(j);
+    return;
+  }
   if (reserve(r, n) != 0) {
     att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: out of memory planning %zu events", j->what, n);
     free(ids);
+    settle(j);
     return;
   }
-  for (size_t i = 0; i < n && !j->dead; i++) {
+  for (i = 0; i < n && !j->dead && !stopped; i++) {
     const char *json;
     size_t len;
     if (i + 16 < n) prefetch(r, ids[i + 16]); /* the table is too big for the cache */
@@ -369,22 +449,81 @@ void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
         char *copy = malloc(len ? len : 1);
         if (copy == NULL) break;
         memcpy(copy, json, len);
-        plan_event(d, j, ids[i], copy, len, after, 1);
+        stopped = plan_event(d, j, ids[i], copy, len, after, 1) != 0;
         free(copy);
       } else {
         plan_event(d, j, ids[i], json, len, after, 1);
       }
+      planned++;
     }
+    if (att_interrupted()) break;
+  }
+  if (stopped) {
+    d->e->errors++;
+    att__log(d, ATT_LOG_ERROR, j->owner->name,
+             "%s: planning stopped after %zu of %zu events: the where function reached the "
+             "limits of the call (max-instructions, max-time)", j->what, planned, n);
   }
   free(ids);
+  /* Most events may have nothing left to remind of: a sparse table
+   * shrinks, and what it no longer holds is given back. */
+  if (r->cap > 64 && (r->live + 1) * 8 <= r->cap) {
+    size_t ncap = 64;
+    while ((r->live + 1) * 2 > ncap) ncap *= 2;
+    if (rehash(r, ncap) != 0) { /* keep the big table */
+    }
+  }
+  settle(j);
   att__log(d, ATT_LOG_DEBUG, j->owner->name, "%s: %zu event%s with reminders", j->what,
            r->live, r->live == 1 ? "" : "s");
+}
+
+typedef struct scan_ctx {
+  att_daemon *d;
+  att__job *j;
+  att_time after;
+} scan_ctx;
+
+static int scan_fn(lua_State *L) {
+  scan_ctx *c = lua_touserdata(L, 1);
+  scan(c->d, c->j, c->after);
+  return 0;
+}
+
+static int push_scan(lua_State *L, void *ud) {
+  lua_pushcfunction(L, scan_fn);
+  lua_pushlightuserdata(L, ud);
+  return 1;
+}
+
+/*
+ * The first scan of a reminder, once.  Its where calls share one budget
+ * and one deadline: those of the call that registered it (a callback), or
+ * else of one call made for the scan (a main chunk's reminders are
+ * scanned once it has loaded), so that a where function cannot spend a
+ * budget per event of the store.
+ */
+void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
+  att__remind *r = j->rem;
+  scan_ctx c;
+  if (r == NULL || r->scanned || j->dead) return;
+  r->scanned = 1;
+  if (r->where == LUA_NOREF || d->calling == j->owner || d->loading == j->owner) {
+    scan(d, j, after);
+    return;
+  }
+  c.d = d;
+  c.j = j;
+  c.after = after;
+  att__call(d, j->owner, push_scan, &c, 0);
+  d->callbacks--; /* the daemon's call, not a callback of the script */
 }
 
 void att__remind_change(att_daemon *d, att__job *j, const att__change *c) {
   drop(d, j->rem, c->id);
   if (c->op != ATT_CHANGE_REMOVE && c->cur)
     plan_event(d, j, c->id, c->cur, c->curlen, att__plan_after(d), 0);
+  if (j->rem) settle(j);
 }
 
 /* ---- firing -------------------------------------------------------------- */
@@ -469,7 +608,7 @@ void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
   if (att_store_json(d->e->store, id, &json, &len) != 0 ||
       (copy = malloc(len ? len : 1)) == NULL) {
     tidy(r, at);
-    return;
+    goto out;
   }
   memcpy(copy, json, len);
   if (att_event_from_json(copy, len, ATT_EV_STORED, &ev) != 0 ||
@@ -525,6 +664,7 @@ void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
 next:
   if (!j->dead) requeue(d, j, id, k, &sp, has_rule ? &rule : NULL, now > it->due ? now : it->due);
 out:
+  if (j->rem) settle(j);
   free(title);
   free(copy);
   att_event_free(&ev);

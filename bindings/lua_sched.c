@@ -342,6 +342,34 @@ static void remind_read(lua_State *L, remind_args *a) {
   }
 }
 
+/* How many events pass the reminder's match: its planning holds memory
+ * and does work in proportion. */
+static size_t count_matching(lua_State *L, att_daemon *d, const remind_args *a) {
+  att_query q;
+  int64_t *ids = NULL;
+  size_t n = 0;
+  att_query_init(&q);
+  q.sort = ATT_SORT_ID;
+  q.kind = a->kind;
+  q.status = a->status;
+  q.actors = a->actors;
+  q.nactors = a->nactors;
+  q.tags = a->tags;
+  q.ntags = a->ntags;
+  if (att_store_query(d->e->store, &q, &ids, &n) != 0)
+    luaL_error(L, "at.remind: %s", att_errmsg());
+  free(ids);
+  return n;
+}
+
+/* C memory for the script, after a collection if need be: 0 or -1. */
+static int take(lua_State *L, size_t n) {
+  att_script *s = att_lua_script(L);
+  if (att_script_mem_take(s, n) == 0) return 0;
+  lua_gc(L, LUA_GCCOLLECT);
+  return att_script_mem_take(s, n);
+}
+
 static char *dupn(const char *s, int *bad) {
   char *p;
   if (s == NULL) return NULL;
@@ -358,7 +386,8 @@ int attl_remind(lua_State *L) {
   att__remind *r;
   att__job *j;
   char what[200];
-  int bad = 0;
+  int bad = 0, k;
+  size_t n, plan, strbytes;
   remind_read(L, &a);
   d = daemon_for(L, "remind");
   if (d == NULL) {
@@ -366,25 +395,50 @@ int attl_remind(lua_State *L) {
     return push_handle(L, 0, ATT__JOB_REMIND);
   }
   ds = owner(L, d, "at.remind");
+  /* Planning reads every matching event and keeps a table and queue
+   * entries for each: the work is charged to this call's budget and the
+   * memory to the script's max-memory, before anything is registered
+   * (issue 12, finding 4). */
+  n = count_matching(L, d, &a);
+  att_lua_charge(L, (uint64_t)n * (uint64_t)(1 + a.spec.nleads));
+  plan = att__remind_plan_bytes(n, a.spec.nleads);
+  strbytes = sizeof *r + (a.nactors + a.ntags + 2) * sizeof(char *) + strlen(a.name) + 1 +
+             (a.kind ? strlen(a.kind) + 1 : 0) + (a.status ? strlen(a.status) + 1 : 0) +
+             (a.msgtext ? strlen(a.msgtext) + 1 : 0) + (a.level ? strlen(a.level) + 1 : 0);
+  for (k = 0; k < a.spec.nleads; k++) strbytes += strlen(a.leads[k]) + 1;
+  for (k = 0; k < (int)a.nactors; k++) strbytes += strlen(a.actors[k]) + 1;
+  for (k = 0; k < (int)a.ntags; k++) strbytes += strlen(a.tags[k]) + 1;
   snprintf(what, sizeof what, "remind %s", a.name);
   j = att__job_new(d, ds, ATT__JOB_REMIND, 0, what);
+  if (take(L, plan + strbytes) != 0) {
+    att__job_kill(d, j);
+    return luaL_error(L, "at.remind: not enough memory to plan the reminder \"%s\": %I "
+                         "events with %d lead%s take about %I KiB, more than is left of the "
+                         "script's memory limit (max-memory, %I KiB)",
+                      a.name, (lua_Integer)n, a.spec.nleads, a.spec.nleads == 1 ? "" : "s",
+                      (lua_Integer)((plan + strbytes) / 1024),
+                      (lua_Integer)(att_lua_engine(L)->limits.memory / 1024));
+  }
+  j->charged += strbytes;
   if ((r = att__remind_new()) == NULL) {
+    att_script_mem_give(att_lua_script(L), plan);
     att__job_kill(d, j);
     return luaL_error(L, "not enough memory");
   }
   j->rem = r;
   r->spec = a.spec;
+  att__remind_reserved(j, plan);
   r->name = dupn(a.name, &bad);
   r->kind = dupn(a.kind, &bad);
   r->status = dupn(a.status, &bad);
   r->msgtext = dupn(a.msgtext, &bad);
   r->level = dupn(a.level, &bad);
-  for (int k = 0; k < a.spec.nleads; k++) r->leads[k] = dupn(a.leads[k], &bad);
+  for (k = 0; k < a.spec.nleads; k++) r->leads[k] = dupn(a.leads[k], &bad);
   r->actors = calloc(a.nactors + 1, sizeof *r->actors);
   r->tags = calloc(a.ntags + 1, sizeof *r->tags);
   if (!r->actors || !r->tags) bad = 1;
-  for (size_t k = 0; !bad && k < a.nactors; k++) r->actors[r->nactors++] = dupn(a.actors[k], &bad);
-  for (size_t k = 0; !bad && k < a.ntags; k++) r->tags[r->ntags++] = dupn(a.tags[k], &bad);
+  for (size_t i = 0; !bad && i < a.nactors; i++) r->actors[r->nactors++] = dupn(a.actors[i], &bad);
+  for (size_t i = 0; !bad && i < a.ntags; i++) r->tags[r->ntags++] = dupn(a.tags[i], &bad);
   if (bad) {
     att__job_kill(d, j);
     return luaL_error(L, "not enough memory");
