@@ -358,8 +358,32 @@ end
 
 -- ---- the table of a report ---------------------------------------------------
 
+-- The characters a terminal acts on beyond %c, as UTF-8: C1 controls
+-- (U+0080-009F), the direction controls (U+061C, U+200E/200F,
+-- U+202A-202E, U+2066-2069) and the line separators (U+2028/2029).  They
+-- are shown as \uXXXX, as the command line shows them (core/termsafe.h).
+local TERM_UNSAFE = {"\xC2[\x80-\x9F]", "\xD8\x9C", "\xE2\x80[\x8E\x8F\xA8\xA9\xAA-\xAE]",
+                     "\xE2\x81[\xA6-\xA9]"}
+
+local function cpescape(c)
+  local cp = 0
+  if #c == 2 then
+    cp = (c:byte(1) & 0x1F) << 6 | (c:byte(2) & 0x3F)
+  else
+    cp = (c:byte(1) & 0x0F) << 12 | (c:byte(2) & 0x3F) << 6 | (c:byte(3) & 0x3F)
+  end
+  return fmt("\\u%04x", cp)
+end
+
+-- Text for people with the characters above escaped.
+local function termtext(s)
+  for _, pat in ipairs(TERM_UNSAFE) do s = s:gsub(pat, cpescape) end
+  return s
+end
+
 -- Cell text for people: lists joined, control characters (line breaks in
--- notes) shown as spaces, absent values as "-".
+-- notes) shown as spaces, direction controls and C1 escaped, absent
+-- values as "-".
 local function celltext(v, sep)
   if v == nil then return "-" end
   if type(v) == "table" then
@@ -368,7 +392,7 @@ local function celltext(v, sep)
     for i, x in ipairs(v) do t[i] = tostring(x) end
     v = concat(t, sep or ", ")
   end
-  return (tostring(v):gsub("[%c]", " "))
+  return termtext(tostring(v):gsub("[%c]", " "))
 end
 
 -- The rows of events under cols: {group key or false, {values...}, ...}.
@@ -480,7 +504,7 @@ function report.text(events, opts)
       key = r[1]
       n = n + 1
       if n > 1 then out[#out + 1] = "" end
-      out[#out + 1] = fmt("%s (%s)", key, count_text(counts[key]))
+      out[#out + 1] = fmt("%s (%s)", termtext(celltext(key)), count_text(counts[key]))
     end
     if r[2] then out[#out + 1] = textline(r[2], cols, widths) end
   end
@@ -548,7 +572,7 @@ function report.markdown(events, opts)
     if opts.group and r[1] ~= key then
       if key ~= nil then out[#out + 1] = "" end
       key = r[1]
-      out[#out + 1] = fmt("## %s (%s)", mdescape(key), count_text(counts[key]))
+      out[#out + 1] = fmt("## %s (%s)", mdescape(celltext(key)), count_text(counts[key]))
       out[#out + 1] = ""
       header()
     end
@@ -560,15 +584,21 @@ end
 -- ---- CSV ---------------------------------------------------------------------
 
 -- RFC 4180: a field with a comma, a quote or a line break is quoted, its
--- quotes doubled.
-local function csvfield(v)
+-- quotes doubled.  Unless raw, a text that a spreadsheet would take for a
+-- formula (it starts with = + - @, a tab, a CR or a LF, after any single
+-- quotes) gets one more single quote in front and is quoted, as OWASP
+-- advises; dropping one leading quote gives the text back.  A number is a
+-- number and is written as it is.
+local function csvfield(v, raw)
   if v == nil then return "" end
+  if type(v) == "number" then return tostring(v) end
   if type(v) == "table" then
     local t = {}
     for i, x in ipairs(v) do t[i] = tostring(x) end
     v = concat(t, ";")
   end
   v = tostring(v)
+  if not raw and v:find("^'*[=+%-@\t\r\n]") then return "\"'" .. v:gsub('"', '""') .. '"' end
   if v:find('[,"\r\n]') then return '"' .. v:gsub('"', '""') .. '"' end
   return v
 end
@@ -578,21 +608,27 @@ report.csvfield = csvfield
 -- header line of column names).  Lists are joined with ";", as by
 -- `attache export --format csv`.  opts: columns (default id, key, title,
 -- kind, status, when, start, end, where, actors, tags, source, url),
--- group (a first column "group"), eol ("\n" for Unix line ends).
+-- group (a first column "group"), eol ("\n" for Unix line ends), raw
+-- (true: cells as they are, formula-like ones too; see csvfield).
 function report.csv(events, opts)
   checklist(events, "csv")
-  opts = checkopts(opts, "csv", {columns = true, group = true, eol = true})
+  opts = checkopts(opts, "csv", {columns = true, group = true, eol = true, raw = true})
+  if opts.raw ~= nil and type(opts.raw) ~= "boolean" then
+    error(fmt("bad argument #2 to 'csv' (option 'raw' takes true or false, got %s)",
+      type(opts.raw)), 2)
+  end
+  local raw = opts.raw
   local cols = columns(opts, LONG, "csv")
   local eol = opts.eol or "\r\n"
   local out, head = {}, {}
   if opts.group then head[1] = "group" end
-  for _, c in ipairs(cols) do head[#head + 1] = csvfield(c.name) end
+  for _, c in ipairs(cols) do head[#head + 1] = csvfield(c.name, raw) end
   out[1] = concat(head, ",")
   for _, r in ipairs(rows(events, cols, opts)) do
     if r[2] then
       local t = {}
-      if opts.group then t[1] = csvfield(r[1]) end
-      for j = 1, #cols do t[#t + 1] = csvfield(r[2][j]) end
+      if opts.group then t[1] = csvfield(r[1], raw) end
+      for j = 1, #cols do t[#t + 1] = csvfield(r[2][j], raw) end
       out[#out + 1] = concat(t, ",")
     end
   end
