@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "embedded.h"
+#include "sandbox_int.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -57,17 +58,34 @@
 /* ---- the allow list -------------------------------------------------- */
 
 static const char *const base_names[] = {
-    "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall",
-    "print", "rawequal", "rawget", "rawlen", "rawset", "select", "tonumber",
-    "tostring", "type", "warn", "xpcall", "_VERSION", NULL};
+    "assert", "error", "ipairs", "pcall", "print", "rawequal", "rawget",
+    "rawlen", "rawset", "select", "tonumber", "tostring", "type", "warn",
+    "xpcall", "_VERSION", NULL};
 static const char *const string_names[] = {
     "byte", "char", "len", "lower", "pack", "packsize", "reverse", "sub",
     "unpack", "upper", NULL};
-static const char *const table_names[] = {
-    "concat", "insert", "pack", "remove", "sort", "unpack", NULL};
-static const char *const os_names[] = {"clock", "date", "difftime", "time", NULL};
+static const char *const table_names[] = {NULL};
+static const char *const os_names[] = {"clock", "difftime", "time", NULL};
 static const char *const io_names[] = {
-    "close", "read", "write", "type", "stdin", "stdout", "stderr", NULL};
+    "close", "write", "type", "stdin", "stdout", "stderr", NULL};
+
+/* Stock functions whose work grows with their input or output, metered
+ * (sandbox_cost.c): what each one's cost counts. */
+typedef struct sb_cost_reg {
+  const char *name;
+  lua_Integer how;
+} sb_cost_reg;
+static const sb_cost_reg base_cost[] = {
+    {"print", SB_COST_ALL}, {"rawequal", SB_COST_ARG(1) | SB_COST_ARG(2)},
+    {"select", SB_COST_OUT}, {"tonumber", SB_COST_ARG(1)}, {NULL, 0}};
+static const sb_cost_reg string_cost[] = {
+    {"byte", SB_COST_OUT}, {"char", SB_COST_OUT}, {"lower", SB_COST_ARG(1)},
+    {"upper", SB_COST_ARG(1)}, {"reverse", SB_COST_ARG(1)}, {"sub", SB_COST_OUT},
+    {"pack", SB_COST_ARG(1) | SB_COST_OUT}, {"packsize", SB_COST_ARG(1)},
+    {"unpack", SB_COST_ARG(1) | SB_COST_OUT}, {NULL, 0}};
+static const sb_cost_reg utf8_cost[] = {
+    {"char", SB_COST_OUT}, {"codepoint", SB_COST_OUT}, {NULL, 0}};
+static const sb_cost_reg io_cost[] = {{"write", SB_COST_ALL}, {NULL, 0}};
 
 static int sb_load(lua_State *L);
 static int sb_xpcall(lua_State *L);
@@ -77,9 +95,9 @@ static int sb_co_close(lua_State *L);
 static int sb_collectgarbage(lua_State *L);
 static int sb_setmetatable(lua_State *L);
 static int sb_require(lua_State *L);
-static int sb_str_rep(lua_State *L);
 static int sb_str_format(lua_State *L);
-static int sb_table_move(lua_State *L);
+static int sb_getmetatable(lua_State *L);
+static int sb_io_read(lua_State *L);
 static int sb_os_exit(lua_State *L);
 static int sb_io_open(lua_State *L);
 static int sb_io_lines(lua_State *L);
@@ -88,19 +106,30 @@ static int sb_io_lines(lua_State *L);
 static const luaL_Reg base_wrap[] = {
     {"load", sb_load}, {"collectgarbage", sb_collectgarbage},
     {"setmetatable", sb_setmetatable}, {NULL, NULL}};
-static const luaL_Reg string_wrap[] = {
-    {"rep", sb_str_rep}, {"format", sb_str_format}, {NULL, NULL}};
-static const luaL_Reg table_wrap[] = {{"move", sb_table_move}, {NULL, NULL}};
+static const luaL_Reg string_wrap[] = {{"format", sb_str_format}, {NULL, NULL}};
+static const luaL_Reg table_wrap[] = {
+    {"sort", att__sb_tsort}, {"unpack", att__sb_tunpack}, {"pack", att__sb_tpack},
+    {NULL, NULL}};
+static const luaL_Reg utf8_wrap[] = {
+    {"len", att__sb_utf8_len}, {"offset", att__sb_utf8_offset},
+    {"codes", att__sb_utf8_codes}, {NULL, NULL}};
+static const luaL_Reg os_wrap[] = {{"date", att__sb_os_date}, {NULL, NULL}};
 static const luaL_Reg co_wrap[] = {
     {"resume", sb_co_resume}, {"close", sb_co_close}, {NULL, NULL}};
-static const luaL_Reg io_wrap[] = {{"lines", sb_io_lines}, {NULL, NULL}};
+static const luaL_Reg io_wrap[] = {
+    {"lines", sb_io_lines}, {"read", sb_io_read}, {NULL, NULL}};
 /* Functions of our own. */
 static const luaL_Reg base_own[] = {
-    {"require", sb_require}, {"xpcall", sb_xpcall}, {NULL, NULL}};
+    {"require", sb_require}, {"xpcall", sb_xpcall}, {"getmetatable", sb_getmetatable},
+    {"next", att__sb_next}, {"pairs", att__sb_pairs}, {NULL, NULL}};
 static const luaL_Reg co_own[] = {{"wrap", sb_co_wrap}, {NULL, NULL}};
 static const luaL_Reg string_own[] = {
     {"find", att__sb_str_find}, {"match", att__sb_str_match},
-    {"gmatch", att__sb_str_gmatch}, {"gsub", att__sb_str_gsub}, {NULL, NULL}};
+    {"gmatch", att__sb_str_gmatch}, {"gsub", att__sb_str_gsub},
+    {"rep", att__sb_str_rep}, {NULL, NULL}};
+static const luaL_Reg table_own[] = {
+    {"insert", att__sb_tinsert}, {"remove", att__sb_tremove}, {"move", att__sb_tmove},
+    {"concat", att__sb_tconcat}, {NULL, NULL}};
 static const luaL_Reg os_own[] = {{"exit", sb_os_exit}, {NULL, NULL}};
 static const luaL_Reg io_own[] = {{"open", sb_io_open}, {NULL, NULL}};
 
@@ -109,20 +138,21 @@ typedef struct sb_lib {
   lua_CFunction open;
   const char *const *names;  /* fields copied as they are; NULL: all */
   const luaL_Reg *wrap, *own;
+  const sb_cost_reg *cost;   /* copied fields metered */
   int debug_only;
 } sb_lib;
 
 static const sb_lib libs[] = {
-    {"_G", luaopen_base, base_names, base_wrap, base_own, 0},
-    {"string", luaopen_string, string_names, string_wrap, string_own, 0},
-    {"table", luaopen_table, table_names, table_wrap, NULL, 0},
-    {"math", luaopen_math, NULL, NULL, NULL, 0},
-    {"utf8", luaopen_utf8, NULL, NULL, NULL, 0},
-    {"coroutine", luaopen_coroutine, NULL, co_wrap, co_own, 0},
-    {"os", luaopen_os, os_names, NULL, os_own, 0},
-    {"io", luaopen_io, io_names, io_wrap, io_own, 0},
-    {"debug", luaopen_debug, NULL, NULL, NULL, 1},
-    {NULL, NULL, NULL, NULL, NULL, 0}};
+    {"_G", luaopen_base, base_names, base_wrap, base_own, base_cost, 0},
+    {"string", luaopen_string, string_names, string_wrap, string_own, string_cost, 0},
+    {"table", luaopen_table, table_names, table_wrap, table_own, NULL, 0},
+    {"math", luaopen_math, NULL, NULL, NULL, NULL, 0},
+    {"utf8", luaopen_utf8, NULL, utf8_wrap, NULL, utf8_cost, 0},
+    {"coroutine", luaopen_coroutine, NULL, co_wrap, co_own, NULL, 0},
+    {"os", luaopen_os, os_names, os_wrap, os_own, NULL, 0},
+    {"io", luaopen_io, io_names, io_wrap, io_own, io_cost, 0},
+    {"debug", luaopen_debug, NULL, NULL, NULL, NULL, 1},
+    {NULL, NULL, NULL, NULL, NULL, NULL, 0}};
 
 static const char *const gc_allowed[] = {"collect", "count", "step", "isrunning", NULL};
 
@@ -295,7 +325,7 @@ static int make_planned(const att_engine *e, const char *dir) {
   out[o] = '\0';
   for (i = 0; i < e->paths.nwrite; i++)
     if (strcmp(out, e->paths.write[i]) == 0)
-      return mkdir(out, 0777) == 0 || errno == EEXIST ? 0 : -1;
+      return mkdir(out, 0700) == 0 || errno == EEXIST ? 0 : -1;
   return -1;
 }
 
@@ -373,6 +403,7 @@ static int sb_io_open(lua_State *L) {
   struct stat sb;
   int flags = 0, fd, fl;
   luaL_argcheck(L, parse_mode(mode, &flags) == 0, 2, "invalid mode");
+  if ((flags & O_ACCMODE) != O_RDONLY) att_lua_check_write(L, "io.open for writing");
   /* The handle exists, closed, before the file is opened. */
   p = lua_newuserdatauv(L, sizeof *p, 0);
   p->f = NULL;
@@ -386,7 +417,9 @@ static int sb_io_open(lua_State *L) {
     return 3;
   }
   /* No symlink swapped in since, no FIFO to block on, only plain files. */
-  fd = open(real, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0666);
+  /* A new file takes the store's private mode: a script's output may
+   * hold what the store does. */
+  fd = open(real, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
   if (fd < 0) return luaL_fileresult(L, 0, path);
   if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
     close(fd);
@@ -406,6 +439,58 @@ static int sb_io_open(lua_State *L) {
   return 1;
 }
 
+/* Under `attache serve`, standard input is out of reach: reading it would
+ * block the daemon's loop, every script and its signals with it. */
+static void no_stdin(lua_State *L, const char *what) {
+  if (att_lua_engine(L)->daemon != NULL)
+    luaL_error(L, "%s: standard input cannot be read under 'attache serve' (it would "
+                  "block the daemon); read files with io.open or io.lines(path)", what);
+}
+
+static int is_stdin(lua_State *L, int i) {
+  luaL_Stream *p = luaL_testudata(L, i, LUA_FILEHANDLE);
+  return p != NULL && p->f == stdin;
+}
+
+/* One unit per result, and the bytes read. */
+static void charge_results(lua_State *L) {
+  int n = lua_gettop(L), i;
+  size_t bytes = 0;
+  for (i = 1; i <= n; i++)
+    if (lua_type(L, i) == LUA_TSTRING) bytes += lua_rawlen(L, i);
+  att_lua_charge(L, (uint64_t)n + bytes / SB_BYTES_PER_UNIT);
+}
+
+/* Call upvalue 1 with the arguments, meter its results. */
+static int call_metered(lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  charge_results(L);
+  return lua_gettop(L);
+}
+
+static int sb_io_read(lua_State *L) {
+  no_stdin(L, "io.read");
+  return call_metered(L);
+}
+
+/* file:read (upvalue 1) */
+static int sb_f_read(lua_State *L) {
+  if (is_stdin(L, 1)) no_stdin(L, "io.stdin:read");
+  return call_metered(L);
+}
+
+/* file:lines (upvalue 1), its iterator metered. */
+static int sb_f_lines(lua_State *L) {
+  if (is_stdin(L, 1)) no_stdin(L, "io.stdin:lines");
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  lua_pushcclosure(L, call_metered, 1);
+  return 1;
+}
+
 /* The iterator of io.lines(path): the file's own lines iterator, and the
  * file closed at the end. */
 static int lines_next(lua_State *L) {
@@ -413,6 +498,7 @@ static int lines_next(lua_State *L) {
   lua_settop(L, 0);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_call(L, 0, LUA_MULTRET);
+  charge_results(L);
   n = lua_gettop(L);
   if (n == 0 || lua_isnil(L, 1)) {
     lua_getfield(L, lua_upvalueindex(2), "close");
@@ -425,9 +511,15 @@ static int lines_next(lua_State *L) {
 static int sb_io_lines(lua_State *L) {
   int n = lua_gettop(L), i;
   if (lua_isnoneornil(L, 1)) { /* lines of standard input */
+    no_stdin(L, "io.lines()");
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, n, LUA_MULTRET);
+    if (lua_type(L, 1) == LUA_TFUNCTION) { /* meter the iterator */
+      lua_pushvalue(L, 1);
+      lua_pushcclosure(L, call_metered, 1);
+      lua_replace(L, 1);
+    }
     return lua_gettop(L);
   }
   lua_pushcfunction(L, sb_io_open);
@@ -587,6 +679,7 @@ static int sb_load(lua_State *L) {
   if (n < 3) lua_settop(L, 3);
   lua_pushliteral(L, "t");
   lua_replace(L, 3);
+  att__sb_load_reader(L); /* compiling is charged as it goes */
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
@@ -608,6 +701,24 @@ static int sb_collectgarbage(lua_State *L) {
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
   return lua_gettop(L);
+}
+
+/* getmetatable as stock (a __metatable field answers for the metatable),
+ * except that the metatable of anything but a table (the handles of io,
+ * the objects of the attache module) is never given out: without a
+ * __metatable field the answer is false.  A script can then change no
+ * metatable it did not set itself. */
+static int sb_getmetatable(lua_State *L) {
+  luaL_checkany(L, 1);
+  if (!lua_getmetatable(L, 1)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushliteral(L, "__metatable");
+  if (lua_rawget(L, -2) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
+  if (lua_type(L, 1) != LUA_TTABLE) lua_pushboolean(L, 0);
+  return 1;
 }
 
 static int sb_setmetatable(lua_State *L) {
@@ -761,39 +872,15 @@ static int too_long(lua_State *L, const char *fn, double n) {
                        "(max-string)", fn, big, (lua_Integer)e->limits.string_max);
 }
 
-static int sb_str_rep(lua_State *L) {
-  size_t l, lsep;
-  const char *s = luaL_checklstring(L, 1, &l);
-  lua_Integer n = luaL_checkinteger(L, 2);
-  size_t max = att_lua_engine(L)->limits.string_max;
-  (void)s;
-  luaL_optlstring(L, 3, "", &lsep);
-  if (n > 0 && max != 0) {
-    double total = ((double)l + (double)lsep) * (double)n - (double)lsep;
-    if (total > (double)max) return too_long(L, "string.rep", total);
-  }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
-  return 1;
-}
-
 static int sb_str_format(lua_State *L) {
   size_t max = att_lua_engine(L)->limits.string_max, len;
+  int n = lua_gettop(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
+  lua_call(L, n, 1);
   lua_tolstring(L, -1, &len);
+  att_lua_charge(L, (uint64_t)n + len / SB_BYTES_PER_UNIT); /* the work is the result */
   if (max != 0 && len > max) return too_long(L, "string.format", (double)len);
-  return 1;
-}
-
-static int sb_table_move(lua_State *L) {
-  lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
-  if (e >= f) att_lua_charge(L, (uint64_t)((lua_Unsigned)e - (lua_Unsigned)f) + 1u);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
   return 1;
 }
 
@@ -803,6 +890,7 @@ static int sb_table_move(lua_State *L) {
  * its allow list; pushed.  With trusted, setmetatable is the original. */
 static void make_lib(lua_State *L, int origs, const sb_lib *lib, int target, int trusted) {
   const luaL_Reg *r;
+  const sb_cost_reg *c;
   int src;
   lua_getfield(L, origs, lib->name);
   src = lua_gettop(L);
@@ -832,6 +920,11 @@ static void make_lib(lua_State *L, int origs, const sb_lib *lib, int target, int
   for (r = lib->own; r && r->name; r++) {
     lua_pushcfunction(L, r->func);
     lua_setfield(L, target, r->name);
+  }
+  for (c = lib->cost; c && c->name; c++) {
+    lua_getfield(L, target, c->name);
+    att__sb_wrap_cost(L, -1, c->how);
+    lua_setfield(L, target, c->name);
   }
   lua_pop(L, 1);
 }
@@ -898,14 +991,43 @@ int att__sandbox_open(lua_State *L) {
   lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
 
   /* Methods of strings: a copy no script can reach, and getmetatable("")
-   * gives false. */
+   * gives false.  Arithmetic on strings converts them in C: metered. */
   lua_pushliteral(L, "");
   if (lua_getmetatable(L, -1)) {
+    static const char *const arith[] = {"__add", "__sub", "__mul", "__div", "__mod",
+                                        "__pow", "__unm", "__idiv", NULL};
+    const char *const *a;
     lua_newtable(L);
     make_lib(L, origs, &libs[1], lua_gettop(L), 0);
     lua_setfield(L, -2, "__index");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
+    for (a = arith; *a; a++)
+      if (lua_getfield(L, -1, *a) == LUA_TFUNCTION) {
+        att__sb_wrap_cost(L, -1, SB_COST_ARG(1) | SB_COST_ARG(2));
+        lua_setfield(L, -2, *a);
+      } else {
+        lua_pop(L, 1);
+      }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  /* File handles: no metatable for scripts (its __gc and __index must stay
+   * ours), reading metered, standard input refused under serve. */
+  if (luaL_getmetatable(L, LUA_FILEHANDLE) == LUA_TTABLE) {
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    if (lua_getfield(L, -1, "__index") == LUA_TTABLE) {
+      lua_getfield(L, -1, "read");
+      lua_pushcclosure(L, sb_f_read, 1);
+      lua_setfield(L, -2, "read");
+      lua_getfield(L, -1, "lines");
+      lua_pushcclosure(L, sb_f_lines, 1);
+      lua_setfield(L, -2, "lines");
+      lua_getfield(L, -1, "write");
+      att__sb_wrap_cost(L, -1, SB_COST_ALL);
+      lua_setfield(L, -2, "write");
+    }
     lua_pop(L, 1);
   }
   lua_pop(L, 1);

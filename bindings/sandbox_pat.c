@@ -67,8 +67,10 @@ static void pm_step(pm *m, size_t n) {
   }
 }
 
-/* Past the single-character class that starts at p. */
+/* Past the single-character class that starts at p.  A set is scanned
+ * to its end, each time: its length is charged. */
 static const char *pm_class_end(pm *m, const char *p) {
+  const char *start = p;
   char c = *p++;
   if (c == '%') {
     if (p >= m->p_end) luaL_error(m->L, "malformed pattern (ends with '%%')");
@@ -81,6 +83,7 @@ static const char *pm_class_end(pm *m, const char *p) {
       c = *p++;
       if (c == '%' && p < m->p_end) p++;
     } while (*p != ']');
+    pm_step(m, (size_t)(p - start));
     return p + 1;
   }
   return p;
@@ -128,14 +131,19 @@ static int pm_set(int c, const char *p, const char *ec) {
   return !yes;
 }
 
-static int pm_single(const pm *m, const char *s, const char *p, const char *ep) {
+/* Does the character at s match the class p..ep?  Testing a set scans it:
+ * its length is charged (a set of 250,000 characters tested at each of
+ * 250,000 positions is 6e10 comparisons). */
+static int pm_single(pm *m, const char *s, const char *p, const char *ep) {
   int c;
   if (s >= m->src_end) return 0;
   c = (unsigned char)*s;
   switch (*p) {
   case '.': return 1;
   case '%': return pm_class(c, (unsigned char)p[1]);
-  case '[': return pm_set(c, p, ep - 1);
+  case '[':
+    pm_step(m, (size_t)(ep - p));
+    return pm_set(c, p, ep - 1);
   default: return (unsigned char)*p == c;
   }
 }
@@ -246,6 +254,7 @@ static const char *pm_match(pm *m, const char *s, const char *p) {
         p += 2;
         if (*p != '[') luaL_error(m->L, "missing '[' after '%%f' in pattern");
         ep = pm_class_end(m, p);
+        pm_step(m, 2 * (size_t)(ep - p)); /* two tests of the set */
         prev = s == m->src ? 0 : (unsigned char)s[-1];
         cur = s < m->src_end ? (unsigned char)*s : 0;
         if (!pm_set(prev, p, ep - 1) && pm_set(cur, p, ep - 1)) {
@@ -431,6 +440,9 @@ static void gsub_string(pm *m, luaL_Buffer *b, const char *s, const char *e) {
   lua_State *L = m->L;
   size_t l;
   const char *r = lua_tolstring(L, 3, &l), *end = r + l;
+  /* The replacement is scanned at each match, even when it adds nothing
+   * ("%1" for an empty capture): charged. */
+  pm_step(m, 1 + l / 16);
   while (r < end) {
     const char *pct = memchr(r, '%', (size_t)(end - r));
     if (pct == NULL) {
@@ -438,6 +450,7 @@ static void gsub_string(pm *m, luaL_Buffer *b, const char *s, const char *e) {
       break;
     }
     luaL_addlstring(b, r, (size_t)(pct - r));
+    pm_step(m, 1);
     pct++;
     if (pct < end && *pct == '%') {
       luaL_addchar(b, '%');

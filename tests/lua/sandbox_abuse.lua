@@ -65,6 +65,118 @@ cases.exit_pcall = function()
 end
 cases.exit_bad = function() os.exit(1000) end
 
+
+-- C functions whose work grows with their input, each called so that the
+-- VM runs few instructions while C runs long (tests/cli/bounds_limits.sh).
+-- Each must end within the limits: with the budget or time error, or with
+-- its (correct) result at once.
+local huge_len = {__len = function() return math.maxinteger end}
+cases.rep_empty = function() return string.rep("", math.maxinteger) end
+cases.rep_empty_1e9 = function() return string.rep("", 1e9) end
+cases.rep_empty_sep = function() return string.rep("", math.maxinteger, "") end
+cases.rep_loop = function()
+  while true do string.rep("ab", 1 << 22, ",") end
+end
+cases.remove_len = function() table.remove(setmetatable({}, huge_len), 1) end
+cases.insert_len = function()
+  table.insert(setmetatable({}, {__len = function() return 1 << 62 end}), 1, "x")
+end
+cases.move_time = function() table.move({}, 1, math.maxinteger - 1, 1) end
+cases.concat_index = function()
+  -- values from a C function: no VM instruction per element
+  table.concat(setmetatable({}, {__index = type, __len = huge_len.__len}))
+end
+cases.sort_len = function()
+  table.sort(setmetatable({}, {__len = function() return (1 << 31) - 2 end,
+    __index = type, __newindex = rawequal}))
+end
+cases.sort_cmp = function()
+  local t = {}
+  for i = 1, 1 << 18 do t[i] = i end
+  while true do table.sort(t, rawequal) end
+end
+cases.unpack_loop = function()
+  local t = setmetatable({}, {__index = type})
+  while true do table.unpack(t, 1, 999000) end
+end
+cases.pack_loop = function()
+  local t = {}
+  for i = 1, 200000 do t[i] = i end
+  while true do table.pack(table.unpack(t)) end
+end
+cases.pattern_class = function()
+  local n = 250000
+  return ("a"):rep(n):find("[" .. ("b"):rep(n) .. "]")
+end
+cases.pattern_frontier = function()
+  local n = 250000
+  return ("a"):rep(n):find("%f[" .. ("b"):rep(n) .. "]")
+end
+cases.gsub_repl = function()
+  return ("b"):rep(100000):gsub("(a?)", ("%1"):rep(1000000))
+end
+local function big() return ("x"):rep(1 << 24) end -- 16 MiB, made when used
+cases.upper_loop = function() local s = big() while true do s:upper() end end
+cases.reverse_loop = function() local s = big() while true do s:reverse() end end
+cases.sub_loop = function() local s = big() while true do s:sub(2) end end
+cases.byte_loop = function() local s = big() while true do s:byte(1, 999000) end end
+cases.format_loop = function() local s = big() while true do string.format("%s", s) end end
+cases.pack_str_loop = function() while true do string.pack(("x"):rep(1 << 16)) end end
+cases.unpack_str_loop = function()
+  local s = ("\0"):rep(1 << 20)
+  while true do string.unpack(("b"):rep(1 << 18), s) end
+end
+cases.tonumber_loop = function()
+  local s = ("1"):rep(1 << 24)
+  while true do tonumber(s) end
+end
+cases.arith_loop = function()
+  local s = ("1"):rep(1 << 24)
+  while true do local _ = s + 0 end
+end
+cases.rawequal_loop = function()
+  local a, b = big() .. "y", big() .. "y"
+  while true do rawequal(a, b) end
+end
+cases.utf8_codes = function()
+  local s = ("\x80"):rep(1 << 24)
+  local f = utf8.codes(s)
+  while true do pcall(f, s, 0) end
+end
+cases.utf8_len = function()
+  local s = ("a"):rep(1 << 24)
+  while true do utf8.len(s) end
+end
+cases.utf8_offset = function()
+  local s = ("a"):rep(1 << 24)
+  while true do utf8.offset(s, -1) end
+end
+cases.utf8_char = function()
+  local t = {}
+  for i = 1, 200000 do t[i] = 0x10FFFF end
+  while true do utf8.char(table.unpack(t)) end
+end
+cases.os_date = function()
+  local f = ("%c"):rep(1 << 20)
+  while true do os.date(f, 0) end
+end
+cases.next_scan = function()
+  local t = {}
+  for i = 1, 1 << 20 do t[i] = true end
+  for i = 1, (1 << 20) - 1 do t[i] = nil end
+  while true do next(t) end
+end
+cases.select_loop = function()
+  local t = {}
+  for i = 1, 200000 do t[i] = i end
+  local function f(...) while true do select(2, ...) end end
+  f(table.unpack(t))
+end
+cases.load_loop = function()
+  local src = ("local a = 1 "):rep(1 << 18)
+  while true do load(src) end
+end
+
 local name = arg[1]
 assert(cases[name], "no case " .. tostring(name))
 cases[name]()
