@@ -171,6 +171,7 @@ struct att_daemon {
   size_t cascade;         /* changes made by rules in this turn */
   att__dscript *calling;  /* the script whose callback runs (att__call) */
   uint64_t next_serial;
+  size_t dropped;         /* changes not dispatched this turn (max-memory) */
   int busy; /* inside a call into Lua */
   int stop, hup, rescan, finished;
   uv_process_t compactor; /* `attache compact`, while compacting */

@@ -327,10 +327,12 @@ void att__on_change(void *ud, int op, int64_t id, const char *old_json, size_t o
     if (att_script_mem_take(by->s, n) != 0) {
       free(c->old);
       free(c->cur);
-      d->e->errors++;
-      att__log(d, ATT_LOG_ERROR, by->name,
-               "the change to event %lld is not dispatched to rules and reminders: %s",
-               (long long)id, att_errmsg());
+      if (d->dropped++ == 0) { /* once a turn: the writer goes on writing */
+        d->e->errors++;
+        att__log(d, ATT_LOG_ERROR, by->name,
+                 "the change to event %lld is not dispatched to rules and reminders "
+                 "(said once a turn): %s", (long long)id, att_errmsg());
+      }
       return;
     }
     c->by = by->serial;
@@ -419,6 +421,7 @@ void att__drain(att_daemon *d) {
     free(c.cur);
   }
   d->npend = d->headpend = 0;
+  d->dropped = 0;
   d->draining = 0;
   for (i = 0; i < d->nscripts; i++) att__jobs_sweep(d, d->scripts[i]);
 }

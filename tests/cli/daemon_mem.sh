@@ -97,4 +97,41 @@ n=$(awk '/^schedules/ { print $2 }' "$TMP/out")
 [ "$n" -lt 1000000 ] || fail "$n schedules under --max-memory 32M"
 [ "$PEAK" -le $((base + 32 * 1024 + SLACK_KB)) ] ||
   fail "peak RSS ${PEAK} kB for schedules in a loop (${base} kB idle)"
+echo "# schedules: $n registered, peak $PEAK kB"
+
+# -- a where function that loops: the scan's calls share one budget, so
+# it is stopped once, not once per event of the store (30,000 budgets)
+cat >"$TMP/wloop.lua" <<'LUA'
+local at = require "attache"
+at.remind{name = "w", before = "1d", where = function() while true do end end}
+LUA
+rm -f "$S"/*.lua
+cp "$TMP/wloop.lua" "$S/"
+ok serve --scripts "$S" --now 2024-01-01 --until 2024-01-02 --no-state --max-instructions 1M
+n=$(grep -c "instruction budget exhausted" "$TMP/err" || true)
+[ "$n" = 1 ] || fail "the where loop was stopped $n times, expected once"
+err_has "remind w: planning stopped after 1 of 30000 events"
+
+# -- a schedule that writes in a loop: the queued changes count against
+# its max-memory; it runs out, the changes past the limit are said once
+cat >"$TMP/bulk.lua" <<'LUA'
+local at = require "attache"
+at.on("add", function() end)
+at.at("2024-01-02", function()
+  print("batch", pcall(at.batch, function()
+    for i = 1, 40000 do at.add{title = "b" .. i, when = "2024-02-01"} end
+  end))
+  local t = {}
+  for i = 1, 200000 do t[i] = "x" .. i end
+  print("after", #t)
+end)
+LUA
+rm -f "$S"/*.lua
+cp "$TMP/bulk.lua" "$S/"
+ok serve --scripts "$S" --now 2024-01-01 --until 2024-01-03 --no-state --max-memory 6M
+out_has "batch	true"
+out_lacks "after"
+n=$(grep -c "is not dispatched to rules and reminders" "$TMP/err" || true)
+[ "$n" = 1 ] || fail "the changes not dispatched were said $n times, expected once"
+err_has "bulk.lua: not enough memory"
 done_ok
