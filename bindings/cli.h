@@ -98,6 +98,13 @@ int cli_core_fail(int rc, const char *fmt, ...)
  * too: a message is one line), then a line feed, on stderr.  What
  * cli_fail and cli_usage print through. */
 void cli_vsay(const char *prefix, const char *fmt, va_list ap);
+/* One line on f: the formatted text escaped for a terminal, then a line
+ * feed.  For results that quote an event or a path. */
+void cli_line(FILE *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 /* s on f through att_termsafe with flags (ATT_TS_*); NULL prints
  * nothing.  For any text of an event, a file or a script that a command
  * prints for people. */

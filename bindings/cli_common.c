@@ -138,6 +138,17 @@ void cli_vsay(const char *prefix, const char *fmt, va_list ap) {
   free(m);
 }
 
+void cli_line(FILE *f, const char *fmt, ...) {
+  va_list ap;
+  char *m;
+  va_start(ap, fmt);
+  m = vformat(fmt, ap);
+  va_end(ap);
+  cli_text(f, m ? m : "(out of memory while formatting a line)", 0);
+  fputc('\n', f);
+  free(m);
+}
+
 int cli_fail(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -61,7 +61,7 @@ int cli_cmd_init(cli_ctx *ctx, int argc, char **argv) {
     return cli_fail("a store already exists at %s; nothing was changed",
                     ctx->store_dir);
   if (r < 0) return cli_core_fail(r, "cannot create a store at %s", ctx->store_dir);
-  printf("created an empty store at %s\n", ctx->store_dir);
+  cli_line(stdout, "created an empty store at %s", ctx->store_dir);
   return CLI_OK;
 }
 
@@ -97,10 +97,10 @@ int cli_cmd_rm(cli_ctx *ctx, int argc, char **argv) {
       else if (r < 0)
         rc = cli_core_fail(r, "cannot remove \"%s\"", p.pos[0]);
       else {
-        printf("removed %lld \"%s\"\n", (long long)ev.id, ev.title);
+        cli_line(stdout, "removed %lld \"%s\"", (long long)ev.id, ev.title);
         for (size_t i = 0; i < nl; i++)
           if (i == 0 || l[i].from != l[i - 1].from)
-            printf("dropped the link of %lld to it (%s)\n", (long long)l[i].from, l[i].rel);
+            cli_line(stdout, "dropped the link of %lld to it (%s)", (long long)l[i].from, l[i].rel);
       }
     }
     free(l);
@@ -122,7 +122,7 @@ int cli_cmd_compact(cli_ctx *ctx, int argc, char **argv) {
     r = att_store_compact(st);
     if (r < 0) rc = cli_core_fail(r, "cannot compact the store %s; it is unchanged", ctx->store_dir);
     else
-      printf("compacted %llu events into a new snapshot of %s\n",
+      cli_line(stdout, "compacted %llu events into a new snapshot of %s",
              (unsigned long long)att_store_count(st), ctx->store_dir);
   }
   if (st) att_store_close(st);
@@ -138,7 +138,7 @@ static const cli_opt fsck_opts[] = {{"salvage", 0, 1, O_SALVAGE},
 static void fsck_notice(void *ud, const char *msg) {
   int *n = ud;
   (*n)++;
-  printf("  %s\n", msg);
+  cli_line(stdout, "  %s", msg);
 }
 
 int cli_cmd_fsck(cli_ctx *ctx, int argc, char **argv) {
@@ -173,7 +173,7 @@ int cli_cmd_fsck(cli_ctx *ctx, int argc, char **argv) {
     if (r == ATT_ENOSTORE)
       return cli_fail("no store at %s; nothing to salvage", ctx->store_dir);
     if (r < 0) return cli_core_fail(r, "cannot salvage %s into %s", ctx->store_dir, salvage);
-    printf("salvaged %d event%s from %s into the new store %s\n", r, r == 1 ? "" : "s",
+    cli_line(stdout, "salvaged %d event%s from %s into the new store %s", r, r == 1 ? "" : "s",
            ctx->store_dir, salvage);
     return CLI_OK;
   }
@@ -182,6 +182,6 @@ int cli_cmd_fsck(cli_ctx *ctx, int argc, char **argv) {
     return cli_fail("no store at %s; create one with 'attache init'",
                     ctx->store_dir);
   if (r < 0) return cli_core_fail(r, "store %s is not intact", ctx->store_dir);
-  printf("store %s: every record is intact\n", ctx->store_dir);
+  cli_line(stdout, "store %s: every record is intact", ctx->store_dir);
   return CLI_OK;
 }

@@ -87,4 +87,15 @@ run get "k${RLO}ex"
 err_has 'k\u202eex'
 term_clean "$TMP/err" "get's error"
 
+# -- results that quote an event or a path: rm, init, fsck
+ok rm 2
+term_clean "$TMP/out" "rm"
+out_has 'removed 2 "second\u202e"'
+STORE="$TMP/new${RLO}store"
+ok init
+term_clean "$TMP/out" "init"
+out_has 'new\u202estore'
+ok fsck
+term_clean "$TMP/out" "fsck"
+
 done_ok
