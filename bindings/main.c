@@ -100,7 +100,8 @@ static const cli_command commands[] = {
      "their links to it in the same change.\n"},
     {"list", cli_cmd_list,
      "list [--from D --to D --actor A --kind K --status S --tag T --text WORDS\n"
-     "             --where 'LUA EXPRESSION' --sort FIELD --limit N] [--json|--csv]",
+     "             --where 'LUA EXPRESSION' --sort FIELD --limit N]\n"
+     "             [--json|--csv [--csv-raw]]",
      "List events as a table (id, when, kind, status, title).\n"
      "\n"
      "  --from D           events that end on or after the start of D\n"
@@ -113,12 +114,19 @@ static const cli_command commands[] = {
      "                     sees the event as ev and the module as at, e.g.\n"
      "                     'ev:has_actor(\"JPN\") and ev.kind == \"meeting\"' or\n"
      "                     'ev.when < at.date(\"2024\")' (docs/lua-api.md); it\n"
-     "                     runs after the other filters, in a sandbox\n"
+     "                     runs after the other filters, in a sandbox, and\n"
+     "                     may read the store but not write it\n"
      "  --sort FIELD       when (default), id, title, created, updated, kind,\n"
      "                     status, key; '-when' sorts descending\n"
      "  --limit N          at most N events (counted after --where)\n"
      "  --json             JSON Lines, one event a line\n"
-     "  --csv              CSV with a header row (see docs/cli.md)\n"},
+     "  --csv              CSV with a header row (see docs/cli.md); a text cell\n"
+     "                     starting with = + - @ (a formula to a spreadsheet)\n"
+     "                     gets a ' in front\n"
+     "  --csv-raw          with --csv: every cell as stored\n"
+     "\n"
+     "Text that a terminal would act on (ESC, CR, U+202E, ...) is shown\n"
+     "escaped (\\x1b, \\r, \\u202e); --json has the exact text.\n"},
     {"import", cli_cmd_import,
      "import FILE|- [--format json|jsonl|csv]",
      "Import events from a JSON array, JSON Lines or CSV with a header row.\n"
@@ -127,10 +135,13 @@ static const cli_command commands[] = {
      "bad record and nothing is imported.  ids, rev, created and updated in\n"
      "the input are ignored; the store assigns them.\n"},
     {"export", cli_cmd_export,
-     "export [--format jsonl|json|csv|ics] [-o FILE] [--alarm LEAD ...]\n"
-     "       [--uid-domain DOMAIN]",
+     "export [--format jsonl|json|csv|ics] [-o FILE] [--csv-raw]\n"
+     "       [--alarm LEAD ...] [--uid-domain DOMAIN]",
      "Write every event, by id, to standard output or to FILE (written\n"
-     "whole or not at all).  jsonl is the default.  ics is an iCalendar\n"
+     "whole or not at all, mode 0600).  jsonl is the default.  In csv, a\n"
+     "text cell starting with = + - @, a tab, CR or LF gets a ' in front\n"
+     "(a spreadsheet would run it as a formula); --csv-raw writes every cell\n"
+     "as stored.  ics is an iCalendar\n"
      "file for calendar programs (docs/reports.md): --alarm 7d adds a\n"
      "reminder that long before each event (repeatable: 30m, 2h, 1d, 1w);\n"
      "UIDs are event-ID@attache, or event-ID@DOMAIN with --uid-domain.\n"},
