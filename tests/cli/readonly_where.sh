@@ -76,6 +76,27 @@ n=$(wc -l <"$TMP/out" | tr -d ' ')
 out_lacks "sneaked in"
 out_lacks "\"notes\":\"changed\""
 
+# -- a reminder registered by a callback: its scan runs inside that call,
+# read-only all the same, and the callback may write again afterwards
+rm -f "$S"/*.lua
+cat >"$S/late.lua" <<'LUA'
+local at = require "attache"
+at.at("2024-01-02", function()
+  at.remind{name = "late", before = "1d", where = function(ev)
+    print("late where", pcall(at.add, {title = "sneaked in", when = "2024-06-01"}))
+    return true
+  end}
+  print("late add", at.add{title = "late", when = "2024-07-01"}.title)
+end)
+LUA
+ok serve --scripts "$S" --now 2024-01-01 --until 2024-01-03 --no-state
+n=$(grep -c "^late where	false	a reminder's where function may not write (at.add)" "$TMP/out" || true)
+# the scan (3 events), then the change the callback made (1)
+[ "$n" = 4 ] || fail "a late reminder's where function was refused $n times, expected 4"
+out_has "late add	late"
+ok list --json
+out_lacks "sneaked in"
+
 # -- the finding's sample: it ends, the clock moves, nothing is added
 rm -f "$S"/*.lua
 cat >"$S/fill.lua" <<'LUA'
@@ -89,5 +110,5 @@ err_has "a reminder's where function may not write (at.add)"
 ok list --json
 out_lacks "\"title\":\"s\""
 n=$(wc -l <"$TMP/out" | tr -d ' ')
-[ "$n" = 3 ] || fail "the store holds $n events after the where function wrote, expected 3"
+[ "$n" = 4 ] || fail "the store holds $n events after the where function wrote, expected 4"
 done_ok
