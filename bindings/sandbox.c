@@ -13,10 +13,16 @@
  *                   directory and the read directories; no C modules
  *   io.open/lines   only under the directories the engine allows
  *   os.exit         unwinds the script instead of ending the process
+ *   getmetatable    never the metatable of a non-table (false instead)
  *   string.rep/format  results capped at limits.string_max
  *   string.find/match/gmatch/gsub  our own matcher (same syntax and results
  *                   as Lua 5.4's), whose steps count against the budget
- *   table.move      each element counts against the budget
+ *   string.rep, table.insert/remove/move/concat  our own (sandbox_cost.c,
+ *                   sandbox_tab.c), each element or copy charged
+ *   next, pairs, table.sort/unpack/pack, utf8.len/offset/codes, os.date,
+ *   load, and the functions of the *_cost lists  metered: the work they
+ *                   do in C is charged as it grows (sandbox_cost.c)
+ *   io.read, io.lines(), io.stdin's read and lines  refused under serve
  * Left out: dofile, loadfile, string.dump, os.execute/remove/rename/
  * tmpname/getenv/setlocale, io.popen/tmpfile/input/output, package.loadlib
  * and the C searchers, and debug (unless limits.allow_debug).
