@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "termsafe.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -61,7 +62,14 @@ void att_engine_log(att_engine *e, int level, const char *script, const char *fm
   if (e && e->log) {
     e->log(e->log_ud, level, script, msg);
   } else if (level != ATT_LOG_DEBUG) {
-    fprintf(stderr, "attache: %s%s\n", level == ATT_LOG_WARN ? "warning: " : "", msg);
+    /* Script text reaches a terminal: escaped (one line; the traceback
+     * keeps its line breaks). */
+    const char *tb = strstr(msg, "\nstack traceback:");
+    size_t n = tb ? (size_t)(tb - msg) : strlen(msg);
+    fprintf(stderr, "attache: %s", level == ATT_LOG_WARN ? "warning: " : "");
+    att_termsafe_write(stderr, msg, n, 0);
+    if (tb) att_termsafe_write(stderr, tb, strlen(tb), ATT_TS_MULTILINE);
+    fputc('\n', stderr);
   }
   if (msg != small) free(msg);
 }
@@ -197,7 +205,9 @@ void att_lua_check_write(lua_State *L, const char *action) {
  * mode.  Say what happened rather than dying silently. */
 static int on_panic(lua_State *L) {
   const char *m = lua_tostring(L, -1);
-  fprintf(stderr, "attache: unprotected error in a script's state: %s\n", m ? m : "?");
+  fputs("attache: unprotected error in a script's state: ", stderr);
+  if (m) att_termsafe_write(stderr, m, strlen(m), 0);
+  fputc('\n', stderr);
   abort();
   return 0;
 }

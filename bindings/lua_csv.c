@@ -20,6 +20,7 @@
  * header "PATH:LINE: message", as io.lines raises.
  */
 #include "lua_data.h"
+#include "lua_util.h"
 #include "host.h"
 #include "csv.h"
 #include "error.h"
@@ -264,7 +265,10 @@ int attl_csv_rows(lua_State *L) {
   r->c.sep = ends_with(path, ".tsv") || ends_with(path, ".tab") ? '\t' : ',';
   r->c.quote = r->c.sep != '\t';
   r->c.maxrec = e && e->limits.string_max ? e->limits.string_max : CSV_MAXREC_DEFAULT;
-  if (luaL_newmetatable(L, CSV_READER)) luaL_setfuncs(L, reader_meta, 0);
+  if (luaL_newmetatable(L, CSV_READER)) {
+    luaL_setfuncs(L, reader_meta, 0);
+    attl_protect(L);
+  }
   lua_setmetatable(L, ud);
   lua_pushvalue(L, 1);
   lua_setiuservalue(L, ud, 1);

@@ -130,7 +130,7 @@ int att__sb_str_rep(lua_State *L) {
 /* A position as utf8's functions read it: negative counts from the end. */
 static lua_Integer u_pos(lua_Integer pos, size_t len) {
   if (pos >= 0) return pos;
-  if ((size_t)(-pos) > len) return 0;
+  if (pos < -(lua_Integer)len) return 0; /* (never negates mininteger) */
   return (lua_Integer)len + pos + 1;
 }
 
