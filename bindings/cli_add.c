@@ -103,9 +103,10 @@ static cJSON *sub_array(cJSON *obj, const char *key) {
 
 static void print_added(const char *verb, const att_event *ev,
                         const char *typed) {
-  printf("%s %lld \"%s\" when %s", verb, (long long)ev->id, ev->title, ev->when);
-  if (typed && strcmp(typed, ev->when) != 0) printf(" (from \"%s\")", typed);
-  putchar('\n');
+  if (typed && strcmp(typed, ev->when) != 0)
+    cli_line(stdout, "%s %lld \"%s\" when %s (from \"%s\")", verb, (long long)ev->id, ev->title, ev->when, typed);
+  else
+    cli_line(stdout, "%s %lld \"%s\" when %s", verb, (long long)ev->id, ev->title, ev->when);
 }
 
 static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
@@ -663,13 +664,14 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
   if (rc == CLI_OK) {
     if (print_json) cli_json_line(stdout, &ev);
     else {
-      printf("updated %lld \"%s\" (rev %lld)", (long long)ev.id, ev.title,
-             (long long)ev.rev);
-      if (typed) {
-        printf(" when %s", ev.when);
-        if (strcmp(typed, ev.when) != 0) printf(" (from \"%s\")", typed);
-      }
-      putchar('\n');
+      if (typed && strcmp(typed, ev.when) != 0)
+        cli_line(stdout, "updated %lld \"%s\" (rev %lld) when %s (from \"%s\")", (long long)ev.id, ev.title,
+                 (long long)ev.rev, ev.when, typed);
+      else if (typed)
+        cli_line(stdout, "updated %lld \"%s\" (rev %lld) when %s", (long long)ev.id, ev.title, (long long)ev.rev,
+                 ev.when);
+      else
+        cli_line(stdout, "updated %lld \"%s\" (rev %lld)", (long long)ev.id, ev.title, (long long)ev.rev);
     }
   }
   cJSON_Delete(patch);

@@ -20,6 +20,7 @@
  */
 #include "cli.h"
 #include "csv.h"
+#include "termsafe.h"
 #include "json.h"
 #include "strset.h"
 
@@ -32,8 +33,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { O_FORMAT = 1 };
+enum { O_FORMAT = 1, O_CSV_RAW };
 static const cli_opt import_opts[] = {{"format", 'f', 1, O_FORMAT},
+                                      {"csv-raw", 0, 0, O_CSV_RAW},
                                       {NULL, 0, 0, 0}};
 
 #define MAX_SHOWN 10 /* errors printed before "and N more" */
@@ -71,7 +73,17 @@ typedef struct recs {
   int64_t base; /* the new id of record 0 */
   int json_array; /* positions are array indexes, not lines */
   size_t pos;     /* of the record being read */
+  int csv_raw;    /* --csv-raw: CSV cells as written (no guard quote to drop) */
 } recs;
+
+/* The spreadsheet guard of `export --format csv` (core/termsafe.h): a
+ * quote put in front of a cell that begins, after any quotes, with = + -
+ * @ TAB CR or LF.  Dropping one leading quote from exactly those cells
+ * gives back what was exported. */
+static char *unguard(const recs *r, char *val) {
+  if (!r->csv_raw && val[0] == '\'' && att_csv_guarded(val + 1, strlen(val + 1))) return val + 1;
+  return val;
+}
 
 /* A record's id in the file, its rank among the file's records, and where
  * it is (line, or array index). */
@@ -168,11 +180,12 @@ static int push(recs *r, cJSON *obj, const char *where) {
 static void bad(recs *r, const char *where, const char *fmt, ...) {
   va_list ap;
   if (r->errors++ < MAX_SHOWN) {
-    fprintf(stderr, "attache: %s: ", where);
+    /* Escaped: the text comes from the file. */
+    fputs("attache: ", stderr);
+    cli_text(stderr, where, 0);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_vsay(": ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
   }
 }
 
@@ -620,7 +633,7 @@ static int map_csv(recs *r, const char *text, size_t len, int idcol, int keycol)
       id = v > 0 && v <= ATT_EV_ID_MAX ? (int64_t)v : 0;
     }
     if (keycol >= 0 && (size_t)keycol < c.nf) {
-      key = trimmed((char *)att_csv_field(&c, (size_t)keycol, &n));
+      key = unguard(r, trimmed((char *)att_csv_field(&c, (size_t)keycol, &n)));
       if (*key == '\0') key = NULL;
     }
     if (note(r, ord++, c.start, id, key) < 0) oom = 1;
@@ -702,7 +715,7 @@ static int read_csv(recs *r, const char *text, size_t len) {
     }
     obj = cJSON_CreateObject();
     for (i = 0; i < nh && ok; i++)
-      if (csv_cell_to_json(r, where, obj, head[i], (char *)att_csv_field(&c, i, NULL)) != 0)
+      if (csv_cell_to_json(r, where, obj, head[i], unguard(r, (char *)att_csv_field(&c, i, NULL))) != 0)
         ok = 0;
     if (!ok) {
       cJSON_Delete(obj);
@@ -758,6 +771,7 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
       cli_parser_free(&p);
       return CLI_OK;
     } else if (o == O_FORMAT) fmt = p.arg;
+    else if (o == O_CSV_RAW) r.csv_raw = 1;
   }
   if (rc == CLI_OK && p.npos != 1)
     rc = cli_usage(ctx, p.npos == 0 ? "which file? give FILE, or '-' for "
@@ -839,12 +853,12 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
     goto done;
   }
   if (r.added == 0)
-    printf("imported 0 events from %s\n", r.file);
+    cli_line(stdout, "imported 0 events from %s", r.file);
   else if (r.added == 1)
-    printf("imported 1 event from %s (id %lld)\n", r.file, (long long)r.first);
+    cli_line(stdout, "imported 1 event from %s (id %lld)", r.file, (long long)r.first);
   else
-    printf("imported %zu events from %s (ids %lld to %lld)\n", r.added, r.file,
-           (long long)r.first, (long long)r.last);
+    cli_line(stdout, "imported %zu events from %s (ids %lld to %lld)", r.added, r.file, (long long)r.first,
+             (long long)r.last);
 
 done:
   att_strset_free(&r.keys);

@@ -128,12 +128,14 @@ static const cli_command commands[] = {
      "Text that a terminal would act on (ESC, CR, U+202E, ...) is shown\n"
      "escaped (\\x1b, \\r, \\u202e); --json has the exact text.\n"},
     {"import", cli_cmd_import,
-     "import FILE|- [--format json|jsonl|csv]",
+     "import FILE|- [--format json|jsonl|csv] [--csv-raw]",
      "Import events from a JSON array, JSON Lines or CSV with a header row.\n"
      "The format comes from --format, else the file name (.json, .jsonl,\n"
      ".ndjson, .csv), else the content.  Every record is checked first: one\n"
      "bad record and nothing is imported.  ids, rev, created and updated in\n"
-     "the input are ignored; the store assigns them.\n"},
+     "the input are ignored; the store assigns them.  In CSV, the ' that\n"
+     "export puts in front of formula-like cells is dropped; --csv-raw reads\n"
+     "every cell as written.\n"},
     {"export", cli_cmd_export,
      "export [--format jsonl|json|csv|ics] [-o FILE] [--csv-raw]\n"
      "       [--alarm LEAD ...] [--uid-domain DOMAIN]",
