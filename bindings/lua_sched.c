@@ -9,6 +9,7 @@
  * nothing; under `attache run` they raise an error that says so.
  */
 #include "daemon.h"
+#include "lua_util.h"
 
 #include "alertlog.h"
 
@@ -80,6 +81,7 @@ static void job_meta(lua_State *L) {
     lua_setfield(L, -2, "__tostring");
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");
+    attl_protect(L);
   }
   lua_pop(L, 1);
 }
