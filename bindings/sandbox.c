@@ -87,7 +87,7 @@ static const sb_cost_reg base_cost[] = {
 static const sb_cost_reg string_cost[] = {
     {"byte", SB_COST_OUT}, {"char", SB_COST_OUT}, {"lower", SB_COST_ARG(1)},
     {"upper", SB_COST_ARG(1)}, {"reverse", SB_COST_ARG(1)}, {"sub", SB_COST_OUT},
-    {"pack", SB_COST_ARG(1) | SB_COST_OUT}, {"packsize", SB_COST_ARG(1)},
+    {"pack", SB_COST_ARG(1) | SB_COST_OUT | SB_COST_PACK}, {"packsize", SB_COST_ARG(1)},
     {"unpack", SB_COST_ARG(1) | SB_COST_OUT}, {NULL, 0}};
 static const sb_cost_reg utf8_cost[] = {
     {"char", SB_COST_OUT}, {"codepoint", SB_COST_OUT}, {NULL, 0}};

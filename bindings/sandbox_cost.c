@@ -10,6 +10,7 @@
 #include "sandbox_int.h"
 
 #include <lauxlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -39,10 +40,38 @@ static size_t str_len(lua_State *L, int i) {
  * argument and the bytes of the string arguments it scans; after it, one
  * unit per result and the bytes of the string results it built.
  */
+/* The fixed-size strings ("c2000000000") of a pack format, in bytes: a
+ * result that long is refused before a buffer is asked for (the refusal of
+ * a huge buffer costs a full emergency collection, out of any budget). */
+static size_t pack_fixed(const char *f, size_t len) {
+  size_t total = 0, i = 0;
+  while (i < len) {
+    if (f[i++] != 'c') continue;
+    {
+      size_t n = 0;
+      while (i < len && f[i] >= '0' && f[i] <= '9') {
+        n = n > (SIZE_MAX - 9) / 10 ? SIZE_MAX : n * 10 + (size_t)(f[i] - '0');
+        i++;
+      }
+      total = n > SIZE_MAX - total ? SIZE_MAX : total + n;
+    }
+  }
+  return total;
+}
+
 int att__sb_cost(lua_State *L) {
   lua_Integer how = lua_tointeger(L, lua_upvalueindex(2));
   int n = lua_gettop(L), i;
   size_t bytes = 0;
+  if ((how & SB_COST_PACK) && lua_type(L, 1) == LUA_TSTRING) {
+    size_t flen, max = att_lua_engine(L)->limits.string_max, fixed;
+    const char *f = lua_tolstring(L, 1, &flen);
+    if (max && (fixed = pack_fixed(f, flen)) > max)
+      return luaL_error(L, "string.pack: the format asks for %I bytes of fixed-size strings, more than "
+                           "the longest string a script may build (max-string, %I bytes)",
+                        (lua_Integer)(fixed > (size_t)LUA_MAXINTEGER ? (size_t)LUA_MAXINTEGER : fixed),
+                        (lua_Integer)max);
+  }
   for (i = 1; i <= n; i++)
     if ((how & SB_COST_ALL) || (i <= 8 && (how & SB_COST_ARG(i)))) bytes += str_len(L, i);
   att_lua_charge(L, (uint64_t)n + 1u + bytes / SB_BYTES_PER_UNIT);
@@ -202,7 +231,7 @@ int att__sb_utf8_codes(lua_State *L) {
  * pieces use one time, read once. */
 #define SB_DATE_PIECE 1024
 int att__sb_os_date(lua_State *L) {
-  size_t len, start, pre = 0;
+  size_t len, start, pre = 0, max = att_lua_engine(L)->limits.string_max;
   const char *f = luaL_optlstring(L, 1, "%c", &len);
   luaL_Buffer b;
   if (f[0] == '!') pre = 1;
@@ -238,6 +267,10 @@ int att__sb_os_date(lua_State *L) {
     lua_pushvalue(L, 2);
     lua_call(L, 2, 1);
     luaL_addvalue(&b);
+    if (max && luaL_bufflen(&b) > max) /* as string.rep and format */
+      return luaL_error(L, "os.date: the result would be longer than the longest string a script may "
+                           "build (max-string, %I bytes)",
+                        (lua_Integer)max);
     start = end;
   }
   luaL_pushresult(&b);

@@ -53,6 +53,7 @@ void att__sb_charge_bytes(lua_State *L, size_t n);
 #define SB_COST_ALL (1 << 8)            /* the bytes of every string argument */
 #define SB_COST_OUT (1 << 9)            /* each result and its bytes */
 #define SB_COST_ITER (1 << 10)          /* result 1 is an iterator: meter it */
+#define SB_COST_PACK (1 << 11)          /* argument 1 is a pack format: its cN sizes capped */
 int att__sb_cost(lua_State *L);
 /* Replace the function at idx with its metered wrapper. */
 void att__sb_wrap_cost(lua_State *L, int idx, lua_Integer how);

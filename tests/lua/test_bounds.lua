@@ -200,4 +200,21 @@ do
   t.is(select(2, ("bbb"):gsub("(a?)", "%1")), 4, "gsub with empty captures")
 end
 
+-- string.pack: a fixed-size string longer than max-string is refused
+-- before a buffer is asked for (refusing a 2 GB buffer costs a full
+-- emergency collection that no budget sees)
+do
+  t.raises(function() string.pack("c2000000000", "") end, "max%-string", "pack of a 2 GB fixed-size string")
+  t.raises(function() string.pack("i4c9000000c9000000", 1, "", "") end, "max%-string",
+           "the fixed-size strings of a format add up")
+  t.is(#string.pack("c10", "ab"), 10, "a short fixed-size string packs as before")
+  t.is(string.unpack("z", string.pack("z", "abc")), "abc", "formats without c are untouched")
+end
+
+-- os.date: a long format's result is capped at max-string, like rep's
+do
+  t.raises(function() os.date(("%c"):rep(1000000), 0) end, "max%-string", "os.date of a million %c")
+  t.is(os.date("!" .. ("%Y"):rep(600), 0), ("1970"):rep(600), "a long format still works")
+end
+
 return t.done()
