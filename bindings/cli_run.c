@@ -363,6 +363,7 @@ static void open_store(cli_ctx *ctx, int flags, att_engine *e, char *why, size_t
   memset(&o, 0, sizeof o);
   o.flags = flags;
   o.notice = on_notice;
+  o.cancel = att_watchdog_cancel; /* a script past max-time stops waiting for the lock */
   e->store = NULL;
   if (ctx->store_dir == NULL) {
     snprintf(why, cap, "no store directory: use --store DIR, or set ATTACHE_STORE or HOME");

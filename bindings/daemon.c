@@ -592,6 +592,7 @@ static int open_store(att_daemon *d) {
   so.notice = on_notice;
   so.change = att__on_change;
   so.now = engine_now;
+  so.cancel = att_watchdog_cancel; /* a callback past max-time stops waiting for the lock */
   so.ud = d;
   rc = att_store_open(d->store_dir, &so, &d->e->store);
   if (rc == ATT_ENOSTORE)

@@ -178,6 +178,11 @@ void att_lua_check_write(lua_State *L, const char *action);
 int att_watchdog_signals(void (*wake)(void *), void *ud);
 void att_watchdog_release(void);
 int att_interrupted(void);
+/* The running call is past its deadline, or a stop signal came: C code
+ * that waits (the store's lock) gives up.  att_watchdog_cancel is the same
+ * as an att_store_opts.cancel callback. */
+int att_watchdog_expired(void);
+int att_watchdog_cancel(void *ud);
 #define ATT__GRACE 0.5
 #define ATT__STUCK_EXIT 3
 

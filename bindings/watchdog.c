@@ -135,6 +135,16 @@ void att_watchdog_release(void) {
 
 int att_interrupted(void) { return att__interrupt != 0; }
 
+int att_watchdog_expired(void) {
+  att_script *s = running;
+  return s != NULL && (phase != 0 || att__interrupt || (s->deadline > 0 && att__monotonic() > s->deadline));
+}
+
+int att_watchdog_cancel(void *ud) {
+  (void)ud;
+  return att_watchdog_expired();
+}
+
 void att__watch_begin(att_script *s) {
   double left;
   if (!installed) {

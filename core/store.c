@@ -580,6 +580,11 @@ static int take_lock(att_store *st) {
     if (errno == EINTR) continue;
     if (errno != EWOULDBLOCK)
       return att__err(ATT_EIO, "cannot lock store \"%s\": %s", st->dir, strerror(errno));
+    if (st->opts.cancel && st->opts.cancel(st->opts.ud))
+      return att__err(ATT_EBUSY,
+                      "store \"%s\" is held by another writer, and the wait for it was cut short "
+                      "(the script's time limit passed, or the program is stopping); nothing was changed",
+                      st->dir);
     if (wait > 0 && mono_ms() >= deadline) {
       ssize_t got = pread(st->lockfd, info, sizeof info - 1, 0);
       long pid;

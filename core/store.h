@@ -51,6 +51,10 @@ typedef struct att_store_opts {
   /* Who this process is, for the message another writer gets while this
    * one holds the lock ("attache serve"); NULL: only the pid. */
   const char *who;
+  /* Asked while a write waits for the lock (about every 50 ms, with ud):
+   * nonzero gives up at once with ATT_EBUSY (a script past its time
+   * limit, a stop signal).  NULL: wait the whole lock_wait_ms. */
+  int (*cancel)(void *ud);
 } att_store_opts;
 
 /* Create an empty store in dir (created with mode 0700 if missing; an

@@ -42,6 +42,36 @@ within "$t0" 1.0 || fail "a stuck call ended after $(elapsed "$t0") s"
 err_has "still running inside a C function past its time limit"
 exec 3>&-
 
+# 2b. A call that waits for the store's lock (another writer holds it)
+# gives up at its deadline, with an error the script sees, instead of
+# waiting 30 s or being cut off by the grace.
+cat >"$TMP/hold.lua" <<'LUA'
+local at = require "attache"
+at.batch(function()
+  at.add{title = "held", when = "2024"}
+  print("holding") io.stdout:flush()
+  local t = os.time()
+  while os.time() - t < 20 do end
+end)
+LUA
+cat >"$TMP/wait.lua" <<'LUA'
+local at = require "attache"
+print(pcall(at.add, {title = "waits", when = "2024"}))
+LUA
+"$ATT" --store "$STORE" run --max-instructions 0 "$TMP/hold.lua" >"$TMP/hold.out" 2>&1 &
+holder=$!
+deadline=$(($(date +%s) + 30))
+until grep -q holding "$TMP/hold.out"; do
+  [ "$(date +%s)" -lt "$deadline" ] || fail "the lock holder did not start"
+  sleep 0.05
+done
+t0=$(now)
+expect_rc 1 run --max-time 0.5 "$TMP/wait.lua"
+within "$t0" 0.5 || fail "a write waiting for the lock ended after $(elapsed "$t0") s"
+err_has "time limit exceeded"
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+
 # 3. The daemon: SIGTERM (and SIGINT) while a callback loops without any
 # limit: the daemon stops it, writes its state and exits 0 within a
 # second; the cut-short job is not counted as done, so the next run makes
