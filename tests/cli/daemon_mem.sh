@@ -29,6 +29,9 @@ peak() {
   rm -f "$S"/*.lua
   cp "$TMP/$1" "$S/"
   shift
+  # (the old log goes first: the redirection below is made by the
+  # background job, and the wait must not read the last run's lines)
+  rm -f "$TMP/out" "$TMP/err"
   "$ATT" --store "$STORE" serve --scripts "$S" --no-state "$@" \
     >"$TMP/out" 2>"$TMP/err" &
   pid=$!

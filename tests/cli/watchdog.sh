@@ -90,7 +90,7 @@ at.at("2024-01-01T00:00:00Z", function()
 end)
 LUA
 for sig in TERM INT; do
-  rm -f "$STORE/daemon.state"
+  rm -f "$STORE/daemon.state" "$TMP/out" "$TMP/err" # (not the last run's lines)
   "$ATT" --store "$STORE" serve --scripts "$TMP/scripts" --max-instructions 0 \
     --now 2024-01-01 --until 2024-01-02 >"$TMP/out" 2>"$TMP/err" &
   pid=$!
