@@ -2,14 +2,15 @@
 # needs; both install missing Debian packages first (make deps).
 #
 #   make            build (build/)
-#   make test       build and run every test (SANITIZE=1: ASan+UBSan build)
+#   make test       build and run every test, installing nothing (SANITIZE=1:
+#                   ASan+UBSan build)
 #   make run        the main job on the shipped example
 #   make deps       install missing Debian packages and test tools
 #   make bench      benchmarks (release build in build-release; installs its
 #                   peers first: make bench-deps; SIZE=100k for one size,
 #                   BENCH_QUICK=1 for a quick pass; docs/performance.md)
 #   make fuzz       each libFuzzer harness for FUZZ_SECONDS (clang, build-fuzz/)
-#   make valgrind   the unit tests under valgrind
+#   make valgrind   the test suite under valgrind
 #   make test-crash the long crash campaign (tests/crash/)
 #   make test-hostile  the long hostile runs (tests/hostile/): the campaign,
 #                   the daemon test and 50 SIGTERMs, then the API fuzzer for
@@ -66,7 +67,7 @@ deps:
 	  (cd tests/diff && npm install --no-audit --no-fund --silent) || \
 	  echo "warning: npm install of the edtf test oracle failed"; fi
 
-test: deps build
+test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 run: deps build
@@ -92,7 +93,7 @@ bench: bench-deps
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target attache attcore
 	SIZE=$(SIZE) sh bench/run.sh $(BENCH_BUILD)
 
-valgrind: deps build
+valgrind: build
 	sh tests/valgrind.sh $(BUILD)
 
 # The long crash campaign: 1000 rounds of writers killed at random moments.
