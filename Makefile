@@ -1,5 +1,6 @@
 # Thin wrapper over CMake.  `make run` and `make test` are all a newcomer
-# needs; both install missing Debian packages first (make deps).
+# needs; `make run` installs missing Debian packages first (make deps),
+# `make test` installs nothing.
 #
 #   make            build (build/)
 #   make test       build and run every test, installing nothing (SANITIZE=1:
