@@ -824,8 +824,8 @@ static void fuzz_findings(void) {
 /* att_event_scan_str finds what the parser reads, or says it cannot. */
 static void scanning(void) {
   static const char *const texts[] = {
-      "{\"id\":3,\"title\":\"a \\\"quoted\\\" title \\\\\",\"kind\":\"visit\",\"when\":\"2024-05-01/2024-05-03\","
-      "\"recur\":\"FREQ=YEARLY\",\"actors\":[\"KHM\",\"JPN\"],\"rev\":1}",
+      ("{\"id\":3,\"title\":\"a \\\"quoted\\\" title \\\\\",\"kind\":\"visit\",\"when\":\"2024-05-01/2024-05-03\","
+       "\"recur\":\"FREQ=YEARLY\",\"actors\":[\"KHM\",\"JPN\"],\"rev\":1}"),
       "{\"id\":4,\"title\":\"t\",\"source\":{\"title\":\"when\",\"url\":\"u\"},\"notes\":\"{[\\\"when\\\":\"}",
       "{\"id\":5,\"title\":\"t\\u00e9\",\"when\":\"2024~\",\"fields\":{\"when\":\"x\",\"n\":[1,{\"a\":null}]}}",
       "{\"title\":\"t\",\"when\":null}",
