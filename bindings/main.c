@@ -219,7 +219,9 @@ static const cli_command commands[] = {
      "\n"
      "The log has one line per event on stderr: time (the engine's clock),\n"
      "level, script, message, and a summary at exit.  Sandbox options, as\n"
-     "for run (they apply to every script, each call):\n"
+     "for run (they apply to every script, each call), except that nothing\n"
+     "is implied: the scripts directory is readable, and only --read, --out\n"
+     "and --write add to it (not the current directory, no ./out):\n"
      "\n" SANDBOX_HELP "\n" ATT_ALERT_OPTIONS_HELP},
     {"compact", cli_cmd_compact, "compact",
      "Fold the journal into a new snapshot now.  Writers do it by themselves\n"
