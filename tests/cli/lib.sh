@@ -102,3 +102,26 @@ example_store() {
 }
 
 done_ok() { echo "ok $TESTNAME ($NCHECKS commands)"; exit 0; }
+
+# term_clean FILE WHAT [notab]: no byte in FILE that a terminal acts on
+# (line feeds and tabs aside; with notab, line feeds only), and all of it
+# valid UTF-8: C0 and DEL, C1, the direction controls (U+061C, U+200E/F,
+# U+202A-202E, U+2066-2069) and the line separators U+2028/2029.
+term_clean() {
+  python3 - "$1" "${3:-}" <<'PY' || fail "$2: a terminal control reached the output"
+import sys
+b = open(sys.argv[1], "rb").read()
+keep = "\n" if sys.argv[2] == "notab" else "\n\t"
+try:
+    t = b.decode("utf-8")
+except UnicodeDecodeError as e:
+    print("invalid UTF-8: %s" % e); sys.exit(1)
+def bad(c):
+    o = ord(c)
+    return (o < 0x20 and c not in keep) or 0x7f <= o <= 0x9f or o in (0x61c, 0x200e, 0x200f, 0x2028, 0x2029) \
+        or 0x202a <= o <= 0x202e or 0x2066 <= o <= 0x2069
+found = sorted(set("U+%04X" % ord(c) for c in t if bad(c)))
+if found:
+    print("found: " + " ".join(found)); sys.exit(1)
+PY
+}

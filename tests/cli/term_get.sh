@@ -8,24 +8,6 @@
 # and C1 as \u escapes.
 . "$(dirname "$0")/lib.sh"
 
-term_clean() {
-  python3 - "$1" <<'PY' || fail "$2: a terminal control reached the output"
-import sys
-b = open(sys.argv[1], "rb").read()
-try:
-    t = b.decode("utf-8")
-except UnicodeDecodeError as e:
-    print("invalid UTF-8: %s" % e); sys.exit(1)
-def bad(c):
-    o = ord(c)
-    return (o < 0x20 and c not in "\n\t") or 0x7f <= o <= 0x9f or o in (0x61c, 0x200e, 0x200f, 0x2028, 0x2029) \
-        or 0x202a <= o <= 0x202e or 0x2066 <= o <= 0x2069
-found = sorted(set("U+%04X" % ord(c) for c in t if bad(c)))
-if found:
-    print("found: " + " ".join(found)); sys.exit(1)
-PY
-}
-
 new_store
 RLO=$(printf '\342\200\256')
 LRI=$(printf '\342\201\246')
