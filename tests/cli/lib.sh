@@ -95,6 +95,16 @@ for l in open(sys.argv[1], encoding="utf-8"):
     print(json.dumps(o, sort_keys=True))' "$1"
 }
 
+# wait_for FILE PATTERN WHAT: poll until FILE has a line matching
+# PATTERN (a background process wrote it), or fail with WHAT after 30 s.
+wait_for() {
+  deadline=$(($(date +%s) + 30))
+  until grep -q -- "$2" "$1" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "$3"
+    sleep 0.05
+  done
+}
+
 new_store() { ok init; }
 example_store() {
   ok init

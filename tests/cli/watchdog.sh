@@ -70,11 +70,7 @@ print(pcall(at.add, {title = "waits", when = "2024"}))
 LUA
 "$ATT" --store "$STORE" run --max-instructions 0 "$TMP/hold.lua" >"$TMP/hold.out" 2>&1 &
 holder=$!
-deadline=$(($(date +%s) + 30))
-until grep -q holding "$TMP/hold.out"; do
-  [ "$(date +%s)" -lt "$deadline" ] || fail "the lock holder did not start"
-  sleep 0.05
-done
+wait_for "$TMP/hold.out" holding "the lock holder did not start"
 t0=$(now)
 expect_rc 1 run --max-time 0.5 "$TMP/wait.lua"
 within "$t0" 0.5 || fail "a write waiting for the lock ended after $(elapsed "$t0") s"
@@ -99,11 +95,7 @@ for sig in TERM INT; do
   "$ATT" --store "$STORE" serve --scripts "$TMP/scripts" --max-instructions 0 \
     --now 2024-01-01 --until 2024-01-02 >"$TMP/out" 2>"$TMP/err" &
   pid=$!
-  deadline=$(($(date +%s) + 30))
-  until grep -q busy "$TMP/out"; do
-    [ "$(date +%s)" -lt "$deadline" ] || fail "the daemon did not start its callback"
-    sleep 0.05
-  done
+  wait_for "$TMP/out" busy "the daemon did not start its callback"
   t0=$(now)
   kill -"$sig" "$pid"
   (sleep 10; kill -KILL "$pid" 2>/dev/null) &
