@@ -147,6 +147,24 @@ static void keep_text(const keep *k, char *out) {
   out[o] = '\0';
 }
 
+/* Start argv with stdin and stdout on /dev/null and stderr into errpath;
+ * its pid. */
+static pid_t spawn_quiet(char *const argv[], const char *errpath) {
+  pid_t pid = fork();
+  if (pid < 0) die("fork: %s", strerror(errno));
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDWR);
+    int e = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (devnull < 0 || e < 0) _exit(127);
+    dup2(devnull, 0);
+    dup2(devnull, 1);
+    dup2(e, 2);
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  return pid;
+}
+
 /* Run argv; stdout and stderr are read (counted, stderr kept); killed with
  * SIGKILL after hard seconds. */
 static void run_child(char *const argv[], double hard, result *r) {
@@ -541,21 +559,12 @@ static int sigterm(const char *dir, int rounds) {
     char errpath[700], out[700];
     snprintf(errpath, sizeof errpath, "%s/serve-%d.err", tmpdir, i);
     snprintf(out, sizeof out, "%s/out", tmpdir);
-    pid_t pid = fork();
-    if (pid < 0) die("fork: %s", strerror(errno));
-    if (pid == 0) {
-      int devnull = open("/dev/null", O_RDWR);
-      int e = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (devnull < 0 || e < 0) _exit(127);
-      dup2(devnull, 0);
-      dup2(devnull, 1);
-      dup2(e, 2);
-      /* No instruction budget: only max-time (30 s) would end a busy
-       * callback, so SIGTERM must not wait for it. */
-      execl(att, att, "--store", store, "serve", "--scripts", dir, "--out", out, "--no-state",
-            "--max-time", "30", "--max-instructions", "0", "--max-memory", "256M", (char *)NULL);
-      _exit(127);
-    }
+    /* No instruction budget: only max-time (30 s) would end a busy
+     * callback, so SIGTERM must not wait for it. */
+    char *const argv[] = {(char *)att, "--store", store, "serve", "--scripts", (char *)dir, "--out", out,
+                          "--no-state", "--max-time", "30", "--max-instructions", "0", "--max-memory", "256M",
+                          NULL};
+    pid_t pid = spawn_quiet(argv, errpath);
     /* Wait until it is up (its signal handlers are in place). */
     double t0 = now_s();
     int status = 0, gone = 0;
@@ -678,18 +687,7 @@ static int fuzz(const char *script, long calls, long chunk, long seed) {
  * child's exit status (124 when killed on time, 128 + n for signal n). */
 static int exec_cmd(double hard, const char *errpath, char **argv) {
   double t0 = now_s();
-  pid_t pid = fork();
-  if (pid < 0) die("fork: %s", strerror(errno));
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_RDWR);
-    int e = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (devnull < 0 || e < 0) _exit(127);
-    dup2(devnull, 0);
-    dup2(devnull, 1);
-    dup2(e, 2);
-    execv(argv[0], argv);
-    _exit(127);
-  }
+  pid_t pid = spawn_quiet(argv, errpath);
   int status = 0, hung = 0;
   struct rusage ru;
   for (;;) {
