@@ -13,6 +13,7 @@
 #ifndef ATT_HOST_H
 #define ATT_HOST_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -190,7 +191,6 @@ int att_watchdog_cancel(void *ud);
 
 enum { ATT__STOP_NONE, ATT__STOP_BUDGET, ATT__STOP_TIME, ATT__STOP_EXIT, ATT__STOP_SIGNAL };
 
-#include <signal.h>
 extern volatile sig_atomic_t att__interrupt; /* SIGINT or SIGTERM came (watchdog.c) */
 void att__watch_begin(att_script *s);        /* a call (depth 0) starts and ends */
 void att__watch_end(att_script *s);

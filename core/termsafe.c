@@ -55,6 +55,17 @@ static int unsafe_cp(uint32_t c) {
 
 static const char hex[] = "0123456789abcdef";
 
+/* "\uXXXX" for a code point of the Basic Multilingual Plane, in esc. */
+static size_t u_escape(char esc[6], uint32_t cp) {
+  esc[0] = '\\';
+  esc[1] = 'u';
+  esc[2] = hex[(cp >> 12) & 15];
+  esc[3] = hex[(cp >> 8) & 15];
+  esc[4] = hex[(cp >> 4) & 15];
+  esc[5] = hex[cp & 15];
+  return 6;
+}
+
 /*
  * One step over s[0..len): the number of bytes consumed in *used, and
  * either 0 (copy them as they are) or the length of the escape written
@@ -88,13 +99,7 @@ static size_t step(const unsigned char *s, size_t len, unsigned flags, char esc[
   }
   *used = n;
   if (!unsafe_cp(cp)) return 0;
-  esc[0] = '\\';
-  esc[1] = 'u';
-  esc[2] = hex[(cp >> 12) & 15];
-  esc[3] = hex[(cp >> 8) & 15];
-  esc[4] = hex[(cp >> 4) & 15];
-  esc[5] = hex[cp & 15];
-  return 6;
+  return u_escape(esc, cp);
 }
 
 int att_termsafe_clean(const char *s, size_t len, unsigned flags) {
@@ -179,13 +184,7 @@ size_t att_termsafe_json(char *buf, size_t cap, const char *json, size_t len) {
     } else if (c < 0x80 || (n = u8seq(p + i, len - i, &cp)) == 0 || unsafe_cp(cp)) {
       if (c < 0x80) cp = c;
       if (n == 0) n = 1; /* cp stays U+FFFD */
-      esc[0] = '\\';
-      esc[1] = 'u';
-      esc[2] = hex[(cp >> 12) & 15];
-      esc[3] = hex[(cp >> 8) & 15];
-      esc[4] = hex[(cp >> 4) & 15];
-      esc[5] = hex[cp & 15];
-      put(buf, cap, &o, &full, esc, 6);
+      put(buf, cap, &o, &full, esc, u_escape(esc, cp));
     } else {
       put(buf, cap, &o, &full, json + i, n);
     }
