@@ -38,6 +38,7 @@ typedef struct cli_ctx {
   const char *store_dir; /* resolved before the command runs */
   const char *cmd;       /* name of the running command */
   int out_tty, err_tty;  /* stdout / stderr are terminals */
+  char **argv;           /* the program's whole argument vector */
 } cli_ctx;
 
 /* ---- option parsing (cli_common.c) ---------------------------------- */

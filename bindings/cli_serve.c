@@ -155,6 +155,7 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
   if (once) o.mode = ATT_DAEMON_ONCE;
   if (rc == CLI_OK) rc = scripts_dir(scripts, dir);
   o.scripts_dir = dir;
+  o.argv = ctx->argv;
   if (rc == CLI_OK) rc = cli_sandbox_setup(ctx, npass, pass, &e, &ao);
   if (rc == CLI_OK && att_paths_add(&e.paths, dir, 0) < 0)
     rc = cli_fail("--scripts: %s", att_errmsg());

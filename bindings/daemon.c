@@ -170,6 +170,19 @@ static att_time processed(att_daemon *d) {
   return p;
 }
 
+void att__resume_mark(att_daemon *d) {
+  att_time p;
+  if (d->busy) return; /* a nested call: the outer one's mark stands */
+  if (!d->started) {
+    /* Loading at start-up: nothing after base is done yet. */
+    p = d->base_done ? d->base : d->base - 1;
+  } else {
+    p = processed(d);
+    if (d->firing_due && d->firing_due - 1 < p) p = d->firing_due - 1;
+  }
+  d->resume = p;
+}
+
 /* ---- scripts -------------------------------------------------------------- */
 
 static void file_sig(const struct stat *sb, int64_t sig[4]) {
@@ -279,6 +292,7 @@ static void load_script(att_daemon *d, const char *name, const struct stat *sb) 
       d->e->errors++;
     } else {
       d->loading = ds;
+      att__resume_mark(d);
       d->busy++;
       rc = att_script_call(ds->s, 0, 0);
       d->busy--;
@@ -292,7 +306,7 @@ static void load_script(att_daemon *d, const char *name, const struct stat *sb) 
   free(code);
   if (rc != 0) {
     d->load_errors++;
-    if (prev) {
+    if (prev && prev->s) {
       memcpy(prev->badsig, ds->sig, sizeof ds->sig);
       att__log(d, ATT_LOG_ERROR, name, "not reloaded: the previous version keeps running");
       dscript_free(d, ds);
@@ -318,6 +332,23 @@ static void load_script(att_daemon *d, const char *name, const struct stat *sb) 
   d->loaded++;
   summary(ds, info, sizeof info);
   att__log(d, ATT_LOG_INFO, name, "%s (%s)", reloaded ? "reloaded" : "loaded", info);
+}
+
+/* The version of `name` that was stuck before a restart: kept without a
+ * state, like a version that failed to load, until its file changes. */
+static void quarantine(att_daemon *d, const char *name, const int64_t sig[4]) {
+  att__dscript *ds = calloc(1, sizeof *ds);
+  if (ds == NULL || (ds->name = strdup(name)) == NULL ||
+      (ds->path = path_join(d->o.scripts_dir, name)) == NULL || put_script(d, ds) != 0) {
+    dscript_free(d, ds);
+    return;
+  }
+  memcpy(ds->badsig, sig, sizeof ds->badsig);
+  ds->quarantined = 1;
+  d->load_errors++;
+  att__log(d, ATT_LOG_ERROR, name, "not loaded: this version was stuck inside a C function past "
+                                   "its time limit, and the daemon restarted without it; it loads "
+                                   "again when its file changes");
 }
 
 static int by_name(const void *a, const void *b) {
@@ -369,7 +400,9 @@ static void rescan(att_daemon *d, int force) {
     int64_t sig[4];
     if (p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
       file_sig(&sb, sig);
-      if (at < 0 || (force && d->scripts[at]->s) ||
+      if (at < 0 && att__restart_quarantined(d, names[i], sig))
+        quarantine(d, names[i], sig);
+      else if (at < 0 || (force && d->scripts[at]->s) ||
           (memcmp(sig, d->scripts[at]->sig, sizeof sig) != 0 &&
            memcmp(sig, d->scripts[at]->badsig, sizeof sig) != 0))
         load_script(d, names[i], &sb);
@@ -445,7 +478,9 @@ static void step(att_daemon *d) {
           before - d->saved >= 86400)
         write_state(d, before);
       if (att_timeq_pop_due(&d->q, d->clock.now, &it) != 0) continue;
+      d->firing_due = it.due;
       att__job_fire(d, &it);
+      d->firing_due = 0;
       if (att_interrupted()) { /* the job may have been cut short: not done */
         cut_due = it.due;
         kick(d);
@@ -564,7 +599,10 @@ static void plan_base(att_daemon *d) {
   /* Nothing was processed at t yet, unless the state file says so. */
   d->base = t;
   d->base_done = 0;
-  if (!d->o.use_state || read_state(d, &last) != 0) return;
+  if (d->resumed) /* a restart in place: the previous image said where it was */
+    last = d->resume_from;
+  else if (!d->o.use_state || read_state(d, &last) != 0)
+    return;
   att_time_format(last, a, sizeof a);
   if (last >= t) {
     d->base = last;
@@ -617,6 +655,7 @@ static void cleanup(att_daemon *d) {
   d->e->now = NULL;
   d->e->log = NULL;
   if (d->lockfd >= 0) close(d->lockfd);
+  att__restart_free(d);
   free(d->state_path);
   free(d->store_dir);
   free(d);
@@ -636,8 +675,12 @@ int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *
     cleanup(d);
     return att__err(ATT_ENOMEM, "out of memory");
   }
+  att__restart_prepare(d);
   if (o->mode == ATT_DAEMON_SIM) {
-    if ((rc = att_clock_init_sim(&d->clock, o->start, o->until)) != 0) {
+    att_time from = o->start;
+    /* Restarted in place: the simulated run goes on where it was. */
+    if (d->resumed && d->resume_from > from) from = d->resume_from < o->until ? d->resume_from : o->until;
+    if ((rc = att_clock_init_sim(&d->clock, from, o->until)) != 0) {
       cleanup(d);
       return rc;
     }
@@ -679,6 +722,13 @@ int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *
     att_time_format(d->start_now, t, sizeof t);
     att__log(d, ATT_LOG_INFO, NULL, "started on %s (%s clock), scripts from %s", d->store_dir,
              o->mode == ATT_DAEMON_REAL ? "real" : "simulated", o->scripts_dir);
+    if (d->resumed) {
+      att_time_format(d->resume_from, t, sizeof t);
+      att__log(d, ATT_LOG_ERROR, d->nquar ? d->quar[0].name : NULL,
+               "abandoned: still running inside a C function %.1f s past its time limit "
+               "(max-time); the daemon restarted in place (pid %ld) without it and goes on from %s",
+               ATT__GRACE, (long)getpid(), t);
+    }
   }
   rescan(d, 0);
   d->started = 1;

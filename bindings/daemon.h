@@ -13,7 +13,8 @@
  * The files: daemon.c (the loop, the handles, the life cycle of scripts,
  * the state file and the lock), daemon_jobs.c (schedules, rules, the queue
  * of store changes), daemon_remind.c (reminders), daemon_log.c (the log),
- * lua_sched.c (the Lua functions).  The part after "internal" is shared by
+ * daemon_restart.c (restarting in place without a stuck script),
+ * daemon_compact.c (compaction in a child), lua_sched.c (the Lua functions).  The part after "internal" is shared by
  * those files only.
  */
 #ifndef ATT_DAEMON_H
@@ -46,6 +47,10 @@ typedef struct att_daemon_opts {
   int log_json;            /* JSON Lines on stderr */
   int rule_depth;          /* changes by rules, in a chain, that fire rules */
   int watch;               /* watch the scripts directory (real clock) */
+  /* The program's whole argument vector: a script stuck in C past its
+   * grace makes the daemon re-execute itself with it (daemon_restart.c).
+   * NULL: the process ends instead. */
+  char *const *argv;
 } att_daemon_opts;
 
 #define ATT_DAEMON_GRACE_DEFAULT 86400
@@ -111,7 +116,15 @@ typedef struct att__dscript {
   /* Names this version for the changes it made, to give back what they
    * hold once dispatched (0 until it makes one; daemon_jobs.c). */
   uint64_t serial;
+  /* Left out: this version (badsig) was stuck in C before a restart. */
+  int quarantined;
 } att__dscript;
+
+/* A script left out after a restart: its name and its file as it was. */
+typedef struct att__quar {
+  char *name;
+  int64_t sig[4];
+} att__quar;
 
 struct att__job {
   int type; /* ATT__JOB_* */
@@ -180,6 +193,13 @@ struct att_daemon {
   int lockfd;
   uint64_t callbacks, alerts, loaded, load_errors;
   char *state_path;
+  /* Restarting in place (daemon_restart.c): what a restart would resume
+   * from, set before each call; the due time of the job that runs (0:
+   * none); and, in a restarted image, where to resume and what to leave out. */
+  att_time resume, firing_due, resume_from;
+  int resumed;
+  att__quar *quar;
+  size_t nquar;
 };
 
 /* daemon.c */
@@ -234,6 +254,16 @@ void att__remind_scan(att_daemon *d, att__job *j, att_time after);
 void att__remind_change(att_daemon *d, att__job *j, const att__change *c);
 void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it);
 void att__remind_unplan(att_daemon *d, att__job *j);
+
+/* daemon_restart.c: read what a previous image left (ATTACHE__RESUME,
+ * ATTACHE__QUARANTINE) and get ready to re-execute; whether the file of
+ * `name` with signature sig is the version left out; the end. */
+int att__restart_prepare(att_daemon *d);
+int att__restart_quarantined(att_daemon *d, const char *name, const int64_t sig[4]);
+void att__restart_free(att_daemon *d);
+/* daemon.c: the instant up to which all is done if the call about to
+ * start never returns (set in d->resume before each call). */
+void att__resume_mark(att_daemon *d);
 
 /* daemon_log.c */
 void att__log_cb(void *ud, int level, const char *script, const char *msg);

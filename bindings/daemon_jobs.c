@@ -43,6 +43,7 @@ int att__call(att_daemon *d, att__dscript *ds, att__pushfn push, void *ctx, int 
   att__dscript *prev = d->calling;
   lua_pushcfunction(L, trampoline);
   lua_pushlightuserdata(L, &t);
+  att__resume_mark(d);
   d->busy++;
   d->callbacks++;
   d->calling = ds; /* the changes it makes are charged to it */

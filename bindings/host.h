@@ -184,6 +184,12 @@ int att_interrupted(void);
  * as an att_store_opts.cancel callback. */
 int att_watchdog_expired(void);
 int att_watchdog_cancel(void *ud);
+/* What to do with a call still stuck ATT__GRACE past its deadline, in
+ * place of ending the process: fn(s, ud) runs in the signal handler, so
+ * it must be async-signal-safe; the daemon re-executes itself without the
+ * script (daemon_restart.c).  If fn returns, the process ends as above.
+ * NULL restores the default; att_watchdog_release does too. */
+void att_watchdog_on_stuck(void (*fn)(att_script *s, void *ud), void *ud);
 #define ATT__GRACE 0.5
 #define ATT__STUCK_EXIT 3
 

@@ -325,6 +325,7 @@ int main(int argc, char **argv) {
   memset(&ctx, 0, sizeof ctx);
   ctx.out_tty = isatty(1);
   ctx.err_tty = isatty(2);
+  ctx.argv = argv;
 
   /* Global options come before the command; --store may also follow it
    * (every command's parser knows it). */

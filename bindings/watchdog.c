@@ -18,6 +18,9 @@
  *    on stderr says which script and why, and the exit status is
  *    ATT__STUCK_EXIT.  The store is crash-safe: nothing acknowledged is lost,
  *    and the daemon's state file makes up the missed work after a restart.
+ *    The daemon does not end: it registers att_watchdog_on_stuck and
+ *    replaces its own image with a fresh one that leaves the stuck script
+ *    out (daemon_restart.c), so the other scripts go on.
  *  - In the daemon, SIGINT and SIGTERM set a flag that the hook reads (the
  *    running callback stops at its next instruction with "stopped: the
  *    daemon is shutting down"), wake the loop through `wake` (uv_async_send
@@ -44,6 +47,8 @@ static volatile sig_atomic_t phase; /* 0: before the deadline; 1: in the grace *
 static int armed;                   /* the timer is set (saves a system call per call) */
 static void (*wake_fn)(void *);
 static void *wake_ud;
+static void (*stuck_fn)(att_script *, void *);
+static void *stuck_ud;
 static int installed;
 
 static void say(const char *a, const char *b, const char *c) {
@@ -77,6 +82,7 @@ static void on_alarm(int sig) {
       lua_sethook(s->L, att__sandbox_hook, LUA_MASKCOUNT, 1);
       arm(ATT__GRACE);
     } else {
+      if (!att__interrupt && stuck_fn) stuck_fn(s, stuck_ud); /* returns only if it failed */
       say("attache: ", s->name,
           att__interrupt ? ": still running inside a C function after a stop signal; the process ends now "
                            "(the store is intact)\n"
@@ -131,6 +137,13 @@ void att_watchdog_release(void) {
   sigaction(SIGTERM, &sa, NULL);
   wake_fn = NULL;
   wake_ud = NULL;
+  stuck_fn = NULL;
+  stuck_ud = NULL;
+}
+
+void att_watchdog_on_stuck(void (*fn)(att_script *s, void *ud), void *ud) {
+  stuck_fn = fn;
+  stuck_ud = ud;
 }
 
 int att_interrupted(void) { return att__interrupt != 0; }
