@@ -14,24 +14,24 @@ mkdir -p "$W" "$S"
 export TZ=UTC
 script() { printf '%s\n' "$2" >"$1"; }
 
-# wait_for FILE TEXT: poll for TEXT in FILE, at most 15 s.
+# wait_for TEXT FILE: poll for TEXT in FILE, at most WAIT_S (lib.sh).
 wait_for() {
   i=0
   while ! grep -qF -- "$1" "$2" 2>/dev/null; do
     i=$((i + 1))
-    [ $i -le 150 ] || fail "waited 15 s for '$1' in $(basename "$2"): $(cat "$2")"
+    [ $i -le $((WAIT_S * 10)) ] || fail "waited $WAIT_S s for '$1' in $(basename "$2"): $(cat "$2")"
     sleep 0.1
   done
 }
-# wait_exit PID WHAT: poll until process PID has ended, at most 15 s;
+# wait_exit PID WHAT: poll until process PID has ended, at most WAIT_S;
 # else kill it and fail.
 wait_exit() {
   i=0
   while kill -0 "$1" 2>/dev/null; do
     i=$((i + 1))
-    if [ $i -gt 150 ]; then
+    if [ $i -gt $((WAIT_S * 10)) ]; then
       kill -KILL "$1" 2>/dev/null
-      fail "$2 still running after 15 s"
+      fail "$2 still running after $WAIT_S s"
     fi
     sleep 0.1
   done

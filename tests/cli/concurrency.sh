@@ -11,8 +11,9 @@
 command -v python3 >/dev/null 2>&1 || { echo "skip $TESTNAME: no python3"; exit 0; }
 
 W=8
-if [ -n "${ATT_WRAP:-}" ]; then PER=500 BATCH=250 POLLS=6000
-else PER=5000 BATCH=500 POLLS=1800; fi
+if [ -n "${ATT_WRAP:-}" ]; then PER=500 BATCH=250
+else PER=5000 BATCH=500; fi
+POLLS=$((WAIT_S * 20)) # 0.05 s each
 TOTAL=$((W * PER))
 S=$TMP/scripts
 mkdir -p "$S"

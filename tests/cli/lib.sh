@@ -18,6 +18,13 @@ HOME=$TMP/home
 export HOME
 TESTNAME=$(basename "$0" .sh)
 NCHECKS=0
+# How long a wait for another process may take before the test fails: a
+# guard against a hang, never a measure of speed.  Under valgrind
+# everything is 20-50 times slower, and slower still on a loaded machine.
+case ${ATT_WRAP:-} in
+*valgrind*) WAIT_S=${ATT_WAIT_S:-600} ;;
+*) WAIT_S=${ATT_WAIT_S:-60} ;;
+esac
 
 fail() {
   echo "FAIL $TESTNAME: $*" >&2
@@ -96,9 +103,9 @@ for l in open(sys.argv[1], encoding="utf-8"):
 }
 
 # wait_for FILE PATTERN WHAT: poll until FILE has a line matching
-# PATTERN (a background process wrote it), or fail with WHAT after 30 s.
+# PATTERN (a background process wrote it), or fail with WHAT after WAIT_S.
 wait_for() {
-  deadline=$(($(date +%s) + 30))
+  deadline=$(($(date +%s) + WAIT_S))
   until grep -q -- "$2" "$1" 2>/dev/null; do
     [ "$(date +%s)" -lt "$deadline" ] || fail "$3"
     sleep 0.05

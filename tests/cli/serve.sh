@@ -169,7 +169,7 @@ wait_for() { # FILE TEXT
   i=0
   while ! grep -qF -- "$2" "$1" 2>/dev/null; do
     i=$((i + 1))
-    [ $i -le 150 ] || fail "waited 15 s for '$2' in $(basename "$1"): $(cat "$1")"
+    [ $i -le $((WAIT_S * 10)) ] || fail "waited $WAIT_S s for '$2' in $(basename "$1"): $(cat "$1")"
     sleep 0.1
   done
 }
