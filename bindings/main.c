@@ -7,7 +7,8 @@
  * else $HOME/.local/share/attache.
  */
 #include "cli.h"
-#include "alerts.h" /* cli_cmd_alerts, ATT_ALERT_OPTIONS_HELP */
+#include "alerts.h" /* ATT_ALERT_OPTIONS_HELP */
+#include "daemon.h" /* att_daemon_lua_extend */
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -326,6 +327,7 @@ int main(int argc, char **argv) {
   ctx.out_tty = isatty(1);
   ctx.err_tty = isatty(2);
   ctx.argv = argv;
+  att_daemon_lua_extend(); /* at.every, at.on...: in every script's module */
 
   /* Global options come before the command; --store may also follow it
    * (every command's parser knows it). */

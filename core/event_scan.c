@@ -7,7 +7,7 @@
  * reminders wants `when` and `recur`) can find it in the text instead of
  * building the whole event: a scan of the top-level members that skips
  * strings with memchr.  Event objects in Lua read their simple fields
- * the same way (bindings/lua_event.c).  Anything it cannot read plainly
+ * the same way (bindings/lua/lua_event.c).  Anything it cannot read plainly
  * (escapes, text that is not compact JSON) is left to the parser.
  */
 #include <string.h>

@@ -1,6 +1,6 @@
 -- The `attache` module as scripts see it: local at = require "attache".
 --
--- The raw functions come from C (attache.core, bindings/lua_attache.c);
+-- The raw functions come from C (attache.core, bindings/lua/lua_attache.c);
 -- this file builds what is better written in Lua: the iterators and
 -- queries.  The `where` of a query is called by the cursor (cur:find),
 -- with a continuation: a script may yield inside it, and its errors pass
@@ -42,7 +42,7 @@ at.at = core.at
 at.on = core.on
 at.remind = core.remind
 
--- Data files (bindings/lua_csv.c, bindings/lua_json.c): at.csv.rows(path,
+-- Data files (bindings/lua/lua_csv.c, bindings/lua/lua_json.c): at.csv.rows(path,
 -- {sep=, header=, quote=, ragged=}) iterates the rows of a CSV or TSV file
 -- (paths checked like io.open's); at.json.decode/encode.
 at.csv = {rows = core.csv_rows}
@@ -116,7 +116,7 @@ function at.count(spec)
 end
 
 -- at.batch(fn): every change fn makes is one batch: one lock, one sync,
--- all or nothing.  Written in C (bindings/lua_attache.c) so that the
+-- all or nothing.  Written in C (bindings/lua/lua_attache.c) so that the
 -- batch belongs to the call: fn cannot yield, and the batch is committed
 -- or rolled back before at.batch returns.
 at.batch = core.batch

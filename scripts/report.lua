@@ -26,7 +26,7 @@ local NONE = "(none)" -- the group of events that have no value
 -- zero-width characters (the Khmer and Thai vowel signs that sit above or
 -- below the letter, the Khmer subscript sign), 2 for East Asian wide and
 -- fullwidth characters, 1 otherwise.  The ranges are those of the command
--- line's tables (bindings/cli_out.c), so both line up the same way.
+-- line's tables (bindings/cli/cli_out.c), so both line up the same way.
 local ZERO = {
   {0x0300, 0x036F}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x20D0, 0x20FF},
   {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0x200B, 0x200F}, {0x2060, 0x2060},

@@ -96,3 +96,7 @@ set_tests_properties(hostile/campaign hostile/sigterm hostile/fuzz hostile/daemo
 # The two that measure time to stop run alone: under `ctest -j2` on two
 # cores another test's load added 0.05-0.15 s to two of 58 attacks.
 set_tests_properties(hostile/campaign hostile/sigterm PROPERTIES RUN_SERIAL TRUE)
+
+# The layout of the tree: which part may include which (docs/architecture.md).
+add_test(NAME layout COMMAND sh ${CMAKE_SOURCE_DIR}/tests/layout.sh ${CMAKE_SOURCE_DIR})
+set_tests_properties(layout PROPERTIES LABELS unit TIMEOUT 120)

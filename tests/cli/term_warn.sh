@@ -4,7 +4,7 @@
 # daemon's log (text and --log-json) and through `attache run`; control
 # characters, direction controls and line breaks come out escaped, so a
 # script can neither drive the terminal nor forge a line of the log
-# (`attache run` logs through bindings/host.c, att_engine_log).
+# (`attache run` logs through bindings/host/host.c, att_engine_log).
 . "$(dirname "$0")/lib.sh"
 
 W=$TMP/work

@@ -4,8 +4,8 @@
 # refused with a message, and the store is left as it was.
 #
 # Needs at.add, at.update, at.remove and at.alert to check for read-only
-# contexts (att_lua_check_write, bindings/lua_attache.c and
-# bindings/lua_alert.c); until then it fails.
+# contexts (att_lua_check_write, bindings/lua/lua_attache.c and
+# bindings/lua/lua_alert.c); until then it fails.
 . "$(dirname "$0")/lib.sh"
 
 new_store

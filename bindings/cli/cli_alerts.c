@@ -6,6 +6,7 @@
  * What a script put in an alert is shown escaped (att_alert_print); the
  * JSON has the same characters as \u escapes.
  */
+#include "cli.h"
 #include "alerts.h"
 
 #include <stdlib.h>

@@ -15,7 +15,7 @@
  * (ev:totable()).  What JSON cannot hold raises: functions, NaN, invalid
  * UTF-8, tables that mix a list with named fields or hold themselves.
  */
-#include "lua_data.h"
+#include "lua_int.h"
 #include "lua_util.h"
 
 #include <errno.h>
@@ -279,7 +279,7 @@ static int dvalue(jdec *d) {
 }
 
 /* at.json.decode(s) -> value | nil, "JSON: line L, column C: what" */
-int attl_json_decode(lua_State *L) {
+static int attl_json_decode(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
   jdec d;
@@ -524,7 +524,7 @@ static void encode(lua_State *L, jbuf *b, int idx, int depth, const char *path) 
 }
 
 /* at.json.encode(v [, {indent = N}]) -> string */
-int attl_json_encode(lua_State *L) {
+static int attl_json_encode(lua_State *L) {
   jbuf *b;
   int indent = 0;
   luaL_checkany(L, 1);
@@ -558,4 +558,9 @@ int attl_json_encode(lua_State *L) {
   lua_pushvalue(L, 2);
   lua_call(L, 1, 0);
   return 1;
+}
+
+void attl_open_json(lua_State *L) {
+  static const luaL_Reg fns[] = {{"json_decode", attl_json_decode}, {"json_encode", attl_json_encode}, {NULL, NULL}};
+  luaL_setfuncs(L, fns, 0);
 }

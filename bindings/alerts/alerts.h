@@ -22,10 +22,8 @@
 
 #include <stdio.h>
 
-#include <lua.h>
 
 #include "alertlog.h"
-#include "cli.h"
 #include "host.h"
 
 /* Where an alert may go: bits of `to`. */
@@ -128,13 +126,5 @@ int att_alerts_poll(att_engine *e);
  * pass for another alert.  0, or a negative code with a message.
  */
 int att_alert_print(FILE *f, const att_alert *a, int show_key);
-
-/* ---- the parts the daemon and the command line use -------------------- */
-
-/* at.alert{...}: the Lua function (bindings/lua_alert.c). */
-int attl_alert(lua_State *L);
-
-/* attache alerts [--since D] [--json] [--key K] (bindings/cli_alerts.c). */
-int cli_cmd_alerts(cli_ctx *ctx, int argc, char **argv);
 
 #endif

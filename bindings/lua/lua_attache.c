@@ -13,10 +13,7 @@
  * core's message, unchanged.  docs/lua-api.md is the manual.
  */
 #include "lua_util.h"
-#include "alerts.h" /* attl_alert */
-#include "daemon.h" /* at.every, at.cron, at.at, at.on, at.remind */
-#include "lua_report.h" /* at.report.ics */
-#include "lua_data.h" /* at.csv, at.json */
+#include "lua_int.h"
 #include "json.h" /* the one message for a NUL, for a big integer */
 
 #include <math.h>
@@ -855,13 +852,6 @@ static int c_close(lua_State *L) {
 
 static const luaL_Reg funcs[] = {{"add", l_add},       {"get", l_get},     {"update", l_update},
                                  {"remove", l_remove}, {"select", l_select}, {"batch", l_batch},
-                                 {"alert", attl_alert},
-                                 {"every", attl_every}, {"cron", attl_cron}, {"at", attl_at},
-                                 {"on", attl_on},       {"remind", attl_remind},
-                                 {"ics", attl_ics},
-                                 {"csv_rows", attl_csv_rows},
-                                 {"json_decode", attl_json_decode},
-                                 {"json_encode", attl_json_encode},
                                  {NULL, NULL}};
 
 static const luaL_Reg cursor_methods[] = {
@@ -870,6 +860,21 @@ static const luaL_Reg cursor_methods[] = {
 static const luaL_Reg cursor_meta[] = {{"__gc", c_close}, {"__close", c_close}, {NULL, NULL}};
 
 /* ---- luaopen ------------------------------------------------------------- */
+
+/* Functions other parts of the program add to the module (the daemon's
+ * schedules: daemon.h), registered at start-up before any script runs. */
+#define MAX_EXT 4
+static const luaL_Reg *ext[MAX_EXT];
+
+void attl_extend(const luaL_Reg *fns) {
+  for (int i = 0; i < MAX_EXT; i++) {
+    if (ext[i] == fns) return;
+    if (ext[i] == NULL) {
+      ext[i] = fns;
+      return;
+    }
+  }
+}
 
 /* The methods get the metatable as upvalue 1 and the event metatable as
  * upvalue 2. */
@@ -891,6 +896,11 @@ int luaopen_attache_core(lua_State *L) {
   attl_event_open(L);
   newmeta(L, ATTL_CURSOR, cursor_meta, cursor_methods);
   luaL_newlib(L, funcs);
+  attl_open_alert(L);
+  attl_open_csv(L);
+  attl_open_json(L);
+  attl_open_report(L);
+  for (int i = 0; i < MAX_EXT && ext[i]; i++) luaL_setfuncs(L, ext[i], 0);
   attl_date_open(L);
   attl_null_push(L);
   lua_setfield(L, -2, "null");

@@ -30,7 +30,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "daemon.h"
+#include "daemon_int.h"
 
 extern char **environ;
 

@@ -9,7 +9,7 @@
  * child runs waits for the store's lock, as any other writer's would.
  * If the child cannot be started, the daemon compacts by itself.
  */
-#include "daemon.h"
+#include "daemon_int.h"
 
 #include <string.h>
 

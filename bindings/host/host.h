@@ -65,9 +65,9 @@ typedef struct att_engine {
   void (*log)(void *ud, int level, const char *script, const char *msg);
   void *log_ud;
   uint64_t errors; /* errors in scripts, counted */
-  /* Where at.alert goes (bindings/alerts.h); NULL: alerts are refused. */
+  /* Where at.alert goes (bindings/alerts/alerts.h); NULL: alerts are refused. */
   struct att_alerts *alerts;
-  /* The daemon running the scripts (bindings/daemon.h); NULL outside
+  /* The daemon running the scripts (bindings/daemon/daemon.h); NULL outside
    * `attache serve`: schedules, rules and reminders are then refused (run)
    * or only checked (check). */
   struct att_daemon *daemon;

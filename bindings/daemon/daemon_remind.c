@@ -10,7 +10,7 @@
  * queue entries, so a million events stay cheap.  Everything else (the
  * event's dates and rule) is read from the store when an entry fires.
  */
-#include "daemon.h"
+#include "daemon_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * `attache serve`: the daemon's command line.  It reads the daemon's own
  * options (the scripts directory, the clock, the log), hands the sandbox
  * and alert options to the code `attache run` uses (same names, same
- * config file), sets up alerts, and runs the daemon (bindings/daemon.h).
+ * config file), sets up alerts, and runs the daemon (bindings/daemon/daemon.h).
  * docs/daemon.md is the manual.
  */
 #include "cli.h"
@@ -17,6 +17,7 @@
 
 #include "alerts.h"
 #include "daemon.h"
+#include "remind.h" /* att_lead_parse */
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096

@@ -9,7 +9,7 @@
  * store reports them and dispatched after the callback that made them
  * returns, in order, never nested: a rule never runs inside another.
  */
-#include "daemon.h"
+#include "daemon_int.h"
 
 #include <stdlib.h>
 #include <string.h>

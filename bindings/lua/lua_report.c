@@ -5,7 +5,7 @@
  * options and calls core.ics(list, leads, domain, name), where list holds
  * event objects or JSON texts of events, and leads are lead texts ("7d").
  */
-#include "lua_report.h"
+#include "lua_int.h"
 #include "lua_util.h"
 
 #include <stdio.h>
@@ -95,7 +95,7 @@ static int item(lua_State *L, int i, const att_event *p, att_event *ev) {
   return r;
 }
 
-int attl_ics(lua_State *L) {
+static int attl_ics(lua_State *L) {
   att_ics_opts o;
   ics_hold *h;
   const att_event **ptrs;
@@ -154,4 +154,9 @@ int attl_ics(lua_State *L) {
   lua_pushlstring(L, text, len);
   hold_release(L, h);
   return 1;
+}
+
+void attl_open_report(lua_State *L) {
+  static const luaL_Reg fns[] = {{"ics", attl_ics}, {NULL, NULL}};
+  luaL_setfuncs(L, fns, 0);
 }

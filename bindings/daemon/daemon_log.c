@@ -12,7 +12,7 @@
  * tabs.  With --log-json the escaped text is what the JSON string holds,
  * so a reader that decodes it and prints it is safe too.
  */
-#include "daemon.h"
+#include "daemon_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
  * On a simulated clock nothing waits: the wake timer is re-armed at zero
  * until the run is over (in slices, so that a signal is still seen).
  */
-#include "daemon.h"
+#include "daemon_int.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -8,7 +8,7 @@
  * they check their arguments and count what would be registered, and run
  * nothing; under `attache run` they raise an error that says so.
  */
-#include "daemon.h"
+#include "daemon_int.h"
 #include "lua_util.h"
 
 #include "alertlog.h"
@@ -515,3 +515,7 @@ int att_sched_check_summary(lua_State *L, char *buf, size_t cap) {
   return any;
 }
 
+static const luaL_Reg sched_funcs[] = {{"every", attl_every}, {"cron", attl_cron}, {"at", attl_at},
+                                       {"on", attl_on},       {"remind", attl_remind}, {NULL, NULL}};
+
+void att_daemon_lua_extend(void) { attl_extend(sched_funcs); }

@@ -39,6 +39,10 @@ struct cJSON;
  * refuses to replace it.  Every metatable of the module gets it (finalizers
  * and methods stay the module's). */
 void attl_protect(lua_State *L);
+/* Add fns to the attache module (attache.core) from another part of the
+ * program (daemon.h: the schedules); at start-up, before any script runs.
+ * At most four such tables. */
+void attl_extend(const luaL_Reg *fns);
 /* nil and the message of the last core failure; returns 2. */
 int attl_fail(lua_State *L);
 /* nil and a formatted message; returns 2. */

@@ -11,6 +11,7 @@
  * and the script's file name.  docs/alerts.md is the manual.
  */
 #include "alerts.h"
+#include "lua_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -136,7 +137,7 @@ static char *dup_or_null(const char *s, int *oom) {
 }
 
 /* at.alert{...} -> true | false | nil, message */
-int attl_alert(lua_State *L) {
+static int attl_alert(lua_State *L) {
   att_engine *e = att_lua_engine(L);
   att_script *s = att_lua_script(L);
   alert_args args;
@@ -165,4 +166,9 @@ int attl_alert(lua_State *L) {
   if (rc < 0) return attl_fail(L);
   lua_pushboolean(L, rc == 1);
   return 1;
+}
+
+void attl_open_alert(lua_State *L) {
+  static const luaL_Reg fns[] = {{"alert", attl_alert}, {NULL, NULL}};
+  luaL_setfuncs(L, fns, 0);
 }

@@ -19,7 +19,7 @@
  * "PATH:LINE:COL: message", and a row with more or fewer fields than the
  * header "PATH:LINE: message", as io.lines raises.
  */
-#include "lua_data.h"
+#include "lua_int.h"
 #include "lua_util.h"
 #include "host.h"
 #include "csv.h"
@@ -243,7 +243,7 @@ static int ends_with(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-int attl_csv_rows(lua_State *L) {
+static int attl_csv_rows(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   char real[PATH_MAX], why[256];
   struct stat sb;
@@ -301,3 +301,7 @@ int attl_csv_rows(lua_State *L) {
   return 4;
 }
 
+void attl_open_csv(lua_State *L) {
+  static const luaL_Reg fns[] = {{"csv_rows", attl_csv_rows}, {NULL, NULL}};
+  luaL_setfuncs(L, fns, 0);
+}

@@ -1,0 +1,89 @@
+#!/bin/sh
+# The layout of the source tree (docs/architecture.md): each part includes
+# only the headers of the parts below it, and another part's internal
+# headers (*_int.h and the like) never.  Fails, naming file and header,
+# when an #include crosses a line it must not.
+#   sh tests/layout.sh [SOURCE_DIR]
+set -u
+src=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$src" || exit 1
+
+# The parts, lowest first; a part may use those before it.
+#   part     folder             its header for the others
+parts="core:core:*
+host:bindings/host:host.h
+alerts:bindings/alerts:alerts.h
+lua:bindings/lua:lua_util.h
+daemon:bindings/daemon:daemon.h
+cli:bindings/cli:cli.h"
+
+# part_of HEADER: the part whose folder holds HEADER (empty if none).
+part_of() {
+  echo "$parts" | while IFS=: read -r p dir pub; do
+    [ -f "$dir/$1" ] && { echo "$p"; break; }
+  done
+}
+rank() { echo "$parts" | awk -F: -v p="$1" '$1 == p { print NR }'; }
+public() { echo "$parts" | awk -F: -v p="$1" '$1 == p { print $3 }'; }
+
+bad=0
+checked=0
+check_file() { # FILE PART
+  f=$1
+  me=$2
+  myrank=$(rank "$me")
+  for h in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
+    checked=$((checked + 1))
+    hp=$(part_of "$h")
+    # (a header in no part, such as a test's, is not the tree's business)
+    [ -z "$hp" ] && continue
+    [ "$hp" = "$me" ] && continue
+    if [ "$me" != main ] && [ "$(rank "$hp")" -gt "$myrank" ]; then
+      echo "$f includes $h: $me may not depend on $hp (a part above it)"
+      bad=$((bad + 1))
+      continue
+    fi
+    pub=$(public "$hp")
+    case $h in *_int.h | embedded.h | fault.h)
+      echo "$f includes $h: internal to $hp"
+      bad=$((bad + 1))
+      continue ;;
+    esac
+    if [ "$pub" != "*" ] && [ "$h" != "$pub" ]; then
+      echo "$f includes $h: from outside $hp, only $pub"
+      bad=$((bad + 1))
+    fi
+  done
+  # Libraries by part: Lua nowhere in core or alerts, libuv in the daemon only.
+  if grep -Eq '^[[:space:]]*#[[:space:]]*include[[:space:]]*<(lua|lauxlib|lualib)\.h>' "$f"; then
+    case $me in core | alerts) echo "$f includes a Lua header: $me is pure C"; bad=$((bad + 1)) ;; esac
+  fi
+  if grep -Eq '^[[:space:]]*#[[:space:]]*include[[:space:]]*<uv\.h>' "$f"; then
+    case $me in daemon | main) ;; *) echo "$f includes <uv.h>: libuv belongs to the daemon"; bad=$((bad + 1)) ;; esac
+  fi
+}
+
+nfiles=0
+for entry in $(echo "$parts" | cut -d: -f1,2); do
+  part=${entry%%:*}
+  dir=${entry#*:}
+  for f in "$dir"/*.c "$dir"/*.h; do
+    [ -f "$f" ] || continue
+    check_file "$f" "$part"
+    nfiles=$((nfiles + 1))
+  done
+done
+check_file bindings/main.c main
+nfiles=$((nfiles + 1))
+# Nothing in bindings/ outside the parts but main.c.
+for f in bindings/*.c bindings/*.h; do
+  [ -f "$f" ] || continue
+  [ "$f" = bindings/main.c ] && continue
+  echo "$f: in no part (bindings/ holds main.c and the parts' folders)"
+  bad=$((bad + 1))
+done
+if [ "$bad" -gt 0 ]; then
+  echo "FAIL layout: $bad includes cross the lines of docs/architecture.md"
+  exit 1
+fi
+echo "ok layout ($nfiles files, $checked includes)"
