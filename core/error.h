@@ -25,7 +25,8 @@
   X(RANGE,  -10, "value out of range")                                     \
   X(NOSTORE,-11, "no store here")                                          \
   X(CONFLICT,-12, "conflicting change")                                    \
-  X(LINKED, -13, "event is linked from others")
+  X(LINKED, -13, "event is linked from others")                          \
+  X(EXIT,   -14, "the script called os.exit")
 
 enum {
 #define ATT__ERR_ENUM(name, val, text) ATT_E##name = (val),
