@@ -77,7 +77,7 @@ int att_store_add(att_store *st, att_event *ev);
 int att_store_update(att_store *st, att_event *ev);
 int att_store_remove(att_store *st, int64_t id);
 
-/* Links (PRODUCT.md section 1): every link of an event names an existing,
+/* Links (docs/events.md): every link of an event names an existing,
  * other event; links given by key are stored as the id the key names.
  * This is checked when a write commits, so a batch may write an event and
  * the one it links to in any order.  A removal of an event that others
