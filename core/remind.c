@@ -20,57 +20,35 @@
   "a number and a unit: 30m, 2h, 1d, 7d, 1w (minutes, hours, days, weeks), " \
   "or several from the largest unit down, such as 1d12h"
 
+/* The lead dialect of the duration grammar (duration.h), in the words a
+ * lead's messages have always used (docs/scheduling.md shows one). */
 int att_lead_parse(const char *s, int64_t *secs) {
-  static const char units[] = "wdhm";
-  static const int64_t mult[] = {7 * 86400, 86400, 3600, 60};
-  const char *p = s;
-  int64_t total = 0;
-  int last = -1;
+  att_duration d;
+  att_duration_error e;
+  const char *why;
   char q[80];
 
   if (!s) return att__err(ATT_EINVAL, "lead: none given; a lead is " LEAD_FORMS);
   att__quote(s, q, sizeof q);
-  if (strcmp(s, "0") == 0) {
-    *secs = 0;
+  if (att_duration_scan(s, ATT_DURATION_LEAD, &d, &e) == 0) {
+    *secs = d.days * 86400 + d.seconds;
     return 0;
   }
-  if (!*s)
-    return att__err(ATT_EINVAL, "lead \"%s\": empty; a lead is " LEAD_FORMS, q);
-  while (*p) {
-    int64_t v = 0;
-    const char *u;
-    int nd = 0, k;
-    while (*p >= '0' && *p <= '9') {
-      if (v <= ATT_LEAD_MAX) v = v * 10 + (*p - '0');
-      p++;
-      nd++;
-    }
-    if (nd == 0)
-      return att__err(ATT_EINVAL,
-                      "lead \"%s\": expected a number at \"%.8s\"; a lead is "
-                      LEAD_FORMS, q, p);
-    if (!*p)
-      return att__err(ATT_EINVAL,
-                      "lead \"%s\": the number has no unit; a lead is " LEAD_FORMS,
-                      q);
-    u = strchr(units, *p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-    if (!u || !*u)
-      return att__err(ATT_EINVAL, "lead \"%s\": unknown unit at \"%.8s\"; "
-                      "a lead is " LEAD_FORMS, q, p);
-    k = (int)(u - units);
-    if (k <= last)
-      return att__err(ATT_EINVAL,
-                      "lead \"%s\": units must go from the largest down, each "
-                      "once (w, d, h, m); a lead is " LEAD_FORMS, q);
-    last = k;
-    if (v > ATT_LEAD_MAX / mult[k] || total + v * mult[k] > ATT_LEAD_MAX)
-      return att__err(ATT_ERANGE,
-                      "lead \"%s\": too long; at most 100 years (36525d)", q);
-    total += v * mult[k];
-    p++;
+  why = att_duration_fault_text(e.fault);
+  switch (e.fault) {
+  case ATT_DURATION_RANGE:
+    return att__err(ATT_ERANGE,
+                    "lead \"%s\": too long; at most 100 years (36525d)", q);
+  case ATT_DURATION_NUMBER:
+  case ATT_DURATION_UNIT:
+    return att__err(ATT_EINVAL, "lead \"%s\": %s at \"%.8s\"; a lead is " LEAD_FORMS,
+                    q, why, s + e.at);
+  case ATT_DURATION_ORDER:
+    return att__err(ATT_EINVAL, "lead \"%s\": %s (w, d, h, m); a lead is " LEAD_FORMS,
+                    q, why);
+  default:
+    return att__err(ATT_EINVAL, "lead \"%s\": %s; a lead is " LEAD_FORMS, q, why);
   }
-  *secs = total;
-  return 0;
 }
 
 int att_lead_format(int64_t secs, char *buf, size_t cap) {

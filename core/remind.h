@@ -12,18 +12,17 @@
 #include <stdint.h>
 
 #include "date.h"
+#include "duration.h" /* the grammar of leads, ATT_LEAD_MAX */
 #include "rrule.h"
 
 #define ATT_REMIND_MAX_LEADS 16
-/* The longest lead accepted: 100 years of 365.25 days. */
-#define ATT_LEAD_MAX (INT64_C(36525) * 86400)
 
 /*
  * A lead: a number and a unit, "30m", "2h", "1d", "7d", "1w" (minutes,
  * hours, days, weeks), or several from the largest unit down ("1d12h");
- * "0" is the anchor itself.  *secs receives seconds.  ATT_EINVAL with a
- * message that quotes the lead and shows the accepted forms; ATT_ERANGE
- * beyond ATT_LEAD_MAX.
+ * "0" is the anchor itself: the LEAD dialect of duration.h.  *secs
+ * receives seconds.  ATT_EINVAL with a message that quotes the lead and
+ * shows the accepted forms; ATT_ERANGE beyond ATT_LEAD_MAX (100 years).
  */
 int att_lead_parse(const char *s, int64_t *secs);
 /* The canonical text of a lead ("1w", "1d12h", "0"); 0 or ATT_ERANGE. */

@@ -10,6 +10,7 @@
  * returns, in order, never nested: a rule never runs inside another.
  */
 #include "daemon_int.h"
+#include "duration.h" /* att_duration_add */
 
 #include <stdlib.h>
 #include <string.h>
@@ -159,7 +160,7 @@ void att__job_plan(att_daemon *d, att__job *j, att_time after) {
   if (j->dead) return;
   switch (j->type) {
   case ATT__JOB_EVERY:
-    if (attl_time_add(after, &j->every, &due) != 0 || due <= after) {
+    if (att_duration_add(after, &j->every, &due) != 0 || due <= after) {
       att__log(d, ATT_LOG_WARN, j->owner->name, "%s: no next run after this", j->what);
       return;
     }
@@ -220,7 +221,7 @@ static void replan(att_daemon *d, att__job *j, att_time due, att_time now) {
   } else if (j->type == ATT__JOB_EVERY) {
     att_time t = due, next;
     int n = 0;
-    while (attl_time_add(t, &j->every, &next) == 0 && next > t && next < now && n < 100000) {
+    while (att_duration_add(t, &j->every, &next) == 0 && next > t && next < now && n < 100000) {
       t = next;
       n++;
     }

@@ -9,6 +9,7 @@
  * nothing; under `attache run` they raise an error that says so.
  */
 #include "daemon_int.h"
+#include "duration.h" /* att_duration_add */
 #include "lua_util.h"
 
 #include "alertlog.h"
@@ -110,7 +111,7 @@ static att__dscript *owner(lua_State *L, att_daemon *d, const char *action) {
 
 /* at.every(interval, fn) -> handle: first run one interval after now. */
 int attl_every(lua_State *L) {
-  attl_duration dur;
+  att_duration dur;
   att_time now = attl_now(L), next;
   att_daemon *d;
   att__job *j;
@@ -118,7 +119,7 @@ int attl_every(lua_State *L) {
   luaL_checkany(L, 1);
   if (attl_duration_arg(L, 1, &dur, 1, "every") != 0)
     return sched_error(L, "bad argument #1 to 'every' (%s)", att_errmsg());
-  if (attl_time_add(now, &dur, &next) != 0 || next <= now)
+  if (att_duration_add(now, &dur, &next) != 0 || next <= now)
     return sched_error(L, "bad argument #1 to 'every' (the interval must be positive, got %s)",
                        luaL_tolstring(L, 1, NULL));
   checkfn(L, 2, "every");

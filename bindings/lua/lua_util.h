@@ -18,6 +18,7 @@
 #include <lua.h>
 
 #include "date.h"
+#include "duration.h"
 #include "error.h"
 #include "event.h"
 #include "host.h"
@@ -103,12 +104,11 @@ typedef struct attl_date {
   char edtf[ATT_DATE_MAX]; /* "" for an instant that has no EDTF text */
 } attl_date;
 
-/* Durations are kept by component so that calendar arithmetic is exact:
- * months (years are 12 of them) are added on the calendar, days and seconds
- * on the clock (a UTC day is always 86400 seconds). */
-typedef struct attl_duration {
-  int64_t years, months, days, seconds;
-} attl_duration;
+/* A duration value ("attache.duration") is a userdata holding a core
+ * att_duration (core/duration.h): the grammar, the arithmetic and the
+ * text are core's.  attl_duration is its old name, kept while
+ * daemon_int.h still says it. */
+typedef att_duration attl_duration;
 
 /* Create the date and duration metatables and set the date functions
  * (now, date, edtf, duration, days, ...) in the table on top. */
@@ -117,8 +117,8 @@ void attl_date_push(lua_State *L, const char *edtf, const att_bounds *b);
 /* An instant: earliest == latest == t. */
 void attl_instant_push(lua_State *L, att_time t);
 attl_date *attl_date_test(lua_State *L, int idx);
-void attl_duration_push(lua_State *L, const attl_duration *d);
-attl_duration *attl_duration_test(lua_State *L, int idx);
+void attl_duration_push(lua_State *L, const att_duration *d);
+att_duration *attl_duration_test(lua_State *L, int idx);
 /*
  * Read a date argument: a date value, a number of seconds, a table
  * {year=, month=, day=, hour=, min=, sec=} or a string read as friendly
@@ -128,14 +128,11 @@ attl_duration *attl_duration_test(lua_State *L, int idx);
  */
 int attl_date_arg(lua_State *L, int idx, att_time ref, attl_date *out, int arg,
                   const char *fname);
-/* Read a duration argument: a duration value, a string ("7d", "2h30m") or
- * a number of seconds.  0 or ATT_EINVAL with a message; raises for other
- * types. */
-int attl_duration_arg(lua_State *L, int idx, attl_duration *out, int arg,
+/* Read a duration argument: a duration value, a string ("7d", "2h30m",
+ * read by att_duration_parse) or a number of seconds.  0, or ATT_EINVAL
+ * or ATT_ERANGE with core's message; raises for other types.  Add it to
+ * an instant with att_duration_add. */
+int attl_duration_arg(lua_State *L, int idx, att_duration *out, int arg,
                       const char *fname);
-/* t + d on the calendar (months clamp the day: Jan 31 + 1 month is the
- * end of February).  0, or ATT_ERANGE with a message.  Open ends
- * (ATT_TIME_MIN/MAX) stay open. */
-int attl_time_add(att_time t, const attl_duration *d, att_time *out);
 
 #endif

@@ -1,0 +1,371 @@
+/*
+ * Durations: one scanner for the text of both dialects (duration.h says
+ * what each accepts), the canonical text, and calendar arithmetic.  Every
+ * sum and product is checked before it is made, so no input, however
+ * large, overflows (tests/unit/test_duration.c runs the edges under
+ * UBSan).
+ */
+#include "duration.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+
+#define DAY INT64_C(86400)
+
+static const char script_forms[] =
+    "write a number and a unit: 7d, 2h, 30m, 45s, 1w, 3mo, 1y, or several: "
+    "1d12h, 1y6mo, -2h (y years, mo months, w weeks, d days, h hours, "
+    "m minutes, s seconds)";
+
+/* ---- checked integer arithmetic ----------------------------------------- */
+
+static int add64(int64_t a, int64_t b, int64_t *r) {
+  if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b)) return -1;
+  *r = a + b;
+  return 0;
+}
+
+static int mul64(int64_t a, int64_t b, int64_t *r) {
+  if (a > 0) {
+    if (b > 0 ? a > INT64_MAX / b : b < INT64_MIN / a) return -1;
+  } else if (a < 0) {
+    if (b > 0 ? a < INT64_MIN / b : (b < 0 && a < INT64_MAX / b)) return -1;
+  }
+  *r = a * b;
+  return 0;
+}
+
+static int sub64(int64_t a, int64_t b, int64_t *r) {
+  if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b)) return -1;
+  *r = a - b;
+  return 0;
+}
+
+/* -a; -1 for INT64_MIN, whose negation does not exist. */
+static int neg64(int64_t a, int64_t *r) {
+  if (a == INT64_MIN) return -1;
+  *r = -a;
+  return 0;
+}
+
+static int64_t floordiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static int out_of_range(void) {
+  return att__err(ATT_ERANGE, "duration out of range");
+}
+
+/* ---- the grammar --------------------------------------------------------- */
+
+enum { Y, MO, D, S }; /* components */
+
+/* The units, largest first (the order LEAD requires; "mo" before "m" so
+ * that the longer name is tried first). */
+static const struct unit {
+  const char *name;
+  int comp;    /* component it adds to */
+  int64_t mul; /* in that component's units */
+  int64_t secs; /* its length in seconds, 0 for a calendar unit */
+  int lead;    /* part of the LEAD dialect */
+} units[] = {
+    {"y", Y, 1, 0, 0},          {"mo", MO, 1, 0, 0}, {"w", D, 7, 7 * DAY, 1},
+    {"d", D, 1, DAY, 1},        {"h", S, 3600, 3600, 1}, {"m", S, 60, 60, 1},
+    {"s", S, 1, 1, 0},
+};
+#define NUNITS (int)(sizeof units / sizeof units[0])
+
+/* The unit at p in the dialect: its index, its length in *n; -1 if none. */
+static int unit_at(const char *p, int lead, size_t *n) {
+  for (int i = 0; i < NUNITS; i++) {
+    size_t k = strlen(units[i].name), j;
+    if (lead && !units[i].lead) continue;
+    for (j = 0; j < k; j++) {
+      char c = p[j];
+      if (lead && c >= 'A' && c <= 'Z') c = (char)(c + 32);
+      if (c != units[i].name[j]) break;
+    }
+    if (j == k) {
+      *n = k;
+      return i;
+    }
+  }
+  return -1;
+}
+
+static int fault(att_duration_error *e, att_duration_fault f, const char *s,
+                 const char *p) {
+  if (e) {
+    e->fault = f;
+    e->at = (size_t)(p - s);
+  }
+  return f == ATT_DURATION_RANGE ? ATT_ERANGE : ATT_EINVAL;
+}
+
+int att_duration_scan(const char *s, int dialect, att_duration *out,
+                      att_duration_error *e) {
+  const int lead = dialect == ATT_DURATION_LEAD;
+  const char *p = s;
+  int64_t comp[4] = {0, 0, 0, 0}, total = 0;
+  int neg = 0, terms = 0, last = -1;
+
+  if (e) {
+    e->fault = ATT_DURATION_OK;
+    e->at = 0;
+  }
+  if (lead && strcmp(s, "0") == 0) {
+    memset(out, 0, sizeof *out);
+    return 0;
+  }
+  if (lead && !*s) return fault(e, ATT_DURATION_EMPTY, s, p);
+  while (*p) {
+    int64_t v = 0;
+    int over = 0, u;
+    size_t ul;
+    const char *num;
+    if (!lead) {
+      while (*p == ' ') p++;
+      if (!*p) break;
+      if (*p == '-' || *p == '+') neg = *p++ == '-';
+    }
+    num = p;
+    /* Digits past 64 bits are read on (saturated) so that a unit after
+     * them is still checked first, as a lead always was. */
+    while (*p >= '0' && *p <= '9') {
+      if (!over && (mul64(v, 10, &v) || add64(v, *p - '0', &v))) over = 1;
+      p++;
+    }
+    if (p == num) return fault(e, ATT_DURATION_NUMBER, s, p);
+    if (!lead)
+      while (*p == ' ') p++;
+    if (!*p) return fault(e, ATT_DURATION_NOUNIT, s, p);
+    if ((u = unit_at(p, lead, &ul)) < 0 ||
+        (!lead && isalpha((unsigned char)p[ul])))
+      return fault(e, ATT_DURATION_UNIT, s, p);
+    if (lead) {
+      if (u <= last) return fault(e, ATT_DURATION_ORDER, s, p);
+      last = u;
+      if (over || v > ATT_LEAD_MAX / units[u].secs ||
+          total + v * units[u].secs > ATT_LEAD_MAX)
+        return fault(e, ATT_DURATION_RANGE, s, num);
+      total += v * units[u].secs;
+    }
+    if (over || mul64(v, units[u].mul, &v) ||
+        add64(comp[units[u].comp], neg ? -v : v, &comp[units[u].comp]))
+      return fault(e, ATT_DURATION_RANGE, s, num);
+    p += ul;
+    terms++;
+  }
+  if (terms == 0) return fault(e, ATT_DURATION_EMPTY, s, p);
+  out->years = comp[Y];
+  out->months = comp[MO];
+  out->days = comp[D];
+  out->seconds = comp[S];
+  return 0;
+}
+
+const char *att_duration_fault_text(att_duration_fault f) {
+  switch (f) {
+  case ATT_DURATION_OK: return "no fault";
+  case ATT_DURATION_EMPTY: return "empty";
+  case ATT_DURATION_NUMBER: return "expected a number";
+  case ATT_DURATION_NOUNIT: return "the number has no unit";
+  case ATT_DURATION_UNIT: return "unknown unit";
+  case ATT_DURATION_ORDER: return "units must go from the largest down, each once";
+  case ATT_DURATION_RANGE: return "out of range";
+  }
+  return "unknown fault";
+}
+
+int att_duration_parse(const char *s, att_duration *out) {
+  att_duration_error e;
+  int rc;
+  if (!s) return att__err(ATT_EINVAL, "cannot read the duration: none given; %s",
+                          script_forms);
+  if ((rc = att_duration_scan(s, ATT_DURATION_SCRIPT, out, &e)) == 0) return 0;
+  /* The text up to the first ';' is what it always was: scripts match it
+   * (examples/lua/duration.lua). */
+  if (e.fault == ATT_DURATION_NUMBER || e.fault == ATT_DURATION_UNIT)
+    return att__err(rc, "cannot read the duration \"%s\"; %s at \"%.8s\"; %s", s,
+                    att_duration_fault_text(e.fault), s + e.at, script_forms);
+  if (e.fault == ATT_DURATION_RANGE)
+    return att__err(rc, "cannot read the duration \"%s\"; out of range at \"%.8s\" "
+                        "(each of years, months, days and seconds fits 64 bits); %s",
+                    s, s + e.at, script_forms);
+  return att__err(rc, "cannot read the duration \"%s\"; %s; %s", s,
+                  att_duration_fault_text(e.fault), script_forms);
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+int att_duration_format(const att_duration *d, char *buf, size_t cap) {
+  static const char *const names[6] = {"y", "mo", "d", "h", "m", "s"};
+  int64_t parts[6], h, m, s = d->seconds;
+  size_t o = 0;
+  int prevneg = 0, any = 0;
+  if (cap == 0) return att__err(ATT_ERANGE, "duration: no room for the text");
+  /* Truncating division keeps every part of the seconds the same sign. */
+  h = s / 3600;
+  s -= h * 3600;
+  m = s / 60;
+  s -= m * 60;
+  parts[0] = d->years, parts[1] = d->months, parts[2] = d->days;
+  parts[3] = h, parts[4] = m, parts[5] = s;
+  buf[0] = '\0';
+  for (int i = 0; i < 6; i++) {
+    int neg = parts[i] < 0, w;
+    unsigned long long v;
+    const char *sign;
+    if (parts[i] == 0) continue;
+    v = neg ? 0ull - (unsigned long long)parts[i] : (unsigned long long)parts[i];
+    sign = !any ? (neg ? "-" : "") : neg != prevneg ? (neg ? "-" : "+") : "";
+    w = snprintf(buf + o, cap - o, "%s%llu%s", sign, v, names[i]);
+    if (w < 0 || (size_t)w >= cap - o)
+      return att__err(ATT_ERANGE, "duration: no room for the text");
+    o += (size_t)w;
+    prevneg = neg;
+    any = 1;
+  }
+  if (!any) {
+    if (cap < 3) return att__err(ATT_ERANGE, "duration: no room for the text");
+    memcpy(buf, "0s", 3);
+  }
+  return 0;
+}
+
+/* ---- arithmetic on durations --------------------------------------------- */
+
+att_duration att_duration_seconds(int64_t n) {
+  att_duration d = {0, 0, 0, 0};
+  d.seconds = n;
+  return d;
+}
+
+int att_duration_sum(const att_duration *a, const att_duration *b,
+                     att_duration *out) {
+  att_duration r;
+  if (add64(a->years, b->years, &r.years) || add64(a->months, b->months, &r.months) ||
+      add64(a->days, b->days, &r.days) || add64(a->seconds, b->seconds, &r.seconds))
+    return out_of_range();
+  *out = r;
+  return 0;
+}
+
+int att_duration_neg(const att_duration *a, att_duration *out) {
+  att_duration r;
+  if (neg64(a->years, &r.years) || neg64(a->months, &r.months) ||
+      neg64(a->days, &r.days) || neg64(a->seconds, &r.seconds))
+    return out_of_range();
+  *out = r;
+  return 0;
+}
+
+int att_duration_diff(const att_duration *a, const att_duration *b,
+                      att_duration *out) {
+  att_duration nb;
+  if (att_duration_neg(b, &nb) != 0) return ATT_ERANGE;
+  return att_duration_sum(a, &nb, out);
+}
+
+int att_duration_scale(const att_duration *a, int64_t n, att_duration *out) {
+  att_duration r;
+  if (mul64(a->years, n, &r.years) || mul64(a->months, n, &r.months) ||
+      mul64(a->days, n, &r.days) || mul64(a->seconds, n, &r.seconds))
+    return out_of_range();
+  *out = r;
+  return 0;
+}
+
+int att_duration_norm(const att_duration *d, int64_t *months, int64_t *secs) {
+  int64_t m, s;
+  if (mul64(d->years, 12, &m) || add64(m, d->months, &m) || mul64(d->days, DAY, &s) ||
+      add64(s, d->seconds, &s))
+    return out_of_range();
+  *months = m;
+  *secs = s;
+  return 0;
+}
+
+int att_duration_eq(const att_duration *a, const att_duration *b, int *eq) {
+  int64_t m1, s1, m2, s2;
+  if (att_duration_norm(a, &m1, &s1) || att_duration_norm(b, &m2, &s2))
+    return ATT_ERANGE;
+  *eq = m1 == m2 && s1 == s2;
+  return 0;
+}
+
+int att_duration_cmp(const att_duration *a, const att_duration *b, int *cmp) {
+  char ta[ATT_DURATION_TEXT_MAX], tb[ATT_DURATION_TEXT_MAX];
+  int64_t m1, s1, m2, s2;
+  if (att_duration_norm(a, &m1, &s1) || att_duration_norm(b, &m2, &s2))
+    return ATT_ERANGE;
+  if (m1 == 0 && m2 == 0) {
+    *cmp = s1 < s2 ? -1 : s1 > s2;
+    return 0;
+  }
+  if (s1 == 0 && s2 == 0) {
+    *cmp = m1 < m2 ? -1 : m1 > m2;
+    return 0;
+  }
+  att_duration_format(a, ta, sizeof ta);
+  att_duration_format(b, tb, sizeof tb);
+  return att__err(ATT_EINVAL, "cannot compare the durations %s and %s: a month or a "
+                              "year has no fixed number of days", ta, tb);
+}
+
+/* ---- arithmetic on instants ---------------------------------------------- */
+
+/* t split into whole days and the seconds of its day (0 to 86399), with
+ * no product that could overflow near the ends of the range. */
+static void day_split(att_time t, int64_t *days, int64_t *secs) {
+  int64_t q = t / DAY, r = t % DAY;
+  if (r < 0) q--, r += DAY;
+  *days = q;
+  *secs = r;
+}
+
+int att_duration_add(att_time t, const att_duration *d, att_time *out) {
+  int64_t months, secs, days, y, total, ny;
+  int m, dd, nm, nd;
+  if (t == ATT_TIME_MIN || t == ATT_TIME_MAX) {
+    *out = t;
+    return 0;
+  }
+  if (mul64(d->years, 12, &months) || add64(months, d->months, &months)) goto range;
+  if (months != 0) {
+    day_split(t, &days, &secs);
+    att_civil_from_days(days, &y, &m, &dd);
+    if (mul64(y, 12, &total) || add64(total, m - 1, &total) || add64(total, months, &total))
+      goto range;
+    ny = floordiv(total, 12);
+    if (ny < ATT_YEAR_MIN || ny > ATT_YEAR_MAX) goto range;
+    nm = (int)(total - ny * 12) + 1;
+    nd = dd;
+    if (nd > att_days_in_month(ny, nm)) nd = att_days_in_month(ny, nm);
+    if (mul64(att_days_from_civil(ny, nm, nd), DAY, &t) || add64(t, secs, &t)) goto range;
+  }
+  if (mul64(d->days, DAY, &secs) || add64(t, secs, &t) || add64(t, d->seconds, &t))
+    goto range;
+  if (t == ATT_TIME_MIN || t == ATT_TIME_MAX) goto range;
+  *out = t;
+  return 0;
+range:
+  return att__err(ATT_ERANGE, "date arithmetic out of range: the result is not a "
+                              "year attache can count (%lld to %lld)",
+                  (long long)ATT_YEAR_MIN, (long long)ATT_YEAR_MAX);
+}
+
+int att_duration_between(att_time a, att_time b, att_duration *out) {
+  int64_t diff;
+  if (a == ATT_TIME_MIN || a == ATT_TIME_MAX || b == ATT_TIME_MIN || b == ATT_TIME_MAX)
+    return att__err(ATT_EINVAL, "cannot subtract dates with an open start");
+  if (sub64(a, b, &diff)) return att__err(ATT_ERANGE, "date difference out of range");
+  memset(out, 0, sizeof *out);
+  out->days = diff / DAY;
+  out->seconds = diff % DAY;
+  return 0;
+}
