@@ -111,10 +111,11 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
     case O_UNTIL: until = p.arg; break;
     case O_ONCE: once = 1; break;
     case O_GRACE:
+      /* secs is unset when the lead does not read. */
       if (att_lead_parse(p.arg, &secs) != 0)
         rc = cli_usage(ctx, "--grace %s: a time such as 1d, 12h or 2w (0: no making up)",
                        p.arg);
-      o.grace = secs;
+      else o.grace = secs;
       break;
     case O_NOSTATE: o.use_state = 0; break;
     case O_JSON: o.log_json = 1; break;

@@ -2,7 +2,8 @@
  * Unit tests of reminder instants (core/remind.c): leads and their
  * messages, event spans from EDTF, anchors and their resolution, recurring
  * events, reminders at the same instant, and random cases checked against
- * a list of occurrences.
+ * a list of occurrences.  The grammar of leads (the LEAD dialect of
+ * core/duration.c) is tested with the other dialect in test_duration.c.
  */
 #include <stdlib.h>
 #include <string.h>
