@@ -12,6 +12,7 @@
  */
 #include "date.h"
 #include "error.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -330,26 +331,9 @@ const char att__edtf_forms[] =
     "unspecified digits (201X, 2004-XX, 1985-04-XX), and intervals A/B "
     "with .. for an open end (2024/2028, 1985-04-12/..)";
 
-/* Copy s into out for an error message, escaped and shortened. */
+/* To go when remind.c switches to att__show_as (text.h). */
 const char *att__quote(const char *s, char *out, size_t cap) {
-  size_t o = 0, i;
-  for (i = 0; s[i] && o + 8 < cap; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c == '"' || c == '\\') {
-      out[o++] = '\\';
-      out[o++] = (char)c;
-    } else if (c < 0x20 || c == 0x7f) {
-      o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
-    } else {
-      out[o++] = (char)c;
-    }
-  }
-  if (s[i]) {
-    memcpy(out + o, "...", 3);
-    o += 3;
-  }
-  out[o] = '\0';
-  return out;
+  return att__show_as(out, cap, s, strlen(s), SIZE_MAX, ATT_SHOW_BARE);
 }
 
 typedef struct parser {
@@ -361,7 +345,8 @@ typedef struct parser {
 static int perr(const parser *ps, const char *what) {
   char q[200];
   return att__err(ATT_EINVAL, "invalid EDTF date \"%s\": %s; %s",
-                  att__quote(ps->whole, q, sizeof q), what, att__edtf_forms);
+                  att__show_as(q, sizeof q, ps->whole, strlen(ps->whole), SIZE_MAX, ATT_SHOW_BARE),
+                  what, att__edtf_forms);
 }
 
 static int at(const parser *ps, size_t k) {
@@ -651,8 +636,8 @@ static int range_err(const char *whole) {
   return att__err(ATT_EINVAL,
                   "invalid EDTF date \"%s\": out of range: attache counts "
                   "time in 64-bit seconds, which holds years %lld to %lld",
-                  att__quote(whole, q, sizeof q), (long long)ATT__YEAR_MIN,
-                  (long long)ATT__YEAR_MAX);
+                  att__show_as(q, sizeof q, whole, strlen(whole), SIZE_MAX, ATT_SHOW_BARE),
+                  (long long)ATT__YEAR_MIN, (long long)ATT__YEAR_MAX);
 }
 
 static int edtf_parse(const char *s, edtf *v, att_bounds *bout) {
@@ -677,7 +662,9 @@ static int edtf_parse(const char *s, edtf *v, att_bounds *bout) {
   if (strchr(slash + 1, '/'))
     return att__err(ATT_EINVAL,
                     "invalid EDTF date \"%s\": an interval has exactly one "
-                    "/; %s", att__quote(s, q, sizeof q), att__edtf_forms);
+                    "/; %s",
+                    att__show_as(q, sizeof q, s, strlen(s), SIZE_MAX, ATT_SHOW_BARE),
+                    att__edtf_forms);
   v->interval = 1;
   {
     const char *part[2];
@@ -710,7 +697,8 @@ static int edtf_parse(const char *s, edtf *v, att_bounds *bout) {
     return att__err(ATT_EINVAL,
                     "invalid EDTF date \"%s\": an interval needs a date on "
                     "at least one side (1985-04-12/.., ../1985-04-12); %s",
-                    att__quote(s, q, sizeof q), att__edtf_forms);
+                    att__show_as(q, sizeof q, s, strlen(s), SIZE_MAX, ATT_SHOW_BARE),
+                    att__edtf_forms);
   ba.earliest = ATT_TIME_MIN;
   ba.latest = ATT_TIME_MAX;
   bb = ba;
@@ -726,7 +714,7 @@ static int edtf_parse(const char *s, edtf *v, att_bounds *bout) {
     return att__err(ATT_EINVAL,
                     "invalid EDTF interval \"%s\": the end begins (%s) before "
                     "the start (%s); write the earlier date first",
-                    att__quote(s, q, sizeof q), t2, t1);
+                    att__show_as(q, sizeof q, s, strlen(s), SIZE_MAX, ATT_SHOW_BARE), t2, t1);
   }
   if (bout) {
     bout->earliest = v->aend == END_DATE ? ba.earliest : ATT_TIME_MIN;
@@ -748,8 +736,8 @@ int att_edtf_parse(const char *s, att_bounds *b, char *canon, size_t cap) {
       return att__err(ATT_EINVAL,
                       "EDTF date \"%s\": the canonical form needs %d bytes, "
                       "only %zu given",
-                      att__quote(s, q, sizeof q), edtf_print(&v, NULL, 0) + 1,
-                      cap);
+                      att__show_as(q, sizeof q, s, strlen(s), SIZE_MAX, ATT_SHOW_BARE),
+                      edtf_print(&v, NULL, 0) + 1, cap);
     }
   }
   if (b) *b = bb;
@@ -832,7 +820,8 @@ int att_time_parse(const char *s, att_time *t) {
   if (t) *t = r;
   return 0;
 bad:
-  return att__err(ATT_EINVAL, "invalid timestamp \"%s\": %s (RFC 3339, e.g. "
-                              "2023-12-18T09:30:00Z or 2023-12-18T18:30:00+09:00)",
-                  att__quote(s, q, sizeof q), what);
+  return att__err(ATT_EINVAL,
+                  "invalid timestamp \"%s\": %s (RFC 3339, e.g. "
+                  "2023-12-18T09:30:00Z or 2023-12-18T18:30:00+09:00)",
+                  att__show_as(q, sizeof q, s, strlen(s), SIZE_MAX, ATT_SHOW_BARE), what);
 }

@@ -12,6 +12,7 @@
  */
 #include "date.h"
 #include "error.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -48,16 +49,17 @@ typedef struct ctx {
 static int unreadable(const ctx *c, const char *why) {
   char q[200];
   return att__err(ATT_EINVAL, "cannot read the date \"%s\"%s%s; %s",
-                  att__quote(c->input, q, sizeof q), why ? ": " : "",
-                  why ? why : "", friendly_forms);
+                  att__show_as(q, sizeof q, c->input, strlen(c->input), SIZE_MAX, ATT_SHOW_BARE),
+                  why ? ": " : "", why ? why : "", friendly_forms);
 }
 
 /* Hand the EDTF we built to the strict parser for the echo and bounds. */
 static int emit(const ctx *c, const char *edtf) {
   char q[200];
   if (att_edtf_parse(edtf, c->b, c->out, c->cap) != 0)
-    return att__errctx(ATT_EINVAL, "the date \"%s\" reads as %s, which fails",
-                       att__quote(c->input, q, sizeof q), edtf);
+    return att__errctx(
+        ATT_EINVAL, "the date \"%s\" reads as %s, which fails",
+        att__show_as(q, sizeof q, c->input, strlen(c->input), SIZE_MAX, ATT_SHOW_BARE), edtf);
   return 0;
 }
 
@@ -170,13 +172,14 @@ static int emit_span(const ctx *c, int64_t y0, int64_t y1, int two_digit,
           "%02lld of %04lld (21-41: seasons, quarters, semesters), enter it "
           "as strict EDTF in the JSON \"when\" field, where 2024-21 is spring "
           "2024",
-          att__quote(c->input, q, sizeof q), (long long)y0, (long long)y1,
-          (long long)y1, (long long)y0, (long long)(y1 % 100), (long long)y0);
+          att__show_as(q, sizeof q, c->input, strlen(c->input), SIZE_MAX, ATT_SHOW_BARE),
+          (long long)y0, (long long)y1, (long long)y1, (long long)y0, (long long)(y1 % 100),
+          (long long)y0);
     return att__err(ATT_EINVAL,
                     "cannot read the date \"%s\": the span of years %04lld "
                     "to %04lld runs backwards; write the earlier year first",
-                    att__quote(c->input, q, sizeof q), (long long)y0,
-                    (long long)y1);
+                    att__show_as(q, sizeof q, c->input, strlen(c->input), SIZE_MAX, ATT_SHOW_BARE),
+                    (long long)y0, (long long)y1);
   }
   snprintf(e, sizeof e, "%04lld/%04lld", (long long)y0, (long long)y1);
   return emit(c, e);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "error.h"
-#include "event.h"
+#include "text.h"
 #include "rrule.h"
 
 #define RULE_MAX 512

@@ -1,17 +1,20 @@
 /*
- * UTF-8 checking, and quoting of untrusted text for error messages.
+ * UTF-8 checking, and showing untrusted text in error messages (see
+ * text.h).
  *
  * cJSON copies the bytes of JSON strings as they come, so the event module
  * checks every string here: no overlong forms, no UTF-16 surrogates, nothing
- * above U+10FFFF, no truncated sequences.  att__quote shows a value inside a
+ * above U+10FFFF, no truncated sequences; at.json's reader and writer use
+ * the same rule through att_utf8_len.  att__show_as shows a value inside a
  * message without letting it break the message (quotes, control characters,
  * stray bytes are escaped; long values are cut).
  */
+#include "text.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "error.h"
-#include "event.h"
 
 /* Length of the valid sequence at s[0..len), or 0 with *why set. */
 static size_t utf8_seq(const unsigned char *s, size_t len, const char **why) {
@@ -85,8 +88,31 @@ int att_utf8_check(const char *s, size_t len) {
   return 0;
 }
 
-const char *att__show(char *buf, size_t cap, const char *s, size_t len,
-                      size_t max) {
+size_t att_utf8_len(const char *s, size_t len) {
+  const char *why;
+  return utf8_seq((const unsigned char *)s, len, &why);
+}
+
+/* The escape of byte c in the given form, or "" for a byte shown as it is. */
+static void escape(char esc[8], unsigned c, int form) {
+  esc[0] = '\0';
+  if (c == '"' || c == '\\') {
+    snprintf(esc, 8, "\\%c", (char)c);
+  } else if (form == ATT_SHOW_BARE) {
+    if (c < 0x20 || c == 0x7F) snprintf(esc, 8, "\\x%02x", c);
+  } else if (c == '\n') {
+    snprintf(esc, 8, "\\n");
+  } else if (c == '\t') {
+    snprintf(esc, 8, "\\t");
+  } else if (c == '\r') {
+    snprintf(esc, 8, "\\r");
+  } else if (c < 0x20 || c == 0x7F) {
+    snprintf(esc, 8, "\\u%04X", c);
+  }
+}
+
+const char *att__show_as(char *buf, size_t cap, const char *s, size_t len, size_t max,
+                         int form) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0, o = 0, n;
   const char *why;
@@ -96,24 +122,18 @@ const char *att__show(char *buf, size_t cap, const char *s, size_t len,
     if (cap) buf[0] = '\0';
     return buf;
   }
-  /* Keep room for the closing quote, "..." and " (N bytes)". */
-  if (max > cap - 40) max = cap > 60 ? cap - 40 : 10;
-  buf[o++] = '"';
+  if (form == ATT_SHOW_QUOTED) {
+    /* Keep room for the closing quote, "..." and " (N bytes)". */
+    if (max > cap - 40) max = cap > 60 ? cap - 40 : 10;
+    buf[o++] = '"';
+  }
   while (i < len && i < max) {
     unsigned c = p[i];
-    esc[0] = '\0';
+    /* Bare: 8 bytes kept for an escape and "..." */
+    if (form == ATT_SHOW_BARE && o + 8 >= cap) break;
+    escape(esc, c, form);
     n = 1;
-    if (c == '"' || c == '\\') {
-      snprintf(esc, sizeof esc, "\\%c", (char)c);
-    } else if (c == '\n') {
-      snprintf(esc, sizeof esc, "\\n");
-    } else if (c == '\t') {
-      snprintf(esc, sizeof esc, "\\t");
-    } else if (c == '\r') {
-      snprintf(esc, sizeof esc, "\\r");
-    } else if (c < 0x20 || c == 0x7F) {
-      snprintf(esc, sizeof esc, "\\u%04X", c);
-    } else if (c >= 0x80) {
+    if (!esc[0] && c >= 0x80 && form == ATT_SHOW_QUOTED) {
       n = utf8_seq(p + i, len - i, &why);
       if (n == 0) {
         snprintf(esc, sizeof esc, "\\x%02X", c);
@@ -132,10 +152,22 @@ const char *att__show(char *buf, size_t cap, const char *s, size_t len,
     }
     i += n;
   }
+  if (form == ATT_SHOW_BARE) {
+    if (i < len) {
+      memcpy(buf + o, "...", 3);
+      o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
+  }
   if (o + 2 < cap) buf[o++] = '"';
   buf[o] = '\0';
   if (i < len) {
     snprintf(buf + o - 1, cap - (o - 1), "...\" (%zu bytes)", len);
   }
   return buf;
+}
+
+const char *att__show(char *buf, size_t cap, const char *s, size_t len, size_t max) {
+  return att__show_as(buf, cap, s, len, max, ATT_SHOW_QUOTED);
 }

@@ -24,30 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h" /* att_utf8_len: the rule of core's UTF-8 check */
+
 #define JSON_MAXDEPTH 200
-
-/* ---- UTF-8 --------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  size_t len;
-  unsigned cp;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-  else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-  else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-  else return 0;
-  if (n < len) return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
-}
 
 /* ---- decode -------------------------------------------------------------- */
 
@@ -112,7 +91,7 @@ static int dstring(jdec *d) {
     if (*d->p == '"') break;
     if ((unsigned char)*d->p < 0x20) return dfail(d, "a control character in a string (escape it)");
     if (*d->p != '\\') {
-      size_t n = utf8_len((const unsigned char *)d->p, (size_t)(d->end - d->p));
+      size_t n = att_utf8_len(d->p, (size_t)(d->end - d->p));
       if (n == 0) return dfail(d, "invalid UTF-8 in a string");
       luaL_addlstring(&b, d->p, n);
       d->p += n;
@@ -368,7 +347,7 @@ static void put_string(lua_State *L, jbuf *b, const char *s, size_t n, const cha
     put(L, b, s + run, i - run);
     if (i >= n) break;
     if (u[i] >= 0x80) {
-      size_t k = utf8_len(u + i, n - i);
+      size_t k = att_utf8_len(s + i, n - i);
       if (!k) enc_error(L, path, "a string is not valid UTF-8");
       put(L, b, s + i, k);
       i += k;
