@@ -1,7 +1,8 @@
 /*
  * The event model: life cycle (init, free, copy, compare), the rules of
- * PRODUCT.md section 1 applied to a filled-in att_event, and the actor and
- * tag helpers.  Reading and writing JSON is in event_json.c; both report
+ * docs/events.md applied to a filled-in att_event, and the actor and
+ * tag helpers.  Reading JSON is in event_read.c, writing it in
+ * event_write.c, merge patches in event_patch.c; all report
  * errors as `event field "NAME": VALUE ...what is wrong, what is accepted`.
  */
 #include <stdio.h>

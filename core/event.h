@@ -1,6 +1,7 @@
 /*
- * The diplomatic event: the model of PRODUCT.md section 1, its validation,
- * and its JSON form (through cJSON).
+ * The diplomatic event: the model of docs/events.md, its validation,
+ * and its JSON form (through cJSON).  Its fields are listed once, in
+ * event_fields.h.
  *
  * An att_event owns all its strings (malloc'd, NUL-terminated, valid UTF-8).
  * Validation names the field, shows the value and says what is accepted.

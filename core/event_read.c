@@ -1,12 +1,13 @@
 /*
- * The event in JSON: reading (with the checks cJSON does not make: invalid
- * UTF-8, duplicate keys, NUL and raw control characters in strings,
- * trailing text, non-finite numbers), writing in the fixed field order of
- * PRODUCT.md section 1, and RFC 7386 merge patches.
+ * Reading an event from JSON (text or a cJSON tree), with the checks
+ * cJSON does not make: invalid UTF-8, duplicate keys, NUL and raw control
+ * characters in strings, trailing text, integers a double would round,
+ * non-finite numbers.  Also the table of fields (event_fields.h) as data.
  *
  * Reading goes JSON text -> cJSON tree -> checks on the tree (types, known
  * fields) -> att_event -> att_event_validate (the rules on values), so the
- * value rules live in one place, event.c.
+ * value rules live in one place, event.c.  Writing is in event_write.c,
+ * merge patches in event_patch.c.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,23 +17,49 @@
 #include <cjson/cJSON.h>
 
 #include "error.h"
-#include "event.h"
+#include "event_int.h"
 #include "json.h"
 
-#define SHOW_MAX 80
-#define PATH_MAX_LEN 200
+#define SHOW_MAX ATT__EV_SHOW_MAX
+#define PATH_MAX_LEN ATT__EV_PATH_MAX
 #define DEPTH_MAX 500
 
-/* The top-level fields, in output order. */
-static const char *const known_fields[] = {
-    "id",     "key",     "title",   "kind", "status", "when",  "recur",
-    "where",  "actors",  "people",  "tags", "source", "notes", "links",
-    "fields", "created", "updated", "rev",  NULL};
-static const char *const person_keys[] = {"name", "role", "actor", NULL};
-static const char *const source_keys[] = {"title", "url", "publisher",
-                                          "published", NULL};
-static const char *const link_keys[] = {"rel", "id", "key", NULL};
+/* ---- the table ---- */
 
+const att_field_info att_fields[ATT_F_COUNT] = {
+#define X(e, name, type, member, req, csv, flag) {name, ATT_FT_##type, req, csv, flag},
+    ATT_EVENT_FIELDS(X)
+#undef X
+};
+
+const char *const att_field_names[ATT_F_COUNT + 1] = {
+#define X(e, name, type, member, req, csv, flag) name,
+    ATT_EVENT_FIELDS(X)
+#undef X
+    NULL};
+
+const char *const att_source_keys[ATT_SRC_COUNT + 1] = {
+#define X(e, name, member, flag) name,
+    ATT_SOURCE_FIELDS(X)
+#undef X
+    NULL};
+
+const char *const att_source_flags[ATT_SRC_COUNT] = {
+#define X(e, name, member, flag) flag,
+    ATT_SOURCE_FIELDS(X)
+#undef X
+};
+
+int att_field_find(const char *name, size_t len) {
+  int f;
+  for (f = 0; f < ATT_F_COUNT; f++)
+    if (strncmp(att_fields[f].name, name, len) == 0 && att_fields[f].name[len] == '\0')
+      return f;
+  return -1;
+}
+
+static const char *const person_keys[] = {"name", "role", "actor", NULL};
+static const char *const link_keys[] = {"rel", "id", "key", NULL};
 
 static int find(const char *s, const char *const *list) {
   int i;
@@ -42,7 +69,7 @@ static int find(const char *s, const char *const *list) {
 }
 
 /* "number 3", "string \"x\"", "an array [1,2]" ... for messages. */
-static const char *describe(char *buf, size_t cap, const cJSON *it) {
+const char *att__ev_describe(char *buf, size_t cap, const cJSON *it) {
   char q[SHOW_MAX + 48];
   char *p;
   const char *what;
@@ -97,14 +124,14 @@ static const char *describe(char *buf, size_t cap, const cJSON *it) {
 static int type_err(const char *field, const char *expected, const cJSON *it) {
   char d[SHOW_MAX + 64];
   return att__err(ATT_EINVAL, "event field \"%s\": expected %s, got %s", field,
-                  expected, describe(d, sizeof d, it));
+                  expected, att__ev_describe(d, sizeof d, it));
 }
 
 /* ---- raw text ---- */
 
 /* The bytes that end a plain run inside a string: the ones a JSON string
  * cannot hold as they are (cJSON escapes these when it prints). */
-static const unsigned char str_stop[256] = {
+const unsigned char att__ev_str_stop[256] = {
     [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
     [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0A] = 1, [0x0B] = 1,
     [0x0C] = 1, [0x0D] = 1, [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1,
@@ -177,7 +204,7 @@ static int prescan(const char *label, const char *text, size_t len, int *open,
     unsigned char c;
     /* Pass over the bytes that change nothing below, most of the text. */
     if (in_str)
-      while (i < len && !str_stop[(unsigned char)text[i]]) i++;
+      while (i < len && !att__ev_str_stop[(unsigned char)text[i]]) i++;
     else
       while (i < len && !out_stop[(unsigned char)text[i]]) i++;
     if (i == len) break;
@@ -309,10 +336,7 @@ int att_json_parse(const char *label, const char *root, const char *text,
 
 /* ---- checks on the tree ---- */
 
-typedef struct path {
-  char buf[PATH_MAX_LEN + 8];
-  size_t len;
-} path;
+typedef att__ev_path path;
 
 /* Appends ".seg" ("seg" first) or "[i]"; "..." once it is too long. */
 static size_t path_push(path *p, const char *seg, int index, size_t i) {
@@ -482,7 +506,7 @@ static int leaf_ok(const cJSON *it) {
 }
 
 /* Every string and key UTF-8, keys unique, numbers finite, depth bounded. */
-static int check_tree(const cJSON *it, path *p, int depth) {
+int att__ev_check_tree(const cJSON *it, path *p, int depth) {
   char q[PATH_MAX_LEN + 64], v[SHOW_MAX + 48];
   const cJSON *c;
   size_t n = 0, i, old;
@@ -563,7 +587,7 @@ static int check_tree(const cJSON *it, path *p, int depth) {
     if (depth < DEPTH_MAX && leaf_ok(c)) continue;
     old = cJSON_IsObject(it) ? path_push(p, c->string, 0, 0)
                              : path_push(p, NULL, 1, i);
-    rc = check_tree(c, p, depth + 1);
+    rc = att__ev_check_tree(c, p, depth + 1);
     path_pop(p, old);
     if (rc < 0) return rc;
   }
@@ -611,13 +635,13 @@ static int get_int(const char *field, const cJSON *it, int64_t *dst) {
     return att__err(ATT_EINVAL,
                     "event field \"%s\": expected an integer from 1 to %lld, "
                     "got %s",
-                    field, (long long)ATT_EV_ID_MAX, describe(d, sizeof d, it));
+                    field, (long long)ATT_EV_ID_MAX, att__ev_describe(d, sizeof d, it));
   v = it->valuedouble;
   if (!(v >= 1 && v <= (double)ATT_EV_ID_MAX) || v != floor(v))
     return att__err(ATT_EINVAL,
                     "event field \"%s\": expected an integer from 1 to %lld, "
                     "got %s",
-                    field, (long long)ATT_EV_ID_MAX, describe(d, sizeof d, it));
+                    field, (long long)ATT_EV_ID_MAX, att__ev_describe(d, sizeof d, it));
   *dst = (int64_t)v;
   return 0;
 }
@@ -758,16 +782,17 @@ static int get_source(const cJSON *it, att_event *ev, int steal) {
   if (!cJSON_IsObject(it))
     return type_err("source", "an object {title, url, publisher, published}",
                     it);
-  if ((rc = check_keys("source", NO_INDEX, it, source_keys, "a source")) < 0)
+  if ((rc = check_keys("source", NO_INDEX, it, att_source_keys, "a source")) < 0)
     return rc;
   ev->source = calloc(1, sizeof *ev->source);
   if (!ev->source) return att__err(ATT_ENOMEM, "out of memory");
   for (c = it->child; c; c = c->next) {
-    switch (find(c->string, source_keys)) {
-    case 0: dst = &ev->source->title; break;
-    case 1: dst = &ev->source->url; break;
-    case 2: dst = &ev->source->publisher; break;
-    default: dst = &ev->source->published; break;
+    switch ((att_source_field)find(c->string, att_source_keys)) {
+#define X(e, name, member, flag) \
+    case ATT_SRC_##e: dst = &ev->source->member; break;
+      ATT_SOURCE_FIELDS(X)
+#undef X
+    default: continue; /* not reached: check_keys */
     }
     if (cJSON_IsNull(c)) continue;
     if (!cJSON_IsString(c)) {
@@ -820,48 +845,13 @@ static int get_links(const cJSON *it, att_event *ev, int steal) {
 }
 
 /* Compact text of a checked "fields" object; NULL for {} and null. */
-/*
- * Numbers of "fields" are written exactly: cJSON prints a number with 15
- * significant digits whenever that comes within an epsilon of its value,
- * so 9007199254740991 came out as 9.00719925474099e+15 and 0.1 + 0.2 as
- * 0.3.  An integer (below 2^53) is written as one; any other number with
- * the fewest digits (15 to 17) that read back as the same double.
- */
-static void num_text(double v, char buf[32]) {
-  if (fabs(v) < 9007199254740992.0 && v == floor(v)) {
-    snprintf(buf, 32, "%lld", (long long)v);
-    return;
-  }
-  for (int prec = 15; prec <= 17; prec++) {
-    snprintf(buf, 32, "%.*g", prec, v);
-    if (strtod(buf, NULL) == v) return;
-  }
-}
-
-/* Turn every number of the tree into raw text in that form, so that
- * cJSON prints it as it is.  0, or -1 out of memory. */
-static int exact_numbers(cJSON *it) {
-  for (; it; it = it->next) {
-    if (cJSON_IsNumber(it)) {
-      char buf[32];
-      num_text(it->valuedouble, buf);
-      if (!(it->valuestring = cJSON_malloc(strlen(buf) + 1))) return -1;
-      memcpy(it->valuestring, buf, strlen(buf) + 1);
-      it->type = cJSON_Raw;
-    } else if ((cJSON_IsArray(it) || cJSON_IsObject(it)) && exact_numbers(it->child) < 0) {
-      return -1;
-    }
-  }
-  return 0;
-}
-
 static int get_fields(const cJSON *it, char **dst) {
   size_t n;
   cJSON *copy;
   if (cJSON_IsNull(it)) return 0;
   if (!cJSON_IsObject(it)) return type_err("fields", "an object", it);
   if (!it->child) return 0;
-  if (!(copy = cJSON_Duplicate(it, 1)) || exact_numbers(copy->child) < 0) {
+  if (!(copy = cJSON_Duplicate(it, 1)) || att__ev_exact_numbers(copy->child) < 0) {
     cJSON_Delete(copy);
     return att__err(ATT_ENOMEM, "out of memory");
   }
@@ -889,7 +879,7 @@ int att__ev_fields_canon(char **fields) {
   path_push(&p, "fields", 0, 0);
   if (!cJSON_IsObject(j))
     rc = type_err("fields", "an object", j);
-  else if ((rc = check_tree(j, &p, 1)) == 0)
+  else if ((rc = att__ev_check_tree(j, &p, 1)) == 0)
     rc = get_fields(j, &text);
   cJSON_Delete(j);
   if (rc < 0) {
@@ -905,84 +895,81 @@ int att__ev_fields_canon(char **fields) {
   return 0;
 }
 
+/* How from_tree reads a field of each type: into tmp, or, for the members
+ * the store sets, into set (kept only for a stored record). */
+#define READ_ID(name, c, member) get_int(name, c, &set.member)
+#define READ_TIME(name, c, member) get_time(name, c, &set.member)
+#define READ_STR(name, c, member) get_str(name, c, &tmp.member, steal)
+#define READ_EDTF(name, c, member) get_str(name, c, &tmp.member, steal)
+#define READ_STRV(name, c, member) get_strv(name, c, &tmp.member, steal)
+#define READ_PEOPLE(name, c, member) get_people(c, &tmp, steal)
+#define READ_SOURCE(name, c, member) get_source(c, &tmp, steal)
+#define READ_LINKS(name, c, member) get_links(c, &tmp, steal)
+#define READ_FIELDS(name, c, member) get_fields(c, &fields)
+#define KEEP_ID(member) tmp.member = set.member;
+#define KEEP_TIME(member) tmp.member = set.member;
+#define KEEP_STR(member)
+#define KEEP_EDTF(member)
+#define KEEP_STRV(member)
+#define KEEP_PEOPLE(member)
+#define KEEP_SOURCE(member)
+#define KEEP_LINKS(member)
+#define KEEP_FIELDS(member)
+
 /* steal: the tree belongs to the caller, who deletes it next; its strings
  * may be moved into the event instead of copied. */
 static int from_tree(const cJSON *obj, int flags, att_event *ev, int steal) {
-  att_event tmp;
+  /* The store's members a stored record must hold, in the order the
+   * message names the first one missing. */
+  static const att_field stored[] = {ATT_F_ID, ATT_F_REV, ATT_F_CREATED, ATT_F_UPDATED};
+  att_event tmp, set;
   const cJSON *c;
   char d[SHOW_MAX + 64], list[300], q[SHOW_MAX + 48];
   char *fields = NULL;
-  int rc = 0, seen_id = 0, seen_rev = 0, seen_created = 0, seen_updated = 0;
-  int64_t id = 0, rev = 0;
-  att_time created = 0, updated = 0;
+  int rc = 0;
+  unsigned long seen = 0;
+  size_t i;
   path p;
 
   att_event_init(ev);
   att_event_init(&tmp);
+  att_event_init(&set);
   if (!cJSON_IsObject(obj))
     return att__err(ATT_EINVAL, "event: expected a JSON object, got %s",
-                    describe(d, sizeof d, obj));
+                    att__ev_describe(d, sizeof d, obj));
   p.len = 0;
   p.buf[0] = '\0';
-  if ((rc = check_tree(obj, &p, 0)) < 0) return rc;
+  if ((rc = att__ev_check_tree(obj, &p, 0)) < 0) return rc;
 
   for (c = obj->child; c && rc == 0; c = c->next) {
     const char *k = c->string;
-    switch (find(k, known_fields)) {
-    case 0: /* id */
-      rc = get_int("id", c, &id);
-      seen_id = 1;
-      break;
-    case 1: rc = get_str("key", c, &tmp.key, steal); break;
-    case 2: rc = get_str("title", c, &tmp.title, steal); break;
-    case 3: rc = get_str("kind", c, &tmp.kind, steal); break;
-    case 4: rc = get_str("status", c, &tmp.status, steal); break;
-    case 5: rc = get_str("when", c, &tmp.when, steal); break;
-    case 6: rc = get_str("recur", c, &tmp.recur, steal); break;
-    case 7: rc = get_str("where", c, &tmp.where, steal); break;
-    case 8: rc = get_strv("actors", c, &tmp.actors, steal); break;
-    case 9: rc = get_people(c, &tmp, steal); break;
-    case 10: rc = get_strv("tags", c, &tmp.tags, steal); break;
-    case 11: rc = get_source(c, &tmp, steal); break;
-    case 12: rc = get_str("notes", c, &tmp.notes, steal); break;
-    case 13: rc = get_links(c, &tmp, steal); break;
-    case 14: rc = get_fields(c, &fields); break;
-    case 15:
-      rc = get_time("created", c, &created);
-      seen_created = 1;
-      break;
-    case 16:
-      rc = get_time("updated", c, &updated);
-      seen_updated = 1;
-      break;
-    case 17:
-      rc = get_int("rev", c, &rev);
-      seen_rev = 1;
-      break;
+    int f = att_field_find(k, strlen(k));
+    switch ((att_field)f) {
+#define X(e, name, type, member, req, csv, flag) \
+    case ATT_F_##e: rc = READ_##type(name, c, member); break;
+      ATT_EVENT_FIELDS(X)
+#undef X
     default:
       rc = att__err(ATT_EINVAL,
                     "event field %s is not known; known fields: %s; put your "
                     "own data under \"fields\"",
                     att__show(q, sizeof q, k, strlen(k), SHOW_MAX),
-                    att__join(list, sizeof list, known_fields));
+                    att__join(list, sizeof list, att_field_names));
+      continue;
     }
+    seen |= 1ul << f;
   }
   if (rc == 0 && (flags & ATT_EV_STORED)) {
-    const char *missing = !seen_id        ? "id"
-                          : !seen_rev     ? "rev"
-                          : !seen_created ? "created"
-                          : !seen_updated ? "updated"
-                                          : NULL;
-    if (missing)
-      rc = att__err(ATT_EINVAL,
-                    "event field \"%s\" is required in a stored record (id, "
-                    "rev, created and updated are set by the store)",
-                    missing);
-    tmp.id = id;
-    tmp.rev = rev;
-    tmp.created = created;
-    tmp.updated = updated;
-    for (size_t i = 0; rc == 0 && i < tmp.nlinks; i++)
+    for (i = 0; rc == 0 && i < sizeof stored / sizeof *stored; i++)
+      if (!(seen & (1ul << stored[i])))
+        rc = att__err(ATT_EINVAL,
+                      "event field \"%s\" is required in a stored record (id, "
+                      "rev, created and updated are set by the store)",
+                      att_fields[stored[i]].name);
+#define X(e, name, type, member, req, csv, flag) KEEP_##type(member)
+    ATT_EVENT_FIELDS(X)
+#undef X
+    for (i = 0; rc == 0 && i < tmp.nlinks; i++)
       if (tmp.links[i].key)
         rc = att__err(ATT_EINVAL,
                       "event field \"links[%zu]\" names its event by key in a "
@@ -1015,646 +1002,4 @@ int att_event_from_json(const char *text, size_t len, int flags,
   rc = from_tree(j, flags, ev, 1);
   cJSON_Delete(j);
   return rc;
-}
-
-/* ---- writing ---- */
-
-/* Adds that remember a failure, so building reads straight through. */
-typedef struct builder {
-  int bad;
-} builder;
-
-static void add(builder *b, cJSON *obj, const char *k, cJSON *v) {
-  if (!v || !cJSON_AddItemToObject(obj, k, v)) {
-    cJSON_Delete(v);
-    b->bad = 1;
-  }
-}
-
-static void add_str(builder *b, cJSON *obj, const char *k, const char *s) {
-  if (s) add(b, obj, k, cJSON_CreateString(s));
-}
-
-static void add_strv(builder *b, cJSON *obj, const char *k,
-                     const att_strv *sv) {
-  cJSON *a;
-  size_t i;
-  if (sv->n == 0) return;
-  a = cJSON_CreateArray();
-  add(b, obj, k, a);
-  if (b->bad) return;
-  for (i = 0; i < sv->n; i++) {
-    cJSON *s = cJSON_CreateString(sv->v[i] ? sv->v[i] : "");
-    if (!s || !cJSON_AddItemToArray(a, s)) {
-      cJSON_Delete(s);
-      b->bad = 1;
-      return;
-    }
-  }
-}
-
-static void add_time(builder *b, cJSON *obj, const char *k, att_time t) {
-  char buf[64];
-  if (t == 0) return;
-  if (att_time_format(t, buf, sizeof buf) < 0) {
-    b->bad = 1;
-    return;
-  }
-  add_str(b, obj, k, buf);
-}
-
-/* The event as a cJSON object; NULL with *rc and a message on failure. */
-static cJSON *build(const att_event *ev, int user_only, int *rc) {
-  builder b = {0};
-  cJSON *o = cJSON_CreateObject(), *a, *m;
-  size_t i;
-
-  *rc = ATT_ENOMEM;
-  if (!o) {
-    att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
-    return NULL;
-  }
-  if (!user_only && ev->id)
-    add(&b, o, "id", cJSON_CreateNumber((double)ev->id));
-  add_str(&b, o, "key", ev->key);
-  add_str(&b, o, "title", ev->title);
-  add_str(&b, o, "kind", ev->kind);
-  add_str(&b, o, "status", ev->status);
-  add_str(&b, o, "when", ev->when);
-  add_str(&b, o, "recur", ev->recur);
-  add_str(&b, o, "where", ev->where);
-  add_strv(&b, o, "actors", &ev->actors);
-  if (ev->npeople && !b.bad) {
-    a = cJSON_CreateArray();
-    add(&b, o, "people", a);
-    for (i = 0; i < ev->npeople && !b.bad; i++) {
-      m = cJSON_CreateObject();
-      if (!m || !cJSON_AddItemToArray(a, m)) {
-        cJSON_Delete(m);
-        b.bad = 1;
-        break;
-      }
-      add_str(&b, m, "name", ev->people[i].name);
-      add_str(&b, m, "role", ev->people[i].role);
-      add_str(&b, m, "actor", ev->people[i].actor);
-    }
-  }
-  add_strv(&b, o, "tags", &ev->tags);
-  if (ev->source && !b.bad) {
-    m = cJSON_CreateObject();
-    add(&b, o, "source", m);
-    if (!b.bad) {
-      add_str(&b, m, "title", ev->source->title);
-      add_str(&b, m, "url", ev->source->url);
-      add_str(&b, m, "publisher", ev->source->publisher);
-      add_str(&b, m, "published", ev->source->published);
-    }
-  }
-  add_str(&b, o, "notes", ev->notes);
-  if (ev->nlinks && !b.bad) {
-    a = cJSON_CreateArray();
-    add(&b, o, "links", a);
-    for (i = 0; i < ev->nlinks && !b.bad; i++) {
-      m = cJSON_CreateObject();
-      if (!m || !cJSON_AddItemToArray(a, m)) {
-        cJSON_Delete(m);
-        b.bad = 1;
-        break;
-      }
-      add_str(&b, m, "rel", ev->links[i].rel);
-      if (ev->links[i].key) add_str(&b, m, "key", ev->links[i].key);
-      else add(&b, m, "id", cJSON_CreateNumber((double)ev->links[i].id));
-    }
-  }
-  if (ev->fields && !b.bad) {
-    m = cJSON_Parse(ev->fields);
-    if (!m)
-      b.bad = 2; /* not validated, or out of memory */
-    else
-      add(&b, o, "fields", m);
-  }
-  if (!user_only) {
-    add_time(&b, o, "created", ev->created);
-    add_time(&b, o, "updated", ev->updated);
-    if (ev->rev) add(&b, o, "rev", cJSON_CreateNumber((double)ev->rev));
-  }
-  if (b.bad) {
-    cJSON_Delete(o);
-    if (b.bad == 2)
-      *rc = att__err(ATT_EINVAL, "event field \"fields\" does not hold JSON "
-                                 "text (was the event validated?)");
-    else
-      att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
-    return NULL;
-  }
-  *rc = 0;
-  return o;
-}
-
-cJSON *att_event_to_cjson(const att_event *ev) {
-  int rc;
-  return build(ev, 0, &rc);
-}
-
-/* The text cJSON_PrintUnformatted gives for build()'s tree, by the slow
- * road: kept for "fields" that are not in cJSON's own compact form. */
-static char *to_json_cjson(const att_event *ev) {
-  cJSON *o = att_event_to_cjson(ev), *f;
-  char *s;
-  if (!o) return NULL;
-  f = cJSON_GetObjectItemCaseSensitive(o, "fields");
-  if (f && exact_numbers(f->child) < 0) {
-    cJSON_Delete(o);
-    att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
-    return NULL;
-  }
-  s = cJSON_PrintUnformatted(o);
-  cJSON_Delete(o);
-  if (!s) att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
-  return s;
-}
-
-/*
- * att_event_to_json writes the same bytes straight from the struct, into a
- * buffer on the stack and then into one of exactly the right size; an
- * event too large for the first is written again straight into the
- * second.  The rules it follows are cJSON's printer's:
- * - strings: '"', '\\' and \b \f \n \r \t escaped with a backslash, other
- *   bytes below 0x20 as \u00xx (lowercase hex), every other byte (UTF-8,
- *   DEL, even invalid UTF-8) as is; '/' is not escaped;
- * - numbers: ids, revisions and link ids exactly (w_num); the numbers of
- *   "fields" in num_text's form (every digit: an integer below 2^53 as
- *   one, any other with the fewest digits that read back the same);
- * - "fields" is copied as is when it is already in that form
- *   (fields_len); otherwise the whole event takes the slow road, whose
- *   numbers are written by num_text too.
- */
-#define W_STACK 4096
-
-typedef struct wbuf {
-  char *p;
-  size_t n;   /* bytes of the text so far, whether they fitted or not */
-  size_t cap; /* of p */
-} wbuf;
-
-/* A member name with its colon, after a comma unless it is the first. */
-#define W_KEY(w, nth, k) w_key(w, nth, "\"" k "\":", sizeof(k) + 2)
-
-static void w_put(wbuf *w, const char *s, size_t n) {
-  if (w->n + n <= w->cap) memcpy(w->p + w->n, s, n);
-  w->n += n;
-}
-
-static void w_ch(wbuf *w, char c) {
-  if (w->n < w->cap) w->p[w->n] = c;
-  w->n++;
-}
-
-static void w_key(wbuf *w, int *nth, const char *k, size_t n) {
-  if ((*nth)++) w_ch(w, ',');
-  w_put(w, k, n);
-}
-
-/* The escape of special byte c into o (at most 6 bytes); its length. */
-static size_t w_escape(char *o, unsigned char c) {
-  static const char hex[] = "0123456789abcdef";
-  o[0] = '\\';
-  switch (c) {
-  case '"': o[1] = '"'; return 2;
-  case '\\': o[1] = '\\'; return 2;
-  case '\b': o[1] = 'b'; return 2;
-  case '\f': o[1] = 'f'; return 2;
-  case '\n': o[1] = 'n'; return 2;
-  case '\r': o[1] = 'r'; return 2;
-  case '\t': o[1] = 't'; return 2;
-  default:
-    memcpy(o + 1, "u00", 3);
-    o[4] = hex[c >> 4];
-    o[5] = hex[c & 15];
-    return 6;
-  }
-}
-
-static void w_str(wbuf *w, const char *s) {
-  const unsigned char *p = (const unsigned char *)s, *run;
-  size_t len = strlen(s);
-  char e[6], *o;
-
-  if (w->n + 2 <= w->cap && (w->cap - w->n - 2) / 6 >= len) {
-    /* Room for the worst case: write without looking at the end. */
-    o = w->p + w->n;
-    *o++ = '"';
-    for (; *p; p++) {
-      if (!str_stop[*p])
-        *o++ = (char)*p;
-      else
-        o += w_escape(o, *p);
-    }
-    *o++ = '"';
-    w->n = (size_t)(o - w->p);
-    return;
-  }
-  w_ch(w, '"');
-  for (;;) {
-    run = p;
-    while (!str_stop[*p]) p++;
-    w_put(w, (const char *)run, (size_t)(p - run));
-    if (*p == '\0') break;
-    w_put(w, e, w_escape(e, *p));
-    p++;
-  }
-  w_ch(w, '"');
-}
-
-/* An optional string member. */
-static void w_opt(wbuf *w, int *nth, const char *k, size_t kn, const char *s) {
-  if (!s) return;
-  w_key(w, nth, k, kn);
-  w_str(w, s);
-}
-#define W_OPT(w, nth, k, s) w_opt(w, nth, "\"" k "\":", sizeof(k) + 2, s)
-
-/* Integers are written exactly, digit by digit (cJSON would print 15
- * significant digits and change ids from 10^15 up; they are capped at
- * 2^53 - 1, which a double reads back exactly). */
-static int w_num(wbuf *w, int64_t v) {
-  char buf[24], *end = buf + sizeof buf, *q = end;
-  uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-  do {
-    *--q = (char)('0' + u % 10);
-    u /= 10;
-  } while (u);
-  if (v < 0) *--q = '-';
-  w_put(w, q, (size_t)(end - q));
-  return 0;
-}
-
-static void two(char *q, int v) {
-  q[0] = (char)('0' + v / 10);
-  q[1] = (char)('0' + v % 10);
-}
-
-/* att_time_format's text, quoted: digits written here for years 0-9999. */
-static int w_time(wbuf *w, att_time t) {
-  char buf[64];
-  int64_t days = t / 86400, sod = t % 86400, y;
-  int m, d;
-
-  if (sod < 0) {
-    sod += 86400;
-    days--;
-  }
-  att_civil_from_days(days, &y, &m, &d);
-  if (y >= 0 && y <= 9999) {
-    memcpy(buf, "\"0000-00-00T00:00:00Z\"", 23);
-    two(buf + 1, (int)(y / 100));
-    two(buf + 3, (int)(y % 100));
-    two(buf + 6, m);
-    two(buf + 9, d);
-    two(buf + 12, (int)(sod / 3600));
-    two(buf + 15, (int)(sod / 60 % 60));
-    two(buf + 18, (int)(sod % 60));
-    w_put(w, buf, 22);
-    return 0;
-  }
-  if (att_time_format(t, buf, sizeof buf) < 0) return -1;
-  w_str(w, buf);
-  return 0;
-}
-
-static void w_strv(wbuf *w, int *nth, const char *k, size_t kn,
-                   const att_strv *sv) {
-  size_t i;
-  if (sv->n == 0) return;
-  w_key(w, nth, k, kn);
-  w_ch(w, '[');
-  for (i = 0; i < sv->n; i++) {
-    if (i) w_ch(w, ',');
-    w_str(w, sv->v[i] ? sv->v[i] : "");
-  }
-  w_ch(w, ']');
-}
-#define W_STRV(w, nth, k, sv) w_strv(w, nth, "\"" k "\":", sizeof(k) + 2, sv)
-
-/* The members in build()'s order; -1 when out of memory. */
-static int w_event(wbuf *w, const att_event *ev, size_t fields_len) {
-  int nth = 0, m;
-  size_t i;
-
-  w_ch(w, '{');
-  if (ev->id) {
-    W_KEY(w, &nth, "id");
-    if (w_num(w, ev->id) < 0) return -1;
-  }
-  W_OPT(w, &nth, "key", ev->key);
-  W_OPT(w, &nth, "title", ev->title);
-  W_OPT(w, &nth, "kind", ev->kind);
-  W_OPT(w, &nth, "status", ev->status);
-  W_OPT(w, &nth, "when", ev->when);
-  W_OPT(w, &nth, "recur", ev->recur);
-  W_OPT(w, &nth, "where", ev->where);
-  W_STRV(w, &nth, "actors", &ev->actors);
-  if (ev->npeople) {
-    W_KEY(w, &nth, "people");
-    w_ch(w, '[');
-    for (i = 0; i < ev->npeople; i++) {
-      if (i) w_ch(w, ',');
-      w_ch(w, '{');
-      m = 0;
-      W_OPT(w, &m, "name", ev->people[i].name);
-      W_OPT(w, &m, "role", ev->people[i].role);
-      W_OPT(w, &m, "actor", ev->people[i].actor);
-      w_ch(w, '}');
-    }
-    w_ch(w, ']');
-  }
-  W_STRV(w, &nth, "tags", &ev->tags);
-  if (ev->source) {
-    W_KEY(w, &nth, "source");
-    w_ch(w, '{');
-    m = 0;
-    W_OPT(w, &m, "title", ev->source->title);
-    W_OPT(w, &m, "url", ev->source->url);
-    W_OPT(w, &m, "publisher", ev->source->publisher);
-    W_OPT(w, &m, "published", ev->source->published);
-    w_ch(w, '}');
-  }
-  W_OPT(w, &nth, "notes", ev->notes);
-  if (ev->nlinks) {
-    W_KEY(w, &nth, "links");
-    w_ch(w, '[');
-    for (i = 0; i < ev->nlinks; i++) {
-      if (i) w_ch(w, ',');
-      w_ch(w, '{');
-      m = 0;
-      W_OPT(w, &m, "rel", ev->links[i].rel);
-      if (ev->links[i].key) {
-        W_OPT(w, &m, "key", ev->links[i].key);
-      } else {
-        W_KEY(w, &m, "id");
-        if (w_num(w, ev->links[i].id) < 0) return -1;
-      }
-      w_ch(w, '}');
-    }
-    w_ch(w, ']');
-  }
-  if (ev->fields) {
-    W_KEY(w, &nth, "fields");
-    w_put(w, ev->fields, fields_len);
-  }
-  if (ev->created) {
-    W_KEY(w, &nth, "created");
-    if (w_time(w, ev->created) < 0) return -1;
-  }
-  if (ev->updated) {
-    W_KEY(w, &nth, "updated");
-    if (w_time(w, ev->updated) < 0) return -1;
-  }
-  if (ev->rev) {
-    W_KEY(w, &nth, "rev");
-    if (w_num(w, ev->rev) < 0) return -1;
-  }
-  w_ch(w, '}');
-  return 0;
-}
-
-/* One string of "fields" at p (on its '"') in cJSON's printed form: the end
- * past the closing quote, or NULL. */
-static const char *fp_string(const char *p) {
-  unsigned c;
-  for (p++;; p++) {
-    c = (unsigned char)*p;
-    if (c == '"') return p + 1;
-    if (c < 0x20) return NULL; /* the end, or a raw control character */
-    if (c != '\\') continue;
-    c = (unsigned char)*++p;
-    if (c == 'u') {
-      /* \u0001 - \u001f, lowercase, and none of the ones with a letter. */
-      unsigned lo, v;
-      if (p[1] != '0' || p[2] != '0' || (p[3] != '0' && p[3] != '1'))
-        return NULL;
-      lo = (unsigned char)p[4];
-      if (lo >= '0' && lo <= '9')
-        v = lo - '0';
-      else if (lo >= 'a' && lo <= 'f')
-        v = lo - 'a' + 10;
-      else
-        return NULL;
-      v += (p[3] == '1') ? 16u : 0u;
-      if (v == 0 || v == '\b' || v == '\t' || v == '\n' || v == '\f' ||
-          v == '\r')
-        return NULL;
-      p += 4;
-    } else if (!(c == '"' || c == '\\' || c == 'b' || c == 'f' || c == 'n' ||
-                 c == 'r' || c == 't')) {
-      return NULL; /* \/ and the rest print differently, or are invalid */
-    }
-  }
-}
-
-
-/* One number at p in the form the writer gives it (num_text): the end,
- * or NULL.  An integer of up to 15 digits is its own form (not -0); any
- * other is read and written again to see. */
-static const char *fp_number(const char *p) {
-  const char *s = p, *digits;
-  int plain = 1;
-  size_t n;
-
-  if (*p == '-') p++;
-  digits = p;
-  if (*p == '0')
-    p++;
-  else if (*p >= '1' && *p <= '9')
-    while (is_digit(*p)) p++;
-  else
-    return NULL;
-  if (*p == '.') {
-    plain = 0;
-    if (!is_digit(*++p)) return NULL;
-    while (is_digit(*p)) p++;
-  }
-  if (*p == 'e' || *p == 'E') {
-    plain = 0;
-    p++;
-    if (*p == '+' || *p == '-') p++;
-    if (!is_digit(*p)) return NULL;
-    while (is_digit(*p)) p++;
-  }
-  n = (size_t)(p - s);
-  if (plain && p - digits <= 15 && !(*s == '-' && *digits == '0')) return p;
-  if (n > 40) return NULL;
-  {
-    char num[48], t[32];
-    memcpy(num, s, n);
-    num[n] = '\0';
-    num_text(strtod(num, NULL), t);
-    if (strlen(t) != n || memcmp(t, s, n) != 0) p = NULL;
-  }
-  return p;
-}
-
-#define FP_DEPTH 64
-
-/* strlen(s) when cJSON reads s as one value and prints it as s again
- * (compact, nothing after it); 0 when not so or not sure. */
-static size_t fields_len(const char *s) {
-  char close[FP_DEPTH]; /* '}' or ']' of each open container */
-  int depth = 0;
-  const char *p = s;
-
-  for (;;) {
-    /* A value. */
-    switch (*p) {
-    case '{':
-    case '[':
-      if (depth == FP_DEPTH) return 0;
-      close[depth++] = *p == '{' ? '}' : ']';
-      p++;
-      if (*p == close[depth - 1]) {
-        p++;
-        depth--;
-        break;
-      }
-      if (close[depth - 1] == '}') goto key;
-      continue;
-    case '"': p = fp_string(p); break;
-    case 't': p = strncmp(p, "true", 4) == 0 ? p + 4 : NULL; break;
-    case 'f': p = strncmp(p, "false", 5) == 0 ? p + 5 : NULL; break;
-    case 'n': p = strncmp(p, "null", 4) == 0 ? p + 4 : NULL; break;
-    default: p = fp_number(p);
-    }
-    if (!p) return 0;
-    /* After a value: close containers, or go on after a comma. */
-    while (depth > 0 && *p == close[depth - 1]) {
-      p++;
-      depth--;
-    }
-    if (depth == 0) return *p ? 0 : (size_t)(p - s);
-    if (*p != ',') return 0;
-    p++;
-    if (close[depth - 1] == ']') continue;
-  key:
-    if (*p != '"' || !(p = fp_string(p)) || *p != ':') return 0;
-    p++;
-  }
-}
-
-char *att_event_to_json(const att_event *ev) {
-  char buf[W_STACK];
-  wbuf w = {buf, 0, sizeof buf};
-  size_t flen = 0, n;
-  char *s;
-
-  if (ev->fields && (flen = fields_len(ev->fields)) == 0)
-    return to_json_cjson(ev);
-  if (w_event(&w, ev, flen) < 0) goto oom;
-  n = w.n;
-  if (!(s = malloc(n + 1))) goto oom;
-  if (n <= sizeof buf) {
-    memcpy(s, buf, n);
-  } else {
-    w.p = s;
-    w.n = 0;
-    w.cap = n;
-    if (w_event(&w, ev, flen) < 0 || w.n != n) {
-      free(s);
-      goto oom;
-    }
-  }
-  s[n] = '\0';
-  return s;
-oom:
-  att__err(ATT_ENOMEM, "out of memory writing an event as JSON");
-  return NULL;
-}
-
-/* ---- merge patch ---- */
-
-/* RFC 7386: apply patch to target in place; target becomes patch's copy
- * when it is not an object.  Returns the result (possibly new) or NULL. */
-static cJSON *merge(cJSON *target, const cJSON *patch) {
-  const cJSON *c;
-
-  if (!cJSON_IsObject(patch)) {
-    cJSON_Delete(target);
-    return cJSON_Duplicate(patch, 1);
-  }
-  if (!cJSON_IsObject(target)) {
-    cJSON_Delete(target);
-    target = cJSON_CreateObject();
-    if (!target) return NULL;
-  }
-  for (c = patch->child; c; c = c->next) {
-    if (cJSON_IsNull(c)) {
-      cJSON_DeleteItemFromObjectCaseSensitive(target, c->string);
-    } else {
-      cJSON *old = cJSON_DetachItemFromObjectCaseSensitive(target, c->string);
-      cJSON *nv = merge(old, c);
-      if (!nv || !cJSON_AddItemToObject(target, c->string, nv)) {
-        cJSON_Delete(nv);
-        cJSON_Delete(target);
-        return NULL;
-      }
-    }
-  }
-  return target;
-}
-
-int att_event_patch(att_event *ev, const cJSON *patch) {
-  static const char *const store_keys[] = {"id", "rev", "created", "updated",
-                                           NULL};
-  char d[SHOW_MAX + 64], q[SHOW_MAX + 48], list[300];
-  const cJSON *c;
-  cJSON *doc;
-  att_event tmp;
-  path p;
-  int rc;
-
-  if (!cJSON_IsObject(patch))
-    return att__err(ATT_EINVAL,
-                    "event patch: expected a JSON object of the fields to "
-                    "change (null removes one), got %s",
-                    describe(d, sizeof d, patch));
-  p.len = 0;
-  p.buf[0] = '\0';
-  if ((rc = check_tree(patch, &p, 0)) < 0) return rc;
-  for (c = patch->child; c; c = c->next) {
-    if (find(c->string, known_fields) < 0)
-      return att__err(
-          ATT_EINVAL,
-          "event field %s is not known; known fields: %s; put "
-          "your own data under \"fields\"",
-          att__show(q, sizeof q, c->string, strlen(c->string), SHOW_MAX),
-          att__join(list, sizeof list, known_fields));
-    if (find(c->string, store_keys) >= 0)
-      return att__err(ATT_EINVAL,
-                      "event field \"%s\" is set by the store and cannot be "
-                      "changed",
-                      c->string);
-    if (cJSON_IsNull(c) &&
-        (strcmp(c->string, "title") == 0 || strcmp(c->string, "when") == 0))
-      return att__err(ATT_EINVAL,
-                      "event field \"%s\" is required and cannot be removed",
-                      c->string);
-  }
-  doc = build(ev, 1, &rc);
-  if (!doc) return rc;
-  doc = merge(doc, patch);
-  if (!doc) return att__err(ATT_ENOMEM, "out of memory patching an event");
-  rc = att_event_from_cjson(doc, 0, &tmp);
-  cJSON_Delete(doc);
-  if (rc < 0) return rc;
-  tmp.id = ev->id;
-  tmp.rev = ev->rev;
-  tmp.created = ev->created;
-  tmp.updated = ev->updated;
-  if (tmp.id && (rc = att_event_validate(&tmp)) < 0) {
-    /* A link may now point at the event itself. */
-    att_event_free(&tmp);
-    return rc;
-  }
-  att_event_free(ev);
-  *ev = tmp;
-  return 0;
 }
