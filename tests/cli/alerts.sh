@@ -5,6 +5,7 @@
 # unless configured), failing and overrunning commands, the config file,
 # and `attache alerts` with --since, --key and --json, and its errors.
 . "$(dirname "$0")/lib.sh"
+need python3
 
 W=$TMP/work
 mkdir -p "$W"

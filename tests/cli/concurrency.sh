@@ -8,7 +8,7 @@
 # got parsed as a whole event.  Polls with deadlines only, no fixed sleeps.
 # Under a wrapper (valgrind, ATT_WRAP) 8 x 500.
 . "$(dirname "$0")/lib.sh"
-command -v python3 >/dev/null 2>&1 || { echo "skip $TESTNAME: no python3"; exit 0; }
+need python3
 
 W=8
 if [ -n "${ATT_WRAP:-}" ]; then PER=500 BATCH=250

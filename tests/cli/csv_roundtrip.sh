@@ -7,6 +7,7 @@
 # back too, imported with --csv-raw (cells as written).
 #
 . "$(dirname "$0")/lib.sh"
+need python3
 
 new_store
 ok add --title '=HYPERLINK("http://x.test","go")' --when 2024-03-12 --notes "$(printf '\t=1')"

@@ -10,9 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
-if ! "$PY" -c 'import icalendar' 2>/dev/null; then
-  fail "python3-icalendar is missing: 'make deps' installs it (apt-get install python3-icalendar)"
-fi
+"$PY" -c 'import icalendar' 2>/dev/null ||
+  missing "python3-icalendar (for $PY)" "'make deps' installs it: apt-get install python3-icalendar"
 
 example_store
 # 66 ASCII letters after "SUMMARY:" put the first byte of 東 at octet 75.

@@ -7,6 +7,7 @@
 # three formats into an empty and a non-empty store, and comes back with
 # every event and every link equal (compared by title, since ids change).
 . "$(dirname "$0")/lib.sh"
+need python3
 
 # norm EXPORT.jsonl: one line an event, sorted, ids replaced by titles:
 # the event's own id dropped, each link's id given as its target's title.

@@ -12,8 +12,9 @@ ICEWS=$DATA/icews-2018-sample.tab
 GDELT=$DATA/gdelt2-20191024143000.export.csv
 IMP=$SRC/examples/importers
 ISO=/usr/share/iso-codes
-[ -r "$ICEWS" ] && [ -r "$GDELT" ] || fail "no data at $DATA (set ATT_SHARED_DATA)"
-[ -r "$ISO/json/iso_3166-1.json" ] || fail "iso-codes is not installed (make deps)"
+[ -r "$ICEWS" ] && [ -r "$GDELT" ] ||
+  missing "the ICEWS and GDELT sample data in $DATA" "set ATT_SHARED_DATA to the folder that has them"
+[ -r "$ISO/json/iso_3166-1.json" ] || missing "iso-codes ($ISO)" "'make deps' installs it: apt-get install iso-codes"
 mkdir "$TMP/work" && cd "$TMP/work" || fail "cd"
 
 icews() { run run --read "$DATA" --read "$ISO" "$IMP/icews.lua" "$@"; }

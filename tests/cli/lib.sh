@@ -2,7 +2,9 @@
 #   . "$(dirname "$0")/lib.sh"
 # and gets $ATT (the program under test, from $1), $STORE (a fresh, not yet
 # created store directory), $TMP (a scratch directory removed on exit), and
-# the checks below, each of which stops the test with a clear message.
+# the checks below, each of which stops the test with a clear message.  A
+# test that needs an optional tool says so first, with `need` or `missing`
+# (tests/need.sh): without it the test is skipped, or fails in CI.
 
 set -u
 
@@ -17,6 +19,8 @@ unset ATTACHE_STORE XDG_DATA_HOME
 HOME=$TMP/home
 export HOME
 TESTNAME=$(basename "$0" .sh)
+SKIP_NAME=$TESTNAME
+. "$(dirname "$0")/../need.sh"
 NCHECKS=0
 # How long a wait for another process may take before the test fails: a
 # guard against a hang, never a measure of speed.  Under valgrind
@@ -87,7 +91,7 @@ ls.forEach((l, i) => { const v = JSON.parse(l);
   if (typeof v !== "object" || Array.isArray(v)) throw new Error("line " + (i + 1)); });
 ' "$f" || fail "not valid JSON Lines: $f"
   else
-    echo "note: neither python3 nor node; JSON not checked" >&2
+    missing "python3 or node (to check JSON)"
   fi
 }
 

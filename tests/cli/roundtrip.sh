@@ -2,6 +2,7 @@
 # export, import into a fresh store, export again: the same events (ids,
 # revisions and timestamps aside), in every export format.
 . "$(dirname "$0")/lib.sh"
+need python3
 
 example_store
 ok add --title 'Quotes "and", commas; semis | bars \ slashes' --when 2025-Q1 \

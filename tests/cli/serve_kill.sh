@@ -25,6 +25,7 @@
 #      the daily alert fires every day from the restart on, the day of the
 #      restart included.
 . "$(dirname "$0")/lib.sh"
+need python3
 
 FIX=$SRC/tests/daemon
 S=$TMP/scripts

@@ -9,6 +9,7 @@
 # with invalid UTF-8 is refused, since its log line could not be read back.
 # The alert file is created with mode 0600 whatever the umask.
 . "$(dirname "$0")/lib.sh"
+need python3
 
 W=$TMP/work
 mkdir -p "$W/scripts"

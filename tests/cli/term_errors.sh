@@ -6,6 +6,7 @@
 # way a command reports a problem (cli_fail, cli_core_fail, usage errors
 # of the commands and of the program, errors of a --where expression).
 . "$(dirname "$0")/lib.sh"
+need python3
 
 ESC=$(printf '\033')
 RLO=$(printf '\342\200\256')

@@ -7,6 +7,7 @@
 # field), and --json carries the exact text with the direction controls
 # and C1 as \u escapes.
 . "$(dirname "$0")/lib.sh"
+need python3
 
 new_store
 RLO=$(printf '\342\200\256')

@@ -6,6 +6,7 @@
 # script can neither drive the terminal nor forge a line of the log
 # (`attache run` logs through bindings/host/host.c, att_engine_log).
 . "$(dirname "$0")/lib.sh"
+need python3
 
 W=$TMP/work
 mkdir -p "$W/scripts"

@@ -10,7 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
-[ -n "$CHROMIUM" ] || fail "chromium is missing: 'make deps' installs it (apt-get install chromium)"
+[ -n "$CHROMIUM" ] || missing chromium "'make deps' installs it: apt-get install chromium"
+need python3
 
 example_store
 cat >"$TMP/timeline.lua" <<'LUA'

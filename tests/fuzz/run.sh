@@ -10,7 +10,26 @@
 # corpus afterwards.  A crash or a failed property is saved under
 # BUILD/fuzz-artifacts/NAME/ and makes the run fail.  The last lines are a
 # table of executions per target, from libFuzzer's final statistics.
+#
+#   sh tests/fuzz/run.sh --check
+#
+# exits 0 if clang can build a libFuzzer program, else skips (77, with the
+# reason; a failure under ATT_NO_SKIP=1: tests/need.sh): `make fuzz` runs
+# it first.
 set -u
+src=$(cd "$(dirname "$0")" && pwd)
+if [ "${1:-}" = --check ]; then
+  SKIP_NAME="make fuzz"
+  . "$src/../need.sh"
+  need clang "'make deps' installs it: apt-get install clang libclang-rt-14-dev"
+  t=$(mktemp -d "${TMPDIR:-/tmp}/attache-fuzzcheck.XXXXXX")
+  trap 'rm -rf "$t"' EXIT INT TERM
+  echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return (void)d, (void)n, 0; }' >"$t/f.c"
+  clang -fsanitize=fuzzer -o "$t/f" "$t/f.c" 2>"$t/log" ||
+    missing "libFuzzer (clang -fsanitize=fuzzer: $(grep -m1 error "$t/log"))" \
+      "'make deps' installs it: apt-get install libclang-rt-14-dev"
+  exit 0
+fi
 if [ $# -lt 2 ]; then
   echo "usage: $0 BUILD SECONDS [NAME...]" >&2
   exit 2
@@ -18,7 +37,6 @@ fi
 build=$1
 secs=$2
 shift 2
-src=$(cd "$(dirname "$0")" && pwd)
 names=${*:-"edtf friendly cron rrule event csv journal store"}
 mkdir -p "$build/fuzz-logs"
 summary="$build/fuzz-logs/summary"
