@@ -133,11 +133,9 @@ att_time att__plan_from(att_daemon *d);
  * state file) processed that instant, so that what falls due exactly at
  * --now runs; else now (what is due now has run). */
 att_time att__plan_after(att_daemon *d);
-void att__log(att_daemon *d, int level, const char *script, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
+/* A line of the daemon's log (daemon_log.c's att__log_cb), formatted by
+ * the engine's logger: att__log(d, level, script, fmt, ...). */
+#define att__log(d, ...) att_log_to(att__log_cb, (d), __VA_ARGS__)
 
 /* daemon_compact.c: run `attache compact` in a child when the journal is
  * long and none runs yet. */

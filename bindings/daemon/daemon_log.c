@@ -14,7 +14,6 @@
  */
 #include "daemon_int.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,23 +83,6 @@ void att__log_cb(void *ud, int level, const char *script, const char *msg) {
   if (tb && d->o.verbosity == ATT_VERB_DEBUG)
     line(d, ATT_LOG_DEBUG, script, tb + 1, strlen(tb + 1), ATT_TS_MULTILINE);
   fflush(stderr);
-}
-
-void att__log(att_daemon *d, int level, const char *script, const char *fmt, ...) {
-  char small[512], *msg = small;
-  va_list ap;
-  int n;
-  va_start(ap, fmt);
-  n = vsnprintf(small, sizeof small, fmt, ap);
-  va_end(ap);
-  if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL) {
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-  }
-  if (msg == NULL) msg = small;
-  att__log_cb(d, level, script, msg);
-  if (msg != small) free(msg);
 }
 
 void att__log_summary(att_daemon *d) {

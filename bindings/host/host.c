@@ -42,36 +42,50 @@ att_time att_engine_now(const att_engine *e) {
   return (att_time)time(NULL);
 }
 
-void att_engine_log(att_engine *e, int level, const char *script, const char *fmt, ...) {
+/* The one logger: format (on the stack unless long), then hand over. */
+static void vlog(att_log_fn fn, void *ud, int level, const char *script, const char *fmt,
+                 va_list ap) {
   char small[512], *msg = small;
-  va_list ap;
+  va_list again;
   int n;
-  va_start(ap, fmt);
+  va_copy(again, ap);
   n = vsnprintf(small, sizeof small, fmt, ap);
-  va_end(ap);
   if (n >= (int)sizeof small) {
     msg = malloc((size_t)n + 1);
     if (msg) {
-      va_start(ap, fmt);
-      vsnprintf(msg, (size_t)n + 1, fmt, ap);
-      va_end(ap);
+      vsnprintf(msg, (size_t)n + 1, fmt, again);
     } else {
       msg = small; /* keep the cut message rather than nothing */
     }
   }
-  if (e && e->log) {
-    e->log(e->log_ud, level, script, msg);
+  va_end(again);
+  if (fn) {
+    fn(ud, level, script, msg);
   } else if (level != ATT_LOG_DEBUG) {
     /* Script text reaches a terminal: escaped (one line; the traceback
      * keeps its line breaks). */
     const char *tb = strstr(msg, "\nstack traceback:");
-    size_t n = tb ? (size_t)(tb - msg) : strlen(msg);
+    size_t len = tb ? (size_t)(tb - msg) : strlen(msg);
     fprintf(stderr, "attache: %s", level == ATT_LOG_WARN ? "warning: " : "");
-    att_termsafe_write(stderr, msg, n, 0);
+    att_termsafe_write(stderr, msg, len, 0);
     if (tb) att_termsafe_write(stderr, tb, strlen(tb), ATT_TS_MULTILINE);
     fputc('\n', stderr);
   }
   if (msg != small) free(msg);
+}
+
+void att_engine_log(att_engine *e, int level, const char *script, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vlog(e ? e->log : NULL, e ? e->log_ud : NULL, level, script, fmt, ap);
+  va_end(ap);
+}
+
+void att_log_to(att_log_fn fn, void *ud, int level, const char *script, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vlog(fn, ud, level, script, fmt, ap);
+  va_end(ap);
 }
 
 double att__monotonic(void) {

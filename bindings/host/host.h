@@ -51,6 +51,11 @@ void att_paths_free(att_paths *p);
 
 enum { ATT_LOG_ERROR, ATT_LOG_WARN, ATT_LOG_INFO, ATT_LOG_DEBUG };
 
+/* Where messages go: one formatted message (a script's error with its
+ * traceback after "\nstack traceback:") at a level (ATT_LOG_*), from a
+ * script (its path) or NULL for attache itself. */
+typedef void (*att_log_fn)(void *ud, int level, const char *script, const char *msg);
+
 typedef struct att_engine {
   att_store *store; /* may be NULL (no store, or `attache check`) */
   /* Why store is NULL, for the script that tries to use it ("no store at
@@ -62,7 +67,7 @@ typedef struct att_engine {
   att_time (*now)(void *ud);
   void *now_ud;
   /* Where errors of scripts and messages go; NULL: stderr. */
-  void (*log)(void *ud, int level, const char *script, const char *msg);
+  att_log_fn log;
   void *log_ud;
   uint64_t errors; /* errors in scripts, counted */
   /* Where at.alert goes (bindings/alerts/alerts.h); NULL: alerts are refused. */
@@ -74,9 +79,20 @@ typedef struct att_engine {
 } att_engine;
 
 att_time att_engine_now(const att_engine *e);
+/* The message fmt, ... to e->log; without one (e or e->log NULL), to
+ * stderr as "attache: [warning: ]message", escaped for a terminal, debug
+ * messages dropped. */
 void att_engine_log(att_engine *e, int level, const char *script, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* The same with the destination given: fn(ud, ...), or stderr as above
+ * when fn is NULL.  The daemon logs through it with its own fn before and
+ * after its engine carries it. */
+void att_log_to(att_log_fn fn, void *ud, int level, const char *script, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
 #endif
     ;
 
