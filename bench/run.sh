@@ -22,7 +22,6 @@ build=$(cd "$build" && pwd)
 att=$build/attache
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
-tb=$src/tests/bench
 shared=${ATT_SHARED_DATA:-$src/../shared/data}
 export TZ=UTC LC_ALL=C
 
@@ -59,10 +58,10 @@ trap 'rm -rf "$w" "$shm"' EXIT INT TERM
 bin=$w/bin
 mkdir -p "$bin"
 cflags="-O2 -std=c11 -I$src/core"
-cc $cflags -o "$bin/gen" "$tb/gen.c"
-cc $cflags -o "$bin/peer_attache" "$tb/peer_attache.c" "$build/libattcore.a" \
+cc $cflags -o "$bin/gen" "$here/gen.c"
+cc $cflags -o "$bin/peer_attache" "$here/peer_attache.c" "$build/libattcore.a" \
   $(pkg-config --libs libcjson) -lm
-cc $cflags -o "$bin/peer_sqlite" "$tb/peer_sqlite.c" "$build/libattcore.a" \
+cc $cflags -o "$bin/peer_sqlite" "$here/peer_sqlite.c" "$build/libattcore.a" \
   $(pkg-config --libs libcjson sqlite3) -lm
 run_lua="$att run --max-instructions 0 --max-memory 0"
 res=$w/results
@@ -136,13 +135,13 @@ for n in $sizes; do
   if have tarantool; then
     sqlite3 -separator "$(printf '\t')" "$d/db" "SELECT id, start, end, json FROM ev" >"$d/ev.tsv"
     rm -rf "$d/tt"; mkdir -p "$d/tt"
-    tl=$(wall tarantool "$tb/tarantool.lua" load "$d/tt" "$d/ev.tsv")
+    tl=$(wall tarantool "$here/tarantool.lua" load "$d/tt" "$d/ev.tsv")
     rm -f "$d/ev.tsv"
     tr=
     i=0
     while [ $i -lt "$runs" ]; do
       i=$((i + 1))
-      tr="$tr $(wall tarantool "$tb/tarantool.lua" recover "$d/tt" "$qf" "$qt" "$qa")"
+      tr="$tr $(wall tarantool "$here/tarantool.lua" recover "$d/tt" "$qf" "$qt" "$qa")"
       rt=$(cat "$w/rss")
     done
     row "$n" "open + 1 query vs recovery" "$t_openq" "$(echo "$tr" | median)" "Tarantool memtx recovery"
@@ -155,7 +154,7 @@ for n in $sizes; do
   # -- window+actor queries
   "$bin/peer_attache" query "$d/store" "$d/q.tsv" >"$d/qa" 2>>"$log"
   timeout "$((sqlite_cap + 30))" "$bin/peer_sqlite" query "$d/db" "$d/q.tsv" "$sqlite_cap" >"$d/qs" 2>>"$log" || true
-  $run_lua --store "$d/store" --read "$d/q.tsv" "$tb/queries.lua" "$d/q.tsv" >"$d/ql" 2>>"$log"
+  $run_lua --store "$d/store" --read "$d/q.tsv" "$here/queries.lua" "$d/q.tsv" >"$d/ql" 2>>"$log"
   ua=$(sed -n 's/.*(\([0-9.]*\) us\/query.*/\1/p' "$d/qa")
   us=$(sed -n 's/.*(\([0-9.]*\) us\/query.*/\1/p' "$d/qs")
   ul=$(sed -n 's/.*(\([0-9.]*\) us\/query.*/\1/p' "$d/ql")
@@ -164,9 +163,9 @@ for n in $sizes; do
   note "$n" "queries: attache $(cut -d' ' -f1-4 "$d/qa"); SQLite $(cut -d' ' -f1-4 "$d/qs")" ""
 
   # -- Lua filter over every event
-  $run_lua --store "$d/store" "$tb/each.lua" when >"$d/le" 2>>"$log"
-  $run_lua --store "$d/store" "$tb/each.lua" id >"$d/li" 2>>"$log"
-  lua5.4 "$tb/plain.lua" "$d/ev.jsonl" >"$d/lp" 2>>"$log"
+  $run_lua --store "$d/store" "$here/each.lua" when >"$d/le" 2>>"$log"
+  $run_lua --store "$d/store" "$here/each.lua" id >"$d/li" 2>>"$log"
+  lua5.4 "$here/plain.lua" "$d/ev.jsonl" >"$d/lp" 2>>"$log"
   le=$(sed -n 's/.* in \([0-9.]*\) s .*/\1/p' "$d/le")
   li=$(sed -n 's/.* in \([0-9.]*\) s .*/\1/p' "$d/li")
   lp=$(sed -n 's/.* in \([0-9.]*\) s .*/\1/p' "$d/lp")
@@ -190,13 +189,13 @@ for n in $sizes; do
   while [ $i -lt "$runs" ]; do
     i=$((i + 1))
     po="$po $(serve "$d/empty" $z $z)"
-    pp="$pp $(serve "$tb/remind" $z $z)"
+    pp="$pp $(serve "$here/remind" $z $z)"
   done
   rp=$(cat "$w/rss")
   plan=$(awk -v a="$(echo "$pp" | median)" -v b="$(echo "$po" | median)" 'BEGIN { printf "%.3f", a - b }')
   note "$n" "reminders: planning $((2 * n)) reminders (serve with the script - without) ${plan}s; RSS $((rp / 1024)) MB" ""
-  y0=$(serve "$tb/remind" 2024-01-01 2024-01-01)
-  y1=$(serve "$tb/remind" 2024-01-01 2024-12-31)
+  y0=$(serve "$here/remind" 2024-01-01 2024-01-01)
+  y1=$(serve "$here/remind" 2024-01-01 2024-12-31)
   alerts=$(grep -c . "$w/out" || true)
   "$bin/gen" "$n" --format remind --icews "$shared/icews-2018-sample.tab" >"$d/rem"
   if have remind; then
@@ -223,7 +222,7 @@ for n in $sizes; do
   # child cost it; the peer is the same compaction done on the loop, as
   # every writer but the daemon does it.
   mkdir -p "$d/bulk"
-  cp "$src/tests/daemon/bulk.lua" "$tb/remind/remind.lua" "$d/bulk/"
+  cp "$src/tests/daemon/bulk.lua" "$here/remind/remind.lua" "$d/bulk/"
   rm -rf "$shm/run"; cp -R "$d/store" "$shm/run"
   "$att" --store "$shm/run" serve --scripts "$d/bulk" --now 2024-01-01 --until 2024-01-01T00:00:01Z \
     --no-state --max-instructions 0 >/dev/null 2>"$d/bulk.log" || true
