@@ -117,6 +117,7 @@ typedef struct att_field_info {
   int required;         /* a patch may not remove it */
   int csv;              /* CSV rank */
   const char *flag;     /* add's flag without dashes, or NULL */
+  size_t offset;        /* of its member in att_event */
 } att_field_info;
 
 /* The table, indexed by att_field (event_read.c); the members of source,
@@ -128,6 +129,13 @@ extern const char *const att_source_flags[ATT_SRC_COUNT];
 
 /* The field named name[0..len), or -1. */
 int att_field_find(const char *name, size_t len);
+
+/* The member of field f in *ev, for code generic over a type: a STR or
+ * EDTF field's text (NULL when absent), a STRV field's list, a TIME
+ * field's time. */
+#define ATT_FIELD_STR(ev, f) (*(char *const *)((const char *)(ev) + att_fields[f].offset))
+#define ATT_FIELD_STRV(ev, f) ((const att_strv *)((const char *)(ev) + att_fields[f].offset))
+#define ATT_FIELD_TIME(ev, f) (*(const att_time *)((const char *)(ev) + att_fields[f].offset))
 
 /* 1 for the fields the store sets (id, rev, created, updated). */
 #define ATT_FT_STORE_SET(t) ((t) == ATT_FT_ID || (t) == ATT_FT_TIME)

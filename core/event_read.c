@@ -10,6 +10,7 @@
  * merge patches in event_patch.c.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,8 @@
 /* ---- the table ---- */
 
 const att_field_info att_fields[ATT_F_COUNT] = {
-#define X(e, name, type, member, req, csv, flag) {name, ATT_FT_##type, req, csv, flag},
+#define X(e, name, type, member, req, csv, flag) \
+    {name, ATT_FT_##type, req, csv, flag, offsetof(att_event, member)},
     ATT_EVENT_FIELDS(X)
 #undef X
 };

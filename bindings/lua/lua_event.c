@@ -40,6 +40,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "event_fields.h"
+
 struct attl_event {
   int64_t id;
   att_event *ev; /* the parsed event (in the userdata that is user value 1), NULL until needed */
@@ -69,18 +71,11 @@ typedef struct holder {
  * name when an object is made. */
 static const char mt_key = 0;
 
-/* The fields, in the order of the JSON form (event_json.c). */
-enum { F_ID, F_KEY, F_TITLE, F_KIND, F_STATUS, F_WHEN, F_RECUR, F_WHERE, F_ACTORS,
-       F_PEOPLE, F_TAGS, F_SOURCE, F_NOTES, F_LINKS, F_FIELDS, F_CREATED, F_UPDATED,
-       F_REV, F_COUNT };
+/* The fields are those of the table in core/event_fields.h (att_field,
+ * att_fields); ev.NAME reads field NAME, in the way its type says. */
+#define F_COUNT ATT_F_COUNT
 
-static const char *const field_names[F_COUNT] = {
-    "id",    "key",    "title",  "kind",  "status", "when",   "recur",   "where",   "actors",
-    "people", "tags",  "source", "notes", "links",  "fields", "created", "updated", "rev"};
-
-static const char field_list[] =
-    "id, key, title, kind, status, when, recur, where, actors, people, tags, source, notes, "
-    "links, fields, created, updated, rev; methods: has_actor, has_tag, stale, totable, json";
+static const char methods_list[] = "methods: has_actor, has_tag, stale, totable, json";
 
 /* ---- check helpers ------------------------------------------------------ */
 
@@ -511,19 +506,8 @@ static void pushlinks(lua_State *L, const att_event *ev) {
   }
 }
 
-static const char *strfield(const att_event *ev, int f) {
-  switch (f) {
-  case F_KEY: return ev->key;
-  case F_TITLE: return ev->title;
-  case F_KIND: return ev->kind;
-  case F_STATUS: return ev->status;
-  case F_RECUR: return ev->recur;
-  case F_WHERE: return ev->where;
-  default: return ev->notes;
-  }
-}
-
-/* Push field f of the event at (absolute) idx as a script reads it. */
+/* Push field f of the event at (absolute) idx as a script reads it: from
+ * the stored text when its type allows, else from the parsed event. */
 static void pushfield(lua_State *L, int idx, int f) {
   attl_event *e = lua_touserdata(L, idx);
   const att_event *ev;
@@ -531,25 +515,30 @@ static void pushfield(lua_State *L, int idx, int f) {
   size_t n;
   char buf[ATT_DATE_MAX];
   charge_len(L, e->len);
-  switch (f) {
-  case F_ID: lua_pushinteger(L, e->id); return;
-  case F_REV: lua_pushinteger(L, rev_of(L, idx)); return;
-  case F_WHEN:
+  if (f == ATT_F_ID) {
+    lua_pushinteger(L, e->id);
+    return;
+  }
+  if (f == ATT_F_REV) {
+    lua_pushinteger(L, rev_of(L, idx));
+    return;
+  }
+  switch (att_fields[f].type) {
+  case ATT_FT_EDTF: /* when: a date */
     when_of(L, idx, buf);
     attl_date_push(L, buf, &e->bounds);
     return;
-  case F_KEY: case F_TITLE: case F_KIND: case F_STATUS: case F_RECUR: case F_WHERE:
-  case F_NOTES:
+  case ATT_FT_STR:
     if (!e->ev) {
-      int r = raw_string(e, field_names[f], &s, &n);
+      int r = raw_string(e, att_fields[f].name, &s, &n);
       if (r == 0) lua_pushnil(L);
       if (r == 1) lua_pushlstring(L, s, n);
       if (r >= 0) return;
     }
-    pushstr(L, strfield(attl_event_get(L, idx), f));
+    pushstr(L, ATT_FIELD_STR(attl_event_get(L, idx), f));
     return;
-  case F_CREATED: case F_UPDATED:
-    if (!e->ev && raw_string(e, field_names[f], &s, &n) == 1 && n < sizeof buf) {
+  case ATT_FT_TIME:
+    if (!e->ev && raw_string(e, att_fields[f].name, &s, &n) == 1 && n < sizeof buf) {
       att_time t;
       memcpy(buf, s, n);
       buf[n] = '\0';
@@ -558,19 +547,18 @@ static void pushfield(lua_State *L, int idx, int f) {
         return;
       }
     }
-    ev = attl_event_get(L, idx);
-    pushtime(L, f == F_CREATED ? ev->created : ev->updated, 1);
+    pushtime(L, ATT_FIELD_TIME(attl_event_get(L, idx), f), 1);
     return;
   default: break;
   }
   ev = attl_event_get(L, idx);
-  switch (f) {
-  case F_ACTORS: pushstrv(L, &ev->actors); break;
-  case F_TAGS: pushstrv(L, &ev->tags); break;
-  case F_PEOPLE: pushpeople(L, ev); break;
-  case F_LINKS: pushlinks(L, ev); break;
-  case F_SOURCE: pushsource(L, ev->source, 1); break;
-  default: pushfields(L, ev->fields); break;
+  switch (att_fields[f].type) {
+  case ATT_FT_STRV: pushstrv(L, ATT_FIELD_STRV(ev, f)); break;
+  case ATT_FT_PEOPLE: pushpeople(L, ev); break;
+  case ATT_FT_LINKS: pushlinks(L, ev); break;
+  case ATT_FT_SOURCE: pushsource(L, ev->source, 1); break;
+  case ATT_FT_FIELDS: pushfields(L, ev->fields); break;
+  default: lua_pushnil(L); break; /* not reached: ID and TIME above */
   }
 }
 
@@ -600,34 +588,32 @@ static int m_has_tag(lua_State *L) {
  * source.published, RFC 3339 for created and updated), so that it can be
  * written as JSON or given back to at.add. */
 static int m_totable(lua_State *L) {
+  /* Set type by type in this order (id first, rev last): the order of
+   * insertion decides where a key lands, and so the order of pairs(). */
+  static const att_ftype order[] = {ATT_FT_STR,   ATT_FT_EDTF,   ATT_FT_STRV,
+                                    ATT_FT_PEOPLE, ATT_FT_LINKS, ATT_FT_SOURCE,
+                                    ATT_FT_FIELDS, ATT_FT_TIME};
   attl_event *e = checkev(L, 1);
   const att_event *ev = attl_event_get(L, 1);
   lua_createtable(L, 0, F_COUNT);
   lua_pushinteger(L, e->id);
   lua_setfield(L, -2, "id");
-  for (int f = F_KEY; f <= F_NOTES; f++) {
-    if (f == F_ACTORS || f == F_TAGS || f == F_PEOPLE || f == F_SOURCE || f == F_WHEN) continue;
-    pushstr(L, strfield(ev, f));
-    lua_setfield(L, -2, field_names[f]);
+  for (size_t t = 0; t < sizeof order / sizeof *order; t++) {
+    for (int f = 0; f < F_COUNT; f++) {
+      if (att_fields[f].type != order[t]) continue;
+      switch (order[t]) {
+      case ATT_FT_STR:
+      case ATT_FT_EDTF: pushstr(L, ATT_FIELD_STR(ev, f)); break;
+      case ATT_FT_STRV: pushstrv(L, ATT_FIELD_STRV(ev, f)); break;
+      case ATT_FT_PEOPLE: pushpeople(L, ev); break;
+      case ATT_FT_LINKS: pushlinks(L, ev); break;
+      case ATT_FT_SOURCE: pushsource(L, ev->source, 0); break;
+      case ATT_FT_FIELDS: pushfields(L, ev->fields); break;
+      default: pushtime(L, ATT_FIELD_TIME(ev, f), 0); break;
+      }
+      lua_setfield(L, -2, att_fields[f].name);
+    }
   }
-  lua_pushstring(L, ev->when);
-  lua_setfield(L, -2, "when");
-  pushstrv(L, &ev->actors);
-  lua_setfield(L, -2, "actors");
-  pushstrv(L, &ev->tags);
-  lua_setfield(L, -2, "tags");
-  pushpeople(L, ev);
-  lua_setfield(L, -2, "people");
-  pushlinks(L, ev);
-  lua_setfield(L, -2, "links");
-  pushsource(L, ev->source, 0);
-  lua_setfield(L, -2, "source");
-  pushfields(L, ev->fields);
-  lua_setfield(L, -2, "fields");
-  pushtime(L, ev->created, 0);
-  lua_setfield(L, -2, "created");
-  pushtime(L, ev->updated, 0);
-  lua_setfield(L, -2, "updated");
   lua_pushinteger(L, ev->rev);
   lua_setfield(L, -2, "rev");
   return 1;
@@ -664,6 +650,7 @@ static int m_stale(lua_State *L) {
 
 /* Upvalue 2 maps each name to a method, or to the number of a field. */
 static int ev_index(lua_State *L) {
+  char list[300];
   int t;
   checkev(L, 1);
   lua_pushvalue(L, 2);
@@ -673,10 +660,12 @@ static int ev_index(lua_State *L) {
     pushfield(L, 1, (int)lua_tointeger(L, -1));
     return 1;
   }
+  att__join(list, sizeof list, att_field_names);
   if (lua_type(L, 2) == LUA_TSTRING)
-    return luaL_error(L, "event has no field '%s' (fields: %s)", lua_tostring(L, 2), field_list);
-  return luaL_error(L, "event fields are named by strings, not by %s (fields: %s)",
-                    luaL_typename(L, 2), field_list);
+    return luaL_error(L, "event has no field '%s' (fields: %s; %s)", lua_tostring(L, 2), list,
+                      methods_list);
+  return luaL_error(L, "event fields are named by strings, not by %s (fields: %s; %s)",
+                    luaL_typename(L, 2), list, methods_list);
 }
 
 static int ev_newindex(lua_State *L) {
@@ -689,7 +678,7 @@ static int ev_tostring(lua_State *L) {
   attl_event *e = checkev(L, 1);
   char buf[ATT_DATE_MAX];
   const char *when = when_of(L, 1, buf);
-  pushfield(L, 1, F_TITLE);
+  pushfield(L, 1, ATT_F_TITLE);
   lua_pushfstring(L, "#%I %s %s", (lua_Integer)e->id, when, lua_tostring(L, -1));
   return 1;
 }
@@ -802,7 +791,7 @@ void attl_event_open(lua_State *L) {
   luaL_setfuncs(L, ev_methods, 1);
   for (int f = 0; f < F_COUNT; f++) {
     lua_pushinteger(L, f);
-    lua_setfield(L, -2, field_names[f]);
+    lua_setfield(L, -2, att_fields[f].name);
   }
   lua_pushcclosure(L, ev_index, 2);
   lua_setfield(L, mt, "__index");
