@@ -2,6 +2,11 @@
  * The alert log (see alertlog.h): JSON Lines in STORE/alerts, one alert a
  * line, each synced before the alert goes to its outputs.  The keys of the
  * alerts that fired are kept in a hash set so that a key fires once.
+ *
+ * Two processes may fire on the same store (the daemon and `attache run`),
+ * so a shared log checks and appends under an exclusive flock of the log
+ * file, and a process that finds the log longer than it left it reads the
+ * keys again first.
  */
 #include "alertlog.h"
 
@@ -12,14 +17,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
-#include "event.h"
-#include "strset.h"
 #include "fault.h"
 #include "store_int.h" /* att__open: the alert log is a file of the store */
+#include "strset.h"
+#include "text.h"
 
 const char *const att_alert_levels[] = {"info", "warn", "urgent", NULL};
 
@@ -102,6 +108,12 @@ struct att_alertlog {
   int poisoned;
   char *path;
   att_strset keys; /* of the alerts that fired */
+  /* A shared log (att_alertlog_open_shared): */
+  int lockfd;  /* the log, read-only, for flock; -1 when not shared */
+  off_t known; /* size of the log after our last look */
+  char *dir;   /* the store: to read the log again, and for messages */
+  void (*notice)(void *, const char *);
+  void *ud;
 };
 
 static int key_add(att_alertlog *l, const char *key) {
@@ -166,7 +178,7 @@ int att_alertlog_open(const char *dir, void (*notice)(void *, const char *), voi
     free(l);
     return att__err(ATT_ENOMEM, "out of memory");
   }
-  l->fd = -1;
+  l->fd = l->lockfd = -1;
   if ((rc = scan(path, ATT_TIME_MIN, load_key, l, &good, &total)) != 0) goto fail;
   l->fd = att__open(path, O_WRONLY | O_CREAT, 0600);
   if (l->fd < 0) {
@@ -198,9 +210,97 @@ fail:
 void att_alertlog_close(att_alertlog *l) {
   if (!l) return;
   if (l->fd >= 0) close(l->fd);
+  if (l->lockfd >= 0) close(l->lockfd);
   att_strset_free(&l->keys);
   free(l->path);
+  free(l->dir);
   free(l);
+}
+
+/* flock, again when a signal interrupts the wait. */
+static int lock(int fd, int op) {
+  int r;
+  while ((r = flock(fd, op)) != 0 && errno == EINTR) {}
+  return r;
+}
+
+int att_alertlog_open_shared(const char *dir, void (*notice)(void *, const char *), void *ud,
+                             att_alertlog **out) {
+  char path[PATH_MAX], *d;
+  struct stat sb;
+  att_alertlog *l;
+  int fd, rc;
+  *out = NULL;
+  if (snprintf(path, sizeof path, "%s/alerts", dir) >= (int)sizeof path)
+    return att__err(ATT_EINVAL, "store path \"%s\" is too long", dir);
+  if (!(d = strdup(dir))) return att__err(ATT_ENOMEM, "out of memory");
+  /* The lock is taken on the log itself, so that no other file appears in
+   * the store; it must exist before the log is read under it. */
+  if ((fd = att_store_file(dir, "alerts", O_RDONLY | O_CREAT, 0600)) < 0) {
+    free(d);
+    return fd;
+  }
+  if (lock(fd, LOCK_EX) != 0) {
+    rc = att__err(ATT_EIO, "cannot lock the alert log \"%s\": %s", path, strerror(errno));
+    close(fd);
+    free(d);
+    return rc;
+  }
+  rc = att_alertlog_open(dir, notice, ud, &l);
+  if (rc == 0 && fstat(fd, &sb) == 0) l->known = sb.st_size;
+  flock(fd, LOCK_UN);
+  if (rc != 0) {
+    close(fd);
+    free(d);
+    return rc;
+  }
+  l->lockfd = fd;
+  l->dir = d;
+  l->notice = notice;
+  l->ud = ud;
+  *out = l;
+  return 0;
+}
+
+/* With the lock held: if another process appended since we last looked,
+ * read the log again (as a new handle, whose keys, file and state this
+ * one takes). */
+static int catch_up(att_alertlog *l) {
+  struct stat sb;
+  att_alertlog *n;
+  int rc;
+  if (fstat(l->lockfd, &sb) != 0)
+    return att__err(ATT_EIO, "alert log in \"%s\": %s", l->dir, strerror(errno));
+  if (sb.st_size == l->known) return 0;
+  if ((rc = att_alertlog_open(l->dir, l->notice, l->ud, &n)) != 0) return rc;
+  close(l->fd);
+  att_strset_free(&l->keys);
+  l->fd = n->fd;
+  l->poisoned = n->poisoned;
+  l->keys = n->keys;
+  n->fd = -1;
+  memset(&n->keys, 0, sizeof n->keys);
+  att_alertlog_close(n);
+  if (fstat(l->lockfd, &sb) == 0) l->known = sb.st_size;
+  return 0;
+}
+
+int att_alertlog_fire_once(att_alertlog *l, const att_alert *a, int repeat) {
+  struct stat sb;
+  int rc = 0;
+  if (l->lockfd >= 0 && lock(l->lockfd, LOCK_EX) != 0)
+    return att__err(ATT_EIO, "cannot lock the alert log in \"%s\": %s", l->dir, strerror(errno));
+  if (l->lockfd >= 0) rc = catch_up(l);
+  if (rc == 0 && !repeat && a->key && att_alertlog_seen(l, a->key)) {
+    if (l->lockfd >= 0) flock(l->lockfd, LOCK_UN);
+    return 0;
+  }
+  if (rc == 0) rc = att_alertlog_append(l, a);
+  if (l->lockfd >= 0) {
+    if (rc == 0 && fstat(l->lockfd, &sb) == 0) l->known = sb.st_size;
+    flock(l->lockfd, LOCK_UN);
+  }
+  return rc == 0 ? 1 : rc;
 }
 
 int att_alertlog_append(att_alertlog *l, const att_alert *a) {

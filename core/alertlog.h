@@ -1,9 +1,11 @@
 /*
- * The alert log: every alert the daemon fires, appended to `alerts` in the
- * store directory as JSON Lines and synced before the alert is sent on, so
- * that a key fires once across restarts.  A torn last line (a crash while
- * writing) is dropped with a message; a damaged line elsewhere is an error
- * naming the line.  docs/alerts.md describes the format.
+ * The alert log: every alert that fires (at.alert in any script, the
+ * daemon's reminders), appended to `alerts` in the store directory as JSON
+ * Lines and synced before the alert is sent on, so that a key fires once
+ * across restarts and across processes (att_alertlog_fire_once).  A torn
+ * last line (a crash while writing) is dropped with a message; a damaged
+ * line elsewhere is an error naming the line.  docs/alerts.md describes
+ * the format.
  */
 #ifndef ATT_ALERTLOG_H
 #define ATT_ALERTLOG_H
@@ -45,6 +47,23 @@ void att_alertlog_close(att_alertlog *l);
 int att_alertlog_seen(const att_alertlog *l, const char *key);
 /* Append and sync.  A failed sync is ATT_EPOISONED: no more appends. */
 int att_alertlog_append(att_alertlog *l, const att_alert *a);
+
+/* As att_alertlog_open, for a log that other processes fire on at the
+ * same time (the daemon and `attache run` on one store): the keys are
+ * loaded under an exclusive flock of the log, which
+ * att_alertlog_fire_once takes again. */
+int att_alertlog_open_shared(const char *dir, void (*notice)(void *, const char *), void *ud,
+                             att_alertlog **out);
+/*
+ * Fire a once: under the lock of a shared log, read again what other
+ * processes appended since this one last looked; then, unless repeat is
+ * set, drop a whose key is there (an alert without a key is never
+ * dropped); else append it and sync.  Only then may it go to its outputs.
+ * 1 appended, 0 already fired, or a negative code (the log is then
+ * unchanged, or ATT_EPOISONED).  On a log from att_alertlog_open, no other
+ * process is expected: the same without the lock.
+ */
+int att_alertlog_fire_once(att_alertlog *l, const att_alert *a, int repeat);
 
 /* Read the log of the store in dir: fn(ud, alert) for each alert with
  * at >= since, in order; fn returns nonzero to stop. */

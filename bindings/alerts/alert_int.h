@@ -25,11 +25,8 @@ typedef struct att__alert_kid {
 
 struct att_alerts {
   att_engine *e;
-  att_alertlog *log;
-  char *dir;            /* the store */
-  int lockfd;           /* the log, read-only, for flock */
+  att_alertlog *log;    /* shared: att_alertlog_fire_once */
   int filefd;           /* the JSON Lines output, or -1 */
-  off_t known;          /* size of the log after our last look */
   att_alert_outputs o;  /* owned copy */
   uint64_t fired;
   att__alert_kid *kids; /* background commands */

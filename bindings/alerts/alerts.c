@@ -1,33 +1,21 @@
 /*
- * Firing alerts (see alerts.h): the check that a key has not fired yet,
- * the synced append to the store's alert log, then the outputs: the
- * readable line on stdout and the JSON Lines file here, the command in
- * alert_cmd.c.
- *
- * The log is the record that a key fired.  Two processes may fire on the
- * same store (the daemon and `attache run`), so the check and the append
- * happen under an exclusive flock of the log file, and a process that
- * finds the log longer than it left it reloads the keys first.
+ * Firing alerts (see alerts.h): the alert is checked, recorded once in the
+ * store's alert log (core's att_alertlog_fire_once: the key, across
+ * processes, under the log's lock), then sent to its outputs: the readable
+ * line on stdout and the JSON Lines file here, the command in alert_cmd.c.
  */
 #include "alerts.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alert_int.h"
 #include "error.h"
-#include "event.h" /* att_utf8_check */
 #include "termsafe.h"
-
-#ifndef PATH_MAX
-#define PATH_MAX 4096
-#endif
+#include "text.h"
 
 /* ---- outputs ---------------------------------------------------------- */
 
@@ -87,13 +75,6 @@ int att_alert_outputs_set(att_alert_outputs *o, const char *key, const char *val
 
 /* ---- set-up ----------------------------------------------------------- */
 
-/* flock, again when a signal interrupts the wait. */
-static int lock(int fd, int op) {
-  int r;
-  while ((r = flock(fd, op)) != 0 && errno == EINTR) {}
-  return r;
-}
-
 static void on_notice(void *ud, const char *msg) {
   att_engine_log(ud, ATT_LOG_WARN, NULL, "%s", msg);
 }
@@ -112,35 +93,14 @@ static int copy_outputs(att_alert_outputs *dst, const att_alert_outputs *src) {
 
 int att_alerts_open(att_engine *e, const char *store_dir, const att_alert_outputs *o) {
   att_alerts *al;
-  struct stat sb;
-  char path[PATH_MAX];
   int rc;
   if (e->alerts) return att__err(ATT_EINVAL, "alerts are already set up for this engine");
-  if (snprintf(path, sizeof path, "%s/alerts", store_dir) >= (int)sizeof path)
-    return att__err(ATT_EINVAL, "store path \"%s\" is too long", store_dir);
   if (!(al = calloc(1, sizeof *al))) return att__err(ATT_ENOMEM, "out of memory");
   al->e = e;
-  al->lockfd = al->filefd = -1;
-  if ((rc = copy_outputs(&al->o, o)) != 0 || !(al->dir = strdup(store_dir))) {
-    if (rc == 0) rc = att__err(ATT_ENOMEM, "out of memory");
+  al->filefd = -1;
+  if ((rc = copy_outputs(&al->o, o)) != 0 ||
+      (rc = att_alertlog_open_shared(store_dir, on_notice, e, &al->log)) != 0)
     goto fail;
-  }
-  /* The lock is taken on the log itself, so that no other file appears in
-   * the store; it must exist before the log is read under it. */
-  al->lockfd = att_store_file(store_dir, "alerts", O_RDONLY | O_CREAT, 0600);
-  if (al->lockfd < 0) {
-    rc = al->lockfd;
-    al->lockfd = -1;
-    goto fail;
-  }
-  if (lock(al->lockfd, LOCK_EX) != 0) {
-    rc = att__err(ATT_EIO, "cannot lock the alert log \"%s\": %s", path, strerror(errno));
-    goto fail;
-  }
-  rc = att_alertlog_open(store_dir, on_notice, e, &al->log);
-  if (rc == 0 && fstat(al->lockfd, &sb) == 0) al->known = sb.st_size;
-  flock(al->lockfd, LOCK_UN);
-  if (rc != 0) goto fail;
   if (al->o.file) {
     al->filefd = open(al->o.file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (al->filefd < 0) {
@@ -162,47 +122,10 @@ void att_alerts_close(att_engine *e) {
   if (!al) return;
   att__alert_cmd_finish(al);
   att_alertlog_close(al->log);
-  if (al->lockfd >= 0) close(al->lockfd);
   if (al->filefd >= 0) close(al->filefd);
   att_alert_outputs_free(&al->o);
-  free(al->dir);
   free(al);
   e->alerts = NULL;
-}
-
-/* ---- the log ---------------------------------------------------------- */
-
-/* With the lock held: if another process appended since we last looked,
- * read the keys again. */
-static int catch_up(att_alerts *al) {
-  struct stat sb;
-  att_alertlog *l;
-  int rc;
-  if (fstat(al->lockfd, &sb) != 0)
-    return att__err(ATT_EIO, "alert log in \"%s\": %s", al->dir, strerror(errno));
-  if (sb.st_size == al->known) return 0;
-  if ((rc = att_alertlog_open(al->dir, on_notice, al->e, &l)) != 0) return rc;
-  att_alertlog_close(al->log);
-  al->log = l;
-  if (fstat(al->lockfd, &sb) == 0) al->known = sb.st_size;
-  return 0;
-}
-
-/* 1 appended, 0 the key already fired, or a negative code. */
-static int record(att_alerts *al, const att_alert *a, int repeat) {
-  struct stat sb;
-  int rc;
-  if (lock(al->lockfd, LOCK_EX) != 0)
-    return att__err(ATT_EIO, "cannot lock the alert log in \"%s\": %s", al->dir, strerror(errno));
-  rc = catch_up(al);
-  if (rc == 0 && !repeat && a->key && att_alertlog_seen(al->log, a->key)) {
-    flock(al->lockfd, LOCK_UN);
-    return 0;
-  }
-  if (rc == 0) rc = att_alertlog_append(al->log, a);
-  if (rc == 0 && fstat(al->lockfd, &sb) == 0) al->known = sb.st_size;
-  flock(al->lockfd, LOCK_UN);
-  return rc == 0 ? 1 : rc;
 }
 
 /* ---- stdout and the file ---------------------------------------------- */
@@ -341,7 +264,7 @@ int att_alerts_fire_to(att_engine *e, att_alert *a, int repeat, unsigned to) {
   if ((rc = check_alert(al, a, to)) != 0) return rc;
   if (to == ATT_ALERT_TO_CONFIGURED) to = configured(al);
   att_alerts_poll(e);
-  if ((rc = record(al, a, repeat)) != 1) return rc;
+  if ((rc = att_alertlog_fire_once(al->log, a, repeat)) != 1) return rc;
   al->fired++;
   if (to & ATT_ALERT_TO_STDOUT) put_line(al, a);
   if (!(to & (ATT_ALERT_TO_FILE | ATT_ALERT_TO_COMMAND))) return 1;

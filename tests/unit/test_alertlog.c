@@ -1,7 +1,8 @@
 /*
  * Tests of the alert log: append and read back, keys remembered across
  * reopening, a torn last line dropped with a message, a damaged line in the
- * middle refused, and the one-line format.
+ * middle refused, the one-line format, and firing once across two handles
+ * on one log (as two processes do).
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -30,6 +31,51 @@ static void mk(att_alert *a, const char *key, const char *title, att_time at) {
   a->level = strdup("warn");
   a->at = at;
   a->event = 7;
+}
+
+/* Two shared handles on one log, as the daemon and `attache run` hold:
+ * each sees what the other appended before it decides. */
+static void fire_once(void) {
+  char tmpl[] = "/tmp/att-alert-XXXXXX", path[256];
+  char *dir = mkdtemp(tmpl);
+  att_alertlog *l1, *l2, *l;
+  att_alert a;
+
+  is_int(att_alertlog_open_shared(dir, on_notice, NULL, &l1), 0, "shared: first handle");
+  is_int(att_alertlog_open_shared(dir, on_notice, NULL, &l2), 0, "shared: second handle");
+  mk(&a, "once", "fires once", 1700000000);
+  is_int(att_alertlog_fire_once(l1, &a, 0), 1, "the first handle fires the key");
+  is_int(att_alertlog_fire_once(l2, &a, 0), 0, "the second handle finds it fired");
+  ok(att_alertlog_seen(l2, "once"), "and now knows the key");
+  is_int(att_alertlog_fire_once(l1, &a, 0), 0, "the first handle does not fire it again");
+  is_int(att_alertlog_fire_once(l2, &a, 1), 1, "repeat fires it again");
+  att_alert_free(&a);
+  mk(&a, "two", "from the second", 1700000001);
+  is_int(att_alertlog_fire_once(l2, &a, 0), 1, "the second handle fires another key");
+  is_int(att_alertlog_fire_once(l1, &a, 0), 0, "which the first finds fired");
+  att_alert_free(&a);
+  mk(&a, NULL, "no key", 1700000002);
+  is_int(att_alertlog_fire_once(l1, &a, 0), 1, "an alert without a key fires");
+  is_int(att_alertlog_fire_once(l2, &a, 0), 1, "every time");
+  att_alert_free(&a);
+  mk(&a, "", "", 1700000003);
+  is_int(att_alertlog_fire_once(l1, &a, 0), ATT_EINVAL, "an alert without a title is refused");
+  att_alert_free(&a);
+  att_alertlog_close(l1);
+  att_alertlog_close(l2);
+  count = 0;
+  att_alertlog_read(dir, ATT_TIME_MIN, counter, NULL);
+  is_int(count, 5, "the log holds once, its repeat, two and the two without a key");
+
+  /* A plain handle (one process) fires once too, without the lock. */
+  is_int(att_alertlog_open(dir, on_notice, NULL, &l), 0, "plain handle");
+  mk(&a, "two", "again", 1700000004);
+  is_int(att_alertlog_fire_once(l, &a, 0), 0, "plain: a fired key is dropped");
+  att_alert_free(&a);
+  att_alertlog_close(l);
+  snprintf(path, sizeof path, "%s/alerts", dir);
+  unlink(path);
+  rmdir(dir);
 }
 
 int main(void) {
@@ -90,5 +136,6 @@ int main(void) {
   ok(strstr(att_errmsg(), "line 2") != NULL, "naming the line: %s", att_errmsg());
   unlink(path);
   rmdir(dir);
+  fire_once();
   return done_testing();
 }
