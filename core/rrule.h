@@ -1,8 +1,9 @@
 /*
- * Recurrence rules: the iCalendar RRULE subset of PRODUCT.md section 1
- * (FREQ=YEARLY|MONTHLY|WEEKLY|DAILY, INTERVAL, COUNT, UNTIL, BYMONTH,
- * BYMONTHDAY, BYDAY).  Parsed and validated here; expansion of occurrences
- * comes with the daemon.
+ * Recurrence rules: the iCalendar RRULE subset of an event's `recur`
+ * field (FREQ=YEARLY|MONTHLY|WEEKLY|DAILY, INTERVAL, COUNT, UNTIL,
+ * BYMONTH, BYMONTHDAY, BYDAY; docs/scheduling.md section 2 is the
+ * manual).  Parsed and validated here; core/recur.h expands the
+ * occurrences.
  */
 #ifndef ATT_RRULE_H
 #define ATT_RRULE_H
