@@ -1,8 +1,10 @@
 /*
- * What the three files of the `attache.core` module share: lua_attache.c
- * (the functions over the store), lua_event.c (event objects) and
- * lua_date.c (dates and durations).  Internal to the bindings: the prefix
- * attl_ marks names that no script sees.
+ * The header of the Lua part (bindings/lua/) for the other parts, and what
+ * the files of the `attache.core` module share: lua_attache.c (the
+ * functions over the store), lua_event.c (event objects) and lua_date.c
+ * (dates and durations; their arithmetic is core/duration.c's); the other
+ * lua_*.c open through lua_int.h.  The prefix attl_ marks names that no
+ * script sees.
  *
  * Conventions: misuse of a function raises a Lua-style error
  * (luaL_argerror and friends); an expected failure returns nil and the
