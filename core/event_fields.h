@@ -131,10 +131,11 @@ extern const char *const att_source_flags[ATT_SRC_COUNT];
 int att_field_find(const char *name, size_t len);
 
 /* The member of field f in *ev, for code generic over a type: a STR or
- * EDTF field's text (NULL when absent), a STRV field's list, a TIME
- * field's time. */
+ * EDTF field's text (NULL when absent), a STRV field's list, an ID
+ * field's number, a TIME field's time. */
 #define ATT_FIELD_STR(ev, f) (*(char *const *)((const char *)(ev) + att_fields[f].offset))
 #define ATT_FIELD_STRV(ev, f) ((const att_strv *)((const char *)(ev) + att_fields[f].offset))
+#define ATT_FIELD_ID(ev, f) (*(const int64_t *)((const char *)(ev) + att_fields[f].offset))
 #define ATT_FIELD_TIME(ev, f) (*(const att_time *)((const char *)(ev) + att_fields[f].offset))
 
 /* 1 for the fields the store sets (id, rev, created, updated). */

@@ -161,8 +161,12 @@ int cli_json_line(FILE *f, const att_event *ev);
  * numbers, are written as they are. */
 void cli_csv_header(FILE *f);
 void cli_csv_row(FILE *f, const att_event *ev, int raw);
-/* The CSV columns, in export order (NULL-terminated). */
+/* The CSV columns, in export order (NULL-terminated), from the table of
+ * fields (core/event_fields.h). */
 extern const char *const cli_csv_columns[];
+/* The field (att_field) that CSV column col belongs to ("source.url":
+ * source), or -1 for none. */
+int cli_csv_field(const char *col);
 
 /* A progress bar on stderr, drawn only when stderr is a terminal. */
 typedef struct cli_progress {

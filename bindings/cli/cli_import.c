@@ -20,6 +20,7 @@
  */
 #include "cli.h"
 #include "csv.h"
+#include "event_fields.h"
 #include "termsafe.h"
 #include "json.h"
 #include "strset.h"
@@ -469,9 +470,6 @@ static int read_json_lines(recs *r, const char *text, size_t len) {
 
 /* ---- CSV ------------------------------------------------------------------ */
 
-static const char *const ignored_columns[] = {"id", "rev", "created",
-                                              "updated", NULL};
-
 static int known_column(const char *c) {
   int i;
   for (i = 0; cli_csv_columns[i]; i++)
@@ -479,10 +477,16 @@ static int known_column(const char *c) {
   return strncmp(c, "fields.", 7) == 0 && c[7] != '\0';
 }
 
-static int in_list(const char *const *l, const char *s) {
-  for (; *l; l++)
-    if (strcmp(*l, s) == 0) return 1;
-  return 0;
+/* The columns for a message: export's, with fields.NAME after fields. */
+static const char *column_list(char *buf, size_t cap) {
+  size_t i, n = 0;
+  buf[0] = '\0';
+  for (i = 0; cli_csv_columns[i] && n < cap; i++) {
+    n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : "", cli_csv_columns[i]);
+    if (n < cap && cli_csv_field(cli_csv_columns[i]) == ATT_F_FIELDS)
+      n += (size_t)snprintf(buf + n, cap - n, ", fields.NAME");
+  }
+  return buf;
 }
 
 static cJSON *sub(cJSON *obj, const char *key) {
@@ -498,14 +502,44 @@ static char *trimmed(char *s) {
   return s;
 }
 
+/* A fields.NAME cell: JSON if it parses, else the text (as --field reads
+ * it); JSON that would be altered is an error.  0 or -1 after reporting. */
+static int field_cell(recs *r, const char *where, cJSON *obj, const char *col, const char *val) {
+  cJSON *v = cJSON_Parse(val);
+  cJSON *fl = cJSON_GetObjectItemCaseSensitive(obj, "fields");
+  if (fl && cJSON_GetObjectItemCaseSensitive(fl, col + 7)) {
+    cJSON_Delete(v);
+    bad(r, where, "column %s: also set by the fields column", col);
+    return -1;
+  }
+  if (v) {
+    int rc;
+    cJSON_Delete(v);
+    v = NULL;
+    if ((rc = att_json_parse("event", col, val, strlen(val), &v)) < 0) {
+      bad(r, where, "column %s: %s", col, core_msg(rc));
+      return -1;
+    }
+  }
+  cJSON_AddItemToObject(sub(obj, "fields"), col + 7,
+                        v ? v : cJSON_CreateString(val));
+  return 0;
+}
+
 /* One CSV cell into the event object; 0 or -1 after reporting. */
 static int csv_cell_to_json(recs *r, const char *where, cJSON *obj,
                             const char *col, char *val) {
   char **parts;
   size_t n, i;
   char what[600];
-  if (*val == '\0' || in_list(ignored_columns, col)) return 0;
-  if (strcmp(col, "actors") == 0 || strcmp(col, "tags") == 0) {
+  int f;
+  if (*val == '\0') return 0;
+  if (strncmp(col, "fields.", 7) == 0) return field_cell(r, where, obj, col, val);
+  f = cli_csv_field(col);
+  switch (f < 0 ? ATT_FT_STR : att_fields[f].type) {
+  case ATT_FT_ID:
+  case ATT_FT_TIME: return 0; /* set by the store */
+  case ATT_FT_STRV: {
     cJSON *a = cJSON_AddArrayToObject(obj, col);
     if (cli_split(val, ';', 0, &parts, &n) != 0) return -1;
     for (i = 0; i < n; i++)
@@ -514,7 +548,7 @@ static int csv_cell_to_json(recs *r, const char *where, cJSON *obj,
     cli_free_strs(parts, n);
     return 0;
   }
-  if (strcmp(col, "people") == 0) {
+  case ATT_FT_PEOPLE: {
     cJSON *a = cJSON_AddArrayToObject(obj, col);
     if (cli_split(val, ';', 1, &parts, &n) != 0) return -1;
     snprintf(what, sizeof what, "%s: column people:", where);
@@ -532,7 +566,7 @@ static int csv_cell_to_json(recs *r, const char *where, cJSON *obj,
     cli_free_strs(parts, n);
     return 0;
   }
-  if (strcmp(col, "links") == 0) {
+  case ATT_FT_LINKS: {
     cJSON *a = cJSON_AddArrayToObject(obj, col);
     if (cli_split(val, ';', 0, &parts, &n) != 0) return -1;
     for (i = 0; i < n; i++) {
@@ -558,44 +592,23 @@ static int csv_cell_to_json(recs *r, const char *where, cJSON *obj,
     cli_free_strs(parts, n);
     return 0;
   }
-  if (strcmp(col, "fields") == 0) {
-    cJSON *f = NULL;
-    int rc = att_json_parse("event", "fields", val, strlen(val), &f);
-    if (rc < 0 || !cJSON_IsObject(f)) {
-      cJSON_Delete(f);
+  case ATT_FT_FIELDS: {
+    cJSON *fo = NULL;
+    int rc = att_json_parse("event", "fields", val, strlen(val), &fo);
+    if (rc < 0 || !cJSON_IsObject(fo)) {
+      cJSON_Delete(fo);
       bad(r, where, "column fields: %s%s%s", rc < 0 ? core_msg(rc) : "",
           rc < 0 ? "; expected " : "", "a JSON object");
       return -1;
     }
-    cJSON_AddItemToObject(obj, "fields", f);
+    cJSON_AddItemToObject(obj, "fields", fo);
     return 0;
   }
-  if (strncmp(col, "fields.", 7) == 0) {
-    /* JSON if it parses, else the text (as --field reads it); JSON that
-     * would be altered is an error. */
-    cJSON *v = cJSON_Parse(val);
-    cJSON *fl = cJSON_GetObjectItemCaseSensitive(obj, "fields");
-    if (fl && cJSON_GetObjectItemCaseSensitive(fl, col + 7)) {
-      cJSON_Delete(v);
-      bad(r, where, "column %s: also set by the fields column", col);
-      return -1;
-    }
-    if (v) {
-      int rc;
-      cJSON_Delete(v);
-      v = NULL;
-      if ((rc = att_json_parse("event", col, val, strlen(val), &v)) < 0) {
-        bad(r, where, "column %s: %s", col, core_msg(rc));
-        return -1;
-      }
-    }
-    cJSON_AddItemToObject(sub(obj, "fields"), col + 7,
-                          v ? v : cJSON_CreateString(val));
-    return 0;
-  }
-  if (strncmp(col, "source.", 7) == 0) {
+  case ATT_FT_SOURCE: /* source.title, ... */
     cJSON_AddStringToObject(sub(obj, "source"), col + 7, val);
     return 0;
+  case ATT_FT_STR:
+  case ATT_FT_EDTF: break;
   }
   cJSON_AddStringToObject(obj, col, val);
   return 0;
@@ -646,7 +659,7 @@ static int map_csv(recs *r, const char *text, size_t len, int idcol, int keycol)
 static int read_csv(recs *r, const char *text, size_t len) {
   att_csv c;
   char **head = NULL;
-  char where[512];
+  char where[512], cols[400];
   size_t nh = 0, i, j;
   int rc, idcol = -1, keycol = -1, links = 0, out = 0;
 
@@ -675,12 +688,8 @@ static int read_csv(recs *r, const char *text, size_t len) {
       goto done;
     }
     if (!known_column(head[i])) {
-      bad(r, where, "unknown column \"%s\" (columns: id, key, title, kind, "
-                    "status, when, recur, where, actors, tags, people, notes, "
-                    "source.title, source.url, source.publisher, "
-                    "source.published, links, fields, fields.NAME, created, "
-                    "updated, rev)",
-          head[i]);
+      bad(r, where, "unknown column \"%s\" (columns: %s)", head[i],
+          column_list(cols, sizeof cols));
     }
     for (j = 0; j < i; j++)
       if (strcmp(head[i], head[j]) == 0)

@@ -10,6 +10,7 @@
  * guards formula-like cells unless asked for raw cells.
  */
 #include "cli.h"
+#include "event_fields.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -281,11 +282,42 @@ int cli_json_line(FILE *f, const att_event *ev) {
 
 /* ---- CSV -------------------------------------------------------------- */
 
-const char *const cli_csv_columns[] = {
-    "id", "key", "title", "kind", "status", "when", "recur", "where",
-    "actors", "tags", "people", "notes", "source.title", "source.url",
-    "source.publisher", "source.published", "links", "fields", "created",
-    "updated", "rev", NULL};
+/* The columns, from the table of fields (core/event_fields.h): each
+ * field at the place its CSV rank gives, source as its four members. */
+#define COL_(name, csv) [ATT_CSV_COL(csv)] = name,
+#define COL_ID COL_
+#define COL_STR COL_
+#define COL_EDTF COL_
+#define COL_STRV COL_
+#define COL_PEOPLE COL_
+#define COL_LINKS COL_
+#define COL_FIELDS COL_
+#define COL_TIME COL_
+#define COL_SRC_(e, name, member, flag) \
+  [ATT_CSV_COL(ATT_CSV_RANK_SOURCE) + ATT_SRC_##e] = "source." name,
+#define COL_SOURCE(name, csv) ATT_SOURCE_FIELDS(COL_SRC_)
+const char *const cli_csv_columns[ATT_CSV_NCOLS + 1] = {
+#define X(e, name, type, member, req, csv, flag) COL_##type(name, csv)
+    ATT_EVENT_FIELDS(X)
+#undef X
+    [ATT_CSV_NCOLS] = NULL};
+
+/* The fields in the order of their CSV ranks. */
+static const att_field csv_order[ATT_CSV_RANKS] = {
+#define X(e, name, type, member, req, csv, flag) [csv] = ATT_F_##e,
+    ATT_EVENT_FIELDS(X)
+#undef X
+};
+
+int cli_csv_field(const char *col) {
+  size_t i;
+  for (i = 0; i < ATT_CSV_NCOLS; i++)
+    if (strcmp(cli_csv_columns[i], col) == 0) break;
+  if (i == ATT_CSV_NCOLS) return -1;
+  if (i >= (size_t)ATT_CSV_COL(ATT_CSV_RANK_SOURCE) + ATT_SRC_COUNT) i -= ATT_SRC_COUNT - 1;
+  else if (i > (size_t)ATT_CSV_COL(ATT_CSV_RANK_SOURCE)) i = ATT_CSV_RANK_SOURCE;
+  return (int)csv_order[i];
+}
 
 /* A growing text buffer for one cell. */
 typedef struct sbuf {
@@ -359,22 +391,9 @@ static void strv_cell(FILE *f, const att_strv *v, int raw) {
   free(b.s);
 }
 
-void cli_csv_row(FILE *f, const att_event *ev, int raw) {
-  const att_source *src = ev->source;
-  char num[32], ts[40];
+static void people_cell(FILE *f, const att_event *ev, int raw) {
   sbuf b = {0};
   size_t i;
-  snprintf(num, sizeof num, "%lld", (long long)ev->id);
-  csv_cell(f, num, 1, 1); /* a number */
-  csv_cell(f, ev->key, 0, raw);
-  csv_cell(f, ev->title, 0, raw);
-  csv_cell(f, ev->kind, 0, raw);
-  csv_cell(f, ev->status, 0, raw);
-  csv_cell(f, ev->when, 0, raw);
-  csv_cell(f, ev->recur, 0, raw);
-  csv_cell(f, ev->where, 0, raw);
-  strv_cell(f, &ev->actors, raw);
-  strv_cell(f, &ev->tags, raw);
   for (i = 0; i < ev->npeople; i++) {
     const att_person *p = &ev->people[i];
     if (i) sb_str(&b, ";");
@@ -390,12 +409,12 @@ void cli_csv_row(FILE *f, const att_event *ev, int raw) {
   }
   csv_cell(f, b.s, 0, raw);
   free(b.s);
-  csv_cell(f, ev->notes, 0, raw);
-  csv_cell(f, src ? src->title : NULL, 0, raw);
-  csv_cell(f, src ? src->url : NULL, 0, raw);
-  csv_cell(f, src ? src->publisher : NULL, 0, raw);
-  csv_cell(f, src ? src->published : NULL, 0, raw);
-  memset(&b, 0, sizeof b);
+}
+
+static void links_cell(FILE *f, const att_event *ev, int raw) {
+  char num[32];
+  sbuf b = {0};
+  size_t i;
   for (i = 0; i < ev->nlinks; i++) {
     if (i) sb_str(&b, ";");
     sb_elem(&b, ev->links[i].rel);
@@ -404,11 +423,35 @@ void cli_csv_row(FILE *f, const att_event *ev, int raw) {
   }
   csv_cell(f, b.s, 0, raw);
   free(b.s);
-  csv_cell(f, ev->fields, 0, raw);
-  csv_cell(f, att_time_format(ev->created, ts, sizeof ts) == 0 ? ts : NULL, 0, raw);
-  csv_cell(f, att_time_format(ev->updated, ts, sizeof ts) == 0 ? ts : NULL, 0, raw);
-  snprintf(num, sizeof num, "%lld", (long long)ev->rev);
-  csv_cell(f, num, 0, 1); /* a number */
+}
+
+void cli_csv_row(FILE *f, const att_event *ev, int raw) {
+  const att_source *src = ev->source;
+  char num[32], ts[40];
+  size_t r;
+  for (r = 0; r < ATT_CSV_RANKS; r++) {
+    att_field fl = csv_order[r];
+    switch (att_fields[fl].type) {
+    case ATT_FT_ID: /* a number */
+      snprintf(num, sizeof num, "%lld", (long long)ATT_FIELD_ID(ev, fl));
+      csv_cell(f, num, r == 0, 1);
+      break;
+    case ATT_FT_STR:
+    case ATT_FT_EDTF: csv_cell(f, ATT_FIELD_STR(ev, fl), r == 0, raw); break;
+    case ATT_FT_STRV: strv_cell(f, ATT_FIELD_STRV(ev, fl), raw); break;
+    case ATT_FT_PEOPLE: people_cell(f, ev, raw); break;
+    case ATT_FT_SOURCE:
+#define X(e, name, member, flag) csv_cell(f, src ? src->member : NULL, 0, raw);
+      ATT_SOURCE_FIELDS(X)
+#undef X
+      break;
+    case ATT_FT_LINKS: links_cell(f, ev, raw); break;
+    case ATT_FT_FIELDS: csv_cell(f, ev->fields, 0, raw); break;
+    case ATT_FT_TIME:
+      csv_cell(f, att_time_format(ATT_FIELD_TIME(ev, fl), ts, sizeof ts) == 0 ? ts : NULL, 0, raw);
+      break;
+    }
+  }
   fputc('\n', f);
 }
 
