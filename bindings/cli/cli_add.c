@@ -8,29 +8,33 @@
  * command line are read as a person writes them and echoed back as EDTF.
  */
 #include "cli.h"
+#include "event_fields.h"
 #include "json.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-enum {
-  O_TITLE = 1, O_KIND, O_STATUS, O_WHEN, O_WHERE, O_ACTOR, O_TAG, O_PERSON,
-  O_NOTES, O_RECUR, O_SURL, O_STITLE, O_PUBLISHER, O_PUBLISHED, O_KEY,
-  O_FIELD, O_LINK, O_JSON, O_PRINT_JSON
-};
+/* The options of add: a flag for each field of the table that has one
+ * (core/event_fields.h), one for each member of source, and --json and
+ * --print-json.  A field's flag returns O_FIELD + its att_field, a
+ * member of source's O_SOURCE + its att_source_field. */
+enum { O_JSON = 1, O_PRINT_JSON, O_FIELD = 16, O_SOURCE = O_FIELD + ATT_F_COUNT };
 
-static const cli_opt add_opts[] = {
-    {"title", 0, 1, O_TITLE},         {"kind", 0, 1, O_KIND},
-    {"status", 0, 1, O_STATUS},       {"when", 0, 1, O_WHEN},
-    {"where", 0, 1, O_WHERE},         {"actor", 0, 1, O_ACTOR},
-    {"tag", 0, 1, O_TAG},             {"person", 0, 1, O_PERSON},
-    {"notes", 0, 1, O_NOTES},         {"recur", 0, 1, O_RECUR},
-    {"source-url", 0, 1, O_SURL},     {"source-title", 0, 1, O_STITLE},
-    {"publisher", 0, 1, O_PUBLISHER}, {"published", 0, 1, O_PUBLISHED},
-    {"key", 0, 1, O_KEY},             {"field", 0, 1, O_FIELD},
-    {"link", 0, 1, O_LINK},           {"json", 0, 1, O_JSON},
-    {"print-json", 0, 0, O_PRINT_JSON}, {NULL, 0, 0, 0}};
+static cli_opt add_opts[ATT_F_COUNT + ATT_SRC_COUNT + 3];
+
+static const cli_opt *make_add_opts(void) {
+  size_t n = 0;
+  int f;
+  if (add_opts[0].name) return add_opts;
+  for (f = 0; f < ATT_F_COUNT; f++)
+    if (att_fields[f].flag) add_opts[n++] = (cli_opt){att_fields[f].flag, 0, 1, O_FIELD + f};
+  for (f = 0; f < ATT_SRC_COUNT; f++)
+    add_opts[n++] = (cli_opt){att_source_flags[f], 0, 1, O_SOURCE + f};
+  add_opts[n++] = (cli_opt){"json", 0, 1, O_JSON};
+  add_opts[n] = (cli_opt){"print-json", 0, 0, O_PRINT_JSON};
+  return add_opts;
+}
 
 /* A JSON value typed by a person for fields.NAME into *out: JSON if it
  * parses, else the text.  JSON that would not be kept exactly (a string
@@ -116,7 +120,7 @@ static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
   char edtf[ATT_DATE_MAX], pub[ATT_DATE_MAX];
   att_bounds b;
   att_time ref = (att_time)time(NULL);
-  int o, rc = CLI_OK, nflags = 0;
+  int o, f, rc = CLI_OK, nflags = 0;
 
   while (rc == CLI_OK && (o = cli_next(p)) != CLI_END) {
     if (o == CLI_BAD) rc = CLI_USAGE;
@@ -134,47 +138,39 @@ static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
     }
     if (rc != CLI_OK) break;
     nflags++;
-    switch (o) {
-    case O_TITLE: rc = set_once(ctx, obj, "title", "--title", p->arg); break;
-    case O_KIND: rc = set_once(ctx, obj, "kind", "--kind", p->arg); break;
-    case O_STATUS: rc = set_once(ctx, obj, "status", "--status", p->arg); break;
-    case O_WHERE: rc = set_once(ctx, obj, "where", "--where", p->arg); break;
-    case O_NOTES: rc = set_once(ctx, obj, "notes", "--notes", p->arg); break;
-    case O_RECUR: rc = set_once(ctx, obj, "recur", "--recur", p->arg); break;
-    case O_KEY: rc = set_once(ctx, obj, "key", "--key", p->arg); break;
-    case O_WHEN:
+    if (o >= O_SOURCE) {
+      if (o - O_SOURCE == ATT_SRC_PUBLISHED) {
+        if (published) rc = cli_usage(ctx, "--published given twice");
+        published = p->arg;
+      } else {
+        src = sub_object(obj, "source");
+        rc = set_once(ctx, src, att_source_keys[o - O_SOURCE], p->name, p->arg);
+      }
+      continue;
+    }
+    f = o - O_FIELD;
+    switch (att_fields[f].type) {
+    case ATT_FT_STR: rc = set_once(ctx, obj, att_fields[f].name, p->name, p->arg); break;
+    case ATT_FT_EDTF: /* when */
       if (when) rc = cli_usage(ctx, "--when given twice");
       when = p->arg;
       break;
-    case O_PUBLISHED:
-      if (published) rc = cli_usage(ctx, "--published given twice");
-      published = p->arg;
+    case ATT_FT_STRV:
+      cJSON_AddItemToArray(sub_array(obj, att_fields[f].name), cJSON_CreateString(p->arg));
       break;
-    case O_ACTOR:
-      cJSON_AddItemToArray(sub_array(obj, "actors"), cJSON_CreateString(p->arg));
-      break;
-    case O_TAG:
-      cJSON_AddItemToArray(sub_array(obj, "tags"), cJSON_CreateString(p->arg));
-      break;
-    case O_PERSON: {
+    case ATT_FT_PEOPLE: {
       cJSON *per = cli_person("--person", p->arg);
       if (per == NULL) rc = CLI_FAIL;
       else cJSON_AddItemToArray(sub_array(obj, "people"), per);
       break;
     }
-    case O_LINK: {
+    case ATT_FT_LINKS: {
       cJSON *l = parse_link(ctx, "--link", p->arg);
       if (l == NULL) rc = CLI_USAGE;
       else cJSON_AddItemToArray(sub_array(obj, "links"), l);
       break;
     }
-    case O_SURL: case O_STITLE: case O_PUBLISHER: {
-      const char *k = o == O_SURL ? "url" : o == O_STITLE ? "title" : "publisher";
-      src = sub_object(obj, "source");
-      rc = set_once(ctx, src, k, p->name, p->arg);
-      break;
-    }
-    case O_FIELD: {
+    case ATT_FT_FIELDS: {
       const char *eq = strchr(p->arg, '=');
       char *name;
       if (eq == NULL || eq == p->arg) {
@@ -195,7 +191,7 @@ static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
       free(name);
       break;
     }
-    default: break;
+    default: break; /* no flag: id, rev, source (by its members), created, updated */
     }
   }
 
@@ -262,7 +258,7 @@ int cli_cmd_add(cli_ctx *ctx, int argc, char **argv) {
   int rc, print_json = 0;
 
   att_event_init(&ev);
-  cli_parser_init(&p, ctx, add_opts, argc, argv);
+  cli_parser_init(&p, ctx, make_add_opts(), argc, argv);
   rc = add_from_flags(ctx, &p, &ev, &typed, &print_json);
   if (rc < 0) { /* help */
     cli_parser_free(&p);
@@ -326,10 +322,10 @@ static cJSON *links_json(const att_event *ev) {
 static cJSON *working_list(cJSON *patch, const char *key, const att_event *ev) {
   cJSON *a = cJSON_GetObjectItemCaseSensitive(patch, key);
   if (a && cJSON_IsArray(a)) return a;
+  int f = att_field_find(key, strlen(key));
   if (a) cJSON_DeleteItemFromObjectCaseSensitive(patch, key);
-  if (strcmp(key, "actors") == 0) a = strv_json(&ev->actors);
-  else if (strcmp(key, "tags") == 0) a = strv_json(&ev->tags);
-  else if (strcmp(key, "people") == 0) a = people_json(ev);
+  if (att_fields[f].type == ATT_FT_STRV) a = strv_json(ATT_FIELD_STRV(ev, f));
+  else if (att_fields[f].type == ATT_FT_PEOPLE) a = people_json(ev);
   else a = links_json(ev);
   cJSON_AddItemToObject(patch, key, a);
   return a;
@@ -487,14 +483,12 @@ static int edit_links(cli_ctx *ctx, cJSON *patch, const att_event *ev,
   return CLI_OK;
 }
 
-static const char *const scalar_fields[] = {"title", "kind", "status", "where",
-                                            "notes", "key", "recur", NULL};
-
-static int is_scalar(const char *name) {
+/* The member of source named s (published is read as a date), or -1. */
+static int source_member(const char *s) {
   int i;
-  for (i = 0; scalar_fields[i]; i++)
-    if (strcmp(scalar_fields[i], name) == 0) return 1;
-  return 0;
+  for (i = 0; i < ATT_SRC_COUNT; i++)
+    if (strcmp(att_source_keys[i], s) == 0) return i;
+  return -1;
 }
 
 /* One FIELD=VALUE operand into the patch.  *typed_when is set for when=. */
@@ -505,6 +499,8 @@ static int apply_pair(cli_ctx *ctx, cJSON *patch, const att_event *ev,
   char op = '=', name[64];
   const char *val;
   size_t nlen;
+  att_ftype type;
+  int f;
   if (eq == NULL || eq == pair)
     return cli_usage(ctx, "'%s': write FIELD=VALUE (FIELD+=VALUE, FIELD-=VALUE "
                           "for lists)",
@@ -520,21 +516,22 @@ static int apply_pair(cli_ctx *ctx, cJSON *patch, const att_event *ev,
   memcpy(name, pair, nlen);
   name[nlen] = '\0';
 
-  if (strcmp(name, "actors") == 0 || strcmp(name, "tags") == 0)
-    return edit_strings(ctx, patch, ev, name, op, val);
-  if (strcmp(name, "people") == 0) return edit_people(ctx, patch, ev, op, val);
-  if (strcmp(name, "links") == 0) return edit_links(ctx, patch, ev, op, val);
+  f = att_field_find(name, nlen);
+  type = f < 0 ? ATT_FT_ID : att_fields[f].type; /* ID: no NAME=VALUE */
+  if (type == ATT_FT_STRV) return edit_strings(ctx, patch, ev, name, op, val);
+  if (type == ATT_FT_PEOPLE) return edit_people(ctx, patch, ev, op, val);
+  if (type == ATT_FT_LINKS) return edit_links(ctx, patch, ev, op, val);
   if (op != '=')
     return cli_usage(ctx, "'%s': %c= works on lists only (actors, tags, "
                           "people, links)",
                      pair, op);
-  if (is_scalar(name)) {
+  if (type == ATT_FT_STR) {
     cJSON_DeleteItemFromObjectCaseSensitive(patch, name);
     if (*val) cJSON_AddStringToObject(patch, name, val);
     else cJSON_AddNullToObject(patch, name);
     return CLI_OK;
   }
-  if (strcmp(name, "when") == 0) {
+  if (type == ATT_FT_EDTF) { /* when */
     if (*val == '\0')
       return cli_fail("when=: 'when' is required and cannot be removed");
     if (cli_date("when", val, *ref, when_edtf, NULL) != CLI_OK) return CLI_FAIL;
@@ -558,21 +555,19 @@ static int apply_pair(cli_ctx *ctx, cJSON *patch, const att_event *ev,
     if (b.earliest != ATT_TIME_MIN) *ref = b.earliest;
     return CLI_OK;
   }
-  if (strncmp(name, "source.", 7) == 0 &&
-      (strcmp(name + 7, "title") == 0 || strcmp(name + 7, "url") == 0 ||
-       strcmp(name + 7, "publisher") == 0)) {
+  if (strncmp(name, "source.", 7) == 0 && source_member(name + 7) >= 0) {
     cJSON *src = sub_object(patch, "source");
     cJSON_DeleteItemFromObjectCaseSensitive(src, name + 7);
     if (*val) cJSON_AddStringToObject(src, name + 7, val);
     else cJSON_AddNullToObject(src, name + 7);
     return CLI_OK;
   }
-  if (strcmp(name, "source") == 0 && *val == '\0') {
+  if (type == ATT_FT_SOURCE && *val == '\0') {
     cJSON_DeleteItemFromObjectCaseSensitive(patch, "source");
     cJSON_AddNullToObject(patch, "source");
     return CLI_OK;
   }
-  if (strcmp(name, "fields") == 0 && *val == '\0') {
+  if (type == ATT_FT_FIELDS && *val == '\0') {
     cJSON_DeleteItemFromObjectCaseSensitive(patch, "fields");
     cJSON_AddNullToObject(patch, "fields");
     return CLI_OK;
@@ -586,6 +581,7 @@ static int apply_pair(cli_ctx *ctx, cJSON *patch, const att_event *ev,
     if (rc == CLI_OK) cJSON_AddItemToObject(fl, name + 7, v);
     return rc;
   }
+  /* Text for people, in the order of the manual: written by hand. */
   return cli_usage(ctx, "'%s': unknown field '%s' (fields: title, when, kind, "
                         "status, where, notes, key, recur, actors, tags, "
                         "people, links, published, source.title, source.url, "
