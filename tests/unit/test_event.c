@@ -1,8 +1,10 @@
 /*
- * Unit tests of the event model (core/event.c, core/event_json.c,
- * core/utf8.c): a full round trip, one failing input per rule with a check
- * that the message names the field and shows the value, invalid UTF-8
- * wherever a string can be, duplicate keys, and merge patches.
+ * Unit tests of the event model (core/event.c, core/event_read.c,
+ * core/event_write.c, core/event_patch.c, core/utf8.c): a full round
+ * trip, one failing input per rule with a check that the message names
+ * the field and shows the value, invalid UTF-8 wherever a string can be,
+ * duplicate keys, and merge patches.  test_event_fields.c walks the
+ * table of fields.
  */
 #include <stdlib.h>
 #include <string.h>
