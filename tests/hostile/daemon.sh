@@ -13,6 +13,9 @@ set -u
 ATT=${1:?usage: sh tests/hostile/daemon.sh path/to/attache path/to/hostile}
 HOSTILE=${2:?usage: sh tests/hostile/daemon.sh path/to/attache path/to/hostile}
 SRC=${ATT_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+SKIP_NAME=hostile/daemon
+. "$SRC/tests/need.sh"
+need python3
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/attache-hdaemon.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 unset ATTACHE_STORE XDG_DATA_HOME XDG_CONFIG_HOME
