@@ -30,5 +30,7 @@
 #include "ics.h"      /* iCalendar export */
 #include "csv.h"      /* the CSV reader */
 #include "termsafe.h" /* text made safe for a terminal or a spreadsheet */
+#include "text.h"     /* UTF-8 checks, values quoted for messages */
+#include "duration.h" /* durations and calendar arithmetic */
 
 #endif

@@ -10,7 +10,7 @@
  * disagree.  docs/dates.md is the user manual and lists every choice made
  * here (season months, unknown interval ends, time zones).
  */
-#include "date.h"
+#include "date_int.h"
 #include "error.h"
 #include "text.h"
 
@@ -330,11 +330,6 @@ const char att__edtf_forms[] =
     "-YYYY, Y12345 for longer years, a final ? ~ or % (2004-06~), X for "
     "unspecified digits (201X, 2004-XX, 1985-04-XX), and intervals A/B "
     "with .. for an open end (2024/2028, 1985-04-12/..)";
-
-/* To go when remind.c switches to att__show_as (text.h). */
-const char *att__quote(const char *s, char *out, size_t cap) {
-  return att__show_as(out, cap, s, strlen(s), SIZE_MAX, ATT_SHOW_BARE);
-}
 
 typedef struct parser {
   const char *whole; /* the full input, for messages */

@@ -59,11 +59,5 @@ int att_time_format(att_time t, char *buf, size_t cap);
 /* Parse an RFC 3339 timestamp (Z or offset) into *t. */
 int att_time_parse(const char *s, att_time *t);
 
-/* Internal, shared by date.c and date_friendly.c. */
-/* One line listing the strict EDTF forms, for error messages. */
-extern const char att__edtf_forms[];
-/* att__show_as(out, cap, s, strlen(s), SIZE_MAX, ATT_SHOW_BARE) (text.h);
- * to go when remind.c switches. */
-const char *att__quote(const char *s, char *out, size_t cap);
 
 #endif

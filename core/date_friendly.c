@@ -10,7 +10,7 @@
  * through att_edtf_parse(), so the bounds of a friendly date are always
  * those of the EDTF it is echoed as.  docs/dates.md lists every form.
  */
-#include "date.h"
+#include "date_int.h"
 #include "error.h"
 #include "text.h"
 

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "event.h"
+#include "event_int.h"
 #include "rrule.h"
 
 const char *const att_known_kinds[] = {

@@ -173,22 +173,6 @@ int att_event_has_tag(const att_event *ev, const char *tag);
 /* 1 if both events hold the same data (bounds included), else 0. */
 int att_event_equal(const att_event *a, const att_event *b);
 
-/* 0 if s[0..len) is valid UTF-8 (no overlongs, surrogates, > U+10FFFF);
- * otherwise ATT_EINVAL with a message giving the byte offset and why. */
-int att_utf8_check(const char *s, size_t len);
-
-/* Internal to the core: s[0..len) quoted for an error message into
- * buf[cap], with escapes for quotes, control characters and bytes that are
- * not UTF-8, cut after about `max` bytes with the full length noted.
- * Returns buf. */
-const char *att__show(char *buf, size_t cap, const char *s, size_t len,
-                      size_t max);
-/* Internal: check the JSON text *fields (an object: UTF-8, no duplicate
- * keys, finite numbers, within ATT_EV_FIELDS_MAX) and make it compact;
- * {} becomes NULL. */
-int att__ev_fields_canon(char **fields);
-/* Internal: a NULL-terminated list as "a, b, c" into buf[cap], for
- * messages.  Returns buf. */
-const char *att__join(char *buf, size_t cap, const char *const *list);
+/* UTF-8 checks and the quoting of values in messages: core/text.h. */
 
 #endif

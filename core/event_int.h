@@ -1,5 +1,5 @@
 /*
- * Internal to the event's JSON code (event_read.c, event_write.c,
+ * Internal to the event's code (event.c, event_read.c, event_write.c,
  * event_patch.c): the helpers two of them share.  Not for the rest of the
  * tree, which uses event.h.
  */
@@ -12,6 +12,12 @@
 
 #include "event.h"
 #include "event_fields.h"
+#include "text.h"
+
+/* Check the JSON text *fields (an object: UTF-8, no duplicate keys,
+ * finite numbers, within ATT_EV_FIELDS_MAX) and make it compact; {}
+ * becomes NULL (event.c). */
+int att__ev_fields_canon(char **fields);
 
 /* How much of a value a message shows; how long a path it names. */
 #define ATT__EV_SHOW_MAX 80

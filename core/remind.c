@@ -11,10 +11,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "error.h"
 #include "recur.h"
+#include "text.h"
 
 #define LEAD_FORMS \
   "a number and a unit: 30m, 2h, 1d, 7d, 1w (minutes, hours, days, weeks), " \
@@ -29,7 +31,7 @@ int att_lead_parse(const char *s, int64_t *secs) {
   char q[80];
 
   if (!s) return att__err(ATT_EINVAL, "lead: none given; a lead is " LEAD_FORMS);
-  att__quote(s, q, sizeof q);
+  att__show_as(q, sizeof q, s, strlen(s), SIZE_MAX, ATT_SHOW_BARE);
   if (att_duration_scan(s, ATT_DURATION_LEAD, &d, &e) == 0) {
     *secs = d.days * 86400 + d.seconds;
     return 0;

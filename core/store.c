@@ -708,15 +708,11 @@ static int append(att_store *st, int type, int flags, const void *payload, uint3
   return 0;
 }
 
-/* Tests set this to make the next syncs fail as a disk would. */
-int att__test_fail_sync;
-
 /* Make everything appended durable: the acknowledgement point. */
 static int wsync(att_store *st) {
   int rc = wflush(st);
   if (rc) return rc;
-  if (att__test_fail_sync) errno = EIO;
-  if (att__test_fail_sync || att__fault(ATT_FAULT_SYNC) || fdatasync(st->jfd) != 0) {
+  if (att__fault(ATT_FAULT_SYNC) || fdatasync(st->jfd) != 0) {
     st->poisoned = 1;
     return att__err(ATT_EPOISONED,
                     "journal of \"%s\": sync to disk failed (%s); the change is not acknowledged "

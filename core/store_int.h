@@ -346,8 +346,6 @@ int att__path(char *buf, size_t cap, const char *dir, const char *name);
 int att__write_all(int fd, const void *p, size_t n);
 int att__fsync_dir(const char *dir);
 
-/* Tests set this to make syncs fail as a failing disk would. */
-extern int att__test_fail_sync;
 /* Tests set this to 1 to write snapshots of format version 1. */
 extern int att__test_snap_version;
 

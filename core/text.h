@@ -42,5 +42,8 @@ const char *att__show_as(char *buf, size_t cap, const char *s, size_t len, size_
                          int form);
 /* att__show_as in the form ATT_SHOW_QUOTED. */
 const char *att__show(char *buf, size_t cap, const char *s, size_t len, size_t max);
+/* A NULL-terminated list as "a, b, c" into buf[cap], for messages
+ * (event.c).  Returns buf. */
+const char *att__join(char *buf, size_t cap, const char *const *list);
 
 #endif

@@ -120,7 +120,7 @@ static int step(att_alerts *al, att__alert_kid *k, double now) {
 /* Run k to its end (or its deadline). */
 static void finish(att_alerts *al, att__alert_kid *k) {
   double pause = 0.0002;
-  while (!step(al, k, att__monotonic())) {
+  while (!step(al, k, att_monotonic())) {
     if (k->wfd >= 0) {
       struct pollfd p = {k->wfd, POLLOUT, 0};
       poll(&p, 1, 10);
@@ -136,7 +136,7 @@ static void finish(att_alerts *al, att__alert_kid *k) {
 
 int att_alerts_poll(att_engine *e) {
   att_alerts *al = e ? e->alerts : NULL;
-  double now = att__monotonic();
+  double now = att_monotonic();
   size_t i, j;
   if (!al) return 0;
   for (i = j = 0; i < al->nkids; i++) {
@@ -239,7 +239,7 @@ void att__alert_cmd_start(att_alerts *al, const att_alert *a, char *json, size_t
   setpgid(k.pid, k.pid); /* also in the parent, so a kill never misses */
   k.wfd = fds[1];
   fcntl(k.wfd, F_SETFL, fcntl(k.wfd, F_GETFL) | O_NONBLOCK);
-  k.deadline = att__monotonic() + al->o.timeout;
+  k.deadline = att_monotonic() + al->o.timeout;
   if (al->o.wait) {
     finish(al, &k);
     return;

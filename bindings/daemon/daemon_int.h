@@ -54,7 +54,7 @@ struct att__job {
   att__job *next;
   att_timeq_handle qh; /* schedules: the queue entry, 0 if none */
   att_time at;         /* at.at: the instant */
-  attl_duration every;
+  att_duration every;
   att_cron cron;
   int op;            /* rules: ATT_CHANGE_* */
   char *what;        /* "every 1d", "cron 0 8 * * 1", "remind NAME" */

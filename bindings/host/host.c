@@ -8,7 +8,7 @@
  * adds a traceback, and turns any error (even an error object whose
  * __tostring fails, or a memory error) into a logged, counted message.
  */
-#include "host.h"
+#include "host_int.h"
 
 #include <errno.h>
 #include <lauxlib.h>
@@ -88,7 +88,7 @@ void att_log_to(att_log_fn fn, void *ud, int level, const char *script, const ch
   va_end(ap);
 }
 
-double att__monotonic(void) {
+double att_monotonic(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -396,7 +396,7 @@ int att_script_call(att_script *s, int nargs, int nresults) {
   if (s->depth == 0) {
     s->used = 0;
     s->stop = ATT__STOP_NONE;
-    s->deadline = s->e->limits.seconds > 0 ? att__monotonic() + s->e->limits.seconds : 0;
+    s->deadline = s->e->limits.seconds > 0 ? att_monotonic() + s->e->limits.seconds : 0;
     lua_sethook(L, att__sandbox_hook, LUA_MASKCOUNT, ATT__HOOK_STEP);
     att__watch_begin(s);
   }
@@ -438,4 +438,10 @@ int att_script_call(att_script *s, int nargs, int nresults) {
   s->e->errors++;
   lua_pop(L, 1);
   return code;
+}
+
+int att_script_writable(const att_script *s) { return s->ro_depth == 0 && s->depth > 0; }
+
+void att_script_batch_mark(att_script *s, const char *where) {
+  snprintf(s->batch_at, sizeof s->batch_at, "%s", where ? where : "");
 }

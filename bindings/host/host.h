@@ -19,6 +19,7 @@
 
 #include <lua.h>
 
+#include "error.h"
 #include "store.h"
 
 typedef struct att_limits {
@@ -123,7 +124,7 @@ int att_script_call(att_script *s, int nargs, int nresults);
 
 /* att_script_call's code when the script called os.exit(n): nothing is
  * logged or counted, and att_script_exit_code() gives n (0-255). */
-#define ATT_SCRIPT_EXIT (-100)
+#define ATT_SCRIPT_EXIT ATT_EEXIT /* the script called os.exit (the error table) */
 int att_script_exit_code(const att_script *s);
 
 /* Lua memory in use by the script's state, and the most it has used. */
@@ -178,6 +179,15 @@ void att_script_mem_give(att_script *s, size_t n);
  * writing").
  */
 void att_script_readonly_enter(att_script *s, const char *what);
+/* 1 if the script may write now: inside its call and not in a read-only
+ * context (what att_lua_check_write checks, without raising). */
+int att_script_writable(const att_script *s);
+/* Where the at.batch open in the script's call began ("script:line: "),
+ * for the message if the call ends with it still open; NULL or "" when
+ * it closes. */
+void att_script_batch_mark(att_script *s, const char *where);
+/* Seconds on the monotonic clock (for deadlines). */
+double att_monotonic(void);
 void att_script_readonly_leave(att_script *s);
 void att_lua_check_write(lua_State *L, const char *action);
 
@@ -208,46 +218,5 @@ int att_watchdog_cancel(void *ud);
 void att_watchdog_on_stuck(void (*fn)(att_script *s, void *ud), void *ud);
 #define ATT__GRACE 0.5
 #define ATT__STUCK_EXIT 3
-
-/* ---- internal: shared by host.c and sandbox.c only ------------------- */
-
-enum { ATT__STOP_NONE, ATT__STOP_BUDGET, ATT__STOP_TIME, ATT__STOP_EXIT, ATT__STOP_SIGNAL };
-
-extern volatile sig_atomic_t att__interrupt; /* SIGINT or SIGTERM came (watchdog.c) */
-void att__watch_begin(att_script *s);        /* a call (depth 0) starts and ends */
-void att__watch_end(att_script *s);
-
-struct att_script {
-  att_engine *e;
-  lua_State *L;
-  char *name;        /* as given (messages, arg[0]) */
-  char *dir;         /* canonical directory of the script, or NULL */
-  size_t mem, mem_peak, mem_max; /* bytes of Lua memory; cap (0: none) */
-  uint64_t used;     /* instructions and C work in this call */
-  double deadline;   /* monotonic seconds; 0: none */
-  int depth;         /* nesting of att_script_call */
-  int stop;          /* ATT__STOP_*: set, it raises at every instruction */
-  int exit_code;
-  int warn_on, warn_cont;
-  char warn[512];
-  /* "script:line: " of the at.batch open in this script's call, or "" */
-  char batch_at[160];
-  int ro_depth;        /* nesting of read-only contexts */
-  const char *ro_what; /* the outermost one ("a reminder's where function") */
-};
-
-#define ATT__HOOK_STEP 1000 /* instructions between two budget checks */
-
-void *att__sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
-void att__sandbox_hook(lua_State *L, lua_Debug *ar);
-void att__sandbox_warn(void *ud, const char *msg, int tocont);
-/* string.find, match, gmatch, gsub over the budgeted matcher (sandbox_pat.c). */
-int att__sb_str_find(lua_State *L);
-int att__sb_str_match(lua_State *L);
-int att__sb_str_gmatch(lua_State *L);
-int att__sb_str_gsub(lua_State *L);
-/* Build the sandbox in a fresh state (run it with lua_pcall). */
-int att__sandbox_open(lua_State *L);
-double att__monotonic(void);
 
 #endif

@@ -40,7 +40,7 @@
  * (coroutine.wrap and coroutine.close below).  __gc is refused because
  * finalizers always run with hooks off.
  */
-#include "host.h"
+#include "host_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -193,7 +193,7 @@ void *att__sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 static void check_limits(att_script *s) {
   const att_limits *l = &s->e->limits;
   if (l->instructions != 0 && s->used > l->instructions) s->stop = ATT__STOP_BUDGET;
-  else if (s->deadline > 0 && att__monotonic() > s->deadline) s->stop = ATT__STOP_TIME;
+  else if (s->deadline > 0 && att_monotonic() > s->deadline) s->stop = ATT__STOP_TIME;
   else if (att__interrupt) s->stop = ATT__STOP_SIGNAL; /* watchdog.c */
 }
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "host.h"
+#include "host_int.h"
 
 /* ---- the meter ------------------------------------------------------- */
 

@@ -6,7 +6,7 @@
  * Same syntax, results and error messages as Lua's (tested against it).
  */
 #define _GNU_SOURCE /* memmem */
-#include "host.h"
+#include "host_int.h"
 
 #include <ctype.h>
 #include <lauxlib.h>

@@ -15,7 +15,7 @@
 #include <lauxlib.h>
 #include <limits.h>
 
-#include "host.h"
+#include "host_int.h"
 
 /* ---- check helpers --------------------------------------------------- */
 

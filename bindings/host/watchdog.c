@@ -30,7 +30,7 @@
  * One call runs at a time in a process (the host is single-threaded), so
  * one timer and one "running" pointer suffice.
  */
-#include "host.h"
+#include "host_int.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -150,7 +150,7 @@ int att_interrupted(void) { return att__interrupt != 0; }
 
 int att_watchdog_expired(void) {
   att_script *s = running;
-  return s != NULL && (phase != 0 || att__interrupt || (s->deadline > 0 && att__monotonic() > s->deadline));
+  return s != NULL && (phase != 0 || att__interrupt || (s->deadline > 0 && att_monotonic() > s->deadline));
 }
 
 int att_watchdog_cancel(void *ud) {
@@ -173,7 +173,7 @@ void att__watch_begin(att_script *s) {
     return;
   }
   if (s->deadline <= 0) return;
-  left = s->deadline - att__monotonic();
+  left = s->deadline - att_monotonic();
   arm(left > 0 ? left + 0.001 : 0.001);
 }
 

@@ -754,10 +754,10 @@ static int l_batch(lua_State *L) {
   where = lua_tostring(L, 2);
   lua_pushvalue(L, 1);
   if (att_store_begin(st) != 0) return attl_fail(L);
-  snprintf(s->batch_at, sizeof s->batch_at, "%s", where);
+  att_script_batch_mark(s, where);
   if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
     att_store_rollback(st);
-    s->batch_at[0] = '\0';
+    att_script_batch_mark(s, NULL);
     m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     if (m && strstr(m, "attempt to yield") != NULL && strchr(m, '\n') == NULL &&
         strlen(m) < 64) {
@@ -767,10 +767,10 @@ static int l_batch(lua_State *L) {
     }
     return lua_error(L);
   }
-  s->batch_at[0] = '\0';
+  att_script_batch_mark(s, NULL);
   /* fn cannot end the script's call, but the check stays next to the
    * write it guards. */
-  if (s->ro_depth > 0 || s->depth == 0) {
+  if (!att_script_writable(s)) {
     att_store_rollback(st);
     att_lua_check_write(L, "at.batch");
   }

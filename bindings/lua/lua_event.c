@@ -41,6 +41,7 @@
 #include <cjson/cJSON.h>
 
 #include "event_fields.h"
+#include "text.h"
 
 struct attl_event {
   int64_t id;

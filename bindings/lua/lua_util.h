@@ -108,9 +108,7 @@ typedef struct attl_date {
 
 /* A duration value ("attache.duration") is a userdata holding a core
  * att_duration (core/duration.h): the grammar, the arithmetic and the
- * text are core's.  attl_duration is its old name, kept while
- * daemon_int.h still says it. */
-typedef att_duration attl_duration;
+ * text are core's. */
 
 /* Create the date and duration metatables and set the date functions
  * (now, date, edtf, duration, days, ...) in the table on top. */

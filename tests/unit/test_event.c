@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "event.h"
+#include "text.h"
 #include "tap.h"
 
 /* A stored record in canonical form: every field, in output order. */

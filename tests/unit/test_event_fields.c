@@ -17,6 +17,7 @@
 #include "error.h"
 #include "event.h"
 #include "event_fields.h"
+#include "text.h"
 #include "tap.h"
 
 /* A value of each field in canonical form, and a value of the wrong

@@ -16,6 +16,7 @@
 
 #include "crc32c.h"
 #include "error.h"
+#include "fault.h"
 #include "store.h"
 #include "store_int.h" /* white-box: the snapshot layout, to damage it */
 #include "tap.h"
@@ -681,9 +682,9 @@ static void test_poison(void) {
   att_store_init(dir);
   st = open_store(dir, ATT_OPEN_WRITE);
   add_json(st, "{\"title\":\"ok\",\"when\":\"2024\"}");
-  att__test_fail_sync = 1;
+  att_fault_arm(1, 1, 1u << ATT_FAULT_SYNC, EIO); /* the next syncs fail, as a disk's would */
   is_int(add_json(st, "{\"title\":\"lost\",\"when\":\"2024\"}"), -1, "a failed sync fails the add");
-  att__test_fail_sync = 0;
+  ok(att_fault_off() >= 1, "the sync failed");
   is_int(add_json(st, "{\"title\":\"later\",\"when\":\"2024\"}"), -1, "and the store refuses writes after it");
   ok(strstr(att_errmsg(), "reopen") != NULL, "saying to reopen: %s", att_errmsg());
   att_store_close(st);
