@@ -13,6 +13,11 @@ SKIP_NAME=valgrind
 need valgrind
 vg="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 --child-silent-after-fork=yes"
 export ATT_SOURCE_DIR="$src" ATT_SHARED_DATA="$src/../shared/data"
+# Under valgrind a bounded C function can run seconds between two checks
+# of its deadline (20-50 times slower): the watchdog's grace from deadline
+# to "stuck" (0.5 s) grows in proportion, or a slow call would be ended as
+# a stuck one (exit 3, and valgrind calls what it did not free a leak).
+export ATTACHE_GRACE=${ATTACHE_GRACE:-20}
 status=0
 failed=""
 skipped=""

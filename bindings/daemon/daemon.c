@@ -727,7 +727,7 @@ int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *
       att__log(d, ATT_LOG_ERROR, d->nquar ? d->quar[0].name : NULL,
                "abandoned: still running inside a C function %.1f s past its time limit "
                "(max-time); the daemon restarted in place (pid %ld) without it and goes on from %s",
-               ATT__GRACE, (long)getpid(), t);
+               att_watchdog_grace(), (long)getpid(), t);
     }
   }
   rescan(d, 0);

@@ -217,6 +217,9 @@ int att_watchdog_cancel(void *ud);
  * NULL restores the default; att_watchdog_release does too. */
 void att_watchdog_on_stuck(void (*fn)(att_script *s, void *ud), void *ud);
 #define ATT__GRACE 0.5
+/* The grace in force: ATT__GRACE, or ATTACHE_GRACE (seconds, 0.1 to 3600)
+ * from the environment, for runs under valgrind and the like. */
+double att_watchdog_grace(void);
 #define ATT__STUCK_EXIT 3
 
 #endif

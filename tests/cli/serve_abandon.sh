@@ -9,6 +9,7 @@
 # follow /proc/self/exe to itself.)
 . "$(dirname "$0")/lib.sh"
 export TZ=UTC
+unset ATTACHE_GRACE # the default grace (valgrind.sh sets a longer one)
 
 new_store
 mkdir -p "$TMP/scripts" "$TMP/clean"
