@@ -23,19 +23,6 @@ wait_for() {
     sleep 0.1
   done
 }
-# wait_exit PID WHAT: poll until process PID has ended, at most WAIT_S;
-# else kill it and fail.
-wait_exit() {
-  i=0
-  while kill -0 "$1" 2>/dev/null; do
-    i=$((i + 1))
-    if [ $i -gt $((WAIT_S * 10)) ]; then
-      kill -KILL "$1" 2>/dev/null
-      fail "$2 still running after $WAIT_S s"
-    fi
-    sleep 0.1
-  done
-}
 # has_title TITLE: the store holds one event with this title.
 has_title() {
   ok list --json --text "$1"

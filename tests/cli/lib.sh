@@ -116,6 +116,20 @@ wait_for() {
   done
 }
 
+# wait_exit PID WHAT: poll until process PID has ended, at most WAIT_S;
+# else kill it and fail.
+wait_exit() {
+  i=0
+  while kill -0 "$1" 2>/dev/null; do
+    i=$((i + 1))
+    if [ $i -gt $((WAIT_S * 10)) ]; then
+      kill -KILL "$1" 2>/dev/null
+      fail "$2 still running after $WAIT_S s"
+    fi
+    sleep 0.1
+  done
+}
+
 new_store() { ok init; }
 example_store() {
   ok init

@@ -42,11 +42,7 @@ exec 4<"$TMP/fifo" # a reader from now on (closing 3 first would be a moment wit
 cat <&4 >"$TMP/drained" 3>&- 4<&- &
 drain=$!
 exec 3>&- 4<&-
-deadline=$(($(date +%s) + 60))
-while kill -0 "$pid" 2>/dev/null; do
-  [ "$(date +%s)" -lt "$deadline" ] || { kill -KILL "$pid"; fail "the daemon did not finish its run"; }
-  sleep 0.05
-done
+wait_exit "$pid" "the daemon's simulated run"
 RC=0
 wait "$pid" || RC=$?
 wait "$drain"
@@ -99,11 +95,7 @@ printf 'print("fixed")\n' >"$TMP/scripts/stuck.lua"
 wait_for "$TMP/drained" fixed "the changed script was not loaded"
 wait_for "$TMP/err" "stuck.lua: loaded" "the log does not say the changed script loaded"
 kill -TERM "$pid"
-deadline=$(($(date +%s) + 10))
-while kill -0 "$pid" 2>/dev/null; do
-  [ "$(date +%s)" -lt "$deadline" ] || { kill -KILL "$pid"; fail "the daemon did not stop on SIGTERM"; }
-  sleep 0.05
-done
+wait_exit "$pid" "the daemon, after SIGTERM,"
 RC=0
 wait "$pid" || RC=$?
 wait "$drain"
