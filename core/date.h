@@ -49,6 +49,49 @@ int att_edtf_parse(const char *s, att_bounds *b, char *canon, size_t cap);
 int att_date_friendly(const char *s, att_time ref, char *edtf, size_t cap,
                       att_bounds *b);
 
+/*
+ * What the friendly reader needs besides the text: the reference instant of
+ * relative forms and the user's conventions (the store's settings).  Fill it
+ * with att_date_ctx_init() and change what the settings say.  The reader
+ * writes the out fields.
+ */
+typedef struct att_date_ctx {
+  att_time ref;         /* reference instant of relative forms (published date, else now) */
+  int ref_is_published; /* 1 when ref is a source's published date (for the echo) */
+  int fiscal_start;     /* month 1-12 a fiscal year starts in; 0 = default 4 (Japan, April-March) */
+  int fiscal_by_end;    /* 1: FY2024 is the fiscal year ending in 2024 (US); 0: starting in 2024 (Japan) */
+  int hemisphere;       /* 0 unset, 'N' or 'S': which season codes `autumn 2024` becomes */
+  int day_first;        /* -1 unset (refuse ambiguous 05/06/2024), 0 month first, 1 day first */
+  const char *tz;       /* default IANA zone for a local time typed without one; NULL = UTC */
+  /* out */
+  int used_ref;         /* set to 1 when the value depended on ref */
+  char zone[64];        /* the IANA zone named in the input, "" when none */
+} att_date_ctx;
+
+/* Defaults: the given reference, fiscal years from April, no hemisphere
+ * (seasons 21-24), ambiguous day/month order refused, UTC. */
+void att_date_ctx_init(att_date_ctx *c, att_time ref);
+
+/*
+ * att_date_friendly() with the conventions of *c (see docs/dates.md): reads
+ * s, writes its EDTF into edtf[cap] and its bounds into *b (if not NULL),
+ * and sets c->used_ref and c->zone.  0 or ATT_EINVAL with a message.
+ */
+int att_date_read(const char *s, att_date_ctx *c, char *edtf, size_t cap,
+                  att_bounds *b);
+
+/*
+ * A reading of an EDTF value for people ("Q3 2024", "early 2024",
+ * "2024-2028", "around 20 May 2024", "18 Dec 2023 10:00 UTC"), which
+ * att_date_read() (with default settings) reads back to the same EDTF.
+ * Writes it into buf[cap]; 0, or ATT_EINVAL when edtf is not valid EDTF or
+ * buf is too small.
+ */
+int att_date_human(const char *edtf, char *buf, size_t cap);
+
+/* Longest human reading, including the NUL. */
+#define ATT_DATE_HUMAN_MAX 160
+
 /* Calendar helpers shared by the core. */
 int64_t att_days_from_civil(int64_t y, int m, int d); /* days since epoch */
 void att_civil_from_days(int64_t days, int64_t *y, int *m, int *d);

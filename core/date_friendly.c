@@ -328,8 +328,24 @@ static int is_span_trap(const char *s) {
          (s[5] - '0') * 10 + (s[6] - '0') >= 13;
 }
 
+void att_date_ctx_init(att_date_ctx *c, att_time ref) {
+  memset(c, 0, sizeof *c);
+  c->ref = ref;
+  c->day_first = -1;
+}
+
 int att_date_friendly(const char *s, att_time ref, char *edtf, size_t cap,
                       att_bounds *b) {
+  att_date_ctx c;
+  att_date_ctx_init(&c, ref);
+  return att_date_read(s, &c, edtf, cap, b);
+}
+
+int att_date_read(const char *s, att_date_ctx *dc, char *edtf, size_t cap,
+                  att_bounds *b) {
+  att_time ref = dc->ref;
+  dc->used_ref = 0;
+  dc->zone[0] = '\0';
   char norm[MAXLEN * 2 + 8], low[MAXLEN * 2 + 8], *tok[MAXTOK], *p;
   char strict_msg[1024];
   const char *rest;
