@@ -27,8 +27,9 @@
 /* The daemon writes its state through daemon.state.tmp without the store's
  * lock, so that one is not a temporary file the store's writers sweep. */
 const char *const att__store_files[] = {"lock",        "journal",      "snapshot",         "alerts",
-                                        "daemon.lock", "daemon.state", "daemon.state.tmp", NULL};
-const char *const att__store_tmps[] = {"journal.tmp", "snapshot.tmp", NULL};
+                                        "daemon.lock", "daemon.state", "daemon.state.tmp",
+                                        "settings.json", NULL};
+const char *const att__store_tmps[] = {"journal.tmp", "snapshot.tmp", "settings.json.tmp", NULL};
 
 int att__open(const char *path, int flags, int mode) {
   if (att__fault(ATT_FAULT_OPEN)) return -1;
