@@ -28,8 +28,9 @@
  * lock, so that one is not a temporary file the store's writers sweep. */
 const char *const att__store_files[] = {"lock",        "journal",      "snapshot",         "alerts",
                                         "daemon.lock", "daemon.state", "daemon.state.tmp",
-                                        "settings.json", NULL};
-const char *const att__store_tmps[] = {"journal.tmp", "snapshot.tmp", "settings.json.tmp", NULL};
+                                        "settings.json", "actors.json", NULL};
+const char *const att__store_tmps[] = {"journal.tmp", "snapshot.tmp", "settings.json.tmp",
+                                       "actors.json.tmp", NULL};
 
 int att__open(const char *path, int flags, int mode) {
   if (att__fault(ATT_FAULT_OPEN)) return -1;
