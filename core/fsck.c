@@ -17,6 +17,7 @@
 
 #include "crc32c.h"
 #include "error.h"
+#include "settings.h"
 #include "store_int.h"
 
 #define MAX_REPORTS 50 /* damaged records reported one by one */
@@ -344,6 +345,7 @@ int att_store_verify(const char *dir, const att_store_opts *opts) {
   /* The directory first: a link where a file belongs is named before a
    * scan refuses to follow it. */
   dirbad = opts && opts->notice ? att__dir_report(dir, opts->notice, opts->ud) : 0;
+  if (opts && opts->notice && att_settings_verify(dir, opts->notice, opts->ud) != 0) dirbad = 1;
   rc = scan_snapshot(&c, dir, &s, NULL, &gen, &next_id);
   if (rc == 0) rc = scan_journal(&c, dir, gen, NULL, &next_id);
   att__snap_close(&s);
@@ -351,8 +353,8 @@ int att_store_verify(const char *dir, const att_store_opts *opts) {
   if (c.damaged)
     return att__err(ATT_ECORRUPT, "damaged records found (reported above); 'attache fsck --salvage DIR' copies what is intact into a new store");
   if (dirbad)
-    return att__err(ATT_ECORRUPT, "every record is intact, but the store's directory is not as it "
-                    "should be (reported above)");
+    return att__err(ATT_ECORRUPT, "every record is intact, but the store's directory or its "
+                    "settings are not as they should be (reported above)");
   return 0;
 }
 

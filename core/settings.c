@@ -201,9 +201,10 @@ static int view_fill(att_settings *s, int i) {
   if (n && !(s->items[i] = calloc(n, sizeof *s->items[i]))) return att__err(ATT_ENOMEM, "out of memory");
   cJSON_ArrayForEach(e, j) {
     if (!cJSON_IsString(e) || strlen(e->valuestring) >= sizeof in) {
+      size_t at = s->nitems[i] + 1;
       view_clear(s, i);
       return att__err(ATT_EINVAL, "%s: item %zu is not a string of at most %d bytes", infos[i].name,
-                      s->nitems[i] + 1, VAL_MAX - 1);
+                      at, VAL_MAX - 1);
     }
     if ((rc = checks[i](infos[i].name, e->valuestring, canon, sizeof canon)) != 0 ||
         !(s->items[i][s->nitems[i]++] = strdup(canon))) {
@@ -469,6 +470,14 @@ const char *att_settings_tz(const att_settings *s) {
   return att_settings_get(s, infos[ATT_SETTING_DISPLAY_TZ].name);
 }
 
+void att_settings_date_ctx(const att_settings *s, att_date_ctx *c) {
+  c->fiscal_start = att_settings_fiscal_start(s);
+  c->fiscal_by_end = att_settings_fiscal_by_end(s);
+  c->hemisphere = att_settings_hemisphere(s);
+  c->day_first = att_settings_day_first(s);
+  c->tz = att_settings_tz(s);
+}
+
 /* ---- writing ---------------------------------------------------------- */
 
 static int64_t mono_ms(void) {
@@ -567,7 +576,12 @@ int att_settings_verify(const char *dir, void (*say)(void *, const char *), void
   cJSON *root = NULL, *e;
   att_settings *s;
   int rc, bad = 0;
-  att__path(p, sizeof p, dir, FILE_NAME);
+  {
+    struct stat sb;
+    att__path(p, sizeof p, dir, FILE_NAME);
+    /* A link or another kind of file: the directory's report names it. */
+    if (lstat(p, &sb) == 0 && !S_ISREG(sb.st_mode)) return ATT_ECORRUPT;
+  }
   if ((rc = read_file(dir, &text, &len)) != 0) {
     snprintf(msg, sizeof msg, "settings: %s", att_errmsg());
     say(ud, msg);

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "date.h"
+
 /* X(id, name, list, check, default, help).  check is a function of
  * settings.c; default "" means unset. */
 #define ATT_SETTINGS_MAP(X)                                                                      \
@@ -101,6 +103,11 @@ int att_settings_fiscal_by_end(const att_settings *s); /* 1: named by its end ye
 char att_settings_hemisphere(const att_settings *s); /* 'N', 'S' or 0 */
 int att_settings_day_first(const att_settings *s);  /* 1 yes, 0 no, -1 unset */
 const char *att_settings_tz(const att_settings *s);  /* an IANA zone */
+
+/* Put the settings' conventions into a date context (fiscal year,
+ * hemisphere, day-first, the zone of a local time typed without one);
+ * leaves ref and the out fields alone.  s NULL: the defaults. */
+void att_settings_date_ctx(const att_settings *s, att_date_ctx *c);
 
 /* fsck: say what is wrong with dir/settings.json (not JSON, not an
  * object, unknown keys, values that fail their check); ATT_ECORRUPT if

@@ -50,7 +50,7 @@ static int cached(const char *zone) {
     return 0;
   }
   for (size_t i = 0; i < CACHE_N; i++)
-    if (strcmp(cache[i], zone) == 0) return 1;
+    if (cache[i][0] && strcmp(cache[i], zone) == 0) return 1;
   return 0;
 }
 
