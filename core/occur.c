@@ -1,0 +1,247 @@
+/*
+ * Occurrences of events (occur.h): stepping through a recurring event's
+ * starts, the occurrences in a window, and the expanded listing of a
+ * query.  A recurring event is found whatever its own date (the 1953
+ * anniversary shows in 2025): every candidate that starts before the
+ * window's end is read, and only those whose stored text has a `recur`
+ * are parsed.
+ */
+#include "occur.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "event.h"
+#include "recur.h"
+#include "store.h"
+#include "store_int.h"
+
+int att_occur_init(att_occur *oc, const char *when, const char *recur) {
+  att_bounds b;
+  int rc;
+  memset(oc, 0, sizeof *oc);
+  if (!when) return att__err(ATT_EINVAL, "occurrences: the event has no date");
+  if ((rc = att_edtf_parse(when, &b, NULL, 0)) < 0) return rc;
+  oc->earliest = b.earliest;
+  oc->latest = b.latest;
+  if (recur && *recur) {
+    if ((rc = att_rrule_parse(recur, &oc->rule, NULL, 0)) < 0) return rc;
+    oc->has_rule = 1;
+  }
+  return 0;
+}
+
+int att_occur_next(const att_rrule *rule, att_time dtstart, att_time after,
+                   att_time *start) {
+  if (rule) return att_recur_next(rule, dtstart, after, start);
+  if (dtstart <= after) return att__err(ATT_ENOTFOUND, "no occurrence after that");
+  *start = dtstart;
+  return 0;
+}
+
+/* a - b, saturating at the ends of att_time (b >= 0). */
+static att_time sub_sat(att_time a, int64_t b) {
+  return a < ATT_TIME_MIN + b ? ATT_TIME_MIN : a - b;
+}
+
+int att_occur_in(const att_occur *oc, att_time from, att_time to, att_time *out,
+                 size_t cap) {
+  const att_rrule *rule = oc->has_rule ? &oc->rule : NULL;
+  att_time s, after;
+  int64_t len;
+  size_t n = 0;
+  int rc;
+  if (from > to) return 0;
+  if (!rule) {
+    if (oc->earliest > to || oc->latest < from) return 0;
+    if (cap == 0) return att__err(ATT_ERANGE, "more than 0 occurrences in the window");
+    out[0] = oc->earliest;
+    return 1;
+  }
+  /* Without a start there is nothing to count from; an open end lasts
+   * no time in each occurrence. */
+  if (oc->earliest == ATT_TIME_MIN || oc->earliest == ATT_TIME_MAX) return 0;
+  len = oc->latest == ATT_TIME_MAX ? 0 : oc->latest - oc->earliest;
+  /* The first occurrence that may overlap starts at from - len at the
+   * earliest; the first occurrence is the event's own start. */
+  after = sub_sat(sub_sat(from, len), 1);
+  for (rc = att_occur_next(rule, oc->earliest, after, &s); rc == 0 && s <= to;
+       rc = att_occur_next(rule, oc->earliest, s, &s)) {
+    if (n == cap)
+      return att__err(ATT_ERANGE, "more than %zu occurrences in the window", cap);
+    out[n++] = s;
+  }
+  if (rc < 0 && rc != ATT_ENOTFOUND) return rc;
+  att__errclear();
+  return (int)n;
+}
+
+/* ---- the expanded listing ----------------------------------------------- */
+
+typedef struct list {
+  att_occ *v;
+  size_t n, cap;
+  size_t *rank; /* the event's place in the query's order */
+} list;
+
+static int push(list *l, int64_t id, att_time s, att_time e, int rec, size_t rank) {
+  if (l->n == l->cap) {
+    size_t c = l->cap ? l->cap * 2 : 64;
+    att_occ *v = realloc(l->v, c * sizeof *v);
+    size_t *r;
+    if (!v) return att__err(ATT_ENOMEM, "out of memory for occurrences");
+    l->v = v;
+    if (!(r = realloc(l->rank, c * sizeof *r)))
+      return att__err(ATT_ENOMEM, "out of memory for occurrences");
+    l->rank = r;
+    l->cap = c;
+  }
+  l->v[l->n] = (att_occ){id, s, e, rec};
+  l->rank[l->n] = rank;
+  l->n++;
+  return 0;
+}
+
+static int g_bywhen, g_desc; /* qsort has no context argument in C11 */
+static const list *g_list;
+
+static int cmp64(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
+
+static int cmp_idx(const void *pa, const void *pb) {
+  size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+  const att_occ *x = &g_list->v[a], *y = &g_list->v[b];
+  int c = 0;
+  if (g_bywhen) {
+    c = cmp64(x->start, y->start);
+    if (!c) c = cmp64(x->end, y->end);
+    if (!c) c = cmp64(x->id, y->id);
+  } else {
+    c = cmp64((int64_t)g_list->rank[a], (int64_t)g_list->rank[b]);
+    if (!c) c = cmp64(x->start, y->start);
+  }
+  return g_desc ? -c : c;
+}
+
+/* Whether stored text names a recur (a quick look before parsing). */
+static int mentions_recur(const char *json, size_t len) {
+  static const char key[] = "\"recur\"";
+  for (size_t i = 0; i + sizeof key - 1 <= len; i++)
+    if (json[i] == '"' && memcmp(json + i, key, sizeof key - 1) == 0) return 1;
+  return 0;
+}
+
+/* The bounds of live event id, from the journal's overlay or the
+ * snapshot's id table, without parsing it. */
+static int bounds_of(att_store *st, int64_t id, att_time *e, att_time *l) {
+  const att__ov *ov = att__ov_find(&st->ov, id);
+  const att__ident *ident;
+  int64_t ord;
+  int rc;
+  if (ov) {
+    if (ov->deleted) return att__err(ATT_ENOTFOUND, "event %lld: deleted", (long long)id);
+    *e = ov->ev.bounds.earliest;
+    *l = ov->ev.bounds.latest;
+    return 0;
+  }
+  if ((ord = att__snap_find(&st->snap, id)) < -1) return (int)ord;
+  if (ord < 0) return att__err(ATT_ENOTFOUND, "event %lld: not found", (long long)id);
+  if ((rc = att__snap_ident(&st->snap, (uint64_t)ord, &ident)) != 0) return rc;
+  *e = ident->earliest;
+  *l = ident->latest;
+  return 0;
+}
+
+/* Add the occurrences of stored event id if it recurs: 1 if it does, 0 if
+ * not, or a negative code. */
+static int add_recurring(att_store *st, const att_query *q, int64_t id, size_t rank, list *l,
+                         att_time *buf) {
+  const char *json;
+  size_t len;
+  att_event ev;
+  att_occur oc;
+  int rc, k;
+  if ((rc = att_store_json(st, id, &json, &len)) < 0) return rc;
+  if (!mentions_recur(json, len)) return 0;
+  att_event_init(&ev);
+  if ((rc = att_event_from_json(json, len, ATT_EV_STORED, &ev)) < 0) goto out;
+  if (!ev.recur || !*ev.recur) goto out; /* rc = 0 */
+  if ((rc = att_occur_init(&oc, ev.when, ev.recur)) < 0) goto out;
+  if ((k = att_occur_in(&oc, q->from, q->to, buf, ATT_OCCUR_MAX)) < 0) {
+    rc = att__err(k, "event %lld (%s): %s", (long long)id, ev.recur, att_errmsg());
+    goto out;
+  }
+  for (int i = 0; i < k && rc >= 0; i++)
+    rc = push(l, id, buf[i], buf[i] + (oc.latest - oc.earliest), 1, rank);
+  if (rc >= 0) rc = 1;
+out:
+  att_event_free(&ev);
+  return rc;
+}
+
+int att_occur_list(att_store *st, const int64_t *ids, size_t n, const att_query *q,
+                   att_occ **out, size_t *nout) {
+  size_t i, *idx = NULL;
+  att_time *buf = NULL;
+  list l = {0};
+  int rc = 0;
+
+  *out = NULL;
+  *nout = 0;
+  if (!(buf = malloc(ATT_OCCUR_MAX * sizeof *buf))) {
+    rc = att__err(ATT_ENOMEM, "out of memory for occurrences");
+    goto out;
+  }
+  for (i = 0; i < n; i++) {
+    att_time e = 0, lt = 0;
+    if ((rc = add_recurring(st, q, ids[i], i, &l, buf)) < 0) goto out;
+    if (rc == 1) continue;
+    if ((rc = bounds_of(st, ids[i], &e, &lt)) < 0) goto out;
+    if (e <= q->to && lt >= q->from && (rc = push(&l, ids[i], e, lt, 0, i)) < 0) goto out;
+  }
+  rc = 0;
+  /* Sort an index (rank travels with each line), then lay the lines out. */
+  if (l.n) {
+    att_occ *v;
+    if (!(idx = malloc(l.n * sizeof *idx)) || !(v = malloc(l.n * sizeof *v))) {
+      rc = att__err(ATT_ENOMEM, "out of memory for occurrences");
+      goto out;
+    }
+    for (i = 0; i < l.n; i++) idx[i] = i;
+    g_bywhen = q->sort == ATT_SORT_WHEN;
+    /* The candidates came in the query's order, descending included. */
+    g_desc = g_bywhen && q->desc;
+    g_list = &l;
+    qsort(idx, l.n, sizeof *idx, cmp_idx);
+    g_list = NULL;
+    for (i = 0; i < l.n; i++) v[i] = l.v[idx[i]];
+    *out = v;
+    *nout = q->limit && q->limit < l.n ? q->limit : l.n;
+  }
+out:
+  free(idx);
+  free(buf);
+  free(l.v);
+  free(l.rank);
+  return rc;
+}
+
+int att_store_occurrences(att_store *st, const att_query *q, att_occ **out, size_t *n) {
+  att_query all = *q;
+  int64_t *cand = NULL;
+  size_t ncand = 0;
+  int rc;
+  *out = NULL;
+  *n = 0;
+  att_occur_candidates(&all);
+  if ((rc = att_store_query(st, &all, &cand, &ncand)) == 0)
+    rc = att_occur_list(st, cand, ncand, q, out, n);
+  free(cand);
+  return rc;
+}
+
+void att_occur_candidates(att_query *q) {
+  /* A recurring event never occurs before its own start. */
+  q->from = ATT_TIME_MIN;
+  q->limit = 0;
+}

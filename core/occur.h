@@ -1,0 +1,89 @@
+/*
+ * Occurrences of events: the one answer to "when does event E happen in
+ * [a, b]", for `list`, at.query and at.each, reports, the timeline and the
+ * daemon's reminders alike.  A plain event happens once, over its bounds;
+ * a recurring one (its `recur`, core/rrule.h) at each start the rule gives
+ * (att_recur_next from the event's earliest instant), its whole span moved
+ * along.  docs/scheduling.md ("Occurrences") is the manual.
+ */
+#ifndef ATT_OCCUR_H
+#define ATT_OCCUR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "rrule.h"
+
+typedef struct att_store att_store;
+typedef struct att_query att_query;
+
+/* An event as far as its occurrences go. */
+typedef struct att_occur {
+  att_time earliest, latest; /* the event's bounds: its first occurrence */
+  att_rrule rule;
+  int has_rule;
+} att_occur;
+
+/* From an event's strict EDTF `when` and its `recur` (NULL or "": none).
+ * ATT_EINVAL as att_edtf_parse or att_rrule_parse. */
+int att_occur_init(att_occur *oc, const char *when, const char *recur);
+
+/*
+ * The start of the first occurrence that starts strictly after `after`,
+ * when the event's first occurrence starts at dtstart: for a rule,
+ * att_recur_next; without one (rule NULL), dtstart itself.  0, or
+ * ATT_ENOTFOUND when there is none, ATT_EINVAL when dtstart is open.  The
+ * reminders (core/remind.c) and att_occur_in step with this one function.
+ */
+int att_occur_next(const att_rrule *rule, att_time dtstart, att_time after,
+                   att_time *start);
+
+/*
+ * The occurrences that overlap [from, to] (an occurrence starting at s
+ * spans [s, s + latest - earliest]), in order, their starts into
+ * out[0..cap).  Returns how many, ATT_ERANGE (with a message) when there
+ * are more than cap, or a negative code.
+ */
+int att_occur_in(const att_occur *oc, att_time from, att_time to, att_time *out,
+                 size_t cap);
+
+/* The most occurrences one event may show in one window (a minutely rule
+ * over a year would be half a million): beyond it, ATT_ERANGE. */
+#define ATT_OCCUR_MAX 100000
+
+/* One line of an expanded listing: an event, or one occurrence of a
+ * recurring event. */
+typedef struct att_occ {
+  int64_t id;
+  att_time start, end; /* the occurrence's (or the event's) bounds */
+  int recurring;       /* 1: an occurrence of a recurring event */
+} att_occ;
+
+/*
+ * The lines of an expanded listing from candidates ids[0..n) (a query's
+ * matches in its order, with att_occur_candidates applied to the query so
+ * that recurring events are among them whatever their own dates): each
+ * candidate that recurs, once per occurrence in [q->from, q->to]; each
+ * other one if its own bounds overlap that window.  Sorted by q's order
+ * (by when: each occurrence at its own start; by another key: the
+ * candidates' order, each one's occurrences in date order) and cut to q's
+ * limit.  *out is malloc'd (free it).  0 or a negative code.
+ */
+int att_occur_list(att_store *st, const int64_t *ids, size_t n, const att_query *q,
+                   att_occ **out, size_t *nout);
+/* Widen query q to the candidates of an expanded listing: from the start
+ * of time (a recurring event never occurs before its own start, so the
+ * window's end still bounds them), no limit. */
+void att_occur_candidates(att_query *q);
+
+/*
+ * What `list --from A --to B` shows: the events of query q whose own bounds
+ * overlap [q->from, q->to] and do not recur, and every occurrence in that
+ * window of the events that recur (whatever their own dates), sorted by q's
+ * order and cut to q's limit, as att_occur_list.  *out is malloc'd (free
+ * it).  0 or a negative code.
+ */
+int att_store_occurrences(att_store *st, const att_query *q, att_occ **out, size_t *n);
+
+#endif
