@@ -137,6 +137,37 @@ cJSON *cli_person(const char *what, const char *spec);
 int cli_split(const char *s, char sep, int keep, char ***out, size_t *n);
 void cli_free_strs(char **v, size_t n);
 
+/* ---- the filters of list and export (cli_filter.c) -------------------- */
+
+/* Option ids of the filters, above those of any command. */
+enum { CLI_F_FROM = 100, CLI_F_TO, CLI_F_ACTOR, CLI_F_TAG, CLI_F_KIND,
+       CLI_F_STATUS, CLI_F_TEXT, CLI_F_WHERE };
+/* The filters' entries of a command's option table. */
+#define CLI_FILTER_OPTS                                                   \
+  {"from", 0, 1, CLI_F_FROM}, {"to", 0, 1, CLI_F_TO},                     \
+      {"actor", 0, 1, CLI_F_ACTOR}, {"tag", 0, 1, CLI_F_TAG},             \
+      {"kind", 0, 1, CLI_F_KIND}, {"status", 0, 1, CLI_F_STATUS},         \
+      {"text", 0, 1, CLI_F_TEXT}, {"where", 0, 1, CLI_F_WHERE}
+
+typedef struct cli_filter {
+  att_query q; /* sort and limit are the command's to set */
+  const char **actors, **tags;
+  const char *from, *to, *where;
+} cli_filter;
+
+/* argc bounds the repeatable options. */
+int cli_filter_init(cli_filter *f, int argc);
+void cli_filter_free(cli_filter *f);
+/* Take the filter option id with its value: CLI_OK, CLI_USAGE (said),
+ * or -1 when id is not a filter's. */
+int cli_filter_opt(cli_ctx *ctx, cli_filter *f, int id, const char *arg);
+/* After the options: read the dates; a range that ends before it starts
+ * is a usage error. */
+int cli_filter_check(cli_ctx *ctx, cli_filter *f);
+/* The ids of the events that pass, in the query's order (then --where,
+ * which counts against the limit). */
+int cli_filter_query(cli_filter *f, att_store *st, int64_t **ids, size_t *n);
+
 /* ---- output (cli_out.c) ---------------------------------------------- */
 
 size_t cli_u8width(const char *s);

@@ -1,9 +1,7 @@
 /*
  * attache get, list and export: reading the store.  All three open it
  * read-only, so they never wait for a writer and never change it.
- * list --where runs a Lua expression over the events the core's filters
- * let through, in a sandboxed script (host.h), read-only: it may look at
- * the store but not change it or fire alerts.  CSV output guards cells a
+ * list and export take the same filters (cli_filter.c).  CSV output guards cells a
  * spreadsheet would take for a formula unless --csv-raw is given.
  */
 #include "cli.h"
@@ -17,8 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { O_JSON = 1, O_CSV, O_FROM, O_TO, O_ACTOR, O_KIND, O_STATUS, O_TAG,
-       O_TEXT, O_SORT, O_LIMIT, O_WHERE, O_FORMAT, O_OUT, O_ALARM, O_DOMAIN,
+enum { O_JSON = 1, O_CSV, O_SORT, O_LIMIT, O_FORMAT, O_OUT, O_ALARM, O_DOMAIN,
        O_CSV_RAW };
 
 /* ---- get ---------------------------------------------------------------- */
@@ -92,91 +89,11 @@ static void free_events(att_event *evs, size_t n) {
 
 /* ---- list ---------------------------------------------------------------- */
 
-/* Errors of the --where script are reported once, by list itself. */
-static void where_log(void *ud, int level, const char *script, const char *msg) {
-  (void)ud, (void)level, (void)script, (void)msg;
-}
-
-/* The message of the last failure without the chunk's "--where:1: ". */
-static const char *where_msg(void) {
-  const char *m = att_errmsg(), *p = m;
-  if (strncmp(p, "--where:", 8) == 0) {
-    p += 8;
-    while (*p >= '0' && *p <= '9') p++;
-    if (*p == ':' && p[1] == ' ') return p + 2;
-    if (p == m + 8 && *p == ' ') return p + 1;
-  }
-  return m;
-}
-
-/*
- * Keep the ids whose event makes the Lua expression true, in order, at
- * most limit of them (0: all).  The expression sees the event as `ev` and
- * the module as `at`; it runs in a sandbox with the instruction budget of
- * one call per event.  An error stops the listing and is reported once.
- */
-static int where_filter(att_store *st, const char *expr, int64_t *ids, size_t *n,
-                        size_t limit) {
-  att_engine eng;
-  att_script *s;
-  lua_State *L;
-  size_t i, kept = 0, len;
-  int rc = CLI_OK, r, fn;
-  char *code;
-  memset(&eng, 0, sizeof eng);
-  att_limits_default(&eng.limits);
-  eng.store = st;
-  eng.log = where_log;
-  len = strlen(expr) + 96;
-  if ((code = malloc(len)) == NULL) return cli_fail("out of memory");
-  snprintf(code, len, "local at = require \"attache\" return function(ev) return (%s\n) end",
-           expr);
-  if ((s = att_script_new(&eng, "--where")) == NULL) {
-    free(code);
-    return cli_fail("--where: %s", att_errmsg());
-  }
-  L = att_script_L(s);
-  if (att_script_load_string(s, code, strlen(code), "=--where") != 0 ||
-      att_script_call(s, 0, 1) != 0 || !lua_isfunction(L, -1)) {
-    rc = cli_fail("--where '%s': %s", expr, where_msg());
-  } else {
-    fn = luaL_ref(L, LUA_REGISTRYINDEX);
-    for (i = 0; i < *n && (limit == 0 || kept < limit); i++) {
-      lua_rawgeti(L, LUA_REGISTRYINDEX, fn);
-      if (!attl_event_pushid(L, st, ids[i], &r)) {
-        lua_pop(L, 1);
-        if (r == ATT_ENOTFOUND) continue;
-        rc = cli_core_fail(r, "cannot read event %lld", (long long)ids[i]);
-        break;
-      }
-      /* Read-only for the call: an expression that writes is refused,
-       * and stops the listing like any other error. */
-      att_script_readonly_enter(s, "list --where");
-      r = att_script_call(s, 1, 1);
-      att_script_readonly_leave(s);
-      if (r != 0) {
-        rc = cli_fail("--where '%s': %s (on event %lld)", expr, where_msg(),
-                      (long long)ids[i]);
-        break;
-      }
-      if (lua_toboolean(L, -1)) ids[kept++] = ids[i];
-      lua_pop(L, 1);
-    }
-    *n = kept;
-  }
-  att_script_free(s);
-  free(code);
-  return rc;
-}
-
 static const cli_opt list_opts[] = {
     {"json", 0, 0, O_JSON},     {"csv", 0, 0, O_CSV},
-    {"from", 0, 1, O_FROM},     {"to", 0, 1, O_TO},
-    {"actor", 0, 1, O_ACTOR},   {"kind", 0, 1, O_KIND},
-    {"status", 0, 1, O_STATUS}, {"tag", 0, 1, O_TAG},
-    {"text", 0, 1, O_TEXT},     {"sort", 0, 1, O_SORT},
-    {"limit", 0, 1, O_LIMIT},   {"where", 0, 1, O_WHERE},
-    {"csv-raw", 0, 0, O_CSV_RAW}, {NULL, 0, 0, 0}};
+    CLI_FILTER_OPTS,            {"sort", 0, 1, O_SORT},
+    {"limit", 0, 1, O_LIMIT},   {"csv-raw", 0, 0, O_CSV_RAW},
+    {NULL, 0, 0, 0}};
 
 static const char *const sort_names[] = {"when", "id", "title", "created",
                                          "updated", "kind", "status", "key",
@@ -194,20 +111,17 @@ static int sort_code(const char *s) {
 
 int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
-  att_query q;
+  cli_filter flt;
+  att_query *qp = &flt.q;
   att_store *st = NULL;
   att_event *evs = NULL;
   int64_t *ids = NULL;
   size_t n = 0, i;
-  const char **actors = calloc((size_t)argc + 1, sizeof *actors);
-  const char **tags = calloc((size_t)argc + 1, sizeof *tags);
-  const char *from = NULL, *to = NULL, *where = NULL;
-  int o, rc = CLI_OK, json = 0, csv = 0, csv_raw = 0, r;
+  int o, rc, json = 0, csv = 0, csv_raw = 0;
   long long lim;
 
-  att_query_init(&q);
+  rc = cli_filter_init(&flt, argc);
   cli_parser_init(&p, ctx, list_opts, argc, argv);
-  if (actors == NULL || tags == NULL) rc = cli_fail("out of memory");
   while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
     switch (o) {
     case CLI_BAD: rc = CLI_USAGE; break;
@@ -218,26 +132,14 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
     case O_JSON: json = 1; break;
     case O_CSV: csv = 1; break;
     case O_CSV_RAW: csv_raw = 1; break;
-    case O_FROM: from = p.arg; break;
-    case O_TO: to = p.arg; break;
-    case O_ACTOR: actors[q.nactors++] = p.arg; break;
-    case O_TAG: tags[q.ntags++] = p.arg; break;
-    case O_KIND: q.kind = p.arg; break;
-    case O_STATUS: q.status = p.arg; break;
-    case O_TEXT: q.text = p.arg; break;
-    case O_WHERE:
-      if (*p.arg == '\0') rc = cli_usage(ctx, "--where needs a Lua expression, e.g. "
-                                             "--where 'ev:has_actor(\"JPN\")'");
-      where = p.arg;
-      break;
     case O_SORT: {
       const char *s = p.arg;
-      q.desc = 0;
+      qp->desc = 0;
       if (*s == '-') {
-        q.desc = 1;
+        qp->desc = 1;
         s++;
       }
-      if ((q.sort = sort_code(s)) < 0)
+      if ((qp->sort = sort_code(s)) < 0)
         rc = cli_usage(ctx, "--sort %s: sort by when, id, title, created, "
                             "updated, kind, status or key (a leading '-' "
                             "sorts descending)",
@@ -249,9 +151,9 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
       if (lim < 0)
         rc = cli_usage(ctx, "--limit %s: give a whole number (0 = no limit)",
                        p.arg);
-      else q.limit = (size_t)lim;
+      else qp->limit = (size_t)lim;
       break;
-    default: break;
+    default: rc = cli_filter_opt(ctx, &flt, o, p.arg); break;
     }
   }
   if (rc == CLI_OK && json && csv)
@@ -261,28 +163,9 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
                         "formula-like ones too)");
   if (rc == CLI_OK && p.npos > 0)
     rc = cli_usage(ctx, "unexpected operand '%s'", p.pos[0]);
-  q.actors = actors;
-  q.tags = tags;
-  if (rc == CLI_OK && from) {
-    char e[ATT_DATE_MAX];
-    att_bounds b;
-    if ((rc = cli_date("--from", from, (att_time)time(NULL), e, &b)) == CLI_OK)
-      q.from = b.earliest;
-  }
-  if (rc == CLI_OK && to) {
-    char e[ATT_DATE_MAX];
-    att_bounds b;
-    if ((rc = cli_date("--to", to, (att_time)time(NULL), e, &b)) == CLI_OK)
-      q.to = b.latest;
-  }
+  if (rc == CLI_OK) rc = cli_filter_check(ctx, &flt);
   if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_READ, &st);
-  if (rc == CLI_OK) {
-    size_t limit = q.limit;
-    if (where) q.limit = 0; /* the limit counts the events the expression keeps */
-    r = att_store_query(st, &q, &ids, &n);
-    if (r < 0) rc = cli_core_fail(r, "cannot list the events");
-    else if (where) rc = where_filter(st, where, ids, &n, limit);
-  }
+  if (rc == CLI_OK) rc = cli_filter_query(&flt, st, &ids, &n);
   if (rc == CLI_OK) rc = load(st, ids, n, &evs);
   if (rc == CLI_OK) {
     if (json) {
@@ -300,8 +183,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   free(ids);
   if (st) att_store_close(st);
   cli_parser_free(&p);
-  free(actors);
-  free(tags);
+  cli_filter_free(&flt);
   return rc < 0 ? CLI_OK : rc;
 }
 
@@ -312,11 +194,12 @@ static const cli_opt export_opts[] = {{"format", 'f', 1, O_FORMAT},
                                       {"alarm", 0, 1, O_ALARM},
                                       {"uid-domain", 0, 1, O_DOMAIN},
                                       {"csv-raw", 0, 0, O_CSV_RAW},
+                                      CLI_FILTER_OPTS,
                                       {NULL, 0, 0, 0}};
 
 int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
-  att_query q;
+  cli_filter flt;
   att_store *st = NULL;
   att_event *evs = NULL;
   int64_t *ids = NULL;
@@ -326,10 +209,11 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
   int64_t alarms[ATT_REMIND_MAX_LEADS];
   att_ics_opts ics;
   FILE *f = stdout;
-  int o, rc = CLI_OK, r, csv_raw = 0;
+  int o, rc, csv_raw = 0;
 
   memset(&ics, 0, sizeof ics);
   ics.alarms = alarms;
+  rc = cli_filter_init(&flt, argc);
   cli_parser_init(&p, ctx, export_opts, argc, argv);
   while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
     if (o == CLI_BAD) rc = CLI_USAGE;
@@ -344,9 +228,11 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
     else if (o == CLI_HELP) {
       cli_help("export", stdout);
       cli_parser_free(&p);
+      cli_filter_free(&flt);
       return CLI_OK;
     } else if (o == O_FORMAT) fmt = p.arg;
     else if (o == O_OUT) outpath = p.arg;
+    else rc = cli_filter_opt(ctx, &flt, o, p.arg);
   }
   if (rc == CLI_OK && p.npos > 0)
     rc = cli_usage(ctx, "unexpected operand '%s' (write to a file with -o FILE)",
@@ -360,15 +246,14 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
     rc = cli_usage(ctx, "--csv-raw goes with --format csv (it writes CSV cells as stored, "
                         "formula-like ones too)");
   cli_parser_free(&p);
-  if (rc != CLI_OK) return rc;
-
-  att_query_init(&q);
-  q.sort = ATT_SORT_ID;
-  rc = cli_open(ctx, ATT_OPEN_READ, &st);
-  if (rc == CLI_OK) {
-    r = att_store_query(st, &q, &ids, &n);
-    if (r < 0) rc = cli_core_fail(r, "cannot read the events");
+  if (rc == CLI_OK) rc = cli_filter_check(ctx, &flt);
+  if (rc != CLI_OK) {
+    cli_filter_free(&flt);
+    return rc;
   }
+  flt.q.sort = ATT_SORT_ID;
+  rc = cli_open(ctx, ATT_OPEN_READ, &st);
+  if (rc == CLI_OK) rc = cli_filter_query(&flt, st, &ids, &n);
   if (rc == CLI_OK) rc = load(st, ids, n, &evs);
   if (rc == CLI_OK && outpath && strcmp(outpath, "-") != 0) {
     /* Written beside the target and renamed, so FILE is whole or absent. */
@@ -427,5 +312,6 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
   free_events(evs, n);
   free(ids);
   if (st) att_store_close(st);
+  cli_filter_free(&flt);
   return rc;
 }

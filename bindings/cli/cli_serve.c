@@ -82,8 +82,30 @@ static int store_exists(cli_ctx *ctx) {
   return rc;
 }
 
+/* The exit status of a run that ended (docs/daemon.md): a cron job
+ * (--once) or a replay must see a script that did not load, and a replay
+ * that did nothing, without reading the log. */
+static int run_status(const att_daemon_report *rep, int mode, const char *until) {
+  int rc = CLI_OK;
+  /* The real daemon ends on a signal, with exit status 0: a version of a
+   * script that failed to load was reported when it happened. */
+  if (rep->load_errors > 0 && mode != ATT_DAEMON_REAL)
+    rc = cli_fail("%llu script%s failed to load (see the log above)",
+                  (unsigned long long)rep->load_errors, rep->load_errors == 1 ? "" : "s");
+  if (rep->state_ahead) {
+    char t[40];
+    att_time_format(rep->state_done, t, sizeof t);
+    rc = cli_fail("nothing was replayed: daemon.state says the work up to %s was done, "
+                  "which is not before --until %s; replay with --no-state, or remove "
+                  "STORE/daemon.state",
+                  t, until);
+  }
+  return rc;
+}
+
 int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
   att_daemon_opts o;
+  att_daemon_report rep;
   att_alert_outputs ao;
   att_engine e;
   cli_parser p;
@@ -91,6 +113,8 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
   const char *now = NULL, *until = NULL, *scripts = NULL;
   int o_, rc = CLI_OK, npass = 1, once = 0;
   att_daemon_opts_init(&o);
+  memset(&rep, 0, sizeof rep);
+  o.report = &rep;
   att_alert_outputs_init(&ao);
   memset(&e, 0, sizeof e);
   if ((pass = calloc((size_t)argc * 2 + 1, sizeof *pass)) == NULL) return cli_fail("out of memory");
@@ -172,6 +196,7 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
   if (rc == CLI_OK) {
     setvbuf(stdout, NULL, _IOLBF, 0); /* alerts and print() reach a pipe at once */
     if (att_daemon_run(&e, ctx->store_dir, &o) < 0) rc = cli_fail("%s", att_errmsg());
+    else rc = run_status(&rep, o.mode, until);
   }
   fflush(stdout);
   att_alerts_close(&e);

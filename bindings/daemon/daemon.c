@@ -306,6 +306,7 @@ static void load_script(att_daemon *d, const char *name, const struct stat *sb) 
   free(code);
   if (rc != 0) {
     d->load_errors++;
+    if (d->o.report) d->o.report->load_errors++; /* not a quarantine: a failure */
     if (prev && prev->s) {
       memcpy(prev->badsig, ds->sig, sizeof ds->sig);
       att__log(d, ATT_LOG_ERROR, name, "not reloaded: the previous version keeps running");
@@ -607,6 +608,10 @@ static void plan_base(att_daemon *d) {
   if (last >= t) {
     d->base = last;
     d->base_done = 1;
+    if (d->o.report && d->o.mode == ATT_DAEMON_SIM && last >= d->o.until) {
+      d->o.report->state_ahead = 1;
+      d->o.report->state_done = last;
+    }
     if (last > t)
       att__log(d, ATT_LOG_INFO, NULL, "%s says the work up to %s was done; it is not done again",
                STATE_FILE, a);

@@ -34,6 +34,16 @@ enum { ATT_DAEMON_REAL = 1, ATT_DAEMON_SIM, ATT_DAEMON_ONCE };
 /* How much the daemon logs: errors only, the default, or debug lines too. */
 enum { ATT_VERB_QUIET = 0, ATT_VERB_NORMAL = 1, ATT_VERB_DEBUG = 2 };
 
+/* What a run did that its exit status should say (att_daemon_run fills
+ * it when the run ends). */
+typedef struct att_daemon_report {
+  uint64_t load_errors; /* versions of scripts that failed to load */
+  /* A simulated run that did nothing because STORE/daemon.state says the
+   * work up to state_done (at or past --until) was done; else 0. */
+  int state_ahead;
+  att_time state_done;
+} att_daemon_report;
+
 typedef struct att_daemon_opts {
   const char *scripts_dir; /* every *.lua in it is a script */
   int mode;                /* ATT_DAEMON_* */
@@ -48,6 +58,7 @@ typedef struct att_daemon_opts {
    * grace makes the daemon re-execute itself with it (daemon_restart.c).
    * NULL: the process ends instead. */
   char *const *argv;
+  att_daemon_report *report; /* NULL, or filled when the run ends */
 } att_daemon_opts;
 
 #define ATT_DAEMON_GRACE_DEFAULT 86400

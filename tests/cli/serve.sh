@@ -116,7 +116,10 @@ grep -q "processed 2024-01-10T12:00:00Z" "$STORE/daemon.state" || fail "state: $
 ok serve --scripts "$S" --now 2024-01-18T06:00:00Z --until 2024-01-18T07:00:00Z --grace 10d
 out_is "steady	1	2024-01-17T12:00:00Z"
 err_has "making up what fell due"
-ok serve --scripts "$S" --now 2024-01-18T06:00:00Z --until 2024-01-18T07:00:00Z
+# The same stretch again: nothing to do, and a replay that does nothing
+# exits 1 (tests/cli/exitcodes.sh).
+expect_rc 1 serve --scripts "$S" --now 2024-01-18T06:00:00Z --until 2024-01-18T07:00:00Z
+err_has "nothing was replayed"
 [ ! -s "$TMP/out" ] || fail "the state file did not record the last run: $(cat "$TMP/out")"
 # Missed beyond the grace period: not made up.
 ok serve --scripts "$S" --now 2024-03-01 --until 2024-03-01T01:00:00Z --grace 1d
