@@ -26,32 +26,12 @@
 #define ATT__YEAR_MIN INT64_C(-292277022656)
 #define ATT__YEAR_MAX INT64_C(292277026595)
 
-enum { P_YEAR = 1, P_MONTH, P_GROUP, P_DAY, P_TIME };
-enum { TZ_NONE = 0, TZ_Z, TZ_OFFSET };
-enum { END_DATE = 0, END_OPEN, END_UNKNOWN };
+enum { P_YEAR = ATT__P_YEAR, P_MONTH, P_GROUP, P_DAY, P_TIME };
+enum { TZ_NONE = ATT__TZ_NONE, TZ_Z, TZ_OFFSET };
+enum { END_DATE = ATT__END_DATE, END_OPEN, END_UNKNOWN };
 
-/* One date as written: the unit of both the printer and the bounds. */
-typedef struct point {
-  int prec;        /* P_* */
-  int64_t year;    /* X digits count as 0: 201X is 2010, -20XX is -2000 */
-  int neg;         /* written with a minus sign (needed for -00XX) */
-  int yprefix;     /* written Y12345 */
-  int xyear;       /* how many trailing X digits in the year: 0, 1, 2, 4 */
-  int xmonth, xday;
-  int month;       /* 1-12, or 21-41 when prec is P_GROUP */
-  int day;
-  int hour, min, sec;
-  char frac[10];   /* fraction of a second as written, at most 9 digits */
-  int tz;          /* TZ_* */
-  int tzoff;       /* minutes east of UTC */
-  char qual;       /* 0, '?', '~' or '%' */
-} point;
-
-typedef struct edtf {
-  int interval;
-  int aend, bend; /* END_* */
-  point a, b;
-} edtf;
+typedef att__point point;
+typedef att__edtf edtf;
 
 /*
  * Calendar.  Days are counted from 1970-01-01 in the proleptic Gregorian
@@ -297,6 +277,15 @@ static void put_point(sbuf *b, const point *p) {
     }
   }
   if (p->qual) put_ch(b, (char)p->qual);
+}
+
+void att__edtf_print_point(const att__point *p, char *out, size_t cap) {
+  sbuf b;
+  b.p = out;
+  b.cap = cap;
+  b.len = 0;
+  put_point(&b, p);
+  if (cap) out[b.len < cap ? b.len : cap - 1] = '\0';
 }
 
 static int edtf_print(const edtf *v, char *out, size_t cap) {
@@ -717,6 +706,8 @@ static int edtf_parse(const char *s, edtf *v, att_bounds *bout) {
   }
   return 0;
 }
+
+int att__edtf_decode(const char *s, att__edtf *v) { return edtf_parse(s, v, NULL); }
 
 int att_edtf_parse(const char *s, att_bounds *b, char *canon, size_t cap) {
   edtf v;

@@ -311,6 +311,21 @@ static int d_edtf(lua_State *L) {
   return 1;
 }
 
+/* d:human(): "Q3 2024", "early 2024", "around 20 May 2024"; an instant
+ * (a date made from seconds) reads as its UTC time. */
+static int d_human(lua_State *L) {
+  attl_date *d = checkdate(L, 1);
+  char edtf[ATT_DATE_MAX], buf[ATT_DATE_HUMAN_MAX];
+  if (d->edtf[0]) snprintf(edtf, sizeof edtf, "%s", d->edtf);
+  else if (att_time_format(d->b.earliest, edtf, sizeof edtf) != 0) edtf[0] = '\0';
+  if (!edtf[0] || att_date_human(edtf, buf, sizeof buf) != 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushstring(L, buf);
+  return 1;
+}
+
 static int d_seconds(lua_State *L) {
   attl_date *d = checkdate(L, 1);
   lua_pushinteger(L, d->b.earliest);
@@ -523,7 +538,7 @@ static const struct {
              {"seconds", {0, 0, 0, 1}}, {NULL, {0, 0, 0, 0}}};
 
 static const luaL_Reg date_methods[] = {
-    {"earliest", d_earliest}, {"latest", d_latest},   {"edtf", d_edtf},
+    {"earliest", d_earliest}, {"latest", d_latest},   {"edtf", d_edtf},   {"human", d_human},
     {"seconds", d_seconds},   {"overlaps", d_overlaps}, {"contains", d_contains},
     {NULL, NULL}};
 

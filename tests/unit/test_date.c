@@ -252,7 +252,7 @@ static const friendly_case friendly_ok[] = {
     {"2024-12", "2024-12", "2024-12-01T00:00:00Z", "2024-12-31T23:59:59Z"},
     {"2024-01", "2024-01", "2024-01-01T00:00:00Z", "2024-01-31T23:59:59Z"},
     {"2024/2028", "2024/2028", "2024-01-01T00:00:00Z", "2028-12-31T23:59:59Z"},
-    {"2024-33", "2024/2033", "2024-01-01T00:00:00Z", "2033-12-31T23:59:59Z"},
+    {"[2024-33]", "2024-33", "2024-01-01T00:00:00Z", "2024-03-31T23:59:59Z"},
     {"2024-33~", "2024-33~", "2024-01-01T00:00:00Z", "2024-03-31T23:59:59Z"},
     {"1985-04-12/..", "1985-04-12/..", "1985-04-12T00:00:00Z", ".."},
     /* spans of years */
@@ -311,9 +311,10 @@ static const friendly_case friendly_ok[] = {
 };
 
 static const bad_case friendly_bad[] = {
-    {"2024-21", "runs backwards; write the span as 2021/2024, or, if you meant the strict EDTF season"},
+    {"2024-21", "runs backwards; write the span as 2021/2024, or, if you meant spring 2024 (the EDTF season 21), type that or [2024-21]"},
+    {"2024-33", "could be Q1 2024 (the EDTF grouping 33) or the years 2024 to 2033; type Q1 2024 or 2024/2033"},
     {"1998-13", "1998 to 1913 runs backwards"},
-    {"2028 to 2024", "runs backwards; write the earlier year first"},
+    {"2028 to 2024", "runs backwards; write the earlier"},
     {"2028\xe2\x80\x93" "2024", "runs backwards"},
     {"February 30, 2023", "February 2023 has 28 days"},
     {"29 Feb 2023", "February 2023 has 28 days"},
@@ -325,7 +326,7 @@ static const bad_case friendly_bad[] = {
     {"H3 2024", "accepted forms"},
     {"early", "accepted forms"},
     {"early sometime", "early, mid and late go before a year"},
-    {"next week", "accepted forms"},
+    {"next blue moon", "accepted forms"},
     {"2023-02-30", "February 2023 has 28 days"},
     {"December 32, 2023", "accepted forms"},
     {"2023-12-17T25:00:00", "the hour must be 00 to 23"},
