@@ -13,6 +13,7 @@
 #include "event.h"
 #include "event_int.h"
 #include "rrule.h"
+#include "tz.h"
 
 const char *const att_known_kinds[] = {
     "meeting",     "visit",     "call",     "talks",      "agreement", "policy",
@@ -58,6 +59,7 @@ void att_event_free(att_event *ev) {
   free(ev->status);
   free(ev->when);
   free(ev->recur);
+  free(ev->tz);
   free(ev->where);
   free(ev->notes);
   strv_free(&ev->actors);
@@ -117,6 +119,7 @@ int att_event_copy(att_event *dst, const att_event *src) {
   tmp.status = dup_or_null(src->status, &bad);
   tmp.when = dup_or_null(src->when, &bad);
   tmp.recur = dup_or_null(src->recur, &bad);
+  tmp.tz = dup_or_null(src->tz, &bad);
   tmp.where = dup_or_null(src->where, &bad);
   tmp.notes = dup_or_null(src->notes, &bad);
   tmp.fields = dup_or_null(src->fields, &bad);
@@ -188,7 +191,7 @@ int att_event_equal(const att_event *a, const att_event *b) {
     return 0;
   if (!str_eq(a->key, b->key) || !str_eq(a->title, b->title) ||
       !str_eq(a->kind, b->kind) || !str_eq(a->status, b->status) ||
-      !str_eq(a->when, b->when) || !str_eq(a->recur, b->recur) ||
+      !str_eq(a->when, b->when) || !str_eq(a->recur, b->recur) || !str_eq(a->tz, b->tz) ||
       !str_eq(a->where, b->where) || !str_eq(a->notes, b->notes) ||
       !str_eq(a->fields, b->fields))
     return 0;
@@ -489,6 +492,8 @@ int att_event_validate(att_event *ev) {
                     "such as \"2023-12-17\", \"2024-03~\", \"2024-21\" or "
                     "\"2024/2028\"");
   if ((rc = check_date("when", &ev->when, &ev->bounds)) < 0) return rc;
+
+  if (ev->tz && att_tz_check(ev->tz) < 0) return att__errctx(ATT_EINVAL, "event field \"tz\"");
 
   if (ev->recur) {
     if (check_text("recur", ev->recur, ATT_EV_RECUR_MAX, 0) < 0)

@@ -21,6 +21,8 @@
  * - fields: numbers are IEEE doubles (as in JavaScript); duplicate keys are
  *   errors; {} is the same as no fields.  source {} is the same as none.
  * - when, source.published: strict EDTF, stored in canonical form.
+ * - tz: an IANA zone the system's tzdata has (Asia/Phnom_Penh); `when`
+ *   keeps the exact instant (with its UTC offset), tz where it is local.
  * - created, updated: RFC 3339, written in UTC to the second; 0 = unset.
  */
 #ifndef ATT_EVENT_H
@@ -65,6 +67,7 @@ typedef struct att_event {
   char *kind;
   char *status;
   char *when; /* required; canonical strict EDTF once validated */
+  char *tz;    /* optional IANA time zone where the event happens */
   char *recur; /* optional RRULE subset */
   char *where;
   char *notes;

@@ -33,6 +33,7 @@ static const struct {
     [ATT_F_KIND] = {"\"meeting\"", "5", "event field \"kind\": expected a string, got number 5"},
     [ATT_F_STATUS] = {"\"held\"", "5", "event field \"status\": expected a string, got number 5"},
     [ATT_F_WHEN] = {"\"2024-03~\"", "5", "event field \"when\": expected a string, got number 5"},
+    [ATT_F_TZ] = {"\"Asia/Phnom_Penh\"", "5", "event field \"tz\": expected a string, got number 5"},
     [ATT_F_RECUR] = {"\"FREQ=YEARLY\"", "5",
                      "event field \"recur\": expected a string, got number 5"},
     [ATT_F_WHERE] = {"\"Phnom Penh\"", "5",
@@ -100,16 +101,16 @@ static char *cjson_text(const att_event *ev) {
 static void table(void) {
   static const char csv_header[] =
       "id,key,title,kind,status,when,recur,where,actors,tags,people,notes,source.title,"
-      "source.url,source.publisher,source.published,links,fields,created,updated,rev";
+      "source.url,source.publisher,source.published,links,fields,created,updated,rev,tz";
   static const char add_flags[] =
-      "key title kind status when recur where actor person tag notes link field "
+      "key title kind status when tz recur where actor person tag notes link field "
       "source-title source-url publisher published";
   const char *cols[ATT_CSV_NCOLS] = {0};
   char got[600], list[400];
   int f, g, rank_seen[ATT_F_COUNT] = {0}, ok_names = 1, ok_ranks = 1, ok_flags = 1;
   size_t n = 0, i;
 
-  is_int(ATT_F_COUNT, 18, "18 fields");
+  is_int(ATT_F_COUNT, 19, "19 fields");
   for (f = 0; f < ATT_F_COUNT; f++) {
     if (att_field_find(att_fields[f].name, strlen(att_fields[f].name)) != f ||
         strcmp(att_field_names[f], att_fields[f].name) != 0)
@@ -256,7 +257,7 @@ static void refusals(void) {
   is_int(rc, ATT_EINVAL, "an unknown field is refused");
   is_str(att_errmsg(),
          "event field \"colour\" is not known; known fields: id, key, title, kind, status, when, "
-         "recur, where, actors, people, tags, source, notes, links, fields, created, updated, "
+         "tz, recur, where, actors, people, tags, source, notes, links, fields, created, updated, "
          "rev; put your own data under \"fields\"",
          "  with the list of known fields");
   for (f = 0; f < ATT_F_COUNT; f++) {
