@@ -7,7 +7,6 @@
  */
 #include "duration.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,7 +17,7 @@
 static const char script_forms[] =
     "write a number and a unit: 7d, 2h, 30m, 45s, 1w, 3mo, 1y, or several: "
     "1d12h, 1y6mo, -2h (y years, mo months, w weeks, d days, h hours, "
-    "m minutes, s seconds)";
+    "m minutes, s seconds; or the names: 3 months, 1 year, 2 weeks)";
 
 /* ---- checked integer arithmetic ----------------------------------------- */
 
@@ -64,35 +63,42 @@ static int out_of_range(void) {
 
 enum { Y, MO, D, S }; /* components */
 
-/* The units, largest first (the order LEAD requires; "mo" before "m" so
- * that the longer name is tried first). */
+/* Every name of every unit, in lower case; a unit is the whole run of
+ * letters after a number, compared without case, so "7days" is 7d and
+ * "1dd" is refused. */
 static const struct unit {
   const char *name;
-  int comp;    /* component it adds to */
-  int64_t mul; /* in that component's units */
-  int64_t secs; /* its length in seconds, 0 for a calendar unit */
-  int lead;    /* part of the LEAD dialect */
+  int comp;     /* component it adds to */
+  int64_t mul;  /* in that component's units */
 } units[] = {
-    {"y", Y, 1, 0, 0},          {"mo", MO, 1, 0, 0}, {"w", D, 7, 7 * DAY, 1},
-    {"d", D, 1, DAY, 1},        {"h", S, 3600, 3600, 1}, {"m", S, 60, 60, 1},
-    {"s", S, 1, 1, 0},
+    {"y", Y, 1},      {"yr", Y, 1},       {"yrs", Y, 1},      {"year", Y, 1},
+    {"years", Y, 1},  {"mo", MO, 1},      {"mos", MO, 1},     {"month", MO, 1},
+    {"months", MO, 1}, {"w", D, 7},       {"wk", D, 7},       {"wks", D, 7},
+    {"week", D, 7},   {"weeks", D, 7},    {"d", D, 1},        {"day", D, 1},
+    {"days", D, 1},   {"h", S, 3600},     {"hr", S, 3600},    {"hrs", S, 3600},
+    {"hour", S, 3600}, {"hours", S, 3600}, {"m", S, 60},      {"min", S, 60},
+    {"mins", S, 60},  {"minute", S, 60},  {"minutes", S, 60}, {"s", S, 1},
+    {"sec", S, 1},    {"secs", S, 1},     {"second", S, 1},   {"seconds", S, 1},
 };
 #define NUNITS (int)(sizeof units / sizeof units[0])
 
-/* The unit at p in the dialect: its index, its length in *n; -1 if none. */
-static int unit_at(const char *p, int lead, size_t *n) {
-  for (int i = 0; i < NUNITS; i++) {
-    size_t k = strlen(units[i].name), j;
-    if (lead && !units[i].lead) continue;
+static int is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+/* The unit whose name is the run of letters at p: its index, the run's
+ * length in *n; -1 if the run is empty or names no unit. */
+static int unit_at(const char *p, size_t *n) {
+  size_t k = 0;
+  while (is_letter(p[k])) k++;
+  *n = k;
+  for (int i = 0; k > 0 && i < NUNITS; i++) {
+    size_t j;
+    if (strlen(units[i].name) != k) continue;
     for (j = 0; j < k; j++) {
       char c = p[j];
-      if (lead && c >= 'A' && c <= 'Z') c = (char)(c + 32);
+      if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
       if (c != units[i].name[j]) break;
     }
-    if (j == k) {
-      *n = k;
-      return i;
-    }
+    if (j == k) return i;
   }
   return -1;
 }
@@ -106,57 +112,61 @@ static int fault(att_duration_error *e, att_duration_fault f, const char *s,
   return f == ATT_DURATION_RANGE ? ATT_ERANGE : ATT_EINVAL;
 }
 
+/* Seconds in the average month and year (365.25 days), for the bound on a
+ * lead and for att_lead_seconds. */
+#define MONTH_AVG (INT64_C(2629800))
+
+/* Whether a lead of these components stays within ATT_LEAD_MAX. */
+static int lead_fits(const int64_t comp[4]) {
+  int64_t m, t;
+  if (comp[Y] < 0 || comp[MO] < 0 || comp[D] < 0 || comp[S] < 0) return 0;
+  if (mul64(comp[Y], 12, &m) || add64(m, comp[MO], &m) || mul64(m, MONTH_AVG, &m) ||
+      mul64(comp[D], DAY, &t) || add64(t, m, &t) || add64(t, comp[S], &t))
+    return 0;
+  return t <= ATT_LEAD_MAX;
+}
+
 int att_duration_scan(const char *s, int dialect, att_duration *out,
                       att_duration_error *e) {
   const int lead = dialect == ATT_DURATION_LEAD;
   const char *p = s;
-  int64_t comp[4] = {0, 0, 0, 0}, total = 0;
-  int neg = 0, terms = 0, last = -1;
+  int64_t comp[4] = {0, 0, 0, 0};
+  int neg = 0, terms = 0;
 
   if (e) {
     e->fault = ATT_DURATION_OK;
     e->at = 0;
   }
-  if (lead && strcmp(s, "0") == 0) {
+  if (strcmp(s, "0") == 0) {
     memset(out, 0, sizeof *out);
     return 0;
   }
-  if (lead && !*s) return fault(e, ATT_DURATION_EMPTY, s, p);
   while (*p) {
     int64_t v = 0;
     int over = 0, u;
     size_t ul;
     const char *num;
-    if (!lead) {
-      while (*p == ' ') p++;
-      if (!*p) break;
-      if (*p == '-' || *p == '+') neg = *p++ == '-';
+    while (*p == ' ') p++;
+    if (!*p) break;
+    if (*p == '-' || *p == '+') {
+      if (lead) return fault(e, ATT_DURATION_SIGN, s, p);
+      neg = *p++ == '-';
     }
     num = p;
     /* Digits past 64 bits are read on (saturated) so that a unit after
-     * them is still checked first, as a lead always was. */
+     * them is still checked first. */
     while (*p >= '0' && *p <= '9') {
       if (!over && (mul64(v, 10, &v) || add64(v, *p - '0', &v))) over = 1;
       p++;
     }
     if (p == num) return fault(e, ATT_DURATION_NUMBER, s, p);
-    if (!lead)
-      while (*p == ' ') p++;
+    while (*p == ' ') p++;
     if (!*p) return fault(e, ATT_DURATION_NOUNIT, s, p);
-    if ((u = unit_at(p, lead, &ul)) < 0 ||
-        (!lead && isalpha((unsigned char)p[ul])))
-      return fault(e, ATT_DURATION_UNIT, s, p);
-    if (lead) {
-      if (u <= last) return fault(e, ATT_DURATION_ORDER, s, p);
-      last = u;
-      if (over || v > ATT_LEAD_MAX / units[u].secs ||
-          total + v * units[u].secs > ATT_LEAD_MAX)
-        return fault(e, ATT_DURATION_RANGE, s, num);
-      total += v * units[u].secs;
-    }
+    if ((u = unit_at(p, &ul)) < 0) return fault(e, ATT_DURATION_UNIT, s, p);
     if (over || mul64(v, units[u].mul, &v) ||
         add64(comp[units[u].comp], neg ? -v : v, &comp[units[u].comp]))
       return fault(e, ATT_DURATION_RANGE, s, num);
+    if (lead && !lead_fits(comp)) return fault(e, ATT_DURATION_RANGE, s, num);
     p += ul;
     terms++;
   }
@@ -175,7 +185,7 @@ const char *att_duration_fault_text(att_duration_fault f) {
   case ATT_DURATION_NUMBER: return "expected a number";
   case ATT_DURATION_NOUNIT: return "the number has no unit";
   case ATT_DURATION_UNIT: return "unknown unit";
-  case ATT_DURATION_ORDER: return "units must go from the largest down, each once";
+  case ATT_DURATION_SIGN: return "a lead counts back from its date, so it has no sign";
   case ATT_DURATION_RANGE: return "out of range";
   }
   return "unknown fault";

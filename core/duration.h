@@ -37,21 +37,22 @@ typedef struct att_duration {
 #define ATT_DURATION_TEXT_MAX 160
 
 /*
- * The dialects of the grammar.  Text is a list of terms, a whole number
- * and a unit, and nothing else:
+ * The one grammar of lengths of time, read by every entry point (at.duration,
+ * at.every, reminder leads, --alarm, --grace, --since).  Text is "0", or a
+ * list of terms, a whole number and a unit, and nothing else; spaces may
+ * come before a term and between its number and unit ("7 d", "3 months");
+ * a unit is the whole run of letters after the number, in any case: y yr
+ * year(s), mo month(s), w wk week(s), d day(s), h hr hour(s), m min
+ * minute(s), s sec second(s) ("7days" is 7d; "1dd" is refused); units in
+ * any order, repeated ones add up; each component fits 64 bits.  Neither
+ * ISO 8601 ("P1D") nor fractions ("1.5d").
  *
- * SCRIPT (at.duration, at.every): units y mo w d h m s, lower case; a
- *   term may start with - or + and a term without a sign takes the sign
- *   of the one before it ("-1d2h" is minus 1d and 2h); spaces may come
- *   before a term and between its number and unit ("7 d"); a letter may
- *   not follow a unit ("7days"); units in any order, repeated ones add
- *   up; each component fits 64 bits.
- * LEAD (reminder leads, --alarm, --grace, --since): units w d h m in
- *   either case, no sign, no space, from the largest unit down and each
- *   once ("1d12h"); "0" alone is the zero lead; at most ATT_LEAD_MAX
- *   seconds in all.
- *
- * Neither reads ISO 8601 ("P1D") nor fractions ("1.5d").
+ * The two dialects differ only in sign and size:
+ * SCRIPT (at.duration; at.every, which wants it positive): a term may
+ *   start with - or + and a term without a sign takes the sign of the one
+ *   before it ("-1d2h" is minus 1d and 2h).
+ * LEAD (reminder leads, --alarm, --grace, --since): no sign, and
+ *   at most ATT_LEAD_MAX in all (a month counted as 1/12 of 365.25 days).
  */
 enum { ATT_DURATION_SCRIPT = 0, ATT_DURATION_LEAD = 1 };
 
@@ -65,7 +66,7 @@ typedef enum att_duration_fault {
   ATT_DURATION_NUMBER, /* a term does not start with a number (at) */
   ATT_DURATION_NOUNIT, /* the text ends after a number */
   ATT_DURATION_UNIT,   /* not a unit of the dialect (at) */
-  ATT_DURATION_ORDER,  /* LEAD: a unit larger than or equal to the one before */
+  ATT_DURATION_SIGN,   /* LEAD: a sign (at) */
   ATT_DURATION_RANGE   /* beyond 64 bits (SCRIPT) or ATT_LEAD_MAX (LEAD) */
 } att_duration_fault;
 

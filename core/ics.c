@@ -230,6 +230,21 @@ static void trigger(char *out, size_t cap, int64_t lead) {
   }
 }
 
+/* A lead in seconds before start.  RFC 5545 has no months in a TRIGGER,
+ * so a lead in months or years is the exact number of days it spans back
+ * from this event's start (3mo before 15 April: 91 days). */
+static int64_t alarm_secs(const att_duration *lead, att_time start) {
+  att_duration neg;
+  att_time at;
+  if (!lead->years && !lead->months) return lead->days * DAY + lead->seconds;
+  if (att_duration_neg(lead, &neg) == 0 && att_duration_add(start, &neg, &at) == 0 &&
+      start != ATT_TIME_MIN && start != ATT_TIME_MAX)
+    return start - at;
+  att__errclear();
+  /* No start to count from: a month of 1/12 of 365.25 days. */
+  return (lead->years * 12 + lead->months) * INT64_C(2629800) + lead->days * DAY + lead->seconds;
+}
+
 /* RFC 5545 STATUS of an attache status; NULL: none fits. */
 static const char *ics_status(const char *s) {
   if (s == NULL) return NULL;
@@ -317,6 +332,7 @@ static void vevent(buf *out, buf *line, buf *tmp, const att_event *ev, size_t id
   int how = classify(ev), dates = how != W_TIME;
   char v[64], d1[16], d2[16];
   att_time stamp = ev->updated ? ev->updated : ev->created ? ev->created : o->now;
+  att_time start = ev->bounds.earliest; /* where the alarms count back from */
   size_t i;
 
   prop_raw(out, line, "BEGIN", "VEVENT");
@@ -363,6 +379,7 @@ static void vevent(buf *out, buf *line, buf *tmp, const att_event *ev, size_t id
     if (first > day_max()) first = day_max();
     if (last < first) last = first;
     if (last >= day_max()) last = day_max() - 1;
+    start = first * DAY;
     fmt_date(d1, sizeof d1, first);
     fmt_date(d2, sizeof d2, last + 1);
     prop_raw(out, line, "DTSTART;VALUE=DATE", d1);
@@ -406,7 +423,7 @@ static void vevent(buf *out, buf *line, buf *tmp, const att_event *ev, size_t id
     prop_raw(out, line, "BEGIN", "VALARM");
     prop_raw(out, line, "ACTION", "DISPLAY");
     prop_text(out, line, "DESCRIPTION", ev->title);
-    trigger(v, sizeof v, o->alarms[i]);
+    trigger(v, sizeof v, alarm_secs(&o->alarms[i], start));
     prop_raw(out, line, "TRIGGER", v);
     prop_raw(out, line, "END", "VALARM");
   }

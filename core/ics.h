@@ -14,12 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "duration.h"
 #include "event.h"
 
 typedef struct att_ics_opts {
   const char *domain;    /* UIDs are event-ID@domain; NULL: "attache" */
   const char *name;      /* X-WR-CALNAME; NULL: "attache" */
-  const int64_t *alarms; /* leads, seconds before the start: a VALARM each */
+  const att_duration *alarms; /* leads before the start (remind.h): a VALARM each */
   size_t nalarms;
   att_time now; /* DTSTAMP of an event that has no created/updated time */
 } att_ics_opts;

@@ -1,10 +1,10 @@
 /*
  * Reminder instants.  A reminder falls `lead` seconds before an anchor:
  * the event's start or end, resolved to one instant of that (often fuzzy)
- * date.  For a recurring event, occurrence k begins at o_k (att_recur_next
+ * date.  For a recurring event, occurrence k begins at o_k (att_occur_next
  * from the event's earliest instant) and its anchor moves with it, so the
  * reminder of lead L for occurrence k is at o_k + (anchor - earliest) - L.
- * Finding the next one after T is then a single att_recur_next call per
+ * Finding the next one after T is then a single att_occur_next call per
  * lead: the first occurrence after T + L - (anchor - earliest).
  */
 #include "remind.h"
@@ -15,27 +15,23 @@
 #include <string.h>
 
 #include "error.h"
-#include "recur.h"
+#include "occur.h"
 #include "text.h"
 
 #define LEAD_FORMS \
-  "a number and a unit: 30m, 2h, 1d, 7d, 1w (minutes, hours, days, weeks), " \
-  "or several from the largest unit down, such as 1d12h"
+  "a number and a unit: 30m, 2h, 1d, 2w, 3mo, 1y (or the names: 3 months, " \
+  "1 year), or several, such as 1d12h"
 
 /* The lead dialect of the duration grammar (duration.h), in the words a
  * lead's messages have always used (docs/scheduling.md shows one). */
-int att_lead_parse(const char *s, int64_t *secs) {
-  att_duration d;
+int att_lead_read(const char *s, att_duration *out) {
   att_duration_error e;
   const char *why;
   char q[80];
 
   if (!s) return att__err(ATT_EINVAL, "lead: none given; a lead is " LEAD_FORMS);
   att__show_as(q, sizeof q, s, strlen(s), SIZE_MAX, ATT_SHOW_BARE);
-  if (att_duration_scan(s, ATT_DURATION_LEAD, &d, &e) == 0) {
-    *secs = d.days * 86400 + d.seconds;
-    return 0;
-  }
+  if (att_duration_scan(s, ATT_DURATION_LEAD, out, &e) == 0) return 0;
   why = att_duration_fault_text(e.fault);
   switch (e.fault) {
   case ATT_DURATION_RANGE:
@@ -45,21 +41,27 @@ int att_lead_parse(const char *s, int64_t *secs) {
   case ATT_DURATION_UNIT:
     return att__err(ATT_EINVAL, "lead \"%s\": %s at \"%.8s\"; a lead is " LEAD_FORMS,
                     q, why, s + e.at);
-  case ATT_DURATION_ORDER:
-    return att__err(ATT_EINVAL, "lead \"%s\": %s (w, d, h, m); a lead is " LEAD_FORMS,
-                    q, why);
   default:
     return att__err(ATT_EINVAL, "lead \"%s\": %s; a lead is " LEAD_FORMS, q, why);
   }
 }
 
+int att_lead_parse(const char *s, int64_t *secs) {
+  att_duration d;
+  int rc;
+  if ((rc = att_lead_read(s, &d)) < 0) return rc;
+  /* Within ATT_LEAD_MAX, so none of this overflows. */
+  *secs = (d.years * 12 + d.months) * INT64_C(2629800) + d.days * 86400 + d.seconds;
+  return 0;
+}
+
 int att_lead_format(int64_t secs, char *buf, size_t cap) {
-  static const char units[] = "wdhm";
-  static const int64_t mult[] = {7 * 86400, 86400, 3600, 60};
+  static const char units[] = "wdhms";
+  static const int64_t mult[] = {7 * 86400, 86400, 3600, 60, 1};
   size_t o = 0;
   int k, w;
   if (cap == 0) return att__err(ATT_ERANGE, "lead: no room for the text");
-  if (secs < 0 || secs > ATT_LEAD_MAX || secs % 60)
+  if (secs < 0 || secs > ATT_LEAD_MAX)
     return att__err(ATT_ERANGE, "lead: %lld seconds is not a lead",
                     (long long)secs);
   buf[0] = '\0';
@@ -68,7 +70,7 @@ int att_lead_format(int64_t secs, char *buf, size_t cap) {
     strcpy(buf, "0");
     return 0;
   }
-  for (k = 0; k < 4; k++) {
+  for (k = 0; k < 5; k++) {
     if (secs < mult[k]) continue;
     w = snprintf(buf + o, cap - o, "%lld%c", (long long)(secs / mult[k]),
                  units[k]);
@@ -78,6 +80,34 @@ int att_lead_format(int64_t secs, char *buf, size_t cap) {
     secs %= mult[k];
   }
   return 0;
+}
+
+int att_lead_text(const att_duration *lead, char *buf, size_t cap) {
+  int64_t months = lead->years * 12 + lead->months;
+  int64_t secs = lead->days * 86400 + lead->seconds;
+  size_t o = 0;
+  int w;
+  if (cap == 0) return att__err(ATT_ERANGE, "lead: no room for the text");
+  buf[0] = '\0';
+  if (months == 0) return att_lead_format(secs, buf, cap);
+  if (months >= 12) {
+    w = snprintf(buf, cap, "%lldy", (long long)(months / 12));
+    if (w < 0 || (size_t)w >= cap) return att__err(ATT_ERANGE, "lead: no room for the text");
+    o = (size_t)w;
+  }
+  if (months % 12) {
+    w = snprintf(buf + o, cap - o, "%lldmo", (long long)(months % 12));
+    if (w < 0 || (size_t)w >= cap - o)
+      return att__err(ATT_ERANGE, "lead: no room for the text");
+    o += (size_t)w;
+  }
+  return secs ? att_lead_format(secs, buf + o, cap - o) : 0;
+}
+
+int att_lead_back(att_time t, const att_duration *lead, att_time *out) {
+  att_duration neg;
+  if (att_duration_neg(lead, &neg) < 0) return ATT_ERANGE;
+  return att_duration_add(t, &neg, out);
 }
 
 /* The bounds of one side of an interval: "", ".." are open. */
@@ -120,12 +150,12 @@ void att_remind_spec_init(att_remind_spec *spec) {
 }
 
 int att_remind_spec_add(att_remind_spec *spec, const char *lead) {
-  int64_t v;
+  att_duration v;
   int rc;
   if (spec->nleads >= ATT_REMIND_MAX_LEADS)
     return att__err(ATT_ERANGE, "reminder: at most %d leads",
                     ATT_REMIND_MAX_LEADS);
-  if ((rc = att_lead_parse(lead, &v)) < 0) return rc;
+  if ((rc = att_lead_read(lead, &v)) < 0) return rc;
   spec->leads[spec->nleads++] = v;
   return 0;
 }
@@ -152,20 +182,24 @@ static att_time add_sat(att_time a, int64_t b) {
   return a + b;
 }
 
+/* Whether a lead counts months or years (then it is not a fixed number
+ * of seconds). */
+static int calendar_lead(const att_duration *L) { return L->years || L->months; }
+
 int att_remind_next_lead(const att_remind_spec *spec, const att_span *sp,
                          const att_rrule *rule, int lead, att_time after,
                          att_remind_hit *hit) {
-  att_time anchor, dtstart = sp->start.earliest, o, at;
-  int64_t off, L;
+  att_time anchor, dtstart = sp->start.earliest, o, at, from;
+  const att_duration *L;
+  int64_t off;
   int rc;
 
   if (lead < 0 || lead >= spec->nleads)
     return att__err(ATT_EINVAL, "reminder: no lead number %d", lead);
   if ((rc = anchor_of(spec, sp, &anchor)) < 0) return rc;
-  L = spec->leads[lead];
+  L = &spec->leads[lead];
   if (!rule) {
-    at = anchor - L;
-    if (at <= after)
+    if (att_lead_back(anchor, L, &at) < 0 || at <= after)
       return att__err(ATT_ENOTFOUND, "reminder: already past");
     hit->at = at;
     hit->occurrence = dtstart;
@@ -177,11 +211,25 @@ int att_remind_next_lead(const att_remind_spec *spec, const att_span *sp,
     return att__err(ATT_ENOTFOUND, "reminder: a recurring event needs a "
                     "start to count its occurrences from");
   off = anchor - dtstart; /* both finite: no overflow in the date range */
-  rc = att_recur_next(rule, dtstart, add_sat(add_sat(after, L), -off), &o);
-  if (rc < 0) return rc;
+  /* The first occurrence whose anchor, less the lead, is after `after`:
+   * its anchor is after after + L.  A lead in months moves by a day or
+   * three with the month's length, so start three days early and step. */
+  if (!calendar_lead(L))
+    from = add_sat(after, L->days * 86400 + L->seconds);
+  else if (att_duration_add(after, L, &from) < 0)
+    return att__err(ATT_ENOTFOUND, "reminder: beyond the last date");
+  else
+    from = add_sat(from, -3 * 86400);
+  rc = att_occur_next(rule, dtstart, add_sat(from, -off), &o);
+  for (;;) {
+    if (rc < 0) return rc;
+    if (att_lead_back(o + off, L, &at) < 0) return ATT_ERANGE;
+    if (at > after) break;
+    rc = att_occur_next(rule, dtstart, o, &o);
+  }
   hit->occurrence = o;
   hit->anchor = o + off;
-  hit->at = o + off - L;
+  hit->at = at;
   hit->lead = lead;
   return 0;
 }

@@ -18,15 +18,29 @@
 #define ATT_REMIND_MAX_LEADS 16
 
 /*
- * A lead: a number and a unit, "30m", "2h", "1d", "7d", "1w" (minutes,
- * hours, days, weeks), or several from the largest unit down ("1d12h");
- * "0" is the anchor itself: the LEAD dialect of duration.h.  *secs
- * receives seconds.  ATT_EINVAL with a message that quotes the lead and
- * shows the accepted forms; ATT_ERANGE beyond ATT_LEAD_MAX (100 years).
+ * A lead: how long before its anchor a reminder falls, in the one grammar
+ * of lengths (duration.h, dialect LEAD): "30m", "2h", "1d", "2w", "3mo",
+ * "1y", "1 month", or several ("1d12h"); "0" is the anchor itself.  Days,
+ * hours and minutes count on the clock; months and years on the calendar
+ * (3mo before 15 April is 15 January).
+ *
+ * att_lead_read: *out receives the lead.  ATT_EINVAL with a message that
+ * quotes the lead and shows the accepted forms; ATT_ERANGE beyond
+ * ATT_LEAD_MAX (100 years).
+ * att_lead_parse: the same, in seconds, for where a lead has no date to
+ * count back from (serve --grace): a month is then 1/12 of 365.25 days.
  */
+int att_lead_read(const char *s, att_duration *out);
 int att_lead_parse(const char *s, int64_t *secs);
-/* The canonical text of a lead ("1w", "1d12h", "0"); 0 or ATT_ERANGE. */
+/* The canonical text of a lead in seconds ("1w", "1d12h", "45s", "0"); 0
+ * or ATT_ERANGE. */
 int att_lead_format(int64_t secs, char *buf, size_t cap);
+/* The canonical text of a lead ("3mo", "1y2w", "1d12h", "0"); the same as
+ * att_lead_format for a lead without months. */
+int att_lead_text(const att_duration *lead, char *buf, size_t cap);
+/* *out = t - lead, months and years on the calendar; open ends stay open.
+ * 0 or ATT_ERANGE. */
+int att_lead_back(att_time t, const att_duration *lead, att_time *out);
 
 enum { ATT_ANCHOR_START = 0, ATT_ANCHOR_END = 1 };
 /* Which instant of a fuzzy start (or end) to use.  DEFAULT: the earliest
@@ -34,7 +48,7 @@ enum { ATT_ANCHOR_START = 0, ATT_ANCHOR_END = 1 };
 enum { ATT_RESOLVE_DEFAULT = 0, ATT_RESOLVE_EARLIEST, ATT_RESOLVE_LATEST };
 
 typedef struct att_remind_spec {
-  int64_t leads[ATT_REMIND_MAX_LEADS]; /* seconds before the anchor */
+  att_duration leads[ATT_REMIND_MAX_LEADS]; /* before the anchor */
   int nleads;
   int anchor;  /* ATT_ANCHOR_* */
   int resolve; /* ATT_RESOLVE_* */

@@ -50,13 +50,11 @@ static int since_arg(const char *in, att_time *out) {
   att_time now = (att_time)time(NULL);
   char edtf[ATT_DATE_MAX];
   att_bounds b;
-  int64_t secs;
-  if (att_lead_parse(in, &secs) == 0) {
-    *out = now - secs;
-    return CLI_OK;
-  }
+  att_duration back;
+  /* A lead in months or years counts back on the calendar. */
+  if (att_lead_read(in, &back) == 0 && att_lead_back(now, &back, out) == 0) return CLI_OK;
   if (cli_date("--since", in, now, edtf, &b) != CLI_OK) {
-    fprintf(stderr, "  or a time back from now: 30m, 12h, 7d, 2w\n");
+    fprintf(stderr, "  or a time back from now: 30m, 12h, 7d, 2w, 3mo, 1y\n");
     return CLI_FAIL;
   }
   *out = b.earliest;

@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "lua_util.h"
 #include "ics.h"    /* export --format ics */
-#include "remind.h" /* att_lead_parse, for --alarm */
+#include "remind.h" /* att_lead_read, for --alarm */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -206,7 +206,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
   size_t n = 0, i;
   const char *fmt = "jsonl", *outpath = NULL;
   char *tmp = NULL;
-  int64_t alarms[ATT_REMIND_MAX_LEADS];
+  att_duration alarms[ATT_REMIND_MAX_LEADS];
   att_ics_opts ics;
   FILE *f = stdout;
   int o, rc, csv_raw = 0;
@@ -220,7 +220,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
     else if (o == O_ALARM) {
       if (ics.nalarms == ATT_REMIND_MAX_LEADS)
         rc = cli_usage(ctx, "--alarm: at most %d alarms", ATT_REMIND_MAX_LEADS);
-      else if (att_lead_parse(p.arg, &alarms[ics.nalarms]) < 0)
+      else if (att_lead_read(p.arg, &alarms[ics.nalarms]) < 0)
         rc = cli_usage(ctx, "--alarm %s", att_errmsg());
       else ics.nalarms++;
     } else if (o == O_DOMAIN) ics.domain = p.arg;

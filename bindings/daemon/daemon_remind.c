@@ -622,7 +622,7 @@ void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
     requeue(d, j, id, k, &sp, has_rule ? &rule : NULL, now > it->due ? now : it->due - 1);
     goto out;
   }
-  att_lead_format(r->spec.leads[k], leadtxt, sizeof leadtxt);
+  att_lead_text(&r->spec.leads[k], leadtxt, sizeof leadtxt);
   if (r->message != LUA_NOREF) {
     ev_ctx c;
     lua_State *L = att_script_L(j->owner->s);
@@ -656,7 +656,7 @@ void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
     char when[ATT_DATE_MAX + 32];
     if (has_rule) att_time_format(hit.occurrence, when, sizeof when), when[10] = '\0';
     else snprintf(when, sizeof when, "%s", ev.when);
-    if (r->spec.leads[k] == 0) snprintf(dflt, sizeof dflt, "%s: now (%s)", ev.title, when);
+    if (strcmp(leadtxt, "0") == 0) snprintf(dflt, sizeof dflt, "%s: now (%s)", ev.title, when);
     else snprintf(dflt, sizeof dflt, "%s: in %s (%s)", ev.title, leadtxt, when);
     title = strdup(dflt);
   }

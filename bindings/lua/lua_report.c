@@ -99,7 +99,7 @@ static int attl_ics(lua_State *L) {
   att_ics_opts o;
   ics_hold *h;
   const att_event **ptrs;
-  int64_t leads[ATT_REMIND_MAX_LEADS];
+  att_duration leads[ATT_REMIND_MAX_LEADS];
   size_t n, nleads, i, len;
   char *text;
 
@@ -113,7 +113,7 @@ static int attl_ics(lua_State *L) {
   luaL_argcheck(L, nleads <= ATT_REMIND_MAX_LEADS, 2, "at most 16 alarms");
   for (i = 0; i < nleads; i++) {
     lua_rawgeti(L, 2, (lua_Integer)i + 1);
-    if (lua_type(L, -1) != LUA_TSTRING || att_lead_parse(lua_tostring(L, -1), &leads[i]) < 0)
+    if (lua_type(L, -1) != LUA_TSTRING || att_lead_read(lua_tostring(L, -1), &leads[i]) < 0)
       return luaL_error(L, "bad argument #2 to 'ics' (alarms[%d]: %s)", (int)i + 1,
                         lua_type(L, -1) == LUA_TSTRING ? att_errmsg() : "a lead such as \"7d\"");
     lua_pop(L, 1);

@@ -84,6 +84,12 @@ static void test_script_forms(void) {
       {"1d 12h ", 0, 0, 1, 43200},
       {"  1  d  ", 0, 0, 1, 0},
       {"007d", 0, 0, 7, 0},
+      /* Names and any case (issue 14: one grammar for leads too). */
+      {"7days", 0, 0, 7, 0},         {"7min", 0, 0, 0, 420},
+      {"7D", 0, 0, 7, 0},            {"1W", 0, 0, 7, 0},
+      {"3 months", 0, 3, 0, 0},      {"1 year 2 weeks", 1, 0, 14, 0},
+      {"1 hour 30 minutes", 0, 0, 0, 5400}, {"2 Days", 0, 0, 2, 0},
+      {"0", 0, 0, 0, 0},
       {"9223372036854775807s", 0, 0, 0, INT64_MAX},
       {"-9223372036854775807s-1s", 0, 0, 0, INT64_MIN},
       {"1317624576693539401w", 0, 0, INT64_C(9223372036854775807), 0},
@@ -119,11 +125,8 @@ static void test_script_refusals(void) {
       {"a fortnight", ATT_EINVAL, ATT_DURATION_NUMBER, 0,
        "expected a number at \"a fortni\""},
       {"7x", ATT_EINVAL, ATT_DURATION_UNIT, 1, "; unknown unit at \"x\";"},
+      {"7dd", ATT_EINVAL, ATT_DURATION_UNIT, 1, "unknown unit at \"dd\""},
       {"7 parsecs", ATT_EINVAL, ATT_DURATION_UNIT, 2, "unknown unit at \"parsecs\""},
-      {"7days", ATT_EINVAL, ATT_DURATION_UNIT, 1, "unknown unit at \"days\""},
-      {"7min", ATT_EINVAL, ATT_DURATION_UNIT, 1, "unknown unit at \"min\""},
-      {"7D", ATT_EINVAL, ATT_DURATION_UNIT, 1, "unknown unit"}, /* lower case only */
-      {"1W", ATT_EINVAL, ATT_DURATION_UNIT, 1, "unknown unit"},
       {"1.5d", ATT_EINVAL, ATT_DURATION_UNIT, 1, "unknown unit at \".5d\""},
       {"1e3s", ATT_EINVAL, ATT_DURATION_UNIT, 1, "unknown unit"},
       {"1d,2h", ATT_EINVAL, ATT_DURATION_NUMBER, 2, "expected a number"},
@@ -152,7 +155,7 @@ static void test_script_refusals(void) {
     ok(strstr(att_errmsg(), bad[i].why) != NULL, "message says why: %s", att_errmsg());
     ok(strstr(att_errmsg(), "write a number and a unit: 7d, 2h, 30m, 45s, 1w, 3mo, 1y,") &&
            strstr(att_errmsg(), "(y years, mo months, w weeks, d days, h hours, m minutes, "
-                                "s seconds)"),
+                                "s seconds; or the names: 3 months, 1 year, 2 weeks)"),
        "message lists the forms");
   }
   {
@@ -163,57 +166,60 @@ static void test_script_refusals(void) {
 }
 
 static void test_lead(void) {
+#define MO_AVG INT64_C(2629800)
   static const struct {
     const char *in;
-    int64_t secs;
+    int64_t secs; /* as att_lead_parse gives it: a month is 1/12 of 365.25d */
+    int64_t months;
   } good[] = {
-      {"0", 0},         {"0m", 0},           {"30m", 1800},
-      {"2h", 7200},     {"1d", DAY},         {"7d", 7 * DAY},
-      {"1w", 7 * DAY},  {"1d12h", 129600},   {"1w2d3h4m", 9 * DAY + 3 * 3600 + 240},
-      {"1W2D", 9 * DAY}, {"2H30M", 9000},     {"90m", 5400},
-      {"36525d", ATT_LEAD_MAX}, {"5217w6d", ATT_LEAD_MAX}, {"007d", 7 * DAY},
+      {"0", 0, 0},         {"0m", 0, 0},           {"30m", 1800, 0},
+      {"2h", 7200, 0},     {"1d", DAY, 0},         {"7d", 7 * DAY, 0},
+      {"1w", 7 * DAY, 0},  {"1d12h", 129600, 0},   {"1w2d3h4m", 9 * DAY + 3 * 3600 + 240, 0},
+      {"1W2D", 9 * DAY, 0}, {"2H30M", 9000, 0},    {"90m", 5400, 0},
+      {"36525d", ATT_LEAD_MAX, 0}, {"5217w6d", ATT_LEAD_MAX, 0}, {"007d", 7 * DAY, 0},
+      /* One grammar with at.duration (issue 14): calendar units, seconds,
+       * names, spaces, any order. */
+      {"3mo", 3 * MO_AVG, 3},  {"1y", 12 * MO_AVG, 12},  {"1y6mo", 18 * MO_AVG, 18},
+      {"100y", ATT_LEAD_MAX, 1200}, {"1 month", MO_AVG, 1}, {"2 weeks", 14 * DAY, 0},
+      {"3 days", 3 * DAY, 0},  {"7days", 7 * DAY, 0},  {"1 hour 30 min", 5400, 0},
+      {"1h1d", DAY + 3600, 0}, {"7d7d", 14 * DAY, 0},  {"45s", 45, 0},
+      {"7 d", 7 * DAY, 0},     {" 7d", 7 * DAY, 0},    {"1Y2MO", 14 * MO_AVG, 14},
   };
   static const struct {
     const char *in;
     int code;
     att_duration_fault fault;
     size_t at;
-    const char *msg; /* exactly as att_lead_parse has always said it */
+    const char *msg;
   } bad[] = {
       {"", ATT_EINVAL, ATT_DURATION_EMPTY, 0,
-       "lead \"\": empty; a lead is a number and a unit: 30m, 2h, 1d, 7d, 1w (minutes, "
-       "hours, days, weeks), or several from the largest unit down, such as 1d12h"},
+       "lead \"\": empty; a lead is a number and a unit: 30m, 2h, 1d, 2w, 3mo, 1y (or "
+       "the names: 3 months, 1 year), or several, such as 1d12h"},
       {"7", ATT_EINVAL, ATT_DURATION_NOUNIT, 1,
        "lead \"7\": the number has no unit; a lead is a number and a unit: 30m, 2h, 1d, "
-       "7d, 1w (minutes, hours, days, weeks), or several from the largest unit down, "
-       "such as 1d12h"},
+       "2w, 3mo, 1y (or the names: 3 months, 1 year), or several, such as 1d12h"},
       {"d", ATT_EINVAL, ATT_DURATION_NUMBER, 0,
        "lead \"d\": expected a number at \"d\"; a lead is a number and a unit: 30m, 2h, "
-       "1d, 7d, 1w (minutes, hours, days, weeks), or several from the largest unit down, "
-       "such as 1d12h"},
+       "1d, 2w, 3mo, 1y (or the names: 3 months, 1 year), or several, such as 1d12h"},
       {"7x", ATT_EINVAL, ATT_DURATION_UNIT, 1,
        "lead \"7x\": unknown unit at \"x\"; a lead is a number and a unit: 30m, 2h, 1d, "
-       "7d, 1w (minutes, hours, days, weeks), or several from the largest unit down, "
-       "such as 1d12h"},
-      {"1h1d", ATT_EINVAL, ATT_DURATION_ORDER, 3,
-       "lead \"1h1d\": units must go from the largest down, each once (w, d, h, m); a "
-       "lead is a number and a unit: 30m, 2h, 1d, 7d, 1w (minutes, hours, days, weeks), "
-       "or several from the largest unit down, such as 1d12h"},
-      {"7d7d", ATT_EINVAL, ATT_DURATION_ORDER, 3, NULL},
-      {"1d1D", ATT_EINVAL, ATT_DURATION_ORDER, 3, NULL},
-      {"-1d", ATT_EINVAL, ATT_DURATION_NUMBER, 0, NULL},
-      {"+1d", ATT_EINVAL, ATT_DURATION_NUMBER, 0, NULL},
+       "2w, 3mo, 1y (or the names: 3 months, 1 year), or several, such as 1d12h"},
+      {"-1d", ATT_EINVAL, ATT_DURATION_SIGN, 0,
+       "lead \"-1d\": a lead counts back from its date, so it has no sign; a lead is a "
+       "number and a unit: 30m, 2h, 1d, 2w, 3mo, 1y (or the names: 3 months, 1 year), or "
+       "several, such as 1d12h"},
+      {"+1d", ATT_EINVAL, ATT_DURATION_SIGN, 0, NULL},
+      {"1d-1h", ATT_EINVAL, ATT_DURATION_SIGN, 2, NULL},
       {"1.5d", ATT_EINVAL, ATT_DURATION_UNIT, 1, NULL},
-      {"7 d", ATT_EINVAL, ATT_DURATION_UNIT, 1, NULL},
-      {" 7d", ATT_EINVAL, ATT_DURATION_NUMBER, 0, NULL},
-      {"1s", ATT_EINVAL, ATT_DURATION_UNIT, 1, NULL},   /* no seconds */
-      {"1y", ATT_EINVAL, ATT_DURATION_UNIT, 1, NULL},   /* no calendar units */
-      {"1mo", ATT_EINVAL, ATT_DURATION_NUMBER, 2, NULL}, /* 1m, then "o" */
-      {"1dd", ATT_EINVAL, ATT_DURATION_NUMBER, 2, NULL},
+      {"1fortnight", ATT_EINVAL, ATT_DURATION_UNIT, 1, NULL},
+      {"1dd", ATT_EINVAL, ATT_DURATION_UNIT, 1, NULL},
+      {"1 d d", ATT_EINVAL, ATT_DURATION_NUMBER, 4, NULL},
       {"00", ATT_EINVAL, ATT_DURATION_NOUNIT, 2, NULL},
       {"P1D", ATT_EINVAL, ATT_DURATION_NUMBER, 0, NULL},
       {"36526d", ATT_ERANGE, ATT_DURATION_RANGE, 0,
        "lead \"36526d\": too long; at most 100 years (36525d)"},
+      {"101y", ATT_ERANGE, ATT_DURATION_RANGE, 0, NULL},
+      {"100y1s", ATT_ERANGE, ATT_DURATION_RANGE, 4, NULL},
       {"5217w7d", ATT_ERANGE, ATT_DURATION_RANGE, 5, NULL},
       {"99999999999999999999w", ATT_ERANGE, ATT_DURATION_RANGE, 0, NULL},
       {"99999999999999999999x", ATT_EINVAL, ATT_DURATION_UNIT, 20, NULL},
@@ -226,8 +232,9 @@ static void test_lead(void) {
     is_int(v, good[i].secs, "lead \"%s\" is %lld s", good[i].in, (long long)good[i].secs);
     is_int(att_duration_scan(good[i].in, ATT_DURATION_LEAD, &d, NULL), 0,
            "scan lead \"%s\"", good[i].in);
-    ok(d.years == 0 && d.months == 0 && d.days * DAY + d.seconds == good[i].secs,
-       "lead \"%s\" in days and seconds", good[i].in);
+    ok(d.years * 12 + d.months == good[i].months &&
+           (d.years * 12 + d.months) * MO_AVG + d.days * DAY + d.seconds == good[i].secs,
+       "lead \"%s\" by component", good[i].in);
   }
   for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     int64_t v = -1;
@@ -259,18 +266,19 @@ static void test_lead(void) {
   }
 }
 
-/* Where the two dialects differ: each caller keeps what it accepted. */
+/* The two dialects read one grammar; they differ in sign and size only. */
 static void test_dialects(void) {
   static const struct {
     const char *in;
     int script, lead;
   } t[] = {
-      {"7d", 1, 1},   {"1d12h", 1, 1}, {"30m", 1, 1},  {"1w", 1, 1},
-      {"0", 0, 1},    {"1W", 0, 1},    {"2H", 0, 1},   {"1y", 1, 0},
-      {"1mo", 1, 0},  {"45s", 1, 0},   {"-1d", 1, 0},  {"+1d", 1, 0},
-      {"1h1d", 1, 0}, {"1d1d", 1, 0},  {"7 d", 1, 0},  {" 7d", 1, 0},
-      {"1dd", 0, 0},  {"7days", 0, 0}, {"", 0, 0},     {"P1D", 0, 0},
-      {"36526d", 1, 0},
+      {"7d", 1, 1},    {"1d12h", 1, 1},  {"30m", 1, 1},   {"1w", 1, 1},
+      {"0", 1, 1},     {"1W", 1, 1},     {"2H", 1, 1},    {"1y", 1, 1},
+      {"1mo", 1, 1},   {"45s", 1, 1},    {"-1d", 1, 0},   {"+1d", 1, 0},
+      {"1h1d", 1, 1},  {"1d1d", 1, 1},   {"7 d", 1, 1},   {" 7d", 1, 1},
+      {"3 months", 1, 1}, {"1 year", 1, 1}, {"7days", 1, 1},
+      {"1dd", 0, 0},   {"", 0, 0},       {"P1D", 0, 0},   {"1.5d", 0, 0},
+      {"36526d", 1, 0}, {"101y", 1, 0},
   };
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
     att_duration d;

@@ -16,7 +16,7 @@
 
 /* The calendar of one event {title, when} with the given alarms: its
  * text (malloc'd) or NULL. */
-static char *calendar_of(const char *when, const int64_t *alarms, size_t nalarms) {
+static char *calendar_of(const char *when, const att_duration *alarms, size_t nalarms) {
   char json[256];
   att_event ev;
   att_ics_opts o;
@@ -45,7 +45,10 @@ int main(void) {
       "2024-01-01T23:59:59Z/..",          "../1970-01-01T00:00:00Z",
       "-00XX",         "XXXX",           "2024-21~",       "../2024-01-01T00:00:00+14:00",
   };
-  static const int64_t leads[] = {0, 1, -1, 86400, INT64_C(8640000000), -INT64_C(8640000000)};
+  static const att_duration leads[] = {
+      {0, 0, 0, 0},          {0, 0, 0, 1},         {0, 0, 0, -1},
+      {0, 0, 1, 0},          {0, 0, 100000, 0},    {0, 0, -100000, 0},
+      {1, 0, 0, 0},          {0, 3, 0, 0}};
   size_t i;
   char *text;
 
@@ -76,7 +79,16 @@ int main(void) {
   ok(text && strstr(text, "TRIGGER:-P100000D") && strstr(text, "TRIGGER:P100000D") &&
          strstr(text, "TRIGGER:PT0S") && strstr(text, "TRIGGER:PT1S"),
      "alarms of 100000 days before and after, and of 0 and 1 s, are written");
+  ok(text && strstr(text, "TRIGGER:-P366D") && strstr(text, "TRIGGER:-P92D"),
+     "a year and three months before 2024-06-01 are the days back on the calendar");
   free(text);
+  /* A calendar lead at the ends of the years: no date to count back to,
+   * so a month of 1/12 of 365.25 days. */
+  for (i = 0; i < sizeof whens / sizeof whens[0]; i++) {
+    text = calendar_of(whens[i], leads + 6, 2);
+    ok(text && strstr(text, "TRIGGER:-P"), "calendar alarms for when = %s", whens[i]);
+    free(text);
+  }
 
   return done_testing();
 }
