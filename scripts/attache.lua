@@ -18,6 +18,7 @@ at.remove = core.remove
 
 -- Dates and durations.
 at.now = core.now
+at.outdir = core.outdir -- the output directory, or nil
 at.date = core.date
 at.edtf = core.edtf
 at.duration = core.duration

@@ -740,7 +740,9 @@ end
 -- report.write(text [, path]): text to standard output (no path, or "-"),
 -- or into the file at path, which must lie in a directory the script may
 -- write (its output directory, ./out unless --out says otherwise, or a
--- --write directory).  true, or nil and a message.
+-- --write directory).  A relative path is relative to the output
+-- directory (at.outdir()), not to the working directory, so a script
+-- writes "agenda.md" wherever it was started.  true, or nil and a message.
 function report.write(text, path, ...)
   if type(text) ~= "string" then
     error(fmt("bad argument #1 to 'write' (string expected, got %s)",
@@ -752,6 +754,17 @@ function report.write(text, path, ...)
   if path == nil or path == "-" then
     io.write(text)
     return true
+  end
+  if type(path) ~= "string" then
+    error(fmt("bad argument #2 to 'write' (string expected, got %s)", type(path)), 2)
+  end
+  if path:sub(1, 1) ~= "/" then
+    local dir = core.outdir()
+    if not dir then
+      return nil, path .. ": a relative path is relative to the output directory, and there " ..
+        "is no output directory (give one with --out DIR)"
+    end
+    path = dir .. "/" .. path
   end
   local f, err = io.open(path, "w")
   if not f then return nil, err end

@@ -342,7 +342,7 @@ static int setup_engine(cli_ctx *ctx, run_cmdline *c, char **named, int nnamed,
     if (att_paths_add(&e->paths, c->write[i], 1) < 0) rc = cli_fail("--write %s", att_errmsg());
   if (rc == CLI_OK && (!serve || c->out || out)) {
     const char *o = c->out ? c->out : out ? out : RUN_OUT_DEFAULT;
-    if (att_paths_add(&e->paths, o, 1) < 0)
+    if (att_paths_set_out(&e->paths, o) < 0)
       rc = (c->out || out) ? cli_fail("--out %s", att_errmsg())
                            : cli_fail("the default output directory %s; choose another with --out DIR",
                                       att_errmsg());

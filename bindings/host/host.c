@@ -147,6 +147,12 @@ int att_paths_add(att_paths *p, const char *path, int write) {
   return push_path(&p->write, &p->nwrite, real);
 }
 
+int att_paths_set_out(att_paths *p, const char *path) {
+  int rc = att_paths_add(p, path, 1);
+  if (rc == 0) p->out = p->write[p->nwrite - 1];
+  return rc;
+}
+
 void att_paths_free(att_paths *p) {
   size_t i;
   for (i = 0; i < p->nread; i++) free(p->read[i]);

@@ -41,6 +41,9 @@ typedef struct att_paths {
   size_t nread;
   char **write;
   size_t nwrite;
+  /* The output directory (at.outdir(): relative report paths are in it),
+   * one of write[]; NULL: none.  Set it with att_paths_set_out. */
+  const char *out;
 } att_paths;
 
 /* Resolve path and add it to the read (write = 0) or write list.  A write
@@ -48,6 +51,8 @@ typedef struct att_paths {
  * is created on the script's first write into it.  0, or a negative code
  * with a message naming the path. */
 int att_paths_add(att_paths *p, const char *path, int write);
+/* att_paths_add(p, path, 1), and the result is the output directory. */
+int att_paths_set_out(att_paths *p, const char *path);
 void att_paths_free(att_paths *p);
 
 enum { ATT_LOG_ERROR, ATT_LOG_WARN, ATT_LOG_INFO, ATT_LOG_DEBUG };

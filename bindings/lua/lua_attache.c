@@ -848,11 +848,20 @@ static int c_close(lua_State *L) {
   return 0;
 }
 
+/* at.outdir(): the script's output directory, absolute, or nil (serve
+ * without --out).  Relative report paths are relative to it. */
+static int l_outdir(lua_State *L) {
+  att_engine *e = att_lua_engine(L);
+  if (e == NULL || e->paths.out == NULL) lua_pushnil(L);
+  else lua_pushstring(L, e->paths.out);
+  return 1;
+}
+
 /* ---- luaL_Reg arrays ----------------------------------------------------- */
 
 static const luaL_Reg funcs[] = {{"add", l_add},       {"get", l_get},     {"update", l_update},
                                  {"remove", l_remove}, {"select", l_select}, {"batch", l_batch},
-                                 {NULL, NULL}};
+                                 {"outdir", l_outdir}, {NULL, NULL}};
 
 static const luaL_Reg cursor_methods[] = {
     {"next", c_next}, {"find", c_find}, {"count", c_count}, {NULL, NULL}};

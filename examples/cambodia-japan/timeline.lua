@@ -3,4 +3,4 @@
 -- Written to out/timeline.html; open it in a browser.
 local at = require "attache"
 local html = at.report.timeline(at.query{}, {title = "Cambodia and Japan: the events of the article"})
-assert(at.report.write(html, "out/timeline.html"))
+assert(at.report.write(html, "timeline.html"))

@@ -5,4 +5,4 @@ local planned = at.query{status = "planned"}
 local ics = at.report.ics(planned, {alarms = {"7d", "1d"}, name = "Cambodia-Japan"})
 print(select(2, ics:gsub("BEGIN:VEVENT", "")), "events,", select(2, ics:gsub("BEGIN:VALARM", "")), "alarms")
 print(ics:match("(DTSTART;VALUE=DATE:%d+)\r\n"), ics:match("(X%-ATTACHE%-EDTF:[^\r]+)"))
-assert(at.report.write(ics, "out/planned.ics"))
+assert(at.report.write(ics, "planned.ics"))

@@ -2,6 +2,6 @@
 -- output directory: open out/timeline.html in a browser.
 local at = require "attache"
 local html = at.report.timeline(at.query{}, {title = "Cambodia and Japan"})
-assert(at.report.write(html, "out/timeline.html"))
+assert(at.report.write(html, "timeline.html"))
 local marks = select(2, html:gsub('data%-event%-id="', ""))
 print("wrote out/timeline.html:", marks, "events")

@@ -10,8 +10,8 @@
 -- others.  Periods already under way (a policy in
 -- force) are left out: they are no news.
 --
--- The same agenda, in full, is written as Markdown to out/agenda.md (the
--- daemon's output directory; --out changes it), ready to paste into the
+-- The same agenda, in full, is written as Markdown to agenda.md in the
+-- daemon's output directory (serve --out DIR; at.outdir()), ready to paste into the
 -- weekly meeting's notes, rewritten every Monday after the alert.
 local at = require "attache"
 
@@ -69,5 +69,5 @@ at.cron("0 8 * * 1", function(t)
     title = title,
     columns = {"when", "kind", "status", "title", "where"},
     empty = "Nothing on the agenda.",
-  }), "out/agenda.md"))
+  }), "agenda.md"))
 end)
