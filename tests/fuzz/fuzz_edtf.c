@@ -4,7 +4,8 @@
  * Properties: an accepted value has earliest <= latest; its canonical text
  * parses again to itself with the same bounds (print is idempotent and
  * parse(print(parse(s))) == parse(s)); asking for the bounds alone or the
- * text alone gives the same answer; a refusal leaves a message.
+ * text alone gives the same answer; a refusal leaves a message; the
+ * human reading (att_date_human) reads back to the canonical text.
  */
 #include "fuzz.h"
 
@@ -40,6 +41,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
              "\"%s\" -> \"%s\": bounds [%lld, %lld] become [%lld, %lld]", s, c1,
              (long long)b1.earliest, (long long)b1.latest,
              (long long)b2.earliest, (long long)b2.latest);
+  {
+    char human[ATT_DATE_HUMAN_MAX], back[ATT_DATE_MAX];
+    att_date_ctx c;
+    att_date_ctx_init(&c, 1718452800);
+    rc = att_date_human(c1, human, sizeof human);
+    FUZZ_CHECK(rc == 0, "\"%s\": no human reading: %s", c1, att_errmsg());
+    rc = att_date_read(human, &c, back, sizeof back, NULL);
+    FUZZ_CHECK(rc == 0 && strcmp(back, c1) == 0, "\"%s\" -> human \"%s\" reads back as \"%s\"",
+               c1, human, rc == 0 ? back : att_errmsg());
+  }
 out:
   free(c1);
   free(c2);

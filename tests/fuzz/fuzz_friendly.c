@@ -5,7 +5,9 @@
  * relative forms (default 2024-06-15T12:00:00Z), then the text.
  * Properties: an accepted input yields strict EDTF that att_edtf_parse
  * accepts, already in canonical form, with exactly the bounds reported;
- * earliest <= latest; a refusal leaves a message.
+ * earliest <= latest; a refusal leaves a message; its human reading
+ * (att_date_human) and its EDTF in brackets read back to the same EDTF
+ * (the print-reread property of docs/dates.md).
  */
 #include "fuzz.h"
 
@@ -41,6 +43,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
              "[%lld, %lld]",
              s, (long long)ref, edtf, (long long)b.earliest, (long long)b.latest,
              (long long)b2.earliest, (long long)b2.latest);
+  {
+    char human[ATT_DATE_HUMAN_MAX], back[ATT_DATE_MAX], br[ATT_DATE_MAX + 2];
+    att_date_ctx c;
+    att_date_ctx_init(&c, ref);
+    rc = att_date_human(edtf, human, sizeof human);
+    FUZZ_CHECK(rc == 0, "\"%s\" -> \"%s\": no human reading: %s", s, edtf, att_errmsg());
+    rc = att_date_read(human, &c, back, sizeof back, NULL);
+    FUZZ_CHECK(rc == 0 && strcmp(back, edtf) == 0,
+               "\"%s\" -> \"%s\" -> human \"%s\" reads back as \"%s\" (%s)", s, edtf, human,
+               rc == 0 ? back : "nothing", rc == 0 ? "" : att_errmsg());
+    snprintf(br, sizeof br, "[%s]", edtf);
+    rc = att_date_read(br, &c, back, sizeof back, NULL);
+    FUZZ_CHECK(rc == 0 && strcmp(back, edtf) == 0, "\"%s\" does not read back", br);
+  }
 out:
   free(edtf);
   free(canon);
