@@ -5,6 +5,8 @@
 # is missing) is listed as skipped, with its reason; under ATT_NO_SKIP=1 it
 # fails instead.  Without valgrind the whole run is skipped the same way.
 #   sh tests/valgrind.sh BUILD_DIR
+# VALGRIND_JOBS=N runs N tests at a time; VALGRIND_ONLY=REGEX only the tests
+# whose path matches (`VALGRIND_ONLY='cli/usage|test_text'`).
 set -eu
 build=${1:?usage: sh tests/valgrind.sh BUILD_DIR}
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,44 +20,79 @@ export ATT_SOURCE_DIR="$src" ATT_SHARED_DATA="$src/../shared/data"
 # to "stuck" (0.5 s) grows in proportion, or a slow call would be ended as
 # a stuck one (exit 3, and valgrind calls what it did not free a leak).
 export ATTACHE_GRACE=${ATTACHE_GRACE:-20}
-status=0
-failed=""
-skipped=""
+# Tests run JOBS at a time (default: the number of processors, as valgrind
+# runs a test on one core), each into its own log; a line says how each
+# went as it ends.  A test's waits on other processes are long enough under
+# valgrind (lib.sh's WAIT_S is 600 s) for two at a time on two cores.
+jobs=${VALGRIND_JOBS:-$(nproc 2>/dev/null || echo 1)}
 
-# check NAME LOG CMD...: run CMD with its output in LOG and say how it went.
-check() {
-  name=$1 log=$2
-  shift 2
-  printf 'valgrind %s ... ' "$name"
+# sh valgrind.sh --one BUILD KIND PATH: run one test (KIND unit, cli or
+# lua), its output in its log, and leave its verdict in LOG.verdict.
+if [ "${2:-}" = --one ]; then
+  kind=$3 t=$4
+  case $kind in
+  unit)
+    name=$(basename "$t") log=$build/valgrind-$name.log
+    set -- $vg "$t" ;;
+  cli)
+    name=cli/$(basename "$t" .sh) log=$build/valgrind-cli-$(basename "$t" .sh).log
+    set -- env ATT_WRAP="$vg" sh "$t" "$build/attache" ;;
+  lua)
+    name=lua/$(basename "$t" .lua) log=$build/valgrind-lua-$(basename "$t" .lua).log
+    set -- env ATT_WRAP="$vg" sh "$src/tests/lua/run.sh" "$build/attache" "$t" ;;
+  esac
   rc=0
   "$@" >"$log" 2>&1 || rc=$?
   if [ $rc = 0 ]; then
-    echo ok
+    v=ok
   elif [ $rc = "$SKIP_RC" ] && [ "${ATT_NO_SKIP:-0}" != 1 ]; then
-    echo skipped
-    skipped="$skipped $log"
+    v=skipped
   else
-    echo FAILED
-    tail -n 40 "$log"
-    status=1
-    failed="$failed $log"
+    v=FAILED
   fi
-}
+  echo "$v" >"$log.verdict"
+  echo "valgrind $name ... $v"
+  exit 0
+fi
 
+list=$build/valgrind-tests.list
+: >"$list"
 for t in "$build"/test_*; do
-  [ -x "$t" ] || continue
-  n=$(basename "$t")
-  check "$n" "$build/valgrind-$n.log" $vg "$t"
+  [ -x "$t" ] && echo "unit $t" >>"$list"
 done
 for t in "$src"/tests/cli/*.sh; do
-  n=$(basename "$t" .sh)
-  [ "$n" = lib ] && continue
-  check "cli/$n" "$build/valgrind-cli-$n.log" env ATT_WRAP="$vg" sh "$t" "$build/attache"
+  [ "$(basename "$t")" = lib.sh ] || echo "cli $t" >>"$list"
 done
 for t in "$src"/tests/lua/test_*.lua; do
-  n=$(basename "$t" .lua)
-  check "lua/$n" "$build/valgrind-lua-$n.log" env ATT_WRAP="$vg" sh "$src/tests/lua/run.sh" "$build/attache" "$t"
+  echo "lua $t" >>"$list"
 done
+if [ -n "${VALGRIND_ONLY:-}" ]; then
+  grep -E -- "$VALGRIND_ONLY" "$list" >"$list.only" || true
+  mv "$list.only" "$list"
+fi
+rm -f "$build"/valgrind-*.log.verdict
+echo "valgrind: $(wc -l <"$list" | tr -d ' ') tests, $jobs at a time"
+xargs -r -P "$jobs" -n 2 sh "$0" "$build" --one <"$list"
+
+status=0
+failed=""
+skipped=""
+for v in "$build"/valgrind-*.log.verdict; do
+  [ -f "$v" ] || continue
+  log=${v%.verdict}
+  case $(cat "$v") in
+  ok) ;;
+  skipped) skipped="$skipped $log" ;;
+  *) status=1 failed="$failed $log" ;;
+  esac
+done
+n=$(wc -l <"$list" | tr -d ' ')
+got=$(ls "$build"/valgrind-*.log.verdict 2>/dev/null | wc -l | tr -d ' ')
+if [ "$got" != "$n" ]; then
+  echo "valgrind: only $got of $n tests gave a verdict"
+  status=1
+fi
+
 # Again at the end, where a log that keeps only the tail of the output
 # (a CI summary) still shows what was skipped and what failed, and why.
 for f in $skipped; do
@@ -63,6 +100,6 @@ for f in $skipped; do
 done
 for f in $failed; do
   echo "=== FAILED under valgrind: $(basename "$f" .log)"
-  tail -n 15 "$f"
+  tail -n 40 "$f"
 done
 exit $status
