@@ -282,7 +282,10 @@ static int day_time(att__fr *c, char **tok, int n, char *e, char **tok0) {
   } else if (k + 1 != n) {
     return att__fr_refuse(c, "after the time comes a zone (UTC, +07:00, Asia/Phnom_Penh) and nothing else");
   }
-  if (!zone && !zulu && !off[0] && k + 1 == n && c->dc->tz && c->dc->tz[0]) zone = c->dc->tz;
+  /* The default zone, unless it is UTC: a time without a zone is UTC. */
+  if (!zone && !zulu && !off[0] && k + 1 == n && c->dc->tz && c->dc->tz[0] &&
+      strcmp(c->dc->tz, "UTC") != 0 && strcmp(c->dc->tz, "Etc/UTC") != 0)
+    zone = c->dc->tz;
   if (zone) {
     long long y;
     int mo, d, h, mi, sec, offs, named = zone != c->dc->tz;
@@ -343,7 +346,7 @@ static int numeric_date(att__fr *c, const char *t, char *e) {
             c,
             "it could be %d %s %lld (day first) or %d %s %lld (month first); type "
             "%d %.3s %lld or %d %.3s %lld, or set the order (attache config "
-            "day_first true)",
+            "date.day-first yes)",
             a, att__month_names[b - 1], y, b, att__month_names[a - 1], y, a,
             att__month_names[b - 1], y, b, att__month_names[a - 1], y);
     }

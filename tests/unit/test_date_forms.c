@@ -264,6 +264,7 @@ static const set_case with_settings[] = {
     {"18 Dec 2023 10:00 Asia/Tokyo", "2023-12-18T10:00:00+09:00", 0, 0, 0, -1, "Asia/Phnom_Penh", "Asia/Tokyo"},
     {"2023-12-18 10:00 Asia/Phnom_Penh", "2023-12-18T10:00:00+07:00", 0, 0, 0, -1, NULL, "Asia/Phnom_Penh"},
     {"2023-12-18T10:00:00", "2023-12-18T10:00:00", 0, 0, 0, -1, "Asia/Phnom_Penh", ""},
+    {"18 Dec 2023 10:00", "2023-12-18T10:00:00", 0, 0, 0, -1, "UTC", ""},
 };
 
 int main(void) {
