@@ -14,6 +14,16 @@ t.ok(math.abs(select(1, now:seconds()) - os.time()) < 5, "at.now() follows the c
 local d = at.date("early 2024")
 t.is(tostring(d), "2024-01~/2024-04~", "early 2024 reads as EDTF")
 t.is(d:edtf(), "2024-01~/2024-04~", "d:edtf()")
+-- d:human(): the reading in words, which at.date reads back to the same EDTF
+t.is(d:human(), "early 2024", "d:human()")
+for _, s in ipairs{"[2024-35]", "2024-28", "around 20 May 2024", "autumn 2024", "2023-12-18T10:00",
+                   "FY2024", "before 2025", "1990s", "15-17 March 2024", "[2024-28]"} do
+  local v = at.date(s)
+  t.is(at.date(v:human()):edtf(), v:edtf(), ("%s: %s reads back"):format(s, v:human()))
+end
+t.is(at.date("[2024-35]"):human(), "Q3 2024", "a quarter in words")
+t.is(at.date("2023-12-18T10:00"):human(), "18 Dec 2023 10:00 UTC", "a time without a zone is said to be UTC")
+t.is(at.date(0):human(), "1 Jan 1970 00:00Z", "an instant in words")
 t.is(tostring(d:earliest()), "2024-01-01T00:00:00Z", "earliest")
 t.is(tostring(d:latest()), "2024-04-30T23:59:59Z", "latest")
 t.is(tostring(at.date("2024-28")), "2024/2028", "2024-28 typed is a span of years")
