@@ -10,6 +10,7 @@
 #include "alerts.h" /* ATT_ALERT_OPTIONS_HELP */
 #include "daemon.h" /* att_daemon_lua_extend */
 
+#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,8 @@ static void overview(FILE *f) {
           "                $XDG_DATA_HOME/attache, else ~/.local/share/attache)\n"
           "  --help, -h    help (also: attache help COMMAND, attache COMMAND -h)\n"
           "  --version     print the version\n"
+          "  --color[=WHEN]  colour in tables: auto (the default: on a terminal,\n"
+          "                unless NO_COLOR is set), always, never\n"
           "\n"
           "Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
@@ -324,6 +327,7 @@ int main(int argc, char **argv) {
   int i;
 
   memset(&ctx, 0, sizeof ctx);
+  setlocale(LC_COLLATE, ""); /* list --sort title: the user's collation */
   ctx.out_tty = isatty(1);
   ctx.err_tty = isatty(2);
   ctx.argv = argv;
@@ -344,9 +348,11 @@ int main(int argc, char **argv) {
     } else if (strcmp(a, "--version") == 0) {
       printf("attache %s\n", ATT_VERSION);
       return CLI_OK;
+    } else if (strcmp(a, "--color") == 0 || strncmp(a, "--color=", 8) == 0) {
+      if (cli_color_opt(&ctx, a[7] ? a + 8 : NULL) != CLI_OK) return CLI_USAGE;
     } else if (a[0] == '-' && a[1] != '\0') {
       return cli_usage(&ctx, "unknown option '%s' (before the command, only "
-                             "--store, --help and --version are accepted)",
+                             "--store, --color, --help and --version are accepted)",
                        a);
     } else {
       break;

@@ -316,6 +316,22 @@ static void merge_runs(const hits *h, int64_t *out, size_t k) {
   }
 }
 
+/* Sort strings in the locale's collation (LC_COLLATE): each replaced by
+ * its strxfrm form, whose bytewise order is strcoll's. */
+static int collate_keys(hits *h) {
+  for (size_t i = 0; i < h->n; i++) {
+    char *s = h->v[i].s, *k;
+    size_t need;
+    if (s == NULL) continue;
+    need = strxfrm(NULL, s, 0) + 1;
+    if ((k = malloc(need)) == NULL) return att__err(ATT_ENOMEM, "out of memory for query results");
+    strxfrm(k, s, need);
+    free(s);
+    h->v[i].s = k;
+  }
+  return 0;
+}
+
 int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n) {
   hits h = {0};
   int rc;
@@ -334,6 +350,7 @@ int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n)
   }
   g_sort = q->sort;
   g_desc = q->desc;
+  if (q->collate && sort_key_string(q->sort) && (rc = collate_keys(&h)) != 0) goto out;
   if (h.nruns && !q->desc) {
     /* Sort the overlay's run alone, then merge: no sort of everything,
      * and a limit stops the merge early. */

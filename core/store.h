@@ -143,6 +143,8 @@ typedef struct att_query {
   int sort;           /* ATT_SORT_* */
   int desc;
   size_t limit;       /* 0 = no limit */
+  int collate;        /* strings sort in the locale's collation (strcoll),
+                         not bytewise: for people (attache list) */
 } att_query;
 
 void att_query_init(att_query *q);

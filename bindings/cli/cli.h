@@ -38,6 +38,7 @@ typedef struct cli_ctx {
   const char *store_dir; /* resolved before the command runs */
   const char *cmd;       /* name of the running command */
   int out_tty, err_tty;  /* stdout / stderr are terminals */
+  int color;             /* --color: CLI_COLOR_AUTO, _NEVER or _ALWAYS */
   char **argv;           /* the program's whole argument vector */
 } cli_ctx;
 
@@ -167,6 +168,46 @@ int cli_filter_check(cli_ctx *ctx, cli_filter *f);
 /* The ids of the events that pass, in the query's order (then --where,
  * which counts against the limit). */
 int cli_filter_query(cli_filter *f, att_store *st, int64_t **ids, size_t *n);
+
+/* ---- tables and colour (cli_table.c) ---------------------------------- */
+
+enum { CLI_COLOR_AUTO = 0, CLI_COLOR_NEVER, CLI_COLOR_ALWAYS };
+/* --color=WHEN (NULL: --color alone, always) into ctx->color: CLI_OK or
+ * CLI_USAGE (said). */
+int cli_color_opt(cli_ctx *ctx, const char *when);
+/* Colour on stdout: --color, else off when NO_COLOR is set (no-color.org)
+ * or stdout is not a terminal. */
+int cli_color_on(const cli_ctx *ctx);
+
+/* The columns of a table: fields of the table of fields, a source
+ * member (src >= 0) for source. */
+#define CLI_COLUMNS_MAX 32
+typedef struct cli_column {
+  int field; /* att_field */
+  int src;   /* att_source_field, or -1 */
+} cli_column;
+typedef struct cli_columns {
+  cli_column c[CLI_COLUMNS_MAX];
+  size_t n;
+} cli_columns;
+/* "when,status,title" (NULL: the default id,when,kind,status,title); an
+ * unknown name is a usage error that lists the columns. */
+int cli_columns_parse(cli_ctx *ctx, const char *spec, cli_columns *cols);
+
+typedef struct cli_table_opts {
+  const cli_columns *cols;
+  int fit;                  /* cut the widest text column to the terminal */
+  int color;                /* SGR colour: status, overdue, today */
+  att_time now;             /* for overdue and today */
+  const unsigned char *occ; /* occ[i]: row i is an occurrence (id "7*") */
+} cli_table_opts;
+void cli_table_cols(FILE *f, const att_event *evs, size_t n, const cli_table_opts *o);
+/* The options list sets for the tables it prints (cli_table and
+ * cli_table_occ follow them); NULL: the default columns, no colour. */
+void cli_table_setup(const cli_table_opts *o);
+const cli_table_opts *cli_table_current(void);
+/* A planned or confirmed event whose latest bound is before now. */
+int cli_overdue(const att_event *ev, att_time now);
 
 /* ---- output (cli_out.c) ---------------------------------------------- */
 

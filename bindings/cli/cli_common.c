@@ -71,6 +71,10 @@ int cli_next(cli_parser *p) {
         p->ctx->store_dir = p->arg;
         continue;
       }
+      if (len == 5 && strncmp(name, "color", 5) == 0) { /* global, as --store */
+        if (cli_color_opt(p->ctx, eq ? eq + 1 : NULL) != CLI_OK) return CLI_BAD;
+        continue;
+      }
       for (o = p->opts; o && o->name; o++) {
         if (strlen(o->name) == len && strncmp(o->name, name, len) == 0) {
           if (o->arg) {

@@ -107,68 +107,12 @@ int cli_term_width(void) {
 
 static const char *or_dash(const char *s) { return (s && *s) ? s : "-"; }
 
-static void pad(FILE *f, const char *s, size_t width) {
-  size_t w = cli_u8width(s);
-  fputs(s, f);
-  while (w++ < width) fputc(' ', f);
-}
-
-/* A cell of the table: escaped for a terminal, on one line; "-" when
- * empty.  malloc'd (NULL when out of memory). */
-static char *cell(const char *s) {
-  s = or_dash(s);
-  return att_termsafe_dup(s, strlen(s), 0);
-}
-
+/* The tables list prints: the columns and colour it set up
+ * (cli_table_setup), else the default columns. */
 void cli_table(FILE *f, const att_event *evs, size_t n, int fit) {
-  size_t wid = 2, wwhen = 4, wkind = 4, wstat = 6, i, k, fixed;
-  char idbuf[24];
-  int tw = fit ? cli_term_width() : 0;
-  /* when, kind, status and title of each row, escaped once. */
-  char **c = calloc(n * 4 + 1, sizeof *c);
-  if (c == NULL) return;
-  for (i = 0; i < n; i++) {
-    size_t w;
-    c[i * 4] = cell(evs[i].when);
-    c[i * 4 + 1] = cell(evs[i].kind);
-    c[i * 4 + 2] = cell(evs[i].status);
-    c[i * 4 + 3] = cell(evs[i].title);
-    for (k = 0; k < 4; k++)
-      if (c[i * 4 + k] == NULL) goto done;
-    snprintf(idbuf, sizeof idbuf, "%lld", (long long)evs[i].id);
-    if (strlen(idbuf) > wid) wid = strlen(idbuf);
-    if ((w = cli_u8width(c[i * 4])) > wwhen) wwhen = w;
-    if ((w = cli_u8width(c[i * 4 + 1])) > wkind) wkind = w;
-    if ((w = cli_u8width(c[i * 4 + 2])) > wstat) wstat = w;
-  }
-  fixed = wid + wwhen + wkind + wstat + 8;
-  fprintf(f, "%*s  ", (int)wid, "ID");
-  pad(f, "WHEN", wwhen);
-  fputs("  ", f);
-  pad(f, "KIND", wkind);
-  fputs("  ", f);
-  pad(f, "STATUS", wstat);
-  fputs("  TITLE\n", f);
-  for (i = 0; i < n; i++) {
-    const att_event *e = &evs[i];
-    char *title;
-    size_t room = (tw > 0 && (size_t)tw > fixed + 10) ? (size_t)tw - fixed
-                  : (tw > 0 ? 10 : (size_t)-1);
-    fprintf(f, "%*lld  ", (int)wid, (long long)e->id);
-    pad(f, c[i * 4], wwhen);
-    fputs("  ", f);
-    pad(f, c[i * 4 + 1], wkind);
-    fputs("  ", f);
-    pad(f, c[i * 4 + 2], wstat);
-    fputs("  ", f);
-    title = cli_u8fit(c[i * 4 + 3], room);
-    fputs(title ? title : "", f);
-    free(title);
-    fputc('\n', f);
-  }
-done:
-  for (i = 0; i < n * 4; i++) free(c[i]);
-  free(c);
+  cli_table_opts o = *cli_table_current();
+  o.fit = fit;
+  cli_table_cols(f, evs, n, &o);
 }
 
 static void day_text(att_time t, char *buf, size_t cap) {

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 enum { O_JSON = 1, O_CSV, O_SORT, O_LIMIT, O_FORMAT, O_OUT, O_ALARM, O_DOMAIN,
-       O_CSV_RAW };
+       O_CSV_RAW, O_COLUMNS };
 
 /* ---- get ---------------------------------------------------------------- */
 
@@ -93,7 +93,7 @@ static const cli_opt list_opts[] = {
     {"json", 0, 0, O_JSON},     {"csv", 0, 0, O_CSV},
     CLI_FILTER_OPTS,            {"sort", 0, 1, O_SORT},
     {"limit", 0, 1, O_LIMIT},   {"csv-raw", 0, 0, O_CSV_RAW},
-    {NULL, 0, 0, 0}};
+    {"columns", 0, 1, O_COLUMNS}, {NULL, 0, 0, 0}};
 
 static const char *const sort_names[] = {"when", "id", "title", "created",
                                          "updated", "kind", "status", "key",
@@ -119,6 +119,9 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   size_t n = 0, i;
   int o, rc, json = 0, csv = 0, csv_raw = 0;
   long long lim;
+  const char *columns = NULL;
+  cli_columns cols;
+  cli_table_opts topts;
 
   rc = cli_filter_init(&flt, argc);
   cli_parser_init(&p, ctx, list_opts, argc, argv);
@@ -132,6 +135,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
     case O_JSON: json = 1; break;
     case O_CSV: csv = 1; break;
     case O_CSV_RAW: csv_raw = 1; break;
+    case O_COLUMNS: columns = p.arg; break;
     case O_SORT: {
       const char *s = p.arg;
       qp->desc = 0;
@@ -163,6 +167,16 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
                         "formula-like ones too)");
   if (rc == CLI_OK && p.npos > 0)
     rc = cli_usage(ctx, "unexpected operand '%s'", p.pos[0]);
+  if (rc == CLI_OK && columns && (json || csv))
+    rc = cli_usage(ctx, "--columns chooses the columns of the table, not of --json or --csv");
+  if (rc == CLI_OK) rc = cli_columns_parse(ctx, columns, &cols);
+  qp->collate = 1; /* strings sort as the user's locale does */
+  memset(&topts, 0, sizeof topts);
+  topts.cols = &cols;
+  topts.fit = ctx->out_tty;
+  topts.color = cli_color_on(ctx);
+  topts.now = (att_time)time(NULL);
+  cli_table_setup(&topts);
   if (rc == CLI_OK) rc = cli_filter_check(ctx, &flt);
   if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_READ, &st);
   if (rc == CLI_OK) rc = cli_filter_query(&flt, st, &ids, &n);
@@ -176,9 +190,10 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
     } else if (n == 0) {
       if (ctx->out_tty) fputs("no events\n", stdout);
     } else {
-      cli_table(stdout, evs, n, ctx->out_tty);
+      cli_table_cols(stdout, evs, n, &topts);
     }
   }
+  cli_table_setup(NULL);
   free_events(evs, n);
   free(ids);
   if (st) att_store_close(st);
