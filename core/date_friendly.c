@@ -416,10 +416,12 @@ static int base_point(att__fr *c, char **tok, int n, char *e, char **tok0) {
     if (sscanf(e, "%lld-%d-%d", &py, &pm, &pd) != 3 || strlen(e) != 10)
       return att__fr_refuse(c, "a day of the week goes before a day (Tue 19 Dec 2023)");
     yy = py;
-    if (att__weekday(att__day_number(yy, pm, pd)) != w)
+    if (att__weekday(att__day_number(yy, pm, pd)) != w) {
+      static const char *const names[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                           "Friday", "Saturday", "Sunday"};
       return att__fr_refuse(c, "%s is a %s, not a %s", e,
-                            (const char *[]){"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}[att__weekday(att__day_number(yy, pm, pd)) - 1],
-                            (const char *[]){"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}[w - 1]);
+                            names[att__weekday(att__day_number(yy, pm, pd)) - 1], names[w - 1]);
+    }
     return 0;
   }
   if ((rc = day_time(c, tok, n, e, tok0)) != ATT__NOMATCH) return rc;

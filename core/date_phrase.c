@@ -168,17 +168,16 @@ static int step(const char *x, int dir, char *e) {
 
 int att__fr_phrase(att__fr *c, char **tok, int n, char *e) {
   int64_t y;
-  int m, d0, d1, rc, o;
+  int m, d0, d1, rc;
   char x[ATT__E];
   /* FY2024, H1 FY2024, Q3 FY2024 */
   {
-    int part = 0, len = 12, first = 0;
+    int len = 12, first = 0;
     char **ft = tok;
     int fn = n;
     if (n >= 2 && strlen(tok[0]) == 2 &&
         ((tok[0][0] == 'h' && (tok[0][1] == '1' || tok[0][1] == '2')) ||
          (tok[0][0] == 'q' && tok[0][1] >= '1' && tok[0][1] <= '4'))) {
-      part = tok[0][0];
       first = tok[0][0] == 'h' ? 6 * (tok[0][1] - '1') : 3 * (tok[0][1] - '1');
       len = tok[0][0] == 'h' ? 6 : 3;
       ft++;
@@ -187,40 +186,22 @@ int att__fr_phrase(att__fr *c, char **tok, int n, char *e) {
     if (fiscal_of(ft, fn, &y)) {
       int fs = c->dc->fiscal_start ? c->dc->fiscal_start : 4;
       int64_t sy = c->dc->fiscal_by_end && fs > 1 ? y - 1 : y;
-      (void)part;
       put_months(e, sy, fs, first, len);
       return 0;
     }
   }
   /* early/mid/late 1990s */
   if (n == 2 && (strcmp(tok[0], "early") == 0 || strcmp(tok[0], "mid") == 0 ||
-                 strcmp(tok[0], "middle") == 0 || strcmp(tok[0], "late") == 0)) {
+                 strcmp(tok[0], "late") == 0)) {
     int round;
-    size_t l = strlen(tok[1]);
-    if (l >= 5 && tok[1][l - 1] == 's' && isdigit((unsigned char)tok[1][0])) {
-      char buf[ATT__E];
-      int64_t dy;
-      char *t1 = tok[1];
-      dy = -1;
-      {
-        int64_t yy;
-        char four[5];
-        memcpy(four, t1, 4);
-        four[4] = '\0';
-        if (l <= 6 && att__all_digits(four, 4) && four[3] == '0' && att__year_of(four, &yy)) {
-          round = yy % 100 == 0;
-          dy = yy;
-        }
-      }
-      if (dy >= 0) {
-        rc = att__fr_phrase_point(c, tok + 1, 1, buf); /* refuses the 1900s */
-        if (rc) return rc;
-        (void)round;
-        o = tok[0][0] == 'e' ? 0 : tok[0][0] == 'm' ? 4 : 7;
-        snprintf(e, ATT__E, "%04lld~/%04lld~", (long long)(dy + o),
-                 (long long)(dy + (o == 0 ? 3 : o == 4 ? 6 : 9)));
-        return 0;
-      }
+    int64_t dy = decade_of(tok[1], &round);
+    if (dy >= 0) {
+      static const int span[3][2] = {{0, 3}, {4, 6}, {7, 9}};
+      int t = tok[0][0] == 'e' ? 0 : tok[0][0] == 'm' ? 1 : 2;
+      if (round) return att__fr_phrase_point(c, tok + 1, 1, x); /* refuses the 1900s */
+      snprintf(e, ATT__E, "%04lld~/%04lld~", (long long)(dy + span[t][0]),
+               (long long)(dy + span[t][1]));
+      return 0;
     }
   }
   /* end of March [2024]: its last third; beginning of March: its first */

@@ -11,9 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const wday_full[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
-                                         "Friday", "Saturday", "Sunday"};
-
 static int64_t ref_day(att__fr *c) {
   att__fr_used_ref(c);
   return att__day_number(c->ry, c->rm, c->rd);
@@ -145,14 +142,12 @@ int att__fr_relative_point(att__fr *c, char **tok, int n, char *e) {
 
 /* "by end of March", "by March": the next March from the reference date. */
 static int by_month(att__fr *c, char **tok, int n, int64_t *last) {
-  int m, end = 0;
+  int m;
   int64_t y;
   if (n >= 1 && (strcmp(tok[0], "end") == 0 || strcmp(tok[0], "close") == 0)) {
-    end = 1;
     tok++;
     n--;
   }
-  (void)end;
   if (n < 1 || (m = att__month_of(tok[0])) == 0) return 0;
   if (n == 1) {
     att__fr_used_ref(c);
@@ -229,6 +224,5 @@ int att__fr_relative(att__fr *c, char **tok, int n, char *e) {
     }
     return 0;
   }
-  (void)wday_full;
   return ATT__NOMATCH;
 }
