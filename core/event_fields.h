@@ -48,8 +48,8 @@
   X(KIND,    "kind",    STR,    kind,    0,  3,  "kind")      \
   X(STATUS,  "status",  STR,    status,  0,  4,  "status")    \
   X(WHEN,    "when",    EDTF,   when,    1,  5,  "when")      \
-  X(TZ,      "tz",      STR,    tz,      0,  18, "tz")        \
   X(RECUR,   "recur",   STR,    recur,   0,  6,  "recur")     \
+  X(TZ,      "tz",      STR,    tz,      0,  18, "tz")        \
   X(WHERE,   "where",   STR,    where,   0,  7,  "where")     \
   X(ACTORS,  "actors",  STRV,   actors,  0,  8,  "actor")     \
   X(PEOPLE,  "people",  PEOPLE, people,  0,  10, "person")    \

@@ -40,6 +40,7 @@ typedef struct cli_ctx {
   int out_tty, err_tty;  /* stdout / stderr are terminals */
   int color;             /* --color: CLI_COLOR_AUTO, _NEVER or _ALWAYS */
   char **argv;           /* the program's whole argument vector */
+  struct att_settings *settings; /* the store's, read by cli_open (NULL: defaults) */
 } cli_ctx;
 
 /* ---- option parsing (cli_common.c) ---------------------------------- */
@@ -121,10 +122,25 @@ int cli_open(cli_ctx *ctx, int flags, att_store **st);
 /* ATTACHE_LOCK_WAIT (seconds) as att_store_opts.lock_wait_ms (0: default,
  * -1: not a number of seconds). */
 int cli_lock_wait_ms(void);
-/* Read a date as a person types it; on failure prints a message naming
- * `what` (e.g. "--when") and returns CLI_FAIL. */
+/* Read a date as a person types it, with the store's settings (fiscal
+ * year, hemisphere, day-first, zone) once a store is open, else the
+ * defaults; on failure prints a message naming `what` (e.g. "--when") and
+ * returns CLI_FAIL. */
 int cli_date(const char *what, const char *in, att_time ref,
              char edtf[ATT_DATE_MAX], att_bounds *b);
+/* The same with a whole date context (its out fields say whether ref was
+ * used and which zone was named); cli_date_ctx_init fills one from ref
+ * and the store's settings (CLI_FAIL, said, if they cannot be read). */
+int cli_date_ctx_init(att_date_ctx *c, att_time ref);
+int cli_date_read(const char *what, const char *in, att_date_ctx *c,
+                  char edtf[ATT_DATE_MAX], att_bounds *b);
+/* Read the store's settings into ctx->settings once (a store directory
+ * without a store, or without settings.json: the defaults); CLI_FAIL,
+ * said, when the file is damaged.  cli_open calls it. */
+int cli_settings(cli_ctx *ctx);
+/* main: the running command's context, and freeing what it holds. */
+void cli_ctx_begin(cli_ctx *ctx);
+void cli_ctx_end(cli_ctx *ctx);
 /* Parse a decimal count; -1 if not one. */
 long long cli_count(const char *s);
 /* Read a whole file ("-" for stdin); malloc'd, NUL-terminated. */
@@ -265,6 +281,7 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_export(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_compact(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_fsck(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_config(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_alerts(cli_ctx *ctx, int argc, char **argv);
 

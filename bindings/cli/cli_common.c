@@ -11,6 +11,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "settings.h"
+
+/* The running command's context, whose store's settings cli_date reads
+ * (cli_ctx_begin). */
+static cli_ctx *cur_ctx;
+
 /* ---- option parsing -------------------------------------------------- */
 
 void cli_parser_init(cli_parser *p, cli_ctx *ctx, const cli_opt *opts,
@@ -239,16 +245,52 @@ int cli_open(cli_ctx *ctx, int flags, att_store **st) {
                     "choose another with --store DIR or ATTACHE_STORE)",
                     ctx->store_dir);
   if (rc < 0) return cli_core_fail(rc, "cannot open the store %s", ctx->store_dir);
+  if ((rc = cli_settings(ctx)) != CLI_OK) {
+    att_store_close(*st);
+    *st = NULL;
+  }
+  return rc;
+}
+
+int cli_settings(cli_ctx *ctx) {
+  att_settings *set;
+  int rc;
+  if (!ctx || ctx->settings || !ctx->store_dir) return CLI_OK;
+  if ((rc = att_settings_load(ctx->store_dir, &set)) < 0)
+    return cli_core_fail(rc, "cannot read the settings of the store %s", ctx->store_dir);
+  ctx->settings = set;
   return CLI_OK;
+}
+
+void cli_ctx_begin(cli_ctx *ctx) { cur_ctx = ctx; }
+
+void cli_ctx_end(cli_ctx *ctx) {
+  if (cur_ctx == ctx) cur_ctx = NULL;
+  att_settings_free(ctx->settings);
+  ctx->settings = NULL;
 }
 
 /* ---- dates ----------------------------------------------------------- */
 
-int cli_date(const char *what, const char *in, att_time ref,
-             char edtf[ATT_DATE_MAX], att_bounds *b) {
-  int rc = att_date_friendly(in, ref, edtf, ATT_DATE_MAX, b);
+int cli_date_ctx_init(att_date_ctx *c, att_time ref) {
+  int rc = cli_settings(cur_ctx);
+  att_date_ctx_init(c, ref);
+  att_settings_date_ctx(cur_ctx ? cur_ctx->settings : NULL, c);
+  return rc;
+}
+
+int cli_date_read(const char *what, const char *in, att_date_ctx *c,
+                  char edtf[ATT_DATE_MAX], att_bounds *b) {
+  int rc = att_date_read(in, c, edtf, ATT_DATE_MAX, b);
   if (rc < 0) return cli_core_fail(rc, "%s \"%s\"", what, in);
   return CLI_OK;
+}
+
+int cli_date(const char *what, const char *in, att_time ref,
+             char edtf[ATT_DATE_MAX], att_bounds *b) {
+  att_date_ctx c;
+  if (cli_date_ctx_init(&c, ref) != CLI_OK) return CLI_FAIL;
+  return cli_date_read(what, in, &c, edtf, b);
 }
 
 att_time cli_event_ref(const att_event *ev) {

@@ -103,7 +103,7 @@ static void table(void) {
       "id,key,title,kind,status,when,recur,where,actors,tags,people,notes,source.title,"
       "source.url,source.publisher,source.published,links,fields,created,updated,rev,tz";
   static const char add_flags[] =
-      "key title kind status when tz recur where actor person tag notes link field "
+      "key title kind status when recur tz where actor person tag notes link field "
       "source-title source-url publisher published";
   const char *cols[ATT_CSV_NCOLS] = {0};
   char got[600], list[400];
@@ -257,7 +257,7 @@ static void refusals(void) {
   is_int(rc, ATT_EINVAL, "an unknown field is refused");
   is_str(att_errmsg(),
          "event field \"colour\" is not known; known fields: id, key, title, kind, status, when, "
-         "tz, recur, where, actors, people, tags, source, notes, links, fields, created, updated, "
+         "recur, tz, where, actors, people, tags, source, notes, links, fields, created, updated, "
          "rev; put your own data under \"fields\"",
          "  with the list of known fields");
   for (f = 0; f < ATT_F_COUNT; f++) {
