@@ -103,8 +103,9 @@ static const cli_command commands[] = {
     {"list", cli_cmd_list,
      "list [--from D --to D --actor A --kind K --status S --tag T --text WORDS\n"
      "             --where 'LUA EXPRESSION' --sort FIELD --limit N]\n"
-     "             [--json|--csv [--csv-raw]]",
-     "List events as a table (id, when, kind, status, title).\n"
+     "             [--columns COLS | --json | --csv [--csv-raw]]",
+     "List events as a table (id, when, kind, status, title; --columns\n"
+     "chooses), coloured on a terminal (attache --help: --color).\n"
      "\n"
      "  --from D           events that end on or after the start of D\n"
      "  --to D             events that start on or before the end of D\n"
@@ -119,8 +120,12 @@ static const cli_command commands[] = {
      "                     runs after the other filters, in a sandbox, and\n"
      "                     may read the store but not write it\n"
      "  --sort FIELD       when (default), id, title, created, updated, kind,\n"
-     "                     status, key; '-when' sorts descending\n"
+     "                     status, key; '-when' sorts descending; text in\n"
+     "                     the locale's collation (LC_COLLATE)\n"
      "  --limit N          at most N events (counted after --where)\n"
+     "  --columns COLS     the table's columns, e.g. when,kind,status,actors,\n"
+     "                     where,title: any field, source.url (and the other\n"
+     "                     members of source), place for where\n"
      "  --json             JSON Lines, one event a line\n"
      "  --csv              CSV with a header row (see docs/cli.md); a text cell\n"
      "                     starting with = + - @ (a formula to a spreadsheet)\n"
@@ -140,7 +145,7 @@ static const cli_command commands[] = {
      "every cell as written.\n"},
     {"export", cli_cmd_export,
      "export [--format jsonl|json|csv|ics] [-o FILE] [--csv-raw]\n"
-     "       [--alarm LEAD ...] [--uid-domain DOMAIN]",
+     "       [--alarm LEAD ...] [--uid-domain DOMAIN] [FILTERS]",
      "Write every event, by id, to standard output or to FILE (written\n"
      "whole or not at all, mode 0600).  jsonl is the default.  In csv, a\n"
      "text cell starting with = + - @, a tab, CR or LF gets a ' in front\n"
@@ -148,7 +153,11 @@ static const cli_command commands[] = {
      "as stored.  ics is an iCalendar\n"
      "file for calendar programs (docs/reports.md): --alarm 7d adds a\n"
      "reminder that long before each event (repeatable: 30m, 2h, 1d, 1w);\n"
-     "UIDs are event-ID@attache, or event-ID@DOMAIN with --uid-domain.\n"},
+     "UIDs are event-ID@attache, or event-ID@DOMAIN with --uid-domain.\n"
+     "\n"
+     "FILTERS, as for list, choose the events written:\n"
+     "  --from D  --to D  --actor A  --tag T  --kind K  --status S\n"
+     "  --text WORDS  --where EXPR\n"},
     {"run", cli_cmd_run, "run [OPTIONS] SCRIPT.lua [ARGS]",
      "Run a Lua script once, in a sandbox (docs/sandbox.md): reports, bulk\n"
      "edits.  `local at = require \"attache\"` gives the API (docs/lua-api.md).\n"
@@ -238,28 +247,6 @@ static const cli_command commands[] = {
      "  --salvage DIR      copy every intact event, with its id, into a new\n"
      "                     store at DIR (which must not exist) and report\n"
      "                     what could not be saved\n"},
-    {"config", cli_cmd_config,
-     "config [KEY [VALUE]] | --list | --unset KEY | --add|--remove KEY ITEM",
-     "Read or change the store's settings (STORE/settings.json,\n"
-     "docs/settings.md).  Alone: every setting with its value and help.\n"
-     "\n"
-     "  KEY                print its value (or its default)\n"
-     "  KEY VALUE          set it; a bad key or value is refused, naming what\n"
-     "                     is accepted, and nothing changes\n"
-     "  --list, -l         KEY=VALUE for each setting that is set\n"
-     "  --unset KEY        back to the default\n"
-     "  --add KEY ITEM     add an item to a list (vocab.kinds, vocab.statuses);\n"
-     "                     --remove KEY ITEM takes one out\n"
-     "\n"
-     "  date.fiscal-start  the month fiscal years start: 1-12 or a name (4)\n"
-     "  date.fiscal-name   start: FY2024 starts in 2024 (Japan); end: it ends\n"
-     "                     in 2024 (US) (start)\n"
-     "  date.hemisphere    north or south: what 'autumn 2024' means (unset)\n"
-     "  date.day-first     yes: 05/04/2024 is 5 April; no: May 4; unset:\n"
-     "                     refused as ambiguous (unset)\n"
-     "  display.tz         your IANA time zone, for --tz local (UTC)\n"
-     "  vocab.kinds        kinds this store adds, a list: summit,retreat\n"
-     "  vocab.statuses     statuses this store adds, a list\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -396,22 +383,16 @@ int main(int argc, char **argv) {
     }
     if (cli_help(argv[i + 1], stdout) != 0)
       return cli_usage(&ctx, "no command '%s' (commands: init, add, get, "
-                             "update, rm, list, import, export, run, check, serve, alerts, config, compact, fsck)",
+                             "update, rm, list, import, export, run, check, serve, alerts, compact, fsck)",
                        argv[i + 1]);
     return CLI_OK;
   }
   c = find_command(argv[i]);
   if (c == NULL) {
     return cli_usage(&ctx, "unknown command '%s' (commands: init, add, get, "
-                           "update, rm, list, import, export, run, check, serve, alerts, config, compact, fsck, help)",
+                           "update, rm, list, import, export, run, check, serve, alerts, compact, fsck, help)",
                      argv[i]);
   }
   ctx.cmd = c->name;
-  {
-    int rc;
-    cli_ctx_begin(&ctx);
-    rc = c->fn(&ctx, argc - i, argv + i);
-    cli_ctx_end(&ctx);
-    return rc;
-  }
+  return c->fn(&ctx, argc - i, argv + i);
 }
