@@ -247,6 +247,28 @@ static const cli_command commands[] = {
      "  --salvage DIR      copy every intact event, with its id, into a new\n"
      "                     store at DIR (which must not exist) and report\n"
      "                     what could not be saved\n"},
+    {"config", cli_cmd_config,
+     "config [KEY [VALUE]] | --list | --unset KEY | --add|--remove KEY ITEM",
+     "Read or change the store's settings (STORE/settings.json,\n"
+     "docs/settings.md).  Alone: every setting with its value and help.\n"
+     "\n"
+     "  KEY                print its value (or its default)\n"
+     "  KEY VALUE          set it; a bad key or value is refused, naming what\n"
+     "                     is accepted, and nothing changes\n"
+     "  --list, -l         KEY=VALUE for each setting that is set\n"
+     "  --unset KEY        back to the default\n"
+     "  --add KEY ITEM     add an item to a list (vocab.kinds, vocab.statuses);\n"
+     "                     --remove KEY ITEM takes one out\n"
+     "\n"
+     "  date.fiscal-start  the month fiscal years start: 1-12 or a name (4)\n"
+     "  date.fiscal-name   start: FY2024 starts in 2024 (Japan); end: it ends\n"
+     "                     in 2024 (US) (start)\n"
+     "  date.hemisphere    north or south: what 'autumn 2024' means (unset)\n"
+     "  date.day-first     yes: 05/04/2024 is 5 April; no: May 4; unset:\n"
+     "                     refused as ambiguous (unset)\n"
+     "  display.tz         your IANA time zone, for --tz local (UTC)\n"
+     "  vocab.kinds        kinds this store adds, a list: summit,retreat\n"
+     "  vocab.statuses     statuses this store adds, a list\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -383,16 +405,22 @@ int main(int argc, char **argv) {
     }
     if (cli_help(argv[i + 1], stdout) != 0)
       return cli_usage(&ctx, "no command '%s' (commands: init, add, get, "
-                             "update, rm, list, import, export, run, check, serve, alerts, compact, fsck)",
+                             "update, rm, list, import, export, run, check, serve, alerts, config, compact, fsck)",
                        argv[i + 1]);
     return CLI_OK;
   }
   c = find_command(argv[i]);
   if (c == NULL) {
     return cli_usage(&ctx, "unknown command '%s' (commands: init, add, get, "
-                           "update, rm, list, import, export, run, check, serve, alerts, compact, fsck, help)",
+                           "update, rm, list, import, export, run, check, serve, alerts, config, compact, fsck, help)",
                      argv[i]);
   }
   ctx.cmd = c->name;
-  return c->fn(&ctx, argc - i, argv + i);
+  {
+    int rc;
+    cli_ctx_begin(&ctx);
+    rc = c->fn(&ctx, argc - i, argv + i);
+    cli_ctx_end(&ctx);
+    return rc;
+  }
 }
