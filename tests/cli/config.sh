@@ -118,4 +118,42 @@ expect_rc 1 fsck
 out_has "links:"
 rm "$STORE/settings.json"
 
+# The settings govern how dates are read: add, update and list follow them.
+rm -rf "$STORE"
+ok init
+expect_rc 1 add --title "ambiguous" --when "05/04/2024"
+ok config date.day-first yes
+ok add --title "day first" --when "05/04/2024"
+out_has "when 2024-04-05"
+ok config date.day-first no
+ok add --title "month first" --when "05/04/2024"
+out_has "when 2024-05-04"
+ok add --title "fiscal" --when "FY2024"
+out_has "2024-04~/2025-03~"
+ok config date.fiscal-name end
+ok config date.fiscal-start 10
+ok add --title "US fiscal" --when "FY2024"
+out_has "2023-10~/2024-09~"
+ok update 4 when=FY2025
+out_has "2024-10~/2025-09~"
+ok config date.hemisphere north
+ok add --title "northern autumn" --when "autumn 2024"
+out_has "2024-27"
+ok config date.hemisphere south
+ok add --title "southern autumn" --when "autumn 2024"
+out_has "2024-31"
+ok list --from "FY2025" --to "FY2025"
+out_has "US fiscal"
+out_lacks "southern autumn"
+ok config display.tz Asia/Phnom_Penh
+ok add --title "local by default" --when "18 Dec 2023 10:00"
+out_has "2023-12-18T10:00:00+07:00"
+# A damaged settings file stops the commands that read dates, naming it.
+printf '{"date.day-first": "sometimes"}' >"$STORE/settings.json"
+expect_rc 1 add --title "x" --when "2024"
+err_has "settings.json"
+err_has "date.day-first"
+expect_rc 1 list
+err_has "attache config --unset date.day-first"
+
 echo "config: $NCHECKS checks passed"
