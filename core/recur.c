@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "tz.h"
 
 #define DAY INT64_C(86400)
 /* Days of 400 Gregorian years (also a whole number of weeks). */
@@ -196,8 +197,68 @@ static int none_after(att_time after) {
   return att__err(ATT_ENOTFOUND, "the rule has no occurrence after %s", buf);
 }
 
+static int recur_next_utc(const att_rrule *r, att_time dtstart, att_time after, att_time *next);
+
+/* A zone: the rule runs on the zone's local time as if it were UTC (a
+ * "floating" time line), and each local occurrence is turned into its
+ * instant.  Both time lines run the same way, so the first local
+ * occurrence whose instant is after `after` is found by starting a day
+ * (more than any offset change) before after's local time. */
+static int recur_next_zoned(const att_rrule *r, att_time dtstart, att_time after,
+                            att_time *next) {
+  att_rrule lr = *r;
+  att_time ld, la, L;
+  int off, rc;
+  lr.tz[0] = '\0';
+  if (after < dtstart) {
+    *next = dtstart;
+    return 0;
+  }
+  if (dtstart <= -DAY_LIMIT * DAY || dtstart >= DAY_LIMIT * DAY || after >= DAY_LIMIT * DAY)
+    return recur_next_utc(&lr, dtstart, after, next);
+  if ((rc = att_tz_offset(r->tz, dtstart, &off)) != 0) return rc;
+  ld = dtstart + off;
+  if (r->has_until) {
+    if ((rc = att_tz_offset(r->tz, r->until, &off)) != 0) return rc;
+    lr.until = r->until + off;
+  }
+  if ((rc = att_tz_offset(r->tz, after, &off)) != 0) return rc;
+  la = after + off - DAY;
+  for (;;) {
+    int64_t y, days;
+    int mo, d, tod;
+    att_time u;
+    if ((rc = recur_next_utc(&lr, ld, la, &L)) != 0) {
+      if (rc == ATT_ENOTFOUND) return none_after(after);
+      return rc;
+    }
+    if (L == ld) {
+      u = dtstart;
+    } else {
+      days = floor_div(L, DAY);
+      tod = (int)(L - days * DAY);
+      att_civil_from_days(days, &y, &mo, &d);
+      rc = att_tz_local_to_utc_ex(r->tz, y, mo, d, tod / 3600, tod / 60 % 60, tod % 60,
+                                  ATT_TZ_EARLIER | ATT_TZ_SHIFT_GAP, &u, NULL);
+      if (rc != 0) return rc;
+    }
+    if (r->has_until && u > r->until) return none_after(after);
+    if (u > after) {
+      *next = u;
+      return 0;
+    }
+    la = L;
+  }
+}
+
 int att_recur_next(const att_rrule *r, att_time dtstart, att_time after,
                    att_time *next) {
+  if (r && r->tz[0]) return recur_next_zoned(r, dtstart, after, next);
+  return recur_next_utc(r, dtstart, after, next);
+}
+
+static int recur_next_utc(const att_rrule *r, att_time dtstart, att_time after,
+                          att_time *next) {
   rctx x;
   int64_t stop, D, from;
   int n;

@@ -1,8 +1,10 @@
 /*
  * Expansion of recurrence rules (core/rrule.h): the occurrences of an
  * event that recurs, following RFC 5545 for the subset attache accepts.
- * Days are UTC days, as for every instant of an event; docs/scheduling.md
- * is the manual.
+ * Days are UTC days, as for every instant of an event, unless the rule
+ * has a zone (att_rrule_set_tz): then the occurrences keep dtstart's local
+ * time of day in that zone across changes of its offset, and days are
+ * the zone's.  docs/scheduling.md and docs/settings.md are the manual.
  */
 #ifndef ATT_RECUR_H
 #define ATT_RECUR_H
@@ -22,6 +24,9 @@
  * weekday).  Returns 0 and sets *next, or ATT_ENOTFOUND when there is no
  * further occurrence (the rule ended, or can never occur again), or
  * ATT_EINVAL when dtstart is not a usable instant (an open start).
+ * With a zone in r, the same in the zone's local time: a local time that
+ * falls in a gap moves on by the gap's length, one in an overlap is the
+ * first of the two (RFC 5545), and UNTIL is compared as an instant.
  */
 int att_recur_next(const att_rrule *r, att_time dtstart, att_time after,
                    att_time *next);

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "text.h"
 #include "rrule.h"
+#include "tz.h"
 
 #define RULE_MAX 512
 #define SUPPORTED "FREQ, INTERVAL, COUNT, UNTIL, BYMONTH, BYMONTHDAY, BYDAY"
@@ -467,5 +468,19 @@ int att_rrule_parse(const char *s, att_rrule *out, char *canon, size_t cap) {
                     "%zu bytes",
                     cap);
   if (out) *out = r;
+  return 0;
+}
+
+int att_rrule_set_tz(att_rrule *r, const char *zone) {
+  int rc;
+  if (!zone || !*zone) {
+    r->tz[0] = '\0';
+    return 0;
+  }
+  if (strlen(zone) >= sizeof r->tz)
+    return att__err(ATT_EINVAL, "time zone \"%.80s\" is longer than %d bytes", zone,
+                    ATT_RRULE_TZ_MAX - 1);
+  if ((rc = att_tz_check(zone)) < 0) return rc;
+  memcpy(r->tz, zone, strlen(zone) + 1);
   return 0;
 }

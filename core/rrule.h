@@ -12,6 +12,8 @@
 
 #include "date.h"
 
+#define ATT_RRULE_TZ_MAX 64
+
 enum { ATT_FREQ_YEARLY = 1, ATT_FREQ_MONTHLY, ATT_FREQ_WEEKLY, ATT_FREQ_DAILY };
 
 typedef struct att_rrule {
@@ -29,7 +31,15 @@ typedef struct att_rrule {
     uint8_t wday; /* 0 = MO .. 6 = SU */
   } byday[32];
   int nbyday;
+  /* The IANA zone whose local time the occurrences keep (the event's tz;
+   * core/recur.h), "" for UTC.  Not part of the rule's text. */
+  char tz[ATT_RRULE_TZ_MAX];
 } att_rrule;
+
+/* Make r recur at dtstart's local time of day in zone (NULL or "": UTC),
+ * across changes of the zone's offset.  ATT_EINVAL for a zone the
+ * system's tzdata lacks (core/tz.h) or one longer than the field. */
+int att_rrule_set_tz(att_rrule *r, const char *zone);
 
 /* Parse "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=17".  Names and values are
  * case-insensitive and an "RRULE:" prefix is allowed; no white space.  The

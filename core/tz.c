@@ -356,8 +356,14 @@ int att_tz_local_to_utc_ex(const char *zone, int64_t y, int mo, int d, int h, in
   }
   snprintf(when, sizeof when, "%04lld-%02d-%02d %02d:%02d", (long long)y, mo, d, h, mi);
   if (s) snprintf(when + strlen(when), sizeof when - strlen(when), ":%02d", s);
-  if (nok == 1 || (nok > 1 && which != ATT_TZ_STRICT)) {
-    int k = nok > 1 && which == ATT_TZ_LATER ? nok - 1 : 0;
+  if (nok == 0 && (which & ATT_TZ_SHIFT_GAP)) {
+    /* offs[0] is the offset a day before, in force before the gap */
+    att_time u = t0 - offs[0];
+    if ((rc = offset_in(u, &o)) != 0) goto done;
+    if (out) *out = u;
+    if (offset_s) *offset_s = o;
+  } else if (nok == 1 || (nok > 1 && (which & 3) != ATT_TZ_STRICT)) {
+    int k = nok > 1 && (which & 3) == ATT_TZ_LATER ? nok - 1 : 0;
     if (out) *out = ok[k];
     if (offset_s) *offset_s = okoff[k];
     rc = 0;

@@ -36,6 +36,11 @@ int att_tz_check(const char *zone);
  * is refused, naming both readings, unless `which` picks one:
  * ATT_TZ_EARLIER or ATT_TZ_LATER (ATT_TZ_STRICT: refuse). */
 enum { ATT_TZ_STRICT = 0, ATT_TZ_EARLIER = 1, ATT_TZ_LATER = 2 };
+/* Or'ed into `which`: a local time in a gap is read with the offset in
+ * force before the gap, which moves it on by the gap's length (RFC 5545,
+ * for the occurrences of a recurring event: 01:30 on the night London
+ * moves to summer time becomes 02:30 BST). */
+#define ATT_TZ_SHIFT_GAP 4
 int att_tz_local_to_utc_ex(const char *zone, int64_t y, int mo, int d, int h,
                            int mi, int s, int which, att_time *out,
                            int *offset_s);

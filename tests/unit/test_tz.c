@@ -12,6 +12,8 @@
 
 #include "date.h"
 #include "error.h"
+#include "recur.h"
+#include "rrule.h"
 #include "tap.h"
 #include "tz.h"
 
@@ -190,7 +192,89 @@ static void keeps_tz(void) {
   ok(getenv("TZ") == NULL, "an unset TZ stays unset");
 }
 
+/* count occurrences of rule in zone from dtstart, as RFC 3339 */
+static void occurrences(const char *rule, const char *zone, const char *start, int n, const char *const *want,
+                        const char *what) {
+  att_rrule r;
+  att_time t[16], after;
+  char buf[40];
+  int got = 0, same = 1;
+  if (att_rrule_parse(rule, &r, NULL, 0) != 0 || att_rrule_set_tz(&r, zone) != 0) {
+    ok(0, "%s: rule %s in %s: %s", what, rule, zone, att_errmsg());
+    return;
+  }
+  after = T(start) - 1;
+  got = att_recur_upcoming(&r, T(start), after, t, n);
+  is_int(got, n, "%s: %d occurrences", what, n);
+  for (int i = 0; i < got && i < n; i++) {
+    att_time_format(t[i], buf, sizeof buf);
+    if (strcmp(buf, want[i]) != 0) {
+      printf("#   occurrence %d: got %s, want %s\n", i, buf, want[i]);
+      same = 0;
+    }
+  }
+  ok(same, "%s: each at the same local time", what);
+}
+
+static void recurring(void) {
+  /* A weekly meeting at 10:00 in London, across the change of 31 March. */
+  static const char *const london[] = {"2024-03-18T10:00:00Z", "2024-03-25T10:00:00Z",
+                                       "2024-04-01T09:00:00Z", "2024-04-08T09:00:00Z",
+                                       "2024-10-21T09:00:00Z", "2024-10-28T10:00:00Z"};
+  static const char *const london2[] = {"2024-10-21T09:00:00Z", "2024-10-28T10:00:00Z"};
+  /* New York: 10 March and 3 November 2024. */
+  static const char *const ny[] = {"2024-03-04T15:00:00Z", "2024-03-11T14:00:00Z"};
+  /* Sydney: summer time ends on 7 April, starts on 6 October 2024. */
+  static const char *const syd[] = {"2024-04-01T23:00:00Z", "2024-04-09T00:00:00Z"};
+  static const char *const syd2[] = {"2024-09-30T00:00:00Z", "2024-10-06T23:00:00Z"};
+  /* Phnom Penh: always 03:00Z. */
+  static const char *const pp[] = {"2024-03-25T03:00:00Z", "2024-04-01T03:00:00Z", "2024-04-08T03:00:00Z"};
+  /* Daily at 01:30 London: the day of the gap moves it an hour on (RFC
+   * 5545), the day of the overlap takes the first of the two. */
+  static const char *const gap[] = {"2024-03-30T01:30:00Z", "2024-03-31T01:30:00Z", "2024-04-01T00:30:00Z"};
+  static const char *const ovl[] = {"2024-10-26T00:30:00Z", "2024-10-27T00:30:00Z", "2024-10-28T01:30:00Z"};
+  static const char *const utc[] = {"2024-03-25T10:00:00Z", "2024-04-01T10:00:00Z"};
+  att_rrule r;
+  att_time t;
+  occurrences("FREQ=WEEKLY;COUNT=6", "Europe/London", "2024-03-18T10:00:00Z", 2, london, "London weekly");
+  {
+    att_rrule_parse("FREQ=WEEKLY", &r, NULL, 0);
+    att_rrule_set_tz(&r, "Europe/London");
+    is_int(att_recur_next(&r, T("2024-03-18T10:00:00Z"), T("2024-03-26T00:00:00Z"), &t), 0, "next after 26 March");
+    is_int(t, T("2024-04-01T09:00:00Z"), "is 1 April 10:00 BST (09:00Z)");
+    is_int(att_recur_next(&r, T("2024-03-18T10:00:00Z"), T("2024-10-22T00:00:00Z"), &t), 0, "next after 22 October");
+    is_int(t, T("2024-10-28T10:00:00Z"), "is 28 October 10:00 GMT (10:00Z)");
+    is_int(att_recur_next(&r, T("2024-03-18T10:00:00Z"), T("2024-10-28T10:00:00Z") - 1, &t), 0, "a second before");
+    is_int(t, T("2024-10-28T10:00:00Z"), "is that one");
+    is_int(att_recur_next(&r, T("2024-03-18T10:00:00Z"), T("2024-10-28T10:00:00Z"), &t), 0, "at it");
+    is_int(t, T("2024-11-04T10:00:00Z"), "is the next week's");
+  }
+  occurrences("FREQ=WEEKLY", "Europe/London", "2024-10-21T09:00:00Z", 2, london2, "London in October");
+  occurrences("FREQ=WEEKLY", "America/New_York", "2024-03-04T15:00:00Z", 2, ny, "New York weekly");
+  occurrences("FREQ=WEEKLY", "Australia/Sydney", "2024-04-01T23:00:00Z", 2, syd, "Sydney in April");
+  occurrences("FREQ=WEEKLY", "Australia/Sydney", "2024-09-30T00:00:00Z", 2, syd2, "Sydney in October");
+  occurrences("FREQ=WEEKLY", "Asia/Phnom_Penh", "2024-03-25T03:00:00Z", 3, pp, "Phnom Penh weekly");
+  occurrences("FREQ=DAILY", "Europe/London", "2024-03-30T01:30:00Z", 3, gap, "daily across the gap");
+  occurrences("FREQ=DAILY", "Europe/London", "2024-10-26T00:30:00Z", 3, ovl, "daily across the overlap");
+  occurrences("FREQ=WEEKLY", "", "2024-03-25T10:00:00Z", 2, utc, "no zone: UTC");
+  {
+    /* COUNT and UNTIL keep their meaning. */
+    att_rrule_parse("FREQ=WEEKLY;COUNT=2", &r, NULL, 0);
+    att_rrule_set_tz(&r, "Europe/London");
+    is_int(att_recur_next(&r, T("2024-03-25T10:00:00Z"), T("2024-03-25T10:00:00Z"), &t), 0, "COUNT=2: the second");
+    is_int(t, T("2024-04-01T09:00:00Z"), "at 10:00 BST");
+    is_int(att_recur_next(&r, T("2024-03-25T10:00:00Z"), t, &t), ATT_ENOTFOUND, "and no third");
+    att_rrule_parse("FREQ=WEEKLY;UNTIL=20240401T090000Z", &r, NULL, 0);
+    att_rrule_set_tz(&r, "Europe/London");
+    is_int(att_recur_next(&r, T("2024-03-25T10:00:00Z"), T("2024-03-25T10:00:00Z"), &t), 0, "UNTIL: the instant itself");
+    is_int(t, T("2024-04-01T09:00:00Z"), "is included");
+  }
+  ok(att_rrule_set_tz(&r, "Europe/Londn") == ATT_EINVAL, "an unknown zone is refused");
+  ok(strstr(att_errmsg(), "did you mean \"Europe/London\"") != NULL, "%s", att_errmsg());
+}
+
 int main(void) {
+  recurring();
   names();
   offsets();
   local_times();
