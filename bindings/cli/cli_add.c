@@ -105,13 +105,56 @@ static cJSON *sub_array(cJSON *obj, const char *key) {
   return s;
 }
 
+/* What the echo says of a date typed with --when or when=: whether it
+ * counted from a reference date, and which (set where it is read). */
+static struct {
+  int used_ref, published;
+  att_time ref;
+} when_ref;
+
+/* Read the date typed for when, noting its reference for the echo and
+ * the zone it named (into obj's "tz", unless tz is given). */
+static int read_when(const char *what, const char *in, att_time ref, int published,
+                     cJSON *obj, char edtf[ATT_DATE_MAX]) {
+  att_date_ctx c;
+  if (cli_date_ctx_init(&c, ref) != CLI_OK || cli_date_read(what, in, &c, edtf, NULL) != CLI_OK)
+    return CLI_FAIL;
+  when_ref.used_ref = c.used_ref;
+  when_ref.published = published;
+  when_ref.ref = ref;
+  if (c.zone[0] && !cJSON_GetObjectItemCaseSensitive(obj, "tz"))
+    cJSON_AddStringToObject(obj, "tz", c.zone);
+  return CLI_OK;
+}
+
+/* "when early 2024 [2024-01~/2024-04~] (from "early next year", counted
+ * from published 2023-12-18)": the human reading, the EDTF in brackets
+ * (which reads back as strict EDTF), what was typed, and the reference
+ * date of a relative form. */
+static void when_echo(char *buf, size_t cap, const att_event *ev, const char *typed) {
+  char human[ATT_DATE_HUMAN_MAX], day[40], from[300] = "";
+  size_t n;
+  if (att_date_human(ev->when, human, sizeof human) != 0) snprintf(human, sizeof human, "%s", ev->when);
+  if (typed && strcmp(typed, ev->when) != 0 && strcmp(typed, human) != 0)
+    snprintf(from, sizeof from, "from \"%.200s\"", typed);
+  if (typed && when_ref.used_ref) {
+    att_time_format(when_ref.ref, day, sizeof day);
+    day[10] = '\0';
+    n = strlen(from);
+    snprintf(from + n, sizeof from - n, "%scounted from %s%s", n ? ", " : "",
+             when_ref.published ? "published " : "today, ", day);
+  }
+  snprintf(buf, cap, "when %s [%s]%s%s%s", human, ev->when, from[0] ? " (" : "", from,
+           from[0] ? ")" : "");
+}
+
 static void print_added(const char *verb, const att_event *ev,
                         const char *typed) {
-  if (typed && strcmp(typed, ev->when) != 0)
-    cli_line(stdout, "%s %lld \"%s\" when %s (from \"%s\")", verb, (long long)ev->id, ev->title, ev->when, typed);
-  else
-    cli_line(stdout, "%s %lld \"%s\" when %s", verb, (long long)ev->id, ev->title, ev->when);
+  char w[600];
+  when_echo(w, sizeof w, ev, typed);
+  cli_line(stdout, "%s %lld \"%s\" %s", verb, (long long)ev->id, ev->title, w);
 }
+
 
 static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
                           const char **typed_when, int *print_json) {
@@ -237,7 +280,7 @@ static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
     cJSON_AddStringToObject(sub_object(obj, "source"), "published", pub);
   }
   if (when) {
-    if (cli_date("--when", when, ref, edtf, NULL) != CLI_OK) {
+    if (read_when("--when", when, ref, published != NULL, obj, edtf) != CLI_OK) {
       cJSON_Delete(obj);
       return CLI_FAIL;
     }
@@ -534,7 +577,12 @@ static int apply_pair(cli_ctx *ctx, cJSON *patch, const att_event *ev,
   if (type == ATT_FT_EDTF) { /* when */
     if (*val == '\0')
       return cli_fail("when=: 'when' is required and cannot be removed");
-    if (cli_date("when", val, *ref, when_edtf, NULL) != CLI_OK) return CLI_FAIL;
+    {
+      cJSON *ps = cJSON_GetObjectItemCaseSensitive(patch, "source");
+      int pub = (ev->source && ev->source->published) ||
+                cJSON_IsString(cJSON_GetObjectItemCaseSensitive(ps, "published"));
+      if (read_when("when", val, *ref, pub, patch, when_edtf) != CLI_OK) return CLI_FAIL;
+    }
     cJSON_DeleteItemFromObjectCaseSensitive(patch, "when");
     cJSON_AddStringToObject(patch, "when", when_edtf);
     *typed_when = val;
@@ -660,12 +708,11 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
   if (rc == CLI_OK) {
     if (print_json) cli_json_line(stdout, &ev);
     else {
-      if (typed && strcmp(typed, ev.when) != 0)
-        cli_line(stdout, "updated %lld \"%s\" (rev %lld) when %s (from \"%s\")", (long long)ev.id, ev.title,
-                 (long long)ev.rev, ev.when, typed);
-      else if (typed)
-        cli_line(stdout, "updated %lld \"%s\" (rev %lld) when %s", (long long)ev.id, ev.title, (long long)ev.rev,
-                 ev.when);
+      char w[600];
+      when_echo(w, sizeof w, &ev, typed);
+      if (typed)
+        cli_line(stdout, "updated %lld \"%s\" (rev %lld) %s", (long long)ev.id, ev.title,
+                 (long long)ev.rev, w);
       else
         cli_line(stdout, "updated %lld \"%s\" (rev %lld)", (long long)ev.id, ev.title, (long long)ev.rev);
     }

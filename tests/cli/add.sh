@@ -5,12 +5,10 @@
 
 new_store
 ok add --title "CDC meeting" --when "early 2024"
-out_has '2024-01~/2024-04~'
-out_has 'added 1 "CDC meeting"'
-out_has '(from "early 2024")'
+out_has 'added 1 "CDC meeting" when early 2024 [2024-01~/2024-04~]'
 
 ok add --title "Country assistance policy" --kind policy --when "2024-28"
-out_has 'when 2024/2028'
+out_has 'when 2024-2028 [2024/2028] (from "2024-28")'
 ok get 2 --json
 out_has '"when":"2024/2028"'
 
@@ -33,7 +31,7 @@ out_has '"rel":"related"'
 
 # JSON on the command line and on stdin.
 ok add --json '{"title":"Press release","kind":"statement","when":"2023-12-18"}'
-out_has 'added 4 "Press release" when 2023-12-18'
+out_has 'added 4 "Press release" when 18 Dec 2023 [2023-12-18]'
 RC=0
 printf '%s\n' '{"title":"From stdin","when":"2023-11"}' |
   ${ATT_WRAP:-} "$ATT" --store "$STORE" add - >"$TMP/out" 2>"$TMP/err" || RC=$?

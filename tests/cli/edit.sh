@@ -28,7 +28,7 @@ out_has '"tags":["development"]'
 out_has '"rev":2'
 
 ok update 1 "when=2024-28"
-out_has 'when 2024/2028'
+out_has 'when 2024-2028 [2024/2028]'
 ok update 1 actors=JPN,KHM where= notes="a note" fields.budget=3
 ok get 1 --json
 out_has '"actors":["JPN","KHM"]'
