@@ -19,6 +19,10 @@
 #   make test-hostile  the long hostile runs (tests/hostile/): the campaign,
 #                   the daemon test and 50 SIGTERMs, then the API fuzzer for
 #                   HOSTILE_CALLS (1M) calls, all under ASan+UBSan
+#   make install    install under PREFIX (/usr/local), into DESTDIR if set:
+#                   the program, the importers, man pages, completion
+#                   (docs/install.md); make uninstall removes what it put
+#   make deb        a Debian package of the tree, in BUILD (cpack)
 #   make clean      remove the build folders above (and BUILD if set)
 
 SANITIZE ?= 0
@@ -34,7 +38,7 @@ CMAKE_FLAGS = -DATT_SANITIZE=$(if $(filter 1,$(SANITIZE)),ON,OFF) \
 
 DEB_PACKAGES = build-essential cmake pkg-config liblua5.4-dev libuv1-dev \
                libcjson-dev valgrind clang libclang-rt-14-dev iso-codes \
-               python3-icalendar chromium
+               python3-icalendar chromium man-db
 # Node.js may come from elsewhere than Debian (with its own npm, which
 # Debian's npm package conflicts with): install it only when absent.
 DEB_COMMANDS = node:nodejs npm:npm
@@ -46,6 +50,7 @@ FUZZ_TARGETS ?=
 FUZZ_BUILD ?= build-fuzz
 
 .PHONY: all build test run deps bench bench-deps valgrind fuzz fuzz-run clean \
+        install uninstall deb \
         test-crash test-hostile
 
 all: build
@@ -133,6 +138,26 @@ fuzz:
 fuzz-run: $(FUZZ_BUILD)/.configured
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# make install PREFIX=/usr DESTDIR=/tmp/root: cmake's install rules
+# (cmake/install.cmake); the list of what was installed (without DESTDIR,
+# one path a line, the last without a line feed) is
+# BUILD/install_manifest.txt, which uninstall reads: give it the same
+# DESTDIR.
+PREFIX ?= /usr/local
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+uninstall:
+	@[ -f $(BUILD)/install_manifest.txt ] || { echo "nothing installed from $(BUILD)"; exit 1; }
+	@while IFS= read -r f || [ -n "$$f" ]; do rm -f "$(DESTDIR)$$f"; done <$(BUILD)/install_manifest.txt
+	@for d in "$(DESTDIR)$(PREFIX)/share/attache/importers" "$(DESTDIR)$(PREFIX)/share/attache/lua" \
+	  "$(DESTDIR)$(PREFIX)/share/attache" "$(DESTDIR)$(PREFIX)/share/doc/attache"; do \
+	  rmdir "$$d" 2>/dev/null || true; done
+	@echo "removed the files listed in $(BUILD)/install_manifest.txt"; rm -f $(BUILD)/install_manifest.txt
+
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 # Every folder this Makefile builds in, and nothing else.
 clean:

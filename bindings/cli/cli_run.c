@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum {
   O_MAXI = 1, O_MAXM, O_MAXS, O_MAXT, O_DEBUG, O_READ, O_WRITE, O_OUT, O_CONFIG,
@@ -386,6 +387,39 @@ static void close_engine(att_engine *e) {
 
 /* ---- run ------------------------------------------------------------- */
 
+/* The scripts that ship with attache (the importers) are installed in
+ * PREFIX/share/attache/importers, beside PREFIX/bin/attache: a bare name
+ * that is not a file ("icews", "icews.lua") is looked up there, relative
+ * to the running program, so that an installed tree can be moved. */
+#define SHIPPED_DIR "/../share/attache/importers"
+
+/* The shipped script `name` into buf: CLI_OK; name itself when it is a
+ * file or a path (CLI_OK, buf empty); else CLI_FAIL with a message. */
+static int shipped_script(const char *name, char buf[PATH_MAX]) {
+  char exe[PATH_MAX], dir[PATH_MAX], cand[PATH_MAX];
+  struct stat sb;
+  ssize_t n;
+  size_t len = strlen(name);
+  const char *ext = len > 4 && strcmp(name + len - 4, ".lua") == 0 ? "" : ".lua";
+  buf[0] = '\0';
+  if (strchr(name, '/') || stat(name, &sb) == 0 || *name == '\0') return CLI_OK;
+  if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+    return cli_fail("%s: no such file (and the program's own path is unknown: %s)", name,
+                    strerror(errno));
+  exe[n] = '\0';
+  *strrchr(exe, '/') = '\0';
+  if ((size_t)snprintf(dir, sizeof dir, "%s" SHIPPED_DIR, exe) >= sizeof dir ||
+      (size_t)snprintf(cand, sizeof cand, "%s/%s%s", dir, name, ext) >= sizeof cand)
+    return cli_fail("%s: no such file", name);
+  if (realpath(cand, buf) == NULL || stat(buf, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    buf[0] = '\0';
+    return cli_fail("cannot open %s: no such file, and attache ships no script %s%s (it "
+                    "looked in %s); give the path of a script of your own",
+                    name, name, ext, dir);
+  }
+  return CLI_OK;
+}
+
 typedef struct run_args {
   char **v; /* v[0] the script, then its arguments */
   int n;
@@ -432,7 +466,7 @@ int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
   att_alert_outputs ao;
   att_engine e;
   att_script *s = NULL;
-  char **ops = NULL, why[512];
+  char **ops = NULL, why[512], shipped[PATH_MAX];
   int nops = 0, rc, r;
   run_args a;
   memset(&e, 0, sizeof e);
@@ -442,6 +476,9 @@ int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
   if (rc < 0) rc = CLI_OK, nops = -1; /* --help */
   else if (rc == CLI_OK && nops == 0)
     rc = cli_usage(ctx, "which script? give the path of a .lua file");
+  if (rc == CLI_OK && nops > 0 && (rc = shipped_script(ops[0], shipped)) == CLI_OK &&
+      shipped[0])
+    ops[0] = shipped;
   if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao, 0);
   if (rc == CLI_OK && nops > 0) {
     open_store(ctx, ATT_OPEN_WRITE, &e, why, sizeof why);
