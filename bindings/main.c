@@ -63,11 +63,15 @@ static const cli_command commands[] = {
      "                     '2023-12-18 10:00 Asia/Phnom_Penh' (docs/dates.md)\n"
      "                     (required); echoed in words and as EDTF\n"
      "  --kind K           meeting, visit, call, talks, agreement, policy,\n"
-     "                     anniversary, statement, election, deployment, other\n"
+     "                     anniversary, statement, election, deployment, other,\n"
+     "                     or one the store knows (docs/names.md)\n"
      "  --status S         planned, confirmed, held, postponed, cancelled,\n"
-     "                     draft, endorsed, in-force, expired\n"
+     "                     draft, endorsed, in-force, expired, or one the store\n"
+     "                     knows\n"
      "  --where P          place, free text\n"
-     "  --actor A          a party: KHM, JPN, CDC, ASEAN... (repeatable)\n"
+     "  --actor A          a party: a country by ISO 3166 name or code (Japan,\n"
+     "                     JP, JPN are stored as JPN) or an organisation of the\n"
+     "                     registry (attache actor add CDC ...) (repeatable)\n"
      "  --tag T            a sector or topic (repeatable)\n"
      "  --person 'NAME|ROLE|ACTOR'   a person; ROLE and ACTOR may be left out\n"
      "                     (repeatable)\n"
@@ -81,7 +85,9 @@ static const cli_command commands[] = {
      "  --field NAME=JSON  a user field (text that is not JSON is a string)\n"
      "  --json OBJ         the whole event as a JSON object (strict EDTF)\n"
      "  -                  read the JSON object from standard input\n"
-     "  --print-json       print the stored event as JSON instead of a line\n"},
+     "  --print-json       print the stored event as JSON instead of a line\n"
+     "  --new-value        take a kind, status or actor the store does not\n"
+     "                     know yet (else refused with a did-you-mean)\n"},
     {"get", cli_cmd_get, "get ID|KEY [--json]",
      "Show one event: a readable block, or one JSON line with --json.\n"},
     {"update", cli_cmd_update,
@@ -98,7 +104,9 @@ static const cli_command commands[] = {
      "  when=W            a friendly date; relative forms count from the\n"
      "                    event's source.published, else from today\n"
      "  --json PATCH      a JSON merge patch (RFC 7386) of the event\n"
-     "  --print-json      print the stored event as JSON instead of a line\n"},
+     "  --print-json      print the stored event as JSON instead of a line\n"
+     "  --new-value       take a kind, status or actor the store does not know\n"
+     "                    yet; actors are named as for add (Japan: JPN)\n"},
     {"rm", cli_cmd_rm, "rm [--force] ID|KEY",
      "Remove an event.  Its id is never reused.  An event that others link\n"
      "to is not removed (the error lists them) unless --force, which drops\n"
@@ -161,6 +169,20 @@ static const cli_command commands[] = {
      "FILTERS, as for list, choose the events written:\n"
      "  --from D  --to D  --actor A  --tag T  --kind K  --status S\n"
      "  --text WORDS  --where EXPR\n"},
+    {"actor", cli_cmd_actor,
+     "actor add CODE \"Full name\" [--alias NAME ...] | actor list [--json] | actor rm CODE",
+     "The store's registry of organisations (STORE/actors.json), which add,\n"
+     "update, the --actor filters and at.actor resolve names against:\n"
+     "'attache actor add CDC \"Council for the Development of Cambodia\"'\n"
+     "makes CDC, cdc and the full name stand for CDC.  Countries need no\n"
+     "registering: their ISO 3166 names and codes come from iso-codes.\n"
+     "\n"
+     "  add CODE NAME      register an organisation: CODE is upper case (A-Z,\n"
+     "                     then 0-9 . _ & -), at most 32; neither it, NAME nor\n"
+     "                     an alias may name a country or another entry\n"
+     "  --alias NAME       another name it is typed as (repeatable)\n"
+     "  list [--json]      the registry: code, name, aliases\n"
+     "  rm CODE            remove an entry; events keep the code\n"},
     {"run", cli_cmd_run, "run [OPTIONS] SCRIPT.lua [ARGS]",
      "Run a Lua script once, in a sandbox (docs/sandbox.md): reports, bulk\n"
      "edits.  `local at = require \"attache\"` gives the API (docs/lua-api.md).\n"

@@ -253,6 +253,18 @@ int att_orgs_read(const char *dir, att_orgs *out) {
   return rc;
 }
 
+int att_orgs_verify(const char *dir, void (*say)(void *, const char *), void *ud) {
+  att_orgs r;
+  char msg[1200];
+  if (att_orgs_read(dir, &r) == 0) {
+    att_orgs_free(&r);
+    return 0;
+  }
+  snprintf(msg, sizeof msg, "actors: %s", att_errmsg());
+  say(ud, msg);
+  return ATT_ECORRUPT;
+}
+
 static char *to_json(const att_orgs *r) {
   cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "actors");
   char *text;

@@ -62,6 +62,10 @@ void att_orgs_free(att_orgs *r);
 /* The organisation that name stands for (its code, name or an alias,
  * compared as att_country_find compares), or NULL. */
 const att_org *att_orgs_find(const att_orgs *r, const char *name);
+/* fsck: say what is wrong with dir/actors.json through say (it cannot
+ * be read, or an entry breaks a rule); ATT_ECORRUPT if anything, else 0
+ * (also when there is no file). */
+int att_orgs_verify(const char *dir, void (*say)(void *, const char *), void *ud);
 /* Is code well formed?  0, or ATT_EINVAL saying what a code is. */
 int att_org_code_check(const char *code);
 

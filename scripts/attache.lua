@@ -34,6 +34,10 @@ at.seconds = core.seconds
 -- `fields`.
 at.null = core.null
 at.alert = core.alert -- at.alert{key=, title=, body=, level=, event=, to=, repeat=}
+-- A country or organisation as a person names it, as the code events
+-- store: at.actor("Japan") is "JPN"; nil and a did-you-mean if unknown
+-- (docs/names.md).
+at.actor = core.actor
 
 -- Schedules, rules and reminders: in scripts run by `attache serve`
 -- (docs/daemon.md).

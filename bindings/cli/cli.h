@@ -22,11 +22,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "actors.h"
 #include "date.h"
 #include "error.h"
 #include "event.h"
+#include "settings.h"
 #include "store.h"
 #include "termsafe.h"
+#include "vocab.h"
 
 #define CLI_OK 0
 #define CLI_FAIL 1
@@ -225,6 +228,36 @@ const cli_table_opts *cli_table_current(void);
 /* A planned or confirmed event whose latest bound is before now. */
 int cli_overdue(const att_event *ev, att_time now);
 
+/* ---- names that catch typos (cli_names.c) ----------------------------- */
+
+/* The vocabulary and the actors of one command's store, read once. */
+typedef struct cli_names {
+  att_store *st;       /* NULL: only the documented words and ISO 3166 */
+  int new_value;       /* --new-value: unknown kinds, statuses, actors taken */
+  att_orgs orgs;       /* the store's registry of organisations */
+  int orgs_read;
+  att_settings *settings; /* for vocab.kinds and vocab.statuses */
+  char **owned;        /* codes handed out */
+  size_t nowned;
+  const char **actors; /* a query's actors, as codes */
+} cli_names;
+
+void cli_names_init(cli_names *nm, att_store *st, int new_value);
+void cli_names_free(cli_names *nm);
+/* An event about to be written (old: the event before an update, or
+ * NULL): its kind and status must be known, unless new_value; its
+ * actors and people's actors that old lacks become codes.  CLI_OK, or
+ * CLI_FAIL after a message with a did-you-mean. */
+int cli_names_event(cli_names *nm, att_event *ev, const att_event *old);
+/* The code of an actor typed on the command line (owned by nm, or typed
+ * itself), or NULL after a message. */
+const char *cli_names_actor(cli_names *nm, const char *typed);
+/* The filters of a query: a kind or status the store does not know is
+ * an error with a did-you-mean (it could match nothing); q->actors is
+ * replaced by an array of their codes, owned by nm (keep nm until the
+ * query has run). */
+int cli_names_query(cli_names *nm, att_query *q);
+
 /* ---- output (cli_out.c) ---------------------------------------------- */
 
 size_t cli_u8width(const char *s);
@@ -284,6 +317,7 @@ int cli_cmd_fsck(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_config(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_alerts(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_actor(cli_ctx *ctx, int argc, char **argv);
 
 /* The sandbox and alert options of run, with the config file, for serve
  * (cli_run.c): argv holds only such options. */

@@ -19,9 +19,9 @@
  * (core/event_fields.h), one for each member of source, and --json and
  * --print-json.  A field's flag returns O_FIELD + its att_field, a
  * member of source's O_SOURCE + its att_source_field. */
-enum { O_JSON = 1, O_PRINT_JSON, O_FIELD = 16, O_SOURCE = O_FIELD + ATT_F_COUNT };
+enum { O_JSON = 1, O_PRINT_JSON, O_NEW_VALUE, O_FIELD = 16, O_SOURCE = O_FIELD + ATT_F_COUNT };
 
-static cli_opt add_opts[ATT_F_COUNT + ATT_SRC_COUNT + 3];
+static cli_opt add_opts[ATT_F_COUNT + ATT_SRC_COUNT + 4];
 
 static const cli_opt *make_add_opts(void) {
   size_t n = 0;
@@ -32,6 +32,7 @@ static const cli_opt *make_add_opts(void) {
   for (f = 0; f < ATT_SRC_COUNT; f++)
     add_opts[n++] = (cli_opt){att_source_flags[f], 0, 1, O_SOURCE + f};
   add_opts[n++] = (cli_opt){"json", 0, 1, O_JSON};
+  add_opts[n++] = (cli_opt){"new-value", 0, 0, O_NEW_VALUE};
   add_opts[n] = (cli_opt){"print-json", 0, 0, O_PRINT_JSON};
   return add_opts;
 }
@@ -157,7 +158,7 @@ static void print_added(const char *verb, const att_event *ev,
 
 
 static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
-                          const char **typed_when, int *print_json) {
+                          const char **typed_when, int *print_json, int *new_value) {
   cJSON *obj = cJSON_CreateObject(), *src = NULL, *fields = NULL;
   const char *when = NULL, *published = NULL, *json = NULL;
   char edtf[ATT_DATE_MAX], pub[ATT_DATE_MAX];
@@ -173,6 +174,9 @@ static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
       return -1;
     } else if (o == O_PRINT_JSON) {
       *print_json = 1;
+      continue;
+    } else if (o == O_NEW_VALUE) {
+      *new_value = 1;
       continue;
     } else if (o == O_JSON) {
       if (json) rc = cli_usage(ctx, "--json given twice");
@@ -298,16 +302,22 @@ int cli_cmd_add(cli_ctx *ctx, int argc, char **argv) {
   att_event ev;
   att_store *st = NULL;
   const char *typed = NULL;
-  int rc, print_json = 0;
+  int rc, print_json = 0, new_value = 0;
 
   att_event_init(&ev);
   cli_parser_init(&p, ctx, make_add_opts(), argc, argv);
-  rc = add_from_flags(ctx, &p, &ev, &typed, &print_json);
+  rc = add_from_flags(ctx, &p, &ev, &typed, &print_json, &new_value);
   if (rc < 0) { /* help */
     cli_parser_free(&p);
     return CLI_OK;
   }
   if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_WRITE, &st);
+  if (rc == CLI_OK) { /* kinds, statuses and actors the store knows */
+    cli_names nm;
+    cli_names_init(&nm, st, new_value);
+    rc = cli_names_event(&nm, &ev, NULL);
+    cli_names_free(&nm);
+  }
   if (rc == CLI_OK) {
     int r = att_store_add(st, &ev);
     if (r < 0) rc = cli_core_fail(r, "cannot add \"%s\"", ev.title);
@@ -326,6 +336,7 @@ int cli_cmd_add(cli_ctx *ctx, int argc, char **argv) {
 
 static const cli_opt update_opts[] = {{"json", 0, 1, O_JSON},
                                       {"print-json", 0, 0, O_PRINT_JSON},
+                                      {"new-value", 0, 0, O_NEW_VALUE},
                                       {NULL, 0, 0, 0}};
 
 static cJSON *strv_json(const att_strv *v) {
@@ -390,8 +401,9 @@ static char *trimdup(const char *s, size_t n) {
   return strndup(s, n);
 }
 
-/* actors=A,B / actors+=A / actors-=A (and tags). */
-static int edit_strings(cli_ctx *ctx, cJSON *patch, const att_event *ev,
+/* actors=A,B / actors+=A / actors-=A (and tags).  Actors are named as
+ * people type them (nm): "Japan" adds JPN, and removes it. */
+static int edit_strings(cli_ctx *ctx, cli_names *nm, cJSON *patch, const att_event *ev,
                         const char *key, char op, const char *val) {
   cJSON *a;
   const char *p = val;
@@ -414,6 +426,14 @@ static int edit_strings(cli_ctx *ctx, cJSON *patch, const att_event *ev,
       free(item);
       return cli_usage(ctx, "%s%s%s: an empty name in the list", key,
                        op == '=' ? "=" : op == '+' ? "+=" : "-=", val);
+    }
+    if (nm && at < 0 && strcmp(key, "actors") == 0) {
+      const char *code = cli_names_actor(nm, item);
+      char *dup = code ? strdup(code) : NULL;
+      free(item);
+      if (dup == NULL) return CLI_FAIL;
+      item = dup;
+      at = str_in(a, item);
     }
     if (op == '-') {
       if (at < 0) {
@@ -535,7 +555,7 @@ static int source_member(const char *s) {
 }
 
 /* One FIELD=VALUE operand into the patch.  *typed_when is set for when=. */
-static int apply_pair(cli_ctx *ctx, cJSON *patch, const att_event *ev,
+static int apply_pair(cli_ctx *ctx, cli_names *nm, cJSON *patch, const att_event *ev,
                       const char *pair, att_time *ref, const char **typed_when,
                       char *when_edtf) {
   const char *eq = strchr(pair, '=');
@@ -561,7 +581,7 @@ static int apply_pair(cli_ctx *ctx, cJSON *patch, const att_event *ev,
 
   f = att_field_find(name, nlen);
   type = f < 0 ? ATT_FT_ID : att_fields[f].type; /* ID: no NAME=VALUE */
-  if (type == ATT_FT_STRV) return edit_strings(ctx, patch, ev, name, op, val);
+  if (type == ATT_FT_STRV) return edit_strings(ctx, nm, patch, ev, name, op, val);
   if (type == ATT_FT_PEOPLE) return edit_people(ctx, patch, ev, op, val);
   if (type == ATT_FT_LINKS) return edit_links(ctx, patch, ev, op, val);
   if (op != '=')
@@ -645,9 +665,13 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
   const char *json = NULL, *typed = NULL;
   char when_edtf[ATT_DATE_MAX];
   att_time ref;
-  int o, i, rc = CLI_OK, print_json = 0;
+  int o, i, rc = CLI_OK, print_json = 0, new_value = 0;
+  cli_names nm;
+  att_event old;
 
   att_event_init(&ev);
+  att_event_init(&old);
+  cli_names_init(&nm, NULL, 0);
   cli_parser_init(&p, ctx, update_opts, argc, argv);
   while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
     if (o == CLI_BAD) rc = CLI_USAGE;
@@ -659,6 +683,7 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
       if (json) rc = cli_usage(ctx, "--json given twice");
       json = p.arg;
     } else if (o == O_PRINT_JSON) print_json = 1;
+    else if (o == O_NEW_VALUE) new_value = 1;
   }
   if (rc == CLI_OK && p.npos == 0)
     rc = cli_usage(ctx, "which event? give its id or key");
@@ -684,6 +709,10 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
     else if (r < 0)
       rc = cli_core_fail(r, "cannot read \"%s\"", p.pos[0]);
   }
+  if (rc == CLI_OK) {
+    cli_names_init(&nm, st, new_value);
+    if (att_event_copy(&old, &ev) < 0) rc = cli_fail("out of memory");
+  }
   if (rc == CLI_OK && patch == NULL) {
     patch = cJSON_CreateObject();
     ref = cli_event_ref(&ev);
@@ -691,16 +720,17 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
     for (i = 1; i < p.npos && rc == CLI_OK; i++)
       if (strncmp(p.pos[i], "published=", 10) == 0 ||
           strncmp(p.pos[i], "source.published=", 17) == 0)
-        rc = apply_pair(ctx, patch, &ev, p.pos[i], &ref, &typed, when_edtf);
+        rc = apply_pair(ctx, &nm, patch, &ev, p.pos[i], &ref, &typed, when_edtf);
     for (i = 1; i < p.npos && rc == CLI_OK; i++)
       if (strncmp(p.pos[i], "published=", 10) != 0 &&
           strncmp(p.pos[i], "source.published=", 17) != 0)
-        rc = apply_pair(ctx, patch, &ev, p.pos[i], &ref, &typed, when_edtf);
+        rc = apply_pair(ctx, &nm, patch, &ev, p.pos[i], &ref, &typed, when_edtf);
   }
   if (rc == CLI_OK) {
     int r = att_event_patch(&ev, patch);
     if (r < 0) rc = cli_core_fail(r, "cannot update \"%s\"", p.pos[0]);
   }
+  if (rc == CLI_OK) rc = cli_names_event(&nm, &ev, &old);
   if (rc == CLI_OK) {
     int r = att_store_update(st, &ev);
     if (r < 0) rc = cli_core_fail(r, "cannot update \"%s\"", p.pos[0]);
@@ -718,7 +748,9 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
     }
   }
   cJSON_Delete(patch);
+  cli_names_free(&nm);
   if (st) att_store_close(st);
+  att_event_free(&old);
   att_event_free(&ev);
   cli_parser_free(&p);
   return rc;

@@ -908,6 +908,7 @@ int luaopen_attache_core(lua_State *L) {
   attl_open_alert(L);
   attl_open_csv(L);
   attl_open_json(L);
+  attl_open_names(L);
   attl_open_report(L);
   for (int i = 0; i < MAX_EXT && ext[i]; i++) luaL_setfuncs(L, ext[i], 0);
   attl_date_open(L);

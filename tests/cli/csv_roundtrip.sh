@@ -14,7 +14,7 @@ ok add --title '=HYPERLINK("http://x.test","go")' --when 2024-03-12 --notes "$(p
 ok add --title "'=already" --when -0500 --where '@home'
 ok add --title '-2+3' --when '-0500/-0400' --tag '=t' --tag 'plain'
 ok add --title "''+x" --when 2024-03-15 --notes "$(printf '\r@x')"
-ok add --title "'Tis plain" --when 2024-03-16 --actor '+JPN'
+ok add --title "'Tis plain" --when 2024-03-16 --actor '+JPN' --new-value
 ok export
 strip_export "$TMP/out" >"$TMP/orig.norm"
 

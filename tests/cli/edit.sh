@@ -18,6 +18,8 @@ expect_rc 1 get 99
 err_has '"99"'
 expect_rc 1 get no-such-key
 
+# CDC is an organisation: the store's registry names it (docs/names.md)
+ok actor add CDC "Council for the Development of Cambodia"
 ok update cdc-2024-policy-meeting status=held "where=Phnom Penh" actors+=JPN,CDC tags-=economy tags+=development
 out_has 'updated 1'
 ok get 1 --json

@@ -83,6 +83,13 @@ static void missing_table(const char *root) {
   is_int(att_country_find("Japan", &c), 1, "loaded again once it is there");
 }
 
+static int said;
+static void say(void *ud, const char *msg) {
+  (void)ud;
+  said++;
+  printf("# said: %s\n", msg);
+}
+
 static void registry(const char *root) {
   char dir[4200], path[4300];
   const char *al[] = {"Council for the Development"};
@@ -96,6 +103,7 @@ static void registry(const char *root) {
   if (!ok(att_store_init(dir) == 0, "init") || !(st = tu_open_write(dir))) return;
   ok(att_orgs_read(dir, &r) == 0 && r.n == 0, "no file: an empty registry");
   att_orgs_free(&r);
+  is_int(att_orgs_verify(dir, say, NULL), 0, "no file: nothing for fsck to say");
 
   is_int(att_org_register(st, "CDC", "Council for the Development of Cambodia", al, 1), 0,
          "register CDC");
@@ -177,6 +185,9 @@ static void registry(const char *root) {
     fclose(f);
   }
   is_int(att_orgs_read(dir, &r), ATT_ECORRUPT, "a bad code in the file");
+  said = 0;
+  is_int(att_orgs_verify(dir, say, NULL), ATT_ECORRUPT, "fsck's check finds it");
+  ok(said == 1, "and says it once");
   ok(strstr(att_errmsg(), "actors.json") != NULL, "names the file: %s", att_errmsg());
   is_int(att_org_register(st, "UN", "United Nations", NULL, 0), ATT_ECORRUPT,
          "nothing is written over a damaged registry");

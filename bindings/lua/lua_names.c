@@ -1,0 +1,73 @@
+/*
+ * at.actor(name): an actor as a person types it ("Japan", "jp", "cdc")
+ * resolved to the code events store (JPN, CDC), as the command line
+ * resolves it (core/actors.h): a value the script's store already holds,
+ * its registry of organisations, ISO 3166.  An unknown name returns nil
+ * and the message, with its did-you-mean.  docs/names.md is the manual.
+ *
+ * The registry is read once and again only when actors.json changes (a
+ * stat per call), so a report that resolves a name per event reads it
+ * once.
+ */
+#include "lua_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "actors.h"
+#include "lua_util.h"
+
+/* The registry last read, and what its file was then. */
+static struct {
+  char *dir;
+  struct stat sb;
+  int exists;
+  att_orgs orgs;
+} reg;
+
+static int same_file(const struct stat *a, const struct stat *b) {
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+         a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* The registry of the store in dir, read again when its file changed;
+ * NULL after a message (att_errmsg). */
+static const att_orgs *registry(const char *dir) {
+  char path[4200];
+  struct stat sb;
+  int exists;
+  snprintf(path, sizeof path, "%s/actors.json", dir);
+  exists = lstat(path, &sb) == 0;
+  if (reg.dir && strcmp(reg.dir, dir) == 0 && exists == reg.exists &&
+      (!exists || same_file(&sb, &reg.sb)))
+    return &reg.orgs;
+  att_orgs_free(&reg.orgs);
+  free(reg.dir);
+  reg.dir = NULL;
+  if (att_orgs_read(dir, &reg.orgs) != 0) return NULL;
+  if ((reg.dir = strdup(dir)) == NULL) {
+    att_orgs_free(&reg.orgs);
+    return NULL;
+  }
+  reg.exists = exists;
+  if (exists) reg.sb = sb;
+  return &reg.orgs;
+}
+
+static int l_actor(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  att_engine *e = att_lua_engine(L);
+  att_store *st = e ? e->store : NULL;
+  const att_orgs *orgs = NULL;
+  char code[256];
+  if (st && (orgs = registry(att_store_dir(st))) == NULL) return attl_fail(L);
+  if (att_actor_resolve(st, orgs, name, code, sizeof code) != 0) return attl_fail(L);
+  lua_pushstring(L, code);
+  return 1;
+}
+
+void attl_open_names(lua_State *L) {
+  static const luaL_Reg fns[] = {{"actor", l_actor}, {NULL, NULL}};
+  luaL_setfuncs(L, fns, 0);
+}

@@ -1,0 +1,36 @@
+-- at.actor: a country or organisation as a person names it, resolved to
+-- the code events store, as the command line resolves it
+-- (docs/names.md): ISO 3166 names and codes in any case, a value the
+-- store already holds, and nil with a did-you-mean for a typo.
+local t = require "tap"
+local at = require "attache"
+
+local code, err = at.actor("Japan")
+if code == nil and tostring(err):find("iso-codes", 1, true) then
+  print("1..0 # SKIP " .. err)
+  return 0
+end
+
+for _, c in ipairs {
+  {"Japan", "JPN"}, {"japan", "JPN"}, {"jpn", "JPN"}, {"JP", "JPN"},
+  {"Cambodia", "KHM"}, {"KH", "KHM"}, {"Viet Nam", "VNM"}, {"Vietnam", "VNM"},
+  {"South Korea", "KOR"}, {"Korea, Republic of", "KOR"}, {"Republic of Korea", "KOR"},
+  {"Laos", "LAO"}, {"Russia", "RUS"},
+} do
+  t.is(at.actor(c[1]), c[2], c[1] .. " is " .. c[2])
+end
+
+code, err = at.actor("Japn")
+t.is(code, nil, "a typo is no actor")
+t.like(err, 'unknown actor "Japn"', "the message names it")
+t.like(err, "did you mean JPN %(Japan%)%?", "and suggests Japan")
+
+t.is(select(1, at.actor("UNTAC")), nil, "UNTAC is unknown to an empty store")
+at.add {title = "UNTAC election", when = "1993-05", actors = {"UNTAC"}}
+t.is(at.actor("UNTAC"), "UNTAC", "known once an event holds it")
+code, err = at.actor("UNTAK")
+t.like(err, "UNTAC", "a held actor is suggested")
+
+t.raises(function() at.actor() end, "bad argument #1 to 'actor'", "misuse raises")
+t.raises(function() at.actor({}) end, "string expected", "a table is misuse")
+return t.done()
