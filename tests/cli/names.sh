@@ -54,6 +54,18 @@ ok update 2 status=ratified
 expect_rc 1 update 2 --json '{"kind":"meetin"}'
 err_has '"meeting"'
 
+# filters: an unknown value is an error with a suggestion; a known one
+# that matches nothing is an empty list
+expect_rc 1 list --status planed
+err_has 'did you mean "planned"?'
+[ -s "$TMP/out" ] && fail "a refused filter printed events"
+expect_rc 1 list --kind signng
+err_has '"signing"'
+ok list --kind election --json
+out_lines 0
+ok list --kind signing --json
+out_lines 2
+
 # ---- actors -----------------------------------------------------------------
 
 for a in Japan jpn JP JPN japan "Japan"; do
@@ -141,16 +153,42 @@ err_has 'JPN (Japan)'
 ok update pm "actors=Cambodia,ASEAN" --print-json
 out_has '"actors":["KHM","ASEAN"]'
 
+# filters accept the same names
+ok list --actor Japan --json
+jpn=$(wc -l <"$TMP/out" | tr -d ' ')
+ok list --actor JP --json
+[ "$(wc -l <"$TMP/out" | tr -d ' ')" = "$jpn" ] || fail "--actor JP and --actor Japan differ"
+ok list --actor jpn --json
+[ "$(wc -l <"$TMP/out" | tr -d ' ')" = "$jpn" ] || fail "--actor jpn and --actor Japan differ"
+[ "$jpn" -ge 7 ] || fail "--actor Japan found $jpn events"
+ok list --actor "council for the development" --json
+out_has '"CDC meeting"'
+expect_rc 1 list --actor Japn
+err_has 'JPN (Japan)'
+ok list --actor Laos --json
+out_lines 0
+# export takes the same filters, and the same names
+ok export --actor Japan
+[ "$(wc -l <"$TMP/out" | tr -d ' ')" = "$jpn" ] || fail "export --actor Japan and list differ"
+expect_rc 1 export --status planed
+err_has 'did you mean "planned"?'
+expect_rc 1 export --actor Japn
+err_has 'JPN (Japan)'
+
 # an unknown actor with --new-value is kept as typed, and known after
 ok add --title "UNTAC" --when 1993 --actor UNTAC --new-value --print-json
 out_has '"actors":["UNTAC"]'
 ok add --title "UNTAC 2" --when 1993 --actor UNTAC
+ok list --actor UNTAC --json
+out_lines 2
 
 # rm: events keep the code, which stays known as a value of the store
 ok actor rm ASEAN
 ok actor list --json
 out_lines 1
 out_lacks ASEAN
+ok list --actor ASEAN --json
+out_lines 1
 
 # the registry is a file of the store that fsck knows
 [ -f "$STORE/actors.json" ] || fail "no actors.json in the store"
