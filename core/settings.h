@@ -34,7 +34,9 @@
   X(KINDS, "vocab.kinds", 1, word, "",                                                           \
     "kinds of event this store adds to the known ones (a list: summit,workshop)")              \
   X(STATUSES, "vocab.statuses", 1, word, "",                                                     \
-    "statuses this store adds to the known ones (a list: tentative,rescheduled)")
+    "statuses this store adds to the known ones (a list: tentative,rescheduled)")              \
+  X(REMIND_ASK, "remind.ask-unknown", 0, yesno, "yes",                                           \
+    "yes: the daemon asks once a month about a reminded event whose date is not yet known to the day")
 
 enum {
 #define ATT__SETTING_ID(id, name, list, check, def, help) ATT_SETTING_##id,

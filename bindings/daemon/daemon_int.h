@@ -210,6 +210,9 @@ struct att__remind {
   size_t charged; /* bytes of the table and queue counted for the owner */
   int scanned;    /* the store was scanned once: later changes re-plan */
   int full;       /* the last event was refused for max-memory (logged) */
+  /* The monthly question about dates still unknown (daemon_remind.c):
+   * its queue entry (kind 0, id 0), or 0. */
+  att_timeq_handle ask_h;
 };
 
 #endif

@@ -9,6 +9,13 @@
  * lead, in an open-addressing table: about 16 + 8 x leads bytes, plus the
  * queue entries, so a million events stay cheap.  Everything else (the
  * event's dates and rule) is read from the store when an entry fires.
+ *
+ * A date not known to the day ("early 2024") is reminded of honestly: the
+ * default title names the date and its earliest day, and says it is not
+ * yet known.  And each reminder asks, on the first of every month, about
+ * the matching events whose date is still unknown and not yet past (one
+ * more queue entry per reminder, kind 0), unless the store's setting
+ * remind.ask-unknown is no; docs/daemon.md ("Dates still unknown").
  */
 #include "daemon_int.h"
 
@@ -17,9 +24,12 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "settings.h"
 
 #define EMPTY 0
 #define GONE (-1)
+
+static void queue_ask(att_daemon *d, att__job *j, att_time after);
 
 /* ---- the table: event id -> handles ------------------------------------ */
 
@@ -188,6 +198,7 @@ void att__remind_unplan(att_daemon *d, att__job *j) {
   att__remind *r = j->rem;
   if (r == NULL) return;
   if (att_timeq_size(&d->q) == 0) { /* the daemon is closing: nothing to take out */
+    r->ask_h = 0;
     if (r->cap) memset(r->keys, 0, r->cap * sizeof *r->keys);
     r->live = r->used = 0;
     settle(j);
@@ -195,6 +206,8 @@ void att__remind_unplan(att_daemon *d, att__job *j) {
   }
   for (size_t i = 0; i < r->cap; i++)
     if (r->keys[i] != EMPTY && r->keys[i] != GONE) drop(d, r, r->keys[i]);
+  if (r->ask_h) att_timeq_remove(&d->q, r->ask_h, NULL);
+  r->ask_h = 0;
   settle(j);
 }
 
@@ -326,6 +339,33 @@ static int stored_span(const char *json, size_t len, att_span *sp, att_rrule *ru
   return rc;
 }
 
+/* Whether the reminder's where function (if any) takes the event: 1, 0,
+ * or -1 when the call was stopped by a limit (budget, time, os.exit). */
+static int where_ok(att_daemon *d, att__job *j, int64_t id, const char *json, size_t len) {
+  att__remind *r = j->rem;
+  ev_ctx c;
+  att_script *s = j->owner->s;
+  lua_State *L;
+  int top, rc, ok;
+  if (r->where == LUA_NOREF) return 1;
+  L = att_script_L(s);
+  top = lua_gettop(L); /* a registration from a callback: its frame */
+  memset(&c, 0, sizeof c);
+  c.fn = r->where;
+  c.id = id;
+  c.json = json;
+  c.len = len;
+  /* A filter only reads: a write from it would re-plan, call it again
+   * and write again, without end (issue 12, finding 3). */
+  att_script_readonly_enter(s, "a reminder's where function");
+  rc = att__call(d, j->owner, push_where, &c, 1);
+  ok = rc == 0 && lua_toboolean(L, -1);
+  att_script_readonly_leave(s);
+  lua_settop(L, top);
+  if (rc == ATT_ERANGE || rc == ATT_SCRIPT_EXIT) return -1;
+  return ok;
+}
+
 /* Plan the reminders of one event (its stored JSON) after `after`.
  * `matched`: the store's query has already checked kind, status, actors
  * and tags.  0, or -1 when the where function was stopped by a limit of
@@ -355,27 +395,8 @@ static int plan_event(att_daemon *d, att__job *j, int64_t id, const char *json, 
                (long long)id, att_errmsg());
     return 0;
   }
-  if (r->where != LUA_NOREF) {
-    ev_ctx c;
-    att_script *s = j->owner->s;
-    lua_State *L = att_script_L(s);
-    int top = lua_gettop(L); /* a registration from a callback: its frame */
-    memset(&c, 0, sizeof c);
-    c.fn = r->where;
-    c.id = id;
-    c.json = json;
-    c.len = len;
-    /* A filter only reads: a write from it would re-plan, call it again
-     * and write again, without end (issue 12, finding 3). */
-    att_script_readonly_enter(s, "a reminder's where function");
-    rc = att__call(d, j->owner, push_where, &c, 1);
-    ok = rc == 0 && lua_toboolean(L, -1);
-    att_script_readonly_leave(s);
-    lua_settop(L, top);
-    if (rc == ATT_ERANGE || rc == ATT_SCRIPT_EXIT) return -1;
-    if (j->dead) return 0;
-  }
-  if (!ok) return 0;
+  if ((ok = where_ok(d, j, id, json, len)) < 0) return -1;
+  if (!ok || j->dead) return 0;
   for (int k = 0; k < r->spec.nleads; k++) {
     att_remind_hit hit;
     if (att_remind_next_lead(&r->spec, &sp, has_rule ? &rule : NULL, k, after, &hit) != 0)
@@ -508,6 +529,7 @@ void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
   scan_ctx c;
   if (r == NULL || r->scanned || j->dead) return;
   r->scanned = 1;
+  queue_ask(d, j, after);
   if (r->where == LUA_NOREF || d->calling == j->owner || d->loading == j->owner) {
     scan(d, j, after);
     return;
@@ -524,6 +546,154 @@ void att__remind_change(att_daemon *d, att__job *j, const att__change *c) {
   if (c->op != ATT_CHANGE_REMOVE && c->cur)
     plan_event(d, j, c->id, c->cur, c->curlen, att__plan_after(d), 0);
   if (j->rem) settle(j);
+}
+
+/* ---- dates still unknown ------------------------------------------------- */
+
+#define ASK_KIND 0 /* the queue entry of the monthly question; leads are 1.. */
+
+/* Whether one side of a date (its start or its end) spans more than a
+ * day: "early 2024", "2024-11", not "2024-11-05" nor an open end. */
+static int unknown_day(const att_bounds *b) {
+  return b->earliest != ATT_TIME_MIN && b->latest != ATT_TIME_MAX &&
+         b->latest - b->earliest >= 86400;
+}
+
+/* The first instant of the month after the month of t (UTC). */
+static att_time next_month(att_time t) {
+  int64_t y;
+  int m, dd;
+  att_civil_from_days(t / 86400 - (t % 86400 < 0), &y, &m, &dd);
+  if (++m > 12) m = 1, y++;
+  return att_days_from_civil(y, m, 1) * 86400;
+}
+
+static void queue_ask(att_daemon *d, att__job *j, att_time after) {
+  att__remind *r = j->rem;
+  if (r == NULL || j->dead || r->ask_h || after == ATT_TIME_MAX) return;
+  att_timeq_add(&d->q, next_month(after), ASK_KIND, 0, j, &r->ask_h);
+}
+
+/* The store's setting remind.ask-unknown, read each time (a change takes
+ * effect at the next question); a damaged settings.json is logged and
+ * counts as the default, yes. */
+static int ask_on(att_daemon *d, att__job *j) {
+  att_settings *set = NULL;
+  const char *v;
+  int on = 1;
+  if (att_settings_load(att_store_dir(d->e->store), &set) != 0) {
+    att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
+    return 1;
+  }
+  v = att_settings_get(set, "remind.ask-unknown");
+  if (v && strcmp(v, "no") == 0) on = 0;
+  att_settings_free(set);
+  return on;
+}
+
+/* The side of an event's date a reminder is anchored to, for the
+ * questions: an approximate period ("early 2024", 2024-01~/2024-04~) is
+ * one date not yet known, its whole span; a plain period (2024/2028) has
+ * a start and an end of its own. */
+static att_bounds ask_side(const att__remind *r, const char *when, const att_span *sp) {
+  att_bounds b = r->spec.anchor == ATT_ANCHOR_END ? sp->end : sp->start;
+  if (strchr(when, '/') && strpbrk(when, "~?%")) {
+    b.earliest = sp->start.earliest;
+    b.latest = sp->end.latest;
+  }
+  return b;
+}
+
+/* Ask about one event if its date is still unknown and not yet past. */
+static int ask_event(att_daemon *d, att__job *j, int64_t id, const char *json, size_t len,
+                     att_time due) {
+  att__remind *r = j->rem;
+  att_span sp;
+  att_event ev;
+  att_alert a;
+  char human[ATT_DATE_HUMAN_MAX], key[400], month[40], title[1200];
+  int ok, rc;
+  att_bounds side;
+  att_remind_hit hit;
+  att_event_init(&ev);
+  if (att_event_from_json(json, len, ATT_EV_STORED, &ev) != 0 || (ev.recur && *ev.recur) ||
+      att_span_from_edtf(ev.when, &sp) != 0) {
+    att_event_free(&ev);
+    return 0;
+  }
+  side = ask_side(r, ev.when, &sp);
+  /* Not known to the day, not yet past, and its first reminder has come
+   * (the question follows the reminder: a policy ending in 2028 is not
+   * asked about in 2024). */
+  if (!unknown_day(&side) || side.latest < due ||
+      att_remind_next(&r->spec, &sp, NULL, ATT_TIME_MIN, &hit) != 0 || hit.at > due) {
+    att_event_free(&ev);
+    att__errclear();
+    return 0;
+  }
+  if ((ok = where_ok(d, j, id, json, len)) <= 0 || j->dead) {
+    att_event_free(&ev);
+    return ok;
+  }
+  if (att_date_human(ev.when, human, sizeof human) != 0) snprintf(human, sizeof human, "%s", ev.when);
+  snprintf(title, sizeof title, "%s, %s: the date is still unknown", ev.title, human);
+  att_event_free(&ev);
+  att_time_format(due, month, sizeof month);
+  month[7] = '\0';
+  snprintf(key, sizeof key, "ask:%s:%lld:%s", r->name, (long long)id, month);
+  if (d->e->alerts == NULL) {
+    att__log(d, ATT_LOG_INFO, j->owner->name, "question %s (alerts are off)", key);
+    return 0;
+  }
+  att_alert_init(&a);
+  a.key = key;
+  a.title = title;
+  a.level = r->level ? r->level : (char *)"info";
+  a.event = id;
+  a.script = j->owner->name;
+  a.at = due;
+  a.late = due < d->start_now;
+  rc = att_alerts_fire(d->e, &a, 0);
+  if (rc == 1) d->alerts++;
+  if (rc < 0)
+    att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: alert %s: %s", j->what, key, att_errmsg());
+  return 0;
+}
+
+/* The monthly question: every matching event whose date is still unknown
+ * to the day, then the next first of the month. */
+static void ask_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
+  att__remind *r = j->rem;
+  att_query q;
+  int64_t *ids = NULL;
+  size_t n = 0;
+  r->ask_h = 0;
+  if (ask_on(d, j)) {
+    att_query_init(&q);
+    q.sort = ATT_SORT_ID;
+    q.kind = r->kind;
+    q.status = r->status;
+    q.actors = (const char *const *)r->actors;
+    q.nactors = r->nactors;
+    q.tags = (const char *const *)r->tags;
+    q.ntags = r->ntags;
+    q.from = it->due; /* not yet past */
+    if (att_store_query(d->e->store, &q, &ids, &n) != 0)
+      att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
+    for (size_t i = 0; i < n && !j->dead; i++) {
+      const char *json;
+      size_t len;
+      char *copy;
+      if (att_store_json(d->e->store, ids[i], &json, &len) != 0) continue;
+      /* where() may write to the store: read from a copy of the text */
+      if ((copy = malloc(len ? len : 1)) == NULL) break;
+      memcpy(copy, json, len);
+      if (ask_event(d, j, ids[i], copy, len, it->due) < 0) i = n;
+      free(copy);
+    }
+    free(ids);
+  }
+  if (!j->dead && j->rem) queue_ask(d, j, it->due);
 }
 
 /* ---- firing -------------------------------------------------------------- */
@@ -602,6 +772,10 @@ void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
   att_rrule rule;
   att_remind_hit hit;
   att_time now = att__now(d);
+  if (it->kind == ASK_KIND) {
+    ask_fire(d, j, it);
+    return;
+  }
   if (at < 0 || k < 0 || k >= r->spec.nleads) return;
   r->hs[(size_t)at * (size_t)r->spec.nleads + (size_t)k] = 0;
   att_event_init(&ev);
@@ -654,10 +828,24 @@ void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
   }
   if (title == NULL) {
     char when[ATT_DATE_MAX + 32];
+    const att_bounds *side = r->spec.anchor == ATT_ANCHOR_END ? &sp.end : &sp.start;
     if (has_rule) att_time_format(hit.occurrence, when, sizeof when), when[10] = '\0';
     else snprintf(when, sizeof when, "%s", ev.when);
-    if (strcmp(leadtxt, "0") == 0) snprintf(dflt, sizeof dflt, "%s: now (%s)", ev.title, when);
-    else snprintf(dflt, sizeof dflt, "%s: in %s (%s)", ev.title, leadtxt, when);
+    if (!has_rule && unknown_day(side)) {
+      /* Not "in 2d": the date is not known, only its earliest (or
+       * latest) day, which the reminder counts from. */
+      char human[ATT_DATE_HUMAN_MAX], day[40];
+      if (att_date_human(ev.when, human, sizeof human) != 0)
+        snprintf(human, sizeof human, "%s", ev.when);
+      att_time_format(hit.anchor, day, sizeof day);
+      day[10] = '\0';
+      snprintf(dflt, sizeof dflt, "%s, %s (date not yet known): %s %s", ev.title, human,
+               hit.anchor == side->earliest ? "earliest" : "latest", day);
+    } else if (strcmp(leadtxt, "0") == 0) {
+      snprintf(dflt, sizeof dflt, "%s: now (%s)", ev.title, when);
+    } else {
+      snprintf(dflt, sizeof dflt, "%s: in %s (%s)", ev.title, leadtxt, when);
+    }
     title = strdup(dflt);
   }
   if (title) raise_alert(d, j, title, id, &hit, leadtxt, late);

@@ -129,6 +129,11 @@ for e in evs:
                     add("g06", (e["key"], fmt(s - timedelta(minutes=lead))))
         if e["kind"] == "deadline" and inwin(s - timedelta(minutes=3)):
             add("g10", (e["key"], fmt(s - timedelta(minutes=3))))
+# The monthly question about a date not known to the day (docs/daemon.md,
+# "Dates still unknown"): June (2024-06), a meeting, on 1 June at 00:00.
+for e in evs:
+    if re.fullmatch(r"\d{4}-\d{2}", e["when"]) and e["kind"] == "meeting" and inwin(T):
+        add("g05", (e["key"], fmt(T)))
 
 got, keys = {}, {}
 for l in open(sys.argv[2]):
