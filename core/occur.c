@@ -8,6 +8,7 @@
  */
 #include "occur.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,30 @@ int att_occur_in(const att_occur *oc, att_time from, att_time to, att_time *out,
   return (int)n;
 }
 
+static int64_t day_of(att_time t) { return t / 86400 - (t % 86400 < 0); }
+
+/* One end of an occurrence: its day, or its instant. */
+static int end_text(att_time t, int timed, char *buf, size_t cap) {
+  int64_t y;
+  int m, d, w;
+  if (timed) return att_time_format(t, buf, cap);
+  att_civil_from_days(day_of(t), &y, &m, &d);
+  w = snprintf(buf, cap, "%s%04lld-%02d-%02d", y < 0 ? "-" : "", (long long)(y < 0 ? -y : y),
+               m, d);
+  return w < 0 || (size_t)w >= cap ? att__err(ATT_ERANGE, "no room for a date") : 0;
+}
+
+int att_occ_text(att_time start, att_time end, int timed, char *buf, size_t cap) {
+  size_t k;
+  int rc;
+  if ((rc = end_text(start, timed, buf, cap)) < 0) return rc;
+  if (timed ? end - start < 86400 : day_of(end) == day_of(start)) return 0;
+  k = strlen(buf);
+  if (k + 2 > cap) return att__err(ATT_ERANGE, "no room for a date");
+  buf[k++] = '/';
+  return end_text(end, timed, buf + k, cap - k);
+}
+
 /* ---- the expanded listing ----------------------------------------------- */
 
 typedef struct list {
@@ -85,7 +110,7 @@ typedef struct list {
   size_t *rank; /* the event's place in the query's order */
 } list;
 
-static int push(list *l, int64_t id, att_time s, att_time e, int rec, size_t rank) {
+static int push(list *l, int64_t id, att_time s, att_time e, int rec, int timed, size_t rank) {
   if (l->n == l->cap) {
     size_t c = l->cap ? l->cap * 2 : 64;
     att_occ *v = realloc(l->v, c * sizeof *v);
@@ -97,7 +122,7 @@ static int push(list *l, int64_t id, att_time s, att_time e, int rec, size_t ran
     l->rank = r;
     l->cap = c;
   }
-  l->v[l->n] = (att_occ){id, s, e, rec};
+  l->v[l->n] = (att_occ){id, s, e, rec, timed};
   l->rank[l->n] = rank;
   l->n++;
   return 0;
@@ -172,7 +197,8 @@ static int add_recurring(att_store *st, const att_query *q, int64_t id, size_t r
     goto out;
   }
   for (int i = 0; i < k && rc >= 0; i++)
-    rc = push(l, id, buf[i], buf[i] + (oc.latest - oc.earliest), 1, rank);
+    rc = push(l, id, buf[i], buf[i] + (oc.latest - oc.earliest), 1,
+              strchr(ev.when, 'T') != NULL, rank);
   if (rc >= 0) rc = 1;
 out:
   att_event_free(&ev);
@@ -197,7 +223,7 @@ int att_occur_list(att_store *st, const int64_t *ids, size_t n, const att_query 
     if ((rc = add_recurring(st, q, ids[i], i, &l, buf)) < 0) goto out;
     if (rc == 1) continue;
     if ((rc = bounds_of(st, ids[i], &e, &lt)) < 0) goto out;
-    if (e <= q->to && lt >= q->from && (rc = push(&l, ids[i], e, lt, 0, i)) < 0) goto out;
+    if (e <= q->to && lt >= q->from && (rc = push(&l, ids[i], e, lt, 0, 0, i)) < 0) goto out;
   }
   rc = 0;
   /* Sort an index (rank travels with each line), then lay the lines out. */

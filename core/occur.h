@@ -58,7 +58,16 @@ typedef struct att_occ {
   int64_t id;
   att_time start, end; /* the occurrence's (or the event's) bounds */
   int recurring;       /* 1: an occurrence of a recurring event */
+  int timed;           /* its event's `when` holds a time (att_occ_text) */
 } att_occ;
+
+/*
+ * The date of an occurrence as EDTF: its day ("2025-01-09"), or its UTC
+ * instant when the event is timed ("2025-01-09T09:00:00Z", timed: its
+ * `when` holds a time), and "/" and the last day or instant when it spans
+ * more than a day ("2025-03-30/2025-04-01").  0 or ATT_ERANGE.
+ */
+int att_occ_text(att_time start, att_time end, int timed, char *buf, size_t cap);
 
 /*
  * The lines of an expanded listing from candidates ids[0..n) (a query's

@@ -76,17 +76,80 @@ local function open(spec, name)
   return cur, where, limit
 end
 
+-- An occurrence of a recurring event (a line of an expanded query): it
+-- reads as its event, but `when` and `occurrence` are the occurrence's
+-- date, ev:event() is the event itself, and ev:totable() is the event's
+-- table with an `occurrence` member (as `attache list --json` writes it).
+local occurrence_mt = {__name = "attache.occurrence"}
+local date_ = at.date
+local function occurrence(ev, text)
+  local o = {}
+  local date = date_(text)
+  local fields = {when = date, occurrence = date}
+  local methods = {
+    event = function() return ev end,
+    totable = function()
+      local t = ev:totable()
+      t.occurrence = text
+      return t
+    end,
+  }
+  return setmetatable(o, {
+    __name = "attache.occurrence",
+    __index = function(_, k)
+      local f = fields[k]
+      if f ~= nil then return f end
+      f = methods[k]
+      if f ~= nil then return f end
+      local v = ev[k]
+      if type(v) == "function" then
+        -- A method of the event, called on the occurrence.
+        return function(self, ...)
+          if self == o then self = ev end
+          return v(self, ...)
+        end
+      end
+      return v
+    end,
+    __newindex = function() error("an occurrence is read-only; change its event (ev:event())", 2) end,
+    __tostring = function() return ("occurrence %s of %s"):format(text, tostring(ev)) end,
+    __metatable = occurrence_mt,
+  })
+end
+at.is_occurrence = function(v) return getmetatable(v) == occurrence_mt end
+
+-- The next line of a cursor: an event, or an occurrence of one when the
+-- query expands (a window on both sides).  `where` is applied here then,
+-- so that it sees the occurrence.
+local function step_of(cur, where)
+  local _, expanded = cur:occurrence()
+  local next_, find = cur.next, cur.find
+  if not expanded then
+    if where == nil then return function() return next_(cur) end end
+    return function() return find(cur, where) end
+  end
+  local occ = cur.occurrence
+  return function()
+    while true do
+      local ev = next_(cur)
+      if ev == nil then return nil end
+      local text = occ(cur)
+      if text then ev = occurrence(ev, text) end
+      if where == nil or where(ev) then return ev end
+    end
+  end
+end
+
 -- at.each{...}: an iterator over the matching events, in order; the list
 -- is never built.  The fourth value closes the cursor when a loop is left
 -- early.
 function at.each(spec)
   local cur, where, limit = open(spec, "each")
   local n = 0
-  local find, next_ = cur.find, cur.next
+  local get = step_of(cur, where)
   local function step()
     if limit and n >= limit then return nil end
-    local ev
-    if where == nil then ev = next_(cur) else ev = find(cur, where) end
+    local ev = get()
     if ev ~= nil then n = n + 1 end
     return ev
   end
@@ -97,9 +160,9 @@ end
 function at.query(spec)
   local cur <close>, where, limit = open(spec, "query")
   local list, n = {}, 0
-  local get = where == nil and cur.next or cur.find
+  local get = step_of(cur, where)
   while not (limit and n >= limit) do
-    local ev = get(cur, where)
+    local ev = get()
     if ev == nil then break end
     n = n + 1
     list[n] = ev
@@ -107,14 +170,14 @@ function at.query(spec)
   return list
 end
 
--- at.count{...}: how many events match.
+-- at.count{...}: how many events match (occurrences, when it expands).
 function at.count(spec)
   local cur <close>, where, limit = open(spec, "count")
   if where == nil then return cur:count() end
   local n = 0
-  local find = cur.find
+  local get = step_of(cur, where)
   while not (limit and n >= limit) do
-    if find(cur, where) == nil then break end
+    if get() == nil then break end
     n = n + 1
   end
   return n

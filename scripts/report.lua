@@ -152,6 +152,12 @@ end
 -- is a string, a number, a list of strings, or nil (shown as "-").
 local COLUMNS = {
   id = {"ID", function(ev) return ev.id end, true},
+  -- The date of an occurrence of a recurring event (at.query with a
+  -- window), nil for an event.  (An event object has no such field; an
+  -- occurrence and its table do.)
+  occurrence = {"OCCURRENCE", function(ev)
+    if type(ev) == "table" and ev.occurrence ~= nil then return tostring(ev.occurrence) end
+  end},
   key = {"KEY", function(ev) return ev.key end},
   title = {"TITLE", function(ev) return ev.title end},
   kind = {"KIND", function(ev) return ev.kind end},
@@ -195,10 +201,20 @@ local function columns(opts, default, fname)
       error(fmt("bad argument #2 to '%s' (unknown column '%s'; columns: %s; or give "
         .. "{name=, value=function(ev) ... end})", fname, name, concat(COLUMN_NAMES, ", ")), 3)
     end
+    local get = spec.value or known[2]
+    if name == "id" and not spec.value and (fname == "text" or fname == "markdown") then
+      -- An occurrence's line is marked "7*", as `attache list` marks it;
+      -- CSV and JSON keep the number (and have the occurrence column).
+      get = function(ev)
+        local id = ev.id
+        if id ~= nil and type(ev) == "table" and ev.occurrence ~= nil then return id .. "*" end
+        return id
+      end
+    end
     out[i] = {
       name = name,
       title = spec.title or (known and known[1]) or name:upper(),
-      get = spec.value or known[2],
+      get = get,
       right = spec.align == "right" or (spec.align == nil and known and known[3]),
       max = spec.max or maxes[name],
     }

@@ -217,6 +217,9 @@ local function items(events, lanes_by)
       local tip = {ev.title, "Date: " .. edtf .. (e == l and "" or fmt(" (%s to %s)",
         e == math.mininteger and ".." or day(e), l == math.maxinteger and ".." or day(l))),
         "Status: " .. (ev.status or "none") .. "   Kind: " .. (ev.kind or "none")}
+      if type(ev) == "table" and ev.occurrence ~= nil then
+        tip[#tip + 1] = fmt("Occurrence of event %s (%s)", tostring(ev.id), tostring(ev.recur))
+      end
       if ev.where then tip[#tip + 1] = "Where: " .. ev.where end
       if #(ev.actors or {}) > 0 then tip[#tip + 1] = "Actors: " .. concat(ev.actors, ", ") end
       if src then

@@ -15,6 +15,7 @@
 #include "lua_util.h"
 #include "lua_int.h"
 #include "json.h" /* the one message for a NUL, for a big integer */
+#include "occur.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -33,6 +34,7 @@ typedef struct cursor {
   int64_t *ids;
   size_t n, pos;
   size_t taken; /* bytes of ids counted against the script's max-memory */
+  att_occ *occ; /* an expanded query: the line of each id (core/occur.h) */
 } cursor;
 
 /* ---- check helpers ------------------------------------------------------ */
@@ -424,7 +426,8 @@ static int locked(lua_State *L, att_store *st, lua_CFunction body) {
 }
 
 static const char *const sel_opts[] = {"from", "to",    "actor", "kind", "status", "tag",
-                                       "text", "where", "sort",  "desc", "limit",  NULL};
+                                       "text", "where", "sort",  "desc", "limit",  "expand",
+                                       NULL};
 
 static const char *const sort_names[] = {"when",    "id",   "title",  "created",
                                          "updated", "kind", "status", "key", NULL};
@@ -636,7 +639,7 @@ static int l_select(lua_State *L) {
   int64_t *ids = NULL;
   size_t n = 0;
   lua_Integer limit = 0;
-  int haswhere = 0, isint;
+  int haswhere = 0, isint, expand = 1;
   cursor *c;
   att_query_init(&q);
   lua_settop(L, 2);
@@ -655,7 +658,7 @@ static int l_select(lua_State *L) {
       if (opt < 0)
         sel_error(L, fname,
                   "unknown option '%s'; options: from, to, actor, kind, status, tag, text, "
-                  "where, sort, desc, limit",
+                  "where, sort, desc, limit, expand",
                   k ? k : luaL_typename(L, -2));
       switch (opt) {
       case 0: case 1: {
@@ -697,6 +700,11 @@ static int l_select(lua_State *L) {
       case 9:
         if (lua_toboolean(L, -1)) q.desc = 1;
         break;
+      case 11:
+        if (!lua_isboolean(L, -1))
+          sel_error(L, fname, "option 'expand' takes a boolean, got %s", luaL_typename(L, -1));
+        expand = lua_toboolean(L, -1);
+        break;
       default:
         limit = lua_tointegerx(L, -1, &isint);
         if (!isint || limit < 0)
@@ -713,8 +721,34 @@ static int l_select(lua_State *L) {
   c = lua_newuserdatauv(L, sizeof *c, 0);
   memset(c, 0, sizeof *c);
   luaL_setmetatable(L, ATTL_CURSOR);
-  att_lua_charge(L, query_cost(st, &q));
-  if (att_store_query(st, &q, &ids, &n) != 0) return luaL_error(L, "%s", att_errmsg());
+  /* With a window on both sides, the occurrences of recurring events in
+   * it (core/occur.h); `where` then sees each line, so the Lua layer
+   * applies it and the limit. */
+  expand = expand && q.from != ATT_TIME_MIN && q.to != ATT_TIME_MAX;
+  if (expand) {
+    att_query cq = q;
+    att_occ *occ = NULL;
+    size_t nocc = 0;
+    if (haswhere) q.limit = 0;
+    att_occur_candidates(&cq);
+    att_lua_charge(L, query_cost(st, &cq));
+    if (att_store_query(st, &cq, &ids, &n) != 0) return luaL_error(L, "%s", att_errmsg());
+    c->ids = ids; /* freed by the cursor whatever raises now */
+    att_lua_charge(L, n);
+    if (att_occur_list(st, ids, n, &q, &occ, &nocc) != 0)
+      return luaL_error(L, "%s", att_errmsg());
+    c->occ = occ;
+    free(ids);
+    c->ids = ids = NULL;
+    if (nocc && (ids = malloc(nocc * sizeof *ids)) == NULL) return luaL_error(L, "out of memory");
+    for (size_t i = 0; i < nocc; i++) ids[i] = occ[i].id;
+    n = nocc;
+    c->taken += nocc * sizeof *occ;
+    att_lua_mem_take(L, nocc * sizeof *occ);
+  } else {
+    att_lua_charge(L, query_cost(st, &q));
+    if (att_store_query(st, &q, &ids, &n) != 0) return luaL_error(L, "%s", att_errmsg());
+  }
   c->st = st;
   c->ids = ids;
   c->n = n;
@@ -723,7 +757,7 @@ static int l_select(lua_State *L) {
    * (finding 4 of issue 12: 2.8 GB of cursors under a 1.4 MB heap). */
   if (ids != NULL) {
     att_lua_mem_take(L, n * sizeof *ids);
-    c->taken = n * sizeof *ids;
+    c->taken += n * sizeof *ids;
   }
   lua_pushvalue(L, 3);
   if (haswhere && limit > 0) lua_pushinteger(L, limit);
@@ -832,6 +866,28 @@ static int c_find(lua_State *L) {
   return find_k(L, LUA_OK, 0);
 }
 
+/* cursor:occurrence() -> the date (EDTF text) of the occurrence the last
+ * event pushed stands for, or nil when it is an event itself; and
+ * whether the cursor expands at all. */
+static int c_occurrence(lua_State *L) {
+  cursor *c = checkcursor(L);
+  char text[2 * ATT_DATE_MAX + 2];
+  const att_occ *o;
+  lua_pushboolean(L, c->occ != NULL);
+  if (!c->occ || c->pos == 0 || !c->ids) {
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    return 2;
+  }
+  o = &c->occ[c->pos - 1];
+  if (!o->recurring || att_occ_text(o->start, o->end, o->timed, text, sizeof text) != 0)
+    lua_pushnil(L);
+  else
+    lua_pushstring(L, text);
+  lua_insert(L, -2);
+  return 2;
+}
+
 /* cursor:count() -> events left */
 static int c_count(lua_State *L) {
   cursor *c = checkcursor(L);
@@ -843,6 +899,8 @@ static int c_close(lua_State *L) {
   cursor *c = checkcursor(L);
   free(c->ids);
   c->ids = NULL;
+  free(c->occ);
+  c->occ = NULL;
   if (c->taken) att_script_mem_give(att_lua_script(L), c->taken);
   c->taken = 0;
   return 0;
@@ -864,7 +922,8 @@ static const luaL_Reg funcs[] = {{"add", l_add},       {"get", l_get},     {"upd
                                  {"outdir", l_outdir}, {NULL, NULL}};
 
 static const luaL_Reg cursor_methods[] = {
-    {"next", c_next}, {"find", c_find}, {"count", c_count}, {NULL, NULL}};
+    {"next", c_next}, {"find", c_find}, {"count", c_count}, {"occurrence", c_occurrence},
+    {NULL, NULL}};
 
 static const luaL_Reg cursor_meta[] = {{"__gc", c_close}, {"__close", c_close}, {NULL, NULL}};
 
