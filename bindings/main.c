@@ -422,6 +422,8 @@ int main(int argc, char **argv) {
     return cli_usage(&ctx, "--store needs a directory, got an empty string");
   ctx.store_dir = store ? store : default_store(defbuf, sizeof defbuf);
 
+  if (strcmp(argv[i], "__complete") == 0) /* hidden: for completion/ */
+    return cli_cmd_complete(&ctx, argc - i, argv + i);
   if (strcmp(argv[i], "help") == 0) {
     if (i + 1 >= argc || strcmp(argv[i + 1], "--help") == 0 ||
         strcmp(argv[i + 1], "-h") == 0) {

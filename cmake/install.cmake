@@ -2,7 +2,7 @@
 # the program, the importers and their helper under share/attache/importers
 # (`attache run icews ...` finds them there, relative to the program), the
 # Lua that ships embedded in the program as share/attache/lua for reading,
-# and the man pages.  docs/install.md.
+# the man pages, and the bash and zsh completion.  docs/install.md.
 
 include(GNUInstallDirs)
 
@@ -23,6 +23,10 @@ file(GLOB ATT_MAN1 ${CMAKE_SOURCE_DIR}/man/*.1)
 file(GLOB ATT_MAN7 ${CMAKE_SOURCE_DIR}/man/*.7)
 install(FILES ${ATT_MAN1} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${ATT_MAN7} DESTINATION ${CMAKE_INSTALL_MANDIR}/man7)
+install(FILES ${CMAKE_SOURCE_DIR}/completion/attache.bash
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME attache)
+install(FILES ${CMAKE_SOURCE_DIR}/completion/_attache
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # The Debian package: cpack -G DEB in the build folder (make deb).

@@ -212,6 +212,13 @@ typedef struct cli_columns {
 /* "when,status,title" (NULL: the default id,when,kind,status,title); an
  * unknown name is a usage error that lists the columns. */
 int cli_columns_parse(cli_ctx *ctx, const char *spec, cli_columns *cols);
+/* The i-th name --columns accepts (fields, their other words, source
+ * members), NULL past the last: for completion. */
+const char *cli_column_name(size_t i);
+/* The fields list --sort takes (cli_read.c), NULL-terminated. */
+extern const char *const cli_sort_names[];
+/* `attache __complete WORD...`: completion candidates (cli_complete.c). */
+int cli_cmd_complete(cli_ctx *ctx, int argc, char **argv);
 
 typedef struct cli_table_opts {
   const cli_columns *cols;

@@ -95,7 +95,7 @@ static const cli_opt list_opts[] = {
     {"limit", 0, 1, O_LIMIT},   {"csv-raw", 0, 0, O_CSV_RAW},
     {"columns", 0, 1, O_COLUMNS}, {NULL, 0, 0, 0}};
 
-static const char *const sort_names[] = {"when", "id", "title", "created",
+const char *const cli_sort_names[] = {"when", "id", "title", "created",
                                          "updated", "kind", "status", "key",
                                          NULL};
 
@@ -104,8 +104,8 @@ static int sort_code(const char *s) {
                               ATT_SORT_CREATED, ATT_SORT_UPDATED,
                               ATT_SORT_KIND, ATT_SORT_STATUS, ATT_SORT_KEY};
   int i;
-  for (i = 0; sort_names[i]; i++)
-    if (strcmp(s, sort_names[i]) == 0) return codes[i];
+  for (i = 0; cli_sort_names[i]; i++)
+    if (strcmp(s, cli_sort_names[i]) == 0) return codes[i];
   return -1;
 }
 

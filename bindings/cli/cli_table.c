@@ -50,6 +50,20 @@ static int column_of(const char *name, size_t len, cli_column *c) {
   return 0;
 }
 
+const char *cli_column_name(size_t i) {
+  static char src[ATT_SRC_COUNT][32];
+  size_t nf = ATT_F_COUNT, na = sizeof aliases / sizeof aliases[0];
+  if (i < nf) {
+    if (i != ATT_F_SOURCE) return att_field_names[i];
+    i = nf + na; /* source's place: its first member */
+  }
+  if (i >= nf && i < nf + na) return aliases[i - nf].alias;
+  i -= nf + na;
+  if (i >= ATT_SRC_COUNT) return NULL;
+  snprintf(src[i], sizeof src[i], "source.%s", att_source_keys[i]);
+  return src[i];
+}
+
 /* "id, key, title, ..., source.title, ..." : what --columns accepts. */
 static void column_names(char *buf, size_t cap) {
   size_t o = 0, i;

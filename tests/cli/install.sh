@@ -20,6 +20,7 @@ make -s -C "$SRC" -o build install BUILD="$B" PREFIX="$P" DESTDIR="$R" >"$TMP/ou
 for f in bin/attache share/attache/importers/icews.lua share/attache/importers/gdelt.lua \
   share/attache/importers/importer.lua share/attache/lua/report.lua \
   share/man/man1/attache.1 share/man/man1/attache-list.1 share/man/man7/attache-lua.7 \
+  share/bash-completion/completions/attache share/zsh/vendor-completions/_attache \
   share/doc/attache/README.md; do
   [ -f "$R$P/$f" ] || fail "make install: no $P/$f"
 done
