@@ -198,6 +198,27 @@ ok fsck
 expect_rc 1 actor add UNDP "x" --store "$TMP/none"
 err_has 'attache init'
 
+# a writer killed before its rename leaves the old registry and a
+# temporary file: readers ignore it, the next writer removes it
+printf '{"actors": [{"code": "HALF' >"$STORE/actors.json.tmp"
+chmod 600 "$STORE/actors.json.tmp"
+ok actor list --json
+out_lines 1
+ok actor add UNDP "United Nations Development Programme"
+[ -e "$STORE/actors.json.tmp" ] && fail "the stale temporary file is still there"
+ok actor rm UNDP
+
+# writers in parallel lose nothing: the store's lock orders them
+pids=
+for i in 1 2 3 4 5 6; do
+  "$ATT" --store "$STORE" actor add "ORG$i" "Organisation $i" >/dev/null 2>"$TMP/err$i" &
+  pids="$pids $!"
+done
+for p in $pids; do wait "$p" || fail "a parallel actor add failed: $(cat "$TMP"/err*)"; done
+ok actor list --json
+out_lines 7
+for i in 1 2 3 4 5 6; do out_has "\"code\":\"ORG$i\""; done
+
 # a damaged registry is an error that names the file, not an empty one
 cp "$STORE/actors.json" "$TMP/actors.good"
 printf '{"actors": [' >"$STORE/actors.json"
