@@ -43,6 +43,21 @@ ok add --title "Signing 2" --when 2024-04 --kind signing
 count
 [ "$n" = 2 ] || fail "expected 2 events, got $n"
 
+# the store's settings add words (attache config, docs/settings.md)
+expect_rc 1 add --title "Summit" --when 2024-06 --kind summit
+ok config --add vocab.kinds summit
+ok config --add vocab.statuses tentative
+ok add --title "Summit" --when 2024-06 --kind summit --status tentative
+expect_rc 1 add --title "Summit" --when 2024-06 --kind sumit
+err_has '"summit"'
+expect_rc 1 list --status tentatve
+err_has '"tentative"'
+ok list --kind summit --json
+out_lines 1
+ok rm 3
+count
+[ "$n" = 2 ] || fail "expected 2 events, got $n"
+
 # update: the same rule
 expect_rc 1 update 1 status=endorsd
 err_has 'did you mean "endorsed"?'
