@@ -141,6 +141,14 @@ int cli_date_read(const char *what, const char *in, att_date_ctx *c,
  * without a store, or without settings.json: the defaults); CLI_FAIL,
  * said, when the file is damaged.  cli_open calls it. */
 int cli_settings(cli_ctx *ctx);
+/* --tz ZONE|local of list and get: show times in ZONE, or in the
+ * display.tz setting; CLI_USAGE (said) for a zone tzdata lacks. */
+int cli_show_tz(cli_ctx *ctx, const char *arg);
+/* An event's time of day as a clock shows it where it happens (its tz),
+ * or in the zone of --tz: "2023-12-18 10:00 +07", with_zone adds
+ * " (Asia/Phnom_Penh)".  1 when written; 0 when the event has no time of
+ * day or no zone applies (show when as it is). */
+int cli_when_local(const att_event *ev, char *buf, size_t cap, int with_zone);
 /* main: the running command's context, and freeing what it holds. */
 void cli_ctx_begin(cli_ctx *ctx);
 void cli_ctx_end(cli_ctx *ctx);

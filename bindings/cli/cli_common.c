@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "settings.h"
+#include "tz.h"
 
 /* The running command's context, whose store's settings cli_date reads
  * (cli_ctx_begin). */
@@ -263,6 +264,37 @@ int cli_settings(cli_ctx *ctx) {
 }
 
 void cli_ctx_begin(cli_ctx *ctx) { cur_ctx = ctx; }
+
+/* ---- time zones of the output ------------------------------------------ */
+
+/* The zone list and get show times in (--tz), "" for each event's own. */
+static char show_zone[ATT_TZ_NAME_MAX];
+
+int cli_show_tz(cli_ctx *ctx, const char *arg) {
+  const char *z = arg;
+  if (strcmp(arg, "local") == 0) {
+    if (cli_settings(ctx) != CLI_OK) return CLI_FAIL;
+    z = att_settings_tz(ctx->settings);
+  }
+  if (att_tz_check(z) < 0)
+    return cli_usage(ctx, "--tz %s: %s; or 'local' for display.tz (attache config)", arg, att_errmsg());
+  snprintf(show_zone, sizeof show_zone, "%s", z);
+  return CLI_OK;
+}
+
+int cli_when_local(const att_event *ev, char *buf, size_t cap, int with_zone) {
+  const char *z = show_zone[0] ? show_zone : ev->tz;
+  char t[64];
+  att_bounds b;
+  int n;
+  /* a time of day, not a span: one instant */
+  if (!z || !ev->when || !strchr(ev->when, 'T') || strchr(ev->when, '/') ||
+      att_edtf_parse(ev->when, &b, NULL, 0) != 0 || b.earliest == ATT_TIME_MIN ||
+      att_tz_format(b.earliest, z, t, sizeof t) != 0)
+    return 0;
+  n = with_zone ? snprintf(buf, cap, "%s (%s)", t, z) : snprintf(buf, cap, "%s", t);
+  return n > 0 && (size_t)n < cap;
+}
 
 void cli_ctx_end(cli_ctx *ctx) {
   if (cur_ctx == ctx) cur_ctx = NULL;

@@ -173,7 +173,12 @@ void cli_block(FILE *f, const att_event *ev) {
   fprintf(f, "%-10s ", "when");
   cli_text(f, or_dash(ev->when), 0);
   fprintf(f, "  (%s to %s)\n", a, b);
+  {
+    char local[160];
+    if (cli_when_local(ev, local, sizeof local, 1)) line(f, "local", local);
+  }
   line(f, "recur", ev->recur);
+  line(f, "tz", ev->tz);
   line(f, "where", ev->where);
   joined(f, "actors", &ev->actors);
   joined(f, "tags", &ev->tags);

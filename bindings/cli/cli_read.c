@@ -20,7 +20,10 @@ enum { O_JSON = 1, O_CSV, O_SORT, O_LIMIT, O_FORMAT, O_OUT, O_ALARM, O_DOMAIN,
 
 /* ---- get ---------------------------------------------------------------- */
 
-static const cli_opt get_opts[] = {{"json", 0, 0, O_JSON}, {NULL, 0, 0, 0}};
+/* --tz ZONE|local of get and list: the zone times are shown in. */
+enum { O_SHOW_TZ = 90 };
+
+static const cli_opt get_opts[] = {{"json", 0, 0, O_JSON}, {"tz", 0, 1, O_SHOW_TZ}, {NULL, 0, 0, 0}};
 
 int cli_cmd_get(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
@@ -35,6 +38,7 @@ int cli_cmd_get(cli_ctx *ctx, int argc, char **argv) {
       cli_parser_free(&p);
       return CLI_OK;
     } else if (o == O_JSON) json = 1;
+    else if (o == O_SHOW_TZ) rc = cli_show_tz(ctx, p.arg);
   }
   if (rc == CLI_OK && p.npos != 1)
     rc = cli_usage(ctx, p.npos == 0 ? "which event? give its id or key"
@@ -92,7 +96,7 @@ static void free_events(att_event *evs, size_t n) {
 static const cli_opt list_opts[] = {
     {"json", 0, 0, O_JSON},     {"csv", 0, 0, O_CSV},
     CLI_FILTER_OPTS,            {"sort", 0, 1, O_SORT},
-    {"limit", 0, 1, O_LIMIT},   {"csv-raw", 0, 0, O_CSV_RAW},
+    {"limit", 0, 1, O_LIMIT},   {"csv-raw", 0, 0, O_CSV_RAW}, {"tz", 0, 1, O_SHOW_TZ},
     {"columns", 0, 1, O_COLUMNS}, {NULL, 0, 0, 0}};
 
 const char *const cli_sort_names[] = {"when", "id", "title", "created",
@@ -135,6 +139,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
     case O_JSON: json = 1; break;
     case O_CSV: csv = 1; break;
     case O_CSV_RAW: csv_raw = 1; break;
+    case O_SHOW_TZ: rc = cli_show_tz(ctx, p.arg); break;
     case O_COLUMNS: columns = p.arg; break;
     case O_SORT: {
       const char *s = p.arg;

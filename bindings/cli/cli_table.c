@@ -130,8 +130,14 @@ static char *cell_text(const att_event *ev, const cli_column *c) {
     snprintf(num, sizeof num, "%lld", (long long)ATT_FIELD_ID(ev, c->field));
     put(&s, &n, num);
     break;
+  case ATT_FT_EDTF: {
+    char local[160]; /* a time of day: as the clock shows it where it happens */
+    if (c->field == ATT_F_WHEN && cli_when_local(ev, local, sizeof local, 0)) {
+      put(&s, &n, local);
+      break;
+    }
+  } /* fall through */
   case ATT_FT_STR:
-  case ATT_FT_EDTF:
   case ATT_FT_FIELDS:
     if (ATT_FIELD_STR(ev, c->field)) put(&s, &n, ATT_FIELD_STR(ev, c->field));
     break;

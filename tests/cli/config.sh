@@ -124,10 +124,10 @@ ok init
 expect_rc 1 add --title "ambiguous" --when "05/04/2024"
 ok config date.day-first yes
 ok add --title "day first" --when "05/04/2024"
-out_has "when 2024-04-05"
+out_has "2024-04-05"
 ok config date.day-first no
 ok add --title "month first" --when "05/04/2024"
-out_has "when 2024-05-04"
+out_has "2024-05-04"
 ok add --title "fiscal" --when "FY2024"
 out_has "2024-04~/2025-03~"
 ok config date.fiscal-name end
