@@ -77,6 +77,10 @@ static const cli_command commands[] = {
      "                     (repeatable)\n"
      "  --notes TEXT       notes\n"
      "  --recur RRULE      repetition, e.g. FREQ=YEARLY;BYMONTH=12\n"
+     "  --tz ZONE          where the time is local, an IANA zone (Asia/Phnom_Penh)\n"
+     "                     or local (the display.tz setting): a time in --when\n"
+     "                     without a zone is read in it; a zone named in --when\n"
+     "                     ('2023-12-18 10:00 Asia/Phnom_Penh') sets it too\n"
      "  --key K            a unique handle, e.g. cdc-2024-policy-meeting\n"
      "  --source-title T  --source-url U  --publisher P\n"
      "  --published D      date of the source; relative dates in --when\n"
@@ -88,12 +92,16 @@ static const cli_command commands[] = {
      "  --print-json       print the stored event as JSON instead of a line\n"
      "  --new-value        take a kind, status or actor the store does not\n"
      "                     know yet (else refused with a did-you-mean)\n"},
-    {"get", cli_cmd_get, "get ID|KEY [--json]",
-     "Show one event: a readable block, or one JSON line with --json.\n"},
+    {"get", cli_cmd_get, "get ID|KEY [--json] [--tz ZONE|local]",
+     "Show one event: a readable block, or one JSON line with --json.\n"
+     "An event with a zone (tz) and a time of day gets a 'local' line: the\n"
+     "time as the clock showed it there.\n"
+     "\n"
+     "  --tz ZONE|local    the local time in ZONE, or in display.tz instead\n"},
     {"update", cli_cmd_update,
      "update ID|KEY FIELD=VALUE ... | --json PATCH",
      "Change an event.  FIELD is title, when, kind, status, where, notes,\n"
-     "key, recur, published, source.title, source.url, source.publisher,\n"
+     "key, recur, tz, published, source.title, source.url, source.publisher,\n"
      "source.published or fields.NAME (VALUE is JSON, else a string).\n"
      "\n"
      "  FIELD=            remove an optional field (title and when are required)\n"
@@ -142,6 +150,8 @@ static const cli_command commands[] = {
      "                     starting with = + - @ (a formula to a spreadsheet)\n"
      "                     gets a ' in front\n"
      "  --csv-raw          with --csv: every cell as stored\n"
+     "  --tz ZONE|local    show times of day in ZONE (an IANA zone), or in the\n"
+     "                     display.tz setting; default: each event's own tz\n"
      "\n"
      "Text that a terminal would act on (ESC, CR, U+202E, ...) is shown\n"
      "escaped (\\x1b, \\r, \\u202e); --json has the exact text.\n"},

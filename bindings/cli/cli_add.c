@@ -651,7 +651,7 @@ static int apply_pair(cli_ctx *ctx, cli_names *nm, cJSON *patch, const att_event
   }
   /* Text for people, in the order of the manual: written by hand. */
   return cli_usage(ctx, "'%s': unknown field '%s' (fields: title, when, kind, "
-                        "status, where, notes, key, recur, actors, tags, "
+                        "status, where, notes, key, recur, tz, actors, tags, "
                         "people, links, published, source.title, source.url, "
                         "source.publisher, fields.NAME)",
                    pair, name);
