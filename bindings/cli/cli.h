@@ -196,6 +196,36 @@ int cli_filter_check(cli_ctx *ctx, cli_filter *f);
  * which counts against the limit). */
 int cli_filter_query(cli_filter *f, att_store *st, int64_t **ids, size_t *n);
 
+/* ---- names that catch typos (cli_names.c) ----------------------------- */
+
+/* The vocabulary and the actors of one command's store, read once. */
+typedef struct cli_names {
+  att_store *st;       /* NULL: only the documented words and ISO 3166 */
+  int new_value;       /* --new-value: unknown kinds, statuses, actors taken */
+  att_orgs orgs;       /* the store's registry of organisations */
+  int orgs_read;
+  att_settings *settings; /* for vocab.kinds and vocab.statuses */
+  char **owned;        /* codes handed out */
+  size_t nowned;
+  const char **actors; /* a query's actors, as codes */
+} cli_names;
+
+void cli_names_init(cli_names *nm, att_store *st, int new_value);
+void cli_names_free(cli_names *nm);
+/* An event about to be written (old: the event before an update, or
+ * NULL): its kind and status must be known, unless new_value; its
+ * actors and people's actors that old lacks become codes.  CLI_OK, or
+ * CLI_FAIL after a message with a did-you-mean. */
+int cli_names_event(cli_names *nm, att_event *ev, const att_event *old);
+/* The code of an actor typed on the command line (owned by nm, or typed
+ * itself), or NULL after a message. */
+const char *cli_names_actor(cli_names *nm, const char *typed);
+/* The filters of a query: a kind or status the store does not know is
+ * an error with a did-you-mean (it could match nothing); q->actors is
+ * replaced by an array of their codes, owned by nm (keep nm until the
+ * query has run). */
+int cli_names_query(cli_names *nm, att_query *q);
+
 /* ---- tables and colour (cli_table.c) ---------------------------------- */
 
 enum { CLI_COLOR_AUTO = 0, CLI_COLOR_NEVER, CLI_COLOR_ALWAYS };
@@ -243,36 +273,6 @@ const cli_table_opts *cli_table_current(void);
 /* A planned or confirmed event whose latest bound is before now. */
 int cli_overdue(const att_event *ev, att_time now);
 
-/* ---- names that catch typos (cli_names.c) ----------------------------- */
-
-/* The vocabulary and the actors of one command's store, read once. */
-typedef struct cli_names {
-  att_store *st;       /* NULL: only the documented words and ISO 3166 */
-  int new_value;       /* --new-value: unknown kinds, statuses, actors taken */
-  att_orgs orgs;       /* the store's registry of organisations */
-  int orgs_read;
-  att_settings *settings; /* for vocab.kinds and vocab.statuses */
-  char **owned;        /* codes handed out */
-  size_t nowned;
-  const char **actors; /* a query's actors, as codes */
-} cli_names;
-
-void cli_names_init(cli_names *nm, att_store *st, int new_value);
-void cli_names_free(cli_names *nm);
-/* An event about to be written (old: the event before an update, or
- * NULL): its kind and status must be known, unless new_value; its
- * actors and people's actors that old lacks become codes.  CLI_OK, or
- * CLI_FAIL after a message with a did-you-mean. */
-int cli_names_event(cli_names *nm, att_event *ev, const att_event *old);
-/* The code of an actor typed on the command line (owned by nm, or typed
- * itself), or NULL after a message. */
-const char *cli_names_actor(cli_names *nm, const char *typed);
-/* The filters of a query: a kind or status the store does not know is
- * an error with a did-you-mean (it could match nothing); q->actors is
- * replaced by an array of their codes, owned by nm (keep nm until the
- * query has run). */
-int cli_names_query(cli_names *nm, att_query *q);
-
 /* ---- output (cli_out.c) ---------------------------------------------- */
 
 size_t cli_u8width(const char *s);
@@ -284,6 +284,9 @@ int cli_term_width(void);
 /* A table of events: id, when, kind, status, title; every cell escaped
  * for a terminal (att_termsafe) before it is measured and cut. */
 void cli_table(FILE *f, const att_event *evs, size_t n, int fit);
+/* list with a window: the occurrences of recurring events in it
+ * (core/occur.h), as a table or JSON lines with an "occurrence" member. */
+int cli_list_occurrences(cli_ctx *ctx, cli_filter *flt, att_store *st, int json);
 /* The human-readable block of one event, escaped for a terminal; notes
  * keep their line breaks and tabs, further lines indented under the
  * value, so that no line of a note can pass for a field. */

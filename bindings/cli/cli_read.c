@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 enum { O_JSON = 1, O_CSV, O_SORT, O_LIMIT, O_FORMAT, O_OUT, O_ALARM, O_DOMAIN,
-       O_CSV_RAW, O_COLUMNS };
+       O_CSV_RAW, O_NO_EXPAND, O_COLUMNS };
 
 /* ---- get ---------------------------------------------------------------- */
 
@@ -97,7 +97,8 @@ static const cli_opt list_opts[] = {
     {"json", 0, 0, O_JSON},     {"csv", 0, 0, O_CSV},
     CLI_FILTER_OPTS,            {"sort", 0, 1, O_SORT},
     {"limit", 0, 1, O_LIMIT},   {"csv-raw", 0, 0, O_CSV_RAW}, {"tz", 0, 1, O_SHOW_TZ},
-    {"columns", 0, 1, O_COLUMNS}, {NULL, 0, 0, 0}};
+    {"no-expand", 0, 0, O_NO_EXPAND}, {"columns", 0, 1, O_COLUMNS},
+    {NULL, 0, 0, 0}};
 
 const char *const cli_sort_names[] = {"when", "id", "title", "created",
                                          "updated", "kind", "status", "key",
@@ -121,7 +122,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   att_event *evs = NULL;
   int64_t *ids = NULL;
   size_t n = 0, i;
-  int o, rc, json = 0, csv = 0, csv_raw = 0;
+  int o, rc, json = 0, csv = 0, csv_raw = 0, expand = 1;
   long long lim;
   const char *columns = NULL;
   cli_columns cols;
@@ -140,6 +141,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
     case O_CSV: csv = 1; break;
     case O_CSV_RAW: csv_raw = 1; break;
     case O_SHOW_TZ: rc = cli_show_tz(ctx, p.arg); break;
+    case O_NO_EXPAND: expand = 0; break;
     case O_COLUMNS: columns = p.arg; break;
     case O_SORT: {
       const char *s = p.arg;
@@ -184,9 +186,15 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   cli_table_setup(&topts);
   if (rc == CLI_OK) rc = cli_filter_check(ctx, &flt);
   if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_READ, &st);
-  if (rc == CLI_OK) rc = cli_filter_query(&flt, st, &ids, &n);
-  if (rc == CLI_OK) rc = load(st, ids, n, &evs);
-  if (rc == CLI_OK) {
+  /* A window on both sides shows the occurrences of recurring events in
+   * it (cli_occur.c); CSV, like export, lists the events as stored. */
+  if (rc == CLI_OK && expand && !csv && qp->from != ATT_TIME_MIN && qp->to != ATT_TIME_MAX) {
+    rc = cli_list_occurrences(ctx, &flt, st, json);
+    expand = -1;
+  }
+  if (rc == CLI_OK && expand >= 0) rc = cli_filter_query(&flt, st, &ids, &n);
+  if (rc == CLI_OK && expand >= 0) rc = load(st, ids, n, &evs);
+  if (rc == CLI_OK && expand >= 0) {
     if (json) {
       for (i = 0; i < n; i++) cli_json_line(stdout, &evs[i]);
     } else if (csv) {
