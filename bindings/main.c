@@ -121,7 +121,7 @@ static const cli_command commands[] = {
      "their links to it in the same change.\n"},
     {"list", cli_cmd_list,
      "list [--from D --to D --actor A --kind K --status S --tag T --text WORDS\n"
-     "             --where 'LUA EXPRESSION' --sort FIELD --limit N]\n"
+     "             --where 'LUA EXPRESSION' --sort FIELD --limit N --no-expand]\n"
      "             [--columns COLS | --json | --csv [--csv-raw]]",
      "List events as a table (id, when, kind, status, title; --columns\n"
      "chooses), coloured on a terminal (attache --help: --color).\n"
@@ -152,6 +152,12 @@ static const cli_command commands[] = {
      "  --csv-raw          with --csv: every cell as stored\n"
      "  --tz ZONE|local    show times of day in ZONE (an IANA zone), or in the\n"
      "                     display.tz setting; default: each event's own tz\n"
+     "  --no-expand        the events themselves, not occurrences (below)\n"
+     "\n"
+     "With both --from and --to, a recurring event (recur) is listed once per\n"
+     "occurrence in the window, whatever its own date: the occurrence's date,\n"
+     "and its id marked 7* (in --json, the event with an \"occurrence\"\n"
+     "member).  --csv lists the events as stored (docs/scheduling.md).\n"
      "\n"
      "Text that a terminal would act on (ESC, CR, U+202E, ...) is shown\n"
      "escaped (\\x1b, \\r, \\u202e); --json has the exact text.\n"},
@@ -173,7 +179,8 @@ static const cli_command commands[] = {
      "(a spreadsheet would run it as a formula); --csv-raw writes every cell\n"
      "as stored.  ics is an iCalendar\n"
      "file for calendar programs (docs/reports.md): --alarm 7d adds a\n"
-     "reminder that long before each event (repeatable: 30m, 2h, 1d, 1w);\n"
+     "reminder that long before each event (repeatable: 30m, 2h, 1d, 2w,\n"
+     "3mo, 1y, '1 month'; docs/scheduling.md, Leads);\n"
      "UIDs are event-ID@attache, or event-ID@DOMAIN with --uid-domain.\n"
      "\n"
      "FILTERS, as for list, choose the events written:\n"
@@ -226,7 +233,7 @@ static const cli_command commands[] = {
      "\n"
      "  --since D          alerts due on or after D: a date as a person types\n"
      "                     it (2024-06, '1 March 2024', 'last month') or a time\n"
-     "                     back from now (30m, 12h, 7d, 2w)\n"
+     "                     back from now (30m, 12h, 7d, 2w, 3mo, 1y)\n"
      "  --key K            only the alerts with key K\n"
      "  --json             JSON Lines, one alert a line, as in the log:\n"
      "                     at, key, level, title, body, event, script, late\n"
