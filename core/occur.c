@@ -192,6 +192,7 @@ static int add_recurring(att_store *st, const att_query *q, int64_t id, size_t r
   if ((rc = att_event_from_json(json, len, ATT_EV_STORED, &ev)) < 0) goto out;
   if (!ev.recur || !*ev.recur) goto out; /* rc = 0 */
   if ((rc = att_occur_init(&oc, ev.when, ev.recur)) < 0) goto out;
+  if ((rc = att_rrule_set_tz(&oc.rule, ev.tz)) < 0) goto out; /* its local time */
   if ((k = att_occur_in(&oc, q->from, q->to, buf, ATT_OCCUR_MAX)) < 0) {
     rc = att__err(k, "event %lld (%s): %s", (long long)id, ev.recur, att_errmsg());
     goto out;

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "event_fields.h"
 #include "json.h"
+#include "tz.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -113,13 +114,32 @@ static struct {
   att_time ref;
 } when_ref;
 
+/* The zone given with --tz (or tz= before when= in update) is where a
+ * local time typed without a zone is read; "local" is the display.tz
+ * setting, which c holds already.  A zone tzdata lacks is refused. */
+static int when_zone(cJSON *obj, att_date_ctx *c) {
+  cJSON *tz = cJSON_GetObjectItemCaseSensitive(obj, "tz");
+  int rc;
+  if (!cJSON_IsString(tz)) return CLI_OK;
+  if (strcmp(tz->valuestring, "local") == 0 && !cJSON_SetValuestring(tz, c->tz ? c->tz : "UTC"))
+    return cli_fail("out of memory");
+  if ((rc = att_tz_check(tz->valuestring)) < 0) return cli_core_fail(rc, "--tz");
+  c->tz = tz->valuestring;
+  return CLI_OK;
+}
+
 /* Read the date typed for when, noting its reference for the echo and
  * the zone it named (into obj's "tz", unless tz is given). */
 static int read_when(const char *what, const char *in, att_time ref, int published,
                      cJSON *obj, char edtf[ATT_DATE_MAX]) {
   att_date_ctx c;
-  if (cli_date_ctx_init(&c, ref) != CLI_OK || cli_date_read(what, in, &c, edtf, NULL) != CLI_OK)
+  cJSON *tz = cJSON_GetObjectItemCaseSensitive(obj, "tz");
+  if (cli_date_ctx_init(&c, ref) != CLI_OK || when_zone(obj, &c) != CLI_OK ||
+      cli_date_read(what, in, &c, edtf, NULL) != CLI_OK)
     return CLI_FAIL;
+  if (c.zone[0] && cJSON_IsString(tz) && strcmp(c.zone, tz->valuestring) != 0)
+    return cli_fail("%s \"%s\" names the zone %s, but --tz says %s: give one", what, in, c.zone,
+                    tz->valuestring);
   when_ref.used_ref = c.used_ref;
   when_ref.published = published;
   when_ref.ref = ref;
@@ -155,7 +175,6 @@ static void print_added(const char *verb, const att_event *ev,
   when_echo(w, sizeof w, ev, typed);
   cli_line(stdout, "%s %lld \"%s\" %s", verb, (long long)ev->id, ev->title, w);
 }
-
 
 static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
                           const char **typed_when, int *print_json, int *new_value) {
