@@ -26,17 +26,14 @@
 #define MAXLEN 200
 #define MAXTOK 16
 
+/* One line: the command line shows messages on one line. */
 static const char friendly_forms[] =
-    "accepted forms:\n"
-    "  dates: 17 Dec 2023, December 17, 2023, Dec 2023, 2023-12-17, 20/05/2024,"
-    " 18 Dec 2023 10:00 Asia/Phnom_Penh\n"
-    "  periods: Q1 2024, H2 2024, early/mid/late 2024, autumn 2024, FY2024,"
-    " 15-17 March 2024, Jan-Mar 2024, 1990s, 20th century\n"
-    "  spans and open ends: 2024-28, 2024-2028, 2024 to 2028, since 2020,"
-    " before 2025, around 20 May 2024, c. 1953\n"
-    "  relative: today, next Tuesday, next week, in 3 days, within two weeks,"
-    " by end of March, later this year, early next year, in November\n"
-    "  strict EDTF in brackets: [2024-33], [2004-06~/2005] (all: docs/dates.md)";
+    "accepted forms: dates 17 Dec 2023 | December 17, 2023 | 2023-12-17 | 20/05/2024 | "
+    "18 Dec 2023 10:00 Asia/Phnom_Penh; periods Q1 2024 | H2 2024 | early 2024 | "
+    "autumn 2024 | FY2024 | 15-17 March 2024 | Jan-Mar 2024 | 1990s | 20th century; spans "
+    "2024-28 | 2024 to 2028 | since 2020 | before 2025 | around 20 May 2024 | c. 1953; "
+    "relative today | next Tuesday | next week | in 3 days | within two weeks | by end of "
+    "March | early next year | in November; strict EDTF in brackets [2024-33] (docs/dates.md)";
 
 static const char *const noise[] = {"the", "of", "on", NULL};
 

@@ -341,6 +341,47 @@ int main(void) {
   is_str(out, "2024-01-31/2024-01-31", "by end of January on its last day");
   att_date_read("by end of December", &c, out, sizeof out, NULL);
   is_str(out, "2024-01-31/2024-12-31", "by end of December in January");
+  /* Every form the message of a refusal lists is read, and read the
+   * same whatever the settings (none of them is ambiguous). */
+  {
+    char list[1024], *p, *group, *sg, *item, *si;
+    int n = 0, bad = 0;
+    att_date_ctx_init(&c, ref);
+    att_date_read("whenever", &c, out, sizeof out, NULL);
+    p = strstr(att_errmsg(), "accepted forms: ");
+    snprintf(list, sizeof list, "%s", p ? p + 16 : "");
+    if ((p = strstr(list, " (docs/dates.md)")) != NULL) *p = '\0';
+    for (group = strtok_r(list, ";", &sg); group; group = strtok_r(NULL, ";", &sg)) {
+      static const char *const labels[] = {" dates ", " periods ", " spans ", " relative ",
+                                           " strict EDTF in brackets ", "dates "};
+      size_t k;
+      for (k = 0; k < sizeof labels / sizeof *labels; k++)
+        if (strncmp(group, labels[k], strlen(labels[k])) == 0) group += strlen(labels[k]);
+      for (item = strtok_r(group, "|", &si); item; item = strtok_r(NULL, "|", &si)) {
+        char one[80], a[ATT_DATE_MAX], bb[ATT_DATE_MAX];
+        size_t l;
+        while (*item == ' ') item++;
+        snprintf(one, sizeof one, "%s", item);
+        l = strlen(one);
+        while (l && one[l - 1] == ' ') one[--l] = '\0';
+        att_date_ctx_init(&c, ref);
+        if (att_date_read(one, &c, a, sizeof a, NULL) != 0) {
+          printf("# listed form \"%s\" is refused: %s\n", one, att_errmsg());
+          bad++;
+        }
+        att_date_ctx_init(&c, ref);
+        c.fiscal_start = 4; /* the default, said */
+        c.day_first = 1;
+        if (att_date_read(one, &c, bb, sizeof bb, NULL) != 0 || strcmp(a, bb) != 0) {
+          printf("# listed form \"%s\" reads differently with day-first set\n", one);
+          bad++;
+        }
+        n++;
+      }
+    }
+    ok(n >= 25, "the message lists %d forms", n);
+    is_int(bad, 0, "every form it lists is read, the same with day-first set");
+  }
   /* The wrapper keeps the defaults. */
   att_date_friendly("autumn 2024", ref, out, sizeof out, NULL);
   is_str(out, "2024-23", "att_date_friendly reads seasons without a hemisphere");
