@@ -270,21 +270,22 @@ static int push_where(lua_State *L, void *ud) {
   return 1;
 }
 
-/* The span and rule of an event's when and recur; 0, or -1 when it has
- * nothing to remind of. */
-static int span_from(const char *when, const char *recur, att_span *sp, att_rrule *rule,
-                     int *has_rule) {
+/* The span and rule of an event's when, recur and tz (the zone whose
+ * local time the occurrences keep); 0, or -1 when it has nothing to
+ * remind of. */
+static int span_from(const char *when, const char *recur, const char *tz, att_span *sp,
+                     att_rrule *rule, int *has_rule) {
   *has_rule = 0;
   if (att_span_from_edtf(when, sp) != 0) return -1;
   if (recur && *recur) {
-    if (att_rrule_parse(recur, rule, NULL, 0) != 0) return -1;
+    if (att_rrule_parse(recur, rule, NULL, 0) != 0 || att_rrule_set_tz(rule, tz) != 0) return -1;
     *has_rule = 1;
   }
   return 0;
 }
 
 static int span_of(const att_event *ev, att_span *sp, att_rrule *rule, int *has_rule) {
-  return span_from(ev->when, ev->recur, sp, rule, has_rule);
+  return span_from(ev->when, ev->recur, ev->tz, sp, rule, has_rule);
 }
 
 /* A plain string value into buf: 1, 0 when null, -1 when only the
@@ -315,8 +316,12 @@ static int scan_when(const char *json, size_t len, char *when, size_t wcap, char
   *recur = '\0';
   rc = att_scan_next(&it, &k, &kl, &v, &vl);
   if (rc < 0) return -1;
-  if (rc == 1 && kl == 5 && memcmp(k, "recur", 5) == 0 && copy_str(v, vl, recur, rcap) < 0)
-    return -1;
+  if (rc == 1 && kl == 5 && memcmp(k, "recur", 5) == 0) {
+    if (copy_str(v, vl, recur, rcap) < 0) return -1;
+    /* A zone after it (the rule keeps its local time): the parser reads it. */
+    rc = att_scan_next(&it, &k, &kl, &v, &vl);
+    if (rc < 0 || (rc == 1 && kl == 2 && memcmp(k, "tz", 2) == 0)) return -1;
+  }
   return 0;
 }
 
@@ -331,7 +336,7 @@ static int stored_span(const char *json, size_t len, att_span *sp, att_rrule *ru
   att_event ev;
   int rc;
   if (scan_when(json, len, when, sizeof when, recur, sizeof recur) == 0)
-    return span_from(when, recur, sp, rule, has_rule);
+    return span_from(when, recur, NULL, sp, rule, has_rule);
   att_event_init(&ev);
   if (att_event_from_json(json, len, ATT_EV_STORED, &ev) != 0) return -2;
   rc = span_of(&ev, sp, rule, has_rule);

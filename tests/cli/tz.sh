@@ -110,7 +110,7 @@ grep -q "Europe/London" "$TMP/out.csv" || fail "the CSV export lacks the zone"
 
 # A weekly meeting at 10:00 in London stays at 10:00 local across the
 # change to summer time (31 March 2024): 10:00Z, then 09:00Z.
-ok add --title "Weekly" --when "2024-03-18 10:00 Europe/London" --recur FREQ=WEEKLY
+ok add --title "Weekly" --kind meeting --when "2024-03-18 10:00 Europe/London" --recur FREQ=WEEKLY
 ok list --from 2024-03-20 --to 2024-04-10 --text Weekly
 out_has "2024-03-25 10:00 GMT"
 out_has "2024-04-01 10:00 BST"
@@ -121,5 +121,13 @@ out_has '"occurrence":"2024-04-01T09:00:00Z"'
 ok list --from 2024-10-20 --to 2024-11-01 --text Weekly --tz UTC
 out_has "2024-10-21 09:00 UTC"
 out_has "2024-10-28 10:00 UTC"
+
+# A reminder of it counts from the local time: an hour before 10:00 BST
+# on 1 April is 08:00Z (the daemon on a simulated clock).
+mkdir -p "$TMP/scripts"
+printf '%s\n' 'local at = require "attache"' \
+  'at.remind{name = "w", match = {kind = "meeting"}, before = {"1h"}}' >"$TMP/scripts/r.lua"
+ok serve --scripts "$TMP/scripts" --now 2024-03-28 --until 2024-04-02 --no-state
+grep -q "2024-04-01T08:00:00Z.*Weekly" "$TMP/out" "$TMP/err" || fail "the reminder of 1 April is not at 08:00Z"
 
 echo "tz: $NCHECKS checks passed"
