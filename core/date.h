@@ -92,6 +92,15 @@ int att_date_human(const char *edtf, char *buf, size_t cap);
 /* Longest human reading, including the NUL. */
 #define ATT_DATE_HUMAN_MAX 160
 
+/*
+ * The human reading and the EDTF in brackets, as the echo of add shows a
+ * date: "Q3 2024 [2024-35]"; "[2024-05-XX]" when the reading is the EDTF
+ * itself.  The friendly reader reads it back (the bracketed EDTF, checked
+ * against the words).  buf of ATT_DATE_HUMAN_MAX + ATT_DATE_MAX bytes is
+ * enough.
+ */
+int att_date_human_edtf(const char *edtf, char *buf, size_t cap);
+
 /* Calendar helpers shared by the core. */
 int64_t att_days_from_civil(int64_t y, int m, int d); /* days since epoch */
 void att_civil_from_days(int64_t days, int64_t *y, int *m, int *d);

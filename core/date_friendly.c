@@ -643,13 +643,33 @@ int att_date_read(const char *s, att_date_ctx *dc, char *edtf, size_t cap, att_b
       isdigit((unsigned char)rest[3]) && strspn(rest + 3, "0123456789") >= 4)
     rest += 3; /* "in 2024", "in 2024-03": strict EDTF after "in" */
 
-  /* Strict EDTF in brackets, as the program echoes it: always strict. */
+  /* Strict EDTF in brackets, as the program echoes it: always strict.
+   * After words ("Q3 2024 [2024-35]", copied from the echo), the words
+   * must say the same. */
   len = strlen(rest);
-  if (len >= 2 && rest[0] == '[' && rest[len - 1] == ']') {
-    char inner[MAXLEN * 2 + 8];
-    memcpy(inner, rest + 1, len - 2);
-    inner[len - 2] = '\0';
-    return att_edtf_parse(inner, b, edtf, cap);
+  if (len >= 2 && rest[len - 1] == ']' && strchr(rest, '[')) {
+    char inner[MAXLEN * 2 + 8], words[MAXLEN * 2 + 8], canon[ATT_DATE_MAX], again[ATT_DATE_MAX];
+    const char *open = strrchr(rest, '[');
+    size_t wl = (size_t)(open - rest);
+    memcpy(inner, open + 1, len - wl - 2);
+    inner[len - wl - 2] = '\0';
+    if (wl == 0) return att_edtf_parse(inner, b, edtf, cap);
+    if (rest[wl - 1] == ' ') {
+      att_date_ctx wc = *dc;
+      memcpy(words, rest, wl - 1);
+      words[wl - 1] = '\0';
+      if (att_edtf_parse(inner, NULL, canon, sizeof canon) != 0) return ATT_EINVAL;
+      if (att_date_read(words, &wc, again, sizeof again, NULL) != 0 || strcmp(again, canon) != 0) {
+        /* the human reading is made for the default settings */
+        att_date_ctx_init(&wc, dc->ref);
+        if (att_date_read(words, &wc, again, sizeof again, NULL) != 0 || strcmp(again, canon) != 0)
+          return att__fr_refuse(&c, "the words \"%.80s\" do not read as [%s]; give one of them",
+                                words, canon);
+      }
+      dc->used_ref = wc.used_ref;
+      memcpy(dc->zone, wc.zone, sizeof dc->zone);
+      return att_edtf_parse(canon, b, edtf, cap);
+    }
   }
   /* Strict EDTF next, but never YYYY-NN with NN of 13 or more. */
   {

@@ -280,3 +280,15 @@ int att_date_human(const char *edtf, char *buf, size_t cap) {
   memcpy(buf, text, strlen(text) + 1);
   return 0;
 }
+
+int att_date_human_edtf(const char *edtf, char *buf, size_t cap) {
+  char human[ATT_DATE_HUMAN_MAX], canon[ATT_DATE_MAX];
+  int n;
+  if (att_edtf_parse(edtf, NULL, canon, sizeof canon) != 0) return ATT_EINVAL;
+  if (att_date_human(canon, human, sizeof human) != 0) return ATT_EINVAL;
+  if (human[0] == '[' || strcmp(human, canon) == 0) n = snprintf(buf, cap, "[%s]", canon);
+  else n = snprintf(buf, cap, "%s [%s]", human, canon);
+  if (n < 0 || (size_t)n >= cap)
+    return att__err(ATT_EINVAL, "att_date_human_edtf: a buffer of %zu bytes is too small", cap);
+  return 0;
+}

@@ -253,9 +253,17 @@ int main(void) {
         if (shown++ < 10) printf("# %s: the wording \"%s\" does not read back; shown as %s\n", canon, nice, human);
       }
     }
-    /* The echo's EDTF, in brackets. */
+    /* The echo's EDTF, in brackets, alone and after the words. */
     snprintf(br, sizeof br, "[%s]", canon);
     if (att_date_read(br, &c, back, sizeof back, NULL) != 0 || strcmp(back, canon) != 0) bracket_bad++;
+    {
+      char both[ATT_DATE_HUMAN_MAX + ATT_DATE_MAX];
+      if (att_date_human_edtf(canon, both, sizeof both) != 0 ||
+          att_date_read(both, &c, back, sizeof back, NULL) != 0 || strcmp(back, canon) != 0) {
+        bracket_bad++;
+        if (shown++ < 10) printf("# \"%s\" does not read back as %s\n", both, canon);
+      }
+    }
     /* Bare EDTF: the same, refused, or the documented YYYY-NN span. */
     if (att_date_read(canon, &c, back, sizeof back, NULL) != 0) {
       bare_refused++;
@@ -302,8 +310,19 @@ int main(void) {
   }
   is_int(mismatch, 0, "every human reading reads back to the same EDTF");
   is_int(nice_edtf_bad, 0, "every value with a wording of its own is shown in words");
-  is_int(bracket_bad, 0, "every EDTF in brackets reads back to itself");
+  is_int(bracket_bad, 0, "every EDTF in brackets, alone or after its reading, reads back to itself");
   is_int(bare_other, 0, "bare EDTF reads back to itself, is refused, or is a YYYY-NN span");
   is_int(settings_bad, 0, "no reading depends on the settings (seasons 21-24 aside)");
+  {
+    char both[ATT_DATE_HUMAN_MAX + ATT_DATE_MAX], back2[ATT_DATE_MAX];
+    att_date_human_edtf("2024-35", both, sizeof both);
+    is_str(both, "Q3 2024 [2024-35]", "a reading with its EDTF");
+    att_date_human_edtf("2024-05-XX", both, sizeof both);
+    is_str(both, "[2024-05-XX]", "an EDTF that is its own reading, once");
+    att_date_ctx_init(&c, 0);
+    is_int(att_date_read("Q2 2024 [2024-35]", &c, back2, sizeof back2, NULL), ATT_EINVAL,
+           "words that say another date than the brackets are refused");
+    ok(strstr(att_errmsg(), "do not read as [2024-35]") != NULL, "... saying so: %s", att_errmsg());
+  }
   return done_testing();
 }
