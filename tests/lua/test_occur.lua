@@ -76,4 +76,8 @@ t.like(json, '"id":' .. anniv.id .. ',"title":"Relations anniversary","when":"20
   .. '"occurrence":"2025%-01%-09"', "report.json: the id and the occurrence column")
 t.like(json, '"occurrence":null', "null for an event")
 
+local html = at.report.timeline(at.query{from = "2025-01-01", to = "2025-01-31"})
+t.like(html, "Occurrence of event " .. anniv.id .. " %(FREQ=YEARLY%)", "the timeline says which event")
+t.like(html, "Date: 2025%-01%-09", "and draws it on its own date")
+
 return t.done()
