@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,22 +83,46 @@ static int store_exists(cli_ctx *ctx) {
   return rc;
 }
 
+/* A failure of the whole run, after the daemon's summary: "attache: MSG"
+ * on stderr, or with --log-json one more JSON line of the log (at the
+ * engine's last instant), so that the log stays JSON Lines. */
+static int run_fail(const att_daemon_opts *o, const char *fmt, ...) {
+  char msg[1024], t[40];
+  va_list ap;
+  cJSON *j;
+  char *line;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (!o->log_json) return cli_fail("%s", msg);
+  att_time_format(o->mode == ATT_DAEMON_SIM ? o->until : (att_time)time(NULL), t, sizeof t);
+  j = cJSON_CreateObject();
+  if (j && cJSON_AddStringToObject(j, "time", t) && cJSON_AddStringToObject(j, "level", "error") &&
+      cJSON_AddStringToObject(j, "script", "attache") && cJSON_AddStringToObject(j, "msg", msg) &&
+      (line = cJSON_PrintUnformatted(j)) != NULL) {
+    fprintf(stderr, "%s\n", line);
+    cJSON_free(line);
+  }
+  cJSON_Delete(j);
+  return CLI_FAIL;
+}
+
 /* The exit status of a run that ended (docs/daemon.md): a cron job
  * (--once) or a replay must see a script that did not load, and a replay
  * that did nothing, without reading the log. */
-static int run_status(const att_daemon_report *rep, int mode, const char *until) {
+static int run_status(const att_daemon_report *rep, const att_daemon_opts *o, const char *until) {
   int rc = CLI_OK;
   /* The real daemon ends on a signal, with exit status 0: a version of a
    * script that failed to load was reported when it happened. */
-  if (rep->load_errors > 0 && mode != ATT_DAEMON_REAL)
-    rc = cli_fail("%llu script%s failed to load (see the log above)",
+  if (rep->load_errors > 0 && o->mode != ATT_DAEMON_REAL)
+    rc = run_fail(o, "%llu script%s failed to load (see the log above)",
                   (unsigned long long)rep->load_errors, rep->load_errors == 1 ? "" : "s");
   if (rep->state_ahead) {
     char t[40];
     att_time_format(rep->state_done, t, sizeof t);
-    rc = cli_fail("nothing was replayed: daemon.state says the work up to %s was done, "
-                  "which is not before --until %s; replay with --no-state, or remove "
-                  "STORE/daemon.state",
+    rc = run_fail(o, "nothing was replayed: daemon.state says the work up to %s was done, "
+                     "which is not before --until %s; replay with --no-state, or remove "
+                     "STORE/daemon.state",
                   t, until);
   }
   return rc;
@@ -196,7 +221,7 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
   if (rc == CLI_OK) {
     setvbuf(stdout, NULL, _IOLBF, 0); /* alerts and print() reach a pipe at once */
     if (att_daemon_run(&e, ctx->store_dir, &o) < 0) rc = cli_fail("%s", att_errmsg());
-    else rc = run_status(&rep, o.mode, until);
+    else rc = run_status(&rep, &o, until);
   }
   fflush(stdout);
   att_alerts_close(&e);

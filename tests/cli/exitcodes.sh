@@ -26,6 +26,13 @@ for body in 'this is not lua' 'error("boom")' 'os.exit(3)'; do
   expect_rc 1 serve --scripts "$S" --now 2024-01-01 --until 2024-01-02 --no-state
   err_has "1 script failed to load"
 done
+# with --log-json the log stays JSON Lines, the failure one more line
+expect_rc 1 serve --scripts "$S" --once --no-state --log-json
+python3 - "$TMP/err" <<'PY' || fail "--log-json: not JSON Lines"
+import json, sys
+ls = [json.loads(l) for l in open(sys.argv[1])]
+assert ls[-1]["level"] == "error" and "1 script failed to load" in ls[-1]["msg"], ls[-1]
+PY
 rm -f "$S/bad.lua"
 
 # -- an error in a callback is logged, not a load failure: the exit says
