@@ -182,9 +182,9 @@ static int org_check(const att_orgs *r, const att_org *o) {
 static int bad_file(const char *path, const char *fmt, const char *detail) {
   char why[600];
   snprintf(why, sizeof why, fmt, detail);
-  return att__err(ATT_ECORRUPT, "the registry of actors \"%s\" is damaged: %s; 'attache fsck' "
-                  "checks it, and it can be restored from a backup or removed (its "
-                  "organisations are then unknown)",
+  return att__err(ATT_ECORRUPT, "the registry of actors \"%s\" is damaged: %s; restore it from "
+                  "a backup, or remove it (its organisations are then unknown, and can be "
+                  "added again with 'attache actor add')",
                   path, why);
 }
 
