@@ -194,7 +194,9 @@ static int add_recurring(att_store *st, const att_query *q, int64_t id, size_t r
   if ((rc = att_occur_init(&oc, ev.when, ev.recur)) < 0) goto out;
   if ((rc = att_rrule_set_tz(&oc.rule, ev.tz)) < 0) goto out; /* its local time */
   if ((k = att_occur_in(&oc, q->from, q->to, buf, ATT_OCCUR_MAX)) < 0) {
-    rc = att__err(k, "event %lld (%s): %s", (long long)id, ev.recur, att_errmsg());
+    char why[200]; /* the message is rewritten below: copy it first */
+    snprintf(why, sizeof why, "%s", att_errmsg());
+    rc = att__err(k, "event %lld (recur %s): %s", (long long)id, ev.recur, why);
     goto out;
   }
   for (int i = 0; i < k && rc >= 0; i++)

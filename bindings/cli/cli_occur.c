@@ -55,7 +55,9 @@ int cli_list_occurrences(cli_ctx *ctx, cli_filter *flt, att_store *st, int json)
   flt->q = q;
   if (rc != CLI_OK) return rc;
   if (att_occur_list(st, ids, n, &q, &occ, &nocc) < 0) {
-    rc = cli_fail("cannot list the occurrences: %s", att_errmsg());
+    rc = cli_fail("cannot list the occurrences: %s (narrow the window, or list the events "
+                  "themselves with --no-expand)",
+                  att_errmsg());
     goto out;
   }
   if (nocc == 0) {

@@ -83,6 +83,16 @@ out_has '"occurrence":"2025-03-20/2025-03-22"'
 ok list --from 2025-01-01 --to 2025-12-31 --where 'ev.recur ~= nil' --kind meeting --json
 out_lines 9
 
+# Too many occurrences of one event: an error that says what to do, not
+# a list cut short.
+ok add --title "Daily since 1800" --kind other --when 1800-01-01 --recur FREQ=DAILY
+expect_rc 1 list --from 1800-01-01 --to 2100-12-31 --kind other
+err_has "more than 100000 occurrences in the window"
+err_has "--no-expand"
+ok list --from 1800-01-01 --to 2100-12-31 --kind other --no-expand
+out_lines 2
+ok rm 6
+
 # The same occurrences as the reminders plan: a reminder with lead 0 on
 # every event, run on the simulated clock over two months, fires once per
 # occurrence that starts in them, on the same dates.
