@@ -322,6 +322,15 @@ static const cli_command *find_command(const char *name) {
   return NULL;
 }
 
+/* "init, add, ...": the commands of the table, for messages. */
+static const char *command_names(char *buf, size_t cap) {
+  size_t i, n = 0;
+  buf[0] = '\0';
+  for (i = 0; i < NCOMMANDS && n < cap; i++)
+    n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : "", commands[i].name);
+  return buf;
+}
+
 static void overview(FILE *f) {
   size_t i;
   fprintf(f,
@@ -393,7 +402,7 @@ static const char *default_store(char *buf, size_t cap) {
 }
 
 int main(int argc, char **argv) {
-  static char defbuf[4096];
+  static char defbuf[4096], names[512];
   cli_ctx ctx;
   const cli_command *c;
   const char *store = NULL;
@@ -448,16 +457,14 @@ int main(int argc, char **argv) {
       return CLI_OK;
     }
     if (cli_help(argv[i + 1], stdout) != 0)
-      return cli_usage(&ctx, "no command '%s' (commands: init, add, get, "
-                             "update, rm, list, import, export, run, check, serve, alerts, config, compact, fsck)",
-                       argv[i + 1]);
+      return cli_usage(&ctx, "no command '%s' (commands: %s)", argv[i + 1],
+                       command_names(names, sizeof names));
     return CLI_OK;
   }
   c = find_command(argv[i]);
   if (c == NULL) {
-    return cli_usage(&ctx, "unknown command '%s' (commands: init, add, get, "
-                           "update, rm, list, import, export, run, check, serve, alerts, config, compact, fsck, help)",
-                     argv[i]);
+    return cli_usage(&ctx, "unknown command '%s' (commands: %s, help)", argv[i],
+                     command_names(names, sizeof names));
   }
   ctx.cmd = c->name;
   {
