@@ -105,6 +105,17 @@ out_has '"actors":["CIV","TUR","RUS"]'
 ok add --title "Visit" --when 2024-05 --actor Japan --actor JP --print-json
 out_has '"actors":["JPN"]'
 
+# JSON from --json and standard input is checked and resolved the same way
+ok add --json '{"title":"Visit","when":"2024-05","actors":["Viet Nam","jp"]}' --print-json
+out_has '"actors":["VNM","JPN"]'
+expect_rc 1 add --json '{"title":"Visit","when":"2024-05","kind":"vist"}'
+err_has '"visit"'
+printf '{"title":"Visit","when":"2024-05","status":"heldd"}' >"$TMP/ev.json"
+RC=0
+"$ATT" --store "$STORE" add - <"$TMP/ev.json" >"$TMP/out" 2>"$TMP/err" || RC=$?
+[ "$RC" = 1 ] || fail "add - with status heldd: exit $RC"
+err_has '"held"'
+
 expect_rc 1 add --title "Visit" --when 2024-05 --actor Japn
 err_has 'JPN (Japan)'
 expect_rc 1 add --title "Visit" --when 2024-05 --actor Cambodai
