@@ -412,6 +412,17 @@ int att_store_salvage(const char *dir, const char *dst, const att_store_opts *op
     goto out;
   }
   if ((rc = att__fsync_dir(dst)) != 0) goto out;
+  {
+    /* The settings go along when they read; else the new store has the
+     * defaults, and fsck of the old one says what is wrong with them. */
+    att_settings *set = NULL;
+    if (att_settings_load(dir, &set) == 0 && (rc = att_settings_save(dst, set)) != 0) {
+      att_settings_free(set);
+      goto out;
+    }
+    att_settings_free(set);
+    att__errclear();
+  }
   rc = it.n > INT_MAX ? INT_MAX : (int)it.n;
 out:
   free(it.v);

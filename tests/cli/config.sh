@@ -118,6 +118,11 @@ expect_rc 1 fsck
 out_has "links:"
 rm "$STORE/settings.json"
 
+# fsck --salvage takes the settings along to the new store.
+ok config date.hemisphere south
+ok fsck --salvage "$TMP/saved"
+[ "$(cat "$TMP/saved/settings.json")" = "$(cat "$STORE/settings.json")" ] || fail "salvage lost the settings"
+
 # The settings govern how dates are read: add, update and list follow them.
 rm -rf "$STORE"
 ok init
