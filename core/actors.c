@@ -311,6 +311,8 @@ static int write_file(const char *dir, const att_orgs *r) {
   return att__fsync_dir(dir);
 }
 
+int att_orgs_write(const char *dir, const att_orgs *r) { return write_file(dir, r); }
+
 /* Read, change and write the registry of st under its writer lock. */
 static int with_registry(att_store *st, int (*change)(att_orgs *r, void *ud), void *ud) {
   att_orgs r;

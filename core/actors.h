@@ -62,6 +62,10 @@ void att_orgs_free(att_orgs *r);
 /* The organisation that name stands for (its code, name or an alias,
  * compared as att_country_find compares), or NULL. */
 const att_org *att_orgs_find(const att_orgs *r, const char *name);
+/* Write r as the registry of the store in dir, atomically (for fsck
+ * --salvage, which takes the registry along into the new store; others
+ * change it with att_org_register under the writer lock). */
+int att_orgs_write(const char *dir, const att_orgs *r);
 /* fsck: say what is wrong with dir/actors.json through say (it cannot
  * be read, or an entry breaks a rule); ATT_ECORRUPT if anything, else 0
  * (also when there is no file). */

@@ -168,6 +168,18 @@ static void registry(const char *root) {
   is_int(att_actor_resolve(NULL, NULL, "Cambodia", code, sizeof code), 0, "no store, no registry");
   is_str(code, "KHM", "Cambodia is KHM");
 
+  /* Written whole into another directory (fsck --salvage). */
+  {
+    char copy[4300];
+    att_orgs r2;
+    snprintf(copy, sizeof copy, "%s/copy", root);
+    ok(mkdir(copy, 0700) == 0, "a directory for the copy");
+    is_int(att_orgs_write(copy, &r), 0, "att_orgs_write");
+    ok(att_orgs_read(copy, &r2) == 0 && r2.n == r.n && strcmp(r2.v[0].code, r.v[0].code) == 0,
+       "reads back the same %zu entries", r.n);
+    att_orgs_free(&r2);
+  }
+
   /* Remove. */
   is_int(att_org_unregister(st, "ASEN"), ATT_ENOTFOUND, "rm an unknown code");
   ok(strstr(att_errmsg(), "ASEAN") != NULL, "with a did-you-mean: %s", att_errmsg());
