@@ -416,7 +416,10 @@ int att_store_salvage(const char *dir, const char *dst, const att_store_opts *op
     /* The settings go along when they read; else the new store has the
      * defaults, and fsck of the old one says what is wrong with them. */
     att_settings *set = NULL;
-    if (att_settings_load(dir, &set) == 0 && (rc = att_settings_save(dst, set)) != 0) {
+    char sp[PATH_MAX];
+    struct stat ssb;
+    if (att__path(sp, sizeof sp, dir, "settings.json") == 0 && lstat(sp, &ssb) == 0 &&
+        att_settings_load(dir, &set) == 0 && (rc = att_settings_save(dst, set)) != 0) {
       att_settings_free(set);
       goto out;
     }
