@@ -122,9 +122,11 @@ static const cli_command commands[] = {
     {"list", cli_cmd_list,
      "list [--from D --to D --actor A --kind K --status S --tag T --text WORDS\n"
      "             --where 'LUA EXPRESSION' --sort FIELD --limit N --no-expand]\n"
-     "             [--columns COLS | --json | --csv [--csv-raw]]",
+     "             [--columns COLS [--edtf] | --json | --csv [--csv-raw]]",
      "List events as a table (id, when, kind, status, title; --columns\n"
-     "chooses), coloured on a terminal (attache --help: --color).\n"
+     "chooses), coloured on a terminal (attache --help: --color).  Dates\n"
+     "are in words (Q3 2024, early 2024, 2024-2028: docs/dates.md), which\n"
+     "read back to the same value when typed; --edtf shows the EDTF.\n"
      "\n"
      "  --from D           events that end on or after the start of D\n"
      "  --to D             events that start on or before the end of D\n"
@@ -153,6 +155,8 @@ static const cli_command commands[] = {
      "  --tz ZONE|local    show times of day in ZONE (an IANA zone), or in the\n"
      "                     display.tz setting; default: each event's own tz\n"
      "  --no-expand        the events themselves, not occurrences (below)\n"
+     "  --edtf             dates in the table as EDTF (2024-01~/2024-04~), not\n"
+     "                     in words (early 2024)\n"
      "\n"
      "With both --from and --to, a recurring event (recur) is listed once per\n"
      "occurrence in the window, whatever its own date: the occurrence's date,\n"

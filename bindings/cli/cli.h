@@ -264,6 +264,7 @@ typedef struct cli_table_opts {
   int color;                /* SGR colour: status, overdue, today */
   att_time now;             /* for overdue and today */
   const unsigned char *occ; /* occ[i]: row i is an occurrence (id "7*") */
+  int edtf;                 /* dates as EDTF (--edtf), not in words */
 } cli_table_opts;
 void cli_table_cols(FILE *f, const att_event *evs, size_t n, const cli_table_opts *o);
 /* The options list sets for the tables it prints (cli_table and

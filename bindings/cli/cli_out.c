@@ -171,7 +171,18 @@ void cli_block(FILE *f, const att_event *ev) {
   day_text(ev->bounds.earliest, a, sizeof a);
   day_text(ev->bounds.latest, b, sizeof b);
   fprintf(f, "%-10s ", "when");
-  cli_text(f, or_dash(ev->when), 0);
+  {
+    char human[160]; /* in words, then the EDTF: the add echo's form */
+    if (ev->when && att_date_human(ev->when, human, sizeof human) == 0 &&
+        strcmp(human, ev->when) != 0) {
+      cli_text(f, human, 0);
+      fputs(" [", f);
+      cli_text(f, ev->when, 0);
+      fputc(']', f);
+    } else {
+      cli_text(f, or_dash(ev->when), 0);
+    }
+  }
   fprintf(f, "  (%s to %s)\n", a, b);
   {
     char local[160];

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 enum { O_JSON = 1, O_CSV, O_SORT, O_LIMIT, O_FORMAT, O_OUT, O_ALARM, O_DOMAIN,
-       O_CSV_RAW, O_NO_EXPAND, O_COLUMNS };
+       O_CSV_RAW, O_NO_EXPAND, O_COLUMNS, O_EDTF };
 
 /* ---- get ---------------------------------------------------------------- */
 
@@ -98,6 +98,7 @@ static const cli_opt list_opts[] = {
     CLI_FILTER_OPTS,            {"sort", 0, 1, O_SORT},
     {"limit", 0, 1, O_LIMIT},   {"csv-raw", 0, 0, O_CSV_RAW}, {"tz", 0, 1, O_SHOW_TZ},
     {"no-expand", 0, 0, O_NO_EXPAND}, {"columns", 0, 1, O_COLUMNS},
+    {"edtf", 0, 0, O_EDTF},
     {NULL, 0, 0, 0}};
 
 const char *const cli_sort_names[] = {"when", "id", "title", "created",
@@ -125,6 +126,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   int o, rc, json = 0, csv = 0, csv_raw = 0, expand = 1;
   long long lim;
   const char *columns = NULL;
+  int edtf = 0;
   cli_columns cols;
   cli_table_opts topts;
 
@@ -143,6 +145,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
     case O_SHOW_TZ: rc = cli_show_tz(ctx, p.arg); break;
     case O_NO_EXPAND: expand = 0; break;
     case O_COLUMNS: columns = p.arg; break;
+    case O_EDTF: edtf = 1; break;
     case O_SORT: {
       const char *s = p.arg;
       qp->desc = 0;
@@ -183,6 +186,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   topts.fit = ctx->out_tty;
   topts.color = cli_color_on(ctx);
   topts.now = (att_time)time(NULL);
+  topts.edtf = edtf;
   cli_table_setup(&topts);
   if (rc == CLI_OK) rc = cli_filter_check(ctx, &flt);
   if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_READ, &st);

@@ -132,7 +132,14 @@ static char *cell_text(const att_event *ev, const cli_column *c) {
     break;
   case ATT_FT_EDTF: {
     char local[160]; /* a time of day: as the clock shows it where it happens */
+    const cli_table_opts *o = cli_table_current();
     if (c->field == ATT_F_WHEN && cli_when_local(ev, local, sizeof local, 0)) {
+      put(&s, &n, local);
+      break;
+    }
+    /* in words (Q3 2024, early 2024), which read back to the same value */
+    if (c->field == ATT_F_WHEN && ev->when && !(o && o->edtf) &&
+        att_date_human(ev->when, local, sizeof local) == 0) {
       put(&s, &n, local);
       break;
     }

@@ -7,8 +7,13 @@ example_store
 
 ok list --from 2024-01-01 --to 2024-03-31
 out_has 'CDC-coordinated meeting'        # early 2024
+out_has 'early 2024'                     # 2024-01~/2024-04~, in words
+out_has '2024-2028'                      # the 2024-28 policy
+out_lacks '2024-01~/2024-04~'
+ok list --from 2024-01-01 --to 2024-03-31 --edtf
 out_has '2024-01~/2024-04~'
-out_has '2024/2028'                      # the 2024-28 policy
+out_has '2024/2028'
+out_lacks 'early 2024'
 out_lacks 'foreign ministers meet'       # 17 December 2023
 out_lacks '2023-12-17'
 

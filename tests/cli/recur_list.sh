@@ -16,7 +16,7 @@ ok add --title "Summit" --kind meeting --when 2025-01-20/2025-01-22 --recur "FRE
 
 # The week of 9 January 2025: the meeting, the anniversary's 73rd
 # occurrence, the call's second; ids marked with a star.
-ok list --from 2025-01-06 --to 2025-01-12
+ok list --from 2025-01-06 --to 2025-01-12 --edtf
 out_lines 4
 sed -n 2p "$TMP/out" | grep -q "^ *2  2025-01-07 .*Meeting" || fail "line 1: $(sed -n 2p "$TMP/out")"
 sed -n 3p "$TMP/out" | grep -q "^ *1\*  2025-01-09 .*Relations anniversary" ||
@@ -44,7 +44,7 @@ out_lacks "anniversary"
 
 # An occurrence spanning days shows both ends, and one that began before
 # the window still shows.
-ok list --from 2025-02-21 --to 2025-02-21 --kind meeting
+ok list --from 2025-02-21 --to 2025-02-21 --kind meeting --edtf
 out_has "5*  2025-02-20/2025-02-22"
 # COUNT ends the call: six occurrences, the last on 6 February.
 ok list --from 2025-01-01 --to 2025-12-31 --text call --json
@@ -59,7 +59,7 @@ out_lacks "anniversary"
 out_lacks "*"
 ok list
 out_lines 6
-out_has "1953-01-09"
+out_has "9 Jan 1953"
 out_lacks "*"
 # CSV lists the events as stored, as export does.
 ok list --from 2025-01-06 --to 2025-01-12 --csv

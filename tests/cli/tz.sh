@@ -28,8 +28,9 @@ ok add --title "A day" --when 2024-05-01 --tz Asia/Phnom_Penh
 ok add --title "No zone" --when "2024-05-02T08:00:00Z"
 
 # The table shows each time where it happens; --tz local and --tz ZONE
-# show them all in one zone.  Days without a time stay as they are.
-ok list
+# show them all in one zone.  Days without a time stay as they are
+# (--edtf: as EDTF, not in words).
+ok list --edtf
 out_has "2023-12-18 10:00 +07"
 out_has "2024-04-01 10:00 BST"
 out_has "2024-01-15 10:00 EST"
