@@ -163,6 +163,7 @@ local COLUMNS = {
   kind = {"KIND", function(ev) return ev.kind end},
   status = {"STATUS", function(ev) return ev.status end},
   when = {"WHEN", function(ev) local w = whenof(ev) return w and tostring(w) end},
+  edtf = {"EDTF", function(ev) local w = whenof(ev) return w and tostring(w) end},
   start = {"START", function(ev) local w = whenof(ev) return w and day(w:earliest()) end},
   ["end"] = {"END", function(ev) local w = whenof(ev) return w and day(w:latest()) end},
   where = {"WHERE", function(ev) return ev.where end},
@@ -202,6 +203,14 @@ local function columns(opts, default, fname)
         .. "{name=, value=function(ev) ... end})", fname, name, concat(COLUMN_NAMES, ", ")), 3)
     end
     local get = spec.value or known[2]
+    if name == "when" and not spec.value and (fname == "text" or fname == "markdown") then
+      -- In words (Q3 2024, early 2024), as `attache list` shows dates;
+      -- the edtf column, CSV and JSON give the EDTF.
+      get = function(ev)
+        local w = whenof(ev)
+        return w and w:human()
+      end
+    end
     if name == "id" and not spec.value and (fname == "text" or fname == "markdown") then
       -- An occurrence's line is marked "7*", as `attache list` marks it;
       -- CSV and JSON keep the number (and have the occurrence column).

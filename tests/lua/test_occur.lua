@@ -67,8 +67,8 @@ t.raises(function() at.query{from = "2025", to = "2026", expand = "yes"} end,
 
 -- Reports mark an occurrence's id.
 local text = at.report.text(week, {columns = {"id", "when", "title"}})
-t.like(text, anniv.id .. "%*  2025%-01%-09", "report.text marks the anniversary's line")
-t.like(text, "\n " .. meet.id .. "  2025%-01%-07", "and not the meeting's")
+t.like(text, anniv.id .. "%*  9 Jan 2025", "report.text marks the anniversary's line")
+t.like(text, "\n " .. meet.id .. "  7 Jan 2025", "and not the meeting's")
 local md = at.report.markdown(week)
 t.like(md, anniv.id .. "\\%*", "report.markdown marks it too (escaped)")
 local json = at.report.json(week, {columns = {"id", "title", "when", "occurrence"}})

@@ -54,7 +54,7 @@ local cut = r.text(evs, {columns = {"title"}, max = {title = 12}})
 t.like(cut, "東京での協…\n", "max cuts Japanese by columns")
 local narrow = r.text(evs, {width = 45})
 for l in narrow:gmatch("[^\n]+") do t.ok(r.width(l) <= 45, "width 45: " .. l) end
-t.like(narrow, "東京での協…", "the title is cut to fit")
+t.like(narrow, "東京での…", "the title is cut to fit")
 t.is(r.text({}), "no events\n", "no events")
 t.like(r.text(evs, {title = "Agenda"}), "^Agenda\n======\n\n", "a title")
 t.like(r.text(evs, {columns = {"notes"}}), "two lines", "line breaks shown as spaces")
@@ -108,7 +108,11 @@ t.is(r.count(evs, "kind")[2].count, 1, "count")
 
 -- Plain tables are reports' rows too.
 t.like(r.text({{id = 7, title = "From a table", when = "2024-05-01", kind = "call"}}),
-  " 7  2024%-05%-01  call  %-       From a table", "a plain table")
+  " 7  1 May 2024  call  %-       From a table", "a plain table")
+t.like(r.text({{id = 7, title = "In words", when = "2024-35"}}, {columns = {"when", "edtf"}}),
+  "Q3 2024  2024%-35", "when in words, edtf as EDTF")
+t.like(r.csv({{id = 7, title = "CSV", when = "2024-35"}}, {columns = {"when"}}),
+  "2024%-35", "CSV keeps the EDTF")
 
 -- The writer.
 t.ok(r.write("hello\n", out .. "/hello.txt"), "write into the output directory")
