@@ -166,10 +166,53 @@ static int step(const char *x, int dir, char *e) {
   return 0;
 }
 
+/* "70th" (1st, 2nd, 3rd, Nth): N, else 0. */
+static int ordinal_of(const char *t) {
+  int v = 0, k = 0;
+  while (isdigit((unsigned char)t[k]) && k < 4) v = v * 10 + (t[k++] - '0');
+  if (k == 0 || v == 0 || t[k] == '\0' || strlen(t + k) != 2) return 0;
+  if (strcmp(t + k, "st") == 0 || strcmp(t + k, "nd") == 0 || strcmp(t + k, "rd") == 0 ||
+      strcmp(t + k, "th") == 0)
+    return v;
+  return 0;
+}
+
+/* The Nth anniversary of a point x (1953-01-09, 1953-01, 1953, with a
+ * qualifier or not): the same with N added to its year (years 0-9999). */
+static int anniversary(att__fr *c, int nth, const char *x, char *e) {
+  long long y = 0;
+  int k = 0;
+  while (isdigit((unsigned char)x[k]) && k < 5) y = y * 10 + (x[k++] - '0');
+  if (k != 4 || (x[k] != '\0' && x[k] != '-' && x[k] != '~' && x[k] != '?' && x[k] != '%'))
+    return att__fr_refuse(c, "an anniversary counts from a day, a month or a year between "
+                             "0000 and 9999 (the 70th anniversary of 9 January 1953)");
+  if (y + nth > 9999) return att__fr_refuse(c, "the anniversary falls after the year 9999");
+  {
+    size_t rest = strlen(x + k);
+    if (rest + 5 > ATT__E) return att__fr_fail(c, NULL);
+    int yy = (int)(y + nth); /* 0..9999, checked above */
+    e[0] = (char)('0' + yy / 1000), e[1] = (char)('0' + yy / 100 % 10);
+    e[2] = (char)('0' + yy / 10 % 10), e[3] = (char)('0' + yy % 10);
+    memcpy(e + 4, x + k, rest + 1);
+  }
+  return 0;
+}
+
 int att__fr_phrase(att__fr *c, char **tok, int n, char *e) {
   int64_t y;
   int m, d0, d1, rc;
   char x[ATT__E];
+  /* [the] 70th anniversary [of] 9 January 1953 ("the" and "of" are not
+   * among the words) */
+  {
+    int nth;
+    if (n >= 3 && (nth = ordinal_of(tok[0])) != 0 && strcmp(tok[1], "anniversary") == 0) {
+      rc = att__fr_point(c, tok + 2, n - 2, x);
+      if (rc == ATT__NOMATCH) return att__fr_fail(c, NULL);
+      if (rc) return rc;
+      return anniversary(c, nth, x, e);
+    }
+  }
   /* FY2024, H1 FY2024, Q3 FY2024 */
   {
     int len = 12, first = 0;

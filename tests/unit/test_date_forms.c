@@ -47,6 +47,13 @@ static const form forms[] = {
     {"about 20 May 2024", "2024-05-20~", 0},
     {"c. 1953", "1953~", 0},
     {"circa 1953", "1953~", 0},
+    /* anniversaries, as a press release counts them */
+    {"70th anniversary of 9 January 1953", "2023-01-09", 0},
+    {"the 70th anniversary of 1953", "2023", 0},
+    {"1st anniversary of 2023-12-17", "2024-12-17", 0},
+    {"3rd anniversary of 1953-01~", "1956-01~", 0},
+    {"22nd anniversary of 17 Dec 2023", "2045-12-17", 0},
+    {"2nd anniversary of next Tuesday", "2025-12-26", 1},
     {"1990s", "199X", 0},
     {"late 1990s", "1997~/1999~", 0},
     {"2020s", "202X", 0},
@@ -212,6 +219,11 @@ static const bad refusals[] = {
     {"2024-21", "if you meant spring 2024 (the EDTF season 21), type that or [2024-21]"},
     {"2024-13", "2024 to 2013 runs backwards; write the span as 2013/2024"},
     {"2024-2020", "runs backwards"},
+    /* anniversaries */
+    {"70th anniversary of 9999", "the anniversary falls after the year 9999"},
+    {"1st anniversary of 2024-02-29", "February 2025 has 28 days"},
+    {"70th anniversary of early 1953", "accepted forms"},
+    {"0th anniversary of 1953", "accepted forms"},
     /* day and month order */
     {"05/06/2024", "it could be 5 June 2024 (day first) or 6 May 2024 (month first); type 5 Jun 2024 or 6 May 2024"},
     {"31/02/2024", "February 2024 has 29 days"},
