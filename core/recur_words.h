@@ -8,6 +8,9 @@
 
 #include <stddef.h>
 
+/* Room for a rule: an RRULE is at most 512 bytes (core/rrule.h). */
+#define ATT_RECUR_MAX 520
+
 /* Read in as words, or as an RRULE when it holds '=', into the canonical
  * rule (att_rrule_parse's text) in rule[cap].  ATT_EINVAL with a message
  * that lists the accepted words when it cannot be read. */

@@ -8,6 +8,7 @@
  * command line are read as a person writes them and echoed back as EDTF.
  */
 #include "cli.h"
+#include "recur_words.h"
 #include "event_fields.h"
 #include "json.h"
 #include "tz.h"
@@ -169,11 +170,28 @@ static void when_echo(char *buf, size_t cap, const att_event *ev, const char *ty
            from[0] ? ")" : "");
 }
 
+/* The recurrence as typed, when it was words ("yearly"): the echo then
+ * shows the rule it became. */
+static char recur_typed[200];
+
+/* Read a recurrence in words or as an RRULE (core/recur_words.h). */
+static int recur_read(const char *what, const char *in, char rule[ATT_RECUR_MAX]) {
+  int rc = att_recur_words(in, rule, ATT_RECUR_MAX);
+  if (rc < 0) return cli_core_fail(rc, "%s \"%s\"", what, in);
+  if (strcmp(in, rule) != 0 && strchr(in, '=') == NULL)
+    snprintf(recur_typed, sizeof recur_typed, "%.150s", in);
+  return CLI_OK;
+}
+
 static void print_added(const char *verb, const att_event *ev,
                         const char *typed) {
   char w[600];
   when_echo(w, sizeof w, ev, typed);
-  cli_line(stdout, "%s %lld \"%s\" %s", verb, (long long)ev->id, ev->title, w);
+  if (recur_typed[0] && ev->recur)
+    cli_line(stdout, "%s %lld \"%s\" %s, recurring %s (from \"%s\")", verb, (long long)ev->id,
+             ev->title, w, ev->recur, recur_typed);
+  else
+    cli_line(stdout, "%s %lld \"%s\" %s", verb, (long long)ev->id, ev->title, w);
 }
 
 static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
@@ -216,7 +234,15 @@ static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
     }
     f = o - O_FIELD;
     switch (att_fields[f].type) {
-    case ATT_FT_STR: rc = set_once(ctx, obj, att_fields[f].name, p->name, p->arg); break;
+    case ATT_FT_STR:
+      if (f == ATT_F_RECUR) { /* words ("yearly") or an RRULE */
+        char rule[ATT_RECUR_MAX];
+        if (recur_read("--recur", p->arg, rule) != CLI_OK) rc = CLI_FAIL;
+        else rc = set_once(ctx, obj, att_fields[f].name, p->name, rule);
+        break;
+      }
+      rc = set_once(ctx, obj, att_fields[f].name, p->name, p->arg);
+      break;
     case ATT_FT_EDTF: /* when */
       if (when) rc = cli_usage(ctx, "--when given twice");
       when = p->arg;
@@ -607,6 +633,13 @@ static int apply_pair(cli_ctx *ctx, cli_names *nm, cJSON *patch, const att_event
     return cli_usage(ctx, "'%s': %c= works on lists only (actors, tags, "
                           "people, links)",
                      pair, op);
+  if (type == ATT_FT_STR && f == ATT_F_RECUR && *val) { /* words or an RRULE */
+    char rule[ATT_RECUR_MAX];
+    if (recur_read("recur=", val, rule) != CLI_OK) return CLI_FAIL;
+    cJSON_DeleteItemFromObjectCaseSensitive(patch, name);
+    cJSON_AddStringToObject(patch, name, rule);
+    return CLI_OK;
+  }
   if (type == ATT_FT_STR) {
     cJSON_DeleteItemFromObjectCaseSensitive(patch, name);
     if (*val) cJSON_AddStringToObject(patch, name, val);
