@@ -76,7 +76,7 @@ static const char mt_key = 0;
  * att_fields); ev.NAME reads field NAME, in the way its type says. */
 #define F_COUNT ATT_F_COUNT
 
-static const char methods_list[] = "methods: has_actor, has_tag, stale, totable, json";
+static const char methods_list[] = "methods: has_actor, has_tag, stale, totable, json, event";
 
 /* ---- check helpers ------------------------------------------------------ */
 
@@ -647,6 +647,13 @@ static int m_stale(lua_State *L) {
   return 1;
 }
 
+/* ev:event(): the event itself (an occurrence's ev:event() is its event). */
+static int m_event(lua_State *L) {
+  checkev(L, 1);
+  lua_settop(L, 1);
+  return 1;
+}
+
 /* ---- metamethods --------------------------------------------------------- */
 
 /* Upvalue 2 maps each name to a method, or to the number of a field. */
@@ -659,6 +666,12 @@ static int ev_index(lua_State *L) {
   if (t == LUA_TFUNCTION) return 1;
   if (t == LUA_TNUMBER) {
     pushfield(L, 1, (int)lua_tointeger(L, -1));
+    return 1;
+  }
+  /* An event is no occurrence (at.query's expanded lines are): so that
+   * `ev.occurrence` can be asked of either. */
+  if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "occurrence") == 0) {
+    lua_pushnil(L);
     return 1;
   }
   att__join(list, sizeof list, att_field_names);
@@ -749,7 +762,8 @@ static int parsed_gc(lua_State *L) {
 
 static const luaL_Reg ev_methods[] = {{"has_actor", m_has_actor}, {"has_tag", m_has_tag},
                                       {"totable", m_totable},     {"json", m_json},
-                                      {"stale", m_stale},         {NULL, NULL}};
+                                      {"stale", m_stale},         {"event", m_event},
+                                      {NULL, NULL}};
 
 static const luaL_Reg ev_meta[] = {{"__newindex", ev_newindex}, {"__tostring", ev_tostring},
                                    {"__eq", ev_eq},             {"__lt", ev_lt},

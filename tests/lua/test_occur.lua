@@ -18,6 +18,11 @@ local week = at.query{from = "2025-01-06", to = "2025-01-12"}
 t.is(#week, 3, "three lines in the week of 9 January")
 t.is(week[1].id, meet.id, "the meeting first")
 t.ok(not at.is_occurrence(week[1]), "at.is_occurrence: no")
+t.is(week[1].occurrence, nil, "an event's occurrence is nil")
+t.ok(week[1]:event() == week[1], "and ev:event() is itself")
+local n = 0
+for _, ev in ipairs(week) do if ev.occurrence then n = n + 1 end end
+t.is(n, 2, "ev.occurrence tells the lines apart without at.is_occurrence")
 local o = week[2]
 t.ok(at.is_occurrence(o), "then an occurrence")
 t.is(o.id, anniv.id, "of the anniversary")
