@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -229,6 +230,14 @@ static const cli_opt export_opts[] = {{"format", 'f', 1, O_FORMAT},
                                       CLI_FILTER_OPTS,
                                       {NULL, 0, 0, 0}};
 
+/* Is path a regular file, or nothing yet (what export may replace by
+ * renaming a finished file over it)? */
+static int plain_file_or_none(const char *path) {
+  struct stat sb;
+  if (stat(path, &sb) != 0) return errno == ENOENT;
+  return S_ISREG(sb.st_mode);
+}
+
 int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
   cli_filter flt;
@@ -238,6 +247,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
   size_t n = 0, i;
   const char *fmt = "jsonl", *outpath = NULL;
   char *tmp = NULL;
+  int direct = 0; /* -o names a device or a pipe, written in place */
   att_duration alarms[ATT_REMIND_MAX_LEADS];
   att_ics_opts ics;
   FILE *f = stdout;
@@ -287,7 +297,16 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
   rc = cli_open(ctx, ATT_OPEN_READ, &st);
   if (rc == CLI_OK) rc = cli_filter_query(&flt, st, &ids, &n);
   if (rc == CLI_OK) rc = load(st, ids, n, &evs);
-  if (rc == CLI_OK && outpath && strcmp(outpath, "-") != 0) {
+  if (rc == CLI_OK && outpath && strcmp(outpath, "-") != 0 && !plain_file_or_none(outpath)) {
+    /* A device, a pipe or a terminal (-o /dev/stdout, /dev/null): written
+     * to as it is; renaming over it would replace it with a file. */
+    if ((f = fopen(outpath, "w")) == NULL) {
+      rc = cli_fail("-o %s: cannot write: %s", outpath, strerror(errno));
+      f = stdout;
+    } else {
+      direct = 1;
+    }
+  } else if (rc == CLI_OK && outpath && strcmp(outpath, "-") != 0) {
     /* Written beside the target and renamed, so FILE is whole or absent. */
     size_t len = strlen(outpath) + 32;
     int fd;
@@ -328,9 +347,11 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
       for (i = 0; i < n; i++) cli_json_line(f, &evs[i]);
     }
     if (rc == CLI_OK && (fflush(f) != 0 || ferror(f)))
-      rc = cli_fail("%s: cannot write: %s", tmp ? outpath : "standard output",
+      rc = cli_fail("%s: cannot write: %s", tmp || direct ? outpath : "standard output",
                     strerror(errno));
   }
+  if (direct && fclose(f) != 0 && rc == CLI_OK)
+    rc = cli_fail("-o %s: cannot write: %s", outpath, strerror(errno));
   if (tmp) {
     if (rc == CLI_OK && fsync(fileno(f)) != 0)
       rc = cli_fail("-o %s: cannot write: %s", outpath, strerror(errno));
