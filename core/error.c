@@ -38,8 +38,12 @@ const char *att_errmsg(void) { return errbuf; }
 
 void att__errclear(void) { errbuf[0] = '\0'; }
 
+/* Formatted apart and then copied, so that an argument may be the old
+ * message (att_errmsg()) itself. */
 int att__verr(int code, const char *fmt, va_list ap) {
-  vsnprintf(errbuf, sizeof errbuf, fmt, ap);
+  char msg[ATT__ERRMSG_MAX];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  memcpy(errbuf, msg, sizeof errbuf);
   return code;
 }
 
@@ -57,7 +61,7 @@ int att__errctx(int code, const char *fmt, ...) {
   va_list ap;
   memcpy(old, errbuf, sizeof old);
   va_start(ap, fmt);
-  vsnprintf(errbuf, sizeof errbuf, fmt, ap);
+  att__verr(code, fmt, ap);
   va_end(ap);
   n = strlen(errbuf);
   if (old[0] != '\0' && n + 3 < sizeof errbuf) {
