@@ -17,6 +17,7 @@
 
 #include "crc32c.h"
 #include "error.h"
+#include "actors.h"
 #include "settings.h"
 #include "store_int.h"
 
@@ -346,6 +347,7 @@ int att_store_verify(const char *dir, const att_store_opts *opts) {
    * scan refuses to follow it. */
   dirbad = opts && opts->notice ? att__dir_report(dir, opts->notice, opts->ud) : 0;
   if (opts && opts->notice && att_settings_verify(dir, opts->notice, opts->ud) != 0) dirbad = 1;
+  if (opts && opts->notice && att_orgs_verify(dir, opts->notice, opts->ud) != 0) dirbad = 1;
   rc = scan_snapshot(&c, dir, &s, NULL, &gen, &next_id);
   if (rc == 0) rc = scan_journal(&c, dir, gen, NULL, &next_id);
   att__snap_close(&s);
@@ -353,8 +355,9 @@ int att_store_verify(const char *dir, const att_store_opts *opts) {
   if (c.damaged)
     return att__err(ATT_ECORRUPT, "damaged records found (reported above); 'attache fsck --salvage DIR' copies what is intact into a new store");
   if (dirbad)
-    return att__err(ATT_ECORRUPT, "every record is intact, but the store's directory or its "
-                    "settings are not as they should be (reported above)");
+    return att__err(ATT_ECORRUPT, "every record is intact, but the store's directory, its "
+                    "settings or its registry of actors are not as they should be "
+                    "(reported above)");
   return 0;
 }
 
@@ -424,6 +427,18 @@ int att_store_salvage(const char *dir, const char *dst, const att_store_opts *op
       goto out;
     }
     att_settings_free(set);
+    att__errclear();
+  }
+  {
+    /* The registry of organisations too, when it reads. */
+    att_orgs orgs;
+    if (att_orgs_read(dir, &orgs) == 0) {
+      if (orgs.n > 0 && (rc = att_orgs_write(dst, &orgs)) != 0) {
+        att_orgs_free(&orgs);
+        goto out;
+      }
+      att_orgs_free(&orgs);
+    }
     att__errclear();
   }
   rc = it.n > INT_MAX ? INT_MAX : (int)it.n;

@@ -250,8 +250,19 @@ cp "$STORE/actors.json" "$TMP/actors.good"
 printf '{"actors": [' >"$STORE/actors.json"
 expect_rc 1 add --title "Meeting" --when 2024 --actor CDC
 err_has 'actors.json'
+# fsck says so too, and a salvage leaves the damaged registry behind
+expect_rc 1 fsck
+out_has 'actors.json" is damaged'
 cp "$TMP/actors.good" "$STORE/actors.json"
 chmod 600 "$STORE/actors.json"
+ok fsck
+# a salvage takes the registry along into the new store
+ok fsck --salvage "$TMP/salvaged"
+ATT_SAVED_STORE=$STORE
+STORE=$TMP/salvaged
+ok actor list --json
+grep -q '"code":"ORG1"' "$TMP/out" || fail "the salvaged store lost the registry"
+STORE=$ATT_SAVED_STORE
 
 # without iso-codes: a clear error naming the package
 ATTACHE_ISO3166=$TMP/missing.json
