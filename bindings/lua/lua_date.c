@@ -16,6 +16,8 @@
  * turns Lua values into them and back.  docs/lua-api.md is the manual.
  */
 #include "lua_util.h"
+#include "host.h"
+#include "settings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +160,59 @@ static int date_from_table(lua_State *L, int idx, attl_date *out) {
   return att_edtf_parse(buf, &out->b, out->edtf, sizeof out->edtf);
 }
 
+/* The store's settings (attache config: fiscal year, hemisphere, day
+ * order, zone), read once per Lua state and kept in its registry; NULL
+ * with no store.  A settings file that cannot be read is the error. */
+static const char settings_key = 0;
+
+static int settings_gc(lua_State *L) {
+  att_settings **box = lua_touserdata(L, 1);
+  if (box && *box) {
+    att_settings_free(*box);
+    *box = NULL;
+  }
+  return 0;
+}
+
+static int store_settings(lua_State *L, const att_settings **out) {
+  att_engine *e = att_lua_engine(L);
+  att_settings **box;
+  int rc;
+  *out = NULL;
+  if (!e || !e->store) return 0;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &settings_key) == LUA_TUSERDATA) {
+    box = lua_touserdata(L, -1);
+    *out = *box;
+    lua_pop(L, 1);
+    return 0;
+  }
+  lua_pop(L, 1);
+  box = lua_newuserdatauv(L, sizeof *box, 0);
+  *box = NULL;
+  lua_newtable(L);
+  lua_pushcfunction(L, settings_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  if ((rc = att_settings_load(att_store_dir(e->store), box)) != 0) {
+    lua_pop(L, 1);
+    return rc;
+  }
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &settings_key);
+  *out = *box;
+  return 0;
+}
+
+/* A date typed as text, read with the store's settings. */
+static int read_text(lua_State *L, const char *s, att_time ref, attl_date *out) {
+  const att_settings *set;
+  att_date_ctx c;
+  int rc = store_settings(L, &set);
+  if (rc != 0) return rc;
+  att_date_ctx_init(&c, ref);
+  att_settings_date_ctx(set, &c);
+  return att_date_read(s, &c, out->edtf, sizeof out->edtf, &out->b);
+}
+
 int attl_date_arg(lua_State *L, int idx, att_time ref, attl_date *out, int arg,
                   const char *fname) {
   attl_date *d;
@@ -168,7 +223,7 @@ int attl_date_arg(lua_State *L, int idx, att_time ref, attl_date *out, int arg,
   case LUA_TSTRING:
     out->edtf[0] = '\0';
     charge_text(L, idx);
-    return att_date_friendly(lua_tostring(L, idx), ref, out->edtf, sizeof out->edtf, &out->b);
+    return read_text(L, lua_tostring(L, idx), ref, out);
   case LUA_TNUMBER:
     t = lua_tointegerx(L, idx, &isint);
     if (!isint)
