@@ -132,11 +132,14 @@ static int when_zone(cJSON *obj, att_date_ctx *c) {
 /* Read the date typed for when, noting its reference for the echo and
  * the zone it named (into obj's "tz", unless tz is given). */
 static int read_when(const char *what, const char *in, att_time ref, int published,
-                     cJSON *obj, char edtf[ATT_DATE_MAX]) {
+                     cJSON *obj, const char *ev_zone, char edtf[ATT_DATE_MAX]) {
   att_date_ctx c;
   cJSON *tz = cJSON_GetObjectItemCaseSensitive(obj, "tz");
-  if (cli_date_ctx_init(&c, ref) != CLI_OK || when_zone(obj, &c) != CLI_OK ||
-      cli_date_read(what, in, &c, edtf, NULL) != CLI_OK)
+  if (cli_date_ctx_init(&c, ref) != CLI_OK) return CLI_FAIL;
+  /* update: a local time is read where the event happens (its tz),
+   * unless this command gives or removes the zone */
+  if (ev_zone && tz == NULL) c.tz = ev_zone;
+  if (when_zone(obj, &c) != CLI_OK || cli_date_read(what, in, &c, edtf, NULL) != CLI_OK)
     return CLI_FAIL;
   if (c.zone[0] && cJSON_IsString(tz) && strcmp(c.zone, tz->valuestring) != 0)
     return cli_fail("%s \"%s\" names the zone %s, but --tz says %s: give one", what, in, c.zone,
@@ -329,7 +332,7 @@ static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
     cJSON_AddStringToObject(sub_object(obj, "source"), "published", pub);
   }
   if (when) {
-    if (read_when("--when", when, ref, published != NULL, obj, edtf) != CLI_OK) {
+    if (read_when("--when", when, ref, published != NULL, obj, NULL, edtf) != CLI_OK) {
       cJSON_Delete(obj);
       return CLI_FAIL;
     }
@@ -653,7 +656,7 @@ static int apply_pair(cli_ctx *ctx, cli_names *nm, cJSON *patch, const att_event
       cJSON *ps = cJSON_GetObjectItemCaseSensitive(patch, "source");
       int pub = (ev->source && ev->source->published) ||
                 cJSON_IsString(cJSON_GetObjectItemCaseSensitive(ps, "published"));
-      if (read_when("when", val, *ref, pub, patch, when_edtf) != CLI_OK) return CLI_FAIL;
+      if (read_when("when", val, *ref, pub, patch, ev->tz, when_edtf) != CLI_OK) return CLI_FAIL;
     }
     cJSON_DeleteItemFromObjectCaseSensitive(patch, "when");
     cJSON_AddStringToObject(patch, "when", when_edtf);

@@ -131,4 +131,17 @@ printf '%s\n' 'local at = require "attache"' \
 ok serve --scripts "$TMP/scripts" --now 2024-03-28 --until 2024-04-02 --no-state
 grep -q "2024-04-01T08:00:00Z.*Weekly" "$TMP/out" "$TMP/err" || fail "the reminder of 1 April is not at 08:00Z"
 
+# update when= reads a local time where the event happens (its tz), not
+# in the display zone; with tz= removed in the same command, in the
+# display zone (display.tz, set above).
+ok add --title "Moved talks" --when "2024-04-01 10:00 Europe/London"
+id=$(sed -n 's/^added \([0-9]*\) .*/\1/p' "$TMP/out")
+ok update "$id" when="2024-04-08 11:00"
+out_has "[2024-04-08T11:00:00+01:00]"
+ok get "$id" --json
+out_has '"tz":"Europe/London"'
+ok update "$id" tz= when="2024-04-08 11:00"
+out_lacks "+01:00"
+out_has "[2024-04-08T11:00:00"
+
 echo "tz: $NCHECKS checks passed"
