@@ -92,7 +92,7 @@ false	true
 	#8 1991-10-23 Paris Peace Agreements on Cambodia signed
 	#9 1993-05-23/1993-05-28 First general election, administered by UNTAC
 events are read-only; use at.update(ev, {status = ...})
-event has no field 'titel' (fields: id, key, title, kind, status, when, recur, tz, where, actors, people, tags, source, notes, links, fields, created, updated, rev; methods: has_actor, has_tag, stale, totable, json)
+event has no field 'titel' (fields: id, key, title, kind, status, when, recur, tz, where, actors, people, tags, source, notes, links, fields, created, updated, rev; methods: has_actor, has_tag, stale, totable, json, event)
 EOF
 
 expect get <<'EOF'
