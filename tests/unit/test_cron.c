@@ -12,20 +12,14 @@
 #include "date.h"
 #include "error.h"
 #include "tap.h"
+#include "testutil.h"
 
 static void set_tz(const char *tz) {
   setenv("TZ", tz, 1);
   tzset();
 }
 
-static att_time T(const char *s) {
-  att_time t = 0;
-  if (att_time_parse(s, &t) < 0) {
-    printf("# bad time in test: %s\n", s);
-    exit(2);
-  }
-  return t;
-}
+static att_time T(const char *s) { return tu_time(s); }
 
 /* The next time after `after` (RFC 3339) as RFC 3339 UTC, or the error. */
 static const char *next_of(const char *expr, const char *after, char *buf) {

@@ -15,17 +15,11 @@
 #include "error.h"
 #include "remind.h"
 #include "tap.h"
+#include "testutil.h"
 
 #define DAY INT64_C(86400)
 
-static att_time T(const char *s) {
-  att_time t = 0;
-  if (att_time_parse(s, &t) < 0) {
-    printf("# bad time in test: %s\n", s);
-    exit(2);
-  }
-  return t;
-}
+static att_time T(const char *s) { return tu_time(s); }
 
 static const char *fmt(att_time t, char *buf) {
   if (att_time_format(t, buf, 40) != 0) snprintf(buf, 40, "@%lld", (long long)t);

@@ -11,15 +11,9 @@
 #include "recur.h"
 #include "rrule.h"
 #include "tap.h"
+#include "testutil.h"
 
-static att_time T(const char *s) {
-  att_time t = 0;
-  if (att_time_parse(s, &t) < 0) {
-    printf("# bad time in test: %s\n", s);
-    exit(2);
-  }
-  return t;
-}
+static att_time T(const char *s) { return tu_time(s); }
 
 /* Occurrences after `after`: want[] as RFC 3339, then "END" if the rule
  * must stop there. */

@@ -14,15 +14,9 @@
 #include "remind.h"
 #include "rrule.h"
 #include "tap.h"
+#include "testutil.h"
 
-static att_time T(const char *s) {
-  att_time t = 0;
-  if (att_time_parse(s, &t) < 0) {
-    printf("# bad time in test: %s\n", s);
-    exit(2);
-  }
-  return t;
-}
+static att_time T(const char *s) { return tu_time(s); }
 
 static const char *fmt(att_time t, char *buf) {
   att_time_format(t, buf, 40);

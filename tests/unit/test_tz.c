@@ -15,16 +15,10 @@
 #include "recur.h"
 #include "rrule.h"
 #include "tap.h"
+#include "testutil.h"
 #include "tz.h"
 
-static att_time T(const char *s) {
-  att_time t = 0;
-  if (att_time_parse(s, &t) < 0) {
-    printf("# bad time in test: %s\n", s);
-    exit(2);
-  }
-  return t;
-}
+static att_time T(const char *s) { return tu_time(s); }
 
 static int has(const char *msg, const char *part) { return strstr(msg, part) != NULL; }
 

@@ -1,7 +1,8 @@
 /*
  * Helpers shared by the C unit tests that work on stores and their files:
  * reading a whole file into memory, opening a store for writing, adding
- * an event given as JSON, removing a scratch directory.
+ * an event given as JSON, removing a scratch directory, and an instant
+ * from its text.
  */
 #ifndef ATT_TESTUTIL_H
 #define ATT_TESTUTIL_H
@@ -11,8 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "error.h"
 #include "store.h"
+
+/* An instant from its RFC 3339 text; a bad one stops the test (exit 2). */
+static inline att_time tu_time(const char *s) {
+  att_time t = 0;
+  if (att_time_parse(s, &t) < 0) {
+    printf("# bad time in test: %s\n", s);
+    exit(2);
+  }
+  return t;
+}
 
 /* The whole file at path (malloc'd, one spare byte), its length in *n;
  * NULL if it cannot be read. */
