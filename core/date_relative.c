@@ -42,6 +42,24 @@ static int64_t add_months(int64_t day, int64_t n) {
   }
 }
 
+/* The day v units (u: 1 days, 2 weeks, 3 months, 4 years) from day: a
+ * day exactly, a week's about that day, a month or a year about it. */
+static void put_offset(int64_t day, int64_t v, int u, char *e) {
+  int64_t y;
+  int m, d;
+  if (u == 1) {
+    att__put_day(e, ATT__E, day + v);
+  } else if (u == 2) {
+    att__put_day(e, ATT__E, day + 7 * v);
+    strcat(e, "~");
+  } else {
+    att_civil_from_days(add_months(day, u == 3 ? v : 12 * v), &y, &m, &d);
+    if (u == 3) snprintf(e, ATT__E, "%04lld-%02d~", (long long)y, m);
+    else snprintf(e, ATT__E, "%04lld~", (long long)y);
+  }
+}
+
+
 static void put_days(char *e, int64_t d0, int64_t d1) {
   char a[40], b[40];
   att__put_day(a, sizeof a, d0);
@@ -98,34 +116,14 @@ int att__fr_relative_point(att__fr *c, char **tok, int n, char *e) {
   }
   /* in 3 days (that day), in two weeks (about that day), in 3 months,
    * in 2 years (about that month or year); 3 days ago likewise. */
-  if (n == 3 && ((strcmp(tok[0], "in") == 0 && (k = att__number_of(tok[1])) != 0 &&
-                  (u = unit_of(tok[2])) != 0))) {
-    int64_t v = k;
-    day = ref_day(c);
-    if (u == 1) att__put_day(e, ATT__E, day + v);
-    else if (u == 2) { att__put_day(e, ATT__E, day + 7 * v); strcat(e, "~"); }
-    else {
-      int64_t y;
-      int m, d;
-      att_civil_from_days(add_months(day, u == 3 ? v : 12 * v), &y, &m, &d);
-      if (u == 3) snprintf(e, ATT__E, "%04lld-%02d~", (long long)y, m);
-      else snprintf(e, ATT__E, "%04lld~", (long long)y);
-    }
+  if (n == 3 && strcmp(tok[0], "in") == 0 && (k = att__number_of(tok[1])) != 0 &&
+      (u = unit_of(tok[2])) != 0) {
+    put_offset(ref_day(c), k, u, e);
     return 0;
   }
   if (n == 3 && strcmp(tok[2], "ago") == 0 && (k = att__number_of(tok[0])) != 0 &&
       (u = unit_of(tok[1])) != 0) {
-    int64_t v = -(int64_t)k;
-    day = ref_day(c);
-    if (u == 1) { att__put_day(e, ATT__E, day + v); return 0; }
-    if (u == 2) { att__put_day(e, ATT__E, day + 7 * v); strcat(e, "~"); return 0; }
-    {
-      int64_t y;
-      int m, d;
-      att_civil_from_days(add_months(day, u == 3 ? v : 12 * v), &y, &m, &d);
-      if (u == 3) snprintf(e, ATT__E, "%04lld-%02d~", (long long)y, m);
-      else snprintf(e, ATT__E, "%04lld~", (long long)y);
-    }
+    put_offset(ref_day(c), -(int64_t)k, u, e);
     return 0;
   }
   if (n == 2 && (strcmp(tok[0], "next") == 0 || strcmp(tok[0], "last") == 0 ||

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "date_int.h"
 #include "error.h"
 #include "rrule.h"
 #include "text.h"
@@ -23,36 +24,25 @@ static const char words_help[] =
     "other week, every Monday (and Thursday ...), every weekday; add \", N "
     "times\" to stop after N; or an RRULE such as FREQ=YEARLY";
 
-static const char *const day_names[7] = {"monday", "tuesday", "wednesday", "thursday",
-                                         "friday", "saturday", "sunday"};
 static const char *const day_codes[7] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
-static const char *const numbers[] = {"one", "two",   "three", "four", "five",  "six",
-                                      "seven", "eight", "nine", "ten", "eleven", "twelve"};
 
-/* 1..999 from digits or a number word, "other" as 2; 0 if neither. */
+/* 1..999 from digits or a number word (date_words.c), "other" as 2; 0
+ * if neither. */
 static int number_of(const char *t) {
-  size_t i, n = strlen(t);
-  int v = 0;
-  if (strcmp(t, "other") == 0) return 2;
-  for (i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
-    if (strcmp(t, numbers[i]) == 0) return (int)i + 1;
-  if (n == 0 || n > 3) return 0;
-  for (i = 0; i < n; i++) {
-    if (!isdigit((unsigned char)t[i])) return 0;
-    v = v * 10 + (t[i] - '0');
-  }
-  return v;
+  return strcmp(t, "other") == 0 ? 2 : att__number_of(t);
 }
 
-/* A weekday name, plural or three letters: 0..6, else -1. */
+/* A weekday name (date_words.c), also plural ("mondays"): 0..6, else -1. */
 static int day_of(const char *t) {
+  char one[16];
   size_t n = strlen(t);
-  int i;
-  if (n > 1 && t[n - 1] == 's') n--; /* "mondays" */
-  if (n < 3) return -1;
-  for (i = 0; i < 7; i++)
-    if (strncmp(t, day_names[i], n) == 0 && (n == 3 || n == strlen(day_names[i]))) return i;
-  return -1;
+  int w = att__wday_of(t);
+  if (w == 0 && n > 1 && n < sizeof one && t[n - 1] == 's') {
+    memcpy(one, t, n - 1);
+    one[n - 1] = '\0';
+    w = att__wday_of(one);
+  }
+  return w - 1;
 }
 
 /* The unit of "every N UNIT": its FREQ, else NULL. */

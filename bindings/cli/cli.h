@@ -295,6 +295,9 @@ void cli_block(FILE *f, const att_event *ev);
 /* One event as a JSON line, direction controls, C1 and DEL as \u
  * escapes (att_termsafe_json: the same JSON once decoded). */
 int cli_json_line(FILE *f, const att_event *ev);
+/* One line of JSON text j (malloc'd, freed here; NULL fails), escaped
+ * for a terminal as cli_json_line escapes an event. */
+int cli_json_text(FILE *f, char *j);
 /* CSV: the header row and one row per event.  Unless raw, a text cell
  * that a spreadsheet would take for a formula (att_csv_guarded) is
  * written with a single quote in front, and quoted; id and rev, which are

@@ -12,11 +12,10 @@
 #include <string.h>
 
 #include "occur.h"
-#include "termsafe.h"
 
 /* The event of one line as JSON, with its occurrence when it is one. */
 static int occ_json(FILE *f, const att_event *ev, const char *occ) {
-  char *j = att_event_to_json(ev), *safe, *line;
+  char *j = att_event_to_json(ev), *line;
   size_t n;
   if (j == NULL) return -1;
   n = strlen(j);
@@ -30,13 +29,7 @@ static int occ_json(FILE *f, const att_event *ev, const char *occ) {
     free(j);
     j = line;
   }
-  safe = att_termsafe_json_dup(j, strlen(j));
-  free(j);
-  if (safe == NULL) return -1;
-  fputs(safe, f);
-  fputc('\n', f);
-  free(safe);
-  return 0;
+  return cli_json_text(f, j);
 }
 
 int cli_list_occurrences(cli_ctx *ctx, cli_filter *flt, att_store *st, int json) {

@@ -228,8 +228,8 @@ void cli_block(FILE *f, const att_event *ev) {
     fprintf(f, "%-10s %s (rev %lld)\n", "updated", a, (long long)ev->rev);
 }
 
-int cli_json_line(FILE *f, const att_event *ev) {
-  char *j = att_event_to_json(ev), *safe;
+int cli_json_text(FILE *f, char *j) {
+  char *safe;
   if (j == NULL) return -1;
   safe = att_termsafe_json_dup(j, strlen(j));
   free(j);
@@ -239,6 +239,8 @@ int cli_json_line(FILE *f, const att_event *ev) {
   free(safe);
   return 0;
 }
+
+int cli_json_line(FILE *f, const att_event *ev) { return cli_json_text(f, att_event_to_json(ev)); }
 
 /* ---- CSV -------------------------------------------------------------- */
 

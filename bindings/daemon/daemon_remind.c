@@ -430,6 +430,18 @@ static int plan_event(att_daemon *d, att__job *j, int64_t id, const char *json, 
   return 0;
 }
 
+/* The query of a reminder's filters (kind, status, actors, tags), by id. */
+static void remind_query(const att__remind *r, att_query *q) {
+  att_query_init(q);
+  q->sort = ATT_SORT_ID;
+  q->kind = r->kind;
+  q->status = r->status;
+  q->actors = (const char *const *)r->actors;
+  q->nactors = r->nactors;
+  q->tags = (const char *const *)r->tags;
+  q->ntags = r->ntags;
+}
+
 /* Every matching event of the store, by id. */
 static void scan(att_daemon *d, att__job *j, att_time after) {
   att__remind *r = j->rem;
@@ -437,14 +449,7 @@ static void scan(att_daemon *d, att__job *j, att_time after) {
   int64_t *ids = NULL;
   size_t n = 0, i, planned = 0;
   int stopped = 0;
-  att_query_init(&q);
-  q.sort = ATT_SORT_ID;
-  q.kind = r->kind;
-  q.status = r->status;
-  q.actors = (const char *const *)r->actors;
-  q.nactors = r->nactors;
-  q.tags = (const char *const *)r->tags;
-  q.ntags = r->ntags;
+  remind_query(r, &q);
   if (att_store_query(d->e->store, &q, &ids, &n) != 0) {
     att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
     return;
@@ -674,14 +679,7 @@ static void ask_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
   size_t n = 0;
   r->ask_h = 0;
   if (ask_on(d, j)) {
-    att_query_init(&q);
-    q.sort = ATT_SORT_ID;
-    q.kind = r->kind;
-    q.status = r->status;
-    q.actors = (const char *const *)r->actors;
-    q.nactors = r->nactors;
-    q.tags = (const char *const *)r->tags;
-    q.ntags = r->ntags;
+    remind_query(r, &q);
     q.from = it->due; /* not yet past */
     if (att_store_query(d->e->store, &q, &ids, &n) != 0)
       att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
