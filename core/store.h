@@ -28,7 +28,9 @@ enum {
   ATT_OPEN_NO_AUTOCOMPACT = 2
 };
 
-enum { ATT_CHANGE_ADD = 1, ATT_CHANGE_UPDATE, ATT_CHANGE_REMOVE };
+/* RESTORE: a removed event put back with its id (att_store_restore); the
+ * change callback reports it as an ADD. */
+enum { ATT_CHANGE_ADD = 1, ATT_CHANGE_UPDATE, ATT_CHANGE_REMOVE, ATT_CHANGE_RESTORE };
 
 typedef struct att_store_opts {
   int flags; /* ATT_OPEN_* */
@@ -55,6 +57,9 @@ typedef struct att_store_opts {
    * nonzero gives up at once with ATT_EBUSY (a script past its time
    * limit, a stop signal).  NULL: wait the whole lock_wait_ms. */
   int (*cancel)(void *ud);
+  /* Who makes this process's changes, kept with each (docs/history.md):
+   * NULL is "unknown".  att_store_set_author changes it later. */
+  const char *author;
 } att_store_opts;
 
 /* Create an empty store in dir (created with mode 0700 if missing; an
@@ -180,6 +185,76 @@ int att_store_verify(const char *dir, const att_store_opts *opts);
  * what is lost through opts->notice.  Returns the number of events copied,
  * or a negative code.  Never writes to dir. */
 int att_store_salvage(const char *dir, const char *dst, const att_store_opts *opts);
+
+/* ---- history (core/history.c, docs/history.md) ------------------------ */
+
+/* Every change is kept: its number (seq: 1, 2, ... in commit order, never
+ * reused), its transaction time (the store's clock, never going back),
+ * its author and reason, and the event's state before and after.
+ * Compaction keeps it.  A write's changes share one time, author, reason
+ * and batch (the seq of its first change). */
+
+/* Who makes the writes that follow on st, and why (NULL: unknown / none);
+ * copied.  Kept until changed. */
+int att_store_set_author(att_store *st, const char *author);
+int att_store_set_reason(att_store *st, const char *reason);
+
+typedef struct att_change {
+  uint64_t seq;    /* the change's number */
+  uint64_t batch;  /* the seq of the first change of its write */
+  att_time tx;     /* when it was committed */
+  int op;          /* ATT_CHANGE_* */
+  int64_t id;      /* the event */
+  int64_t rev;     /* the revision it made; for a remove, the one removed */
+  char *author;    /* malloc'd; "" when unknown */
+  char *reason;    /* malloc'd; "" when none given */
+} att_change;
+
+typedef struct att_change_filter {
+  int64_t id;          /* 0: every event */
+  const char *author;  /* NULL: anyone */
+  att_time since;      /* tx >= since (ATT_TIME_MIN: from the start) */
+  att_time until;      /* tx <= until (ATT_TIME_MAX: to now) */
+  uint64_t below;      /* seq < below (0: no bound): for paging */
+  size_t limit;        /* 0: all */
+  int oldest_first;    /* 0: newest first */
+} att_change_filter;
+void att_change_filter_init(att_change_filter *f);
+
+/* The changes that pass f.  *out is malloc'd: free with att_changes_free. */
+int att_store_changes(att_store *st, const att_change_filter *f, att_change **out, size_t *n);
+void att_changes_free(att_change *v, size_t n);
+/* One change by its number: ATT_ENOTFOUND if there is none (or it was
+ * pruned). */
+int att_store_change(att_store *st, uint64_t seq, att_change *out);
+
+/* The stored JSON of event id at revision rev (any revision ever written,
+ * removed events included), malloc'd and NUL-terminated. */
+int att_store_version(att_store *st, int64_t id, int64_t rev, char **json, size_t *len);
+/* The event's state just before change seq (NULL, 0 for an add) and just
+ * after it (NULL, 0 for a remove), malloc'd. */
+int att_store_change_states(att_store *st, uint64_t seq, char **before, size_t *blen,
+                            char **after, size_t *alen);
+
+/* As-of reads: after att_store_asof(st, t), every read of st (get, get_key,
+ * lookup, json, query, count) answers from what the store held at
+ * transaction time t (the state after every change with tx <= t);
+ * ATT_TIME_MAX is the present again.  Writes fail while it is set. */
+int att_store_asof(att_store *st, att_time t);
+att_time att_store_asof_time(const att_store *st);
+
+/* Put a removed event back, with its id (ev->id), links and key: the
+ * change is a RESTORE, its revision one past the removed one.  ev holds
+ * the state to restore (usually its last version).  ATT_EEXISTS if the
+ * event is live, ATT_ENOTFOUND if the id was never used. */
+int att_store_restore(att_store *st, att_event *ev);
+
+/* Drop the history of changes older than t: versions replaced before t
+ * are forgotten (the present and every as-of read at t or later answer as
+ * before).  Recorded as a change of its own (op ATT_CHANGE_PRUNE, id 0).
+ * The number of versions dropped, or a negative code. */
+enum { ATT_CHANGE_PRUNE = 5 };
+int64_t att_store_history_prune(att_store *st, att_time t);
 
 /* ---- cheap reads (core/store_read.c) ---------------------------------- */
 
