@@ -22,6 +22,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "author.h"
 #include "error.h"
 #include "fault.h"
 #include "json.h"
@@ -117,6 +118,14 @@ static int check_word(const char *key, const char *in, char *canon, size_t cap) 
                     "%s: \"%.80s\" is not a word of the vocabulary; give lower-case letters, "
                     "digits, '-' and '_', starting with a letter, at most 64 (e.g. summit)",
                     key, in);
+  snprintf(canon, cap, "%s", in);
+  return 0;
+}
+
+/* An author's name (author.h): one line, at most 64 bytes. */
+static int check_author(const char *key, const char *in, char *canon, size_t cap) {
+  int rc = att_author_check(key, in);
+  if (rc != 0) return rc;
   snprintf(canon, cap, "%s", in);
   return 0;
 }

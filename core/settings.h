@@ -36,7 +36,9 @@
   X(STATUSES, "vocab.statuses", 1, word, "",                                                     \
     "statuses this store adds to the known ones (a list: tentative,rescheduled)")              \
   X(REMIND_ASK, "remind.ask-unknown", 0, yesno, "yes",                                           \
-    "yes: the daemon asks once a month about a reminded event whose date is not yet known to the day")
+    "yes: the daemon asks once a month about a reminded event whose date is not yet known to the day") \
+  X(HISTORY_AUTHOR, "history.author", 0, author, "",                                             \
+    "who this store's command-line changes are made by (ATTACHE_AUTHOR overrides it; unset: the login name)")
 
 enum {
 #define ATT__SETTING_ID(id, name, list, check, def, help) ATT_SETTING_##id,

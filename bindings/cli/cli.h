@@ -44,6 +44,11 @@ typedef struct cli_ctx {
   int color;             /* --color: CLI_COLOR_AUTO, _NEVER or _ALWAYS */
   char **argv;           /* the program's whole argument vector */
   struct att_settings *settings; /* the store's, read by cli_open (NULL: defaults) */
+  /* History (cli_history_opt): the reason given with --reason (NULL:
+   * none), and --as-of's instant when has_as_of; cli_open applies both. */
+  const char *reason;
+  int has_as_of;
+  att_time as_of;
 } cli_ctx;
 
 /* ---- option parsing (cli_common.c) ---------------------------------- */
@@ -117,6 +122,30 @@ void cli_line(FILE *f, const char *fmt, ...)
 void cli_text(FILE *f, const char *s, unsigned flags);
 /* Print the help text of a command (or the overview for NULL) on f. */
 int cli_help(const char *cmd, FILE *f);
+
+/* ---- history: who, why and when (cli_common.c) ------------------------ */
+
+/* Option ids of --reason TEXT and --as-of WHEN, above those of any
+ * command, and their entries for a command's option table. */
+enum { CLI_O_REASON = 130, CLI_O_AS_OF };
+#define CLI_REASON_OPT {"reason", 0, 1, CLI_O_REASON}
+#define CLI_AS_OF_OPT {"as-of", 0, 1, CLI_O_AS_OF}
+/* Take --reason or --as-of with its value into ctx: CLI_OK, CLI_USAGE
+ * (said: a reason that is not one line of at most 500 bytes, a time that
+ * cannot be read), or -1 when id is neither.  cli_open then records the
+ * reason with the command's writes, and reads the store as of the time. */
+int cli_history_opt(cli_ctx *ctx, int id, const char *arg);
+/* The author of this process's changes: ATTACHE_AUTHOR when set and not
+ * empty, else the store's setting history.author, else the login name,
+ * else "uid N".  CLI_OK with *out (static), or CLI_USAGE (said) for an
+ * ATTACHE_AUTHOR that is not a name (cli_open asks for it on a write). */
+int cli_author(cli_ctx *ctx, const char **out);
+/* A time as --as-of, --since and the like take it: a time back from now
+ * ("3d", "12h", "2w", "1y") or a date or time as a person types it
+ * ("2024-01-15", "2024-01-15 10:00", "yesterday"), as its last instant
+ * when `end` (what was held by the end of that day), else its first.
+ * CLI_OK, or CLI_USAGE after a message naming what (e.g. "--as-of"). */
+int cli_time_arg(cli_ctx *ctx, const char *what, const char *in, int end, att_time *out);
 
 /* ---- shared helpers -------------------------------------------------- */
 

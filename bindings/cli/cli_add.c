@@ -23,7 +23,7 @@
  * member of source's O_SOURCE + its att_source_field. */
 enum { O_JSON = 1, O_PRINT_JSON, O_NEW_VALUE, O_FIELD = 16, O_SOURCE = O_FIELD + ATT_F_COUNT };
 
-static cli_opt add_opts[ATT_F_COUNT + ATT_SRC_COUNT + 4];
+static cli_opt add_opts[ATT_F_COUNT + ATT_SRC_COUNT + 5];
 
 static const cli_opt *make_add_opts(void) {
   size_t n = 0;
@@ -35,6 +35,7 @@ static const cli_opt *make_add_opts(void) {
     add_opts[n++] = (cli_opt){att_source_flags[f], 0, 1, O_SOURCE + f};
   add_opts[n++] = (cli_opt){"json", 0, 1, O_JSON};
   add_opts[n++] = (cli_opt){"new-value", 0, 0, O_NEW_VALUE};
+  add_opts[n++] = (cli_opt)CLI_REASON_OPT;
   add_opts[n] = (cli_opt){"print-json", 0, 0, O_PRINT_JSON};
   return add_opts;
 }
@@ -222,6 +223,9 @@ static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
       if (json) rc = cli_usage(ctx, "--json given twice");
       json = p->arg;
       continue;
+    } else if (o == CLI_O_REASON) {
+      rc = cli_history_opt(ctx, o, p->arg);
+      continue;
     }
     if (rc != CLI_OK) break;
     nflags++;
@@ -385,6 +389,7 @@ int cli_cmd_add(cli_ctx *ctx, int argc, char **argv) {
 static const cli_opt update_opts[] = {{"json", 0, 1, O_JSON},
                                       {"print-json", 0, 0, O_PRINT_JSON},
                                       {"new-value", 0, 0, O_NEW_VALUE},
+                                      CLI_REASON_OPT,
                                       {NULL, 0, 0, 0}};
 
 static cJSON *strv_json(const att_strv *v) {
@@ -739,6 +744,7 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
       json = p.arg;
     } else if (o == O_PRINT_JSON) print_json = 1;
     else if (o == O_NEW_VALUE) new_value = 1;
+    else if (o == CLI_O_REASON) rc = cli_history_opt(ctx, o, p.arg);
   }
   if (rc == CLI_OK && p.npos == 0)
     rc = cli_usage(ctx, "which event? give its id or key");

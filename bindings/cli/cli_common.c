@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "author.h"
+#include "remind.h" /* att_lead_read: --as-of 3d */
 #include "settings.h"
 #include "tz.h"
 
@@ -240,17 +242,77 @@ int cli_open(cli_ctx *ctx, int flags, att_store **st) {
     snprintf(who, sizeof who, "attache %s", ctx->cmd ? ctx->cmd : "");
     o.who = who;
   }
+  /* Who makes the changes: asked before anything is written, so that a
+   * bad ATTACHE_AUTHOR changes nothing. */
+  if ((flags & ATT_OPEN_WRITE) && (rc = cli_author(ctx, &o.author)) != CLI_OK) return rc;
   rc = att_store_open(ctx->store_dir, &o, st);
   if (rc == ATT_ENOSTORE)
     return cli_fail("no store at %s; create one with 'attache init' (or "
                     "choose another with --store DIR or ATTACHE_STORE)",
                     ctx->store_dir);
   if (rc < 0) return cli_core_fail(rc, "cannot open the store %s", ctx->store_dir);
-  if ((rc = cli_settings(ctx)) != CLI_OK) {
+  if ((rc = cli_settings(ctx)) == CLI_OK && (flags & ATT_OPEN_WRITE) && ctx->reason &&
+      (rc = att_store_set_reason(*st, ctx->reason)) < 0)
+    rc = cli_core_fail(rc, "--reason");
+  if (rc == CLI_OK && ctx->has_as_of && (rc = att_store_asof(*st, ctx->as_of)) < 0)
+    rc = cli_core_fail(rc, "--as-of");
+  if (rc != CLI_OK) {
     att_store_close(*st);
     *st = NULL;
   }
   return rc;
+}
+
+/* ---- history: who, why and when ---------------------------------------- */
+
+int cli_author(cli_ctx *ctx, const char **out) {
+  static char buf[ATT_AUTHOR_MAX + 32];
+  const char *env = getenv("ATTACHE_AUTHOR"), *set;
+  if (env && *env) {
+    if (att_author_check("ATTACHE_AUTHOR", env) != 0) {
+      cli_fail("%s (unset it to use the setting history.author or the login name); nothing "
+               "was changed", att_errmsg());
+      return CLI_USAGE;
+    }
+    *out = env;
+    return CLI_OK;
+  }
+  if (cli_settings(ctx) != CLI_OK) return CLI_FAIL;
+  set = att_settings_get(ctx->settings, "history.author");
+  *out = set && *set ? set : att_author_login(buf, sizeof buf);
+  return CLI_OK;
+}
+
+int cli_time_arg(cli_ctx *ctx, const char *what, const char *in, int end, att_time *out) {
+  att_time now = (att_time)time(NULL);
+  char edtf[ATT_DATE_MAX];
+  att_bounds b;
+  att_duration back;
+  /* A lead in months or years counts back on the calendar. */
+  if (att_lead_read(in, &back) == 0 && att_lead_back(now, &back, out) == 0) return CLI_OK;
+  att__errclear();
+  if (cli_date(what, in, now, edtf, &b) != CLI_OK) {
+    cli_usage(ctx, "%s takes a date or time (2024-01-15, \"2024-01-15 10:00\", yesterday) "
+                   "or a time back from now (30m, 12h, 7d, 2w, 3mo, 1y)", what);
+    return CLI_USAGE;
+  }
+  *out = end ? b.latest : b.earliest;
+  return CLI_OK;
+}
+
+int cli_history_opt(cli_ctx *ctx, int id, const char *arg) {
+  if (id == CLI_O_REASON) {
+    if (att_reason_check("--reason", arg) != 0) return cli_usage(ctx, "%s", att_errmsg());
+    ctx->reason = arg;
+    return CLI_OK;
+  }
+  if (id == CLI_O_AS_OF) {
+    /* What the store held at the end of the day (or hour, month) given. */
+    if (cli_time_arg(ctx, "--as-of", arg, 1, &ctx->as_of) != CLI_OK) return CLI_USAGE;
+    ctx->has_as_of = 1;
+    return CLI_OK;
+  }
+  return -1;
 }
 
 int cli_settings(cli_ctx *ctx) {

@@ -37,6 +37,7 @@
 enum { O_FORMAT = 1, O_CSV_RAW };
 static const cli_opt import_opts[] = {{"format", 'f', 1, O_FORMAT},
                                       {"csv-raw", 0, 0, O_CSV_RAW},
+                                      CLI_REASON_OPT,
                                       {NULL, 0, 0, 0}};
 
 #define MAX_SHOWN 10 /* errors printed before "and N more" */
@@ -781,6 +782,7 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
       return CLI_OK;
     } else if (o == O_FORMAT) fmt = p.arg;
     else if (o == O_CSV_RAW) r.csv_raw = 1;
+    else if (o == CLI_O_REASON) rc = cli_history_opt(ctx, o, p.arg);
   }
   if (rc == CLI_OK && p.npos != 1)
     rc = cli_usage(ctx, p.npos == 0 ? "which file? give FILE, or '-' for "

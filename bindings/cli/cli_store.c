@@ -27,12 +27,14 @@ static int simple_args(cli_ctx *ctx, cli_parser *p, const cli_opt *opts,
 }
 
 static const cli_opt force_opts[] = {{"force", 'f', 0, 'f'}, {NULL, 0, 0, 0}};
+static const cli_opt rm_opts[] = {{"force", 'f', 0, 'f'}, CLI_REASON_OPT, {NULL, 0, 0, 0}};
 
-/* A command whose one option is --force. */
-static int force_args(cli_ctx *ctx, cli_parser *p, int argc, char **argv, int *force) {
+/* A command whose options are --force (and those of opts: --reason). */
+static int force_args(cli_ctx *ctx, cli_parser *p, const cli_opt *opts, int argc, char **argv,
+                      int *force) {
   int o;
   *force = 0;
-  cli_parser_init(p, ctx, force_opts, argc, argv);
+  cli_parser_init(p, ctx, opts, argc, argv);
   while ((o = cli_next(p)) != CLI_END) {
     if (o == CLI_BAD) return CLI_USAGE;
     if (o == CLI_HELP) {
@@ -40,13 +42,14 @@ static int force_args(cli_ctx *ctx, cli_parser *p, int argc, char **argv, int *f
       return -1;
     }
     if (o == 'f') *force = 1;
+    else if (o == CLI_O_REASON && cli_history_opt(ctx, o, p->arg) != CLI_OK) return CLI_USAGE;
   }
   return CLI_OK;
 }
 
 int cli_cmd_init(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
-  int force, rc = force_args(ctx, &p, argc, argv, &force), r;
+  int force, rc = force_args(ctx, &p, force_opts, argc, argv, &force), r;
   if (rc == CLI_OK && p.npos > 0)
     rc = cli_usage(ctx, "unexpected operand '%s' (the store is chosen with "
                         "--store DIR)",
@@ -69,7 +72,7 @@ int cli_cmd_rm(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
   att_store *st = NULL;
   att_event ev;
-  int force, rc = force_args(ctx, &p, argc, argv, &force), r;
+  int force, rc = force_args(ctx, &p, rm_opts, argc, argv, &force), r;
   if (rc == CLI_OK && p.npos != 1)
     rc = cli_usage(ctx, p.npos == 0 ? "which event? give its id or key"
                                     : "one event at a time: give one id or key");
