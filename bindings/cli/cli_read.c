@@ -24,7 +24,8 @@ enum { O_JSON = 1, O_CSV, O_SORT, O_LIMIT, O_FORMAT, O_OUT, O_ALARM, O_DOMAIN,
 /* --tz ZONE|local of get and list: the zone times are shown in. */
 enum { O_SHOW_TZ = 90 };
 
-static const cli_opt get_opts[] = {{"json", 0, 0, O_JSON}, {"tz", 0, 1, O_SHOW_TZ}, {NULL, 0, 0, 0}};
+static const cli_opt get_opts[] = {{"json", 0, 0, O_JSON}, {"tz", 0, 1, O_SHOW_TZ}, CLI_AS_OF_OPT,
+                                   {NULL, 0, 0, 0}};
 
 int cli_cmd_get(cli_ctx *ctx, int argc, char **argv) {
   cli_parser p;
@@ -40,6 +41,7 @@ int cli_cmd_get(cli_ctx *ctx, int argc, char **argv) {
       return CLI_OK;
     } else if (o == O_JSON) json = 1;
     else if (o == O_SHOW_TZ) rc = cli_show_tz(ctx, p.arg);
+    else if (o == CLI_O_AS_OF) rc = cli_history_opt(ctx, o, p.arg);
   }
   if (rc == CLI_OK && p.npos != 1)
     rc = cli_usage(ctx, p.npos == 0 ? "which event? give its id or key"
@@ -48,7 +50,11 @@ int cli_cmd_get(cli_ctx *ctx, int argc, char **argv) {
   if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_READ, &st);
   if (rc == CLI_OK) {
     r = att_store_lookup(st, p.pos[0], &ev);
-    if (r == ATT_ENOTFOUND)
+    if (r == ATT_ENOTFOUND && ctx->has_as_of) {
+      char t[40];
+      att_time_format(ctx->as_of, t, sizeof t);
+      rc = cli_fail("no event with id or key \"%s\" as of %s", p.pos[0], t);
+    } else if (r == ATT_ENOTFOUND)
       rc = cli_fail("no event with id or key \"%s\"", p.pos[0]);
     else if (r < 0)
       rc = cli_core_fail(r, "cannot read \"%s\"", p.pos[0]);
@@ -99,7 +105,7 @@ static const cli_opt list_opts[] = {
     CLI_FILTER_OPTS,            {"sort", 0, 1, O_SORT},
     {"limit", 0, 1, O_LIMIT},   {"csv-raw", 0, 0, O_CSV_RAW}, {"tz", 0, 1, O_SHOW_TZ},
     {"no-expand", 0, 0, O_NO_EXPAND}, {"columns", 0, 1, O_COLUMNS},
-    {"edtf", 0, 0, O_EDTF},
+    {"edtf", 0, 0, O_EDTF},     CLI_AS_OF_OPT,
     {NULL, 0, 0, 0}};
 
 const char *const cli_sort_names[] = {"when", "id", "title", "created",
@@ -147,6 +153,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
     case O_NO_EXPAND: expand = 0; break;
     case O_COLUMNS: columns = p.arg; break;
     case O_EDTF: edtf = 1; break;
+    case CLI_O_AS_OF: rc = cli_history_opt(ctx, o, p.arg); break;
     case O_SORT: {
       const char *s = p.arg;
       qp->desc = 0;
@@ -228,6 +235,7 @@ static const cli_opt export_opts[] = {{"format", 'f', 1, O_FORMAT},
                                       {"uid-domain", 0, 1, O_DOMAIN},
                                       {"csv-raw", 0, 0, O_CSV_RAW},
                                       CLI_FILTER_OPTS,
+                                      CLI_AS_OF_OPT,
                                       {NULL, 0, 0, 0}};
 
 /* Is path a regular file, or nothing yet (what export may replace by
@@ -274,6 +282,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
       return CLI_OK;
     } else if (o == O_FORMAT) fmt = p.arg;
     else if (o == O_OUT) outpath = p.arg;
+    else if (o == CLI_O_AS_OF) rc = cli_history_opt(ctx, o, p.arg);
     else rc = cli_filter_opt(ctx, &flt, o, p.arg);
   }
   if (rc == CLI_OK && p.npos > 0)

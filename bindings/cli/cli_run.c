@@ -12,6 +12,7 @@
 #include "host.h"
 #include "alerts.h"
 #include "daemon.h" /* check: att_sched_check_mode */
+#include "author.h" /* ATT_AUTHOR_MAX */
 
 #include <errno.h>
 #include <lauxlib.h>
@@ -34,6 +35,7 @@ static const cli_opt run_opts[] = {
     {"write", 0, 1, O_WRITE},           {"out", 0, 1, O_OUT},
     {"config", 0, 1, O_CONFIG},         {"alert-command", 0, 1, O_ACMD},
     {"alert-file", 0, 1, O_AFILE},      {"alert-timeout", 0, 1, O_ATIME},
+    CLI_AS_OF_OPT,
     {NULL, 0, 0, 0}};
 
 #define RUN_OUT_DEFAULT "out"
@@ -274,6 +276,12 @@ static int parse_opts(cli_ctx *ctx, int argc, char **argv, int for_run, run_cmdl
     case O_ACMD: c->acmd = p.arg; break;
     case O_AFILE: c->afile = p.arg; break;
     case O_ATIME: c->atime = p.arg; break;
+    case CLI_O_AS_OF:
+      if (!for_run)
+        rc = cli_usage(ctx, "--as-of goes with 'attache run' (a script that reads the store "
+                            "as it was), not with %s", ctx->cmd ? ctx->cmd : "this command");
+      else rc = cli_history_opt(ctx, o, p.arg);
+      break;
     default: break;
     }
   }
@@ -366,6 +374,9 @@ static void open_store(cli_ctx *ctx, int flags, att_engine *e, char *why, size_t
   o.notice = on_notice;
   o.cancel = att_watchdog_cancel; /* a script past max-time stops waiting for the lock */
   e->store = NULL;
+  /* The user, for what is written outside a script's code (nothing yet);
+   * a script writes as "USER via NAME.lua" (cli_cmd_run). */
+  if ((flags & ATT_OPEN_WRITE) && e->author) o.author = e->author;
   if (ctx->store_dir == NULL) {
     snprintf(why, cap, "no store directory: use --store DIR, or set ATTACHE_STORE or HOME");
   } else if ((r = att_store_open(ctx->store_dir, &o, &e->store)) == ATT_ENOSTORE) {
@@ -373,6 +384,11 @@ static void open_store(cli_ctx *ctx, int flags, att_engine *e, char *why, size_t
                        "another with --store DIR or ATTACHE_STORE)", ctx->store_dir);
   } else if (r < 0) {
     snprintf(why, cap, "cannot open the store %s: %s", ctx->store_dir, att_errmsg());
+    e->store = NULL;
+  } else if (ctx->has_as_of && (r = att_store_asof(e->store, ctx->as_of)) < 0) {
+    snprintf(why, cap, "cannot read the store %s as of that time: %s", ctx->store_dir,
+             att_errmsg());
+    att_store_close(e->store);
     e->store = NULL;
   }
   e->nostore = e->store ? NULL : why;
@@ -480,6 +496,7 @@ int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
       shipped[0])
     ops[0] = shipped;
   if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao, 0);
+  if (rc == CLI_OK && nops > 0) rc = cli_author(ctx, &e.author);
   if (rc == CLI_OK && nops > 0) {
     open_store(ctx, ATT_OPEN_WRITE, &e, why, sizeof why);
     if (e.store && att_alerts_open(&e, ctx->store_dir, &ao) < 0)
@@ -488,6 +505,12 @@ int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
   if (rc == CLI_OK && nops > 0) {
     s = att_script_new(&e, ops[0]);
     if (s == NULL) rc = cli_fail("%s", att_errmsg()[0] ? att_errmsg() : "out of memory");
+  }
+  if (rc == CLI_OK && s) { /* its writes: "USER via NAME.lua" */
+    const char *slash = strrchr(ops[0], '/');
+    char who[ATT_AUTHOR_MAX + 300];
+    snprintf(who, sizeof who, "%s via %s", e.author, slash ? slash + 1 : ops[0]);
+    if (att_script_set_author(s, who) != 0) rc = cli_fail("out of memory");
   }
   if (rc == CLI_OK && s) {
     lua_State *L = att_script_L(s);

@@ -213,6 +213,9 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
   if (rc == CLI_OK && ctx->store_dir == NULL)
     rc = cli_fail("no store directory: use --store DIR, or set ATTACHE_STORE or HOME");
   if (rc == CLI_OK) rc = store_exists(ctx);
+  /* The user: the author of what the daemon writes outside a script's
+   * code; scripts write as "rule:NAME.lua" (daemon.c). */
+  if (rc == CLI_OK) rc = cli_author(ctx, &e.author);
   if (rc == CLI_OK) {
     /* Replays print in a fixed order: commands are waited for. */
     ao.wait = o.mode != ATT_DAEMON_REAL;

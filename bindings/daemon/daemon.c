@@ -263,6 +263,13 @@ static void summary(const att__dscript *ds, char *buf, size_t cap) {
   if (n == 0) snprintf(buf, cap, "nothing registered");
 }
 
+/* What a script writes is made by "rule:NAME.lua" (docs/history.md). */
+static int set_author(att__dscript *ds) {
+  char who[300];
+  snprintf(who, sizeof who, "rule:%s", ds->name);
+  return att_script_set_author(ds->s, who);
+}
+
 /*
  * Load (or reload) one script.  Its main chunk runs with d->loading set, so
  * that what it registers belongs to the new version; only when the chunk
@@ -284,6 +291,8 @@ static void load_script(att_daemon *d, const char *name, const struct stat *sb) 
   if ((code = slurp(ds->path, &len)) == NULL) {
     att__log(d, ATT_LOG_ERROR, name, "cannot read %s: %s", ds->path, strerror(errno));
   } else if ((ds->s = att_script_new(d->e, ds->path)) == NULL) {
+    att__log(d, ATT_LOG_ERROR, name, "%s", att_errmsg());
+  } else if (set_author(ds) != 0) {
     att__log(d, ATT_LOG_ERROR, name, "%s", att_errmsg());
   } else {
     snprintf(chunk, sizeof chunk, "@%s", name);
@@ -636,6 +645,7 @@ static int open_store(att_daemon *d) {
   so.change = att__on_change;
   so.now = engine_now;
   so.cancel = att_watchdog_cancel; /* a callback past max-time stops waiting for the lock */
+  so.author = d->e->author;
   so.ud = d;
   rc = att_store_open(d->store_dir, &so, &d->e->store);
   if (rc == ATT_ENOSTORE)

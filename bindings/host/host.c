@@ -287,7 +287,28 @@ void att_script_free(att_script *s) {
   }
   free(s->name);
   free(s->dir);
+  free(s->author);
   free(s);
+}
+
+int att_script_set_author(att_script *s, const char *author) {
+  char *a = NULL;
+  if (author && (a = strdup(author)) == NULL) return att__err(ATT_ENOMEM, "out of memory");
+  free(s->author);
+  s->author = a;
+  return 0;
+}
+
+const char *att_script_author(const att_script *s) { return s->author; }
+
+/* Make the store's author `a` (NULL: the engine's); the one it was. */
+static const char *author_swap(att_engine *e, const char *a) {
+  const char *prev = e->author_now, *cur = prev ? prev : e->author, *want = a ? a : e->author;
+  if (e->store && !(cur == want || (cur && want && strcmp(cur, want) == 0))) {
+    if (att_store_set_author(e->store, want) != 0) att__errclear();
+  }
+  e->author_now = a;
+  return prev;
 }
 
 typedef struct load_req {
@@ -406,11 +427,13 @@ int att_script_call(att_script *s, int nargs, int nresults) {
     lua_sethook(L, att__sandbox_hook, LUA_MASKCOUNT, ATT__HOOK_STEP);
     att__watch_begin(s);
   }
+  const char *prev_author = s->author ? author_swap(s->e, s->author) : NULL;
   lua_pushcfunction(L, msgh);
   lua_insert(L, base);
   s->depth++;
   st = lua_pcall(L, nargs, nresults, base);
   s->depth--;
+  if (s->author) author_swap(s->e, prev_author);
   if (s->depth == 0) att__watch_end(s);
   lua_remove(L, base);
   if (st == LUA_OK) {

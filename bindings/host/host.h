@@ -82,6 +82,12 @@ typedef struct att_engine {
    * `attache serve`: schedules, rules and reminders are then refused (run)
    * or only checked (check). */
   struct att_daemon *daemon;
+  /* Who the store's writes are made by while no script's code runs (the
+   * user, given to the store when it is opened); NULL: unknown.  While a
+   * script's code runs its own author is the store's (att_script_set_author);
+   * author_now is the one set (NULL: author), kept by the host. */
+  const char *author;
+  const char *author_now;
 } att_engine;
 
 att_time att_engine_now(const att_engine *e);
@@ -111,6 +117,14 @@ void att_script_free(att_script *s);
 lua_State *att_script_L(att_script *s);
 att_engine *att_script_engine(att_script *s);
 const char *att_script_name(att_script *s);
+
+/* Who the script's writes are made by (docs/history.md): the daemon's
+ * "rule:NAME.lua", run's "USER via NAME.lua"; copied.  While any of its
+ * code runs (each att_script_call) the store's author is this one, and
+ * the one before is put back after.  NULL (the default): the engine's.
+ * 0, or ATT_ENOMEM. */
+int att_script_set_author(att_script *s, const char *author);
+const char *att_script_author(const att_script *s);
 
 /* Compile a text chunk (never binary) and leave it on the stack as a
  * function whose environment is the sandbox: 0, or a negative code with

@@ -33,6 +33,7 @@ struct att_script {
   char batch_at[160];
   int ro_depth;        /* nesting of read-only contexts */
   const char *ro_what; /* the outermost one ("a reminder's where function") */
+  char *author;        /* att_script_set_author, or NULL */
 };
 
 #define ATT__HOOK_STEP 1000 /* instructions between two budget checks */
