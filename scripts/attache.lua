@@ -189,4 +189,9 @@ end
 -- or rolled back before at.batch returns.
 at.batch = core.batch
 
+-- The history (docs/lua-api.md "History"): the versions of an event,
+-- oldest first, and the changes of the store, newest first.
+at.history = core.history
+at.changes = core.changes
+
 return at

@@ -14,6 +14,7 @@
  */
 #include "lua_util.h"
 #include "lua_int.h"
+#include "author.h" /* att_reason_check */
 #include "json.h" /* the one message for a NUL, for a big integer */
 #include "occur.h"
 
@@ -31,6 +32,8 @@
 
 typedef struct cursor {
   att_store *st;
+  int has_asof;  /* a query with as_of: its events are read as of asof */
+  att_time asof;
   int64_t *ids;
   size_t n, pos;
   size_t taken; /* bytes of ids counted against the script's max-memory */
@@ -149,6 +152,69 @@ static void check_target(lua_State *L) {
                                           luaL_typename(L, 1)));
   id = lua_tointegerx(L, 1, &isint);
   if (!isint || id <= 0) luaL_argerror(L, 1, "an id is a whole number from 1");
+}
+
+/*
+ * The options table of add, update and remove at idx (nil: none): reason
+ * (a string) and, where force is not NULL, force.  An unknown option or
+ * a value of the wrong type raises; a reason that is not one line of at
+ * most 500 bytes returns nil and the message (2 values pushed) as the
+ * write would.  1 with *reason (NULL: none).
+ */
+static int write_opts(lua_State *L, int idx, const char *fname, const char **reason, int *force) {
+  *reason = NULL;
+  if (lua_isnoneornil(L, idx)) return 1;
+  if (!lua_istable(L, idx))
+    return luaL_error(L, "bad argument #%d to '%s' (table expected, got %s)", idx, fname,
+                      luaL_typename(L, idx));
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+    if (k && strcmp(k, "reason") == 0) {
+      if (lua_type(L, -1) != LUA_TSTRING)
+        return luaL_error(L, "bad argument #%d to '%s' (option reason takes a string, got %s)",
+                          idx, fname, luaL_typename(L, -1));
+      *reason = lua_tostring(L, -1); /* held by the table */
+    } else if (k && force && strcmp(k, "force") == 0) {
+      *force = lua_toboolean(L, -1);
+    } else {
+      return luaL_error(L, "bad argument #%d to '%s' (unknown option %s; the options are %s)",
+                        idx, fname, k ? k : luaL_typename(L, -2),
+                        force ? "force and reason" : "reason");
+    }
+    lua_pop(L, 1);
+  }
+  if (*reason && att_reason_check("reason", *reason) != 0) {
+    attl_fail(L);
+    return 0;
+  }
+  return 1;
+}
+
+/* The reason of the write about to be made (NULL: none): 0, or nil and
+ * the message pushed (2).  The core records it with the write's first
+ * change; reason_end forgets it after a write outside a batch (inside
+ * one, at.batch forgets it when the batch ends). */
+static int reason_begin(lua_State *L, att_store *st, const char *reason) {
+  if (reason && att_store_set_reason(st, reason) != 0) return attl_fail(L);
+  return 0;
+}
+
+static void reason_end(att_store *st, const char *reason) {
+  if (reason && !att_store_in_batch(st)) att_store_set_reason(st, NULL);
+}
+
+/* Call fn with the arguments on the stack while the reason given to
+ * reason_begin is in force (had: one was); forgotten after, whatever fn
+ * does (an error is raised again). */
+static int with_reason(lua_State *L, att_store *st, int had, lua_CFunction fn) {
+  int st_call;
+  lua_pushcfunction(L, fn);
+  lua_insert(L, 1);
+  st_call = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+  reason_end(st, had ? "" : NULL);
+  if (st_call != LUA_OK) return lua_error(L);
+  return lua_gettop(L);
 }
 
 /* Lua value at idx as JSON, or NULL with a message in err.  An empty table
@@ -427,10 +493,21 @@ static int locked(lua_State *L, att_store *st, lua_CFunction body) {
 
 static const char *const sel_opts[] = {"from", "to",    "actor", "kind", "status", "tag",
                                        "text", "where", "sort",  "desc", "limit",  "expand",
-                                       NULL};
+                                       "as_of", NULL};
 
 static const char *const sort_names[] = {"when",    "id",   "title",  "created",
                                          "updated", "kind", "status", "key", NULL};
+
+/* Read as of the cursor's time (a query with as_of), and back to what
+ * the store was read as before (was): the store is the script's, shared
+ * by every query, and `attache run --as-of` may have set it. */
+static int asof_begin(att_store *st, const cursor *c) {
+  return c->has_asof ? att_store_asof(st, c->asof) : 0;
+}
+
+static void asof_end(att_store *st, const cursor *c, att_time was) {
+  if (c->has_asof && att_store_asof_time(st) != was) att_store_asof(st, was);
+}
 
 /* A query error, with the name of the public function (each, query,
  * count) and no position: the Lua layer raises it at the caller's line. */
@@ -507,20 +584,29 @@ static const char *sel_string(lua_State *L, const char *fname, const char *opt) 
 
 /* ---- functions ----------------------------------------------------------- */
 
-/* at.add(t) -> event | nil, message */
+/* at.add(t [, {reason = TEXT}]) -> event | nil, message */
 static int l_add(lua_State *L) {
   att_store *st;
   att_event ev;
   cJSON **obj;
+  const char *reason;
   int rc;
   att_lua_check_write(L, "at.add");
   luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 2);
+  if (!write_opts(L, 2, "add", &reason, NULL)) return 2;
   st = attl_store(L);
   obj = table_arg(L, 1, "add");
   if ((rc = friendly_dates(L, 1, *obj, NULL)) == 0) rc = att_event_from_cjson(*obj, 0, &ev);
   box_free(obj);
   if (rc != 0) return attl_fail(L);
-  if (att_store_add(st, &ev) != 0) {
+  if (reason_begin(L, st, reason) != 0) {
+    att_event_free(&ev);
+    return 2;
+  }
+  rc = att_store_add(st, &ev);
+  reason_end(st, reason);
+  if (rc != 0) {
     att_event_free(&ev);
     return attl_fail(L);
   }
@@ -572,16 +658,23 @@ static int update_body(lua_State *L) {
  * that revision (changed since, removed, rolled back), the object is stale
  * and nothing is written.  With an id or key the change is made to the
  * current revision.  Either way it is read and written under one lock.
+ * The options {reason = TEXT} give the reason kept in the history.
  */
+static int update_run(lua_State *L) { return locked(L, attl_store(L), update_body); }
+
 static int l_update(lua_State *L) {
   att_store *st;
+  const char *reason;
   att_lua_check_write(L, "at.update");
   luaL_checkany(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
-  lua_settop(L, 2);
+  lua_settop(L, 3);
+  if (!write_opts(L, 3, "update", &reason, NULL)) return 2;
   st = attl_store(L);
   check_target(L);
-  return locked(L, st, update_body);
+  if (reason_begin(L, st, reason) != 0) return 2;
+  lua_settop(L, 2); /* the options go: the core holds a copy of the reason */
+  return with_reason(L, st, reason != NULL, update_run);
 }
 
 /* The part of at.remove done under the lock. */
@@ -597,34 +690,26 @@ static int remove_body(lua_State *L) {
   return 1;
 }
 
-/* at.remove(x [, {force = true}]) -> true | nil, message.  An event object
+/* at.remove(x [, {force = true, reason = TEXT}]) -> true | nil, message.  An event object
  * must show the revision the store holds (else it is stale and nothing is
  * removed).  An event others link to is removed only with force, which
  * drops their links to it in the same change. */
+static int remove_run(lua_State *L) { return locked(L, attl_store(L), remove_body); }
+
 static int l_remove(lua_State *L) {
   att_store *st;
+  const char *reason;
   int force = 0;
   att_lua_check_write(L, "at.remove");
   luaL_checkany(L, 1);
   lua_settop(L, 2);
-  if (!lua_isnil(L, 2)) {
-    if (!lua_istable(L, 2))
-      return luaL_error(L, "bad argument #2 to 'remove' (table expected, got %s)",
-                        luaL_typename(L, 2));
-    lua_pushnil(L);
-    while (lua_next(L, 2)) {
-      if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "force") != 0)
-        return luaL_error(L, "bad argument #2 to 'remove' (unknown option %s; the one option "
-                          "is force)", lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "");
-      force = lua_toboolean(L, -1);
-      lua_pop(L, 1);
-    }
-  }
-  lua_pushboolean(L, force);
-  lua_replace(L, 2);
+  if (!write_opts(L, 2, "remove", &reason, &force)) return 2;
   st = attl_store(L);
   check_target(L);
-  return locked(L, st, remove_body);
+  if (reason_begin(L, st, reason) != 0) return 2;
+  lua_pushboolean(L, force);
+  lua_replace(L, 2); /* the options go: the core holds a copy of the reason */
+  return with_reason(L, st, reason != NULL, remove_run);
 }
 
 /*
@@ -639,7 +724,8 @@ static int l_select(lua_State *L) {
   int64_t *ids = NULL;
   size_t n = 0;
   lua_Integer limit = 0;
-  int haswhere = 0, isint, expand = 1;
+  int haswhere = 0, isint, expand = 1, has_asof = 0;
+  att_time asof = ATT_TIME_MAX, was;
   cursor *c;
   att_query_init(&q);
   lua_settop(L, 2);
@@ -658,7 +744,7 @@ static int l_select(lua_State *L) {
       if (opt < 0)
         sel_error(L, fname,
                   "unknown option '%s'; options: from, to, actor, kind, status, tag, text, "
-                  "where, sort, desc, limit, expand",
+                  "where, sort, desc, limit, expand, as_of",
                   k ? k : luaL_typename(L, -2));
       switch (opt) {
       case 0: case 1: {
@@ -705,6 +791,19 @@ static int l_select(lua_State *L) {
           sel_error(L, fname, "option 'expand' takes a boolean, got %s", luaL_typename(L, -1));
         expand = lua_toboolean(L, -1);
         break;
+      case 12: {
+        /* What the store held at the end of the time given (a day: once
+         * every change of that day was made), as `--as-of` reads it. */
+        attl_date d;
+        int t = lua_type(L, -1);
+        if (t != LUA_TSTRING && t != LUA_TNUMBER && t != LUA_TTABLE && !attl_date_test(L, -1))
+          sel_error(L, fname, "option 'as_of' takes a date or time, got %s", luaL_typename(L, -1));
+        if (attl_date_arg(L, -1, attl_now(L), &d, 1, fname) != 0)
+          sel_error(L, fname, "option 'as_of': %s", att_errmsg());
+        has_asof = 1;
+        asof = d.b.latest;
+        break;
+      }
       default:
         limit = lua_tointegerx(L, -1, &isint);
         if (!isint || limit < 0)
@@ -721,6 +820,13 @@ static int l_select(lua_State *L) {
   c = lua_newuserdatauv(L, sizeof *c, 0);
   memset(c, 0, sizeof *c);
   luaL_setmetatable(L, ATTL_CURSOR);
+  was = att_store_asof_time(st);
+  if (has_asof) {
+    /* Only the core's work runs as of that time (nothing that may raise
+     * in between), and the cursor reads each event as of it too. */
+    c->has_asof = 1;
+    c->asof = asof;
+  }
   /* With a window on both sides, the occurrences of recurring events in
    * it (core/occur.h); `where` then sees each line, so the Lua layer
    * applies it and the limit. */
@@ -730,13 +836,17 @@ static int l_select(lua_State *L) {
     att_occ *occ = NULL;
     size_t nocc = 0;
     if (haswhere) q.limit = 0;
+    int qrc;
     att_occur_candidates(&cq);
     att_lua_charge(L, query_cost(st, &cq));
-    if (att_store_query(st, &cq, &ids, &n) != 0) return luaL_error(L, "%s", att_errmsg());
+    if ((qrc = asof_begin(st, c)) == 0) qrc = att_store_query(st, &cq, &ids, &n);
+    asof_end(st, c, was);
+    if (qrc != 0) return luaL_error(L, "%s", att_errmsg());
     c->ids = ids; /* freed by the cursor whatever raises now */
     att_lua_charge(L, n);
-    if (att_occur_list(st, ids, n, &q, &occ, &nocc) != 0)
-      return luaL_error(L, "%s", att_errmsg());
+    if ((qrc = asof_begin(st, c)) == 0) qrc = att_occur_list(st, ids, n, &q, &occ, &nocc);
+    asof_end(st, c, was);
+    if (qrc != 0) return luaL_error(L, "%s", att_errmsg());
     c->occ = occ;
     free(ids);
     c->ids = ids = NULL;
@@ -746,8 +856,11 @@ static int l_select(lua_State *L) {
     c->taken += nocc * sizeof *occ;
     att_lua_mem_take(L, nocc * sizeof *occ);
   } else {
+    int qrc;
     att_lua_charge(L, query_cost(st, &q));
-    if (att_store_query(st, &q, &ids, &n) != 0) return luaL_error(L, "%s", att_errmsg());
+    if ((qrc = asof_begin(st, c)) == 0) qrc = att_store_query(st, &q, &ids, &n);
+    asof_end(st, c, was);
+    if (qrc != 0) return luaL_error(L, "%s", att_errmsg());
   }
   c->st = st;
   c->ids = ids;
@@ -766,7 +879,8 @@ static int l_select(lua_State *L) {
 }
 
 /*
- * at.batch(fn) -> true | nil, message.  Every change fn makes is one
+ * at.batch(fn [, {reason = TEXT}]) -> true | nil, message.  Every change
+ * fn makes is one
  * batch: one lock, one sync, all or nothing.  The batch belongs to this
  * call: fn is called so that it cannot yield (a yield inside fn is an
  * error), so the batch ends before at.batch returns, whatever fn does: an
@@ -777,20 +891,27 @@ static int l_select(lua_State *L) {
 static int l_batch(lua_State *L) {
   att_store *st;
   att_script *s = att_lua_script(L);
-  const char *where, *m;
+  const char *where, *m, *reason;
   att_lua_check_write(L, "at.batch");
   luaL_checktype(L, 1, LUA_TFUNCTION);
-  lua_settop(L, 1);
+  lua_settop(L, 2);
+  if (!write_opts(L, 2, "batch", &reason, NULL)) return 2;
   st = attl_store(L);
   if (att_store_in_batch(st))
     return luaL_error(L, "a batch is already open (at.batch calls do not nest)");
+  if (reason_begin(L, st, reason) != 0) return 2;
+  lua_settop(L, 1);
   luaL_where(L, 1); /* 2: "script:line: " of the caller */
   where = lua_tostring(L, 2);
   lua_pushvalue(L, 1);
-  if (att_store_begin(st) != 0) return attl_fail(L);
+  if (att_store_begin(st) != 0) {
+    att_store_set_reason(st, NULL);
+    return attl_fail(L);
+  }
   att_script_batch_mark(s, where);
   if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
     att_store_rollback(st);
+    att_store_set_reason(st, NULL); /* whatever a write inside gave */
     att_script_batch_mark(s, NULL);
     m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
     if (m && strstr(m, "attempt to yield") != NULL && strchr(m, '\n') == NULL &&
@@ -806,9 +927,14 @@ static int l_batch(lua_State *L) {
    * write it guards. */
   if (!att_script_writable(s)) {
     att_store_rollback(st);
+    att_store_set_reason(st, NULL);
     att_lua_check_write(L, "at.batch");
   }
-  if (att_store_commit(st) != 0) return attl_fail(L);
+  if (att_store_commit(st) != 0) {
+    att_store_set_reason(st, NULL);
+    return attl_fail(L);
+  }
+  att_store_set_reason(st, NULL);
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -824,6 +950,11 @@ static int cursor_push(lua_State *L, cursor *c) {
     /* Each step copies one event: charged, so that a loop of C calls
      * (cur:find with a C function as where) meets the deadline too. */
     att_lua_charge(L, 4);
+    if (c->has_asof) {
+      if (attl_event_pushid_asof(L, lua_upvalueindex(2), c->st, id, c->asof, &rc)) return 1;
+      if (rc != ATT_ENOTFOUND) return luaL_error(L, "%s", att_errmsg());
+      continue;
+    }
     att_store_readahead(c->st, c->ids + c->pos - 1, c->n - c->pos + 1);
     if (attl_event_pushid_mt(L, lua_upvalueindex(2), c->st, id, &rc)) return 1;
     if (rc != ATT_ENOTFOUND) return luaL_error(L, "%s", att_errmsg());
@@ -969,6 +1100,7 @@ int luaopen_attache_core(lua_State *L) {
   attl_open_json(L);
   attl_open_names(L);
   attl_open_report(L);
+  attl_open_history(L);
   for (int i = 0; i < MAX_EXT && ext[i]; i++) luaL_setfuncs(L, ext[i], 0);
   attl_date_open(L);
   attl_null_push(L);

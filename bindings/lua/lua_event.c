@@ -306,6 +306,34 @@ int attl_event_pushid_mt(lua_State *L, int mt, att_store *st, int64_t id, int *r
   return 1;
 }
 
+int attl_event_pushid_asof(lua_State *L, int mt, att_store *st, int64_t id, att_time asof,
+                           int *rc) {
+  att_time was = att_store_asof_time(st);
+  const char *json;
+  size_t len, len2;
+  attl_event *e;
+  mt = lua_absindex(L, mt);
+  /* The store is read as of asof only while no Lua code can run or raise:
+   * once for the length, then (the object made) again for the text. */
+  for (;;) {
+    if ((*rc = att_store_asof(st, asof)) == 0) *rc = att_store_json(st, id, &json, &len);
+    att_store_asof(st, was);
+    if (*rc != 0) return 0;
+    e = newev_bare(L, id, len);
+    if ((*rc = att_store_asof(st, asof)) == 0 &&
+        (*rc = att_store_json(st, id, &json, &len2)) == 0 && len2 == len)
+      memcpy(e->json, json, len);
+    att_store_asof(st, was);
+    if (*rc == 0 && len2 == len) break;
+    lua_pop(L, 1);
+    if (*rc != 0) return 0;
+  }
+  lua_pushvalue(L, mt);
+  lua_setmetatable(L, -2);
+  charge_len(L, len);
+  return 1;
+}
+
 const att_event *attl_event_get(lua_State *L, int idx) {
   attl_event *e = lua_touserdata(L, idx);
   att_event *p;
@@ -763,7 +791,7 @@ static int parsed_gc(lua_State *L) {
 static const luaL_Reg ev_methods[] = {{"has_actor", m_has_actor}, {"has_tag", m_has_tag},
                                       {"totable", m_totable},     {"json", m_json},
                                       {"stale", m_stale},         {"event", m_event},
-                                      {NULL, NULL}};
+                                      {"at", attl_event_at},      {NULL, NULL}};
 
 static const luaL_Reg ev_meta[] = {{"__newindex", ev_newindex}, {"__tostring", ev_tostring},
                                    {"__eq", ev_eq},             {"__lt", ev_lt},

@@ -23,6 +23,9 @@ void attl_open_json(lua_State *L);
 /* lua_names.c: actor (at.actor(name) -> code | nil, message: a country
  * or organisation as a person names it, docs/names.md). */
 void attl_open_names(lua_State *L);
+/* lua_history.c: history (at.history(ev) -> list of versions) and
+ * changes (at.changes{...} -> list of change records). */
+void attl_open_history(lua_State *L);
 /* lua_report.c: ics (core.ics(list, leads [, domain [, name]]): the
  * iCalendar text of at.report.ics). */
 void attl_open_report(lua_State *L);

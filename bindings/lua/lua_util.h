@@ -88,6 +88,10 @@ int attl_event_current(lua_State *L, int idx, att_store *st, const char *op);
 int attl_event_pushid(lua_State *L, att_store *st, int64_t id, int *rc);
 /* The same, with the event metatable at index mt (no lookup: for loops). */
 int attl_event_pushid_mt(lua_State *L, int mt, att_store *st, int64_t id, int *rc);
+/* The same as of transaction time asof (a query with as_of): the store
+ * is read as of it only while no Lua code runs, and read as before after. */
+int attl_event_pushid_asof(lua_State *L, int mt, att_store *st, int64_t id, att_time asof,
+                           int *rc);
 /* The event object at idx, or NULL. */
 attl_event *attl_event_test(lua_State *L, int idx);
 int64_t attl_event_id(const attl_event *e);
@@ -98,6 +102,12 @@ const att_event *attl_event_get(lua_State *L, int idx);
 /* Push a cJSON value as Lua (objects and arrays as tables, null as
  * at.null). */
 void attl_pushcjson(lua_State *L, const struct cJSON *v);
+
+/* ---- lua_history.c -------------------------------------------------- */
+
+/* ev:at(rev) -> that revision of the event | nil, message (a method of
+ * events, docs/lua-api.md "History"). */
+int attl_event_at(lua_State *L);
 
 /* ---- lua_date.c ----------------------------------------------------- */
 
