@@ -57,6 +57,9 @@ struct att__job {
   att_duration every;
   att_cron cron;
   int op;            /* rules: ATT_CHANGE_* */
+  /* rules with {field = ...}: the field names, each ended by a NUL, the
+   * list by another ("status\0when\0\0"); NULL: every change */
+  char *fields;
   char *what;        /* "every 1d", "cron 0 8 * * 1", "remind NAME" */
   att__remind *rem;  /* reminders */
   size_t charged;    /* bytes counted against the owner's max-memory */

@@ -11,6 +11,7 @@
  */
 #include "daemon_int.h"
 #include "duration.h" /* att_duration_add */
+#include "event_diff.h" /* at.on(op, {field = ...}, fn) */
 
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,7 @@ static void job_free(att_daemon *d, att__job *j) {
   if (j->owner->s) att_script_mem_give(j->owner->s, j->charged);
   if (j->fn != LUA_NOREF && j->owner->s) luaL_unref(att_script_L(j->owner->s), LUA_REGISTRYINDEX, j->fn);
   free(j->what);
+  free(j->fields);
   free(j);
 }
 
@@ -361,9 +363,34 @@ static int push_rule(lua_State *L, void *ud) {
 
 static int stopping(const att_daemon *d) { return d->stop || att_interrupted(); }
 
+/* Does the change touch one of the fields of rule j?  diff (computed
+ * once for the change, on the first rule that asks: *have) holds the
+ * fields that differ; "source" matches "source.url", and so on. */
+static int fields_match(att_daemon *d, const att__job *j, const att__change *c, att_diff *diff,
+                        int *have) {
+  if (j->fields == NULL) return 1;
+  if (!*have) {
+    if (att_event_diff(c->old, c->oldlen, c->cur, c->curlen, diff) != 0) {
+      att__log(d, ATT_LOG_ERROR, j->owner->name, "the change to event %lld: %s",
+               (long long)c->id, att_errmsg());
+      diff->v = NULL, diff->n = 0;
+    }
+    *have = 1;
+  }
+  for (const char *f = j->fields; *f; f += strlen(f) + 1) {
+    size_t n = strlen(f);
+    for (size_t i = 0; i < diff->n; i++) {
+      const char *g = diff->v[i].field;
+      if (strncmp(g, f, n) == 0 && (g[n] == '\0' || g[n] == '.')) return 1;
+    }
+  }
+  return 0;
+}
+
 static void dispatch(att_daemon *d, const att__change *c) {
   size_t i;
-  int rules = 1;
+  int rules = 1, have_diff = 0;
+  att_diff diff = {NULL, 0};
   /* Whatever runs for this change, reminders included, makes changes one
    * level deeper (a where function may not write, but no path may start
    * a chain over at depth 0). */
@@ -400,12 +427,14 @@ static void dispatch(att_daemon *d, const att__change *c) {
     for (j = ds->jobs; j; j = j == end ? NULL : j->next) {
       rule_ctx r;
       if (j->type != ATT__JOB_RULE || j->dead || j->op != c->op) continue;
+      if (!fields_match(d, j, c, &diff, &have_diff)) continue;
       r.j = j;
       r.c = c;
       att__call(d, ds, push_rule, &r, 0);
       if (stopping(d)) break; /* a signal: the changes left are dropped */
     }
   }
+  att_diff_free(&diff);
   d->cur_depth = -1;
 }
 

@@ -13,6 +13,7 @@
 #include "lua_util.h"
 
 #include "alertlog.h"
+#include "event_fields.h" /* at.on's field names */
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -188,29 +189,98 @@ int attl_at(lua_State *L) {
   return push_handle(L, j->id, ATT__JOB_AT);
 }
 
-/* at.on("add" | "update" | "remove", fn) -> handle */
+/* One name of the filter's field option (the value at the top): a field
+ * of events that changes can touch, or a member of source or fields
+ * ("source.url", "fields.budget").  Its length. */
+static size_t field_name(lua_State *L) {
+  size_t n;
+  const char *s, *dot;
+  int f;
+  if (lua_type(L, -1) != LUA_TSTRING)
+    sched_error(L, "bad argument #2 to 'on' (option 'field' takes a field's name or a list of "
+                   "them, got %s)", luaL_typename(L, -1));
+  s = lua_tolstring(L, -1, &n);
+  dot = memchr(s, '.', n);
+  f = att_field_find(s, dot ? (size_t)(dot - s) : n);
+  if (f < 0 || ATT_FT_STORE_SET(att_fields[f].type) ||
+      (dot && f != ATT_F_SOURCE && f != ATT_F_FIELDS) || (dot && dot[1] == '\0') ||
+      strlen(s) != n)
+    sched_error(L, "bad argument #2 to 'on' (option 'field': \"%s\" is not a field a change "
+                   "can touch; give title, when, status, actors... or source.NAME, fields.NAME)",
+                s);
+  return n;
+}
+
+/* The filter {field = NAME | {NAME, ...}} at idx as a NUL-separated list
+ * ended by another NUL, in *out (malloc'd); raises on misuse. */
+static char *on_filter(lua_State *L, int idx) {
+  size_t total = 1, k, nitems;
+  char *out, *p;
+  int t;
+  luaL_checkstack(L, 4, NULL);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "field") != 0)
+      sched_error(L, "bad argument #2 to 'on' (unknown option %s; the one option is field)",
+                  lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : luaL_typename(L, -2));
+    lua_pop(L, 1);
+  }
+  t = lua_getfield(L, idx, "field");
+  if (t == LUA_TNIL) sched_error(L, "bad argument #2 to 'on' (option 'field' is missing)");
+  nitems = t == LUA_TTABLE ? lua_rawlen(L, -1) : 1;
+  if (t == LUA_TTABLE && nitems == 0)
+    sched_error(L, "bad argument #2 to 'on' (option 'field' is an empty list)");
+  for (k = 1; k <= nitems; k++) {
+    if (t == LUA_TTABLE) lua_rawgeti(L, -1, (lua_Integer)k);
+    total += field_name(L) + 1;
+    if (t == LUA_TTABLE) lua_pop(L, 1);
+  }
+  /* (A few bytes: nothing after this may raise, so nothing leaks.) */
+  if ((out = malloc(total)) == NULL) luaL_error(L, "not enough memory");
+  p = out;
+  for (k = 1; k <= nitems; k++) {
+    if (t == LUA_TTABLE) lua_rawgeti(L, -1, (lua_Integer)k);
+    memcpy(p, lua_tostring(L, -1), strlen(lua_tostring(L, -1)) + 1);
+    p += strlen(p) + 1;
+    if (t == LUA_TTABLE) lua_pop(L, 1);
+  }
+  *p = '\0';
+  lua_pop(L, 1);
+  return out;
+}
+
+/* at.on("add" | "update" | "remove" [, {field = NAME | {NAME, ...}}], fn)
+ * -> handle.  With field, fn runs only for a change that touched one of
+ * those fields (for an add, that the new event has; for a remove, that
+ * the removed one had). */
 int attl_on(lua_State *L) {
   static const char *const ops[] = {"add", "update", "remove", NULL};
   static const int codes[] = {ATT_CHANGE_ADD, ATT_CHANGE_UPDATE, ATT_CHANGE_REMOVE};
   const char *s = luaL_checkstring(L, 1);
   att_daemon *d;
   att__job *j;
-  int op = -1;
-  char what[32];
+  int op = -1, fnidx = 2;
+  char what[32], *fields = NULL;
   for (int i = 0; ops[i]; i++)
     if (strcmp(s, ops[i]) == 0) op = i;
   if (op < 0)
     return sched_error(L, "bad argument #1 to 'on' (\"add\", \"update\" or \"remove\" "
                           "expected, got \"%s\")", s);
-  checkfn(L, 2, "on");
+  if (lua_istable(L, 2)) fnidx = 3;
+  checkfn(L, fnidx, "on");
+  if (fnidx == 3) free(on_filter(L, 2)); /* checked now, kept below */
   d = daemon_for(L, "on");
   if (d == NULL) {
     check_count(L, ATT__JOB_RULE);
     return push_handle(L, 0, ATT__JOB_RULE);
   }
   snprintf(what, sizeof what, "on %s", ops[op]);
-  j = att__job_new(d, owner(L, d, "at.on"), ATT__JOB_RULE, 2, what);
+  j = att__job_new(d, owner(L, d, "at.on"), ATT__JOB_RULE, fnidx, what);
   j->op = codes[op];
+  if (fnidx == 3) {
+    fields = on_filter(L, 2);
+    j->fields = fields;
+  }
   return push_handle(L, j->id, ATT__JOB_RULE);
 }
 
