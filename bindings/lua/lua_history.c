@@ -186,7 +186,7 @@ static int l_history(lua_State *L) {
   return 1;
 }
 
-static const char *const changes_opts[] = {"since", "until", "id", "author", "limit", NULL};
+static const char *const changes_opts[] = {"since", "to", "id", "author", "limit", NULL};
 
 /* A date option of at.changes at the top: its first (since) or last
  * (until) instant. */
@@ -211,7 +211,7 @@ static att_time changes_date(lua_State *L, const char *k, int last) {
 }
 
 /*
- * at.changes{since=, until=, id=, author=, limit=} -> list | nil, message.
+ * at.changes{since=, to=, id=, author=, limit=} -> list | nil, message.
  * The changes that pass, newest first: {seq, batch, tx, op, id, rev,
  * author, reason, before, after}, before and after the event on either
  * side of the change (nil for an add's before and a remove's after).
@@ -259,7 +259,7 @@ static int l_changes(lua_State *L) {
         break;
       default:
         return luaL_error(L, "bad argument #1 to 'changes' (unknown option '%s'; options: "
-                             "since, until, id, author, limit)",
+                             "since, to, id, author, limit)",
                           k ? k : luaL_typename(L, -2));
       }
       lua_pop(L, 1);
