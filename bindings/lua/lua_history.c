@@ -168,7 +168,7 @@ static int l_history(lua_State *L) {
   f.id = id;
   f.oldest_first = 1;
   if ((rc = att_store_changes(st, &f, &b->v, &b->n)) != 0) return attl_fail(L);
-  if (b->n == 0) return attl_failf(L, "no event with id %lld in the store's history", (long long)id);
+  if (b->n == 0) return attl_failf(L, "no event with id %I in the store's history", (lua_Integer)id);
   att_lua_charge(L, b->n * 4);
   lua_createtable(L, (int)(b->n < 1000000 ? b->n : 0), 0);
   for (size_t i = 0; i < b->n; i++) {
