@@ -94,12 +94,60 @@ static const cli_command commands[] = {
      "  --print-json       print the stored event as JSON instead of a line\n"
      "  --new-value        take a kind, status or actor the store does not\n"
      "                     know yet (else refused with a did-you-mean)\n"},
-    {"get", cli_cmd_get, "get ID|KEY [--json] [--tz ZONE|local]",
+    {"get", cli_cmd_get, "get ID|KEY[@REV] [--json] [--tz ZONE|local]",
      "Show one event: a readable block, or one JSON line with --json.\n"
      "An event with a zone (tz) and a time of day gets a 'local' line: the\n"
-     "time as the clock showed it there.\n"
+     "time as the clock showed it there.  ID@REV shows it as it was at\n"
+     "revision REV (attache help show).\n"
      "\n"
+     "  --tz ZONE|local    the local time in ZONE, or in display.tz instead\n"
+     "  --as-of WHEN       the event as it was at the end of WHEN (2024-01-15, 3d)\n"},
+    {"show", cli_cmd_get, "show ID|KEY[@REV] [--json] [--tz ZONE|local]",
+     "The same as get.  ID@REV (7@2, cdc-meeting@2) shows the event as it\n"
+     "was at revision REV, in get's layout, after a line that says which\n"
+     "revision of how many it is and which change replaced it (or that it\n"
+     "is current); attache log ID lists the revisions.  A removed event's\n"
+     "revisions are shown by its id.  A revision the history lacks is an\n"
+     "error that lists those it has (docs/history.md).\n"
+     "\n"
+     "  --json             the revision as one JSON line, as stored\n"
      "  --tz ZONE|local    the local time in ZONE, or in display.tz instead\n"},
+    {"log", cli_cmd_log,
+     "log [ID|KEY] [--since WHEN] [--until WHEN] [--author NAME] [--limit N]\n"
+     "            [--oldest-first] [--all] [--json]",
+     "List the changes to the store, newest first (docs/history.md): for\n"
+     "each its number, time (in display.tz), author, what it did to which\n"
+     "event and the revision it made, the reason given, then the fields\n"
+     "that changed, one a line:\n"
+     "    when: 2024-01~/2024-04~ -> 2024-03-12\n"
+     "    actors: +KHM -THA\n"
+     "A write of more than 5 changes (an import) is shown as one batch:\n"
+     "its first 3 changes and how many more.\n"
+     "\n"
+     "  ID|KEY             only this event's changes (a removed event: its id)\n"
+     "  --since WHEN       changes made at or after WHEN: a date or time as a\n"
+     "                     person types it (2024-03-01, yesterday) or a time\n"
+     "                     back from now (12h, 7d, 2w, 3mo)\n"
+     "  --until WHEN       changes made up to the end of WHEN\n"
+     "  --author NAME      changes made by NAME\n"
+     "  --limit N, -n N    at most N changes\n"
+     "  --oldest-first     the oldest first\n"
+     "  --all              every change of a batch\n"
+     "  --json             JSON Lines, one change a line: seq, batch, tx, op,\n"
+     "                     id, rev, author, reason, title, diff (a list of\n"
+     "                     {field, old, new})\n"},
+    {"changes", cli_cmd_changes, "changes [--since WHEN] [--until WHEN] [--json]",
+     "What the changes of a window did, one line per event, for a weekly\n"
+     "\"what's new\": added, changed, restored or removed, its title, and the\n"
+     "fields that differ between the window's start and its end.  The net\n"
+     "effect counts: an event added and then changed is added; one changed\n"
+     "and changed back, or added and removed, is not listed.\n"
+     "\n"
+     "  --since WHEN       the window's start (default 7d: the last week), as\n"
+     "                     for log\n"
+     "  --until WHEN       its end (default now)\n"
+     "  --json             JSON Lines: id, effect, title, changes (their\n"
+     "                     numbers), diff (a list of {field, old, new})\n"},
     {"update", cli_cmd_update,
      "update ID|KEY FIELD=VALUE ... | --json PATCH",
      "Change an event.  FIELD is title, when, kind, status, where, notes,\n"

@@ -369,6 +369,14 @@ int cli_cmd_config(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_alerts(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_actor(cli_ctx *ctx, int argc, char **argv);
+/* log, changes, and get/show ID@REV (cli_history.c) */
+int cli_cmd_log(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_changes(cli_ctx *ctx, int argc, char **argv);
+/* get ID@REV: event ID (or KEY) as it was at revision REV, into *ev, after
+ * a line (unless json) that says which revision of how many it is and
+ * what replaced it.  CLI_OK, or CLI_FAIL after a message (a revision
+ * that is not a number or that the history lacks: it lists those it has). */
+int cli_get_version(cli_ctx *ctx, att_store *st, const char *spec, int json, att_event *ev);
 
 /* The sandbox and alert options of run, with the config file, for serve
  * (cli_run.c): argv holds only such options. */

@@ -36,7 +36,7 @@ int cli_cmd_get(cli_ctx *ctx, int argc, char **argv) {
   while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
     if (o == CLI_BAD) rc = CLI_USAGE;
     else if (o == CLI_HELP) {
-      cli_help("get", stdout);
+      cli_help(ctx->cmd, stdout); /* get, or show */
       cli_parser_free(&p);
       return CLI_OK;
     } else if (o == O_JSON) json = 1;
@@ -48,7 +48,9 @@ int cli_cmd_get(cli_ctx *ctx, int argc, char **argv) {
                                     : "one event at a time: give one id or key");
   att_event_init(&ev);
   if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_READ, &st);
-  if (rc == CLI_OK) {
+  if (rc == CLI_OK && strchr(p.pos[0], '@')) { /* ID@REV: a past revision */
+    rc = cli_get_version(ctx, st, p.pos[0], json, &ev);
+  } else if (rc == CLI_OK) {
     r = att_store_lookup(st, p.pos[0], &ev);
     if (r == ATT_ENOTFOUND && ctx->has_as_of) {
       char t[40];
