@@ -17,11 +17,13 @@ run add --title "Typo test" --when 2024-06-01 --kind summit --new-value --status
 comp() { run __complete "$@"; }
 # -- __complete itself
 comp ""
-for c in init add get update rm list import export run check alerts serve compact fsck help; do
+for c in init add get show update rm log changes list import export run check alerts serve compact fsck help; do
   grep -qx "$c" "$TMP/out" || fail "commands: no $c"
 done
-comp l
+comp li
 out_is "list"
+comp lo
+out_is "log"
 comp list --
 for o in --from --to --actor --kind --status --tag --text --where --sort --limit --json \
   --csv --columns --store --help --color; do
