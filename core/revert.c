@@ -20,6 +20,8 @@ typedef struct msgbuf {
   size_t n, cap;
   int oom;
   size_t items;
+  int64_t ev;  /* the event of the later changes named, */
+  int evs;     /* and whether several events have some */
 } msgbuf;
 
 static void mb_add(msgbuf *m, const char *fmt, ...)
@@ -281,6 +283,8 @@ static int make_steps(att_store *st, att_reversal *r, msgbuf *m) {
              (unsigned long long)hist[j].seq, who(&hist[j]), day(hist[j].tx, d),
              verb(hist[j].op), (long long)s->id, (unsigned long long)s->first);
       conflicted = 1;
+      if (m->ev != 0 && m->ev != s->id) m->evs = 1;
+      m->ev = s->id;
     }
     att_changes_free(hist, nh);
     rc = att_store_json(st, s->id, &cur, &clen);
@@ -495,9 +499,11 @@ int att_revert_plan(att_store *st, const uint64_t *seqs, size_t n, att_reversal 
     if (m.items)
       mb_add(&m, "; nothing was changed");
   } else {
-    mb_add(&m, m.items == 1 ? "; revert that change first, or change the event by hand"
-                            : "; revert those changes first (the newest first), or change the "
-                              "events by hand");
+    mb_add(&m, "; revert %s first%s, or change ", m.items == 1 ? "that change" : "those changes",
+           m.items == 1 ? "" : " (the newest first)");
+    if (m.evs || m.ev == 0) mb_add(&m, "those events by hand");
+    else
+      mb_add(&m, "event %lld by hand", (long long)m.ev);
   }
   if (m.oom) {
     rc = ATT_ENOMEM;
@@ -514,6 +520,9 @@ int att_revert_plan(att_store *st, const uint64_t *seqs, size_t n, att_reversal 
       r->steps[k++] = r->steps[i];
     }
     r->nsteps = k;
+    if (k == 0)
+      rc = att__err(ATT_EINVAL,
+                    "%s left nothing to reverse: the events it added it also removed", set);
   }
 out:
   free(m.p);

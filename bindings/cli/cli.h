@@ -377,6 +377,10 @@ int cli_cmd_changes(cli_ctx *ctx, int argc, char **argv);
  * what replaced it.  CLI_OK, or CLI_FAIL after a message (a revision
  * that is not a number or that the history lacks: it lists those it has). */
 int cli_get_version(cli_ctx *ctx, att_store *st, const char *spec, int json, att_event *ev);
+/* undo, revert, restore (cli_undo.c) */
+int cli_cmd_undo(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_revert(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_restore(cli_ctx *ctx, int argc, char **argv);
 
 /* The sandbox and alert options of run, with the config file, for serve
  * (cli_run.c): argv holds only such options. */
