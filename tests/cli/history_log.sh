@@ -236,6 +236,25 @@ out_lacks "Visit"
 ok changes --since 2099-01-01
 out_lines 0
 
+# -- text from users reaches a terminal escaped, in the diff too: the
+# direction controls that may be stored (a control character may not).
+RLO=$(printf '\342\200\256')
+ok add --title "bad${RLO} title" --when 2024 --notes "$(printf 'one\ntwo\tthree')${RLO}" \
+  --reason "why${RLO}x"
+ID=$(sed -n 's/^added \([0-9]*\) .*/\1/p' "$TMP/out")
+ok update "$ID" "where=a${RLO}b" "notes=$(printf 'one\ntwo')"
+ok log "$ID"
+term_clean "$TMP/out" "log" notab
+out_has 'notes: "one\ntwo\tthree\u202e" -> "one\ntwo"'
+out_has 'reason: why\u202ex'
+ok log "$ID" --json
+term_clean "$TMP/out" "log --json" notab
+json_lines
+ok changes --since 1h
+term_clean "$TMP/out" "changes" notab
+ok show "$ID@1"
+term_clean "$TMP/out" "show ID@1"
+
 # -- errors: exit 1 with a message that says what is wrong.
 expect_rc 1 show 1@99
 err_has "event 1 has no revision 99; its revisions are 1 to 4"
