@@ -66,12 +66,18 @@ static char *title_of(const char *json, size_t len) {
   return t;
 }
 
+static int never_added(int64_t id) {
+  return cli_fail("no event with id %lld: none was ever added (or its history was pruned)",
+                  (long long)id);
+}
+
 /* An operand that names an event: a number is its id (a removed one's
  * too: the history keeps it), anything else a key of a live event. */
 static int event_id(att_store *st, const char *spec, int64_t *id) {
   att_event ev;
   long long n = cli_count(spec);
   int r;
+  if (n == 0) return never_added(0);
   if (n > 0) {
     *id = n;
     return CLI_OK;
@@ -99,11 +105,6 @@ static int event_changes(att_store *st, int64_t id, att_change **v, size_t *n) {
   if ((r = att_store_changes(st, &f, v, n)) < 0)
     return cli_core_fail(r, "cannot read the history of event %lld", (long long)id);
   return CLI_OK;
-}
-
-static int never_added(int64_t id) {
-  return cli_fail("no event with id %lld: none was ever added (or its history was pruned)",
-                  (long long)id);
 }
 
 /* The states a change moved between, for its diff: before and after

@@ -272,6 +272,10 @@ expect_rc 1 show 999@1
 err_has "no event with id 999: none was ever added"
 expect_rc 1 log 999
 err_has "no event with id 999: none was ever added"
+expect_rc 1 log 0
+err_has "no event with id 0: none was ever added"
+expect_rc 1 show 0@1
+err_has "no event with id 0"
 out_lines 0
 expect_rc 1 log no-such-key
 err_has "no event with key \"no-such-key\" now"
