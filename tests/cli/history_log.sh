@@ -151,6 +151,9 @@ out_has "  alice  8 changes"
 out_has "  ... 5 more changes of batch 10 (attache log --all shows each)"
 grep -q '^reason: cables of March' "$TMP/out" || fail "the batch's reason"
 [ "$(heads)" = "17 16 15 9 8 7 6 5 4 3 2 1 " ] || fail "log with a batch: $(heads)"
+ok log --oldest-first
+[ "$(heads)" = "1 2 3 4 5 6 7 8 9 10 11 12 " ] || fail "--oldest-first with a batch: $(heads)"
+out_has "  ... 5 more changes of batch 10"
 ok log --all
 [ "$(grep -c '^  change ' "$TMP/out")" = 8 ] || fail "--all shows each change of the batch"
 out_lacks "more changes of batch"
