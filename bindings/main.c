@@ -93,7 +93,8 @@ static const cli_command commands[] = {
      "  -                  read the JSON object from standard input\n"
      "  --print-json       print the stored event as JSON instead of a line\n"
      "  --new-value        take a kind, status or actor the store does not\n"
-     "                     know yet (else refused with a did-you-mean)\n"},
+     "                     know yet (else refused with a did-you-mean)\n"
+     "  --reason TEXT      why, kept in the history with the change (one line)\n"},
     {"get", cli_cmd_get, "get ID|KEY[@REV] [--json] [--tz ZONE|local]",
      "Show one event: a readable block, or one JSON line with --json.\n"
      "An event with a zone (tz) and a time of day gets a 'local' line: the\n"
@@ -164,11 +165,41 @@ static const cli_command commands[] = {
      "  --json PATCH      a JSON merge patch (RFC 7386) of the event\n"
      "  --print-json      print the stored event as JSON instead of a line\n"
      "  --new-value       take a kind, status or actor the store does not know\n"
-     "                    yet; actors are named as for add (Japan: JPN)\n"},
-    {"rm", cli_cmd_rm, "rm [--force] ID|KEY",
+     "                    yet; actors are named as for add (Japan: JPN)\n"
+     "  --reason TEXT     why, kept in the history with the change (one line)\n"},
+    {"rm", cli_cmd_rm, "rm [--force] [--reason TEXT] ID|KEY",
      "Remove an event.  Its id is never reused.  An event that others link\n"
      "to is not removed (the error lists them) unless --force, which drops\n"
-     "their links to it in the same change.\n"},
+     "their links to it in the same change.  --reason TEXT says why, kept in\n"
+     "the history (attache restore brings the event back).\n"},
+    {"undo", cli_cmd_undo, "undo [--yes] [--reason T]",
+     "Reverse your last write (all its changes: the author is yours, as the\n"
+     "history records it), as a new write: history is append-only.  Shows\n"
+     "what it will reverse, then asks on a terminal.  Your last write being\n"
+     "an undo, undo redoes it; to go further back, revert by number\n"
+     "(attache log).  Refused, naming it, when a later change touched the\n"
+     "same events (docs/history.md).\n"
+     "\n"
+     "  --yes, -y          do it without asking (required without a terminal)\n"
+     "  --reason T         why (default: \"undo of change N\")\n"},
+    {"revert", cli_cmd_revert, "revert CHANGE [--batch] [--yes] [--reason T]",
+     "Reverse change CHANGE (its number, as attache log shows it) as a new\n"
+     "write: an add is undone by removing the event, an update by writing\n"
+     "the fields back as they were, a removal by restoring the event.\n"
+     "Refused, naming them, when later changes touched the event, when a\n"
+     "key it would take back is taken, or when it would bring back a link\n"
+     "to a removed event or remove an event others link to.\n"
+     "\n"
+     "  --batch            reverse the whole write CHANGE belongs to\n"
+     "  --yes, -y          do it without asking (required without a terminal)\n"
+     "  --reason T         why (default: \"revert of change N\")\n"},
+    {"restore", cli_cmd_restore, "restore ID [--yes] [--reason T]",
+     "Bring back a removed event with its id, key and own links, at its last\n"
+     "state.  Links of other events to it that rm --force dropped are not\n"
+     "brought back: restore says which (revert --batch of the removal does).\n"
+     "\n"
+     "  --yes, -y          do it without asking (required without a terminal)\n"
+     "  --reason T         why (default: \"restore of event ID ...\")\n"},
     {"list", cli_cmd_list,
      "list [--from D --to D --actor A --kind K --status S --tag T --text WORDS\n"
      "             --where 'LUA EXPRESSION' --sort FIELD --limit N --no-expand]\n"
@@ -207,6 +238,8 @@ static const cli_command commands[] = {
      "  --no-expand        the events themselves, not occurrences (below)\n"
      "  --edtf             dates in the table as EDTF (2024-01~/2024-04~), not\n"
      "                     in words (early 2024)\n"
+     "  --as-of WHEN       the store as it was at the end of WHEN (2024-01-15,\n"
+     "                     '2024-01-15 10:00', yesterday, 3d: docs/history.md)\n"
      "\n"
      "With both --from and --to, a recurring event (recur) is listed once per\n"
      "occurrence in the window, whatever its own date: the occurrence's date,\n"
@@ -216,14 +249,14 @@ static const cli_command commands[] = {
      "Text that a terminal would act on (ESC, CR, U+202E, ...) is shown\n"
      "escaped (\\x1b, \\r, \\u202e); --json has the exact text.\n"},
     {"import", cli_cmd_import,
-     "import FILE|- [--format json|jsonl|csv] [--csv-raw]",
+     "import FILE|- [--format json|jsonl|csv] [--csv-raw] [--reason TEXT]",
      "Import events from a JSON array, JSON Lines or CSV with a header row.\n"
      "The format comes from --format, else the file name (.json, .jsonl,\n"
      ".ndjson, .csv), else the content.  Every record is checked first: one\n"
      "bad record and nothing is imported.  ids, rev, created and updated in\n"
      "the input are ignored; the store assigns them.  In CSV, the ' that\n"
      "export puts in front of formula-like cells is dropped; --csv-raw reads\n"
-     "every cell as written.\n"},
+     "every cell as written.  --reason TEXT says why, kept in the history.\n"},
     {"export", cli_cmd_export,
      "export [--format jsonl|json|csv|ics] [-o FILE] [--csv-raw]\n"
      "       [--alarm LEAD ...] [--uid-domain DOMAIN] [FILTERS]",
@@ -239,7 +272,8 @@ static const cli_command commands[] = {
      "\n"
      "FILTERS, as for list, choose the events written:\n"
      "  --from D  --to D  --actor A  --tag T  --kind K  --status S\n"
-     "  --text WORDS  --where EXPR\n"},
+     "  --text WORDS  --where EXPR\n"
+     "  --as-of WHEN       the events as they were at the end of WHEN\n"},
     {"actor", cli_cmd_actor,
      "actor add CODE \"Full name\" [--alias NAME ...] | actor list [--json] | actor rm CODE",
      "The store's registry of organisations (STORE/actors.json), which add,\n"
@@ -273,7 +307,12 @@ static const cli_command commands[] = {
      "Alerts (at.alert, docs/alerts.md) are logged in the store and printed\n"
      "on stdout; the config file may also set alert-file, alert-command,\n"
      "alert-timeout and alert-stdout (true or false):\n"
-     "\n" ATT_ALERT_OPTIONS_HELP},
+     "\n" ATT_ALERT_OPTIONS_HELP
+     "\n"
+     "The script's changes are recorded as made by \"USER via SCRIPT.lua\"\n"
+     "(USER: ATTACHE_AUTHOR, the setting history.author, the login name).\n"
+     "  --as-of WHEN       every read answers as of the end of WHEN, for a\n"
+     "                     report as it was then; writes fail (nil, message)\n"},
     {"check", cli_cmd_check, "check [OPTIONS] SCRIPT.lua ...",
      "Load each script in its own sandbox and run its main chunk (nothing\n"
      "it registers is run), with the store opened read-only.  Prints\n"
