@@ -239,6 +239,25 @@ out_lacks "Visit"
 ok changes --since 2099-01-01
 out_lines 0
 
+# -- a restore: in log, in show's revisions, and in changes.
+next_second
+ok restore 2 --yes
+ok log 2 -n 1
+out_has "  alice  restore 2 \"Visite à Siem Reap\" (rev 3)"
+out_has "reason: restore of event 2"
+out_lacks "  title:"
+ok show 2@3
+out_has "revision 3 of 3 (current)"
+ok show 2@2
+out_has "revision 2 of 3, removed by change 5 on "
+ok changes --since "$T"
+out_lines 1
+grep -q '^restored  *2  "Visite à Siem Reap"$' "$TMP/out" || fail "changes: restored"
+ok update 2 "where=Kampot"
+ok changes --since "$T"
+grep -q '^restored  *2  "Visite à Siem Reap"  where: "Siem Reap" -> Kampot$' "$TMP/out" ||
+  fail "changes: restored, then changed"
+
 # -- text from users reaches a terminal escaped, in the diff too: the
 # direction controls that may be stored (a control character may not).
 RLO=$(printf '\342\200\256')
@@ -261,8 +280,8 @@ term_clean "$TMP/out" "show ID@1"
 # -- errors: exit 1 with a message that says what is wrong.
 expect_rc 1 show 1@99
 err_has "event 1 has no revision 99; its revisions are 1 to 4"
-expect_rc 1 show 2@3
-err_has "event 2 has no revision 3; its revisions are 1 to 2"
+expect_rc 1 show 2@9
+err_has "event 2 has no revision 9; its revisions are 1 to 4"
 expect_rc 1 show 1@x
 err_has '"1@x": "x" is not a revision; give a whole number from 1'
 expect_rc 1 show 1@0
