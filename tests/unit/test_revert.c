@@ -450,6 +450,34 @@ static void test_cancelled(void) {
   att_store_close(st);
 }
 
+/* A store opened without an author: its writes are an unknown author's,
+ * and undo with no author takes them. */
+static void test_unknown_author(void) {
+  static char buf[PATH_MAX];
+  att_store_opts o = {0};
+  att_store *st = NULL;
+  int64_t a;
+  att_change c;
+  snprintf(buf, sizeof buf, "%s/s%d", root, nstores++);
+  att_store_init(buf);
+  o.flags = ATT_OPEN_WRITE;
+  o.now = fake_now;
+  if (att_store_open(buf, &o, &st) != 0) {
+    ok(0, "open: %s", att_errmsg());
+    return;
+  }
+  a = add(st, "{\"title\":\"a\",\"when\":\"2024\"}");
+  is_int(patch(st, a, "{\"title\":\"a2\"}"), 0, "a change by an unknown author");
+  is_int(undo(st, NULL), 0, "undo without an author");
+  is_str(field(st, a, "title"), "a", "... undoes it");
+  newest(st, &c);
+  is_str(c.author, "", "... recorded without an author too");
+  free(c.author);
+  free(c.reason);
+  is_int(undo(st, "alice"), ATT_ENOTFOUND, "alice has nothing to undo there");
+  att_store_close(st);
+}
+
 static void test_nothing(void) {
   att_store *st = open_store();
   att_reversal r;
@@ -477,6 +505,7 @@ int main(void) {
   test_recur();
   test_compact();
   test_cancelled();
+  test_unknown_author();
   test_nothing();
   tu_rmrf(root);
   return done_testing();
