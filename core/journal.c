@@ -62,7 +62,7 @@ int att__rec_decode(const unsigned char *buf, size_t n, att__rec *r, size_t *use
     return 0;
   }
   if (buf[10] != (ATT__RMAGIC & 0xff) || buf[11] != (ATT__RMAGIC >> 8) ||
-      get32(buf + 12) != 0 || buf[8] < ATT__R_PUT || buf[8] > ATT__R_ABORT ||
+      get32(buf + 12) != 0 || buf[8] < ATT__R_PUT || buf[8] > ATT__R_META ||
       (buf[9] & ~ATT__RF_END) != 0)
     return -1;
   len = get32(buf + 4);

@@ -113,6 +113,9 @@ int att__ov_put(att__overlay *o, int64_t id, att_event *ev, char *json, uint32_t
     e->id = id;
     e->deleted = 1;
     e->json = NULL;
+    e->seq = e->first_seq = 0;
+    e->tx = e->first_tx = 0;
+    e->jhi = 0;
     att_event_init(&e->ev);
     {
       size_t i = slot_of(id, o->nslots);

@@ -211,10 +211,28 @@ static int time_ranges(const att__snap *s, const att_query *q, size_t lo[], size
   return 0;
 }
 
+/* Which versions of a snapshot count: the present (the journal's overlay
+ * has the newer states), or those alive at st->asof in the main snapshot
+ * or in a history segment. */
+enum { SRC_PRESENT, SRC_ASOF_MAIN, SRC_ASOF_SEG };
+
+/* Is the version at ord alive for src?  1, 0, or an error code. */
+static int alive(att_store *st, const att__snap *s, int src, uint32_t ord, int64_t id) {
+  att__vers v;
+  int rc;
+  if (src == SRC_PRESENT) return att__ov_find(&st->ov, id) == NULL;
+  if ((rc = att__snap_vers(s, ord, &v)) != 0) return rc;
+  if (v.tx_from > st->asof) return 0;
+  if (src == SRC_ASOF_MAIN) {
+    const att__ov *e = att__ov_find(&st->ov, id);
+    return !(e && e->jhi && e->first_tx <= st->asof);
+  }
+  return v.op != ATT_CHANGE_REMOVE && st->asof < v.tx_to;
+}
+
 /* ord: a checked position in the id table. */
-static int snap_check(att_store *st, const att_query *q, uint32_t ord, const plist *pl, size_t npl,
-                      size_t skip, hits *h) {
-  const att__snap *s = &st->snap;
+static int snap_check(att_store *st, const att__snap *s, int src, const att_query *q, uint32_t ord,
+                      const plist *pl, size_t npl, size_t skip, hits *h) {
   const att__ident *id;
   att_event ev;
   int rc;
@@ -222,7 +240,7 @@ static int snap_check(att_store *st, const att_query *q, uint32_t ord, const pli
   if (!overlaps(id->earliest, id->latest, q)) return 0;
   for (size_t i = 0; i < npl; i++)
     if (i != skip && (rc = in_post(s, &pl[i], ord)) != 1) return rc;
-  if (att__ov_find(&st->ov, id->id)) return 0; /* the journal has a newer state */
+  if ((rc = alive(st, s, src, ord, id->id)) != 1) return rc;
   if (!q->text && !sort_key_string(q->sort))
     return hits_add(h, NULL, id->id, id->earliest, id->latest, id->created, id->updated, q->sort);
   if ((rc = att__snap_event(s, ord, &ev)) != 0) return rc;
@@ -233,8 +251,7 @@ static int snap_check(att_store *st, const att_query *q, uint32_t ord, const pli
   return rc;
 }
 
-static int snap_query(att_store *st, const att_query *q, hits *h) {
-  const att__snap *s = &st->snap;
+static int snap_query(att_store *st, const att__snap *s, int src, const att_query *q, hits *h) {
   size_t npl = 0, best = (size_t)-1;
   uint64_t best_n = s->h.count, tn;
   size_t lo[ATT__NCLASS], hi[ATT__NCLASS];
@@ -268,23 +285,23 @@ static int snap_query(att_store *st, const att_query *q, hits *h) {
   if (best != (size_t)-1 && best_n <= tn) {
     for (uint32_t i = 0; rc == 0 && i < pl[best].n; i++)
       if ((rc = att__snap_pos(s, ATT__S_POST, pl[best].first + i, &ord)) == 0)
-        rc = snap_check(st, q, ord, pl, npl, best, h);
+        rc = snap_check(st, s, src, q, ord, pl, npl, best, h);
   } else if (tn < s->h.count || q->sort == ATT_SORT_WHEN) {
     /* In date order the classes come out as sorted runs.  Their entries
      * of the id table lie all over it: fetched a few steps ahead. */
     for (int c = 0; c < ATT__NCLASS; c++) {
-      if (q->sort == ATT_SORT_WHEN) h->runs[h->nruns++] = h->n;
+      if (q->sort == ATT_SORT_WHEN && src == SRC_PRESENT) h->runs[h->nruns++] = h->n;
       for (size_t i = lo[c]; rc == 0 && i < hi[c]; i++) {
         /* A hint only: the entry is read (checked) when its turn comes. */
         if (i + QUERY_AHEAD < hi[c] && s->time[i + QUERY_AHEAD] < s->h.count)
           ATT__PREFETCH(&s->ids[s->time[i + QUERY_AHEAD]]);
         if ((rc = att__snap_pos(s, ATT__S_TIME, i, &ord)) == 0)
-          rc = snap_check(st, q, ord, pl, npl, (size_t)-1, h);
+          rc = snap_check(st, s, src, q, ord, pl, npl, (size_t)-1, h);
       }
     }
   } else {
     for (uint64_t i = 0; rc == 0 && i < s->h.count; i++)
-      rc = snap_check(st, q, (uint32_t)i, pl, npl, (size_t)-1, h);
+      rc = snap_check(st, s, src, q, (uint32_t)i, pl, npl, (size_t)-1, h);
   }
 done:
   free(pl);
@@ -339,7 +356,44 @@ int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n)
   *n = 0;
   if (q->sort < ATT_SORT_WHEN || q->sort > ATT_SORT_KEY)
     return att__err(ATT_EINVAL, "unknown sort order %d", q->sort);
-  if ((rc = snap_query(st, q, &h)) != 0) goto out;
+  if (st->asof != ATT_TIME_MAX) {
+    /* As of a past time: the main snapshot's versions, the segments',
+     * the journal's, each alive at that time (one per event). */
+    if ((rc = att__segs_open(st)) != 0) goto out;
+    if ((rc = snap_query(st, &st->snap, SRC_ASOF_MAIN, q, &h)) != 0) goto out;
+    for (size_t i = 0; i < st->nsegs && rc == 0; i++) {
+      const att__segent *g = &st->snap.segs[i];
+      if (g->min_tx > st->asof || g->max_tx <= st->asof) continue; /* nothing alive then */
+      rc = snap_query(st, &st->segs[i], SRC_ASOF_SEG, q, &h);
+    }
+    if (rc) goto out;
+    h.nruns = 0;
+    for (size_t i = 0; i < st->njh; i++) {
+      att__jh *e = &st->jh[i];
+      size_t k;
+      if (e->op == ATT_CHANGE_REMOVE || e->tx > st->asof) continue;
+      for (k = i + 1; k < st->njh && st->jh[k].id != e->id; k++) {}
+      if (k < st->njh && st->jh[k].tx <= st->asof) continue; /* replaced by then */
+      if (!e->ev) {
+        att_event *ev = malloc(sizeof *ev);
+        if (!ev) {
+          rc = att__err(ATT_ENOMEM, "out of memory for query results");
+          goto out;
+        }
+        if ((rc = att_event_from_json(e->json, e->len, ATT_EV_STORED, ev)) != 0) {
+          free(ev);
+          goto out;
+        }
+        e->ev = ev;
+      }
+      if (!att__match(e->ev, q)) continue;
+      if ((rc = hits_add(&h, e->ev, e->id, e->ev->bounds.earliest, e->ev->bounds.latest,
+                         e->ev->created, e->ev->updated, q->sort)) != 0)
+        goto out;
+    }
+    goto sorted;
+  }
+  if ((rc = snap_query(st, &st->snap, SRC_PRESENT, q, &h)) != 0) goto out;
   if (h.nruns) h.runs[h.nruns++] = h.n; /* the overlay's hits: one more run */
   for (size_t i = 0; i < st->ov.n; i++) {
     const att__ov *e = &st->ov.v[i];
@@ -365,6 +419,11 @@ int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n)
     *n = k;
     goto out;
   }
+sorted:
+  g_sort = q->sort;
+  g_desc = q->desc;
+  if (q->collate && sort_key_string(q->sort) && st->asof != ATT_TIME_MAX && (rc = collate_keys(&h)) != 0)
+    goto out;
   if (h.n && !hits_sorted(&h)) qsort(h.v, h.n, sizeof *h.v, hit_cmp);
   {
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;

@@ -22,7 +22,7 @@
 
 const char *const att__snap_sect_name[ATT__NSECT] = {
     "records", "id table", "time index", "key index", "dictionary", "postings", "strings",
-    "block checksums"};
+    "block checksums", "versions", "history segments"};
 
 /*
  * Which index checksums are verified when the snapshot is opened, and
@@ -40,8 +40,10 @@ const char *const att__snap_sect_name[ATT__NSECT] = {
  * record's own checksum is verified whenever it is read.
  */
 #define SECT_BIT(i) (1u << (i))
-#define SMALL (SECT_BIT(ATT__S_KEYS) | SECT_BIT(ATT__S_DICT) | SECT_BIT(ATT__S_STR))
-#define BLOCKED (SECT_BIT(ATT__S_IDTAB) | SECT_BIT(ATT__S_TIME) | SECT_BIT(ATT__S_POST))
+#define SMALL (SECT_BIT(ATT__S_KEYS) | SECT_BIT(ATT__S_DICT) | SECT_BIT(ATT__S_STR) | \
+               SECT_BIT(ATT__S_SEGS))
+#define BLOCKED (SECT_BIT(ATT__S_IDTAB) | SECT_BIT(ATT__S_TIME) | SECT_BIT(ATT__S_POST) | \
+                 SECT_BIT(ATT__S_VERS))
 #define EAGER_V1 (SMALL | SECT_BIT(ATT__S_IDTAB))
 #define EAGER_V2 (SMALL | SECT_BIT(ATT__S_BCRC))
 #define INDEXES (SMALL | BLOCKED | SECT_BIT(ATT__S_BCRC))
@@ -176,7 +178,9 @@ void att__snap_verify_all(const att__snap *s, int sect) {
 uint64_t att__snap_badblocks(const att__snap *s, int sect, uint64_t *from, uint64_t *to) {
   uint64_t n = 0;
   *from = *to = 0;
-  if (s->h.version < 2 || sect < ATT__S_IDTAB || sect > ATT__S_STR) return 0;
+  if (s->h.version < 2 || ((sect < ATT__S_IDTAB || sect > ATT__S_STR) && sect != ATT__S_VERS) ||
+      (sect == ATT__S_VERS && s->h.version < 3))
+    return 0;
   for (uint64_t k = 0, nb = nblocks(sect, s->h.sect[sect].len); k < nb; k++) {
     uint64_t a, z;
     block_range(s, sect, k, &a, &z);
@@ -266,20 +270,23 @@ static int snap_open(att__snap *s, const char *path, int raw) {
   }
   memcpy(&h, s->map, sizeof h);
   if (memcmp(h.magic, ATT__SMAGIC, 8) != 0) return BAD("\"%s\" is not an attache snapshot (bad magic)", path);
-  /* Version 1's header ends before the block checksums' section. */
+  /* Version 1's header ends before the block checksums' section, version
+   * 2's before the versions'. */
   if (h.version == 1) memset(&h.sect[ATT__S_BCRC], 0, sizeof h.sect[ATT__S_BCRC]);
+  if (h.version <= 2)
+    memset((char *)&h + ATT__SHDR_V2, 0, sizeof h - ATT__SHDR_V2);
   crc = h.hdr_crc;
   h.hdr_crc = 0;
-  if (att_crc32c(0, &h, h.version == 1 ? ATT__SHDR_V1 : sizeof h) != crc)
+  if (att_crc32c(0, &h, h.version == 1 ? ATT__SHDR_V1 : h.version == 2 ? ATT__SHDR_V2 : sizeof h) != crc)
     return BAD("snapshot \"%s\": header checksum mismatch", path);
   h.hdr_crc = crc;
-  if (h.version != 1 && h.version != ATT__SVERSION)
-    return BAD("snapshot \"%s\": version %u, this attache reads versions 1 and %d", path, h.version,
+  if (h.version < 1 || h.version > ATT__SVERSION)
+    return BAD("snapshot \"%s\": version %u, this attache reads versions 1 to %d", path, h.version,
                ATT__SVERSION);
   if (h.file_size != s->maplen)
     return BAD("snapshot \"%s\" is %zu bytes, its header says %llu (truncated or extended)", path,
                s->maplen, (unsigned long long)h.file_size);
-  for (int i = 0; i < (h.version == 1 ? ATT__S_BCRC : ATT__NSECT); i++)
+  for (int i = 0; i < (h.version == 1 ? ATT__S_BCRC : h.version == 2 ? ATT__S_VERS : ATT__NSECT); i++)
     if (h.sect[i].off % 8 || h.sect[i].off < ATT__SHDR || h.sect[i].off > s->maplen ||
         h.sect[i].len > s->maplen - h.sect[i].off)
       return BAD("snapshot \"%s\": the %s section lies outside the file", path, att__snap_sect_name[i]);
@@ -291,7 +298,10 @@ static int snap_open(att__snap *s, const char *path, int raw) {
       h.dict[ATT__NFIELD] > h.sect[ATT__S_DICT].len ||
       h.sect[ATT__S_DICT].len != h.dict[ATT__NFIELD] * sizeof(att__dictent) ||
       h.sect[ATT__S_POST].len % 4 || h.sect[ATT__S_STR].len > UINT32_MAX ||
-      (h.sect[ATT__S_STR].len > 0 && s->map[h.sect[ATT__S_STR].off + h.sect[ATT__S_STR].len - 1] != 0))
+      (h.sect[ATT__S_STR].len > 0 && s->map[h.sect[ATT__S_STR].off + h.sect[ATT__S_STR].len - 1] != 0) ||
+      (h.version >= 3 && (h.sect[ATT__S_VERS].len != h.count * sizeof(att__vers) ||
+                          h.sect[ATT__S_SEGS].len % sizeof(att__segent) != 0 ||
+                          h.kind > ATT__K_HIST)))
     return BAD("snapshot \"%s\": index sizes do not agree with its header", path);
   for (int c = 0; c < ATT__NCLASS; c++)
     if (h.tclass[c] > h.tclass[c + 1] || h.maxspan[c] < 0)
@@ -305,6 +315,8 @@ static int snap_open(att__snap *s, const char *path, int raw) {
       s->ck->base[i] = nb;
       nb += nblocks(i, h.sect[i].len);
     }
+    s->ck->base[ATT__S_VERS] = nb;
+    nb += nblocks(ATT__S_VERS, h.sect[ATT__S_VERS].len);
     if (h.version >= 2 && h.sect[ATT__S_BCRC].len != nb * 4)
       return BAD("snapshot \"%s\": its block checksums do not match its sections", path);
     words = nb / 64 + 1;
@@ -326,6 +338,11 @@ static int snap_open(att__snap *s, const char *path, int raw) {
   s->post = (const uint32_t *)(s->map + h.sect[ATT__S_POST].off);
   s->str = (const char *)(s->map + h.sect[ATT__S_STR].off);
   s->strlen = h.sect[ATT__S_STR].len;
+  if (h.version >= 3) {
+    s->vers = (const att__vers *)(s->map + h.sect[ATT__S_VERS].off);
+    s->segs = (const att__segent *)(s->map + h.sect[ATT__S_SEGS].off);
+    s->nsegs = h.sect[ATT__S_SEGS].len / sizeof(att__segent);
+  }
   for (int i = 0; i < ATT__NSECT; i++) {
     int rc;
     if (((h.version == 1 ? EAGER_V1 : EAGER_V2) & SECT_BIT(i)) && (rc = att__snap_need(s, i)) != 0) {
@@ -369,6 +386,61 @@ int64_t att__snap_find(const att__snap *s, int64_t id) {
   if (lo >= s->h.count) return -1;
   if ((rc = att__snap_ident(s, lo, &e)) != 0) return rc;
   return e->id == id ? (int64_t)lo : -1;
+}
+
+int att__snap_find_range(const att__snap *s, int64_t id, uint64_t *lo_out, uint64_t *hi_out) {
+  size_t lo = 0, hi = s->h.count, a;
+  const att__ident *e;
+  int rc;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if ((rc = att__snap_ident(s, mid, &e)) != 0) return rc;
+    if (e->id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  a = lo;
+  hi = s->h.count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if ((rc = att__snap_ident(s, mid, &e)) != 0) return rc;
+    if (e->id <= id) lo = mid + 1;
+    else hi = mid;
+  }
+  *lo_out = a;
+  *hi_out = lo;
+  return 0;
+}
+
+const char *att__snap_strat(const att__snap *s, uint32_t off) {
+  if (off == ATT__NOSTR || off >= s->strlen) return "";
+  return s->str + off;
+}
+
+int att__snap_vers(const att__snap *s, uint64_t ord, att__vers *out) {
+  if (s->vers == NULL) {
+    const att__ident *e;
+    int rc = att__snap_ident(s, ord, &e);
+    if (rc) return rc;
+    memset(out, 0, sizeof *out);
+    out->tx_from = e->updated;
+    out->tx_to = ATT_TIME_MAX;
+    out->author = out->reason = ATT__NOSTR;
+    out->op = ATT_CHANGE_UPDATE; /* unknown: before history was kept */
+    return 0;
+  }
+  {
+    uint64_t k = (ord * sizeof(att__vers)) >> ATT__BLKSHIFT;
+    int rc;
+    if (!att__snap_blkok(s, ATT__S_VERS, k) && (rc = att__snap_blk(s, ATT__S_VERS, k)) != 0) return rc;
+    /* A block boundary may cut an entry (64 bytes into 4 KiB: never). */
+    *out = s->vers[ord];
+    if ((out->author != ATT__NOSTR && out->author >= s->strlen) ||
+        (out->reason != ATT__NOSTR && out->reason >= s->strlen) || out->op < ATT_CHANGE_ADD ||
+        out->op > ATT_CHANGE_RESTORE)
+      return att__err(ATT_ECORRUPT, "snapshot \"%s\": versions entry %llu is out of range",
+                      snap_path(s), (unsigned long long)ord);
+  }
+  return 0;
 }
 
 int64_t att__snap_find_key(const att__snap *s, const char *key) {

@@ -85,7 +85,7 @@ static void sect_begin(wr *w, att__shdr *h, int s) {
   w->crc = 0;
   w->sect_off = w->off;
   w->bcrc = 0;
-  w->blocks = s >= ATT__S_IDTAB && s <= ATT__S_STR;
+  w->blocks = (s >= ATT__S_IDTAB && s <= ATT__S_STR) || s == ATT__S_VERS;
   w->bsize = s == ATT__S_IDTAB ? sizeof(att__ident) : ATT__BLK;
 }
 
@@ -116,7 +116,8 @@ static int tkey_cmp(const void *a, const void *b) {
   if (x->cls != y->cls) return x->cls < y->cls ? -1 : 1;
   if (x->e != y->e) return x->e < y->e ? -1 : 1;
   if (x->l != y->l) return x->l < y->l ? -1 : 1;
-  return x->id < y->id ? -1 : x->id > y->id;
+  if (x->id != y->id) return x->id < y->id ? -1 : 1;
+  return x->ord < y->ord ? -1 : x->ord > y->ord; /* versions of one event */
 }
 
 /* ---- interned index values ---------------------------------------------- */
@@ -245,6 +246,13 @@ struct att__snapw {
   uint64_t *post; /* field << 61 | rank-or-sid << 32 | ord */
   size_t npost, cpost;
   intern in;
+  intern hs;      /* authors and reasons (not ranked) */
+  att__vers *vers; /* by position; author and reason as ids in hs */
+  uint32_t kind;
+  uint64_t next_seq;
+  int64_t last_tx;
+  att__segent *segs;
+  size_t nsegs;
   arena ar;
   const att_store_opts *o;
   uint64_t expect;
@@ -270,13 +278,44 @@ static int sw_post(att__snapw *s, int field, const char *value, uint32_t ord, in
   return 0;
 }
 
+/* The id of an author or reason in hs (copied), ATT__NOSTR on no memory. */
+static uint32_t hs_id(att__snapw *s, const char *str) {
+  int64_t sid = intern_id(&s->hs, str);
+  if (sid < 0) return ATT__NOSTR;
+  if ((uint32_t)sid == s->hs.n - 1) {
+    const char *c = arena_dup(&s->ar, str);
+    if (!c) return ATT__NOSTR;
+    s->hs.str[sid] = c;
+  }
+  return (uint32_t)sid;
+}
+
+void att__snapw_history(att__snapw *s, uint32_t kind, uint64_t next_seq, int64_t last_tx,
+                        const att__segent *segs, size_t nsegs) {
+  s->kind = kind;
+  s->next_seq = next_seq;
+  s->last_tx = last_tx;
+  free(s->segs);
+  s->segs = NULL;
+  s->nsegs = 0;
+  if (nsegs && (s->segs = malloc(nsegs * sizeof *segs)) != NULL) {
+    memcpy(s->segs, segs, nsegs * sizeof *segs);
+    s->nsegs = nsegs;
+  } else if (nsegs) {
+    s->w.err = ENOMEM;
+  }
+}
+
 static int sw_grow(att__snapw *s) {
   size_t c = s->cap ? s->cap * 2 : 1024;
   att__ident *ids = att__fault(ATT_FAULT_ALLOC) ? NULL : realloc(s->ids, c * sizeof *ids);
   tkey *tk;
   keyp *k;
+  att__vers *v;
   if (!ids) return -1;
   s->ids = ids;
+  if (!(v = realloc(s->vers, c * sizeof *v))) return -1;
+  s->vers = v;
   if (!(tk = realloc(s->tk, c * sizeof *tk))) return -1;
   s->tk = tk;
   if (!(k = realloc(s->keys, c * sizeof *k))) return -1;
@@ -292,6 +331,10 @@ static void sw_free(att__snapw *s) {
   free(s->post);
   free(s->in.slots);
   free(s->in.str);
+  free(s->hs.slots);
+  free(s->hs.str);
+  free(s->vers);
+  free(s->segs);
   for (size_t i = 0; i < s->ar.nchunks; i++) free(s->ar.chunks[i]);
   free(s->ar.chunks);
   free(s->path);
@@ -338,7 +381,9 @@ int att__snapw_put(att__snapw *s, const att__snapin *in, int copy) {
   uint32_t crc, ord = (uint32_t)s->n;
   if (s->n >= UINT32_MAX)
     return att__err(ATT_ERANGE, "a snapshot holds at most %u events", UINT32_MAX - 1);
-  if (s->n > 0 && in->id <= s->ids[s->n - 1].id)
+  if (s->n > 0 && (in->id < s->ids[s->n - 1].id ||
+                   (in->id == s->ids[s->n - 1].id &&
+                    (s->kind != ATT__K_HIST || in->v.seq_from <= s->vers[s->n - 1].seq_from))))
     return att__err(ATT_EINVAL, "internal: snapshot input out of id order at event %lld", (long long)in->id);
   if (s->n == s->cap && sw_grow(s)) goto nomem;
   crc = att_crc32c(0, in->json, in->len);
@@ -359,6 +404,10 @@ int att__snapw_put(att__snapw *s, const att__snapin *in, int copy) {
   if (in->status && sw_post(s, ATT__F_STATUS, in->status, ord, copy)) goto nomem;
   for (size_t k = 0; k < in->ntags; k++)
     if (sw_post(s, ATT__F_TAG, in->tags[k], ord, copy)) goto nomem;
+  s->vers[ord] = in->v;
+  s->vers[ord].author = s->vers[ord].reason = ATT__NOSTR;
+  if (in->author && (s->vers[ord].author = hs_id(s, in->author)) == ATT__NOSTR) goto nomem;
+  if (in->reason && (s->vers[ord].reason = hs_id(s, in->reason)) == ATT__NOSTR) goto nomem;
   s->n++;
   if (s->o && s->o->progress && (s->n % 65536 == 0 || s->n == s->expect))
     s->o->progress(s->o->ud, "writing snapshot", s->n, s->expect > s->n ? s->expect : s->n);
@@ -382,7 +431,7 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   att__shdr *hp = &s->h;
   wr *w = &s->w;
   uint32_t *rank = NULL, *bysid = NULL;
-  uint64_t *stroff = NULL, keybase = 0;
+  uint64_t *stroff = NULL, keybase = 0, hsbase = 0, *hsoff = NULL;
   int rc = 0;
 
   sect_end(w, hp, ATT__S_RECS);
@@ -434,6 +483,8 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
     if (s->npost && radix64(s->post, s->npost)) goto nomem;
     if (s->nkeys) qsort(s->keys, s->nkeys, sizeof *s->keys, keyp_cmp);
     for (size_t i = 0; i < s->nkeys; i++) off += strlen(s->keys[i].s) + 1;
+    hsbase = off;
+    for (uint32_t i = 0; i < s->hs.n; i++) off += strlen(s->hs.str[i]) + 1;
     if (off > UINT32_MAX) {
       rc = att__err(ATT_ERANGE, "snapshot string table over 4 GiB");
       goto out;
@@ -483,23 +534,53 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   sect_begin(w, hp, ATT__S_STR);
   for (uint32_t r = 0; r < s->in.n; r++) wr_put(w, s->in.str[bysid[r]], strlen(s->in.str[bysid[r]]) + 1);
   for (size_t i = 0; i < s->nkeys; i++) wr_put(w, s->keys[i].s, strlen(s->keys[i].s) + 1);
+  if (att__test_snap_version == 0 && s->hs.n) {
+    if (!(hsoff = malloc(s->hs.n * sizeof *hsoff))) goto nomem;
+    for (uint32_t i = 0, off = (uint32_t)hsbase; i < s->hs.n; i++) {
+      hsoff[i] = off;
+      off += (uint32_t)strlen(s->hs.str[i]) + 1;
+      wr_put(w, s->hs.str[i], strlen(s->hs.str[i]) + 1);
+    }
+  }
   sect_end(w, hp, ATT__S_STR);
+  if (att__test_snap_version == 0) {
+    /* Versions: their strings as offsets now. */
+    sect_begin(w, hp, ATT__S_VERS);
+    for (size_t i = 0; i < s->n; i++) {
+      att__vers v = s->vers[i];
+      if (v.author != ATT__NOSTR) v.author = (uint32_t)hsoff[v.author];
+      if (v.reason != ATT__NOSTR) v.reason = (uint32_t)hsoff[v.reason];
+      wr_put(w, &v, sizeof v);
+    }
+    sect_end(w, hp, ATT__S_VERS);
+  }
   if (att__test_snap_version != 1) {
     sect_begin(w, hp, ATT__S_BCRC);
     w->blocks = 0;
     wr_put(w, w->bcrcs, w->nb * sizeof *w->bcrcs);
     sect_end(w, hp, ATT__S_BCRC);
   }
+  if (att__test_snap_version == 0) {
+    sect_begin(w, hp, ATT__S_SEGS);
+    w->blocks = 0;
+    wr_put(w, s->segs, s->nsegs * sizeof *s->segs);
+    sect_end(w, hp, ATT__S_SEGS);
+    hp->next_seq = s->next_seq;
+    hp->last_tx = s->last_tx;
+    hp->kind = s->kind;
+  }
   wr_align(w);
 
   memcpy(hp->magic, ATT__SMAGIC, 8);
-  hp->version = att__test_snap_version == 1 ? 1 : ATT__SVERSION;
+  hp->version = att__test_snap_version ? (uint32_t)att__test_snap_version : ATT__SVERSION;
   hp->gen = gen;
   hp->count = s->n;
   hp->next_id = next_id;
   hp->file_size = w->off;
   hp->hdr_crc = 0;
-  hp->hdr_crc = att_crc32c(0, hp, hp->version == 1 ? ATT__SHDR_V1 : sizeof *hp);
+  hp->hdr_crc = att_crc32c(0, hp, hp->version == 1   ? ATT__SHDR_V1
+                                  : hp->version == 2 ? ATT__SHDR_V2
+                                                     : sizeof *hp);
   if (fflush(w->f) != 0 && !w->err) w->err = errno ? errno : EIO;
   if (!w->err && (att__fault(ATT_FAULT_WRITE) || pwrite(s->fd, hp, sizeof *hp, 0) != (ssize_t)sizeof *hp)) w->err = errno ? errno : EIO;
   if (!w->err && (att__fault(ATT_FAULT_SYNC) || fdatasync(s->fd) != 0)) w->err = errno ? errno : EIO;
@@ -513,6 +594,7 @@ out:
   free(rank);
   free(bysid);
   free(stroff);
+  free(hsoff);
   if (rc) unlink(s->path);
   sw_free(s);
   return rc;
@@ -553,4 +635,10 @@ void att__snapin_event(att__snapin *in, const att_event *ev, const char *json, u
   in->nactors = ev->actors.n;
   in->tags = (const char *const *)ev->tags.v;
   in->ntags = ev->tags.n;
+  memset(&in->v, 0, sizeof in->v);
+  in->v.tx_from = ev->updated;
+  in->v.tx_to = ATT_TIME_MAX;
+  in->v.rev = ev->rev;
+  in->v.op = ev->rev <= 1 ? ATT_CHANGE_ADD : ATT_CHANGE_UPDATE;
+  in->author = in->reason = NULL;
 }

@@ -58,6 +58,8 @@ static att_time now(att_store *st) {
   return (att_time)time(NULL);
 }
 
+att_time att__store_now(att_store *st) { return now(st); }
+
 static int pathof(const att_store *st, char *buf, const char *name) {
   return att__path(buf, PATH_MAX, st->dir, name);
 }
@@ -131,13 +133,18 @@ typedef struct pending {
   att_event ev;
   char *json;
   uint32_t len;
+  /* META: its time, author and reason (copies) */
+  att_time tx;
+  char *author, *reason;
 } pending;
 
 static void pend_free(pending *p, size_t n) {
   for (size_t i = 0; i < n; i++) {
     att_event_free(&p[i].ev);
     free(p[i].json);
-    p[i].json = NULL;
+    free(p[i].author);
+    free(p[i].reason);
+    p[i].json = p[i].author = p[i].reason = NULL;
   }
 }
 
@@ -184,12 +191,24 @@ static int old_copy(att_store *st, int64_t id, char **old, size_t *len) {
 
 /* Apply one committed batch to the view. */
 static int apply(att_store *st, pending *p, size_t n, int report) {
+  /* The write's META, if it has one (journals written before history was
+   * kept do not: a put's time is then its `updated`). */
+  att_time tx = ATT_TIME_MIN;
+  const char *author = NULL, *reason = NULL;
+  uint64_t batch = st->next_seq;
   st->epoch++;
   for (size_t i = 0; i < n; i++) {
     int op, rc;
     char *old = NULL;
     size_t oldlen = 0;
+    att_time ctx;
     if (p[i].type == ATT__R_COMMIT) continue;
+    if (p[i].type == ATT__R_META) {
+      tx = p[i].tx;
+      author = p[i].author;
+      reason = p[i].reason;
+      continue;
+    }
     if (p[i].type == ATT__R_NEXTID) {
       /* A mark of its own; inside a batch it was a reservation, which the
        * batch's own puts make moot once it commits. */
@@ -197,15 +216,33 @@ static int apply(att_store *st, pending *p, size_t n, int report) {
       continue;
     }
     if (report && (rc = old_copy(st, p[i].id, &old, &oldlen)) != 0) return rc;
+    ctx = tx != ATT_TIME_MIN ? tx : p[i].type == ATT__R_PUT ? p[i].ev.updated : st->last_tx;
+    if (ctx < st->last_tx) ctx = st->last_tx;
     if (p[i].type == ATT__R_PUT) {
-      op = p[i].ev.rev <= 1 ? ATT_CHANGE_ADD : ATT_CHANGE_UPDATE;
+      int live = att__hist_live(st, p[i].id);
+      op = p[i].ev.rev <= 1 ? ATT_CHANGE_ADD : live == 0 ? ATT_CHANGE_RESTORE : ATT_CHANGE_UPDATE;
+      if (live < 0) {
+        free(old);
+        return live;
+      }
       if (p[i].id >= st->next_id) st->next_id = p[i].id + 1;
-      rc = att__ov_put(&st->ov, p[i].id, &p[i].ev, p[i].json, p[i].len);
+      {
+        char *hj = malloc(p[i].len + 1u);
+        if (!hj) rc = att__err(ATT_ENOMEM, "out of memory replaying the journal");
+        else {
+          memcpy(hj, p[i].json, p[i].len + 1u);
+          rc = att__jh_add(st, op, p[i].id, p[i].ev.rev, hj, p[i].len, ctx, author, reason, batch);
+        }
+      }
+      if (rc == 0) rc = att__ov_put(&st->ov, p[i].id, &p[i].ev, p[i].json, p[i].len);
       p[i].json = NULL;
     } else {
       op = ATT_CHANGE_REMOVE;
-      rc = att__ov_put(&st->ov, p[i].id, NULL, NULL, 0);
+      rc = att__jh_add(st, op, p[i].id, 0, NULL, 0, ctx, author, reason, batch);
+      if (rc == 0) rc = att__ov_put(&st->ov, p[i].id, NULL, NULL, 0);
     }
+    if (rc == 0) rc = att__jh_note(st, p[i].id);
+    if (op == ATT_CHANGE_RESTORE) op = ATT_CHANGE_ADD; /* for the callback */
     if (rc == 0 && report) {
       st->seen++;
       if (st->opts.change) st->opts.change(st->opts.ud, op, p[i].id, old, oldlen);
@@ -275,7 +312,22 @@ static int replay(att_store *st, int report, uint64_t *tail_bytes, size_t *tail_
     p[np].id = 0;
     p[np].json = NULL;
     p[np].len = 0;
+    p[np].author = p[np].reason = NULL;
     att_event_init(&p[np].ev);
+    if (r.type == ATT__R_META) {
+      const char *a, *why;
+      uint32_t alen, rlen;
+      if (att__meta_decode(r.payload, r.len, &p[np].tx, &a, &alen, &why, &rlen) != 0) {
+        rc = att__err(ATT_ECORRUPT, "journal \"%s/journal\": the change record at byte %llu is malformed",
+                      st->dir, (unsigned long long)(st->jend + pos));
+        goto out;
+      }
+      if ((alen && !(p[np].author = strndup(a, alen))) || (rlen && !(p[np].reason = strndup(why, rlen)))) {
+        np++;
+        rc = att__err(ATT_ENOMEM, "out of memory replaying the journal");
+        goto out;
+      }
+    }
     if (r.type == ATT__R_PUT) {
       if ((rc = att_event_from_json(r.payload, r.len, ATT_EV_STORED, &p[np].ev)) != 0) {
         rc = att__errctx(ATT_ECORRUPT, "journal \"%s/journal\": record at byte %llu has a valid checksum but does not read back",
@@ -388,6 +440,8 @@ static int load(att_store *st, int report) {
     if ((rc = open_journal(st, &jgen, &jsize)) != 0) return rc;
     st->gen = st->snap.h.gen;
     st->next_id = (int64_t)st->snap.h.next_id;
+    st->next_seq = st->snap.h.next_seq ? st->snap.h.next_seq : 1;
+    st->last_tx = st->snap.h.last_tx;
     st->jend = ATT__JHDR;
     st->jrecords = 0;
     if (jgen > st->gen) {
@@ -422,6 +476,8 @@ static int load(att_store *st, int report) {
 
 static void unload(att_store *st) {
   st->epoch++;
+  att__jh_clear(st);
+  att__segs_close(st);
   att__snap_close(&st->snap);
   if (st->jfd >= 0) close(st->jfd);
   st->jfd = -1;
@@ -439,6 +495,13 @@ int att_store_open(const char *dir, const att_store_opts *opts, att_store **out)
     return att__err(ATT_ENOMEM, "out of memory opening a store");
   }
   if (opts) st->opts = *opts;
+  st->opts.author = NULL; /* not the caller's: ours, below */
+  st->asof = ATT_TIME_MAX;
+  if (opts && opts->author && !(st->author = strdup(opts->author))) {
+    free(st->dir);
+    free(st);
+    return att__err(ATT_ENOMEM, "out of memory opening a store");
+  }
   st->jfd = -1;
   st->snap.fd = -1;
   st->lockfd = -1;
@@ -483,6 +546,8 @@ void att_store_close(att_store *st) {
   if (st->lockfd >= 0) close(st->lockfd);
   free(st->wbuf);
   free(st->pend);
+  free(st->author);
+  free(st->reason);
   free(st->dir);
   free(st);
 }
@@ -535,6 +600,9 @@ int att_store_refresh(att_store *st) {
 /* ---- writing ---------------------------------------------------------- */
 
 static int writable(att_store *st) {
+  if (st->asof != ATT_TIME_MAX)
+    return att__err(ATT_EINVAL, "store \"%s\" is being read as of a past time: it cannot be "
+                    "changed that way (drop --as-of to change it)", st->dir);
   if (st->imp)
     return att__err(ATT_EINVAL, "store \"%s\" has an import open: add its events with att_store_import_add, then commit", st->dir);
   if (!(st->opts.flags & ATT_OPEN_WRITE))
@@ -708,6 +776,10 @@ static int append(att_store *st, int type, int flags, const void *payload, uint3
   return 0;
 }
 
+int att__store_append(att_store *st, int type, int flags, const void *payload, uint32_t len) {
+  return append(st, type, flags, payload, len);
+}
+
 /* Make everything appended durable: the acknowledgement point. */
 static int wsync(att_store *st) {
   int rc = wflush(st);
@@ -726,6 +798,7 @@ static int wsync(att_store *st) {
 
 /* Nothing of a write is pending any more: the next starts at jend. */
 static void wreset(att_store *st) {
+  st->meta_done = 0;
   st->wlen = 0;
   st->wpos_flushed = 0;
   st->nrec_pending = 0;
@@ -961,21 +1034,30 @@ static int put(att_store *st, att_event *ev, int op) {
     free(json);
     return rc;
   }
-  if ((rc = change_add(st, op, ev->id)) != 0) {
+  if ((rc = change_add(st, op == ATT_CHANGE_RESTORE ? ATT_CHANGE_ADD : op, ev->id)) != 0) {
     att_event_free(&copy);
     free(json);
     return rc;
   }
   /* From here a failure leaves the journal and the view apart: the write
    * (or the batch) is abandoned. */
-  rc = append(st, ATT__R_PUT, st->in_batch ? 0 : ATT__RF_END, json, len);
+  rc = att__hist_meta(st);
+  if (rc == 0) rc = append(st, ATT__R_PUT, st->in_batch ? 0 : ATT__RF_END, json, len);
+  if (rc == 0) {
+    char *hj = malloc(len + 1);
+    if (!hj) rc = att__err(ATT_ENOMEM, "out of memory writing event");
+    else {
+      memcpy(hj, json, len + 1);
+      rc = att__jh_add(st, op, ev->id, ev->rev, hj, len, st->wtx, st->author, st->reason, st->wbatch);
+    }
+  }
   if (rc) {
     att_event_free(&copy);
     free(json);
     st->broken = 1;
     return rc;
   }
-  if ((rc = att__ov_put(&st->ov, ev->id, &copy, json, len)) != 0) {
+  if ((rc = att__ov_put(&st->ov, ev->id, &copy, json, len)) != 0 || (rc = att__jh_note(st, ev->id)) != 0) {
     att_event_free(&copy);
     st->broken = 1;
     return rc;
@@ -1042,6 +1124,26 @@ int att_store_update(att_store *st, att_event *ev) {
   return rc;
 }
 
+int att__store_put_restore(att_store *st, att_event *ev) {
+  int64_t rev0 = ev->rev;
+  att_time u0 = ev->updated;
+  int rc;
+  if ((rc = writable(st)) != 0) return rc;
+  if ((rc = att_event_validate(ev)) != 0) return rc;
+  if ((rc = begin_one(st)) != 0) return rc;
+  if ((rc = key_free(st, ev->key, ev->id)) == 0) {
+    ev->rev = rev0 + 1;
+    ev->updated = now(st);
+    if (ev->created == 0) ev->created = ev->updated;
+    rc = put(st, ev, ATT_CHANGE_RESTORE);
+  }
+  if ((rc = end_one(st, rc)) != 0) {
+    ev->rev = rev0;
+    ev->updated = u0;
+  }
+  return rc;
+}
+
 int att_store_remove(att_store *st, int64_t id) {
   att_event cur;
   int rc;
@@ -1050,8 +1152,12 @@ int att_store_remove(att_store *st, int64_t id) {
   if ((rc = find_live(st, id, &cur)) == 0) {
     att_event_free(&cur);
     rc = change_add(st, ATT_CHANGE_REMOVE, id);
+    if (rc == 0) rc = att__hist_meta(st);
     if (rc == 0) rc = append(st, ATT__R_DEL, st->in_batch ? 0 : ATT__RF_END, &id, 8);
+    if (rc == 0)
+      rc = att__jh_add(st, ATT_CHANGE_REMOVE, id, 0, NULL, 0, st->wtx, st->author, st->reason, st->wbatch);
     if (rc == 0) rc = att__ov_put(&st->ov, id, NULL, NULL, 0);
+    if (rc == 0) rc = att__jh_note(st, id);
     if (rc) st->broken = 1;
   }
   return end_one(st, rc);
@@ -1095,6 +1201,12 @@ void att_store_rollback(att_store *st) {
 static int find_live(att_store *st, int64_t id, att_event *out) {
   att__ov *e = att__ov_find(&st->ov, id);
   int64_t ord;
+  if (st->asof != ATT_TIME_MAX) {
+    const char *j;
+    size_t len;
+    int rc = att_store_json(st, id, &j, &len);
+    return rc ? rc : att_event_from_json(j, len, ATT_EV_STORED, out);
+  }
   if (e) {
     if (e->deleted) return att__err(ATT_ENOTFOUND, "event %lld was removed", (long long)id);
     return att_event_copy(out, &e->ev);
@@ -1114,6 +1226,13 @@ int att_store_get_key(att_store *st, const char *key, att_event *out) {
   att__ov *e;
   int64_t ord;
   att_event_init(out);
+  if (st->asof != ATT_TIME_MAX) {
+    int64_t id = 0;
+    int rc = att__asof_key(st, key, &id);
+    if (rc < 0) return rc;
+    if (rc == 0) return att__err(ATT_ENOTFOUND, "no event with key \"%s\" as of that time", key);
+    return find_live(st, id, out);
+  }
   if ((e = att__ov_find_key(&st->ov, key)) != NULL) return att_event_copy(out, &e->ev);
   ord = att__snap_find_key(&st->snap, key);
   if (ord < -1) return (int)ord;
@@ -1137,6 +1256,16 @@ int att_store_lookup(att_store *st, const char *s, att_event *out) {
 
 uint64_t att_store_count(att_store *st) {
   uint64_t n = st->snap.h.count;
+  if (st->asof != ATT_TIME_MAX) {
+    att_query q;
+    int64_t *ids;
+    size_t k;
+    att_query_init(&q);
+    q.sort = ATT_SORT_ID;
+    if (att_store_query(st, &q, &ids, &k) != 0) return UINT64_MAX;
+    free(ids);
+    return k;
+  }
   for (size_t i = 0; i < st->ov.n; i++) {
     int64_t ord = att__snap_find(&st->snap, st->ov.v[i].id);
     int insnap = ord >= 0;
@@ -1193,12 +1322,17 @@ static int live_next(void *ud, att__snapin *in) {
                       "%lld; nothing was changed (run 'attache fsck')",
                       it->st->dir, (long long)id, (long long)it->cur.id);
     att__snapin_event(in, &it->cur, in->json, in->len);
+    /* Its history: as the old snapshot has it. */
+    if ((rc = att__snap_vers(s, o, &in->v)) != 0) return rc;
+    in->author = in->v.author == ATT__NOSTR ? NULL : att__snap_strat(s, in->v.author);
+    in->reason = in->v.reason == ATT__NOSTR ? NULL : att__snap_strat(s, in->v.reason);
     return 2;
   }
   if (it->oi >= it->nov) return 0;
   {
     att__ov *e = it->ov[it->oi++];
     att__snapin_event(in, &e->ev, e->json, e->len);
+    att__hist_snapin(it->st, e, in);
   }
   return 1;
 }
@@ -1251,6 +1385,25 @@ static int gen_install(att_store *st, att__snapw *w) {
       (rc = pathof(st, jp, "journal")) || (rc = pathof(st, jt, "journal.tmp"))) {
     att__snapw_abort(w);
     return rc;
+  }
+  {
+    /* The versions the journal replaced go into a history segment of
+     * their own, written and synced before the snapshot that lists it. */
+    att__segent ent, *segs;
+    size_t n = st->snap.nsegs;
+    if ((rc = att__hist_segment(st, st->gen + 1, &ent)) != 0) {
+      att__snapw_abort(w);
+      goto out;
+    }
+    if (!(segs = malloc((n + 1) * sizeof *segs))) {
+      att__snapw_abort(w);
+      rc = att__err(ATT_ENOMEM, "out of memory compacting");
+      goto out;
+    }
+    if (n) memcpy(segs, st->snap.segs, n * sizeof *segs);
+    if (ent.count) segs[n++] = ent;
+    att__snapw_history(w, ATT__K_MAIN, st->next_seq, st->last_tx, segs, n);
+    free(segs);
   }
   if ((rc = att__snapw_finish(w, st->gen + 1, (uint64_t)st->next_id)) != 0) goto out;
   if ((rc = journal_create(jt, st->gen + 1)) != 0) goto out;
@@ -1318,6 +1471,9 @@ int att_store_import_begin(att_store *st, uint64_t hint) {
     return rc;
   }
   st->imp_first = st->next_id;
+  st->imp_seq = st->next_seq;
+  st->wtx = now(st) > st->last_tx ? now(st) : st->last_tx;
+  st->wbatch = st->next_seq;
   return 0;
 }
 
@@ -1350,9 +1506,18 @@ int att_store_import_add(att_store *st, att_event *ev) {
   if ((rc = att__links_note(st, ev)) != 0) return rc;
   if (!(json = att_event_to_json(ev))) return att__err(ATT_ENOMEM, "out of memory writing event");
   att__snapin_event(&in, ev, json, (uint32_t)strlen(json));
+  in.v.tx_from = st->wtx;
+  in.v.seq_from = st->next_seq;
+  in.v.batch = st->wbatch;
+  in.author = st->author;
+  in.reason = st->reason;
   rc = att__snapw_put(st->imp, &in, 1);
   free(json);
-  if (rc == 0) st->next_id++;
+  if (rc == 0) {
+    st->next_id++;
+    st->next_seq++;
+    if (st->wtx > st->last_tx) st->last_tx = st->wtx;
+  }
   return rc;
 }
 
@@ -1379,6 +1544,7 @@ void att_store_import_abort(att_store *st) {
      * reservations in the journal are cut off, replaced by that mark. */
     int64_t hw = st->next_id;
     st->next_id = st->imp_first;
+    st->next_seq = st->imp_seq; /* nothing of it was kept */
     if (st->wpos_flushed && (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0))
       st->poisoned = 1;
     wreset(st);

@@ -38,7 +38,13 @@
  * would otherwise be given again. */
 /* ABORT (u64, the same mark) ends a batch that rolled back after it
  * handed out ids: replay skips the batch's changes and keeps the mark. */
-enum { ATT__R_PUT = 1, ATT__R_DEL = 2, ATT__R_COMMIT = 3, ATT__R_NEXTID = 4, ATT__R_ABORT = 5 };
+/* META (format of history, docs/history.md): the first record of a
+ * write that changes events: i64 transaction time, u32 author length, u32
+ * reason length, the author's bytes, the reason's.  The write's changes
+ * share them; each change's number (seq) is the snapshot's next_seq plus
+ * the changes applied before it, so it is never written. */
+enum { ATT__R_PUT = 1, ATT__R_DEL = 2, ATT__R_COMMIT = 3, ATT__R_NEXTID = 4, ATT__R_ABORT = 5,
+       ATT__R_META = 6 };
 enum { ATT__RF_END = 1 }; /* last record of a batch */
 
 /* One decoded record; payload points into the caller's buffer. */
@@ -73,9 +79,14 @@ enum { ATT__F_ACTOR, ATT__F_KIND, ATT__F_STATUS, ATT__F_TAG, ATT__NFIELD };
  * reader touches that page anyway: a larger block makes it touch pages it
  * does not read, and a first touch costs more than the checksum
  * (docs/performance.md). */
+/* Format version 3 adds VERS (one att__vers per id table entry: the
+ * change that made each version, and for a history segment the one that
+ * replaced it), with block checksums in BCRC after STR's, and SEGS (the
+ * main snapshot's list of history segments, att__segent).  In the file
+ * VERS comes before BCRC and SEGS after it. */
 enum { ATT__S_RECS, ATT__S_IDTAB, ATT__S_TIME, ATT__S_KEYS, ATT__S_DICT,
-       ATT__S_POST, ATT__S_STR, ATT__S_BCRC, ATT__NSECT };
-#define ATT__SVERSION 2 /* written; version 1 (no BCRC) is still read */
+       ATT__S_POST, ATT__S_STR, ATT__S_BCRC, ATT__S_VERS, ATT__S_SEGS, ATT__NSECT };
+#define ATT__SVERSION 3 /* written; versions 1 (no BCRC) and 2 (no VERS) are still read */
 #define ATT__BLKSHIFT 12
 #define ATT__BLK (1u << ATT__BLKSHIFT)
 
@@ -97,10 +108,38 @@ typedef struct att__shdr {
   uint64_t dict[ATT__NFIELD + 1];       /* field f: DICT[dict[f]..dict[f+1]) */
   uint64_t nkeys;
   att__sect sect[ATT__NSECT];
+  /* version 3 */
+  uint64_t next_seq; /* the number the next change gets */
+  int64_t last_tx;   /* the latest transaction time so far */
+  uint32_t kind;     /* ATT__K_MAIN, or ATT__K_HIST: a history segment */
+  uint32_t pad3;
 } att__shdr;
+enum { ATT__K_MAIN = 0, ATT__K_HIST = 1 };
 _Static_assert(sizeof(att__shdr) <= ATT__SHDR, "the snapshot header fits its 512 bytes");
 /* Version 1 had no BCRC: its header checksum covers only this much. */
 #define ATT__SHDR_V1 (offsetof(att__shdr, sect) + ATT__S_BCRC * sizeof(att__sect))
+#define ATT__SHDR_V2 (offsetof(att__shdr, sect) + ATT__S_VERS * sizeof(att__sect))
+
+/* VERS entry: the version at the same position of the id table.  In the
+ * main snapshot a live event's current version (tx_to ATT_TIME_MAX,
+ * seq_to 0); in a history segment a version replaced by change seq_to at
+ * tx_to, or a removal (op ATT_CHANGE_REMOVE: the record holds the state
+ * removed; it is never a query's hit).  author and reason are offsets in
+ * the strings section, UINT32_MAX for none. */
+typedef struct att__vers {
+  int64_t tx_from, tx_to;
+  uint64_t seq_from, seq_to, batch;
+  int64_t rev;
+  uint32_t author, reason, op, pad;
+} att__vers;
+#define ATT__NOSTR UINT32_MAX
+
+/* SEGS entry: a history segment, the file history.<gen>. */
+typedef struct att__segent {
+  uint64_t gen, file_size, count;
+  int64_t min_tx, max_tx; /* of the versions' tx_from .. tx_to (removals excluded) */
+  uint32_t hdr_crc, pad;
+} att__segent;
 
 typedef struct att__ident { /* IDTAB entry, sorted by id */
   int64_t id, earliest, latest, created, updated;
@@ -124,6 +163,9 @@ typedef struct att__snap {
   const uint32_t *post;
   const char *str;
   uint64_t strlen;
+  const att__vers *vers;      /* NULL before version 3 */
+  const att__segent *segs;
+  uint64_t nsegs;
   struct att__snapck *ck; /* the path and which checksums held (snapshot.c) */
 } att__snap;
 
@@ -178,6 +220,14 @@ static inline int att__snap_ident(const att__snap *s, uint64_t ord, const att__i
   *out = &s->ids[ord];
   return 0;
 }
+/* VERS entry ord (< count), verified by its block; before version 3 one
+ * made from the id table (tx_from = updated, seq 0, no author). */
+int att__snap_vers(const att__snap *s, uint64_t ord, att__vers *out);
+/* The string at offset off of the strings section ("" for ATT__NOSTR). */
+const char *att__snap_strat(const att__snap *s, uint32_t off);
+/* Positions [*lo, *hi) of the id table holding id (a history segment
+ * holds several versions of an event, by seq). */
+int att__snap_find_range(const att__snap *s, int64_t id, uint64_t *lo, uint64_t *hi);
 /* Verify every block of section sect not verified yet, in file order:
  * for a reader about to read most of it in random order (a block read
  * alone costs a cache miss for its checksum).  A failed block is marked
@@ -208,6 +258,10 @@ typedef struct att__snapin {
   size_t nactors;
   const char *const *tags;
   size_t ntags;
+  /* The version's history (format 3): author and reason as strings
+   * (NULL: none), the rest as in att__vers. */
+  att__vers v;
+  const char *author, *reason;
 } att__snapin;
 /* Fill *in with the next event (ids ascending): 1, 0 at the end, or an
  * error code. */
@@ -226,6 +280,11 @@ int att__snapw_begin(const char *path, const att_store_opts *o, uint64_t expect,
 int att__snapw_put(att__snapw *s, const att__snapin *in, int copy);
 uint64_t att__snapw_count(const att__snapw *s);
 int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id);
+/* Before finish: what a main snapshot's header and SEGS also say, or that
+ * this is a history segment (kind ATT__K_HIST: versions by id, then seq;
+ * removals are not indexed). */
+void att__snapw_history(att__snapw *s, uint32_t kind, uint64_t next_seq, int64_t last_tx,
+                        const att__segent *segs, size_t nsegs);
 void att__snapw_abort(att__snapw *s);
 /* Write a snapshot of the events next() gives (ids ascending) to path, and
  * sync it.  `expect` (the number of events, if known) is for progress. */
@@ -250,6 +309,11 @@ int att__snap_event(const att__snap *s, uint64_t ord, att_event *ev);
 typedef struct att__ov {
   int64_t id;
   int deleted;
+  /* the change that made this state, and the first change of this
+   * journal to the event (whose time ends the snapshot's version) */
+  uint64_t seq, first_seq;
+  att_time tx, first_tx;
+  size_t jhi; /* 1 + the index in st->jh of its latest change (0: none) */
   att_event ev; /* valid unless deleted */
   char *json;   /* its stored JSON (as in the journal), unless deleted */
   uint32_t len;
@@ -271,6 +335,28 @@ int att__ov_put(att__overlay *o, int64_t id, att_event *ev, char *json, uint32_t
 void att__ov_free(att__overlay *o);
 /* The overlay's live entry holding this key, or NULL. */
 att__ov *att__ov_find_key(const att__overlay *o, const char *key);
+
+/* ---- history: the journal's changes, kept for as-of reads ------------ */
+
+/* A change applied from the journal (or made by this handle), in order:
+ * what the next compaction writes into a history segment. */
+typedef struct att__jh {
+  uint64_t seq, batch;
+  att_time tx;
+  int op;             /* ATT_CHANGE_* */
+  int64_t id, rev;
+  char *author, *reason; /* malloc'd, NULL for none */
+  char *json;         /* the state it made (a remove: NULL) */
+  uint32_t len;
+  att_event *ev;      /* json parsed, on first use by an as-of query */
+} att__jh;
+
+/* A write's META record: encode into a malloc'd payload; decode (0, or -1
+ * when it is malformed; author and reason point into p, with lengths). */
+int att__meta_encode(att_time tx, const char *author, const char *reason, unsigned char **p,
+                     uint32_t *len);
+int att__meta_decode(const char *p, uint32_t len, att_time *tx, const char **author,
+                     uint32_t *alen, const char **reason, uint32_t *rlen);
 
 /* ---- the store ------------------------------------------------------- */
 
@@ -308,12 +394,54 @@ struct att_store {
   struct att__snapw *imp;
   int imp_batch;
   int64_t imp_first;
+  uint64_t imp_seq;
   att_strset imp_keys;
   size_t npend, cappend;
   /* an import's links (into the next snapshot), checked at its commit */
   struct att__implink { int64_t from, to; size_t i; } *imp_links;
   size_t nimp_links, cimp_links;
+  /* history (history.c) */
+  att__jh *jh;            /* the journal's changes, in order */
+  size_t njh, cjh;
+  uint64_t next_seq;      /* the number of the next change */
+  att_time last_tx;       /* the latest transaction time applied */
+  char *author, *reason;  /* of this handle's writes (NULL: none) */
+  int meta_done;          /* the write under way has its META record */
+  att_time wtx;           /* its transaction time */
+  uint64_t wbatch;        /* the seq of its first change */
+  att_time asof;          /* reads as of this time; ATT_TIME_MAX: now */
+  att__snap *segs;        /* history segments, opened on first use */
+  size_t nsegs;
+  int segs_open;
 };
+
+/* History (history.c).  jh_add: note a change applied to the view (takes
+ * json).  jh_clear: forget them (the view is read again).  meta: append
+ * the META record before the first change of a write.  segs_open: open
+ * the snapshot's history segments (once).  hist_segment: write the
+ * history segment of a compaction (the versions the journal replaced) and
+ * fill *ent; 0 with ent->count 0 when there is nothing to write. */
+int att__jh_add(att_store *st, int op, int64_t id, int64_t rev, char *json, uint32_t len,
+                att_time tx, const char *author, const char *reason, uint64_t batch);
+/* After a change of id went into the overlay: its entry's seq and times. */
+int att__jh_note(att_store *st, int64_t id);
+/* A live overlay entry's history for the snapshot writer. */
+att_time att__store_now(att_store *st);
+int att__store_put_restore(att_store *st, att_event *ev);
+int att__store_append(att_store *st, int type, int flags, const void *payload, uint32_t len);
+void att__hist_snapin(const att_store *st, const att__ov *e, att__snapin *in);
+/* Is id live in the view (1, 0), or an error. */
+int att__hist_live(att_store *st, int64_t id);
+void att__jh_clear(att_store *st);
+int att__hist_meta(att_store *st);
+int att__segs_open(att_store *st);
+void att__segs_close(att_store *st);
+int att__hist_segment(att_store *st, uint64_t gen, att__segent *ent);
+/* As-of reads (asof.c): the version of id alive at st->asof: 1 and its
+ * JSON (owned by the store), 0 when there is none, or an error. */
+int att__asof_json(att_store *st, int64_t id, const char **json, size_t *len);
+int att__asof_query(att_store *st, const att_query *q, int64_t **ids, size_t *n);
+int att__asof_key(att_store *st, const char *key, int64_t *id);
 
 /* Links (links.c).  resolve: links given by key become ids (at write).
  * check: every change of the write under way leaves links to live,

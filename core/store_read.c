@@ -42,6 +42,11 @@ int att_store_json(att_store *st, int64_t id, const char **json, size_t *len) {
   int rc;
   *json = NULL;
   *len = 0;
+  if (st->asof != ATT_TIME_MAX) {
+    rc = att__asof_json(st, id, json, len);
+    if (rc == 0) return att__err(ATT_ENOTFOUND, "no event with id %lld as of that time", (long long)id);
+    return rc < 0 ? rc : 0;
+  }
   if (e) {
     if (e->deleted) return att__err(ATT_ENOTFOUND, "event %lld was removed", (long long)id);
     *json = e->json;
@@ -71,6 +76,7 @@ int att_store_json(att_store *st, int64_t id, const char **json, size_t *len) {
 #define READ_LINES 8
 
 void att_store_readahead(const att_store *st, const int64_t *ids, size_t n) {
+  if (st->asof != ATT_TIME_MAX) return;
   const att__snap *s = &st->snap;
   uint64_t count = s->h.count;
   int64_t ord;

@@ -7,11 +7,13 @@ ok init
 for t in one two three four five; do ok add --title "$t" --when 2024; done
 ok fsck
 out_has "every record is intact"
-out_has "5 intact records in 5 complete writes"
+out_has "10 intact records in 5 complete writes" # each: its change record and the event
 
-# Damage the second record: one byte flipped well inside it.
+# Damage the third event's record: one byte flipped inside its title.
 cp "$STORE/journal" "$TMP/journal.before"
-printf '\377' | dd of="$STORE/journal" bs=1 seek=300 conv=notrunc 2>/dev/null
+at=$(grep -boa '"title":"three"' "$STORE/journal" | cut -d: -f1)
+[ -n "$at" ] || fail "the third event is not in the journal"
+printf '\377' | dd of="$STORE/journal" bs=1 seek=$((at + 10)) conv=notrunc 2>/dev/null
 cp "$STORE/journal" "$TMP/journal.damaged"
 expect_rc 1 list
 err_has "is damaged at byte"
@@ -27,7 +29,7 @@ STORE=$TMP/saved
 ok list --json
 [ "$(wc -l <"$TMP/out")" -eq 4 ] || fail "the salvaged store should hold 4 events"
 out_has '"id":1,'
-out_lacks '"title":"three"'  # byte 300 lies in the third record
+out_lacks '"title":"three"'  # the damaged record
 ok fsck
 out_has "every record is intact"
 expect_rc 1 fsck --salvage "$TMP/saved"

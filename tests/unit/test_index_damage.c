@@ -488,6 +488,7 @@ int main(void) {
        (unsigned long long)hdr.nkeys);
     size_t nb = NEV; /* one per id table entry, one per ATT__BLK bytes of the others */
     for (int s = ATT__S_TIME; s <= ATT__S_STR; s++) nb += (hdr.sect[s].len + ATT__BLK - 1) / ATT__BLK;
+    nb += (hdr.sect[ATT__S_VERS].len + ATT__BLK - 1) / ATT__BLK; /* format 3: the versions */
     ok(hdr.version == ATT__SVERSION && hdr.sect[ATT__S_BCRC].len == 4 * nb,
        "format %u: %llu block checksums (one per id table entry, one per %u bytes of the others)",
        hdr.version, (unsigned long long)hdr.sect[ATT__S_BCRC].len / 4, ATT__BLK);

@@ -1,0 +1,390 @@
+/*
+ * History (docs/history.md): every change kept with its number, time,
+ * author and reason.  The journal's changes are held here in order (jh);
+ * a compaction writes the versions they replaced into a history segment,
+ * a file in the snapshot's own format (history.<gen>) whose VERS section
+ * says when each version was made and replaced; the main snapshot lists
+ * its segments.  This file reads that history: changes, versions, and the
+ * state before and after a change.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "fault.h"
+#include "store_int.h"
+
+/* ---- META records ------------------------------------------------------ */
+
+int att__meta_encode(att_time tx, const char *author, const char *reason, unsigned char **p,
+                     uint32_t *len) {
+  size_t al = author ? strlen(author) : 0, rl = reason ? strlen(reason) : 0;
+  uint32_t a32 = (uint32_t)al, r32 = (uint32_t)rl;
+  unsigned char *b;
+  if (al > 4096 || rl > 65536) return att__err(ATT_EINVAL, "author or reason too long");
+  if (!(b = malloc(16 + al + rl + 1))) return att__err(ATT_ENOMEM, "out of memory");
+  memcpy(b, &tx, 8);
+  memcpy(b + 8, &a32, 4);
+  memcpy(b + 12, &r32, 4);
+  if (al) memcpy(b + 16, author, al);
+  if (rl) memcpy(b + 16 + al, reason, rl);
+  *p = b;
+  *len = (uint32_t)(16 + al + rl);
+  return 0;
+}
+
+int att__meta_decode(const char *p, uint32_t len, att_time *tx, const char **author,
+                     uint32_t *alen, const char **reason, uint32_t *rlen) {
+  uint32_t a, r;
+  if (len < 16) return -1;
+  memcpy(tx, p, 8);
+  memcpy(&a, p + 8, 4);
+  memcpy(&r, p + 12, 4);
+  if ((uint64_t)a + r != len - 16u) return -1;
+  if (memchr(p + 16, '\0', (size_t)a + r) != NULL) return -1;
+  *author = p + 16;
+  *alen = a;
+  *reason = p + 16 + a;
+  *rlen = r;
+  return 0;
+}
+
+int att__hist_meta(att_store *st) {
+  unsigned char *p;
+  uint32_t len;
+  att_time t;
+  int rc;
+  if (st->meta_done) return 0;
+  t = att__store_now(st);
+  st->wtx = t > st->last_tx ? t : st->last_tx;
+  st->wbatch = st->next_seq;
+  if ((rc = att__meta_encode(st->wtx, st->author, st->reason, &p, &len)) != 0) return rc;
+  rc = att__store_append(st, ATT__R_META, 0, p, len);
+  free(p);
+  if (rc == 0) st->meta_done = 1;
+  return rc;
+}
+
+static int set_str(char **dst, const char *v) {
+  char *c = NULL;
+  if (v && *v && !(c = strdup(v))) return att__err(ATT_ENOMEM, "out of memory");
+  free(*dst);
+  *dst = c;
+  return 0;
+}
+
+int att_store_set_author(att_store *st, const char *author) { return set_str(&st->author, author); }
+int att_store_set_reason(att_store *st, const char *reason) { return set_str(&st->reason, reason); }
+
+/* ---- the journal's changes -------------------------------------------- */
+
+static void jh_free1(att__jh *h) {
+  free(h->author);
+  free(h->reason);
+  free(h->json);
+  if (h->ev) {
+    att_event_free(h->ev);
+    free(h->ev);
+  }
+}
+
+void att__jh_clear(att_store *st) {
+  for (size_t i = 0; i < st->njh; i++) jh_free1(&st->jh[i]);
+  free(st->jh);
+  st->jh = NULL;
+  st->njh = st->cjh = 0;
+}
+
+/* The revision of live event id in the view, 0 if none. */
+static int64_t live_rev(att_store *st, int64_t id) {
+  const char *j, *v;
+  size_t len, vlen;
+  char num[24];
+  if (att_store_json(st, id, &j, &len) != 0) return 0;
+  if (att_event_scan_member(j, len, "rev", &v, &vlen) != 1 || vlen == 0 || vlen >= sizeof num) return 0;
+  memcpy(num, v, vlen);
+  num[vlen] = '\0';
+  return strtoll(num, NULL, 10);
+}
+
+int att__jh_add(att_store *st, int op, int64_t id, int64_t rev, char *json, uint32_t len,
+                att_time tx, const char *author, const char *reason, uint64_t batch) {
+  att__jh *h;
+  if (st->njh == st->cjh) {
+    size_t c = st->cjh ? st->cjh * 2 : 64;
+    att__jh *v = att__fault(ATT_FAULT_ALLOC) ? NULL : realloc(st->jh, c * sizeof *v);
+    if (!v) {
+      free(json);
+      return att__err(ATT_ENOMEM, "out of memory for the history");
+    }
+    st->jh = v;
+    st->cjh = c;
+  }
+  if (op == ATT_CHANGE_REMOVE && rev == 0) rev = live_rev(st, id);
+  h = &st->jh[st->njh];
+  memset(h, 0, sizeof *h);
+  h->seq = st->next_seq;
+  h->batch = batch;
+  h->tx = tx;
+  h->op = op;
+  h->id = id;
+  h->rev = rev;
+  h->len = len;
+  if ((author && *author && !(h->author = strdup(author))) ||
+      (reason && *reason && !(h->reason = strdup(reason)))) {
+    free(h->author);
+    free(json);
+    return att__err(ATT_ENOMEM, "out of memory for the history");
+  }
+  h->json = json;
+  st->njh++;
+  st->next_seq++;
+  if (tx > st->last_tx) st->last_tx = tx;
+  return 0;
+}
+
+int att__jh_note(att_store *st, int64_t id) {
+  att__ov *e = att__ov_find(&st->ov, id);
+  const att__jh *h = &st->jh[st->njh - 1];
+  if (!e) return att__err(ATT_EINVAL, "internal: no overlay entry for event %lld", (long long)id);
+  if (e->jhi == 0) {
+    e->first_seq = h->seq;
+    e->first_tx = h->tx;
+  }
+  e->seq = h->seq;
+  e->tx = h->tx;
+  e->jhi = st->njh;
+  return 0;
+}
+
+int att__hist_live(att_store *st, int64_t id) {
+  const att__ov *e = att__ov_find(&st->ov, id);
+  int64_t ord;
+  if (e) return !e->deleted;
+  ord = att__snap_find(&st->snap, id);
+  if (ord < -1) return (int)ord;
+  return ord >= 0;
+}
+
+void att__hist_snapin(const att_store *st, const att__ov *e, att__snapin *in) {
+  const att__jh *h = e->jhi ? &st->jh[e->jhi - 1] : NULL;
+  if (!h) return; /* not from this journal (salvage): as att__snapin_event made it */
+  in->v.tx_from = h->tx;
+  in->v.tx_to = ATT_TIME_MAX;
+  in->v.seq_from = h->seq;
+  in->v.seq_to = 0;
+  in->v.batch = h->batch;
+  in->v.rev = h->rev;
+  in->v.op = (uint32_t)h->op;
+  in->author = h->author;
+  in->reason = h->reason;
+}
+
+/* ---- segments ---------------------------------------------------------- */
+
+static int seg_path(const att_store *st, uint64_t gen, char *buf, size_t cap) {
+  char name[40];
+  snprintf(name, sizeof name, "history.%llu", (unsigned long long)gen);
+  return att__path(buf, cap, st->dir, name);
+}
+
+void att__segs_close(att_store *st) {
+  for (size_t i = 0; i < st->nsegs; i++) att__snap_close(&st->segs[i]);
+  free(st->segs);
+  st->segs = NULL;
+  st->nsegs = 0;
+  st->segs_open = 0;
+}
+
+int att__segs_open(att_store *st) {
+  const att__snap *m = &st->snap;
+  if (st->segs_open) return 0;
+  if (m->nsegs && !(st->segs = calloc(m->nsegs, sizeof *st->segs)))
+    return att__err(ATT_ENOMEM, "out of memory opening the history");
+  for (size_t i = 0; i < m->nsegs; i++) {
+    char p[PATH_MAX];
+    const att__segent *g = &m->segs[i];
+    int rc = seg_path(st, g->gen, p, sizeof p);
+    if (rc == 0) rc = att__snap_open(&st->segs[i], p);
+    if (rc == 0 && (st->segs[i].h.kind != ATT__K_HIST || st->segs[i].h.file_size != g->file_size ||
+                    st->segs[i].h.hdr_crc != g->hdr_crc || st->segs[i].h.count != g->count)) {
+      att__snap_close(&st->segs[i]);
+      rc = att__err(ATT_ECORRUPT,
+                    "history segment \"%s\" is not the one the snapshot lists (its size, "
+                    "header or count differ); 'attache fsck' reports", p);
+    }
+    if (rc) {
+      for (size_t k = 0; k < i; k++) att__snap_close(&st->segs[k]);
+      free(st->segs);
+      st->segs = NULL;
+      return rc;
+    }
+    st->nsegs = i + 1;
+  }
+  st->segs_open = 1;
+  return 0;
+}
+
+/* One version for the segment being written. */
+typedef struct hv {
+  int64_t id;
+  att__vers v;
+  const char *author, *reason;
+  const char *json;
+  uint32_t len;
+  att_event ev; /* parsed, for the indexes */
+} hv;
+
+static int hv_cmp(const void *a, const void *b) {
+  const hv *x = a, *y = b;
+  if (x->id != y->id) return x->id < y->id ? -1 : 1;
+  return x->v.seq_from < y->v.seq_from ? -1 : x->v.seq_from > y->v.seq_from;
+}
+
+/* The version of id that change h replaced: the journal's earlier change
+ * of it (before index i), else the snapshot's. */
+static int replaced(att_store *st, size_t i, hv *out) {
+  const att__jh *h = &st->jh[i];
+  int64_t ord;
+  for (size_t k = i; k-- > 0;) {
+    const att__jh *p = &st->jh[k];
+    if (p->id != h->id) continue;
+    if (p->op == ATT_CHANGE_REMOVE) return 0; /* a restore: the removal is its own entry */
+    memset(out, 0, sizeof *out);
+    out->id = p->id;
+    out->v.tx_from = p->tx;
+    out->v.seq_from = p->seq;
+    out->v.batch = p->batch;
+    out->v.rev = p->rev;
+    out->v.op = (uint32_t)p->op;
+    out->author = p->author;
+    out->reason = p->reason;
+    out->json = p->json;
+    out->len = p->len;
+    return 1;
+  }
+  ord = att__snap_find(&st->snap, h->id);
+  if (ord < -1) return (int)ord;
+  if (ord < 0) return 0;
+  {
+    const att__snap *s = &st->snap;
+    int rc;
+    memset(out, 0, sizeof *out);
+    out->id = h->id;
+    if ((rc = att__snap_vers(s, (uint64_t)ord, &out->v)) != 0 ||
+        (rc = att__snap_json(s, (uint64_t)ord, &out->json, &out->len)) != 0)
+      return rc;
+    out->author = out->v.author == ATT__NOSTR ? NULL : att__snap_strat(s, out->v.author);
+    out->reason = out->v.reason == ATT__NOSTR ? NULL : att__snap_strat(s, out->v.reason);
+    if (out->v.rev == 0) {
+      /* written before history was kept: its revision from the record */
+      att_event ev;
+      if ((rc = att_event_from_json(out->json, out->len, ATT_EV_STORED, &ev)) != 0)
+        return att__errctx(ATT_ECORRUPT, "snapshot: stored event %lld does not read back",
+                           (long long)h->id);
+      out->v.rev = ev.rev;
+      att_event_free(&ev);
+    }
+  }
+  return 1;
+}
+
+int att__hist_segment(att_store *st, uint64_t gen, att__segent *ent) {
+  hv *v = NULL;
+  size_t n = 0;
+  char tmp[PATH_MAX], path[PATH_MAX];
+  att__snapw *w = NULL;
+  int rc = 0;
+  memset(ent, 0, sizeof *ent);
+  if (st->njh == 0) return 0;
+  if (!(v = calloc(st->njh * 2, sizeof *v))) return att__err(ATT_ENOMEM, "out of memory compacting");
+  for (size_t i = 0; i < st->njh; i++) {
+    const att__jh *h = &st->jh[i];
+    hv old;
+    int r = replaced(st, i, &old);
+    if (r < 0) {
+      rc = r;
+      goto out;
+    }
+    if (r == 1) {
+      old.v.tx_to = h->tx;
+      old.v.seq_to = h->seq;
+      v[n++] = old;
+    }
+    if (h->op == ATT_CHANGE_REMOVE && r == 1) {
+      /* The removal: the state removed, never a hit. */
+      hv *t = &v[n++];
+      *t = old;
+      t->v.tx_from = h->tx;
+      t->v.tx_to = ATT_TIME_MAX;
+      t->v.seq_from = h->seq;
+      t->v.seq_to = 0;
+      t->v.batch = h->batch;
+      t->v.op = ATT_CHANGE_REMOVE;
+      t->author = h->author;
+      t->reason = h->reason;
+    }
+  }
+  if (n == 0) goto out;
+  qsort(v, n, sizeof *v, hv_cmp);
+  if ((rc = seg_path(st, gen, path, sizeof path)) != 0) goto out;
+  if (strlen(path) + 5 > sizeof tmp) {
+    rc = att__err(ATT_ERANGE, "store path too long: \"%s\"", st->dir);
+    goto out;
+  }
+  memcpy(tmp, path, strlen(path));
+  memcpy(tmp + strlen(path), ".tmp", 5);
+  if ((rc = att__snapw_begin(tmp, &st->opts, n, &w)) != 0) goto out;
+  att__snapw_history(w, ATT__K_HIST, st->next_seq, st->last_tx, NULL, 0);
+  ent->min_tx = ATT_TIME_MAX;
+  ent->max_tx = ATT_TIME_MIN;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    att__snapin in;
+    att_event_init(&v[i].ev);
+    if ((rc = att_event_from_json(v[i].json, v[i].len, ATT_EV_STORED, &v[i].ev)) != 0) {
+      rc = att__errctx(ATT_ECORRUPT, "history of event %lld does not read back", (long long)v[i].id);
+      break;
+    }
+    att__snapin_event(&in, &v[i].ev, v[i].json, v[i].len);
+    in.v = v[i].v;
+    in.author = v[i].author;
+    in.reason = v[i].reason;
+    rc = att__snapw_put(w, &in, 1);
+    att_event_free(&v[i].ev);
+    if (v[i].v.op != ATT_CHANGE_REMOVE) {
+      if (v[i].v.tx_from < ent->min_tx) ent->min_tx = v[i].v.tx_from;
+      if (v[i].v.tx_to > ent->max_tx) ent->max_tx = v[i].v.tx_to;
+    }
+  }
+  if (rc) {
+    att__snapw_abort(w);
+    goto out;
+  }
+  if ((rc = att__snapw_finish(w, gen, (uint64_t)st->next_id)) != 0) goto out;
+  {
+    att__snap s;
+    if ((rc = att__snap_open(&s, tmp)) != 0) goto out;
+    ent->gen = gen;
+    ent->file_size = s.h.file_size;
+    ent->count = s.h.count;
+    ent->hdr_crc = s.h.hdr_crc;
+    att__snap_close(&s);
+  }
+  if (att__fault(ATT_FAULT_RENAME) || rename(tmp, path) != 0) {
+    rc = att__err(ATT_EIO, "compaction of \"%s\": cannot put its history segment in place: %s",
+                  st->dir, strerror(errno));
+    unlink(tmp);
+    goto out;
+  }
+  if (att__fsync_dir(st->dir) != 0)
+    rc = att__err(ATT_EIO, "compaction of \"%s\": cannot sync the directory: %s", st->dir,
+                  strerror(errno));
+out:
+  free(v);
+  if (rc) memset(ent, 0, sizeof *ent);
+  return rc;
+}
