@@ -1437,9 +1437,15 @@ out:
 int att_store_compact(att_store *st) {
   att__snapw *w;
   int rc, was_locked = st->locked;
+  att_time asof = st->asof;
   if (st->in_batch || st->imp) return att__err(ATT_EINVAL, "cannot compact inside a batch");
-  if (!was_locked && (rc = lock_write(st)) != 0) return rc;
+  st->asof = ATT_TIME_MAX; /* the present is what is compacted */
+  if (!was_locked && (rc = lock_write(st)) != 0) {
+    st->asof = asof;
+    return rc;
+  }
   if ((rc = gen_begin(st, 0, &w)) == 0) rc = gen_install(st, w);
+  st->asof = asof;
   if (!was_locked) unlock_write(st);
   return rc;
 }
