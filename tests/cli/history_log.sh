@@ -277,6 +277,21 @@ term_clean "$TMP/out" "changes" notab
 ok show "$ID@1"
 term_clean "$TMP/out" "show ID@1"
 
+# -- compaction keeps what log, show and changes read.
+ok log --all
+cp "$TMP/out" "$TMP/log_before"
+ok log --json
+cp "$TMP/out" "$TMP/json_before"
+ok show 2@1
+cp "$TMP/out" "$TMP/show_before"
+ok compact
+ok log --all
+cmp -s "$TMP/log_before" "$TMP/out" || fail "log differs after compact: $(diff "$TMP/log_before" "$TMP/out")"
+ok log --json
+cmp -s "$TMP/json_before" "$TMP/out" || fail "log --json differs after compact"
+ok show 2@1
+cmp -s "$TMP/show_before" "$TMP/out" || fail "show 2@1 differs after compact"
+
 # -- errors: exit 1 with a message that says what is wrong.
 expect_rc 1 show 1@99
 err_has "event 1 has no revision 99; its revisions are 1 to 4"
