@@ -32,6 +32,18 @@ const char *const att__store_files[] = {"lock",        "journal",      "snapshot
 const char *const att__store_tmps[] = {"journal.tmp", "snapshot.tmp", "settings.json.tmp",
                                        "actors.json.tmp", NULL};
 
+/* history.<gen> (a history segment, docs/history.md): 1; its temporary
+ * history.<gen>.tmp: 2; else 0. */
+static int history_name(const char *name) {
+  const char *p = name;
+  if (strncmp(p, "history.", 8) != 0) return 0;
+  p += 8;
+  if (*p < '0' || *p > '9') return 0;
+  while (*p >= '0' && *p <= '9') p++;
+  if (*p == '\0') return 1;
+  return strcmp(p, ".tmp") == 0 ? 2 : 0;
+}
+
 int att__open(const char *path, int flags, int mode) {
   if (att__fault(ATT_FAULT_OPEN)) return -1;
   return open(path, flags | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
@@ -116,6 +128,25 @@ int att__dir_prepare(const char *dir, int force) {
 }
 
 int att__tmp_sweep(const char *dir, void (*say)(void *, const char *), void *ud) {
+  {
+    /* history.<gen>.tmp: a segment an interrupted compaction was writing */
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+      char p[4096], msg[4600];
+      struct stat sb;
+      if (history_name(e->d_name) != 2 || att__path(p, sizeof p, dir, e->d_name) != 0 ||
+          lstat(p, &sb) != 0)
+        continue;
+      if (unlink(p) == 0 && say) {
+        snprintf(msg, sizeof msg,
+                 "removed \"%s\" (%lld bytes), left by a compaction that was interrupted; "
+                 "nothing in it was ever acknowledged", p, (long long)sb.st_size);
+        say(ud, msg);
+      }
+    }
+    if (d) closedir(d);
+  }
   for (size_t i = 0; att__store_tmps[i]; i++) {
     char p[4096], msg[4600];
     struct stat sb;
@@ -177,6 +208,14 @@ int att__dir_report(const char *dir, void (*say)(void *, const char *), void *ud
     while (d && (e = readdir(d)) != NULL) {
       if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]))) continue;
       if (in_list(e->d_name, att__store_files) || in_list(e->d_name, att__store_tmps)) continue;
+      if (history_name(e->d_name) == 1) continue; /* fsck's history scan judges it */
+      if (history_name(e->d_name) == 2) {
+        snprintf(msg, sizeof msg,
+                 "stale file: \"%s/%s\" was left by a compaction that was interrupted; nothing "
+                 "in it was acknowledged, and the next write removes it", dir, e->d_name);
+        say(ud, msg);
+        continue;
+      }
       snprintf(msg, sizeof msg, "files: \"%s/%s\" is not a file of the store (left as it is)", dir, e->d_name);
       say(ud, msg);
     }
