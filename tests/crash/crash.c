@@ -21,6 +21,10 @@
  *   - nothing else is there but what was in flight at the kill (one add
  *     per writer, or a batch, whole or not at all), and no event twice;
  *   - every link of every live event names a live, other event;
+ *   - the history keeps every acknowledged change (issue 15): each
+ *     acknowledged revision reads back (att_store_version), each
+ *     acknowledged removal is in its event's change list, the change
+ *     numbers rise and each event's revisions follow one another;
  *   - ids are never reused: no live event has an id handed out to a write
  *     that did not commit (a batch rolled back or killed, an add refused),
  *     no id is handed out twice, and the next add after reopening gets an
@@ -485,6 +489,8 @@ typedef struct wstate {
 } wstate;
 
 /* Counters. */
+static long hist_checks, hist_lost, hist_lists, hist_bad;
+static size_t hist_checked;
 static long reused[O_N], twice, bad_writer, acks, n_links_made, n_link_changes, n_forced, n_removed, n_refused_rm,
     n_rollbacks, n_failed_commits, n_refused_adds, n_refused_upd, n_batches, n_seen, rev_twice, updates_in_flight;
 
@@ -538,6 +544,20 @@ static void uncommitted(int r, int64_t id, int origin) {
   }
 }
 
+/* Acknowledged changes, for the history check: (id, rev) of a put, rev 0
+ * for a removal. */
+typedef struct hack { int64_t id, rev; } hack;
+static hack *hacks;
+static size_t nhacks, chacks;
+static void hack_add(int64_t id, int64_t rev) {
+  if (nhacks == chacks) {
+    chacks = chacks ? chacks * 2 : 1024;
+    hacks = realloc(hacks, chacks * sizeof *hacks);
+    if (!hacks) exit(2);
+  }
+  hacks[nhacks++] = (hack){id, rev};
+}
+
 static void take(int r, wstate *w, const msg *m) {
   switch (m->type) {
   case M_INTENT:
@@ -551,6 +571,7 @@ static void take(int r, wstate *w, const msg *m) {
     n_links_made += m->nl;
     fresh_id(r, m->id, "was acknowledged as added");
     make_live(m->id, 1, m->to, m->nl, 0);
+    hack_add(m->id, 1);
     break;
   case M_UPD: {
     idstate *s = at(m->id);
@@ -563,6 +584,7 @@ static void take(int r, wstate *w, const msg *m) {
       }
       s->rev = (uint32_t)m->rev;
       set_links(s, m->to, m->nl);
+      hack_add(m->id, m->rev);
     } else if (s->st == S_LIVE && rev_twice++ < 3) /* only its writer updates it: revisions rise */
       printf("# round %d: event %lld was updated to revision %lld, but revision %lld was acknowledged before\n", r,
              (long long)m->id, (long long)m->rev, (long long)s->rev);
@@ -572,11 +594,13 @@ static void take(int r, wstate *w, const msg *m) {
     acks++;
     n_removed++;
     make_gone(m->id);
+    hack_add(m->id, 0);
     break;
   case M_FORCE:
     acks++;
     n_forced++;
     make_gone(m->id);
+    hack_add(m->id, 0);
     break;
   case M_REFUSED:
     if (m->op == M_ADD) {
@@ -616,6 +640,7 @@ static void take(int r, wstate *w, const msg *m) {
       n_links_made += w->seen_links[k].nl;
       at(w->seen[k])->st = S_NONE;
       make_live(w->seen[k], 1, w->seen_links[k].to, w->seen_links[k].nl, 0);
+      hack_add(w->seen[k], 1);
     }
     w->in_batch = 0;
     w->nseen = 0;
@@ -944,6 +969,68 @@ int main(int argc, char **argv) {
       free(live);
     }
     {
+      /* The history: every change acknowledged since the last round (and
+       * 200 older ones at random) is in it, whatever compaction the kill
+       * interrupted: each acknowledged revision reads back, each removal
+       * is listed; the change list's numbers rise and each event's
+       * revisions follow one another. */
+      size_t from = hist_checked;
+      for (size_t k = 0; k < nhacks - from + 200 && nhacks; k++) {
+        size_t i = k < nhacks - from ? from + k : (size_t)rnd((unsigned)nhacks);
+        hack *h = &hacks[i];
+        hist_checks++;
+        if (h->rev) {
+          char *j = NULL;
+          size_t len;
+          if (att_store_version(st, h->id, h->rev, &j, &len) != 0 && hist_lost++ < 5)
+            printf("# round %d: revision %lld of event %lld was acknowledged; its history lacks it: %s\n", r,
+                   (long long)h->rev, (long long)h->id, att_errmsg());
+          free(j);
+        } else {
+          att_change_filter f;
+          att_change *v = NULL;
+          size_t nv = 0;
+          int found = 0;
+          att_change_filter_init(&f);
+          f.id = h->id;
+          if (att_store_changes(st, &f, &v, &nv) == 0)
+            for (size_t q = 0; q < nv; q++) found |= v[q].op == ATT_CHANGE_REMOVE;
+          if (!found && hist_lost++ < 5)
+            printf("# round %d: the removal of event %lld was acknowledged; its history lacks it\n", r,
+                   (long long)h->id);
+          att_changes_free(v, nv);
+        }
+      }
+      hist_checked = nhacks;
+      if (r % 10 == 0 || r == rounds) {
+        att_change_filter f;
+        att_change *v = NULL;
+        size_t nv = 0;
+        att_change_filter_init(&f);
+        f.oldest_first = 1;
+        if (att_store_changes(st, &f, &v, &nv) != 0) {
+          printf("# round %d: the change list does not read: %s\n", r, att_errmsg());
+          hist_bad++;
+        } else {
+          int64_t *lastrev = calloc((size_t)max_handed + 2, sizeof *lastrev);
+          for (size_t q = 0; lastrev && q < nv; q++) {
+            int64_t id = v[q].id;
+            if (q && v[q].seq <= v[q - 1].seq && hist_bad++ < 5)
+              printf("# round %d: change numbers do not rise at %llu\n", r, (unsigned long long)v[q].seq);
+            if (id < 1 || id > max_handed) continue;
+            if (v[q].op == ATT_CHANGE_REMOVE) continue;
+            if (v[q].rev != lastrev[id] + 1 && hist_bad++ < 5)
+              printf("# round %d: event %lld goes from revision %lld to %lld in its history\n", r,
+                     (long long)id, (long long)lastrev[id], (long long)v[q].rev);
+            lastrev[id] = v[q].rev;
+          }
+          free(lastrev);
+          hist_lists++;
+        }
+        att_changes_free(v, nv);
+      }
+    }
+    {
       /* Count compactions: the snapshot's generation moves. */
       FILE *f;
       char p[PATH_MAX + 16];
@@ -1007,6 +1094,8 @@ int main(int argc, char **argv) {
            "%ld removals undone, %ld duplicated, %ld unexplained events, %ld torn batches\n",
            opened, verified, changes_checked, lost, back_again, dup, extra_bad, torn);
     printf("# links checked: %ld: %ld broken\n", links_checked, broken);
+    printf("# history: %ld acknowledged changes looked up, %ld missing; %ld change lists checked, "
+           "%ld out of order\n", hist_checks, hist_lost, hist_lists, hist_bad);
     printf("# ids: %ld reused (%ld after a rollback, %ld after a failed commit, %ld after a batch killed "
            "before its commit, %ld after a batch killed in its rollback, %ld after a refused add), %ld "
            "handed out twice; %ld revisions given twice; %ld adds after reopening, %ld below the "
@@ -1014,9 +1103,11 @@ int main(int argc, char **argv) {
            nreused, reused[O_ROLLBACK], reused[O_FAILED_COMMIT], reused[O_KILLED_BATCH],
            reused[O_KILLED_ROLLBACK], reused[O_REFUSED_ADD], twice, rev_twice, probes, probe_bad, bad_writer);
     free(ids);
+    free(hacks);
     free(lks);
     free(touched);
     if (failed || lost || back_again || dup || extra_bad || torn || broken || nreused || twice || rev_twice ||
+        hist_lost || hist_bad ||
         probe_bad || bad_writer || opened != rounds || verified != rounds) {
       printf("# the store is kept for a post-mortem: %s\nnot ok 1 - crash campaign\n1..1\n", dir);
       return 1;
