@@ -18,8 +18,11 @@
  * GROUP_SHOW changes and a count of the rest (log --all shows each). */
 #define GROUP_MIN 5
 #define GROUP_SHOW 3
-/* Changes read at a time while log pages through the newest first. */
+/* Changes read at a time while log pages through the newest first: the
+ * first page, doubled on each read up to the largest, so that a long
+ * listing makes few reads and `log | head` one small one. */
 #define PAGE 512
+#define PAGE_MAX 65536
 
 static const char *op_name(int op) {
   switch (op) {
@@ -108,22 +111,38 @@ static int event_changes(att_store *st, int64_t id, att_change **v, size_t *n) {
 }
 
 /* The states a change moved between, for its diff: before and after
- * (malloc'd, NULL when absent).  A restore is compared with the version
- * that was removed. */
+ * (malloc'd, NULL when absent), read by the event's id and revisions
+ * (the revision a change made, and the one before it), which the store
+ * finds from the event's own versions.  A restore is compared with the
+ * version that was removed.  lost: the version before an update was
+ * pruned, so its diff is unknown. */
 typedef struct states {
   char *before, *after;
   size_t blen, alen;
+  int lost;
 } states;
 
 static int change_states(att_store *st, const att_change *c, states *s) {
-  int r;
+  int r = 0;
   memset(s, 0, sizeof *s);
-  if (c->op == ATT_CHANGE_PRUNE) return CLI_OK;
-  r = att_store_change_states(st, c->seq, &s->before, &s->blen, &s->after, &s->alen);
-  if (r < 0) return cli_core_fail(r, "cannot read change %llu", (unsigned long long)c->seq);
-  if (c->op == ATT_CHANGE_RESTORE && s->before == NULL && c->rev > 1 &&
-      att_store_version(st, c->id, c->rev - 1, &s->before, &s->blen) < 0)
-    s->before = NULL, s->blen = 0; /* pruned: compare with nothing */
+  switch (c->op) {
+  case ATT_CHANGE_ADD: r = att_store_version(st, c->id, c->rev, &s->after, &s->alen); break;
+  case ATT_CHANGE_REMOVE: r = att_store_version(st, c->id, c->rev, &s->before, &s->blen); break;
+  case ATT_CHANGE_UPDATE:
+  case ATT_CHANGE_RESTORE:
+    r = att_store_version(st, c->id, c->rev, &s->after, &s->alen);
+    if (r == 0 && c->rev > 1 &&
+        att_store_version(st, c->id, c->rev - 1, &s->before, &s->blen) == ATT_ENOTFOUND)
+      s->lost = c->op == ATT_CHANGE_UPDATE; /* pruned */
+    break;
+  default: break; /* a prune: no event */
+  }
+  if (r < 0) {
+    free(s->after);
+    free(s->before);
+    memset(s, 0, sizeof *s);
+    return cli_core_fail(r, "cannot read change %llu", (unsigned long long)c->seq);
+  }
   return CLI_OK;
 }
 
@@ -133,7 +152,12 @@ static void states_free(states *s) {
 }
 
 static int diff_of(const states *s, att_diff *d) {
-  int r = att_event_diff(s->before, s->blen, s->after, s->alen, d);
+  int r;
+  if (s->lost) { /* unknown: no items rather than the whole event */
+    memset(d, 0, sizeof *d);
+    return CLI_OK;
+  }
+  r = att_event_diff(s->before, s->blen, s->after, s->alen, d);
   return r < 0 ? cli_core_fail(r, "cannot compare two versions") : CLI_OK;
 }
 
@@ -282,7 +306,7 @@ int cli_cmd_log(cli_ctx *ctx, int argc, char **argv) {
   att_store *st = NULL;
   att_change_filter f;
   att_change *v = NULL;
-  size_t n = 0, i, shown = 0;
+  size_t n = 0, i, shown = 0, page = PAGE;
   long long lim;
   logger lg;
   int o, rc = CLI_OK, r, paged;
@@ -349,7 +373,8 @@ int cli_cmd_log(cli_ctx *ctx, int argc, char **argv) {
     att_change_filter g = f;
     if (paged) {
       g.limit = f.limit ? f.limit - shown : 0;
-      if (g.limit == 0 || g.limit > PAGE) g.limit = PAGE;
+      if (g.limit == 0 || g.limit > page) g.limit = page;
+      if (page < PAGE_MAX) page *= 2;
     }
     if ((r = att_store_changes(st, &g, &v, &n)) < 0) {
       rc = cli_core_fail(r, "cannot read the history");
@@ -506,6 +531,7 @@ static int changes_one(cli_ctx *ctx, att_store *st, const att_change *v, const n
   s.blen = s.before ? a.blen : 0;
   s.after = e->effect == E_REMOVED ? NULL : b.after;
   s.alen = s.after ? b.alen : 0;
+  s.lost = e->effect == E_CHANGED && a.lost;
   title = title_of(s.after ? s.after : s.before, s.after ? s.alen : s.blen);
   rc = diff_of(&s, &df);
   if (rc == CLI_OK && e->effect == E_CHANGED && df.n == 0) {
