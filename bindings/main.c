@@ -172,7 +172,7 @@ static const cli_command commands[] = {
      "to is not removed (the error lists them) unless --force, which drops\n"
      "their links to it in the same change.  --reason TEXT says why, kept in\n"
      "the history (attache restore brings the event back).\n"},
-    {"undo", cli_cmd_undo, "undo [--yes] [--reason T]",
+    {"undo", cli_cmd_undo, "undo [--yes | --dry-run] [--reason T]",
      "Reverse your last write (all its changes: the author is yours, as the\n"
      "history records it), as a new write: history is append-only.  Shows\n"
      "what it will reverse, then asks on a terminal.  Your last write being\n"
@@ -181,8 +181,9 @@ static const cli_command commands[] = {
      "same events (docs/history.md).\n"
      "\n"
      "  --yes, -y          do it without asking (required without a terminal)\n"
+     "  --dry-run, -n      show what it would do, and change nothing\n"
      "  --reason T         why (default: \"undo of change N\")\n"},
-    {"revert", cli_cmd_revert, "revert CHANGE [--batch] [--yes] [--reason T]",
+    {"revert", cli_cmd_revert, "revert CHANGE [--batch] [--yes | --dry-run] [--reason T]",
      "Reverse change CHANGE (its number, as attache log shows it) as a new\n"
      "write: an add is undone by removing the event, an update by writing\n"
      "the fields back as they were, a removal by restoring the event.\n"
@@ -192,13 +193,15 @@ static const cli_command commands[] = {
      "\n"
      "  --batch            reverse the whole write CHANGE belongs to\n"
      "  --yes, -y          do it without asking (required without a terminal)\n"
+     "  --dry-run, -n      show what it would do, and change nothing\n"
      "  --reason T         why (default: \"revert of change N\")\n"},
-    {"restore", cli_cmd_restore, "restore ID [--yes] [--reason T]",
+    {"restore", cli_cmd_restore, "restore ID [--yes | --dry-run] [--reason T]",
      "Bring back a removed event with its id, key and own links, at its last\n"
      "state.  Links of other events to it that rm --force dropped are not\n"
      "brought back: restore says which (revert --batch of the removal does).\n"
      "\n"
      "  --yes, -y          do it without asking (required without a terminal)\n"
+     "  --dry-run, -n      show what it would do, and change nothing\n"
      "  --reason T         why (default: \"restore of event ID ...\")\n"},
     {"list", cli_cmd_list,
      "list [--from D --to D --actor A --kind K --status S --tag T --text WORDS\n"

@@ -14,11 +14,15 @@
 #include "event_diff.h"
 #include "revert.h"
 
-enum { O_YES = 1, O_BATCH };
+enum { O_YES = 1, O_BATCH, O_DRY_RUN };
 
-static const cli_opt undo_opts[] = {{"yes", 'y', 0, O_YES}, CLI_REASON_OPT, {NULL, 0, 0, 0}};
-static const cli_opt revert_opts[] = {
-    {"yes", 'y', 0, O_YES}, {"batch", 0, 0, O_BATCH}, CLI_REASON_OPT, {NULL, 0, 0, 0}};
+static const cli_opt undo_opts[] = {
+    {"yes", 'y', 0, O_YES}, {"dry-run", 'n', 0, O_DRY_RUN}, CLI_REASON_OPT, {NULL, 0, 0, 0}};
+static const cli_opt revert_opts[] = {{"yes", 'y', 0, O_YES},
+                                      {"batch", 0, 0, O_BATCH},
+                                      {"dry-run", 'n', 0, O_DRY_RUN},
+                                      CLI_REASON_OPT,
+                                      {NULL, 0, 0, 0}};
 
 /* Which command runs: its words for the preview, the prompt and the
  * report. */
@@ -161,7 +165,7 @@ static int run(cli_ctx *ctx, const undo_kind *k, const cli_opt *opts, int argc, 
   cli_parser p;
   att_store *st = NULL;
   att_reversal r;
-  int o, rc = CLI_OK, yes = 0, batch = 0, e = 0;
+  int o, rc = CLI_OK, yes = 0, batch = 0, dry = 0, e = 0;
   uint64_t num = 0;
   att_reversal_init(&r);
   cli_parser_init(&p, ctx, opts, argc, argv);
@@ -173,6 +177,7 @@ static int run(cli_ctx *ctx, const undo_kind *k, const cli_opt *opts, int argc, 
       return CLI_OK;
     } else if (o == O_YES) yes = 1;
     else if (o == O_BATCH) batch = 1;
+    else if (o == O_DRY_RUN) dry = 1;
     else if (o == CLI_O_REASON) rc = cli_history_opt(ctx, o, p.arg);
   }
   if (rc == CLI_OK && k == &K_UNDO && p.npos > 0)
@@ -186,11 +191,12 @@ static int run(cli_ctx *ctx, const undo_kind *k, const cli_opt *opts, int argc, 
                                     : "one at a time, please");
   if (rc == CLI_OK && k != &K_UNDO)
     rc = number(ctx, k == &K_RESTORE ? "the id" : "the change", p.pos[0], &num);
-  if (rc == CLI_OK && !yes && !isatty(0))
+  if (rc == CLI_OK && !yes && !dry && !isatty(0))
     rc = cli_usage(ctx, "not on a terminal, so there is no one to confirm: give --yes to %s "
                         "without asking",
                    k->prompt);
-  if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_WRITE, &st);
+  /* A dry run only reads, as the plan does. */
+  if (rc == CLI_OK) rc = cli_open(ctx, dry ? ATT_OPEN_READ : ATT_OPEN_WRITE, &st);
   if (rc == CLI_OK) {
     if (k == &K_UNDO) {
       const char *author = NULL;
@@ -211,6 +217,10 @@ static int run(cli_ctx *ctx, const undo_kind *k, const cli_opt *opts, int argc, 
   if (rc == CLI_OK) {
     preview(&r, k);
     fflush(stdout);
+    if (dry) {
+      printf("(a dry run: nothing was changed)\n");
+      goto out;
+    }
     if (!yes && !confirm(k)) rc = cli_fail("nothing was changed");
   }
   if (rc == CLI_OK) {
@@ -219,6 +229,7 @@ static int run(cli_ctx *ctx, const undo_kind *k, const cli_opt *opts, int argc, 
     else
       report(&r, k);
   }
+out:
   att_reversal_free(&r);
   if (st) att_store_close(st);
   cli_parser_free(&p);

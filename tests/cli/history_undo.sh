@@ -54,6 +54,14 @@ ok update 1 "recur=FREQ=MONTHLY;COUNT=2"
 ok list --from 2025-01-13 --to 2025-01-19 --edtf
 out_lacks "Weekly call"
 expect_rc 2 revert 2 </dev/null
+# --dry-run shows the plan, without a terminal, and changes nothing.
+ok export
+cp "$TMP/out" "$TMP/before"
+ok revert 2 --dry-run </dev/null
+out_has "put event 1 \"Weekly call\" back at its revision 1 (undoing change 2):"
+out_has "(a dry run: nothing was changed)"
+out_lacks "reverted"
+same_as "$TMP/before"
 ok revert 2 --yes
 out_has "to revert this change:"
 out_has "change 2, update of event 1 by alice on"
@@ -125,6 +133,8 @@ newest
 n0=$NEWEST
 expect_rc 1 restore 3 --yes
 err_has "has the key \"follow\", which event 5 holds now"
+expect_rc 1 restore 3 -n
+err_has "which event 5 holds now"
 same_as "$TMP/before"
 newest
 [ "$NEWEST" = "$n0" ] || fail "a refused restore wrote a change"
