@@ -163,4 +163,21 @@ printf 'y\n' | script -qec "'$ATT' --store '$STORE' undo" /dev/null >"$TMP/tty" 
 grep -q "undid change" "$TMP/tty" || fail "'y' did not undo: $(cat "$TMP/tty")"
 expect_rc 1 get 6
 
+# -- An import is one write: undo removes all it added, in one write,
+# also after a compaction.
+printf '%s\n' '{"title":"Imp 1","when":"2025-07"}' '{"title":"Imp 2","when":"2025-07"}' \
+  '{"title":"Imp 3","when":"2025-07"}' >"$TMP/imp.jsonl"
+ok import "$TMP/imp.jsonl"
+ok compact
+ok undo --yes
+out_has "to undo these changes (one write):"
+[ "$(grep -c '^undid change' "$TMP/out")" = 3 ] || fail "undo of the import: not 3 events removed"
+ok list --text Imp
+out_lacks "Imp"
+ok undo --yes
+[ "$(grep -c '^undid change' "$TMP/out")" = 3 ] || fail "redo of the import: not 3 events back"
+ok list --text Imp
+out_has "Imp 3"
+ok undo --yes
+
 done_ok
