@@ -79,6 +79,10 @@ static const char *step_changes(const att_revert_step *s, char *buf, size_t cap)
   return buf;
 }
 
+/* The preview of a large write (an import) shows this many changes and
+ * events, then how many more. */
+#define PREVIEW_MAX 20
+
 static void preview(const att_reversal *r, const undo_kind *k) {
   size_t i, j;
   char w[48], ch[64];
@@ -86,6 +90,10 @@ static void preview(const att_reversal *r, const undo_kind *k) {
          r->nchanges == 1 ? "this change" : "these changes (one write)");
   for (i = 0; i < r->nchanges; i++) {
     const att_change *c = &r->changes[i];
+    if (i == PREVIEW_MAX && r->nchanges > PREVIEW_MAX + 1) {
+      printf("  and %zu more changes\n", r->nchanges - i);
+      break;
+    }
     cli_line(stdout, "  change %llu, %s of event %lld by %s on %s%s%s%s",
              (unsigned long long)c->seq, op_name(c->op), (long long)c->id,
              *c->author ? c->author : "an unknown author", when_text(c->tx, w),
@@ -94,8 +102,13 @@ static void preview(const att_reversal *r, const undo_kind *k) {
   printf("it will:\n");
   for (i = 0; i < r->nsteps; i++) {
     const att_revert_step *s = &r->steps[i];
-    char *title = step_title(s);
+    char *title;
     att_diff d = {0};
+    if (i == PREVIEW_MAX && r->nsteps > PREVIEW_MAX + 1) {
+      printf("  and the same for %zu more events\n", r->nsteps - i);
+      break;
+    }
+    title = step_title(s);
     step_changes(s, ch, sizeof ch);
     if (s->op == ATT_CHANGE_REMOVE)
       cli_line(stdout, "  remove event %lld \"%s\" (%s made it)", (long long)s->id,
@@ -189,6 +202,10 @@ static int run(cli_ctx *ctx, const undo_kind *k, const cli_opt *opts, int argc, 
                                                        : "which change? give its number, as "
                                                          "attache log shows it")
                                     : "one at a time, please");
+  if (rc == CLI_OK && k == &K_RESTORE && cli_count(p.pos[0]) <= 0)
+    rc = cli_usage(ctx, "\"%s\" is not an id: restore takes the number of the removed event "
+                        "(its key names no event once it is removed; attache log shows the id)",
+                   p.pos[0]);
   if (rc == CLI_OK && k != &K_UNDO)
     rc = number(ctx, k == &K_RESTORE ? "the id" : "the change", p.pos[0], &num);
   if (rc == CLI_OK && !yes && !dry && !isatty(0))

@@ -179,5 +179,21 @@ ok undo --yes
 ok list --text Imp
 out_has "Imp 3"
 ok undo --yes
+# A large write: the preview shows 20 changes and events, then a count;
+# the report names every event.
+i=0
+while [ $i -lt 30 ]; do
+  printf '{"title":"Bulk %d","when":"2025-08"}\n' $i
+  i=$((i + 1))
+done >"$TMP/bulk.jsonl"
+ok import "$TMP/bulk.jsonl"
+ok undo --dry-run
+out_has "and 10 more changes"
+out_has "and the same for 10 more events"
+[ "$(grep -c '^  remove event' "$TMP/out")" = 20 ] || fail "the preview does not show 20 events"
+ok undo --yes
+[ "$(grep -c '^undid change' "$TMP/out")" = 30 ] || fail "the report does not name 30 events"
+expect_rc 2 restore base --yes
+err_has "\"base\" is not an id"
 
 done_ok
