@@ -7,6 +7,7 @@
  * its segments.  This file reads that history: changes, versions, and the
  * state before and after a change.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -200,7 +201,11 @@ void att__segs_close(att_store *st) {
   st->segs_open = 0;
 }
 
-int att__segs_open(att_store *st) {
+static int segs_open(att_store *st, int retry);
+int att__segs_open(att_store *st) { return segs_open(st, 1); }
+static int att__segs_open_once(att_store *st) { return segs_open(st, 0); }
+
+static int segs_open(att_store *st, int retry) {
   const att__snap *m = &st->snap;
   if (st->segs_open) return 0;
   if (m->nsegs && !(st->segs = calloc(m->nsegs, sizeof *st->segs)))
@@ -210,6 +215,17 @@ int att__segs_open(att_store *st) {
     const att__segent *g = &m->segs[i];
     int rc = seg_path(st, g->gen, p, sizeof p);
     if (rc == 0) rc = att__snap_open(&st->segs[i], p);
+    if (rc == ATT_ENOSTORE && retry && !st->locked && !st->in_batch && !st->imp) {
+      /* Another process compacted since we read the snapshot and merged
+       * this segment into a newer one: read the store again (as a
+       * refresh would), once. */
+      for (size_t k = 0; k < i; k++) att__snap_close(&st->segs[k]);
+      free(st->segs);
+      st->segs = NULL;
+      st->nsegs = 0;
+      if ((rc = att__store_reload(st)) != 0) return rc;
+      return att__segs_open_once(st);
+    }
     if (rc == 0 && (st->segs[i].h.kind != ATT__K_HIST || st->segs[i].h.file_size != g->file_size ||
                     st->segs[i].h.hdr_crc != g->hdr_crc || st->segs[i].h.count != g->count)) {
       att__snap_close(&st->segs[i]);
@@ -293,15 +309,58 @@ static int replaced(att_store *st, size_t i, hv *out) {
   return 1;
 }
 
-int att__hist_segment(att_store *st, uint64_t gen, att__segent *ent) {
+/*
+ * Segments are merged as a binary counter is carried: the new segment
+ * takes in the newest ones while each is no more than twice what it
+ * holds so far, so their sizes grow geometrically, a store keeps about
+ * log2(versions / a journal's worth) of them, and each version is
+ * rewritten that many times over its life.
+ */
+static size_t merge_count(const att_store *st, uint64_t fresh) {
+  const att__snap *m = &st->snap;
+  size_t k = 0;
+  uint64_t total = fresh;
+  while (k < m->nsegs && m->segs[m->nsegs - 1 - k].count <= 2 * total) {
+    total += m->segs[m->nsegs - 1 - k].count;
+    k++;
+  }
+  return k;
+}
+
+int att__hist_segment(att_store *st, uint64_t gen, att__segent *ent, size_t *merged) {
   hv *v = NULL;
-  size_t n = 0;
+  size_t n = 0, cap, nmerge = 0;
+  uint64_t fresh = 0;
   char tmp[PATH_MAX], path[PATH_MAX];
   att__snapw *w = NULL;
   int rc = 0;
   memset(ent, 0, sizeof *ent);
+  *merged = 0;
   if (st->njh == 0) return 0;
-  if (!(v = calloc(st->njh * 2, sizeof *v))) return att__err(ATT_ENOMEM, "out of memory compacting");
+  for (size_t i = 0; i < st->njh; i++) fresh += st->jh[i].op == ATT_CHANGE_REMOVE ? 2 : 1;
+  nmerge = merge_count(st, fresh);
+  cap = st->njh * 2;
+  if (nmerge) {
+    if ((rc = att__segs_open(st)) != 0) return rc;
+    for (size_t k = st->nsegs - nmerge; k < st->nsegs; k++) cap += st->segs[k].h.count;
+  }
+  if (!(v = calloc(cap ? cap : 1, sizeof *v))) return att__err(ATT_ENOMEM, "out of memory compacting");
+  /* The versions of the segments taken in, as they are. */
+  for (size_t k = nmerge ? st->nsegs - nmerge : st->nsegs; k < st->nsegs; k++) {
+    const att__snap *g = &st->segs[k];
+    for (uint64_t o = 0; o < g->h.count; o++) {
+      const att__ident *e;
+      hv *x = &v[n];
+      memset(x, 0, sizeof *x);
+      if ((rc = att__snap_ident(g, o, &e)) != 0 || (rc = att__snap_vers(g, o, &x->v)) != 0 ||
+          (rc = att__snap_json(g, o, &x->json, &x->len)) != 0)
+        goto out;
+      x->id = e->id;
+      x->author = x->v.author == ATT__NOSTR ? NULL : att__snap_strat(g, x->v.author);
+      x->reason = x->v.reason == ATT__NOSTR ? NULL : att__snap_strat(g, x->v.reason);
+      n++;
+    }
+  }
   for (size_t i = 0; i < st->njh; i++) {
     const att__jh *h = &st->jh[i];
     hv old;
@@ -365,6 +424,7 @@ int att__hist_segment(att_store *st, uint64_t gen, att__segent *ent) {
     goto out;
   }
   if ((rc = att__snapw_finish(w, gen, (uint64_t)st->next_id)) != 0) goto out;
+  *merged = nmerge;
   {
     att__snap s;
     if ((rc = att__snap_open(&s, tmp)) != 0) goto out;
@@ -385,6 +445,26 @@ int att__hist_segment(att_store *st, uint64_t gen, att__segent *ent) {
                   strerror(errno));
 out:
   free(v);
-  if (rc) memset(ent, 0, sizeof *ent);
+  if (rc) {
+    memset(ent, 0, sizeof *ent);
+    *merged = 0;
+  }
   return rc;
+}
+
+/* Remove the segment files of dir that the snapshot of generation gen
+ * no longer lists (taken into a newer one, or left by a compaction that
+ * stopped): under the writer lock, after that snapshot is in place. */
+void att__hist_sweep(att_store *st) {
+  DIR *d = opendir(st->dir);
+  struct dirent *e;
+  while (d && (e = readdir(d)) != NULL) {
+    unsigned long long g;
+    char tail, p[PATH_MAX];
+    int listed = 0;
+    if (sscanf(e->d_name, "history.%llu%c", &g, &tail) != 1 || g > st->snap.h.gen) continue;
+    for (uint64_t k = 0; k < st->snap.nsegs; k++) listed |= st->snap.segs[k].gen == g;
+    if (!listed && att__path(p, sizeof p, st->dir, e->d_name) == 0) unlink(p);
+  }
+  if (d) closedir(d);
 }

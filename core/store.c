@@ -60,6 +60,11 @@ static att_time now(att_store *st) {
 
 att_time att__store_now(att_store *st) { return now(st); }
 
+int att__store_reload(att_store *st) {
+  unload(st);
+  return load(st, 0);
+}
+
 static int pathof(const att_store *st, char *buf, const char *name) {
   return att__path(buf, PATH_MAX, st->dir, name);
 }
@@ -1390,8 +1395,8 @@ static int gen_install(att_store *st, att__snapw *w) {
     /* The versions the journal replaced go into a history segment of
      * their own, written and synced before the snapshot that lists it. */
     att__segent ent, *segs;
-    size_t n = st->snap.nsegs;
-    if ((rc = att__hist_segment(st, st->gen + 1, &ent)) != 0) {
+    size_t n = st->snap.nsegs, merged = 0;
+    if ((rc = att__hist_segment(st, st->gen + 1, &ent, &merged)) != 0) {
       att__snapw_abort(w);
       goto out;
     }
@@ -1400,6 +1405,7 @@ static int gen_install(att_store *st, att__snapw *w) {
       rc = att__err(ATT_ENOMEM, "out of memory compacting");
       goto out;
     }
+    n -= merged; /* taken into the new one */
     if (n) memcpy(segs, st->snap.segs, n * sizeof *segs);
     if (ent.count) segs[n++] = ent;
     att__snapw_history(w, ATT__K_MAIN, st->next_seq, st->last_tx, segs, n);
@@ -1428,6 +1434,8 @@ static int gen_install(att_store *st, att__snapw *w) {
       if (rc == 0) rc = rc2;
     }
   }
+  /* Segments the new snapshot no longer lists (taken into its new one). */
+  if (rc == 0) att__hist_sweep(st);
 out:
   unlink(st_);
   unlink(jt);

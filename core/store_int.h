@@ -436,7 +436,10 @@ void att__jh_clear(att_store *st);
 int att__hist_meta(att_store *st);
 int att__segs_open(att_store *st);
 void att__segs_close(att_store *st);
-int att__hist_segment(att_store *st, uint64_t gen, att__segent *ent);
+int att__hist_segment(att_store *st, uint64_t gen, att__segent *ent, size_t *merged);
+void att__hist_sweep(att_store *st);
+/* Read the store again (unload, load), as after another's compaction. */
+int att__store_reload(att_store *st);
 /* As-of reads (asof.c): the version of id alive at st->asof: 1 and its
  * JSON (owned by the store), 0 when there is none, or an error. */
 int att__asof_json(att_store *st, int64_t id, const char **json, size_t *len);

@@ -225,6 +225,19 @@ int main(void) {
     if (rnd(60) == 0) st = reopen(st), reopens++;
   }
   ok(nmc > 500, "%zu changes made, %d compactions, %d reopenings", nmc, compactions, reopens);
+  {
+    /* Segments are merged as they come: a few, not one per compaction. */
+    char cmd[PATH_MAX + 64];
+    int nseg = -1;
+    FILE *ls;
+    snprintf(cmd, sizeof cmd, "ls %s | grep -c '^history\\.[0-9]*$'", dir);
+    if ((ls = popen(cmd, "r")) != NULL) {
+      if (fscanf(ls, "%d", &nseg) != 1) nseg = -1;
+      pclose(ls);
+    }
+    ok(nseg >= 1 && nseg <= 6, "%d history segments after %d compactions", nseg, compactions);
+    ok(att_store_verify(dir, &(att_store_opts){0}) == 0, "the store and its history verify");
+  }
 
   /* The change list, oldest first, is the model's. */
   {
