@@ -61,6 +61,8 @@ cflags="-O2 -std=c11 -I$src/core"
 cc $cflags -o "$bin/gen" "$here/gen.c"
 cc $cflags -o "$bin/peer_attache" "$here/peer_attache.c" "$build/libattcore.a" \
   $(pkg-config --libs libcjson) -lm
+cc $cflags -o "$bin/history" "$here/history.c" "$build/libattcore.a" \
+  $(pkg-config --libs libcjson) -lm
 cc $cflags -o "$bin/peer_sqlite" "$here/peer_sqlite.c" "$build/libattcore.a" \
   $(pkg-config --libs libcjson sqlite3) -lm
 run_lua="$att run --max-instructions 0 --max-memory 0"
@@ -276,6 +278,20 @@ for n in $sizes; do
   "$bin/peer_attache" adds "$d/cmd" 500 >"$d/ad" 2>>"$log" || true
   sed 's/^/  /' "$d/ad" >>"$w/notes.$n"
   rm -rf "$d/cmd"
+
+  # -- history (issue 15): the same events changed twice over, compacted
+  # as they go; as-of queries against the present, the history's size,
+  # and compaction with history against compaction without
+  rm -rf "$d/hist" "$d/hist.bare"
+  "$bin/history" "$d/hist" "$d/ev.jsonl" "$d/q.tsv" 2 >"$d/hi" 2>>"$log" || echo "bench: history failed" >&2
+  hp=$(sed -n 's/.*present \([0-9.]*\) us\/query.*/\1/p' "$d/hi")
+  ha=$(sed -n 's/.*times \([0-9.]*\) us\/query.*/\1/p' "$d/hi")
+  row "$n" "as-of query, $((2 * n)) updates kept (mean of 5 times)" "$ha" "$hp" "the same query on the present" us
+  hc=$(sed -n 's/.*with history \([0-9.]*\) s.*/\1/p' "$d/hi")
+  hb=$(sed -n 's/.*without \([0-9.]*\) s.*/\1/p' "$d/hi")
+  row "$n" "compaction with history (median of 3)" "$hc" "$hb" "compaction without history"
+  note "$n" "$(sed -n 's/^history: //p' "$d/hi")" ""
+  rm -rf "$d/hist" "$d/hist.bare"
 
   # -- memory
   "$bin/peer_attache" rss "$d/store" "$d/q.tsv" >"$d/ma" 2>>"$log"

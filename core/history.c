@@ -55,8 +55,8 @@ int att__meta_decode(const char *p, uint32_t len, att_time *tx, const char **aut
 }
 
 int att__hist_meta(att_store *st) {
-  unsigned char *p;
-  uint32_t len;
+  unsigned char *p = NULL;
+  uint32_t len = 0;
   att_time t;
   int rc;
   if (st->meta_done) return 0;

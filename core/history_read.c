@@ -386,8 +386,8 @@ static int json_has_key(const char *j, size_t len, const char *key) {
 }
 
 static int try_key(att_store *st, int64_t cand, const char *key, int64_t *id) {
-  const char *j;
-  size_t len;
+  const char *j = NULL;
+  size_t len = 0;
   int rc = att__asof_json(st, cand, &j, &len);
   if (rc < 0) return rc;
   if (rc == 1 && json_has_key(j, len, key)) {
