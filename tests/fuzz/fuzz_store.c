@@ -21,6 +21,7 @@
  */
 #include "fuzz.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,14 +68,17 @@ static att_time fixed_now(void *ud) {
   return 1700000000;
 }
 
+/* Every file of the store (its history segments included), then it. */
 static void cleanup(void) {
-  static const char *const files[] = {"lock", "snapshot", "journal", "snapshot.tmp",
-                                      "journal.tmp", NULL};
+  DIR *d = opendir(dir);
+  struct dirent *e;
   char p[PATH_MAX];
-  for (int i = 0; files[i]; i++) {
-    snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+  while (d && (e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
     unlink(p);
   }
+  if (d) closedir(d);
   rmdir(dir);
 }
 
