@@ -239,7 +239,9 @@ int main(int argc, char **argv) {
     for (int m = 0; m < 5; m++) {
       size_t h2;
       check(att_store_asof(st, a + (z - a) * (2 * m + 1) / 10), "as of");
-      asof += run_queries(st, qs, nq, &h2) / 5;
+      double one = run_queries(st, qs, nq, &h2);
+      printf("  as of %d0%%: %.1f us/query, %zu hits\n", 2 * m + 1, one, h2);
+      asof += one / 5;
     }
     printf("present %.1f us/query, as of %.1f us/query, ratio %.2f\n", present, asof, asof / present);
     att_store_close(st);

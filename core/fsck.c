@@ -92,6 +92,8 @@ static void scan_indexes(ck *c, const att__snap *s) {
   } while (0)
   for (uint64_t i = 0; i < s->h.count; i++) NOTE(ATT__S_TIME, att__snap_pos(s, ATT__S_TIME, i, &ord));
   for (uint64_t i = 0; i < s->h.nkeys; i++) NOTE(ATT__S_KEYS, att__snap_keyent(s, i, &v, &ord));
+  if (s->h.kind == ATT__K_HIST)
+    for (uint64_t i = 0; i < s->h.count; i++) NOTE(ATT__S_IDIX, att__snap_idix(s, i, &ord));
   for (uint64_t i = 0; i < s->h.dict[ATT__NFIELD]; i++) {
     int rc = att__snap_dictent(s, i, &v, &p, &n);
     NOTE(ATT__S_DICT, rc);
@@ -127,7 +129,7 @@ static int scan_snapshot(ck *c, const char *dir, att__snap *s, att__overlay *kee
           (unsigned long long)s->h.sect[i].off,
           (unsigned long long)(s->h.sect[i].off + s->h.sect[i].len));
     }
-  for (int i = ATT__S_IDTAB; i <= ATT__S_VERS; i++) {
+  for (int i = ATT__S_IDTAB; i < ATT__NSECT; i++) {
     uint64_t from, to, n = att__snap_badblocks(s, i, &from, &to);
     if (n) {
       c->damaged = 1;
@@ -207,7 +209,7 @@ static void scan_history(ck *c, const char *dir, const att__snap *m) {
             att__snap_sect_name[i], p, (unsigned long long)s.h.sect[i].off,
             (unsigned long long)(s.h.sect[i].off + s.h.sect[i].len));
       }
-    for (int i = ATT__S_IDTAB; i <= ATT__S_VERS; i++) {
+    for (int i = ATT__S_IDTAB; i < ATT__NSECT; i++) {
       uint64_t from, to, n = att__snap_badblocks(&s, i, &from, &to);
       if (n) {
         c->damaged = 1;

@@ -255,9 +255,9 @@ typedef struct hv {
   att_event ev; /* parsed, for the indexes */
 } hv;
 
+/* A segment's versions go in the order of the changes that made them. */
 static int hv_cmp(const void *a, const void *b) {
   const hv *x = a, *y = b;
-  if (x->id != y->id) return x->id < y->id ? -1 : 1;
   return x->v.seq_from < y->v.seq_from ? -1 : x->v.seq_from > y->v.seq_from;
 }
 
@@ -312,15 +312,25 @@ static int replaced(att_store *st, size_t i, hv *out) {
 /*
  * Segments are merged as a binary counter is carried: the new segment
  * takes in the newest ones while each is no more than twice what it
- * holds so far, so their sizes grow geometrically, a store keeps about
- * log2(versions / a journal's worth) of them, and each version is
- * rewritten that many times over its life.
+ * holds so far, so their sizes grow geometrically and each version is
+ * rewritten a few times over its life.  But no merged segment grows past
+ * an eighth of the history (or SEG_MIN versions): a segment holds the
+ * versions replaced in a range of time, and an as-of read skips every
+ * segment whose versions were all replaced before the time it asks, and
+ * in the others reads only those made by then (a prefix).  Only the
+ * segment whose range holds that time has versions to read and reject:
+ * at most an eighth of the history.  A store keeps about eight segments
+ * plus the logarithm of a segment's size in journals.
  */
+#define SEG_MIN 65536u
 static size_t merge_count(const att_store *st, uint64_t fresh) {
   const att__snap *m = &st->snap;
   size_t k = 0;
-  uint64_t total = fresh;
-  while (k < m->nsegs && m->segs[m->nsegs - 1 - k].count <= 2 * total) {
+  uint64_t total = fresh, all = fresh, cap;
+  for (size_t i = 0; i < m->nsegs; i++) all += m->segs[i].count;
+  cap = all / 8 > SEG_MIN ? all / 8 : SEG_MIN;
+  while (k < m->nsegs && m->segs[m->nsegs - 1 - k].count <= 2 * total &&
+         total + m->segs[m->nsegs - 1 - k].count <= cap) {
     total += m->segs[m->nsegs - 1 - k].count;
     k++;
   }

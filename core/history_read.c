@@ -100,9 +100,12 @@ static int versions(att_store *st, int64_t id, hvec *out) {
   for (size_t i = 0; i < st->nsegs; i++) {
     uint64_t lo, hi;
     if ((rc = att__snap_find_range(&st->segs[i], id, &lo, &hi)) != 0) goto fail;
-    for (uint64_t o = lo; o < hi; o++) {
+    for (uint64_t k = lo; k < hi; k++) {
       hver x;
-      if ((rc = snap_ver(&st->segs[i], o, &x)) != 0 || (rc = hvec_push(out, &x)) != 0) goto fail;
+      uint32_t o;
+      if ((rc = att__snap_idix(&st->segs[i], k, &o)) != 0 || (rc = snap_ver(&st->segs[i], o, &x)) != 0 ||
+          (rc = hvec_push(out, &x)) != 0)
+        goto fail;
     }
   }
   ord = att__snap_find(&st->snap, id);

@@ -236,6 +236,9 @@ static int snap_check(att_store *st, const att__snap *s, int src, const att_quer
   const att__ident *id;
   att_event ev;
   int rc;
+  /* A segment's versions made after the time asked: its positions from
+   * made_by on, rejected without a read. */
+  if (src == SRC_ASOF_SEG && ord >= st->made_by) return 0;
   if ((rc = att__snap_ident(s, ord, &id)) != 0) return rc;
   if (!overlaps(id->earliest, id->latest, q)) return 0;
   for (size_t i = 0; i < npl; i++)
@@ -283,9 +286,13 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
   if ((best != (size_t)-1 && best_n <= tn ? best_n : tn) >= s->h.count / 16)
     att__snap_verify_all(s, ATT__S_IDTAB);
   if (best != (size_t)-1 && best_n <= tn) {
+    /* Postings ascend: a segment's stop at the first version made after
+     * the time asked. */
     for (uint32_t i = 0; rc == 0 && i < pl[best].n; i++)
-      if ((rc = att__snap_pos(s, ATT__S_POST, pl[best].first + i, &ord)) == 0)
+      if ((rc = att__snap_pos(s, ATT__S_POST, pl[best].first + i, &ord)) == 0) {
+        if (src == SRC_ASOF_SEG && ord >= st->made_by) break;
         rc = snap_check(st, s, src, q, ord, pl, npl, best, h);
+      }
   } else if (tn < s->h.count || q->sort == ATT_SORT_WHEN) {
     /* In date order the classes come out as sorted runs.  Their entries
      * of the id table lie all over it: fetched a few steps ahead. */
@@ -364,6 +371,8 @@ int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n)
     for (size_t i = 0; i < st->nsegs && rc == 0; i++) {
       const att__segent *g = &st->snap.segs[i];
       if (g->min_tx > st->asof || g->max_tx <= st->asof) continue; /* nothing alive then */
+      if ((rc = att__snap_made_by(&st->segs[i], st->asof, &st->made_by)) != 0) break;
+      if (st->made_by == 0) continue;
       rc = snap_query(st, &st->segs[i], SRC_ASOF_SEG, q, &h);
     }
     if (rc) goto out;

@@ -22,7 +22,7 @@
 
 const char *const att__snap_sect_name[ATT__NSECT] = {
     "records", "id table", "time index", "key index", "dictionary", "postings", "strings",
-    "block checksums", "versions", "history segments"};
+    "block checksums", "versions", "history segments", "id order of versions"};
 
 /*
  * Which index checksums are verified when the snapshot is opened, and
@@ -43,7 +43,7 @@ const char *const att__snap_sect_name[ATT__NSECT] = {
 #define SMALL (SECT_BIT(ATT__S_KEYS) | SECT_BIT(ATT__S_DICT) | SECT_BIT(ATT__S_STR) | \
                SECT_BIT(ATT__S_SEGS))
 #define BLOCKED (SECT_BIT(ATT__S_IDTAB) | SECT_BIT(ATT__S_TIME) | SECT_BIT(ATT__S_POST) | \
-                 SECT_BIT(ATT__S_VERS))
+                 SECT_BIT(ATT__S_VERS) | SECT_BIT(ATT__S_IDIX))
 #define EAGER_V1 (SMALL | SECT_BIT(ATT__S_IDTAB))
 #define EAGER_V2 (SMALL | SECT_BIT(ATT__S_BCRC))
 #define INDEXES (SMALL | BLOCKED | SECT_BIT(ATT__S_BCRC))
@@ -178,8 +178,9 @@ void att__snap_verify_all(const att__snap *s, int sect) {
 uint64_t att__snap_badblocks(const att__snap *s, int sect, uint64_t *from, uint64_t *to) {
   uint64_t n = 0;
   *from = *to = 0;
-  if (s->h.version < 2 || ((sect < ATT__S_IDTAB || sect > ATT__S_STR) && sect != ATT__S_VERS) ||
-      (sect == ATT__S_VERS && s->h.version < 3))
+  if (s->h.version < 2 ||
+      ((sect < ATT__S_IDTAB || sect > ATT__S_STR) && sect != ATT__S_VERS && sect != ATT__S_IDIX) ||
+      ((sect == ATT__S_VERS || sect == ATT__S_IDIX) && s->h.version < 3))
     return 0;
   for (uint64_t k = 0, nb = nblocks(sect, s->h.sect[sect].len); k < nb; k++) {
     uint64_t a, z;
@@ -301,6 +302,7 @@ static int snap_open(att__snap *s, const char *path, int raw) {
       (h.sect[ATT__S_STR].len > 0 && s->map[h.sect[ATT__S_STR].off + h.sect[ATT__S_STR].len - 1] != 0) ||
       (h.version >= 3 && (h.sect[ATT__S_VERS].len != h.count * sizeof(att__vers) ||
                           h.sect[ATT__S_SEGS].len % sizeof(att__segent) != 0 ||
+                          h.sect[ATT__S_IDIX].len != (h.kind == ATT__K_HIST ? h.count * 4 : 0) ||
                           h.kind > ATT__K_HIST)))
     return BAD("snapshot \"%s\": index sizes do not agree with its header", path);
   for (int c = 0; c < ATT__NCLASS; c++)
@@ -317,6 +319,8 @@ static int snap_open(att__snap *s, const char *path, int raw) {
     }
     s->ck->base[ATT__S_VERS] = nb;
     nb += nblocks(ATT__S_VERS, h.sect[ATT__S_VERS].len);
+    s->ck->base[ATT__S_IDIX] = nb;
+    nb += nblocks(ATT__S_IDIX, h.sect[ATT__S_IDIX].len);
     if (h.version >= 2 && h.sect[ATT__S_BCRC].len != nb * 4)
       return BAD("snapshot \"%s\": its block checksums do not match its sections", path);
     words = nb / 64 + 1;
@@ -342,6 +346,7 @@ static int snap_open(att__snap *s, const char *path, int raw) {
     s->vers = (const att__vers *)(s->map + h.sect[ATT__S_VERS].off);
     s->segs = (const att__segent *)(s->map + h.sect[ATT__S_SEGS].off);
     s->nsegs = h.sect[ATT__S_SEGS].len / sizeof(att__segent);
+    s->idix = (const uint32_t *)(s->map + h.sect[ATT__S_IDIX].off);
   }
   for (int i = 0; i < ATT__NSECT; i++) {
     int rc;
@@ -388,10 +393,63 @@ int64_t att__snap_find(const att__snap *s, int64_t id) {
   return e->id == id ? (int64_t)lo : -1;
 }
 
+int att__snap_idix(const att__snap *s, uint64_t i, uint32_t *ord) {
+  uint64_t k = (i * 4) >> ATT__BLKSHIFT;
+  int rc;
+  if (!att__snap_blkok(s, ATT__S_IDIX, k) && (rc = att__snap_blk(s, ATT__S_IDIX, k)) != 0) return rc;
+  if (s->idix[i] >= s->h.count) return att__snap_badpos(s, ATT__S_IDIX, i, s->idix[i]);
+  *ord = s->idix[i];
+  return 0;
+}
+
+/* The id at entry i of IDIX. */
+static int idix_id(const att__snap *s, uint64_t i, int64_t *id) {
+  uint32_t o;
+  const att__ident *e;
+  int rc;
+  if ((rc = att__snap_idix(s, i, &o)) != 0 || (rc = att__snap_ident(s, o, &e)) != 0) return rc;
+  *id = e->id;
+  return 0;
+}
+
+int att__snap_made_by(const att__snap *s, att_time t, uint64_t *n) {
+  size_t lo = 0, hi = s->h.count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    att__vers v;
+    int rc = att__snap_vers(s, mid, &v);
+    if (rc) return rc;
+    if (v.tx_from <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  *n = lo;
+  return 0;
+}
+
 int att__snap_find_range(const att__snap *s, int64_t id, uint64_t *lo_out, uint64_t *hi_out) {
   size_t lo = 0, hi = s->h.count, a;
   const att__ident *e;
   int rc;
+  if (s->h.kind == ATT__K_HIST) {
+    int64_t v = 0;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if ((rc = idix_id(s, mid, &v)) != 0) return rc;
+      if (v < id) lo = mid + 1;
+      else hi = mid;
+    }
+    a = lo;
+    hi = s->h.count;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if ((rc = idix_id(s, mid, &v)) != 0) return rc;
+      if (v <= id) lo = mid + 1;
+      else hi = mid;
+    }
+    *lo_out = a;
+    *hi_out = lo;
+    return 0;
+  }
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if ((rc = att__snap_ident(s, mid, &e)) != 0) return rc;

@@ -85,7 +85,7 @@ static void sect_begin(wr *w, att__shdr *h, int s) {
   w->crc = 0;
   w->sect_off = w->off;
   w->bcrc = 0;
-  w->blocks = (s >= ATT__S_IDTAB && s <= ATT__S_STR) || s == ATT__S_VERS;
+  w->blocks = (s >= ATT__S_IDTAB && s <= ATT__S_STR) || s == ATT__S_VERS || s == ATT__S_IDIX;
   w->bsize = s == ATT__S_IDTAB ? sizeof(att__ident) : ATT__BLK;
 }
 
@@ -306,6 +306,14 @@ void att__snapw_history(att__snapw *s, uint32_t kind, uint64_t next_seq, int64_t
   }
 }
 
+static const att__snapw *g_idix; /* qsort has no context argument in C11 */
+static int idix_cmp(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  int64_t ix = g_idix->ids[x].id, iy = g_idix->ids[y].id;
+  if (ix != iy) return ix < iy ? -1 : 1;
+  return x < y ? -1 : x > y;
+}
+
 static int sw_grow(att__snapw *s) {
   size_t c = s->cap ? s->cap * 2 : 1024;
   att__ident *ids = att__fault(ATT_FAULT_ALLOC) ? NULL : realloc(s->ids, c * sizeof *ids);
@@ -381,10 +389,10 @@ int att__snapw_put(att__snapw *s, const att__snapin *in, int copy) {
   uint32_t crc, ord = (uint32_t)s->n;
   if (s->n >= UINT32_MAX)
     return att__err(ATT_ERANGE, "a snapshot holds at most %u events", UINT32_MAX - 1);
-  if (s->n > 0 && (in->id < s->ids[s->n - 1].id ||
-                   (in->id == s->ids[s->n - 1].id &&
-                    (s->kind != ATT__K_HIST || in->v.seq_from <= s->vers[s->n - 1].seq_from))))
-    return att__err(ATT_EINVAL, "internal: snapshot input out of id order at event %lld", (long long)in->id);
+  if (s->n > 0 && (s->kind == ATT__K_HIST ? in->v.seq_from <= s->vers[s->n - 1].seq_from
+                                           : in->id <= s->ids[s->n - 1].id))
+    return att__err(ATT_EINVAL, "internal: snapshot input out of %s order at event %lld",
+                    s->kind == ATT__K_HIST ? "change" : "id", (long long)in->id);
   if (s->n == s->cap && sw_grow(s)) goto nomem;
   crc = att_crc32c(0, in->json, in->len);
   s->ids[ord] = (att__ident){in->id, in->bounds.earliest, in->bounds.latest, in->created, in->updated, s->w.off};
@@ -553,6 +561,21 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
       wr_put(w, &v, sizeof v);
     }
     sect_end(w, hp, ATT__S_VERS);
+    /* A history segment's positions by (id, seq). */
+    sect_begin(w, hp, ATT__S_IDIX);
+    if (s->kind == ATT__K_HIST && s->n) {
+      uint64_t *k = malloc(s->n * sizeof *k);
+      if (!k) goto nomem;
+      for (size_t i = 0; i < s->n; i++) k[i] = (uint64_t)i; /* position order is seq order */
+      g_idix = s;
+      qsort(k, s->n, sizeof *k, idix_cmp);
+      for (size_t i = 0; i < s->n; i++) {
+        uint32_t o = (uint32_t)k[i];
+        wr_put(w, &o, 4);
+      }
+      free(k);
+    }
+    sect_end(w, hp, ATT__S_IDIX);
   }
   if (att__test_snap_version != 1) {
     sect_begin(w, hp, ATT__S_BCRC);

@@ -249,12 +249,9 @@ att_time att_store_asof_time(const att_store *st);
  * event is live, ATT_ENOTFOUND if the id was never used. */
 int att_store_restore(att_store *st, att_event *ev);
 
-/* Drop the history of changes older than t: versions replaced before t
- * are forgotten (the present and every as-of read at t or later answer as
- * before).  Recorded as a change of its own (op ATT_CHANGE_PRUNE, id 0).
- * The number of versions dropped, or a negative code. */
+/* Reserved for a change that drops the history older than a time
+ * (`attache history prune`, not built yet): readers show it as such. */
 enum { ATT_CHANGE_PRUNE = 5 };
-int64_t att_store_history_prune(att_store *st, att_time t);
 
 /* ---- cheap reads (core/store_read.c) ---------------------------------- */
 

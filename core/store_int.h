@@ -84,8 +84,14 @@ enum { ATT__F_ACTOR, ATT__F_KIND, ATT__F_STATUS, ATT__F_TAG, ATT__NFIELD };
  * replaced it), with block checksums in BCRC after STR's, and SEGS (the
  * main snapshot's list of history segments, att__segent).  In the file
  * VERS comes before BCRC and SEGS after it. */
+/* A history segment also has IDIX: its positions (u32) in order of
+ * (id, seq), for the versions of one event; its id table is in the order
+ * of the changes that made the versions (seq), so that an as-of read at
+ * time T reads only the positions made by then (a prefix), and a
+ * segment's versions lie in a range of replacement times.  IDIX's block
+ * checksums follow VERS's. */
 enum { ATT__S_RECS, ATT__S_IDTAB, ATT__S_TIME, ATT__S_KEYS, ATT__S_DICT,
-       ATT__S_POST, ATT__S_STR, ATT__S_BCRC, ATT__S_VERS, ATT__S_SEGS, ATT__NSECT };
+       ATT__S_POST, ATT__S_STR, ATT__S_BCRC, ATT__S_VERS, ATT__S_SEGS, ATT__S_IDIX, ATT__NSECT };
 #define ATT__SVERSION 3 /* written; versions 1 (no BCRC) and 2 (no VERS) are still read */
 #define ATT__BLKSHIFT 12
 #define ATT__BLK (1u << ATT__BLKSHIFT)
@@ -164,6 +170,7 @@ typedef struct att__snap {
   const char *str;
   uint64_t strlen;
   const att__vers *vers;      /* NULL before version 3 */
+  const uint32_t *idix;       /* a history segment's positions by (id, seq) */
   const att__segent *segs;
   uint64_t nsegs;
   struct att__snapck *ck; /* the path and which checksums held (snapshot.c) */
@@ -225,9 +232,14 @@ static inline int att__snap_ident(const att__snap *s, uint64_t ord, const att__i
 int att__snap_vers(const att__snap *s, uint64_t ord, att__vers *out);
 /* The string at offset off of the strings section ("" for ATT__NOSTR). */
 const char *att__snap_strat(const att__snap *s, uint32_t off);
-/* Positions [*lo, *hi) of the id table holding id (a history segment
- * holds several versions of an event, by seq). */
+/* The versions of id: in the main snapshot positions [*lo, *hi) of the
+ * id table; in a history segment entries [*lo, *hi) of IDIX, whose
+ * positions att__snap_idix gives (by seq). */
 int att__snap_find_range(const att__snap *s, int64_t id, uint64_t *lo, uint64_t *hi);
+int att__snap_idix(const att__snap *s, uint64_t i, uint32_t *ord);
+/* A history segment: how many of its versions (a prefix of its
+ * positions) were made at or before t. */
+int att__snap_made_by(const att__snap *s, att_time t, uint64_t *n);
 /* Verify every block of section sect not verified yet, in file order:
  * for a reader about to read most of it in random order (a block read
  * alone costs a cache miss for its checksum).  A failed block is marked
@@ -410,6 +422,7 @@ struct att_store {
   att_time wtx;           /* its transaction time */
   uint64_t wbatch;        /* the seq of its first change */
   att_time asof;          /* reads as of this time; ATT_TIME_MAX: now */
+  uint64_t made_by;       /* the segment being queried: its versions made by then */
   att__snap *segs;        /* history segments, opened on first use */
   size_t nsegs;
   int segs_open;
