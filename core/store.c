@@ -232,14 +232,15 @@ static int apply(att_store *st, pending *p, size_t n, int report) {
       }
       if (p[i].id >= st->next_id) st->next_id = p[i].id + 1;
       {
-        char *hj = malloc(p[i].len + 1u);
+        char *hj = att__fault(ATT_FAULT_ALLOC) ? NULL : malloc(p[i].len + 1u);
         if (!hj) rc = att__err(ATT_ENOMEM, "out of memory replaying the journal");
         else {
           memcpy(hj, p[i].json, p[i].len + 1u);
           rc = att__jh_add(st, op, p[i].id, p[i].ev.rev, hj, p[i].len, ctx, author, reason, batch);
         }
       }
-      if (rc == 0) rc = att__ov_put(&st->ov, p[i].id, &p[i].ev, p[i].json, p[i].len);
+      if (rc == 0) rc = att__ov_put(&st->ov, p[i].id, &p[i].ev, p[i].json, p[i].len); /* takes json */
+      else free(p[i].json);
       p[i].json = NULL;
     } else {
       op = ATT_CHANGE_REMOVE;
@@ -1049,7 +1050,7 @@ static int put(att_store *st, att_event *ev, int op) {
   rc = att__hist_meta(st);
   if (rc == 0) rc = append(st, ATT__R_PUT, st->in_batch ? 0 : ATT__RF_END, json, len);
   if (rc == 0) {
-    char *hj = malloc(len + 1);
+    char *hj = att__fault(ATT_FAULT_ALLOC) ? NULL : malloc(len + 1);
     if (!hj) rc = att__err(ATT_ENOMEM, "out of memory writing event");
     else {
       memcpy(hj, json, len + 1);
