@@ -259,6 +259,14 @@ static int apply(att_store *st, pending *p, size_t n, int report) {
   return 0;
 }
 
+/* Records of a write that count towards compaction: all but its change
+ * record (META), so that history does not make compactions come sooner. */
+static size_t changes_in(const pending *p, size_t n) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) k += p[i].type != ATT__R_META;
+  return k;
+}
+
 /* Is there an intact record anywhere in buf[from..n)?  Its offset, or -1. */
 static int64_t find_intact(const unsigned char *buf, size_t n, size_t from) {
   for (size_t p = from; p + ATT__RHDR <= n; p++) {
@@ -371,13 +379,13 @@ static int replay(att_store *st, int report, uint64_t *tail_bytes, size_t *tail_
        * count, its mark does. */
       if (p[np - 1].id > st->next_id && p[np - 1].id <= ATT_EV_ID_MAX + 1) st->next_id = p[np - 1].id;
       pend_free(p, np);
-      st->jrecords += np;
+      st->jrecords += changes_in(p, np);
       np = 0;
       done = pos;
     } else if (r.flags & ATT__RF_END) {
       if ((rc = apply(st, p, np, report)) != 0) goto out;
       pend_free(p, np);
-      st->jrecords += np;
+      st->jrecords += changes_in(p, np);
       np = 0;
       done = pos;
     }
@@ -798,7 +806,7 @@ static int wsync(att_store *st) {
                     st->dir, strerror(errno));
   }
   st->jend = st->batch_start + st->wpos_flushed;
-  st->jrecords += st->nrec_pending;
+  st->jrecords += st->nrec_pending - (st->meta_done ? 1 : 0); /* META does not count */
   return 0;
 }
 
