@@ -295,8 +295,12 @@ static void one(tally *t, unsigned char *b, size_t at, int sect, int forged, lon
 /* Format 2: the index of the block holding byte `rel` of section sect in
  * the block checksums, and the block's bytes [*from, *to) in the file. */
 static size_t block_of(const att__shdr *h, int sect, size_t rel, size_t *from, size_t *to) {
+  /* the sections with block checksums, in the order of their checksums */
+  static const int order[] = {ATT__S_IDTAB, ATT__S_TIME, ATT__S_KEYS, ATT__S_DICT, ATT__S_POST,
+                              ATT__S_STR,   ATT__S_VERS, ATT__S_IDIX};
   size_t base = 0, bs = sect == ATT__S_IDTAB ? sizeof(att__ident) : ATT__BLK;
-  for (int i = ATT__S_IDTAB; i < sect; i++) {
+  for (size_t k = 0; k < sizeof order / sizeof order[0] && order[k] != sect; k++) {
+    int i = order[k];
     size_t b = i == ATT__S_IDTAB ? sizeof(att__ident) : ATT__BLK;
     base += (h->sect[i].len + b - 1) / b;
   }
@@ -321,7 +325,7 @@ static void campaign(int forged, size_t stride, long cevery, tally *t) {
       if (forged) {
         att__shdr h;
         memcpy(&h, b, sizeof h);
-        if (s != ATT__S_BCRC) { /* the block's own checksum first */
+        if (s != ATT__S_BCRC && s != ATT__S_SEGS) { /* the block's own checksum first */
           size_t from, to, k = block_of(&h, s, at - off, &from, &to);
           uint32_t c = att_crc32c(0, b + from, to - from);
           memcpy(b + h.sect[ATT__S_BCRC].off + 4 * k, &c, 4);
