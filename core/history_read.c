@@ -145,6 +145,17 @@ fail:
 
 /* ---- changes ------------------------------------------------------------ */
 
+const char *att_change_op_name(int op) {
+  switch (op) {
+  case ATT_CHANGE_ADD: return "add";
+  case ATT_CHANGE_UPDATE: return "update";
+  case ATT_CHANGE_REMOVE: return "remove";
+  case ATT_CHANGE_RESTORE: return "restore";
+  case ATT_CHANGE_PRUNE: return "prune";
+  default: return "change";
+  }
+}
+
 void att_change_filter_init(att_change_filter *f) {
   memset(f, 0, sizeof *f);
   f->since = ATT_TIME_MIN;

@@ -220,6 +220,9 @@ typedef struct att_change_filter {
   int oldest_first;    /* 0: newest first */
 } att_change_filter;
 void att_change_filter_init(att_change_filter *f);
+/* The word for a change's op: "add", "update", "remove", "restore",
+ * "prune" ("change" for any other). */
+const char *att_change_op_name(int op);
 
 /* The changes that pass f.  *out is malloc'd: free with att_changes_free. */
 int att_store_changes(att_store *st, const att_change_filter *f, att_change **out, size_t *n);

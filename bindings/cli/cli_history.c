@@ -24,16 +24,7 @@
 #define PAGE 512
 #define PAGE_MAX 65536
 
-static const char *op_name(int op) {
-  switch (op) {
-  case ATT_CHANGE_ADD: return "add";
-  case ATT_CHANGE_UPDATE: return "update";
-  case ATT_CHANGE_REMOVE: return "remove";
-  case ATT_CHANGE_RESTORE: return "restore";
-  case ATT_CHANGE_PRUNE: return "prune";
-  default: return "change";
-  }
-}
+static const char *op_name(int op) { return att_change_op_name(op); }
 
 /* A change's time as a person reads it, in the display.tz setting:
  * "2024-03-01 10:12". */

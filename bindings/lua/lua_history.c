@@ -82,14 +82,7 @@ static void text_clear(text_box *t) {
 }
 
 static const char *op_name(int op) {
-  switch (op) {
-  case ATT_CHANGE_ADD: return "add";
-  case ATT_CHANGE_UPDATE: return "update";
-  case ATT_CHANGE_REMOVE: return "remove";
-  case ATT_CHANGE_RESTORE: return "restore";
-  case ATT_CHANGE_PRUNE: return "prune";
-  default: return "?";
-  }
+  return att_change_op_name(op);
 }
 
 /* The event argument idx names: an event object, an id, or a key of a
