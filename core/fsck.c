@@ -225,7 +225,20 @@ static void scan_history(ck *c, const char *dir, const att__snap *m) {
       const att__ident *e = NULL;
       att__vers v;
       att_event ev;
+      att_time b;
       (void)att__snap_ident(&s, i, &e);
+      if (e && e->id == 0) {
+        /* a prune's own entry: its bound, no event */
+        if (att__snap_vers(&s, i, &v) != 0 || v.op != ATT_CHANGE_PRUNE || att__snap_json(&s, i, &json, &len) != 0 ||
+            att__prune_entry_bound(json, len, &b) != 0 || v.seq_from >= m->h.next_seq) {
+          c->damaged = 1;
+          bad++;
+          say(c, "history: version %llu of \"%s\" (a prune's entry) is damaged", (unsigned long long)i, p);
+        } else {
+          good++;
+        }
+        continue;
+      }
       if (att__snap_json(&s, i, &json, &len) != 0 ||
           att_event_from_json(json, len, ATT_EV_STORED, &ev) != 0) {
         c->damaged = 1;
@@ -239,7 +252,8 @@ static void scan_history(ck *c, const char *dir, const att__snap *m) {
         bad++;
         say(c, "history: version %llu of \"%s\" holds event %lld where its id table says %lld",
             (unsigned long long)i, p, (long long)ev.id, (long long)e->id);
-      } else if (att__snap_vers(&s, i, &v) != 0 || v.tx_from > v.tx_to || v.seq_from >= m->h.next_seq) {
+      } else if (att__snap_vers(&s, i, &v) != 0 || v.tx_from > v.tx_to || v.seq_from >= m->h.next_seq ||
+                 v.op == ATT_CHANGE_PRUNE) {
         c->damaged = 1;
         bad++;
         say(c, "history: version %llu of \"%s\" (event %lld) has a bad change entry", (unsigned long long)i,

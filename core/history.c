@@ -199,6 +199,8 @@ void att__segs_close(att_store *st) {
   st->segs = NULL;
   st->nsegs = 0;
   st->segs_open = 0;
+  st->pr_seq = 0;
+  st->pr_before = st->pr_tx = ATT_TIME_MIN;
 }
 
 static int segs_open(att_store *st, int retry);
@@ -241,19 +243,18 @@ static int segs_open(att_store *st, int retry) {
     }
     st->nsegs = i + 1;
   }
+  {
+    int rc = att__prune_read_bound(st);
+    if (rc) {
+      att__segs_close(st);
+      return rc;
+    }
+  }
   st->segs_open = 1;
   return 0;
 }
 
-/* One version for the segment being written. */
-typedef struct hv {
-  int64_t id;
-  att__vers v;
-  const char *author, *reason;
-  const char *json;
-  uint32_t len;
-  att_event ev; /* parsed, for the indexes */
-} hv;
+typedef att__hv hv;
 
 /* A segment's versions go in the order of the changes that made them. */
 static int hv_cmp(const void *a, const void *b) {
@@ -309,6 +310,51 @@ static int replaced(att_store *st, size_t i, hv *out) {
   return 1;
 }
 
+int att__hist_journal_versions(att_store *st, hv *v, size_t *n) {
+  for (size_t i = 0; i < st->njh; i++) {
+    const att__jh *h = &st->jh[i];
+    hv old;
+    int r = replaced(st, i, &old);
+    if (r < 0) return r;
+    if (r == 1) {
+      old.v.tx_to = h->tx;
+      old.v.seq_to = h->seq;
+      v[(*n)++] = old;
+    }
+    if (h->op == ATT_CHANGE_REMOVE && r == 1) {
+      /* The removal: the state removed, never a hit. */
+      hv *t = &v[(*n)++];
+      *t = old;
+      t->v.tx_from = h->tx;
+      t->v.tx_to = ATT_TIME_MAX;
+      t->v.seq_from = h->seq;
+      t->v.seq_to = 0;
+      t->v.batch = h->batch;
+      t->v.op = ATT_CHANGE_REMOVE;
+      t->author = h->author;
+      t->reason = h->reason;
+    }
+  }
+  return 0;
+}
+
+int att__hist_read_seg(const att__snap *g, hv *v, size_t *n) {
+  int rc;
+  for (uint64_t o = 0; o < g->h.count; o++) {
+    const att__ident *e;
+    hv *x = &v[*n];
+    memset(x, 0, sizeof *x);
+    if ((rc = att__snap_ident(g, o, &e)) != 0 || (rc = att__snap_vers(g, o, &x->v)) != 0 ||
+        (rc = att__snap_json(g, o, &x->json, &x->len)) != 0)
+      return rc;
+    x->id = e->id;
+    x->author = x->v.author == ATT__NOSTR ? NULL : att__snap_strat(g, x->v.author);
+    x->reason = x->v.reason == ATT__NOSTR ? NULL : att__snap_strat(g, x->v.reason);
+    (*n)++;
+  }
+  return 0;
+}
+
 /*
  * Segments are merged as a binary counter is carried: the new segment
  * takes in the newest ones while each is no more than twice what it
@@ -337,12 +383,92 @@ static size_t merge_count(const att_store *st, uint64_t fresh) {
   return k;
 }
 
-int att__hist_segment(att_store *st, uint64_t gen, att__segent *ent, size_t *merged) {
+int att__hist_write(att_store *st, uint64_t gen, hv *v, size_t n, att__segent *ent) {
+  char tmp[PATH_MAX], path[PATH_MAX];
+  att__snapw *w = NULL;
+  int rc;
+  memset(ent, 0, sizeof *ent);
+  qsort(v, n, sizeof *v, hv_cmp);
+  if ((rc = seg_path(st, gen, path, sizeof path)) != 0) return rc;
+  if (strlen(path) + 5 > sizeof tmp) return att__err(ATT_ERANGE, "store path too long: \"%s\"", st->dir);
+  memcpy(tmp, path, strlen(path));
+  memcpy(tmp + strlen(path), ".tmp", 5);
+  if ((rc = att__snapw_begin(tmp, &st->opts, n, &w)) != 0) return rc;
+  att__snapw_history(w, ATT__K_HIST, st->next_seq, st->last_tx, NULL, 0);
+  ent->min_tx = ATT_TIME_MAX;
+  ent->max_tx = ATT_TIME_MIN;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    att__snapin in;
+    att_event ev;
+    att_event_init(&ev);
+    if (v[i].v.op == ATT_CHANGE_PRUNE) {
+      /* A prune's own entry: no event, never a hit (prune.c). */
+      att_time b;
+      if (att__prune_entry_bound(v[i].json, v[i].len, &b) != 0) {
+        rc = att__err(ATT_ECORRUPT, "history: the entry of change %llu (a prune) does not read back",
+                      (unsigned long long)v[i].v.seq_from);
+        break;
+      }
+      memset(&in, 0, sizeof in);
+      in.json = v[i].json;
+      in.len = v[i].len;
+      in.bounds.earliest = in.bounds.latest = b;
+      in.created = in.updated = v[i].v.tx_from;
+    } else if ((rc = att_event_from_json(v[i].json, v[i].len, ATT_EV_STORED, &ev)) != 0) {
+      rc = att__errctx(ATT_ECORRUPT, "history of event %lld does not read back", (long long)v[i].id);
+      break;
+    } else {
+      att__snapin_event(&in, &ev, v[i].json, v[i].len);
+    }
+    in.id = v[i].id;
+    in.v = v[i].v;
+    in.author = v[i].author;
+    in.reason = v[i].reason;
+    rc = att__snapw_put(w, &in, 1);
+    att_event_free(&ev);
+    if (v[i].v.op != ATT_CHANGE_REMOVE && v[i].v.op != ATT_CHANGE_PRUNE) {
+      if (v[i].v.tx_from < ent->min_tx) ent->min_tx = v[i].v.tx_from;
+      if (v[i].v.tx_to > ent->max_tx) ent->max_tx = v[i].v.tx_to;
+    }
+  }
+  if (rc) {
+    att__snapw_abort(w);
+    memset(ent, 0, sizeof *ent);
+    return rc;
+  }
+  if ((rc = att__snapw_finish(w, gen, (uint64_t)st->next_id)) != 0) goto fail;
+  {
+    att__snap s;
+    if ((rc = att__snap_open(&s, tmp)) != 0) goto fail;
+    ent->gen = gen;
+    ent->file_size = s.h.file_size;
+    ent->count = s.h.count;
+    ent->hdr_crc = s.h.hdr_crc;
+    att__snap_close(&s);
+  }
+  if (att__fault(ATT_FAULT_RENAME) || rename(tmp, path) != 0) {
+    rc = att__err(ATT_EIO, "compaction of \"%s\": cannot put its history segment in place: %s",
+                  st->dir, strerror(errno));
+    goto fail;
+  }
+  if (att__fsync_dir(st->dir) != 0) {
+    rc = att__err(ATT_EIO, "compaction of \"%s\": cannot sync the directory: %s", st->dir,
+                  strerror(errno));
+    goto fail;
+  }
+  return 0;
+fail:
+  unlink(tmp);
+  memset(ent, 0, sizeof *ent);
+  return rc;
+}
+
+/* The versions the journal replaced go into a history segment of their
+ * own (history.<gen>), merged with the newest segments as above. */
+static int hist_segment(att_store *st, uint64_t gen, att__segent *ent, size_t *merged) {
   hv *v = NULL;
   size_t n = 0, cap, nmerge = 0;
   uint64_t fresh = 0;
-  char tmp[PATH_MAX], path[PATH_MAX];
-  att__snapw *w = NULL;
   int rc = 0;
   memset(ent, 0, sizeof *ent);
   *merged = 0;
@@ -356,110 +482,31 @@ int att__hist_segment(att_store *st, uint64_t gen, att__segent *ent, size_t *mer
   }
   if (!(v = calloc(cap ? cap : 1, sizeof *v))) return att__err(ATT_ENOMEM, "out of memory compacting");
   /* The versions of the segments taken in, as they are. */
-  for (size_t k = nmerge ? st->nsegs - nmerge : st->nsegs; k < st->nsegs; k++) {
-    const att__snap *g = &st->segs[k];
-    for (uint64_t o = 0; o < g->h.count; o++) {
-      const att__ident *e;
-      hv *x = &v[n];
-      memset(x, 0, sizeof *x);
-      if ((rc = att__snap_ident(g, o, &e)) != 0 || (rc = att__snap_vers(g, o, &x->v)) != 0 ||
-          (rc = att__snap_json(g, o, &x->json, &x->len)) != 0)
-        goto out;
-      x->id = e->id;
-      x->author = x->v.author == ATT__NOSTR ? NULL : att__snap_strat(g, x->v.author);
-      x->reason = x->v.reason == ATT__NOSTR ? NULL : att__snap_strat(g, x->v.reason);
-      n++;
-    }
-  }
-  for (size_t i = 0; i < st->njh; i++) {
-    const att__jh *h = &st->jh[i];
-    hv old;
-    int r = replaced(st, i, &old);
-    if (r < 0) {
-      rc = r;
-      goto out;
-    }
-    if (r == 1) {
-      old.v.tx_to = h->tx;
-      old.v.seq_to = h->seq;
-      v[n++] = old;
-    }
-    if (h->op == ATT_CHANGE_REMOVE && r == 1) {
-      /* The removal: the state removed, never a hit. */
-      hv *t = &v[n++];
-      *t = old;
-      t->v.tx_from = h->tx;
-      t->v.tx_to = ATT_TIME_MAX;
-      t->v.seq_from = h->seq;
-      t->v.seq_to = 0;
-      t->v.batch = h->batch;
-      t->v.op = ATT_CHANGE_REMOVE;
-      t->author = h->author;
-      t->reason = h->reason;
-    }
-  }
-  if (n == 0) goto out;
-  qsort(v, n, sizeof *v, hv_cmp);
-  if ((rc = seg_path(st, gen, path, sizeof path)) != 0) goto out;
-  if (strlen(path) + 5 > sizeof tmp) {
-    rc = att__err(ATT_ERANGE, "store path too long: \"%s\"", st->dir);
-    goto out;
-  }
-  memcpy(tmp, path, strlen(path));
-  memcpy(tmp + strlen(path), ".tmp", 5);
-  if ((rc = att__snapw_begin(tmp, &st->opts, n, &w)) != 0) goto out;
-  att__snapw_history(w, ATT__K_HIST, st->next_seq, st->last_tx, NULL, 0);
-  ent->min_tx = ATT_TIME_MAX;
-  ent->max_tx = ATT_TIME_MIN;
-  for (size_t i = 0; i < n && rc == 0; i++) {
-    att__snapin in;
-    att_event_init(&v[i].ev);
-    if ((rc = att_event_from_json(v[i].json, v[i].len, ATT_EV_STORED, &v[i].ev)) != 0) {
-      rc = att__errctx(ATT_ECORRUPT, "history of event %lld does not read back", (long long)v[i].id);
-      break;
-    }
-    att__snapin_event(&in, &v[i].ev, v[i].json, v[i].len);
-    in.v = v[i].v;
-    in.author = v[i].author;
-    in.reason = v[i].reason;
-    rc = att__snapw_put(w, &in, 1);
-    att_event_free(&v[i].ev);
-    if (v[i].v.op != ATT_CHANGE_REMOVE) {
-      if (v[i].v.tx_from < ent->min_tx) ent->min_tx = v[i].v.tx_from;
-      if (v[i].v.tx_to > ent->max_tx) ent->max_tx = v[i].v.tx_to;
-    }
-  }
-  if (rc) {
-    att__snapw_abort(w);
-    goto out;
-  }
-  if ((rc = att__snapw_finish(w, gen, (uint64_t)st->next_id)) != 0) goto out;
-  *merged = nmerge;
-  {
-    att__snap s;
-    if ((rc = att__snap_open(&s, tmp)) != 0) goto out;
-    ent->gen = gen;
-    ent->file_size = s.h.file_size;
-    ent->count = s.h.count;
-    ent->hdr_crc = s.h.hdr_crc;
-    att__snap_close(&s);
-  }
-  if (att__fault(ATT_FAULT_RENAME) || rename(tmp, path) != 0) {
-    rc = att__err(ATT_EIO, "compaction of \"%s\": cannot put its history segment in place: %s",
-                  st->dir, strerror(errno));
-    unlink(tmp);
-    goto out;
-  }
-  if (att__fsync_dir(st->dir) != 0)
-    rc = att__err(ATT_EIO, "compaction of \"%s\": cannot sync the directory: %s", st->dir,
-                  strerror(errno));
-out:
+  for (size_t k = nmerge ? st->nsegs - nmerge : st->nsegs; k < st->nsegs && rc == 0; k++)
+    rc = att__hist_read_seg(&st->segs[k], v, &n);
+  if (rc == 0) rc = att__hist_journal_versions(st, v, &n);
+  if (rc == 0 && n > 0 && (rc = att__hist_write(st, gen, v, n, ent)) == 0) *merged = nmerge;
   free(v);
-  if (rc) {
-    memset(ent, 0, sizeof *ent);
-    *merged = 0;
-  }
   return rc;
+}
+
+int att__hist_manifest(att_store *st, uint64_t *gen, att__segent **segs, size_t *n,
+                       uint64_t *next_seq, att_time *last_tx) {
+  att__segent ent;
+  size_t k = st->snap.nsegs, merged = 0;
+  int rc;
+  *segs = NULL;
+  *n = 0;
+  *next_seq = st->next_seq;
+  *last_tx = st->last_tx;
+  if (st->prune_on) return att__prune_manifest(st, gen, segs, n, next_seq, last_tx);
+  if ((rc = hist_segment(st, *gen, &ent, &merged)) != 0) return rc;
+  if (!(*segs = malloc((k + 1) * sizeof **segs))) return att__err(ATT_ENOMEM, "out of memory compacting");
+  k -= merged; /* taken into the new one */
+  if (k) memcpy(*segs, st->snap.segs, k * sizeof **segs);
+  if (ent.count) (*segs)[k++] = ent;
+  *n = k;
+  return 0;
 }
 
 /* Remove the segment files of dir that the snapshot of generation gen

@@ -10,15 +10,9 @@
 #include "error.h"
 #include "store_int.h"
 
-/* One version of an event, wherever it is kept (strings and JSON belong
- * to the store). */
-typedef struct hver {
-  int64_t id;
-  att__vers v;
-  const char *author, *reason;
-  const char *json;
-  uint32_t len;
-} hver;
+/* A version of an event, wherever it is kept, is an att__hv (strings and
+ * JSON belong to the store). */
+typedef att__hv hver;
 
 typedef struct hvec {
   hver *v;
@@ -54,7 +48,7 @@ static int snap_ver(const att__snap *s, uint64_t ord, hver *out) {
   out->id = e->id;
   out->author = att__snap_strat(s, out->v.author);
   out->reason = att__snap_strat(s, out->v.reason);
-  if (out->v.rev == 0) {
+  if (out->v.rev == 0 && out->v.op != ATT_CHANGE_PRUNE) {
     /* written before history was kept: the revision from the record */
     att_event ev;
     if ((rc = att_event_from_json(out->json, out->len, ATT_EV_STORED, &ev)) != 0)
@@ -170,8 +164,11 @@ void att_changes_free(att_change *v, size_t n) {
   free(v);
 }
 
-static int passes(const att_change_filter *f, const hver *x) {
+static int passes(const att_store *st, const att_change_filter *f, const hver *x) {
   if (x->v.seq_from == 0) return 0; /* made before history was kept */
+  /* made before the history kept (a prune): its state may be kept, as
+   * what reads at the bound find, but not what it replaced */
+  if (st->pr_seq && x->v.op != ATT_CHANGE_PRUNE && x->v.tx_from < st->pr_before) return 0;
   if (f->id && x->id != f->id) return 0;
   if (x->v.tx_from < f->since || x->v.tx_from > f->until) return 0;
   if (f->below && x->v.seq_from >= f->below) return 0;
@@ -203,7 +200,7 @@ static int all_versions(att_store *st, const att_change_filter *f, hvec *out) {
     hvec all;
     if ((rc = versions(st, f->id, &all)) != 0) return rc;
     for (size_t i = 0; i < all.n && rc == 0; i++)
-      if (passes(f, &all.v[i])) rc = hvec_push(out, &all.v[i]);
+      if (passes(st, f, &all.v[i])) rc = hvec_push(out, &all.v[i]);
     free(all.v);
     return rc;
   }
@@ -219,13 +216,13 @@ static int all_versions(att_store *st, const att_change_filter *f, hvec *out) {
       x.id = e->id;
       x.author = att__snap_strat(s, x.v.author);
       x.reason = att__snap_strat(s, x.v.reason);
-      if (passes(f, &x) && (rc = hvec_push(out, &x)) != 0) goto fail;
+      if (passes(st, f, &x) && (rc = hvec_push(out, &x)) != 0) goto fail;
     }
   }
   for (size_t i = 0; i < st->njh; i++) {
     hver x;
     jh_ver(st, i, &x);
-    if (passes(f, &x) && (rc = hvec_push(out, &x)) != 0) goto fail;
+    if (passes(st, f, &x) && (rc = hvec_push(out, &x)) != 0) goto fail;
   }
   return 0;
 fail:
@@ -261,25 +258,40 @@ int att_store_changes(att_store *st, const att_change_filter *f, att_change **ou
   return 0;
 }
 
-/* The event a change was made to (0 if there is no such change). */
+/* The event a change was made to: 1 and *id (0: a prune's), 0 if there
+ * is no such change (in the history kept), or an error. */
 static int change_id(att_store *st, uint64_t seq, int64_t *id) {
   att_change_filter f;
   hvec v;
-  int rc;
+  int rc, found = 0;
   *id = 0;
   if (seq == 0) return 0;
   for (size_t i = 0; i < st->njh; i++)
     if (st->jh[i].seq == seq) {
       *id = st->jh[i].id;
-      return 0;
+      return 1;
     }
   att_change_filter_init(&f);
   f.below = seq + 1;
   if ((rc = all_versions(st, &f, &v)) != 0) return rc;
   for (size_t i = 0; i < v.n; i++)
-    if (v.v[i].v.seq_from == seq) *id = v.v[i].id;
+    if (v.v[i].v.seq_from == seq) {
+      *id = v.v[i].id;
+      found = 1;
+    }
   free(v.v);
-  return 0;
+  return found;
+}
+
+/* No change seq: say why (the history before it was pruned?). */
+static int no_change(att_store *st, uint64_t seq) {
+  if (st->pr_seq && seq < st->pr_seq) {
+    char b[40];
+    att_time_format(st->pr_before, b, sizeof b);
+    return att__err(ATT_ENOTFOUND, "change %llu is older than the history kept: change %llu dropped "
+                    "the history before %s", (unsigned long long)seq, (unsigned long long)st->pr_seq, b);
+  }
+  return att__err(ATT_ENOTFOUND, "no change %llu in store \"%s\"", (unsigned long long)seq, st->dir);
 }
 
 int att_store_change(att_store *st, uint64_t seq, att_change *out) {
@@ -287,15 +299,14 @@ int att_store_change(att_store *st, uint64_t seq, att_change *out) {
   hvec v;
   int rc;
   memset(out, 0, sizeof *out);
-  if ((rc = change_id(st, seq, &id)) != 0) return rc;
-  if (id == 0) return att__err(ATT_ENOTFOUND, "no change %llu in store \"%s\"", (unsigned long long)seq, st->dir);
+  if ((rc = change_id(st, seq, &id)) < 0) return rc;
+  if (rc == 0) return no_change(st, seq);
   if ((rc = versions(st, id, &v)) != 0) return rc;
   rc = ATT_ENOTFOUND;
   for (size_t i = 0; i < v.n; i++)
     if (v.v[i].v.seq_from == seq) rc = to_change(&v.v[i], out);
   free(v.v);
-  if (rc == ATT_ENOTFOUND)
-    return att__err(ATT_ENOTFOUND, "no change %llu in store \"%s\"", (unsigned long long)seq, st->dir);
+  if (rc == ATT_ENOTFOUND) return no_change(st, seq);
   return rc;
 }
 
@@ -324,6 +335,13 @@ int att_store_version(att_store *st, int64_t id, int64_t rev, char **json, size_
     }
   }
   free(v.v);
+  if (st->pr_seq && rev >= 1 && (last == 0 ? id < st->next_id : rev < last)) {
+    char b[40];
+    att_time_format(st->pr_before, b, sizeof b);
+    return att__err(ATT_ENOTFOUND, "revision %lld of event %lld is not in the history kept: change %llu "
+                    "dropped the history before %s", (long long)rev, (long long)id,
+                    (unsigned long long)st->pr_seq, b);
+  }
   if (last == 0) return att__err(ATT_ENOTFOUND, "no event with id %lld, now or in its history", (long long)id);
   return att__err(ATT_ENOTFOUND, "event %lld has no revision %lld (its revisions are 1 to %lld)",
                   (long long)id, (long long)rev, (long long)last);
@@ -337,14 +355,15 @@ int att_store_change_states(att_store *st, uint64_t seq, char **before, size_t *
   size_t i;
   *before = *after = NULL;
   *blen = *alen = 0;
-  if ((rc = change_id(st, seq, &id)) != 0) return rc;
-  if (id == 0) return att__err(ATT_ENOTFOUND, "no change %llu in store \"%s\"", (unsigned long long)seq, st->dir);
+  if ((rc = change_id(st, seq, &id)) < 0) return rc;
+  if (rc == 0) return no_change(st, seq);
   if ((rc = versions(st, id, &v)) != 0) return rc;
   for (i = 0; i < v.n && v.v[i].v.seq_from != seq; i++) {}
   if (i == v.n) {
     free(v.v);
-    return att__err(ATT_ENOTFOUND, "no change %llu in store \"%s\"", (unsigned long long)seq, st->dir);
+    return no_change(st, seq);
   }
+  rc = 0;
   if (v.v[i].v.op == ATT_CHANGE_REMOVE) {
     rc = dup_json(v.v[i].json, v.v[i].len, before, blen);
   } else {
@@ -367,6 +386,13 @@ int att_store_asof(att_store *st, att_time t) {
   int rc;
   if (st->in_batch || st->imp) return att__err(ATT_EINVAL, "cannot read as of a past time inside a batch");
   if (t != ATT_TIME_MAX && (rc = att__segs_open(st)) != 0) return rc;
+  if (t != ATT_TIME_MAX && st->pr_seq && t < st->pr_before) {
+    char a[40], b[40];
+    att_time_format(t, a, sizeof a);
+    att_time_format(st->pr_before, b, sizeof b);
+    return att__err(ATT_ERANGE, "cannot read as of %s: change %llu dropped the history before %s; "
+                    "reads go back to %s", a, (unsigned long long)st->pr_seq, b, b);
+  }
   st->asof = t;
   st->epoch++;
   return 0;
@@ -454,6 +480,13 @@ int att_store_restore(att_store *st, att_event *ev) {
   for (size_t i = 0; i < v.n; i++)
     if (v.v[i].v.rev > last) last = v.v[i].v.rev;
   free(v.v);
+  if (last == 0 && st->pr_seq && ev->id >= 1 && ev->id < st->next_id) {
+    char b[40];
+    att_time_format(st->pr_before, b, sizeof b);
+    return att__err(ATT_ENOTFOUND, "event %lld cannot be restored: it was removed before %s, and change "
+                    "%llu dropped the history before then", (long long)ev->id, b,
+                    (unsigned long long)st->pr_seq);
+  }
   if (last == 0)
     return att__err(ATT_ENOTFOUND, "no event %lld was ever removed from store \"%s\"", (long long)ev->id, st->dir);
   ev->rev = last;

@@ -227,7 +227,7 @@ static int alive(att_store *st, const att__snap *s, int src, uint32_t ord, int64
     const att__ov *e = att__ov_find(&st->ov, id);
     return !(e && e->jhi && e->first_tx <= st->asof);
   }
-  return v.op != ATT_CHANGE_REMOVE && st->asof < v.tx_to;
+  return v.op != ATT_CHANGE_REMOVE && v.op != ATT_CHANGE_PRUNE && st->asof < v.tx_to;
 }
 
 /* ord: a checked position in the id table. */

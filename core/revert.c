@@ -228,8 +228,11 @@ static int read_set(att_store *st, const uint64_t *seqs, size_t n, att_reversal 
     if (i > 0 && s[i] == s[i - 1]) continue;
     rc = att_store_change(st, s[i], &r->changes[k]);
     if (rc == ATT_ENOTFOUND) {
-      uint64_t top = newest_seq(st);
-      if (top == 0)
+      uint64_t top = newest_seq(st), pseq;
+      att_time pbefore;
+      if (att_store_pruned(st, &pbefore, &pseq) == 1 && s[i] < pseq)
+        ; /* older than the history kept: att_store_change said so */
+      else if (top == 0)
         rc = att__err(ATT_ENOTFOUND, "there is no change %llu: the store has no changes yet",
                       (unsigned long long)s[i]);
       else

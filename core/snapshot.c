@@ -494,7 +494,7 @@ int att__snap_vers(const att__snap *s, uint64_t ord, att__vers *out) {
     *out = s->vers[ord];
     if ((out->author != ATT__NOSTR && out->author >= s->strlen) ||
         (out->reason != ATT__NOSTR && out->reason >= s->strlen) || out->op < ATT_CHANGE_ADD ||
-        out->op > ATT_CHANGE_RESTORE)
+        (out->op > ATT_CHANGE_RESTORE && !(out->op == ATT_CHANGE_PRUNE && s->h.kind == ATT__K_HIST)))
       return att__err(ATT_ECORRUPT, "snapshot \"%s\": versions entry %llu is out of range",
                       snap_path(s), (unsigned long long)ord);
   }

@@ -1394,6 +1394,7 @@ out:
  * journal, then read the store again.  Under the lock. */
 static int gen_install(att_store *st, att__snapw *w) {
   char sp[PATH_MAX], st_[PATH_MAX], jp[PATH_MAX], jt[PATH_MAX];
+  uint64_t gen = st->gen + 1; /* a prune may take more: its segments' */
   int rc;
   if ((rc = pathof(st, sp, "snapshot")) || (rc = pathof(st, st_, "snapshot.tmp")) ||
       (rc = pathof(st, jp, "journal")) || (rc = pathof(st, jt, "journal.tmp"))) {
@@ -1401,27 +1402,21 @@ static int gen_install(att_store *st, att__snapw *w) {
     return rc;
   }
   {
-    /* The versions the journal replaced go into a history segment of
-     * their own, written and synced before the snapshot that lists it. */
-    att__segent ent, *segs;
-    size_t n = st->snap.nsegs, merged = 0;
-    if ((rc = att__hist_segment(st, st->gen + 1, &ent, &merged)) != 0) {
+    /* The versions the journal replaced go into history segments,
+     * written and synced before the snapshot that lists them. */
+    att__segent *segs;
+    size_t n;
+    uint64_t next_seq;
+    att_time last_tx;
+    if ((rc = att__hist_manifest(st, &gen, &segs, &n, &next_seq, &last_tx)) != 0) {
       att__snapw_abort(w);
       goto out;
     }
-    if (!(segs = malloc((n + 1) * sizeof *segs))) {
-      att__snapw_abort(w);
-      rc = att__err(ATT_ENOMEM, "out of memory compacting");
-      goto out;
-    }
-    n -= merged; /* taken into the new one */
-    if (n) memcpy(segs, st->snap.segs, n * sizeof *segs);
-    if (ent.count) segs[n++] = ent;
-    att__snapw_history(w, ATT__K_MAIN, st->next_seq, st->last_tx, segs, n);
+    att__snapw_history(w, ATT__K_MAIN, next_seq, last_tx, segs, n);
     free(segs);
   }
-  if ((rc = att__snapw_finish(w, st->gen + 1, (uint64_t)st->next_id)) != 0) goto out;
-  if ((rc = journal_create(jt, st->gen + 1)) != 0) goto out;
+  if ((rc = att__snapw_finish(w, gen, (uint64_t)st->next_id)) != 0) goto out;
+  if ((rc = journal_create(jt, gen)) != 0) goto out;
   /* The snapshot's rename is the commit point; the journal follows. */
   if (att__fault(ATT_FAULT_RENAME) || rename(st_, sp) != 0) {
     rc = att__err(ATT_EIO, "compaction of \"%s\": cannot put the new files in place: %s", st->dir,
@@ -1463,6 +1458,30 @@ int att_store_compact(att_store *st) {
   }
   if ((rc = gen_begin(st, 0, &w)) == 0) rc = gen_install(st, w);
   st->asof = asof;
+  if (!was_locked) unlock_write(st);
+  return rc;
+}
+
+int att_store_prune(att_store *st, att_time before, int dry_run, uint64_t *dropped, uint64_t *seq) {
+  att__snapw *w;
+  int rc, was_locked = st->locked;
+  *dropped = 0;
+  *seq = 0;
+  if ((rc = writable(st)) != 0) return rc;
+  if (st->in_batch || st->imp) return att__err(ATT_EINVAL, "cannot prune the history inside a batch");
+  if (st->asof != ATT_TIME_MAX)
+    return att__err(ATT_EINVAL, "cannot prune the history while reading as of a past time");
+  if (!was_locked && (rc = lock_write(st)) != 0) return rc;
+  if ((rc = att__prune_check(st, before, dropped)) == 0 && !dry_run) {
+    st->prune_on = 1;
+    st->prune_before = before;
+    if ((rc = gen_begin(st, 0, &w)) == 0) rc = gen_install(st, w);
+    st->prune_on = 0;
+    if (rc == 0) {
+      *dropped = st->prune_dropped;
+      *seq = st->prune_seq;
+    }
+  }
   if (!was_locked) unlock_write(st);
   return rc;
 }

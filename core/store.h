@@ -252,9 +252,23 @@ att_time att_store_asof_time(const att_store *st);
  * event is live, ATT_ENOTFOUND if the id was never used. */
 int att_store_restore(att_store *st, att_event *ev);
 
-/* Reserved for a change that drops the history older than a time
- * (`attache history prune`, not built yet): readers show it as such. */
+/*
+ * Drop the history older than `before` (`attache history prune`,
+ * docs/history.md): the versions replaced before it, and the removals
+ * made before it, go; every read as of `before` or later answers as it
+ * did, and reads as of an earlier time are refused.  The prune is itself
+ * a change (ATT_CHANGE_PRUNE, event 0, by the handle's author, with its
+ * reason), kept like any other; it compacts the store.  `before` must be
+ * later than the last prune's and not in the future (ATT_EINVAL).  With
+ * dry_run nothing changes.  *dropped: versions dropped (or that would
+ * be); *seq: the prune's change (0 on a dry run).
+ */
 enum { ATT_CHANGE_PRUNE = 5 };
+int att_store_prune(att_store *st, att_time before, int dry_run, uint64_t *dropped, uint64_t *seq);
+/* Has the history been pruned: 1 with the bound (reads as of an earlier
+ * time are refused) and the last prune's change, 0 if never, or an
+ * error. */
+int att_store_pruned(att_store *st, att_time *before, uint64_t *seq);
 
 /* ---- cheap reads (core/store_read.c) ---------------------------------- */
 

@@ -426,6 +426,15 @@ struct att_store {
   att__snap *segs;        /* history segments, opened on first use */
   size_t nsegs;
   int segs_open;
+  /* pruning (prune.c): the bound of the last prune (pr_seq 0: never
+   * pruned), read from the segments when they are opened; and the prune
+   * under way, done by the compaction that follows */
+  att_time pr_before;
+  uint64_t pr_seq;
+  att_time pr_tx;
+  int prune_on;
+  att_time prune_before;
+  uint64_t prune_dropped, prune_seq; /* what the last prune dropped, its change */
 };
 
 /* History (history.c).  jh_add: note a change applied to the view (takes
@@ -449,8 +458,49 @@ void att__jh_clear(att_store *st);
 int att__hist_meta(att_store *st);
 int att__segs_open(att_store *st);
 void att__segs_close(att_store *st);
-int att__hist_segment(att_store *st, uint64_t gen, att__segent *ent, size_t *merged);
 void att__hist_sweep(att_store *st);
+/* The history part of a compaction: write the segments it needs (gens
+ * from *gen up; *gen becomes the generation of the new snapshot) and give
+ * the list the new snapshot carries (malloc'd) and its change counter and
+ * time.  A prune (st->prune_on) rewrites the segments without what it
+ * drops, and adds its own change. */
+int att__hist_manifest(att_store *st, uint64_t *gen, att__segent **segs, size_t *n,
+                       uint64_t *next_seq, att_time *last_tx);
+
+/* One version for a history segment being written (history.c): JSON and
+ * strings belong to the caller. */
+typedef struct att__hv {
+  int64_t id;
+  att__vers v;
+  const char *author, *reason;
+  const char *json;
+  uint32_t len;
+} att__hv;
+/* Write versions v[0..n) (any order: sorted here by seq) as segment
+ * history.<gen>, synced and in place, and fill *ent. */
+int att__hist_write(att_store *st, uint64_t gen, att__hv *v, size_t n, att__segent *ent);
+/* The versions the journal's changes replaced, and the removals they
+ * made, appended to v at *n (room for 2 a change). */
+int att__hist_journal_versions(att_store *st, att__hv *v, size_t *n);
+/* Read versions [0, count) of an open segment into v (appended at *n). */
+int att__hist_read_seg(const att__snap *g, att__hv *v, size_t *n);
+
+/* Pruning (prune.c).  Does the version go when the history before
+ * `before` is dropped?  A version replaced before it, a removal or a
+ * prune made before it. */
+int att__prune_drops(const att__vers *v, att_time before);
+/* The prune part of a compaction (history.c calls it): every segment
+ * without what st->prune_before drops, the journal's replaced versions
+ * likewise, and the prune's own change. */
+int att__prune_manifest(att_store *st, uint64_t *gen, att__segent **segs, size_t *n,
+                        uint64_t *next_seq, att_time *last_tx);
+/* Before a prune: refuse a bound in the future or not past the last
+ * prune's; count the versions it would drop. */
+int att__prune_check(att_store *st, att_time before, uint64_t *drops);
+/* The last prune's bound, from the open segments (into st->pr_*). */
+int att__prune_read_bound(att_store *st);
+/* The entry of a prune: is it one, and its bound. */
+int att__prune_entry_bound(const char *json, uint32_t len, att_time *before);
 /* Read the store again (unload, load), as after another's compaction. */
 int att__store_reload(att_store *st);
 /* As-of reads (asof.c): the version of id alive at st->asof: 1 and its

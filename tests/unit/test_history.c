@@ -8,6 +8,7 @@
  * replay of the model up to that time, and the change list, every version
  * and the state before and after each change against the model.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fault.h"
 #include "store.h"
 #include "store_int.h" /* att__match: the same predicate for the model */
 #include "tap.h"
@@ -205,10 +207,288 @@ static int same_ids(int64_t *a, size_t na, int64_t *b, size_t nb) {
   return na == 0 || memcmp(a, b, na * sizeof *a) == 0;
 }
 
+/* As-of reads against the replayed model: k random times in [lo, hi]. */
+typedef struct asof_tally { int nq, bad_q, nget, bad_get, bad_count; } asof_tally;
+static void asof_round(att_store *st, att_time lo, att_time hi, int rounds, asof_tally *t) {
+  for (int k = 0; k < rounds; k++) {
+    att_time at = lo + (att_time)rnd((unsigned)(hi - lo + 1));
+    att_query q;
+    int64_t *got, *want;
+    size_t ng, nw = 0;
+    att_query_init(&q);
+    switch (rnd(5)) {
+    case 1: q.kind = kinds[rnd(4)]; break;
+    case 2: {
+      static const char *one[1];
+      one[0] = actors[rnd(5)];
+      q.actors = one;
+      q.nactors = 1;
+      break;
+    }
+    case 3:
+      q.from = tu_time("2010-01-01T00:00:00Z") + (att_time)rnd(10) * 31536000;
+      q.to = q.from + 2 * 31536000;
+      break;
+    case 4: q.kind = kinds[rnd(4)], q.from = tu_time("2015-01-01T00:00:00Z"); break;
+    default: break;
+    }
+    q.sort = rnd(2) ? ATT_SORT_WHEN : ATT_SORT_ID;
+    if (att_store_asof(st, at) != 0 || att_store_query(st, &q, &got, &ng) != 0) {
+      printf("# as-of query: %s\n", att_errmsg());
+      t->bad_q++;
+      continue;
+    }
+    want = malloc((size_t)(max_id + 1) * sizeof *want);
+    for (int64_t id = 1; id <= max_id; id++) {
+      const mchange *m = model_at(id, at);
+      att_event ev;
+      if (!m || att_event_from_json(m->json, strlen(m->json), ATT_EV_STORED, &ev) != 0) continue;
+      if (att__match(&ev, &q)) want[nw++] = id;
+      att_event_free(&ev);
+    }
+    t->nq++;
+    if (!same_ids(got, ng, want, nw)) {
+      if (t->bad_q++ < 5) printf("# as of %lld: %zu hits, the model has %zu\n", (long long)at, ng, nw);
+    }
+    free(got);
+    free(want);
+    /* gets by id and the count */
+    for (int g = 0; g < 3; g++) {
+      int64_t id = 1 + (int64_t)rnd((unsigned)max_id);
+      const mchange *m = model_at(id, at);
+      const char *j;
+      size_t len;
+      int rc = att_store_json(st, id, &j, &len);
+      t->nget++;
+      if (m ? (rc != 0 || len != strlen(m->json) || memcmp(j, m->json, len) != 0) : rc != ATT_ENOTFOUND) {
+        if (t->bad_get++ < 5)
+          printf("# get %lld as of %lld: rc %d, model %s\n", (long long)id, (long long)at, rc, m ? "has it" : "has none");
+      }
+    }
+    if (k % 50 == 0) {
+      uint64_t want_n = 0;
+      for (int64_t id = 1; id <= max_id; id++) want_n += model_at(id, at) != NULL;
+      if (att_store_count(st) != want_n) t->bad_count++;
+    }
+  }
+  att_store_asof(st, ATT_TIME_MAX);
+}
+
+/* The change list (oldest first) against the model's changes that
+ * pass keep(): count of those that disagree (or -1 when it fails). */
+static int list_vs_model(att_store *st, att_time bound) {
+  att_change_filter f;
+  att_change *v;
+  size_t n, k = 0;
+  int bad = 0;
+  att_change_filter_init(&f);
+  f.oldest_first = 1;
+  if (att_store_changes(st, &f, &v, &n) != 0) return -1;
+  for (size_t i = 0; i < nmc; i++) {
+    const mchange *m = &mc[i];
+    if (m->op != ATT_CHANGE_PRUNE && m->tx < bound) continue;
+    if (k >= n || v[k].seq != m->seq || v[k].id != m->id || v[k].tx != m->tx || v[k].op != m->op ||
+        strcmp(v[k].author, m->author) || strcmp(v[k].reason, m->reason)) {
+      if (bad++ < 3) printf("# change %llu (op %d, id %lld) not listed as made\n", (unsigned long long)m->seq, m->op, (long long)m->id);
+      continue;
+    }
+    k++;
+  }
+  bad += (int)(n - k);
+  att_changes_free(v, n);
+  return bad;
+}
+
+/* What the model says a prune at `before` drops: the versions replaced
+ * before it, the removals made before it. */
+static int model_dropped(const mchange *m, att_time before) {
+  if (m->op == ATT_CHANGE_REMOVE || m->op == ATT_CHANGE_PRUNE) return m->tx < before;
+  for (const mchange *n = m + 1; n < mc + nmc; n++)
+    if (n->id == m->id) return n->tx < before;
+  return 0;
+}
+
+static void model_prune(att_store *st, att_time before, const char *author, const char *reason) {
+  mchange p;
+  (void)st;
+  memset(&p, 0, sizeof p);
+  p.op = ATT_CHANGE_PRUNE;
+  p.tx = g_now;
+  snprintf(p.author, sizeof p.author, "%s", author);
+  snprintf(p.reason, sizeof p.reason, "%s", reason);
+  (void)before;
+  commit_pending(&p, 1);
+}
+
+/* The states before and after change mc[i] read back as the model has
+ * them: 0 if so, 1 if not. */
+static int states_vs_model(att_store *st, size_t i) {
+  const mchange *m = &mc[i];
+  char *b = NULL, *a = NULL;
+  size_t bl, al;
+  int bad = 0;
+  if (att_store_change_states(st, m->seq, &b, &bl, &a, &al) != 0) return 1;
+  if ((m->json == NULL) != (a == NULL) || (a && strcmp(a, m->json) != 0)) bad = 1;
+  if (m->op == ATT_CHANGE_UPDATE || m->op == ATT_CHANGE_REMOVE) {
+    const mchange *prev = NULL;
+    for (size_t k = 0; k < i; k++)
+      if (mc[k].id == m->id) prev = &mc[k];
+    if (!b || !prev || !prev->json || strcmp(b, prev->json) != 0) bad = 1;
+  }
+  free(b);
+  free(a);
+  return bad;
+}
+
+/* Every version and the states around every change kept. */
+static void versions_vs_model(att_store *st, att_time before, const char *when) {
+  int bad_v = 0, bad_gone = 0, bad_s = 0, nk = 0, ng = 0;
+  for (size_t i = 0; i < nmc; i++) {
+    const mchange *m = &mc[i];
+    char *j = NULL, *b = NULL, *a = NULL;
+    size_t len, bl, al;
+    if (m->op == ATT_CHANGE_PRUNE) continue;
+    if (m->json) {
+      int rc = att_store_version(st, m->id, m->rev, &j, &len);
+      if (model_dropped(m, before)) {
+        ng++;
+        if (rc != ATT_ENOTFOUND || !strstr(att_errmsg(), "not in the history kept")) bad_gone++;
+      } else {
+        nk++;
+        if (rc != 0 || strcmp(j, m->json) != 0) bad_v++;
+      }
+      free(j);
+    }
+    if (m->tx < before) {
+      if (att_store_change_states(st, m->seq, &b, &bl, &a, &al) != ATT_ENOTFOUND) bad_s++;
+      free(b);
+      free(a);
+      continue;
+    }
+    bad_s += states_vs_model(st, i);
+  }
+  ok(bad_v == 0 && nk > 0, "%s: the %d revisions kept read back (%d wrong)", when, nk, bad_v);
+  ok(bad_gone == 0 && ng > 0, "%s: the %d revisions dropped are refused as pruned (%d not)", when, ng, bad_gone);
+  ok(bad_s == 0, "%s: the states around every change kept, none before the bound (%d wrong)", when, bad_s);
+}
+
+/*
+ * Pruning: the history before a bound goes; every as-of read at or after
+ * it still agrees with the model, earlier ones are refused, the change
+ * list is the model's from the bound on plus the prune, and the prune
+ * survives compaction and reopening; a failed prune changes nothing.
+ */
+static att_store *prune_phase(att_store *st, att_time t0) {
+  att_time t_mid = t0 + (g_now - t0) / 2, t_end;
+  uint64_t dropped = 0, seq = 0, dry = 0, s0 = 0;
+  att_time b0;
+  asof_tally tal = {0};
+  is_int(att_store_pruned(st, &b0, &s0), 0, "a store never pruned says so");
+  is_int(att_store_prune(st, g_now + 3600, 0, &dropped, &seq), ATT_EINVAL, "a bound in the future is refused");
+  ok(strstr(att_errmsg(), "in the future") != NULL, "and says why: %s", att_errmsg());
+  is_int(att_store_prune(st, t_mid, 1, &dry, &seq), 0, "a dry run counts");
+  ok(dry > 0 && seq == 0 && list_vs_model(st, ATT_TIME_MIN) == 0, "%llu versions would go; nothing changed",
+     (unsigned long long)dry);
+  /* A prune that fails at any write, sync, rename or allocation of its
+   * own changes nothing; then one goes through. */
+  {
+    int bad = 0, tries = 0;
+    att_store_set_author(st, "carol");
+    att_store_set_reason(st, "retention: five years");
+    for (long k = 1; k < 1000000; k += k < 100 ? 1 : k / 10) {
+      int rc;
+      att_fault_arm(k, 0, ATT_FAULT_ALL & ~(1u << ATT_FAULT_MMAP), EIO);
+      rc = att_store_prune(st, t_mid, 0, &dropped, &seq);
+      att_fault_off();
+      if (rc == 0) break;
+      tries++;
+      st = reopen(st);
+      att_store_set_author(st, "carol");
+      att_store_set_reason(st, "retention: five years");
+      if (list_vs_model(st, ATT_TIME_MIN) != 0 || att_store_pruned(st, &b0, &s0) != 0) bad++;
+    }
+    ok(tries > 5 && bad == 0, "a prune failing at each of its %d first faults changes nothing (%d did)", tries, bad);
+  }
+  model_prune(st, t_mid, "carol", "retention: five years");
+  ok(seq == mc[nmc - 1].seq && dropped == dry, "the prune is change %llu, %llu versions dropped as counted",
+     (unsigned long long)seq, (unsigned long long)dropped);
+  is_int(att_store_pruned(st, &b0, &s0), 1, "the store says it was pruned");
+  ok(b0 == t_mid && s0 == seq, "at the bound, by that change");
+  ok(att_store_verify(dir, &(att_store_opts){0}) == 0, "the pruned store verifies (%s)", att_errmsg());
+  {
+    att_change c;
+    is_int(att_store_change(st, seq, &c), 0, "the prune reads as a change");
+    ok(c.op == ATT_CHANGE_PRUNE && c.id == 0 && !strcmp(c.author, "carol") && !strcmp(c.reason, "retention: five years"),
+       "op prune, no event, its author and reason");
+    free(c.author);
+    free(c.reason);
+    c.seq = 0;
+    for (size_t i = 0; i < nmc && mc[i].tx < t_mid; i++) c.seq = mc[i].seq;
+    is_int(att_store_change(st, c.seq, &c), ATT_ENOTFOUND, "a change before the bound is gone");
+    ok(strstr(att_errmsg(), "older than the history kept") != NULL, "and says so: %s", att_errmsg());
+  }
+  is_int(att_store_asof(st, t_mid - 1), ATT_ERANGE, "reads before the bound are refused");
+  ok(strstr(att_errmsg(), "dropped the history before") != NULL, "and say why: %s", att_errmsg());
+  is_int(list_vs_model(st, t_mid), 0, "the change list is the model's from the bound on, and the prune");
+  versions_vs_model(st, t_mid, "after the prune");
+  asof_round(st, t_mid, g_now + 2, 400, &tal);
+  /* a removal before the bound cannot be undone */
+  {
+    int tried = 0, bad = 0;
+    for (int64_t id = 1; id <= max_id; id++) {
+      const mchange *l = model_last(id);
+      att_event ev;
+      if (!l || l->op != ATT_CHANGE_REMOVE || l->tx >= t_mid) continue;
+      att_event_init(&ev);
+      ev.id = id;
+      ev.title = strdup("back");
+      tried++;
+      if (att_store_restore(st, &ev) != ATT_ENOTFOUND || !strstr(att_errmsg(), "cannot be restored")) bad++;
+      att_event_free(&ev);
+    }
+    ok(tried > 0 && bad == 0, "events removed before the bound cannot be restored (%d tried, %d not refused)", tried, bad);
+  }
+  /* More changes, compactions, reopenings: the prune stays. */
+  for (int n = 0; n < 150; n++) {
+    random_write(&st, 1000 + n);
+    g_now += rnd(4);
+    if (rnd(30) == 0) att_store_compact(st);
+  }
+  att_store_compact(st);
+  st = reopen(st);
+  t_end = g_now;
+  is_int(list_vs_model(st, t_mid), 0, "after more changes and compactions, the list still starts at the bound");
+  versions_vs_model(st, t_mid, "after more changes");
+  asof_round(st, t_mid, t_end + 2, 400, &tal);
+  is_int(att_store_asof(st, t_mid - 1), ATT_ERANGE, "reads before the bound are still refused");
+  /* A second prune: not at or before the first's bound; later, yes. */
+  att_store_set_author(st, "dave");
+  att_store_set_reason(st, NULL);
+  is_int(att_store_prune(st, t_mid, 0, &dropped, &seq), ATT_EINVAL, "a bound not past the last is refused");
+  ok(strstr(att_errmsg(), "already pruned") != NULL, "and says why: %s", att_errmsg());
+  {
+    /* between the two prunes' times, so the first prune is kept */
+    att_time t2 = t_mid + (mc[nmc - 1].tx - t_mid) / 4;
+    for (size_t i = 0; i < nmc; i++)
+      if (mc[i].op == ATT_CHANGE_PRUNE && mc[i].tx < t2) t2 = mc[i].tx;
+    g_now += 2;
+    is_int(att_store_prune(st, t2, 0, &dropped, &seq), 0, "a second prune, later (%s)", att_errmsg());
+    model_prune(st, t2, "dave", "");
+    st = reopen(st);
+    is_int(list_vs_model(st, t2), 0, "both prunes listed, the changes from the new bound on");
+    versions_vs_model(st, t2, "after a second prune");
+    asof_round(st, t2, g_now + 2, 300, &tal);
+  }
+  ok(tal.nq >= 1000 && tal.bad_q == 0 && tal.bad_get == 0 && tal.bad_count == 0,
+     "%d as-of reads at or after the bounds agree with the model (%d queries, %d gets, %d counts wrong)",
+     tal.nq, tal.bad_q, tal.bad_get, tal.bad_count);
+  ok(att_store_verify(dir, &(att_store_opts){0}) == 0, "the store verifies at the end (%s)", att_errmsg());
+  return st;
+}
+
 int main(void) {
   att_store *st;
   att_time t0;
-  int nq = 0, bad_q = 0, bad_get = 0, bad_count = 0, nget = 0;
   snprintf(dir, sizeof dir, "/tmp/attache-history-%d", (int)getpid());
   tu_rmrf(dir);
   g_now = t0 = tu_time("2024-01-01T00:00:00Z");
@@ -281,25 +561,13 @@ int main(void) {
     int bad_v = 0, bad_s = 0;
     for (size_t i = 0; i < nmc; i++) {
       const mchange *m = &mc[i];
-      char *j = NULL, *b = NULL, *a = NULL;
-      size_t len, bl, al;
+      char *j = NULL;
+      size_t len;
       if (m->json) {
         if (att_store_version(st, m->id, m->rev, &j, &len) != 0 || strcmp(j, m->json) != 0) bad_v++;
         free(j);
       }
-      if (att_store_change_states(st, m->seq, &b, &bl, &a, &al) != 0) {
-        bad_s++;
-        continue;
-      }
-      if ((m->json == NULL) != (a == NULL) || (a && strcmp(a, m->json) != 0)) bad_s++;
-      if (m->op == ATT_CHANGE_UPDATE || m->op == ATT_CHANGE_REMOVE) {
-        const mchange *prev = NULL;
-        for (size_t k = 0; k < i; k++)
-          if (mc[k].id == m->id) prev = &mc[k];
-        if (!b || !prev || !prev->json || strcmp(b, prev->json) != 0) bad_s++;
-      }
-      free(b);
-      free(a);
+      bad_s += states_vs_model(st, i);
     }
     ok(bad_v == 0, "every revision of every event reads back as written (%d wrong)", bad_v);
     ok(bad_s == 0, "the states before and after every change (%d wrong)", bad_s);
@@ -307,78 +575,19 @@ int main(void) {
 
   /* As-of reads at random times against the replayed model. */
   att_time t_end = g_now;
+  asof_tally tal = {0};
   for (int round = 0; round < 2; round++) {
     if (round == 1) {
       /* everything in history segments and one snapshot, then again */
       ok(att_store_compact(st) == 0, "a last compaction (%s)", att_errmsg());
       st = reopen(st);
     }
-    for (int k = 0; k < 1100; k++) {
-      att_time t = t0 - 2 + (att_time)rnd((unsigned)(t_end - t0 + 5));
-      att_query q;
-      int64_t *got, *want;
-      size_t ng, nw = 0;
-      att_query_init(&q);
-      switch (rnd(5)) {
-      case 1: q.kind = kinds[rnd(4)]; break;
-      case 2: {
-        static const char *one[1];
-        one[0] = actors[rnd(5)];
-        q.actors = one;
-        q.nactors = 1;
-        break;
-      }
-      case 3:
-        q.from = tu_time("2010-01-01T00:00:00Z") + (att_time)rnd(10) * 31536000;
-        q.to = q.from + 2 * 31536000;
-        break;
-      case 4: q.kind = kinds[rnd(4)], q.from = tu_time("2015-01-01T00:00:00Z"); break;
-      default: break;
-      }
-      q.sort = rnd(2) ? ATT_SORT_WHEN : ATT_SORT_ID;
-      if (att_store_asof(st, t) != 0 || att_store_query(st, &q, &got, &ng) != 0) {
-        printf("# as-of query: %s\n", att_errmsg());
-        bad_q++;
-        continue;
-      }
-      want = malloc((size_t)(max_id + 1) * sizeof *want);
-      for (int64_t id = 1; id <= max_id; id++) {
-        const mchange *m = model_at(id, t);
-        att_event ev;
-        if (!m || att_event_from_json(m->json, strlen(m->json), ATT_EV_STORED, &ev) != 0) continue;
-        if (att__match(&ev, &q)) want[nw++] = id;
-        att_event_free(&ev);
-      }
-      nq++;
-      if (!same_ids(got, ng, want, nw)) {
-        if (bad_q++ < 5) printf("# as of %lld: %zu hits, the model has %zu\n", (long long)(t - t0), ng, nw);
-      }
-      free(got);
-      free(want);
-      /* gets by id and the count */
-      for (int g = 0; g < 3; g++) {
-        int64_t id = 1 + (int64_t)rnd((unsigned)max_id);
-        const mchange *m = model_at(id, t);
-        const char *j;
-        size_t len;
-        int rc = att_store_json(st, id, &j, &len);
-        nget++;
-        if (m ? (rc != 0 || len != strlen(m->json) || memcmp(j, m->json, len) != 0) : rc != ATT_ENOTFOUND) {
-          if (bad_get++ < 5) printf("# get %lld as of %lld: rc %d, model %s\n", (long long)id, (long long)(t - t0), rc, m ? "has it" : "has none");
-        }
-      }
-      if (k % 50 == 0) {
-        uint64_t want_n = 0;
-        for (int64_t id = 1; id <= max_id; id++) want_n += model_at(id, t) != NULL;
-        if (att_store_count(st) != want_n) bad_count++;
-      }
-    }
+    asof_round(st, t0 - 2, t_end + 2, 1100, &tal);
   }
-  att_store_asof(st, ATT_TIME_MAX);
-  ok(nq >= 2000, "%d as-of queries asked", nq);
-  ok(bad_q == 0, "every as-of query agrees with the replayed model (%d disagree)", bad_q);
-  ok(bad_get == 0, "every as-of get agrees (%d of %d disagree)", bad_get, nget);
-  ok(bad_count == 0, "as-of counts agree (%d disagree)", bad_count);
+  ok(tal.nq >= 2000, "%d as-of queries asked", tal.nq);
+  ok(tal.bad_q == 0, "every as-of query agrees with the replayed model (%d disagree)", tal.bad_q);
+  ok(tal.bad_get == 0, "every as-of get agrees (%d of %d disagree)", tal.bad_get, tal.nget);
+  ok(tal.bad_count == 0, "as-of counts agree (%d disagree)", tal.bad_count);
 
   /* Keys as of a time: the key of a version alive then. */
   {
@@ -411,6 +620,7 @@ int main(void) {
     att_event_free(&ev);
     att_store_asof(st, ATT_TIME_MAX);
   }
+  st = prune_phase(st, t0);
   att_store_close(st);
   for (size_t i = 0; i < nmc; i++) free(mc[i].json);
   free(mc);
