@@ -203,6 +203,23 @@ static const cli_command commands[] = {
      "  --yes, -y          do it without asking (required without a terminal)\n"
      "  --dry-run, -n      show what it would do, and change nothing\n"
      "  --reason T         why (default: \"restore of event ID ...\")\n"},
+    {"history", cli_cmd_history,
+     "history | history prune --before WHEN [--yes | --dry-run] [--reason T]",
+     "Alone: from when the store keeps its history (since it was made, or\n"
+     "the bound of the last prune).  history prune drops the history before\n"
+     "WHEN: the versions that were replaced, and the events that were\n"
+     "removed, before then.  Every read as of WHEN or later answers as it\n"
+     "did; changes before WHEN can no longer be shown, reverted or restored,\n"
+     "nor the store read as of an earlier time.  The prune is itself a change,\n"
+     "shown by attache log; it cannot be undone.  Shows what it will drop,\n"
+     "then asks on a terminal (docs/history.md).\n"
+     "\n"
+     "  --before WHEN      a date or time (2024-01-01: from its start) or a time\n"
+     "                     back from now (1y, 6mo); not in the future, and later\n"
+     "                     than the last prune's\n"
+     "  --yes, -y          do it without asking (required without a terminal)\n"
+     "  --dry-run, -n      say what it would drop, and change nothing\n"
+     "  --reason T         why, kept with the prune's change\n"},
     {"list", cli_cmd_list,
      "list [--from D --to D --actor A --kind K --status S --tag T --text WORDS\n"
      "             --where 'LUA EXPRESSION' --sort FIELD --limit N --no-expand]\n"

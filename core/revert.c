@@ -636,9 +636,16 @@ int att_restore_plan(att_store *st, int64_t id, att_reversal *r) {
   f.limit = 1;
   if ((rc = att_store_changes(st, &f, &v, &n)) < 0) return rc;
   if (n == 0 || v[0].op != ATT_CHANGE_REMOVE) {
+    att_time b;
+    uint64_t p;
+    char bt[40];
     att_changes_free(v, n);
-    return att__err(ATT_ENOTFOUND, "no event %lld was ever in the store (or its history was "
-                                   "pruned); there is nothing to restore",
+    if (id < att_store_next_id(st) && att_store_pruned(st, &b, &p) == 1 &&
+        att_time_format(b, bt, sizeof bt) >= 0)
+      return att__err(ATT_ENOTFOUND, "event %lld cannot be restored: it has no change in the history "
+                                     "kept (change %llu dropped the history before %s)",
+                      (long long)id, (unsigned long long)p, bt);
+    return att__err(ATT_ENOTFOUND, "no event %lld was ever in the store; there is nothing to restore",
                     (long long)id);
   }
   seq = v[0].seq;

@@ -381,6 +381,8 @@ int cli_get_version(cli_ctx *ctx, att_store *st, const char *spec, int json, att
 int cli_cmd_undo(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_revert(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_restore(cli_ctx *ctx, int argc, char **argv);
+/* history [prune --before WHEN] (cli_prune.c) */
+int cli_cmd_history(cli_ctx *ctx, int argc, char **argv);
 
 /* The sandbox and alert options of run, with the config file, for serve
  * (cli_run.c): argv holds only such options. */

@@ -276,6 +276,8 @@ int cli_cmd_complete(cli_ctx *ctx, int argc, char **argv) {
     cand(&c, "--color");
   } else if (strcmp(cmd, "help") == 0) {
     if (nops == 0) commands(&c);
+  } else if (strcmp(cmd, "history") == 0) {
+    if (nops == 0) cand(&c, "prune");
   } else if (strcmp(cmd, "get") == 0 || strcmp(cmd, "rm") == 0) {
     if (nops == 0) keys(st, &c);
   } else if (strcmp(cmd, "update") == 0) {

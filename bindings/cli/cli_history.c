@@ -60,9 +60,26 @@ static char *title_of(const char *json, size_t len) {
   return t;
 }
 
-static int never_added(int64_t id) {
-  return cli_fail("no event with id %lld: none was ever added (or its history was pruned)",
-                  (long long)id);
+/* An id with no change in the history: never used, or its changes
+ * were all before a prune (then say so, and where the event is now). */
+static int never_added(att_store *st, int64_t id) {
+  att_time b;
+  uint64_t p;
+  char bt[40];
+  att_event ev;
+  if (id > 0 && id < att_store_next_id(st) && att_store_pruned(st, &b, &p) == 1 &&
+      att_time_format(b, bt, sizeof bt) >= 0) {
+    int live;
+    att_event_init(&ev);
+    live = att_store_get(st, id, &ev) == 0;
+    cli_fail("event %lld has no change in the history kept: change %llu dropped the history "
+             "before %s%s%lld%s",
+             (long long)id, (unsigned long long)p, bt, live ? " (it is now at revision " : "",
+             live ? (long long)ev.rev : 0LL, live ? ": attache get shows it)" : "");
+    att_event_free(&ev);
+    return CLI_FAIL;
+  }
+  return cli_fail("no event with id %lld: none was ever added", (long long)id);
 }
 
 /* An operand that names an event: a number is its id (a removed one's
@@ -71,7 +88,7 @@ static int event_id(att_store *st, const char *spec, int64_t *id) {
   att_event ev;
   long long n = cli_count(spec);
   int r;
-  if (n == 0) return never_added(0);
+  if (n == 0) return never_added(st, 0);
   if (n > 0) {
     *id = n;
     return CLI_OK;
@@ -126,7 +143,10 @@ static int change_states(att_store *st, const att_change *c, states *s) {
         att_store_version(st, c->id, c->rev - 1, &s->before, &s->blen) == ATT_ENOTFOUND)
       s->lost = c->op == ATT_CHANGE_UPDATE; /* pruned */
     break;
-  default: break; /* a prune: no event */
+  case ATT_CHANGE_PRUNE: /* no event: its JSON is {"before", "dropped"} */
+    r = att_store_change_states(st, c->seq, &s->before, &s->blen, &s->after, &s->alen);
+    break;
+  default: break;
   }
   if (r < 0) {
     free(s->after);
@@ -158,6 +178,18 @@ static void diff_lines(const att_diff *d, int indent) {
   for (i = 0; i < d->n; i++) cli_line(stdout, "%*s%s: %s", indent, "", d->v[i].field, d->v[i].text);
 }
 
+/* What a prune's change says: the bound (RFC 3339) and the versions it
+ * dropped, into a cJSON object (NULL if its JSON is not one). */
+static cJSON *prune_info(const states *s) {
+  cJSON *o = s->after ? cJSON_ParseWithLength(s->after, s->alen) : NULL;
+  if (o && (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "before")) ||
+            !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "dropped")))) {
+    cJSON_Delete(o);
+    o = NULL;
+  }
+  return o;
+}
+
 /* ---- log ------------------------------------------------------------------ */
 
 enum { O_SINCE = 1, O_UNTIL, O_AUTHOR, O_LIMIT, O_JSON, O_OLDEST, O_ALL };
@@ -181,8 +213,10 @@ typedef struct logger {
 static int log_json(logger *lg, const att_change *c, const states *s) {
   cJSON *o = cJSON_CreateObject(), *d = NULL;
   att_diff df;
-  char tx[64], *title = title_of(s->after ? s->after : s->before,
-                                 s->after ? s->alen : s->blen);
+  char tx[64], *title = c->op == ATT_CHANGE_PRUNE ? NULL
+                                                  : title_of(s->after ? s->after : s->before,
+                                                             s->after ? s->alen : s->blen);
+  cJSON *pi = c->op == ATT_CHANGE_PRUNE ? prune_info(s) : NULL;
   int rc = CLI_OK;
   (void)lg;
   memset(&df, 0, sizeof df);
@@ -199,7 +233,11 @@ static int log_json(logger *lg, const att_change *c, const states *s) {
       cJSON_AddStringToObject(o, "reason", c->reason ? c->reason : "") &&
       (title ? cJSON_AddStringToObject(o, "title", title) != NULL
              : cJSON_AddNullToObject(o, "title") != NULL) &&
-      (d ? cJSON_AddItemToObject(o, "diff", d) : cJSON_AddArrayToObject(o, "diff") != NULL)) {
+      (d ? cJSON_AddItemToObject(o, "diff", d) : cJSON_AddArrayToObject(o, "diff") != NULL) &&
+      (pi == NULL ||
+       (cJSON_AddItemReferenceToObject(o, "before", cJSON_GetObjectItemCaseSensitive(pi, "before")) &&
+        cJSON_AddItemReferenceToObject(o, "dropped",
+                                       cJSON_GetObjectItemCaseSensitive(pi, "dropped"))))) {
     d = NULL;
     if (cli_json_text(stdout, cJSON_PrintUnformatted(o)) < 0) rc = cli_fail("out of memory");
   } else if (rc == CLI_OK) {
@@ -207,6 +245,7 @@ static int log_json(logger *lg, const att_change *c, const states *s) {
   }
   cJSON_Delete(d);
   cJSON_Delete(o);
+  cJSON_Delete(pi);
   att_diff_free(&df);
   free(title);
   return rc;
@@ -217,12 +256,23 @@ static int log_json(logger *lg, const att_change *c, const states *s) {
  * A removal has no diff lines (show ID@REV gives what was removed). */
 static int log_text(logger *lg, const att_change *c, const states *s, int indent) {
   char when[64], what[160], rev[40] = "";
-  char *title = title_of(s->after ? s->after : s->before, s->after ? s->alen : s->blen);
+  char *title = NULL;
   att_diff df;
   int rc = CLI_OK;
   if (c->op == ATT_CHANGE_PRUNE) {
-    snprintf(what, sizeof what, "prune (older history dropped)");
+    cJSON *pi = prune_info(s);
+    att_time b;
+    char bt[64];
+    if (pi && att_time_parse(cJSON_GetObjectItemCaseSensitive(pi, "before")->valuestring, &b) == 0) {
+      tx_text(lg->ctx, b, bt, sizeof bt);
+      snprintf(what, sizeof what, "prune of the history before %s (%.0f versions dropped)", bt,
+               cJSON_GetObjectItemCaseSensitive(pi, "dropped")->valuedouble);
+    } else {
+      snprintf(what, sizeof what, "prune (older history dropped)");
+    }
+    cJSON_Delete(pi);
   } else {
+    title = title_of(s->after ? s->after : s->before, s->after ? s->alen : s->blen);
     snprintf(what, sizeof what, "%s %lld", op_name(c->op), (long long)c->id);
     snprintf(rev, sizeof rev, " (rev %lld)", (long long)c->rev);
   }
@@ -352,7 +402,7 @@ int cli_cmd_log(cli_ctx *ctx, int argc, char **argv) {
     if ((r = att_store_changes(st, &g, &v, &n)) < 0)
       rc = cli_core_fail(r, "cannot read the history");
     else if (n == 0)
-      rc = never_added(f.id);
+      rc = never_added(st, f.id);
     att_changes_free(v, n);
     v = NULL;
     n = 0;
@@ -433,12 +483,21 @@ int cli_get_version(cli_ctx *ctx, att_store *st, const char *spec, int json, att
   if ((rc = event_id(st, who, &id)) != CLI_OK) return rc;
   if ((rc = event_changes(st, id, &v, &n)) != CLI_OK) return rc;
   if (n == 0) {
+    /* Every change of it was pruned: its current revision is kept. */
     att_changes_free(v, n);
-    return never_added(id);
+    if (att_store_get(st, id, ev) == 0 && ev->rev == rev) {
+      if (!json) cli_line(stdout, "revision %lld of %lld (current)", rev, rev);
+      return CLI_OK;
+    }
+    att_event_free(ev);
+    att_event_init(ev);
+    return never_added(st, id);
   }
   rev_ranges(v, n, revs, sizeof revs);
   r = att_store_version(st, id, rev, &text, &len);
-  if (r == ATT_ENOTFOUND)
+  if (r == ATT_ENOTFOUND && strstr(att_errmsg(), "history kept"))
+    rc = cli_fail("%s; the revisions kept are %s", att_errmsg(), revs);
+  else if (r == ATT_ENOTFOUND)
     rc = cli_fail("event %lld has no revision %lld; its revisions are %s", (long long)id, rev,
                   revs);
   else if (r < 0)

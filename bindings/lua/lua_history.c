@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #define CHANGES_BOX "attache.changes"
 #define TEXT_BOX "attache.textbox"
 
@@ -136,6 +138,24 @@ static void change_fields(lua_State *L, const att_change *c) {
     lua_pushstring(L, c->reason);
     lua_setfield(L, -2, "reason");
   }
+}
+
+/* A prune's own fields, from its record {"before", "dropped"}: bound
+ * (the instant before which the history was dropped) and dropped. */
+static void prune_fields(lua_State *L, const char *json, size_t len) {
+  cJSON *o = json ? cJSON_ParseWithLength(json, len) : NULL;
+  const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "before");
+  const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "dropped");
+  att_time t;
+  if (cJSON_IsString(b) && att_time_parse(b->valuestring, &t) == 0) {
+    attl_instant_push(L, t);
+    lua_setfield(L, -2, "bound");
+  }
+  if (cJSON_IsNumber(d)) {
+    lua_pushinteger(L, (lua_Integer)d->valuedouble);
+    lua_setfield(L, -2, "dropped");
+  }
+  cJSON_Delete(o);
 }
 
 /* ---- functions ----------------------------------------------------------- */
@@ -278,6 +298,11 @@ static int l_changes(lua_State *L) {
         attl_event_pushjson(L, c->id, t->b, t->blen);
         lua_setfield(L, -2, "after");
       }
+      text_clear(t);
+    } else {
+      if (att_store_change_states(st, c->seq, &t->a, &t->alen, &t->b, &t->blen) != 0)
+        return attl_fail(L);
+      prune_fields(L, t->b, t->blen);
       text_clear(t);
     }
     lua_rawseti(L, -2, (lua_Integer)i + 1);
