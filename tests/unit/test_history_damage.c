@@ -10,8 +10,10 @@
  * version of ten events, and fsck.  Every answer must be the intact
  * store's, or a clean error naming the segment; fsck must report every
  * change (padding, never read, is skipped: the header's bytes past its
- * checksummed fields, and those that align each section to 8 bytes); the present must answer as before.  Run under ASan in CI: a
- * crash or a read outside the file fails it.
+ * checksummed fields, and those that align each section to 8 bytes); the present must answer as before.  Then
+ * the same after a prune, in one byte of every 96 of the segment the
+ * prune wrote, which holds its change (a version of event 0).  Run
+ * under ASan in CI: a crash or a read outside the file fails it.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -53,12 +55,15 @@ static const char *actors[] = {"JPN", "KHM", "THA", "VNM"};
 
 /* What the store answers: a text digest of the as-of queries, the
  * change list and some versions; the first error in *err. */
+/* The as-of reads of answers(): six times from g_asof0, g_asof_step
+ * apart (after a prune, from its bound on). */
+static att_time g_asof0, g_asof_step = 400;
+
 static void answers(att_store *st, char **out, size_t *n, int *err) {
   FILE *f = open_memstream(out, n);
-  att_time t0 = tu_time("2024-01-01T00:00:00Z");
   *err = 0;
   for (int k = 0; k < 6 && !*err; k++) {
-    att_time t = t0 + k * 400;
+    att_time t = g_asof0 + k * g_asof_step;
     for (int which = 0; which < 4 && !*err; which++) {
       att_query q;
       int64_t *ids;
@@ -118,6 +123,100 @@ static void answers(att_store *st, char **out, size_t *n, int *err) {
   fclose(f);
 }
 
+/* Change one byte in every `win` of segment segpath (seg[0..segn), its
+ * intact bytes), ask answers() each time, and check against good. */
+static void damage(const att_store_opts *o, const char *seg, size_t segn, const char *good, size_t goodn,
+                   const char *what) {
+  att_store *st;
+  att__shdr h;
+  memcpy(&h, seg, sizeof h);
+  uint64_t end = 0;
+  for (int i = 0; i < ATT__NSECT; i++)
+    if (h.sect[i].off + h.sect[i].len > end) end = h.sect[i].off + h.sect[i].len;
+  long changes = 0, at_open = 0, by_read = 0, fsck_only = 0, wrong = 0, unnoticed = 0, present_bad = 0;
+  for (uint64_t w = 0; w + win <= end; w += win) {
+    uint64_t at = w + rnd((unsigned)win);
+    /* padding is never read: the header's bytes past its checksummed
+     * fields, and the few that align each section to 8 bytes */
+    int inside = at < sizeof(att__shdr);
+    for (int i = 0; i < ATT__NSECT; i++) inside |= at >= h.sect[i].off && at < h.sect[i].off + h.sect[i].len;
+    if (!inside) continue;
+    unsigned char *bad = malloc(segn);
+    memcpy(bad, seg, segn);
+    bad[at] ^= (unsigned char)(1 + rnd(255));
+    FILE *f = fopen(segpath, "wb");
+    fwrite(bad, 1, segn, f);
+    fclose(f);
+    free(bad);
+    changes++;
+    if (att_store_open(dir, o, &st) != 0) {
+      at_open++;
+      continue;
+    }
+    char *got = NULL;
+    size_t gotn = 0;
+    int e = 0;
+    answers(st, &got, &gotn, &e);
+    if (e) {
+      if (!strstr(att_errmsg(), "history.") && !strstr(att_errmsg(), "segment") && wrong < 3)
+        printf("# byte %llu: an error that does not name the segment: %s\n", (unsigned long long)at, att_errmsg());
+      by_read++;
+    } else if (gotn != goodn || memcmp(got, good, goodn) != 0) {
+      if (wrong++ < 3) printf("# byte %llu: a wrong answer\n", (unsigned long long)at);
+    } else if (att_store_verify(dir, o) == ATT_ECORRUPT) {
+      fsck_only++;
+    } else {
+      const char *where = "no section";
+      for (int i = 0; i < ATT__NSECT; i++)
+        if (at >= h.sect[i].off && at < h.sect[i].off + h.sect[i].len) where = att__snap_sect_name[i];
+      if (unnoticed++ < 3)
+        printf("# byte %llu (%s, at %llu of it): not noticed by anyone\n", (unsigned long long)at, where,
+               (unsigned long long)(at - h.sect[ATT__S_STR].off));
+    }
+    {
+      /* the present is untouched */
+      att_query q;
+      int64_t *ids;
+      size_t m;
+      att_query_init(&q);
+      if (att_store_query(st, &q, &ids, &m) != 0) present_bad++;
+      else free(ids);
+    }
+    free(got);
+    att_store_close(st);
+  }
+  {
+    FILE *f = fopen(segpath, "wb");
+    fwrite(seg, 1, segn, f);
+    fclose(f);
+  }
+  printf("# %ld changes: %ld refused at open, %ld by a read, %ld by fsck only, %ld wrong answers, "
+         "%ld unnoticed\n", changes, at_open, by_read, fsck_only, wrong, unnoticed);
+  ok(changes > (long)(end / win) / 2, "%s%ld one-byte changes in the segment (one in %llu bytes)", what,
+     changes, (unsigned long long)win);
+  ok(wrong == 0, "%sno wrong answer (%ld)", what, wrong);
+  ok(unnoticed == 0, "%severy change found by a read or by fsck (%ld unnoticed)", what, unnoticed);
+  ok(present_bad == 0, "%sthe present answers whatever the history's damage (%ld failed)", what,
+     present_bad);
+  ok(att_store_verify(dir, o) == 0, "%sthe restored segment verifies", what);
+}
+
+/* The first history segment of the store, read whole into a new buffer
+ * (segpath names it), or NULL. */
+static char *first_segment(size_t *segn) {
+  char p[PATH_MAX], name[64] = "";
+  FILE *ls;
+  char *seg;
+  snprintf(p, sizeof p, "ls %s | grep '^history\\.[0-9]*$' | head -1", dir);
+  ls = popen(p, "r");
+  if (ls && fgets(name, sizeof name, ls)) name[strcspn(name, "\n")] = '\0';
+  if (ls) pclose(ls);
+  snprintf(segpath, sizeof segpath, "%s/%s", dir, name);
+  seg = tu_read_file(segpath, segn);
+  ok(seg != NULL && *segn > 4096, "a history segment of %zu bytes", *segn);
+  return seg;
+}
+
 int main(void) {
   att_store_opts o = {0};
   att_store *st;
@@ -128,7 +227,7 @@ int main(void) {
   tu_rmrf(dir);
   o.flags = ATT_OPEN_WRITE;
   o.now = clock_now;
-  g_now = tu_time("2024-01-01T00:00:00Z");
+  g_now = g_asof0 = tu_time("2024-01-01T00:00:00Z");
   if (att_store_init(dir) != 0 || att_store_open(dir, &o, &st) != 0) {
     printf("Bail out! %s\n", att_errmsg());
     return 1;
@@ -160,18 +259,10 @@ int main(void) {
   ok(att_store_compact(st) == 0, "the store compacts: %s", att_errmsg());
   att_store_close(st);
   {
-    char p[PATH_MAX];
-    FILE *ls;
-    snprintf(p, sizeof p, "ls %s | grep '^history\\.[0-9]*$' | head -1", dir);
-    ls = popen(p, "r");
-    char name[64] = "";
-    if (ls && fgets(name, sizeof name, ls)) name[strcspn(name, "\n")] = '\0';
-    if (ls) pclose(ls);
-    snprintf(segpath, sizeof segpath, "%s/%s", dir, name);
-    seg = tu_read_file(segpath, &segn);
+    const char *pre = getenv("LD_PRELOAD");
+    if ((pre && strstr(pre, "vgpreload")) || getenv("ATT_WRAP")) win = 480;
   }
-  ok(seg != NULL && segn > 4096, "a history segment of %zu bytes", segn);
-  if (!seg) return done_testing();
+  if (!(seg = first_segment(&segn))) return done_testing();
   o.flags = ATT_OPEN_READ;
   o.notice = quiet;
   if (att_store_open(dir, &o, &st) != 0) return done_testing();
@@ -179,80 +270,38 @@ int main(void) {
   att_store_close(st);
   ok(!err && goodn > 1000, "the intact store answers (%zu bytes of answers)", goodn);
 
-  att__shdr h;
-  memcpy(&h, seg, sizeof h);
-  uint64_t end = 0;
-  for (int i = 0; i < ATT__NSECT; i++)
-    if (h.sect[i].off + h.sect[i].len > end) end = h.sect[i].off + h.sect[i].len;
-  long changes = 0, at_open = 0, by_read = 0, fsck_only = 0, wrong = 0, unnoticed = 0, present_bad = 0;
+  damage(&o, seg, segn, good, goodn, "");
+  free(seg);
+  free(good);
+  seg = good = NULL;
+
+  /* Again after a prune: its change is a version of event 0 in the
+   * segment the prune writes, checked like the others. */
+  o.flags = ATT_OPEN_WRITE;
+  o.notice = NULL;
+  g_now += 10;
   {
-    const char *pre = getenv("LD_PRELOAD");
-    if ((pre && strstr(pre, "vgpreload")) || getenv("ATT_WRAP")) win = 480;
-  }
-  for (uint64_t w = 0; w + win <= end; w += win) {
-    uint64_t at = w + rnd((unsigned)win);
-    /* padding is never read: the header's bytes past its checksummed
-     * fields, and the few that align each section to 8 bytes */
-    int inside = at < sizeof(att__shdr);
-    for (int i = 0; i < ATT__NSECT; i++) inside |= at >= h.sect[i].off && at < h.sect[i].off + h.sect[i].len;
-    if (!inside) continue;
-    unsigned char *bad = malloc(segn);
-    memcpy(bad, seg, segn);
-    bad[at] ^= (unsigned char)(1 + rnd(255));
-    FILE *f = fopen(segpath, "wb");
-    fwrite(bad, 1, segn, f);
-    fclose(f);
-    free(bad);
-    changes++;
-    if (att_store_open(dir, &o, &st) != 0) {
-      at_open++;
-      continue;
-    }
-    char *got = NULL;
-    size_t gotn = 0;
-    int e = 0;
-    answers(st, &got, &gotn, &e);
-    if (e) {
-      if (!strstr(att_errmsg(), "history.") && !strstr(att_errmsg(), "segment") && wrong < 3)
-        printf("# byte %llu: an error that does not name the segment: %s\n", (unsigned long long)at, att_errmsg());
-      by_read++;
-    } else if (gotn != goodn || memcmp(got, good, goodn) != 0) {
-      if (wrong++ < 3) printf("# byte %llu: a wrong answer\n", (unsigned long long)at);
-    } else if (att_store_verify(dir, &o) == ATT_ECORRUPT) {
-      fsck_only++;
-    } else {
-      const char *where = "no section";
-      for (int i = 0; i < ATT__NSECT; i++)
-        if (at >= h.sect[i].off && at < h.sect[i].off + h.sect[i].len) where = att__snap_sect_name[i];
-      if (unnoticed++ < 3)
-        printf("# byte %llu (%s, at %llu of it): not noticed by anyone\n", (unsigned long long)at, where,
-               (unsigned long long)(at - h.sect[ATT__S_STR].off));
-    }
-    {
-      /* the present is untouched */
-      att_query q;
-      int64_t *ids;
-      size_t m;
-      att_query_init(&q);
-      if (att_store_query(st, &q, &ids, &m) != 0) present_bad++;
-      else free(ids);
-    }
-    free(got);
+    uint64_t dropped = 0, seq = 0;
+    att_time bound = tu_time("2024-01-01T00:00:00Z") + 900 + 600;
+    if (att_store_open(dir, &o, &st) != 0) return done_testing();
+    att_store_set_author(st, "carol");
+    int rc = att_store_prune(st, bound, 0, &dropped, &seq);
+    ok(rc == 0 && dropped > 100, "a prune drops %llu versions, as change %llu: %s",
+       (unsigned long long)dropped, (unsigned long long)seq, rc ? att_errmsg() : "ok");
     att_store_close(st);
+    g_asof0 = bound;
+    g_asof_step = 100;
   }
-  {
-    FILE *f = fopen(segpath, "wb");
-    fwrite(seg, 1, segn, f);
-    fclose(f);
-  }
-  printf("# %ld changes: %ld refused at open, %ld by a read, %ld by fsck only, %ld wrong answers, "
-         "%ld unnoticed\n", changes, at_open, by_read, fsck_only, wrong, unnoticed);
-  ok(changes > (long)(end / win) / 2, "%ld one-byte changes in the segment (one in %llu bytes)", changes,
-     (unsigned long long)win);
-  ok(wrong == 0, "no wrong answer (%ld)", wrong);
-  ok(unnoticed == 0, "every change found by a read or by fsck (%ld unnoticed)", unnoticed);
-  ok(present_bad == 0, "the present answers whatever the history's damage (%ld failed)", present_bad);
-  ok(att_store_verify(dir, &o) == 0, "the restored segment verifies");
+  if (!(seg = first_segment(&segn))) return done_testing();
+  o.flags = ATT_OPEN_READ;
+  o.notice = quiet;
+  if (att_store_open(dir, &o, &st) != 0) return done_testing();
+  answers(st, &good, &goodn, &err);
+  att_store_close(st);
+  ok(!err && goodn > 1000 && strstr(good, " 0 5 0 carol\n"),
+     "the pruned store answers, its prune listed (%zu bytes of answers)", goodn);
+  win *= 2;
+  damage(&o, seg, segn, good, goodn, "pruned: ");
   free(seg);
   free(good);
   tu_rmrf(dir);
