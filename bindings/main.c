@@ -308,6 +308,25 @@ static const cli_command commands[] = {
      "  --alias NAME       another name it is typed as (repeatable)\n"
      "  list [--json]      the registry: code, name, aliases\n"
      "  rm CODE            remove an entry; events keep the code\n"},
+    {"user", cli_cmd_user,
+     "user add NAME [--role R] | user list [--json] | user token NAME [--feed] |\n"
+     "            user role NAME R | user lock|unlock|rm NAME",
+     "The users of the store's HTTP API and their tokens (STORE/users.json,\n"
+     "docs/http.md).  A token is 256 random bits from the system, printed\n"
+     "once, alone on stdout (TOKEN=$(attache user add ana) keeps it); the\n"
+     "store keeps only its SHA-256, and nothing shows it again.\n"
+     "\n"
+     "  add NAME           a new user with an API token; NAME is the author\n"
+     "                     their writes are recorded under\n"
+     "  --role R           reader (reads only), editor (also writes events) or\n"
+     "                     admin (also manages users) (default: reader)\n"
+     "  list               name, role, since when, feed token, locked\n"
+     "  --json             list as JSON Lines: name, role, created, feed, locked\n"
+     "  token NAME         a new API token; the last one stops working\n"
+     "  --feed             a feed token instead: it reads only the calendar feed\n"
+     "  role NAME R        change a user's role\n"
+     "  lock NAME          refuse the user's tokens; unlock NAME accepts them again\n"
+     "  rm NAME            remove the user; their tokens stop working\n"},
     {"run", cli_cmd_run, "run [OPTIONS] SCRIPT.lua [ARGS]",
      "Run a Lua script once, in a sandbox (docs/sandbox.md): reports, bulk\n"
      "edits.  `local at = require \"attache\"` gives the API (docs/lua-api.md).\n"

@@ -26,7 +26,6 @@
 
 #define FILE_NAME "actors.json"
 #define TMP_NAME "actors.json.tmp"
-#define FILE_MAX (8u << 20)
 #define CODE_MAX 32
 #define NAME_MAX_ 200
 #define ORGS_MAX 10000
@@ -230,24 +229,12 @@ static int from_json(const char *path, const char *text, size_t len, att_orgs *o
 
 int att_orgs_read(const char *dir, att_orgs *out) {
   char p[4096], *text;
-  struct stat sb;
-  ssize_t got;
-  size_t len = 0;
-  int fd, rc;
+  size_t len;
+  int rc;
   memset(out, 0, sizeof *out);
-  if ((rc = att__path(p, sizeof p, dir, FILE_NAME)) != 0) return rc;
-  if ((fd = att__open(p, O_RDONLY, 0)) < 0) return errno == ENOENT ? 0 : att__open_err(p, "open");
-  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > FILE_MAX) {
-    close(fd);
+  if ((rc = att__file_read(dir, FILE_NAME, p, sizeof p, &text, &len)) == ATT_ERANGE)
     return bad_file(p, "%s", "not a regular file of at most 8 MiB");
-  }
-  if ((text = malloc((size_t)sb.st_size + 1)) == NULL) {
-    close(fd);
-    return att__err(ATT_ENOMEM, "out of memory reading \"%s\"", p);
-  }
-  while (len < (size_t)sb.st_size && (got = read(fd, text + len, (size_t)sb.st_size - len)) > 0)
-    len += (size_t)got;
-  close(fd);
+  if (rc != 0 || text == NULL) return rc;
   rc = from_json(p, text, len, out);
   free(text);
   return rc;
@@ -284,31 +271,12 @@ static char *to_json(const att_orgs *r) {
 }
 
 static int write_file(const char *dir, const att_orgs *r) {
-  char tmp[4096], dst[4096];
   char *text = to_json(r);
-  int fd, rc;
+  int rc;
   if (text == NULL) return att__err(ATT_ENOMEM, "out of memory");
-  if ((rc = att__path(tmp, sizeof tmp, dir, TMP_NAME)) != 0 ||
-      (rc = att__path(dst, sizeof dst, dir, FILE_NAME)) != 0) {
-    free(text);
-    return rc;
-  }
-  if ((fd = att__create_tmp(tmp, O_WRONLY, 0600)) < 0) {
-    free(text);
-    return fd;
-  }
-  rc = att__write_all(fd, text, strlen(text));
-  if (rc == 0) rc = att__write_all(fd, "\n", 1);
+  rc = att__file_replace(dir, FILE_NAME, TMP_NAME, text, NULL);
   free(text);
-  if (rc == 0 && fsync(fd) != 0) rc = att__err(ATT_EIO, "cannot sync \"%s\": %s", tmp, strerror(errno));
-  if (close(fd) != 0 && rc == 0) rc = att__err(ATT_EIO, "cannot write \"%s\": %s", tmp, strerror(errno));
-  if (rc == 0 && rename(tmp, dst) != 0)
-    rc = att__err(ATT_EIO, "cannot rename \"%s\" to \"%s\": %s", tmp, dst, strerror(errno));
-  if (rc != 0) {
-    unlink(tmp);
-    return rc;
-  }
-  return att__fsync_dir(dir);
+  return rc;
 }
 
 int att_orgs_write(const char *dir, const att_orgs *r) { return write_file(dir, r); }

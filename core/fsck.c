@@ -19,6 +19,7 @@
 #include "crc32c.h"
 #include "error.h"
 #include "actors.h"
+#include "users.h"
 #include "settings.h"
 #include "store_int.h"
 
@@ -466,6 +467,7 @@ int att_store_verify(const char *dir, const att_store_opts *opts) {
   dirbad = opts && opts->notice ? att__dir_report(dir, opts->notice, opts->ud) : 0;
   if (opts && opts->notice && att_settings_verify(dir, opts->notice, opts->ud) != 0) dirbad = 1;
   if (opts && opts->notice && att_orgs_verify(dir, opts->notice, opts->ud) != 0) dirbad = 1;
+  if (opts && opts->notice && att_users_verify(dir, opts->notice, opts->ud) != 0) dirbad = 1;
   rc = scan_snapshot(&c, dir, &s, NULL, &gen, &next_id);
   if (rc == 0 && s.map) scan_history(&c, dir, &s);
   if (rc == 0) rc = scan_journal(&c, dir, gen, NULL, &next_id);
@@ -557,6 +559,18 @@ int att_store_salvage(const char *dir, const char *dst, const att_store_opts *op
         goto out;
       }
       att_orgs_free(&orgs);
+    }
+    att__errclear();
+  }
+  {
+    /* And the users of the API, with their tokens' hashes, when they read. */
+    att_users users;
+    if (att_users_read(dir, &users) == 0) {
+      if (users.n > 0 && (rc = att_users_write(dst, &users)) != 0) {
+        att_users_free(&users);
+        goto out;
+      }
+      att_users_free(&users);
     }
     att__errclear();
   }

@@ -1,11 +1,14 @@
 /*
- * Small file-system helpers of the store: paths, complete writes, and the
- * directory sync that makes a create or rename durable.
+ * Small file-system helpers of the store: paths, complete writes, the
+ * directory sync that makes a create or rename durable, and the atomic
+ * replacement of a small file (settings.json, actors.json, users.json).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -42,5 +45,51 @@ int att__fsync_dir(const char *dir) {
     return att__err(ATT_EIO, "cannot sync store directory \"%s\": %s", dir, strerror(e));
   }
   close(fd);
+  return 0;
+}
+
+int att__file_replace(const char *dir, const char *name, const char *tmpname, const char *text,
+                      int *placed) {
+  char p[4096], q[4096];
+  int fd, rc;
+  if (placed) *placed = 0;
+  if ((rc = att__path(p, sizeof p, dir, tmpname)) != 0 || (rc = att__path(q, sizeof q, dir, name)) != 0)
+    return rc;
+  if ((fd = att__create_tmp(p, O_WRONLY, 0600)) < 0) return fd;
+  rc = att__write_all(fd, text, strlen(text));
+  if (rc == 0) rc = att__write_all(fd, "\n", 1);
+  if (rc == 0 && (att__fault(ATT_FAULT_SYNC) || fsync(fd) != 0))
+    rc = att__err(ATT_EIO, "cannot sync \"%s\": %s", p, strerror(errno));
+  if (close(fd) != 0 && rc == 0) rc = att__err(ATT_EIO, "cannot write \"%s\": %s", p, strerror(errno));
+  if (rc == 0 && (att__fault(ATT_FAULT_RENAME) || rename(p, q) != 0))
+    rc = att__err(ATT_EIO, "cannot rename \"%s\" to \"%s\": %s", p, q, strerror(errno));
+  if (rc != 0) {
+    unlink(p);
+    return rc;
+  }
+  if (placed) *placed = 1;
+  return att__fsync_dir(dir);
+}
+
+int att__file_read(const char *dir, const char *name, char *path, size_t cap, char **text, size_t *len) {
+  struct stat sb;
+  ssize_t got;
+  int fd, rc;
+  *text = NULL;
+  *len = 0;
+  if ((rc = att__path(path, cap, dir, name)) != 0) return rc;
+  if ((fd = att__open(path, O_RDONLY, 0)) < 0) return errno == ENOENT ? 0 : att__open_err(path, "open");
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > ATT__SMALL_FILE_MAX) {
+    close(fd);
+    return ATT_ERANGE;
+  }
+  if ((*text = malloc((size_t)sb.st_size + 1)) == NULL) {
+    close(fd);
+    return att__err(ATT_ENOMEM, "out of memory reading \"%s\"", path);
+  }
+  while (*len < (size_t)sb.st_size && (got = read(fd, *text + *len, (size_t)sb.st_size - *len)) > 0)
+    *len += (size_t)got;
+  close(fd);
+  (*text)[*len] = '\0';
   return 0;
 }

@@ -535,28 +535,12 @@ static void unlock_store(int fd) {
 
 /* Write the file; the caller holds the lock. */
 static int save_locked(const char *dir, const att_settings *s) {
-  char p[4096], q[4096], *text;
-  int fd, rc;
-  if ((rc = att__path(p, sizeof p, dir, TMP_NAME)) != 0 || (rc = att__path(q, sizeof q, dir, FILE_NAME)) != 0)
-    return rc;
+  char *text;
+  int rc;
   if (!(text = cJSON_Print(s->root))) return att__err(ATT_ENOMEM, "out of memory");
-  if ((fd = att__create_tmp(p, O_WRONLY, 0600)) < 0) {
-    free(text);
-    return fd;
-  }
-  rc = att__write_all(fd, text, strlen(text));
-  if (rc == 0) rc = att__write_all(fd, "\n", 1);
+  rc = att__file_replace(dir, FILE_NAME, TMP_NAME, text, NULL);
   free(text);
-  if (rc == 0 && (att__fault(ATT_FAULT_SYNC) || fsync(fd) != 0))
-    rc = att__err(ATT_EIO, "cannot sync \"%s\": %s", p, strerror(errno));
-  close(fd);
-  if (rc == 0 && (att__fault(ATT_FAULT_RENAME) || rename(p, q) != 0))
-    rc = att__err(ATT_EIO, "cannot rename \"%s\" to \"%s\": %s", p, q, strerror(errno));
-  if (rc != 0) {
-    unlink(p);
-    return att__errctx(rc, "the settings were not changed");
-  }
-  return att__fsync_dir(dir);
+  return rc == 0 ? 0 : att__errctx(rc, "the settings were not changed");
 }
 
 int att_settings_save(const char *dir, const att_settings *s) {

@@ -539,6 +539,19 @@ int att__dir_report(const char *dir, void (*say)(void *, const char *), void *ud
 int att__path(char *buf, size_t cap, const char *dir, const char *name);
 int att__write_all(int fd, const void *p, size_t n);
 int att__fsync_dir(const char *dir);
+/* Replace dir/name with text and a newline, atomically: written to
+ * dir/tmpname (made afresh, mode 0600), synced, renamed over name, and
+ * the directory synced.  On a failure before the rename the old file
+ * stays; *placed (if not NULL) says whether the new one took its place
+ * (only the directory's sync failed: it may not survive a power loss). */
+int att__file_replace(const char *dir, const char *name, const char *tmpname, const char *text,
+                      int *placed);
+/* Read dir/name whole into *text (malloc'd, NUL-terminated; NULL and 0
+ * if there is no such file), its path into path[cap].  ATT_ERANGE,
+ * without a message, if it is not a regular file of at most
+ * ATT__SMALL_FILE_MAX bytes (the caller says the file is damaged). */
+#define ATT__SMALL_FILE_MAX (8 << 20)
+int att__file_read(const char *dir, const char *name, char *path, size_t cap, char **text, size_t *len);
 
 /* Tests set this to 1 to write snapshots of format version 1. */
 extern int att__test_snap_version;

@@ -383,6 +383,8 @@ int cli_cmd_revert(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_restore(cli_ctx *ctx, int argc, char **argv);
 /* history [prune --before WHEN] (cli_prune.c) */
 int cli_cmd_history(cli_ctx *ctx, int argc, char **argv);
+/* user add|list|token|role|lock|unlock|rm (cli_user.c) */
+int cli_cmd_user(cli_ctx *ctx, int argc, char **argv);
 
 /* The sandbox and alert options of run, with the config file, for serve
  * (cli_run.c): argv holds only such options. */
