@@ -308,6 +308,26 @@ static const cli_command commands[] = {
      "  --alias NAME       another name it is typed as (repeatable)\n"
      "  list [--json]      the registry: code, name, aliases\n"
      "  rm CODE            remove an entry; events keep the code\n"},
+    {"silence", cli_cmd_silence,
+     "silence add --match F=V[,V] ... [--from WHEN] --until WHEN --reason T |\n"
+     "            silence list [--all] [--json] | silence expire ID",
+     "Hide alerts for a while (docs/alerts.md, \"Silences\"): an alert due\n"
+     "while a silence that matches it holds is logged, marked with the\n"
+     "silence, and sent to no output or receiver.  Silences are kept in the\n"
+     "store with who made them, when and why, and who ended them early.\n"
+     "\n"
+     "  add                a new silence\n"
+     "  --match F=V[,V]    level, kind, actor, tag or script equal to one of the\n"
+     "                     values (repeatable: every field given must match)\n"
+     "  --from WHEN        the alerts due from when it holds (default: now)\n"
+     "  --until WHEN       when it ends: a date or time (2024-02-01: when that\n"
+     "                     day begins) or a time from now (12h, 3d, 2w)\n"
+     "  --reason T         why (required)\n"
+     "  list               the silences active now, or to come\n"
+     "  --all, -a          the ended ones too\n"
+     "  --json             JSON Lines: id, match, created, starts, until, author,\n"
+     "                     reason, active, expired, expired_by\n"
+     "  expire ID          end silence ID now\n"},
     {"user", cli_cmd_user,
      "user add NAME [--role R] | user list [--json] | user token NAME [--feed] |\n"
      "            user role NAME R | user lock|unlock|rm NAME",

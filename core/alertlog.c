@@ -53,6 +53,7 @@ char *att_alert_to_json(const att_alert *a) {
   if (a->event) cJSON_AddNumberToObject(o, "event", (double)a->event);
   if (a->script) cJSON_AddStringToObject(o, "script", a->script);
   if (a->late) cJSON_AddBoolToObject(o, "late", 1);
+  if (a->silenced) cJSON_AddNumberToObject(o, "silenced", (double)a->silenced);
   s = cJSON_PrintUnformatted(o);
   cJSON_Delete(o);
   return s;
@@ -83,6 +84,10 @@ int att_alert_from_json(const char *text, size_t len, att_alert *a) {
     else a->event = (int64_t)v->valuedouble;
   }
   if (rc == 0) a->late = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "late"));
+  if (rc == 0 && (v = cJSON_GetObjectItemCaseSensitive(o, "silenced")) != NULL) {
+    if (!cJSON_IsNumber(v) || v->valuedouble < 1) rc = att__err(ATT_EINVAL, "\"silenced\" is not a silence's number");
+    else a->silenced = (int64_t)v->valuedouble;
+  }
   free(at);
   cJSON_Delete(o);
   if (rc) att_alert_free(a);
@@ -98,6 +103,8 @@ int att_alert_format(const att_alert *a, char *buf, size_t cap) {
   if (n >= 0 && a->event && (size_t)n < cap)
     n += snprintf(buf + n, cap - (size_t)n, " (event %lld)", (long long)a->event);
   if (n >= 0 && a->late && (size_t)n < cap) n += snprintf(buf + n, cap - (size_t)n, " [late]");
+  if (n >= 0 && a->silenced && (size_t)n < cap)
+    n += snprintf(buf + n, cap - (size_t)n, " [silenced by silence %lld]", (long long)a->silenced);
   return n < 0 ? att__err(ATT_EINVAL, "cannot format an alert") : 0;
 }
 

@@ -24,6 +24,7 @@ typedef struct att_alert {
   char *script; /* the script that raised it */
   att_time at;  /* engine time it was due (simulated in a replay) */
   int late;     /* fired after its time (missed while the daemon was down) */
+  int64_t silenced; /* the silence that held it back (core/silence.h), 0 if none */
 } att_alert;
 
 extern const char *const att_alert_levels[]; /* NULL-terminated */

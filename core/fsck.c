@@ -19,6 +19,7 @@
 #include "crc32c.h"
 #include "error.h"
 #include "actors.h"
+#include "silence.h"
 #include "users.h"
 #include "settings.h"
 #include "store_int.h"
@@ -468,6 +469,7 @@ int att_store_verify(const char *dir, const att_store_opts *opts) {
   if (opts && opts->notice && att_settings_verify(dir, opts->notice, opts->ud) != 0) dirbad = 1;
   if (opts && opts->notice && att_orgs_verify(dir, opts->notice, opts->ud) != 0) dirbad = 1;
   if (opts && opts->notice && att_users_verify(dir, opts->notice, opts->ud) != 0) dirbad = 1;
+  if (opts && opts->notice && att_silences_verify(dir, opts->notice, opts->ud) != 0) dirbad = 1;
   rc = scan_snapshot(&c, dir, &s, NULL, &gen, &next_id);
   if (rc == 0 && s.map) scan_history(&c, dir, &s);
   if (rc == 0) rc = scan_journal(&c, dir, gen, NULL, &next_id);
@@ -571,6 +573,18 @@ int att_store_salvage(const char *dir, const char *dst, const att_store_opts *op
         goto out;
       }
       att_users_free(&users);
+    }
+    att__errclear();
+  }
+  {
+    /* And the silences, the record of who hid which alerts. */
+    att_silences sil;
+    if (att_silences_read(dir, &sil) == 0) {
+      if (sil.n > 0 && (rc = att_silences_write(dst, &sil)) != 0) {
+        att_silences_free(&sil);
+        goto out;
+      }
+      att_silences_free(&sil);
     }
     att__errclear();
   }

@@ -93,3 +93,24 @@ int att__file_read(const char *dir, const char *name, char *path, size_t cap, ch
   (*text)[*len] = '\0';
   return 0;
 }
+
+int att__file_load(const char *dir, const char *name, int (*bad)(const char *path, const char *why),
+                   int (*parse)(const char *path, const char *text, size_t len, void *out), void *out) {
+  char p[4096], *text;
+  size_t len;
+  int rc;
+  if ((rc = att__file_read(dir, name, p, sizeof p, &text, &len)) == ATT_ERANGE)
+    return bad(p, "not a regular file of at most 8 MiB");
+  if (rc != 0 || text == NULL) return rc;
+  rc = parse(p, text, len, out);
+  free(text);
+  return rc;
+}
+
+int att__say_damage(int rc, void (*say)(void *, const char *), void *ud) {
+  char msg[1200];
+  if (rc == 0) return 0;
+  snprintf(msg, sizeof msg, "%s", att_errmsg());
+  if (say) say(ud, msg);
+  return ATT_ECORRUPT;
+}

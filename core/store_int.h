@@ -552,6 +552,13 @@ int att__file_replace(const char *dir, const char *name, const char *tmpname, co
  * ATT__SMALL_FILE_MAX bytes (the caller says the file is damaged). */
 #define ATT__SMALL_FILE_MAX (8 << 20)
 int att__file_read(const char *dir, const char *name, char *path, size_t cap, char **text, size_t *len);
+/* Read dir/name with att__file_read and give it to parse (no file: 0,
+ * out untouched); a file too large or not regular is bad(path, why). */
+int att__file_load(const char *dir, const char *name, int (*bad)(const char *path, const char *why),
+                   int (*parse)(const char *path, const char *text, size_t len, void *out), void *out);
+/* For fsck: rc 0 is 0; else say the message of the last error and
+ * return ATT_ECORRUPT. */
+int att__say_damage(int rc, void (*say)(void *, const char *), void *ud);
 
 /* Tests set this to 1 to write snapshots of format version 1. */
 extern int att__test_snap_version;

@@ -28,9 +28,9 @@
  * lock, so that one is not a temporary file the store's writers sweep. */
 const char *const att__store_files[] = {"lock",        "journal",      "snapshot",         "alerts",
                                         "daemon.lock", "daemon.state", "daemon.state.tmp",
-                                        "settings.json", "actors.json", "users.json", NULL};
+                                        "settings.json", "actors.json", "users.json", "silences.json", NULL};
 const char *const att__store_tmps[] = {"journal.tmp", "snapshot.tmp", "settings.json.tmp",
-                                       "actors.json.tmp", "users.json.tmp", NULL};
+                                       "actors.json.tmp", "users.json.tmp", "silences.json.tmp", NULL};
 
 /* history.<gen> (a history segment, docs/history.md): 1; its temporary
  * history.<gen>.tmp: 2; else 0. */

@@ -208,29 +208,20 @@ static int from_json(const char *path, const char *text, size_t len, att_users *
   return rc;
 }
 
+static int parse(const char *path, const char *text, size_t len, void *out) {
+  return from_json(path, text, len, out);
+}
+
 int att_users_read(const char *dir, att_users *out) {
-  char p[4096], *text;
-  size_t len;
-  int rc;
   memset(out, 0, sizeof *out);
-  if ((rc = att__file_read(dir, FILE_NAME, p, sizeof p, &text, &len)) == ATT_ERANGE)
-    return bad_file(p, "not a regular file of at most 8 MiB");
-  if (rc != 0 || text == NULL) return rc;
-  rc = from_json(p, text, len, out);
-  free(text);
-  return rc;
+  return att__file_load(dir, FILE_NAME, bad_file, parse, out);
 }
 
 int att_users_verify(const char *dir, void (*say)(void *, const char *), void *ud) {
   att_users u;
-  char msg[1200];
-  if (att_users_read(dir, &u) == 0) {
-    att_users_free(&u);
-    return 0;
-  }
-  snprintf(msg, sizeof msg, "%s", att_errmsg());
-  if (say) say(ud, msg);
-  return ATT_ECORRUPT;
+  int rc = att_users_read(dir, &u);
+  if (rc == 0) att_users_free(&u);
+  return att__say_damage(rc, say, ud);
 }
 
 static char *to_json(const att_users *u) {

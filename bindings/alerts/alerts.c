@@ -14,6 +14,7 @@
 
 #include "alert_int.h"
 #include "error.h"
+#include "silence.h"
 #include "termsafe.h"
 #include "text.h"
 
@@ -255,6 +256,40 @@ static int check_alert(const att_alerts *al, const att_alert *a, unsigned to) {
   return 0;
 }
 
+/*
+ * The silence that holds a back (core/silence.h): the first that holds at
+ * the time a is due and matches its level, script and its event's kind,
+ * actors and tags; 0 if none.  A silence that cannot be read silences
+ * nothing (an alert sent is better than one lost), and is logged.
+ */
+static int64_t silenced_by(att_engine *e, const att_alert *a) {
+  att_silences s;
+  att_alert_subject x;
+  att_event ev;
+  int64_t id = 0;
+  if (!e->store) return 0;
+  if (att_silences_read(att_store_dir(e->store), &s) != 0) {
+    att_engine_log(e, ATT_LOG_WARN, a->script, "alert \"%s\" sent unsilenced: %s", a->title, att_errmsg());
+    return 0;
+  }
+  if (s.n == 0) return 0;
+  memset(&x, 0, sizeof x);
+  x.level = a->level ? a->level : "info";
+  x.script = a->script;
+  att_event_init(&ev);
+  if (a->event > 0 && att_store_get(e->store, a->event, &ev) == 0) {
+    x.kind = ev.kind;
+    x.actors = (const char *const *)ev.actors.v;
+    x.nactors = ev.actors.n;
+    x.tags = (const char *const *)ev.tags.v;
+    x.ntags = ev.tags.n;
+  }
+  id = att_silences_match(&s, &x, a->at);
+  att_event_free(&ev);
+  att_silences_free(&s);
+  return id;
+}
+
 int att_alerts_fire_to(att_engine *e, att_alert *a, int repeat, unsigned to) {
   att_alerts *al = e ? e->alerts : NULL;
   char *json;
@@ -264,8 +299,14 @@ int att_alerts_fire_to(att_engine *e, att_alert *a, int repeat, unsigned to) {
   if ((rc = check_alert(al, a, to)) != 0) return rc;
   if (to == ATT_ALERT_TO_CONFIGURED) to = configured(al);
   att_alerts_poll(e);
+  a->silenced = silenced_by(e, a);
   if ((rc = att_alertlog_fire_once(al->log, a, repeat)) != 1) return rc;
   al->fired++;
+  if (a->silenced) { /* logged, marked, and sent nowhere */
+    att_engine_log(e, ATT_LOG_INFO, a->script, "alert \"%s\" held back by silence %lld", a->title,
+                   (long long)a->silenced);
+    return 1;
+  }
   if (to & ATT_ALERT_TO_STDOUT) put_line(al, a);
   if (!(to & (ATT_ALERT_TO_FILE | ATT_ALERT_TO_COMMAND))) return 1;
   if (!(json = safe_json(a))) {

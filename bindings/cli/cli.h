@@ -385,6 +385,8 @@ int cli_cmd_restore(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_history(cli_ctx *ctx, int argc, char **argv);
 /* user add|list|token|role|lock|unlock|rm (cli_user.c) */
 int cli_cmd_user(cli_ctx *ctx, int argc, char **argv);
+/* silence add|list|expire (cli_silence.c) */
+int cli_cmd_silence(cli_ctx *ctx, int argc, char **argv);
 
 /* The sandbox and alert options of run, with the config file, for serve
  * (cli_run.c): argv holds only such options. */

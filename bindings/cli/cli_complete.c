@@ -278,6 +278,9 @@ int cli_cmd_complete(cli_ctx *ctx, int argc, char **argv) {
     if (nops == 0) commands(&c);
   } else if (strcmp(cmd, "history") == 0) {
     if (nops == 0) cand(&c, "prune");
+  } else if (strcmp(cmd, "silence") == 0) {
+    static const char *const subs[] = {"add", "list", "expire", NULL};
+    if (nops == 0) cand_list(&c, subs);
   } else if (strcmp(cmd, "user") == 0) {
     static const char *const subs[] = {"add", "list", "token", "role", "lock", "unlock", "rm", NULL};
     if (nops == 0) cand_list(&c, subs);
