@@ -1,0 +1,298 @@
+/*
+ * The JSON API over a store (api.h): routing, tokens and roles, the
+ * events' routes, and errors as JSON with the command line's messages.
+ */
+#include "api.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "error.h"
+#include "event.h"
+#include "settings.h"
+#include "store_int.h"
+#include "users.h"
+
+#define LIST_MAX 10000 /* events in one answer, at most */
+
+void att_api_res_free(att_api_res *rs) {
+  free(rs->body);
+  memset(rs, 0, sizeof *rs);
+}
+
+/* An answer: status and body (taken). */
+static int answer(att_api_res *rs, int status, char *body) {
+  free(rs->body);
+  rs->status = status;
+  rs->body = body;
+  return body || status == 204 ? 0 : ATT_ENOMEM;
+}
+
+static int fail(att_api_res *rs, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static int fail(att_api_res *rs, int status, const char *fmt, ...) {
+  char msg[2048];
+  va_list ap;
+  cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+  char *text;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  cJSON_AddNumberToObject(e, "status", status);
+  cJSON_AddStringToObject(e, "message", msg);
+  text = cJSON_PrintUnformatted(o);
+  cJSON_Delete(o);
+  return answer(rs, status, text);
+}
+
+/* The status of a core error, and its message. */
+static int core_fail(att_api_res *rs, int rc) {
+  int status = rc == ATT_ENOTFOUND                       ? 404
+               : rc == ATT_EINVAL || rc == ATT_ERANGE    ? 400
+               : rc == ATT_EEXISTS || rc == ATT_ELINKED || rc == ATT_ECONFLICT ? 409
+               : rc == ATT_EBUSY                         ? 503
+                                                         : 500;
+  return fail(rs, status, "%s", att_errmsg());
+}
+
+static int event_answer(att_api_res *rs, int status, const att_event *ev) {
+  snprintf(rs->etag, sizeof rs->etag, "\"%lld\"", (long long)ev->rev);
+  return answer(rs, status, att_event_to_json(ev));
+}
+
+/* ---- tokens ------------------------------------------------------------- */
+
+/* The user of the request's API token (NULL: answered 401 or 500). */
+static const att_user *authenticate(att_store *st, const att_api_req *rq, att_users *users, att_api_res *rs) {
+  const att_user *who = NULL;
+  const char *h = rq->authorization;
+  int kind = 0, rc;
+  if ((rc = att_users_read(att_store_dir(st), users)) != 0) {
+    core_fail(rs, rc);
+    rs->status = 500;
+    return NULL;
+  }
+  if (h && strncmp(h, "Bearer ", 7) == 0 && att_users_auth(users, h + 7, &who, &kind) == 1 &&
+      kind == ATT_TOKEN_API)
+    return who;
+  rs->www_authenticate = 1;
+  fail(rs, 401, "%s", h ? "the token is not valid (an API token is given by 'attache user add' or "
+                          "'attache user token')"
+                        : "this needs a token: send Authorization: Bearer TOKEN (attache user add "
+                          "gives one)");
+  return NULL;
+}
+
+static int may_write(const att_user *u, att_api_res *rs) {
+  if (u->role >= ATT_ROLE_EDITOR) return 1;
+  fail(rs, 403, "%s is a reader: reading only (an admin can change the role: attache user role %s "
+       "editor)", u->name, u->name);
+  return 0;
+}
+
+/* ---- the events --------------------------------------------------------- */
+
+static int date_param(att_store *st, const char *name, const char *v, int end, att_time *out, att_api_res *rs) {
+  att_settings *set = NULL;
+  att_date_ctx c;
+  char edtf[ATT_DATE_MAX];
+  att_bounds b;
+  int rc;
+  att_date_ctx_init(&c, att__store_now(st));
+  if (att_settings_load(att_store_dir(st), &set) == 0) att_settings_date_ctx(set, &c);
+  rc = att_date_read(v, &c, edtf, sizeof edtf, &b);
+  att_settings_free(set);
+  if (rc != 0) {
+    fail(rs, 400, "%s=%s: %s", name, v, att_errmsg());
+    return -1;
+  }
+  *out = end ? b.latest : b.earliest;
+  return 0;
+}
+
+static int list(att_store *st, const att_api_req *rq, att_api_res *rs) {
+  att_query q;
+  const char **actors = calloc(rq->nparams + 1, sizeof *actors), **tags = calloc(rq->nparams + 1, sizeof *tags);
+  int64_t *ids = NULL;
+  size_t n = 0;
+  int rc = 0;
+  att_query_init(&q);
+  if (!actors || !tags) {
+    rc = fail(rs, 500, "out of memory");
+    goto out;
+  }
+  for (size_t i = 0; i < rq->nparams; i++) {
+    const char *k = rq->params[i].name, *v = rq->params[i].value;
+    if (!strcmp(k, "actor")) actors[q.nactors++] = v;
+    else if (!strcmp(k, "tag")) tags[q.ntags++] = v;
+    else if (!strcmp(k, "kind")) q.kind = v;
+    else if (!strcmp(k, "status")) q.status = v;
+    else if (!strcmp(k, "text")) q.text = v;
+    else if (!strcmp(k, "from")) {
+      if (date_param(st, k, v, 0, &q.from, rs)) goto out;
+    } else if (!strcmp(k, "to")) {
+      if (date_param(st, k, v, 1, &q.to, rs)) goto out;
+    } else if (!strcmp(k, "limit")) {
+      char *e;
+      long long l = strtoll(v, &e, 10);
+      if (*v == '\0' || *e || l < 1 || l > LIST_MAX) {
+        rc = fail(rs, 400, "limit=%s: give a whole number from 1 to %d", v, LIST_MAX);
+        goto out;
+      }
+      q.limit = (size_t)l;
+    } else {
+      rc = fail(rs, 400, "unknown parameter \"%s\": the events take actor, tag, kind, status, from, to, "
+                "text and limit", k);
+      goto out;
+    }
+  }
+  q.actors = actors;
+  q.tags = tags;
+  if (!q.limit) q.limit = LIST_MAX + 1;
+  if ((rc = att_store_query(st, &q, &ids, &n)) != 0) {
+    rc = core_fail(rs, rc);
+    goto out;
+  }
+  if (n > LIST_MAX) {
+    rc = fail(rs, 400, "more than %d events match: narrow the query (from, to, actor, ...) or give a "
+              "limit", LIST_MAX);
+    goto out;
+  }
+  {
+    cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "events");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+      att_event ev;
+      if ((rc = att_store_get(st, ids[i], &ev)) != 0) break;
+      cJSON_AddItemToArray(arr, att_event_to_cjson(&ev));
+      att_event_free(&ev);
+    }
+    cJSON_AddNumberToObject(o, "count", (double)n);
+    rc = rc ? core_fail(rs, rc) : answer(rs, 200, cJSON_PrintUnformatted(o));
+    cJSON_Delete(o);
+  }
+out:
+  free(actors);
+  free(tags);
+  free(ids);
+  return rc;
+}
+
+/* If-Match against the event's current ETag: 1 if it holds, else 0
+ * with the answer (412 with the current event, or 428). */
+static int precondition(const att_api_req *rq, const att_event *cur, att_api_res *rs) {
+  char tag[32];
+  snprintf(tag, sizeof tag, "\"%lld\"", (long long)cur->rev);
+  if (!rq->if_match) {
+    fail(rs, 428, "a change needs If-Match with the event's ETag (%s, from GET /v1/events/%lld), so "
+         "that it does not overwrite a change it has not seen", tag, (long long)cur->id);
+    return 0;
+  }
+  if (strcmp(rq->if_match, tag) != 0 && strcmp(rq->if_match, "*") != 0) {
+    /* the error, and the event as it is now to redo the change on */
+    cJSON *o;
+    fail(rs, 412, "event %lld has changed: it is at revision %lld (ETag %s), not %s; read it again "
+         "and make the change on what it holds now", (long long)cur->id, (long long)cur->rev, tag,
+         rq->if_match);
+    if (rs->body && (o = cJSON_Parse(rs->body)) != NULL) {
+      cJSON_AddItemToObject(o, "event", att_event_to_cjson(cur));
+      answer(rs, 412, cJSON_PrintUnformatted(o));
+      cJSON_Delete(o);
+    }
+    snprintf(rs->etag, sizeof rs->etag, "%s", tag);
+    return 0;
+  }
+  return 1;
+}
+
+static int add(att_store *st, const att_api_req *rq, att_api_res *rs) {
+  att_event ev;
+  int rc;
+  if ((rc = att_event_from_json(rq->body ? rq->body : "", rq->body_len, 0, &ev)) != 0)
+    return fail(rs, 400, "the body is not an event: %s", att_errmsg());
+  if ((rc = att_store_add(st, &ev)) != 0) rc = core_fail(rs, rc);
+  else {
+    snprintf(rs->location, sizeof rs->location, "/v1/events/%lld", (long long)ev.id);
+    rc = event_answer(rs, 201, &ev);
+  }
+  att_event_free(&ev);
+  return rc;
+}
+
+static int change(att_store *st, const att_api_req *rq, att_event *cur, att_api_res *rs) {
+  int rc;
+  if (!strcmp(rq->method, "DELETE")) {
+    if ((rc = att_store_remove(st, cur->id)) != 0) return core_fail(rs, rc);
+    return answer(rs, 204, NULL);
+  }
+  {
+    cJSON *patch = cJSON_ParseWithLength(rq->body ? rq->body : "", rq->body_len);
+    if (!cJSON_IsObject(patch)) {
+      cJSON_Delete(patch);
+      return fail(rs, 400, "the body is not a JSON merge patch (an object of the fields to change)");
+    }
+    rc = att_event_patch(cur, patch);
+    cJSON_Delete(patch);
+    if (rc != 0) return fail(rs, 400, "%s", att_errmsg());
+  }
+  if ((rc = att_store_update(st, cur)) != 0) return core_fail(rs, rc);
+  return event_answer(rs, 200, cur);
+}
+
+static int one(att_store *st, const att_api_req *rq, const att_user *u, const char *which, att_api_res *rs) {
+  att_event ev;
+  int rc;
+  if ((rc = att_store_lookup(st, which, &ev)) != 0) {
+    if (rc == ATT_ENOTFOUND) return fail(rs, 404, "no event with id or key \"%s\"", which);
+    return core_fail(rs, rc);
+  }
+  if (!strcmp(rq->method, "GET")) rc = event_answer(rs, 200, &ev);
+  else if (may_write(u, rs) && precondition(rq, &ev, rs))
+    rc = change(st, rq, &ev, rs);
+  att_event_free(&ev);
+  return rc;
+}
+
+/* ---- routing ------------------------------------------------------------- */
+
+int att_api_handle(att_store *st, const att_api_req *rq, att_api_res *rs) {
+  const char *p = rq->path ? rq->path : "", *m = rq->method ? rq->method : "";
+  att_users users = {0};
+  const att_user *u;
+  int rc;
+  memset(rs, 0, sizeof *rs);
+  if (!strcmp(p, "/v1/health")) {
+    if (strcmp(m, "GET") && strcmp(m, "HEAD")) return rs->allow = "GET, HEAD", fail(rs, 405, "%s", "use GET");
+    return answer(rs, 200, strdup("{\"ok\":true}"));
+  }
+  if (strncmp(p, "/v1/events", 10) != 0 || (p[10] != '\0' && p[10] != '/') || !strcmp(p, "/v1/events/"))
+    return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events)", p);
+  if (!(u = authenticate(st, rq, &users, rs))) {
+    att_users_free(&users);
+    return rs->body ? 0 : ATT_ENOMEM;
+  }
+  /* Refresh first: answer from what other processes wrote too. */
+  if ((rc = att_store_refresh(st)) < 0) {
+    rc = core_fail(rs, rc);
+  } else if (p[10] == '\0') {
+    if (!strcmp(m, "GET")) rc = list(st, rq, rs);
+    else if (!strcmp(m, "POST"))
+      rc = may_write(u, rs) && att_store_set_author(st, u->name) == 0 ? add(st, rq, rs) : 0;
+    else
+      rs->allow = "GET, POST", rc = fail(rs, 405, "%s /v1/events: use GET to list, POST to add", m);
+  } else if (!strcmp(m, "GET") || !strcmp(m, "PATCH") || !strcmp(m, "DELETE")) {
+    rc = strcmp(m, "GET") && att_store_set_author(st, u->name) != 0 ? core_fail(rs, ATT_EINVAL)
+                                                                     : one(st, rq, u, p + 11, rs);
+  } else {
+    rs->allow = "GET, PATCH, DELETE";
+    rc = fail(rs, 405, "%s %s: use GET to read, PATCH to change, DELETE to remove", m, p);
+  }
+  att_users_free(&users);
+  return rc;
+}

@@ -1,0 +1,71 @@
+/*
+ * The JSON API over a store (issue 16; docs/http.md, "The JSON API"): one
+ * request in, one answer out, with no HTTP in it.  The server (whichever
+ * HTTP library carries it) parses the request, decodes the path and the
+ * query, and gives them here; it sends back the status, the headers and
+ * the body this fills.  So every route, status and message is tested
+ * without a socket, and the server stays a thin adapter.
+ *
+ * Routes (all JSON; errors are {"error": {"status", "message"}} with the
+ * message the command line gives):
+ *
+ *   GET    /v1/health              200, no token needed
+ *   GET    /v1/events              the events matching actor=, tag=
+ *                                  (repeatable), kind=, status=, from=,
+ *                                  to=, text=, limit=, as `attache list`
+ *   POST   /v1/events              add one (editor): 201, Location, ETag
+ *   GET    /v1/events/ID|KEY       one, with its ETag ("REV")
+ *   PATCH  /v1/events/ID|KEY       a JSON merge patch (editor), If-Match
+ *   DELETE /v1/events/ID|KEY       remove (editor), If-Match
+ *
+ * Every route but the health check needs an API token (Authorization:
+ * Bearer att_...); a feed token is not one.  A write is recorded in the
+ * history with the token's user as its author.  A change needs If-Match
+ * with the event's current ETag (412 with the current event if it is
+ * not, 428 without it), so two people cannot overwrite each other.
+ */
+#ifndef ATT_API_H
+#define ATT_API_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+typedef struct att_api_param {
+  const char *name, *value; /* decoded */
+} att_api_param;
+
+typedef struct att_api_req {
+  const char *method;          /* "GET", "POST", ... */
+  const char *path;            /* decoded, without the query: "/v1/events/7" */
+  const att_api_param *params; /* the query's parameters, decoded, in order */
+  size_t nparams;
+  const char *authorization;   /* the header's value, or NULL */
+  const char *if_match;        /* the header's value, or NULL */
+  const char *body;            /* the request's body (may be NULL when len is 0) */
+  size_t body_len;
+} att_api_req;
+
+typedef struct att_api_res {
+  int status;             /* 200, 201, 204, 400, 401, 403, 404, 405, 409, 412, 428, 500 */
+  char *body;             /* malloc'd JSON, or NULL (204) */
+  char etag[32];          /* "\"3\"" for an event, else "" */
+  char location[64];      /* for 201: "/v1/events/7", else "" */
+  const char *allow;      /* for 405: the methods the path takes */
+  int www_authenticate;   /* for 401: send WWW-Authenticate: Bearer */
+} att_api_res;
+
+/*
+ * Answer rq from st, with the users of the store in st's directory (read
+ * for each request, so that a token made or removed by `attache user`
+ * counts at once).  rs is filled whatever happens; free it with
+ * att_api_res_free.  Returns 0, or a negative code only when not even an
+ * answer could be made (out of memory).
+ */
+int att_api_handle(att_store *st, const att_api_req *rq, att_api_res *rs);
+void att_api_res_free(att_api_res *rs);
+
+/* The largest body the API takes (a bigger one is 413, by the server). */
+#define ATT_API_BODY_MAX (1 << 20)
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * Tests of core/api.h, the JSON API without HTTP: every route and every
+ * status it documents; tokens (none, wrong, a feed token, a locked
+ * user's: 401), roles (a reader's write: 403); filters as `attache list`
+ * takes them, bad ones named; optimistic concurrency (If-Match: 428
+ * without, 412 with a stale ETag and the current event, 200 and a new
+ * ETag with the right one; two writers on one ETag: the second gets
+ * 412); writes recorded with the token's user as their author; what
+ * another process wrote is seen.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "api.h"
+#include "error.h"
+#include "tap.h"
+#include "testutil.h"
+#include "users.h"
+
+static att_store *st;
+static char ana[ATT_TOKEN_MAX], rita[ATT_TOKEN_MAX], feed[ATT_TOKEN_MAX], lock_tok[ATT_TOKEN_MAX];
+static char auth[ATT_TOKEN_MAX + 16];
+static att_api_res res;
+
+/* One request: METHOD PATH, with token (NULL: none), If-Match and body. */
+static int call(const char *method, const char *path, const char *token, const char *if_match,
+                const char *body, const att_api_param *params, size_t np) {
+  att_api_req rq;
+  memset(&rq, 0, sizeof rq);
+  rq.method = method;
+  rq.path = path;
+  rq.params = params;
+  rq.nparams = np;
+  if (token) snprintf(auth, sizeof auth, "Bearer %s", token);
+  rq.authorization = token ? auth : NULL;
+  rq.if_match = if_match;
+  rq.body = body;
+  rq.body_len = body ? strlen(body) : 0;
+  att_api_res_free(&res);
+  if (att_api_handle(st, &rq, &res) != 0) return -1;
+  return res.status;
+}
+
+static int body_has(const char *s) { return res.body && strstr(res.body, s) != NULL; }
+
+static double count(void) {
+  cJSON *o = res.body ? cJSON_Parse(res.body) : NULL;
+  double n = o ? cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, "count")) : -1;
+  cJSON_Delete(o);
+  return n;
+}
+
+static const char *last_author(void) {
+  static char who[80];
+  att_change_filter f;
+  att_change *v = NULL;
+  size_t n = 0;
+  att_change_filter_init(&f);
+  f.limit = 1;
+  who[0] = '\0';
+  if (att_store_changes(st, &f, &v, &n) == 0 && n == 1) snprintf(who, sizeof who, "%s", v[0].author);
+  att_changes_free(v, n);
+  return who;
+}
+
+int main(void) {
+  char dir[128];
+  att_store *other;
+  snprintf(dir, sizeof dir, "/tmp/attache-api-%d", (int)getpid());
+  tu_rmrf(dir);
+  if (att_store_init(dir) != 0 || !(st = tu_open_write(dir))) {
+    printf("Bail out! %s\n", att_errmsg());
+    return 1;
+  }
+  att_store_set_author(st, "setup");
+  tu_add(st, "{\"title\":\"CDC meeting\",\"when\":\"2024-03-12\",\"kind\":\"meeting\",\"actors\":[\"KHM\",\"JPN\"],\"key\":\"cdc\"}");
+  tu_add(st, "{\"title\":\"Visit\",\"when\":\"2023-12\",\"kind\":\"visit\",\"actors\":[\"JPN\"]}");
+  tu_add(st, "{\"title\":\"Policy\",\"when\":\"2024/2028\",\"kind\":\"policy\",\"actors\":[\"KHM\"],\"tags\":[\"aid\"]}");
+  if (att_user_add(st, "ana", ATT_ROLE_EDITOR, ana) || att_user_add(st, "rita", ATT_ROLE_READER, rita) ||
+      att_user_token(st, "rita", ATT_TOKEN_FEED, feed) || att_user_add(st, "lou", ATT_ROLE_ADMIN, lock_tok) ||
+      att_user_lock(st, "lou", 1)) {
+    printf("Bail out! users: %s\n", att_errmsg());
+    return 1;
+  }
+
+  /* -- health, routes, methods */
+  is_int(call("GET", "/v1/health", NULL, NULL, NULL, NULL, 0), 200, "health needs no token");
+  ok(body_has("\"ok\":true"), "and says ok");
+  is_int(call("POST", "/v1/health", NULL, NULL, NULL, NULL, 0), 405, "POST health: 405");
+  ok(res.allow && strstr(res.allow, "GET"), "with Allow: %s", res.allow ? res.allow : "");
+  is_int(call("GET", "/v1/nothing", ana, NULL, NULL, NULL, 0), 404, "an unknown route: 404");
+  ok(body_has("\"error\":{\"status\":404"), "errors are JSON: %s", res.body);
+  is_int(call("GET", "/v1/eventsX", ana, NULL, NULL, NULL, 0), 404, "a near miss: 404");
+  is_int(call("PUT", "/v1/events/1", ana, NULL, "{}", NULL, 0), 405, "PUT an event: 405");
+  is_int(call("DELETE", "/v1/events", ana, NULL, NULL, NULL, 0), 405, "DELETE the list: 405");
+
+  /* -- tokens */
+  is_int(call("GET", "/v1/events", NULL, NULL, NULL, NULL, 0), 401, "no token: 401");
+  ok(res.www_authenticate && body_has("needs a token"), "asking for one: %s", res.body);
+  is_int(call("GET", "/v1/events", "att_0000000000000000000000000000000000000000000000000000000000000000", NULL,
+              NULL, NULL, 0),
+         401, "a wrong token: 401");
+  is_int(call("GET", "/v1/events", feed, NULL, NULL, NULL, 0), 401, "a feed token is not an API token: 401");
+  is_int(call("GET", "/v1/events", lock_tok, NULL, NULL, NULL, 0), 401, "a locked user's token: 401");
+
+  /* -- list and filters */
+  is_int(call("GET", "/v1/events", rita, NULL, NULL, NULL, 0), 200, "a reader lists");
+  ok(count() == 3, "3 events");
+  {
+    att_api_param p[] = {{"actor", "KHM"}};
+    call("GET", "/v1/events", rita, NULL, NULL, p, 1);
+    ok(count() == 2, "actor=KHM: 2");
+  }
+  {
+    att_api_param p[] = {{"actor", "KHM"}, {"actor", "JPN"}};
+    call("GET", "/v1/events", rita, NULL, NULL, p, 2);
+    ok(count() == 1 && body_has("CDC meeting"), "actor=KHM&actor=JPN: the one with both");
+  }
+  {
+    att_api_param p[] = {{"from", "2024"}, {"to", "2024"}, {"kind", "meeting"}};
+    call("GET", "/v1/events", rita, NULL, NULL, p, 3);
+    ok(count() == 1 && body_has("CDC meeting"), "from=2024&to=2024&kind=meeting");
+  }
+  {
+    att_api_param p[] = {{"tag", "aid"}, {"limit", "1"}};
+    call("GET", "/v1/events", rita, NULL, NULL, p, 2);
+    ok(count() == 1 && body_has("Policy"), "tag=aid&limit=1");
+  }
+  {
+    att_api_param p[] = {{"colour", "red"}};
+    is_int(call("GET", "/v1/events", rita, NULL, NULL, p, 1), 400, "an unknown parameter: 400");
+    ok(body_has("unknown parameter \\\"colour\\\"") && body_has("actor, tag, kind"), "naming it: %s", res.body);
+  }
+  {
+    att_api_param p[] = {{"from", "the day after"}};
+    is_int(call("GET", "/v1/events", rita, NULL, NULL, p, 1), 400, "a date that is not one: 400");
+    ok(body_has("from=the day after"), "naming it: %s", res.body);
+  }
+  {
+    att_api_param p[] = {{"limit", "0"}};
+    is_int(call("GET", "/v1/events", rita, NULL, NULL, p, 1), 400, "limit=0: 400");
+  }
+
+  /* -- one event */
+  is_int(call("GET", "/v1/events/1", rita, NULL, NULL, NULL, 0), 200, "GET /v1/events/1");
+  ok(!strcmp(res.etag, "\"1\"") && body_has("\"title\":\"CDC meeting\""), "the event and its ETag %s", res.etag);
+  is_int(call("GET", "/v1/events/cdc", rita, NULL, NULL, NULL, 0), 200, "by key");
+  is_int(call("GET", "/v1/events/99", rita, NULL, NULL, NULL, 0), 404, "an unknown event: 404");
+  ok(body_has("no event with id or key \\\"99\\\""), "%s", res.body);
+
+  /* -- roles */
+  is_int(call("POST", "/v1/events", rita, NULL, "{\"title\":\"X\",\"when\":\"2024\"}", NULL, 0), 403,
+         "a reader's add: 403");
+  ok(body_has("rita is a reader"), "%s", res.body);
+  is_int(call("PATCH", "/v1/events/1", rita, "\"1\"", "{\"status\":\"held\"}", NULL, 0), 403, "a reader's change: 403");
+  is_int(call("DELETE", "/v1/events/1", rita, "\"1\"", NULL, NULL, 0), 403, "a reader's removal: 403");
+
+  /* -- add */
+  is_int(call("POST", "/v1/events", ana, NULL, "{\"title\":\"Talks\",\"when\":\"2024-11\",\"kind\":\"talks\"}", NULL, 0),
+         201, "an editor adds: 201");
+  ok(!strcmp(res.location, "/v1/events/4") && !strcmp(res.etag, "\"1\""), "Location %s, ETag %s", res.location,
+     res.etag);
+  is_str(last_author(), "ana", "recorded with ana as its author");
+  is_int(call("POST", "/v1/events", ana, NULL, "{\"title\":\"No date\"}", NULL, 0), 400, "an event without when: 400");
+  ok(body_has("the body is not an event"), "%s", res.body);
+  is_int(call("POST", "/v1/events", ana, NULL, "not json", NULL, 0), 400, "a body that is not JSON: 400");
+  is_int(call("POST", "/v1/events", ana, NULL, "{\"title\":\"Dup\",\"when\":\"2024\",\"key\":\"cdc\"}", NULL, 0), 409,
+         "a key taken: 409");
+
+  /* -- change, with If-Match */
+  is_int(call("PATCH", "/v1/events/1", ana, NULL, "{\"status\":\"confirmed\"}", NULL, 0), 428,
+         "a change without If-Match: 428");
+  ok(body_has("If-Match"), "%s", res.body);
+  is_int(call("PATCH", "/v1/events/1", ana, "\"1\"", "{\"status\":\"confirmed\"}", NULL, 0), 200,
+         "with the right ETag: 200");
+  ok(!strcmp(res.etag, "\"2\"") && body_has("\"status\":\"confirmed\""), "the new revision, ETag %s", res.etag);
+  is_str(last_author(), "ana", "recorded with ana as its author");
+  is_int(call("PATCH", "/v1/events/1", ana, "\"1\"", "{\"status\":\"held\"}", NULL, 0), 412,
+         "a second change on the same ETag: 412");
+  ok(body_has("it is at revision 2") && body_has("\"event\":{") && !strcmp(res.etag, "\"2\""),
+     "with the event as it is now: %s", res.body);
+  is_int(call("PATCH", "/v1/events/cdc", ana, "\"2\"", "{\"when\":\"not a date\"}", NULL, 0), 400,
+         "a patch that is not valid: 400");
+  is_int(call("PATCH", "/v1/events/cdc", ana, "\"2\"", "[1]", NULL, 0), 400, "a patch that is not an object: 400");
+  is_int(call("PATCH", "/v1/events/cdc", ana, "\"2\"", "{\"rev\":5}", NULL, 0), 400, "a patch of rev: 400");
+
+  /* -- another process's write is seen */
+  if ((other = tu_open_write(dir)) != NULL) {
+    att_store_set_author(other, "cli");
+    tu_add(other, "{\"title\":\"From the shell\",\"when\":\"2024-06\"}");
+    att_store_close(other);
+  }
+  call("GET", "/v1/events", rita, NULL, NULL, NULL, 0);
+  ok(count() == 5 && body_has("From the shell"), "an event added by another process is listed");
+
+  /* -- remove */
+  is_int(call("DELETE", "/v1/events/4", ana, NULL, NULL, NULL, 0), 428, "a removal without If-Match: 428");
+  is_int(call("DELETE", "/v1/events/4", ana, "\"1\"", NULL, NULL, 0), 204, "with it: 204");
+  ok(res.body == NULL, "no body");
+  is_int(call("GET", "/v1/events/4", rita, NULL, NULL, NULL, 0), 404, "gone");
+
+  att_api_res_free(&res);
+  att_store_close(st);
+  tu_rmrf(dir);
+  return done_testing();
+}
