@@ -10,9 +10,11 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <openssl/evp.h>
 
 #include "error.h"
 #include "event.h"
+#include "ics.h"
 #include "settings.h"
 #include "store_int.h"
 #include "users.h"
@@ -24,12 +26,14 @@ void att_api_res_free(att_api_res *rs) {
   memset(rs, 0, sizeof *rs);
 }
 
-/* An answer: status and body (taken). */
+/* An answer: status and body (taken), JSON. */
 static int answer(att_api_res *rs, int status, char *body) {
   free(rs->body);
   rs->status = status;
   rs->body = body;
-  return body || status == 204 ? 0 : ATT_ENOMEM;
+  rs->body_len = body ? strlen(body) : 0;
+  rs->content_type = "application/json";
+  return body || status == 204 || status == 304 ? 0 : ATT_ENOMEM;
 }
 
 static int fail(att_api_res *rs, int status, const char *fmt, ...)
@@ -69,18 +73,34 @@ static int event_answer(att_api_res *rs, int status, const att_event *ev) {
 
 /* ---- tokens ------------------------------------------------------------- */
 
-/* The user of the request's API token (NULL: answered 401 or 500). */
-static const att_user *authenticate(att_store *st, const att_api_req *rq, att_users *users, att_api_res *rs) {
+/* The user of the request's token (NULL: answered 401 or 500): an API
+ * token in Authorization; for the calendar feed, also a feed token, and
+ * in the query (token=), since calendar programs cannot send headers. */
+static const att_user *authenticate(att_store *st, const att_api_req *rq, int feed, att_users *users,
+                                    att_api_res *rs) {
   const att_user *who = NULL;
   const char *h = rq->authorization;
   int kind = 0, rc;
+  if (feed)
+    for (size_t i = 0; i < rq->nparams; i++)
+      if (!strcmp(rq->params[i].name, "token")) {
+        if ((rc = att_users_read(att_store_dir(st), users)) != 0) {
+          core_fail(rs, rc);
+          rs->status = 500;
+          return NULL;
+        }
+        if (att_users_auth(users, rq->params[i].value, &who, &kind) == 1) return who;
+        rs->www_authenticate = 1;
+        fail(rs, 401, "%s", "the token is not valid (a feed token is given by 'attache user token NAME --feed')");
+        return NULL;
+      }
   if ((rc = att_users_read(att_store_dir(st), users)) != 0) {
     core_fail(rs, rc);
     rs->status = 500;
     return NULL;
   }
   if (h && strncmp(h, "Bearer ", 7) == 0 && att_users_auth(users, h + 7, &who, &kind) == 1 &&
-      kind == ATT_TOKEN_API)
+      (kind == ATT_TOKEN_API || feed))
     return who;
   rs->www_authenticate = 1;
   fail(rs, 401, "%s", h ? "the token is not valid (an API token is given by 'attache user add' or "
@@ -117,71 +137,136 @@ static int date_param(att_store *st, const char *name, const char *v, int end, a
   return 0;
 }
 
-static int list(att_store *st, const att_api_req *rq, att_api_res *rs) {
-  att_query q;
-  const char **actors = calloc(rq->nparams + 1, sizeof *actors), **tags = calloc(rq->nparams + 1, sizeof *tags);
-  int64_t *ids = NULL;
-  size_t n = 0;
-  int rc = 0;
-  att_query_init(&q);
-  if (!actors || !tags) {
-    rc = fail(rs, 500, "out of memory");
-    goto out;
-  }
+/* The filters of the query into q (actors and tags point into arrays of
+ * nparams + 1 the caller frees); `extra` is a parameter the route also
+ * takes (NULL: none).  0, or -1 with the answer (400). */
+static int filters(att_store *st, const att_api_req *rq, const char *extra, att_query *q, const char **actors,
+                   const char **tags, att_api_res *rs) {
   for (size_t i = 0; i < rq->nparams; i++) {
     const char *k = rq->params[i].name, *v = rq->params[i].value;
-    if (!strcmp(k, "actor")) actors[q.nactors++] = v;
-    else if (!strcmp(k, "tag")) tags[q.ntags++] = v;
-    else if (!strcmp(k, "kind")) q.kind = v;
-    else if (!strcmp(k, "status")) q.status = v;
-    else if (!strcmp(k, "text")) q.text = v;
+    if (!strcmp(k, "actor")) actors[q->nactors++] = v;
+    else if (!strcmp(k, "tag")) tags[q->ntags++] = v;
+    else if (!strcmp(k, "kind")) q->kind = v;
+    else if (!strcmp(k, "status")) q->status = v;
+    else if (!strcmp(k, "text")) q->text = v;
     else if (!strcmp(k, "from")) {
-      if (date_param(st, k, v, 0, &q.from, rs)) goto out;
+      if (date_param(st, k, v, 0, &q->from, rs)) return -1;
     } else if (!strcmp(k, "to")) {
-      if (date_param(st, k, v, 1, &q.to, rs)) goto out;
+      if (date_param(st, k, v, 1, &q->to, rs)) return -1;
     } else if (!strcmp(k, "limit")) {
       char *e;
       long long l = strtoll(v, &e, 10);
       if (*v == '\0' || *e || l < 1 || l > LIST_MAX) {
-        rc = fail(rs, 400, "limit=%s: give a whole number from 1 to %d", v, LIST_MAX);
-        goto out;
+        fail(rs, 400, "limit=%s: give a whole number from 1 to %d", v, LIST_MAX);
+        return -1;
       }
-      q.limit = (size_t)l;
-    } else {
-      rc = fail(rs, 400, "unknown parameter \"%s\": the events take actor, tag, kind, status, from, to, "
-                "text and limit", k);
-      goto out;
+      q->limit = (size_t)l;
+    } else if (!extra || strcmp(k, extra) != 0) {
+      fail(rs, 400, "unknown parameter \"%s\": this route takes actor, tag, kind, status, from, to, "
+           "text and limit%s%s", k, extra ? ", and " : "", extra ? extra : "");
+      return -1;
     }
   }
-  q.actors = actors;
-  q.tags = tags;
-  if (!q.limit) q.limit = LIST_MAX + 1;
-  if ((rc = att_store_query(st, &q, &ids, &n)) != 0) {
-    rc = core_fail(rs, rc);
-    goto out;
-  }
-  if (n > LIST_MAX) {
-    rc = fail(rs, 400, "more than %d events match: narrow the query (from, to, actor, ...) or give a "
-              "limit", LIST_MAX);
-    goto out;
-  }
-  {
-    cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "events");
-    for (size_t i = 0; i < n && rc == 0; i++) {
-      att_event ev;
-      if ((rc = att_store_get(st, ids[i], &ev)) != 0) break;
-      cJSON_AddItemToArray(arr, att_event_to_cjson(&ev));
-      att_event_free(&ev);
+  q->actors = actors;
+  q->tags = tags;
+  if (!q->limit) q->limit = LIST_MAX + 1;
+  return 0;
+}
+
+static void events_free(att_event *evs, size_t n) {
+  for (size_t i = 0; i < n; i++) att_event_free(&evs[i]);
+  free(evs);
+}
+
+/* The events the query's filters select, into evs[0..*n) (malloc'd, and
+ * each event); 0, or -1 with the answer. */
+static int select_events(att_store *st, const att_api_req *rq, const char *extra, att_event **evs, size_t *n,
+                         att_api_res *rs) {
+  att_query q;
+  const char **actors = calloc(rq->nparams + 1, sizeof *actors), **tags = calloc(rq->nparams + 1, sizeof *tags);
+  int64_t *ids = NULL;
+  size_t k = 0;
+  int rc = -1, e;
+  *evs = NULL;
+  *n = 0;
+  att_query_init(&q);
+  if (!actors || !tags) fail(rs, 500, "out of memory");
+  else if (filters(st, rq, extra, &q, actors, tags, rs) != 0) {
+  } else if ((e = att_store_query(st, &q, &ids, &k)) != 0)
+    core_fail(rs, e);
+  else if (k > LIST_MAX)
+    fail(rs, 400, "more than %d events match: narrow the query (from, to, actor, ...) or give a limit",
+         LIST_MAX);
+  else if (k && !(*evs = calloc(k, sizeof **evs)))
+    fail(rs, 500, "out of memory");
+  else {
+    rc = 0;
+    for (size_t i = 0; i < k && rc == 0; i++)
+      if ((e = att_store_get(st, ids[i], &(*evs)[i])) != 0) {
+        core_fail(rs, e);
+        rc = -1;
+      } else {
+        *n = i + 1;
+      }
+    if (rc) {
+      events_free(*evs, *n);
+      *evs = NULL;
+      *n = 0;
     }
-    cJSON_AddNumberToObject(o, "count", (double)n);
-    rc = rc ? core_fail(rs, rc) : answer(rs, 200, cJSON_PrintUnformatted(o));
-    cJSON_Delete(o);
   }
-out:
   free(actors);
   free(tags);
   free(ids);
   return rc;
+}
+
+static int list(att_store *st, const att_api_req *rq, att_api_res *rs) {
+  att_event *evs;
+  size_t n;
+  cJSON *o, *arr;
+  int rc;
+  if (select_events(st, rq, NULL, &evs, &n, rs) != 0) return rs->body ? 0 : ATT_ENOMEM;
+  o = cJSON_CreateObject();
+  arr = cJSON_AddArrayToObject(o, "events");
+  for (size_t i = 0; i < n; i++) cJSON_AddItemToArray(arr, att_event_to_cjson(&evs[i]));
+  cJSON_AddNumberToObject(o, "count", (double)n);
+  rc = answer(rs, 200, cJSON_PrintUnformatted(o));
+  cJSON_Delete(o);
+  events_free(evs, n);
+  return rc;
+}
+
+/* GET /v1/calendar.ics: the events as iCalendar; the ETag is a hash of
+ * the text, so a calendar program's If-None-Match gets 304 while nothing
+ * it shows has changed. */
+static int calendar(att_store *st, const att_api_req *rq, att_api_res *rs) {
+  att_event *evs;
+  size_t n, len = 0;
+  att_ics_opts o;
+  unsigned char h[32];
+  unsigned hl = 0;
+  char *text;
+  if (select_events(st, rq, "token", &evs, &n, rs) != 0) return rs->body ? 0 : ATT_ENOMEM;
+  memset(&o, 0, sizeof o);
+  o.now = att__store_now(st);
+  text = att_ics_calendar(evs, n, &o, &len);
+  events_free(evs, n);
+  if (!text) return fail(rs, 500, "out of memory");
+  if (EVP_Digest(text, len, h, &hl, EVP_sha256(), NULL) != 1) {
+    free(text);
+    return fail(rs, 500, "cannot compute the calendar's hash (OpenSSL)");
+  }
+  snprintf(rs->etag, sizeof rs->etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x\"", h[0], h[1], h[2], h[3],
+           h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11]);
+  if (rq->if_none_match && (!strcmp(rq->if_none_match, rs->etag) || !strcmp(rq->if_none_match, "*"))) {
+    free(text);
+    return answer(rs, 304, NULL);
+  }
+  answer(rs, 200, NULL);
+  rs->body = text;
+  rs->body_len = len;
+  rs->content_type = "text/calendar; charset=utf-8";
+  return 0;
 }
 
 /* If-Match against the event's current ETag: 1 if it holds, else 0
@@ -271,9 +356,18 @@ int att_api_handle(att_store *st, const att_api_req *rq, att_api_res *rs) {
     if (strcmp(m, "GET") && strcmp(m, "HEAD")) return rs->allow = "GET, HEAD", fail(rs, 405, "%s", "use GET");
     return answer(rs, 200, strdup("{\"ok\":true}"));
   }
+  if (!strcmp(p, "/v1/calendar.ics")) {
+    if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
+    if ((u = authenticate(st, rq, 1, &users, rs)) != NULL)
+      rc = (rc = att_store_refresh(st)) < 0 ? core_fail(rs, rc) : calendar(st, rq, rs);
+    else
+      rc = rs->body ? 0 : ATT_ENOMEM;
+    att_users_free(&users);
+    return rc;
+  }
   if (strncmp(p, "/v1/events", 10) != 0 || (p[10] != '\0' && p[10] != '/') || !strcmp(p, "/v1/events/"))
-    return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events)", p);
-  if (!(u = authenticate(st, rq, &users, rs))) {
+    return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events, calendar.ics)", p);
+  if (!(u = authenticate(st, rq, 0, &users, rs))) {
     att_users_free(&users);
     return rs->body ? 0 : ATT_ENOMEM;
   }

@@ -17,6 +17,10 @@
  *   GET    /v1/events/ID|KEY       one, with its ETag ("REV")
  *   PATCH  /v1/events/ID|KEY       a JSON merge patch (editor), If-Match
  *   DELETE /v1/events/ID|KEY       remove (editor), If-Match
+ *   GET    /v1/calendar.ics        the events as iCalendar, with the
+ *                                  filters of /v1/events; the token may be
+ *                                  a feed token, given as token=; ETag and
+ *                                  If-None-Match (304)
  *
  * Every route but the health check needs an API token (Authorization:
  * Bearer att_...); a feed token is not one.  A write is recorded in the
@@ -42,14 +46,17 @@ typedef struct att_api_req {
   size_t nparams;
   const char *authorization;   /* the header's value, or NULL */
   const char *if_match;        /* the header's value, or NULL */
+  const char *if_none_match;   /* the header's value, or NULL */
   const char *body;            /* the request's body (may be NULL when len is 0) */
   size_t body_len;
 } att_api_req;
 
 typedef struct att_api_res {
-  int status;             /* 200, 201, 204, 400, 401, 403, 404, 405, 409, 412, 428, 500 */
-  char *body;             /* malloc'd JSON, or NULL (204) */
-  char etag[32];          /* "\"3\"" for an event, else "" */
+  int status;             /* 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412, 428, 500 */
+  char *body;             /* malloc'd, or NULL (204, 304) */
+  size_t body_len;        /* its length */
+  const char *content_type; /* "application/json" or "text/calendar; charset=utf-8" */
+  char etag[48];          /* "\"3\"" for an event, a hash for a feed, else "" */
   char location[64];      /* for 201: "/v1/events/7", else "" */
   const char *allow;      /* for 405: the methods the path takes */
   int www_authenticate;   /* for 401: send WWW-Authenticate: Bearer */

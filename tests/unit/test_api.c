@@ -202,6 +202,42 @@ int main(void) {
   ok(res.body == NULL, "no body");
   is_int(call("GET", "/v1/events/4", rita, NULL, NULL, NULL, 0), 404, "gone");
 
+  /* -- the calendar feed */
+  {
+    char etag[48];
+    att_api_param tok[] = {{"token", feed}}, bad[] = {{"token", "attf_nope"}};
+    att_api_param khm[] = {{"token", feed}, {"actor", "KHM"}};
+    is_int(call("GET", "/v1/calendar.ics", NULL, NULL, NULL, tok, 1), 200, "the feed with a feed token in the URL");
+    ok(res.content_type && !strncmp(res.content_type, "text/calendar", 13) && body_has("BEGIN:VCALENDAR") &&
+           body_has("SUMMARY:CDC meeting"),
+       "is iCalendar (%s)", res.content_type ? res.content_type : "");
+    ok(strlen(res.etag) > 10, "with an ETag %s", res.etag);
+    snprintf(etag, sizeof etag, "%s", res.etag);
+    {
+      att_api_req rq;
+      memset(&rq, 0, sizeof rq);
+      rq.method = "GET";
+      rq.path = "/v1/calendar.ics";
+      rq.params = tok;
+      rq.nparams = 1;
+      rq.if_none_match = etag;
+      att_api_res_free(&res);
+      att_api_handle(st, &rq, &res);
+      ok(res.status == 304 && res.body == NULL, "If-None-Match with it: 304, no body (%d)", res.status);
+    }
+    is_int(call("GET", "/v1/calendar.ics", NULL, NULL, NULL, khm, 2), 200, "with actor=KHM");
+    ok(body_has("SUMMARY:CDC meeting") && !body_has("SUMMARY:Visit"), "only KHM's events");
+    is_int(call("PATCH", "/v1/events/cdc", ana, "\"2\"", "{\"title\":\"CDC meeting (moved)\"}", NULL, 0), 200,
+           "a change");
+    call("GET", "/v1/calendar.ics", NULL, NULL, NULL, tok, 1);
+    ok(res.status == 200 && strcmp(res.etag, etag) != 0 && body_has("moved"), "changes the feed and its ETag");
+    is_int(call("GET", "/v1/calendar.ics", NULL, NULL, NULL, bad, 1), 401, "a wrong feed token: 401");
+    is_int(call("GET", "/v1/calendar.ics", NULL, NULL, NULL, NULL, 0), 401, "no token: 401");
+    is_int(call("GET", "/v1/calendar.ics", rita, NULL, NULL, NULL, 0), 200, "an API token in the header will do");
+    is_int(call("GET", "/v1/events", NULL, NULL, NULL, tok, 1), 401, "a feed token reads no events");
+    is_int(call("POST", "/v1/calendar.ics", ana, NULL, NULL, NULL, 0), 405, "POST the feed: 405");
+  }
+
   att_api_res_free(&res);
   att_store_close(st);
   tu_rmrf(dir);
