@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "error.h"
+#include "alertlog.h"
 #include "event.h"
 #include "ics.h"
 #include "settings.h"
@@ -269,6 +270,52 @@ static int calendar(att_store *st, const att_api_req *rq, att_api_res *rs) {
   return 0;
 }
 
+/* GET /v1/alerts?since=&limit=: the alert log, oldest first. */
+struct alerts_acc {
+  cJSON *arr;
+  size_t n, limit;
+};
+
+static int alert_one(void *ud, const att_alert *a) {
+  struct alerts_acc *acc = ud;
+  char *j = att_alert_to_json(a);
+  cJSON *o = j ? cJSON_Parse(j) : NULL;
+  free(j);
+  if (o) cJSON_AddItemToArray(acc->arr, o);
+  return ++acc->n >= acc->limit;
+}
+
+static int alerts(att_store *st, const att_api_req *rq, att_api_res *rs) {
+  struct alerts_acc acc = {NULL, 0, LIST_MAX};
+  att_time since = ATT_TIME_MIN;
+  cJSON *o;
+  int rc;
+  for (size_t i = 0; i < rq->nparams; i++) {
+    const char *k = rq->params[i].name, *v = rq->params[i].value;
+    if (!strcmp(k, "since")) {
+      if (date_param(st, k, v, 0, &since, rs)) return rs->body ? 0 : ATT_ENOMEM;
+    } else if (!strcmp(k, "limit")) {
+      char *e;
+      long long l = strtoll(v, &e, 10);
+      if (*v == '\0' || *e || l < 1 || l > LIST_MAX)
+        return fail(rs, 400, "limit=%s: give a whole number from 1 to %d", v, LIST_MAX);
+      acc.limit = (size_t)l;
+    } else {
+      return fail(rs, 400, "unknown parameter \"%s\": the alerts take since and limit", k);
+    }
+  }
+  o = cJSON_CreateObject();
+  acc.arr = cJSON_AddArrayToObject(o, "alerts");
+  if ((rc = att_alertlog_read(att_store_dir(st), since, alert_one, &acc)) < 0)
+    rc = core_fail(rs, rc);
+  else {
+    cJSON_AddNumberToObject(o, "count", (double)acc.n);
+    rc = answer(rs, 200, cJSON_PrintUnformatted(o));
+  }
+  cJSON_Delete(o);
+  return rc;
+}
+
 /* If-Match against the event's current ETag: 1 if it holds, else 0
  * with the answer (412 with the current event, or 428). */
 static int precondition(const att_api_req *rq, const att_event *cur, att_api_res *rs) {
@@ -365,8 +412,15 @@ int att_api_handle(att_store *st, const att_api_req *rq, att_api_res *rs) {
     att_users_free(&users);
     return rc;
   }
+  if (!strcmp(p, "/v1/alerts")) {
+    if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
+    rc = (u = authenticate(st, rq, 0, &users, rs)) != NULL ? alerts(st, rq, rs) : rs->body ? 0 : ATT_ENOMEM;
+    att_users_free(&users);
+    return rc;
+  }
   if (strncmp(p, "/v1/events", 10) != 0 || (p[10] != '\0' && p[10] != '/') || !strcmp(p, "/v1/events/"))
-    return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events, calendar.ics)", p);
+    return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events, alerts, "
+                "calendar.ics)", p);
   if (!(u = authenticate(st, rq, 0, &users, rs))) {
     att_users_free(&users);
     return rs->body ? 0 : ATT_ENOMEM;

@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "alertlog.h"
 #include "api.h"
 #include "error.h"
 #include "tap.h"
@@ -201,6 +202,46 @@ int main(void) {
   is_int(call("DELETE", "/v1/events/4", ana, "\"1\"", NULL, NULL, 0), 204, "with it: 204");
   ok(res.body == NULL, "no body");
   is_int(call("GET", "/v1/events/4", rita, NULL, NULL, NULL, 0), 404, "gone");
+
+  /* -- the alert log */
+  is_int(call("GET", "/v1/alerts", rita, NULL, NULL, NULL, 0), 200, "no alerts yet: 200");
+  ok(count() == 0, "none");
+  {
+    att_alertlog *l;
+    att_alert a;
+    if (att_alertlog_open(dir, NULL, NULL, &l) == 0) {
+      for (int i = 0; i < 3; i++) {
+        char key[16], title[32];
+        att_alert_init(&a);
+        snprintf(key, sizeof key, "k%d", i);
+        snprintf(title, sizeof title, "Alert %d", i);
+        a.key = key;
+        a.title = title;
+        a.level = "warn";
+        a.at = tu_time("2024-01-01T00:00:00Z") + i * 86400;
+        att_alertlog_append(l, &a);
+      }
+      att_alertlog_close(l);
+    }
+  }
+  is_int(call("GET", "/v1/alerts", rita, NULL, NULL, NULL, 0), 200, "the alerts");
+  ok(count() == 3 && body_has("\"title\":\"Alert 0\"") && body_has("\"key\":\"k2\""), "all three: %s", res.body);
+  {
+    att_api_param p[] = {{"since", "2024-01-02"}};
+    call("GET", "/v1/alerts", rita, NULL, NULL, p, 1);
+    ok(count() == 2 && !body_has("Alert 0"), "since=2024-01-02: two");
+  }
+  {
+    att_api_param p[] = {{"limit", "1"}};
+    call("GET", "/v1/alerts", rita, NULL, NULL, p, 1);
+    ok(count() == 1, "limit=1: one");
+  }
+  {
+    att_api_param p[] = {{"key", "k1"}};
+    is_int(call("GET", "/v1/alerts", rita, NULL, NULL, p, 1), 400, "an unknown parameter: 400");
+  }
+  is_int(call("GET", "/v1/alerts", NULL, NULL, NULL, NULL, 0), 401, "no token: 401");
+  is_int(call("DELETE", "/v1/alerts", ana, NULL, NULL, NULL, 0), 405, "DELETE the alerts: 405");
 
   /* -- the calendar feed */
   {
