@@ -16,6 +16,7 @@
 #include "alertlog.h"
 #include "event.h"
 #include "ics.h"
+#include "occur.h"
 #include "settings.h"
 #include "store_int.h"
 #include "users.h"
@@ -270,6 +271,78 @@ static int calendar(att_store *st, const att_api_req *rq, att_api_res *rs) {
   return 0;
 }
 
+/* GET /v1/agenda?days=&from=&...: what happens in a window (today and
+ * the 6 days after, by default), every occurrence of a recurring event,
+ * in date order, with the filters of /v1/events. */
+static int agenda(att_store *st, const att_api_req *rq, att_api_res *rs) {
+  att_query q;
+  const char **actors = calloc(rq->nparams + 1, sizeof *actors), **tags = calloc(rq->nparams + 1, sizeof *tags);
+  att_occ *occ = NULL;
+  size_t n = 0;
+  long long days = 7;
+  int rc = 0, e;
+  att_query_init(&q);
+  for (size_t i = 0; i < rq->nparams; i++)
+    if (!strcmp(rq->params[i].name, "days")) {
+      char *end;
+      days = strtoll(rq->params[i].value, &end, 10);
+      if (!*rq->params[i].value || *end || days < 1 || days > 366) {
+        rc = fail(rs, 400, "days=%s: give a whole number of days from 1 to 366", rq->params[i].value);
+        goto out;
+      }
+    }
+  if (!actors || !tags) {
+    rc = fail(rs, 500, "out of memory");
+    goto out;
+  }
+  if (filters(st, rq, "days", &q, actors, tags, rs) != 0) goto out;
+  if (q.from == ATT_TIME_MIN) { /* today, from its first second (UTC) */
+    att_time now = att__store_now(st);
+    q.from = now - ((now % 86400) + 86400) % 86400;
+  }
+  if (q.to == ATT_TIME_MAX) q.to = q.from + (att_time)days * 86400 - 1;
+  q.sort = ATT_SORT_WHEN;
+  if ((e = att_store_occurrences(st, &q, &occ, &n)) != 0) {
+    rc = core_fail(rs, e);
+    goto out;
+  }
+  {
+    cJSON *o = cJSON_CreateObject(), *arr;
+    char t[40];
+    att_time_format(q.from, t, sizeof t);
+    cJSON_AddStringToObject(o, "from", t);
+    att_time_format(q.to, t, sizeof t);
+    cJSON_AddStringToObject(o, "to", t);
+    arr = cJSON_AddArrayToObject(o, "occurrences");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+      att_event ev;
+      char d[96];
+      cJSON *x;
+      if ((e = att_store_get(st, occ[i].id, &ev)) != 0) {
+        rc = core_fail(rs, e);
+        break;
+      }
+      x = cJSON_CreateObject();
+      cJSON_AddNumberToObject(x, "id", (double)ev.id);
+      if (att_occ_text(occ[i].start, occ[i].end, occ[i].timed, d, sizeof d) == 0) cJSON_AddStringToObject(x, "date", d);
+      cJSON_AddStringToObject(x, "title", ev.title);
+      if (ev.kind) cJSON_AddStringToObject(x, "kind", ev.kind);
+      if (ev.status) cJSON_AddStringToObject(x, "status", ev.status);
+      cJSON_AddBoolToObject(x, "recurring", occ[i].recurring);
+      cJSON_AddItemToArray(arr, x);
+      att_event_free(&ev);
+    }
+    cJSON_AddNumberToObject(o, "count", (double)n);
+    if (rc == 0) rc = answer(rs, 200, cJSON_PrintUnformatted(o));
+    cJSON_Delete(o);
+  }
+out:
+  free(occ);
+  free(actors);
+  free(tags);
+  return rc;
+}
+
 /* GET /v1/alerts?since=&limit=: the alert log, oldest first. */
 struct alerts_acc {
   cJSON *arr;
@@ -412,15 +485,19 @@ int att_api_handle(att_store *st, const att_api_req *rq, att_api_res *rs) {
     att_users_free(&users);
     return rc;
   }
-  if (!strcmp(p, "/v1/alerts")) {
+  if (!strcmp(p, "/v1/alerts") || !strcmp(p, "/v1/agenda")) {
     if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
-    rc = (u = authenticate(st, rq, 0, &users, rs)) != NULL ? alerts(st, rq, rs) : rs->body ? 0 : ATT_ENOMEM;
+    if ((u = authenticate(st, rq, 0, &users, rs)) == NULL) rc = rs->body ? 0 : ATT_ENOMEM;
+    else if ((rc = att_store_refresh(st)) < 0)
+      rc = core_fail(rs, rc);
+    else
+      rc = p[4] == 'a' && p[5] == 'l' ? alerts(st, rq, rs) : agenda(st, rq, rs);
     att_users_free(&users);
     return rc;
   }
   if (strncmp(p, "/v1/events", 10) != 0 || (p[10] != '\0' && p[10] != '/') || !strcmp(p, "/v1/events/"))
-    return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events, alerts, "
-                "calendar.ics)", p);
+    return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events, agenda, "
+                "alerts, calendar.ics)", p);
   if (!(u = authenticate(st, rq, 0, &users, rs))) {
     att_users_free(&users);
     return rs->body ? 0 : ATT_ENOMEM;

@@ -17,6 +17,8 @@
  *   GET    /v1/events/ID|KEY       one, with its ETag ("REV")
  *   PATCH  /v1/events/ID|KEY       a JSON merge patch (editor), If-Match
  *   DELETE /v1/events/ID|KEY       remove (editor), If-Match
+ *   GET    /v1/agenda              days= (7) from from= (today): every
+ *                                  occurrence, in date order, filtered
  *   GET    /v1/alerts              the alert log (reader), since=, limit=
  *   GET    /v1/calendar.ics        the events as iCalendar, with the
  *                                  filters of /v1/events; the token may be

@@ -203,6 +203,34 @@ int main(void) {
   ok(res.body == NULL, "no body");
   is_int(call("GET", "/v1/events/4", rita, NULL, NULL, NULL, 0), 404, "gone");
 
+  /* -- the agenda */
+  tu_add(st, "{\"title\":\"Weekly call\",\"when\":\"2024-03-04\",\"recur\":\"FREQ=WEEKLY;COUNT=6\",\"kind\":\"call\"}");
+  {
+    att_api_param p[] = {{"from", "2024-03-10"}, {"days", "14"}};
+    is_int(call("GET", "/v1/agenda", rita, NULL, NULL, p, 2), 200, "the agenda of two weeks from 10 March 2024");
+    ok(count() == 4 && body_has("\"date\":\"2024-03-11\"") && body_has("\"date\":\"2024-03-18\"") &&
+           body_has("\"recurring\":true") && body_has("CDC meeting") && body_has("Policy"),
+       "the meeting, the policy in force, and two weekly calls: %s", res.body);
+    ok(body_has("\"from\":\"2024-03-10T00:00:00Z\"") && body_has("\"to\":\"2024-03-23T23:59:59Z\""),
+       "from and to say the window");
+    ok(strstr(res.body, "2024-03-11") < strstr(res.body, "CDC meeting") &&
+           strstr(res.body, "CDC meeting") < strstr(res.body, "2024-03-18"),
+       "in date order");
+  }
+  {
+    att_api_param p[] = {{"from", "2024-03-10"}, {"days", "14"}, {"kind", "call"}};
+    call("GET", "/v1/agenda", rita, NULL, NULL, p, 3);
+    ok(count() == 2, "kind=call: the two calls");
+  }
+  {
+    att_api_param p[] = {{"days", "0"}};
+    is_int(call("GET", "/v1/agenda", rita, NULL, NULL, p, 1), 400, "days=0: 400");
+    ok(body_has("from 1 to 366"), "%s", res.body);
+  }
+  is_int(call("GET", "/v1/agenda", rita, NULL, NULL, NULL, 0), 200, "the week from today");
+  ok(count() >= 1 && body_has("Policy"), "holds the policy in force until 2028");
+  is_int(call("GET", "/v1/agenda", NULL, NULL, NULL, NULL, 0), 401, "no token: 401");
+
   /* -- the alert log */
   is_int(call("GET", "/v1/alerts", rita, NULL, NULL, NULL, 0), 200, "no alerts yet: 200");
   ok(count() == 0, "none");
