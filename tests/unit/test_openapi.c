@@ -1,0 +1,267 @@
+/*
+ * The OpenAPI description (docs/api/openapi.json) against the API
+ * (core/api.h): a table of requests drives every route; each answer's
+ * status must be declared for its path and method (a 405 by some
+ * operation of its path), its body must hold what the declared schema
+ * requires, and every status the description declares must be answered
+ * by some request.  So neither can gain a route or a status without the
+ * other.  The server will be checked against it the same way.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "alertlog.h"
+#include "api.h"
+#include "error.h"
+#include "tap.h"
+#include "testutil.h"
+#include "users.h"
+
+enum { NONE, EDITOR, READER, FEED_Q };
+
+typedef struct call {
+  const char *method, *path, *spec; /* spec: the path's template */
+  int who;
+  const char *if_match, *if_none_match, *body;
+  att_api_param params[3];
+  size_t np;
+} call;
+
+static char editor[ATT_TOKEN_MAX], reader[ATT_TOKEN_MAX], feedtok[ATT_TOKEN_MAX];
+static char etag_cal[48];
+
+static const call calls[] = {
+    {"GET", "/v1/health", "/v1/health", NONE, NULL, NULL, NULL, {{0}}, 0},
+    {"POST", "/v1/health", "/v1/health", NONE, NULL, NULL, NULL, {{0}}, 0},
+    {"GET", "/v1/events", "/v1/events", READER, NULL, NULL, NULL, {{0}}, 0},
+    {"GET", "/v1/events", "/v1/events", READER, NULL, NULL, NULL, {{"actor", "KHM"}, {"limit", "5"}}, 2},
+    {"GET", "/v1/events", "/v1/events", READER, NULL, NULL, NULL, {{"limit", "x"}}, 1},
+    {"GET", "/v1/events", "/v1/events", NONE, NULL, NULL, NULL, {{0}}, 0},
+    {"PUT", "/v1/events", "/v1/events", EDITOR, NULL, NULL, "{}", {{0}}, 0},
+    {"POST", "/v1/events", "/v1/events", EDITOR, NULL, NULL, "{\"title\":\"Talks\",\"when\":\"2024-11\"}", {{0}}, 0},
+    {"POST", "/v1/events", "/v1/events", EDITOR, NULL, NULL, "{\"title\":\"No when\"}", {{0}}, 0},
+    {"POST", "/v1/events", "/v1/events", NONE, NULL, NULL, "{\"title\":\"T\",\"when\":\"2024\"}", {{0}}, 0},
+    {"POST", "/v1/events", "/v1/events", READER, NULL, NULL, "{\"title\":\"T\",\"when\":\"2024\"}", {{0}}, 0},
+    {"POST", "/v1/events", "/v1/events", EDITOR, NULL, NULL, "{\"title\":\"T\",\"when\":\"2024\",\"key\":\"cdc\"}", {{0}}, 0},
+    {"GET", "/v1/events/1", "/v1/events/{event}", READER, NULL, NULL, NULL, {{0}}, 0},
+    {"GET", "/v1/events/cdc", "/v1/events/{event}", NONE, NULL, NULL, NULL, {{0}}, 0},
+    {"GET", "/v1/events/404", "/v1/events/{event}", READER, NULL, NULL, NULL, {{0}}, 0},
+    {"POST", "/v1/events/1", "/v1/events/{event}", EDITOR, NULL, NULL, "{}", {{0}}, 0},
+    {"PATCH", "/v1/events/1", "/v1/events/{event}", EDITOR, "\"1\"", NULL, "{\"status\":\"held\"}", {{0}}, 0},
+    {"PATCH", "/v1/events/1", "/v1/events/{event}", EDITOR, "\"1\"", NULL, "{\"status\":\"held\"}", {{0}}, 0},
+    {"PATCH", "/v1/events/1", "/v1/events/{event}", EDITOR, NULL, NULL, "{\"status\":\"held\"}", {{0}}, 0},
+    {"PATCH", "/v1/events/1", "/v1/events/{event}", EDITOR, "\"2\"", NULL, "{\"when\":\"never\"}", {{0}}, 0},
+    {"PATCH", "/v1/events/1", "/v1/events/{event}", READER, "\"2\"", NULL, "{}", {{0}}, 0},
+    {"PATCH", "/v1/events/1", "/v1/events/{event}", NONE, "\"2\"", NULL, "{}", {{0}}, 0},
+    {"PATCH", "/v1/events/404", "/v1/events/{event}", EDITOR, "\"1\"", NULL, "{}", {{0}}, 0},
+    {"DELETE", "/v1/events/2", "/v1/events/{event}", EDITOR, NULL, NULL, NULL, {{0}}, 0},
+    {"DELETE", "/v1/events/2", "/v1/events/{event}", EDITOR, "\"9\"", NULL, NULL, {{0}}, 0},
+    {"DELETE", "/v1/events/2", "/v1/events/{event}", READER, "\"1\"", NULL, NULL, {{0}}, 0},
+    {"DELETE", "/v1/events/2", "/v1/events/{event}", NONE, "\"1\"", NULL, NULL, {{0}}, 0},
+    {"DELETE", "/v1/events/404", "/v1/events/{event}", EDITOR, "\"1\"", NULL, NULL, {{0}}, 0},
+    {"DELETE", "/v1/events/3", "/v1/events/{event}", EDITOR, "\"1\"", NULL, NULL, {{0}}, 0}, /* linked: 409 */
+    {"DELETE", "/v1/events/2", "/v1/events/{event}", EDITOR, "\"1\"", NULL, NULL, {{0}}, 0},
+    {"GET", "/v1/agenda", "/v1/agenda", READER, NULL, NULL, NULL, {{"from", "2024-03-01"}, {"days", "30"}}, 2},
+    {"GET", "/v1/agenda", "/v1/agenda", READER, NULL, NULL, NULL, {{"days", "999"}}, 1},
+    {"GET", "/v1/agenda", "/v1/agenda", NONE, NULL, NULL, NULL, {{0}}, 0},
+    {"POST", "/v1/agenda", "/v1/agenda", EDITOR, NULL, NULL, NULL, {{0}}, 0},
+    {"GET", "/v1/alerts", "/v1/alerts", READER, NULL, NULL, NULL, {{0}}, 0},
+    {"GET", "/v1/alerts", "/v1/alerts", READER, NULL, NULL, NULL, {{"since", "not a date"}}, 1},
+    {"GET", "/v1/alerts", "/v1/alerts", NONE, NULL, NULL, NULL, {{0}}, 0},
+    {"PUT", "/v1/alerts", "/v1/alerts", EDITOR, NULL, NULL, NULL, {{0}}, 0},
+    {"GET", "/v1/calendar.ics", "/v1/calendar.ics", FEED_Q, NULL, NULL, NULL, {{0}}, 0},
+    {"GET", "/v1/calendar.ics", "/v1/calendar.ics", FEED_Q, NULL, etag_cal, NULL, {{0}}, 0},
+    {"GET", "/v1/calendar.ics", "/v1/calendar.ics", READER, NULL, NULL, NULL, {{"to", "what"}}, 1},
+    {"GET", "/v1/calendar.ics", "/v1/calendar.ics", NONE, NULL, NULL, NULL, {{0}}, 0},
+    {"DELETE", "/v1/calendar.ics", "/v1/calendar.ics", EDITOR, NULL, NULL, NULL, {{0}}, 0},
+};
+#define NCALLS (sizeof calls / sizeof calls[0])
+
+/* The operation of path and method in the description, or NULL. */
+static cJSON *operation(cJSON *spec, const char *path, const char *method) {
+  char m[16];
+  size_t i;
+  for (i = 0; method[i] && i < sizeof m - 1; i++) m[i] = (char)(method[i] | 0x20);
+  m[i] = '\0';
+  return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "paths"), path), m);
+}
+
+/* Follow a "$ref": "#/components/..." */
+static cJSON *deref(cJSON *spec, cJSON *x) {
+  const cJSON *r = cJSON_GetObjectItemCaseSensitive(x, "$ref");
+  char buf[200], *save = NULL, *tok;
+  cJSON *at = spec;
+  if (!cJSON_IsString(r) || strncmp(r->valuestring, "#/", 2) != 0) return x;
+  snprintf(buf, sizeof buf, "%s", r->valuestring + 2);
+  for (tok = strtok_r(buf, "/", &save); tok && at; tok = strtok_r(NULL, "/", &save))
+    at = cJSON_GetObjectItemCaseSensitive(at, tok);
+  return at;
+}
+
+/* Does body hold what schema requires (its top level, and the first
+ * item of each array property whose items require fields)? */
+static int conforms(cJSON *spec, cJSON *schema, cJSON *body, char *why, size_t cap) {
+  cJSON *req, *f, *props;
+  schema = deref(spec, schema);
+  req = cJSON_GetObjectItemCaseSensitive(schema, "required");
+  cJSON_ArrayForEach(f, req) {
+    if (!cJSON_GetObjectItemCaseSensitive(body, f->valuestring)) {
+      snprintf(why, cap, "no \"%s\"", f->valuestring);
+      return 0;
+    }
+  }
+  props = cJSON_GetObjectItemCaseSensitive(schema, "properties");
+  cJSON_ArrayForEach(f, props) {
+    cJSON *items = cJSON_GetObjectItemCaseSensitive(f, "items"), *v = cJSON_GetObjectItemCaseSensitive(body, f->string);
+    if (items && cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0 &&
+        !conforms(spec, items, cJSON_GetArrayItem(v, 0), why, cap))
+      return 0;
+  }
+  return 1;
+}
+
+int main(void) {
+  const char *src = getenv("ATT_SOURCE_DIR");
+  char path[4096], dir[128], seen[64][48];
+  size_t nseen = 0, n;
+  char *text;
+  cJSON *spec, *paths, *p;
+  att_store *st;
+  int undeclared = 0, bad_body = 0, missing = 0;
+  snprintf(path, sizeof path, "%s/docs/api/openapi.json", src ? src : "../..");
+  if (!(text = tu_read_file(path, &n))) {
+    printf("Bail out! cannot read %s (set ATT_SOURCE_DIR)\n", path);
+    return 1;
+  }
+  spec = cJSON_ParseWithLength(text, n);
+  free(text);
+  ok(spec != NULL, "the description is JSON");
+  if (!spec) return done_testing();
+  ok(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(spec, "openapi")) &&
+         !strncmp(cJSON_GetObjectItemCaseSensitive(spec, "openapi")->valuestring, "3.", 2),
+     "OpenAPI 3");
+
+  snprintf(dir, sizeof dir, "/tmp/attache-openapi-%d", (int)getpid());
+  tu_rmrf(dir);
+  if (att_store_init(dir) != 0 || !(st = tu_open_write(dir))) {
+    printf("Bail out! %s\n", att_errmsg());
+    return 1;
+  }
+  tu_add(st, "{\"title\":\"CDC meeting\",\"when\":\"2024-03-12\",\"kind\":\"meeting\",\"actors\":[\"KHM\"],\"key\":\"cdc\"}");
+  tu_add(st, "{\"title\":\"Visit\",\"when\":\"2024-03-20\",\"kind\":\"visit\",\"actors\":[\"JPN\"]}");
+  tu_add(st, "{\"title\":\"Policy\",\"when\":\"2024/2028\",\"kind\":\"policy\"}");
+  tu_add(st, "{\"title\":\"Follow-up\",\"when\":\"2024-04\",\"links\":[{\"rel\":\"follows\",\"id\":3}]}");
+  att_user_add(st, "ed", ATT_ROLE_EDITOR, editor);
+  att_user_add(st, "rea", ATT_ROLE_READER, reader);
+  att_user_token(st, "rea", ATT_TOKEN_FEED, feedtok);
+  {
+    att_alertlog *l;
+    att_alert a;
+    if (att_alertlog_open(dir, NULL, NULL, &l) == 0) {
+      att_alert_init(&a);
+      a.key = "k";
+      a.title = "An alert";
+      a.level = "info";
+      a.at = tu_time("2024-03-05T00:00:00Z");
+      att_alertlog_append(l, &a);
+      att_alertlog_close(l);
+    }
+  }
+
+  for (size_t i = 0; i < NCALLS; i++) {
+    const call *c = &calls[i];
+    att_api_req rq;
+    att_api_res rs;
+    att_api_param prm[4];
+    char auth[ATT_TOKEN_MAX + 16], code[8], why[200] = "";
+    cJSON *op, *resp, *schema = NULL, *body;
+    size_t np = c->np;
+    memset(&rq, 0, sizeof rq);
+    memcpy(prm, c->params, sizeof c->params);
+    if (c->who == FEED_Q) prm[np].name = "token", prm[np++].value = feedtok;
+    rq.method = c->method;
+    rq.path = c->path;
+    rq.params = prm;
+    rq.nparams = np;
+    if (c->who == EDITOR || c->who == READER) {
+      snprintf(auth, sizeof auth, "Bearer %s", c->who == EDITOR ? editor : reader);
+      rq.authorization = auth;
+    }
+    rq.if_match = c->if_match;
+    rq.if_none_match = c->if_none_match && c->if_none_match[0] ? c->if_none_match : NULL;
+    rq.body = c->body;
+    rq.body_len = c->body ? strlen(c->body) : 0;
+    if (att_api_handle(st, &rq, &rs) != 0) {
+      ok(0, "%s %s: no answer", c->method, c->path);
+      continue;
+    }
+    if (!strcmp(c->path, "/v1/calendar.ics") && rs.status == 200 && !etag_cal[0])
+      snprintf(etag_cal, sizeof etag_cal, "%s", rs.etag);
+    snprintf(code, sizeof code, "%d", rs.status);
+    op = operation(spec, c->spec, c->method);
+    resp = op ? cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(op, "responses"), code) : NULL;
+    if (!op && rs.status == 405) { /* a method the path does not take: declared by one that it does */
+      cJSON *pi = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(spec, "paths"), c->spec), *o2;
+      cJSON_ArrayForEach(o2, pi) {
+        if (cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o2, "responses"), "405")) {
+          resp = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o2, "responses"), "405");
+          if (nseen < 64) snprintf(seen[nseen++], 48, "%s %s 405", c->spec, o2->string);
+        }
+      }
+    }
+    if (!resp) {
+      undeclared++;
+      printf("# %s %s -> %d: not declared\n", c->method, c->path, rs.status);
+    } else if (op) {
+      char m[16];
+      size_t k;
+      for (k = 0; c->method[k] && k < sizeof m - 1; k++) m[k] = (char)(c->method[k] | 0x20);
+      m[k] = '\0';
+      if (nseen < 64) snprintf(seen[nseen++], 48, "%s %s %d", c->spec, m, rs.status);
+      resp = deref(spec, resp);
+      schema = cJSON_GetObjectItemCaseSensitive(
+          cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(resp, "content"), "application/json"),
+          "schema");
+      if (schema) {
+        body = rs.body ? cJSON_Parse(rs.body) : NULL;
+        if (!body || !conforms(spec, schema, body, why, sizeof why)) {
+          bad_body++;
+          printf("# %s %s -> %d: the body does not conform (%s): %s\n", c->method, c->path, rs.status,
+                 body ? why : "not JSON", rs.body ? rs.body : "");
+        }
+        cJSON_Delete(body);
+      }
+    }
+    att_api_res_free(&rs);
+  }
+  ok(undeclared == 0, "%zu requests: every status answered is declared (%d not)", NCALLS, undeclared);
+  ok(bad_body == 0, "every JSON body holds what its schema requires (%d not)", bad_body);
+
+  /* Every declared status of every operation was answered. */
+  paths = cJSON_GetObjectItemCaseSensitive(spec, "paths");
+  cJSON_ArrayForEach(p, paths) {
+    cJSON *op;
+    cJSON_ArrayForEach(op, p) {
+      cJSON *r;
+      if (!strcmp(op->string, "parameters")) continue;
+      cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(op, "responses")) {
+        char want[48];
+        int found = 0;
+        snprintf(want, sizeof want, "%s %s %s", p->string, op->string, r->string);
+        for (size_t k = 0; k < nseen && !found; k++) found = !strcmp(seen[k], want);
+        if (!found) {
+          missing++;
+          printf("# declared but never answered: %s\n", want);
+        }
+      }
+    }
+  }
+  ok(missing == 0, "every declared status of every route is answered by some request (%d not)", missing);
+  cJSON_Delete(spec);
+  att_store_close(st);
+  tu_rmrf(dir);
+  return done_testing();
+}
