@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
@@ -17,11 +18,49 @@
 #include "event.h"
 #include "ics.h"
 #include "occur.h"
+#include "ratelimit.h"
 #include "settings.h"
 #include "store_int.h"
 #include "users.h"
 
 #define LIST_MAX 10000 /* events in one answer, at most */
+
+struct att_api {
+  att_store *st;
+  att_api_opts o;
+  att_ratelimit *limit;
+};
+
+static int64_t mono_ms(void *ud) {
+  struct timespec ts;
+  (void)ud;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int att_api_open(att_store *st, const att_api_opts *o, att_api **out) {
+  att_api *a = calloc(1, sizeof *a);
+  *out = NULL;
+  if (!a) return att__err(ATT_ENOMEM, "out of memory");
+  if (o) a->o = *o;
+  if (a->o.rate <= 0) a->o.rate = 20;
+  if (a->o.burst <= 0) a->o.burst = 60;
+  if (!a->o.now_ms) a->o.now_ms = mono_ms;
+  a->st = st;
+  if (!(a->limit = att_ratelimit_new(a->o.rate, a->o.burst, 4096))) {
+    int rc = a->o.burst >= 1 ? ATT_ENOMEM : ATT_EINVAL;
+    free(a);
+    return rc;
+  }
+  *out = a;
+  return 0;
+}
+
+void att_api_close(att_api *a) {
+  if (!a) return;
+  att_ratelimit_free(a->limit);
+  free(a);
+}
 
 void att_api_res_free(att_api_res *rs) {
   free(rs->body);
@@ -466,7 +505,18 @@ static int one(att_store *st, const att_api_req *rq, const att_user *u, const ch
 
 /* ---- routing ------------------------------------------------------------- */
 
-int att_api_handle(att_store *st, const att_api_req *rq, att_api_res *rs) {
+/* Within the user's rate: 1, else 0 with the answer (429). */
+static int within_rate(att_api *a, const att_user *u, att_api_res *rs) {
+  int64_t wait;
+  if (att_ratelimit_take(a->limit, u->name, a->o.now_ms(a->o.ud), &wait)) return 1;
+  rs->retry_after = (int)((wait + 999) / 1000);
+  fail(rs, 429, "too many requests from %s: at most %g a second (%g at once); try again in %d s", u->name,
+       a->o.rate, a->o.burst, rs->retry_after);
+  return 0;
+}
+
+int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
+  att_store *st = a->st;
   const char *p = rq->path ? rq->path : "", *m = rq->method ? rq->method : "";
   att_users users = {0};
   const att_user *u;
@@ -478,16 +528,17 @@ int att_api_handle(att_store *st, const att_api_req *rq, att_api_res *rs) {
   }
   if (!strcmp(p, "/v1/calendar.ics")) {
     if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
-    if ((u = authenticate(st, rq, 1, &users, rs)) != NULL)
-      rc = (rc = att_store_refresh(st)) < 0 ? core_fail(rs, rc) : calendar(st, rq, rs);
-    else
+    if ((u = authenticate(st, rq, 1, &users, rs)) == NULL || !within_rate(a, u, rs))
       rc = rs->body ? 0 : ATT_ENOMEM;
+    else
+      rc = (rc = att_store_refresh(st)) < 0 ? core_fail(rs, rc) : calendar(st, rq, rs);
     att_users_free(&users);
     return rc;
   }
   if (!strcmp(p, "/v1/alerts") || !strcmp(p, "/v1/agenda")) {
     if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
-    if ((u = authenticate(st, rq, 0, &users, rs)) == NULL) rc = rs->body ? 0 : ATT_ENOMEM;
+    if ((u = authenticate(st, rq, 0, &users, rs)) == NULL || !within_rate(a, u, rs))
+      rc = rs->body ? 0 : ATT_ENOMEM;
     else if ((rc = att_store_refresh(st)) < 0)
       rc = core_fail(rs, rc);
     else
@@ -498,7 +549,7 @@ int att_api_handle(att_store *st, const att_api_req *rq, att_api_res *rs) {
   if (strncmp(p, "/v1/events", 10) != 0 || (p[10] != '\0' && p[10] != '/') || !strcmp(p, "/v1/events/"))
     return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events, agenda, "
                 "alerts, calendar.ics)", p);
-  if (!(u = authenticate(st, rq, 0, &users, rs))) {
+  if (!(u = authenticate(st, rq, 0, &users, rs)) || !within_rate(a, u, rs)) {
     att_users_free(&users);
     return rs->body ? 0 : ATT_ENOMEM;
   }

@@ -30,11 +30,13 @@
  * history with the token's user as its author.  A change needs If-Match
  * with the event's current ETag (412 with the current event if it is
  * not, 428 without it), so two people cannot overwrite each other.
+ * Each user's requests are limited in rate (429 with Retry-After).
  */
 #ifndef ATT_API_H
 #define ATT_API_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store.h"
 
@@ -55,7 +57,7 @@ typedef struct att_api_req {
 } att_api_req;
 
 typedef struct att_api_res {
-  int status;             /* 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412, 428, 500 */
+  int status;             /* 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412, 428, 429, 500 */
   char *body;             /* malloc'd, or NULL (204, 304) */
   size_t body_len;        /* its length */
   const char *content_type; /* "application/json" or "text/calendar; charset=utf-8" */
@@ -63,16 +65,34 @@ typedef struct att_api_res {
   char location[64];      /* for 201: "/v1/events/7", else "" */
   const char *allow;      /* for 405: the methods the path takes */
   int www_authenticate;   /* for 401: send WWW-Authenticate: Bearer */
+  int retry_after;        /* for 429: seconds, for Retry-After */
 } att_api_res;
 
+/* What the API allows: each user's requests per second, and how many at
+ * once (a token bucket per user, core/ratelimit.h); past it, 429 with
+ * Retry-After.  now_ms: the clock, in milliseconds (NULL: the monotonic
+ * clock); a test gives a simulated one. */
+typedef struct att_api_opts {
+  double rate;  /* requests a second per user (0: 20) */
+  double burst; /* at once (0: 60) */
+  int64_t (*now_ms)(void *ud);
+  void *ud;
+} att_api_opts;
+
+typedef struct att_api att_api;
+
+/* The API over st (which it uses, not owns); o may be NULL. */
+int att_api_open(att_store *st, const att_api_opts *o, att_api **out);
+void att_api_close(att_api *a);
+
 /*
- * Answer rq from st, with the users of the store in st's directory (read
- * for each request, so that a token made or removed by `attache user`
- * counts at once).  rs is filled whatever happens; free it with
- * att_api_res_free.  Returns 0, or a negative code only when not even an
- * answer could be made (out of memory).
+ * Answer rq, with the users of the store (read for each request, so that
+ * a token made or removed by `attache user` counts at once).  rs is
+ * filled whatever happens; free it with att_api_res_free.  Returns 0, or
+ * a negative code only when not even an answer could be made (out of
+ * memory).
  */
-int att_api_handle(att_store *st, const att_api_req *rq, att_api_res *rs);
+int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs);
 void att_api_res_free(att_api_res *rs);
 
 /* The largest body the API takes (a bigger one is 413, by the server). */

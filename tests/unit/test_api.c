@@ -19,9 +19,16 @@
 #include "error.h"
 #include "tap.h"
 #include "testutil.h"
+#include "ratelimit.h"
 #include "users.h"
 
 static att_store *st;
+static att_api *api;
+static int64_t g_ms = 1000000; /* the API's clock, in milliseconds */
+static int64_t clock_ms(void *ud) {
+  (void)ud;
+  return g_ms;
+}
 static char ana[ATT_TOKEN_MAX], rita[ATT_TOKEN_MAX], feed[ATT_TOKEN_MAX], lock_tok[ATT_TOKEN_MAX];
 static char auth[ATT_TOKEN_MAX + 16];
 static att_api_res res;
@@ -41,7 +48,7 @@ static int call(const char *method, const char *path, const char *token, const c
   rq.body = body;
   rq.body_len = body ? strlen(body) : 0;
   att_api_res_free(&res);
-  if (att_api_handle(st, &rq, &res) != 0) return -1;
+  if (att_api_handle(api, &rq, &res) != 0) return -1;
   return res.status;
 }
 
@@ -85,6 +92,14 @@ int main(void) {
       att_user_lock(st, "lou", 1)) {
     printf("Bail out! users: %s\n", att_errmsg());
     return 1;
+  }
+
+  {
+    att_api_opts o = {1000, 1000, clock_ms, NULL};
+    if (att_api_open(st, &o, &api) != 0) {
+      printf("Bail out! %s\n", att_errmsg());
+      return 1;
+    }
   }
 
   /* -- health, routes, methods */
@@ -291,7 +306,7 @@ int main(void) {
       rq.nparams = 1;
       rq.if_none_match = etag;
       att_api_res_free(&res);
-      att_api_handle(st, &rq, &res);
+      att_api_handle(api, &rq, &res);
       ok(res.status == 304 && res.body == NULL, "If-None-Match with it: 304, no body (%d)", res.status);
     }
     is_int(call("GET", "/v1/calendar.ics", NULL, NULL, NULL, khm, 2), 200, "with actor=KHM");
@@ -307,6 +322,46 @@ int main(void) {
     is_int(call("POST", "/v1/calendar.ics", ana, NULL, NULL, NULL, 0), 405, "POST the feed: 405");
   }
 
+  /* -- rates: 2 a second, 3 at once, per user */
+  att_api_close(api);
+  {
+    att_api_opts o = {2, 3, clock_ms, NULL};
+    int passed = 0;
+    att_api_open(st, &o, &api);
+    for (int i = 0; i < 3; i++) passed += call("GET", "/v1/events/1", rita, NULL, NULL, NULL, 0) == 200;
+    is_int(passed, 3, "3 at once pass");
+    is_int(call("GET", "/v1/events/1", rita, NULL, NULL, NULL, 0), 429, "the 4th: 429");
+    ok(res.retry_after == 1 && body_has("too many requests from rita") && body_has("try again in 1 s"),
+       "with Retry-After %d: %s", res.retry_after, res.body);
+    is_int(call("GET", "/v1/events/1", ana, NULL, NULL, NULL, 0), 200, "another user is not held back");
+    is_int(call("GET", "/v1/health", NULL, NULL, NULL, NULL, 0), 200, "nor the health check");
+    g_ms += 500;
+    is_int(call("GET", "/v1/events/1", rita, NULL, NULL, NULL, 0), 200, "half a second later: one more");
+    is_int(call("GET", "/v1/events/1", rita, NULL, NULL, NULL, 0), 429, "and no more");
+    is_int(call("GET", "/v1/calendar.ics", rita, NULL, NULL, NULL, 0), 429, "the feed counts too");
+    g_ms += 10000;
+    passed = 0;
+    for (int i = 0; i < 4; i++) passed += call("GET", "/v1/events/1", rita, NULL, NULL, NULL, 0) == 200;
+    is_int(passed, 3, "ten seconds later: 3 at once again, not more");
+  }
+  /* -- the limiter alone: bounded in keys */
+  {
+    att_ratelimit *r = att_ratelimit_new(1, 2, 8);
+    int64_t w;
+    char k[16];
+    int all = 1;
+    for (int i = 0; i < 100; i++) {
+      snprintf(k, sizeof k, "u%d", i);
+      all &= att_ratelimit_take(r, k, i, &w);
+    }
+    ok(all && att_ratelimit_keys(r) == 8, "100 keys: each new one passes, 8 kept (%zu)", att_ratelimit_keys(r));
+    ok(att_ratelimit_take(r, "u99", 100, &w) == 1 && att_ratelimit_take(r, "u99", 100, &w) == 0 && w == 1000,
+       "a key's bucket empties, and says how long to wait (%lld ms)", (long long)w);
+    ok(att_ratelimit_new(0, 1, 1) == NULL && att_ratelimit_new(1, 0.5, 1) == NULL, "a rate of 0 or a burst below 1 is refused");
+    att_ratelimit_free(r);
+  }
+
+  att_api_close(api);
   att_api_res_free(&res);
   att_store_close(st);
   tu_rmrf(dir);
