@@ -28,7 +28,8 @@
 struct att_api {
   att_store *st;
   att_api_opts o;
-  att_ratelimit *limit;
+  att_ratelimit *limit;    /* requests, per user */
+  att_ratelimit *failures; /* wrong tokens, per client address */
 };
 
 static int64_t mono_ms(void *ud) {
@@ -47,8 +48,10 @@ int att_api_open(att_store *st, const att_api_opts *o, att_api **out) {
   if (a->o.burst <= 0) a->o.burst = 60;
   if (!a->o.now_ms) a->o.now_ms = mono_ms;
   a->st = st;
-  if (!(a->limit = att_ratelimit_new(a->o.rate, a->o.burst, 4096))) {
+  if (!(a->limit = att_ratelimit_new(a->o.rate, a->o.burst, 4096)) ||
+      !(a->failures = att_ratelimit_new(1.0 / 6, 10, 4096))) {
     int rc = a->o.burst >= 1 ? ATT_ENOMEM : ATT_EINVAL;
+    att_ratelimit_free(a->limit);
     free(a);
     return rc;
   }
@@ -59,6 +62,7 @@ int att_api_open(att_store *st, const att_api_opts *o, att_api **out) {
 void att_api_close(att_api *a) {
   if (!a) return;
   att_ratelimit_free(a->limit);
+  att_ratelimit_free(a->failures);
   free(a);
 }
 
@@ -117,33 +121,36 @@ static int event_answer(att_api_res *rs, int status, const att_event *ev) {
 /* The user of the request's token (NULL: answered 401 or 500): an API
  * token in Authorization; for the calendar feed, also a feed token, and
  * in the query (token=), since calendar programs cannot send headers. */
-static const att_user *authenticate(att_store *st, const att_api_req *rq, int feed, att_users *users,
+static const att_user *authenticate(att_api *a, const att_api_req *rq, int feed, att_users *users,
                                     att_api_res *rs) {
+  att_store *st = a->st;
   const att_user *who = NULL;
-  const char *h = rq->authorization;
-  int kind = 0, rc;
-  if (feed)
-    for (size_t i = 0; i < rq->nparams; i++)
-      if (!strcmp(rq->params[i].name, "token")) {
-        if ((rc = att_users_read(att_store_dir(st), users)) != 0) {
-          core_fail(rs, rc);
-          rs->status = 500;
-          return NULL;
-        }
-        if (att_users_auth(users, rq->params[i].value, &who, &kind) == 1) return who;
-        rs->www_authenticate = 1;
-        fail(rs, 401, "%s", "the token is not valid (a feed token is given by 'attache user token NAME --feed')");
-        return NULL;
-      }
+  const char *h = rq->authorization, *qtok = NULL;
+  int kind = 0, rc, locked;
+  int64_t now = a->o.now_ms(a->o.ud), wait;
   if ((rc = att_users_read(att_store_dir(st), users)) != 0) {
     core_fail(rs, rc);
     rs->status = 500;
     return NULL;
   }
-  if (h && strncmp(h, "Bearer ", 7) == 0 && att_users_auth(users, h + 7, &who, &kind) == 1 &&
-      (kind == ATT_TOKEN_API || feed))
+  if (feed)
+    for (size_t i = 0; i < rq->nparams; i++)
+      if (!strcmp(rq->params[i].name, "token")) qtok = rq->params[i].value;
+  /* A locked-out address is answered as a wrong token, after the same
+   * work: neither the answer nor its time says whether the token is good. */
+  locked = rq->client && !att_ratelimit_has(a->failures, rq->client, now);
+  if (qtok) {
+    if (att_users_auth(users, qtok, &who, &kind) == 1 && !locked) return who;
+  } else if (h && strncmp(h, "Bearer ", 7) == 0 && att_users_auth(users, h + 7, &who, &kind) == 1 &&
+             (kind == ATT_TOKEN_API || feed) && !locked) {
     return who;
+  }
+  if (rq->client && (qtok || h)) att_ratelimit_take(a->failures, rq->client, now, &wait);
   rs->www_authenticate = 1;
+  if (qtok) {
+    fail(rs, 401, "%s", "the token is not valid (a feed token is given by 'attache user token NAME --feed')");
+    return NULL;
+  }
   fail(rs, 401, "%s", h ? "the token is not valid (an API token is given by 'attache user add' or "
                           "'attache user token')"
                         : "this needs a token: send Authorization: Bearer TOKEN (attache user add "
@@ -528,7 +535,7 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
   }
   if (!strcmp(p, "/v1/calendar.ics")) {
     if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
-    if ((u = authenticate(st, rq, 1, &users, rs)) == NULL || !within_rate(a, u, rs))
+    if ((u = authenticate(a, rq, 1, &users, rs)) == NULL || !within_rate(a, u, rs))
       rc = rs->body ? 0 : ATT_ENOMEM;
     else
       rc = (rc = att_store_refresh(st)) < 0 ? core_fail(rs, rc) : calendar(st, rq, rs);
@@ -537,7 +544,7 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
   }
   if (!strcmp(p, "/v1/alerts") || !strcmp(p, "/v1/agenda")) {
     if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
-    if ((u = authenticate(st, rq, 0, &users, rs)) == NULL || !within_rate(a, u, rs))
+    if ((u = authenticate(a, rq, 0, &users, rs)) == NULL || !within_rate(a, u, rs))
       rc = rs->body ? 0 : ATT_ENOMEM;
     else if ((rc = att_store_refresh(st)) < 0)
       rc = core_fail(rs, rc);
@@ -549,7 +556,7 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
   if (strncmp(p, "/v1/events", 10) != 0 || (p[10] != '\0' && p[10] != '/') || !strcmp(p, "/v1/events/"))
     return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events, agenda, "
                 "alerts, calendar.ics)", p);
-  if (!(u = authenticate(st, rq, 0, &users, rs)) || !within_rate(a, u, rs)) {
+  if (!(u = authenticate(a, rq, 0, &users, rs)) || !within_rate(a, u, rs)) {
     att_users_free(&users);
     return rs->body ? 0 : ATT_ENOMEM;
   }

@@ -30,7 +30,9 @@
  * history with the token's user as its author.  A change needs If-Match
  * with the event's current ETag (412 with the current event if it is
  * not, 428 without it), so two people cannot overwrite each other.
- * Each user's requests are limited in rate (429 with Retry-After).
+ * Each user's requests are limited in rate (429 with Retry-After); a
+ * client address that sends 10 wrong tokens is locked out (401 whatever
+ * it sends) until it has waited a minute, one more try per 6 seconds.
  */
 #ifndef ATT_API_H
 #define ATT_API_H
@@ -52,6 +54,7 @@ typedef struct att_api_req {
   const char *authorization;   /* the header's value, or NULL */
   const char *if_match;        /* the header's value, or NULL */
   const char *if_none_match;   /* the header's value, or NULL */
+  const char *client;          /* the client's address ("127.0.0.1"), or NULL */
   const char *body;            /* the request's body (may be NULL when len is 0) */
   size_t body_len;
 } att_api_req;

@@ -84,3 +84,12 @@ int att_ratelimit_take(att_ratelimit *r, const char *key, int64_t now_ms, int64_
   *retry_ms = (int64_t)((1 - b->tokens) / r->rate) + 1;
   return 0;
 }
+
+int att_ratelimit_has(att_ratelimit *r, const char *key, int64_t now_ms) {
+  for (size_t i = 0; i < r->n; i++)
+    if (!strcmp(r->v[i].key, key)) {
+      fill(r, &r->v[i], now_ms);
+      return r->v[i].tokens >= 1;
+    }
+  return 1;
+}

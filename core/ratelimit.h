@@ -20,6 +20,9 @@ void att_ratelimit_free(att_ratelimit *r);
 /* Take a token for key at time now_ms: 1 if there was one, else 0 with
  * *retry_ms, the wait until there is. */
 int att_ratelimit_take(att_ratelimit *r, const char *key, int64_t now_ms, int64_t *retry_ms);
+/* Would a take succeed now (without taking)?  1 or 0; a key it does not
+ * hold: 1. */
+int att_ratelimit_has(att_ratelimit *r, const char *key, int64_t now_ms);
 /* How many keys it holds now (for the tests). */
 size_t att_ratelimit_keys(const att_ratelimit *r);
 

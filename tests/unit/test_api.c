@@ -344,6 +344,43 @@ int main(void) {
     for (int i = 0; i < 4; i++) passed += call("GET", "/v1/events/1", rita, NULL, NULL, NULL, 0) == 200;
     is_int(passed, 3, "ten seconds later: 3 at once again, not more");
   }
+  /* -- an address that sends wrong tokens is locked out */
+  {
+    att_api_req rq;
+    char good[ATT_TOKEN_MAX + 16], bad[ATT_TOKEN_MAX + 16];
+    int r401 = 0;
+    snprintf(good, sizeof good, "Bearer %s", ana);
+    snprintf(bad, sizeof bad, "Bearer %s", ana);
+    bad[20] = bad[20] == '0' ? '1' : '0';
+    memset(&rq, 0, sizeof rq);
+    rq.method = "GET";
+    rq.path = "/v1/health";
+    g_ms += 100000;
+    rq.path = "/v1/events/1";
+    rq.client = "192.0.2.7";
+    for (int i = 0; i < 10; i++) {
+      rq.authorization = bad;
+      att_api_res_free(&res);
+      att_api_handle(api, &rq, &res);
+      r401 += res.status == 401;
+      g_ms += 10; /* within a burst */
+    }
+    is_int(r401, 10, "10 wrong tokens from one address: 401 each");
+    rq.authorization = good;
+    att_api_res_free(&res);
+    att_api_handle(api, &rq, &res);
+    ok(res.status == 401 && body_has("the token is not valid"), "then even a good token from it: 401, as a wrong one");
+    rq.client = "192.0.2.8";
+    att_api_res_free(&res);
+    att_api_handle(api, &rq, &res);
+    is_int(res.status, 200, "the good token from another address: 200");
+    rq.client = "192.0.2.7";
+    g_ms += 70000;
+    att_api_res_free(&res);
+    att_api_handle(api, &rq, &res);
+    is_int(res.status, 200, "a minute later, from the first address: 200");
+  }
+
   /* -- the limiter alone: bounded in keys */
   {
     att_ratelimit *r = att_ratelimit_new(1, 2, 8);
