@@ -24,7 +24,11 @@
  *   - the history keeps every acknowledged change (issue 15): each
  *     acknowledged revision reads back (att_store_version), each
  *     acknowledged removal is in its event's change list, the change
- *     numbers rise and each event's revisions follow one another;
+ *     numbers rise and each event's revisions follow one another; the
+ *     writers also prune what is older than 2 s now and then, and a
+ *     revision a prune dropped is accepted only if the change that
+ *     replaced it went with it (test_history is the oracle of what a
+ *     prune keeps; here, kills land in prunes);
  *   - ids are never reused: no live event has an id handed out to a write
  *     that did not commit (a batch rolled back or killed, an add refused),
  *     no id is handed out twice, and the next add after reopening gets an
@@ -253,6 +257,12 @@ static void writer(const char *dir, int fd, int who, int round) {
     snprintf(key, sizeof key, "r%d-w%d-%ld", round, who, i);
     if (rnd(150) == 0) { /* `attache compact`, now and then, besides those every 4096 records */
       if (att_store_compact(st) != 0) die(10, "compact");
+      continue;
+    }
+    if (rnd(1500) == 0) { /* `attache history prune` of what is older than 2 s */
+      uint64_t dropped, seq;
+      int prc = att_store_prune(st, (att_time)time(NULL) - 2, 0, &dropped, &seq);
+      if (prc != 0 && prc != ATT_EINVAL) die(10, "prune"); /* EINVAL: the other writer pruned later */
       continue;
     }
     if (what < 32 || nmine < 4) { /* add, perhaps linked */
@@ -489,7 +499,43 @@ typedef struct wstate {
 } wstate;
 
 /* Counters. */
-static long hist_checks, hist_lost, hist_lists, hist_bad;
+static long hist_checks, hist_lost, hist_lists, hist_bad, hist_pruned;
+
+/* Has the history been pruned? */
+static int is_pruned(att_store *st) {
+  att_time b;
+  uint64_t seq;
+  return att_store_pruned(st, &b, &seq) == 1;
+}
+
+/*
+ * Revision rev of event id is missing: was it dropped by a prune, as it
+ * must be exactly when the change that replaced it is older than the
+ * bound (and so no longer listed)?  1 if the store was pruned, that
+ * change (the update to rev + 1, or the removal of rev) is not listed,
+ * and rev is not the live event's current revision.
+ */
+static int pruned_away(att_store *st, int64_t id, int64_t rev) {
+  att_change_filter f;
+  att_change *v = NULL;
+  size_t nv = 0;
+  att_event ev;
+  int listed = 0, current;
+  if (!is_pruned(st)) return 0;
+  att_change_filter_init(&f);
+  f.id = id;
+  if (att_store_changes(st, &f, &v, &nv) != 0) return 0;
+  for (size_t q = 0; q < nv; q++)
+    listed |= (v[q].op != ATT_CHANGE_REMOVE && v[q].rev == rev + 1) || (v[q].op == ATT_CHANGE_REMOVE && v[q].rev == rev);
+  att_changes_free(v, nv);
+  if (att_store_get(st, id, &ev) == 0) {
+    current = ev.rev == rev;
+    att_event_free(&ev);
+  } else {
+    current = 0;
+  }
+  return !listed && !current;
+}
 static size_t hist_checked;
 static long reused[O_N], twice, bad_writer, acks, n_links_made, n_link_changes, n_forced, n_removed, n_refused_rm,
     n_rollbacks, n_failed_commits, n_refused_adds, n_refused_upd, n_batches, n_seen, rev_twice, updates_in_flight;
@@ -982,9 +1028,12 @@ int main(int argc, char **argv) {
         if (h->rev) {
           char *j = NULL;
           size_t len;
-          if (att_store_version(st, h->id, h->rev, &j, &len) != 0 && hist_lost++ < 5)
-            printf("# round %d: revision %lld of event %lld was acknowledged; its history lacks it: %s\n", r,
-                   (long long)h->rev, (long long)h->id, att_errmsg());
+          if (att_store_version(st, h->id, h->rev, &j, &len) != 0) {
+            if (pruned_away(st, h->id, h->rev)) hist_pruned++;
+            else if (hist_lost++ < 5)
+              printf("# round %d: revision %lld of event %lld was acknowledged; its history lacks it: %s\n", r,
+                     (long long)h->rev, (long long)h->id, att_errmsg());
+          }
           free(j);
         } else {
           att_change_filter f;
@@ -995,7 +1044,8 @@ int main(int argc, char **argv) {
           f.id = h->id;
           if (att_store_changes(st, &f, &v, &nv) == 0)
             for (size_t q = 0; q < nv; q++) found |= v[q].op == ATT_CHANGE_REMOVE;
-          if (!found && hist_lost++ < 5)
+          if (!found && is_pruned(st)) hist_pruned++; /* removed before the bound: dropped */
+          else if (!found && hist_lost++ < 5)
             printf("# round %d: the removal of event %lld was acknowledged; its history lacks it\n", r,
                    (long long)h->id);
           att_changes_free(v, nv);
@@ -1013,12 +1063,15 @@ int main(int argc, char **argv) {
           hist_bad++;
         } else {
           int64_t *lastrev = calloc((size_t)max_handed + 2, sizeof *lastrev);
+          int pr = is_pruned(st);
           for (size_t q = 0; lastrev && q < nv; q++) {
             int64_t id = v[q].id;
             if (q && v[q].seq <= v[q - 1].seq && hist_bad++ < 5)
               printf("# round %d: change numbers do not rise at %llu\n", r, (unsigned long long)v[q].seq);
             if (id < 1 || id > max_handed) continue;
             if (v[q].op == ATT_CHANGE_REMOVE) continue;
+            /* after a prune an event's kept changes may start past rev 1 */
+            if (pr && lastrev[id] == 0) lastrev[id] = v[q].rev - 1;
             if (v[q].rev != lastrev[id] + 1 && hist_bad++ < 5)
               printf("# round %d: event %lld goes from revision %lld to %lld in its history\n", r,
                      (long long)id, (long long)lastrev[id], (long long)v[q].rev);
@@ -1094,8 +1147,9 @@ int main(int argc, char **argv) {
            "%ld removals undone, %ld duplicated, %ld unexplained events, %ld torn batches\n",
            opened, verified, changes_checked, lost, back_again, dup, extra_bad, torn);
     printf("# links checked: %ld: %ld broken\n", links_checked, broken);
-    printf("# history: %ld acknowledged changes looked up, %ld missing; %ld change lists checked, "
-           "%ld out of order\n", hist_checks, hist_lost, hist_lists, hist_bad);
+    printf("# history: %ld acknowledged changes looked up, %ld missing, %ld dropped by prunes as they must "
+           "be; %ld change lists checked, %ld out of order\n",
+           hist_checks, hist_lost, hist_pruned, hist_lists, hist_bad);
     printf("# ids: %ld reused (%ld after a rollback, %ld after a failed commit, %ld after a batch killed "
            "before its commit, %ld after a batch killed in its rollback, %ld after a refused add), %ld "
            "handed out twice; %ld revisions given twice; %ld adds after reopening, %ld below the "
