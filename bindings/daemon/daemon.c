@@ -499,6 +499,9 @@ static void step(att_daemon *d) {
       }
       att__drain(d);
       for (size_t i = 0; i < d->nscripts; i++) att__jobs_sweep(d, d->scripts[i]);
+      /* Deliveries of alerts due by now (on a simulated clock, retries
+       * are made as the clock passes their time). */
+      if (d->e->alerts) att_alerts_poll(d->e);
       n++;
       fired = 1;
       continue;
