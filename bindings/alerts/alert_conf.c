@@ -146,7 +146,7 @@ static int secret(const char *name, const char *opt, const char *val, const char
 static int check_url(const char *what, const char *url, const char *const *schemes, char **shown,
                      int *loopback, int *implicit_tls) {
   CURLU *u = curl_url();
-  char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL, *path = NULL;
+  char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL, *path = NULL, *query = NULL;
   int rc = 0, i, ok = 0;
   size_t n;
   if (!u) return att__err(ATT_ENOMEM, "out of memory");
@@ -169,13 +169,14 @@ static int check_url(const char *what, const char *url, const char *const *schem
   }
   curl_url_get(u, CURLUPART_PORT, &port, 0);
   curl_url_get(u, CURLUPART_PATH, &path, 0);
+  curl_url_get(u, CURLUPART_QUERY, &query, 0);
   n = strlen(scheme) + strlen(host) + (port ? strlen(port) : 0) + 16;
   if (!(*shown = malloc(n))) {
     rc = att__err(ATT_ENOMEM, "out of memory");
     goto done;
   }
   snprintf(*shown, n, "%s://%s%s%s/%s", scheme, host, port ? ":" : "", port ? port : "",
-           path && strcmp(path, "/") ? "..." : "");
+           (path && strcmp(path, "/")) || query ? "..." : "");
   if (loopback)
     *loopback = !strcmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "[::1]");
   if (implicit_tls) *implicit_tls = !strcmp(scheme, "smtps") || !strcmp(scheme, "https");
@@ -185,6 +186,7 @@ done:
   curl_free(port);
   curl_free(user);
   curl_free(path);
+  curl_free(query);
   curl_url_cleanup(u);
   return rc;
 }
@@ -261,6 +263,9 @@ static int build_recv(const att_alert_outputs *o, att__recv *r) {
     return rc;
   if ((rc = check_url(what, r->url, r->type == ATT__RECV_WEBHOOK ? http : smtp, &r->shown, &loop, &tls)) != 0)
     return rc;
+  /* A URL from a file or the environment is a secret, and so is the path
+   * of any (a chat's webhook URL carries its token there). */
+  r->url_secret = !opt_of(o, r->name, "url") || strstr(r->shown, "/...") != NULL;
   if (r->type == ATT__RECV_WEBHOOK) {
     r->tpl = ATT__TPL_GENERIC;
     if ((v = opt_of(o, r->name, "template"))) {
@@ -504,7 +509,7 @@ void att__conf_scrub(const att__conf *c, char *msg) {
   for (i = 0; i < c->nrecv; i++) {
     scrub_one(msg, c->recv[i].password);
     scrub_one(msg, c->recv[i].token);
-    scrub_one(msg, c->recv[i].url);
+    if (c->recv[i].url_secret) scrub_one(msg, c->recv[i].url);
   }
 }
 

@@ -26,6 +26,7 @@ typedef struct att__recv {
   int type;          /* ATT__RECV_* */
   double timeout;    /* seconds for one attempt */
   char *url;         /* secret when it came from a file or the environment */
+  int url_secret;    /* it did: scrubbed from messages */
   char *shown;       /* the URL as it may be shown: scheme://host[:port]/... */
   int tpl;           /* webhook: ATT__TPL_* */
   char *token;       /* webhook: bearer token (secret), or NULL */
