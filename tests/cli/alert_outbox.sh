@@ -5,7 +5,7 @@
 # out of alert-retry-for fails, `attache alerts --pending` and `--failed`
 # list them (also as JSON), `attache alerts retry ID` and `--all` queue
 # failed ones again and the next run delivers them once; retry's errors
-# and completion of the ids.
+# and completion of the ids; fsck knows the outbox.
 . "$(dirname "$0")/lib.sh"
 need python3
 . "$(dirname "$0")/receivers.lib"
@@ -108,4 +108,8 @@ done
 replay 2024-02-01T04:30:00Z 2024-02-01T05:00:00Z
 [ "$(count_status "$TMP/back.log" 200)" = 4 ] || fail "a further run delivered again"
 unhook back
+# the outbox is a file of the store: fsck knows it, mode 0600
+ok fsck
+if grep -q 'outbox' "$TMP/out" "$TMP/err"; then fail "fsck complains of the outbox: $(cat "$TMP/out" "$TMP/err")"; fi
+[ "$(stat -c %a "$STORE/outbox")" = 600 ] || fail "the outbox is not mode 0600"
 done_ok
