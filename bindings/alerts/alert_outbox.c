@@ -227,7 +227,7 @@ void att__outbox_pump(att_alerts *al) {
   if (!al->outbox) return;
   if (att_outbox_refresh(al->outbox) != 0)
     att_engine_log(al->e, ATT_LOG_ERROR, NULL, "reading the outbox: %s", att_errmsg());
-  if (!al->delivering || !al->conf.nrecv) return;
+  if (!al->delivering) return; /* a receiver no longer configured fails in deliver_now */
   now = att_engine_now(al->e);
   for (i = 0; i < att_outbox_count(al->outbox); i++) {
     att_delivery *d = att_outbox_at(al->outbox, i);

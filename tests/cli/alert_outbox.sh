@@ -5,7 +5,8 @@
 # out of alert-retry-for fails, `attache alerts --pending` and `--failed`
 # list them (also as JSON), `attache alerts retry ID` and `--all` queue
 # failed ones again and the next run delivers them once; retry's errors
-# and completion of the ids; fsck knows the outbox.
+# and completion of the ids; a receiver taken out of the config; fsck
+# knows the outbox.
 . "$(dirname "$0")/lib.sh"
 need python3
 . "$(dirname "$0")/receivers.lib"
@@ -108,6 +109,15 @@ done
 replay 2024-02-01T04:30:00Z 2024-02-01T05:00:00Z
 [ "$(count_status "$TMP/back.log" 200)" = 4 ] || fail "a further run delivered again"
 unhook back
+# -- a receiver taken out of the config: its deliveries fail, saying so
+PORT=9
+config gone2 generic "alert-retry-first = 10m" "alert-retry-max = 20m" "alert-retry-for = 30m"
+replay 2024-03-01T00:00:00Z 2024-03-01T01:30:00Z
+config other generic "alert-retry-first = 10m" "alert-retry-max = 20m" "alert-retry-for = 30m"
+replay 2024-03-01T01:30:00Z 2024-03-01T02:30:00Z
+ok alerts --failed --key tick-2024-03-01T01
+out_has "tick-2024-03-01T01/gone2  failed  to gone2"
+out_has "no receiver 'gone2' is configured any more"
 # the outbox is a file of the store: fsck knows it, mode 0600
 ok fsck
 if grep -q 'outbox' "$TMP/out" "$TMP/err"; then fail "fsck complains of the outbox: $(cat "$TMP/out" "$TMP/err")"; fi

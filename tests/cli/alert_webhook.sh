@@ -4,7 +4,8 @@
 # (the idempotency key among them), a receiver that answers 500 twice
 # then 200 (exactly one acknowledged delivery, the retries in the
 # outbox), a restart of the daemon with a delivery pending (made once).
-# The token in the URL never appears in what attache prints.  A receiver
+# A bearer token (from a file) is sent; it and the token in the URL
+# never appear in what attache prints.  A receiver
 # that hangs: alert_hang.sh.
 . "$(dirname "$0")/lib.sh"
 need python3
@@ -47,6 +48,15 @@ assert t["type"] == "message" and card["contentType"] == "application/vnd.micros
 texts = [b.get("text") for b in card["content"]["body"]]
 assert texts[:2] == ["CDC <meeting> & talks", "Bring the policy"], texts
 EOF
+# -- a bearer token from a file: sent, never shown
+printf 'Tok-S3cret-77\n' >"$TMP/token"
+config h generic "alert-receiver.h.token-file = $TMP/token"
+ok check --config "$TMP/config"
+cat "$TMP/out" "$TMP/err" >>"$TMP/all.log"
+ok run --config "$TMP/config" "$TMP/fire.lua" token
+cat "$TMP/out" "$TMP/err" >>"$TMP/all.log"
+wait_status "$TMP/h.log" 200 5
+tail -1 "$TMP/h.log" | grep -q '"Authorization": "Bearer Tok-S3cret-77"' || fail "no bearer token: $(tail -1 "$TMP/h.log")"
 unhook h
 
 # -- 500 twice, then 200: one acknowledged delivery, three attempts
@@ -100,5 +110,5 @@ unhook down
 # -- the token in the URL never shows
 ok alerts --pending --failed --json
 cat "$TMP/out" >>"$TMP/all.log"
-if grep -q 'T0KEN' "$TMP/all.log"; then fail "the URL's token appears in the output: $(grep T0KEN "$TMP/all.log")"; fi
+if grep -q 'T0KEN\|Tok-S3cret' "$TMP/all.log"; then fail "a token appears in the output: $(grep 'T0KEN\|Tok-S3cret' "$TMP/all.log")"; fi
 done_ok
