@@ -4,7 +4,8 @@
 # an encoded UTF-8 subject, Auto-Submitted) and the base64 text; AUTH with
 # a password from a file, then from the environment; a wrong password is
 # an error that is retried and never shows the password; the password
-# never appears in any output, log, listing or `attache check`.
+# never appears in any output, log, listing or `attache check`;
+# starttls = required refuses a server that does not offer it.
 . "$(dirname "$0")/lib.sh"
 need python3
 PY=
@@ -101,6 +102,16 @@ keep
 out_has '"id":"mail-3/desk"'
 ok alerts --pending
 keep
+# -- starttls = required, to a server without STARTTLS: refused, not sent in clear
+ATT_TEST_SMTP_PW=$SECRET
+config "alert-receiver.desk.password-env = ATT_TEST_SMTP_PW
+alert-receiver.desk.starttls = required"
+ok run --config "$TMP/config" "$TMP/fire.lua" mail-4
+keep
+err_has 'alert "mail-4": desk: Requested SSL level failed: STARTTLS not supported.'
+err_has "tried again at"
+n=$(grep -c '"user": "analyst"' "$TMP/m.log")
+[ "$n" = 2 ] || fail "a message went out without STARTTLS ($n logged in)"
 # -- a missing variable or file is a config error that names the key
 unset ATT_TEST_SMTP_PW
 expect_rc 1 check --config "$TMP/config"

@@ -101,10 +101,15 @@ config down generic
 daemon
 wait_status "$TMP/down.log" 200 1
 wait_for "$TMP/d.err" 'delivered to down' "the pending delivery was not made at the start"
+# `attache run` beside the daemon makes its own attempt; the daemon leaves it
+sed 's/down-1/down-2/' "$TMP/fire_down.lua" >"$TMP/fire_down2.lua"
+ok run --config "$TMP/config" "$TMP/fire_down2.lua"
+wait_status "$TMP/down.log" 200 2
 stop
 daemon
 stop
-[ "$(count_status "$TMP/down.log" 200)" = 1 ] || fail "the pending delivery was made more than once"
+[ "$(count_status "$TMP/down.log" 200)" = 2 ] || fail "a delivery was made more than once"
+[ "$(grep -c '"Idempotency-Key": "down-2/down"' "$TMP/down.log")" = 1 ] || fail "down-2 was sent twice"
 unhook down
 
 # -- the token in the URL never shows
