@@ -36,6 +36,7 @@ typedef struct att__recv {
   char *username;
   char *password;    /* secret */
   int tls;           /* email over smtp://: ATT__TLS_* */
+  int failed;        /* an attempt failed in this process (attache run) */
 } att__recv;
 
 /* A route: the alerts it matches (every matcher must match; a matcher

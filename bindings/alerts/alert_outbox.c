@@ -162,9 +162,24 @@ void att__outbox_fire(att_alerts *al, const att_alert *a, int repeat) {
   if (al->delivering) {
     att__outbox_pump(al);
   } else {
+    /* One attempt each, at once; but once a receiver failed in this
+     * process, its further deliveries are left to the daemon, so that a
+     * script firing many alerts does not wait a timeout for each. */
     for (i = 0; i < n; i++) {
       att_delivery *d = queued[i] ? att_outbox_find(al->outbox, ds[i].id) : NULL;
-      if (d && !att_interrupted()) deliver_now(al, d);
+      att__recv *r = NULL;
+      size_t k;
+      for (k = 0; k < c->nrecv; k++)
+        if (!strcmp(c->recv[k].name, ds[i].receiver)) r = &al->conf.recv[k];
+      if (!d || att_interrupted()) continue;
+      if (r && r->failed) {
+        att_engine_log(al->e, ATT_LOG_INFO, a->script,
+                       "alert \"%s\": %s failed earlier in this run; the delivery is left to the daemon",
+                       what(d), d->receiver);
+        continue;
+      }
+      deliver_now(al, d);
+      if (r && d->state != ATT_DLV_DONE) r->failed = 1;
     }
   }
 done:

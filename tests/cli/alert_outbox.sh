@@ -5,7 +5,8 @@
 # out of alert-retry-for fails, `attache alerts --pending` and `--failed`
 # list them (also as JSON), `attache alerts retry ID` and `--all` queue
 # failed ones again and the next run delivers them once; retry's errors
-# and completion of the ids; a receiver taken out of the config; fsck
+# and completion of the ids; a receiver taken out of the config; `run`
+# leaves a failing receiver's further deliveries to the daemon; fsck
 # knows the outbox.
 . "$(dirname "$0")/lib.sh"
 need python3
@@ -118,6 +119,14 @@ replay 2024-03-01T01:30:00Z 2024-03-01T02:30:00Z
 ok alerts --failed --key tick-2024-03-01T01
 out_has "tick-2024-03-01T01/gone2  failed  to gone2"
 out_has "no receiver 'gone2' is configured any more"
+# -- `attache run`: once a receiver failed, the rest is left to the daemon
+printf '%s\n' 'local at = require "attache"' 'at.alert{key = "two-1", title = "First"}' \
+  'at.alert{key = "two-2", title = "Second"}' >"$TMP/two.lua"
+ok run --config "$TMP/config" "$TMP/two.lua"
+err_has 'alert "two-1": other: '
+err_has 'alert "two-2": other failed earlier in this run; the delivery is left to the daemon'
+ok alerts --pending --key two-2
+out_has "two-2/other  pending  to other  0 attempts"
 # the outbox is a file of the store: fsck knows it, mode 0600
 ok fsck
 if grep -q 'outbox' "$TMP/out" "$TMP/err"; then fail "fsck complains of the outbox: $(cat "$TMP/out" "$TMP/err")"; fi
