@@ -309,7 +309,8 @@ static const cli_command commands[] = {
      "\n"
      "Alerts (at.alert, docs/alerts.md) are logged in the store and printed\n"
      "on stdout; the config file may also set alert-file, alert-command,\n"
-     "alert-timeout and alert-stdout (true or false):\n"
+     "alert-timeout, alert-stdout (true or false), and receivers (webhooks,\n"
+     "mail: alert-receiver.NAME.OPTION, alert-route, alert-retry-for):\n"
      "\n" ATT_ALERT_OPTIONS_HELP
      "\n"
      "The script's changes are recorded as made by \"USER via SCRIPT.lua\"\n"

@@ -208,7 +208,8 @@ static int read_config(const char *path, int named, att_limits *lim, att_paths *
       if (why[0] == '?')
         return cli_fail("%s:%d: unknown key '%s' (known: max-instructions, max-memory, "
                         "max-string, max-time, allow-debug, read, write, out, alert-command, "
-                        "alert-file, alert-timeout, alert-stdout)",
+                        "alert-file, alert-timeout, alert-stdout, alert-receiver.NAME.OPTION, "
+                        "alert-route, alert-retry-for, alert-retry-first, alert-retry-max)",
                         path, lineno, k);
       return cli_fail("%s:%d: %s: '%s' is not valid; expected %s", path, lineno, k, v, why);
     }
