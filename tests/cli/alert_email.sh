@@ -19,7 +19,7 @@ SECRET='pa55-Wd-xyzzy'
 smtp() {
   name=$1
   shift
-  "$PY" "$SRC/tests/cli/smtp.py" "$TMP/$name.port" "$TMP/$name.log" "$@" 2>"$TMP/$name.err" &
+  "$PY" "$SRC/tests/cli/smtp.py" "$TMP/$name.port" "$TMP/$name.log" "$@" >"$TMP/$name.err" 2>&1 &
   echo $! >"$TMP/$name.pid"
   deadline=$(($(date +%s) + WAIT_S))
   until [ -s "$TMP/$name.port" ]; do
@@ -28,7 +28,7 @@ smtp() {
   done
   PORT=$(cat "$TMP/$name.port")
 }
-trap 'for p in "$TMP"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done; rm -rf "$TMP"' EXIT INT TERM
+trap 'for p in "$TMP"/*.pid; do [ -f "$p" ] && kill -KILL "$(cat "$p")" 2>/dev/null; done; rm -rf "$TMP"' EXIT INT TERM
 # config PASSWORD-LINE: a mail receiver with that password option.
 config() {
   cat >"$TMP/config" <<EOC
