@@ -365,20 +365,29 @@ static const cli_command commands[] = {
      "\n"
      "Alerts (at.alert, docs/alerts.md) are logged in the store and printed\n"
      "on stdout; the config file may also set alert-file, alert-command,\n"
-     "alert-timeout and alert-stdout (true or false):\n"
+     "alert-timeout, alert-stdout (true or false), and receivers (webhooks,\n"
+     "mail: alert-receiver.NAME.OPTION, alert-route, alert-retry-for):\n"
      "\n" ATT_ALERT_OPTIONS_HELP
      "\n"
      "The script's changes are recorded as made by \"USER via SCRIPT.lua\"\n"
      "(USER: ATTACHE_AUTHOR, the setting history.author, the login name).\n"
      "  --as-of WHEN       every read answers as of the end of WHEN, for a\n"
      "                     report as it was then; writes fail (nil, message)\n"},
-    {"check", cli_cmd_check, "check [OPTIONS] SCRIPT.lua ...",
+    {"check", cli_cmd_check, "check [OPTIONS] SCRIPT.lua ...  |  check --config FILE",
      "Load each script in its own sandbox and run its main chunk (nothing\n"
      "it registers is run), with the store opened read-only.  Prints\n"
      "'ok FILE' for each good script and FILE:LINE: message for each error\n"
-     "(on stderr); exit 1 if any script failed.  Options as for run:\n"
+     "(on stderr); exit 1 if any script failed.  The config file's alert\n"
+     "receivers and routes (docs/alerts.md) are checked too, their secret\n"
+     "files and variables read but never shown: 'ok CONFIG (what is\n"
+     "configured)', or the key that is wrong, why, and what is accepted.\n"
+     "With --config FILE and no script, only the config is checked.\n"
+     "Options as for run:\n"
      "\n" SANDBOX_HELP},
-    {"alerts", cli_cmd_alerts, "alerts [--since D] [--key K] [--json]",
+    {"alerts", cli_cmd_alerts,
+     "alerts [--since D] [--key K] [--json]\n"
+     "       alerts --pending|--failed [--key K] [--json]\n"
+     "       alerts retry ID...|--all",
      "List the alerts that fired (the store's alert log), oldest first: one\n"
      "line each, as the daemon printed it, with its key.  A key fires once,\n"
      "across restarts, unless its rule asks for repeats (docs/alerts.md).\n"
@@ -390,8 +399,21 @@ static const cli_command commands[] = {
      "  --json             JSON Lines, one alert a line, as in the log:\n"
      "                     at, key, level, title, body, event, script, late\n"
      "\n"
-     "Exit status: 0 (also when nothing matches), 1 if the store or its\n"
-     "alert log cannot be read, 2 for a wrong command line.\n"},
+     "Alerts reach receivers (webhooks, mail; alert-receiver.NAME.OPTION in\n"
+     "the config file) through the store's outbox: each delivery is recorded,\n"
+     "then tried, and retried with backoff until the receiver acknowledges\n"
+     "or alert-retry-for has passed.\n"
+     "\n"
+     "  --pending          the deliveries still to be made: id, receiver,\n"
+     "                     attempts, next try, last error\n"
+     "  --failed           the deliveries that gave up (both: either)\n"
+     "  retry ID...        queue failed deliveries again; the daemon makes\n"
+     "                     them at once, with a new retry period\n"
+     "  --all              with retry: every failed delivery\n"
+     "\n"
+     "Exit status: 0 (also when nothing matches), 1 if the store, its\n"
+     "alert log or outbox cannot be read or a delivery to retry is unknown\n"
+     "or has not failed, 2 for a wrong command line.\n"},
     {"serve", cli_cmd_serve,
      "serve [--scripts DIR] [--now T --until T2 | --once] [OPTIONS]",
      "Run the daemon (docs/daemon.md): load every *.lua of the scripts\n"

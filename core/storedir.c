@@ -28,7 +28,8 @@
  * lock, so that one is not a temporary file the store's writers sweep. */
 const char *const att__store_files[] = {"lock",        "journal",      "snapshot",         "alerts",
                                         "daemon.lock", "daemon.state", "daemon.state.tmp",
-                                        "settings.json", "actors.json", "users.json", "silences.json", NULL};
+                                        "settings.json", "actors.json", "users.json", "silences.json",
+                                        "outbox", NULL};
 const char *const att__store_tmps[] = {"journal.tmp", "snapshot.tmp", "settings.json.tmp",
                                        "actors.json.tmp", "users.json.tmp", "silences.json.tmp", NULL};
 

@@ -139,6 +139,7 @@ int att_alerts_poll(att_engine *e) {
   double now = att_monotonic();
   size_t i, j;
   if (!al) return 0;
+  att__outbox_pump(al);
   for (i = j = 0; i < al->nkids; i++) {
     if (step(al, &al->kids[i], now)) kid_free(&al->kids[i]);
     else al->kids[j++] = al->kids[i];

@@ -2,10 +2,12 @@
  * Firing alerts (see alerts.h): the alert is checked, recorded once in the
  * store's alert log (core's att_alertlog_fire_once: the key, across
  * processes, under the log's lock), then sent to its outputs: the readable
- * line on stdout and the JSON Lines file here, the command in alert_cmd.c.
+ * line on stdout and the JSON Lines file here, the command in alert_cmd.c,
+ * the receivers through the outbox in alert_outbox.c.
  */
 #include "alerts.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -27,9 +29,14 @@ void att_alert_outputs_init(att_alert_outputs *o) {
 }
 
 void att_alert_outputs_free(att_alert_outputs *o) {
+  size_t i;
   free(o->file);
   free(o->command);
   o->file = o->command = NULL;
+  for (i = 0; i < 2 * o->nconf; i++) free(o->conf[i]);
+  free(o->conf);
+  o->conf = NULL;
+  o->nconf = 0;
 }
 
 static int set_string(char **slot, const char *key, const char *value) {
@@ -44,6 +51,8 @@ static int set_string(char **slot, const char *key, const char *value) {
 int att_alert_outputs_set(att_alert_outputs *o, const char *key, const char *value) {
   char k[32], *end;
   size_t i;
+  int rc;
+  if (!strncmp(key, "alert-", 6) && (rc = att__conf_set(o, key, value)) != 0) return rc;
   for (i = 0; key[i] && i < sizeof k - 1; i++) k[i] = key[i] == '_' ? '-' : key[i];
   k[i] = '\0';
   if (key[i] != '\0' || strncmp(k, "alert-", 6) != 0) return 0;
@@ -81,15 +90,30 @@ static void on_notice(void *ud, const char *msg) {
 }
 
 static int copy_outputs(att_alert_outputs *dst, const att_alert_outputs *src) {
+  size_t i;
   *dst = *src;
   dst->file = dst->command = NULL;
+  dst->conf = NULL;
+  dst->nconf = 0;
   if ((src->file && !(dst->file = strdup(src->file))) ||
       (src->command && !(dst->command = strdup(src->command)))) {
     att_alert_outputs_free(dst);
     return att__err(ATT_ENOMEM, "out of memory");
   }
+  for (i = 0; i < src->nconf; i++)
+    if (att__conf_set(dst, src->conf[2 * i], src->conf[2 * i + 1]) < 0) {
+      att_alert_outputs_free(dst);
+      return att__err(ATT_ENOMEM, "out of memory");
+    }
   if (!(dst->timeout > 0)) dst->timeout = ATT_ALERT_TIMEOUT_DEFAULT;
   return 0;
+}
+
+static int outbox_exists(const char *store_dir) {
+  int fd = att_store_file(store_dir, "outbox", O_RDONLY, 0);
+  if (fd < 0) return 0;
+  close(fd);
+  return 1;
 }
 
 int att_alerts_open(att_engine *e, const char *store_dir, const att_alert_outputs *o) {
@@ -99,9 +123,19 @@ int att_alerts_open(att_engine *e, const char *store_dir, const att_alert_output
   if (!(al = calloc(1, sizeof *al))) return att__err(ATT_ENOMEM, "out of memory");
   al->e = e;
   al->filefd = -1;
-  if ((rc = copy_outputs(&al->o, o)) != 0 ||
+  if ((rc = copy_outputs(&al->o, o)) != 0 || (rc = att__conf_build(&al->o, &al->conf)) != 0 ||
       (rc = att_alertlog_open_shared(store_dir, on_notice, e, &al->log)) != 0)
     goto fail;
+  /* The outbox, when there are receivers, or deliveries left from when
+   * there were (they are listed, and fail for want of their receiver). */
+  if (al->conf.nrecv || outbox_exists(store_dir)) {
+    if (al->conf.nrecv && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      rc = att__err(ATT_EIO, "cannot set up libcurl for the alert receivers");
+      goto fail;
+    }
+    al->curl = al->conf.nrecv != 0;
+    if ((rc = att_outbox_open(store_dir, 0, on_notice, e, &al->outbox)) != 0) goto fail;
+  }
   if (al->o.file) {
     al->filefd = open(al->o.file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (al->filefd < 0) {
@@ -122,6 +156,10 @@ void att_alerts_close(att_engine *e) {
   att_alerts *al = e ? e->alerts : NULL;
   if (!al) return;
   att__alert_cmd_finish(al);
+  att_alerts_detach(e);
+  att_outbox_close(al->outbox);
+  att__conf_free(&al->conf);
+  if (al->curl) curl_global_cleanup();
   att_alertlog_close(al->log);
   if (al->filefd >= 0) close(al->filefd);
   att_alert_outputs_free(&al->o);
@@ -294,10 +332,10 @@ int att_alerts_fire_to(att_engine *e, att_alert *a, int repeat, unsigned to) {
   att_alerts *al = e ? e->alerts : NULL;
   char *json;
   size_t len;
-  int rc;
+  int rc, all = to == ATT_ALERT_TO_CONFIGURED;
   if (!al) return att__err(ATT_EINVAL, "alerts are not set up in this process");
   if ((rc = check_alert(al, a, to)) != 0) return rc;
-  if (to == ATT_ALERT_TO_CONFIGURED) to = configured(al);
+  if (all) to = configured(al);
   att_alerts_poll(e);
   a->silenced = silenced_by(e, a);
   if ((rc = att_alertlog_fire_once(al->log, a, repeat)) != 1) return rc;
@@ -308,16 +346,20 @@ int att_alerts_fire_to(att_engine *e, att_alert *a, int repeat, unsigned to) {
     return 1;
   }
   if (to & ATT_ALERT_TO_STDOUT) put_line(al, a);
-  if (!(to & (ATT_ALERT_TO_FILE | ATT_ALERT_TO_COMMAND))) return 1;
-  if (!(json = safe_json(a))) {
-    att_engine_log(e, ATT_LOG_WARN, a->script, "alert \"%s\": out of memory for its JSON", a->title);
-    return 1;
+  if (to & (ATT_ALERT_TO_FILE | ATT_ALERT_TO_COMMAND)) {
+    if (!(json = safe_json(a))) {
+      att_engine_log(e, ATT_LOG_WARN, a->script, "alert \"%s\": out of memory for its JSON", a->title);
+    } else {
+      len = strlen(json);
+      json[len++] = '\n'; /* replaces the NUL: the buffer is used with its length */
+      if (to & ATT_ALERT_TO_FILE) put_file(al, a, json, len);
+      if (to & ATT_ALERT_TO_COMMAND) att__alert_cmd_start(al, a, json, len); /* takes json */
+      else free(json);
+    }
   }
-  len = strlen(json);
-  json[len++] = '\n'; /* replaces the NUL: the buffer is used with its length */
-  if (to & ATT_ALERT_TO_FILE) put_file(al, a, json, len);
-  if (to & ATT_ALERT_TO_COMMAND) att__alert_cmd_start(al, a, json, len); /* takes json */
-  else free(json);
+  /* The receivers, when the alert goes wherever the operator said (a
+   * script's `to` names only the outputs above). */
+  if (all) att__outbox_fire(al, a, repeat);
   return 1;
 }
 

@@ -16,12 +16,19 @@
  * script never chooses what runs.  Commands run through /bin/sh -c with a
  * time limit; a command that fails or overruns is logged with its exit
  * status, and the alert stays fired.
+ *
+ * Receivers (webhooks, mailboxes; alert-receiver.NAME.OPTION in the config
+ * file) get an alert through the store's outbox (core/outbox.h): after the
+ * log, one delivery per receiver its routes name is queued and synced,
+ * then sent with libcurl and retried with backoff until acknowledged or
+ * past its retry period.  In the daemon on the real clock the transfers
+ * run on its libuv loop (att_alerts_attach); elsewhere one attempt is made
+ * at once, bounded by the receiver's timeout.
  */
 #ifndef ATT_ALERTS_H
 #define ATT_ALERTS_H
 
 #include <stdio.h>
-
 
 #include "alertlog.h"
 #include "host.h"
@@ -49,6 +56,12 @@ typedef struct att_alert_outputs {
    * background and are reaped by att_alerts_poll. */
   int wait;
   FILE *out;       /* where the readable line goes; NULL: stdout */
+  /* Receivers, routes and retries as the config file gave them
+   * (alert-receiver.NAME.OPTION, alert-route, alert-retry-*): key and
+   * value pairs, checked as a whole by att_alert_outputs_check and
+   * att_alerts_open. */
+  char **conf;
+  size_t nconf;    /* pairs */
 } att_alert_outputs;
 
 #define ATT_ALERT_TIMEOUT_DEFAULT 10.0
@@ -67,6 +80,16 @@ void att_alert_outputs_free(att_alert_outputs *o);
  * accepted.
  */
 int att_alert_outputs_set(att_alert_outputs *o, const char *key, const char *value);
+
+/*
+ * Check the receivers and routes as a whole (each receiver has what its
+ * type needs, its secret file or variable can be read, each route names
+ * receivers that exist), without sending anything.  0, or a negative code
+ * with a message that names the receiver or route and what is accepted;
+ * a secret is never part of it.  With summary, a line for people of what
+ * is configured ("2 receivers (ops: webhook, mail: email), 1 route").
+ */
+int att_alert_outputs_check(const att_alert_outputs *o, char *summary, size_t cap);
 
 /* The help text of the command-line options, for run and serve. */
 #define ATT_ALERT_OPTIONS_HELP                                                 \
@@ -87,6 +110,22 @@ int att_alerts_open(att_engine *e, const char *store_dir, const att_alert_output
 /* Wait for the commands still running (each until its time limit), close
  * everything and set e->alerts to NULL.  Safe when nothing was opened. */
 void att_alerts_close(att_engine *e);
+
+struct uv_loop_s;
+/*
+ * The daemon delivers: pending deliveries (those queued by any process,
+ * and their retries) are made by this process from now on.  With a loop
+ * (the real clock) transfers run on it, never blocking it; without one
+ * (a simulated clock) each due delivery is made at att_alerts_poll, one
+ * at a time, bounded by its receiver's timeout.  0, or a negative code.
+ * Without it (`attache run`) only the alerts this process fires get one
+ * attempt, at once; their retries are left to the daemon.
+ */
+int att_alerts_attach(att_engine *e, struct uv_loop_s *loop);
+/* Stop delivering on the loop: transfers under way are dropped (made
+ * again at the next start: at least once) and the loop's handles closed,
+ * so that the loop can end.  Safe when not attached. */
+void att_alerts_detach(att_engine *e);
 
 /*
  * Fire an alert: unless repeat is set, an alert whose key already fired
@@ -111,9 +150,11 @@ int att_alerts_fire(att_engine *e, att_alert *a, int repeat);
 /*
  * Finish the work of background commands: feed their stdin, reap those
  * that ended (logging a failure with its exit status), kill those past
- * their time limit.  Never blocks.  The daemon calls it on each turn of
- * its loop (att_alerts_fire calls it too); returns how many commands are
- * still running.
+ * their time limit; read what other processes appended to the outbox and
+ * (attached) start the deliveries that are due.  Never blocks, but for a
+ * due delivery on a daemon without a loop.  The daemon calls it on each
+ * turn of its loop (att_alerts_fire calls it too); returns how many
+ * commands are still running.
  */
 int att_alerts_poll(att_engine *e);
 

@@ -368,6 +368,10 @@ int cli_cmd_fsck(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_config(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_alerts(cli_ctx *ctx, int argc, char **argv);
+/* The outbox (cli_outbox.c): list the pending and/or failed deliveries
+ * (of alerts with key K when key is not NULL); queue failed ones again. */
+int cli_alerts_deliveries(cli_ctx *ctx, int pending, int failed, const char *key, int json);
+int cli_alerts_retry(cli_ctx *ctx, char **ids, int nids, int all);
 int cli_cmd_actor(cli_ctx *ctx, int argc, char **argv);
 /* log, changes, and get/show ID@REV (cli_history.c) */
 int cli_cmd_log(cli_ctx *ctx, int argc, char **argv);

@@ -1,6 +1,7 @@
 /*
  * attache alerts [--since D] [--key K] [--json]: the store's alert log,
- * oldest first.  For people, each alert as the daemon printed it when it
+ * oldest first; with --pending or --failed, the deliveries of the outbox
+ * instead, and `attache alerts retry` (both in cli_outbox.c).  For people, each alert as the daemon printed it when it
  * fired, with its key at the end of its first line; with --json, the
  * log's own JSON Lines.  The log is only read (a daemon may be appending to it).
  * What a script put in an alert is shown escaped (att_alert_print); the
@@ -15,10 +16,12 @@
 
 #include "remind.h"
 
-enum { O_SINCE = 1, O_KEY, O_JSON };
+enum { O_SINCE = 1, O_KEY, O_JSON, O_PENDING, O_FAILED, O_ALL };
 
-static const cli_opt alerts_opts[] = {
-    {"since", 0, 1, O_SINCE}, {"key", 0, 1, O_KEY}, {"json", 0, 0, O_JSON}, {NULL, 0, 0, 0}};
+static const cli_opt alerts_opts[] = {{"since", 0, 1, O_SINCE},     {"key", 0, 1, O_KEY},
+                                      {"json", 0, 0, O_JSON},       {"pending", 0, 0, O_PENDING},
+                                      {"failed", 0, 0, O_FAILED},   {"all", 0, 0, O_ALL},
+                                      {NULL, 0, 0, 0}};
 
 typedef struct show {
   const char *key; /* only this key, or NULL */
@@ -66,7 +69,7 @@ int cli_cmd_alerts(cli_ctx *ctx, int argc, char **argv) {
   att_store *st = NULL;
   att_time since = ATT_TIME_MIN;
   show s;
-  int o, rc = CLI_OK, r;
+  int o, rc = CLI_OK, r, pending = 0, failed = 0, all = 0, since_given = 0;
   memset(&s, 0, sizeof s);
   cli_parser_init(&p, ctx, alerts_opts, argc, argv);
   while (rc == CLI_OK && (o = cli_next(&p)) != CLI_END) {
@@ -76,17 +79,39 @@ int cli_cmd_alerts(cli_ctx *ctx, int argc, char **argv) {
       cli_help("alerts", stdout);
       cli_parser_free(&p);
       return CLI_OK;
-    case O_SINCE: rc = since_arg(p.arg, &since); break;
+    case O_SINCE:
+      rc = since_arg(p.arg, &since);
+      since_given = 1;
+      break;
     case O_KEY:
       if (p.arg[0] == '\0') rc = cli_usage(ctx, "--key needs a key, got an empty string");
       s.key = p.arg;
       break;
     case O_JSON: s.json = 1; break;
+    case O_PENDING: pending = 1; break;
+    case O_FAILED: failed = 1; break;
+    case O_ALL: all = 1; break;
     default: break;
     }
   }
+  if (rc == CLI_OK && p.npos > 0 && !strcmp(p.pos[0], "retry")) {
+    if (pending || failed || since_given || s.key || s.json)
+      rc = cli_usage(ctx, "alerts retry takes ids or --all, no other option");
+    else rc = cli_alerts_retry(ctx, p.pos + 1, p.npos - 1, all);
+    cli_parser_free(&p);
+    return rc;
+  }
+  if (rc == CLI_OK && all)
+    rc = cli_usage(ctx, "--all goes with 'attache alerts retry' (every failed delivery)");
+  if (rc == CLI_OK && (pending || failed) && since_given)
+    rc = cli_usage(ctx, "--since is for the alert log, not with --pending or --failed");
+  if (rc == CLI_OK && p.npos == 0 && (pending || failed)) {
+    rc = cli_alerts_deliveries(ctx, pending, failed, s.key, s.json);
+    cli_parser_free(&p);
+    return rc;
+  }
   if (rc == CLI_OK && p.npos > 0)
-    rc = cli_usage(ctx, "unexpected argument '%s' (alerts takes only options)", p.pos[0]);
+    rc = cli_usage(ctx, "unexpected argument '%s' (alerts takes only options, or 'retry ID...')", p.pos[0]);
   /* The store must exist: an empty answer for a mistyped --store would
    * look like "nothing fired". */
   if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_READ, &st);

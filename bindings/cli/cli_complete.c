@@ -12,6 +12,7 @@
  * error ever: a completion must not disturb the command line.
  */
 #include "cli.h"
+#include "outbox.h"
 #include "vocab.h"
 
 #include <stdlib.h>
@@ -219,6 +220,16 @@ static void update_operand(att_store *st, cands *c) {
   }
 }
 
+/* `alerts retry ID`: the ids of the failed deliveries of the outbox. */
+static void failed_ids(const char *dir, cands *c) {
+  att_outbox *ob = NULL;
+  size_t i;
+  if (!dir || att_outbox_open(dir, 1, NULL, NULL, &ob) != 0) return;
+  for (i = 0; i < att_outbox_count(ob); i++)
+    if (att_outbox_at(ob, i)->state == ATT_DLV_FAILED) cand(c, att_outbox_at(ob, i)->id);
+  att_outbox_close(ob);
+}
+
 int cli_cmd_complete(cli_ctx *ctx, int argc, char **argv) {
   cands c;
   const char *cmd = NULL, *prev = NULL, *cur;
@@ -289,6 +300,9 @@ int cli_cmd_complete(cli_ctx *ctx, int argc, char **argv) {
   } else if (strcmp(cmd, "update") == 0) {
     if (nops == 0) keys(st, &c);
     else update_operand(st, &c);
+  } else if (strcmp(cmd, "alerts") == 0) {
+    if (nops == 0) cand(&c, "retry");
+    else if (st) failed_ids(ctx->store_dir, &c);
   }
   for (k = 0; k < c.n; k++) {
     puts(c.v[k]);

@@ -208,7 +208,8 @@ static int read_config(const char *path, int named, att_limits *lim, att_paths *
       if (why[0] == '?')
         return cli_fail("%s:%d: unknown key '%s' (known: max-instructions, max-memory, "
                         "max-string, max-time, allow-debug, read, write, out, alert-command, "
-                        "alert-file, alert-timeout, alert-stdout)",
+                        "alert-file, alert-timeout, alert-stdout, alert-receiver.NAME.OPTION, "
+                        "alert-route, alert-retry-for, alert-retry-first, alert-retry-max)",
                         path, lineno, k);
       return cli_fail("%s:%d: %s: '%s' is not valid; expected %s", path, lineno, k, v, why);
     }
@@ -563,9 +564,23 @@ int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
   att_alert_outputs_init(&ao);
   rc = parse_opts(ctx, argc, argv, 0, &c, &ops, &nops);
   if (rc < 0) rc = CLI_OK, nops = -1;
-  else if (rc == CLI_OK && nops == 0)
-    rc = cli_usage(ctx, "which scripts? give the paths of .lua files");
-  if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao, 0);
+  else if (rc == CLI_OK && nops == 0 && !c.config)
+    rc = cli_usage(ctx, "which scripts? give the paths of .lua files (or --config FILE "
+                        "alone to check the config file)");
+  if (rc == CLI_OK && nops >= 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao, 0);
+  if (rc == CLI_OK && nops >= 0 && ao.nconf > 0) {
+    /* The receivers and routes as a whole: what each line alone cannot
+     * say (a receiver without its URL, a route to no receiver). */
+    char summary[512];
+    char cbuf[PATH_MAX];
+    const char *cfg = c.config ? c.config : default_config(cbuf, sizeof cbuf);
+    if (att_alert_outputs_check(&ao, summary, sizeof summary) < 0) {
+      cli_fail("%s: %s", cfg ? cfg : "config", att_errmsg());
+      failed++;
+    } else {
+      cli_line(stdout, "ok %s (%s)", cfg ? cfg : "config", summary);
+    }
+  }
   if (rc == CLI_OK && nops > 0) {
     open_store(ctx, ATT_OPEN_READ, &e, why, sizeof why);
     e.log = check_log;
@@ -600,8 +615,8 @@ int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
       else failed++;
       att_script_free(s);
     }
-    rc = failed ? CLI_FAIL : CLI_OK;
   }
+  if (rc == CLI_OK && nops >= 0 && failed) rc = CLI_FAIL;
   close_engine(&e);
   att_alert_outputs_free(&ao);
   free(ops);

@@ -439,6 +439,7 @@ static void close_handle(uv_handle_t *h) {
 static void shutdown_loop(att_daemon *d) {
   if (d->finished) return;
   d->finished = 1;
+  att_alerts_detach(d->e); /* its transfers and timers leave the loop */
   close_handle((uv_handle_t *)&d->wake);
   close_handle((uv_handle_t *)&d->poll);
   close_handle((uv_handle_t *)&d->debounce);
@@ -498,6 +499,9 @@ static void step(att_daemon *d) {
       }
       att__drain(d);
       for (size_t i = 0; i < d->nscripts; i++) att__jobs_sweep(d, d->scripts[i]);
+      /* Deliveries of alerts due by now (on a simulated clock, retries
+       * are made as the clock passes their time). */
+      if (d->e->alerts) att_alerts_poll(d->e);
       n++;
       fired = 1;
       continue;
@@ -745,6 +749,10 @@ int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *
                att_watchdog_grace(), (long)getpid(), t);
     }
   }
+  /* The daemon makes the deliveries of alerts to receivers: on the loop
+   * with the real clock, else one at a time as the simulated clock goes. */
+  if (att_alerts_attach(e, o->mode == ATT_DAEMON_REAL ? &d->loop : NULL) != 0)
+    att__log(d, ATT_LOG_ERROR, NULL, "alert receivers: %s", att_errmsg());
   rescan(d, 0);
   d->started = 1;
   att__drain(d);
