@@ -6,6 +6,13 @@ set(ATT_SHARED_DATA ${CMAKE_SOURCE_DIR}/../shared/data)
 # is missing (tests/need.sh; a failure instead under ATT_NO_SKIP=1, in CI).
 set(ATT_SKIP_RC 77)
 
+# Under ASan, leaks that are not ours are suppressed by name (lsan.supp).
+if(ATT_SANITIZE)
+  set(ATT_SAN_ENV ";LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/lsan.supp")
+else()
+  set(ATT_SAN_ENV "")
+endif()
+
 # C unit tests: tests/unit/test_<name>.c, TAP output.  They link the core;
 # test_host_*.c test the application (bindings/) and link its library.
 function(att_unit_test name)
@@ -18,7 +25,7 @@ function(att_unit_test name)
   target_include_directories(test_${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit)
   add_test(NAME unit/${name} COMMAND test_${name})
   set_tests_properties(unit/${name} PROPERTIES LABELS unit TIMEOUT 600
-    ENVIRONMENT "ATT_SHARED_DATA=${ATT_SHARED_DATA};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+    ENVIRONMENT "ATT_SHARED_DATA=${ATT_SHARED_DATA};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}${ATT_SAN_ENV}")
 endfunction()
 
 # Command-line tests: tests/cli/<name>.sh, run with the built program.
@@ -27,7 +34,7 @@ function(att_cli_test name)
     COMMAND sh ${CMAKE_SOURCE_DIR}/tests/cli/${name}.sh $<TARGET_FILE:attache>)
   set_tests_properties(cli/${name} PROPERTIES LABELS cli TIMEOUT 600
     SKIP_RETURN_CODE ${ATT_SKIP_RC}
-    ENVIRONMENT "ATT_SHARED_DATA=${ATT_SHARED_DATA};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+    ENVIRONMENT "ATT_SHARED_DATA=${ATT_SHARED_DATA};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}${ATT_SAN_ENV}")
 endfunction()
 
 # Lua tests: tests/lua/test_<name>.lua, run by tests/lua/run.sh with the
@@ -37,7 +44,7 @@ function(att_lua_test name)
     COMMAND sh ${CMAKE_SOURCE_DIR}/tests/lua/run.sh $<TARGET_FILE:attache>
             ${CMAKE_SOURCE_DIR}/tests/lua/test_${name}.lua)
   set_tests_properties(lua/${name} PROPERTIES LABELS lua TIMEOUT 600
-    ENVIRONMENT "ATT_SHARED_DATA=${ATT_SHARED_DATA};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+    ENVIRONMENT "ATT_SHARED_DATA=${ATT_SHARED_DATA};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}${ATT_SAN_ENV}")
 endfunction()
 
 file(GLOB ATT_LUA_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/lua/test_*.lua)
@@ -102,7 +109,7 @@ add_test(NAME hostile/daemon
           $<TARGET_FILE:hostile>)
 set_tests_properties(hostile/campaign hostile/sigterm hostile/fuzz hostile/daemon
   PROPERTIES LABELS hostile TIMEOUT 600
-  ENVIRONMENT "${ATT_HOSTILE_ENV};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  ENVIRONMENT "${ATT_HOSTILE_ENV};ATT_SOURCE_DIR=${CMAKE_SOURCE_DIR}${ATT_SAN_ENV}")
 # daemon.sh checks the alerts with python3 (tests/need.sh).
 set_tests_properties(hostile/daemon PROPERTIES SKIP_RETURN_CODE ${ATT_SKIP_RC})
 # The two that measure time to stop run alone: under `ctest -j2` on two
