@@ -217,6 +217,19 @@ static char *first_segment(size_t *segn) {
   return seg;
 }
 
+/* The store's first segment, read whole (*seg), and its answers intact
+ * (*good), with o set to read; 0 if either cannot be had. */
+static int intact(att_store_opts *o, char **seg, size_t *segn, char **good, size_t *goodn, int *err) {
+  att_store *st;
+  if (!(*seg = first_segment(segn))) return 0;
+  o->flags = ATT_OPEN_READ;
+  o->notice = quiet;
+  if (att_store_open(dir, o, &st) != 0) return 0;
+  answers(st, good, goodn, err);
+  att_store_close(st);
+  return 1;
+}
+
 int main(void) {
   att_store_opts o = {0};
   att_store *st;
@@ -262,12 +275,7 @@ int main(void) {
     const char *pre = getenv("LD_PRELOAD");
     if ((pre && strstr(pre, "vgpreload")) || getenv("ATT_WRAP")) win = 480;
   }
-  if (!(seg = first_segment(&segn))) return done_testing();
-  o.flags = ATT_OPEN_READ;
-  o.notice = quiet;
-  if (att_store_open(dir, &o, &st) != 0) return done_testing();
-  answers(st, &good, &goodn, &err);
-  att_store_close(st);
+  if (!intact(&o, &seg, &segn, &good, &goodn, &err)) return done_testing();
   ok(!err && goodn > 1000, "the intact store answers (%zu bytes of answers)", goodn);
 
   damage(&o, seg, segn, good, goodn, "");
@@ -292,12 +300,7 @@ int main(void) {
     g_asof0 = bound;
     g_asof_step = 100;
   }
-  if (!(seg = first_segment(&segn))) return done_testing();
-  o.flags = ATT_OPEN_READ;
-  o.notice = quiet;
-  if (att_store_open(dir, &o, &st) != 0) return done_testing();
-  answers(st, &good, &goodn, &err);
-  att_store_close(st);
+  if (!intact(&o, &seg, &segn, &good, &goodn, &err)) return done_testing();
   ok(!err && goodn > 1000 && strstr(good, " 0 5 0 carol\n"),
      "the pruned store answers, its prune listed (%zu bytes of answers)", goodn);
   win *= 2;
