@@ -533,6 +533,29 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
     if (strcmp(m, "GET") && strcmp(m, "HEAD")) return rs->allow = "GET, HEAD", fail(rs, 405, "%s", "use GET");
     return answer(rs, 200, strdup("{\"ok\":true}"));
   }
+  if (!strcmp(p, "/v1/openapi.json") && a->o.openapi) {
+    char *t;
+    if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
+    if ((t = malloc(a->o.openapi_len + 1)) == NULL) return ATT_ENOMEM;
+    memcpy(t, a->o.openapi, a->o.openapi_len);
+    t[a->o.openapi_len] = '\0';
+    rc = answer(rs, 200, t);
+    rs->body_len = a->o.openapi_len;
+    return rc;
+  }
+  if (!strcmp(p, "/v1/changes")) {
+    if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
+    if ((u = authenticate(a, rq, 0, &users, rs)) == NULL || !within_rate(a, u, rs)) {
+      rc = rs->body ? 0 : ATT_ENOMEM;
+    } else {
+      rs->status = 200;
+      rs->stream = 1;
+      rs->content_type = "text/event-stream";
+      rc = 0;
+    }
+    att_users_free(&users);
+    return rc;
+  }
   if (!strcmp(p, "/v1/calendar.ics")) {
     if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
     if ((u = authenticate(a, rq, 1, &users, rs)) == NULL || !within_rate(a, u, rs))
@@ -555,7 +578,7 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
   }
   if (strncmp(p, "/v1/events", 10) != 0 || (p[10] != '\0' && p[10] != '/') || !strcmp(p, "/v1/events/"))
     return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events, agenda, "
-                "alerts, calendar.ics)", p);
+                "alerts, calendar.ics, changes, openapi.json)", p);
   if (!(u = authenticate(a, rq, 0, &users, rs)) || !within_rate(a, u, rs)) {
     att_users_free(&users);
     return rs->body ? 0 : ATT_ENOMEM;

@@ -24,6 +24,11 @@
  *                                  filters of /v1/events; the token may be
  *                                  a feed token, given as token=; ETag and
  *                                  If-None-Match (304)
+ *   GET    /v1/changes             (reader) 200 with stream set: the server
+ *                                  then sends the store's changes as
+ *                                  Server-Sent Events
+ *   GET    /v1/openapi.json        the OpenAPI description given in the
+ *                                  options, no token needed
  *
  * Every route but the health check needs an API token (Authorization:
  * Bearer att_...); a feed token is not one.  A write is recorded in the
@@ -69,6 +74,7 @@ typedef struct att_api_res {
   const char *allow;      /* for 405: the methods the path takes */
   int www_authenticate;   /* for 401: send WWW-Authenticate: Bearer */
   int retry_after;        /* for 429: seconds, for Retry-After */
+  int stream;             /* 200 of /v1/changes: the server streams what follows */
 } att_api_res;
 
 /* What the API allows: each user's requests per second, and how many at
@@ -80,6 +86,9 @@ typedef struct att_api_opts {
   double burst; /* at once (0: 60) */
   int64_t (*now_ms)(void *ud);
   void *ud;
+  /* The OpenAPI description that GET /v1/openapi.json answers (NULL: 404). */
+  const char *openapi;
+  size_t openapi_len;
 } att_api_opts;
 
 typedef struct att_api att_api;

@@ -26,7 +26,8 @@
 
 enum {
   O_SCRIPTS = 1, O_NOW, O_UNTIL, O_ONCE, O_GRACE, O_NOSTATE, O_JSON, O_QUIET, O_VERBOSE,
-  O_DEPTH, O_PASS /* a sandbox or alert option, passed on */
+  O_DEPTH, O_LISTEN, O_INSECURE, O_RTIMEOUT, O_MAXCONN,
+  O_PASS /* a sandbox or alert option, passed on */
 };
 
 static const cli_opt serve_opts[] = {
@@ -35,6 +36,8 @@ static const cli_opt serve_opts[] = {
     {"grace", 0, 1, O_GRACE},          {"no-state", 0, 0, O_NOSTATE},
     {"log-json", 0, 0, O_JSON},        {"quiet", 'q', 0, O_QUIET},
     {"verbose", 'v', 0, O_VERBOSE},    {"rule-depth", 0, 1, O_DEPTH},
+    {"listen", 0, 1, O_LISTEN},        {"insecure", 0, 0, O_INSECURE},
+    {"request-timeout", 0, 1, O_RTIMEOUT}, {"max-connections", 0, 1, O_MAXCONN},
     {"max-instructions", 0, 1, O_PASS}, {"max-memory", 0, 1, O_PASS},
     {"max-string", 0, 1, O_PASS},      {"max-time", 0, 1, O_PASS},
     {"allow-debug", 0, 0, O_PASS},     {"read", 0, 1, O_PASS},
@@ -175,6 +178,23 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
         rc = cli_usage(ctx, "--rule-depth %s: a count from 0 to 1000", p.arg);
       o.rule_depth = (int)n;
       break;
+    case O_LISTEN:
+      if (o.http.nlisten == ATT_HTTP_LISTEN_MAX)
+        rc = cli_usage(ctx, "--listen %s: at most %d addresses", p.arg, ATT_HTTP_LISTEN_MAX);
+      else
+        o.http.listen[o.http.nlisten++] = p.arg;
+      break;
+    case O_INSECURE: o.http.insecure = 1; break;
+    case O_RTIMEOUT:
+      if (att_lead_parse(p.arg, &secs) != 0 || secs < 1 || secs > 3600)
+        rc = cli_usage(ctx, "--request-timeout %s: a time from 1s to 1h (such as 10s or 1m)", p.arg);
+      else o.http.timeout = (int)secs;
+      break;
+    case O_MAXCONN:
+      if ((n = cli_count(p.arg)) < 1 || n > 1000000)
+        rc = cli_usage(ctx, "--max-connections %s: a count from 1 to 1000000", p.arg);
+      else o.http.max_conn = (int)n;
+      break;
     case O_PASS: {
       size_t l = strlen(p.name) + 3;
       char *opt = malloc(l);
@@ -203,6 +223,11 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
     if (rc == CLI_OK && o.until < o.start)
       rc = cli_usage(ctx, "--until %s comes before --now %s", until, now);
   }
+  if (rc == CLI_OK && o.http.nlisten > 0 && (now || once))
+    rc = cli_usage(ctx, "--listen serves on the real clock; it does not go with %s",
+                   now ? "--now/--until" : "--once");
+  if (rc == CLI_OK && o.http.nlisten == 0 && (o.http.insecure || o.http.timeout || o.http.max_conn))
+    rc = cli_usage(ctx, "--insecure, --request-timeout and --max-connections go with --listen");
   if (once) o.mode = ATT_DAEMON_ONCE;
   if (rc == CLI_OK) rc = scripts_dir(scripts, dir);
   o.scripts_dir = dir;

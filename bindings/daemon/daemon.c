@@ -440,6 +440,7 @@ static void shutdown_loop(att_daemon *d) {
   if (d->finished) return;
   d->finished = 1;
   att_alerts_detach(d->e); /* its transfers and timers leave the loop */
+  att__http_stop(d);
   close_handle((uv_handle_t *)&d->wake);
   close_handle((uv_handle_t *)&d->poll);
   close_handle((uv_handle_t *)&d->debounce);
@@ -521,6 +522,11 @@ static void step(att_daemon *d) {
 }
 
 static void on_wake(uv_timer_t *t) { step(t->data); }
+
+void att__changed(att_daemon *d) {
+  att__drain(d);
+  kick(d);
+}
 
 static void on_poll(uv_timer_t *t) {
   att_daemon *d = t->data;
@@ -668,6 +674,7 @@ static void cleanup(att_daemon *d) {
   free(d->scripts);
   att__changes_free(d);
   att_timeq_free(&d->q);
+  att__http_free(d);
   if (d->e->store) att_store_close(d->e->store);
   d->e->store = NULL;
   d->e->daemon = NULL;
@@ -727,14 +734,17 @@ int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *
     cleanup(d);
     return att__err(ATT_EIO, "cannot start the event loop: %s", uv_strerror(rc));
   }
-  if ((rc = start_handles(d)) != 0) {
-    att__err(ATT_EIO, "cannot start the event loop: %s", uv_strerror(rc));
+  if ((rc = start_handles(d)) != 0)
+    rc = att__err(ATT_EIO, "cannot start the event loop: %s", uv_strerror(rc));
+  else if (o->http.nlisten > 0)
+    rc = att__http_start(d); /* its message says which address, and why */
+  if (rc != 0) {
     att_watchdog_release();
     shutdown_loop(d);
     uv_run(&d->loop, UV_RUN_DEFAULT);
     uv_loop_close(&d->loop);
     cleanup(d);
-    return ATT_EIO;
+    return rc;
   }
   {
     char t[40];

@@ -31,6 +31,8 @@
 
 enum { ATT_DAEMON_REAL = 1, ATT_DAEMON_SIM, ATT_DAEMON_ONCE };
 
+#define ATT_HTTP_LISTEN_MAX 8
+
 /* How much the daemon logs: errors only, the default, or debug lines too. */
 enum { ATT_VERB_QUIET = 0, ATT_VERB_NORMAL = 1, ATT_VERB_DEBUG = 2 };
 
@@ -59,6 +61,15 @@ typedef struct att_daemon_opts {
    * NULL: the process ends instead. */
   char *const *argv;
   att_daemon_report *report; /* NULL, or filled when the run ends */
+  /* The HTTP server (real clock only; daemon_http.c): where it listens
+   * ("127.0.0.1:8080", "[::1]:8080", "unix:PATH"); plain HTTP on an
+   * address other than loopback only when insecure; the seconds a request
+   * has to arrive (0: 10); connections at once (0: 10000). */
+  struct {
+    const char *listen[ATT_HTTP_LISTEN_MAX];
+    size_t nlisten;
+    int insecure, timeout, max_conn;
+  } http;
 } att_daemon_opts;
 
 #define ATT_DAEMON_GRACE_DEFAULT 86400

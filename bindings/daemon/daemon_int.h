@@ -17,6 +17,7 @@
 typedef struct att_daemon att_daemon;
 typedef struct att__job att__job;
 typedef struct att__remind att__remind;
+typedef struct att__http att__http;
 
 enum { ATT__JOB_EVERY = 0, ATT__JOB_CRON, ATT__JOB_AT, ATT__JOB_RULE, ATT__JOB_REMIND,
        ATT__JOB_NTYPES };
@@ -122,6 +123,7 @@ struct att_daemon {
   int resumed;
   att__quar *quar;
   size_t nquar;
+  att__http *http; /* the HTTP server, or NULL (daemon_http.c) */
 };
 
 /* daemon.c */
@@ -191,6 +193,22 @@ int attl_cron(lua_State *L);
 int attl_at(lua_State *L);
 int attl_on(lua_State *L);
 int attl_remind(lua_State *L);
+
+/* daemon.c: run the rules on the changes queued, then go on (a request
+ * of the HTTP server made or found them). */
+void att__changed(att_daemon *d);
+
+/* daemon_http.c: the server of --listen (start: bind every address, or a
+ * negative code with a message; stop: close the listeners and every
+ * connection; free, after the loop ended).  changed: tell the event
+ * streams of a change to the store. */
+int att__http_start(att_daemon *d);
+void att__http_stop(att_daemon *d);
+void att__http_free(att_daemon *d);
+void att__http_changed(att_daemon *d, int op, int64_t id);
+/* The OpenAPI description, docs/api/openapi.json, embedded at build time. */
+extern const char att__openapi_json[];
+extern const size_t att__openapi_json_len;
 
 /* daemon_log.c */
 void att__log_cb(void *ud, int level, const char *script, const char *msg);

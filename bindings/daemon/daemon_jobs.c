@@ -296,6 +296,7 @@ void att__on_change(void *ud, int op, int64_t id, const char *old_json, size_t o
   att__change *c;
   const char *cur;
   size_t curlen;
+  att__http_changed(d, op, id); /* the web page's live updates */
   if (d->e->store == NULL || (d->nrules == 0 && d->nremind == 0)) return;
   /* Counted when made, not when dispatched: the rule calls that run
    * before the dispatch would otherwise multiply past the limit. */

@@ -1,0 +1,834 @@
+/*
+ * The daemon's HTTP server (issue 16; docs/http.md): `attache serve
+ * --listen ADDR` serves the JSON API (core/api.h), its OpenAPI description
+ * and a stream of the store's changes (Server-Sent Events) on the daemon's
+ * own libuv loop.  Requests are parsed by http-parser (Debian
+ * libhttp-parser-dev); this file is the small server around it: the
+ * listeners, the connections, and the limits a server shared by a desk
+ * needs against slow, silent or hostile clients.
+ *
+ *  - A request (headers and body) must arrive within the request timeout
+ *    of its first byte (408, then the connection closes); an idle
+ *    connection closes after it too, and so does one whose answer the
+ *    client does not read within it (x3).
+ *  - Headers are at most 32 KiB, the URL 8 KiB, a header value we read
+ *    4 KiB (431), a body ATT_API_BODY_MAX (413, from Content-Length before
+ *    any of it is read, or as a chunked body grows).  Any error of the
+ *    parser is 400 and the connection closes: what follows a malformed
+ *    request is never read as another.
+ *  - A connection costs its handles only: one read buffer serves all (a
+ *    request is parsed inside the read callback), the URL and the body are
+ *    allocated as they come and freed with the answer.  While an answer
+ *    waits to be written, nothing more is read from its connection.
+ *  - Past --max-connections, a new connection is closed at once.
+ *
+ * Requests are answered synchronously: a write is durable before its 2xx
+ * is queued (the store's commit), and the changes it made go to the rules
+ * (att__drain) after the answer is on its way.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <http_parser.h>
+
+#include "api.h"
+#include "daemon_int.h"
+#include "error.h"
+#include "store.h"
+
+#define URL_MAX 8192
+#define HEADER_MAX (32 * 1024)
+#define VALUE_MAX 4096
+#define SSE_QUEUE_MAX (256 * 1024) /* an event stream not read past this is dropped */
+#define SSE_BEAT_MS 15000
+
+enum { H_AUTH, H_IFMATCH, H_IFNONE, H_HOST, H_EXPECT, NHDR };
+static const char *const hdr_names[NHDR] = {"authorization", "if-match", "if-none-match", "host",
+                                            "expect"};
+
+typedef union stream_u {
+  uv_tcp_t tcp;
+  uv_pipe_t pipe;
+  uv_stream_t s;
+  uv_handle_t h;
+} stream_u;
+
+typedef struct conn conn;
+struct conn {
+  stream_u io;
+  uv_timer_t timer;
+  http_parser p;
+  att__http *srv;
+  conn *prev, *next;
+  int closing;     /* handles still to close */
+  int close_after; /* close once the writes are done */
+  int in_req, sse, paused, last_was_value, bad;
+  size_t writes; /* pending */
+  char client[64];
+  char *url;
+  size_t url_len;
+  char *body;
+  size_t body_len, body_cap;
+  char field[24];
+  size_t field_len;
+  int hv; /* the header whose value comes, or -1 */
+  char *hdr[NHDR];
+  size_t hlen[NHDR];
+  char *held; /* input read but not parsed while the connection waits */
+  size_t held_len;
+};
+
+struct att__http {
+  att_daemon *d;
+  uv_loop_t *loop;
+  att_api *api;
+  stream_u ls[ATT_HTTP_LISTEN_MAX];
+  char *unix_path[ATT_HTTP_LISTEN_MAX];
+  size_t nls;
+  http_parser_settings set;
+  conn head;
+  size_t nconn, max_conn;
+  uint64_t timeout_ms;
+  uv_timer_t beat;
+  int beat_on, stopped;
+  uint64_t sse_seq, requests;
+};
+
+static char rbuf[64 * 1024]; /* shared: a request is parsed inside the read callback */
+
+/* ---- connections ---------------------------------------------------------- */
+
+static void req_reset(conn *c) {
+  free(c->url);
+  free(c->body);
+  for (int i = 0; i < NHDR; i++) free(c->hdr[i]), c->hdr[i] = NULL, c->hlen[i] = 0;
+  c->url = c->body = NULL;
+  c->url_len = c->body_len = c->body_cap = c->field_len = 0;
+  c->hv = -1;
+  c->last_was_value = c->bad = 0;
+}
+
+static void on_conn_closed(uv_handle_t *h) {
+  conn *c = h->data;
+  if (--c->closing > 0) return;
+  c->prev->next = c->next;
+  c->next->prev = c->prev;
+  c->srv->nconn--;
+  req_reset(c);
+  free(c->held);
+  free(c);
+}
+
+static void conn_close(conn *c) {
+  if (c->closing) return;
+  c->closing = 2;
+  uv_close((uv_handle_t *)&c->timer, on_conn_closed);
+  uv_close(&c->io.h, on_conn_closed);
+}
+
+static void on_timeout(uv_timer_t *t);
+static void arm(conn *c, uint64_t ms) {
+  if (!c->closing) uv_timer_start(&c->timer, on_timeout, ms, 0);
+}
+
+typedef struct wreq {
+  uv_write_t req;
+  conn *c;
+  char *head, *body;
+} wreq;
+
+static void feed(conn *c, const char *buf, size_t len);
+
+static void on_written(uv_write_t *req, int status) {
+  wreq *w = (wreq *)req;
+  conn *c = w->c;
+  free(w->head);
+  free(w->body);
+  free(w);
+  c->writes--;
+  if (status < 0) {
+    conn_close(c);
+    return;
+  }
+  if (c->writes > 0 || c->closing || c->sse) return;
+  if (c->close_after) {
+    conn_close(c);
+    return;
+  }
+  arm(c, c->srv->timeout_ms); /* idle, or the next request's time */
+  if (c->paused) {             /* go on with what came meanwhile */
+    char *held = c->held;
+    size_t n = c->held_len;
+    c->held = NULL;
+    c->held_len = 0;
+    c->paused = 0;
+    http_parser_pause(&c->p, 0);
+    feed(c, held, n);
+    free(held);
+    if (!c->paused && !c->close_after && !c->closing) uv_read_start(&c->io.s, NULL, NULL);
+  }
+}
+
+/* Queue head and body (both malloc'd, taken) on c. */
+static void write_out(conn *c, char *head, size_t hlen, char *body, size_t blen) {
+  wreq *w;
+  uv_buf_t b[2];
+  if (c->closing || (w = malloc(sizeof *w)) == NULL) {
+    free(head);
+    free(body);
+    if (!c->closing) conn_close(c);
+    return;
+  }
+  w->c = c;
+  w->head = head;
+  w->body = body;
+  b[0] = uv_buf_init(head, (unsigned)hlen);
+  b[1] = uv_buf_init(body ? body : head, body ? (unsigned)blen : 0);
+  c->writes++;
+  if (uv_write(&w->req, &c->io.s, b, body && blen ? 2 : 1, on_written) != 0) {
+    c->writes--;
+    free(head);
+    free(body);
+    free(w);
+    conn_close(c);
+  }
+}
+
+/* The head of an answer; *len its length.  NULL when out of memory. */
+static char *head_of(int status, const att_api_res *rs, size_t blen, int close, size_t *len) {
+  char h[1024];
+  int n = snprintf(h, sizeof h, "HTTP/1.1 %d %s\r\n", status, http_status_str((enum http_status)status));
+#define ADD(...) n += snprintf(h + n, sizeof h - (size_t)n, __VA_ARGS__)
+  if (rs && rs->content_type) ADD("Content-Type: %s\r\n", rs->content_type);
+  if (status != 204 && status != 304 && !(rs && rs->stream)) ADD("Content-Length: %zu\r\n", blen);
+  if (rs && rs->etag[0]) ADD("ETag: %s\r\n", rs->etag);
+  if (rs && rs->location[0]) ADD("Location: %s\r\n", rs->location);
+  if (rs && rs->allow) ADD("Allow: %s\r\n", rs->allow);
+  if (rs && rs->www_authenticate) ADD("WWW-Authenticate: Bearer realm=\"attache\"\r\n");
+  if (rs && rs->retry_after > 0) ADD("Retry-After: %d\r\n", rs->retry_after);
+  ADD("Cache-Control: %s\r\nX-Content-Type-Options: nosniff\r\n",
+      rs && rs->stream ? "no-cache" : "no-store");
+  if (close) ADD("Connection: close\r\n");
+  ADD("\r\n");
+#undef ADD
+  if (n < 0 || (size_t)n >= sizeof h) return NULL;
+  *len = (size_t)n;
+  return strdup(h);
+}
+
+/* An answer made here, not by the API: {"error": {...}}; then close if told. */
+static void answer_error(conn *c, int status, const char *msg, int close) {
+  char buf[512];
+  att_api_res rs;
+  size_t hl;
+  char *head, *body;
+  int n = snprintf(buf, sizeof buf, "{\"error\":{\"status\":%d,\"message\":\"%s\"}}\n", status, msg);
+  memset(&rs, 0, sizeof rs);
+  rs.content_type = "application/json";
+  body = strdup(buf);
+  head = head_of(status, &rs, (size_t)n, close, &hl);
+  if (close) c->close_after = 1;
+  if (!head || !body) {
+    free(head);
+    free(body);
+    conn_close(c);
+    return;
+  }
+  write_out(c, head, hl, body, (size_t)n);
+}
+
+static void on_timeout(uv_timer_t *t) {
+  conn *c = t->data;
+  if (c->sse) return;
+  if (c->writes > 0) { /* the client does not read its answer */
+    conn_close(c);
+  } else if (c->in_req) {
+    c->in_req = 0;
+    answer_error(c, 408, "the request did not arrive in time (the request timeout)", 1);
+    uv_read_stop(&c->io.s);
+  } else {
+    conn_close(c); /* idle */
+  }
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+static int grow_append(char **buf, size_t *len, size_t *cap, const char *at, size_t n, size_t max) {
+  if (*len + n > max) return -1;
+  if (*len + n + 1 > *cap) {
+    size_t nc = *cap ? *cap : 256;
+    char *nb;
+    while (nc < *len + n + 1) nc *= 2;
+    if (nc > max + 1) nc = max + 1;
+    if ((nb = realloc(*buf, nc)) == NULL) return -1;
+    *buf = nb;
+    *cap = nc;
+  }
+  memcpy(*buf + *len, at, n);
+  *len += n;
+  (*buf)[*len] = '\0';
+  return 0;
+}
+
+static int on_begin(http_parser *p) {
+  conn *c = p->data;
+  req_reset(c);
+  c->in_req = 1;
+  arm(c, c->srv->timeout_ms); /* the whole request from its first byte */
+  return 0;
+}
+
+static int on_url(http_parser *p, const char *at, size_t n) {
+  conn *c = p->data;
+  size_t cap = c->url ? c->url_len + 1 : 0;
+  if (grow_append(&c->url, &c->url_len, &cap, at, n, URL_MAX) != 0) {
+    c->bad = 414;
+    return -1;
+  }
+  return 0;
+}
+
+static int on_field(http_parser *p, const char *at, size_t n) {
+  conn *c = p->data;
+  if (c->last_was_value) c->field_len = 0, c->last_was_value = 0;
+  for (size_t i = 0; i < n; i++) {
+    char ch = at[i];
+    if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
+    if (c->field_len < sizeof c->field - 1) c->field[c->field_len] = ch;
+    c->field_len++;
+  }
+  return 0;
+}
+
+static int on_value(http_parser *p, const char *at, size_t n) {
+  conn *c = p->data;
+  if (!c->last_was_value) {
+    c->last_was_value = 1;
+    c->hv = -1;
+    if (c->field_len < sizeof c->field) {
+      c->field[c->field_len] = '\0';
+      for (int i = 0; i < NHDR; i++)
+        if (!strcmp(c->field, hdr_names[i])) c->hv = i;
+    }
+    if (c->hv >= 0 && c->hdr[c->hv]) { /* twice: which one counts would be a guess */
+      c->bad = 400;
+      return -1;
+    }
+    if (c->hv >= 0 && (c->hdr[c->hv] = calloc(1, 1)) == NULL) return -1;
+  }
+  if (c->hv >= 0) {
+    size_t cap = c->hlen[c->hv] + 1;
+    if (grow_append(&c->hdr[c->hv], &c->hlen[c->hv], &cap, at, n, VALUE_MAX) != 0) {
+      c->bad = 431;
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int on_headers_done(http_parser *p) {
+  conn *c = p->data;
+  if ((p->flags & F_CONTENTLENGTH) && p->content_length > ATT_API_BODY_MAX) {
+    c->bad = 413;
+    return -1;
+  }
+  if (p->http_major == 1 && p->http_minor >= 1 && !c->hdr[H_HOST]) {
+    c->bad = 400 + 1000; /* no Host */
+    return -1;
+  }
+  if (c->hdr[H_EXPECT]) {
+    if (strcasecmp(c->hdr[H_EXPECT], "100-continue") != 0) {
+      c->bad = 417;
+      return -1;
+    }
+    if (!c->closing) {
+      static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      char *h = strdup(cont);
+      if (h) write_out(c, h, sizeof cont - 1, NULL, 0);
+    }
+  }
+  return 0;
+}
+
+static int on_body(http_parser *p, const char *at, size_t n) {
+  conn *c = p->data;
+  if (grow_append(&c->body, &c->body_len, &c->body_cap, at, n, ATT_API_BODY_MAX) != 0) {
+    c->bad = 413;
+    return -1;
+  }
+  return 0;
+}
+
+/* ---- requests ------------------------------------------------------------- */
+
+/* Percent-decode s (n bytes), '+' as a space in a query when plus; NULL on
+ * a NUL in it or out of memory. */
+static char *decode(const char *s, size_t n, int plus) {
+  char *t = malloc(n + 1), *out;
+  int len = 0;
+  if (t == NULL) return NULL;
+  for (size_t i = 0; i < n; i++) t[i] = plus && s[i] == '+' ? ' ' : s[i];
+  t[n] = '\0';
+  out = curl_easy_unescape(NULL, t, (int)n, &len);
+  free(t);
+  if (out == NULL) return NULL;
+  if (memchr(out, '\0', (size_t)len)) {
+    curl_free(out);
+    return NULL;
+  }
+  t = strdup(out);
+  curl_free(out);
+  return t;
+}
+
+#define PARAM_MAX 64
+
+typedef struct parsed {
+  char *path;
+  att_api_param params[PARAM_MAX];
+  size_t n;
+} parsed;
+
+static void parsed_free(parsed *q) {
+  free(q->path);
+  for (size_t i = 0; i < q->n; i++) free((char *)q->params[i].name), free((char *)q->params[i].value);
+}
+
+/* The path and the query of c's URL, decoded: 0, or 400's message. */
+static const char *parse_target(conn *c, parsed *q) {
+  struct http_parser_url u;
+  memset(q, 0, sizeof *q);
+  http_parser_url_init(&u);
+  if (!c->url || http_parser_parse_url(c->url, c->url_len, 0, &u) != 0 || !(u.field_set & (1 << UF_PATH)))
+    return "the request's target is not a path";
+  if ((q->path = decode(c->url + u.field_data[UF_PATH].off, u.field_data[UF_PATH].len, 0)) == NULL)
+    return "the path has a NUL byte, or is not percent-encoded right";
+  if (u.field_set & (1 << UF_QUERY)) {
+    const char *s = c->url + u.field_data[UF_QUERY].off, *end = s + u.field_data[UF_QUERY].len;
+    while (s < end) {
+      const char *amp = memchr(s, '&', (size_t)(end - s)), *e = amp ? amp : end, *eq;
+      if (e > s) {
+        if (q->n == PARAM_MAX) return "too many query parameters (at most 64)";
+        eq = memchr(s, '=', (size_t)(e - s));
+        q->params[q->n].name = decode(s, (size_t)((eq ? eq : e) - s), 1);
+        q->params[q->n].value = eq ? decode(eq + 1, (size_t)(e - eq - 1), 1) : strdup("");
+        q->n++;
+        if (!q->params[q->n - 1].name || !q->params[q->n - 1].value)
+          return "a query parameter has a NUL byte, or is not percent-encoded right";
+      }
+      s = e + 1;
+    }
+  }
+  return NULL;
+}
+
+static void sse_start(conn *c);
+
+static int on_complete(http_parser *p) {
+  conn *c = p->data;
+  att__http *srv = c->srv;
+  att_daemon *d = srv->d;
+  att_api_req rq;
+  att_api_res rs;
+  parsed q;
+  const char *why;
+  int keep = http_should_keep_alive(p) && !srv->stopped, head = p->method == HTTP_HEAD;
+  size_t hl;
+  char *h;
+  c->in_req = 0;
+  uv_timer_stop(&c->timer);
+  srv->requests++;
+  if ((why = parse_target(c, &q)) != NULL) {
+    parsed_free(&q);
+    answer_error(c, 400, why, 1);
+    http_parser_pause(p, 1);
+    c->paused = 1;
+    return 0;
+  }
+  memset(&rq, 0, sizeof rq);
+  rq.method = head ? "GET" : http_method_str((enum http_method)p->method);
+  rq.path = q.path;
+  rq.params = q.params;
+  rq.nparams = q.n;
+  rq.authorization = c->hdr[H_AUTH];
+  rq.if_match = c->hdr[H_IFMATCH];
+  rq.if_none_match = c->hdr[H_IFNONE];
+  rq.client = c->client;
+  rq.body = c->body;
+  rq.body_len = c->body_len;
+  if (att_api_handle(srv->api, &rq, &rs) != 0) {
+    parsed_free(&q);
+    answer_error(c, 500, "out of memory", 1);
+    http_parser_pause(p, 1);
+    c->paused = 1;
+    return 0;
+  }
+  parsed_free(&q);
+  /* What the API wrote, it wrote as the token's user: the daemon's own
+   * writes are the daemon's again. */
+  if (d->e->store && att_store_set_author(d->e->store, d->e->author) != 0) att__errclear();
+  if (!keep && !rs.stream) c->close_after = 1;
+  /* A stream ends when the connection does: said with Connection: close. */
+  h = head_of(rs.status, &rs, rs.body_len, !keep || rs.stream, &hl);
+  if (h == NULL) {
+    att_api_res_free(&rs);
+    conn_close(c);
+    return -1;
+  }
+  write_out(c, h, hl, head ? NULL : rs.body, rs.body_len);
+  if (head) free(rs.body);
+  rs.body = NULL;
+  if (rs.stream) sse_start(c);
+  att_api_res_free(&rs);
+  req_reset(c);
+  /* Nothing more from this client until its answer is written. */
+  if (c->writes > 0 || c->sse || c->close_after) {
+    http_parser_pause(p, 1);
+    c->paused = 1;
+  } else {
+    arm(c, srv->timeout_ms);
+  }
+  /* The changes the request made, or found (refresh), go to the rules. */
+  if (d->npend > d->headpend) att__changed(d);
+  return 0;
+}
+
+/* Parse buf: the requests in it are answered; what comes after a pause is
+ * held for when the connection goes on. */
+static void feed(conn *c, const char *buf, size_t len) {
+  size_t done = http_parser_execute(&c->p, &c->srv->set, buf, len);
+  enum http_errno e = HTTP_PARSER_ERRNO(&c->p);
+  if (c->closing) return;
+  if (e == HPE_PAUSED) {
+    if (done < len && !c->close_after && !c->sse) {
+      char *h = realloc(c->held, c->held_len + len - done);
+      if (h == NULL) {
+        conn_close(c);
+        return;
+      }
+      memcpy(h + c->held_len, buf + done, len - done);
+      c->held = h;
+      c->held_len += len - done;
+    }
+    if (!c->sse) uv_read_stop(&c->io.s); /* a stream reads on, to see its client go */
+    return;
+  }
+  if (e != HPE_OK || c->p.upgrade) {
+    char msg[200];
+    int st = c->bad ? c->bad % 1000 : 400;
+    if (c->bad == 1400) snprintf(msg, sizeof msg, "an HTTP/1.1 request needs a Host header");
+    else if (st == 413) snprintf(msg, sizeof msg, "the body is larger than %d bytes", ATT_API_BODY_MAX);
+    else if (st == 414) snprintf(msg, sizeof msg, "the URL is longer than %d bytes", URL_MAX);
+    else if (st == 431) snprintf(msg, sizeof msg, "a header is longer than %d bytes", VALUE_MAX);
+    else if (st == 417) snprintf(msg, sizeof msg, "Expect: only 100-continue is understood");
+    else if (c->p.upgrade) snprintf(msg, sizeof msg, "upgrades (%s) are not offered", "Upgrade, CONNECT");
+    else if (c->bad == 400) snprintf(msg, sizeof msg, "a header the server reads is given twice");
+    else snprintf(msg, sizeof msg, "malformed HTTP: %s", http_errno_description(e));
+    c->in_req = 0;
+    answer_error(c, st, msg, 1);
+    uv_read_stop(&c->io.s);
+  }
+}
+
+static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b) {
+  (void)h;
+  (void)want;
+  *b = uv_buf_init(rbuf, sizeof rbuf);
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
+  conn *c = s->data;
+  if (n == 0) return;
+  if (n < 0) {
+    if (c->writes == 0 || n != UV_EOF || c->sse) conn_close(c);
+    else uv_read_stop(s), c->close_after = 1; /* half-closed: the answers still go */
+    return;
+  }
+  if (c->close_after || c->closing || c->sse) return;
+  feed(c, b->base, (size_t)n);
+}
+
+static void on_accept(uv_stream_t *l, int status) {
+  att__http *srv = l->data;
+  conn *c;
+  if (status < 0) return;
+  if ((c = calloc(1, sizeof *c)) == NULL) return;
+  c->srv = srv;
+  if (l->type == UV_NAMED_PIPE) uv_pipe_init(srv->loop, &c->io.pipe, 0);
+  else uv_tcp_init(srv->loop, &c->io.tcp);
+  c->io.h.data = c;
+  uv_timer_init(srv->loop, &c->timer);
+  c->timer.data = c;
+  c->hv = -1;
+  c->next = &srv->head;
+  c->prev = srv->head.prev;
+  srv->head.prev->next = c;
+  srv->head.prev = c;
+  srv->nconn++;
+  if (uv_accept(l, &c->io.s) != 0 || srv->nconn > srv->max_conn || srv->stopped) {
+    conn_close(c);
+    return;
+  }
+  if (l->type == UV_NAMED_PIPE) {
+    snprintf(c->client, sizeof c->client, "unix");
+  } else {
+    struct sockaddr_storage sa;
+    int len = sizeof sa;
+    uv_tcp_nodelay(&c->io.tcp, 1);
+    if (uv_tcp_getpeername(&c->io.tcp, (struct sockaddr *)&sa, &len) == 0) {
+      if (sa.ss_family == AF_INET6) uv_ip6_name((struct sockaddr_in6 *)&sa, c->client, sizeof c->client);
+      else uv_ip4_name((struct sockaddr_in *)&sa, c->client, sizeof c->client);
+    }
+  }
+  http_parser_init(&c->p, HTTP_REQUEST);
+  c->p.data = c;
+  arm(c, srv->timeout_ms); /* the first request must come in time too */
+  uv_read_start(&c->io.s, on_alloc, on_read);
+}
+
+/* ---- the event stream ----------------------------------------------------- */
+
+static void sse_write(conn *c, const char *text, size_t n) {
+  char *t;
+  if (c->closing) return;
+  if (uv_stream_get_write_queue_size(&c->io.s) > SSE_QUEUE_MAX) { /* not read: dropped */
+    conn_close(c);
+    return;
+  }
+  if ((t = malloc(n)) == NULL) return;
+  memcpy(t, text, n);
+  write_out(c, t, n, NULL, 0);
+}
+
+static void on_beat(uv_timer_t *t) {
+  att__http *srv = t->data;
+  for (conn *c = srv->head.next, *nx; c != &srv->head; c = nx) {
+    nx = c->next;
+    if (c->sse) sse_write(c, ": still here\n\n", 14);
+  }
+}
+
+static void sse_start(conn *c) {
+  att__http *srv = c->srv;
+  c->sse = 1;
+  uv_timer_stop(&c->timer);
+  sse_write(c, "retry: 2000\n\n", 13);
+  if (!srv->beat_on) {
+    uv_timer_start(&srv->beat, on_beat, SSE_BEAT_MS, SSE_BEAT_MS);
+    srv->beat_on = 1;
+  }
+}
+
+void att__http_changed(att_daemon *d, int op, int64_t id) {
+  att__http *srv = d->http;
+  char ev[160];
+  int n;
+  static const char *const ops[] = {"?", "add", "update", "remove", "restore", "prune"};
+  if (srv == NULL || srv->stopped) return;
+  srv->sse_seq++;
+  n = snprintf(ev, sizeof ev, "id: %llu\nevent: change\ndata: {\"op\":\"%s\",\"id\":%lld}\n\n",
+               (unsigned long long)srv->sse_seq, op >= 1 && op <= 5 ? ops[op] : ops[0], (long long)id);
+  for (conn *c = srv->head.next, *nx; c != &srv->head; c = nx) {
+    nx = c->next;
+    if (c->sse) sse_write(c, ev, (size_t)n);
+  }
+}
+
+/* ---- listening ------------------------------------------------------------ */
+
+static int is_loopback(const struct sockaddr *sa) {
+  if (sa->sa_family == AF_INET)
+    return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+  if (sa->sa_family == AF_INET6) {
+    const unsigned char *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+    static const unsigned char one[16] = {[15] = 1}, mapped[12] = {[10] = 0xff, [11] = 0xff};
+    return !memcmp(a, one, 16) || (!memcmp(a, mapped, 12) && a[12] == 127);
+  }
+  return 0;
+}
+
+/* "HOST:PORT", "[V6]:PORT" into sa; 0, or -1 with the reason in why. */
+int att__http_addr(const char *spec, struct sockaddr_storage *sa, const char **why) {
+  char host[64];
+  const char *colon, *h = spec;
+  size_t hl;
+  char *end;
+  long port;
+  if (spec[0] == '[') {
+    const char *rb = strchr(spec, ']');
+    if (!rb || rb[1] != ':') return *why = "an IPv6 address is [ADDR]:PORT", -1;
+    h = spec + 1;
+    hl = (size_t)(rb - h);
+    colon = rb + 1;
+  } else {
+    if ((colon = strrchr(spec, ':')) == NULL) return *why = "no port: give HOST:PORT", -1;
+    hl = (size_t)(colon - spec);
+  }
+  if (hl == 0 || hl >= sizeof host) return *why = "no host: give HOST:PORT (127.0.0.1:8080)", -1;
+  memcpy(host, h, hl);
+  host[hl] = '\0';
+  if (!strcmp(host, "localhost")) strcpy(host, "127.0.0.1");
+  errno = 0;
+  port = strtol(colon + 1, &end, 10);
+  if (colon[1] == '\0' || *end || errno || port < 0 || port > 65535)
+    return *why = "the port is a number from 0 to 65535 (0: any free port)", -1;
+  memset(sa, 0, sizeof *sa);
+  if (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)sa) != 0 &&
+      uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)sa) != 0)
+    return *why = "the host is a numeric address (127.0.0.1, ::1) or localhost", -1;
+  return 0;
+}
+
+/* A unix socket's file that nothing listens on any more is removed first. */
+static int stale_socket(const char *path) {
+  struct stat sb;
+  struct sockaddr_un un;
+  int fd, r;
+  if (lstat(path, &sb) != 0) return 0;
+  if (!S_ISSOCK(sb.st_mode)) return -1;
+  if (strlen(path) >= sizeof un.sun_path) return -1;
+  memset(&un, 0, sizeof un);
+  un.sun_family = AF_UNIX;
+  strcpy(un.sun_path, path);
+  if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0) return -1;
+  r = connect(fd, (struct sockaddr *)&un, sizeof un);
+  close(fd);
+  if (r == 0) return -1; /* someone listens */
+  return unlink(path) == 0 ? 0 : -1;
+}
+
+static int listen_one(att__http *srv, const char *spec, int insecure) {
+  att_daemon *d = srv->d;
+  stream_u *l = &srv->ls[srv->nls];
+  int rc;
+  char shown[300];
+  if (!strncmp(spec, "unix:", 5)) {
+    const char *path = spec + 5;
+    if (!*path) return att__err(ATT_EINVAL, "--listen %s: give unix:PATH", spec);
+    if (stale_socket(path) != 0)
+      return att__err(ATT_EIO, "--listen %s: %s is in use or is not a socket", spec, path);
+    if ((rc = uv_pipe_init(srv->loop, &l->pipe, 0)) != 0) goto fail;
+    l->h.data = srv;
+    srv->nls++;
+    if ((rc = uv_pipe_bind(&l->pipe, path)) != 0) goto fail;
+    if ((srv->unix_path[srv->nls - 1] = strdup(path)) == NULL) return att__err(ATT_ENOMEM, "out of memory");
+    snprintf(shown, sizeof shown, "unix:%s", path);
+  } else {
+    struct sockaddr_storage sa;
+    const char *why;
+    int len = sizeof sa;
+    char host[64];
+    if (att__http_addr(spec, &sa, &why) != 0) return att__err(ATT_EINVAL, "--listen %s: %s", spec, why);
+    if (!insecure && !is_loopback((struct sockaddr *)&sa))
+      return att__err(ATT_EINVAL,
+                      "--listen %s: plain HTTP is served on loopback only (127.0.0.1, ::1); put a "
+                      "TLS proxy in front (docs/http.md, \"TLS\"), or give --insecure to serve "
+                      "plain HTTP on a network",
+                      spec);
+    if ((rc = uv_tcp_init(srv->loop, &l->tcp)) != 0) goto fail;
+    l->h.data = srv;
+    srv->nls++;
+    if ((rc = uv_tcp_bind(&l->tcp, (struct sockaddr *)&sa, 0)) != 0) goto fail;
+    if (uv_tcp_getsockname(&l->tcp, (struct sockaddr *)&sa, &len) == 0) {
+      if (sa.ss_family == AF_INET6) {
+        uv_ip6_name((struct sockaddr_in6 *)&sa, host, sizeof host);
+        snprintf(shown, sizeof shown, "http://[%s]:%d/", host, ntohs(((struct sockaddr_in6 *)&sa)->sin6_port));
+      } else {
+        uv_ip4_name((struct sockaddr_in *)&sa, host, sizeof host);
+        snprintf(shown, sizeof shown, "http://%s:%d/", host, ntohs(((struct sockaddr_in *)&sa)->sin_port));
+      }
+    }
+  }
+  if ((rc = uv_listen(&l->s, 1024, on_accept)) != 0) goto fail;
+  att__log(d, ATT_LOG_INFO, NULL, "listening on %s", shown);
+  return 0;
+fail:
+  return att__err(ATT_EIO, "--listen %s: %s", spec, uv_strerror(rc));
+}
+
+int att__http_start(att_daemon *d) {
+  att__http *srv = calloc(1, sizeof *srv);
+  struct rlimit rl;
+  int rc;
+  if (srv == NULL) return att__err(ATT_ENOMEM, "out of memory");
+  d->http = srv;
+  srv->d = d;
+  srv->loop = &d->loop;
+  srv->head.next = srv->head.prev = &srv->head;
+  srv->timeout_ms = (uint64_t)(d->o.http.timeout > 0 ? d->o.http.timeout : 10) * 1000;
+  srv->max_conn = d->o.http.max_conn > 0 ? (size_t)d->o.http.max_conn : 10000;
+  /* Each connection is a descriptor: take what the hard limit allows. */
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    rlim_t want = (rlim_t)srv->max_conn + 256;
+    if (rl.rlim_cur < want) {
+      rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+      setrlimit(RLIMIT_NOFILE, &rl);
+      getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur < (rlim_t)srv->max_conn + 256 && rl.rlim_cur > 320) {
+      att__log(d, ATT_LOG_WARN, NULL,
+               "at most %llu connections: the limit on open files (ulimit -n) is %llu",
+               (unsigned long long)(rl.rlim_cur - 256), (unsigned long long)rl.rlim_cur);
+      srv->max_conn = (size_t)(rl.rlim_cur - 256);
+    }
+  }
+  http_parser_set_max_header_size(HEADER_MAX);
+  http_parser_settings_init(&srv->set);
+  srv->set.on_message_begin = on_begin;
+  srv->set.on_url = on_url;
+  srv->set.on_header_field = on_field;
+  srv->set.on_header_value = on_value;
+  srv->set.on_headers_complete = on_headers_done;
+  srv->set.on_body = on_body;
+  srv->set.on_message_complete = on_complete;
+  {
+    att_api_opts ao;
+    memset(&ao, 0, sizeof ao);
+    ao.openapi = att__openapi_json;
+    ao.openapi_len = att__openapi_json_len;
+    if ((rc = att_api_open(d->e->store, &ao, &srv->api)) != 0) return rc;
+  }
+  if ((rc = uv_timer_init(srv->loop, &srv->beat)) != 0)
+    return att__err(ATT_EIO, "cannot start the server: %s", uv_strerror(rc));
+  srv->beat.data = srv;
+  for (size_t i = 0; i < d->o.http.nlisten; i++)
+    if ((rc = listen_one(srv, d->o.http.listen[i], d->o.http.insecure)) != 0) return rc;
+  return 0;
+}
+
+void att__http_stop(att_daemon *d) {
+  att__http *srv = d->http;
+  if (srv == NULL || srv->stopped) return;
+  srv->stopped = 1;
+  for (size_t i = 0; i < srv->nls; i++) {
+    uv_close(&srv->ls[i].h, NULL);
+    if (srv->unix_path[i]) unlink(srv->unix_path[i]);
+  }
+  if (srv->beat.loop) uv_close((uv_handle_t *)&srv->beat, NULL);
+  for (conn *c = srv->head.next, *nx; c != &srv->head; c = nx) {
+    nx = c->next;
+    conn_close(c);
+  }
+}
+
+void att__http_free(att_daemon *d) {
+  att__http *srv = d->http;
+  if (srv == NULL) return;
+  if (srv->requests)
+    att__log(d, ATT_LOG_INFO, NULL, "served %llu HTTP request%s", (unsigned long long)srv->requests,
+             srv->requests == 1 ? "" : "s");
+  att_api_close(srv->api);
+  for (size_t i = 0; i < srv->nls; i++) free(srv->unix_path[i]);
+  free(srv);
+  d->http = NULL;
+}
