@@ -73,6 +73,8 @@ struct conn {
   int closing;     /* handles still to close */
   int close_after; /* close once the writes are done */
   int in_req, sse, paused, last_was_value, bad;
+  int lingering; /* answered and shut down for writing: reading what still comes */
+  uv_shutdown_t shut;
   size_t writes; /* pending */
   char client[64];
   char *url;
@@ -105,6 +107,9 @@ struct att__http {
 };
 
 static char rbuf[64 * 1024]; /* shared: a request is parsed inside the read callback */
+
+static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b);
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b);
 
 /* ---- connections ---------------------------------------------------------- */
 
@@ -141,6 +146,28 @@ static void arm(conn *c, uint64_t ms) {
   if (!c->closing) uv_timer_start(&c->timer, on_timeout, ms, 0);
 }
 
+static void on_shut(uv_shutdown_t *r, int status) {
+  conn *c = r->data;
+  if (status < 0) conn_close(c);
+}
+
+/* The last answer is written: shut the connection down for writing, and
+ * read (and drop) what the client still sends for a moment before
+ * closing, so that closing with its unread bytes does not reset the
+ * connection before it has read the answer (a 413 to a body still on its
+ * way). */
+static void linger(conn *c) {
+  if (c->lingering || c->closing) return;
+  c->lingering = 1;
+  c->shut.data = c;
+  if (uv_shutdown(&c->shut, &c->io.s, on_shut) != 0) {
+    conn_close(c);
+    return;
+  }
+  uv_read_start(&c->io.s, on_alloc, on_read);
+  arm(c, 2000);
+}
+
 typedef struct wreq {
   uv_write_t req;
   conn *c;
@@ -162,7 +189,7 @@ static void on_written(uv_write_t *req, int status) {
   }
   if (c->writes > 0 || c->closing || c->sse) return;
   if (c->close_after) {
-    conn_close(c);
+    linger(c);
     return;
   }
   arm(c, c->srv->timeout_ms); /* idle, or the next request's time */
@@ -175,7 +202,7 @@ static void on_written(uv_write_t *req, int status) {
     http_parser_pause(&c->p, 0);
     feed(c, held, n);
     free(held);
-    if (!c->paused && !c->close_after && !c->closing) uv_read_start(&c->io.s, NULL, NULL);
+    if (!c->paused && !c->close_after && !c->closing) uv_read_start(&c->io.s, on_alloc, on_read);
   }
 }
 
@@ -245,12 +272,13 @@ static void answer_error(conn *c, int status, const char *msg, int close) {
     return;
   }
   write_out(c, head, hl, body, (size_t)n);
+  arm(c, 3 * c->srv->timeout_ms); /* for the client to read it */
 }
 
 static void on_timeout(uv_timer_t *t) {
   conn *c = t->data;
   if (c->sse) return;
-  if (c->writes > 0) { /* the client does not read its answer */
+  if (c->writes > 0 || c->lingering) { /* the client does not read its answer, or lingered */
     conn_close(c);
   } else if (c->in_req) {
     c->in_req = 0;
@@ -338,12 +366,16 @@ static int on_value(http_parser *p, const char *at, size_t n) {
 
 static int on_headers_done(http_parser *p) {
   conn *c = p->data;
+  if (p->upgrade) { /* Upgrade or CONNECT: what follows would not be HTTP */
+    c->bad = 1401;
+    return -1;
+  }
   if ((p->flags & F_CONTENTLENGTH) && p->content_length > ATT_API_BODY_MAX) {
     c->bad = 413;
     return -1;
   }
   if (p->http_major == 1 && p->http_minor >= 1 && !c->hdr[H_HOST]) {
-    c->bad = 400 + 1000; /* no Host */
+    c->bad = 1400; /* 400, no Host (1400, 1401: 400 with their own message) */
     return -1;
   }
   if (c->hdr[H_EXPECT]) {
@@ -495,6 +527,7 @@ static int on_complete(http_parser *p) {
   if (c->writes > 0 || c->sse || c->close_after) {
     http_parser_pause(p, 1);
     c->paused = 1;
+    if (!c->sse) arm(c, 3 * srv->timeout_ms); /* for the client to read it */
   } else {
     arm(c, srv->timeout_ms);
   }
@@ -525,13 +558,14 @@ static void feed(conn *c, const char *buf, size_t len) {
   }
   if (e != HPE_OK || c->p.upgrade) {
     char msg[200];
-    int st = c->bad ? c->bad % 1000 : 400;
+    int st = c->bad && c->bad < 1000 ? c->bad : 400;
     if (c->bad == 1400) snprintf(msg, sizeof msg, "an HTTP/1.1 request needs a Host header");
     else if (st == 413) snprintf(msg, sizeof msg, "the body is larger than %d bytes", ATT_API_BODY_MAX);
     else if (st == 414) snprintf(msg, sizeof msg, "the URL is longer than %d bytes", URL_MAX);
     else if (st == 431) snprintf(msg, sizeof msg, "a header is longer than %d bytes", VALUE_MAX);
     else if (st == 417) snprintf(msg, sizeof msg, "Expect: only 100-continue is understood");
-    else if (c->p.upgrade) snprintf(msg, sizeof msg, "upgrades (%s) are not offered", "Upgrade, CONNECT");
+    else if (c->bad == 1401 || c->p.upgrade)
+      snprintf(msg, sizeof msg, "upgrades (Upgrade: ..., CONNECT) are not offered");
     else if (c->bad == 400) snprintf(msg, sizeof msg, "a header the server reads is given twice");
     else snprintf(msg, sizeof msg, "malformed HTTP: %s", http_errno_description(e));
     c->in_req = 0;
@@ -550,11 +584,11 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
   conn *c = s->data;
   if (n == 0) return;
   if (n < 0) {
-    if (c->writes == 0 || n != UV_EOF || c->sse) conn_close(c);
+    if (c->writes == 0 || n != UV_EOF || c->sse || c->lingering) conn_close(c);
     else uv_read_stop(s), c->close_after = 1; /* half-closed: the answers still go */
     return;
   }
-  if (c->close_after || c->closing || c->sse) return;
+  if (c->close_after || c->closing || c->sse || c->lingering) return;
   feed(c, b->base, (size_t)n);
 }
 

@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""The HTTP server of `attache serve --listen` from outside, as clients
+see it (tests/cli/serve_http.sh starts the daemon and runs this):
+
+    python3 http_check.py PORT UNIXSOCK SPEC EDITOR_TOKEN READER_TOKEN ATTACHE STORE TIMEOUT
+
+Each check prints "ok N - what" or "not ok N - what: why"; the exit
+status is the number that failed.  Every wait is a socket timeout or a
+poll with a deadline, never a fixed sleep.
+"""
+import http.client
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+
+PORT, SOCK, SPEC, ED, RD, ATT, STORE, TIMEOUT = sys.argv[1:9]
+PORT, TIMEOUT = int(PORT), float(TIMEOUT)
+WAIT = 60.0 if len(sys.argv) < 10 else float(sys.argv[9])
+n = failed = 0
+
+
+def check(cond, what, why=""):
+    global n, failed
+    n += 1
+    if cond:
+        print("ok %d - %s" % (n, what))
+    else:
+        failed += 1
+        print("not ok %d - %s: %s" % (n, what, why))
+
+
+def req(method, path, token=None, body=None, headers=None, sock=False):
+    """One request on a new connection: (status, headers, body)."""
+    h = dict(headers or {})
+    if token:
+        h["Authorization"] = "Bearer " + token
+    if body is not None and not isinstance(body, bytes):
+        body = json.dumps(body).encode()
+    if sock:
+        c = http.client.HTTPConnection("localhost", timeout=WAIT)
+        c.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        c.sock.settimeout(WAIT)
+        c.sock.connect(SOCK)
+    else:
+        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=WAIT)
+    c.request(method, path, body=body, headers=h)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+
+
+def raw(data, chunks=None, read_until_close=True):
+    """Send bytes on a new TCP connection; all that comes back until the
+    server closes it (or WAIT)."""
+    s = socket.create_connection(("127.0.0.1", PORT), timeout=WAIT)
+    for part in chunks or [data]:
+        s.sendall(part)
+    out = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+            if not read_until_close:
+                break
+    except socket.timeout:
+        out += b"<timeout>"
+    s.close()
+    return out
+
+
+def statuses(text):
+    return [int(x) for x in re.findall(rb"HTTP/1\.1 (\d{3}) ", text)]
+
+
+# -- the description, as served, is the one in the tree
+st, h, body = req("GET", "/v1/openapi.json")
+spec = json.load(open(SPEC, encoding="utf-8"))
+check(st == 200 and json.loads(body) == spec, "GET /v1/openapi.json serves docs/api/openapi.json", st)
+
+# -- every route and method of the description, over HTTP: the status is declared
+declared = {}
+for path, ops in spec["paths"].items():
+    for m, op in ops.items():
+        if m == "parameters":
+            continue
+        declared[(path, m.upper())] = set(int(k) for k in op["responses"])
+undeclared = []
+for (path, m) in sorted(declared):
+    p = path.replace("{event}", "1")
+    for tok in (None, RD, ED):
+        if path == "/v1/changes" and tok:
+            continue  # a stream: below
+        hdr = {"If-Match": '"999"'} if m in ("PATCH", "DELETE") else {}
+        b = {"status": "held"} if m in ("PATCH", "POST") else None
+        if m == "POST" and path == "/v1/events":
+            b = {"title": "Route check", "when": "2024-05"}
+        st, h, body = req(m, p, tok, b, hdr)
+        if st not in declared[(path, m)]:
+            undeclared.append("%s %s -> %d" % (m, p, st))
+        if st >= 400 and json.loads(body)["error"]["status"] != st:
+            undeclared.append("%s %s: the error body says another status" % (m, p))
+check(not undeclared, "every route of the description, with no token, a reader's and an editor's: "
+      "each status declared, each error JSON", undeclared)
+
+# -- health, HEAD, unknown routes, traversal
+st, h, body = req("HEAD", "/v1/health")
+check(st == 200 and body == b"" and h.get("content-length") == "11", "HEAD: the GET's headers, no body", (st, h, body))
+for p in ("/", "/v1/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/v1/events/../../x", "/index.html"):
+    st, h, body = req("GET", p, ED)
+    check(st == 404, "GET %s: 404, nothing read from files" % p, (st, body))
+st, h, body = req("GET", "/v1/events/a%00b", ED)
+check(st == 400, "a NUL byte in the path: 400", (st, body))
+
+# -- writes: roles, authors, concurrency
+st, h, body = req("POST", "/v1/events", ED, {"title": "CDC meeting", "when": "2024-03-12", "kind": "meeting",
+                                             "actors": ["KHM"], "key": "cdc"})
+check(st == 201 and h.get("location", "").startswith("/v1/events/") and h.get("etag") == '"1"',
+      "POST by an editor: 201, Location, ETag", (st, h, body))
+loc = h.get("location", "/v1/events/0")
+st, h, body = req("POST", "/v1/events", RD, {"title": "x", "when": "2024"})
+check(st == 403, "POST by a reader: 403", (st, body))
+st, h, body = req("POST", "/v1/events", None, {"title": "x", "when": "2024"})
+check(st == 401 and h.get("www-authenticate", "").startswith("Bearer"), "POST without a token: 401, WWW-Authenticate",
+      (st, h))
+st, h, body = req("POST", "/v1/events", ED, b'{"title": "no date"}')
+check(st == 400 and b"when" in body, "POST without a date: 400 naming it", body)
+st, h, body = req("PATCH", loc, ED, {"status": "held"})
+check(st == 428, "PATCH without If-Match: 428", st)
+st, h, body = req("PATCH", loc, ED, {"status": "held"}, {"If-Match": '"7"'})
+check(st == 412 and json.loads(body).get("event", {}).get("rev") == 1, "PATCH with another ETag: 412 with the event",
+      (st, body))
+st, h, body = req("PATCH", loc, ED, {"status": "held"}, {"If-Match": '"1"'})
+check(st == 200 and h.get("etag") == '"2"', "PATCH with the ETag: 200, the new ETag", (st, h))
+log = subprocess.run([ATT, "--store", STORE, "log", "--json"], capture_output=True, text=True).stdout
+authors = [json.loads(l).get("author") for l in log.splitlines() if l.strip()]
+check(authors[:2] == ["ana", "ana"] or authors[-2:] == ["ana", "ana"], "the history records the token's user", authors)
+
+# -- the unix socket
+st, h, body = req("GET", "/v1/events?actor=KHM", RD, sock=True)
+check(st == 200 and json.loads(body)["count"] == 1, "GET over the unix socket, with a filter", (st, body))
+st, h, body = req("GET", "/v1/events?text=CDC+meeting&limit=5", RD)
+check(st == 200 and json.loads(body)["count"] == 1, "a query decoded: '+' is a space", (st, body))
+st, h, body = req("GET", "/v1/events?text=CDC%20meeting", RD)
+check(st == 200 and json.loads(body)["count"] == 1, "a query decoded: %20", (st, body))
+
+# -- keep-alive and pipelining: answers in order, on one connection
+c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=WAIT)
+for i in range(3):
+    c.request("GET", "/v1/health")
+    r = c.getresponse()
+    r.read()
+check(r.status == 200, "three requests on one kept-alive connection")
+c.close()
+out = raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n"
+          b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+check(statuses(out) == [200, 404, 200], "three pipelined requests: three answers, in order", out[:300])
+
+# -- malformed HTTP and smuggling: 400, and the connection closes, so
+# that nothing after the bad request is read as another
+bad = {
+    "Content-Length and Transfer-Encoding": b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n",
+    "two Content-Lengths": b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 40\r\n\r\n"
+    b"abcdGET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n",
+    "a negative Content-Length": b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+    "a space before the colon": b"GET /v1/health HTTP/1.1\r\nHost : x\r\n\r\n",
+    "a chunk size that is not hex": b"POST /v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"zz\r\nabc\r\n0\r\n\r\n",
+    "a bare LF in a chunk": b"POST /v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n",
+    "garbage": b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 hello\r\n\r\n",
+    "no Host in HTTP/1.1": b"GET /v1/health HTTP/1.1\r\n\r\n",
+    "two Hosts": b"GET /v1/health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+    "two Authorizations": b"GET /v1/events HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer x\r\nAuthorization: Bearer "
+    + ED.encode() + b"\r\n\r\n",
+    "an upgrade": b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+    "CONNECT": b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n",
+    "a Transfer-Encoding other than chunked last": b"POST /v1/events HTTP/1.1\r\nHost: x\r\n"
+    b"Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n",
+}
+for what, data in bad.items():
+    out = raw(data)
+    sts = statuses(out)
+    check(len(sts) == 1 and sts[0] in (400, 501) and b"Connection: close" in out and b"<timeout>" not in out,
+          "%s: one 400 and the connection closes" % what, out[:400])
+
+# -- limits: bodies, headers, URL, Expect
+out = raw(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ED.encode() +
+          b"\r\nContent-Length: 2000000\r\n\r\n")
+check(statuses(out) == [413] and b"<timeout>" not in out, "a Content-Length over 1 MiB: 413 before the body, closed",
+      out[:300])
+chunk = b"%x\r\n%s\r\n" % (65536, b"a" * 65536)
+out = raw(None, [b"POST /v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"] + [chunk] * 17)
+check(statuses(out) == [413], "a chunked body growing past 1 MiB: 413, closed", out[:300])
+out = raw(b"GET /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + b"a" * 5000 + b"\r\n\r\n")
+check(statuses(out) == [431], "an Authorization over 4 KiB: 431", out[:300])
+out = raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 40000 + b"\r\n\r\n")
+check(statuses(out) == [400], "headers over 32 KiB: 400, closed", out[:300])
+out = raw(b"GET /v1/" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+check(statuses(out) == [414], "a URL over 8 KiB: 414", out[:300])
+body = json.dumps({"title": "Expected", "when": "2024-06"}).encode()
+out = raw(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ED.encode() +
+          b"\r\nExpect: 100-continue\r\nConnection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+check(statuses(out) == [100, 201], "Expect: 100-continue: 100, then 201", out[:300])
+out = raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nExpect: gifts\r\n\r\n")
+check(statuses(out) == [417], "Expect: anything else: 417", out[:300])
+
+# -- slow clients: a request that does not arrive in time is 408 and
+# closed; an idle connection is closed
+t0 = time.monotonic()
+out = raw(None, [b"GET /v1/health HTTP/1.1\r\nHost: x\r\n"])
+took = time.monotonic() - t0
+check(statuses(out) == [408] and took >= TIMEOUT * 0.9, "a request cut off (slowloris): 408 after the "
+      "request timeout, closed (%.1f s, timeout %.0f s)" % (took, TIMEOUT), out[:300])
+t0 = time.monotonic()
+out = raw(b"")
+took = time.monotonic() - t0
+check(out == b"" and took >= TIMEOUT * 0.9, "an idle connection: closed after the timeout (%.1f s)" % took, out)
+# one byte a second never resets the deadline: it runs from the first byte
+s = socket.create_connection(("127.0.0.1", PORT), timeout=WAIT)
+t0 = time.monotonic()
+closed = False
+got = b""
+for ch in b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200:
+    try:
+        s.sendall(bytes([ch]))
+    except OSError:
+        closed = True
+        break
+    s.settimeout(TIMEOUT / 4)
+    try:
+        b = s.recv(4096)
+        got += b
+        if not b or b"408" in got:
+            closed = True
+            break
+    except socket.timeout:
+        pass
+    if time.monotonic() - t0 > WAIT:
+        break
+s.close()
+check(closed and time.monotonic() - t0 < TIMEOUT * 3 + 5, "a byte every %.1f s: answered 408 within the timeout "
+      "of the first byte" % (TIMEOUT / 4), got[:200])
+
+# -- the event stream: changes by the API and by another process
+s = socket.create_connection(("127.0.0.1", PORT), timeout=WAIT)
+s.sendall(b"GET /v1/changes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + RD.encode() + b"\r\n\r\n")
+buf = b""
+deadline = time.monotonic() + WAIT
+while b"retry:" not in buf and time.monotonic() < deadline:
+    buf += s.recv(4096)
+check(buf.startswith(b"HTTP/1.1 200") and b"text/event-stream" in buf, "GET /v1/changes: an event stream", buf[:300])
+st, h, body = req("POST", "/v1/events", ED, {"title": "Visit of the minister", "when": "2024-07"})
+new_id = json.loads(body).get("id")
+subprocess.run([ATT, "--store", STORE, "add", "--title", "From another shell", "--when", "2024-08"],
+               capture_output=True, check=True)
+want = [b'"op":"add","id":%d' % new_id, b'"op":"add","id":%d' % (new_id + 1)]
+while not all(w in buf for w in want) and time.monotonic() < deadline:
+    try:
+        buf += s.recv(4096)
+    except socket.timeout:
+        break
+check(all(w in buf for w in want), "the stream tells of an add over HTTP and of one by `attache add`", buf[-400:])
+s.close()
+
+# -- a client that never reads what it asked for: the server stops reading
+# from it, serves others, and closes it after three request timeouts
+s = socket.create_connection(("127.0.0.1", PORT), timeout=WAIT)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+one = b"GET /v1/openapi.json HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"p" * 4000 + b"\r\n\r\n"
+sent = 0
+s.settimeout(2)
+try:
+    for i in range(5000):
+        s.sendall(one)
+        sent += 1
+except (socket.timeout, OSError):
+    pass
+st, h, body = req("GET", "/v1/health")
+check(st == 200 and sent < 5000, "a client that sends without reading is held back (%d requests taken), and "
+      "others are served" % sent, (st, sent))
+t0 = time.monotonic()
+s.settimeout(WAIT)
+closed = False
+while time.monotonic() - t0 < WAIT and not closed:
+    try:
+        time.sleep(0)
+        b = s.recv(1 << 20)
+        if not b:
+            closed = True
+    except (ConnectionResetError, socket.timeout):
+        closed = True
+s.close()
+check(closed, "and its connection is closed in the end (%.1f s)" % (time.monotonic() - t0))
+
+# -- a client address that sends wrong tokens is locked out: last, as it
+# locks this address out
+for i in range(10):
+    req("GET", "/v1/events", "att_" + "0" * 64)
+st, h, body = req("GET", "/v1/events", RD)
+check(st == 401, "after 10 wrong tokens from an address, its right token is refused too", (st, body))
+st, h, body = req("GET", "/v1/events", RD, sock=True)
+check(st == 200, "while another client (the unix socket) is served", (st, body))
+
+print("1..%d" % n)
+sys.exit(min(failed, 100))
