@@ -26,7 +26,7 @@
 
 enum {
   O_SCRIPTS = 1, O_NOW, O_UNTIL, O_ONCE, O_GRACE, O_NOSTATE, O_JSON, O_QUIET, O_VERBOSE,
-  O_DEPTH, O_LISTEN, O_INSECURE, O_RTIMEOUT, O_MAXCONN,
+  O_DEPTH, O_LISTEN, O_INSECURE, O_RTIMEOUT, O_MAXCONN, O_RATE,
   O_PASS /* a sandbox or alert option, passed on */
 };
 
@@ -38,6 +38,7 @@ static const cli_opt serve_opts[] = {
     {"verbose", 'v', 0, O_VERBOSE},    {"rule-depth", 0, 1, O_DEPTH},
     {"listen", 0, 1, O_LISTEN},        {"insecure", 0, 0, O_INSECURE},
     {"request-timeout", 0, 1, O_RTIMEOUT}, {"max-connections", 0, 1, O_MAXCONN},
+    {"rate-limit", 0, 1, O_RATE},
     {"max-instructions", 0, 1, O_PASS}, {"max-memory", 0, 1, O_PASS},
     {"max-string", 0, 1, O_PASS},      {"max-time", 0, 1, O_PASS},
     {"allow-debug", 0, 0, O_PASS},     {"read", 0, 1, O_PASS},
@@ -195,6 +196,11 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
         rc = cli_usage(ctx, "--max-connections %s: a count from 1 to 1000000", p.arg);
       else o.http.max_conn = (int)n;
       break;
+    case O_RATE:
+      if ((n = cli_count(p.arg)) < 1 || n > 1000000)
+        rc = cli_usage(ctx, "--rate-limit %s: requests a second per user, from 1 to 1000000", p.arg);
+      else o.http.rate = (double)n;
+      break;
     case O_PASS: {
       size_t l = strlen(p.name) + 3;
       char *opt = malloc(l);
@@ -226,8 +232,10 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
   if (rc == CLI_OK && o.http.nlisten > 0 && (now || once))
     rc = cli_usage(ctx, "--listen serves on the real clock; it does not go with %s",
                    now ? "--now/--until" : "--once");
-  if (rc == CLI_OK && o.http.nlisten == 0 && (o.http.insecure || o.http.timeout || o.http.max_conn))
-    rc = cli_usage(ctx, "--insecure, --request-timeout and --max-connections go with --listen");
+  if (rc == CLI_OK && o.http.nlisten == 0 &&
+      (o.http.insecure || o.http.timeout || o.http.max_conn || o.http.rate > 0))
+    rc = cli_usage(ctx, "--insecure, --request-timeout, --max-connections and --rate-limit go "
+                        "with --listen");
   if (once) o.mode = ATT_DAEMON_ONCE;
   if (rc == CLI_OK) rc = scripts_dir(scripts, dir);
   o.scripts_dir = dir;

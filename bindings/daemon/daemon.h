@@ -64,11 +64,13 @@ typedef struct att_daemon_opts {
   /* The HTTP server (real clock only; daemon_http.c): where it listens
    * ("127.0.0.1:8080", "[::1]:8080", "unix:PATH"); plain HTTP on an
    * address other than loopback only when insecure; the seconds a request
-   * has to arrive (0: 10); connections at once (0: 10000). */
+   * has to arrive (0: 10); connections at once (0: 10000); each user's
+   * requests a second (0: the API's 20), with three times as many at once. */
   struct {
     const char *listen[ATT_HTTP_LISTEN_MAX];
     size_t nlisten;
     int insecure, timeout, max_conn;
+    double rate;
   } http;
 } att_daemon_opts;
 

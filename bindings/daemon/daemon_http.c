@@ -104,6 +104,8 @@ struct att__http {
   uv_timer_t beat;
   int beat_on, stopped;
   uint64_t sse_seq, requests;
+  uint64_t longest_ns; /* the longest a request held the loop */
+  char longest[96];    /* which: "GET /v1/agenda" */
 };
 
 static char rbuf[64 * 1024]; /* shared: a request is parsed inside the read callback */
@@ -477,6 +479,7 @@ static int on_complete(http_parser *p) {
   int keep = http_should_keep_alive(p) && !srv->stopped, head = p->method == HTTP_HEAD;
   size_t hl;
   char *h;
+  uint64_t t0;
   c->in_req = 0;
   uv_timer_stop(&c->timer);
   srv->requests++;
@@ -498,12 +501,17 @@ static int on_complete(http_parser *p) {
   rq.client = c->client;
   rq.body = c->body;
   rq.body_len = c->body_len;
+  t0 = uv_hrtime();
   if (att_api_handle(srv->api, &rq, &rs) != 0) {
     parsed_free(&q);
     answer_error(c, 500, "out of memory", 1);
     http_parser_pause(p, 1);
     c->paused = 1;
     return 0;
+  }
+  if ((t0 = uv_hrtime() - t0) > srv->longest_ns) {
+    srv->longest_ns = t0;
+    snprintf(srv->longest, sizeof srv->longest, "%s %.80s", rq.method, q.path);
   }
   parsed_free(&q);
   /* What the API wrote, it wrote as the token's user: the daemon's own
@@ -830,6 +838,8 @@ int att__http_start(att_daemon *d) {
     memset(&ao, 0, sizeof ao);
     ao.openapi = att__openapi_json;
     ao.openapi_len = att__openapi_json_len;
+    ao.rate = d->o.http.rate;
+    ao.burst = 3 * d->o.http.rate;
     if ((rc = att_api_open(d->e->store, &ao, &srv->api)) != 0) return rc;
   }
   if ((rc = uv_timer_init(srv->loop, &srv->beat)) != 0)
@@ -859,8 +869,9 @@ void att__http_free(att_daemon *d) {
   att__http *srv = d->http;
   if (srv == NULL) return;
   if (srv->requests)
-    att__log(d, ATT_LOG_INFO, NULL, "served %llu HTTP request%s", (unsigned long long)srv->requests,
-             srv->requests == 1 ? "" : "s");
+    att__log(d, ATT_LOG_INFO, NULL, "served %llu HTTP request%s; the longest held the loop %.2f ms (%s)",
+             (unsigned long long)srv->requests, srv->requests == 1 ? "" : "s",
+             (double)srv->longest_ns / 1e6, srv->longest);
   att_api_close(srv->api);
   for (size_t i = 0; i < srv->nls; i++) free(srv->unix_path[i]);
   free(srv);

@@ -34,6 +34,10 @@ expect_rc 2 serve --scripts "$S" --listen 127.0.0.1:0 --request-timeout 0s
 err_has "--request-timeout 0s: a time from 1s to 1h"
 expect_rc 2 serve --scripts "$S" --listen 127.0.0.1:0 --max-connections lots
 err_has "--max-connections lots"
+expect_rc 2 serve --scripts "$S" --listen 127.0.0.1:0 --rate-limit 0
+err_has "--rate-limit 0: requests a second per user"
+expect_rc 2 serve --scripts "$S" --rate-limit 5
+err_has "go with --listen"
 for bad in 8080 "127.0.0.1:http" "127.0.0.1:70000" "example.org:80" "[::1]8080" ":8080" "unix:"; do
   expect_rc 1 serve --scripts "$S" --listen "$bad"
   err_has "--listen $bad: "

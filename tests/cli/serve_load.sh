@@ -1,0 +1,68 @@
+#!/bin/sh
+# The load run of bench/http.sh in a short version (issue 16): wrk with
+# 16 connections against `attache serve --listen` on a small store, reads
+# of the agenda and of a filtered list, then adds.  Every answer must be
+# 2xx with no socket error, and every add wrk counted must be in the
+# store afterwards (an add still in flight when wrk stops may be there
+# too: at most one per connection).  The figures are bench/http.sh's
+# (docs/performance.md), not this test's: nothing here is timed.
+. "$(dirname "$0")/lib.sh"
+need wrk
+need python3
+
+new_store
+python3 - >"$TMP/events.jsonl" <<'EOF'
+import json
+actors = ["KHM", "JPN", "USA", "FRA", "CHN"]
+for i in range(2000):
+    m = 1 + i % 12
+    ev = {"title": "Event %d" % i, "when": "2024-%02d-%02d" % (m, 1 + i % 28), "kind": "meeting",
+          "actors": [actors[i % 5]]}
+    if i % 100 == 0:
+        ev["recur"] = "FREQ=MONTHLY"
+    print(json.dumps(ev))
+EOF
+ok import "$TMP/events.jsonl"
+ok user add loader --role editor
+TOK=$(cat "$TMP/out")
+S=$TMP/scripts
+mkdir -p "$S"
+${ATT_WRAP:-} "$ATT" --store "$STORE" serve --scripts "$S" --listen 127.0.0.1:0 --rate-limit 1000000 \
+  >"$TMP/d.out" 2>"$TMP/d.err" &
+DPID=$!
+wait_for "$TMP/d.err" "listening on http" "the daemon did not start"
+PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/d.err")
+URL=http://127.0.0.1:$PORT
+
+# load PATH [wrk args]: 2 s of wrk, 16 connections; all answers 2xx.
+load() {
+  path=$1
+  shift
+  wrk -t1 -c16 -d2s "$@" "$URL$path" >"$TMP/wrk.out" 2>&1 || fail "wrk $path: $(cat "$TMP/wrk.out")"
+  NCHECKS=$((NCHECKS + 1))
+  ! grep -q "Non-2xx" "$TMP/wrk.out" || fail "wrk $path: answers that are not 2xx: $(cat "$TMP/wrk.out")"
+  ! grep -q "Socket errors" "$TMP/wrk.out" || fail "wrk $path: socket errors: $(cat "$TMP/wrk.out")"
+  DONE=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$TMP/wrk.out")
+  [ "${DONE:-0}" -gt 0 ] || fail "wrk $path: no request answered: $(cat "$TMP/wrk.out")"
+  echo "# $path: $DONE requests in 2 s"
+}
+load "/v1/agenda?from=2024-03-01&days=30" -H "Authorization: Bearer $TOK"
+load "/v1/events?actor=KHM&from=2024-01-01&to=2024-06-30" -H "Authorization: Bearer $TOK"
+cat >"$TMP/post.lua" <<EOF
+wrk.method = "POST"
+wrk.body = '{"title": "wrk write", "when": "2024-05-01", "actors": ["KHM"]}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $TOK"
+EOF
+load /v1/events -s "$TMP/post.lua"
+kill -TERM "$DPID"
+wait_exit "$DPID" "the daemon, after SIGTERM,"
+wait "$DPID" || fail "the daemon exited $?: $(tail -5 "$TMP/d.err")"
+ok list --text "wrk write" --json --limit 100000
+HAVE=$(wc -l <"$TMP/out" | tr -d ' ')
+[ "$HAVE" -ge "$DONE" ] && [ "$HAVE" -le $((DONE + 16)) ] ||
+  fail "wrk counted $DONE adds answered; the store has $HAVE"
+echo "# $DONE adds answered 201, $HAVE in the store"
+grep -o "served .*" "$TMP/d.err" | sed 's/^/# /'
+ok fsck
+done_ok
