@@ -40,7 +40,7 @@ DEB_PACKAGES = build-essential cmake pkg-config liblua5.4-dev libuv1-dev \
                libcjson-dev valgrind clang libclang-rt-14-dev iso-codes tzdata \
                python3-icalendar chromium man-db zsh tmux \
                locales libssl-dev libcurl4-openssl-dev python3-aiosmtpd \
-               libhttp-parser-dev wrk
+               libhttp-parser-dev wrk nginx-light openssl
 # Node.js may come from elsewhere than Debian (with its own npm, which
 # Debian's npm package conflicts with): install it only when absent.
 DEB_COMMANDS = node:nodejs npm:npm
@@ -90,7 +90,7 @@ run: deps build
 
 # Needed by `make bench` only, so `make test` does not install them.
 BENCH_PACKAGES = sqlite3 libsqlite3-dev hyperfine tarantool remind taskwarrior \
-                 lua5.4 time nginx-light
+                 lua5.4 time
 BENCH_BUILD ?= build-release
 
 bench-deps: deps

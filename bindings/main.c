@@ -446,6 +446,7 @@ static const cli_command commands[] = {
      "  --listen ADDR      serve the HTTP API on HOST:PORT (port 0: any free\n"
      "                     one, logged) or unix:PATH; repeatable (docs/http.md)\n"
      "  --insecure         plain HTTP off loopback too (use a TLS proxy instead)\n"
+     "  --behind-proxy     a local peer's X-Real-IP is the client's address\n"
      "  --request-timeout D  time for a request to arrive (default 10s)\n"
      "  --max-connections N  HTTP connections at once (default 10000)\n"
      "  --rate-limit N     requests a second per user (default 20; 3N at once)\n"

@@ -26,7 +26,7 @@
 
 enum {
   O_SCRIPTS = 1, O_NOW, O_UNTIL, O_ONCE, O_GRACE, O_NOSTATE, O_JSON, O_QUIET, O_VERBOSE,
-  O_DEPTH, O_LISTEN, O_INSECURE, O_RTIMEOUT, O_MAXCONN, O_RATE,
+  O_DEPTH, O_LISTEN, O_INSECURE, O_RTIMEOUT, O_MAXCONN, O_RATE, O_PROXY,
   O_PASS /* a sandbox or alert option, passed on */
 };
 
@@ -38,7 +38,7 @@ static const cli_opt serve_opts[] = {
     {"verbose", 'v', 0, O_VERBOSE},    {"rule-depth", 0, 1, O_DEPTH},
     {"listen", 0, 1, O_LISTEN},        {"insecure", 0, 0, O_INSECURE},
     {"request-timeout", 0, 1, O_RTIMEOUT}, {"max-connections", 0, 1, O_MAXCONN},
-    {"rate-limit", 0, 1, O_RATE},
+    {"rate-limit", 0, 1, O_RATE},      {"behind-proxy", 0, 0, O_PROXY},
     {"max-instructions", 0, 1, O_PASS}, {"max-memory", 0, 1, O_PASS},
     {"max-string", 0, 1, O_PASS},      {"max-time", 0, 1, O_PASS},
     {"allow-debug", 0, 0, O_PASS},     {"read", 0, 1, O_PASS},
@@ -186,6 +186,7 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
         o.http.listen[o.http.nlisten++] = p.arg;
       break;
     case O_INSECURE: o.http.insecure = 1; break;
+    case O_PROXY: o.http.trust_proxy = 1; break;
     case O_RTIMEOUT:
       if (att_lead_parse(p.arg, &secs) != 0 || secs < 1 || secs > 3600)
         rc = cli_usage(ctx, "--request-timeout %s: a time from 1s to 1h (such as 10s or 1m)", p.arg);
@@ -233,9 +234,9 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
     rc = cli_usage(ctx, "--listen serves on the real clock; it does not go with %s",
                    now ? "--now/--until" : "--once");
   if (rc == CLI_OK && o.http.nlisten == 0 &&
-      (o.http.insecure || o.http.timeout || o.http.max_conn || o.http.rate > 0))
-    rc = cli_usage(ctx, "--insecure, --request-timeout, --max-connections and --rate-limit go "
-                        "with --listen");
+      (o.http.insecure || o.http.timeout || o.http.max_conn || o.http.rate > 0 || o.http.trust_proxy))
+    rc = cli_usage(ctx, "--insecure, --behind-proxy, --request-timeout, --max-connections and "
+                        "--rate-limit go with --listen");
   if (once) o.mode = ATT_DAEMON_ONCE;
   if (rc == CLI_OK) rc = scripts_dir(scripts, dir);
   o.scripts_dir = dir;

@@ -71,6 +71,7 @@ typedef struct att_daemon_opts {
     size_t nlisten;
     int insecure, timeout, max_conn;
     double rate;
+    int trust_proxy; /* take the client's address from X-Real-IP of local peers */
   } http;
 } att_daemon_opts;
 

@@ -52,9 +52,9 @@
 #define SSE_QUEUE_MAX (256 * 1024) /* an event stream not read past this is dropped */
 #define SSE_BEAT_MS 15000
 
-enum { H_AUTH, H_IFMATCH, H_IFNONE, H_HOST, H_EXPECT, NHDR };
+enum { H_AUTH, H_IFMATCH, H_IFNONE, H_HOST, H_EXPECT, H_REALIP, NHDR };
 static const char *const hdr_names[NHDR] = {"authorization", "if-match", "if-none-match", "host",
-                                            "expect"};
+                                            "expect", "x-real-ip"};
 
 typedef union stream_u {
   uv_tcp_t tcp;
@@ -77,6 +77,7 @@ struct conn {
   uv_shutdown_t shut;
   size_t writes; /* pending */
   char client[64];
+  int local; /* over a unix socket or from loopback: a proxy may be it */
   char *url;
   size_t url_len;
   char *body;
@@ -112,6 +113,7 @@ static char rbuf[64 * 1024]; /* shared: a request is parsed inside the read call
 
 static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b);
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b);
+static int is_loopback(const struct sockaddr *sa);
 
 /* ---- connections ---------------------------------------------------------- */
 
@@ -498,7 +500,11 @@ static int on_complete(http_parser *p) {
   rq.authorization = c->hdr[H_AUTH];
   rq.if_match = c->hdr[H_IFMATCH];
   rq.if_none_match = c->hdr[H_IFNONE];
-  rq.client = c->client;
+  /* Behind a trusted proxy (on this machine), the client is the one it
+   * names in X-Real-IP, which it sets itself (docs/http.md, "TLS"). */
+  rq.client = d->o.http.trust_proxy && c->local && c->hdr[H_REALIP] && c->hdr[H_REALIP][0]
+                  ? c->hdr[H_REALIP]
+                  : c->client;
   rq.body = c->body;
   rq.body_len = c->body_len;
   t0 = uv_hrtime();
@@ -623,6 +629,7 @@ static void on_accept(uv_stream_t *l, int status) {
   }
   if (l->type == UV_NAMED_PIPE) {
     snprintf(c->client, sizeof c->client, "unix");
+    c->local = 1;
   } else {
     struct sockaddr_storage sa;
     int len = sizeof sa;
@@ -630,6 +637,7 @@ static void on_accept(uv_stream_t *l, int status) {
     if (uv_tcp_getpeername(&c->io.tcp, (struct sockaddr *)&sa, &len) == 0) {
       if (sa.ss_family == AF_INET6) uv_ip6_name((struct sockaddr_in6 *)&sa, c->client, sizeof c->client);
       else uv_ip4_name((struct sockaddr_in *)&sa, c->client, sizeof c->client);
+      c->local = is_loopback((struct sockaddr *)&sa);
     }
   }
   http_parser_init(&c->p, HTTP_REQUEST);
