@@ -270,7 +270,8 @@ int att_store_occurrences(att_store *st, const att_query *q, att_occ **out, size
 }
 
 void att_occur_candidates(att_query *q) {
-  /* A recurring event never occurs before its own start. */
-  q->from = ATT_TIME_MIN;
+  /* The events in the window, and those that recur and start by its end
+   * (a recurring event never occurs before its own start). */
+  q->recurring = 1;
   q->limit = 0;
 }

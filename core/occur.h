@@ -81,9 +81,11 @@ int att_occ_text(att_time start, att_time end, int timed, char *buf, size_t cap)
  */
 int att_occur_list(att_store *st, const int64_t *ids, size_t n, const att_query *q,
                    att_occ **out, size_t *nout);
-/* Widen query q to the candidates of an expanded listing: from the start
- * of time (a recurring event never occurs before its own start, so the
- * window's end still bounds them), no limit. */
+/* Widen query q to the candidates of an expanded listing: the events in
+ * its window, and those that recur and start by its end whatever their
+ * span (a recurring event never occurs before its own start), found from
+ * the snapshot's postings of recurring events (format 4; an older one is
+ * read from the start of time); no limit. */
 void att_occur_candidates(att_query *q);
 
 /*

@@ -51,7 +51,9 @@ static int overlaps(att_time e, att_time l, const att_query *q) {
 }
 
 int att__match(const att_event *ev, const att_query *q) {
-  if (!overlaps(ev->bounds.earliest, ev->bounds.latest, q)) return 0;
+  if (!overlaps(ev->bounds.earliest, ev->bounds.latest, q) &&
+      !(q->recurring && ev->recur && *ev->recur && ev->bounds.earliest <= q->to))
+    return 0;
   if (q->kind && (!ev->kind || strcmp(ev->kind, q->kind) != 0)) return 0;
   if (q->status && (!ev->status || strcmp(ev->status, q->status) != 0)) return 0;
   for (size_t i = 0; i < q->nactors; i++)
@@ -254,6 +256,31 @@ static int snap_check(att_store *st, const att__snap *s, int src, const att_quer
   return rc;
 }
 
+/* The events that recur and end before q's window (those in it were
+ * found by the window's pass), from their postings (format 4); each
+ * checked against the other filters as snap_check does.  Their hits
+ * come out of order: the runs are dropped, and all is sorted. */
+static int snap_recurring(att_store *st, const att__snap *s, int src, const att_query *q,
+                          const plist *pl, size_t npl, hits *h) {
+  uint64_t first = 0;
+  uint32_t n = 0, ord = 0;
+  att_query all = *q;
+  size_t had = h->n;
+  int rc;
+  if ((rc = att__snap_postings(s, ATT__F_STATUS, ATT__RECUR_MARK, &first, &n)) != 0) return rc;
+  all.from = ATT_TIME_MIN;
+  for (uint32_t i = 0; rc == 0 && i < n; i++) {
+    const att__ident *id;
+    if ((rc = att__snap_pos(s, ATT__S_POST, first + i, &ord)) != 0) break;
+    if (src == SRC_ASOF_SEG && ord >= st->made_by) break;
+    if ((rc = att__snap_ident(s, ord, &id)) != 0) break;
+    if (id->earliest > q->to || id->latest >= q->from) continue; /* after, or in the window */
+    rc = snap_check(st, s, src, &all, ord, pl, npl, (size_t)-1, h);
+  }
+  if (h->n > had) h->nruns = 0;
+  return rc;
+}
+
 static int snap_query(att_store *st, const att__snap *s, int src, const att_query *q, hits *h) {
   size_t npl = 0, best = (size_t)-1;
   uint64_t best_n = s->h.count, tn;
@@ -261,7 +288,16 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
   plist *pl;
   uint32_t ord = 0;
   int rc = 0;
+  att_query before;
   if (s->h.count == 0) return 0;
+  if (q->recurring && s->h.version < 4) {
+    /* No postings of the recurring events: every event that starts by
+     * the end is a candidate (the caller reads which recur). */
+    before = *q;
+    before.from = ATT_TIME_MIN;
+    before.recurring = 0;
+    q = &before;
+  }
   pl = malloc((q->nactors + q->ntags + 2) * sizeof *pl);
   if (!pl) return att__err(ATT_ENOMEM, "out of memory");
   /* Postings are read through the checked accessor (in_post) only. */
@@ -310,6 +346,7 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
     for (uint64_t i = 0; rc == 0 && i < s->h.count; i++)
       rc = snap_check(st, s, src, q, (uint32_t)i, pl, npl, (size_t)-1, h);
   }
+  if (rc == 0 && q->recurring) rc = snap_recurring(st, s, src, q, pl, npl, h);
 done:
   free(pl);
   return rc;

@@ -19,6 +19,8 @@
 #include "store_int.h"
 
 int att__test_snap_version;
+/* The format written: the current one, or the one a test asks for. */
+#define SNAPV ((uint32_t)(att__test_snap_version ? att__test_snap_version : ATT__SVERSION))
 
 /* ---- a buffered writer that tracks offsets and section checksums ------- */
 
@@ -410,6 +412,8 @@ int att__snapw_put(att__snapw *s, const att__snapin *in, int copy) {
     if (sw_post(s, ATT__F_ACTOR, in->actors[k], ord, copy)) goto nomem;
   if (in->kind && sw_post(s, ATT__F_KIND, in->kind, ord, copy)) goto nomem;
   if (in->status && sw_post(s, ATT__F_STATUS, in->status, ord, copy)) goto nomem;
+  if (in->recurs && SNAPV >= 4 && sw_post(s, ATT__F_STATUS, ATT__RECUR_MARK, ord, 0))
+    goto nomem;
   for (size_t k = 0; k < in->ntags; k++)
     if (sw_post(s, ATT__F_TAG, in->tags[k], ord, copy)) goto nomem;
   s->vers[ord] = in->v;
@@ -542,7 +546,7 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   sect_begin(w, hp, ATT__S_STR);
   for (uint32_t r = 0; r < s->in.n; r++) wr_put(w, s->in.str[bysid[r]], strlen(s->in.str[bysid[r]]) + 1);
   for (size_t i = 0; i < s->nkeys; i++) wr_put(w, s->keys[i].s, strlen(s->keys[i].s) + 1);
-  if (att__test_snap_version == 0 && s->hs.n) {
+  if (SNAPV >= 3 && s->hs.n) {
     if (!(hsoff = malloc(s->hs.n * sizeof *hsoff))) goto nomem;
     for (uint32_t i = 0, off = (uint32_t)hsbase; i < s->hs.n; i++) {
       hsoff[i] = off;
@@ -551,7 +555,7 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
     }
   }
   sect_end(w, hp, ATT__S_STR);
-  if (att__test_snap_version == 0) {
+  if (SNAPV >= 3) {
     /* Versions: their strings as offsets now. */
     sect_begin(w, hp, ATT__S_VERS);
     for (size_t i = 0; i < s->n; i++) {
@@ -577,13 +581,13 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
     }
     sect_end(w, hp, ATT__S_IDIX);
   }
-  if (att__test_snap_version != 1) {
+  if (SNAPV >= 2) {
     sect_begin(w, hp, ATT__S_BCRC);
     w->blocks = 0;
     wr_put(w, w->bcrcs, w->nb * sizeof *w->bcrcs);
     sect_end(w, hp, ATT__S_BCRC);
   }
-  if (att__test_snap_version == 0) {
+  if (SNAPV >= 3) {
     sect_begin(w, hp, ATT__S_SEGS);
     w->blocks = 0;
     wr_put(w, s->segs, s->nsegs * sizeof *s->segs);
@@ -595,7 +599,7 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   wr_align(w);
 
   memcpy(hp->magic, ATT__SMAGIC, 8);
-  hp->version = att__test_snap_version ? (uint32_t)att__test_snap_version : ATT__SVERSION;
+  hp->version = SNAPV;
   hp->gen = gen;
   hp->count = s->n;
   hp->next_id = next_id;
@@ -658,6 +662,7 @@ void att__snapin_event(att__snapin *in, const att_event *ev, const char *json, u
   in->nactors = ev->actors.n;
   in->tags = (const char *const *)ev->tags.v;
   in->ntags = ev->tags.n;
+  in->recurs = ev->recur && *ev->recur;
   memset(&in->v, 0, sizeof in->v);
   in->v.tx_from = ev->updated;
   in->v.tx_to = ATT_TIME_MAX;

@@ -150,6 +150,9 @@ typedef struct att_query {
   size_t limit;       /* 0 = no limit */
   int collate;        /* strings sort in the locale's collation (strcoll),
                          not bytewise: for people (attache list) */
+  int recurring;      /* also the events that recur and start by `to`,
+                         whatever their span: the candidates of the
+                         occurrences in [from, to] (att_occur_candidates) */
 } att_query;
 
 void att_query_init(att_query *q);

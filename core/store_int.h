@@ -92,7 +92,12 @@ enum { ATT__F_ACTOR, ATT__F_KIND, ATT__F_STATUS, ATT__F_TAG, ATT__NFIELD };
  * checksums follow VERS's. */
 enum { ATT__S_RECS, ATT__S_IDTAB, ATT__S_TIME, ATT__S_KEYS, ATT__S_DICT,
        ATT__S_POST, ATT__S_STR, ATT__S_BCRC, ATT__S_VERS, ATT__S_SEGS, ATT__S_IDIX, ATT__NSECT };
-#define ATT__SVERSION 3 /* written; versions 1 (no BCRC) and 2 (no VERS) are still read */
+#define ATT__SVERSION 4 /* written; versions 1 (no BCRC) and 2 (no VERS) are still read */
+/* Format 4: the events that recur are posted under this value of the
+ * status field (no status can hold a control character), so that a
+ * search for recurring events reads their postings, not every event.
+ * Format 3 has the same layout without it. */
+#define ATT__RECUR_MARK "\x01recurs"
 #define ATT__BLKSHIFT 12
 #define ATT__BLK (1u << ATT__BLKSHIFT)
 
@@ -270,6 +275,7 @@ typedef struct att__snapin {
   size_t nactors;
   const char *const *tags;
   size_t ntags;
+  int recurs; /* has a recur rule: posted under ATT__RECUR_MARK (format 4) */
   /* The version's history (format 3): author and reason as strings
    * (NULL: none), the rest as in att__vers. */
   att__vers v;

@@ -62,6 +62,7 @@ int att_store_values(att_store *st, att_vocab_field f, int (*fn)(void *ud, const
       uint64_t p;
       uint32_t n;
       if ((rc = att__snap_dictent(s, i, &v, &p, &n)) != 0) return rc;
+      if (v[0] == '\x01') continue; /* ATT__RECUR_MARK: not a value of an event */
       if ((rc = fn(ud, v)) != 0) return rc;
     }
   }
