@@ -447,6 +447,7 @@ static const cli_command commands[] = {
      "                     one, logged) or unix:PATH; repeatable (docs/http.md)\n"
      "  --insecure         plain HTTP off loopback too (use a TLS proxy instead)\n"
      "  --behind-proxy     a local peer's X-Real-IP is the client's address\n"
+     "  --reports DIR      reports for GET /v1/reports/NAME (SCRIPTS/reports)\n"
      "  --request-timeout D  time for a request to arrive (default 10s)\n"
      "  --max-connections N  HTTP connections at once (default 10000)\n"
      "  --rate-limit N     requests a second per user (default 20; 3N at once)\n"

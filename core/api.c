@@ -4,10 +4,12 @@
  */
 #include "api.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -68,6 +70,7 @@ void att_api_close(att_api *a) {
 
 void att_api_res_free(att_api_res *rs) {
   free(rs->body);
+  free(rs->report);
   memset(rs, 0, sizeof *rs);
 }
 
@@ -522,6 +525,63 @@ static int within_rate(att_api *a, const att_user *u, att_api_res *rs) {
   return 0;
 }
 
+/* A report's name: letters, digits, '-' and '_', at most 64. */
+static int report_name_ok(const char *n) {
+  size_t i = 0;
+  for (; n[i]; i++)
+    if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= 'A' && n[i] <= 'Z') || (n[i] >= '0' && n[i] <= '9') ||
+          n[i] == '-' || n[i] == '_'))
+      return 0;
+  return i > 0 && i <= 64;
+}
+
+static int by_str(const void *x, const void *y) { return strcmp(*(char *const *)x, *(char *const *)y); }
+
+/* GET /v1/reports: {"reports": ["agenda", ...]}, sorted. */
+static int reports(att_api *a, att_api_res *rs) {
+  DIR *d = a->o.reports ? opendir(a->o.reports) : NULL;
+  struct dirent *de;
+  char *names[512];
+  size_t n = 0;
+  cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "reports");
+  while (d && (de = readdir(d)) != NULL && n < 512) {
+    size_t l = strlen(de->d_name);
+    char stem[80];
+    if (l < 5 || l - 4 >= sizeof stem || strcmp(de->d_name + l - 4, ".lua") != 0) continue;
+    memcpy(stem, de->d_name, l - 4);
+    stem[l - 4] = '\0';
+    if (report_name_ok(stem) && (names[n] = strdup(stem)) != NULL) n++;
+  }
+  if (d) closedir(d);
+  qsort(names, n, sizeof *names, by_str);
+  for (size_t i = 0; i < n; i++) {
+    cJSON_AddItemToArray(arr, cJSON_CreateString(names[i]));
+    free(names[i]);
+  }
+  cJSON_AddNumberToObject(o, "count", (double)n);
+  {
+    char *t = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return answer(rs, 200, t);
+  }
+}
+
+/* GET /v1/reports/NAME: 200 with the file to run, or 404. */
+static int report(att_api *a, const char *name, att_api_res *rs) {
+  char path[4096];
+  struct stat sb;
+  if (!report_name_ok(name))
+    return fail(rs, 404, "no report named \"%.80s\": a report's name is letters, digits, - and _ "
+                "(GET /v1/reports lists them)", name);
+  snprintf(path, sizeof path, "%s/%s.lua", a->o.reports ? a->o.reports : "", name);
+  if (!a->o.reports || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+    return fail(rs, 404, "no report named \"%s\" (GET /v1/reports lists them)", name);
+  if ((rs->report = strdup(path)) == NULL) return ATT_ENOMEM;
+  rs->status = 200;
+  rs->content_type = "text/plain; charset=utf-8";
+  return 0;
+}
+
 int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
   att_store *st = a->st;
   const char *p = rq->path ? rq->path : "", *m = rq->method ? rq->method : "";
@@ -556,6 +616,15 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
     att_users_free(&users);
     return rc;
   }
+  if (!strncmp(p, "/v1/reports", 11) && (p[11] == '\0' || p[11] == '/')) {
+    if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
+    if ((u = authenticate(a, rq, 0, &users, rs)) == NULL || !within_rate(a, u, rs))
+      rc = rs->body ? 0 : ATT_ENOMEM;
+    else
+      rc = p[11] ? report(a, p + 12, rs) : reports(a, rs);
+    att_users_free(&users);
+    return rc;
+  }
   if (!strcmp(p, "/v1/calendar.ics")) {
     if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
     if ((u = authenticate(a, rq, 1, &users, rs)) == NULL || !within_rate(a, u, rs))
@@ -578,7 +647,7 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
   }
   if (strncmp(p, "/v1/events", 10) != 0 || (p[10] != '\0' && p[10] != '/') || !strcmp(p, "/v1/events/"))
     return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events, agenda, "
-                "alerts, calendar.ics, changes, openapi.json)", p);
+                "alerts, calendar.ics, changes, openapi.json, reports)", p);
   if (!(u = authenticate(a, rq, 0, &users, rs)) || !within_rate(a, u, rs)) {
     att_users_free(&users);
     return rs->body ? 0 : ATT_ENOMEM;

@@ -29,6 +29,9 @@
  *                                  Server-Sent Events
  *   GET    /v1/openapi.json        the OpenAPI description given in the
  *                                  options, no token needed
+ *   GET    /v1/reports             (reader) the names of the reports
+ *   GET    /v1/reports/NAME        (reader) 200 with report set: the
+ *                                  server runs REPORTS/NAME.lua
  *
  * Every route but the health check needs an API token (Authorization:
  * Bearer att_...); a feed token is not one.  A write is recorded in the
@@ -75,6 +78,10 @@ typedef struct att_api_res {
   int www_authenticate;   /* for 401: send WWW-Authenticate: Bearer */
   int retry_after;        /* for 429: seconds, for Retry-After */
   int stream;             /* 200 of /v1/changes: the server streams what follows */
+  /* 200 of /v1/reports/NAME: the server runs the report, whose file is
+   * this (malloc'd; freed by att_api_res_free), off its loop, and answers
+   * with what it prints. */
+  char *report;
 } att_api_res;
 
 /* What the API allows: each user's requests per second, and how many at
@@ -89,6 +96,9 @@ typedef struct att_api_opts {
   /* The OpenAPI description that GET /v1/openapi.json answers (NULL: 404). */
   const char *openapi;
   size_t openapi_len;
+  /* The directory of reports (NAME.lua) that /v1/reports lists and
+   * /v1/reports/NAME names (NULL: none). */
+  const char *reports;
 } att_api_opts;
 
 typedef struct att_api att_api;

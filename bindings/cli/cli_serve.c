@@ -26,7 +26,7 @@
 
 enum {
   O_SCRIPTS = 1, O_NOW, O_UNTIL, O_ONCE, O_GRACE, O_NOSTATE, O_JSON, O_QUIET, O_VERBOSE,
-  O_DEPTH, O_LISTEN, O_INSECURE, O_RTIMEOUT, O_MAXCONN, O_RATE, O_PROXY,
+  O_DEPTH, O_LISTEN, O_INSECURE, O_RTIMEOUT, O_MAXCONN, O_RATE, O_PROXY, O_REPORTS,
   O_PASS /* a sandbox or alert option, passed on */
 };
 
@@ -39,6 +39,7 @@ static const cli_opt serve_opts[] = {
     {"listen", 0, 1, O_LISTEN},        {"insecure", 0, 0, O_INSECURE},
     {"request-timeout", 0, 1, O_RTIMEOUT}, {"max-connections", 0, 1, O_MAXCONN},
     {"rate-limit", 0, 1, O_RATE},      {"behind-proxy", 0, 0, O_PROXY},
+    {"reports", 0, 1, O_REPORTS},
     {"max-instructions", 0, 1, O_PASS}, {"max-memory", 0, 1, O_PASS},
     {"max-string", 0, 1, O_PASS},      {"max-time", 0, 1, O_PASS},
     {"allow-debug", 0, 0, O_PASS},     {"read", 0, 1, O_PASS},
@@ -139,7 +140,8 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
   att_engine e;
   cli_parser p;
   char **pass, dir[PATH_MAX];
-  const char *now = NULL, *until = NULL, *scripts = NULL;
+  const char *now = NULL, *until = NULL, *scripts = NULL, *reports = NULL;
+  char rdir[PATH_MAX] = "";
   int o_, rc = CLI_OK, npass = 1, once = 0;
   att_daemon_opts_init(&o);
   memset(&rep, 0, sizeof rep);
@@ -187,6 +189,7 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
       break;
     case O_INSECURE: o.http.insecure = 1; break;
     case O_PROXY: o.http.trust_proxy = 1; break;
+    case O_REPORTS: reports = p.arg; break;
     case O_RTIMEOUT:
       if (att_lead_parse(p.arg, &secs) != 0 || secs < 1 || secs > 3600)
         rc = cli_usage(ctx, "--request-timeout %s: a time from 1s to 1h (such as 10s or 1m)", p.arg);
@@ -240,6 +243,17 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
   if (once) o.mode = ATT_DAEMON_ONCE;
   if (rc == CLI_OK) rc = scripts_dir(scripts, dir);
   o.scripts_dir = dir;
+  /* The reports of /v1/reports: --reports, else SCRIPTS/reports. */
+  if (rc == CLI_OK && o.http.nlisten > 0) {
+    struct stat sb;
+    if (reports && (realpath(reports, rdir) == NULL || stat(rdir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+      rc = cli_fail("--reports %s: %s", reports, errno == 0 || errno == ENOENT ? "no such directory" : strerror(errno));
+    else if (!reports && strlen(dir) + sizeof "/reports" <= sizeof rdir)
+      memcpy(rdir, dir, strlen(dir)), memcpy(rdir + strlen(dir), "/reports", sizeof "/reports");
+    o.http.reports = rdir[0] ? rdir : NULL;
+  } else if (rc == CLI_OK && reports) {
+    rc = cli_usage(ctx, "--reports goes with --listen");
+  }
   o.argv = ctx->argv;
   if (rc == CLI_OK) rc = cli_sandbox_setup(ctx, npass, pass, &e, &ao);
   if (rc == CLI_OK && att_paths_add(&e.paths, dir, 0) < 0)

@@ -72,6 +72,7 @@ typedef struct att_daemon_opts {
     int insecure, timeout, max_conn;
     double rate;
     int trust_proxy; /* take the client's address from X-Real-IP of local peers */
+    const char *reports; /* the reports' directory (NAME.lua), or NULL */
   } http;
 } att_daemon_opts;
 

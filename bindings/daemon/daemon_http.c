@@ -38,6 +38,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <http_parser.h>
 
@@ -89,6 +90,7 @@ struct conn {
   size_t hlen[NHDR];
   char *held; /* input read but not parsed while the connection waits */
   size_t held_len;
+  att__rjob *job; /* the report its answer waits for */
 };
 
 struct att__http {
@@ -133,6 +135,7 @@ static void on_conn_closed(uv_handle_t *h) {
   c->prev->next = c->next;
   c->next->prev = c->prev;
   c->srv->nconn--;
+  att__report_detach(c->job);
   req_reset(c);
   free(c->held);
   free(c);
@@ -259,15 +262,18 @@ static char *head_of(int status, const att_api_res *rs, size_t blen, int close, 
 
 /* An answer made here, not by the API: {"error": {...}}; then close if told. */
 static void answer_error(conn *c, int status, const char *msg, int close) {
-  char buf[512];
   att_api_res rs;
-  size_t hl;
-  char *head, *body;
-  int n = snprintf(buf, sizeof buf, "{\"error\":{\"status\":%d,\"message\":\"%s\"}}\n", status, msg);
+  size_t hl, n = 0;
+  char *head = NULL, *body = NULL;
+  cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+  if (e && cJSON_AddNumberToObject(e, "status", status) && cJSON_AddStringToObject(e, "message", msg))
+    body = cJSON_PrintUnformatted(o);
+  cJSON_Delete(o);
+  if (body) n = strlen(body);
   memset(&rs, 0, sizeof rs);
   rs.content_type = "application/json";
-  body = strdup(buf);
-  head = head_of(status, &rs, (size_t)n, close, &hl);
+  if (status == 503) rs.retry_after = 1;
+  head = head_of(status, &rs, n, close, &hl);
   if (close) c->close_after = 1;
   if (!head || !body) {
     free(head);
@@ -275,13 +281,13 @@ static void answer_error(conn *c, int status, const char *msg, int close) {
     conn_close(c);
     return;
   }
-  write_out(c, head, hl, body, (size_t)n);
+  write_out(c, head, hl, body, n);
   arm(c, 3 * c->srv->timeout_ms); /* for the client to read it */
 }
 
 static void on_timeout(uv_timer_t *t) {
   conn *c = t->data;
-  if (c->sse) return;
+  if (c->sse || c->job) return;
   if (c->writes > 0 || c->lingering) { /* the client does not read its answer, or lingered */
     conn_close(c);
   } else if (c->in_req) {
@@ -470,6 +476,29 @@ static const char *parse_target(conn *c, parsed *q) {
 
 static void sse_start(conn *c);
 
+/* A report ended: its answer, and the connection goes on. */
+static void report_done(void *ud, int status, const char *ctype, char *body, size_t len) {
+  conn *c = ud;
+  att_api_res rs;
+  size_t hl;
+  char *h;
+  c->job = NULL;
+  memset(&rs, 0, sizeof rs);
+  if (status != 200) {
+    answer_error(c, status, body ? body : "the report failed", 0);
+    free(body);
+  } else {
+    rs.content_type = ctype;
+    if ((h = head_of(200, &rs, len, c->close_after, &hl)) == NULL) {
+      free(body);
+      conn_close(c);
+      return;
+    }
+    write_out(c, h, hl, body, len);
+  }
+  arm(c, 3 * c->srv->timeout_ms); /* for the client to read it */
+}
+
 static int on_complete(http_parser *p) {
   conn *c = p->data;
   att__http *srv = c->srv;
@@ -518,6 +547,23 @@ static int on_complete(http_parser *p) {
   if ((t0 = uv_hrtime() - t0) > srv->longest_ns) {
     srv->longest_ns = t0;
     snprintf(srv->longest, sizeof srv->longest, "%s %.80s", rq.method, q.path);
+  }
+  if (rs.report) { /* run off the loop; answered when it ends */
+    if (!keep) c->close_after = 1;
+    int rrc = att__report_run(d, rs.report, q.params, q.n, report_done, c, &c->job);
+    if (rrc != 0) {
+      int busy = rrc == ATT_EBUSY;
+      parsed_free(&q);
+      att_api_res_free(&rs);
+      answer_error(c, busy ? 503 : 500, att_errmsg(), !keep);
+    } else {
+      parsed_free(&q);
+      att_api_res_free(&rs);
+    }
+    req_reset(c);
+    http_parser_pause(p, 1);
+    c->paused = 1;
+    return 0;
   }
   parsed_free(&q);
   /* What the API wrote, it wrote as the token's user: the daemon's own
@@ -847,6 +893,7 @@ int att__http_start(att_daemon *d) {
     ao.openapi = att__openapi_json;
     ao.openapi_len = att__openapi_json_len;
     ao.rate = d->o.http.rate;
+    ao.reports = d->o.http.reports;
     ao.burst = 3 * d->o.http.rate;
     if ((rc = att_api_open(d->e->store, &ao, &srv->api)) != 0) return rc;
   }

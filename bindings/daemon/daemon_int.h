@@ -8,6 +8,7 @@
 
 #include <uv.h>
 
+#include "api.h"
 #include "cron.h"
 #include "daemon.h"
 #include "lua_util.h"
@@ -18,6 +19,7 @@ typedef struct att_daemon att_daemon;
 typedef struct att__job att__job;
 typedef struct att__remind att__remind;
 typedef struct att__http att__http;
+typedef struct att__rjob att__rjob;
 
 enum { ATT__JOB_EVERY = 0, ATT__JOB_CRON, ATT__JOB_AT, ATT__JOB_RULE, ATT__JOB_REMIND,
        ATT__JOB_NTYPES };
@@ -124,6 +126,7 @@ struct att_daemon {
   att__quar *quar;
   size_t nquar;
   att__http *http; /* the HTTP server, or NULL (daemon_http.c) */
+  int reports;     /* report processes running (daemon_report.c) */
 };
 
 /* daemon.c */
@@ -206,6 +209,16 @@ int att__http_start(att_daemon *d);
 void att__http_stop(att_daemon *d);
 void att__http_free(att_daemon *d);
 void att__http_changed(att_daemon *d, int op, int64_t id);
+/* daemon_report.c: run the report at path (its query's parameters as
+ * name=value arguments) in a child; done(ud, status, content type, body,
+ * length) is called when it ends (200, or 500 with a message as the
+ * body; the body is malloc'd and given), unless detached first (the
+ * client left).  At most ATT__REPORTS_MAX at once (ATT_EBUSY). */
+#define ATT__REPORTS_MAX 2
+typedef void (*att__report_done)(void *ud, int status, const char *ctype, char *body, size_t len);
+int att__report_run(att_daemon *d, const char *path, const att_api_param *params, size_t n,
+                    att__report_done done, void *ud, att__rjob **job);
+void att__report_detach(att__rjob *j);
 /* The OpenAPI description, docs/api/openapi.json, embedded at build time. */
 extern const char att__openapi_json[];
 extern const size_t att__openapi_json_len;

@@ -92,7 +92,7 @@ for path, ops in spec["paths"].items():
         declared[(path, m.upper())] = set(int(k) for k in op["responses"])
 undeclared = []
 for (path, m) in sorted(declared):
-    p = path.replace("{event}", "1")
+    p = path.replace("{event}", "1").replace("{name}", "upcoming")
     for tok in (None, RD, ED):
         if path == "/v1/changes" and tok:
             continue  # a stream: below
@@ -148,6 +148,39 @@ st, h, body = req("GET", "/v1/events?text=CDC+meeting&limit=5", RD)
 check(st == 200 and json.loads(body)["count"] == 1, "a query decoded: '+' is a space", (st, body))
 st, h, body = req("GET", "/v1/events?text=CDC%20meeting", RD)
 check(st == 200 and json.loads(body)["count"] == 1, "a query decoded: %20", (st, body))
+
+# -- reports: run off the loop, read-only, their output and content type
+st, h, body = req("GET", "/v1/reports", RD)
+check(st == 200 and json.loads(body)["reports"] == ["broken", "page", "slow", "upcoming"], "GET /v1/reports lists "
+      "the reports directory", (st, body))
+st, h, body = req("GET", "/v1/reports/upcoming?from=2024-03&title=Desk+%26+co", RD)
+check(st == 200 and h["content-type"].startswith("text/plain") and b"Desk & co" in body and b"CDC meeting" in body,
+      "a report's text, its query's parameters as its arguments", (st, h, body[:300]))
+st, h, body = req("GET", "/v1/reports/page", RD)
+check(st == 200 and h["content-type"] == "text/html; charset=utf-8" and body.startswith(b"<!DOCTYPE html>"),
+      "a report's first line sets its content type", (st, h.get("content-type"), body[:100]))
+st, h, body = req("GET", "/v1/reports/broken", RD)
+msg = json.loads(body)["error"]["message"] if st == 500 else ""
+check(st == 500 and "broken on purpose" in msg, "a failing report: 500 with its error", (st, body[:300]))
+st, h, body = req("GET", "/v1/reports/upcoming?write=1", RD)
+check(st == 200 and b"no write" in body, "a report runs read-only", (st, body[:300]))
+for p in ("/v1/reports/nope", "/v1/reports/..%2F..%2Fetc%2Fpasswd", "/v1/reports/.hidden"):
+    st, h, body = req("GET", p, RD)
+    check(st == 404, "GET %s: 404" % p, (st, body[:200]))
+import threading
+slow = []
+def run_slow():
+    st, h, body = req("GET", "/v1/reports/slow", RD)
+    slow.append((st, h.get("retry-after")))
+ts = [threading.Thread(target=run_slow) for _ in range(3)]
+for t in ts:
+    t.start()
+st2, h2, b2 = req("GET", "/v1/health")
+for t in ts:
+    t.join()
+check(sorted(slow) == [(200, None), (200, None), (503, "1")], "three reports at once: two run, the third is 503 "
+      "with Retry-After", slow)
+check(st2 == 200, "the loop answers while reports run")
 
 # -- keep-alive and pipelining: answers in order, on one connection
 c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=WAIT)

@@ -18,6 +18,30 @@ cat >"$S/saw.lua" <<'EOF'
 local at = require "attache"
 at.on("add", function(ev) print("rule saw: " .. ev.title) end)
 EOF
+mkdir -p "$S/reports"
+cat >"$S/reports/upcoming.lua" <<'EOF'
+local at = require "attache"
+local args = {}
+for _, a in ipairs({...}) do
+  local k, v = a:match("^([^=]+)=(.*)$")
+  if k then args[k] = v end
+end
+if args.write then
+  local ok = at.add{title = "written by a report", when = "2024"}
+  io.write(ok and "wrote\n" or "no write\n")
+  return
+end
+io.write((args.title or "Upcoming") .. "\n")
+io.write(at.report.text(at.query{from = args.from or "2024-01", sort = "when"}))
+EOF
+cat >"$S/reports/page.lua" <<'EOF'
+-- content-type: text/html; charset=utf-8
+local at = require "attache"
+io.write(at.report.timeline(at.query{sort = "when"}, {title = "Timeline"}))
+EOF
+printf 'error("broken on purpose")\n' >"$S/reports/broken.lua"
+printf 'local t = os.clock()\nwhile os.clock() - t < 2 do end\nprint("slept")\n' >"$S/reports/slow.lua"
+printf 'print("hidden")\n' >"$S/reports/.hidden.lua"
 ok user add ana --role editor
 ED=$(cat "$TMP/out")
 ok user add bob

@@ -1,0 +1,222 @@
+/*
+ * Reports over HTTP (GET /v1/reports/NAME; docs/http.md, "Reports"): the
+ * daemon runs `attache run --as-of NOW REPORTS/NAME.lua name=value...` as
+ * a child process, so that a report that reads the whole store never
+ * holds the loop, and answers with what it prints.  --as-of makes the run
+ * read-only; the sandbox's limits are those of `attache run`, with 10 s of
+ * time and 256 MiB per call.  What it prints is kept up to 16 MiB; a
+ * report still running after a minute is killed.  Its content type is
+ * text/plain unless its first line says otherwise:
+ *     -- content-type: text/html; charset=utf-8
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon_int.h"
+#include "date.h"
+#include "error.h"
+
+#define OUT_MAX (16u << 20)
+#define KILL_MS 60000
+
+struct att__rjob {
+  uv_process_t proc;
+  uv_pipe_t out, err;
+  uv_timer_t timer;
+  att_daemon *d;
+  att__report_done done;
+  void *ud; /* NULL once the client left */
+  char *buf;
+  size_t len, cap;
+  char err_text[2048];
+  size_t err_len;
+  char ctype[128], name[80];
+  int64_t status;
+  int term_signal, open, over, killed;
+};
+
+static void job_free(att__rjob *j) {
+  free(j->buf);
+  free(j);
+}
+
+static void finish(att__rjob *j) {
+  char msg[600];
+  const char *last;
+  if (j->ud == NULL) return;
+  if (j->status == 0 && j->term_signal == 0 && !j->over) {
+    j->done(j->ud, 200, j->ctype, j->buf, j->len);
+    j->buf = NULL;
+  } else {
+    /* The first line of what it said on stderr says why: "attache:
+     * FILE:LINE: message", a traceback after it. */
+    j->err_text[j->err_len] = '\0';
+    j->err_text[strcspn(j->err_text, "\n")] = '\0';
+    last = j->err_text;
+    if (!strncmp(last, "attache: ", 9)) last += 9;
+    if (j->over) snprintf(msg, sizeof msg, "report %s printed more than 16 MiB", j->name);
+    else if (j->killed) snprintf(msg, sizeof msg, "report %s was still running after %d s: stopped", j->name, KILL_MS / 1000);
+    else if (j->term_signal) snprintf(msg, sizeof msg, "report %s ended on signal %d", j->name, j->term_signal);
+    else snprintf(msg, sizeof msg, "report %s failed (exit %lld): %.400s", j->name, (long long)j->status, last);
+    j->done(j->ud, 500, NULL, strdup(msg), strlen(msg));
+  }
+  j->ud = NULL;
+}
+
+static void on_closed(uv_handle_t *h) {
+  att__rjob *j = h->data;
+  if (--j->open > 0) return;
+  finish(j);
+  j->d->reports--;
+  job_free(j);
+}
+
+static void on_exit_cb(uv_process_t *p, int64_t status, int sig) {
+  att__rjob *j = p->data;
+  j->status = status;
+  j->term_signal = sig;
+  uv_timer_stop(&j->timer);
+  uv_close((uv_handle_t *)&j->timer, on_closed);
+  uv_close((uv_handle_t *)p, on_closed);
+}
+
+static void on_kill(uv_timer_t *t) {
+  att__rjob *j = t->data;
+  j->killed = 1;
+  uv_process_kill(&j->proc, SIGKILL);
+}
+
+static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b) {
+  att__rjob *j = h->data;
+  (void)want;
+  static char sink[4096]; /* what is not kept */
+  if ((uv_pipe_t *)h == &j->err) { /* its start says why (a traceback follows) */
+    size_t room = sizeof j->err_text - 1 - j->err_len;
+    *b = room ? uv_buf_init(j->err_text + j->err_len, (unsigned)room) : uv_buf_init(sink, sizeof sink);
+    return;
+  }
+  if (j->cap - j->len < 16384 && !j->over) {
+    size_t nc = j->cap ? j->cap * 2 : 65536;
+    char *nb = nc <= OUT_MAX + 65536 ? realloc(j->buf, nc) : NULL;
+    if (nb) j->buf = nb, j->cap = nc;
+  }
+  if (j->cap - j->len == 0) { /* past the limit (or out of memory): dropped */
+    j->over = 1;
+    *b = uv_buf_init(sink, sizeof sink);
+    return;
+  }
+  *b = uv_buf_init(j->buf + j->len, (unsigned)(j->cap - j->len));
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
+  att__rjob *j = s->data;
+  if (n < 0) {
+    uv_close((uv_handle_t *)s, on_closed);
+    return;
+  }
+  if ((uv_pipe_t *)s == &j->err) {
+    if (b->base == j->err_text + j->err_len) j->err_len += (size_t)n;
+    return;
+  }
+  if (b->base >= j->buf && b->base < j->buf + j->cap) j->len += (size_t)n;
+  if (j->len > OUT_MAX) j->over = 1;
+}
+
+/* The first line's "-- content-type: TYPE", else text/plain. */
+static void content_type(const char *path, char *out, size_t cap) {
+  char line[200];
+  FILE *f = fopen(path, "r");
+  snprintf(out, cap, "text/plain; charset=utf-8");
+  if (f == NULL) return;
+  if (fgets(line, sizeof line, f) && !strncmp(line, "-- content-type: ", 17)) {
+    char *t = line + 17;
+    size_t n = strcspn(t, "\r\n");
+    int okc = n > 0 && n < cap;
+    for (size_t i = 0; i < n && okc; i++) okc = t[i] >= 0x20 && t[i] < 0x7f;
+    if (okc) snprintf(out, cap, "%.*s", (int)n, t);
+  }
+  fclose(f);
+}
+
+int att__report_run(att_daemon *d, const char *path, const att_api_param *params, size_t n,
+                    att__report_done done, void *ud, att__rjob **out) {
+  char exe[4096], now[40], **argv;
+  size_t exelen = sizeof exe, k = 0;
+  const char *base = strrchr(path, '/');
+  uv_process_options_t po;
+  uv_stdio_container_t io[3];
+  att__rjob *j;
+  int rc;
+  *out = NULL;
+  if (d->reports >= ATT__REPORTS_MAX)
+    return att__err(ATT_EBUSY, "%d reports are running; try again in a moment", ATT__REPORTS_MAX);
+  if (uv_exepath(exe, &exelen) != 0) return att__err(ATT_EIO, "cannot find the program to run the report");
+  if ((j = calloc(1, sizeof *j)) == NULL || (argv = calloc(n + 16, sizeof *argv)) == NULL) {
+    free(j);
+    return att__err(ATT_ENOMEM, "out of memory");
+  }
+  j->d = d;
+  j->done = done;
+  j->ud = ud;
+  snprintf(j->name, sizeof j->name, "%.*s", (int)(strlen(base ? base + 1 : path) - 4), base ? base + 1 : path);
+  content_type(path, j->ctype, sizeof j->ctype);
+  att_time_format((att_time)time(NULL), now, sizeof now);
+  argv[k++] = exe;
+  argv[k++] = "--store";
+  argv[k++] = d->store_dir;
+  argv[k++] = "run";
+  argv[k++] = "--as-of"; /* the store as it is: read-only */
+  argv[k++] = now;
+  argv[k++] = "--max-time";
+  argv[k++] = "10";
+  argv[k++] = "--max-memory";
+  argv[k++] = "256M";
+  argv[k++] = (char *)path;
+  for (size_t i = 0; i < n; i++) {
+    size_t l = strlen(params[i].name) + strlen(params[i].value) + 2;
+    if (!strcmp(params[i].name, "token")) continue; /* the feed token is not the report's */
+    if ((argv[k] = malloc(l)) == NULL) break;
+    snprintf(argv[k++], l, "%s=%s", params[i].name, params[i].value);
+  }
+  memset(&po, 0, sizeof po);
+  po.file = exe;
+  po.args = argv;
+  po.exit_cb = on_exit_cb;
+  po.stdio = io;
+  po.stdio_count = 3;
+  io[0].flags = UV_IGNORE;
+  io[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+  io[1].data.stream = (uv_stream_t *)&j->out;
+  io[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+  io[2].data.stream = (uv_stream_t *)&j->err;
+  uv_pipe_init(&d->loop, &j->out, 0);
+  uv_pipe_init(&d->loop, &j->err, 0);
+  uv_timer_init(&d->loop, &j->timer);
+  j->out.data = j->err.data = j->timer.data = j->proc.data = j;
+  rc = uv_spawn(&d->loop, &j->proc, &po);
+  for (size_t i = 11; i < k; i++) free(argv[i]);
+  free(argv);
+  d->reports++;
+  if (rc != 0) {
+    j->ud = NULL; /* the caller answers from the code */
+    j->open = 4;
+    uv_close((uv_handle_t *)&j->proc, on_closed);
+    uv_close((uv_handle_t *)&j->out, on_closed);
+    uv_close((uv_handle_t *)&j->err, on_closed);
+    uv_close((uv_handle_t *)&j->timer, on_closed);
+    return att__err(ATT_EIO, "cannot run the report: %s", uv_strerror(rc));
+  }
+  j->open = 4;
+  uv_read_start((uv_stream_t *)&j->out, on_alloc, on_read);
+  uv_read_start((uv_stream_t *)&j->err, on_alloc, on_read);
+  uv_timer_start(&j->timer, on_kill, KILL_MS, 0);
+  *out = j;
+  return 0;
+}
+
+void att__report_detach(att__rjob *j) {
+  if (j) j->ud = NULL;
+}
