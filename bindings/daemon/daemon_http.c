@@ -260,11 +260,25 @@ static char *head_of(int status, const att_api_res *rs, size_t blen, int close, 
   return strdup(h);
 }
 
+/* Send status with rs's headers and body (taken), closing after it if
+ * c->close_after; then wait for the client to read it. */
+static void send_answer(conn *c, int status, const att_api_res *rs, char *body, size_t n) {
+  size_t hl;
+  char *head = body || n == 0 ? head_of(status, rs, n, c->close_after, &hl) : NULL;
+  if (head == NULL) {
+    free(body);
+    conn_close(c);
+    return;
+  }
+  write_out(c, head, hl, body, n);
+  arm(c, 3 * c->srv->timeout_ms);
+}
+
 /* An answer made here, not by the API: {"error": {...}}; then close if told. */
 static void answer_error(conn *c, int status, const char *msg, int close) {
   att_api_res rs;
-  size_t hl, n = 0;
-  char *head = NULL, *body = NULL;
+  size_t n = 0;
+  char *body = NULL;
   cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
   if (e && cJSON_AddNumberToObject(e, "status", status) && cJSON_AddStringToObject(e, "message", msg))
     body = cJSON_PrintUnformatted(o);
@@ -273,16 +287,9 @@ static void answer_error(conn *c, int status, const char *msg, int close) {
   memset(&rs, 0, sizeof rs);
   rs.content_type = "application/json";
   if (status == 503) rs.retry_after = 1;
-  head = head_of(status, &rs, n, close, &hl);
   if (close) c->close_after = 1;
-  if (!head || !body) {
-    free(head);
-    free(body);
-    conn_close(c);
-    return;
-  }
-  write_out(c, head, hl, body, n);
-  arm(c, 3 * c->srv->timeout_ms); /* for the client to read it */
+  if (body == NULL) conn_close(c);
+  else send_answer(c, status, &rs, body, n);
 }
 
 static void on_timeout(uv_timer_t *t) {
@@ -480,8 +487,6 @@ static void sse_start(conn *c);
 static void report_done(void *ud, int status, const char *ctype, char *body, size_t len) {
   conn *c = ud;
   att_api_res rs;
-  size_t hl;
-  char *h;
   c->job = NULL;
   memset(&rs, 0, sizeof rs);
   if (status != 200) {
@@ -489,14 +494,8 @@ static void report_done(void *ud, int status, const char *ctype, char *body, siz
     free(body);
   } else {
     rs.content_type = ctype;
-    if ((h = head_of(200, &rs, len, c->close_after, &hl)) == NULL) {
-      free(body);
-      conn_close(c);
-      return;
-    }
-    write_out(c, h, hl, body, len);
+    send_answer(c, 200, &rs, body, len);
   }
-  arm(c, 3 * c->srv->timeout_ms); /* for the client to read it */
 }
 
 static int on_complete(http_parser *p) {

@@ -8,26 +8,9 @@
 # starttls = required refuses a server that does not offer it.
 . "$(dirname "$0")/lib.sh"
 need python3
-PY=
-for p in python3 /usr/bin/python3; do
-  if "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
-done
-[ -n "$PY" ] || missing "python3-aiosmtpd (the module aiosmtpd)"
+. "$(dirname "$0")/smtp.lib"
 
 SECRET='pa55-Wd-xyzzy'
-# smtp NAME [USER PASSWORD]: start a server; its port in $PORT.
-smtp() {
-  name=$1
-  shift
-  "$PY" "$SRC/tests/cli/smtp.py" "$TMP/$name.port" "$TMP/$name.log" "$@" >"$TMP/$name.err" 2>&1 &
-  echo $! >"$TMP/$name.pid"
-  deadline=$(($(date +%s) + WAIT_S))
-  until [ -s "$TMP/$name.port" ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || fail "the SMTP server did not start"
-    sleep 0.05
-  done
-  PORT=$(cat "$TMP/$name.port")
-}
 trap 'for p in "$TMP"/*.pid; do [ -f "$p" ] && kill -KILL "$(cat "$p")" 2>/dev/null; done; rm -rf "$TMP"' EXIT INT TERM
 # config PASSWORD-LINE: a mail receiver with that password option.
 config() {

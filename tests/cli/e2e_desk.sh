@@ -9,11 +9,7 @@
 # mail, and the history names the editor as the author of the add.
 . "$(dirname "$0")/lib.sh"
 need python3
-PY=
-for p in python3 /usr/bin/python3; do
-  if "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
-done
-[ -n "$PY" ] || missing "python3-aiosmtpd (the module aiosmtpd)"
+. "$(dirname "$0")/smtp.lib"
 . "$(dirname "$0")/receivers.lib"
 
 new_store
@@ -24,14 +20,8 @@ RD=$(cat "$TMP/out")
 
 hook h --fail 3
 HPORT=$PORT
-"$PY" "$SRC/tests/cli/smtp.py" "$TMP/m.port" "$TMP/m.log" --fail 3 >"$TMP/m.err" 2>&1 &
-echo $! >"$TMP/m.pid"
-deadline=$(($(date +%s) + WAIT_S))
-until [ -s "$TMP/m.port" ]; do
-  [ "$(date +%s)" -lt "$deadline" ] || fail "the SMTP server did not start"
-  sleep 0.05
-done
-MPORT=$(cat "$TMP/m.port")
+smtp m --fail 3
+MPORT=$PORT
 cat >"$TMP/config" <<EOF
 alert-receiver.hook.type = webhook
 alert-receiver.hook.url = http://127.0.0.1:$HPORT/hooks/desk
