@@ -22,6 +22,9 @@ add_as() {
   out_has "\"when\":\"$wedtf\""
   human=$(printf '%s\n' "$line" | sed -n 's/^added [0-9]* "[^"]*" when \(.*\) \[.*$/\1/p')
   [ -n "$human" ] || fail "no human reading in '$line'"
+  # Under valgrind the reading back (the same code as the add above, for
+  # other text) is left to the plain run: 300 commands took 321 s.
+  case ${ATT_WRAP:-} in *valgrind*) return 0 ;; esac
   for again in "$human" "[$wedtf]"; do
     ok add --title "again" --when "$again"
     N=$((N + 1))

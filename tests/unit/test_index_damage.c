@@ -521,7 +521,7 @@ int main(void) {
   test_blocks();
   test_v1();
 
-  campaign(0, light ? 97 : PLAIN_STRIDE, light ? 16 : 4, &t);
+  campaign(0, light ? 193 : PLAIN_STRIDE, light ? 16 : 4, &t);
   printf("# plain: %ld changes: %ld refused at open, %ld found by a query, %ld by fsck only, "
          "%ld unnoticed\n", t.changes, t.at_open, t.at_query, t.by_fsck, t.unnoticed);
   printf("# plain: compaction of the %ld stores that opened: %ld refused, %ld compacted\n",
@@ -531,7 +531,7 @@ int main(void) {
          "compaction refuses or rebuilds right", t.changes, t.at_open, t.at_query, t.by_fsck);
   is_int(t.unnoticed, 0, "no plain change unnoticed");
 
-  campaign(1, light ? 389 : 64, light ? 16 : 8, &t);
+  campaign(1, light ? 777 : 64, light ? 16 : 8, &t);
   printf("# forged (checksums recomputed): %ld changes: %ld refused at open, %ld failed a query, "
          "%ld wrong answers without an error, %ld found by fsck only, %ld unnoticed by all\n",
          t.changes, t.at_open, t.at_query, t.wrong, t.by_fsck, t.unnoticed);
@@ -541,7 +541,7 @@ int main(void) {
   is_int(t.bad, 0, "forged damage, %ld changes with their checksums recomputed: no crash, every "
          "error names the snapshot; compaction refuses (%ld) or rebuilds a store whose every "
          "query is right (%ld)", t.changes, t.compact_refused, t.compacted);
-  if (light) printf("# light mode (valgrind): one byte in 97 (forged: in 389), compaction after one in 16\n");
+  if (light) printf("# light mode (valgrind): one byte in 193 (forged: in 777), compaction after one in 16\n");
   answer_free(&truth);
   rmrf(root);
   return done_testing();
