@@ -103,6 +103,7 @@ struct att__http {
   http_parser_settings set;
   conn head;
   size_t nconn, max_conn;
+  size_t nsse; /* of them, event streams: a change walks the connections only if some */
   uint64_t timeout_ms;
   uv_timer_t beat;
   int beat_on, stopped;
@@ -135,6 +136,7 @@ static void on_conn_closed(uv_handle_t *h) {
   c->prev->next = c->next;
   c->next->prev = c->prev;
   c->srv->nconn--;
+  if (c->sse) c->srv->nsse--;
   att__report_detach(c->job);
   req_reset(c);
   free(c->held);
@@ -707,6 +709,11 @@ static void sse_write(conn *c, const char *text, size_t n) {
 
 static void on_beat(uv_timer_t *t) {
   att__http *srv = t->data;
+  if (srv->nsse == 0) { /* no stream left: the beat stops until the next */
+    uv_timer_stop(&srv->beat);
+    srv->beat_on = 0;
+    return;
+  }
   for (conn *c = srv->head.next, *nx; c != &srv->head; c = nx) {
     nx = c->next;
     if (c->sse) sse_write(c, ": still here\n\n", 14);
@@ -716,6 +723,7 @@ static void on_beat(uv_timer_t *t) {
 static void sse_start(conn *c) {
   att__http *srv = c->srv;
   c->sse = 1;
+  srv->nsse++;
   uv_timer_stop(&c->timer);
   sse_write(c, "retry: 2000\n\n", 13);
   if (!srv->beat_on) {
@@ -731,6 +739,7 @@ void att__http_changed(att_daemon *d, int op, int64_t id) {
   static const char *const ops[] = {"?", "add", "update", "remove", "restore", "prune"};
   if (srv == NULL || srv->stopped) return;
   srv->sse_seq++;
+  if (srv->nsse == 0) return;
   n = snprintf(ev, sizeof ev, "id: %llu\nevent: change\ndata: {\"op\":\"%s\",\"id\":%lld}\n\n",
                (unsigned long long)srv->sse_seq, op >= 1 && op <= 5 ? ops[op] : ops[0], (long long)id);
   for (conn *c = srv->head.next, *nx; c != &srv->head; c = nx) {

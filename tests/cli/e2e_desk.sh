@@ -60,6 +60,14 @@ EOF
 }
 count_refused() { n=$(grep -c '"refused": 451' "$TMP/m.log" 2>/dev/null) || true; echo "${n:-0}"; }
 count_mail() { n=$(grep -c '"data"' "$TMP/m.log" 2>/dev/null) || true; echo "${n:-0}"; }
+# wait_mail COUNTER N WHAT: until COUNTER says N, or fail with WHAT.
+wait_mail() {
+  deadline=$(($(date +%s) + WAIT_S))
+  while [ "$($1)" -lt "$2" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "$3: $(cat "$TMP/m.log" 2>/dev/null)"
+    sleep 0.05
+  done
+}
 
 serve
 post "$RD" '{"title": "From the reader", "when": "2024-06"}'
@@ -70,20 +78,12 @@ ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$T
 
 # Two failed tries at each receiver, then a restart in the middle.
 wait_status "$TMP/h.log" 500 2
-deadline=$(($(date +%s) + WAIT_S))
-while [ "$(count_refused)" -lt 2 ]; do
-  [ "$(date +%s)" -lt "$deadline" ] || fail "the mail server was not tried twice: $(cat "$TMP/m.log" 2>/dev/null)"
-  sleep 0.05
-done
+wait_mail count_refused 2 "the mail server was not tried twice"
 stop
 serve
 # Delivered at last: once each.
 wait_status "$TMP/h.log" 200 1
-deadline=$(($(date +%s) + WAIT_S))
-while [ "$(count_mail)" -lt 1 ]; do
-  [ "$(date +%s)" -lt "$deadline" ] || fail "no mail arrived: $(cat "$TMP/m.log" 2>/dev/null)"
-  sleep 0.05
-done
+wait_mail count_mail 1 "no mail arrived"
 # Nothing is left to deliver, and nothing was delivered twice.
 deadline=$(($(date +%s) + WAIT_S))
 while :; do
