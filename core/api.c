@@ -68,6 +68,8 @@ void att_api_close(att_api *a) {
   free(a);
 }
 
+att_time att_api_now(att_api *a) { return att__store_now(a->st); }
+
 void att_api_res_free(att_api_res *rs) {
   free(rs->body);
   free(rs->report);
@@ -513,6 +515,80 @@ static int one(att_store *st, const att_api_req *rq, const att_user *u, const ch
   return rc;
 }
 
+/* GET /v1/events/ID/history: the event's changes, newest first. */
+static int history(att_store *st, const char *which, att_api_res *rs) {
+  att_event ev;
+  att_change_filter f;
+  att_change *ch = NULL;
+  size_t n = 0;
+  cJSON *o, *arr;
+  int rc;
+  if ((rc = att_store_lookup(st, which, &ev)) != 0) {
+    if (rc == ATT_ENOTFOUND) return fail(rs, 404, "no event with id or key \"%s\"", which);
+    return core_fail(rs, rc);
+  }
+  att_change_filter_init(&f);
+  f.id = ev.id;
+  f.limit = LIST_MAX;
+  att_event_free(&ev);
+  if ((rc = att_store_changes(st, &f, &ch, &n)) != 0) return core_fail(rs, rc);
+  o = cJSON_CreateObject();
+  arr = cJSON_AddArrayToObject(o, "changes");
+  for (size_t i = 0; i < n; i++) {
+    cJSON *x = cJSON_CreateObject();
+    char t[40];
+    cJSON_AddNumberToObject(x, "seq", (double)ch[i].seq);
+    cJSON_AddStringToObject(x, "op", att_change_op_name(ch[i].op));
+    cJSON_AddNumberToObject(x, "rev", (double)ch[i].rev);
+    att_time_format(ch[i].tx, t, sizeof t);
+    cJSON_AddStringToObject(x, "at", t);
+    cJSON_AddStringToObject(x, "author", ch[i].author ? ch[i].author : "");
+    if (ch[i].reason && ch[i].reason[0]) cJSON_AddStringToObject(x, "reason", ch[i].reason);
+    cJSON_AddItemToArray(arr, x);
+  }
+  cJSON_AddNumberToObject(o, "count", (double)n);
+  att_changes_free(ch, n);
+  rc = answer(rs, 200, cJSON_PrintUnformatted(o));
+  cJSON_Delete(o);
+  return rc;
+}
+
+/* GET /v1/dates?q=TEXT: how the store reads a date as a person types it
+ * (the form's echo): its EDTF, its reading, its bounds; 400 with the
+ * message of `attache add --when`. */
+static int dates(att_store *st, const att_api_req *rq, att_api_res *rs) {
+  const char *q = NULL;
+  att_settings *set = NULL;
+  att_date_ctx c;
+  char edtf[ATT_DATE_MAX], human[ATT_DATE_HUMAN_MAX], t[40];
+  att_bounds b;
+  cJSON *o;
+  int rc;
+  for (size_t i = 0; i < rq->nparams; i++) {
+    if (strcmp(rq->params[i].name, "q") != 0)
+      return fail(rs, 400, "unknown parameter \"%s\": this route takes q (the date as typed)", rq->params[i].name);
+    q = rq->params[i].value;
+  }
+  if (!q || !*q) return fail(rs, 400, "q= is missing: give the date as typed (\"mid March 2024\", \"2024-Q2\")");
+  att_date_ctx_init(&c, att__store_now(st));
+  if (att_settings_load(att_store_dir(st), &set) == 0) att_settings_date_ctx(set, &c);
+  rc = att_date_read(q, &c, edtf, sizeof edtf, &b);
+  att_settings_free(set);
+  if (rc != 0) return fail(rs, 400, "%s", att_errmsg());
+  if (att_date_human(edtf, human, sizeof human) != 0) snprintf(human, sizeof human, "%s", edtf);
+  o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "edtf", edtf);
+  cJSON_AddStringToObject(o, "human", human);
+  att_time_format(b.earliest, t, sizeof t);
+  cJSON_AddStringToObject(o, "earliest", t);
+  att_time_format(b.latest, t, sizeof t);
+  cJSON_AddStringToObject(o, "latest", t);
+  if (c.used_ref) cJSON_AddBoolToObject(o, "relative", 1);
+  rc = answer(rs, 200, cJSON_PrintUnformatted(o));
+  cJSON_Delete(o);
+  return rc;
+}
+
 /* ---- routing ------------------------------------------------------------- */
 
 /* Within the user's rate: 1, else 0 with the answer (429). */
@@ -634,6 +710,22 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
     att_users_free(&users);
     return rc;
   }
+  if (!strcmp(p, "/v1/whoami") || !strcmp(p, "/v1/dates")) {
+    if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
+    if ((u = authenticate(a, rq, 0, &users, rs)) == NULL || !within_rate(a, u, rs)) {
+      rc = rs->body ? 0 : ATT_ENOMEM;
+    } else if (p[4] == 'd') {
+      rc = dates(st, rq, rs);
+    } else {
+      cJSON *o = cJSON_CreateObject();
+      cJSON_AddStringToObject(o, "user", u->name);
+      cJSON_AddStringToObject(o, "role", att_role_name(u->role));
+      rc = answer(rs, 200, cJSON_PrintUnformatted(o));
+      cJSON_Delete(o);
+    }
+    att_users_free(&users);
+    return rc;
+  }
   if (!strcmp(p, "/v1/alerts") || !strcmp(p, "/v1/agenda")) {
     if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
     if ((u = authenticate(a, rq, 0, &users, rs)) == NULL || !within_rate(a, u, rs))
@@ -647,7 +739,7 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
   }
   if (strncmp(p, "/v1/events", 10) != 0 || (p[10] != '\0' && p[10] != '/') || !strcmp(p, "/v1/events/"))
     return fail(rs, 404, "no such route: %s (the API's routes are under /v1/: health, events, agenda, "
-                "alerts, calendar.ics, changes, openapi.json, reports)", p);
+                "alerts, calendar.ics, changes, dates, openapi.json, reports, whoami)", p);
   if (!(u = authenticate(a, rq, 0, &users, rs)) || !within_rate(a, u, rs)) {
     att_users_free(&users);
     return rs->body ? 0 : ATT_ENOMEM;
@@ -661,6 +753,19 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
       rc = may_write(u, rs) && att_store_set_author(st, u->name) == 0 ? add(st, rq, rs) : 0;
     else
       rs->allow = "GET, POST", rc = fail(rs, 405, "%s /v1/events: use GET to list, POST to add", m);
+  } else if (strchr(p + 11, '/')) {
+    const char *sl = strchr(p + 11, '/');
+    char which[128];
+    if (strcmp(sl, "/history") != 0 || (size_t)(sl - (p + 11)) >= sizeof which) {
+      rc = fail(rs, 404, "no such route: %s (an event's routes are /v1/events/ID and /v1/events/ID/history)", p);
+    } else if (strcmp(m, "GET")) {
+      rs->allow = "GET";
+      rc = fail(rs, 405, "%s %s: use GET", m, p);
+    } else {
+      memcpy(which, p + 11, (size_t)(sl - (p + 11)));
+      which[sl - (p + 11)] = '\0';
+      rc = history(st, which, rs);
+    }
   } else if (!strcmp(m, "GET") || !strcmp(m, "PATCH") || !strcmp(m, "DELETE")) {
     rc = strcmp(m, "GET") && att_store_set_author(st, u->name) != 0 ? core_fail(rs, ATT_EINVAL)
                                                                      : one(st, rq, u, p + 11, rs);

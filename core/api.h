@@ -19,6 +19,7 @@
  *   DELETE /v1/events/ID|KEY       remove (editor), If-Match
  *   GET    /v1/agenda              days= (7) from from= (today): every
  *                                  occurrence, in date order, filtered
+ *   GET    /v1/events/ID/history   the event's changes, newest first
  *   GET    /v1/alerts              the alert log (reader), since=, limit=
  *   GET    /v1/calendar.ics        the events as iCalendar, with the
  *                                  filters of /v1/events; the token may be
@@ -27,6 +28,9 @@
  *   GET    /v1/changes             (reader) 200 with stream set: the server
  *                                  then sends the store's changes as
  *                                  Server-Sent Events
+ *   GET    /v1/dates?q=TEXT        (reader) how a typed date reads: its
+ *                                  EDTF and its reading, or 400
+ *   GET    /v1/whoami              (reader) the token's user and role
  *   GET    /v1/openapi.json        the OpenAPI description given in the
  *                                  options, no token needed
  *   GET    /v1/reports             (reader) the names of the reports
@@ -73,7 +77,7 @@ typedef struct att_api_res {
   size_t body_len;        /* its length */
   const char *content_type; /* "application/json" or "text/calendar; charset=utf-8" */
   char etag[48];          /* "\"3\"" for an event, a hash for a feed, else "" */
-  char location[64];      /* for 201: "/v1/events/7", else "" */
+  char location[600];     /* for 201: "/v1/events/7"; the web page's 303s; else "" */
   const char *allow;      /* for 405: the methods the path takes */
   int www_authenticate;   /* for 401: send WWW-Authenticate: Bearer */
   int retry_after;        /* for 429: seconds, for Retry-After */
@@ -82,6 +86,11 @@ typedef struct att_api_res {
    * this (malloc'd; freed by att_api_res_free), off its loop, and answers
    * with what it prints. */
   char *report;
+  /* The web page's (core/web.h): a Set-Cookie value (else ""), and html
+   * set when the answer is a page, which the server sends with the
+   * headers that keep it from being framed or running foreign script. */
+  char set_cookie[200];
+  int html;
 } att_api_res;
 
 /* What the API allows: each user's requests per second, and how many at
@@ -106,6 +115,8 @@ typedef struct att_api att_api;
 /* The API over st (which it uses, not owns); o may be NULL. */
 int att_api_open(att_store *st, const att_api_opts *o, att_api **out);
 void att_api_close(att_api *a);
+/* The store's clock: what "today" is for the API's routes. */
+att_time att_api_now(att_api *a);
 
 /*
  * Answer rq, with the users of the store (read for each request, so that

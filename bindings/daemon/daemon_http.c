@@ -44,6 +44,7 @@
 
 #include "api.h"
 #include "daemon_int.h"
+#include "web.h"
 #include "error.h"
 #include "store.h"
 
@@ -53,9 +54,9 @@
 #define SSE_QUEUE_MAX (256 * 1024) /* an event stream not read past this is dropped */
 #define SSE_BEAT_MS 15000
 
-enum { H_AUTH, H_IFMATCH, H_IFNONE, H_HOST, H_EXPECT, H_REALIP, NHDR };
-static const char *const hdr_names[NHDR] = {"authorization", "if-match", "if-none-match", "host",
-                                            "expect", "x-real-ip"};
+enum { H_AUTH, H_IFMATCH, H_IFNONE, H_HOST, H_EXPECT, H_REALIP, H_COOKIE, H_ORIGIN, H_CTYPE, NHDR };
+static const char *const hdr_names[NHDR] = {"authorization", "if-match", "if-none-match", "host", "expect",
+                                            "x-real-ip", "cookie", "origin", "content-type"};
 
 typedef union stream_u {
   uv_tcp_t tcp;
@@ -97,6 +98,7 @@ struct att__http {
   att_daemon *d;
   uv_loop_t *loop;
   att_api *api;
+  att_web *web; /* the web page, over the API (core/web.h) */
   stream_u ls[ATT_HTTP_LISTEN_MAX];
   char *unix_path[ATT_HTTP_LISTEN_MAX];
   size_t nls;
@@ -252,6 +254,12 @@ static char *head_of(int status, const att_api_res *rs, size_t blen, int close, 
   if (rs && rs->allow) ADD("Allow: %s\r\n", rs->allow);
   if (rs && rs->www_authenticate) ADD("WWW-Authenticate: Bearer realm=\"attache\"\r\n");
   if (rs && rs->retry_after > 0) ADD("Retry-After: %d\r\n", rs->retry_after);
+  if (rs && rs->set_cookie[0]) ADD("Set-Cookie: %s\r\n", rs->set_cookie);
+  /* A page runs its own script and style only, and is never framed. */
+  if (rs && rs->html)
+    ADD("Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'\r\n"
+        "X-Frame-Options: DENY\r\nReferrer-Policy: same-origin\r\n");
   ADD("Cache-Control: %s\r\nX-Content-Type-Options: nosniff\r\n",
       rs && rs->stream ? "no-cache" : "no-store");
   if (close) ADD("Connection: close\r\n");
@@ -455,6 +463,26 @@ static void parsed_free(parsed *q) {
   for (size_t i = 0; i < q->n; i++) free((char *)q->params[i].name), free((char *)q->params[i].value);
 }
 
+/* name=value&... (a query, or a form's body) into q's parameters: NULL,
+ * or 400's message. */
+static const char *parse_pairs(const char *s, size_t len, parsed *q) {
+  const char *end = s + len;
+  while (s < end) {
+    const char *amp = memchr(s, '&', (size_t)(end - s)), *e = amp ? amp : end, *eq;
+    if (e > s) {
+      if (q->n == PARAM_MAX) return "too many parameters (at most 64)";
+      eq = memchr(s, '=', (size_t)(e - s));
+      q->params[q->n].name = decode(s, (size_t)((eq ? eq : e) - s), 1);
+      q->params[q->n].value = eq ? decode(eq + 1, (size_t)(e - eq - 1), 1) : strdup("");
+      q->n++;
+      if (!q->params[q->n - 1].name || !q->params[q->n - 1].value)
+        return "a parameter has a NUL byte, or is not percent-encoded right";
+    }
+    s = e + 1;
+  }
+  return NULL;
+}
+
 /* The path and the query of c's URL, decoded: 0, or 400's message. */
 static const char *parse_target(conn *c, parsed *q) {
   struct http_parser_url u;
@@ -464,22 +492,8 @@ static const char *parse_target(conn *c, parsed *q) {
     return "the request's target is not a path";
   if ((q->path = decode(c->url + u.field_data[UF_PATH].off, u.field_data[UF_PATH].len, 0)) == NULL)
     return "the path has a NUL byte, or is not percent-encoded right";
-  if (u.field_set & (1 << UF_QUERY)) {
-    const char *s = c->url + u.field_data[UF_QUERY].off, *end = s + u.field_data[UF_QUERY].len;
-    while (s < end) {
-      const char *amp = memchr(s, '&', (size_t)(end - s)), *e = amp ? amp : end, *eq;
-      if (e > s) {
-        if (q->n == PARAM_MAX) return "too many query parameters (at most 64)";
-        eq = memchr(s, '=', (size_t)(e - s));
-        q->params[q->n].name = decode(s, (size_t)((eq ? eq : e) - s), 1);
-        q->params[q->n].value = eq ? decode(eq + 1, (size_t)(e - eq - 1), 1) : strdup("");
-        q->n++;
-        if (!q->params[q->n - 1].name || !q->params[q->n - 1].value)
-          return "a query parameter has a NUL byte, or is not percent-encoded right";
-      }
-      s = e + 1;
-    }
-  }
+  if (u.field_set & (1 << UF_QUERY))
+    return parse_pairs(c->url + u.field_data[UF_QUERY].off, u.field_data[UF_QUERY].len, q);
   return NULL;
 }
 
@@ -498,6 +512,40 @@ static void report_done(void *ud, int status, const char *ctype, char *body, siz
     rs.content_type = ctype;
     send_answer(c, 200, &rs, body, len);
   }
+}
+
+/* The answer to rq: the web page's (a form's body decoded), or the API's. */
+static int serve(att__http *srv, conn *c, const parsed *q, const att_api_req *rq, att_api_res *rs) {
+  att_web_req wr;
+  parsed f;
+  const char *why;
+  int rc;
+  if (!att_web_path(q->path)) return att_api_handle(srv->api, rq, rs);
+  memset(&f, 0, sizeof f);
+  if (c->hdr[H_CTYPE] && !strncasecmp(c->hdr[H_CTYPE], "application/x-www-form-urlencoded", 33) &&
+      (why = parse_pairs(c->body ? c->body : "", c->body_len, &f)) != NULL) {
+    parsed_free(&f);
+    memset(rs, 0, sizeof *rs);
+    rs->status = 400;
+    rs->content_type = "text/plain; charset=utf-8";
+    if ((rs->body = strdup(why)) == NULL) return ATT_ENOMEM;
+    rs->body_len = strlen(why);
+    return 0;
+  }
+  memset(&wr, 0, sizeof wr);
+  wr.method = rq->method;
+  wr.path = q->path;
+  wr.params = q->params;
+  wr.nparams = q->n;
+  wr.form = f.params;
+  wr.nform = f.n;
+  wr.cookie = c->hdr[H_COOKIE];
+  wr.origin = c->hdr[H_ORIGIN];
+  wr.host = c->hdr[H_HOST];
+  wr.client = rq->client;
+  rc = att_web_handle(srv->web, &wr, rs);
+  parsed_free(&f);
+  return rc;
 }
 
 static int on_complete(http_parser *p) {
@@ -538,7 +586,7 @@ static int on_complete(http_parser *p) {
   rq.body = c->body;
   rq.body_len = c->body_len;
   t0 = uv_hrtime();
-  if (att_api_handle(srv->api, &rq, &rs) != 0) {
+  if (serve(srv, c, &q, &rq, &rs) != 0) {
     parsed_free(&q);
     answer_error(c, 500, "out of memory", 1);
     http_parser_pause(p, 1);
@@ -905,6 +953,16 @@ int att__http_start(att_daemon *d) {
     ao.burst = 3 * d->o.http.rate;
     if ((rc = att_api_open(d->e->store, &ao, &srv->api)) != 0) return rc;
   }
+  {
+    att_web_opts wo;
+    memset(&wo, 0, sizeof wo);
+    wo.css = att__ui_css;
+    wo.css_len = att__ui_css_len;
+    wo.js = att__ui_js;
+    wo.js_len = att__ui_js_len;
+    wo.secure = d->o.http.trust_proxy; /* behind a proxy: it is there for TLS (docs/http.md) */
+    if ((rc = att_web_open(srv->api, &wo, &srv->web)) != 0) return rc;
+  }
   if ((rc = uv_timer_init(srv->loop, &srv->beat)) != 0)
     return att__err(ATT_EIO, "cannot start the server: %s", uv_strerror(rc));
   srv->beat.data = srv;
@@ -935,6 +993,7 @@ void att__http_free(att_daemon *d) {
     att__log(d, ATT_LOG_INFO, NULL, "served %llu HTTP request%s; the longest held the loop %.2f ms (%s)",
              (unsigned long long)srv->requests, srv->requests == 1 ? "" : "s",
              (double)srv->longest_ns / 1e6, srv->longest);
+  att_web_close(srv->web);
   att_api_close(srv->api);
   for (size_t i = 0; i < srv->nls; i++) free(srv->unix_path[i]);
   free(srv);

@@ -222,6 +222,9 @@ void att__report_detach(att__rjob *j);
 /* The OpenAPI description, docs/api/openapi.json, embedded at build time. */
 extern const char att__openapi_json[];
 extern const size_t att__openapi_json_len;
+/* The web page's stylesheet and script (scripts/ui/), embedded. */
+extern const char att__ui_css[], att__ui_js[];
+extern const size_t att__ui_css_len, att__ui_js_len;
 
 /* daemon_log.c */
 void att__log_cb(void *ud, int level, const char *script, const char *msg);

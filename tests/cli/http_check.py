@@ -111,7 +111,9 @@ check(not undeclared, "every route of the description, with no token, a reader's
 # -- health, HEAD, unknown routes, traversal
 st, h, body = req("HEAD", "/v1/health")
 check(st == 200 and body == b"" and h.get("content-length") == "11", "HEAD: the GET's headers, no body", (st, h, body))
-for p in ("/", "/v1/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/v1/events/../../x", "/index.html"):
+st, h, body = req("GET", "/", ED)
+check(st == 303 and h.get("location") == "/ui/agenda", "GET /: to the web page's agenda", (st, h))
+for p in ("/v1/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/v1/events/../../x", "/index.html"):
     st, h, body = req("GET", p, ED)
     check(st == 404, "GET %s: 404, nothing read from files" % p, (st, body))
 st, h, body = req("GET", "/v1/events/a%00b", ED)
