@@ -1,12 +1,21 @@
-# Turn the Lua files that ship with the engine (scripts/*.lua) into a C file
+# Turn the Lua files that ship with the engine (scripts/*.lua, and the
+# reports of scripts/reports/) into a C file
 # of byte arrays, so that the binary needs no Lua files installed beside it.
 # Run as: cmake -DSRC_DIR=... -DOUT=... -P embed.cmake
 file(GLOB files ${SRC_DIR}/*.lua)
 list(SORT files)
 set(body "")
 set(table "")
+# The reports that ship (scripts/reports/NAME.lua) are named "reports/NAME".
+file(GLOB reports ${SRC_DIR}/reports/*.lua)
+list(SORT reports)
+list(APPEND files ${reports})
 foreach(f ${files})
   get_filename_component(stem ${f} NAME_WE)
+  get_filename_component(dir ${f} DIRECTORY)
+  if(dir MATCHES "/reports$")
+    set(stem "reports/${stem}")
+  endif()
   string(MAKE_C_IDENTIFIER ${stem} id)
   file(READ ${f} hex HEX)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")

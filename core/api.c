@@ -629,6 +629,11 @@ static int reports(att_api *a, att_api_res *rs) {
     if (report_name_ok(stem) && (names[n] = strdup(stem)) != NULL) n++;
   }
   if (d) closedir(d);
+  for (size_t i = 0; a->o.shipped && a->o.shipped[i] && n < 512; i++) { /* a desk's own shadows it */
+    size_t k = 0;
+    while (k < n && strcmp(names[k], a->o.shipped[i]) != 0) k++;
+    if (k == n && (names[n] = strdup(a->o.shipped[i])) != NULL) n++;
+  }
   qsort(names, n, sizeof *names, by_str);
   for (size_t i = 0; i < n; i++) {
     cJSON_AddItemToArray(arr, cJSON_CreateString(names[i]));
@@ -650,8 +655,13 @@ static int report(att_api *a, const char *name, att_api_res *rs) {
     return fail(rs, 404, "no report named \"%.80s\": a report's name is letters, digits, - and _ "
                 "(GET /v1/reports lists them)", name);
   snprintf(path, sizeof path, "%s/%s.lua", a->o.reports ? a->o.reports : "", name);
-  if (!a->o.reports || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-    return fail(rs, 404, "no report named \"%s\" (GET /v1/reports lists them)", name);
+  if (!a->o.reports || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    size_t i = 0;
+    while (a->o.shipped && a->o.shipped[i] && strcmp(a->o.shipped[i], name) != 0) i++;
+    if (!a->o.shipped || !a->o.shipped[i])
+      return fail(rs, 404, "no report named \"%s\" (GET /v1/reports lists them)", name);
+    snprintf(path, sizeof path, "attache:%s", name);
+  }
   if ((rs->report = strdup(path)) == NULL) return ATT_ENOMEM;
   rs->status = 200;
   rs->content_type = "text/plain; charset=utf-8";

@@ -35,7 +35,8 @@
  *                                  options, no token needed
  *   GET    /v1/reports             (reader) the names of the reports
  *   GET    /v1/reports/NAME        (reader) 200 with report set: the
- *                                  server runs REPORTS/NAME.lua
+ *                                  server runs REPORTS/NAME.lua, or the
+ *                                  shipped report ("attache:NAME")
  *
  * Every route but the health check needs an API token (Authorization:
  * Bearer att_...); a feed token is not one.  A write is recorded in the
@@ -108,6 +109,10 @@ typedef struct att_api_opts {
   /* The directory of reports (NAME.lua) that /v1/reports lists and
    * /v1/reports/NAME names (NULL: none). */
   const char *reports;
+  /* The reports that ship in the program, by name (NULL-ended; NULL:
+   * none): listed too, and run as "attache:NAME" when the directory has
+   * no NAME.lua of its own. */
+  const char *const *shipped;
 } att_api_opts;
 
 typedef struct att_api att_api;

@@ -484,6 +484,8 @@ int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
   att_engine e;
   att_script *s = NULL;
   char **ops = NULL, why[512], shipped[PATH_MAX];
+  const char *report = NULL; /* attache:NAME: the report's source */
+  size_t report_len = 0;
   int nops = 0, rc, r;
   run_args a;
   memset(&e, 0, sizeof e);
@@ -493,9 +495,18 @@ int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
   if (rc < 0) rc = CLI_OK, nops = -1; /* --help */
   else if (rc == CLI_OK && nops == 0)
     rc = cli_usage(ctx, "which script? give the path of a .lua file");
-  if (rc == CLI_OK && nops > 0 && (rc = shipped_script(ops[0], shipped)) == CLI_OK &&
-      shipped[0])
+  if (rc == CLI_OK && nops > 0 && !strncmp(ops[0], "attache:", 8)) { /* a report that ships */
+    if ((report = att_shipped_report(ops[0] + 8, &report_len)) == NULL) {
+      char names[400] = "";
+      const char *nm;
+      for (size_t i = 0; (nm = att_shipped_report_name(i)) != NULL; i++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "", nm);
+      rc = cli_fail("%s: attache ships no report %s (it ships %s; run one as attache:NAME)", ops[0], ops[0] + 8,
+                    names);
+    }
+  } else if (rc == CLI_OK && nops > 0 && (rc = shipped_script(ops[0], shipped)) == CLI_OK && shipped[0]) {
     ops[0] = shipped;
+  }
   if (rc == CLI_OK && nops > 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao, 0);
   if (rc == CLI_OK && nops > 0) rc = cli_author(ctx, &e.author);
   if (rc == CLI_OK && nops > 0) {
@@ -515,7 +526,9 @@ int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
   }
   if (rc == CLI_OK && s) {
     lua_State *L = att_script_L(s);
-    if (att_script_load_file(s, ops[0]) < 0) {
+    char chunk[120];
+    snprintf(chunk, sizeof chunk, "=%s", ops[0]);
+    if ((report ? att_script_load_string(s, report, report_len, chunk) : att_script_load_file(s, ops[0])) < 0) {
       rc = cli_fail("%s", att_errmsg());
     } else {
       a.v = ops;

@@ -46,6 +46,7 @@
 #include "daemon_int.h"
 #include "web.h"
 #include "error.h"
+#include "host.h"
 #include "store.h"
 
 #define URL_MAX 8192
@@ -99,6 +100,7 @@ struct att__http {
   uv_loop_t *loop;
   att_api *api;
   att_web *web; /* the web page, over the API (core/web.h) */
+  const char *shipped[33]; /* the names of the reports that ship, NULL-ended */
   stream_u ls[ATT_HTTP_LISTEN_MAX];
   char *unix_path[ATT_HTTP_LISTEN_MAX];
   size_t nls;
@@ -950,6 +952,9 @@ int att__http_start(att_daemon *d) {
     ao.openapi_len = att__openapi_json_len;
     ao.rate = d->o.http.rate;
     ao.reports = d->o.http.reports;
+    for (size_t i = 0; i < sizeof srv->shipped / sizeof srv->shipped[0] - 1; i++)
+      if ((srv->shipped[i] = att_shipped_report_name(i)) == NULL) break;
+    ao.shipped = srv->shipped;
     ao.burst = 3 * d->o.http.rate;
     if ((rc = att_api_open(d->e->store, &ao, &srv->api)) != 0) return rc;
   }

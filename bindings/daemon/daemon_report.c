@@ -18,6 +18,7 @@
 #include "daemon_int.h"
 #include "date.h"
 #include "error.h"
+#include "host.h"
 
 #define OUT_MAX (16u << 20)
 #define KILL_MS 60000
@@ -125,20 +126,24 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
   if (j->len > OUT_MAX) j->over = 1;
 }
 
-/* The first line's "-- content-type: TYPE", else text/plain. */
+/* The first line's "-- content-type: TYPE", else text/plain; of a report
+ * that ships ("attache:NAME"), or of a file. */
 static void content_type(const char *path, char *out, size_t cap) {
   char line[200];
-  FILE *f = fopen(path, "r");
+  const char *src = strncmp(path, "attache:", 8) ? NULL : att_shipped_report(path + 8, NULL);
+  FILE *f = src ? NULL : fopen(path, "r");
   snprintf(out, cap, "text/plain; charset=utf-8");
-  if (f == NULL) return;
-  if (fgets(line, sizeof line, f) && !strncmp(line, "-- content-type: ", 17)) {
+  int got = 0;
+  if (src) got = snprintf(line, sizeof line, "%.*s", (int)strcspn(src, "\n"), src) > 0;
+  else got = f && fgets(line, sizeof line, f) != NULL;
+  if (got && !strncmp(line, "-- content-type: ", 17)) {
     char *t = line + 17;
     size_t n = strcspn(t, "\r\n");
     int okc = n > 0 && n < cap;
     for (size_t i = 0; i < n && okc; i++) okc = t[i] >= 0x20 && t[i] < 0x7f;
     if (okc) snprintf(out, cap, "%.*s", (int)n, t);
   }
-  fclose(f);
+  if (f) fclose(f);
 }
 
 int att__report_run(att_daemon *d, const char *path, const att_api_param *params, size_t n,
@@ -161,7 +166,8 @@ int att__report_run(att_daemon *d, const char *path, const att_api_param *params
   j->d = d;
   j->done = done;
   j->ud = ud;
-  snprintf(j->name, sizeof j->name, "%.*s", (int)(strlen(base ? base + 1 : path) - 4), base ? base + 1 : path);
+  if (!strncmp(path, "attache:", 8)) snprintf(j->name, sizeof j->name, "%s", path + 8);
+  else snprintf(j->name, sizeof j->name, "%.*s", (int)(strlen(base ? base + 1 : path) - 4), base ? base + 1 : path);
   content_type(path, j->ctype, sizeof j->ctype);
   att_time_format((att_time)time(NULL), now, sizeof now);
   argv[k++] = exe;

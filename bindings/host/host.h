@@ -241,4 +241,10 @@ void att_watchdog_on_stuck(void (*fn)(att_script *s, void *ud), void *ud);
 double att_watchdog_grace(void);
 #define ATT__STUCK_EXIT 3
 
+/* A report that ships in the program (scripts/reports/NAME.lua): its
+ * source (NUL-ended) and length, or NULL; and the i-th one's name (NULL
+ * past the last), in name order. */
+const char *att_shipped_report(const char *name, size_t *len);
+const char *att_shipped_report_name(size_t i);
+
 #endif

@@ -153,8 +153,17 @@ check(st == 200 and json.loads(body)["count"] == 1, "a query decoded: %20", (st,
 
 # -- reports: run off the loop, read-only, their output and content type
 st, h, body = req("GET", "/v1/reports", RD)
-check(st == 200 and json.loads(body)["reports"] == ["broken", "page", "slow", "upcoming"], "GET /v1/reports lists "
-      "the reports directory", (st, body))
+check(st == 200 and json.loads(body)["reports"] == ["agenda", "broken", "page", "slow", "timeline", "upcoming"],
+      "GET /v1/reports lists the reports directory and the reports that ship", (st, body))
+st, h, body = req("GET", "/v1/reports/agenda?from=2024-03-01&days=31&title=Desk+%26+co", RD)
+check(st == 200 and h["content-type"].startswith("text/plain") and b"Desk & co, 01 Mar 2024 to 31 Mar 2024" in body
+      and b"CDC meeting" in body, "the shipped agenda, with the query's arguments", (st, body[:300]))
+st, h, body = req("GET", "/v1/reports/timeline?from=2024", RD)
+check(st == 200 and h["content-type"] == "text/html; charset=utf-8" and b"<svg" in body,
+      "the shipped timeline: HTML, its content type from its first line", (st, h.get("content-type"), body[:100]))
+st, h, body = req("GET", "/v1/reports/agenda?days=0", RD)
+check(st == 500 and "days=0: give a whole number" in json.loads(body)["error"]["message"],
+      "a shipped report's own error, as the message", (st, body[:300]))
 st, h, body = req("GET", "/v1/reports/upcoming?from=2024-03&title=Desk+%26+co", RD)
 check(st == 200 and h["content-type"].startswith("text/plain") and b"Desk & co" in body and b"CDC meeting" in body,
       "a report's text, its query's parameters as its arguments", (st, h, body[:300]))

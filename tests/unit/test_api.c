@@ -95,7 +95,7 @@ int main(void) {
   }
 
   {
-    att_api_opts o = {1000, 1000, clock_ms, NULL, NULL, 0, NULL};
+    att_api_opts o = {1000, 1000, clock_ms, NULL, NULL, 0, NULL, NULL};
     if (att_api_open(st, &o, &api) != 0) {
       printf("Bail out! %s\n", att_errmsg());
       return 1;
@@ -325,7 +325,7 @@ int main(void) {
   /* -- rates: 2 a second, 3 at once, per user */
   att_api_close(api);
   {
-    att_api_opts o = {2, 3, clock_ms, NULL, NULL, 0, NULL};
+    att_api_opts o = {2, 3, clock_ms, NULL, NULL, 0, NULL, NULL};
     int passed = 0;
     att_api_open(st, &o, &api);
     for (int i = 0; i < 3; i++) passed += call("GET", "/v1/events/1", rita, NULL, NULL, NULL, 0) == 200;

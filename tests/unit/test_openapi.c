@@ -207,7 +207,7 @@ int main(void) {
     snprintf(rp, sizeof rp, "%s/upcoming.lua", reports);
     if ((f = fopen(rp, "w")) != NULL) fputs("print('upcoming')\n", f), fclose(f);
   }
-  if (att_api_open(st, &(att_api_opts){0, 0, NULL, NULL, text, n, reports}, &api) != 0) {
+  if (att_api_open(st, &(att_api_opts){0, 0, NULL, NULL, text, n, reports, NULL}, &api) != 0) {
     printf("Bail out! %s\n", att_errmsg());
     return 1;
   }
@@ -284,7 +284,7 @@ int main(void) {
                                             {"/v1/reports/upcoming", "/v1/reports/{name}"}};
     const char *route = routes[r][1];
     att_api *tight;
-    att_api_opts o = {1, 1, NULL, NULL, NULL, 0, reports};
+    att_api_opts o = {1, 1, NULL, NULL, NULL, 0, reports, NULL};
     att_api_req rq;
     att_api_res rs;
     char auth[ATT_TOKEN_MAX + 16];

@@ -1,0 +1,38 @@
+#!/bin/sh
+# The reports that ship in the program (scripts/reports/, docs/reports.md
+# "Reports that ship"): `attache run attache:NAME ARGS` on the example
+# store, their arguments and their errors.  (Over HTTP: serve_http.sh.)
+. "$(dirname "$0")/lib.sh"
+
+new_store
+ok import "$EXAMPLE"
+
+ok run attache:agenda from=2024-03-01 days=61
+out_has "Agenda, 01 Mar 2024 to 30 Apr 2024"
+out_has "CDC-coordinated meeting"
+out_has "week of 2024-02-26"
+ok run attache:agenda from=2030-01-01 days=7 title=Desk
+out_has "Desk, 01 Jan 2030 to 07 Jan 2030"
+out_has "nothing in these 7 days"
+ok run attache:agenda from=2023-12-01 days=31 actor=JPN kind=visit
+out_lacks "policy"
+for bad in days=0 days=367 days=x; do
+  expect_rc 1 run attache:agenda $bad
+  err_has "$bad: give a whole number of days from 1 to 366"
+done
+expect_rc 1 run attache:agenda colour=red
+err_has "unknown argument colour (it takes days, from"
+expect_rc 1 run attache:agenda notanargument
+err_has "notanargument: give name=value"
+
+ok run attache:timeline from=2023 lanes=actor title=Cambodia
+out_has "<!DOCTYPE html>"
+out_has "Cambodia"
+expect_rc 1 run attache:timeline lanes=colour
+err_has "lanes=colour: give kind or actor"
+
+expect_rc 1 run attache:nothing
+err_has "attache ships no report nothing (it ships agenda, timeline; run one as attache:NAME)"
+# A report runs in the sandbox like any script: read-only with --as-of.
+ok run --as-of 2024-06-01T00:00:00Z attache:agenda from=2024-03-01 days=7
+done_ok
