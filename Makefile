@@ -45,6 +45,7 @@ DEB_PACKAGES = build-essential cmake pkg-config liblua5.4-dev libuv1-dev \
 # Debian's npm package conflicts with): install it only when absent.
 DEB_COMMANDS = node:nodejs npm:npm
 NPM_DIR = tests/diff/node_modules
+BROWSER_NPM_DIR = tests/browser/node_modules
 
 # make fuzz: seconds per harness, and which harnesses (default: all).
 FUZZ_SECONDS ?= 60
@@ -78,6 +79,9 @@ deps:
 	@if [ ! -d $(NPM_DIR)/edtf ]; then \
 	  (cd tests/diff && npm install --no-audit --no-fund --silent) || \
 	  echo "warning: npm install of the edtf test oracle failed"; fi
+	@if [ ! -d $(BROWSER_NPM_DIR)/puppeteer-core ]; then \
+	  (cd tests/browser && npm install --no-audit --no-fund --silent) || \
+	  echo "warning: npm install of puppeteer-core (the browser test's driver) failed"; fi
 
 # ctest shows no output of a skipped test: its reason, the SKIP line of
 # tests/need.sh, is taken from ctest's log.

@@ -349,6 +349,12 @@ static int redirect(att_api_res *rs, const char *to) {
   return att__web_finish(&(att__hb){0}, rs, 303);
 }
 
+/* The page's icon: a white "a" on the accent blue. */
+static const char icon[] =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\"><rect width=\"32\" height=\"32\" "
+    "rx=\"6\" fill=\"#0b5cad\"/><text x=\"16\" y=\"23\" font-family=\"sans-serif\" font-size=\"20\" "
+    "font-weight=\"700\" text-anchor=\"middle\" fill=\"#fff\">a</text></svg>\n";
+
 int att_web_handle(att_web *w, const att_web_req *rq, att_api_res *rs) {
   const char *p = rq->path ? rq->path : "", *m = rq->method ? rq->method : "";
   int get = !strcmp(m, "GET"), post = !strcmp(m, "POST");
@@ -358,6 +364,7 @@ int att_web_handle(att_web *w, const att_web_req *rq, att_api_res *rs) {
   if (!strncmp(p, "/ui/static/", 11)) {
     if (!get) return rs->allow = "GET", att__web_error(NULL, rs, 405, "use GET");
     if (!strcmp(p + 11, "app.css")) return static_file(rs, w->o.css, w->o.css_len, "text/css; charset=utf-8");
+    if (!strcmp(p + 11, "icon.svg")) return static_file(rs, icon, sizeof icon - 1, "image/svg+xml");
     if (!strcmp(p + 11, "app.js"))
       return static_file(rs, w->o.js, w->o.js_len, "text/javascript; charset=utf-8");
     return att__web_error(NULL, rs, 404, "no such file");

@@ -22,6 +22,7 @@ void att__web_page(att__hb *b, const att__wsess *s, const char *title, const cha
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
   att__hb_e(b, title);
   att__hb_s(b, " · attache</title>\n<link rel=\"stylesheet\" href=\"/ui/static/app.css\">\n"
+               "<link rel=\"icon\" href=\"/ui/static/icon.svg\" type=\"image/svg+xml\">\n"
                "<script src=\"/ui/static/app.js\" defer></script>\n</head>\n<body>\n"
                "<a class=\"skip\" href=\"#main\">Skip to the content</a>\n<header>\n"
                "<p class=\"brand\">attache</p>\n");

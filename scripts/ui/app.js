@@ -38,16 +38,33 @@
       .catch(function () { /* the next change tries again */ });
   }
 
+  var es = null;
+
+  function listen() {
+    if (es) return;
+    es = new EventSource(live);
+    es.addEventListener("change", function () {
+      /* a burst of changes is one fetch */
+      if (!pending) pending = setTimeout(refresh, 250);
+    });
+  }
+
   if (live && window.EventSource && !form) {
     var status = document.createElement("p");
     status.id = "live-status";
     status.className = "live";
     status.setAttribute("role", "status");
     main.parentNode.insertBefore(status, main.nextSibling);
-    var es = new EventSource(live);
-    es.addEventListener("change", function () {
-      /* a burst of changes is one fetch */
-      if (!pending) pending = setTimeout(refresh, 250);
+    listen();
+    /* A page left for another is kept by the browser (back/forward
+     * cache): its stream would hold one of the few connections a browser
+     * opens to a server.  Closed when left, opened again (and the page
+     * brought up to date) when it comes back. */
+    window.addEventListener("pagehide", function () {
+      if (es) { es.close(); es = null; }
+    });
+    window.addEventListener("pageshow", function (e) {
+      if (e.persisted) { listen(); refresh(); }
     });
   }
 

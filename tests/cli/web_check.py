@@ -100,7 +100,7 @@ class Audit(html.parser.HTMLParser):
                     self.bad.append("%s=%r on <%s>" % (k, v, tag))
         if tag == "script" and dict(attrs).get("src") != "/ui/static/app.js":
             self.bad.append("a script not ours: %r" % (attrs,))
-        if tag == "link" and dict(attrs).get("href") != "/ui/static/app.css":
+        if tag == "link" and dict(attrs).get("href") not in ("/ui/static/app.css", "/ui/static/icon.svg"):
             self.bad.append("a link not ours: %r" % (attrs,))
 
 
@@ -273,9 +273,10 @@ st, h, body = req("POST", "/ui/events", cookie=sid, form=dict(good, when=P[1], t
 check(st == 400 and not audit(body), "a payload as the date: 400, escaped", (st, audit(body)))
 
 # -- static files and traversal
-for p, ctype in (("/ui/static/app.css", "text/css"), ("/ui/static/app.js", "text/javascript")):
+for p, ctype in (("/ui/static/app.css", "text/css"), ("/ui/static/app.js", "text/javascript"),
+                 ("/ui/static/icon.svg", "image/svg+xml")):
     st, h, body = req("GET", p)
-    check(st == 200 and h.get("content-type", "").startswith(ctype) and len(body) > 100,
+    check(st == 200 and h.get("content-type", "").startswith(ctype) and len(body) > 90,
           "GET %s: served without a session" % p, (st, h))
 for p in ("/ui/static/../../../etc/passwd", "/ui/static/%2e%2e/%2e%2e/etc/passwd", "/ui/static/..%2f..%2fetc%2fpasswd",
           "/ui/static//etc/passwd", "/ui/static/app.css/../../../etc/passwd", "/ui/static/app.css%00.js",
