@@ -113,6 +113,7 @@ static int core_fail(att_api_res *rs, int rc) {
                : rc == ATT_EEXISTS || rc == ATT_ELINKED || rc == ATT_ECONFLICT ? 409
                : rc == ATT_EBUSY                         ? 503
                                                          : 500;
+  if (status == 503) rs->retry_after = 1; /* another writer holds the store: soon free */
   return fail(rs, status, "%s", att_errmsg());
 }
 

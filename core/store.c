@@ -662,6 +662,15 @@ static int take_lock(att_store *st) {
     if (errno == EINTR) continue;
     if (errno != EWOULDBLOCK)
       return att__err(ATT_EIO, "cannot lock store \"%s\": %s", st->dir, strerror(errno));
+    if (st->nowait) {
+      ssize_t got = pread(st->lockfd, info, sizeof info - 1, 0);
+      info[got > 0 ? got : 0] = '\0';
+      info[strcspn(info, "\n")] = '\0';
+      return att__err(ATT_EBUSY,
+                      "store \"%s\" is being written by another process (%s) at this moment; nothing was "
+                      "changed: try again in a moment",
+                      st->dir, info[0] ? info : "it did not say who it is");
+    }
     if (st->opts.cancel && st->opts.cancel(st->opts.ud))
       return att__err(ATT_EBUSY,
                       "store \"%s\" is held by another writer, and the wait for it was cut short "
@@ -699,6 +708,12 @@ static int take_lock(att_store *st) {
       if (ftruncate(st->lockfd, n) != 0) { /* the note is longer: harmless */ }
   }
   return 0;
+}
+
+int att_store_set_nowait(att_store *st, int on) {
+  int was = st->nowait;
+  st->nowait = on;
+  return was;
 }
 
 static int lock_write(att_store *st) {

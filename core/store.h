@@ -197,6 +197,12 @@ int att_store_salvage(const char *dir, const char *dst, const att_store_opts *op
  * Compaction keeps it.  A write's changes share one time, author, reason
  * and batch (the seq of its first change). */
 
+/* While on, a write that finds the store held by another writer fails
+ * at once with ATT_EBUSY instead of waiting lock_wait_ms: a server's
+ * request must not hold its loop while another process (an import, a
+ * compaction) writes.  Returns the previous setting. */
+int att_store_set_nowait(att_store *st, int on);
+
 /* Who makes the writes that follow on st, and why (NULL: unknown / none);
  * copied.  Kept until changed. */
 int att_store_set_author(att_store *st, const char *author);

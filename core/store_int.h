@@ -384,6 +384,7 @@ struct att_store {
   int lockfd;
   int lockrw;   /* lockfd is open for writing (to say who holds the lock) */
   int locked;   /* we hold the writer lock */
+  int nowait;   /* a write finding the lock held fails at once (att_store_set_nowait) */
   int poisoned; /* a sync failed: no more writes */
   att__snap snap;
   int jfd;

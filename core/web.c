@@ -23,6 +23,7 @@ struct att_web {
   att_web_opts o;
   att__wsess s[ATT_WEB_SESSIONS];
   size_t ns;
+  int refused; /* the API refused the token of this request's session */
 };
 
 #define COOKIE "attache_session"
@@ -209,6 +210,7 @@ int att__web_call(att_web *w, const att__wsess *s, const att_web_req *rq, const 
   }
   OPENSSL_cleanse(auth, sizeof auth);
   st = r.status;
+  if (st == 401) w->refused = 1;
   if (r.body) *out = cJSON_ParseWithLength(r.body, r.body_len);
   if (etag) snprintf(etag, 48, "%s", r.etag);
   att_api_res_free(&r);
@@ -355,11 +357,10 @@ static const char icon[] =
     "rx=\"6\" fill=\"#0b5cad\"/><text x=\"16\" y=\"23\" font-family=\"sans-serif\" font-size=\"20\" "
     "font-weight=\"700\" text-anchor=\"middle\" fill=\"#fff\">a</text></svg>\n";
 
-int att_web_handle(att_web *w, const att_web_req *rq, att_api_res *rs) {
+static int route(att_web *w, const att_web_req *rq, att_api_res *rs, att__wsess **sp) {
   const char *p = rq->path ? rq->path : "", *m = rq->method ? rq->method : "";
   int get = !strcmp(m, "GET"), post = !strcmp(m, "POST");
   att__wsess *s;
-  memset(rs, 0, sizeof *rs);
   if (!strcmp(p, "/") || !strcmp(p, "/ui") || !strcmp(p, "/ui/")) return redirect(rs, "/ui/agenda");
   if (!strncmp(p, "/ui/static/", 11)) {
     if (!get) return rs->allow = "GET", att__web_error(NULL, rs, 405, "use GET");
@@ -375,7 +376,7 @@ int att_web_handle(att_web *w, const att_web_req *rq, att_api_res *rs) {
     if (!same_origin(rq)) return login_page(rs, 403, NULL, "This form was sent from another site.");
     return login(w, rq, rs);
   }
-  s = session_of(w, rq);
+  *sp = s = session_of(w, rq);
   if (!strcmp(p, "/ui/dates") || !strcmp(p, "/ui/changes")) {
     att__wcall c = {"GET", p[4] == 'd' ? "/v1/dates" : "/v1/changes", rq->params, rq->nparams, NULL, NULL};
     cJSON *o = NULL;
@@ -433,4 +434,16 @@ int att_web_handle(att_web *w, const att_web_req *rq, att_api_res *rs) {
   }
   if (!strcmp(p, "/ui/logout")) return redirect(rs, "/ui/agenda");
   return att__web_error(s, rs, 404, "no such page");
+}
+
+int att_web_handle(att_web *w, const att_web_req *rq, att_api_res *rs) {
+  att__wsess *s = NULL;
+  int rc;
+  memset(rs, 0, sizeof *rs);
+  w->refused = 0;
+  rc = route(w, rq, rs, &s);
+  /* The user was removed or locked, or has a new token: the session ends
+   * (unlocking the user does not bring it back). */
+  if (w->refused && s && s >= w->s && s < w->s + w->ns) sess_drop(w, (size_t)(s - w->s));
+  return rc;
 }

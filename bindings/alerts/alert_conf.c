@@ -29,7 +29,7 @@
 static const char *const recv_opts[] = {
     "type",     "url",           "url-file",     "url-env",  "template", "timeout",
     "token-file", "token-env",   "from",         "to",       "username", "password-file",
-    "password-env", "starttls",  NULL};
+    "password-env", "starttls",  "group-wait", NULL};
 
 #define RECV_PREFIX "alert-receiver."
 
@@ -66,8 +66,8 @@ int att__conf_set(att_alert_outputs *o, const char *k, const char *v) {
       if (!strcmp(dot + 1, recv_opts[i])) break;
     if (!recv_opts[i])
       return att__err(ATT_EINVAL, "%s: unknown option '%s' (known: type, url, url-file, url-env, "
-                                  "template, timeout, token-file, token-env, from, to, username, "
-                                  "password-file, password-env, starttls)", k, dot + 1);
+                                  "template, timeout, group-wait, token-file, token-env, from, to, "
+                                  "username, password-file, password-env, starttls)", k, dot + 1);
     if (!strcmp(dot + 1, "password") || !v[0]) return att__err(ATT_EINVAL, "%s needs a value", k);
     return push_pair(o, k, v);
   }
@@ -247,6 +247,13 @@ static int build_recv(const att_alert_outputs *o, att__recv *r) {
     if (end == v || *end || !(t > 0 && t <= 3600))
       return att__err(ATT_EINVAL, "%s.timeout '%s': expected seconds, more than 0 and at most 3600, e.g. 10 or 2.5", what, v);
     r->timeout = t;
+  }
+  if ((v = opt_of(o, r->name, "group-wait"))) {
+    att_time g = parse_span(v);
+    if (g < 0 || g > 3600)
+      return att__err(ATT_EINVAL, "%s.group-wait '%s': expected a duration from 0 (no grouping) to 1h, e.g. 30s, 5m",
+                      what, v);
+    r->group_wait = g;
   }
   {
     /* Options of the other type are a mistake worth saying. */

@@ -37,6 +37,7 @@ typedef struct att__recv {
   char *password;    /* secret */
   int tls;           /* email over smtp://: ATT__TLS_* */
   int failed;        /* an attempt failed in this process (attache run) */
+  att_time group_wait; /* > 0: alerts are held so long, then sent together */
 } att__recv;
 
 /* A route: the alerts it matches (every matcher must match; a matcher
@@ -84,6 +85,8 @@ typedef struct att__xfer {
   size_t len, off;
   char errbuf[256];
   att_delivery *d;
+  att_delivery **more;    /* a group's other deliveries (malloc'd), sent as one message with d */
+  size_t nmore;
   const att__recv *r;
   struct att__xfer *next; /* in flight on the loop */
   int sync;               /* curl_easy_perform: interruptible by a signal */
@@ -92,6 +95,12 @@ typedef struct att__xfer {
 /* Prepare the request of d to r (the engine time now for its Date).  0,
  * or a negative code with a message. */
 int att__xfer_init(att__xfer *x, const att_delivery *d, const att__recv *r, att_time now);
+/* The same for a group: ds[0..n) in one message (one request, one mail),
+ * acknowledged or failed as a whole; its idempotency key is the first
+ * delivery's id and "+N" (the others' count). */
+int att__xfer_init_group(att__xfer *x, att_delivery *const *ds, size_t n, const att__recv *r, att_time now);
+/* What became of a transfer, for each of its deliveries (err: taken). */
+void att__xfer_done(att_alerts *al, att__xfer *x, char *err);
 /* The outcome of a finished transfer (code: its CURLcode): NULL when the
  * receiver acknowledged, else what went wrong (malloc'd). */
 char *att__xfer_outcome(att__xfer *x, int code);

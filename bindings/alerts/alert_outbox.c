@@ -32,6 +32,8 @@
 /* How long after `attache run` queued a delivery the daemon may take it
  * over, beyond the receiver's timeout. */
 #define RUN_LEASE 60
+/* The most alerts one grouped message holds; the rest go in the next. */
+#define GROUP_MAX 100
 
 /* ---- routes ------------------------------------------------------------------ */
 
@@ -115,8 +117,8 @@ static void deliver_now(att_alerts *al, att_delivery *d) {
   }
   d->busy = 1;
   err = att__xfer_perform(&x);
+  att__xfer_done(al, &x, err);
   att__xfer_free(&x);
-  att__outbox_result(al, d, err);
 }
 
 void att__outbox_fire(att_alerts *al, const att_alert *a, int repeat) {
@@ -143,7 +145,11 @@ void att__outbox_fire(att_alerts *al, const att_alert *a, int repeat) {
     ds[n].alert = *a; /* read only: the outbox copies it */
     ds[n].queued = now;
     ds[n].until = now + c->retry_for;
-    ds[n].next = al->delivering ? now : now + (att_time)c->recv[i].timeout + RUN_LEASE;
+    /* A receiver that groups waits its group-wait for more; the daemon
+     * sends the group (attache run leaves it to the daemon). */
+    ds[n].next = c->recv[i].group_wait ? now + c->recv[i].group_wait
+                 : al->delivering      ? now
+                                       : now + (att_time)c->recv[i].timeout + RUN_LEASE;
     if (!(ds[n].id = delivery_id(a, repeat, c->recv[i].name))) {
       att_engine_log(al->e, ATT_LOG_ERROR, a->script, "alert \"%s\": out of memory for its deliveries", a->title);
       goto done;
@@ -172,6 +178,12 @@ void att__outbox_fire(att_alerts *al, const att_alert *a, int repeat) {
       for (k = 0; k < c->nrecv; k++)
         if (!strcmp(c->recv[k].name, ds[i].receiver)) r = &al->conf.recv[k];
       if (!d || att_interrupted()) continue;
+      if (r && r->group_wait) {
+        att_engine_log(al->e, ATT_LOG_INFO, a->script,
+                       "alert \"%s\": %s groups alerts (group-wait); the delivery is left to the daemon", what(d),
+                       d->receiver);
+        continue;
+      }
       if (r && r->failed) {
         att_engine_log(al->e, ATT_LOG_INFO, a->script,
                        "alert \"%s\": %s failed earlier in this run; the delivery is left to the daemon",
@@ -260,15 +272,35 @@ void att__outbox_pump(att_alerts *al) {
         deliver_now(al, d); /* records that the receiver is gone */
         continue;
       }
-      if (!(x = malloc(sizeof *x)) || att__xfer_init(x, d, r, now) != 0) {
+      att_delivery *grp[GROUP_MAX];
+      size_t ng = 0;
+      /* A receiver that groups: every delivery to it that is pending and
+       * due within its group-wait goes in the same message, in the order
+       * they were queued (the first names the group: a retry of the same
+       * group has the same idempotency key). */
+      for (size_t k = 0; r->group_wait && k < att_outbox_count(al->outbox) && ng < GROUP_MAX - 1; k++) {
+        att_delivery *o = att_outbox_at(al->outbox, k);
+        if (o == d || (o->state == ATT_DLV_PENDING && !o->busy && o->next <= now + r->group_wait &&
+                       !strcmp(o->receiver, d->receiver)))
+          grp[ng++] = o;
+      }
+      {
+        size_t k = 0; /* d is in it, whatever the limit left out */
+        while (k < ng && grp[k] != d) k++;
+        if (k == ng) grp[ng++] = d;
+      }
+      if (!(x = malloc(sizeof *x)) || att__xfer_init_group(x, grp, ng, r, now) != 0) {
         free(x);
         att_engine_log(al->e, ATT_LOG_ERROR, d->alert.script, "alert \"%s\": %s: cannot start: %s", what(d),
                        d->receiver, att_errmsg());
         break;
       }
-      d->busy = 1;
+      for (size_t k = 0; k < ng; k++) grp[k]->busy = 1;
+      if (ng > 1)
+        att_engine_log(al->e, ATT_LOG_INFO, d->alert.script, "%zu alerts to %s go as one message (group-wait)", ng,
+                       d->receiver);
       if (att__uv_start(al, x) != 0) {
-        d->busy = 0;
+        for (size_t k = 0; k < ng; k++) grp[k]->busy = 0; /* x is freed */
         att_engine_log(al->e, ATT_LOG_ERROR, d->alert.script, "alert \"%s\": %s: cannot start: %s", what(d),
                        d->receiver, att_errmsg());
         break;

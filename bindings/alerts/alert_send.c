@@ -295,6 +295,138 @@ static char *email_message(const att_delivery *d, const att__recv *r, att_time n
   return b.p;
 }
 
+/* ---- a group: several alerts in one message ------------------------------------ */
+
+/* The most pressing level of a group: urgent, then warn, then the first's. */
+static const char *group_level(att_delivery *const *ds, size_t n) {
+  const char *best = ds[0]->alert.level ? ds[0]->alert.level : "info";
+  for (size_t i = 0; i < n; i++) {
+    const char *l = ds[i]->alert.level ? ds[i]->alert.level : "info";
+    if (!strcmp(l, "urgent") || (!strcmp(l, "warn") && strcmp(best, "urgent"))) best = l;
+  }
+  return best;
+}
+
+static char *group_webhook(att_delivery *const *ds, size_t n, int tpl, const char *gid) {
+  cJSON *o = cJSON_CreateObject();
+  char *out = NULL, head[96];
+  snprintf(head, sizeof head, "%zu alerts", n);
+  if (tpl == ATT__TPL_GENERIC) {
+    cJSON *arr;
+    cJSON_AddStringToObject(o, "group", gid);
+    cJSON_AddNumberToObject(o, "count", (double)n);
+    arr = cJSON_AddArrayToObject(o, "alerts");
+    for (size_t i = 0; i < n; i++) {
+      char *j = att_alert_to_json(&ds[i]->alert);
+      cJSON *a = j ? cJSON_Parse(j) : NULL;
+      free(j);
+      if (!a) goto oom;
+      cJSON_AddItemToArray(arr, a);
+    }
+  } else if (tpl == ATT__TPL_SLACK || tpl == ATT__TPL_MATTERMOST) {
+    const char *bold = tpl == ATT__TPL_SLACK ? "*" : "**";
+    sbuf b = {NULL, 0, 0, 0};
+    puts_(&b, bold);
+    puts_(&b, head);
+    puts_(&b, bold);
+    for (size_t i = 0; i < n; i++) {
+      char *t = alert_text(&ds[i]->alert, bold), *e = t && tpl == ATT__TPL_SLACK ? slack_escape(t) : NULL;
+      puts_(&b, "\n\n");
+      if (!t || (tpl == ATT__TPL_SLACK && !e)) b.oom = 1;
+      else puts_(&b, tpl == ATT__TPL_SLACK ? e : t);
+      free(t);
+      free(e);
+    }
+    if (b.oom) {
+      free(b.p);
+      goto oom;
+    }
+    cJSON_AddStringToObject(o, "text", b.p);
+    free(b.p);
+  } else { /* Teams: one card, a block per alert */
+    cJSON *list = cJSON_AddArrayToObject(o, "attachments"), *att = cJSON_CreateObject(), *card, *body, *tb;
+    cJSON_AddStringToObject(o, "type", "message");
+    cJSON_AddItemToArray(list, att);
+    cJSON_AddStringToObject(att, "contentType", "application/vnd.microsoft.card.adaptive");
+    card = cJSON_AddObjectToObject(att, "content");
+    cJSON_AddStringToObject(card, "$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+    cJSON_AddStringToObject(card, "type", "AdaptiveCard");
+    cJSON_AddStringToObject(card, "version", "1.4");
+    body = cJSON_AddArrayToObject(card, "body");
+    tb = cJSON_CreateObject();
+    cJSON_AddItemToArray(body, tb);
+    cJSON_AddStringToObject(tb, "type", "TextBlock");
+    cJSON_AddStringToObject(tb, "text", head);
+    cJSON_AddStringToObject(tb, "weight", "Bolder");
+    cJSON_AddStringToObject(tb, "size", "Medium");
+    for (size_t i = 0; i < n; i++) {
+      char *t = alert_text(&ds[i]->alert, "");
+      if (!t) goto oom;
+      tb = cJSON_CreateObject();
+      cJSON_AddItemToArray(body, tb);
+      cJSON_AddStringToObject(tb, "type", "TextBlock");
+      cJSON_AddStringToObject(tb, "text", t);
+      cJSON_AddBoolToObject(tb, "wrap", 1);
+      cJSON_AddBoolToObject(tb, "separator", 1);
+      free(t);
+    }
+  }
+  out = cJSON_PrintUnformatted(o);
+oom:
+  cJSON_Delete(o);
+  return out;
+}
+
+/* A group's mail: the subject counts the alerts and names the first, the
+ * text gives each alert as a mail of one would (title, body, facts). */
+static char *group_email(att_delivery *const *ds, size_t n, const att__recv *r, att_time now, const char *gid) {
+  att_delivery one = *ds[0];
+  att_alert sum = ds[0]->alert;
+  sbuf text = {NULL, 0, 0, 0};
+  char title[300], *body, *msg;
+  snprintf(title, sizeof title, "%zu alerts: %s, and %zu more", n, ds[0]->alert.title, n - 1);
+  for (size_t i = 0; i < n; i++) {
+    const att_alert *a = &ds[i]->alert;
+    char line[160], at[40];
+    att_time_format(a->at, at, sizeof at);
+    snprintf(line, sizeof line, "%zu. [%s] ", i + 1, a->level ? a->level : "info");
+    puts_(&text, i ? "\n\n" : "");
+    puts_(&text, line);
+    puts_(&text, a->title);
+    if (a->body) {
+      puts_(&text, "\n");
+      puts_(&text, a->body);
+    }
+    snprintf(line, sizeof line, "\nDue: %s%s", at, a->late ? " (fired late)" : "");
+    puts_(&text, line);
+    if (a->event) {
+      snprintf(line, sizeof line, "; event %lld", (long long)a->event);
+      puts_(&text, line);
+    }
+    if (a->key) {
+      puts_(&text, "; key ");
+      puts_(&text, a->key);
+    }
+  }
+  if (text.oom) {
+    free(text.p);
+    return NULL;
+  }
+  body = text.p;
+  sum.title = title;
+  sum.body = body;
+  sum.level = (char *)group_level(ds, n);
+  sum.event = 0;
+  sum.key = NULL;
+  sum.script = NULL;
+  sum.late = 0;
+  one.alert = sum;
+  one.id = (char *)gid;
+  msg = email_message(&one, r, now);
+  free(body);
+  return msg;
+}
+
 static size_t on_read(char *buf, size_t size, size_t nitems, void *ud) {
   att__xfer *x = ud;
   size_t n = size * nitems, left = x->len - x->off;
@@ -322,12 +454,29 @@ static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, cu
 }
 
 int att__xfer_init(att__xfer *x, const att_delivery *d, const att__recv *r, att_time now) {
+  att_delivery *one = (att_delivery *)d;
+  return att__xfer_init_group(x, &one, 1, r, now);
+}
+
+int att__xfer_init_group(att__xfer *x, att_delivery *const *ds, size_t n, const att__recv *r, att_time now) {
   CURL *h;
-  char *id = NULL;
+  char *id = NULL, *gid = NULL;
+  const att_delivery *d = ds[0];
   long ms = (long)(r->timeout * 1000);
   memset(x, 0, sizeof *x);
-  x->d = (att_delivery *)d;
+  x->d = ds[0];
   x->r = r;
+  if (n > 1) {
+    size_t l = strlen(d->id) + 24;
+    if (!(x->more = malloc((n - 1) * sizeof *x->more)) || !(gid = malloc(l))) {
+      free(x->more);
+      x->more = NULL;
+      return att__err(ATT_ENOMEM, "out of memory");
+    }
+    memcpy(x->more, ds + 1, (n - 1) * sizeof *x->more);
+    x->nmore = n - 1;
+    snprintf(gid, l, "%s+%zu", d->id, n - 1);
+  }
   if (!(x->curl = h = curl_easy_init())) return att__err(ATT_ENOMEM, "cannot start a transfer (curl_easy_init)");
   curl_easy_setopt(h, CURLOPT_URL, r->url);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -340,7 +489,9 @@ int att__xfer_init(att__xfer *x, const att_delivery *d, const att__recv *r, att_
   curl_easy_setopt(h, CURLOPT_XFERINFODATA, x);
   if (r->type == ATT__RECV_WEBHOOK) {
     struct curl_slist *hd = NULL, *t;
-    if (!(x->body = webhook_body(&d->alert, r->tpl)) || !(id = encode_id(d->id))) goto oom;
+    if (!(x->body = n > 1 ? group_webhook(ds, n, r->tpl, gid) : webhook_body(&d->alert, r->tpl)) ||
+        !(id = encode_id(gid ? gid : d->id)))
+      goto oom;
     x->len = strlen(x->body);
     hd = curl_slist_append(hd, "Content-Type: application/json; charset=utf-8");
     if (hd && (t = curl_slist_append(hd, "Expect:"))) hd = t; /* no 100-continue round trip */
@@ -372,7 +523,7 @@ int att__xfer_init(att__xfer *x, const att_delivery *d, const att__recv *r, att_
     struct curl_slist *rc = NULL, *t;
     char addr[600];
     size_t i;
-    if (!(x->body = email_message(d, r, now))) goto oom;
+    if (!(x->body = n > 1 ? group_email(ds, n, r, now, gid) : email_message(d, r, now))) goto oom;
     x->len = strlen(x->body);
     for (i = 0; i < r->nto; i++) {
       snprintf(addr, sizeof addr, "<%s>", r->to[i]);
@@ -397,9 +548,11 @@ int att__xfer_init(att__xfer *x, const att_delivery *d, const att__recv *r, att_
     if (r->password) curl_easy_setopt(h, CURLOPT_PASSWORD, r->password);
   }
   free(id);
+  free(gid);
   return 0;
 oom:
   free(id);
+  free(gid);
   att__xfer_free(x);
   return att__err(ATT_ENOMEM, "out of memory");
 }
@@ -409,8 +562,24 @@ void att__xfer_free(att__xfer *x) {
   curl_slist_free_all(x->headers);
   curl_slist_free_all(x->rcpt);
   free(x->body);
+  free(x->more);
   x->curl = x->headers = x->rcpt = NULL;
   x->body = NULL;
+  x->more = NULL;
+  x->nmore = 0;
+}
+
+void att__xfer_done(att_alerts *al, att__xfer *x, char *err) {
+  for (size_t i = 0; i < x->nmore; i++) {
+    char *e = NULL;
+    if (err && !(e = strdup(err))) e = NULL; /* out of memory: recorded as acknowledged would be wrong */
+    if (err && !e) {
+      x->more[i]->busy = 0; /* not recorded: made again later */
+      continue;
+    }
+    att__outbox_result(al, x->more[i], e);
+  }
+  att__outbox_result(al, x->d, err);
 }
 
 char *att__xfer_outcome(att__xfer *x, int code) {

@@ -72,7 +72,6 @@ static void collect(struct att__uv *u) {
   int left, any = 0;
   while (u->al && (m = curl_multi_info_read(u->multi, &left)) != NULL) {
     att__xfer *x = NULL, **pp;
-    att_delivery *d;
     char *err;
     CURLcode code = m->data.result;
     CURL *h = m->easy_handle;
@@ -83,10 +82,9 @@ static void collect(struct att__uv *u) {
     if (*pp) *pp = x->next;
     u->busy--;
     err = att__xfer_outcome(x, (int)code);
-    d = x->d;
+    att__xfer_done(u->al, x, err);
     att__xfer_free(x);
     free(x);
-    att__outbox_result(u->al, d, err);
     any = 1;
   }
   if (any && u->al) att__outbox_pump(u->al); /* what waited for a free slot */
@@ -229,6 +227,7 @@ void att_alerts_detach(att_engine *e) {
   while ((x = u->xfers) != NULL) {
     u->xfers = x->next;
     x->d->busy = 0;
+    for (size_t i = 0; i < x->nmore; i++) x->more[i]->busy = 0;
     curl_multi_remove_handle(u->multi, x->curl);
     att_engine_log(e, ATT_LOG_INFO, x->d->alert.script,
                    "alert \"%s\": the delivery to %s was under way at the stop; it is made again at the next start",

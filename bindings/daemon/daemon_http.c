@@ -558,7 +558,7 @@ static int on_complete(http_parser *p) {
   att_api_res rs;
   parsed q;
   const char *why;
-  int keep = http_should_keep_alive(p) && !srv->stopped, head = p->method == HTTP_HEAD;
+  int keep = http_should_keep_alive(p) && !srv->stopped, head = p->method == HTTP_HEAD, rc;
   size_t hl;
   char *h;
   uint64_t t0;
@@ -588,7 +588,12 @@ static int on_complete(http_parser *p) {
   rq.body = c->body;
   rq.body_len = c->body_len;
   t0 = uv_hrtime();
-  if (serve(srv, c, &q, &rq, &rs) != 0) {
+  /* A write that finds the store held by another process (an import,
+   * a compaction) is 503 at once: the loop never waits for a lock. */
+  if (d->e->store) att_store_set_nowait(d->e->store, 1);
+  rc = serve(srv, c, &q, &rq, &rs);
+  if (d->e->store) att_store_set_nowait(d->e->store, 0);
+  if (rc != 0) {
     parsed_free(&q);
     answer_error(c, 500, "out of memory", 1);
     http_parser_pause(p, 1);

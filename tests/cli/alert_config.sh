@@ -22,7 +22,7 @@ bad() {
 
 new_store
 # -- one line at a time: FILE:LINE
-bad "config:2: alert-receiver.ops.colour: unknown option 'colour' (known: type, url, url-file, url-env, template, timeout, token-file, token-env, from, to, username, password-file, password-env, starttls)" \
+bad "config:2: alert-receiver.ops.colour: unknown option 'colour' (known: type, url, url-file, url-env, template, timeout, group-wait, token-file, token-env, from, to, username, password-file, password-env, starttls)" \
   "$W" "alert-receiver.ops.colour = red"
 bad "config:1: alert-receiver.Ops.type: expected alert-receiver.NAME.OPTION, NAME made of lowercase letters" \
   "alert-receiver.Ops.type = webhook"

@@ -3,7 +3,8 @@
 # outside by tests/cli/web_check.py: sessions, CSRF and Origin, roles,
 # the stale edit, the date echo, HTML injection through every field into
 # every page, traversal of the static files, the security headers, and
-# the live stream.  (tests/cli/ui_browser.sh drives it in a browser.)
+# the live stream.  Then a write while another process holds the store:
+# 503 at once, never a wait on the loop.  (tests/cli/ui_browser.sh drives it in a browser.)
 . "$(dirname "$0")/lib.sh"
 need python3
 
@@ -39,6 +40,48 @@ python3 "$SRC/tests/cli/web_check.py" "$PORT" "$ED" "$RD" "$ED2" "$ATT" "$STORE"
   fail "the web checks (above); the daemon's log: $(tail -20 "$TMP/d.err")"
 }
 NCHECKS=$((NCHECKS + $(grep -c '^ok' "$TMP/check.out")))
+
+# -- a write while another process holds the store (an import, a
+# compaction): 503 at once, with Retry-After, nothing written; the loop
+# never waits for the lock.  Then the same write goes through.
+cat >"$TMP/hold.lua" <<'LUA'
+local at = require "attache"
+local out = ...
+at.batch(function()
+  at.add{title = "Held in a batch", when = "2024"}
+  local f = assert(io.open(out .. "/holding", "w")); f:close()
+  local t = os.clock()
+  while os.clock() - t < 3 do end
+end)
+LUA
+mkdir -p "$TMP/hold"
+"$ATT" --store "$STORE" run --write "$TMP/hold" "$TMP/hold.lua" "$TMP/hold" >"$TMP/hold.out" 2>&1 &
+HPID=$!
+deadline=$(($(date +%s) + WAIT_S))
+until [ -e "$TMP/hold/holding" ]; do
+  [ "$(date +%s)" -lt "$deadline" ] || fail "the script holding the store did not start: $(cat "$TMP/hold.out")"
+  sleep 0.05
+done
+python3 - "$PORT" "$ED" <<'PY' >"$TMP/busy.out" 2>&1 || fail "a write while the store is held: $(cat "$TMP/busy.out")"
+import http.client, json, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=30)
+c.request("POST", "/v1/events", body=json.dumps({"title": "While held", "when": "2024"}),
+          headers={"Authorization": "Bearer " + sys.argv[2]})
+r = c.getresponse()
+b = json.loads(r.read())
+assert r.status == 503 and r.getheader("Retry-After") == "1", (r.status, r.getheaders(), b)
+assert "is being written by another process (pid" in b["error"]["message"], b
+PY
+wait "$HPID" || fail "the script holding the store failed: $(cat "$TMP/hold.out")"
+ok list --text "While held"
+[ ! -s "$TMP/out" ] || fail "the refused write was written: $(cat "$TMP/out")"
+python3 - "$PORT" "$ED" <<'PY' || fail "the write after the store was released"
+import http.client, json, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=30)
+c.request("POST", "/v1/events", body=json.dumps({"title": "While held", "when": "2024"}),
+          headers={"Authorization": "Bearer " + sys.argv[2]})
+assert c.getresponse().status == 201
+PY
 
 kill -TERM "$DPID"
 wait_exit "$DPID" "the daemon, after SIGTERM,"
