@@ -18,6 +18,7 @@
 #include "error.h"
 #include "alertlog.h"
 #include "event.h"
+#include "event_diff.h"
 #include "ics.h"
 #include "occur.h"
 #include "ratelimit.h"
@@ -26,6 +27,7 @@
 #include "users.h"
 
 #define LIST_MAX 10000 /* events in one answer, at most */
+#define DIFF_MAX 100    /* an event's newest changes that say what they changed */
 
 struct att_api {
   att_store *st;
@@ -274,19 +276,93 @@ static int select_events(att_store *st, const att_api_req *rq, const char *extra
   return rc;
 }
 
+/* A growing text; once out of memory it stays so. */
+typedef struct buf {
+  char *p;
+  size_t n, cap;
+  int oom;
+} buf;
+
+static void put(buf *b, const char *s, size_t n) {
+  if (b->oom) return;
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    char *p;
+    while (cap < b->n + n + 1) cap *= 2;
+    if ((p = realloc(b->p, cap)) == NULL) {
+      b->oom = 1;
+      return;
+    }
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+
+/* The ids the query's filters select (malloc'd); 0, or -1 with the answer. */
+static int select_ids(att_store *st, const att_api_req *rq, const char *extra, int64_t **ids, size_t *n,
+                      att_api_res *rs) {
+  att_query q;
+  const char **actors = calloc(rq->nparams + 1, sizeof *actors), **tags = calloc(rq->nparams + 1, sizeof *tags);
+  int rc = -1, e;
+  *ids = NULL;
+  *n = 0;
+  att_query_init(&q);
+  if (!actors || !tags) fail(rs, 500, "out of memory");
+  else if (filters(st, rq, extra, &q, actors, tags, rs) != 0) {
+  } else if ((e = att_store_query(st, &q, ids, n)) != 0)
+    core_fail(rs, e);
+  else if (*n > LIST_MAX)
+    fail(rs, 400, "more than %d events match: narrow the query (from, to, actor, ...) or give a limit",
+         LIST_MAX);
+  else
+    rc = 0;
+  if (rc) {
+    free(*ids);
+    *ids = NULL;
+    *n = 0;
+  }
+  free(actors);
+  free(tags);
+  return rc;
+}
+
+/* GET /v1/events: the events as the store keeps them (compact JSON, as
+ * att_event_to_json writes it), put together without parsing any. */
 static int list(att_store *st, const att_api_req *rq, att_api_res *rs) {
-  att_event *evs;
+  int64_t *ids;
   size_t n;
-  cJSON *o, *arr;
-  int rc;
-  if (select_events(st, rq, NULL, &evs, &n, rs) != 0) return rs->body ? 0 : ATT_ENOMEM;
-  o = cJSON_CreateObject();
-  arr = cJSON_AddArrayToObject(o, "events");
-  for (size_t i = 0; i < n; i++) cJSON_AddItemToArray(arr, att_event_to_cjson(&evs[i]));
-  cJSON_AddNumberToObject(o, "count", (double)n);
-  rc = answer(rs, 200, cJSON_PrintUnformatted(o));
-  cJSON_Delete(o);
-  events_free(evs, n);
+  buf b = {NULL, 0, 0, 0};
+  char tail[48];
+  int rc = 0, e;
+  if (select_ids(st, rq, NULL, &ids, &n, rs) != 0) return rs->body ? 0 : ATT_ENOMEM;
+  put(&b, "{\"events\":[", 11);
+  for (size_t i = 0; i < n; i++) {
+    const char *j;
+    size_t len;
+    if (i % 64 == 0) att_store_readahead(st, ids + i, n - i);
+    if ((e = att_store_json(st, ids[i], &j, &len)) != 0) {
+      rc = core_fail(rs, e);
+      break;
+    }
+    if (i) put(&b, ",", 1);
+    put(&b, j, len);
+  }
+  free(ids);
+  if (rs->body) { /* failed */
+    free(b.p);
+    return rc;
+  }
+  snprintf(tail, sizeof tail, "],\"count\":%zu}", n);
+  put(&b, tail, strlen(tail));
+  if (b.oom) {
+    free(b.p);
+    return fail(rs, 500, "out of memory");
+  }
+  rc = answer(rs, 200, b.p);
+  rs->body_len = b.n;
   return rc;
 }
 
@@ -367,22 +443,27 @@ static int agenda(att_store *st, const att_api_req *rq, att_api_res *rs) {
     cJSON_AddStringToObject(o, "to", t);
     arr = cJSON_AddArrayToObject(o, "occurrences");
     for (size_t i = 0; i < n && rc == 0; i++) {
-      att_event ev;
+      /* The stored JSON, parsed but not checked again (the store did at
+       * the write): the fields an occurrence shows. */
+      const char *j;
+      size_t len;
       char d[96];
-      cJSON *x;
-      if ((e = att_store_get(st, occ[i].id, &ev)) != 0) {
-        rc = core_fail(rs, e);
+      cJSON *x, *ev, *f;
+      if ((e = att_store_json(st, occ[i].id, &j, &len)) != 0 || !(ev = cJSON_ParseWithLength(j, len))) {
+        rc = e ? core_fail(rs, e) : fail(rs, 500, "event %lld: its stored JSON cannot be read", (long long)occ[i].id);
         break;
       }
       x = cJSON_CreateObject();
-      cJSON_AddNumberToObject(x, "id", (double)ev.id);
+      cJSON_AddNumberToObject(x, "id", (double)occ[i].id);
       if (att_occ_text(occ[i].start, occ[i].end, occ[i].timed, d, sizeof d) == 0) cJSON_AddStringToObject(x, "date", d);
-      cJSON_AddStringToObject(x, "title", ev.title);
-      if (ev.kind) cJSON_AddStringToObject(x, "kind", ev.kind);
-      if (ev.status) cJSON_AddStringToObject(x, "status", ev.status);
+      for (size_t k = 0; k < 3; k++) {
+        static const char *const names[] = {"title", "kind", "status"};
+        if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(ev, names[k])))
+          cJSON_AddStringToObject(x, names[k], f->valuestring);
+      }
       cJSON_AddBoolToObject(x, "recurring", occ[i].recurring);
       cJSON_AddItemToArray(arr, x);
-      att_event_free(&ev);
+      cJSON_Delete(ev);
     }
     cJSON_AddNumberToObject(o, "count", (double)n);
     if (rc == 0) rc = answer(rs, 200, cJSON_PrintUnformatted(o));
@@ -545,6 +626,29 @@ static int history(att_store *st, const char *which, att_api_res *rs) {
     cJSON_AddStringToObject(x, "at", t);
     cJSON_AddStringToObject(x, "author", ch[i].author ? ch[i].author : "");
     if (ch[i].reason && ch[i].reason[0]) cJSON_AddStringToObject(x, "reason", ch[i].reason);
+    if (ch[i].op == ATT_CHANGE_UPDATE && i < DIFF_MAX) { /* what it changed, as `attache log` says it */
+      char *before = NULL, *after = NULL;
+      size_t bl = 0, al = 0;
+      att_diff df = {NULL, 0};
+      if (att_store_change_states(st, ch[i].seq, &before, &bl, &after, &al) == 0 &&
+          att_event_diff(before, bl, after, al, &df) == 0) {
+        cJSON *d = cJSON_AddArrayToObject(x, "diff");
+        for (size_t k = 0; k < df.n; k++) {
+          size_t l = strlen(df.v[k].field) + strlen(df.v[k].text) + 3;
+          char *t = malloc(l);
+          if (t) {
+            snprintf(t, l, "%s: %s", df.v[k].field, df.v[k].text);
+            cJSON_AddItemToArray(d, cJSON_CreateString(t));
+            free(t);
+          }
+        }
+        att_diff_free(&df);
+      } else {
+        att__errclear();
+      }
+      free(before);
+      free(after);
+    }
     cJSON_AddItemToArray(arr, x);
   }
   cJSON_AddNumberToObject(o, "count", (double)n);

@@ -377,6 +377,18 @@ static void history_section(att__hb *b, const cJSON *h) {
     att__hb_e(b, str(x, "at"));
     att__hb_s(b, "</td><td>");
     att__hb_e(b, str(x, "op"));
+    {
+      const cJSON *df = cJSON_GetObjectItemCaseSensitive(x, "diff"), *t;
+      if (cJSON_GetArraySize(df) > 0) {
+        att__hb_s(b, "<ul class=\"diff\">");
+        cJSON_ArrayForEach(t, df) if (cJSON_IsString(t)) {
+          att__hb_s(b, "<li>");
+          att__hb_e(b, t->valuestring);
+          att__hb_s(b, "</li>");
+        }
+        att__hb_s(b, "</ul>");
+      }
+    }
     att__hb_f(b, "</td><td>%lld</td><td>", cJSON_IsNumber(rev) ? (long long)rev->valuedouble : 0LL);
     att__hb_e(b, who && *who ? who : "unknown");
     att__hb_s(b, "</td><td>");

@@ -16,7 +16,7 @@ need python3
 # The window: long enough for the alerts of one import to fall in it (under
 # valgrind, 20-50 times slower, longer).
 case ${ATT_WRAP:-} in
-*valgrind*) GW=30s ;;
+*valgrind*) GW=10s ;;
 *) GW=2s ;;
 esac
 

@@ -228,6 +228,10 @@ check(st == 303, "the edit on the current revision: done", (st, body[:300]))
 ev = json.loads(api("GET", "/v1/events/" + eid, ED)[2])
 check(ev["title"] == "CDC meeting (moved)" and ev["status"] == "held" and "where" not in ev,
       "the edit as stored: changed, and an emptied field removed", ev)
+st, h, body = req("GET", "/ui/events/" + eid, cookie=sid)
+check('<ul class="diff"><li>title: &quot;CDC meeting&quot; -&gt; &quot;CDC meeting (moved)&quot;</li>' in body and
+      "status: confirmed -&gt; held" in body and "where: &quot;Phnom Penh&quot; -&gt; (none)" in body,
+      "the event's history says what each update changed", re.findall(r'<ul class="diff">.*?</ul>', body))
 st, h, body = req("POST", "/ui/events/" + eid, cookie=rsid, form=dict(edit, csrf=csrf_of(req("GET", "/ui/agenda", cookie=rsid)[2])))
 check(st == 403, "a reader's edit: 403", st)
 st, h, body = req("GET", "/ui/new", cookie=rsid)

@@ -309,7 +309,50 @@ int main(void) {
       printf("# GET %s past the rate -> %d, declared: no\n", route, st429);
     }
   }
-  ok(undeclared == 0, "%zu requests: every status answered is declared (%d not)", NCALLS + 8, undeclared);
+  /* 503: a write while another handle (another process, as far as the
+   * lock goes) holds the store, with the server's no-wait set. */
+  {
+    static const char *const held[][3] = {{"POST", "/v1/events", "/v1/events"},
+                                          {"PATCH", "/v1/events/1", "/v1/events/{event}"},
+                                          {"DELETE", "/v1/events/1", "/v1/events/{event}"}};
+    att_store *other = NULL;
+    char auth[ATT_TOKEN_MAX + 16];
+    snprintf(auth, sizeof auth, "Bearer %s", editor);
+    if (att_store_open(dir, &(att_store_opts){.flags = ATT_OPEN_WRITE}, &other) != 0 || att_store_begin(other) != 0) {
+      undeclared++;
+      printf("# cannot hold the store from a second handle: %s\n", att_errmsg());
+    } else {
+      att_store_set_nowait(st, 1);
+      for (int k = 0; k < 3; k++) {
+        att_api_req rq;
+        att_api_res rs;
+        char m[8];
+        memset(&rq, 0, sizeof rq);
+        rq.method = held[k][0];
+        rq.path = held[k][1];
+        rq.authorization = auth;
+        rq.if_match = "*";
+        rq.body = k == 0 ? "{\"title\":\"T\",\"when\":\"2024\"}" : "{\"status\":\"held\"}";
+        rq.body_len = strlen(rq.body);
+        if (att_api_handle(api, &rq, &rs) != 0) continue;
+        for (size_t j = 0; j < sizeof m - 1 && held[k][0][j]; j++) m[j] = (char)(held[k][0][j] | 0x20), m[j + 1] = '\0';
+        if (rs.status == 503 && rs.retry_after == 1 &&
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(operation(spec, held[k][2], held[k][0]),
+                                                                              "responses"), "503"))
+          snprintf(seen[nseen++], 48, "%s %s 503", held[k][2], m);
+        else {
+          undeclared++;
+          printf("# %s %s while the store is held -> %d (Retry-After %d), declared: no\n", held[k][0], held[k][1],
+                 rs.status, rs.retry_after);
+        }
+        att_api_res_free(&rs);
+      }
+      att_store_set_nowait(st, 0);
+      att_store_rollback(other);
+    }
+    att_store_close(other);
+  }
+  ok(undeclared == 0, "%zu requests: every status answered is declared (%d not)", NCALLS + 11, undeclared);
   ok(bad_body == 0, "every JSON body holds what its schema requires (%d not)", bad_body);
 
   /* Every declared status of every operation was answered. */
