@@ -24,6 +24,7 @@
 #include "ratelimit.h"
 #include "settings.h"
 #include "store_int.h"
+#include "strbuf.h"
 #include "users.h"
 
 #define LIST_MAX 10000 /* events in one answer, at most */
@@ -276,31 +277,6 @@ static int select_events(att_store *st, const att_api_req *rq, const char *extra
   return rc;
 }
 
-/* A growing text; once out of memory it stays so. */
-typedef struct buf {
-  char *p;
-  size_t n, cap;
-  int oom;
-} buf;
-
-static void put(buf *b, const char *s, size_t n) {
-  if (b->oom) return;
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    char *p;
-    while (cap < b->n + n + 1) cap *= 2;
-    if ((p = realloc(b->p, cap)) == NULL) {
-      b->oom = 1;
-      return;
-    }
-    b->p = p;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
-}
-
 /* The ids the query's filters select (malloc'd); 0, or -1 with the answer. */
 static int select_ids(att_store *st, const att_api_req *rq, const char *extra, int64_t **ids, size_t *n,
                       att_api_res *rs) {
@@ -334,11 +310,11 @@ static int select_ids(att_store *st, const att_api_req *rq, const char *extra, i
 static int list(att_store *st, const att_api_req *rq, att_api_res *rs) {
   int64_t *ids;
   size_t n;
-  buf b = {NULL, 0, 0, 0};
+  att__sb b = {NULL, 0, 0, 0};
   char tail[48];
   int rc = 0, e;
   if (select_ids(st, rq, NULL, &ids, &n, rs) != 0) return rs->body ? 0 : ATT_ENOMEM;
-  put(&b, "{\"events\":[", 11);
+  att__sb_put(&b, "{\"events\":[", 11);
   for (size_t i = 0; i < n; i++) {
     const char *j;
     size_t len;
@@ -347,8 +323,8 @@ static int list(att_store *st, const att_api_req *rq, att_api_res *rs) {
       rc = core_fail(rs, e);
       break;
     }
-    if (i) put(&b, ",", 1);
-    put(&b, j, len);
+    if (i) att__sb_put(&b, ",", 1);
+    att__sb_put(&b, j, len);
   }
   free(ids);
   if (rs->body) { /* failed */
@@ -356,7 +332,7 @@ static int list(att_store *st, const att_api_req *rq, att_api_res *rs) {
     return rc;
   }
   snprintf(tail, sizeof tail, "],\"count\":%zu}", n);
-  put(&b, tail, strlen(tail));
+  att__sb_put(&b, tail, strlen(tail));
   if (b.oom) {
     free(b.p);
     return fail(rs, 500, "out of memory");

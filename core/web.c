@@ -65,61 +65,30 @@ int att_web_path(const char *p) {
 
 /* ---- the HTML buffer -------------------------------------------------- */
 
-void att__hb_put(att__hb *b, const char *s, size_t n) {
-  if (b->oom) return;
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    char *p;
-    while (cap < b->n + n + 1) cap *= 2;
-    if ((p = realloc(b->p, cap)) == NULL) {
-      b->oom = 1;
-      return;
-    }
-    b->p = p;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
-}
-
-void att__hb_s(att__hb *b, const char *s) { att__hb_put(b, s, strlen(s)); }
-
-void att__hb_f(att__hb *b, const char *fmt, ...) {
-  char t[512];
-  va_list ap;
-  int n;
-  va_start(ap, fmt);
-  n = vsnprintf(t, sizeof t, fmt, ap);
-  va_end(ap);
-  if (n < 0) return;
-  att__hb_put(b, t, (size_t)n < sizeof t ? (size_t)n : sizeof t - 1);
-}
-
-void att__hb_e(att__hb *b, const char *s) {
+void att__hb_e(att__sb *b, const char *s) {
   const char *run = s;
   if (!s) return;
   for (; *s; s++) {
     const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;"
                       : *s == '\'' ? "&#39;" : NULL;
     if (!rep) continue;
-    att__hb_put(b, run, (size_t)(s - run));
-    att__hb_s(b, rep);
+    att__sb_put(b, run, (size_t)(s - run));
+    att__sb_s(b, rep);
     run = s + 1;
   }
-  att__hb_put(b, run, (size_t)(s - run));
+  att__sb_put(b, run, (size_t)(s - run));
 }
 
-void att__hb_q(att__hb *b, const char *s) {
+void att__hb_q(att__sb *b, const char *s) {
   static const char hex[] = "0123456789ABCDEF";
   for (; s && *s; s++) {
     unsigned char c = (unsigned char)*s;
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
         c == '.' || c == '~') {
-      att__hb_put(b, s, 1);
+      att__sb_put(b, s, 1);
     } else {
       char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-      att__hb_put(b, e, 3);
+      att__sb_put(b, e, 3);
     }
   }
 }
@@ -245,18 +214,18 @@ static const char *next_ok(const char *n) {
 }
 
 static int login_page(att_api_res *rs, int status, const char *next, const char *msg) {
-  att__hb b = {0};
+  att__sb b = {0};
   att__web_page(&b, NULL, "Log in", NULL);
-  att__hb_s(&b, "<h1>Log in</h1>\n");
+  att__sb_s(&b, "<h1>Log in</h1>\n");
   if (msg) {
-    att__hb_s(&b, "<p class=\"error\" role=\"alert\">");
+    att__sb_s(&b, "<p class=\"error\" role=\"alert\">");
     att__hb_e(&b, msg);
-    att__hb_s(&b, "</p>\n");
+    att__sb_s(&b, "</p>\n");
   }
-  att__hb_s(&b, "<form method=\"post\" action=\"/ui/login\" class=\"login\">\n"
+  att__sb_s(&b, "<form method=\"post\" action=\"/ui/login\" class=\"login\">\n"
                 "<input type=\"hidden\" name=\"next\" value=\"");
   att__hb_e(&b, next_ok(next));
-  att__hb_s(&b, "\">\n<p><label for=\"token\">API token</label>\n"
+  att__sb_s(&b, "\">\n<p><label for=\"token\">API token</label>\n"
                 "<input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" "
                 "required spellcheck=\"false\" aria-describedby=\"token-help\"></p>\n"
                 "<p id=\"token-help\" class=\"help\">The token that <code>attache user add NAME</code> or "
@@ -305,7 +274,7 @@ static int login(att_web *w, const att_web_req *rq, att_api_res *rs) {
   cJSON_Delete(o);
   cookie_set(w, rs, s->id);
   snprintf(rs->location, sizeof rs->location, "%s", next);
-  return att__web_finish(&(att__hb){0}, rs, 303);
+  return att__web_finish(&(att__sb){0}, rs, 303);
 }
 
 /* ---- routing ---------------------------------------------------------------- */
@@ -348,7 +317,7 @@ static int static_file(att_api_res *rs, const char *text, size_t len, const char
 
 static int redirect(att_api_res *rs, const char *to) {
   snprintf(rs->location, sizeof rs->location, "%s", to);
-  return att__web_finish(&(att__hb){0}, rs, 303);
+  return att__web_finish(&(att__sb){0}, rs, 303);
 }
 
 /* The page's icon: a white "a" on the accent blue. */

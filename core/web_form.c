@@ -31,11 +31,11 @@ static void form_free(form *f) {
 }
 
 static char *joined(const cJSON *arr) {
-  att__hb b = {0};
+  att__sb b = {0};
   const cJSON *a;
   cJSON_ArrayForEach(a, arr) if (cJSON_IsString(a)) {
-    if (b.n) att__hb_s(&b, ", ");
-    att__hb_s(&b, a->valuestring);
+    if (b.n) att__sb_s(&b, ", ");
+    att__sb_s(&b, a->valuestring);
   }
   return b.oom ? (free(b.p), NULL) : b.p;
 }
@@ -59,72 +59,72 @@ static void from_post(form *f, const att_web_req *rq) {
   f->rev = r ? strtoll(r, NULL, 10) : 0;
 }
 
-static void choice(att__hb *b, int i, const char *const *known, const char *cur) {
+static void choice(att__sb *b, int i, const char *const *known, const char *cur) {
   int seen = 0;
-  att__hb_f(b, "<p><label for=\"f-%s\">%s</label>\n<select id=\"f-%s\" name=\"%s\">\n<option value=\"\">(none)</option>\n",
+  att__sb_f(b, "<p><label for=\"f-%s\">%s</label>\n<select id=\"f-%s\" name=\"%s\">\n<option value=\"\">(none)</option>\n",
             names[i], labels[i], names[i], names[i]);
   for (; *known; known++) {
     int sel = cur && !strcmp(cur, *known);
     seen |= sel;
-    att__hb_f(b, "<option%s>%s</option>\n", sel ? " selected" : "", *known);
+    att__sb_f(b, "<option%s>%s</option>\n", sel ? " selected" : "", *known);
   }
   if (cur && *cur && !seen) { /* an open set: the event's own value stays offered */
-    att__hb_s(b, "<option selected>");
+    att__sb_s(b, "<option selected>");
     att__hb_e(b, cur);
-    att__hb_s(b, "</option>\n");
+    att__sb_s(b, "</option>\n");
   }
-  att__hb_s(b, "</select></p>\n");
+  att__sb_s(b, "</select></p>\n");
 }
 
-static void text_field(att__hb *b, int i, const char *v, const char *extra, const char *help) {
-  att__hb_f(b, "<p><label for=\"f-%s\">%s</label>\n<input id=\"f-%s\" name=\"%s\" value=\"", names[i], labels[i],
+static void text_field(att__sb *b, int i, const char *v, const char *extra, const char *help) {
+  att__sb_f(b, "<p><label for=\"f-%s\">%s</label>\n<input id=\"f-%s\" name=\"%s\" value=\"", names[i], labels[i],
             names[i], names[i]);
   att__hb_e(b, v);
-  att__hb_f(b, "\"%s%s%s%s>", extra, help ? " aria-describedby=\"h-" : "", help ? names[i] : "", help ? "\"" : "");
-  if (help) att__hb_f(b, "\n<small id=\"h-%s\" class=\"help\">%s</small>", names[i], help);
-  att__hb_s(b, "</p>\n");
+  att__sb_f(b, "\"%s%s%s%s>", extra, help ? " aria-describedby=\"h-" : "", help ? names[i] : "", help ? "\"" : "");
+  if (help) att__sb_f(b, "\n<small id=\"h-%s\" class=\"help\">%s</small>", names[i], help);
+  att__sb_s(b, "</p>\n");
 }
 
 /* The form, with an error (msg, and the field it is about, or -1). */
 static int render(const att__wsess *s, const char *which, const form *f, int status, const char *msg, int field,
                   att_api_res *rs) {
-  att__hb b = {0};
+  att__sb b = {0};
   att__web_page(&b, s, which ? "Edit event" : "Add an event", which ? NULL : "Add");
-  att__hb_s(&b, which ? "<h1>Edit event</h1>\n" : "<h1>Add an event</h1>\n");
+  att__sb_s(&b, which ? "<h1>Edit event</h1>\n" : "<h1>Add an event</h1>\n");
   if (msg) {
-    att__hb_s(&b, "<p class=\"error\" role=\"alert\" id=\"form-error\">");
-    if (field >= 0) att__hb_f(&b, "%s: ", labels[field]);
+    att__sb_s(&b, "<p class=\"error\" role=\"alert\" id=\"form-error\">");
+    if (field >= 0) att__sb_f(&b, "%s: ", labels[field]);
     att__hb_e(&b, msg);
-    att__hb_s(&b, "</p>\n");
+    att__sb_s(&b, "</p>\n");
   }
-  att__hb_s(&b, "<form id=\"event-form\" method=\"post\" action=\"/ui/events");
+  att__sb_s(&b, "<form id=\"event-form\" method=\"post\" action=\"/ui/events");
   if (which) {
-    att__hb_s(&b, "/");
+    att__sb_s(&b, "/");
     att__hb_q(&b, which);
   }
-  att__hb_s(&b, "\">\n<input type=\"hidden\" name=\"csrf\" value=\"");
+  att__sb_s(&b, "\">\n<input type=\"hidden\" name=\"csrf\" value=\"");
   att__hb_e(&b, s->csrf);
-  att__hb_s(&b, "\">\n");
-  if (which) att__hb_f(&b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">\n", f->rev);
+  att__sb_s(&b, "\">\n");
+  if (which) att__sb_f(&b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">\n", f->rev);
   text_field(&b, F_TITLE, f->v[F_TITLE], " required maxlength=\"1000\"", NULL);
   text_field(&b, F_WHEN, f->v[F_WHEN], " required autocomplete=\"off\" spellcheck=\"false\"",
              "As precise as the source: 17 December 2023, 2024-Q1, mid March 2024, 2024-28, next week.");
-  att__hb_s(&b, "<output id=\"when-echo\" for=\"f-when\" aria-live=\"polite\"></output>\n");
+  att__sb_s(&b, "<output id=\"when-echo\" for=\"f-when\" aria-live=\"polite\"></output>\n");
   choice(&b, F_KIND, kinds, f->v[F_KIND]);
   choice(&b, F_STATUS, statuses, f->v[F_STATUS]);
   text_field(&b, F_ACTORS, f->v[F_ACTORS], "", "Country codes (KHM, JPN) or organisations (CDC, ASEAN), with commas.");
   text_field(&b, F_TAGS, f->v[F_TAGS], "", "With commas: demining, cybersecurity.");
   text_field(&b, F_WHERE, f->v[F_WHERE], "", NULL);
   text_field(&b, F_KEY, f->v[F_KEY], " spellcheck=\"false\"", "An optional handle: cdc-2024-policy-meeting.");
-  att__hb_s(&b, "<p><label for=\"f-notes\">Notes</label>\n<textarea id=\"f-notes\" name=\"notes\" rows=\"5\">");
+  att__sb_s(&b, "<p><label for=\"f-notes\">Notes</label>\n<textarea id=\"f-notes\" name=\"notes\" rows=\"5\">");
   att__hb_e(&b, f->v[F_NOTES]);
-  att__hb_s(&b, "</textarea></p>\n<p><button type=\"submit\">Save</button>");
+  att__sb_s(&b, "</textarea></p>\n<p><button type=\"submit\">Save</button>");
   if (which) {
-    att__hb_s(&b, " <a href=\"/ui/events/");
+    att__sb_s(&b, " <a href=\"/ui/events/");
     att__hb_q(&b, which);
-    att__hb_s(&b, "\">Cancel</a>");
+    att__sb_s(&b, "\">Cancel</a>");
   }
-  att__hb_s(&b, "</p>\n</form>\n");
+  att__sb_s(&b, "</p>\n</form>\n");
   att__web_end(&b);
   return att__web_finish(&b, rs, status);
 }
@@ -246,7 +246,7 @@ int att__web_save(att_web *w, const att__wsess *s, const att_web_req *rq, const 
     rc = ATT_ENOMEM;
   } else if ((st == 200 || st == 201) && cJSON_IsNumber(id = cJSON_GetObjectItemCaseSensitive(o, "id"))) {
     snprintf(rs->location, sizeof rs->location, "/ui/events/%lld", (long long)id->valuedouble);
-    rc = att__web_finish(&(att__hb){0}, rs, 303);
+    rc = att__web_finish(&(att__sb){0}, rs, 303);
   } else if (st == 412) {
     const cJSON *cur = cJSON_GetObjectItemCaseSensitive(o, "event");
     form now;

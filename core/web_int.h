@@ -1,6 +1,7 @@
 /*
- * Inside the web page (core/web.h): the HTML buffer every page is written
- * into, with the one function that escapes text, and the pages' calls.
+ * Inside the web page (core/web.h): the one function that escapes text
+ * for HTML (pages are written into an att__sb, core/strbuf.h), the
+ * sessions, and the pages' calls of the API.
  */
 #ifndef ATT_WEB_INT_H
 #define ATT_WEB_INT_H
@@ -11,26 +12,13 @@
 #include <cjson/cJSON.h>
 
 #include "date.h"
+#include "strbuf.h"
 #include "web.h"
 
-/* A growing buffer; once out of memory it stays so (oom) and takes no more. */
-typedef struct att__hb {
-  char *p;
-  size_t n, cap;
-  int oom;
-} att__hb;
-
-void att__hb_put(att__hb *b, const char *s, size_t n);
-void att__hb_s(att__hb *b, const char *s); /* raw: markup written here, never data */
-void att__hb_f(att__hb *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
 /* Text or an attribute's value: & < > " ' escaped (NULL: nothing). */
-void att__hb_e(att__hb *b, const char *s);
+void att__hb_e(att__sb *b, const char *s);
 /* A query parameter's value, percent-encoded (for links built here). */
-void att__hb_q(att__hb *b, const char *s);
+void att__hb_q(att__sb *b, const char *s);
 
 /* A session: who is logged in, with which token, and its CSRF token. */
 typedef struct att__wsess {
@@ -53,9 +41,9 @@ int att__web_call(att_web *w, const att__wsess *s, const att_web_req *rq, const 
                   char *etag);
 
 /* The pages (web_pages.c): each writes its whole answer into rs. */
-void att__web_page(att__hb *b, const att__wsess *s, const char *title, const char *current);
-void att__web_end(att__hb *b);
-int att__web_finish(att__hb *b, att_api_res *rs, int status);
+void att__web_page(att__sb *b, const att__wsess *s, const char *title, const char *current);
+void att__web_end(att__sb *b);
+int att__web_finish(att__sb *b, att_api_res *rs, int status);
 /* The API's error message in o ({"error": {"message"}}), or a fallback. */
 const char *att__web_errmsg(const cJSON *o, const char *dflt);
 int att__web_error(const att__wsess *s, att_api_res *rs, int status, const char *msg);

@@ -84,6 +84,28 @@ static void fact(cJSON *list, const char *title, const char *value) {
   cJSON_AddStringToObject(f, "value", value);
 }
 
+/* A Teams message of one Adaptive Card (version 1.4) into o, its first
+ * block a heading; the card's body, to add blocks to. */
+static cJSON *teams_card(cJSON *o, const char *heading) {
+  cJSON *list = cJSON_AddArrayToObject(o, "attachments"), *att = cJSON_CreateObject(), *card, *body, *tb;
+  cJSON_AddStringToObject(o, "type", "message");
+  cJSON_AddItemToArray(list, att);
+  cJSON_AddStringToObject(att, "contentType", "application/vnd.microsoft.card.adaptive");
+  card = cJSON_AddObjectToObject(att, "content");
+  cJSON_AddStringToObject(card, "$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+  cJSON_AddStringToObject(card, "type", "AdaptiveCard");
+  cJSON_AddStringToObject(card, "version", "1.4");
+  body = cJSON_AddArrayToObject(card, "body");
+  tb = cJSON_CreateObject();
+  cJSON_AddItemToArray(body, tb);
+  cJSON_AddStringToObject(tb, "type", "TextBlock");
+  cJSON_AddStringToObject(tb, "text", heading);
+  cJSON_AddStringToObject(tb, "weight", "Bolder");
+  cJSON_AddStringToObject(tb, "size", "Medium");
+  cJSON_AddBoolToObject(tb, "wrap", 1);
+  return body;
+}
+
 static char *webhook_body(const att_alert *a, int tpl) {
   cJSON *o = NULL;
   char *text = NULL, *out = NULL, at[40];
@@ -98,26 +120,10 @@ static char *webhook_body(const att_alert *a, int tpl) {
     text = alert_text(a, "**");
     if (text && (o = cJSON_CreateObject())) cJSON_AddStringToObject(o, "text", text);
   } else { /* Teams: a message with an Adaptive Card */
-    cJSON *att, *card, *body, *tb, *facts, *list;
+    cJSON *body, *tb, *facts, *list;
     char ev[32];
     o = cJSON_CreateObject();
-    list = cJSON_AddArrayToObject(o, "attachments");
-    cJSON_AddStringToObject(o, "type", "message");
-    att = cJSON_CreateObject();
-    cJSON_AddItemToArray(list, att);
-    cJSON_AddStringToObject(att, "contentType", "application/vnd.microsoft.card.adaptive");
-    card = cJSON_AddObjectToObject(att, "content");
-    cJSON_AddStringToObject(card, "$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
-    cJSON_AddStringToObject(card, "type", "AdaptiveCard");
-    cJSON_AddStringToObject(card, "version", "1.4");
-    body = cJSON_AddArrayToObject(card, "body");
-    tb = cJSON_CreateObject();
-    cJSON_AddItemToArray(body, tb);
-    cJSON_AddStringToObject(tb, "type", "TextBlock");
-    cJSON_AddStringToObject(tb, "text", a->title);
-    cJSON_AddStringToObject(tb, "weight", "Bolder");
-    cJSON_AddStringToObject(tb, "size", "Medium");
-    cJSON_AddBoolToObject(tb, "wrap", 1);
+    body = teams_card(o, a->title);
     if (a->body) {
       tb = cJSON_CreateObject();
       cJSON_AddItemToArray(body, tb);
@@ -344,21 +350,7 @@ static char *group_webhook(att_delivery *const *ds, size_t n, int tpl, const cha
     cJSON_AddStringToObject(o, "text", b.p);
     free(b.p);
   } else { /* Teams: one card, a block per alert */
-    cJSON *list = cJSON_AddArrayToObject(o, "attachments"), *att = cJSON_CreateObject(), *card, *body, *tb;
-    cJSON_AddStringToObject(o, "type", "message");
-    cJSON_AddItemToArray(list, att);
-    cJSON_AddStringToObject(att, "contentType", "application/vnd.microsoft.card.adaptive");
-    card = cJSON_AddObjectToObject(att, "content");
-    cJSON_AddStringToObject(card, "$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
-    cJSON_AddStringToObject(card, "type", "AdaptiveCard");
-    cJSON_AddStringToObject(card, "version", "1.4");
-    body = cJSON_AddArrayToObject(card, "body");
-    tb = cJSON_CreateObject();
-    cJSON_AddItemToArray(body, tb);
-    cJSON_AddStringToObject(tb, "type", "TextBlock");
-    cJSON_AddStringToObject(tb, "text", head);
-    cJSON_AddStringToObject(tb, "weight", "Bolder");
-    cJSON_AddStringToObject(tb, "size", "Medium");
+    cJSON *body = teams_card(o, head), *tb;
     for (size_t i = 0; i < n; i++) {
       char *t = alert_text(&ds[i]->alert, "");
       if (!t) goto oom;
