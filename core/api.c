@@ -35,6 +35,9 @@ struct att_api {
   att_api_opts o;
   att_ratelimit *limit;    /* requests, per user */
   att_ratelimit *failures; /* wrong tokens, per client address */
+  att_users users;         /* users.json as last read, and what it was */
+  struct stat users_st;
+  int users_have, users_ok;
 };
 
 static int64_t mono_ms(void *ud) {
@@ -68,6 +71,7 @@ void att_api_close(att_api *a) {
   if (!a) return;
   att_ratelimit_free(a->limit);
   att_ratelimit_free(a->failures);
+  att_users_free(&a->users);
   free(a);
 }
 
@@ -130,14 +134,46 @@ static int event_answer(att_api_res *rs, int status, const att_event *ev) {
 /* The user of the request's token (NULL: answered 401 or 500): an API
  * token in Authorization; for the calendar feed, also a feed token, and
  * in the query (token=), since calendar programs cannot send headers. */
-static const att_user *authenticate(att_api *a, const att_api_req *rq, int feed, att_users *users,
+/* The store's users, read again only when users.json changed (a process
+ * ran `attache user`: the file is replaced, so its inode, size or times
+ * differ), so that a token made, locked or removed counts at the next
+ * request without parsing the file for each. */
+static int users_of(att_api *a, const att_users **out) {
+  char path[4096];
+  struct stat sb;
+  att_users fresh;
+  int have, rc;
+  snprintf(path, sizeof path, "%s/users.json", att_store_dir(a->st));
+  have = stat(path, &sb) == 0;
+  if (!have) memset(&sb, 0, sizeof sb);
+  if (a->users_ok && have == a->users_have &&
+      (!have || (sb.st_ino == a->users_st.st_ino && sb.st_dev == a->users_st.st_dev &&
+                 sb.st_size == a->users_st.st_size && sb.st_mtim.tv_sec == a->users_st.st_mtim.tv_sec &&
+                 sb.st_mtim.tv_nsec == a->users_st.st_mtim.tv_nsec &&
+                 sb.st_ctim.tv_sec == a->users_st.st_ctim.tv_sec &&
+                 sb.st_ctim.tv_nsec == a->users_st.st_ctim.tv_nsec))) {
+    *out = &a->users;
+    return 0;
+  }
+  if ((rc = att_users_read(att_store_dir(a->st), &fresh)) != 0) return rc;
+  att_users_free(&a->users);
+  a->users = fresh;
+  a->users_st = sb;
+  a->users_have = have;
+  a->users_ok = 1;
+  *out = &a->users;
+  return 0;
+}
+
+static const att_user *authenticate(att_api *a, const att_api_req *rq, int feed, att_users *unused,
                                     att_api_res *rs) {
-  att_store *st = a->st;
+  const att_users *users;
   const att_user *who = NULL;
   const char *h = rq->authorization, *qtok = NULL;
   int kind = 0, rc, locked;
   int64_t now = a->o.now_ms(a->o.ud), wait;
-  if ((rc = att_users_read(att_store_dir(st), users)) != 0) {
+  (void)unused;
+  if ((rc = users_of(a, &users)) != 0) {
     core_fail(rs, rc);
     rs->status = 500;
     return NULL;
