@@ -124,8 +124,9 @@ void att_api_close(att_api *a);
 att_time att_api_now(att_api *a);
 
 /*
- * Answer rq, with the users of the store (read for each request, so that
- * a token made or removed by `attache user` counts at once).  rs is
+ * Answer rq, with the users of the store (users.json, read again whenever
+ * it changed, so that a token made or removed by `attache user` counts at
+ * the next request).  rs is
  * filled whatever happens; free it with att_api_res_free.  Returns 0, or
  * a negative code only when not even an answer could be made (out of
  * memory).
