@@ -5,7 +5,13 @@
  * without parsing them.  Index values are interned and ranked once, and the
  * (field, value, position) postings are sorted as 64-bit integers.
  * Written to a temporary name and synced; store.c renames it into place.
+ * The writes go to the disk as they are made, a few MiB at a time
+ * (sync_file_range), rather than all at the final sync: a snapshot of a
+ * large store left dirty in memory would be flushed at once, and every
+ * other writer's sync on the same disk (the daemon's adds) would wait
+ * behind it.
  */
+#define _GNU_SOURCE /* sync_file_range */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,6 +36,7 @@ int att__test_snap_version;
 typedef struct wr {
   FILE *f;
   uint64_t off;
+  uint64_t flushed; /* written to the disk up to here (wr_trickle) */
   uint32_t crc;
   int err;
   int blocks;
@@ -55,6 +62,22 @@ static void wr_block_end(wr *w) {
   w->bcrc = 0;
 }
 
+/* Send what was written since the last call to the disk, once there is
+ * WINDOW of it, and wait for the window before that one to be written:
+ * never more than two windows dirty.  Only pacing: errors are the final
+ * sync's to report. */
+#define WINDOW (4u << 20)
+static void wr_trickle(wr *w) {
+  int fd;
+  if (w->off - w->flushed < WINDOW || fflush(w->f) != 0) return;
+  fd = fileno(w->f);
+  if (w->flushed >= WINDOW)
+    (void)sync_file_range(fd, (off_t)(w->flushed - WINDOW), WINDOW,
+                          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+  (void)sync_file_range(fd, (off_t)w->flushed, (off_t)(w->off - w->flushed), SYNC_FILE_RANGE_WRITE);
+  w->flushed = w->off;
+}
+
 static void wr_put(wr *w, const void *p, size_t n) {
   if (n == 0 || w->err) return;
   if (att__fault(ATT_FAULT_WRITE)) w->err = errno;
@@ -74,6 +97,7 @@ static void wr_put(wr *w, const void *p, size_t n) {
     }
   }
   w->off += n;
+  wr_trickle(w);
 }
 
 static void wr_align(wr *w) {
