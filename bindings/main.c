@@ -352,6 +352,8 @@ static const cli_command commands[] = {
      "edits.  `local at = require \"attache\"` gives the API (docs/lua-api.md).\n"
      "The script gets ARGS in `arg` (arg[0] is its path) and as `...`.\n"
      "Options come before SCRIPT; everything after it is the script's.\n"
+     "SCRIPT attache:NAME is a report that ships in the program: agenda,\n"
+     "timeline (attache run attache:agenda days=14; docs/reports.md).\n"
      "\n"
      "Exit status: 0 when the script returns nothing, true or 0; N when it\n"
      "returns N (0-255) or calls os.exit(N); 1 when it returns false, or\n"
