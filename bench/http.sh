@@ -5,7 +5,8 @@
 # loop): what this machine's HTTP costs with no work behind it.  Both in
 # one run, with the ratio.  Then writes (POST /v1/events) from 16
 # connections, each one durable before its 201, and the longest any
-# request held the daemon's loop (its log, at exit).
+# read and any write held the daemon's loop (its log, at exit), and how
+# many syncs the writes shared.
 #
 #   sh bench/http.sh BUILD_DIR [N]      (N: default 100000)
 #
@@ -57,7 +58,9 @@ curl -sf -H "Authorization: Bearer $tok" "http://127.0.0.1:$port$events" >"$work
 # (nginx's worker may run as another user: the files are readable.)
 chmod 755 "$work"
 chmod -R a+rX "$work/www"
-nport=$((port + 1))
+# A port that may be taken by another program: the next one is tried.
+for try in 1 2 3 4 5 6 7 8; do
+nport=$((port + try))
 cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes 1;
 daemon off;
@@ -84,9 +87,13 @@ npid=$!
 i=0
 until curl -sf "http://127.0.0.1:$nport/v1/agenda" >/dev/null 2>&1; do
   i=$((i + 1))
+  if ! kill -0 "$npid" 2>/dev/null; then npid=; break; fi  # it stopped: the port was taken
   [ $i -lt 100 ] || { echo "bench: nginx did not start"; cat "$work/nginx/stderr" "$work/nginx/error.log"; exit 1; }
   sleep 0.1
 done
+[ -z "$npid" ] || break
+done
+[ -n "$npid" ] || { echo "bench: nginx did not start"; cat "$work/nginx/stderr"; exit 1; }
 echo "# $(wc -c <"$work/www/v1/agenda.json") bytes of agenda, $(wc -c <"$work/www/v1/events.json") of events"
 
 # wrk, read: requests/s, p50 and p99 (ms), non-2xx answers
@@ -150,3 +157,4 @@ dpid=
 after=$("$att" --store "$work/store" list --json --limit 1000000 --text "wrk write" 2>/dev/null | wc -l)
 echo "# $((after - before)) events added by the write run, all in the store after it"
 grep -o "served .*" "$work/d.err" | sed 's/^/# /'
+grep -o "acknowledged .* syncs* to disk" "$work/d.err" | sed 's/^/# /'

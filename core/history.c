@@ -93,9 +93,13 @@ static void jh_free1(att__jh *h) {
   }
 }
 
+void att__jh_free(att__jh *v, size_t n) {
+  for (size_t i = 0; i < n; i++) jh_free1(&v[i]);
+  free(v);
+}
+
 void att__jh_clear(att_store *st) {
-  for (size_t i = 0; i < st->njh; i++) jh_free1(&st->jh[i]);
-  free(st->jh);
+  att__jh_free(st->jh, st->njh);
   st->jh = NULL;
   st->njh = st->cjh = 0;
 }

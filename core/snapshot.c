@@ -366,9 +366,10 @@ int att__snap_open_raw(att__snap *s, const char *path) {
   return snap_open(s, path, 1);
 }
 
-void att__snap_close(att__snap *s) {
-  if (s->map) munmap((void *)s->map, s->maplen);
-  if (s->fd >= 0) close(s->fd);
+void att__snap_take(att__snap *s, att__mapping *m) {
+  m->map = s->map;
+  m->len = s->maplen;
+  m->fd = s->fd;
   if (s->ck) {
     free(s->ck->ok);
     free(s->ck->bad);
@@ -376,6 +377,19 @@ void att__snap_close(att__snap *s) {
   free(s->ck);
   memset(s, 0, sizeof *s);
   s->fd = -1;
+}
+
+void att__mapping_release(att__mapping *m) {
+  if (m->map) munmap((void *)m->map, m->len);
+  if (m->fd >= 0) close(m->fd);
+  m->map = NULL;
+  m->fd = -1;
+}
+
+void att__snap_close(att__snap *s) {
+  att__mapping m;
+  att__snap_take(s, &m);
+  att__mapping_release(&m);
 }
 
 int64_t att__snap_find(const att__snap *s, int64_t id) {

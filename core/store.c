@@ -490,12 +490,7 @@ static int load(att_store *st, int report) {
 
 static void unload(att_store *st) {
   st->epoch++;
-  att__jh_clear(st);
-  att__segs_close(st);
-  att__snap_close(&st->snap);
-  if (st->jfd >= 0) close(st->jfd);
-  st->jfd = -1;
-  att__ov_free(&st->ov);
+  att__let_go(st);
 }
 
 int att_store_open(const char *dir, const att_store_opts *opts, att_store **out) {
@@ -556,6 +551,8 @@ void att_store_close(att_store *st) {
   if (!st) return;
   if (st->imp || st->imp_batch) att_store_import_abort(st);
   if (st->in_batch) att_store_rollback(st);
+  if (st->unsynced && st->jfd >= 0 && fdatasync(st->jfd) != 0) { /* lazy commits nobody synced */
+  }
   unload(st);
   if (st->lockfd >= 0) close(st->lockfd);
   free(st->wbuf);
@@ -716,6 +713,37 @@ int att_store_set_nowait(att_store *st, int on) {
   return was;
 }
 
+int att_store_set_lazy_sync(att_store *st, int on) {
+  int was = st->lazy_sync;
+  st->lazy_sync = on;
+  return was;
+}
+
+int att_store_sync_take(att_store *st, int *fd) {
+  *fd = -1;
+  if (!st->unsynced) return 0;
+  if ((*fd = fcntl(st->jfd, F_DUPFD_CLOEXEC, 0)) < 0)
+    return att__err(ATT_EIO, "journal of \"%s\": cannot keep it open to sync it: %s", st->dir,
+                    strerror(errno));
+  st->unsynced = 0;
+  return 0;
+}
+
+void att_store_sync_failed(att_store *st) { st->poisoned = 1; }
+
+int att_store_sync(att_store *st) {
+  if (!st->unsynced) return 0;
+  st->unsynced = 0;
+  if (att__fault(ATT_FAULT_SYNC) || fdatasync(st->jfd) != 0) {
+    st->poisoned = 1;
+    return att__err(ATT_EPOISONED,
+                    "journal of \"%s\": sync to disk failed (%s); the change is not acknowledged "
+                    "and the store refuses writes until it is reopened",
+                    st->dir, strerror(errno));
+  }
+  return 0;
+}
+
 static int lock_write(att_store *st) {
   struct stat sb;
   uint64_t jgen = 0;
@@ -813,7 +841,9 @@ int att__store_append(att_store *st, int type, int flags, const void *payload, u
 static int wsync(att_store *st) {
   int rc = wflush(st);
   if (rc) return rc;
-  if (att__fault(ATT_FAULT_SYNC) || fdatasync(st->jfd) != 0) {
+  if (st->lazy_sync) {
+    st->unsynced = 1; /* the caller syncs before it acknowledges */
+  } else if (att__fault(ATT_FAULT_SYNC) || fdatasync(st->jfd) != 0) {
     st->poisoned = 1;
     return att__err(ATT_EPOISONED,
                     "journal of \"%s\": sync to disk failed (%s); the change is not acknowledged "

@@ -203,6 +203,44 @@ int att_store_salvage(const char *dir, const char *dst, const att_store_opts *op
  * compaction) writes.  Returns the previous setting. */
 int att_store_set_nowait(att_store *st, int on);
 
+/* While on, a commit writes its records to the journal but leaves their
+ * sync to disk to the caller, who makes them durable before it
+ * acknowledges them: it takes a descriptor of the journal with
+ * att_store_sync_take and calls fdatasync on it, on any thread.  A server
+ * syncs on a worker thread, off its loop, and the writes made meanwhile
+ * share the next sync (group commit).  Other processes read the records
+ * at once, as they always could between a write and its sync; a later
+ * sync of the journal by anyone, or a compaction (which syncs what it
+ * read), makes them durable too.  Returns the previous setting. */
+int att_store_set_lazy_sync(att_store *st, int on);
+/* *fd: a descriptor of the journal (the caller's, to close) if commits
+ * since the last call await their sync, else -1.  Syncing it makes every
+ * one of them durable.  0, or an error code. */
+int att_store_sync_take(att_store *st, int *fd);
+/* The caller's sync failed: what it covered is uncertain, so the store
+ * refuses writes until it is reopened, as after a failed sync of its own. */
+void att_store_sync_failed(att_store *st);
+/* Sync here, on this thread, what lazy commits left unsynced: 0 (also
+ * when there was nothing), or ATT_EPOISONED as a failed sync of a commit. */
+int att_store_sync(att_store *st);
+
+/* What the store lets go of when it reads its files again (after a
+ * compaction by any process, and when it closes): the replaced snapshot,
+ * journal and history segments, and what it had read from the journal.
+ * Freeing it takes time that grows with the journal and the snapshot:
+ * 20 to 30 ms after a compaction of 100,000 events here, most of it
+ * freeing the journal's events one by one, and the last close of a
+ * replaced snapshot, which frees its blocks.  With a release function
+ * set, the store hands it over instead, and the function frees it with
+ * att_garbage_free, on any thread (it shares nothing with the store): a
+ * server does it on a worker thread, off its loop.  NULL (the default):
+ * freed at once.  Clear it before att_store_close if fn needs something
+ * that is gone by then. */
+typedef struct att_garbage att_garbage;
+typedef void (*att_release_fn)(void *ud, att_garbage *g);
+void att_store_set_release(att_store *st, att_release_fn fn, void *ud);
+void att_garbage_free(att_garbage *g);
+
 /* Who makes the writes that follow on st, and why (NULL: unknown / none);
  * copied.  Kept until changed. */
 int att_store_set_author(att_store *st, const char *author);

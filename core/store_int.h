@@ -288,6 +288,16 @@ void att__snapin_event(att__snapin *in, const att_event *ev, const char *json, u
 
 int att__snap_open(att__snap *s, const char *path);
 void att__snap_close(att__snap *s);
+/* A file's mapping and descriptor, let go of but not yet released. */
+typedef struct att__mapping {
+  const unsigned char *map;
+  size_t len;
+  int fd;
+} att__mapping;
+/* As att__snap_close, but the mapping and descriptor move to *m, for
+ * att__mapping_release (on any thread). */
+void att__snap_take(att__snap *s, att__mapping *m);
+void att__mapping_release(att__mapping *m);
 /* A snapshot being written, event by event (ids ascending): begin, put
  * each (copy: the writer keeps its own copies of the event's index strings,
  * for events the caller frees), then finish (indexes, header, sync) or
@@ -385,6 +395,10 @@ struct att_store {
   int lockrw;   /* lockfd is open for writing (to say who holds the lock) */
   int locked;   /* we hold the writer lock */
   int nowait;   /* a write finding the lock held fails at once (att_store_set_nowait) */
+  att_release_fn release; /* frees what a reload lets go of (att_store_set_release) */
+  int lazy_sync; /* commits leave their sync to the caller (att_store_set_lazy_sync) */
+  int unsynced;  /* and some have not been handed to it yet (att_store_sync_take) */
+  void *release_ud;
   int poisoned; /* a sync failed: no more writes */
   att__snap snap;
   int jfd;
@@ -462,6 +476,10 @@ void att__hist_snapin(const att_store *st, const att__ov *e, att__snapin *in);
 /* Is id live in the view (1, 0), or an error. */
 int att__hist_live(att_store *st, int64_t id);
 void att__jh_clear(att_store *st);
+void att__jh_free(att__jh *v, size_t n);
+/* Let go of the view (release.c): the snapshot, segments, journal and
+ * what was replayed from it, freed here or handed to st->release. */
+void att__let_go(att_store *st);
 int att__hist_meta(att_store *st);
 int att__segs_open(att_store *st);
 void att__segs_close(att_store *st);

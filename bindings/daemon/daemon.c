@@ -70,6 +70,34 @@ static att_time engine_now(void *ud) { return att__now(ud); }
 
 static void on_notice(void *ud, const char *msg) { att__log(ud, ATT_LOG_WARN, NULL, "%s", msg); }
 
+/* What the store lets go of after a compaction (the replaced files, the
+ * journal's events) is freed on libuv's thread pool: 20 to 30 ms at
+ * 100,000 events, which the loop must not wait for (docs/performance.md). */
+static void garbage_work(uv_work_t *w) { att_garbage_free(w->data); }
+
+static void garbage_done(uv_work_t *w, int status) {
+  if (status == UV_ECANCELED) att_garbage_free(w->data); /* never ran */
+  free(w);
+}
+
+static void release(void *ud, att_garbage *g) {
+  att_daemon *d = ud;
+  uv_work_t *w = malloc(sizeof *w);
+  if (w != NULL) w->data = g;
+  if (w == NULL || uv_queue_work(&d->loop, w, garbage_work, garbage_done) != 0) {
+    free(w);
+    att_garbage_free(g);
+  }
+}
+
+/* A no-op on the pool, at start: its threads are made before a request
+ * would wait for that. */
+static void nothing_work(uv_work_t *w) { (void)w; }
+static void nothing_done(uv_work_t *w, int status) {
+  (void)status;
+  free(w);
+}
+
 static char *path_join(const char *a, const char *b) {
   size_t n = strlen(a) + strlen(b) + 2;
   char *p = malloc(n);
@@ -765,8 +793,14 @@ int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *
     att__log(d, ATT_LOG_ERROR, NULL, "alert receivers: %s", att_errmsg());
   rescan(d, 0);
   d->started = 1;
+  att_store_set_release(d->e->store, release, d);
+  {
+    uv_work_t *w = malloc(sizeof *w);
+    if (w != NULL && uv_queue_work(&d->loop, w, nothing_work, nothing_done) != 0) free(w);
+  }
   att__drain(d);
   uv_run(&d->loop, UV_RUN_DEFAULT);
+  att_store_set_release(d->e->store, NULL, NULL); /* no loop to free on from here */
   if (uv_loop_close(&d->loop) != 0) att__log(d, ATT_LOG_ERROR, NULL, "the loop did not close");
   att_watchdog_release();
   att__log_summary(d);

@@ -22,9 +22,11 @@
  *    waits to be written, nothing more is read from its connection.
  *  - Past --max-connections, a new connection is closed at once.
  *
- * Requests are answered synchronously: a write is durable before its 2xx
- * is queued (the store's commit), and the changes it made go to the rules
- * (att__drain) after the answer is on its way.
+ * Requests are served on the loop, but the loop never waits for the disk:
+ * a write's commit leaves its sync to us, its answer waits while the
+ * journal is synced on libuv's thread pool (writes made meanwhile share
+ * the next sync), and a 2xx still means durable.  The changes it made go
+ * to the rules (att__drain) at once.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -93,6 +95,12 @@ struct conn {
   char *held; /* input read but not parsed while the connection waits */
   size_t held_len;
   att__rjob *job; /* the report its answer waits for */
+  /* An answer to a write, held until the write is on disk (group commit,
+   * below): its place in the server's list, and the answer. */
+  conn *sw_prev, *sw_next;
+  uint64_t ticket;
+  char *sw_head, *sw_body;
+  size_t sw_hlen, sw_blen;
 };
 
 struct att__http {
@@ -112,8 +120,15 @@ struct att__http {
   uv_timer_t beat;
   int beat_on, stopped;
   uint64_t sse_seq, requests;
-  uint64_t longest_ns; /* the longest a request held the loop */
-  char longest[96];    /* which: "GET /v1/agenda" */
+  uint64_t longest_ns[2]; /* the longest a read [0] and a write [1] held the loop */
+  char longest[2][96];    /* which: "GET /v1/agenda" */
+  /* Group commit: answers wait in sw (oldest first) for the sync that
+   * covers their ticket; one sync runs at a time, on the thread pool. */
+  conn sw;
+  uint64_t tickets, covers;
+  int syncing, sync_fd, next_fd, sync_err;
+  uv_work_t sync_work;
+  uint64_t syncs, synced_writes; /* for the log at exit */
 };
 
 static char rbuf[64 * 1024]; /* shared: a request is parsed inside the read callback */
@@ -141,6 +156,12 @@ static void on_conn_closed(uv_handle_t *h) {
   c->next->prev = c->prev;
   c->srv->nconn--;
   if (c->sse) c->srv->nsse--;
+  if (c->sw_next) { /* closed while its write was being synced: never answered */
+    c->sw_prev->sw_next = c->sw_next;
+    c->sw_next->sw_prev = c->sw_prev;
+    free(c->sw_head);
+    free(c->sw_body);
+  }
   att__report_detach(c->job);
   req_reset(c);
   free(c->held);
@@ -200,7 +221,7 @@ static void on_written(uv_write_t *req, int status) {
     conn_close(c);
     return;
   }
-  if (c->writes > 0 || c->closing || c->sse) return;
+  if (c->writes > 0 || c->closing || c->sse || c->sw_next) return; /* sw_next: an answer is to come */
   if (c->close_after) {
     linger(c);
     return;
@@ -516,6 +537,100 @@ static void report_done(void *ud, int status, const char *ctype, char *body, siz
   }
 }
 
+/* ---- group commit ---------------------------------------------------------
+ *
+ * A write's commit leaves its sync to us (att_store_set_lazy_sync): its
+ * answer waits here while the journal is synced on the thread pool, and
+ * the writes made meanwhile share the next sync.  So the loop never waits
+ * for the disk, and a 2xx still means durable.  One sync runs at a time;
+ * a ticket says which sync an answer waits for.
+ */
+
+static void sync_start(att__http *srv);
+
+static void sync_run(uv_work_t *w) {
+  att__http *srv = w->data;
+  srv->sync_err = fdatasync(srv->sync_fd) == 0 ? 0 : errno;
+  close(srv->sync_fd);
+}
+
+static void sync_done(uv_work_t *w, int status) {
+  att__http *srv = w->data;
+  att_daemon *d = srv->d;
+  int err = status == UV_ECANCELED ? ECANCELED : srv->sync_err;
+  char msg[300];
+  srv->syncing = 0;
+  srv->syncs++;
+  if (err) {
+    snprintf(msg, sizeof msg,
+             "the change was written, but its sync to disk failed (%s): it is not acknowledged, "
+             "and the store refuses writes until the daemon is restarted", strerror(err));
+    if (d->e->store) att_store_sync_failed(d->e->store);
+    att__log(d, ATT_LOG_ERROR, NULL, "%s", msg);
+  }
+  while (srv->sw.sw_next != &srv->sw && srv->sw.sw_next->ticket <= srv->covers) {
+    conn *c = srv->sw.sw_next;
+    char *h = c->sw_head, *b = c->sw_body;
+    srv->sw.sw_next = c->sw_next;
+    c->sw_next->sw_prev = &srv->sw;
+    c->sw_next = c->sw_prev = NULL;
+    c->sw_head = c->sw_body = NULL;
+    srv->synced_writes++;
+    if (err) {
+      free(h);
+      free(b);
+      answer_error(c, 500, msg, 1);
+    } else {
+      write_out(c, h, c->sw_hlen, b, c->sw_blen);
+      arm(c, 3 * srv->timeout_ms); /* for the client to read it */
+    }
+  }
+  if (srv->sw.sw_next != &srv->sw) sync_start(srv);
+}
+
+static void sync_start(att__http *srv) {
+  srv->sync_fd = srv->next_fd;
+  srv->next_fd = -1;
+  srv->covers = srv->tickets;
+  srv->syncing = 1;
+  srv->sync_err = 0;
+  srv->sync_work.data = srv;
+  if (srv->sync_fd < 0) { /* nothing of theirs left unsynced (cannot happen) */
+    sync_done(&srv->sync_work, 0);
+    return;
+  }
+  if (uv_queue_work(srv->loop, &srv->sync_work, sync_run, sync_done) != 0) {
+    sync_run(&srv->sync_work); /* no pool: here, as before */
+    sync_done(&srv->sync_work, 0);
+  }
+}
+
+/* After a request: if it committed a write, hold its answer (head and
+ * body taken) until the write is synced: 1.  0: nothing to wait for.
+ * -1: it could not be synced (the message says why); head and body are
+ * the caller's. */
+static int hold_for_sync(att__http *srv, conn *c, char *head, size_t hlen, char *body, size_t blen) {
+  att_store *st = srv->d->e->store;
+  int fd;
+  if (st == NULL) return 0;
+  if (att_store_sync_take(st, &fd) != 0) /* no descriptor to spare: sync here */
+    return att_store_sync(st) == 0 ? 0 : -1;
+  if (fd < 0) return 0;
+  if (srv->next_fd >= 0) close(srv->next_fd); /* the same journal, or one a compaction replaced */
+  srv->next_fd = fd;
+  c->ticket = ++srv->tickets;
+  c->sw_head = head;
+  c->sw_hlen = hlen;
+  c->sw_body = body;
+  c->sw_blen = blen;
+  c->sw_next = &srv->sw;
+  c->sw_prev = srv->sw.sw_prev;
+  srv->sw.sw_prev->sw_next = c;
+  srv->sw.sw_prev = c;
+  if (!srv->syncing) sync_start(srv);
+  return 1;
+}
+
 /* The answer to rq: the web page's (a form's body decoded), or the API's. */
 static int serve(att__http *srv, conn *c, const parsed *q, const att_api_req *rq, att_api_res *rs) {
   att_web_req wr;
@@ -562,6 +677,7 @@ static int on_complete(http_parser *p) {
   size_t hl;
   char *h;
   uint64_t t0;
+  int held;
   c->in_req = 0;
   uv_timer_stop(&c->timer);
   srv->requests++;
@@ -590,9 +706,9 @@ static int on_complete(http_parser *p) {
   t0 = uv_hrtime();
   /* A write that finds the store held by another process (an import,
    * a compaction) is 503 at once: the loop never waits for a lock. */
-  if (d->e->store) att_store_set_nowait(d->e->store, 1);
+  if (d->e->store) att_store_set_nowait(d->e->store, 1), att_store_set_lazy_sync(d->e->store, 1);
   rc = serve(srv, c, &q, &rq, &rs);
-  if (d->e->store) att_store_set_nowait(d->e->store, 0);
+  if (d->e->store) att_store_set_nowait(d->e->store, 0), att_store_set_lazy_sync(d->e->store, 0);
   if (rc != 0) {
     parsed_free(&q);
     answer_error(c, 500, "out of memory", 1);
@@ -600,9 +716,12 @@ static int on_complete(http_parser *p) {
     c->paused = 1;
     return 0;
   }
-  if ((t0 = uv_hrtime() - t0) > srv->longest_ns) {
-    srv->longest_ns = t0;
-    snprintf(srv->longest, sizeof srv->longest, "%s %.80s", rq.method, q.path);
+  {
+    int w = strcmp(rq.method, "GET") != 0 && strcmp(rq.method, "HEAD") != 0;
+    if ((t0 = uv_hrtime() - t0) > srv->longest_ns[w]) {
+      srv->longest_ns[w] = t0;
+      snprintf(srv->longest[w], sizeof srv->longest[w], "%s %.80s", rq.method, q.path);
+    }
   }
   if (rs.report) { /* run off the loop; answered when it ends */
     if (!keep) c->close_after = 1;
@@ -633,14 +752,24 @@ static int on_complete(http_parser *p) {
     conn_close(c);
     return -1;
   }
-  write_out(c, h, hl, head ? NULL : rs.body, rs.body_len);
-  if (head) free(rs.body);
+  if (head) free(rs.body), rs.body = NULL, rs.body_len = 0;
+  held = rs.stream ? 0 : hold_for_sync(srv, c, h, hl, rs.body, rs.body_len);
+  if (held < 0) {
+    free(h);
+    att_api_res_free(&rs);
+    req_reset(c);
+    answer_error(c, 500, att_errmsg(), 1);
+    http_parser_pause(p, 1);
+    c->paused = 1;
+    return 0;
+  }
+  if (!held) write_out(c, h, hl, rs.body, rs.body_len);
   rs.body = NULL;
   if (rs.stream) sse_start(c);
   att_api_res_free(&rs);
   req_reset(c);
   /* Nothing more from this client until its answer is written. */
-  if (c->writes > 0 || c->sse || c->close_after) {
+  if (held || c->writes > 0 || c->sse || c->close_after) {
     http_parser_pause(p, 1);
     c->paused = 1;
     if (!c->sse) arm(c, 3 * srv->timeout_ms); /* for the client to read it */
@@ -700,7 +829,7 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
   conn *c = s->data;
   if (n == 0) return;
   if (n < 0) {
-    if (c->writes == 0 || n != UV_EOF || c->sse || c->lingering) conn_close(c);
+    if ((c->writes == 0 && !c->sw_next) || n != UV_EOF || c->sse || c->lingering) conn_close(c);
     else uv_read_stop(s), c->close_after = 1; /* half-closed: the answers still go */
     return;
   }
@@ -924,6 +1053,8 @@ int att__http_start(att_daemon *d) {
   srv->d = d;
   srv->loop = &d->loop;
   srv->head.next = srv->head.prev = &srv->head;
+  srv->sw.sw_next = srv->sw.sw_prev = &srv->sw;
+  srv->next_fd = srv->sync_fd = -1;
   srv->timeout_ms = (uint64_t)(d->o.http.timeout > 0 ? d->o.http.timeout : 10) * 1000;
   srv->max_conn = d->o.http.max_conn > 0 ? (size_t)d->o.http.max_conn : 10000;
   /* Each connection is a descriptor: take what the hard limit allows. */
@@ -999,10 +1130,20 @@ void att__http_stop(att_daemon *d) {
 void att__http_free(att_daemon *d) {
   att__http *srv = d->http;
   if (srv == NULL) return;
-  if (srv->requests)
-    att__log(d, ATT_LOG_INFO, NULL, "served %llu HTTP request%s; the longest held the loop %.2f ms (%s)",
+  if (srv->requests) {
+    char w[160] = "";
+    if (srv->longest_ns[1])
+      snprintf(w, sizeof w, "; the longest write %.2f ms (%s)", (double)srv->longest_ns[1] / 1e6,
+               srv->longest[1]);
+    att__log(d, ATT_LOG_INFO, NULL, "served %llu HTTP request%s; the longest read held the loop %.2f ms (%s)%s",
              (unsigned long long)srv->requests, srv->requests == 1 ? "" : "s",
-             (double)srv->longest_ns / 1e6, srv->longest);
+             (double)srv->longest_ns[0] / 1e6, srv->longest[0][0] ? srv->longest[0] : "none", w);
+  }
+  if (srv->syncs)
+    att__log(d, ATT_LOG_INFO, NULL, "acknowledged %llu write%s after %llu sync%s to disk",
+             (unsigned long long)srv->synced_writes, srv->synced_writes == 1 ? "" : "s",
+             (unsigned long long)srv->syncs, srv->syncs == 1 ? "" : "s");
+  if (srv->next_fd >= 0) close(srv->next_fd);
   att_web_close(srv->web);
   att_api_close(srv->api);
   for (size_t i = 0; i < srv->nls; i++) free(srv->unix_path[i]);

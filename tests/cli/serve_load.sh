@@ -3,8 +3,9 @@
 # 16 connections against `attache serve --listen` on a small store, reads
 # of the agenda and of a filtered list, then adds.  Every read must be
 # 2xx with no socket error, every add 201 or 503 (a compaction holds the
-# store), and every add answered 201 must be in the store afterwards (an add still in flight when wrk stops may be there
-# too: at most one per connection).  The figures are bench/http.sh's
+# store), every add answered 201 must be in the store afterwards (an add
+# still in flight when wrk stops may be there too: at most one per
+# connection), and the daemon must have released each 201 after a sync.  The figures are bench/http.sh's
 # (docs/performance.md), not this test's: nothing here is timed.
 . "$(dirname "$0")/lib.sh"
 need wrk
@@ -87,6 +88,15 @@ HAVE=$(wc -l <"$TMP/out" | tr -d ' ')
 [ "$HAVE" -ge "$DONE" ] && [ "$HAVE" -le $((DONE + 16)) ] ||
   fail "wrk counted $DONE adds answered; the store has $HAVE"
 echo "# $DONE adds answered 201, $HAVE in the store"
+# Each answered add waited for a sync of the journal (group commit): the
+# daemon counts the answers it released after a sync; wrk may have
+# dropped some when it stopped (at most one per connection).
+set -- $(sed -n 's/.*acknowledged \([0-9]*\) writes* after \([0-9]*\) syncs* to disk.*/\1 \2/p' "$TMP/d.err")
+[ $# = 2 ] || fail "the daemon's log does not say how many writes it acknowledged: $(tail -3 "$TMP/d.err")"
+[ "$1" -ge "$DONE" ] && [ "$1" -le $((DONE + 16)) ] && [ "$2" -ge 1 ] && [ "$2" -le "$1" ] ||
+  fail "wrk counted $DONE adds answered; the daemon acknowledged $1 after $2 syncs"
+NCHECKS=$((NCHECKS + 1))
 grep -o "served .*" "$TMP/d.err" | sed 's/^/# /'
+grep -o "acknowledged .* to disk" "$TMP/d.err" | sed 's/^/# /'
 ok fsck
 done_ok

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -708,6 +709,56 @@ static void test_poison(void) {
   att_store_close(st);
 }
 
+/* Lazy sync (att_store_set_lazy_sync): a commit writes its records and
+ * leaves the sync to the caller (the daemon syncs on a worker thread and
+ * answers after).  No sync is made by the commit; the caller's sync is
+ * what makes it durable; a failure of the caller's sync poisons the store
+ * as a failure of its own would. */
+static void test_lazy_sync(void) {
+  char *dir = newdir();
+  att_store *st, *rd;
+  int fd, fd2, was;
+  att_store_init(dir);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  rd = open_store(dir, ATT_OPEN_READ);
+  is_int(att_store_sync_take(st, &fd), 0, "nothing to take before any write");
+  is_int(fd, -1, "so no descriptor");
+  was = att_store_set_lazy_sync(st, 1);
+  is_int(was, 0, "off by default");
+  att_fault_arm(1, 1, 1u << ATT_FAULT_SYNC, EIO);
+  ok(add_json(st, "{\"title\":\"lazy\",\"when\":\"2024\"}") == 1, "a lazy commit succeeds with every sync failing");
+  ok(add_json(st, "{\"title\":\"lazy 2\",\"when\":\"2024\"}") == 2, "and so does the next");
+  is_int(att_fault_off(), 0, "because it made no sync");
+  is_int(att_store_refresh(rd), 2, "another handle reads both at once");
+  is_int(att_store_sync_take(st, &fd), 0, "the caller takes the journal to sync");
+  ok(fd >= 0, "a descriptor");
+  is_int(att_store_sync_take(st, &fd2), 0, "a second take");
+  is_int(fd2, -1, "finds nothing more to sync");
+  is_int(fdatasync(fd), 0, "the caller syncs it");
+  close(fd);
+  ok(add_json(st, "{\"title\":\"lazy 3\",\"when\":\"2024\"}") == 3, "a third lazy commit");
+  att_fault_arm(1, 1, 1u << ATT_FAULT_SYNC, EIO);
+  is_int(att_store_sync(st), ATT_EPOISONED, "att_store_sync fails as the disk does");
+  ok(att_fault_off() >= 1, "it did sync");
+  ok(add_json(st, "{\"title\":\"refused\",\"when\":\"2024\"}") == -1 && strstr(att_errmsg(), "reopen"),
+     "and the store refuses writes after it: %s", att_errmsg());
+  att_store_close(st);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  is_int(att_store_count(st), 3, "every lazy commit is in the store after reopening");
+  att_store_set_lazy_sync(st, 1);
+  add_json(st, "{\"title\":\"lazy 4\",\"when\":\"2024\"}");
+  att_store_sync_failed(st);
+  ok(add_json(st, "{\"title\":\"refused\",\"when\":\"2024\"}") == -1, "a failure of the caller's sync poisons it too");
+  att_store_close(st);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  is_int(att_store_set_lazy_sync(st, 0), 0, "a new handle syncs its commits");
+  att_fault_arm(1, 1, 1u << ATT_FAULT_SYNC, EIO);
+  is_int(add_json(st, "{\"title\":\"synced\",\"when\":\"2024\"}"), -1, "so a failing sync fails its add");
+  att_fault_off();
+  att_store_close(st);
+  att_store_close(rd);
+}
+
 /* ---- other processes ------------------------------------------------------ */
 
 static int changes[4], olds_right = 1;
@@ -756,6 +807,71 @@ static void test_changes(void) {
   is_str(seen[1], "2 1 {\"id\":1", "update: the old state");
   is_str(seen[2], "3 1 {\"id\":1", "remove: the old state");
   is_str(seen[3], "1 2 none", "the batch's add");
+}
+
+/* What a refresh lets go of after another handle's compaction goes to the
+ * release function (the daemon frees it on a worker thread): the store
+ * reads and writes on meanwhile, the garbage holds the replaced files
+ * open until it is freed, on another thread, and nothing leaks (ASan,
+ * valgrind). */
+static att_garbage *held[8];
+static int nheld;
+
+static void hold(void *ud, att_garbage *g) {
+  (void)ud;
+  if (nheld < 8) held[nheld++] = g;
+  else att_garbage_free(g);
+}
+
+static int open_fds(void) {
+  int n = 0;
+  for (int fd = 0; fd < 1024; fd++) n += fcntl(fd, F_GETFD) != -1;
+  return n;
+}
+
+static void *free_on_thread(void *g) {
+  att_garbage_free(g);
+  return NULL;
+}
+
+static void test_release(void) {
+  char *dir = newdir();
+  att_store *a, *b;
+  const char *json;
+  size_t len;
+  int fds;
+  pthread_t th;
+  att_store_init(dir);
+  a = open_store(dir, ATT_OPEN_WRITE);
+  for (int i = 0; i < 50; i++) add_json(a, "{\"title\":\"by a\",\"when\":\"2024\",\"actors\":[\"KHM\"]}");
+  att_store_set_release(a, hold, NULL);
+  b = open_store(dir, ATT_OPEN_WRITE);
+  add_json(b, "{\"title\":\"by b\",\"when\":\"2025\"}");
+  is_int(att_store_compact(b), 0, "another handle compacts");
+  att_store_close(b);
+  fds = open_fds();
+  is_int(att_store_refresh(a), 1, "the refresh sees the other handle's add");
+  is_int(nheld, 1, "what it let go of went to the release function");
+  is_int(att_store_count(a), 51, "and the store reads every event from the new files");
+  ok(att_store_json(a, 50, &json, &len) == 0 && strstr(json, "\"by a\"") != NULL, "an event of its own journal, now read from the snapshot");
+  ok(add_json(a, "{\"title\":\"after\",\"when\":\"2026\"}") == 52, "and writes on");
+  is_int(open_fds(), fds + 2, "the replaced snapshot and journal stay open while the garbage is held");
+  ok(pthread_create(&th, NULL, free_on_thread, held[0]) == 0 && pthread_join(th, NULL) == 0, "freed on another thread");
+  nheld = 0;
+  is_int(open_fds(), fds, "freeing it closed them");
+  is_int(att_store_count(a), 52, "the store is unaffected");
+  att_store_set_release(a, NULL, NULL);
+  b = open_store(dir, ATT_OPEN_WRITE);
+  att_store_compact(b);
+  att_store_close(b);
+  is_int(att_store_refresh(a), 0, "without a release function a refresh frees at once");
+  is_int(nheld, 0, "nothing handed over");
+  att_store_set_release(a, hold, NULL);
+  att_store_close(a);
+  is_int(nheld, 1, "closing hands over what the store held, too");
+  att_garbage_free(held[0]);
+  nheld = 0;
+  att_garbage_free(NULL);
 }
 
 static void test_two_processes(void) {
@@ -927,8 +1043,10 @@ int main(void) {
   test_salvage();
   test_import();
   test_poison();
+  test_lazy_sync();
   test_changes();
   test_two_processes();
+  test_release();
   test_kill9();
   test_kill_import();
   rmrf(root);
