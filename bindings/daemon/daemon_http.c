@@ -28,6 +28,7 @@
  * the next sync), and a 2xx still means durable.  The changes it made go
  * to the rules (att__drain) at once.
  */
+#define _GNU_SOURCE /* struct ucred, SO_PEERCRED */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -859,7 +860,15 @@ static void on_accept(uv_stream_t *l, int status) {
     return;
   }
   if (l->type == UV_NAMED_PIPE) {
-    snprintf(c->client, sizeof c->client, "unix");
+    /* The client is the user at the other end (the kernel says which):
+     * wrong tokens lock out that user, not every client of the socket. */
+    struct ucred cred;
+    socklen_t clen = sizeof cred;
+    uv_os_fd_t fd;
+    if (uv_fileno(&c->io.h, &fd) == 0 && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0)
+      snprintf(c->client, sizeof c->client, "unix:uid=%lu", (unsigned long)cred.uid);
+    else
+      snprintf(c->client, sizeof c->client, "unix");
     c->local = 1;
   } else {
     struct sockaddr_storage sa;

@@ -10,6 +10,7 @@ poll with a deadline, never a fixed sleep.
 """
 import http.client
 import json
+import os
 import re
 import socket
 import subprocess
@@ -350,6 +351,37 @@ st, h, body = req("GET", "/v1/events", RD)
 check(st == 401, "after 10 wrong tokens from an address, its right token is refused too", (st, body))
 st, h, body = req("GET", "/v1/events", RD, sock=True)
 check(st == 200, "while another client (the unix socket) is served", (st, body))
+# Over the unix socket the client is the user at the other end (the
+# kernel's SO_PEERCRED): wrong tokens lock out that user only.
+for i in range(10):
+    req("GET", "/v1/events", "att_" + "0" * 64, sock=True)
+st, h, body = req("GET", "/v1/events", RD, sock=True)
+check(st == 401, "after 10 wrong tokens from a user over the unix socket, its right token is refused too", (st, body))
+if os.geteuid() == 0:
+    # Another user (nobody) reaches the socket: it is not locked out.
+    d = os.path.dirname(SOCK)
+    while d not in ("/", ""):
+        if os.stat(d).st_uid == 0:
+            os.chmod(d, os.stat(d).st_mode | 0o011)
+        d = os.path.dirname(d)
+    os.chmod(SOCK, 0o777)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            st, h, body = req("GET", "/v1/events", RD, sock=True)
+            os.write(w, str(st).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    got = os.read(r, 10).decode()
+    os.waitpid(pid, 0)
+    check(got == "200", "while another user over the same socket is served", got)
+else:
+    print("# not root: the case of another user on the socket needs root to be that user")
 
 print("1..%d" % n)
 sys.exit(min(failed, 100))
