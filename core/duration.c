@@ -276,7 +276,7 @@ int att_duration_neg(const att_duration *a, att_duration *out) {
 
 int att_duration_diff(const att_duration *a, const att_duration *b,
                       att_duration *out) {
-  att_duration nb;
+  att_duration nb = {0};
   if (att_duration_neg(b, &nb) != 0) return ATT_ERANGE;
   return att_duration_sum(a, &nb, out);
 }
@@ -301,7 +301,7 @@ int att_duration_norm(const att_duration *d, int64_t *months, int64_t *secs) {
 }
 
 int att_duration_eq(const att_duration *a, const att_duration *b, int *eq) {
-  int64_t m1, s1, m2, s2;
+  int64_t m1 = 0, s1 = 0, m2 = 0, s2 = 0; /* set by att_duration_norm; gcc -O2 cannot tell */
   if (att_duration_norm(a, &m1, &s1) || att_duration_norm(b, &m2, &s2))
     return ATT_ERANGE;
   *eq = m1 == m2 && s1 == s2;
@@ -310,7 +310,7 @@ int att_duration_eq(const att_duration *a, const att_duration *b, int *eq) {
 
 int att_duration_cmp(const att_duration *a, const att_duration *b, int *cmp) {
   char ta[ATT_DURATION_TEXT_MAX], tb[ATT_DURATION_TEXT_MAX];
-  int64_t m1, s1, m2, s2;
+  int64_t m1 = 0, s1 = 0, m2 = 0, s2 = 0;
   if (att_duration_norm(a, &m1, &s1) || att_duration_norm(b, &m2, &s2))
     return ATT_ERANGE;
   if (m1 == 0 && m2 == 0) {

@@ -207,7 +207,7 @@ static int recur_next_utc(const att_rrule *r, att_time dtstart, att_time after, 
 static int recur_next_zoned(const att_rrule *r, att_time dtstart, att_time after,
                             att_time *next) {
   att_rrule lr = *r;
-  att_time ld, la, L;
+  att_time ld, la, L = 0;
   int off, rc;
   lr.tz[0] = '\0';
   if (after < dtstart) {

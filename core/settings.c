@@ -284,7 +284,7 @@ static int read_file(const char *dir, char **text, size_t *len) {
 
 /* Load; strict: a bad value of a known key is an error. */
 static int load(const char *dir, int strict, att_settings **out) {
-  att_settings *s;
+  att_settings *s = NULL;
   char *text, p[4096];
   size_t len;
   int rc;
@@ -567,7 +567,7 @@ int att_settings_verify(const char *dir, void (*say)(void *, const char *), void
   char *text, p[4096], msg[8192];
   size_t len;
   cJSON *root = NULL, *e;
-  att_settings *s;
+  att_settings *s = NULL;
   int rc, bad = 0;
   {
     struct stat sb;

@@ -275,7 +275,7 @@ int att_tz_local(const char *zone, att_time t, int64_t *y, int *mo, int *d, int 
 static int format_in(att_time t, char *buf, size_t cap) {
   struct tm tm;
   char abbr[64] = "";
-  int off, rc, n;
+  int off = 0, rc, n;
   if ((rc = local_now(t, &tm, &off)) != 0) return rc;
   if (strftime(abbr, sizeof abbr, "%Z", &tm) == 0 || !abbr[0]) {
     int o = off < 0 ? -off : off;
@@ -334,7 +334,7 @@ int att_tz_local_to_utc_ex(const char *zone, int64_t y, int mo, int d, int h, in
                            int which, att_time *out, int *offset_s) {
   char *saved;
   att_time t0, cand[3], ok[3];
-  int offs[3], okoff[3], nok = 0, rc, o;
+  int offs[3], okoff[3], nok = 0, rc, o = 0;
   char when[48], a[96], b[96];
   if ((rc = fields_ok(y, mo, d, h, mi, s)) != 0) return rc;
   t0 = att_days_from_civil(y, mo, d) * DAY + h * 3600 + mi * 60 + s;

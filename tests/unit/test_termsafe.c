@@ -89,7 +89,7 @@ int main(void) {
     size_t i;
     for (i = 0; i < sizeof bidi / sizeof bidi[0]; i++) {
       unsigned cp = bidi[i];
-      char in[4], want[8];
+      char in[4], want[16];
       if (cp < 0x800) {
         in[0] = (char)(0xC0 | (cp >> 6));
         in[1] = (char)(0x80 | (cp & 0x3F));
