@@ -634,6 +634,8 @@ int main(int argc, char **argv) {
 
   if (strcmp(argv[i], "__complete") == 0) /* hidden: for completion/ */
     return cli_cmd_complete(&ctx, argc - i, argv + i);
+  if (strcmp(argv[i], "__read") == 0) /* hidden: the daemon's reader (daemon_reader.c) */
+    return att__reader_main(ctx.store_dir);
   if (strcmp(argv[i], "help") == 0) {
     if (i + 1 >= argc || strcmp(argv[i + 1], "--help") == 0 ||
         strcmp(argv[i + 1], "-h") == 0) {

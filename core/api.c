@@ -785,6 +785,25 @@ static int report(att_api *a, const char *name, att_api_res *rs) {
   return 0;
 }
 
+/* A read that scans the store, asked with offload_ok, and let through:
+ * the server has it answered elsewhere, by att_api_read. */
+static int offload(att_api_res *rs) {
+  rs->status = 200;
+  rs->offload = 1;
+  return 0;
+}
+
+int att_api_read(att_store *st, const att_api_req *rq, att_api_res *rs) {
+  const char *p = rq->path ? rq->path : "";
+  int rc;
+  memset(rs, 0, sizeof *rs);
+  if ((rc = att_store_refresh(st)) < 0) return core_fail(rs, rc);
+  if (!strcmp(p, "/v1/agenda")) return agenda(st, rq, rs);
+  if (!strcmp(p, "/v1/calendar.ics")) return calendar(st, rq, rs);
+  if (!strcmp(p, "/v1/events")) return list(st, rq, rs);
+  return fail(rs, 404, "no such read: %s", p);
+}
+
 int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
   att_store *st = a->st;
   const char *p = rq->path ? rq->path : "", *m = rq->method ? rq->method : "";
@@ -832,6 +851,8 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
     if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
     if ((u = authenticate(a, rq, 1, &users, rs)) == NULL || !within_rate(a, u, rs))
       rc = rs->body ? 0 : ATT_ENOMEM;
+    else if (rq->offload_ok)
+      rc = offload(rs);
     else
       rc = (rc = att_store_refresh(st)) < 0 ? core_fail(rs, rc) : calendar(st, rq, rs);
     att_users_free(&users);
@@ -857,6 +878,8 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
     if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
     if ((u = authenticate(a, rq, 0, &users, rs)) == NULL || !within_rate(a, u, rs))
       rc = rs->body ? 0 : ATT_ENOMEM;
+    else if (p[5] == 'g' && rq->offload_ok)
+      rc = offload(rs);
     else if ((rc = att_store_refresh(st)) < 0)
       rc = core_fail(rs, rc);
     else
@@ -872,7 +895,9 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
     return rs->body ? 0 : ATT_ENOMEM;
   }
   /* Refresh first: answer from what other processes wrote too. */
-  if ((rc = att_store_refresh(st)) < 0) {
+  if (p[10] == '\0' && !strcmp(m, "GET") && rq->offload_ok) {
+    rc = offload(rs);
+  } else if ((rc = att_store_refresh(st)) < 0) {
     rc = core_fail(rs, rc);
   } else if (p[10] == '\0') {
     if (!strcmp(m, "GET")) rc = list(st, rq, rs);

@@ -70,6 +70,11 @@ typedef struct att_api_req {
   const char *client;          /* the client's address ("127.0.0.1"), or NULL */
   const char *body;            /* the request's body (may be NULL when len is 0) */
   size_t body_len;
+  /* The server answers the reads that scan the store (GET /v1/agenda,
+   * /v1/events, /v1/calendar.ics) elsewhere: once authenticated and
+   * within its rate, such a request is answered 200 with offload set and
+   * nothing else, and the server gets its answer from att_api_read. */
+  int offload_ok;
 } att_api_req;
 
 typedef struct att_api_res {
@@ -92,6 +97,7 @@ typedef struct att_api_res {
    * headers that keep it from being framed or running foreign script. */
   char set_cookie[200];
   int html;
+  int offload; /* to be answered by att_api_read (offload_ok) */
 } att_api_res;
 
 /* What the API allows: each user's requests per second, and how many at
@@ -120,6 +126,11 @@ typedef struct att_api att_api;
 /* The API over st (which it uses, not owns); o may be NULL. */
 int att_api_open(att_store *st, const att_api_opts *o, att_api **out);
 void att_api_close(att_api *a);
+/* The answer to a read that att_api_handle let through with offload (its
+ * user authenticated, within its rate), made from st, which is refreshed
+ * first: any handle on the store, read-only will do, in any process.  rs
+ * as for att_api_handle. */
+int att_api_read(att_store *st, const att_api_req *rq, att_api_res *rs);
 /* The store's clock: what "today" is for the API's routes. */
 att_time att_api_now(att_api *a);
 

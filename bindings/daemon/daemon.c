@@ -793,9 +793,9 @@ int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *
     att__log(d, ATT_LOG_ERROR, NULL, "alert receivers: %s", att_errmsg());
   rescan(d, 0);
   d->started = 1;
-  att_store_set_release(d->e->store, release, d);
-  {
+  if (o->mode == ATT_DAEMON_REAL) { /* a simulated run has no one waiting on its loop */
     uv_work_t *w = malloc(sizeof *w);
+    att_store_set_release(d->e->store, release, d);
     if (w != NULL && uv_queue_work(&d->loop, w, nothing_work, nothing_done) != 0) free(w);
   }
   att__drain(d);

@@ -99,6 +99,9 @@ void att_daemon_opts_init(att_daemon_opts *o);
  * 0, or a negative code with a message when it could not start.
  */
 int att_daemon_run(att_engine *e, const char *store_dir, const att_daemon_opts *o);
+/* `attache __read` (hidden): the reader process `attache serve --listen`
+ * starts for the reads that scan the store (daemon_reader.c). */
+int att__reader_main(const char *store_dir);
 
 /* ---- for `attache check` ------------------------------------------------- */
 

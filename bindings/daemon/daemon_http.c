@@ -26,7 +26,8 @@
  * a write's commit leaves its sync to us, its answer waits while the
  * journal is synced on libuv's thread pool (writes made meanwhile share
  * the next sync), and a 2xx still means durable.  The changes it made go
- * to the rules (att__drain) at once.
+ * to the rules (att__drain) at once.  Nor does it scan the store: the
+ * reads that do are answered by the reader process (daemon_reader.c).
  */
 #define _GNU_SOURCE /* struct ucred, SO_PEERCRED */
 #include <arpa/inet.h>
@@ -96,6 +97,7 @@ struct conn {
   char *held; /* input read but not parsed while the connection waits */
   size_t held_len;
   att__rjob *job; /* the report its answer waits for */
+  att__rwait *rwait; /* the reader's answer it waits for */
   /* An answer to a write, held until the write is on disk (group commit,
    * below): its place in the server's list, and the answer. */
   conn *sw_prev, *sw_next;
@@ -109,6 +111,7 @@ struct att__http {
   uv_loop_t *loop;
   att_api *api;
   att_web *web; /* the web page, over the API (core/web.h) */
+  att__reader *reader; /* the process that answers the reads that scan the store */
   const char *shipped[33]; /* the names of the reports that ship, NULL-ended */
   stream_u ls[ATT_HTTP_LISTEN_MAX];
   char *unix_path[ATT_HTTP_LISTEN_MAX];
@@ -164,6 +167,7 @@ static void on_conn_closed(uv_handle_t *h) {
     free(c->sw_body);
   }
   att__report_detach(c->job);
+  att__reader_detach(c->rwait);
   req_reset(c);
   free(c->held);
   free(c);
@@ -632,6 +636,27 @@ static int hold_for_sync(att__http *srv, conn *c, char *head, size_t hlen, char 
   return 1;
 }
 
+/* The reader answered: send it on, and the connection goes on. */
+static void read_done(void *ud, int status, const char *ctype, const char *etag, char *body, size_t len) {
+  conn *c = ud;
+  att_api_res rs;
+  c->rwait = NULL;
+  if (etag == NULL) { /* no answer from the reader: body says why */
+    answer_error(c, status, body ? body : "the reader failed", 0);
+    free(body);
+    return;
+  }
+  memset(&rs, 0, sizeof rs);
+  rs.content_type = ctype ? ctype : "application/json";
+  if (etag) snprintf(rs.etag, sizeof rs.etag, "%s", etag);
+  if (status == 304) {
+    free(body);
+    body = NULL;
+    len = 0;
+  }
+  send_answer(c, status, &rs, body, len);
+}
+
 /* The answer to rq: the web page's (a form's body decoded), or the API's. */
 static int serve(att__http *srv, conn *c, const parsed *q, const att_api_req *rq, att_api_res *rs) {
   att_web_req wr;
@@ -704,6 +729,7 @@ static int on_complete(http_parser *p) {
                   : c->client;
   rq.body = c->body;
   rq.body_len = c->body_len;
+  rq.offload_ok = srv->reader != NULL && !head; /* reads that scan the store: the reader's */
   t0 = uv_hrtime();
   /* A write that finds the store held by another process (an import,
    * a compaction) is 503 at once: the loop never waits for a lock. */
@@ -723,6 +749,18 @@ static int on_complete(http_parser *p) {
       srv->longest_ns[w] = t0;
       snprintf(srv->longest[w], sizeof srv->longest[w], "%s %.80s", rq.method, q.path);
     }
+  }
+  if (rs.offload) { /* the reader answers it; the loop goes on */
+    int rrc;
+    if (!keep) c->close_after = 1;
+    rrc = att__reader_ask(srv->reader, &rq, att__now(d), read_done, c, &c->rwait);
+    parsed_free(&q);
+    att_api_res_free(&rs);
+    if (rrc != 0) answer_error(c, rrc == ATT_EBUSY ? 503 : 500, att_errmsg(), !keep);
+    req_reset(c);
+    http_parser_pause(p, 1);
+    c->paused = 1;
+    return 0;
   }
   if (rs.report) { /* run off the loop; answered when it ends */
     if (!keep) c->close_after = 1;
@@ -1113,6 +1151,7 @@ int att__http_start(att_daemon *d) {
     wo.secure = d->o.http.trust_proxy; /* behind a proxy: it is there for TLS (docs/http.md) */
     if ((rc = att_web_open(srv->api, &wo, &srv->web)) != 0) return rc;
   }
+  if ((srv->reader = att__reader_new(d)) == NULL) return att__err(ATT_ENOMEM, "out of memory");
   if ((rc = uv_timer_init(srv->loop, &srv->beat)) != 0)
     return att__err(ATT_EIO, "cannot start the server: %s", uv_strerror(rc));
   srv->beat.data = srv;
@@ -1130,6 +1169,7 @@ void att__http_stop(att_daemon *d) {
     if (srv->unix_path[i]) unlink(srv->unix_path[i]);
   }
   if (srv->beat.loop) uv_close((uv_handle_t *)&srv->beat, NULL);
+  att__reader_stop(srv->reader);
   for (conn *c = srv->head.next, *nx; c != &srv->head; c = nx) {
     nx = c->next;
     conn_close(c);
@@ -1153,6 +1193,7 @@ void att__http_free(att_daemon *d) {
              (unsigned long long)srv->synced_writes, srv->synced_writes == 1 ? "" : "s",
              (unsigned long long)srv->syncs, srv->syncs == 1 ? "" : "s");
   if (srv->next_fd >= 0) close(srv->next_fd);
+  att__reader_free(srv->reader);
   att_web_close(srv->web);
   att_api_close(srv->api);
   for (size_t i = 0; i < srv->nls; i++) free(srv->unix_path[i]);

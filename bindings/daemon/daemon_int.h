@@ -219,6 +219,21 @@ typedef void (*att__report_done)(void *ud, int status, const char *ctype, char *
 int att__report_run(att_daemon *d, const char *path, const att_api_param *params, size_t n,
                     att__report_done done, void *ud, att__rjob **job);
 void att__report_detach(att__rjob *j);
+
+/* The reader (daemon_reader.c): the API's reads that scan the store,
+ * answered by a process of its own.  done gets the answer (body taken;
+ * ctype NULL for JSON), or, with etag NULL, no answer: 503 or 500 and a
+ * message as body. */
+typedef struct att__reader att__reader;
+typedef struct att__rwait att__rwait;
+typedef void (*att__reader_done)(void *ud, int status, const char *ctype, const char *etag, char *body,
+                                 size_t len);
+att__reader *att__reader_new(att_daemon *d);
+int att__reader_ask(att__reader *r, const att_api_req *rq, att_time now, att__reader_done done, void *ud,
+                    att__rwait **out);
+void att__reader_detach(att__rwait *w);
+void att__reader_stop(att__reader *r);
+void att__reader_free(att__reader *r);
 /* The OpenAPI description, docs/api/openapi.json, embedded at build time. */
 extern const char att__openapi_json[];
 extern const size_t att__openapi_json_len;

@@ -1,0 +1,98 @@
+#!/bin/sh
+# The reads that scan the store (GET /v1/agenda, /v1/events,
+# /v1/calendar.ics) are answered by the daemon's reader process, not on
+# its loop (docs/http.md, "Reads off the loop"): they answer as the CLI
+# does, a client reads its own writes at once, the reader is a child of
+# the daemon, and a reader killed with SIGKILL is replaced (the reads
+# after it are answered); the daemon's log counts the reads and starts.
+. "$(dirname "$0")/lib.sh"
+need python3
+need curl
+
+example_store
+ok user add desk --role editor
+TOK=$(cat "$TMP/out")
+S=$TMP/scripts
+mkdir -p "$S"
+${ATT_WRAP:-} "$ATT" --store "$STORE" serve --scripts "$S" --listen 127.0.0.1:0 \
+  >"$TMP/d.out" 2>"$TMP/d.err" &
+DPID=$!
+wait_for "$TMP/d.err" "listening on http" "the daemon did not start"
+PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$TMP/d.err")
+URL=http://127.0.0.1:$PORT
+
+# get PATH: the body in $TMP/body, the status echoed
+get() {
+  curl -s -o "$TMP/body" -w '%{http_code}' -H "Authorization: Bearer $TOK" "$URL$1"
+}
+# the reader: the daemon's child running `attache ... __read`
+reader_pid() {
+  for p in $(pgrep -P "$DPID"); do
+    if grep -q "__read" "/proc/$p/cmdline" 2>/dev/null; then echo "$p"; return; fi
+  done
+}
+
+# The list over HTTP is the CLI's list.
+[ "$(get "/v1/events?actor=KHM&limit=500")" = 200 ] || fail "GET /v1/events: $(cat "$TMP/body")"
+python3 -c 'import json,sys; print("\n".join(str(e["id"]) for e in json.load(open(sys.argv[1]))["events"]))' \
+  "$TMP/body" | sort -n >"$TMP/http_ids"
+ok list --actor KHM --json --limit 500
+python3 -c 'import json,sys; print("\n".join(str(json.loads(l)["id"]) for l in open(sys.argv[1]) if l.strip()))' \
+  "$TMP/out" | sort -n >"$TMP/cli_ids"
+[ -s "$TMP/cli_ids" ] && cmp -s "$TMP/http_ids" "$TMP/cli_ids" ||
+  fail "the list over HTTP is not the CLI's: $(diff "$TMP/http_ids" "$TMP/cli_ids" | head -5)"
+NCHECKS=$((NCHECKS + 1))
+R1=$(reader_pid)
+[ -n "$R1" ] || fail "no reader process under the daemon (pid $DPID): $(pgrep -a -P "$DPID")"
+NCHECKS=$((NCHECKS + 1))
+
+# A client reads its own write at once, through the reader.
+ST=$(curl -s -o "$TMP/body" -w '%{http_code}' -H "Authorization: Bearer $TOK" -H "Content-Type: application/json" \
+  -d '{"title": "Read back at once", "when": "2024-03-05", "actors": ["KHM"]}' "$URL/v1/events")
+[ "$ST" = 201 ] || fail "POST: $ST $(cat "$TMP/body")"
+[ "$(get "/v1/agenda?from=2024-03-01&days=10")" = 200 ] && grep -q "Read back at once" "$TMP/body" ||
+  fail "the agenda right after the add does not have it: $(head -c 300 "$TMP/body")"
+[ "$(get "/v1/events?text=Read+back")" = 200 ] && grep -q '"count":1' "$TMP/body" ||
+  fail "the list right after the add does not have it: $(head -c 300 "$TMP/body")"
+NCHECKS=$((NCHECKS + 2))
+# The feed, with its ETag: 304 when unchanged.
+[ "$(get "/v1/calendar.ics?actor=KHM")" = 200 ] && grep -q "BEGIN:VCALENDAR" "$TMP/body" ||
+  fail "the calendar: $(head -c 300 "$TMP/body")"
+ETAG=$(curl -s -D - -o /dev/null -H "Authorization: Bearer $TOK" "$URL/v1/calendar.ics?actor=KHM" |
+  sed -n 's/^[Ee][Tt][Aa][Gg]: *\([^\r]*\).*/\1/p')
+[ -n "$ETAG" ] || fail "the calendar has no ETag"
+ST=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" -H "If-None-Match: $ETAG" \
+  "$URL/v1/calendar.ics?actor=KHM")
+[ "$ST" = 304 ] || fail "the calendar with its ETag: $ST, not 304"
+NCHECKS=$((NCHECKS + 2))
+# A bad filter is the API's 400, from the reader.
+[ "$(get "/v1/agenda?days=0")" = 400 ] && grep -q "days=0" "$TMP/body" ||
+  fail "a bad agenda: $(cat "$TMP/body")"
+NCHECKS=$((NCHECKS + 1))
+
+# The reader killed: it is replaced, and reads go on.
+kill -KILL "$R1"
+i=0
+until [ "$(get "/v1/agenda?from=2024-03-01&days=10")" = 200 ]; do
+  i=$((i + 1))
+  [ $i -lt $((WAIT_S * 20)) ] || fail "no agenda after the reader was killed: $(cat "$TMP/body")"
+  sleep 0.05
+done
+grep -q "Read back at once" "$TMP/body" || fail "the new reader's agenda lacks the event"
+R2=$(reader_pid)
+[ -n "$R2" ] && [ "$R2" != "$R1" ] || fail "no new reader (was $R1, now '$R2')"
+NCHECKS=$((NCHECKS + 2))
+
+kill -TERM "$DPID"
+wait_exit "$DPID" "the daemon, after SIGTERM,"
+wait "$DPID" || fail "the daemon exited $?: $(tail -5 "$TMP/d.err")"
+grep -q "reads* in the reader process (started 2 times)" "$TMP/d.err" ||
+  fail "the log does not count the reader's reads and starts: $(tail -5 "$TMP/d.err")"
+i=0
+while [ -d "/proc/$R2" ] && [ "$(awk '{print $3}' "/proc/$R2/stat" 2>/dev/null)" != Z ]; do
+  i=$((i + 1))
+  [ $i -lt $((WAIT_S * 20)) ] || fail "the reader $R2 outlived the daemon"
+  sleep 0.05
+done
+NCHECKS=$((NCHECKS + 2))
+done_ok
