@@ -214,7 +214,8 @@ void att_lua_check_write(lua_State *L, const char *action);
  * The watchdog (watchdog.c): a call's max-time holds even while C code
  * runs (a timer makes the hook fire at the next instruction), and a call
  * still running ATT__GRACE seconds past its deadline ends the process
- * (status ATT__STUCK_EXIT, a line on stderr).  att_watchdog_signals makes
+ * (status ATT__STUCK_EXIT, a line on stderr); time spent waiting for a
+ * CPU does not count, so a busy machine does not make a call look stuck.  att_watchdog_signals makes
  * SIGINT and SIGTERM stop the running call at its next instruction, call
  * wake(ud) (from the signal handler: it must be async-signal-safe, such as
  * uv_async_send), and end the process if the call is still running
@@ -236,6 +237,9 @@ int att_watchdog_cancel(void *ud);
  * NULL restores the default; att_watchdog_release does too. */
 void att_watchdog_on_stuck(void (*fn)(att_script *s, void *ud), void *ud);
 #define ATT__GRACE 0.5
+/* The grace leaves out the time the thread waited for a CPU, up to this
+ * many graces on the wall clock. */
+#define ATT__GRACE_WALL 10
 /* The grace in force: ATT__GRACE, or ATTACHE_GRACE (seconds, 0.1 to 3600)
  * from the environment, for runs under valgrind and the like. */
 double att_watchdog_grace(void);

@@ -63,6 +63,50 @@ awk -v a="$t0" -v b="$(now)" 'BEGIN { exit !(b - a >= 2.5) }' ||
 ATT_WRAP=$wrap
 exec 3>&-
 
+# 2a. A call that a busy machine does not let run is not stuck: the grace
+# leaves out the time its thread waited for a CPU.  Once the script runs,
+# it is pinned to one CPU at nice 19 beside two busy loops (~1% of the
+# CPU) for 2.5 s, past its deadline (1 s) and the grace (0.5 s); each
+# reverse of 16 MiB is 20 ms of CPU (140 ms under ASan), so the call is
+# inside one when its deadline comes.  When the loops end it must stop
+# with the time limit's error (status 3, "stuck", here before; the CI's
+# ASan run was ended so once by a loaded machine).  Not under valgrind:
+# its grace is 20 s.
+case ${ATT_WRAP:-} in
+*valgrind*) ;;
+*)
+  need taskset
+  need renice
+  # the first CPU this shell may use ("0-1", "2,5"...)
+  c=$(taskset -cp $$ | awk '{ print $NF }' | sed 's/[,-].*//')
+  cat >"$TMP/starved.lua" <<'LUA'
+local s = ("x"):rep(16 << 20)
+print("ready") io.stdout:flush()
+while true do s = s:reverse() end
+LUA
+  grace=${ATTACHE_GRACE-}
+  unset ATTACHE_GRACE
+  RC=0
+  ${ATT_WRAP:-} "$ATT" --store "$STORE" run --max-time 1 --max-instructions 0 --max-memory 256M \
+    "$TMP/starved.lua" >"$TMP/out" 2>"$TMP/err" &
+  pid=$!
+  wait_for "$TMP/out" ready "the starved script did not start"
+  taskset -cp "$c" "$pid" >/dev/null
+  renice -n 19 -p "$pid" >/dev/null
+  taskset -c "$c" sh -c 'while :; do :; done' &
+  hog1=$!
+  taskset -c "$c" sh -c 'while :; do :; done' &
+  hog2=$!
+  sleep 2.5 # the length of the starvation, not a wait for an event
+  kill "$hog1" "$hog2"
+  wait "$hog1" "$hog2" 2>/dev/null
+  wait "$pid" || RC=$?
+  [ -z "$grace" ] || export ATTACHE_GRACE="$grace"
+  [ "$RC" = 1 ] || fail "a call starved of CPU past its deadline: status $RC, expected 1: $(head -c 300 "$TMP/err")"
+  err_has "time limit exceeded"
+  ;;
+esac
+
 # 2b. A call that waits for the store's lock (another writer holds it)
 # gives up at its deadline, with an error the script sees, instead of
 # waiting 30 s or being cut off by the grace.
