@@ -24,6 +24,15 @@ struct att_web {
   att__wsess s[ATT_WEB_SESSIONS];
   size_t ns;
   int refused; /* the API refused the token of this request's session */
+  /* This request's page may be made elsewhere (att_web_req.offload_ok),
+   * and the API offloaded one of its reads: the page is to be made by
+   * att_web_read, for view. */
+  int offload_ok, deferred;
+  att_web_view view;
+  /* Making a page in another process (att_web_read): the API's reads
+   * come from st, already let through; today is now.  Else NULL. */
+  att_store *st;
+  att_time now;
 };
 
 #define COOKIE "attache_session"
@@ -163,7 +172,7 @@ int att__web_call(att_web *w, const att__wsess *s, const att_web_req *rq, const 
   int st;
   *out = NULL;
   memset(&q, 0, sizeof q);
-  snprintf(auth, sizeof auth, "Bearer %s", s->token);
+  snprintf(auth, sizeof auth, "Bearer %s", s->token ? s->token : "");
   q.method = c->method;
   q.path = c->path;
   q.params = c->params;
@@ -173,11 +182,17 @@ int att__web_call(att_web *w, const att__wsess *s, const att_web_req *rq, const 
   q.client = rq->client;
   q.body = c->body;
   q.body_len = c->body ? strlen(c->body) : 0;
-  if (att_api_handle(w->api, &q, &r) != 0) {
+  q.offload_ok = w->offload_ok && !strcmp(c->method, "GET");
+  if ((w->st ? att_api_read(w->st, &q, &r) : att_api_handle(w->api, &q, &r)) != 0) {
     OPENSSL_cleanse(auth, sizeof auth);
     return -1;
   }
   OPENSSL_cleanse(auth, sizeof auth);
+  if (r.offload) { /* the whole page is made elsewhere: stop here */
+    w->deferred = 1;
+    att_api_res_free(&r);
+    return -1;
+  }
   st = r.status;
   if (st == 401) w->refused = 1;
   if (r.body) *out = cJSON_ParseWithLength(r.body, r.body_len);
@@ -186,7 +201,7 @@ int att__web_call(att_web *w, const att__wsess *s, const att_web_req *rq, const 
   return st;
 }
 
-att_time att__web_now(att_web *w) { return att_api_now(w->api); }
+att_time att__web_now(att_web *w) { return w->st ? w->now : att_api_now(w->api); }
 
 const char *att__web_field(const att_web_req *rq, const char *name) {
   const char *v = NULL;
@@ -326,6 +341,8 @@ static const char icon[] =
     "rx=\"6\" fill=\"#0b5cad\"/><text x=\"16\" y=\"23\" font-family=\"sans-serif\" font-size=\"20\" "
     "font-weight=\"700\" text-anchor=\"middle\" fill=\"#fff\">a</text></svg>\n";
 
+static int page(att_web *w, att__wsess *s, const att_web_req *rq, att_api_res *rs);
+
 static int route(att_web *w, const att_web_req *rq, att_api_res *rs, att__wsess **sp) {
   const char *p = rq->path ? rq->path : "", *m = rq->method ? rq->method : "";
   int get = !strcmp(m, "GET"), post = !strcmp(m, "POST");
@@ -387,6 +404,13 @@ static int route(att_web *w, const att_web_req *rq, att_api_res *rs, att__wsess 
     return att__web_error(s, rs, 404, "no such page");
   }
   if (!get) return rs->allow = "GET, POST", att__web_error(s, rs, 405, "use GET or POST");
+  w->offload_ok = rq->offload_ok;
+  return page(w, s, rq, rs);
+}
+
+/* The page a GET asks for, for session s. */
+static int page(att_web *w, att__wsess *s, const att_web_req *rq, att_api_res *rs) {
+  const char *p = rq->path ? rq->path : "";
   if (!strcmp(p, "/ui/agenda")) return att__web_agenda(w, s, rq, rs);
   if (!strcmp(p, "/ui/events")) return att__web_timeline(w, s, rq, rs);
   if (!strcmp(p, "/ui/alerts")) return att__web_alerts(w, s, rq, rs);
@@ -409,10 +433,40 @@ int att_web_handle(att_web *w, const att_web_req *rq, att_api_res *rs) {
   att__wsess *s = NULL;
   int rc;
   memset(rs, 0, sizeof *rs);
-  w->refused = 0;
+  w->refused = w->offload_ok = w->deferred = 0;
   rc = route(w, rq, rs, &s);
+  w->offload_ok = 0;
+  if (w->deferred && s) { /* made by att_web_read, for this session's user */
+    att_api_res_free(rs);
+    memset(rs, 0, sizeof *rs);
+    rs->status = 200;
+    rs->offload = 1;
+    snprintf(w->view.user, sizeof w->view.user, "%s", s->user);
+    snprintf(w->view.role, sizeof w->view.role, "%s", s->role);
+    snprintf(w->view.csrf, sizeof w->view.csrf, "%s", s->csrf);
+    return 0;
+  }
   /* The user was removed or locked, or has a new token: the session ends
    * (unlocking the user does not bring it back). */
   if (w->refused && s && s >= w->s && s < w->s + w->ns) sess_drop(w, (size_t)(s - w->s));
+  return rc;
+}
+
+void att_web_offloaded(const att_web *w, att_web_view *v) { *v = w->view; }
+
+int att_web_read(att_store *st, const att_web_view *v, att_time now, const att_web_req *rq, att_api_res *rs) {
+  att_web *w = calloc(1, sizeof *w);
+  att__wsess s;
+  int rc;
+  memset(&s, 0, sizeof s);
+  memset(rs, 0, sizeof *rs);
+  if (w == NULL) return att__err(ATT_ENOMEM, "out of memory");
+  w->st = st;
+  w->now = now;
+  snprintf(s.user, sizeof s.user, "%s", v->user);
+  snprintf(s.role, sizeof s.role, "%s", v->role);
+  snprintf(s.csrf, sizeof s.csrf, "%s", v->csrf);
+  rc = page(w, &s, rq, rs);
+  free(w);
   return rc;
 }

@@ -35,7 +35,18 @@ typedef struct att_web_req {
   const char *origin;
   const char *host;
   const char *client;          /* the client's address, for the API's lockout */
+  /* The pages made from a read that scans the store (the agenda, the
+   * timeline and its search) are made elsewhere: once the session and
+   * the API let such a GET through, it is answered with rs->offload set
+   * and nothing else; att_web_offloaded says for whom, and att_web_read,
+   * in any process, makes the page. */
+  int offload_ok;
 } att_web_req;
+
+/* Whom a page is made for: what the page shows of its session. */
+typedef struct att_web_view {
+  char user[65], role[16], csrf[65];
+} att_web_view;
 
 typedef struct att_web_opts {
   const char *css, *js; /* the page's stylesheet and script */
@@ -57,6 +68,13 @@ int att_web_path(const char *path);
 /* Answer rq into rs (free it with att_api_res_free): 0, or a negative
  * code only when not even an answer could be made. */
 int att_web_handle(att_web *w, const att_web_req *rq, att_api_res *rs);
+
+/* After att_web_handle answered with rs->offload: whom the page is for. */
+void att_web_offloaded(const att_web *w, att_web_view *v);
+/* The page a GET rq asks for, that att_web_handle let through with
+ * offload, for v, made from st (refreshed first: any handle on the
+ * store, read-only will do) with now as today; rs as for att_web_handle. */
+int att_web_read(att_store *st, const att_web_view *v, att_time now, const att_web_req *rq, att_api_res *rs);
 
 /* Sessions idle longer than this are forgotten (milliseconds). */
 #define ATT_WEB_IDLE_MS (8LL * 3600 * 1000)

@@ -98,6 +98,7 @@ struct conn {
   size_t held_len;
   att__rjob *job; /* the report its answer waits for */
   att__rwait *rwait; /* the reader's answer it waits for */
+  int head_only;      /* the request being answered is a HEAD */
   /* An answer to a write, held until the write is on disk (group commit,
    * below): its place in the server's list, and the answer. */
   conn *sw_prev, *sw_next;
@@ -308,6 +309,11 @@ static void send_answer(conn *c, int status, const att_api_res *rs, char *body, 
     conn_close(c);
     return;
   }
+  if (c->head_only) { /* HEAD: the body's length, not the body */
+    free(body);
+    body = NULL;
+    n = 0;
+  }
   write_out(c, head, hl, body, n);
   arm(c, 3 * c->srv->timeout_ms);
 }
@@ -367,6 +373,7 @@ static int on_begin(http_parser *p) {
   conn *c = p->data;
   req_reset(c);
   c->in_req = 1;
+  c->head_only = 0;
   arm(c, c->srv->timeout_ms); /* the whole request from its first byte */
   return 0;
 }
@@ -648,6 +655,7 @@ static void read_done(void *ud, int status, const char *ctype, const char *etag,
   }
   memset(&rs, 0, sizeof rs);
   rs.content_type = ctype ? ctype : "application/json";
+  rs.html = !strncmp(rs.content_type, "text/html", 9); /* a page: sent with its headers */
   if (etag) snprintf(rs.etag, sizeof rs.etag, "%s", etag);
   if (status == 304) {
     free(body);
@@ -686,6 +694,7 @@ static int serve(att__http *srv, conn *c, const parsed *q, const att_api_req *rq
   wr.origin = c->hdr[H_ORIGIN];
   wr.host = c->hdr[H_HOST];
   wr.client = rq->client;
+  wr.offload_ok = rq->offload_ok;
   rc = att_web_handle(srv->web, &wr, rs);
   parsed_free(&f);
   return rc;
@@ -705,6 +714,7 @@ static int on_complete(http_parser *p) {
   uint64_t t0;
   int held;
   c->in_req = 0;
+  c->head_only = head;
   uv_timer_stop(&c->timer);
   srv->requests++;
   if ((why = parse_target(c, &q)) != NULL) {
@@ -729,7 +739,7 @@ static int on_complete(http_parser *p) {
                   : c->client;
   rq.body = c->body;
   rq.body_len = c->body_len;
-  rq.offload_ok = srv->reader != NULL && !head; /* reads that scan the store: the reader's */
+  rq.offload_ok = srv->reader != NULL; /* reads that scan the store: the reader's */
   t0 = uv_hrtime();
   /* A write that finds the store held by another process (an import,
    * a compaction) is 503 at once: the loop never waits for a lock. */
@@ -752,8 +762,10 @@ static int on_complete(http_parser *p) {
   }
   if (rs.offload) { /* the reader answers it; the loop goes on */
     int rrc;
+    att_web_view v, *web = NULL;
     if (!keep) c->close_after = 1;
-    rrc = att__reader_ask(srv->reader, &rq, att__now(d), read_done, c, &c->rwait);
+    if (att_web_path(q.path)) att_web_offloaded(srv->web, web = &v);
+    rrc = att__reader_ask(srv->reader, &rq, web, att__now(d), read_done, c, &c->rwait);
     parsed_free(&q);
     att_api_res_free(&rs);
     if (rrc != 0) answer_error(c, rrc == ATT_EBUSY ? 503 : 500, att_errmsg(), !keep);

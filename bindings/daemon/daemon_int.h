@@ -14,6 +14,7 @@
 #include "lua_util.h"
 #include "remind.h"
 #include "timeq.h"
+#include "web.h"
 
 typedef struct att_daemon att_daemon;
 typedef struct att__job att__job;
@@ -220,8 +221,9 @@ int att__report_run(att_daemon *d, const char *path, const att_api_param *params
                     att__report_done done, void *ud, att__rjob **job);
 void att__report_detach(att__rjob *j);
 
-/* The reader (daemon_reader.c): the API's reads that scan the store,
- * answered by a process of its own.  done gets the answer (body taken;
+/* The reader (daemon_reader.c): the API's reads that scan the store, and
+ * the web page's pages made from them (web set: for whom), answered by a
+ * process of its own.  done gets the answer (body taken;
  * ctype NULL for JSON), or, with etag NULL, no answer: 503 or 500 and a
  * message as body. */
 typedef struct att__reader att__reader;
@@ -229,8 +231,8 @@ typedef struct att__rwait att__rwait;
 typedef void (*att__reader_done)(void *ud, int status, const char *ctype, const char *etag, char *body,
                                  size_t len);
 att__reader *att__reader_new(att_daemon *d);
-int att__reader_ask(att__reader *r, const att_api_req *rq, att_time now, att__reader_done done, void *ud,
-                    att__rwait **out);
+int att__reader_ask(att__reader *r, const att_api_req *rq, const att_web_view *web, att_time now,
+                    att__reader_done done, void *ud, att__rwait **out);
 void att__reader_detach(att__rwait *w);
 void att__reader_stop(att__reader *r);
 void att__reader_free(att__reader *r);

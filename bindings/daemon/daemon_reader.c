@@ -14,7 +14,8 @@
  * The reader is `attache --store DIR __read`, started with the first read
  * and again after it stops.  The protocol, over its stdin and stdout, in
  * order: a request is one line of JSON, {"now": T, "path": P, "params":
- * [[NAME, VALUE], ...], "inm": IF_NONE_MATCH}; an answer is one line of
+ * [[NAME, VALUE], ...], "inm": IF_NONE_MATCH}, with "web": {"user", "role",
+ * "csrf"} when it is a page of the web page's; an answer is one line of
  * JSON, {"status": S, "type": CONTENT_TYPE, "etag": E, "len": N}, then N
  * bytes of body.
  */
@@ -29,6 +30,7 @@
 #include "daemon_int.h"
 #include "error.h"
 #include "store.h"
+#include "web.h"
 
 #define ANSWER_MAX (64u << 20) /* a body past this stops the reader */
 
@@ -57,8 +59,12 @@ static int answer_out(const att_api_res *rs) {
   return ok ? 0 : -1;
 }
 
+static const char *str_or_empty(const cJSON *j) {
+  return cJSON_IsString(j) ? j->valuestring : "";
+}
+
 static int serve_one(att_store *st, const char *line) {
-  cJSON *o = cJSON_Parse(line), *ps, *p;
+  cJSON *o = cJSON_Parse(line), *ps, *p, *web;
   att_api_param *params = NULL;
   att_api_req rq;
   att_api_res rs;
@@ -92,6 +98,22 @@ static int serve_one(att_store *st, const char *line) {
     rs.status = 500;
     rs.body = strdup("{\"error\":{\"status\":500,\"message\":\"out of memory\"}}");
     rs.body_len = rs.body ? strlen(rs.body) : 0;
+  } else if ((web = cJSON_GetObjectItemCaseSensitive(o, "web")) != NULL) {
+    att_web_view v;
+    att_web_req wr;
+    memset(&wr, 0, sizeof wr);
+    snprintf(v.user, sizeof v.user, "%s", str_or_empty(cJSON_GetObjectItemCaseSensitive(web, "user")));
+    snprintf(v.role, sizeof v.role, "%s", str_or_empty(cJSON_GetObjectItemCaseSensitive(web, "role")));
+    snprintf(v.csrf, sizeof v.csrf, "%s", str_or_empty(cJSON_GetObjectItemCaseSensitive(web, "csrf")));
+    wr.method = "GET";
+    wr.path = rq.path;
+    wr.params = params;
+    wr.nparams = n;
+    if (att_web_read(st, &v, req_now, &wr, &rs) != 0 && rs.body == NULL) {
+      rs.status = 500;
+      rs.body = strdup("out of memory");
+      rs.body_len = rs.body ? strlen(rs.body) : 0;
+    }
   } else if (att_api_read(st, &rq, &rs) != 0 && rs.body == NULL) {
     rs.status = 500;
     rs.body = strdup("{\"error\":{\"status\":500,\"message\":\"out of memory\"}}");
@@ -210,10 +232,6 @@ static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b) {
     if (nb) ri->buf = nb, ri->cap = nc;
   }
   *b = ri->cap > ri->len ? uv_buf_init(ri->buf + ri->len, (unsigned)(ri->cap - ri->len)) : uv_buf_init(NULL, 0);
-}
-
-static const char *str_or_empty(const cJSON *j) {
-  return cJSON_IsString(j) ? j->valuestring : "";
 }
 
 /* The answers complete in buf, to the requests at the head. */
@@ -340,8 +358,8 @@ static void on_written(uv_write_t *req, int status) {
   free(w);
 }
 
-int att__reader_ask(att__reader *r, const att_api_req *rq, att_time now, att__reader_done done, void *ud,
-                    att__rwait **out) {
+int att__reader_ask(att__reader *r, const att_api_req *rq, const att_web_view *web, att_time now,
+                    att__reader_done done, void *ud, att__rwait **out) {
   cJSON *o, *ps;
   wbuf *wb;
   att__rwait *w;
@@ -365,6 +383,12 @@ int att__reader_ask(att__reader *r, const att_api_req *rq, att_time now, att__re
     cJSON_AddItemToArray(ps, p);
   }
   if (rq->if_none_match) cJSON_AddStringToObject(o, "inm", rq->if_none_match);
+  if (web) {
+    cJSON *v = cJSON_AddObjectToObject(o, "web");
+    cJSON_AddStringToObject(v, "user", web->user);
+    cJSON_AddStringToObject(v, "role", web->role);
+    cJSON_AddStringToObject(v, "csrf", web->csrf);
+  }
   wb = malloc(sizeof *wb);
   w = calloc(1, sizeof *w);
   if (wb) wb->text = cJSON_PrintUnformatted(o);

@@ -1,10 +1,13 @@
 #!/bin/sh
 # The reads that scan the store (GET /v1/agenda, /v1/events,
-# /v1/calendar.ics) are answered by the daemon's reader process, not on
-# its loop (docs/http.md, "Reads off the loop"): they answer as the CLI
-# does, a client reads its own writes at once, the reader is a child of
-# the daemon, and a reader killed with SIGKILL is replaced (the reads
-# after it are answered); the daemon's log counts the reads and starts.
+# /v1/calendar.ics, and the web page's agenda and timeline) are answered
+# by the daemon's reader process, not on its loop (docs/http.md, "Reads
+# off the loop"): they answer as the CLI does, a client reads its own
+# writes at once, the reader is a child of the daemon, a page waits for
+# a stopped reader while the loop answers, HEAD of every route is its
+# GET without the body, and a reader killed with SIGKILL is replaced (the
+# reads after it are answered); the daemon's log counts the reads and
+# starts.
 . "$(dirname "$0")/lib.sh"
 need python3
 need curl
@@ -50,6 +53,7 @@ NCHECKS=$((NCHECKS + 1))
 ST=$(curl -s -o "$TMP/body" -w '%{http_code}' -H "Authorization: Bearer $TOK" -H "Content-Type: application/json" \
   -d '{"title": "Read back at once", "when": "2024-03-05", "actors": ["KHM"]}' "$URL/v1/events")
 [ "$ST" = 201 ] || fail "POST: $ST $(cat "$TMP/body")"
+ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$TMP/body")
 [ "$(get "/v1/agenda?from=2024-03-01&days=10")" = 200 ] && grep -q "Read back at once" "$TMP/body" ||
   fail "the agenda right after the add does not have it: $(head -c 300 "$TMP/body")"
 [ "$(get "/v1/events?text=Read+back")" = 200 ] && grep -q '"count":1' "$TMP/body" ||
@@ -69,6 +73,43 @@ NCHECKS=$((NCHECKS + 2))
 [ "$(get "/v1/agenda?days=0")" = 400 ] && grep -q "days=0" "$TMP/body" ||
   fail "a bad agenda: $(cat "$TMP/body")"
 NCHECKS=$((NCHECKS + 1))
+
+# The web page's agenda and timeline are made by the reader too: with the
+# reader stopped (SIGSTOP), they wait while the loop answers at once; when
+# it goes on, they come, with the new event.
+SID=$(curl -s -D - -o /dev/null --data-urlencode "token=$TOK" "$URL/ui/login" |
+  sed -n 's/^[Ss]et-[Cc]ookie: attache_session=\([0-9a-f]*\);.*/\1/p')
+[ -n "$SID" ] || fail "no session from /ui/login"
+page() {
+  curl -s -o "$2" -w '%{http_code}' -b "attache_session=$SID" "$URL$1"
+}
+kill -STOP "$R1"
+page "/ui/agenda?from=2024-03-05" "$TMP/agenda.html" >"$TMP/agenda.st" &
+A=$!
+page "/ui/events?text=Read+back" "$TMP/timeline.html" >"$TMP/timeline.st" &
+T=$!
+# The loop answers while the reader is stopped ...
+[ "$(get /v1/health)" = 200 ] && [ "$(page /ui/new "$TMP/new.html")" = 200 ] ||
+  fail "the loop did not answer while the reader was stopped"
+# ... and the pages wait for the reader (a second is far more than they take).
+curl -s -m 1 -o /dev/null -b "attache_session=$SID" "$URL/ui/agenda?from=2024-03-05" &&
+  fail "the agenda page was answered while the reader was stopped: it was made on the loop"
+[ -s "$TMP/agenda.st" ] && fail "the agenda page came while the reader was stopped"
+kill -CONT "$R1"
+wait "$A" "$T"
+[ "$(cat "$TMP/agenda.st")" = 200 ] && grep -q "Read back at once" "$TMP/agenda.html" ||
+  fail "the agenda page from the reader: $(cat "$TMP/agenda.st") $(head -c 300 "$TMP/agenda.html")"
+[ "$(cat "$TMP/timeline.st")" = 200 ] && grep -q "Read back at once" "$TMP/timeline.html" ||
+  fail "the timeline page from the reader: $(cat "$TMP/timeline.st") $(head -c 300 "$TMP/timeline.html")"
+grep -q "name=\"csrf\" value=\"[0-9a-f]\{64\}\"" "$TMP/agenda.html" ||
+  fail "the reader's page lacks the session's CSRF token (logout form)"
+NCHECKS=$((NCHECKS + 6))
+
+# HEAD of every GET route, however it is answered: the GET's status and
+# headers, no body (a report's HEAD sent its body, before).
+python3 "$SRC/tests/cli/head_check.py" "$PORT" "$TOK" "$ID" "$WAIT_S" >"$TMP/head.out" 2>&1 ||
+  fail "HEAD: $(grep -v '^ok' "$TMP/head.out" | head -20)"
+NCHECKS=$((NCHECKS + $(grep -c '^ok' "$TMP/head.out")))
 
 # The reader killed: it is replaced, and reads go on.
 kill -KILL "$R1"
