@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -645,24 +646,75 @@ static int64_t mono_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Who holds the lock, from its note (for a message; "" when it does
+ * not say).  The note is left when its writer lets the lock go (writing
+ * and clearing it each time cost two changes of the file per write, which
+ * wait on the file system's journal when the disk is busy), so a note is
+ * believed only if its pid holds an flock on this file (/proc/locks), or
+ * when that cannot be known, if the process is alive. */
+static void lock_holder(att_store *st, char *info, size_t cap) {
+  ssize_t got = pread(st->lockfd, info, cap - 1, 0);
+  long pid;
+  struct stat sb;
+  FILE *f;
+  info[got > 0 ? got : 0] = '\0';
+  info[strcspn(info, "\n")] = '\0';
+  if (sscanf(info, "pid %ld", &pid) != 1 || pid <= 0) return;
+  if ((f = fopen("/proc/locks", "re")) != NULL && fstat(st->lockfd, &sb) == 0) {
+    char line[256];
+    int held = 0;
+    while (!held && fgets(line, sizeof line, f)) {
+      long p;
+      unsigned maj, min;
+      unsigned long long ino;
+      /* "1: FLOCK  ADVISORY  WRITE 4242 08:01:1234 0 EOF" */
+      if (sscanf(line, "%*d: FLOCK %*s %*s %ld %x:%x:%llu", &p, &maj, &min, &ino) == 4 && p == pid &&
+          ino == (unsigned long long)sb.st_ino && maj == major(sb.st_dev) && min == minor(sb.st_dev))
+        held = 1;
+    }
+    fclose(f);
+    if (!held) info[0] = '\0';
+    return;
+  }
+  if (f) fclose(f);
+  if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) info[0] = '\0';
+}
+
+/* Say who we are in the lock file, for the message the next one waiting
+ * gets: written only when the note there is not ours already (the
+ * daemon's writes of one second share one). */
+static void lock_note(att_store *st) {
+  time_t t = time(NULL);
+  struct tm tm;
+  char since[32] = "", info[256], was[256];
+  int n;
+  ssize_t got;
+  if (!st->lockrw) return;
+  if (gmtime_r(&t, &tm)) strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  n = snprintf(info, sizeof info, "pid %ld%s%s, since %s\n", (long)getpid(), st->opts.who ? ", " : "",
+               st->opts.who ? st->opts.who : "", since);
+  if (n <= 0 || n >= (int)sizeof info) return;
+  got = pread(st->lockfd, was, sizeof was, 0);
+  if (got == n && memcmp(was, info, (size_t)n) == 0) return;
+  /* Only a note for others: a failure here changes nothing. */
+  if (pwrite(st->lockfd, info, (size_t)n, 0) == n && got > n)
+    if (ftruncate(st->lockfd, n) != 0) { /* the note is longer: harmless */ }
+}
+
 /* Take the writer lock, waiting at most opts.lock_wait_ms for the writer
- * that holds it; then say who we are in the lock file, for the message
- * the next one waiting gets. */
+ * that holds it. */
 static int take_lock(att_store *st) {
   int wait = st->opts.lock_wait_ms ? st->opts.lock_wait_ms : LOCK_WAIT_DEFAULT_MS;
   int64_t deadline = mono_ms() + (wait > 0 ? wait : 0);
   long nap_us = 1000;
   char info[256];
-  int n;
   for (;;) {
     if (flock(st->lockfd, LOCK_EX | LOCK_NB) == 0) break;
     if (errno == EINTR) continue;
     if (errno != EWOULDBLOCK)
       return att__err(ATT_EIO, "cannot lock store \"%s\": %s", st->dir, strerror(errno));
     if (st->nowait) {
-      ssize_t got = pread(st->lockfd, info, sizeof info - 1, 0);
-      info[got > 0 ? got : 0] = '\0';
-      info[strcspn(info, "\n")] = '\0';
+      lock_holder(st, info, sizeof info);
       return att__err(ATT_EBUSY,
                       "store \"%s\" is being written by another process (%s) at this moment; nothing was "
                       "changed: try again in a moment",
@@ -674,13 +726,7 @@ static int take_lock(att_store *st) {
                       "(the script's time limit passed, or the program is stopping); nothing was changed",
                       st->dir);
     if (wait > 0 && mono_ms() >= deadline) {
-      ssize_t got = pread(st->lockfd, info, sizeof info - 1, 0);
-      long pid;
-      info[got > 0 ? got : 0] = '\0';
-      info[strcspn(info, "\n")] = '\0';
-      /* A note left by a process that is gone is not about the holder. */
-      if (sscanf(info, "pid %ld", &pid) == 1 && pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
-        info[0] = '\0';
+      lock_holder(st, info, sizeof info);
       return att__err(ATT_EBUSY,
                       "store \"%s\" is held by another writer (%s) and was not released "
                       "within %d.%d s; nothing was changed (try again when it is done)",
@@ -693,16 +739,28 @@ static int take_lock(att_store *st) {
       if (nap_us < 50000) nap_us *= 2;
     }
   }
-  {
-    time_t t = time(NULL);
-    struct tm tm;
-    char since[32] = "";
-    if (gmtime_r(&t, &tm)) strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    n = snprintf(info, sizeof info, "pid %ld%s%s, since %s\n", (long)getpid(),
-                 st->opts.who ? ", " : "", st->opts.who ? st->opts.who : "", since);
-    /* Only a note for others: a failure here changes nothing. */
-    if (st->lockrw && n > 0 && pwrite(st->lockfd, info, (size_t)n, 0) == n)
-      if (ftruncate(st->lockfd, n) != 0) { /* the note is longer: harmless */ }
+  lock_note(st);
+  return 0;
+}
+
+/* Remove what interrupted writers left (under the lock), unless the
+ * directory has not changed since this handle last did: a file made
+ * there changes its mtime.  The mtime is trusted only when it was at
+ * least 50 ms old when read, so that the file system's coarse clock
+ * cannot give a later entry the same time. */
+static int sweep(att_store *st) {
+  struct stat sb;
+  struct timespec now;
+  int rc;
+  if (st->swept && stat(st->dir, &sb) == 0 && sb.st_mtim.tv_sec == st->swept_mtim.tv_sec &&
+      sb.st_mtim.tv_nsec == st->swept_mtim.tv_nsec)
+    return 0;
+  st->swept = 0;
+  if ((rc = att__tmp_sweep(st->dir, st->opts.notice, st->opts.ud)) != 0) return rc;
+  if (stat(st->dir, &sb) == 0 && clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+      (double)(now.tv_sec - sb.st_mtim.tv_sec) + (double)(now.tv_nsec - sb.st_mtim.tv_nsec) / 1e9 >= 0.05) {
+    st->swept_mtim = sb.st_mtim;
+    st->swept = 1;
   }
   return 0;
 }
@@ -754,7 +812,7 @@ static int lock_write(att_store *st) {
   if ((rc = writable(st)) != 0) return rc;
   if ((rc = take_lock(st)) != 0) return rc;
   st->locked = 1;
-  if ((rc = att__tmp_sweep(st->dir, st->opts.notice, st->opts.ud)) != 0) goto fail;
+  if ((rc = sweep(st)) != 0) goto fail;
   if ((rc = att_store_refresh(st)) < 0) goto fail;
   r = pread(st->jfd, h, sizeof h, 0);
   if (r < 0 || att__jhdr_decode(h, (size_t)r, &jgen) != 1 || jgen != st->gen) {
@@ -791,9 +849,7 @@ fail:
 
 static void unlock_write(att_store *st) {
   if (!st->locked) return;
-  /* The note says who holds the lock: no one, now. */
-  if (st->lockrw && ftruncate(st->lockfd, 0) != 0) { /* only a note */
-  }
+  /* The note stays: lock_holder believes it only of a holder. */
   flock(st->lockfd, LOCK_UN);
   st->locked = 0;
 }

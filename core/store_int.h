@@ -393,6 +393,11 @@ struct att_store {
   att_store_opts opts;
   int lockfd;
   int lockrw;   /* lockfd is open for writing (to say who holds the lock) */
+  /* The store directory's mtime after this handle's last sweep of
+   * temporary files, when that can be trusted to change with the next
+   * entry made (swept): unchanged, there is nothing to sweep. */
+  struct timespec swept_mtim;
+  int swept;
   int locked;   /* we hold the writer lock */
   int nowait;   /* a write finding the lock held fails at once (att_store_set_nowait) */
   att_release_fn release; /* frees what a reload lets go of (att_store_set_release) */

@@ -8,6 +8,23 @@
 command -v flock >/dev/null 2>&1 || fail "flock(1) is needed (Debian util-linux, which every system has)"
 ok init
 ok add --title a --when 2024
+# A writer that is still running but let the lock go leaves its note in
+# the lock file (rewriting it for every write was two changes of the file
+# per write): the note must not be taken for the holder's.  This one
+# waits on a pipe after its add.
+mkfifo "$TMP/fifo"
+exec 3<>"$TMP/fifo"
+cat >"$TMP/stay.lua" <<'LUA'
+local at = require "attache"
+at.add{title = "left a note", when = "2024"}
+print("added") io.stdout:flush()
+io.read("l")
+LUA
+"$ATT" --store "$STORE" run "$TMP/stay.lua" <"$TMP/fifo" >"$TMP/stay.out" 2>&1 &
+stay=$!
+wait_for "$TMP/stay.out" added "the script did not add its event"
+grep -q "^pid $stay" "$STORE/lock" || fail "the script left no note: $(cat "$STORE/lock")"
+NCHECKS=$((NCHECKS + 1))
 flock -o "$STORE/lock" sh -c 'echo $$ >"$1"; exec sleep 60' sh "$TMP/sleeper" >/dev/null 2>&1 &
 holder=$!
 # Poll, with a deadline, until the holder has the lock.
@@ -30,10 +47,13 @@ err_has "ATTACHE_LOCK_WAIT=\"soon\" is not a number of seconds"
 unset ATTACHE_LOCK_WAIT
 kill "$(cat "$TMP/sleeper")" $holder 2>/dev/null
 wait $holder 2>/dev/null
+echo >&3
+wait $stay || fail "the script that left a note: status $?"
+exec 3>&-
 # Readers never wait; after the holder is gone, writes go through.
 ok list --json
-out_lines 1
+out_lines 2
 ok add --title d --when 2024
 ok list --json
-out_lines 2
+out_lines 3
 echo "ok - lockwait ($NCHECKS checks)"

@@ -781,6 +781,37 @@ static void log_change(void *ud, int op, int64_t id, const char *old, size_t len
 }
 
 /* Own writes and others' are reported in order, with the state before. */
+/* What an interrupted writer left is removed by the next write of a
+ * long-lived handle too, though it no longer sweeps when the directory
+ * has not changed since its last sweep. */
+static void test_sweep(void) {
+  char *dir = newdir(), p[PATH_MAX];
+  const char *left[] = {"snapshot.tmp", "journal.tmp", "history.7.tmp", "users.json.tmp"};
+  struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
+  att_store *st;
+  int fd;
+  att_store_init(dir);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  /* A directory last changed long ago: its mtime can be trusted. */
+  ok(utimensat(AT_FDCWD, dir, old, 0) == 0, "the directory's mtime set back");
+  ok(add_json(st, "{\"title\":\"one\",\"when\":\"2024\"}") == 1, "a write sweeps and notes the mtime");
+  ok(add_json(st, "{\"title\":\"two\",\"when\":\"2024\"}") == 2, "the next write has nothing to sweep");
+  for (size_t i = 0; i < sizeof left / sizeof *left; i++) {
+    snprintf(p, sizeof p, "%s/%s", dir, left[i]);
+    fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    ok(fd >= 0 && write(fd, "x", 1) == 1, "another process left %s", left[i]);
+    if (fd >= 0) close(fd);
+    notes[0] = '\0';
+    ok(add_json(st, "{\"title\":\"next\",\"when\":\"2024\"}") > 0, "the same handle writes again");
+    ok(access(p, F_OK) != 0 && errno == ENOENT, "and removes %s", left[i]);
+    ok(strstr(notes, left[i]) != NULL, "saying so: %s", notes);
+    /* the directory as if long unchanged again, for the next round */
+    utimensat(AT_FDCWD, dir, old, 0);
+    add_json(st, "{\"title\":\"settle\",\"when\":\"2024\"}");
+  }
+  att_store_close(st);
+}
+
 static void test_changes(void) {
   char *dir = newdir();
   att_store_opts o = {0};
@@ -1044,6 +1075,7 @@ int main(void) {
   test_import();
   test_poison();
   test_lazy_sync();
+  test_sweep();
   test_changes();
   test_two_processes();
   test_release();
