@@ -63,6 +63,13 @@ static const char *str_or_empty(const cJSON *j) {
   return cJSON_IsString(j) ? j->valuestring : "";
 }
 
+/* The answer when not even one could be made. */
+static void out_of_memory(att_api_res *rs) {
+  rs->status = 500;
+  rs->body = strdup("{\"error\":{\"status\":500,\"message\":\"out of memory\"}}");
+  rs->body_len = rs->body ? strlen(rs->body) : 0;
+}
+
 static int serve_one(att_store *st, const char *line) {
   cJSON *o = cJSON_Parse(line), *ps, *p, *web;
   att_api_param *params = NULL;
@@ -95,9 +102,7 @@ static int serve_one(att_store *st, const char *line) {
   rq.nparams = n;
   rq.if_none_match = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "inm"));
   if (params == NULL) {
-    rs.status = 500;
-    rs.body = strdup("{\"error\":{\"status\":500,\"message\":\"out of memory\"}}");
-    rs.body_len = rs.body ? strlen(rs.body) : 0;
+    out_of_memory(&rs);
   } else if ((web = cJSON_GetObjectItemCaseSensitive(o, "web")) != NULL) {
     att_web_view v;
     att_web_req wr;
@@ -110,14 +115,10 @@ static int serve_one(att_store *st, const char *line) {
     wr.params = params;
     wr.nparams = n;
     if (att_web_read(st, &v, req_now, &wr, &rs) != 0 && rs.body == NULL) {
-      rs.status = 500;
-      rs.body = strdup("out of memory");
-      rs.body_len = rs.body ? strlen(rs.body) : 0;
+      out_of_memory(&rs);
     }
   } else if (att_api_read(st, &rq, &rs) != 0 && rs.body == NULL) {
-    rs.status = 500;
-    rs.body = strdup("{\"error\":{\"status\":500,\"message\":\"out of memory\"}}");
-    rs.body_len = rs.body ? strlen(rs.body) : 0;
+    out_of_memory(&rs);
   }
   rc = answer_out(&rs);
   att_api_res_free(&rs);
