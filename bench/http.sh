@@ -6,7 +6,9 @@
 # one run, with the ratio.  Then writes (POST /v1/events) from 16
 # connections, each one durable before its 201, and the longest any
 # read and any write held the daemon's loop (its log, at exit), and how
-# many syncs the writes shared.
+# many syncs the writes shared.  The peer of those stalls: how long the
+# machine itself stopped a real-time sleeper on each CPU meanwhile
+# (late.py), and whether it did while the longest read or write ran.
 #
 #   sh bench/http.sh BUILD_DIR [N]      (N: default 100000)
 #
@@ -110,6 +112,13 @@ measure() { # URL [wrk args]
     END { printf "%.0f %.2f %.2f %d\n", rps, ms(p50), ms(p99), bad + 0 }' "$work/wrk.out"
 }
 
+# The peer of the loop's stalls: how long this machine itself stopped a
+# real-time sleeper on each CPU meanwhile (bench/late.py).
+lpids=
+for cpu in 0 1; do
+  python3 "$here/late.py" $((secs * 5 + 5)) $cpu >"$work/late.$cpu" 2>&1 &
+  lpids="$lpids $!"
+done
 printf '%-34s %22s %22s %8s\n' "workload (wrk -t2 -c16 -d${secs}s)" "attache req/s p50 p99" \
   "nginx req/s p50 p99" "ratio"
 for w in agenda events; do
@@ -158,3 +167,22 @@ after=$("$att" --store "$work/store" list --json --limit 1000000 --text "wrk wri
 echo "# $((after - before)) events added by the write run, all in the store after it"
 grep -o "served .*" "$work/d.err" | sed 's/^/# /'
 grep -o "acknowledged .* syncs* to disk" "$work/d.err" | sed 's/^/# /'
+wait $lpids # the sleepers
+grep -h "^cpu " "$work/late.0" "$work/late.1" | awk '{ printf "#   a sleeper on cpu %s (%s priority) was late by up to %s ms, %s times over 5 ms\n", $2, $3, $5, $7 }'
+# Beside each of the daemon's longest, what the sleepers saw then: a stop
+# of the machine that overlaps it is not the loop's own.
+day=$(date -u +%Y-%m-%d)
+for kind in read write; do
+  line=$(grep -o "the longest $kind[^;]*" "$work/d.err" | head -1)
+  ms=$(echo "$line" | sed -n 's/.* \([0-9.]*\) ms (.*/\1/p')
+  at=$(echo "$line" | sed -n 's/.*, at \([0-9:.]*\)Z.*/\1/p')
+  [ -n "$ms" ] && [ -n "$at" ] || continue
+  end=$(date -u -d "$day $at" +%s.%N)
+  # (a run across midnight: the time was of the day before)
+  end=$(awk -v e="$end" -v now="$(date -u +%s)" 'BEGIN { printf "%.3f", (e > now + 1) ? e - 86400 : e }')
+  cat "$work/late.0" "$work/late.1" | awk -v end="$end" -v ms="$ms" -v kind="$kind" '
+    /^late / { s = $3; e = $3 + (5 + $2) / 1000
+               if (s < end && e > end - ms / 1000 && $2 > stop) stop = $2 }
+    END { printf "# the longest %s (%s ms): the machine stopped a sleeper %s\n", kind, ms,
+                 stop ? "for " stop " ms meanwhile" : "for under 5 ms meanwhile" }'
+done

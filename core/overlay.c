@@ -93,7 +93,7 @@ int att__ov_put(att__overlay *o, int64_t id, att_event *ev, char *json, uint32_t
   e = att__ov_find(o, id);
   if (!e) {
     if (o->n == o->cap) {
-      size_t cap = o->cap ? o->cap * 2 : 64;
+      size_t cap = o->cap ? o->cap * 2 : ATT__COMPACT_RECORDS;
       att__ov *v = realloc(o->v, cap * sizeof *v);
       if (!v) {
         free(json);

@@ -29,7 +29,6 @@
 #include "store_int.h"
 #include "strset.h"
 
-#define COMPACT_RECORDS 4096u
 #define COMPACT_BYTES (16u << 20)
 #define WBUF_FLUSH (1u << 20)
 
@@ -992,7 +991,7 @@ static int64_t tail_max_id(att_store *st, uint64_t from) {
 }
 
 int att_store_compact_due(const att_store *st) {
-  return st->jrecords >= COMPACT_RECORDS || st->jend >= COMPACT_BYTES;
+  return st->jrecords >= ATT__COMPACT_RECORDS || st->jend >= COMPACT_BYTES;
 }
 
 static int maybe_compact(att_store *st) {

@@ -347,6 +347,14 @@ typedef struct att__ov {
   uint32_t len;
 } att__ov;
 
+/* A write compacts the store (or the daemon has it compacted) once the
+ * journal holds this many records.  The journal's arrays (the overlay's
+ * entries, the history's changes) are first made this large, so that on
+ * the way there they never grow by a copy: a copy into fresh memory is a
+ * page fault per 4 KiB, a write that held a server's loop for 5-10 ms
+ * (docs/performance.md); reserved, not touched, it costs nothing. */
+#define ATT__COMPACT_RECORDS 4096u
+
 typedef struct att__overlay {
   att__ov *v;  /* entries, in order of first change */
   size_t n, cap;

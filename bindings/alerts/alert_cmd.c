@@ -1,7 +1,9 @@
 /*
  * The command output of alerts: the operator's command, run as
  * `/bin/sh -c CMD` in a process group of its own, gets the alert as one
- * line of JSON on its standard input (a pipe).
+ * line of JSON on its standard input (a pipe).  It is started with
+ * att_spawn (spawnproc.h), not fork: a fork would leave the daemon's memory
+ * copy-on-write, paid for by page faults on its loop.
  *
  * The daemon must never hang on a command.  The pipe is non-blocking and
  * what does not fit is written later; each command has a time limit, after
@@ -11,6 +13,7 @@
  * logged with its status.  With `wait` (simulated clock, `attache run`)
  * each command is finished before the next alert, so output is repeatable.
  */
+#define _GNU_SOURCE /* pipe2 */
 #include "alert_int.h"
 
 #include <errno.h>
@@ -24,6 +27,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "spawnproc.h"
 
 /* Background commands running at once; the next one waits for the
  * oldest. */
@@ -167,10 +171,8 @@ static char *describe(const att_alert *a) {
 void att__alert_cmd_start(att_alerts *al, const att_alert *a, char *json, size_t len) {
   static char sh[] = "sh", dashc[] = "-c";
   char *argv[] = {sh, dashc, al->o.command, NULL};
-  struct sigaction dfl;
-  sigset_t none;
   att__alert_kid k;
-  int fds[2];
+  int fds[2], cfd[3] = {-1, 1, 2}, rc;
   memset(&k, 0, sizeof k);
   k.wfd = -1;
   k.buf = json;
@@ -197,47 +199,23 @@ void att__alert_cmd_start(att_alerts *al, const att_alert *a, char *json, size_t
     al->kids = nk;
     al->capkids = cap;
   }
-  if (pipe(fds) != 0) {
+  if (pipe2(fds, O_CLOEXEC) != 0) { /* other children must not hold them */
     att_engine_log(al->e, ATT_LOG_WARN, a->script, "%s: cannot run the alert command: pipe: %s",
                    k.what, strerror(errno));
     kid_free(&k);
     return;
   }
-  fcntl(fds[0], F_SETFD, FD_CLOEXEC); /* other children must not hold them */
-  fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-  /* Everything the child needs is made before fork: after it, only
-   * async-signal-safe calls (the process may have threads). */
-  memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
-  sigemptyset(&dfl.sa_mask);
-  sigemptyset(&none);
-  fflush(stdout);
-  k.pid = fork();
-  if (k.pid == 0) {
-    setpgid(0, 0);
-    sigaction(SIGPIPE, &dfl, NULL);
-    sigaction(SIGINT, &dfl, NULL);
-    sigaction(SIGTERM, &dfl, NULL);
-    sigaction(SIGHUP, &dfl, NULL);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    if (fds[0] != 0) {
-      dup2(fds[0], 0); /* the copy is not close-on-exec */
-      close(fds[0]);
-    } else {
-      fcntl(0, F_SETFD, 0);
-    }
-    execv("/bin/sh", argv);
-    _exit(127);
-  }
+  /* Its stdin is the pipe; stdout and stderr are the daemon's. */
+  cfd[0] = fds[0];
+  rc = att_spawn("/bin/sh", argv, cfd, ATT_SPAWN_PGROUP, &k.pid);
   close(fds[0]);
-  if (k.pid < 0) {
-    att_engine_log(al->e, ATT_LOG_WARN, a->script, "%s: cannot run the alert command: fork: %s",
-                   k.what, strerror(errno));
+  if (rc != 0) {
+    att_engine_log(al->e, ATT_LOG_WARN, a->script, "%s: cannot run the alert command: %s", k.what,
+                   att_errmsg());
     close(fds[1]);
     kid_free(&k);
     return;
   }
-  setpgid(k.pid, k.pid); /* also in the parent, so a kill never misses */
   k.wfd = fds[1];
   fcntl(k.wfd, F_SETFL, fcntl(k.wfd, F_GETFL) | O_NONBLOCK);
   k.deadline = att_monotonic() + al->o.timeout;

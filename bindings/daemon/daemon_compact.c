@@ -21,8 +21,8 @@ static void on_closed(uv_handle_t *h) {
   d->compacting = 0;
 }
 
-static void on_exit(uv_process_t *p, int64_t status, int signum) {
-  att_daemon *d = p->data;
+static void on_exit(att__child *c, int64_t status, int signum) {
+  att_daemon *d = c->sig.data;
   uint64_t ms = (uv_hrtime() - d->compact_began) / 1000000u;
   if (status == 0 && signum == 0) {
     att__log(d, ATT_LOG_INFO, NULL, "compaction finished in %llu ms (in a child process)",
@@ -35,7 +35,7 @@ static void on_exit(uv_process_t *p, int64_t status, int signum) {
              (unsigned long long)ms, RETRY_MS / 1000);
     d->compact_retry = uv_now(&d->loop) + RETRY_MS;
   }
-  uv_close((uv_handle_t *)p, on_closed); /* the next poll picks up the new snapshot */
+  uv_close((uv_handle_t *)&c->sig, on_closed); /* the next poll picks up the new snapshot */
 }
 
 /* Compact on the loop itself: the fallback when no child can run. */
@@ -57,8 +57,8 @@ void att__compact_check(att_daemon *d) {
   char exe[4096];
   size_t n = sizeof exe;
   char *args[5];
-  uv_process_options_t po;
-  uv_stdio_container_t io[3];
+  int fd[3] = {-1, -1, 2}; /* its one line of success is not needed: the log says it; its
+                           * errors go where the daemon's log goes */
   int rc;
   if (d->compacting || d->finished || d->e->store == NULL ||
       !att_store_compact_due(d->e->store) || uv_now(&d->loop) < d->compact_retry)
@@ -72,25 +72,14 @@ void att__compact_check(att_daemon *d) {
   args[2] = d->store_dir;
   args[3] = (char *)"compact";
   args[4] = NULL;
-  memset(&po, 0, sizeof po);
-  memset(io, 0, sizeof io);
-  io[0].flags = UV_IGNORE;
-  io[1].flags = UV_IGNORE; /* its one line of success; the log says it */
-  io[2].flags = UV_INHERIT_FD;
-  io[2].data.fd = 2; /* its errors go where the daemon's log goes */
-  po.file = exe;
-  po.args = args;
-  po.stdio = io;
-  po.stdio_count = 3;
-  po.exit_cb = on_exit;
-  d->compactor.data = d;
+  d->compactor.sig.data = d;
   d->compact_began = uv_hrtime();
-  if ((rc = uv_spawn(&d->loop, &d->compactor, &po)) != 0) {
-    /* uv_spawn leaves an initialised handle that must still be closed */
+  if ((rc = att__child_start(&d->loop, &d->compactor, args, fd, on_exit)) != 0) {
+    /* the handle is initialised and must still be closed */
     d->compacting = 1;
     d->nhandles++;
-    uv_close((uv_handle_t *)&d->compactor, on_closed);
-    compact_here(d, uv_strerror(rc));
+    uv_close((uv_handle_t *)&d->compactor.sig, on_closed);
+    compact_here(d, att_errmsg());
     return;
   }
   d->compacting = 1;

@@ -22,6 +22,31 @@ typedef struct att__remind att__remind;
 typedef struct att__http att__http;
 typedef struct att__rjob att__rjob;
 
+/* A child process watched from the loop (daemon_child.c): started with
+ * att_spawn (spawnproc.h: never fork, which would make the loop pay for its
+ * memory), its end seen by a SIGCHLD watcher that reaps only its pid.
+ * sig is the handle: its data is the caller's, and it is closed with
+ * uv_close, also after a failed start. */
+typedef struct att__child att__child;
+typedef void (*att__child_exit)(att__child *c, int64_t status, int signum);
+struct att__child {
+  uv_signal_t sig; /* first: the watcher finds its child by it */
+  pid_t pid;       /* 0 before the start and once reaped */
+  att__child_exit exit_cb;
+};
+/* Start argv[0] (argv NULL-terminated) with fd as the child's 0, 1, 2
+ * (-1: /dev/null); exit_cb runs once when it has ended (status, or the
+ * signal that ended it), after which the handle may be closed.  0, or a
+ * negative attache error code with its message. */
+int att__child_start(uv_loop_t *loop, att__child *c, char *const argv[], const int fd[3],
+                     att__child_exit exit_cb);
+/* Send a signal to a child that has not been reaped; 0 or a libuv error. */
+int att__child_kill(att__child *c, int signum);
+/* A pipe for a child: p (initialised by the caller) gets this end, and
+ * *child_fd the other, for att__child_start's fd and to be closed after it.
+ * to_child: the child reads it. 0 or a libuv error. */
+int att__child_pipe(uv_pipe_t *p, int to_child, int *child_fd);
+
 enum { ATT__JOB_EVERY = 0, ATT__JOB_CRON, ATT__JOB_AT, ATT__JOB_RULE, ATT__JOB_REMIND,
        ATT__JOB_NTYPES };
 
@@ -113,7 +138,7 @@ struct att_daemon {
   size_t dropped;         /* changes not dispatched this turn (max-memory) */
   int busy; /* inside a call into Lua */
   int stop, hup, rescan, finished;
-  uv_process_t compactor; /* `attache compact`, while compacting */
+  att__child compactor; /* `attache compact`, while compacting */
   int compacting;
   uint64_t compact_began, compact_retry; /* uv_hrtime / uv_now */
   int lockfd;

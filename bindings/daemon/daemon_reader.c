@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -157,7 +158,7 @@ struct att__rwait {
 };
 
 typedef struct rinst {
-  uv_process_t proc;
+  att__child proc;
   uv_pipe_t in, out;
   att__reader *r;
   att__rwait *head, *tail; /* asked, answered in this order */
@@ -208,20 +209,20 @@ static void inst_end(rinst *ri, const char *why) {
   fail_all(ri, why);
   /* Its handle closes when it has exited (on_exit_cb), so that it is
    * reaped, not left a zombie. */
-  if (!ri->exited) uv_process_kill(&ri->proc, SIGKILL);
+  if (!ri->exited) att__child_kill(&ri->proc, SIGKILL);
   if (!uv_is_closing((uv_handle_t *)&ri->in)) uv_close((uv_handle_t *)&ri->in, inst_closed);
   if (!uv_is_closing((uv_handle_t *)&ri->out)) uv_close((uv_handle_t *)&ri->out, inst_closed);
 }
 
-static void on_exit_cb(uv_process_t *p, int64_t status, int sig) {
-  rinst *ri = p->data;
+static void on_exit_cb(att__child *p, int64_t status, int sig) {
+  rinst *ri = p->sig.data;
   char why[160];
   if (sig) snprintf(why, sizeof why, "the reader process ended on signal %d; try again", sig);
   else snprintf(why, sizeof why, "the reader process exited (status %lld); try again", (long long)status);
   if (!ri->dead && ri->r) att__log(ri->r->d, ATT_LOG_WARN, NULL, "%s", why);
   ri->exited = 1;
   inst_end(ri, why);
-  uv_close((uv_handle_t *)p, inst_closed);
+  uv_close((uv_handle_t *)&p->sig, inst_closed);
 }
 
 static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b) {
@@ -298,8 +299,7 @@ static rinst *inst_start(att__reader *r) {
   char exe[4096];
   size_t exelen = sizeof exe;
   char *argv[5];
-  uv_process_options_t po;
-  uv_stdio_container_t io[3];
+  int fd[3] = {-1, -1, 2}; /* its errors go where the daemon's log goes */
   rinst *ri;
   int rc;
   if (uv_exepath(exe, &exelen) != 0) {
@@ -316,29 +316,26 @@ static rinst *inst_start(att__reader *r) {
   argv[2] = r->d->store_dir;
   argv[3] = "__read";
   argv[4] = NULL;
-  memset(&po, 0, sizeof po);
-  po.file = exe;
-  po.args = argv;
-  po.exit_cb = on_exit_cb;
-  po.stdio = io;
-  po.stdio_count = 3;
-  io[0].flags = UV_CREATE_PIPE | UV_READABLE_PIPE;
-  io[0].data.stream = (uv_stream_t *)&ri->in;
-  io[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-  io[1].data.stream = (uv_stream_t *)&ri->out;
-  io[2].flags = UV_INHERIT_FD;
-  io[2].data.fd = 2;
   uv_pipe_init(&r->d->loop, &ri->in, 0);
   uv_pipe_init(&r->d->loop, &ri->out, 0);
-  ri->in.data = ri->out.data = ri->proc.data = ri;
+  ri->in.data = ri->out.data = ri->proc.sig.data = ri;
   ri->open = 3;
-  rc = uv_spawn(&r->d->loop, &ri->proc, &po);
+  if ((rc = att__child_pipe(&ri->in, 1, &fd[0])) != 0 || (rc = att__child_pipe(&ri->out, 0, &fd[1])) != 0) {
+    att__err(ATT_EIO, "cannot make a pipe: %s", uv_strerror(rc));
+    uv_signal_init(&r->d->loop, &ri->proc.sig); /* closed below with the others */
+    ri->proc.sig.data = ri;
+    rc = ATT_EIO;
+  } else {
+    rc = att__child_start(&r->d->loop, &ri->proc, argv, fd, on_exit_cb);
+  }
+  for (int i = 0; i < 2; i++)
+    if (fd[i] >= 0) close(fd[i]); /* the child's ends: it has them */
   if (rc != 0) {
     ri->dead = 1;
-    uv_close((uv_handle_t *)&ri->proc, inst_closed);
+    uv_close((uv_handle_t *)&ri->proc.sig, inst_closed);
     uv_close((uv_handle_t *)&ri->in, inst_closed);
     uv_close((uv_handle_t *)&ri->out, inst_closed);
-    att__err(ATT_EIO, "cannot start the reader: %s", uv_strerror(rc));
+    att__errctx(ATT_EIO, "cannot start the reader");
     return NULL;
   }
   uv_read_start((uv_stream_t *)&ri->out, on_alloc, on_read);

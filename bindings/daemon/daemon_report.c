@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon_int.h"
 #include "date.h"
@@ -24,7 +25,7 @@
 #define KILL_MS 60000
 
 struct att__rjob {
-  uv_process_t proc;
+  att__child proc;
   uv_pipe_t out, err;
   uv_timer_t timer;
   att_daemon *d;
@@ -75,19 +76,19 @@ static void on_closed(uv_handle_t *h) {
   job_free(j);
 }
 
-static void on_exit_cb(uv_process_t *p, int64_t status, int sig) {
-  att__rjob *j = p->data;
+static void on_exit_cb(att__child *p, int64_t status, int sig) {
+  att__rjob *j = p->sig.data;
   j->status = status;
   j->term_signal = sig;
   uv_timer_stop(&j->timer);
   uv_close((uv_handle_t *)&j->timer, on_closed);
-  uv_close((uv_handle_t *)p, on_closed);
+  uv_close((uv_handle_t *)&p->sig, on_closed);
 }
 
 static void on_kill(uv_timer_t *t) {
   att__rjob *j = t->data;
   j->killed = 1;
-  uv_process_kill(&j->proc, SIGKILL);
+  att__child_kill(&j->proc, SIGKILL);
 }
 
 static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b) {
@@ -151,8 +152,7 @@ int att__report_run(att_daemon *d, const char *path, const att_api_param *params
   char exe[4096], now[40], **argv;
   size_t exelen = sizeof exe, k = 0;
   const char *base = strrchr(path, '/');
-  uv_process_options_t po;
-  uv_stdio_container_t io[3];
+  int fd[3] = {-1, -1, -1};
   att__rjob *j;
   int rc;
   *out = NULL;
@@ -187,33 +187,30 @@ int att__report_run(att_daemon *d, const char *path, const att_api_param *params
     if ((argv[k] = malloc(l)) == NULL) break;
     snprintf(argv[k++], l, "%s=%s", params[i].name, params[i].value);
   }
-  memset(&po, 0, sizeof po);
-  po.file = exe;
-  po.args = argv;
-  po.exit_cb = on_exit_cb;
-  po.stdio = io;
-  po.stdio_count = 3;
-  io[0].flags = UV_IGNORE;
-  io[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-  io[1].data.stream = (uv_stream_t *)&j->out;
-  io[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
-  io[2].data.stream = (uv_stream_t *)&j->err;
   uv_pipe_init(&d->loop, &j->out, 0);
   uv_pipe_init(&d->loop, &j->err, 0);
   uv_timer_init(&d->loop, &j->timer);
-  j->out.data = j->err.data = j->timer.data = j->proc.data = j;
-  rc = uv_spawn(&d->loop, &j->proc, &po);
+  j->out.data = j->err.data = j->timer.data = j->proc.sig.data = j;
+  if ((rc = att__child_pipe(&j->out, 0, &fd[1])) != 0 || (rc = att__child_pipe(&j->err, 0, &fd[2])) != 0) {
+    att__err(ATT_EIO, "cannot make a pipe: %s", uv_strerror(rc));
+    uv_signal_init(&d->loop, &j->proc.sig); /* closed below with the others */
+    j->proc.sig.data = j;
+  } else {
+    rc = att__child_start(&d->loop, &j->proc, argv, fd, on_exit_cb);
+  }
+  for (int i = 1; i < 3; i++)
+    if (fd[i] >= 0) close(fd[i]); /* the child's ends: it has them */
   for (size_t i = 11; i < k; i++) free(argv[i]);
   free(argv);
   d->reports++;
   if (rc != 0) {
     j->ud = NULL; /* the caller answers from the code */
     j->open = 4;
-    uv_close((uv_handle_t *)&j->proc, on_closed);
+    uv_close((uv_handle_t *)&j->proc.sig, on_closed);
     uv_close((uv_handle_t *)&j->out, on_closed);
     uv_close((uv_handle_t *)&j->err, on_closed);
     uv_close((uv_handle_t *)&j->timer, on_closed);
-    return att__err(ATT_EIO, "cannot run the report: %s", uv_strerror(rc));
+    return att__errctx(ATT_EIO, "cannot run the report");
   }
   j->open = 4;
   uv_read_start((uv_stream_t *)&j->out, on_alloc, on_read);
