@@ -174,6 +174,11 @@ for i in range(1, 11):
 summary = re.findall(r"stopped: .*", log)
 print("# " + (summary[-1] if summary else "no summary line"))
 if bad:
+    # What in the log could move a good script's schedule: a restart in
+    # place (a call taken for stuck), a reload, a warning of the clock.
+    for l in [l for l in log.splitlines()
+              if re.search(r"restart|stuck|abandon|reload|quarantin|late|behind", l)][:12]:
+        print("# log: " + l[:300])
     print("not ok 1 - the good scripts' alerts under 10 hostile scripts: " + "; ".join(bad[:10])
           + (" (and %d more)" % (len(bad) - 10) if len(bad) > 10 else ""))
     sys.exit(1)
