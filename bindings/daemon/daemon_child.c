@@ -30,7 +30,7 @@ static void on_sigchld(uv_signal_t *h, int signum) {
   if (r == 0 || (r < 0 && errno != ECHILD)) return;
   c->pid = 0;
   uv_signal_stop(h);
-  if (r < 0) c->exit_cb(c, 0, 0); /* reaped by someone else: its status is lost */
+  if (r < 0) c->exit_cb(c, -1, 0); /* reaped by someone else: its status is not known */
   else if (WIFSIGNALED(status)) c->exit_cb(c, 0, WTERMSIG(status));
   else c->exit_cb(c, WEXITSTATUS(status), 0);
 }

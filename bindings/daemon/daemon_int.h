@@ -36,15 +36,16 @@ struct att__child {
 };
 /* Start argv[0] (argv NULL-terminated) with fd as the child's 0, 1, 2
  * (-1: /dev/null); exit_cb runs once when it has ended (status, or the
- * signal that ended it), after which the handle may be closed.  0, or a
- * negative attache error code with its message. */
+ * signal that ended it; status -1: not known), after which the handle may
+ * be closed.  0, or a negative attache error code with its message. */
 int att__child_start(uv_loop_t *loop, att__child *c, char *const argv[], const int fd[3],
                      att__child_exit exit_cb);
 /* Send a signal to a child that has not been reaped; 0 or a libuv error. */
 int att__child_kill(att__child *c, int signum);
-/* A pipe for a child: p (initialised by the caller) gets this end, and
- * *child_fd the other, for att__child_start's fd and to be closed after it.
- * to_child: the child reads it. 0 or a libuv error. */
+/* A channel for a child (a socket pair, as uv_spawn made): p (initialised
+ * by the caller) gets this end, *child_fd the other, for att__child_start's
+ * fd and to be closed after it.  to_child: the child reads it.  0 or a
+ * libuv error. */
 int att__child_pipe(uv_pipe_t *p, int to_child, int *child_fd);
 
 enum { ATT__JOB_EVERY = 0, ATT__JOB_CRON, ATT__JOB_AT, ATT__JOB_RULE, ATT__JOB_REMIND,
