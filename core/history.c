@@ -120,7 +120,7 @@ int att__jh_add(att_store *st, int op, int64_t id, int64_t rev, char *json, uint
                 att_time tx, const char *author, const char *reason, uint64_t batch) {
   att__jh *h;
   if (st->njh == st->cjh) {
-    size_t c = st->cjh ? st->cjh * 2 : ATT__COMPACT_RECORDS; /* store_int.h */
+    size_t c = st->cjh ? st->cjh * 2 : st->ov.first ? st->ov.first : ATT__JOURNAL_FIRST;
     att__jh *v = att__fault(ATT_FAULT_ALLOC) ? NULL : realloc(st->jh, c * sizeof *v);
     if (!v) {
       free(json);

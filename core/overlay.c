@@ -93,7 +93,7 @@ int att__ov_put(att__overlay *o, int64_t id, att_event *ev, char *json, uint32_t
   e = att__ov_find(o, id);
   if (!e) {
     if (o->n == o->cap) {
-      size_t cap = o->cap ? o->cap * 2 : ATT__COMPACT_RECORDS;
+      size_t cap = o->cap ? o->cap * 2 : o->first ? o->first : ATT__JOURNAL_FIRST;
       att__ov *v = realloc(o->v, cap * sizeof *v);
       if (!v) {
         free(json);
@@ -148,5 +148,7 @@ void att__ov_free(att__overlay *o) {
   free(o->v);
   free(o->slots);
   free(o->keys);
+  size_t first = o->first; /* a property of the store, kept */
   memset(o, 0, sizeof *o);
+  o->first = first;
 }

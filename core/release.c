@@ -62,5 +62,6 @@ void att__let_go(att_store *st) {
   st->jfd = -1;
   g->ov = st->ov;
   memset(&st->ov, 0, sizeof st->ov);
+  st->ov.first = g->ov.first;
   st->release(st->release_ud, g);
 }

@@ -348,16 +348,20 @@ typedef struct att__ov {
 } att__ov;
 
 /* A write compacts the store (or the daemon has it compacted) once the
- * journal holds this many records.  The journal's arrays (the overlay's
- * entries, the history's changes) are first made this large, so that on
- * the way there they never grow by a copy: a copy into fresh memory is a
- * page fault per 4 KiB, a write that held a server's loop for 5-10 ms
- * (docs/performance.md); reserved, not touched, it costs nothing. */
+ * journal holds this many records.  Under ATT_OPEN_RESERVE the journal's
+ * arrays (the overlay's entries, the history's changes) are first made
+ * this large, so that on the way there they never grow by a copy: a copy
+ * into fresh memory is a page fault per 4 KiB, a write that held a
+ * server's loop for 5-10 ms (docs/performance.md).  Otherwise they start
+ * at ATT__JOURNAL_FIRST: a megabyte per open is nothing to a server and
+ * much to a command (or a sanitizer, which writes its shadow for it). */
 #define ATT__COMPACT_RECORDS 4096u
+#define ATT__JOURNAL_FIRST 64u
 
 typedef struct att__overlay {
   att__ov *v;  /* entries, in order of first change */
   size_t n, cap;
+  size_t first; /* the first capacity (0: ATT__JOURNAL_FIRST) */
   int64_t *slots; /* open addressing: index+1 into v, 0 = empty */
   size_t nslots;
   /* key -> id, never deleted from: a hit is checked against the entry */

@@ -905,6 +905,42 @@ static void test_release(void) {
   att_garbage_free(NULL);
 }
 
+/* ATT_OPEN_RESERVE (the daemon) makes the journal's arrays a compaction's
+ * worth large at the first change, and keeps them so across compactions
+ * and the hand-over of a refresh; other opens start them small, as a
+ * megabyte reserved per open is a cost to a command and a sanitizer. */
+static void test_reserve(void) {
+  char *dir = newdir();
+  att_store *a, *b;
+  att_store_init(dir);
+  a = open_store(dir, ATT_OPEN_WRITE);
+  add_json(a, "{\"title\":\"one\",\"when\":\"2024\"}");
+  is_int((long long)a->ov.cap, ATT__JOURNAL_FIRST, "without RESERVE the overlay starts at %u entries", ATT__JOURNAL_FIRST);
+  is_int((long long)a->cjh, ATT__JOURNAL_FIRST, "... and the history's changes too");
+  att_store_close(a);
+  a = open_store(dir, ATT_OPEN_WRITE | ATT_OPEN_RESERVE);
+  is_int((long long)a->ov.cap, ATT__COMPACT_RECORDS, "with RESERVE the journal read at open takes a compaction's worth (%u)", ATT__COMPACT_RECORDS);
+  add_json(a, "{\"title\":\"two\",\"when\":\"2024\"}");
+  is_int((long long)a->ov.cap, ATT__COMPACT_RECORDS, "and a change keeps it");
+  is_int((long long)a->cjh, ATT__COMPACT_RECORDS, "... and the history's changes too");
+  is_int(att_store_compact(a), 0, "compaction");
+  add_json(a, "{\"title\":\"three\",\"when\":\"2024\"}");
+  is_int((long long)a->ov.cap, ATT__COMPACT_RECORDS, "after its own compaction, still");
+  att_store_set_release(a, hold, NULL);
+  b = open_store(dir, ATT_OPEN_WRITE);
+  add_json(b, "{\"title\":\"four\",\"when\":\"2024\"}");
+  is_int(att_store_compact(b), 0, "another handle compacts");
+  att_store_close(b);
+  is_int(att_store_refresh(a), 1, "the refresh hands the old files over");
+  add_json(a, "{\"title\":\"five\",\"when\":\"2024\"}");
+  is_int((long long)a->ov.cap, ATT__COMPACT_RECORDS, "after a refresh past another's compaction, still");
+  is_int((long long)a->cjh, ATT__COMPACT_RECORDS, "... and the history's changes too");
+  is_int(att_store_count(a), 5, "every event read");
+  att_store_close(a);
+  for (int i = 0; i < nheld; i++) att_garbage_free(held[i]);
+  nheld = 0;
+}
+
 static void test_two_processes(void) {
   char *dir = newdir();
   att_store_opts o = {0};
@@ -1079,6 +1115,7 @@ int main(void) {
   test_changes();
   test_two_processes();
   test_release();
+  test_reserve();
   test_kill9();
   test_kill_import();
   rmrf(root);
