@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "fault.h"
+#include "grow.h"
 #include "store_int.h"
 
 /* ---- META records ------------------------------------------------------ */
@@ -93,13 +94,13 @@ static void jh_free1(att__jh *h) {
   }
 }
 
-void att__jh_free(att__jh *v, size_t n) {
+void att__jh_free(att__jh *v, size_t n, size_t cap) {
   for (size_t i = 0; i < n; i++) jh_free1(&v[i]);
-  free(v);
+  att__grow_free(v, cap * sizeof *v);
 }
 
 void att__jh_clear(att_store *st) {
-  att__jh_free(st->jh, st->njh);
+  att__jh_free(st->jh, st->njh, st->cjh);
   st->jh = NULL;
   st->njh = st->cjh = 0;
 }
@@ -120,8 +121,8 @@ int att__jh_add(att_store *st, int op, int64_t id, int64_t rev, char *json, uint
                 att_time tx, const char *author, const char *reason, uint64_t batch) {
   att__jh *h;
   if (st->njh == st->cjh) {
-    size_t c = st->cjh ? st->cjh * 2 : st->ov.first ? st->ov.first : ATT__JOURNAL_FIRST;
-    att__jh *v = att__fault(ATT_FAULT_ALLOC) ? NULL : realloc(st->jh, c * sizeof *v);
+    size_t c = st->cjh ? st->cjh * 2 : ATT__JOURNAL_FIRST;
+    att__jh *v = att__fault(ATT_FAULT_ALLOC) ? NULL : att__grow(st->jh, st->cjh * sizeof *v, c * sizeof *v);
     if (!v) {
       free(json);
       return att__err(ATT_ENOMEM, "out of memory for the history");

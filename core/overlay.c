@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "grow.h"
 #include "store_int.h"
 
 static size_t slot_of(int64_t id, size_t nslots) {
@@ -93,8 +94,8 @@ int att__ov_put(att__overlay *o, int64_t id, att_event *ev, char *json, uint32_t
   e = att__ov_find(o, id);
   if (!e) {
     if (o->n == o->cap) {
-      size_t cap = o->cap ? o->cap * 2 : o->first ? o->first : ATT__JOURNAL_FIRST;
-      att__ov *v = realloc(o->v, cap * sizeof *v);
+      size_t cap = o->cap ? o->cap * 2 : ATT__JOURNAL_FIRST;
+      att__ov *v = att__grow(o->v, o->cap * sizeof *v, cap * sizeof *v); /* grow.h */
       if (!v) {
         free(json);
         return att__err(ATT_ENOMEM, "out of memory for the journal");
@@ -145,10 +146,8 @@ int att__ov_put(att__overlay *o, int64_t id, att_event *ev, char *json, uint32_t
 void att__ov_free(att__overlay *o) {
   for (size_t k = 0; k < o->n; k++)
     if (!o->v[k].deleted) att_event_free(&o->v[k].ev), free(o->v[k].json);
-  free(o->v);
+  att__grow_free(o->v, o->cap * sizeof *o->v);
   free(o->slots);
   free(o->keys);
-  size_t first = o->first; /* a property of the store, kept */
   memset(o, 0, sizeof *o);
-  o->first = first;
 }

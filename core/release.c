@@ -14,7 +14,7 @@
 struct att_garbage {
   att__overlay ov;
   att__jh *jh;
-  size_t njh;
+  size_t njh, cjh;
   int jfd;
   size_t nmaps;
   att__mapping maps[]; /* the snapshot, then the history segments */
@@ -30,7 +30,7 @@ void att_garbage_free(att_garbage *g) {
   for (size_t i = 0; i < g->nmaps; i++) att__mapping_release(&g->maps[i]);
   if (g->jfd >= 0) close(g->jfd);
   att__ov_free(&g->ov);
-  att__jh_free(g->jh, g->njh);
+  att__jh_free(g->jh, g->njh, g->cjh);
   free(g);
 }
 
@@ -55,13 +55,13 @@ void att__let_go(att_store *st) {
   att__segs_close(st); /* nothing left to close: resets what goes with them */
   g->jh = st->jh;
   g->njh = st->njh;
+  g->cjh = st->cjh;
   st->jh = NULL;
-  st->njh = 0;
+  st->njh = st->cjh = 0;
   att__jh_clear(st);
   g->jfd = st->jfd;
   st->jfd = -1;
   g->ov = st->ov;
   memset(&st->ov, 0, sizeof st->ov);
-  st->ov.first = g->ov.first;
   st->release(st->release_ud, g);
 }

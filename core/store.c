@@ -504,7 +504,6 @@ int att_store_open(const char *dir, const att_store_opts *opts, att_store **out)
     return att__err(ATT_ENOMEM, "out of memory opening a store");
   }
   if (opts) st->opts = *opts;
-  if (st->opts.flags & ATT_OPEN_RESERVE) st->ov.first = ATT__COMPACT_RECORDS;
   st->opts.author = NULL; /* not the caller's: ours, below */
   st->asof = ATT_TIME_MAX;
   if (opts && opts->author && !(st->author = strdup(opts->author))) {

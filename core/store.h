@@ -25,12 +25,7 @@ enum {
   /* With WRITE: a write never compacts the store by itself, however long
    * the journal grows; the owner checks att_store_compact_due and
    * compacts elsewhere (the daemon runs `attache compact` in a child). */
-  ATT_OPEN_NO_AUTOCOMPACT = 2,
-  /* With WRITE: the journal's in-memory arrays are made a compaction's
-   * worth large at the first change, so that no later write grows them
-   * by a copy (a server's loop).  Without it they start small: a short
-   * command or a test opens many stores and changes a few events. */
-  ATT_OPEN_RESERVE = 4
+  ATT_OPEN_NO_AUTOCOMPACT = 2
 };
 
 /* RESTORE: a removed event put back with its id (att_store_restore); the

@@ -348,20 +348,17 @@ typedef struct att__ov {
 } att__ov;
 
 /* A write compacts the store (or the daemon has it compacted) once the
- * journal holds this many records.  Under ATT_OPEN_RESERVE the journal's
- * arrays (the overlay's entries, the history's changes) are first made
- * this large, so that on the way there they never grow by a copy: a copy
- * into fresh memory is a page fault per 4 KiB, a write that held a
- * server's loop for 5-10 ms (docs/performance.md).  Otherwise they start
- * at ATT__JOURNAL_FIRST: a megabyte per open is nothing to a server and
- * much to a command (or a sanitizer, which writes its shadow for it). */
+ * journal holds this many records.  The journal's arrays (the overlay's
+ * entries, the history's changes) start at ATT__JOURNAL_FIRST and double
+ * through att__grow (grow.h), which copies nothing once they are large:
+ * a server goes on taking writes while a compaction starts, and its
+ * journal can reach many times this many records. */
 #define ATT__COMPACT_RECORDS 4096u
 #define ATT__JOURNAL_FIRST 64u
 
 typedef struct att__overlay {
   att__ov *v;  /* entries, in order of first change */
-  size_t n, cap;
-  size_t first; /* the first capacity (0: ATT__JOURNAL_FIRST) */
+  size_t n, cap; /* grown by att__grow (grow.h): never copied once large */
   int64_t *slots; /* open addressing: index+1 into v, 0 = empty */
   size_t nslots;
   /* key -> id, never deleted from: a hit is checked against the entry */
@@ -493,7 +490,7 @@ void att__hist_snapin(const att_store *st, const att__ov *e, att__snapin *in);
 /* Is id live in the view (1, 0), or an error. */
 int att__hist_live(att_store *st, int64_t id);
 void att__jh_clear(att_store *st);
-void att__jh_free(att__jh *v, size_t n);
+void att__jh_free(att__jh *v, size_t n, size_t cap);
 /* Let go of the view (release.c): the snapshot, segments, journal and
  * what was replayed from it, freed here or handed to st->release. */
 void att__let_go(att_store *st);

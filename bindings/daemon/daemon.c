@@ -678,7 +678,7 @@ static int open_store(att_daemon *d) {
   att_store_opts so;
   int rc;
   memset(&so, 0, sizeof so);
-  so.flags = ATT_OPEN_WRITE | ATT_OPEN_NO_AUTOCOMPACT | ATT_OPEN_RESERVE; /* daemon_compact.c */
+  so.flags = ATT_OPEN_WRITE | ATT_OPEN_NO_AUTOCOMPACT; /* daemon_compact.c */
   so.notice = on_notice;
   so.change = att__on_change;
   so.now = engine_now;
