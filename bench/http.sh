@@ -8,7 +8,8 @@
 # read and any write held the daemon's loop (its log, at exit), and how
 # many syncs the writes shared.  The peer of those stalls: how long the
 # machine itself stopped a real-time sleeper on each CPU meanwhile
-# (late.py), and whether it did while the longest read or write ran.
+# (late.py), and whether it did while the longest read or write ran,
+# and while each request the daemon logged as slow (over 10 ms).
 #
 #   sh bench/http.sh BUILD_DIR [N]      (N: default 100000)
 #
@@ -186,3 +187,18 @@ for kind in read write; do
     END { printf "# the longest %s (%s ms): the machine stopped a sleeper %s\n", kind, ms,
                  stop ? "for " stop " ms meanwhile" : "for under 5 ms meanwhile" }'
 done
+# Every request the daemon logged as slow (over 10 ms on the loop; at
+# most a line a second, the rest counted): how many of them the machine
+# stopped a sleeper during, which is then a stop of the machine.
+grep "slow request: " "$work/d.err" | sed -n 's/.* held the loop \([0-9.]*\) ms (\([0-9.]*\) ms on the CPU), ended at \([0-9:.]*\)Z\(.*\)/\1 \2 \3 \4/p' |
+  while read -r ms cpu at rest; do
+    end=$(date -u -d "$day $at" +%s.%N)
+    end=$(awk -v e="$end" -v now="$(date -u +%s)" 'BEGIN { printf "%.3f", (e > now + 1) ? e - 86400 : e }')
+    more=$(echo "$rest" | sed -n 's/.*(and \([0-9]*\) more.*/\1/p')
+    cat "$work/late.0" "$work/late.1" | awk -v end="$end" -v ms="$ms" -v more="${more:-0}" '
+      /^late / { s = $3; e = $3 + (5 + $2) / 1000
+                 if (s < end && e > end - ms / 1000 && $2 > stop) stop = $2 }
+      END { print (stop ? 1 : 0), more }'
+  done | awk '{ n++; m += $1; more += $2 }
+    END { if (n) printf "# %d requests logged as slow (over 10 ms; %d more counted, not timed): the machine stopped a sleeper during %d of the %d\n", n, more, m, n
+          else print "# no request held the loop over 10 ms" }'

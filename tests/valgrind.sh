@@ -42,6 +42,7 @@ if [ "${2:-}" = --one ]; then
     set -- env ATT_WRAP="$vg" sh "$src/tests/lua/run.sh" "$build/attache" "$t" ;;
   esac
   rc=0
+  t0=$(date +%s)
   "$@" >"$log" 2>&1 || rc=$?
   if [ $rc = 0 ]; then
     v=ok
@@ -51,7 +52,7 @@ if [ "${2:-}" = --one ]; then
     v=FAILED
   fi
   echo "$v" >"$log.verdict"
-  echo "valgrind $name ... $v"
+  echo "valgrind $name ... $v ($(($(date +%s) - t0)) s)"
   exit 0
 fi
 

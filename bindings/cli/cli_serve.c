@@ -26,7 +26,7 @@
 
 enum {
   O_SCRIPTS = 1, O_NOW, O_UNTIL, O_ONCE, O_GRACE, O_NOSTATE, O_JSON, O_QUIET, O_VERBOSE,
-  O_DEPTH, O_LISTEN, O_INSECURE, O_RTIMEOUT, O_MAXCONN, O_RATE, O_PROXY, O_REPORTS,
+  O_DEPTH, O_LISTEN, O_INSECURE, O_RTIMEOUT, O_MAXCONN, O_RATE, O_PROXY, O_REPORTS, O_SLOW,
   O_PASS /* a sandbox or alert option, passed on */
 };
 
@@ -39,7 +39,7 @@ static const cli_opt serve_opts[] = {
     {"listen", 0, 1, O_LISTEN},        {"insecure", 0, 0, O_INSECURE},
     {"request-timeout", 0, 1, O_RTIMEOUT}, {"max-connections", 0, 1, O_MAXCONN},
     {"rate-limit", 0, 1, O_RATE},      {"behind-proxy", 0, 0, O_PROXY},
-    {"reports", 0, 1, O_REPORTS},
+    {"reports", 0, 1, O_REPORTS},      {"slow-log", 0, 1, O_SLOW},
     {"max-instructions", 0, 1, O_PASS}, {"max-memory", 0, 1, O_PASS},
     {"max-string", 0, 1, O_PASS},      {"max-time", 0, 1, O_PASS},
     {"allow-debug", 0, 0, O_PASS},     {"read", 0, 1, O_PASS},
@@ -205,6 +205,11 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
         rc = cli_usage(ctx, "--rate-limit %s: requests a second per user, from 1 to 1000000", p.arg);
       else o.http.rate = (double)n;
       break;
+    case O_SLOW:
+      if ((n = cli_count(p.arg)) < 0 || n > 60000)
+        rc = cli_usage(ctx, "--slow-log %s: milliseconds from 0 (every request) to 60000", p.arg);
+      else o.http.slow_ms = (int)n;
+      break;
     case O_PASS: {
       size_t l = strlen(p.name) + 3;
       char *opt = malloc(l);
@@ -237,9 +242,10 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
     rc = cli_usage(ctx, "--listen serves on the real clock; it does not go with %s",
                    now ? "--now/--until" : "--once");
   if (rc == CLI_OK && o.http.nlisten == 0 &&
-      (o.http.insecure || o.http.timeout || o.http.max_conn || o.http.rate > 0 || o.http.trust_proxy))
-    rc = cli_usage(ctx, "--insecure, --behind-proxy, --request-timeout, --max-connections and "
-                        "--rate-limit go with --listen");
+      (o.http.insecure || o.http.timeout || o.http.max_conn || o.http.rate > 0 || o.http.trust_proxy ||
+       o.http.slow_ms >= 0))
+    rc = cli_usage(ctx, "--insecure, --behind-proxy, --request-timeout, --max-connections, "
+                        "--rate-limit and --slow-log go with --listen");
   if (once) o.mode = ATT_DAEMON_ONCE;
   if (rc == CLI_OK) rc = scripts_dir(scripts, dir);
   o.scripts_dir = dir;

@@ -40,6 +40,7 @@ void att_daemon_opts_init(att_daemon_opts *o) {
   o->verbosity = ATT_VERB_NORMAL;
   o->rule_depth = ATT_DAEMON_RULE_DEPTH;
   o->watch = 1;
+  o->http.slow_ms = -1;
 }
 
 /* ---- helpers for the other files ----------------------------------------- */

@@ -70,6 +70,9 @@ typedef struct att_daemon_opts {
     const char *listen[ATT_HTTP_LISTEN_MAX];
     size_t nlisten;
     int insecure, timeout, max_conn;
+    /* a request that holds the loop longer is logged, in milliseconds
+     * (negative: the default, 10; 0: every request) */
+    int slow_ms;
     double rate;
     int trust_proxy; /* take the client's address from X-Real-IP of local peers */
     const char *reports; /* the reports' directory (NAME.lua), or NULL */

@@ -132,6 +132,9 @@ struct att__http {
   uint64_t most_cpu_ns[2];
   uint64_t over10[2]; /* how many held it over 10 ms */
   char longest[2][96];    /* which: "GET /v1/agenda" */
+  /* Each request that held the loop over 10 ms is logged (at most one
+   * line a second; the others are counted into the next line). */
+  uint64_t slow_ns, slow_logged_ns, slow_unlogged;
   /* Group commit: answers wait in sw (oldest first) for the sync that
    * covers their ticket; one sync runs at a time, on the thread pool. */
   conn sw;
@@ -711,6 +714,35 @@ static uint64_t thread_cpu_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* The time now, to the millisecond ("12:04:05.123Z"): to be laid beside
+ * what else held the machine then (bench/late.py). */
+static void clock_text(char *buf, size_t size) {
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  snprintf(buf, size, "%02d:%02d:%02d.%03ldZ", tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+}
+
+/* A request held the loop ns (cpu_ns of it on the CPU): a line in the
+ * log, as Redis's SLOWLOG keeps one, for an administrator (and the
+ * benchmark) to find what held the server and when. */
+static void slow_request(att__http *srv, const att_api_req *rq, const char *path, uint64_t ns, uint64_t cpu_ns) {
+  char at[64], more[64] = "";
+  uint64_t now = uv_hrtime();
+  if (srv->slow_logged_ns && now - srv->slow_logged_ns < 1000000000u) {
+    srv->slow_unlogged++;
+    return;
+  }
+  if (srv->slow_unlogged)
+    snprintf(more, sizeof more, " (and %llu more since the last such line)", (unsigned long long)srv->slow_unlogged);
+  srv->slow_logged_ns = now;
+  srv->slow_unlogged = 0;
+  clock_text(at, sizeof at);
+  att__log(srv->d, ATT_LOG_WARN, NULL, "slow request: %s %.60s held the loop %.2f ms (%.2f ms on the CPU), ended at %s%s",
+           rq->method, path, (double)ns / 1e6, (double)cpu_ns / 1e6, at, more);
+}
+
 static int on_complete(http_parser *p) {
   conn *c = p->data;
   att__http *srv = c->srv;
@@ -769,16 +801,11 @@ static int on_complete(http_parser *p) {
     int w = strcmp(rq.method, "GET") != 0 && strcmp(rq.method, "HEAD") != 0;
     if ((c0 = thread_cpu_ns() - c0) > srv->most_cpu_ns[w]) srv->most_cpu_ns[w] = c0;
     if ((t0 = uv_hrtime() - t0) > 10000000u) srv->over10[w]++;
+    if (t0 > srv->slow_ns) slow_request(srv, &rq, q.path, t0, c0);
     if (t0 > srv->longest_ns[w]) {
-      /* When, to the millisecond: to be laid beside what else held the
-       * machine then (bench/late.py). */
-      struct timespec ts;
-      struct tm tm;
-      clock_gettime(CLOCK_REALTIME, &ts);
-      gmtime_r(&ts.tv_sec, &tm);
       srv->longest_ns[w] = t0;
-      snprintf(srv->longest[w], sizeof srv->longest[w], "%s %.60s, at %02d:%02d:%02d.%03ldZ", rq.method,
-               q.path, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+      snprintf(srv->longest[w], sizeof srv->longest[w], "%s %.60s, at ", rq.method, q.path);
+      clock_text(srv->longest[w] + strlen(srv->longest[w]), sizeof srv->longest[w] - strlen(srv->longest[w]));
     }
   }
   if (rs.offload) { /* the reader answers it; the loop goes on */
@@ -1137,6 +1164,7 @@ int att__http_start(att_daemon *d) {
   srv->next_fd = srv->sync_fd = -1;
   srv->timeout_ms = (uint64_t)(d->o.http.timeout > 0 ? d->o.http.timeout : 10) * 1000;
   srv->max_conn = d->o.http.max_conn > 0 ? (size_t)d->o.http.max_conn : 10000;
+  srv->slow_ns = (uint64_t)(d->o.http.slow_ms >= 0 ? d->o.http.slow_ms : 10) * 1000000u;
   /* Each connection is a descriptor: take what the hard limit allows. */
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
     rlim_t want = (rlim_t)srv->max_conn + 256;
