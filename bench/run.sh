@@ -87,6 +87,16 @@ wall() {
   echo "$k" >"$w/rss"
   echo "$s"
 }
+# peak RSS in KB of one run of a command (its output to $w/out)
+rss_of() {
+  wall "$@" >/dev/null
+  cat "$w/rss"
+}
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+# rss_row SIZE WORKLOAD ATTACHE_KB PEER_KB PEERNAME: a row of peak RSS, in MB
+rss_row() { row "$1" "peak RSS, $2" "$(mb "$3")" "$(mb "$4")" "$5" MB; }
+# the peak RSS a peer program printed ("peak RSS N KB")
+printed_rss() { sed -n 's/.*peak RSS \([0-9]*\) KB.*/\1/p' "$1" | tail -n 1; }
 # median of a list of numbers
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # hyperfine median of each command, one per line
@@ -134,6 +144,10 @@ for n in $sizes; do
   set -- $(hmed_csv)
   row "$n" "open + 1 query (CLI, median of $runs)" "${1:-0}" "${2:-0}" "sqlite3 CLI"
   t_openq=${1:-0}
+  rss_row "$n" "open + 1 query (CLI)" \
+    "$(rss_of "$att" --store "$d/store" list --from "$qfs" --to "$qts" --actor "$qa" --limit 1)" \
+    "$(rss_of sqlite3 -readonly "$d/db" "SELECT ev.json FROM actor JOIN ev ON ev.id = actor.ev WHERE actor.actor = '$qa' AND ev.start <= $qt AND ev.end >= $qf LIMIT 1")" \
+    "sqlite3 CLI"
   if have tarantool; then
     sqlite3 -separator "$(printf '\t')" "$d/db" "SELECT id, start, end, json FROM ev" >"$d/ev.tsv"
     rm -rf "$d/tt"; mkdir -p "$d/tt"
@@ -168,6 +182,7 @@ for n in $sizes; do
   row "$n" "window+actor query, C API" "$ua" "$ur" "SQLite C, R*Tree" us
   row "$n" "window+actor query, attache run" "$ul" "$ur" "SQLite C, R*Tree" us
   row "$n" "window+actor query, C API" "$ua" "$us" "SQLite C, B-tree indexes" us
+  rss_row "$n" "window+actor queries, C API" "$(printed_rss "$d/qa")" "$(printed_rss "$d/qr")" "SQLite C, R*Tree"
   note "$n" "queries: attache $(cut -d' ' -f1-4 "$d/qa"); SQLite R*Tree $(cut -d' ' -f1-4 "$d/qr") ($(cat "$d/rb")); SQLite B-tree $(cut -d' ' -f1-4 "$d/qs")" ""
   # Both answer the same: the hits of the queries both did agree.
   hq=$(awk '{ print $1 }' "$d/qr")
@@ -177,14 +192,19 @@ for n in $sizes; do
   fi
 
   # -- Lua filter over every event
-  $run_lua --store "$d/store" "$here/each.lua" when >"$d/le" 2>>"$log"
+  wall $run_lua --store "$d/store" "$here/each.lua" when >/dev/null
+  cp "$w/out" "$d/le"
+  rle=$(cat "$w/rss")
   $run_lua --store "$d/store" "$here/each.lua" id >"$d/li" 2>>"$log"
-  lua5.4 "$here/plain.lua" "$d/ev.jsonl" >"$d/lp" 2>>"$log"
+  wall lua5.4 "$here/plain.lua" "$d/ev.jsonl" >/dev/null
+  cp "$w/out" "$d/lp"
+  rlp=$(cat "$w/rss")
   le=$(sed -n 's/.* in \([0-9.]*\) s .*/\1/p' "$d/le")
   li=$(sed -n 's/.* in \([0-9.]*\) s .*/\1/p' "$d/li")
   lp=$(sed -n 's/.* in \([0-9.]*\) s .*/\1/p' "$d/lp")
   row "$n" "Lua filter, at.each date order (median of 5 passes)" "$le" "$lp" "plain Lua 5.4 loop (median of 5 passes)"
   row "$n" "Lua filter, at.each sort=id (median of 5 passes)" "$li" "$lp" "plain Lua 5.4 loop (median of 5 passes)"
+  rss_row "$n" "Lua filter (at.each, date order)" "$rle" "$rlp" "plain Lua 5.4 loop over N tables"
   note "$n" "Lua filter, first pass to last: date order $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/le") s, id order $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/li") s, plain $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/lp") s" ""
 
   # -- reminders: planning, and a year's replay against Remind
@@ -208,8 +228,10 @@ for n in $sizes; do
   rp=$(cat "$w/rss")
   plan=$(awk -v a="$(echo "$pp" | median)" -v b="$(echo "$po" | median)" 'BEGIN { printf "%.3f", a - b }')
   note "$n" "reminders: planning $((2 * n)) reminders (serve with the script - without) ${plan}s; RSS $((rp / 1024)) MB" ""
+  row "$n" "peak RSS, planning $((2 * n)) reminders (serve)" "$(mb "$rp")" "-" "(no peer)" MB
   y0=$(serve "$here/remind" 2024-01-01 2024-01-01)
   y1=$(serve "$here/remind" 2024-01-01 2024-12-31)
+  ry=$(cat "$w/rss")
   alerts=$(grep -c . "$w/out" || true)
   "$bin/gen" "$n" --format remind --icews "$shared/icews-2018-sample.tab" >"$d/rem"
   if have remind; then
@@ -219,6 +241,7 @@ for n in $sizes; do
       rr="$rr $(wall remind -q "$d/rem" $day)"
     done
     rday=$(echo "$rr" | median)
+    rss_row "$n" "year replay, 2 reminders/event" "$ry" "$(cat "$w/rss")" "Remind: one daily run"
     ryear=$(awk -v a="$rday" 'BEGIN { printf "%.2f", a * 366 }')
     row "$n" "year replay, 2 reminders/event ($alerts alerts)" "$y1" "$ryear" "Remind: 366 daily runs (median of $remind_days x 366)"
     note "$n" "attache: start-up and planning at 2024-01-01 ${y0}s of the ${y1}s; Remind: one daily run ${rday}s" ""
@@ -263,6 +286,14 @@ for n in $sizes; do
   row "$n" "CLI add (durable)" "${1:-0}" "${2:-0}" "sqlite3 CLI insert"
   row "$n" "CLI get by id" "${3:-0}" "${4:-0}" "sqlite3 CLI"
   row "$n" "CLI list week+actor" "${5:-0}" "${6:-0}" "sqlite3 CLI"
+  rss_row "$n" "CLI add (durable)" "$(rss_of "$att" --store "$d/cmd" add --title bench --when 2024-05-01 --actor Japan)" \
+    "$(rss_of sqlite3 "$d/db" "INSERT INTO ev(title, edtf, start, end, json) VALUES('bench', '2024-05-01', 1714521600, 1714607999, '{}')")" \
+    "sqlite3 CLI insert"
+  rss_row "$n" "CLI get by id" "$(rss_of "$att" --store "$d/cmd" get "$mid")" \
+    "$(rss_of sqlite3 -readonly "$d/db" "SELECT json FROM ev WHERE id = $mid")" "sqlite3 CLI"
+  rss_row "$n" "CLI list week+actor" "$(rss_of "$att" --store "$d/cmd" list --from 2019-03-01 --to 2019-03-07 --actor Japan)" \
+    "$(rss_of sqlite3 -readonly "$d/db" "SELECT ev.json FROM actor JOIN ev ON ev.id = actor.ev WHERE actor.actor = 'Japan' AND ev.start <= 1552003199 AND ev.end >= 1551398400")" \
+    "sqlite3 CLI"
   c_add=${1:-0} c_list=${5:-0}
   if have task; then
     tn=$n; [ "$tn" -gt "$task_max" ] && tn=$task_max
@@ -289,6 +320,8 @@ for n in $sizes; do
   # -- durable adds through the C API, batches, compaction
   "$bin/peer_attache" adds "$d/cmd" 500 >"$d/ad" 2>>"$log" || true
   sed 's/^/  /' "$d/ad" >>"$w/notes.$n"
+  rc=$(sed -n 's/.*compaction of [0-9]* events: [0-9.]* s; peak RSS \([0-9]*\) KB.*/\1/p' "$d/ad")
+  [ -n "$rc" ] && row "$n" "peak RSS, compaction (att_store_compact)" "$(mb "$rc")" "-" "(no peer)" MB
   rm -rf "$d/cmd"
 
   # -- history (issue 15): the same events changed twice over, compacted

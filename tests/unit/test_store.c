@@ -952,6 +952,62 @@ static void test_journal_growth(void) {
   att_store_close(a);
 }
 
+/* The two ways a query tests a posting list: a binary search per
+ * candidate when they are few, a bit per event made from the list when
+ * they are many (core/query.c, post_bits).  Windows from one day (a few
+ * candidates) to the whole span, with an actor every event has and one
+ * a third of them have: each count as it must be, on the snapshot and
+ * with the journal's events over it. */
+static void test_query_paths(void) {
+  char *dir = newdir();
+  att_store *st;
+  const int n = 4000;
+  const int64_t d0 = att_days_from_civil(2001, 1, 1);
+  const int widths[] = {1, 2, 10, 100, 1000, 4000};
+  int bad = 0, asked = 0;
+  att_store_init(dir);
+  st = open_store(dir, ATT_OPEN_WRITE | ATT_OPEN_NO_AUTOCOMPACT);
+  att_store_begin(st);
+  for (int i = 0; i < n; i++) {
+    char json[160];
+    int64_t y;
+    int m, d;
+    att_civil_from_days(d0 + i, &y, &m, &d);
+    snprintf(json, sizeof json, "{\"title\":\"day %d\",\"when\":\"%04lld-%02d-%02d\",\"actors\":[%s]}", i, (long long)y, m,
+             d, i % 3 == 0 ? "\"JPN\",\"KHM\"" : "\"JPN\"");
+    add_json(st, json);
+  }
+  att_store_commit(st);
+  for (int phase = 0; phase < 2; phase++) {
+    if (phase == 1) att_store_compact(st);
+    asked = 0;
+    for (size_t w = 0; w < sizeof widths / sizeof *widths; w++)
+      for (int a = 0; a + widths[w] <= n; a += n / 7 + 1) {
+        int from = a, to = a + widths[w] - 1, jpn = to - from + 1, khm = to / 3 - (from + 2) / 3 + 1;
+        const char *both[] = {"JPN", "KHM"};
+        for (int which = 0; which < 3; which++) {
+          att_query q;
+          int64_t *ids = NULL;
+          size_t got = 0;
+          att_query_init(&q);
+          q.from = (d0 + from) * 86400;
+          q.to = (d0 + to) * 86400 + 86399;
+          q.actors = which == 1 ? both + 1 : both;
+          q.nactors = which == 2 ? 2 : 1;
+          asked++;
+          if (att_store_query(st, &q, &ids, &got) != 0 || (int)got != (which == 0 ? jpn : khm)) {
+            if (bad++ < 5)
+              printf("# days %d-%d, %s%s: %zu, not %d\n", from, to, q.actors[0], q.nactors == 2 ? "+KHM" : "", got,
+                     which == 0 ? jpn : khm);
+          }
+          free(ids);
+        }
+      }
+    is_int(bad, 0, "%s: %d queries, one day to all %d, each count right", phase ? "snapshot" : "journal", asked, n);
+  }
+  att_store_close(st);
+}
+
 static void test_two_processes(void) {
   char *dir = newdir();
   att_store_opts o = {0};
@@ -1116,6 +1172,7 @@ int main(void) {
   test_basic();
   test_batch();
   test_oracle();
+  test_query_paths();
   test_torn();
   test_damage();
   test_salvage();
