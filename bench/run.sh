@@ -76,7 +76,7 @@ log=$w/log
 row() {
   awk -v n="$1" -v wl="$2" -v a="$3" -v p="$4" -v pn="$5" -v u="${6:-s}" 'BEGIN {
     r = (a > 0 && p > 0) ? sprintf("%.2f", p / a) : "-";
-    printf "%s\t%s\t%s %s\t%s %s\t%s\t%s\n", n, wl, a, u, p, u, pn, r }' >>"$res"
+    printf "%s\t%s\t%s %s\t%s\t%s\t%s\n", n, wl, a, u, (p == "-" ? p : p " " u), pn, r }' >>"$res"
 }
 note() { printf '%s\t%s\t%s\t\t\t\n' "$1" "$2" "$3" >>"$res"; }
 
