@@ -317,11 +317,11 @@ static int snap_recurring(att_store *st, const att__snap *s, int src, const att_
 
 static int snap_query(att_store *st, const att__snap *s, int src, const att_query *q, hits *h) {
   size_t npl = 0, best = (size_t)-1;
-  uint64_t best_n = s->h.count, tn;
+  uint64_t best_n = s->h.count, tn, ncand;
   size_t lo[ATT__NCLASS], hi[ATT__NCLASS];
   plist *pl;
   uint32_t ord = 0;
-  int rc = 0;
+  int rc = 0, by_post;
   att_query before;
   if (s->h.count == 0) return 0;
   if (q->recurring && s->h.version < 4) {
@@ -349,17 +349,17 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
   if (q->status) POST(ATT__F_STATUS, q->status);
 #undef POST
   if ((rc = time_ranges(s, q, lo, hi, &tn)) != 0) goto done;
+  /* The candidates: the shortest posting list's, or the time ranges'. */
+  by_post = best != (size_t)-1 && best_n <= tn;
+  ncand = by_post ? best_n : tn;
   /* A query that reads much of the id table (in time order: at random)
    * verifies it in one pass in file order first: at 1M events, a scan of
    * everything in time order took about 220 ms unchecked, 260 ms
    * verifying entry by entry as it went, 235 ms this way. */
-  if ((best != (size_t)-1 && best_n <= tn ? best_n : tn) >= s->h.count / 16)
-    att__snap_verify_all(s, ATT__S_IDTAB);
+  if (ncand >= s->h.count / 16) att__snap_verify_all(s, ATT__S_IDTAB);
   for (size_t i = 0; i < npl; i++)
-    if ((best == (size_t)-1 || best_n > tn || i != best) &&
-        (rc = post_bits(s, &pl[i], best != (size_t)-1 && best_n <= tn ? best_n : tn)) != 0)
-      goto done;
-  if (best != (size_t)-1 && best_n <= tn) {
+    if (!(by_post && i == best) && (rc = post_bits(s, &pl[i], ncand)) != 0) goto done;
+  if (by_post) {
     /* Postings ascend: a segment's stop at the first version made after
      * the time asked. */
     for (uint32_t i = 0; rc == 0 && i < pl[best].n; i++)

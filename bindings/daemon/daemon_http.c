@@ -132,7 +132,7 @@ struct att__http {
   uint64_t most_cpu_ns[2];
   uint64_t over10[2]; /* how many held it over 10 ms */
   char longest[2][96];    /* which: "GET /v1/agenda" */
-  /* Each request that held the loop over 10 ms is logged (at most one
+  /* Each request that held the loop over slow_ns is logged (at most one
    * line a second; the others are counted into the next line). */
   uint64_t slow_ns, slow_logged_ns, slow_unlogged;
   /* Group commit: answers wait in sw (oldest first) for the sync that
@@ -804,8 +804,8 @@ static int on_complete(http_parser *p) {
     if (t0 > srv->slow_ns) slow_request(srv, &rq, q.path, t0, c0);
     if (t0 > srv->longest_ns[w]) {
       srv->longest_ns[w] = t0;
-      snprintf(srv->longest[w], sizeof srv->longest[w], "%s %.60s, at ", rq.method, q.path);
-      clock_text(srv->longest[w] + strlen(srv->longest[w]), sizeof srv->longest[w] - strlen(srv->longest[w]));
+      size_t l = (size_t)snprintf(srv->longest[w], sizeof srv->longest[w], "%s %.60s, at ", rq.method, q.path);
+      if (l < sizeof srv->longest[w]) clock_text(srv->longest[w] + l, sizeof srv->longest[w] - l);
     }
   }
   if (rs.offload) { /* the reader answers it; the loop goes on */
