@@ -230,13 +230,26 @@ int att__sb_utf8_codes(lua_State *L) {
  * (a format of 32 MiB of "%c" would otherwise run for seconds in C).  All
  * pieces use one time, read once. */
 #define SB_DATE_PIECE 1024
+/* What strftime costs: a conversion (a locale's "%c" takes ~250 ns, ten
+ * VM instructions' worth) more than the bytes it is given. */
+#define SB_DATE_CONV 10u
+static uint64_t date_cost(const char *f, size_t n) {
+  const char *p = f, *end = f + n;
+  uint64_t conv = 0;
+  while ((p = memchr(p, '%', (size_t)(end - p))) != NULL) {
+    conv++;
+    if (++p < end) p++; /* the conversion's letter ("%%" is one) */
+  }
+  return 1u + n / SB_BYTES_PER_UNIT + conv * SB_DATE_CONV;
+}
+
 int att__sb_os_date(lua_State *L) {
   size_t len, start, pre = 0, max = att_lua_engine(L)->limits.string_max;
   const char *f = luaL_optlstring(L, 1, "%c", &len);
   luaL_Buffer b;
   if (f[0] == '!') pre = 1;
   if (len - pre <= SB_DATE_PIECE) {
-    att__sb_charge_bytes(L, len * 8u);
+    att_lua_charge(L, date_cost(f, len));
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
@@ -259,7 +272,7 @@ int att__sb_os_date(lua_State *L) {
       }
       end = i < len ? i : len;
     }
-    att__sb_charge_bytes(L, (end - start) * 8u);
+    att_lua_charge(L, date_cost(f + start, end - start));
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_pushlstring(L, f, pre);
     lua_pushlstring(L, f + start, end - start);
@@ -352,15 +365,24 @@ static int load_piece(lua_State *L) {
   return 1;
 }
 
+/* The longest name a long string chunk is given when load is given none:
+ * stock Lua names it with the whole chunk, which it copies (strlen, the
+ * string cache's strcmp, a new string) on every load, uncharged.  Messages
+ * show at most LUA_IDSIZE bytes of the name's first line, so a prefix this
+ * long reads the same in each of them. */
+#define SB_LOAD_NAME (2 * LUA_IDSIZE)
+
 /* Replace the string chunk at index 1 (a long one) with a metered reader,
- * keeping the name load would have given it. */
+ * naming it as load would have (a prefix: SB_LOAD_NAME).  A name given is
+ * copied by the compiler: it is charged by its length. */
 void att__sb_load_reader(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TSTRING) att_lua_charge(L, 1u + lua_rawlen(L, 2) / SB_BYTES_PER_UNIT);
   if (lua_type(L, 1) != LUA_TSTRING || lua_rawlen(L, 1) <= SB_LOAD_PIECE) {
     if (lua_type(L, 1) == LUA_TSTRING) att_lua_charge(L, lua_rawlen(L, 1));
     return;
   }
   if (lua_isnoneornil(L, 2)) {
-    lua_pushvalue(L, 1);
+    lua_pushlstring(L, lua_tostring(L, 1), SB_LOAD_NAME);
     lua_replace(L, 2);
   }
   lua_pushvalue(L, 1);

@@ -48,7 +48,7 @@ for c in rep_empty rep_empty_1e9 rep_empty_sep rep_loop remove_len insert_len \
   move_time concat_index sort_len sort_cmp unpack_loop pack_loop pattern_class \
   pattern_frontier gsub_repl upper_loop reverse_loop sub_loop byte_loop format_loop \
   pack_str_loop unpack_str_loop tonumber_loop arith_loop rawequal_loop utf8_codes \
-  utf8_len utf8_offset utf8_char os_date next_scan select_loop load_loop; do
+  utf8_len utf8_offset utf8_char os_date next_scan select_loop load_loop load_name_loop; do
   bounded $c 1 $BOTH
   bounded $c 1 $TIME
   # the budget alone (no deadline) stops them as well: 0.1-0.3 s on a

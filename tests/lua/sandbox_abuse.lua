@@ -177,6 +177,11 @@ cases.load_loop = function()
   local src = ("local a = 1 "):rep(1 << 18)
   while true do load(src) end
 end
+cases.load_name_loop = function()
+  -- the compiler copies a chunk's name: 4 MiB of it on a one-line chunk
+  local name = ("n"):rep(1 << 22)
+  while true do load("return 1", name) end
+end
 
 local name = arg[1]
 assert(cases[name], "no case " .. tostring(name))

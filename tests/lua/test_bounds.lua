@@ -168,7 +168,13 @@ do
   local f = assert(load(src))
   t.is(f(), 42, "a long chunk loads and runs")
   local _, err = load(("a = 1 "):rep(2000) .. "error(")
-  t.like(err, "^%[string \"a = 1 a = 1", "... with the chunk as its name, as stock")
+  t.is(err, '[string "a = 1 a = 1 a = 1 a = 1 a = 1 a = 1 a = 1 a =..."]:1: unexpected symbol near <eof>',
+    "... named by its first line, word for word as stock Lua 5.4")
+  _, err = load("x = 1\n" .. ("a = 1 "):rep(2000) .. "error(")
+  t.is(err, '[string "x = 1..."]:2: unexpected symbol near <eof>', "... a short first line")
+  _, err = load(("a = 1 "):rep(9) .. "\n" .. ("a = 1 "):rep(2000) .. "error(")
+  t.is(err, '[string "a = 1 a = 1 a = 1 a = 1 a = 1 a = 1 a = 1 a =..."]:2: unexpected symbol near <eof>',
+    "... a first line longer than a message shows")
   local g = assert(load(("x = 1 "):rep(2000), "=mine"))
   t.ok(g, "a long chunk with a name")
   local _, berr = load("\27Lua" .. ("x"):rep(5000))
