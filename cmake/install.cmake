@@ -41,5 +41,8 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON) # dpkg-shlibdeps: liblua5.4-0, libuv1, libcjson1
+# libcurl is opened with dlopen (bindings/alerts/curl_dl.h), which
+# dpkg-shlibdeps cannot see: named here
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.62)")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "iso-codes, tzdata")
 include(CPack)

@@ -18,11 +18,11 @@
  */
 #include "alert_int.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "curl_dl.h"
 #include "error.h"
 
 /* The options of a receiver; the value of the type says which apply. */
@@ -145,11 +145,12 @@ static int secret(const char *name, const char *opt, const char *val, const char
  * host, no user or password in it; the shown form; loopback or not. */
 static int check_url(const char *what, const char *url, const char *const *schemes, char **shown,
                      int *loopback, int *implicit_tls) {
-  CURLU *u = curl_url();
+  CURLU *u;
   char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL, *path = NULL, *query = NULL;
   int rc = 0, i, ok = 0;
   size_t n;
-  if (!u) return att__err(ATT_ENOMEM, "out of memory");
+  if ((rc = att__curl_load()) != 0) return rc;
+  if (!(u = curl_url())) return att__err(ATT_ENOMEM, "out of memory");
   if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
       curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
       curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {

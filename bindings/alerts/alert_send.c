@@ -16,10 +16,10 @@
 #include "alert_int.h"
 
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "curl_dl.h"
 #include "error.h"
 
 /* ---- the idempotency key in headers -------------------------------------- */

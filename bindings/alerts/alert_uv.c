@@ -16,12 +16,12 @@
  */
 #include "alert_int.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <uv.h>
 
+#include "curl_dl.h"
 #include "error.h"
 
 typedef struct sock {

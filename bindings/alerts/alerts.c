@@ -7,7 +7,6 @@
  */
 #include "alerts.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "alert_int.h"
+#include "curl_dl.h"
 #include "error.h"
 #include "silence.h"
 #include "termsafe.h"
@@ -129,6 +129,7 @@ int att_alerts_open(att_engine *e, const char *store_dir, const att_alert_output
   /* The outbox, when there are receivers, or deliveries left from when
    * there were (they are listed, and fail for want of their receiver). */
   if (al->conf.nrecv || outbox_exists(store_dir)) {
+    if (al->conf.nrecv && (rc = att__curl_load()) != 0) goto fail;
     if (al->conf.nrecv && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
       rc = att__err(ATT_EIO, "cannot set up libcurl for the alert receivers");
       goto fail;

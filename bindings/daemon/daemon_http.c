@@ -44,15 +44,15 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <http_parser.h>
 
 #include "api.h"
+#include "curl_dl.h"
 #include "daemon_int.h"
-#include "web.h"
 #include "error.h"
 #include "host.h"
 #include "store.h"
+#include "web.h"
 
 #define URL_MAX 8192
 #define HEADER_MAX (32 * 1024)
@@ -1156,6 +1156,10 @@ int att__http_start(att_daemon *d) {
   struct rlimit rl;
   int rc;
   if (srv == NULL) return att__err(ATT_ENOMEM, "out of memory");
+  if ((rc = att__curl_load()) != 0) { /* its requests are decoded by libcurl */
+    free(srv);
+    return rc;
+  }
   d->http = srv;
   srv->d = d;
   srv->loop = &d->loop;

@@ -20,6 +20,7 @@ deb=$(ls "$TMP"/pkg/attache_*.deb 2>/dev/null | head -n 1)
 dpkg-deb --info "$deb" >"$TMP/info" || fail "dpkg-deb --info"
 grep -q "Package: attache" "$TMP/info" || fail "control: no Package"
 grep -q "Depends:.*liblua5.4" "$TMP/info" || fail "control: no dependency on liblua5.4: $(cat "$TMP/info")"
+grep -q "Depends:.*libcurl4" "$TMP/info" || fail "control: no dependency on libcurl4 (opened with dlopen): $(cat "$TMP/info")"
 grep -q "Version: $("$ATT" --version | sed 's/^attache //')" "$TMP/info" ||
   fail "control: the version is not the program's"
 R=$TMP/root
