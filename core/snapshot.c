@@ -392,19 +392,50 @@ void att__snap_close(att__snap *s) {
   att__mapping_release(&m);
 }
 
+/*
+ * The position of id in the id table, or -1.  Ids ascend and are unique
+ * integers, so an entry d ids away from the one asked is at most d places
+ * away: a first probe where the id would be if ids were dense (they nearly
+ * are: given in order, few removed) bounds the search to a few entries,
+ * on one page, which matters when a script reads a million events in date
+ * order.  A plain binary search read ~20 entries, each on a page of its
+ * own in a 48 MB table at 1M events: a page fault apiece on a cold
+ * mapping.  Ids far from dense cost at most three reads more than that.
+ */
 int64_t att__snap_find(const att__snap *s, int64_t id) {
-  size_t lo = 0, hi = s->h.count;
+  size_t lo = 0, hi = s->h.count, mid;
   const att__ident *e;
-  int rc;
+  int64_t first, last;
+  int rc, guess = 1;
+  if (hi == 0) return -1;
+  if ((rc = att__snap_ident(s, 0, &e)) != 0) return rc;
+  first = e->id;
+  if ((rc = att__snap_ident(s, hi - 1, &e)) != 0) return rc;
+  last = e->id;
+  if (id < first || id > last) return -1;
   while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
+    if (guess && last > first) { /* where a dense table would have it */
+      double f = ((double)id - (double)first) / ((double)last - (double)first);
+      mid = (size_t)(f * (double)(s->h.count - 1));
+      if (mid < lo) mid = lo;
+      if (mid >= hi) mid = hi - 1;
+      guess = 0;
+    } else {
+      mid = lo + (hi - lo) / 2;
+    }
     if ((rc = att__snap_ident(s, mid, &e)) != 0) return rc;
-    if (e->id < id) lo = mid + 1;
-    else hi = mid;
+    if (e->id == id) return (int64_t)mid;
+    if (e->id < id) {
+      uint64_t d = (uint64_t)id - (uint64_t)e->id; /* it is at most d places after */
+      lo = mid + 1;
+      if (d < hi - mid) hi = mid + d + 1;
+    } else {
+      uint64_t d = (uint64_t)e->id - (uint64_t)id; /* at most d places before */
+      hi = mid;
+      if (d < mid - lo) lo = mid - d;
+    }
   }
-  if (lo >= s->h.count) return -1;
-  if ((rc = att__snap_ident(s, lo, &e)) != 0) return rc;
-  return e->id == id ? (int64_t)lo : -1;
+  return -1;
 }
 
 int att__snap_idix(const att__snap *s, uint64_t i, uint32_t *ord) {

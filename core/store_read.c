@@ -8,33 +8,6 @@
 
 #include "error.h"
 
-/*
- * The ordinal of id in the snapshot, -1, or ATT_ECORRUPT.  Ids are handed out in order
- * and never reused, so the ordinal of id is at most id - 1 and at least
- * id - 1 minus the ids missing below it: with few removals the search
- * covers a handful of entries instead of the whole table, which matters
- * when a script reads a million events in date order.
- */
-static int64_t snap_ord(const att__snap *s, int64_t id) {
-  uint64_t n = s->h.count, lo, hi, gap;
-  const att__ident *e;
-  int rc;
-  if (n == 0 || id < 1) return -1;
-  if ((rc = att__snap_ident(s, n - 1, &e)) != 0) return rc;
-  gap = (uint64_t)e->id - n; /* ids missing below the largest */
-  hi = (uint64_t)id < n ? (uint64_t)id : n;
-  lo = (uint64_t)id - 1 > gap ? (uint64_t)id - 1 - gap : 0;
-  while (lo < hi) {
-    uint64_t mid = lo + (hi - lo) / 2;
-    if ((rc = att__snap_ident(s, mid, &e)) != 0) return rc;
-    if (e->id < id) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo >= n) return -1;
-  if ((rc = att__snap_ident(s, lo, &e)) != 0) return rc;
-  return e->id == id ? (int64_t)lo : -1;
-}
-
 int att_store_json(att_store *st, int64_t id, const char **json, size_t *len) {
   const att__ov *e = att__ov_find(&st->ov, id);
   int64_t ord;
@@ -53,7 +26,7 @@ int att_store_json(att_store *st, int64_t id, const char **json, size_t *len) {
     *len = e->len;
     return 0;
   }
-  ord = snap_ord(&st->snap, id);
+  ord = att__snap_find(&st->snap, id); /* a few entries, on one page */
   if (ord < -1) return (int)ord;
   if (ord < 0) return att__err(ATT_ENOTFOUND, "no event with id %lld", (long long)id);
   if ((rc = att__snap_json(&st->snap, (uint64_t)ord, json, &n)) != 0) return rc;
@@ -87,7 +60,7 @@ void att_store_readahead(const att_store *st, const int64_t *ids, size_t n) {
     ATT__PREFETCH((const char *)&s->ids[guess + 1] - 1);
   }
   /* A damaged block is left for the read itself to report. */
-  if (n > READ_REC && (ord = snap_ord(s, ids[READ_REC])) >= 0) {
+  if (n > READ_REC && (ord = att__snap_find(s, ids[READ_REC])) >= 0) {
     const att__ident *e;
     uint64_t off;
     if (att__snap_ident(s, (uint64_t)ord, &e) != 0) return;

@@ -1008,6 +1008,52 @@ static void test_query_paths(void) {
   att_store_close(st);
 }
 
+/* Finding an event by id in the snapshot: the first probe goes where a
+ * dense table would have it and the search is bounded by how far ids are
+ * apart (core/snapshot.c att__snap_find).  Every id is asked, present or
+ * not, over tables from dense to mostly gaps: runs, lone survivors, the
+ * first and last ids, and ids past either end. */
+static void test_find_ids(void) {
+  const int n = 3000;
+  /* which ids survive: all; every third; a few runs far apart; the ends
+   * and one in the middle */
+  for (int pattern = 0; pattern < 4; pattern++) {
+    char *dir = newdir();
+    att_store *st;
+    char keep[3001] = {0};
+    int bad = 0;
+    att_store_init(dir);
+    st = open_store(dir, ATT_OPEN_WRITE | ATT_OPEN_NO_AUTOCOMPACT);
+    att_store_begin(st);
+    for (int i = 1; i <= n; i++) {
+      char json[96];
+      snprintf(json, sizeof json, "{\"title\":\"e%d\",\"when\":\"2001-01-01\"}", i);
+      add_json(st, json);
+      keep[i] = pattern == 0 || (pattern == 1 && i % 3 == 0) ||
+                (pattern == 2 && (i <= 10 || (i >= 1500 && i < 1510) || i > 2990 || i == 777)) ||
+                (pattern == 3 && (i == 1 || i == 1499 || i == n));
+    }
+    att_store_commit(st);
+    att_store_begin(st);
+    for (int i = 1; i <= n; i++)
+      if (!keep[i]) att_store_remove(st, i);
+    att_store_commit(st);
+    is_int(att_store_compact(st), 0, "pattern %d: compacted", pattern);
+    for (int64_t id = -2; id <= n + 3; id++) {
+      const char *json;
+      size_t len;
+      int rc = att_store_json(st, id, &json, &len), want = id >= 1 && id <= n && keep[id];
+      char title[16];
+      snprintf(title, sizeof title, "\"e%lld\"", (long long)id);
+      if (want ? rc != 0 || !strstr(json, title) : rc != ATT_ENOTFOUND) {
+        if (bad++ < 5) printf("# pattern %d, id %lld: rc %d (%s)\n", pattern, (long long)id, rc, att_errmsg());
+      }
+    }
+    is_int(bad, 0, "pattern %d: each of ids -2..%d found or not, as kept", pattern, n + 3);
+    att_store_close(st);
+  }
+}
+
 static void test_two_processes(void) {
   char *dir = newdir();
   att_store_opts o = {0};
@@ -1173,6 +1219,7 @@ int main(void) {
   test_batch();
   test_oracle();
   test_query_paths();
+  test_find_ids();
   test_torn();
   test_damage();
   test_salvage();
