@@ -3,8 +3,10 @@
  * starts, the occurrences in a window, and the expanded listing of a
  * query.  A recurring event is found whatever its own date (the 1953
  * anniversary shows in 2025): every candidate that starts before the
- * window's end is read, and only those whose stored text has a `recur`
- * are parsed.
+ * window's end is looked at.  The snapshot's postings of recurring events
+ * say which of its events recur; the others (the journal's, and a store
+ * read as of a past time) are read, and only those whose stored text has
+ * a `recur` are parsed.
  */
 #include "occur.h"
 
@@ -208,11 +210,53 @@ out:
   return rc;
 }
 
+/* The snapshot's postings of its recurring events (format 4), where they
+ * tell which candidates recur: in the live store, for the events that the
+ * journal's overlay does not hold.  Elsewhere each candidate is read. */
+typedef struct recur_post {
+  int known;
+  uint64_t first;
+  uint32_t n;
+} recur_post;
+
+/* Tests set it to read every candidate: the way to check the postings. */
+int att__test_occur_read_all = 0;
+
+static int recur_post_init(att_store *st, recur_post *r) {
+  int rc;
+  memset(r, 0, sizeof *r);
+  if (att__test_occur_read_all || st->asof != ATT_TIME_MAX || st->snap.h.version < 4 || st->snap.h.kind == ATT__K_HIST ||
+      st->snap.h.count == 0)
+    return 0;
+  if ((rc = att__snap_postings(&st->snap, ATT__F_STATUS, ATT__RECUR_MARK, &r->first, &r->n)) != 0)
+    return rc;
+  r->known = 1;
+  return 0;
+}
+
+/* 1 and id's bounds when the postings say that it does not recur (its
+ * record is not read: at 1M events, a page mapped per candidate), 0 when
+ * it must be read, or a negative code. */
+static int plain_bounds(att_store *st, const recur_post *r, int64_t id, att_time *e, att_time *l) {
+  const att__ident *ident;
+  int64_t ord;
+  int rc;
+  if (!r->known || att__ov_find(&st->ov, id)) return 0;
+  if ((ord = att__snap_find(&st->snap, id)) < -1) return (int)ord;
+  if (ord < 0) return 0; /* (the read reports it) */
+  if ((rc = att__snap_post_has(&st->snap, r->first, r->n, (uint32_t)ord)) != 0) return rc < 0 ? rc : 0;
+  if ((rc = att__snap_ident(&st->snap, (uint64_t)ord, &ident)) != 0) return rc;
+  *e = ident->earliest;
+  *l = ident->latest;
+  return 1;
+}
+
 int att_occur_list(att_store *st, const int64_t *ids, size_t n, const att_query *q,
                    att_occ **out, size_t *nout) {
   size_t i, *idx = NULL;
   att_time *buf = NULL;
   list l = {0};
+  recur_post rp;
   int rc = 0;
 
   *out = NULL;
@@ -221,11 +265,15 @@ int att_occur_list(att_store *st, const int64_t *ids, size_t n, const att_query 
     rc = att__err(ATT_ENOMEM, "out of memory for occurrences");
     goto out;
   }
+  if ((rc = recur_post_init(st, &rp)) != 0) goto out;
   for (i = 0; i < n; i++) {
     att_time e = 0, lt = 0;
-    if ((rc = add_recurring(st, q, ids[i], i, &l, buf)) < 0) goto out;
-    if (rc == 1) continue;
-    if ((rc = bounds_of(st, ids[i], &e, &lt)) < 0) goto out;
+    if ((rc = plain_bounds(st, &rp, ids[i], &e, &lt)) < 0) goto out;
+    if (rc == 0) {
+      if ((rc = add_recurring(st, q, ids[i], i, &l, buf)) < 0) goto out;
+      if (rc == 1) continue;
+      if ((rc = bounds_of(st, ids[i], &e, &lt)) < 0) goto out;
+    }
     if (e <= q->to && lt >= q->from && (rc = push(&l, ids[i], e, lt, 0, 0, i)) < 0) goto out;
   }
   rc = 0;

@@ -160,18 +160,7 @@ typedef struct plist {
 /* Is ord in the posting list?  1, 0, or an error code (a bad block or
  * entry of the postings). */
 static int in_post(const att__snap *s, const plist *pl, uint32_t ord) {
-  size_t lo = 0, hi = pl->n;
-  uint32_t v = 0;
-  int rc;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if ((rc = att__snap_pos(s, ATT__S_POST, pl->first + mid, &v)) != 0) return rc;
-    if (v < ord) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo >= pl->n) return 0;
-  if ((rc = att__snap_pos(s, ATT__S_POST, pl->first + lo, &v)) != 0) return rc;
-  return v == ord;
+  return att__snap_post_has(s, pl->first, pl->n, ord);
 }
 
 /* First index in time class c whose earliest is >= t (or > t if upper),

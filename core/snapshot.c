@@ -438,6 +438,21 @@ int64_t att__snap_find(const att__snap *s, int64_t id) {
   return -1;
 }
 
+int att__snap_post_has(const att__snap *s, uint64_t first, uint64_t n, uint32_t ord) {
+  uint64_t lo = 0, hi = n;
+  uint32_t v = 0;
+  int rc;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if ((rc = att__snap_pos(s, ATT__S_POST, first + mid, &v)) != 0) return rc;
+    if (v < ord) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo >= n) return 0;
+  if ((rc = att__snap_pos(s, ATT__S_POST, first + lo, &v)) != 0) return rc;
+  return v == ord;
+}
+
 int att__snap_idix(const att__snap *s, uint64_t i, uint32_t *ord) {
   uint64_t k = (i * 4) >> ATT__BLKSHIFT;
   int rc;

@@ -327,6 +327,9 @@ int64_t att__snap_find_key(const att__snap *s, const char *key);
  * section and their count (0, 0 when absent); 0 or an error code. */
 int att__snap_postings(const att__snap *s, int field, const char *value, uint64_t *first,
                        uint32_t *n);
+/* 1 if ord is among the n ascending positions of the postings from first,
+ * 0 if not, or ATT_ECORRUPT (a binary search through the checked reads). */
+int att__snap_post_has(const att__snap *s, uint64_t first, uint64_t n, uint32_t ord);
 /* Stored JSON of ordinal ord, checksum verified. */
 int att__snap_json(const att__snap *s, uint64_t ord, const char **json,
                    uint32_t *len);
