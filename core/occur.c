@@ -289,7 +289,7 @@ int att_occur_list(att_store *st, const int64_t *ids, size_t n, const att_query 
     /* The candidates came in the query's order, descending included. */
     g_desc = g_bywhen && q->desc;
     g_list = &l;
-    qsort(idx, l.n, sizeof *idx, cmp_idx);
+    if (!q->unordered) qsort(idx, l.n, sizeof *idx, cmp_idx);
     g_list = NULL;
     for (i = 0; i < l.n; i++) v[i] = l.v[idx[i]];
     *out = v;

@@ -480,7 +480,7 @@ int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n)
   g_sort = q->sort;
   g_desc = q->desc;
   if (q->collate && sort_key_string(q->sort) && (rc = collate_keys(&h)) != 0) goto out;
-  if (h.nruns && !q->desc) {
+  if (h.nruns && !q->desc && !q->unordered) {
     /* Sort the overlay's run alone, then merge: no sort of everything,
      * and a limit stops the merge early. */
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
@@ -499,7 +499,7 @@ sorted:
   g_desc = q->desc;
   if (q->collate && sort_key_string(q->sort) && st->asof != ATT_TIME_MAX && (rc = collate_keys(&h)) != 0)
     goto out;
-  if (h.n && !hits_sorted(&h)) qsort(h.v, h.n, sizeof *h.v, hit_cmp);
+  if (h.n && !q->unordered && !hits_sorted(&h)) qsort(h.v, h.n, sizeof *h.v, hit_cmp);
   {
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
     if (!(*ids = malloc((k ? k : 1) * sizeof **ids))) {

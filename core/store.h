@@ -153,6 +153,9 @@ typedef struct att_query {
   int recurring;      /* also the events that recur and start by `to`,
                          whatever their span: the candidates of the
                          occurrences in [from, to] (att_occur_candidates) */
+  int unordered;      /* the matches in any order (no sort): the caller
+                         only counts them (with `limit`, any `limit` of
+                         them) */
 } att_query;
 
 void att_query_init(att_query *q);

@@ -815,6 +815,15 @@ static int l_select(lua_State *L) {
     }
   }
   if (!haswhere) q.limit = (size_t)limit;
+  /* A count without `where` never looks at the order, so the matches are
+   * not sorted, nor their sort keys read: by date, that read every
+   * match's dates (at 1M events, at.count{kind = "visit"}, 78k matches:
+   * 46 ms, 6.9 ms without). */
+  if (!haswhere && strcmp(fname, "count") == 0) {
+    q.unordered = 1;
+    q.sort = ATT_SORT_ID;
+    q.desc = 0;
+  }
   /* The cursor first, in its closed state, so that the ids it is given
    * are freed by its finalizer whatever raises after the query. */
   c = lua_newuserdatauv(L, sizeof *c, 0);

@@ -97,6 +97,18 @@ static int compare(att_store *st, const char *phase, size_t *lines) {
                (na && memcmp(a, b, na * sizeof *a) != 0)) {
       printf("# %s, window %d: %zu lines, the old way %zu\n", phase, w, na, nb);
       bad++;
+    } else {
+      /* Unordered (a count): as many lines. */
+      att_occ *c = NULL;
+      size_t nc = 0;
+      att_query u = q;
+      u.unordered = 1;
+      u.sort = ATT_SORT_ID;
+      if (att_store_occurrences(st, &u, &c, &nc) != 0 || nc != na) {
+        printf("# %s, window %d: %zu lines unordered, %zu in order\n", phase, w, nc, na);
+        bad++;
+      }
+      free(c);
     }
     if (getenv("OCC_DEBUG")) printf("# %s %d: %zu %zu from %lld to %lld\n", phase, w, na, nb, (long long)q.from, (long long)q.to);
     *lines += na;

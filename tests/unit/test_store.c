@@ -297,6 +297,11 @@ static size_t oracle(const model *m, const att_query *q, int64_t *out) {
   return k;
 }
 
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
 static int check_queries(att_store *st, const model *m, int nq, const char *phase) {
   int64_t *want = malloc((m->n + 1) * sizeof *want);
   int bad = 0;
@@ -339,6 +344,22 @@ static int check_queries(att_store *st, const model *m, int nq, const char *phas
     }
     if (ng != nw || (nw && memcmp(got, want, nw * sizeof *got) != 0)) {
       if (bad < 3) printf("# %s query %d: got %zu ids, oracle %zu\n", phase, t, ng, nw);
+      bad++;
+    }
+    free(got);
+    /* Unordered (a count): as many, and without a limit the same ids. */
+    q.unordered = 1;
+    if (rnd(2)) q.sort = ATT_SORT_ID;
+    if (att_store_query(st, &q, &got, &ng) != 0) {
+      bad++;
+      continue;
+    }
+    if (!q.limit && nw) {
+      qsort(got, ng, sizeof *got, cmp_i64);
+      qsort(want, nw, sizeof *want, cmp_i64);
+    }
+    if (ng != nw || (!q.limit && nw && memcmp(got, want, nw * sizeof *got) != 0)) {
+      if (bad < 3) printf("# %s query %d, unordered: got %zu ids, oracle %zu\n", phase, t, ng, nw);
       bad++;
     }
     free(got);
