@@ -106,6 +106,9 @@ bench-deps: deps
 	  $$SUDO apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
+	@if [ ! -d bench/duckdb/node_modules/@duckdb/node-api ]; then \
+	  (cd bench/duckdb && npm install --no-audit --no-fund --silent) || \
+	  echo "warning: npm install of @duckdb/node-api (the DuckDB peer) failed"; fi
 
 bench: bench-deps
 	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DATT_SANITIZE=OFF

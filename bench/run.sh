@@ -207,6 +207,29 @@ for n in $sizes; do
   rss_row "$n" "Lua filter (at.each, date order)" "$rle" "$rlp" "plain Lua 5.4 loop over N tables"
   note "$n" "Lua filter, first pass to last: date order $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/le") s, id order $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/li") s, plain $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/lp") s" ""
 
+  # -- counts and group counts against DuckDB (issue 17): the same five
+  # workloads (bench/counts.lua, bench/duckdb/duckdb.mjs), their answers
+  # compared
+  $run_lua --store "$d/store" "$here/counts.lua" "$runs" >"$d/ca" 2>>"$log"
+  if have node && [ -d "$here/duckdb/node_modules/@duckdb/node-api" ]; then
+    sqlite3 -csv "$d/db" "SELECT id, start, end, kind, status, json_extract(json, '\$.actors') FROM ev" >"$d/ev.csv"
+    /usr/bin/time -f '%e %M' -o "$w/t" node "$here/duckdb/duckdb.mjs" "$d/ev.csv" "$runs" >"$d/cd" 2>>"$log" ||
+      echo "bench: DuckDB failed (see $log)" >&2
+    rm -f "$d/ev.csv"
+    for wl in "kind:count of kind = visit (at.count)" "kind_actor:count of kind and actor (at.count)" \
+      "window_status:count of a year's window and status (at.count)" \
+      "per_actor:events per actor (a Lua loop: no aggregate yet)" \
+      "kind_year_window:events per kind and year, 2010-19 (a Lua loop)"; do
+      k=${wl%%:*}
+      set -- $(awk -v k="$k" '$1 == k { print $2, $3 }' "$d/ca") $(awk -v k="$k" '$1 == k { print $2, $3 }' "$d/cd")
+      row "$n" "${wl#*:}" "${1:-0}" "${3:-0}" "DuckDB SQL, in memory" ms
+      [ "${2:-a}" = "${4:-b}" ] || note "$n" "WARNING: $k: attache answers ${2:-nothing}, DuckDB ${4:-nothing}" ""
+    done
+    note "$n" "DuckDB: loading the CSV $(awk '$1 == "load" { print $2 }' "$d/cd") ms; peak RSS of its run $(($(cut -d' ' -f2 "$w/t") / 1024)) MB" ""
+  else
+    note "$n" "DuckDB: not installed (make bench-deps: npm install in bench/duckdb)" ""
+  fi
+
   # -- reminders: planning, and a year's replay against Remind
   mkdir -p "$d/empty"
   echo '-- nothing' >"$d/empty/empty.lua"
