@@ -216,13 +216,17 @@ for n in $sizes; do
     /usr/bin/time -f '%e %M' -o "$w/t" node "$here/duckdb/duckdb.mjs" "$d/ev.csv" "$runs" >"$d/cd" 2>>"$log" ||
       echo "bench: DuckDB failed (see $log)" >&2
     rm -f "$d/ev.csv"
-    for wl in "kind:count of kind = visit (at.count)" "kind_actor:count of kind and actor (at.count)" \
-      "window_status:count of a year's window and status (at.count)" \
-      "per_actor:events per actor (a Lua loop: no aggregate yet)" \
-      "kind_year_window:events per kind and year, 2010-19 (a Lua loop)"; do
+    for wl in "kind:kind:count of kind = visit (at.count)" "kind_actor:kind_actor:count of kind and actor (at.count)" \
+      "window_status:window_status:count of a year's window and status (at.count)" \
+      "per_actor_tally:per_actor:events per actor (at.tally)" \
+      "per_actor:per_actor:events per actor (a Lua loop)" \
+      "kind_year_window_tally:kind_year_window:events per kind and year, 2010-19 (at.tally)" \
+      "kind_year_window:kind_year_window:events per kind and year, 2010-19 (a Lua loop)"; do
       k=${wl%%:*}
-      set -- $(awk -v k="$k" '$1 == k { print $2, $3 }' "$d/ca") $(awk -v k="$k" '$1 == k { print $2, $3 }' "$d/cd")
-      row "$n" "${wl#*:}" "${1:-0}" "${3:-0}" "DuckDB SQL, in memory" ms
+      dk=${wl#*:}
+      dk=${dk%%:*}
+      set -- $(awk -v k="$k" '$1 == k { print $2, $3 }' "$d/ca") $(awk -v k="$dk" '$1 == k { print $2, $3 }' "$d/cd")
+      row "$n" "${wl##*:}" "${1:-0}" "${3:-0}" "DuckDB SQL, in memory" ms
       [ "${2:-a}" = "${4:-b}" ] || note "$n" "WARNING: $k: attache answers ${2:-nothing}, DuckDB ${4:-nothing}" ""
     done
     note "$n" "DuckDB: loading the CSV $(awk '$1 == "load" { print $2 }' "$d/cd") ms; peak RSS of its run $(($(cut -d' ' -f2 "$w/t") / 1024)) MB" ""

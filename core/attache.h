@@ -21,6 +21,7 @@
 #include "date.h"     /* EDTF dates, bounds, instants */
 #include "event.h"    /* events, their JSON */
 #include "store.h"    /* the store: open, read, write, query, compact, fsck */
+#include "tally.h"    /* group counts of a query's events */
 #include "alertlog.h" /* the log of fired alerts */
 #include "cron.h"     /* cron expressions */
 #include "recur.h"    /* recurring events */

@@ -170,6 +170,16 @@ function at.query(spec)
   return list
 end
 
+-- at.tally(spec, by [, by2]): how many of the events spec selects hold
+-- each value of `by` (actor, tag, kind, status, year, month): {[v] = n},
+-- or {[v] = {[v2] = n}} with two; counted in the core (core/tally.h).
+local tally_ = core.tally
+function at.tally(spec, by, by2)
+  local ok, t = pcall(tally_, spec, by, by2)
+  if not ok then error(t, 2) end
+  return t
+end
+
 -- at.count{...}: how many events match (occurrences, when it expands).
 function at.count(spec)
   local cur <close>, where, limit = open(spec, "count")

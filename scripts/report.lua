@@ -381,6 +381,29 @@ function report.count(events, by)
   return out
 end
 
+-- report.tally(spec, by [, by2]): the counts of report.count, of the events
+-- a query selects, counted in the core (at.tally) without reading them:
+-- {{key=, count=}, ...} in key order, or with by2 {{key=, key2=, count=}}.
+-- `by` is "month", "year", "actor", "tag", "kind" or "status"; events
+-- without a value are not counted (report.count puts them in "(none)").
+function report.tally(spec, by, by2)
+  local ok, t = pcall(core.tally, spec, by, by2)
+  if not ok then error((tostring(t):gsub("'tally'", "'report.tally'")), 2) end
+  local out = {}
+  for k, v in pairs(t) do
+    if by2 == nil then
+      out[#out + 1] = {key = k, count = v}
+    else
+      for k2, n in pairs(v) do out[#out + 1] = {key = k, key2 = k2, count = n} end
+    end
+  end
+  sort(out, function(a, b)
+    if a.key ~= b.key then return a.key < b.key end
+    return (a.key2 or "") < (b.key2 or "")
+  end)
+  return out
+end
+
 -- ---- the table of a report ---------------------------------------------------
 
 -- The characters a terminal acts on beyond %c, as UTF-8: C1 controls

@@ -17,6 +17,7 @@
 #include "author.h" /* att_reason_check */
 #include "json.h" /* the one message for a NUL, for a big integer */
 #include "occur.h"
+#include "tally.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -717,23 +718,24 @@ static int l_remove(lua_State *L) {
  * filter it can and sorts; `where` and, when there is one, `limit` are
  * applied by the Lua layer.
  */
-static int l_select(lua_State *L) {
-  const char *fname = luaL_optstring(L, 2, "query");
+/* What a query's spec (index 1) asks, read by sel_parse. */
+typedef struct sel_spec {
   att_query q;
-  att_store *st;
-  int64_t *ids = NULL;
-  size_t n = 0;
-  lua_Integer limit = 0;
-  int haswhere = 0, isint, expand = 1, has_asof = 0;
-  att_time asof = ATT_TIME_MAX, was;
-  cursor *c;
-  att_query_init(&q);
-  lua_settop(L, 2);
-  if (!lua_isnil(L, 1) && !lua_istable(L, 1))
-    sel_error(L, fname, "table expected, got %s", luaL_typename(L, 1));
-  st = attl_store(L);
-  lua_pushnil(L);  /* 3: where */
-  lua_newtable(L); /* 4: anchors */
+  lua_Integer limit;
+  int haswhere, expand, has_asof;
+  att_time asof;
+} sel_spec;
+
+/* Read the spec at index 1 for the public function fname (each, query,
+ * count, tally): its `where` goes to index 3, the strings of its lists
+ * are anchored in the table at index 4.  A bad option raises. */
+static void sel_parse(lua_State *L, const char *fname, sel_spec *x) {
+  int isint;
+  att_query_init(&x->q);
+  x->limit = 0;
+  x->haswhere = x->has_asof = 0;
+  x->expand = 1;
+  x->asof = ATT_TIME_MAX;
   if (lua_istable(L, 1)) {
     lua_pushnil(L);
     while (lua_next(L, 1)) {
@@ -754,42 +756,42 @@ static int l_select(lua_State *L) {
           sel_error(L, fname, "option '%s' takes a date, got %s", k, luaL_typename(L, -1));
         if (attl_date_arg(L, -1, attl_now(L), &d, 1, fname) != 0)
           sel_error(L, fname, "option '%s': %s", k, att_errmsg());
-        if (opt == 0) q.from = d.b.earliest;
-        else q.to = d.b.latest;
+        if (opt == 0) x->q.from = d.b.earliest;
+        else x->q.to = d.b.latest;
         break;
       }
-      case 2: q.actors = sel_list(L, fname, k, &q.nactors); break;
-      case 5: q.tags = sel_list(L, fname, k, &q.ntags); break;
-      case 3: q.kind = sel_string(L, fname, k); break;
-      case 4: q.status = sel_string(L, fname, k); break;
-      case 6: q.text = sel_string(L, fname, k); break;
+      case 2: x->q.actors = sel_list(L, fname, k, &x->q.nactors); break;
+      case 5: x->q.tags = sel_list(L, fname, k, &x->q.ntags); break;
+      case 3: x->q.kind = sel_string(L, fname, k); break;
+      case 4: x->q.status = sel_string(L, fname, k); break;
+      case 6: x->q.text = sel_string(L, fname, k); break;
       case 7:
         if (!lua_isfunction(L, -1))
           sel_error(L, fname, "option 'where' takes a function, got %s", luaL_typename(L, -1));
         lua_pushvalue(L, -1);
         lua_replace(L, 3);
-        haswhere = 1;
+        x->haswhere = 1;
         break;
       case 8: {
         const char *s = sel_string(L, fname, k);
         int code = -1;
-        if (*s == '-') q.desc = 1, s++;
+        if (*s == '-') x->q.desc = 1, s++;
         for (int i = 0; sort_names[i]; i++)
           if (strcmp(s, sort_names[i]) == 0) code = i;
         if (code < 0)
           sel_error(L, fname, "sort by when, id, title, created, updated, kind, status or key "
                               "(a leading '-' sorts descending), not '%s'",
                     lua_tostring(L, -1));
-        q.sort = code; /* the ATT_SORT_* codes follow sort_names */
+        x->q.sort = code; /* the ATT_SORT_* codes follow sort_names */
         break;
       }
       case 9:
-        if (lua_toboolean(L, -1)) q.desc = 1;
+        if (lua_toboolean(L, -1)) x->q.desc = 1;
         break;
       case 11:
         if (!lua_isboolean(L, -1))
           sel_error(L, fname, "option 'expand' takes a boolean, got %s", luaL_typename(L, -1));
-        expand = lua_toboolean(L, -1);
+        x->expand = lua_toboolean(L, -1);
         break;
       case 12: {
         /* What the store held at the end of the time given (a day: once
@@ -800,13 +802,13 @@ static int l_select(lua_State *L) {
           sel_error(L, fname, "option 'as_of' takes a date or time, got %s", luaL_typename(L, -1));
         if (attl_date_arg(L, -1, attl_now(L), &d, 1, fname) != 0)
           sel_error(L, fname, "option 'as_of': %s", att_errmsg());
-        has_asof = 1;
-        asof = d.b.latest;
+        x->has_asof = 1;
+        x->asof = d.b.latest;
         break;
       }
       default:
-        limit = lua_tointegerx(L, -1, &isint);
-        if (!isint || limit < 0)
+        x->limit = lua_tointegerx(L, -1, &isint);
+        if (!isint || x->limit < 0)
           sel_error(L, fname, "option 'limit' takes a whole number from 0, got %s",
                     luaL_tolstring(L, -1, NULL));
         break;
@@ -814,6 +816,32 @@ static int l_select(lua_State *L) {
       lua_pop(L, 1);
     }
   }
+}
+
+static int l_select(lua_State *L) {
+  const char *fname = luaL_optstring(L, 2, "query");
+  sel_spec x;
+  att_query q;
+  att_store *st;
+  int64_t *ids = NULL;
+  size_t n = 0;
+  lua_Integer limit;
+  int haswhere, expand, has_asof;
+  att_time asof, was;
+  cursor *c;
+  lua_settop(L, 2);
+  if (!lua_isnil(L, 1) && !lua_istable(L, 1))
+    sel_error(L, fname, "table expected, got %s", luaL_typename(L, 1));
+  st = attl_store(L);
+  lua_pushnil(L);  /* 3: where */
+  lua_newtable(L); /* 4: anchors */
+  sel_parse(L, fname, &x);
+  q = x.q;
+  limit = x.limit;
+  haswhere = x.haswhere;
+  expand = x.expand;
+  has_asof = x.has_asof;
+  asof = x.asof;
   if (!haswhere) q.limit = (size_t)limit;
   /* A count without `where` never looks at the order, so the matches are
    * not sorted, nor their sort keys read: by date, that read every
@@ -1046,6 +1074,82 @@ static int c_close(lua_State *L) {
   return 0;
 }
 
+/* core.tally(spec, by1 [, by2]) -> {[v1] = n} or {[v1] = {[v2] = n}}: the
+ * group counts of the query's events (core/tally.h), for at.tally. */
+static int l_tally(lua_State *L) {
+  static const char *const ignored[] = {"where", "sort", "desc", "limit", "expand", NULL};
+  att_by by[2];
+  size_t nby = lua_isnoneornil(L, 3) ? 1 : 2;
+  sel_spec x;
+  att_tally t;
+  att_store *st;
+  att_time was;
+  size_t mem;
+  int rc;
+  for (size_t k = 0; k < nby; k++) {
+    const char *b = lua_type(L, 2 + (int)k) == LUA_TSTRING ? lua_tostring(L, 2 + (int)k) : NULL;
+    int found = -1;
+    for (int i = 0; b && i < ATT_BY_N; i++)
+      if (strcmp(b, att_by_names[i]) == 0) found = i;
+    if (found < 0)
+      return luaL_error(L, "bad argument #%d to 'tally' (count by actor, tag, kind, status, year or "
+                           "month, not %s)",
+                        2 + (int)k, b ? lua_pushfstring(L, "'%s'", b) : luaL_typename(L, 2 + (int)k));
+    by[k] = (att_by)found;
+  }
+  if (nby == 2 && by[0] == by[1])
+    return luaL_error(L, "bad argument #3 to 'tally' (counting by %s twice)", att_by_names[by[0]]);
+  lua_settop(L, 1);
+  if (!lua_isnil(L, 1) && !lua_istable(L, 1))
+    sel_error(L, "tally", "table expected, got %s", luaL_typename(L, 1));
+  for (int i = 0; lua_istable(L, 1) && ignored[i]; i++)
+    if (lua_getfield(L, 1, ignored[i]) != LUA_TNIL)
+      sel_error(L, "tally", "option '%s' is not one of tally's: from, to, actor, kind, status, tag, "
+                            "text, as_of", ignored[i]);
+    else
+      lua_pop(L, 1);
+  lua_pushliteral(L, "tally"); /* 2 */
+  lua_pushnil(L);              /* 3: where */
+  lua_newtable(L);             /* 4: anchors */
+  st = attl_store(L);
+  sel_parse(L, "tally", &x);
+  /* Its work: the query's, then a pass over the matches and the postings;
+   * its memory while it counts: the matches' ids, a bit per event, and
+   * with two dimensions about 8 bytes per event (the postings gathered) */
+  {
+    uint64_t all = att_store_count(st);
+    if (all == UINT64_MAX) all = 0; /* damaged: the query reports it */
+    att_lua_charge(L, query_cost(st, &x.q) + all);
+    mem = (size_t)all * (nby == 2 ? 17 : 9);
+    att_lua_mem_take(L, mem);
+  }
+  was = att_store_asof_time(st);
+  rc = x.has_asof ? att_store_asof(st, x.asof) : 0;
+  if (rc == 0) rc = att_store_tally(st, &x.q, by, nby, &t);
+  if (x.has_asof && att_store_asof_time(st) != was) att_store_asof(st, was);
+  att_script_mem_give(att_lua_script(L), mem);
+  if (rc != 0) return luaL_error(L, "%s", att_errmsg());
+  lua_createtable(L, 0, (int)(t.n < 1024 ? t.n : 1024));
+  for (size_t i = 0; i < t.n; i++) {
+    if (nby == 1) {
+      lua_pushinteger(L, (lua_Integer)t.rows[i].n);
+      lua_setfield(L, -2, t.rows[i].key[0]);
+      continue;
+    }
+    if (lua_getfield(L, -1, t.rows[i].key[0]) == LUA_TNIL) {
+      lua_pop(L, 1);
+      lua_newtable(L);
+      lua_pushvalue(L, -1);
+      lua_setfield(L, -3, t.rows[i].key[0]);
+    }
+    lua_pushinteger(L, (lua_Integer)t.rows[i].n);
+    lua_setfield(L, -2, t.rows[i].key[1]);
+    lua_pop(L, 1);
+  }
+  att_tally_free(&t);
+  return 1;
+}
+
 /* at.outdir(): the script's output directory, absolute, or nil (serve
  * without --out).  Relative report paths are relative to it. */
 static int l_outdir(lua_State *L) {
@@ -1058,7 +1162,7 @@ static int l_outdir(lua_State *L) {
 /* ---- luaL_Reg arrays ----------------------------------------------------- */
 
 static const luaL_Reg funcs[] = {{"add", l_add},       {"get", l_get},     {"update", l_update},
-                                 {"remove", l_remove}, {"select", l_select}, {"batch", l_batch},
+                                 {"remove", l_remove}, {"select", l_select}, {"tally", l_tally}, {"batch", l_batch},
                                  {"outdir", l_outdir}, {NULL, NULL}};
 
 static const luaL_Reg cursor_methods[] = {

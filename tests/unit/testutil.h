@@ -1,8 +1,9 @@
 /*
  * Helpers shared by the C unit tests that work on stores and their files:
  * reading a whole file into memory, opening a store for writing, adding
- * an event given as JSON, removing a scratch directory, and an instant
- * from its text.
+ * an event given as JSON, removing a scratch directory, an instant from
+ * its text, and a small seeded random generator (xorshift: the same
+ * sequence on every run).
  */
 #ifndef ATT_TESTUTIL_H
 #define ATT_TESTUTIL_H
@@ -73,6 +74,15 @@ static inline void tu_rmrf(const char *dir) {
   char cmd[4200];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   if (system(cmd) != 0) printf("# could not remove %s\n", dir);
+}
+
+/* A number below n from a xorshift generator whose state the test keeps
+ * (seeded with any non-zero value). */
+static inline unsigned tu_rnd(unsigned long long *state, unsigned n) {
+  *state ^= *state << 13;
+  *state ^= *state >> 7;
+  *state ^= *state << 17;
+  return (unsigned)(*state % n);
 }
 
 #endif
