@@ -78,6 +78,7 @@ typedef struct hits {
    * class is a sorted run starting at runs[i]: a merge replaces the sort. */
   size_t runs[ATT__NCLASS + 2];
   int nruns;
+  int counting; /* only count them (att_store_count_query): v stays NULL */
 } hits;
 
 static int sort_key_string(int sort) {
@@ -97,6 +98,10 @@ static const char *sort_string(const att_event *ev, int sort) {
 static int hits_add(hits *h, const att_event *ev, int64_t id, int64_t e, int64_t l, int64_t cr,
                     int64_t up, int sort) {
   hit *x;
+  if (h->counting) {
+    h->n++;
+    return 0;
+  }
   if (h->n == h->cap) {
     size_t c = h->cap ? h->cap * 2 : 256;
     hit *v = realloc(h->v, c * sizeof *v);
@@ -264,6 +269,15 @@ static int snap_check(att_store *st, const att__snap *s, int src, const att_quer
    * made_by on, rejected without a read. */
   if (src == SRC_ASOF_SEG && ord >= st->made_by) return 0;
   if (!in_bits(pl, npl, skip, ord)) return 0;
+  if (h->counting && src == SRC_PRESENT && st->ov.n == 0 && q->from == ATT_TIME_MIN &&
+      q->to == ATT_TIME_MAX && !q->text) {
+    /* Counted, with no window and nothing in the journal: the postings
+     * alone decide, and the id table is not read. */
+    for (size_t i = 0; i < npl; i++)
+      if (i != skip && !pl[i].bits && (rc = in_post(s, &pl[i], ord)) != 1) return rc;
+    h->n++;
+    return 0;
+  }
   if ((rc = att__snap_ident(s, ord, &id)) != 0) return rc;
   if (!overlaps(id->earliest, id->latest, q)) return 0;
   for (size_t i = 0; i < npl; i++)
@@ -422,9 +436,12 @@ static int collate_keys(hits *h) {
   return 0;
 }
 
-int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n) {
+/* The matches of q: their ids in *ids, or with counting only their number
+ * (no ids, no sort: q is unordered). */
+static int run_query(att_store *st, const att_query *q, int64_t **ids, size_t *n, int counting) {
   hits h = {0};
   int rc;
+  h.counting = counting;
   *ids = NULL;
   *n = 0;
   if (q->sort < ATT_SORT_WHEN || q->sort > ATT_SORT_KEY)
@@ -500,7 +517,9 @@ sorted:
   if (q->collate && sort_key_string(q->sort) && st->asof != ATT_TIME_MAX && (rc = collate_keys(&h)) != 0)
     goto out;
   if (h.n && !q->unordered && !hits_sorted(&h)) qsort(h.v, h.n, sizeof *h.v, hit_cmp);
-  {
+  if (counting) {
+    *n = (q->limit && q->limit < h.n) ? q->limit : h.n;
+  } else {
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
     if (!(*ids = malloc((k ? k : 1) * sizeof **ids))) {
       rc = att__err(ATT_ENOMEM, "out of memory for query results");
@@ -510,7 +529,21 @@ sorted:
     *n = k;
   }
 out:
-  for (size_t i = 0; i < h.n; i++) free(h.v[i].s);
+  for (size_t i = 0; h.v && i < h.n; i++) free(h.v[i].s);
   free(h.v);
   return rc;
+}
+
+int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n) {
+  return run_query(st, q, ids, n, 0);
+}
+
+int att_store_count_query(att_store *st, const att_query *q, size_t *n) {
+  att_query u = *q;
+  int64_t *none = NULL;
+  u.unordered = 1;
+  u.sort = ATT_SORT_ID; /* no sort keys read */
+  u.desc = 0;
+  u.collate = 0;
+  return run_query(st, &u, &none, n, 1);
 }

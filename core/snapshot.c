@@ -158,21 +158,29 @@ int att__snap_blk(const att__snap *s, int sect, uint64_t k) {
 void att__snap_verify_all(const att__snap *s, int sect) {
   struct att__snapck *ck = s->ck;
   uint64_t b, end;
+  int bad = 0;
   if (s->h.version < 2) {
     (void)att__snap_need(s, sect); /* a failure is reported by the read */
     return;
   }
+  /* Once every block passed, the next call returns here: the walk over
+   * the bits alone was 1M steps at 1M events, on every query. */
+  if (ck->verified & SECT_BIT(sect)) return;
   b = ck->base[sect];
   end = b + nblocks(sect, s->h.sect[sect].len);
   for (uint64_t k = 0; b < end; b++, k++) {
     uint64_t from, to;
+    if ((ck->bad[b >> 6] >> (b & 63)) & 1) bad = 1;
     if (((ck->ok[b >> 6] | ck->bad[b >> 6]) >> (b & 63)) & 1) continue;
     block_range(s, sect, k, &from, &to);
-    if (att_crc32c(0, s->map + from, (size_t)(to - from)) == block_crc(s, b))
+    if (att_crc32c(0, s->map + from, (size_t)(to - from)) == block_crc(s, b)) {
       ck->ok[b >> 6] |= 1ull << (b & 63);
-    else
+    } else {
       ck->bad[b >> 6] |= 1ull << (b & 63);
+      bad = 1;
+    }
   }
+  if (!bad) ck->verified |= SECT_BIT(sect);
 }
 
 uint64_t att__snap_badblocks(const att__snap *s, int sect, uint64_t *from, uint64_t *to) {

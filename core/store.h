@@ -161,6 +161,9 @@ typedef struct att_query {
 void att_query_init(att_query *q);
 /* Ids of matching events, in order.  *ids is malloc'd (free it). */
 int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n);
+/* How many events q matches (at most its limit), without listing them:
+ * no ids built, nothing sorted (the events, not occurrences). */
+int att_store_count_query(att_store *st, const att_query *q, size_t *n);
 
 /* Pick up what other processes appended (and reload after their
  * compaction).  Calls opts.change for each change seen.  Returns the number

@@ -39,6 +39,7 @@ typedef struct cursor {
   size_t n, pos;
   size_t taken; /* bytes of ids counted against the script's max-memory */
   att_occ *occ; /* an expanded query: the line of each id (core/occur.h) */
+  int counted;  /* at.count's: n matches, no ids (att_store_count_query) */
 } cursor;
 
 /* ---- check helpers ------------------------------------------------------ */
@@ -892,6 +893,14 @@ static int l_select(lua_State *L) {
     n = nocc;
     c->taken += nocc * sizeof *occ;
     att_lua_mem_take(L, nocc * sizeof *occ);
+  } else if (q.unordered) {
+    /* at.count without where: the number, not the list */
+    int qrc;
+    att_lua_charge(L, query_cost(st, &q));
+    if ((qrc = asof_begin(st, c)) == 0) qrc = att_store_count_query(st, &q, &n);
+    asof_end(st, c, was);
+    if (qrc != 0) return luaL_error(L, "%s", att_errmsg());
+    c->counted = 1;
   } else {
     int qrc;
     att_lua_charge(L, query_cost(st, &q));
@@ -1059,7 +1068,7 @@ static int c_occurrence(lua_State *L) {
 /* cursor:count() -> events left */
 static int c_count(lua_State *L) {
   cursor *c = checkcursor(L);
-  lua_pushinteger(L, (lua_Integer)(c->ids ? c->n - c->pos : 0));
+  lua_pushinteger(L, (lua_Integer)(c->ids || c->counted ? c->n - c->pos : 0));
   return 1;
 }
 

@@ -363,6 +363,11 @@ static int check_queries(att_store *st, const model *m, int nq, const char *phas
       bad++;
     }
     free(got);
+    /* Counted only: the number. */
+    if (att_store_count_query(st, &q, &ng) != 0 || ng != nw) {
+      if (bad < 3) printf("# %s query %d, counted: %zu, oracle %zu\n", phase, t, ng, nw);
+      bad++;
+    }
   }
   free(want);
   return bad;
