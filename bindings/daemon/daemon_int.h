@@ -203,6 +203,11 @@ size_t att__remind_plan_bytes(size_t n, int nleads);
 void att__remind_reserved(att__job *j, size_t bytes);
 void att__remind_free(att_daemon *d, att__job *j);
 void att__remind_scan(att_daemon *d, att__job *j, att_time after);
+/* Set q's window to the events whose reminders of `spec` may fall
+ * between `after` and the horizon a planning from `after` reaches (the
+ * events that recur included): what a scan plans. */
+void att__remind_window(att_daemon *d, const att_remind_spec *spec, att_time after,
+                        att_query *q);
 void att__remind_change(att_daemon *d, att__job *j, const att__change *c);
 void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it);
 void att__remind_unplan(att_daemon *d, att__job *j);
@@ -293,6 +298,16 @@ struct att__remind {
   /* The monthly question about dates still unknown (daemon_remind.c):
    * its queue entry (kind 0, id 0), or 0. */
   att_timeq_handle ask_h;
+  /* Reminders are planned only up to the horizon (daemon_remind.c):
+   * the last instant whose reminders are queued, and the queue entry
+   * (kind ATT__REMIND_EXTEND) that moves it on, or 0. */
+  att_time horizon;
+  att_timeq_handle ext_h;
 };
+/* The queue entry kind that extends a reminder's horizon (leads are 1 to
+ * ATT_REMIND_MAX_LEADS, the monthly question 0). */
+#define ATT__REMIND_EXTEND (ATT_REMIND_MAX_LEADS + 1)
+/* How far ahead of the daemon's clock reminders are planned: 28 days. */
+#define ATT__REMIND_HORIZON (28 * 86400)
 
 #endif

@@ -85,7 +85,31 @@ void att__log_cb(void *ud, int level, const char *script, const char *msg) {
   fflush(stderr);
 }
 
+/* A kB figure of /proc/self/status ("VmHWM:  1234 kB"), or -1. */
+static long status_kb(const char *buf, const char *name) {
+  const char *p = strstr(buf, name);
+  return p ? strtol(p + strlen(name), NULL, 10) : -1;
+}
+
+/* With --verbose, what the process holds at the end: its peak RSS, and
+ * now its own memory apart from the pages of the store's snapshot it has
+ * mapped (shared with every process and the page cache, and counted in
+ * RSS once touched; bench/daemon.sh reads this line). */
+static void log_memory(att_daemon *d) {
+  char buf[4096];
+  size_t n;
+  FILE *f;
+  if (d->o.verbosity != ATT_VERB_DEBUG || (f = fopen("/proc/self/status", "r")) == NULL) return;
+  n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  att__log(d, ATT_LOG_DEBUG, NULL, "memory: peak RSS %ld kB; at exit %ld kB of its own, %ld kB of mapped files",
+           status_kb(buf, "VmHWM:"), status_kb(buf, "RssAnon:"),
+           status_kb(buf, "RssFile:") + status_kb(buf, "RssShmem:"));
+}
+
 void att__log_summary(att_daemon *d) {
+  log_memory(d);
   att__log(d, ATT_LOG_INFO, NULL,
            "stopped: %llu callback%s run, %llu error%s, %llu reminder alert%s",
            (unsigned long long)d->callbacks, d->callbacks == 1 ? "" : "s",

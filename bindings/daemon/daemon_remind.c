@@ -7,8 +7,13 @@
  *
  * What a reminder keeps per event is its id and the queue handle of each
  * lead, in an open-addressing table: about 16 + 8 x leads bytes, plus the
- * queue entries, so a million events stay cheap.  Everything else (the
- * event's dates and rule) is read from the store when an entry fires.
+ * queue entries.  Everything else (the event's dates and rule) is read
+ * from the store when an entry fires.  And only the reminders due up to a
+ * horizon, ATT__REMIND_HORIZON ahead of the daemon's clock, are queued:
+ * when the clock reaches the horizon, one queue entry moves it on by as
+ * much and plans the events whose reminders fall in the new stretch,
+ * found by a window query of the store (plus the recurring events), so
+ * that memory follows the next four weeks, not the store's size.
  *
  * A date not known to the day ("early 2024") is reminded of honestly: the
  * default title names the date and its earliest day, and says it is not
@@ -30,6 +35,7 @@
 #define GONE (-1)
 
 static void queue_ask(att_daemon *d, att__job *j, att_time after);
+static void queue_extend(att_daemon *d, att__job *j);
 
 /* ---- the table: event id -> handles ------------------------------------ */
 
@@ -190,6 +196,7 @@ att__remind *att__remind_new(void) {
   if (r) {
     att_remind_spec_init(&r->spec);
     r->where = r->message = LUA_NOREF;
+    r->horizon = ATT_TIME_MIN; /* nothing planned before the first scan */
   }
   return r;
 }
@@ -198,7 +205,7 @@ void att__remind_unplan(att_daemon *d, att__job *j) {
   att__remind *r = j->rem;
   if (r == NULL) return;
   if (att_timeq_size(&d->q) == 0) { /* the daemon is closing: nothing to take out */
-    r->ask_h = 0;
+    r->ask_h = r->ext_h = 0;
     if (r->cap) memset(r->keys, 0, r->cap * sizeof *r->keys);
     r->live = r->used = 0;
     settle(j);
@@ -207,7 +214,8 @@ void att__remind_unplan(att_daemon *d, att__job *j) {
   for (size_t i = 0; i < r->cap; i++)
     if (r->keys[i] != EMPTY && r->keys[i] != GONE) drop(d, r, r->keys[i]);
   if (r->ask_h) att_timeq_remove(&d->q, r->ask_h, NULL);
-  r->ask_h = 0;
+  if (r->ext_h) att_timeq_remove(&d->q, r->ext_h, NULL);
+  r->ask_h = r->ext_h = 0;
   settle(j);
 }
 
@@ -371,16 +379,20 @@ static int where_ok(att_daemon *d, att__job *j, int64_t id, const char *json, si
   return ok;
 }
 
-/* Plan the reminders of one event (its stored JSON) after `after`.
- * `matched`: the store's query has already checked kind, status, actors
- * and tags.  0, or -1 when the where function was stopped by a limit of
- * its call (budget, time, os.exit): in a scan, the rest would fail too. */
+/* Plan the reminders of one event (its stored JSON) after `after`, up to
+ * the horizon; a lead that has an entry queued already keeps it (the scan
+ * that extends the horizon meets events planned before).  `matched`: the
+ * store's query has already checked kind, status, actors and tags.  0, or
+ * -1 when the where function was stopped by a limit of its call (budget,
+ * time, os.exit): in a scan, the rest would fail too. */
 static int plan_event(att_daemon *d, att__job *j, int64_t id, const char *json, size_t len,
                       att_time after, int matched) {
   att__remind *r = j->rem;
   att_span sp;
   att_rrule rule;
-  int has_rule, ok = 1, rc;
+  att_remind_hit hits[ATT_REMIND_MAX_LEADS];
+  int want[ATT_REMIND_MAX_LEADS];
+  int has_rule, ok = 1, rc, nwant = 0;
   long at = -1;
   if (!matched) {
     att_event ev;
@@ -400,13 +412,22 @@ static int plan_event(att_daemon *d, att__job *j, int64_t id, const char *json, 
                (long long)id, att_errmsg());
     return 0;
   }
-  if ((ok = where_ok(d, j, id, json, len)) < 0) return -1;
-  if (!ok || j->dead) return 0;
+  /* The leads with a reminder to queue, before the where function: it
+   * is asked only of events that have one within the horizon. */
+  at = find(r, id);
   for (int k = 0; k < r->spec.nleads; k++) {
-    att_remind_hit hit;
-    if (att_remind_next_lead(&r->spec, &sp, has_rule ? &rule : NULL, k, after, &hit) != 0)
-      continue;
-    if (at < 0 && (at = find(r, id)) < 0) {
+    want[k] = !(at >= 0 && r->hs[(size_t)at * (size_t)r->spec.nleads + (size_t)k]) &&
+              att_remind_next_lead(&r->spec, &sp, has_rule ? &rule : NULL, k, after, &hits[k]) == 0 &&
+              hits[k].at <= r->horizon;
+    nwant += want[k];
+  }
+  if (nwant == 0) return 0;
+  if ((ok = where_ok(d, j, id, json, len)) < 0) return -1;
+  if (!ok || j->dead) return 0; /* (where is read-only: the table is as it was) */
+  for (int k = 0; k < r->spec.nleads; k++) {
+    const att_remind_hit *hit = &hits[k];
+    if (!want[k]) continue;
+    if (at < 0) {
       /* A new event: room for it within the owner's max-memory first. */
       size_t ncap = r->cap;
       if ((r->used + 1) * 2 > r->cap) ncap = r->live * 4 < r->cap ? r->cap : r->cap ? r->cap * 2 : 64;
@@ -422,7 +443,7 @@ static int plan_event(att_daemon *d, att__job *j, int64_t id, const char *json, 
       r->full = 0;
       if ((at = insert(r, id)) < 0) break;
     }
-    if (att_timeq_add(&d->q, hit.at, 1 + k, (uint64_t)id, j,
+    if (att_timeq_add(&d->q, hit->at, 1 + k, (uint64_t)id, j,
                       &r->hs[(size_t)at * (size_t)r->spec.nleads + (size_t)k]) != 0)
       break;
   }
@@ -442,15 +463,69 @@ static void remind_query(const att__remind *r, att_query *q) {
   q->ntags = r->ntags;
 }
 
-/* Every matching event of the store, by id. */
+/* a + b, held within the range of instants. */
+static att_time sat_add(att_time a, int64_t b) {
+  if (b > 0 && a > ATT_TIME_MAX - b) return ATT_TIME_MAX;
+  if (b < 0 && a < ATT_TIME_MIN - b) return ATT_TIME_MIN;
+  return a + b;
+}
+
+/* Bounds in seconds of how far a lead reaches from its reminder to its
+ * anchor (months of 28 to 31 days, years of 365 or 366, a day of slack
+ * each way). */
+static void lead_reach(const att_remind_spec *spec, int64_t *lo, int64_t *hi) {
+  const int64_t D = 86400;
+  *lo = INT64_MAX;
+  *hi = INT64_MIN;
+  for (int k = 0; k < spec->nleads; k++) {
+    const att_duration *l = &spec->leads[k];
+    int64_t base = l->days * D + l->seconds;
+    int64_t a = base + l->years * (l->years >= 0 ? 365 : 366) * D +
+                l->months * (l->months >= 0 ? 28 : 31) * D;
+    int64_t b = base + l->years * (l->years >= 0 ? 366 : 365) * D +
+                l->months * (l->months >= 0 ? 31 : 28) * D;
+    if (a < *lo) *lo = a;
+    if (b > *hi) *hi = b;
+  }
+  if (spec->nleads == 0) *lo = *hi = 0;
+  *lo -= D;
+  *hi += D;
+}
+
+/* The horizon of a planning from `after`: the later of it and the
+ * clock, plus ATT__REMIND_HORIZON. */
+static att_time horizon_of(att_daemon *d, att_time after) {
+  att_time now = att__now(d);
+  return sat_add(now > after ? now : after, ATT__REMIND_HORIZON);
+}
+
+void att__remind_window(att_daemon *d, const att_remind_spec *spec, att_time after,
+                        att_query *q) {
+  int64_t lo, hi;
+  lead_reach(spec, &lo, &hi); /* a lead's reach, ATT_LEAD_MAX, is 100 years: no overflow */
+  q->from = sat_add(after, lo);
+  q->to = sat_add(horizon_of(d, after), hi);
+  q->recurring = !(q->from == ATT_TIME_MIN && q->to == ATT_TIME_MAX); /* else every event */
+}
+
+/* The events whose reminders may fall in (after, horizon], by id: those
+ * whose dates meet the anchors such reminders count back from, and those
+ * that recur. */
+static int candidates(att_daemon *d, const att__remind *r, att_time after, int64_t **ids,
+                      size_t *n) {
+  att_query q;
+  remind_query(r, &q);
+  att__remind_window(d, &r->spec, after, &q);
+  return att_store_query(d->e->store, &q, ids, n);
+}
+
+/* Plan every event whose reminders may fall in (after, horizon]. */
 static void scan(att_daemon *d, att__job *j, att_time after) {
   att__remind *r = j->rem;
-  att_query q;
   int64_t *ids = NULL;
   size_t n = 0, i, planned = 0;
   int stopped = 0;
-  remind_query(r, &q);
-  if (att_store_query(d->e->store, &q, &ids, &n) != 0) {
+  if (candidates(d, r, after, &ids, &n) != 0) {
     att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
     return;
   }
@@ -515,6 +590,16 @@ typedef struct scan_ctx {
   att_time after;
 } scan_ctx;
 
+static void set_horizon(att_daemon *d, att__remind *r, att_time t) {
+  r->horizon = horizon_of(d, t);
+}
+
+static void queue_extend(att_daemon *d, att__job *j) {
+  att__remind *r = j->rem;
+  if (r == NULL || j->dead || r->ext_h || r->horizon == ATT_TIME_MAX) return;
+  att_timeq_add(&d->q, r->horizon, ATT__REMIND_EXTEND, 0, j, &r->ext_h);
+}
+
 static int scan_fn(lua_State *L) {
   scan_ctx *c = lua_touserdata(L, 1);
   scan(c->d, c->j, c->after);
@@ -528,18 +613,15 @@ static int push_scan(lua_State *L, void *ud) {
 }
 
 /*
- * The first scan of a reminder, once.  Its where calls share one budget
- * and one deadline: those of the call that registered it (a callback), or
- * else of one call made for the scan (a main chunk's reminders are
- * scanned once it has loaded), so that a where function cannot spend a
- * budget per event of the store.
+ * A scan of a reminder.  Its where calls share one budget and one
+ * deadline: those of the call that registered it (a callback), or else of
+ * one call made for the scan (a main chunk's reminders are scanned once
+ * it has loaded; each later stretch of the horizon), so that a where
+ * function cannot spend a budget per event of the store.
  */
-void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
+static void scan_call(att_daemon *d, att__job *j, att_time after) {
   att__remind *r = j->rem;
   scan_ctx c;
-  if (r == NULL || r->scanned || j->dead) return;
-  r->scanned = 1;
-  queue_ask(d, j, after);
   if (r->where == LUA_NOREF || d->calling == j->owner || d->loading == j->owner) {
     scan(d, j, after);
     return;
@@ -549,6 +631,30 @@ void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
   c.after = after;
   att__call(d, j->owner, push_scan, &c, 0);
   d->callbacks--; /* the daemon's call, not a callback of the script */
+}
+
+/* The first scan, once. */
+void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
+  att__remind *r = j->rem;
+  if (r == NULL || r->scanned || j->dead) return;
+  r->scanned = 1;
+  queue_ask(d, j, after);
+  set_horizon(d, r, after);
+  scan_call(d, j, after);
+  queue_extend(d, j);
+}
+
+/* The clock reached the horizon: move it on, and plan the events whose
+ * reminders fall in the new stretch (those planned already keep their
+ * entries).  Planning counts from the old horizon, not from the clock: a
+ * reminder between the two, when the loop comes late, is late, not
+ * lost. */
+static void extend_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
+  att__remind *r = j->rem;
+  r->ext_h = 0;
+  set_horizon(d, r, it->due);
+  scan_call(d, j, it->due);
+  if (!j->dead && j->rem) queue_extend(d, j);
 }
 
 void att__remind_change(att_daemon *d, att__job *j, const att__change *c) {
@@ -679,8 +785,13 @@ static void ask_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
   size_t n = 0;
   r->ask_h = 0;
   if (ask_on(d, j)) {
+    int64_t lo, hi;
     remind_query(r, &q);
-    q.from = it->due; /* not yet past */
+    lead_reach(&r->spec, &lo, &hi);
+    /* Not yet past, and its first reminder has come: it starts by the
+     * longest lead after now (see ask_event). */
+    q.from = it->due;
+    q.to = sat_add(it->due, hi);
     if (att_store_query(d->e->store, &q, &ids, &n) != 0)
       att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
     for (size_t i = 0; i < n && !j->dead; i++) {
@@ -727,7 +838,7 @@ static void requeue(att_daemon *d, att__job *j, int64_t id, int k, const att_spa
   att_remind_hit hit;
   long at = find(r, id);
   if (at < 0) return;
-  if (att_remind_next_lead(&r->spec, sp, rule, k, after, &hit) == 0)
+  if (att_remind_next_lead(&r->spec, sp, rule, k, after, &hit) == 0 && hit.at <= r->horizon)
     att_timeq_add(&d->q, hit.at, 1 + k, (uint64_t)id, j,
                   &r->hs[(size_t)at * (size_t)r->spec.nleads + (size_t)k]);
   tidy(r, at);
@@ -777,6 +888,10 @@ void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
   att_time now = att__now(d);
   if (it->kind == ASK_KIND) {
     ask_fire(d, j, it);
+    return;
+  }
+  if (it->kind == ATT__REMIND_EXTEND) {
+    extend_fire(d, j, it);
     return;
   }
   if (at < 0 || k < 0 || k >= r->spec.nleads) return;

@@ -419,19 +419,17 @@ static void remind_read(lua_State *L, remind_args *a) {
  * and does work in proportion. */
 static size_t count_matching(lua_State *L, att_daemon *d, const remind_args *a) {
   att_query q;
-  int64_t *ids = NULL;
   size_t n = 0;
   att_query_init(&q);
-  q.sort = ATT_SORT_ID;
   q.kind = a->kind;
   q.status = a->status;
   q.actors = a->actors;
   q.nactors = a->nactors;
   q.tags = a->tags;
   q.ntags = a->ntags;
-  if (att_store_query(d->e->store, &q, &ids, &n) != 0)
+  att__remind_window(d, &a->spec, att__plan_after(d), &q);
+  if (att_store_count_query(d->e->store, &q, &n) != 0)
     luaL_error(L, "at.remind: %s", att_errmsg());
-  free(ids);
   return n;
 }
 
@@ -468,8 +466,8 @@ int attl_remind(lua_State *L) {
     return push_handle(L, 0, ATT__JOB_REMIND);
   }
   ds = owner(L, d, "at.remind");
-  /* Planning reads every matching event and keeps a table and queue
-   * entries for each: the work is charged to this call's budget and the
+  /* Planning reads every matching event with a reminder within the
+   * horizon and keeps a table and queue entries for each: the work is charged to this call's budget and the
    * memory to the script's max-memory, before anything is registered
    * (issue 12, finding 4). */
   n = count_matching(L, d, &a);

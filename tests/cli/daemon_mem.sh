@@ -17,10 +17,15 @@ ATT_WRAP="timeout -s KILL 300"
 SLACK_KB=$((96 * 1024)) # allocator and sanitizer slack, the store's indexes
 
 new_store
-# Far in the future, so that the real clock has every reminder to plan.
-awk 'BEGIN { for (i = 1; i <= 30000; i++)
-  printf "{\"title\":\"event %d\",\"when\":\"2099-%02d-%02d\",\"kind\":\"meeting\"}\n",
-         i, 1 + i % 12, 1 + i % 28 }' >"$TMP/ev.jsonl"
+# Within the next weeks of the real clock (6 to 20 days ahead), so that a
+# real-clock daemon has every reminder to plan: it plans only the four
+# weeks ahead (docs/daemon.md, "Reminders").
+day0=$(date -u +%s)
+days=$(for k in $(seq 6 20); do date -u -d "@$((day0 + k * 86400))" +%F; done)
+echo "$days" | awk 'NR == FNR { d[n++] = $1; next }
+  END { for (i = 1; i <= 30000; i++)
+    printf "{\"title\":\"event %d\",\"when\":\"%s\",\"kind\":\"meeting\"}\n",
+           i, d[i % n] }' - /dev/null >"$TMP/ev.jsonl"
 ok import "$TMP/ev.jsonl"
 
 # peak SCRIPT OPTIONS...: a real-clock daemon with only SCRIPT, until its
@@ -110,7 +115,8 @@ at.remind{name = "w", before = "1d", where = function() while true do end end}
 LUA
 rm -f "$S"/*.lua
 cp "$TMP/wloop.lua" "$S/"
-ok serve --scripts "$S" --now 2024-01-01 --until 2024-01-02 --no-state --max-instructions 1M
+ok serve --scripts "$S" --now "$(date -u +%F)" --until "$(date -u -d @$((day0 + 86400)) +%F)" \
+  --no-state --max-instructions 1M
 n=$(grep -c "instruction budget exhausted" "$TMP/err" || true)
 [ "$n" = 1 ] || fail "the where loop was stopped $n times, expected once"
 err_has "remind w: planning stopped after 1 of 30000 events"

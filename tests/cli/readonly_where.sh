@@ -19,7 +19,7 @@ export TZ=UTC
 ATT_WRAP="timeout -s KILL 120"
 
 new_store
-ok add --title "probe one" --when 2024-03-01
+ok add --title "probe one" --when 2024-01-20
 
 cat >"$S/ro.lua" <<LUA
 local at = require "attache"
@@ -49,11 +49,11 @@ end}
 -- A change re-plans the event: where runs again, read-only again; and
 -- the schedule that made the change may still write after it returns.
 at.at("2024-01-02", function()
-  local e = at.add{title = "probe two", when = "2024-04-01"}
+  local e = at.add{title = "probe two", when = "2024-01-22"}
   print("added", e.title)
 end)
 at.at("2024-01-03", function()
-  local e = at.add{title = "after", when = "2024-05-01"}
+  local e = at.add{title = "after", when = "2024-01-24"}
   print("added", e.title)
   print("cancel", early:cancel())
 end)
@@ -86,7 +86,7 @@ at.at("2024-01-02", function()
     print("late where", pcall(at.add, {title = "sneaked in", when = "2024-06-01"}))
     return true
   end}
-  print("late add", at.add{title = "late", when = "2024-07-01"}.title)
+  print("late add", at.add{title = "late", when = "2024-01-26"}.title)
 end)
 LUA
 ok serve --scripts "$S" --now 2024-01-01 --until 2024-01-03 --no-state
