@@ -13,7 +13,10 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 SKIP_NAME=valgrind
 . "$src/tests/need.sh"
 need valgrind
-vg="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 --child-silent-after-fork=yes"
+# (--read-inline-info=no: each start reads less of libc's debugging
+# information, 9% of a short command's time, and the suite is thousands
+# of short commands; traces lose only the names of inlined callers.)
+vg="valgrind -q --read-inline-info=no --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 --child-silent-after-fork=yes"
 export ATT_SOURCE_DIR="$src" ATT_SHARED_DATA="$src/../shared/data"
 # Under valgrind a bounded C function can run seconds between two checks
 # of its deadline (20-50 times slower): the watchdog's grace from deadline

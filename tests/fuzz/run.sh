@@ -10,6 +10,7 @@
 # corpus afterwards.  A crash or a failed property is saved under
 # BUILD/fuzz-artifacts/NAME/ and makes the run fail.  The last lines are a
 # table of executions per target, from libFuzzer's final statistics.
+# Harnesses run FUZZ_JOBS at a time (default: the number of processors).
 #
 #   sh tests/fuzz/run.sh --check
 #
@@ -38,16 +39,20 @@ build=$1
 secs=$2
 shift 2
 names=${*:-"edtf friendly cron rrule event csv journal store"}
+# FUZZ_JOBS harnesses run at a time (default: the processors), each for
+# the whole time, each with its own log and a line of the summary.
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 mkdir -p "$build/fuzz-logs"
 summary="$build/fuzz-logs/summary"
-: > "$summary"
-failed=0
-for n in $names; do
+
+# one NAME: run one harness, its verdict in the summary (and NAME.failed)
+one() {
+  n=$1
   prog="$build/fuzz_$n"
   if [ ! -x "$prog" ]; then
     echo "fuzz: $prog is missing (build the 'fuzzers' target)" >&2
-    failed=1
-    continue
+    : > "$build/fuzz-logs/$n.failed"
+    return
   fi
   mkdir -p "$build/fuzz-corpus/$n" "$build/fuzz-artifacts/$n"
   log="$build/fuzz-logs/$n.log"
@@ -61,7 +66,7 @@ for n in $names; do
     result=ok
   else
     result="FAILED (exit $rc; see $log)"
-    failed=1
+    : > "$build/fuzz-logs/$n.failed"
     grep -E 'property failed|ERROR:|SUMMARY:' -A4 "$log" | head -30 >&2
   fi
   printf '%-9s %6ss %12s executions  %s\n' "$n" "$secs" "${execs:-?}" "$result" \
@@ -70,7 +75,23 @@ for n in $names; do
     "$prog" -merge=1 "$src/corpus/$n" "$build/fuzz-corpus/$n" \
       > "$build/fuzz-logs/$n.merge.log" 2>&1 || echo "fuzz: merge of $n failed" >&2
   fi
+}
+
+if [ "${FUZZ_ONE:-}" = 1 ]; then # (a job of the loop below)
+  for n in $names; do one "$n"; done
+  exit 0
+fi
+: > "$summary"
+rm -f "$build"/fuzz-logs/*.failed
+export FUZZ_ONE=1
+for n in $names; do echo "$n"; done |
+  xargs -P "$jobs" -n 1 sh "$0" "$build" "$secs"
+failed=0
+for n in $names; do
+  [ ! -e "$build/fuzz-logs/$n.failed" ] || failed=1
 done
+n=$(wc -l < "$summary" | tr -d ' ')
+[ "$n" = "$(echo $names | wc -w | tr -d ' ')" ] || failed=1
 echo "fuzz: executions per target"
 cat "$summary"
 exit $failed

@@ -466,9 +466,8 @@ static void test_missing(void) {
 }
 
 int main(void) {
-  const char *pre = getenv("LD_PRELOAD");
   int cycles;
-  light = (pre && strstr(pre, "vgpreload")) || getenv("ATT_WRAP") != NULL;
+  light = tu_light();
   cycles = light ? 60 : 1000;
   snprintf(root, sizeof root, "%s/att-damage-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
   if (!mkdtemp(root)) return 1;

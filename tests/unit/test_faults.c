@@ -583,8 +583,7 @@ static void make_template_full(const char *dir, model *m) {
 int main(void) {
   char tpl[PATH_MAX], tpl2[PATH_MAX];
   model m, m2;
-  const char *pre = getenv("LD_PRELOAD");
-  light = (pre && strstr(pre, "vgpreload")) || getenv("ATT_WRAP") != NULL;
+  light = tu_light();
   /* tmpfs when there is one: thousands of runs, each with syncs. */
   snprintf(tmpl, sizeof tmpl, "%s/att-faults-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
   root = mkdtemp(tmpl);

@@ -14,6 +14,7 @@
 
 #include "grow.h"
 #include "tap.h"
+#include "testutil.h"
 
 static long faults(void) {
   struct rusage r;
@@ -90,8 +91,7 @@ static void test_too_big(void) {
 }
 
 int main(void) {
-  const char *pre = getenv("LD_PRELOAD");
-  int vg = (pre && strstr(pre, "vgpreload")) || getenv("ATT_WRAP") != NULL;
+  int vg = tu_light();
   test_keeps();
   test_no_copy(vg);
   test_too_big();

@@ -480,10 +480,9 @@ static void test_v1(void) {
 }
 
 int main(void) {
-  const char *pre = getenv("LD_PRELOAD");
   att_store *st;
   tally t;
-  light = (pre && strstr(pre, "vgpreload")) || getenv("ATT_WRAP") != NULL;
+  light = tu_light();
   snprintf(root, sizeof root, "%s/att-idx-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
   if (!mkdtemp(root)) return 1;
   snprintf(dir, sizeof dir, "%s/s", root);
@@ -521,7 +520,7 @@ int main(void) {
   test_blocks();
   test_v1();
 
-  campaign(0, light ? 193 : PLAIN_STRIDE, light ? 16 : 4, &t);
+  campaign(0, light ? 577 : PLAIN_STRIDE, light ? 16 : 4, &t);
   printf("# plain: %ld changes: %ld refused at open, %ld found by a query, %ld by fsck only, "
          "%ld unnoticed\n", t.changes, t.at_open, t.at_query, t.by_fsck, t.unnoticed);
   printf("# plain: compaction of the %ld stores that opened: %ld refused, %ld compacted\n",
@@ -541,7 +540,7 @@ int main(void) {
   is_int(t.bad, 0, "forged damage, %ld changes with their checksums recomputed: no crash, every "
          "error names the snapshot; compaction refuses (%ld) or rebuilds a store whose every "
          "query is right (%ld)", t.changes, t.compact_refused, t.compacted);
-  if (light) printf("# light mode (valgrind): one byte in 193 (forged: in 777), compaction after one in 16\n");
+  if (light) printf("# light mode (valgrind): one byte in 577 (forged: in 777), compaction after one in 16\n");
   answer_free(&truth);
   rmrf(root);
   return done_testing();

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "spawnproc.h"
 #include "tap.h"
+#include "testutil.h"
 
 static char sh[] = "/bin/sh", dashc[] = "-c";
 /* Under valgrind (LD_PRELOAD names its preload, or ATT_WRAP is set),
@@ -187,8 +188,7 @@ static void test_no_copy(void) {
 }
 
 int main(void) {
-  const char *pre = getenv("LD_PRELOAD");
-  vg = (pre && strstr(pre, "vgpreload")) || getenv("ATT_WRAP") != NULL;
+  vg = tu_light();
   test_descriptors();
   test_signals();
   test_group();

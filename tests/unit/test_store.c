@@ -22,6 +22,7 @@
 #include "store.h"
 #include "store_int.h" /* white-box: the snapshot layout, to damage it */
 #include "tap.h"
+#include "testutil.h"
 
 
 static char tmpl[] = "/tmp/att-store-XXXXXX";
@@ -302,6 +303,11 @@ static int cmp_i64(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* How many random queries a check asks: a quarter under valgrind, where
+ * each takes 50 to 100 times longer (tu_light). */
+static int light;
+#define NQ(n) (light ? (n) / 4 : (n))
+
 static int check_queries(att_store *st, const model *m, int nq, const char *phase) {
   int64_t *want = malloc((m->n + 1) * sizeof *want);
   int bad = 0;
@@ -394,9 +400,9 @@ static void test_oracle(void) {
     m.n = (size_t)ev.id;
   }
   att_store_commit(st);
-  is_int(check_queries(st, &m, 400, "journal only"), 0, "400 random queries agree with the oracle (journal)");
+  is_int(check_queries(st, &m, NQ(400), "journal only"), 0, "%d random queries agree with the oracle (journal)", NQ(400));
   is_int(att_store_compact(st), 0, "compact");
-  is_int(check_queries(st, &m, 400, "snapshot"), 0, "400 random queries agree with the oracle (snapshot)");
+  is_int(check_queries(st, &m, NQ(400), "snapshot"), 0, "%d random queries agree with the oracle (snapshot)", NQ(400));
   /* Changes over the snapshot: updates, removals, additions. */
   for (int i = 0; i < 600; i++) {
     int64_t id = 1 + rnd((unsigned)m.n);
@@ -427,10 +433,10 @@ static void test_oracle(void) {
       }
     }
   }
-  is_int(check_queries(st, &m, 400, "snapshot+journal"), 0, "400 random queries agree with the oracle (snapshot + journal)");
+  is_int(check_queries(st, &m, NQ(400), "snapshot+journal"), 0, "%d random queries agree with the oracle (snapshot + journal)", NQ(400));
   att_store_close(st);
   st = open_store(dir, ATT_OPEN_READ);
-  is_int(check_queries(st, &m, 300, "reopened"), 0, "300 random queries agree after reopening");
+  is_int(check_queries(st, &m, NQ(300), "reopened"), 0, "%d random queries agree after reopening", NQ(300));
   att_store_close(st);
   for (size_t i = 0; i < m.n; i++) att_event_free(&m.ev[i]);
   free(m.ev);
@@ -686,7 +692,7 @@ static void test_import(void) {
   }
   is_int(att_store_import_commit(st), 0, "commit");
   is_int(att_store_count(st), 299 + n, "every event is there");
-  is_int(check_queries(st, &m, 300, "after import"), 0, "300 random queries agree with the oracle after the import");
+  is_int(check_queries(st, &m, NQ(300), "after import"), 0, "%d random queries agree with the oracle after the import", NQ(300));
   is_int(att_store_refresh(rd), n, "another process sees each imported event as an addition");
   is_int(nadds, n, "through its change callback");
   is_int(check_queries(rd, &m, 100, "reader after import"), 0, "and its queries agree with the oracle");
@@ -1240,6 +1246,7 @@ static void test_kill_import(void) {
 int main(void) {
   root = mkdtemp(tmpl);
   if (!root) return 1;
+  light = tu_light();
   test_crc();
   test_basic();
   test_batch();

@@ -26,7 +26,9 @@
 extern int att__test_tally_parse;
 
 #define NEV 900
-#define NQ 40
+/* Queries per check: a quarter under valgrind (tu_light). */
+static int nq = 40;
+#define NQ nq
 
 static unsigned long long rng = 0x2545F4914F6CDD1Dull;
 static unsigned rnd(unsigned n) { return tu_rnd(&rng, n); }
@@ -191,6 +193,7 @@ int main(void) {
   att_time mid = 0;
   int bad;
   if (!root) return printf("Bail out! no scratch directory\n"), 1;
+  if (tu_light()) nq = 10;
   snprintf(dir, sizeof dir, "%s/s", root);
   if (att_store_init(dir) != 0 || (st = tu_open_write(dir)) == NULL) return printf("Bail out! %s\n", att_errmsg()), 1;
   for (int i = 0; i < NEV; i++) {

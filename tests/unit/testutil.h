@@ -2,8 +2,8 @@
  * Helpers shared by the C unit tests that work on stores and their files:
  * reading a whole file into memory, opening a store for writing, adding
  * an event given as JSON, removing a scratch directory, an instant from
- * its text, and a small seeded random generator (xorshift: the same
- * sequence on every run).
+ * its text, a small seeded random generator (xorshift: the same
+ * sequence on every run), and whether the test runs under valgrind.
  */
 #ifndef ATT_TESTUTIL_H
 #define ATT_TESTUTIL_H
@@ -83,6 +83,14 @@ static inline unsigned tu_rnd(unsigned long long *state, unsigned n) {
   *state ^= *state >> 7;
   *state ^= *state << 17;
   return (unsigned)(*state % n);
+}
+
+/* Whether the test runs under valgrind (its preload library) or a
+ * wrapper (ATT_WRAP), 20 to 50 times slower: there the point is memory
+ * errors and leaks, and the long loops take a sample of their cases. */
+static inline int tu_light(void) {
+  const char *pre = getenv("LD_PRELOAD");
+  return (pre && strstr(pre, "vgpreload")) || getenv("ATT_WRAP") != NULL;
 }
 
 #endif
