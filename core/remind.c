@@ -234,6 +234,25 @@ int att_remind_next_lead(const att_remind_spec *spec, const att_span *sp,
   return 0;
 }
 
+void att_remind_window(const att_remind_spec *spec, att_time after, att_time until,
+                       att_time *from, att_time *to) {
+  const int64_t D = 86400;
+  int64_t lo = spec->nleads ? INT64_MAX : 0, hi = spec->nleads ? INT64_MIN : 0;
+  /* a lead's reach, ATT_LEAD_MAX, is 100 years: no overflow */
+  for (int k = 0; k < spec->nleads; k++) {
+    const att_duration *l = &spec->leads[k];
+    int64_t base = l->days * D + l->seconds;
+    int64_t a = base + l->years * (l->years >= 0 ? 365 : 366) * D +
+                l->months * (l->months >= 0 ? 28 : 31) * D;
+    int64_t b = base + l->years * (l->years >= 0 ? 366 : 365) * D +
+                l->months * (l->months >= 0 ? 31 : 28) * D;
+    if (a < lo) lo = a;
+    if (b > hi) hi = b;
+  }
+  *from = add_sat(after, lo - D);
+  *to = add_sat(until, hi + D);
+}
+
 int att_remind_next(const att_remind_spec *spec, const att_span *sp,
                     const att_rrule *rule, att_time after, att_remind_hit *hit) {
   att_remind_hit h;

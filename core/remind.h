@@ -96,6 +96,14 @@ int att_remind_next_lead(const att_remind_spec *spec, const att_span *sp,
                          const att_rrule *rule, int lead, att_time after,
                          att_remind_hit *hit);
 
+/* Where the anchors of the reminders due in (after, until] can lie: a
+ * reminder is its anchor less a lead, so they lie in [*from, *to], the
+ * window widened by the leads' reach (a month 28 to 31 days, a year 365
+ * or 366, and a day of slack each way), held within the range of
+ * instants.  The daemon asks the store for the events that meet it. */
+void att_remind_window(const att_remind_spec *spec, att_time after, att_time until,
+                       att_time *from, att_time *to);
+
 /* The first reminder of any lead strictly after `after`; of reminders at
  * the same instant, the one with the lower lead index.  Two leads can fall
  * at the same instant (7d and 14d of a weekly event): to see both, use

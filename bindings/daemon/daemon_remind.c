@@ -463,48 +463,16 @@ static void remind_query(const att__remind *r, att_query *q) {
   q->ntags = r->ntags;
 }
 
-/* a + b, held within the range of instants. */
-static att_time sat_add(att_time a, int64_t b) {
-  if (b > 0 && a > ATT_TIME_MAX - b) return ATT_TIME_MAX;
-  if (b < 0 && a < ATT_TIME_MIN - b) return ATT_TIME_MIN;
-  return a + b;
-}
-
-/* Bounds in seconds of how far a lead reaches from its reminder to its
- * anchor (months of 28 to 31 days, years of 365 or 366, a day of slack
- * each way). */
-static void lead_reach(const att_remind_spec *spec, int64_t *lo, int64_t *hi) {
-  const int64_t D = 86400;
-  *lo = INT64_MAX;
-  *hi = INT64_MIN;
-  for (int k = 0; k < spec->nleads; k++) {
-    const att_duration *l = &spec->leads[k];
-    int64_t base = l->days * D + l->seconds;
-    int64_t a = base + l->years * (l->years >= 0 ? 365 : 366) * D +
-                l->months * (l->months >= 0 ? 28 : 31) * D;
-    int64_t b = base + l->years * (l->years >= 0 ? 366 : 365) * D +
-                l->months * (l->months >= 0 ? 31 : 28) * D;
-    if (a < *lo) *lo = a;
-    if (b > *hi) *hi = b;
-  }
-  if (spec->nleads == 0) *lo = *hi = 0;
-  *lo -= D;
-  *hi += D;
-}
-
 /* The horizon of a planning from `after`: the later of it and the
  * clock, plus ATT__REMIND_HORIZON. */
 static att_time horizon_of(att_daemon *d, att_time after) {
-  att_time now = att__now(d);
-  return sat_add(now > after ? now : after, ATT__REMIND_HORIZON);
+  att_time now = att__now(d), t = now > after ? now : after;
+  return t > ATT_TIME_MAX - ATT__REMIND_HORIZON ? ATT_TIME_MAX : t + ATT__REMIND_HORIZON;
 }
 
 void att__remind_window(att_daemon *d, const att_remind_spec *spec, att_time after,
                         att_query *q) {
-  int64_t lo, hi;
-  lead_reach(spec, &lo, &hi); /* a lead's reach, ATT_LEAD_MAX, is 100 years: no overflow */
-  q->from = sat_add(after, lo);
-  q->to = sat_add(horizon_of(d, after), hi);
+  att_remind_window(spec, after, horizon_of(d, after), &q->from, &q->to);
   q->recurring = !(q->from == ATT_TIME_MIN && q->to == ATT_TIME_MAX); /* else every event */
 }
 
@@ -590,10 +558,6 @@ typedef struct scan_ctx {
   att_time after;
 } scan_ctx;
 
-static void set_horizon(att_daemon *d, att__remind *r, att_time t) {
-  r->horizon = horizon_of(d, t);
-}
-
 static void queue_extend(att_daemon *d, att__job *j) {
   att__remind *r = j->rem;
   if (r == NULL || j->dead || r->ext_h || r->horizon == ATT_TIME_MAX) return;
@@ -639,7 +603,7 @@ void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
   if (r == NULL || r->scanned || j->dead) return;
   r->scanned = 1;
   queue_ask(d, j, after);
-  set_horizon(d, r, after);
+  r->horizon = horizon_of(d, after);
   scan_call(d, j, after);
   queue_extend(d, j);
 }
@@ -652,7 +616,7 @@ void att__remind_scan(att_daemon *d, att__job *j, att_time after) {
 static void extend_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
   att__remind *r = j->rem;
   r->ext_h = 0;
-  set_horizon(d, r, it->due);
+  r->horizon = horizon_of(d, it->due);
   scan_call(d, j, it->due);
   if (!j->dead && j->rem) queue_extend(d, j);
 }
@@ -785,13 +749,11 @@ static void ask_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
   size_t n = 0;
   r->ask_h = 0;
   if (ask_on(d, j)) {
-    int64_t lo, hi;
     remind_query(r, &q);
-    lead_reach(&r->spec, &lo, &hi);
     /* Not yet past, and its first reminder has come: it starts by the
      * longest lead after now (see ask_event). */
+    att_remind_window(&r->spec, it->due, it->due, &q.from, &q.to);
     q.from = it->due;
-    q.to = sat_add(it->due, hi);
     if (att_store_query(d->e->store, &q, &ids, &n) != 0)
       att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
     for (size_t i = 0; i < n && !j->dead; i++) {

@@ -204,6 +204,34 @@ static void test_next(void) {
   is_int(att_remind_next_lead(&s, &sp, NULL, 3, 0, &h), ATT_EINVAL, "bad lead number");
 }
 
+/* The window of anchors a stretch of reminders reaches back from: each
+ * reminder of every lead due in the stretch has its anchor inside it. */
+static void test_window(void) {
+  att_remind_spec s;
+  att_time from, to, a = T("2024-01-10T00:00:00Z"), b = T("2024-02-07T00:00:00Z");
+  att_remind_spec_init(&s);
+  att_remind_spec_add(&s, "1d");
+  att_remind_spec_add(&s, "1mo");
+  att_remind_spec_add(&s, "1y");
+  att_remind_window(&s, a, b, &from, &to);
+  is_int(from, T("2024-01-10T00:00:00Z"), "window: from the stretch's start (1d less a day of slack)");
+  is_int(to, T("2025-02-08T00:00:00Z"), "window: to the end plus a leap year and a day");
+  /* every anchor of a reminder in (a, b] lies within */
+  for (att_time t = a + 3600; t <= b; t += 86400 / 2) {
+    for (int k = 0; k < s.nleads; k++) {
+      att_time anchor;
+      if (att_duration_add(t, &s.leads[k], &anchor) != 0 || anchor < from || anchor > to) {
+        ok(0, "window: the anchor of lead %d at %lld is outside", k, (long long)t);
+        return;
+      }
+    }
+  }
+  ok(1, "window: every anchor of a reminder in the stretch lies within");
+  att_remind_spec_init(&s);
+  att_remind_window(&s, ATT_TIME_MIN + 10, ATT_TIME_MAX - 10, &from, &to);
+  ok(from == ATT_TIME_MIN && to == ATT_TIME_MAX, "window: held within the range of instants");
+}
+
 static void test_times(void) {
   att_remind_spec s;
   att_span sp;
@@ -325,6 +353,7 @@ int main(void) {
   test_leads();
   test_spans();
   test_next();
+  test_window();
   test_times();
   test_random();
   return done_testing();
