@@ -614,6 +614,13 @@ int att_date_read(const char *s, att_date_ctx *dc, char *edtf, size_t cap, att_b
   {
     int64_t days = dc->ref / 86400 - (dc->ref % 86400 < 0);
     att_civil_from_days(days, &c.ry, &c.rm, &c.rd);
+    /* A far reference spoils only the forms that count from it: they are
+     * read from a stand-in day and refused below. */
+    if (c.ry < 1 || c.ry > 9998) {
+      c.far_ref = 1;
+      c.ry = 2000;
+      c.rm = c.rd = 1;
+    }
   }
   c.dy = c.ry;
   c.dy_ref = 1;
@@ -723,10 +730,14 @@ int att_date_read(const char *s, att_date_ctx *dc, char *edtf, size_t cap, att_b
     c.orig = otok + 1;
     n--;
   }
-  if (c.ry < 1 || c.ry > 9998)
-    return att__err(ATT_EINVAL, "cannot read the date: the reference date is "
-                                "outside the years 0001 to 9998");
   rc = att__fr_value(&c, c.tok0, n, e);
+  if (c.far_ref && dc->used_ref) {
+    char q2[200];
+    return att__err(ATT_EINVAL,
+                    "cannot read the date %s: it counts from the reference date, which is "
+                    "outside the years 0001 to 9998; give the date itself (2024-05-20)",
+                    att__show_as(q2, sizeof q2, s, strlen(s), SIZE_MAX, ATT_SHOW_QUOTED));
+  }
   if (rc == 0) {
     char q2[200];
     if (att_edtf_parse(e, b, edtf, cap) != 0)

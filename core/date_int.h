@@ -56,8 +56,9 @@ int att__date_human_nice(const char *edtf, char *buf, size_t cap);
 typedef struct att__fr {
   const char *input;    /* as typed, for messages */
   att_date_ctx *dc;     /* settings in, used_ref and zone out */
-  int64_t ry;           /* the reference day */
+  int64_t ry;           /* the reference day (2000-01-01 when far_ref) */
   int rm, rd;
+  int far_ref;          /* 1 when the reference is outside 0001-9998 */
   int64_t dy;           /* the year of a form written without one */
   int dy_ref;           /* 1 when dy is the reference year */
   char **tok0;          /* the words, lower-cased */

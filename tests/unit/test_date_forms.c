@@ -328,6 +328,44 @@ int main(void) {
     is_str(out, s->edtf, "... as %s", s->edtf);
     is_str(c.zone, s->zone, "... naming the zone \"%s\"", s->zone);
   }
+  /* A reference date outside the years 0001 to 9998 refuses exactly the
+   * forms that count from it; every other form reads as it does from an
+   * ordinary reference (fuzz_friendly found "0023-2024" refused from
+   * year 0000 while "0023/2024" was read). */
+  {
+    static const char *const refs[] = {"0000-06-15T12:00:00Z", "9999-06-15T12:00:00Z",
+                                       "-9999-01-01T00:00:00Z"};
+    size_t r;
+    int wrong = 0, n = 0;
+    for (r = 0; r < sizeof refs / sizeof *refs; r++) {
+      att_time far;
+      if (att_time_parse(refs[r], &far) != 0) {
+        far = r == 2 ? -400000000000LL : -62150000000LL;
+      }
+      for (i = 0; i < sizeof forms / sizeof *forms; i++) {
+        const form *f = &forms[i];
+        int rc;
+        att_date_ctx_init(&c, far);
+        rc = att_date_read(f->in, &c, out, sizeof out, &b);
+        n++;
+        if (f->used_ref && (rc != ATT_EINVAL || !strstr(att_errmsg(), "reference date"))) {
+          printf("# from %s, \"%s\" (counts from it) gives %d: %s\n", refs[r], f->in, rc,
+                 rc ? att_errmsg() : out);
+          wrong++;
+        } else if (!f->used_ref && (rc != 0 || strcmp(out, f->edtf) != 0)) {
+          printf("# from %s, \"%s\" gives %d: %s\n", refs[r], f->in, rc,
+                 rc ? att_errmsg() : out);
+          wrong++;
+        }
+      }
+    }
+    is_int(wrong, 0, "from references outside 0001-9998, %d readings: only the relative "
+                     "forms are refused", n);
+    att_date_ctx_init(&c, -62155936800LL); /* the fuzzer's year 0000 */
+    is_int(att_date_read("0023-2024", &c, out, sizeof out, NULL), 0,
+           "\"0023-2024\" is read from year 0000");
+    is_str(out, "0023/2024", "... as 0023/2024");
+  }
   /* The bounds of a zoned time are the instant. */
   att_date_ctx_init(&c, ref);
   att_date_read("2023-12-18 10:00 Asia/Phnom_Penh", &c, out, sizeof out, &b);
