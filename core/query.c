@@ -46,12 +46,17 @@ int att__text_match(const att_event *ev, const char *text) {
   return 1;
 }
 
-static int overlaps(att_time e, att_time l, const att_query *q) {
-  return e <= q->to && l >= q->from;
+/* Do an event's dates [e, l] meet q's window, as q->within says? */
+static int in_window(att_time e, att_time l, const att_query *q) {
+  switch (q->within) {
+  case ATT_WITHIN_START: return e >= q->from && e <= q->to;
+  case ATT_WITHIN_END: return l >= q->from && l <= q->to;
+  default: return e <= q->to && l >= q->from;
+  }
 }
 
 int att__match(const att_event *ev, const att_query *q) {
-  if (!overlaps(ev->bounds.earliest, ev->bounds.latest, q) &&
+  if (!in_window(ev->bounds.earliest, ev->bounds.latest, q) &&
       !(q->recurring && ev->recur && *ev->recur && ev->bounds.earliest <= q->to))
     return 0;
   if (q->kind && (!ev->kind || strcmp(ev->kind, q->kind) != 0)) return 0;
@@ -202,7 +207,12 @@ static int time_ranges(const att__snap *s, const att_query *q, size_t lo[], size
   for (int c = 0; c < ATT__NCLASS; c++) {
     lo[c] = s->h.tclass[c];
     hi[c] = s->h.tclass[c + 1];
-    if (c != ATT__NCLASS - 1 && q->from != ATT_TIME_MIN &&
+    /* By start, the earliest instants in [from, to] are a range of each
+     * class; else those up to a class's widest span before from. */
+    if (q->within == ATT_WITHIN_START && q->from != ATT_TIME_MIN &&
+        (rc = time_bound(s, c, q->from, 0, &lo[c])) != 0)
+      return rc;
+    if (q->within != ATT_WITHIN_START && c != ATT__NCLASS - 1 && q->from != ATT_TIME_MIN &&
         (rc = time_bound(s, c, sat_sub(q->from, s->h.maxspan[c]), 0, &lo[c])) != 0)
       return rc;
     if (q->to != ATT_TIME_MAX && (rc = time_bound(s, c, q->to, 1, &hi[c])) != 0) return rc;
@@ -279,7 +289,7 @@ static int snap_check(att_store *st, const att__snap *s, int src, const att_quer
     return 0;
   }
   if ((rc = att__snap_ident(s, ord, &id)) != 0) return rc;
-  if (!overlaps(id->earliest, id->latest, q)) return 0;
+  if (!in_window(id->earliest, id->latest, q)) return 0;
   for (size_t i = 0; i < npl; i++)
     if (i != skip && !pl[i].bits && (rc = in_post(s, &pl[i], ord)) != 1) return rc;
   if ((rc = alive(st, s, src, ord, id->id)) != 1) return rc;
@@ -311,7 +321,8 @@ static int snap_recurring(att_store *st, const att__snap *s, int src, const att_
     if ((rc = att__snap_pos(s, ATT__S_POST, first + i, &ord)) != 0) break;
     if (src == SRC_ASOF_SEG && ord >= st->made_by) break;
     if ((rc = att__snap_ident(s, ord, &id)) != 0) break;
-    if (id->earliest > q->to || id->latest >= q->from) continue; /* after, or in the window */
+    /* after, or in the window */
+    if (id->earliest > q->to || in_window(id->earliest, id->latest, q)) continue;
     rc = snap_check(st, s, src, &all, ord, pl, npl, (size_t)-1, h);
   }
   if (h->n > had) h->nruns = 0;

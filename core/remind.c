@@ -16,6 +16,7 @@
 
 #include "error.h"
 #include "occur.h"
+#include "store.h"
 #include "text.h"
 
 #define LEAD_FORMS \
@@ -160,14 +161,18 @@ int att_remind_spec_add(att_remind_spec *spec, const char *lead) {
   return 0;
 }
 
+/* Does the anchor resolve to the latest instant of its (often fuzzy)
+ * start or end?  By default a start is its earliest, an end its latest. */
+static int resolves_latest(const att_remind_spec *spec) {
+  return spec->resolve == ATT_RESOLVE_LATEST ||
+         (spec->resolve == ATT_RESOLVE_DEFAULT && spec->anchor == ATT_ANCHOR_END);
+}
+
 /* The anchor instant of the first occurrence. */
 static int anchor_of(const att_remind_spec *spec, const att_span *sp,
                      att_time *a) {
   const att_bounds *b = spec->anchor == ATT_ANCHOR_END ? &sp->end : &sp->start;
-  int latest = spec->resolve == ATT_RESOLVE_LATEST ||
-               (spec->resolve == ATT_RESOLVE_DEFAULT &&
-                spec->anchor == ATT_ANCHOR_END);
-  *a = latest ? b->latest : b->earliest;
+  *a = resolves_latest(spec) ? b->latest : b->earliest;
   if (*a == ATT_TIME_MIN || *a == ATT_TIME_MAX)
     return att__err(ATT_ENOTFOUND, "reminder: the event's %s is open, so "
                     "there is nothing to remind of",
@@ -251,6 +256,12 @@ void att_remind_window(const att_remind_spec *spec, att_time after, att_time unt
   }
   *from = add_sat(after, lo - D);
   *to = add_sat(until, hi + D);
+}
+
+int att_remind_within(const att_remind_spec *spec) {
+  if (spec->anchor == ATT_ANCHOR_END)
+    return resolves_latest(spec) ? ATT_WITHIN_END : ATT_WITHIN_OVERLAP;
+  return resolves_latest(spec) ? ATT_WITHIN_OVERLAP : ATT_WITHIN_START;
 }
 
 int att_remind_next(const att_remind_spec *spec, const att_span *sp,

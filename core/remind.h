@@ -103,6 +103,14 @@ int att_remind_next_lead(const att_remind_spec *spec, const att_span *sp,
  * instants.  The daemon asks the store for the events that meet it. */
 void att_remind_window(const att_remind_spec *spec, att_time after, att_time until,
                        att_time *from, att_time *to);
+/* Which of an event's instants is the anchor, as att_query.within
+ * (store.h) says it: ATT_WITHIN_START when it is the start at its
+ * earliest (anchor "start", the default), ATT_WITHIN_END the end at its
+ * latest (anchor "end"), else ATT_WITHIN_OVERLAP (an instant inside the
+ * event's dates).  The events to ask for are then those whose that
+ * instant lies in att_remind_window's [from, to]: a year-long policy
+ * overlaps every window of its year, but starts in one. */
+int att_remind_within(const att_remind_spec *spec);
 
 /* The first reminder of any lead strictly after `after`; of reminders at
  * the same instant, the one with the lower lead index.  Two leads can fall

@@ -156,7 +156,15 @@ typedef struct att_query {
   int unordered;      /* the matches in any order (no sort): the caller
                          only counts them (with `limit`, any `limit` of
                          them) */
+  int within;         /* ATT_WITHIN_*: what of the event [from, to] meets */
 } att_query;
+
+/* att_query.within: the events whose dates overlap [from, to] (the
+ * default), or whose earliest instant (their start, at its earliest) or
+ * latest (their end, at its latest) lies in it: the anchors of
+ * reminders, read from the time index without the long periods and
+ * whole years that merely overlap. */
+enum { ATT_WITHIN_OVERLAP = 0, ATT_WITHIN_START, ATT_WITHIN_END };
 
 void att_query_init(att_query *q);
 /* Ids of matching events, in order.  *ids is malloc'd (free it). */

@@ -473,6 +473,7 @@ static att_time horizon_of(att_daemon *d, att_time after) {
 void att__remind_window(att_daemon *d, const att_remind_spec *spec, att_time after,
                         att_query *q) {
   att_remind_window(spec, after, horizon_of(d, after), &q->from, &q->to);
+  q->within = att_remind_within(spec);
   q->recurring = !(q->from == ATT_TIME_MIN && q->to == ATT_TIME_MAX); /* else every event */
 }
 

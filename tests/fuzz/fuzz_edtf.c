@@ -5,12 +5,16 @@
  * parses again to itself with the same bounds (print is idempotent and
  * parse(print(parse(s))) == parse(s)); asking for the bounds alone or the
  * text alone gives the same answer; a refusal leaves a message; the
- * human reading (att_date_human) reads back to the canonical text.
+ * human reading (att_date_human) reads back to the canonical text; the
+ * start of its span (att_span_from_edtf) begins at its earliest instant
+ * and its end ends at its latest, as the reminders' window by start or
+ * end (att_remind_within) assumes of the store's time index.
  */
 #include "fuzz.h"
 
 #include "date.h"
 #include "error.h"
+#include "remind.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *s = fuzz_str(data, size);
@@ -41,6 +45,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
              "\"%s\" -> \"%s\": bounds [%lld, %lld] become [%lld, %lld]", s, c1,
              (long long)b1.earliest, (long long)b1.latest,
              (long long)b2.earliest, (long long)b2.latest);
+  {
+    att_span sp;
+    rc = att_span_from_edtf(c1, &sp);
+    FUZZ_CHECK(rc == 0, "\"%s\": no span: %s", c1, att_errmsg());
+    FUZZ_CHECK(sp.start.earliest == b1.earliest && sp.end.latest == b1.latest,
+               "\"%s\": bounds [%lld, %lld], but its start begins at %lld and its end "
+               "ends at %lld", c1, (long long)b1.earliest, (long long)b1.latest,
+               (long long)sp.start.earliest, (long long)sp.end.latest);
+  }
   {
     char human[ATT_DATE_HUMAN_MAX], back[ATT_DATE_MAX];
     att_date_ctx c;

@@ -274,7 +274,12 @@ static size_t oracle(const model *m, const att_query *q, int64_t *out) {
   for (size_t i = 0; i < m->n; i++) {
     const att_event *e = &m->ev[i];
     int okk = e->title != NULL;
-    if (okk) okk = e->bounds.earliest <= q->to && e->bounds.latest >= q->from;
+    if (okk && q->within == ATT_WITHIN_START)
+      okk = e->bounds.earliest >= q->from && e->bounds.earliest <= q->to;
+    else if (okk && q->within == ATT_WITHIN_END)
+      okk = e->bounds.latest >= q->from && e->bounds.latest <= q->to;
+    else if (okk)
+      okk = e->bounds.earliest <= q->to && e->bounds.latest >= q->from;
     if (okk && q->kind) okk = e->kind && !strcmp(e->kind, q->kind);
     if (okk && q->status) okk = e->status && !strcmp(e->status, q->status);
     for (size_t a = 0; okk && a < q->nactors; a++) {
@@ -325,6 +330,8 @@ static int check_queries(att_store *st, const model *m, int nq, const char *phas
       q.to = q.from + (att_time)rnd(3) * 86400 * (att_time)rnd(400) + adj[rnd(5)];
       if (rnd(5) == 0) q.from = ATT_TIME_MIN;
       if (rnd(5) == 0) q.to = ATT_TIME_MAX;
+      /* the anchors of reminders: the earliest or latest instant in it */
+      if (rnd(4) == 0) q.within = rnd(2) ? ATT_WITHIN_START : ATT_WITHIN_END;
     }
     if (rnd(3) == 0) {
       qa[0] = actors[rnd(6)];
