@@ -337,6 +337,11 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
   uint32_t ord = 0;
   int rc = 0, by_post;
   att_query before;
+  /* In date order with a limit, a time class gives no more than its
+   * first `limit` hits (it is sorted as the results are): the others
+   * could not be among the first `limit` of all.  The id table is then
+   * verified entry by entry as read, not first in one pass. */
+  size_t cap = q->limit && q->sort == ATT_SORT_WHEN && !q->desc ? q->limit : 0;
   if (s->h.count == 0) return 0;
   if (q->recurring && s->h.version < 4) {
     /* No postings of the recurring events: every event that starts by
@@ -370,7 +375,7 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
    * verifies it in one pass in file order first: at 1M events, a scan of
    * everything in time order took about 220 ms unchecked, 260 ms
    * verifying entry by entry as it went, 235 ms this way. */
-  if (ncand >= s->h.count / 16) att__snap_verify_all(s, ATT__S_IDTAB);
+  if (ncand >= s->h.count / 16 && !cap) att__snap_verify_all(s, ATT__S_IDTAB);
   for (size_t i = 0; i < npl; i++)
     if (!(by_post && i == best) && (rc = post_bits(s, &pl[i], ncand)) != 0) goto done;
   if (by_post) {
@@ -385,8 +390,9 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
     /* In date order the classes come out as sorted runs.  Their entries
      * of the id table lie all over it: fetched a few steps ahead. */
     for (int c = 0; c < ATT__NCLASS; c++) {
+      size_t had = h->n;
       if (q->sort == ATT_SORT_WHEN && src == SRC_PRESENT) h->runs[h->nruns++] = h->n;
-      for (size_t i = lo[c]; rc == 0 && i < hi[c]; i++) {
+      for (size_t i = lo[c]; rc == 0 && i < hi[c] && !(cap && h->n - had >= cap); i++) {
         /* A hint only: the entry is read (checked) when its turn comes. */
         if (i + QUERY_AHEAD < hi[c] && s->time[i + QUERY_AHEAD] < s->h.count &&
             in_bits(pl, npl, (size_t)-1, s->time[i + QUERY_AHEAD]))
