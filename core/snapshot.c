@@ -29,12 +29,18 @@ const char *const att__snap_sect_name[ATT__NSECT] = {
  * which on first use.  Measured on a store of a million events
  * (docs/performance.md): the id table is 48 MB, the postings 20 MB, the
  * time index 4 MB; the key index, dictionary and strings about 2 MB
- * together.  Format version 2: the small sections and the block checksums
- * (BCRC, 4 MB) are verified whole at open; the id table (entry by entry),
+ * together.  Format version 2: the key index, dictionary and strings are
+ * verified whole on their first use (att__snap_need, called before any
+ * read of them), the list of history segments at open; the id table (entry by entry),
  * time index and postings (by 4 KiB) block by block, on the first read of
  * each block (att__snap_blk), so that a query pays for what it reads; a
  * query about to read much of the id table verifies it in one pass first
- * (att__snap_verify_all).  Version 1 (no block checksums):
+ * (att__snap_verify_all).  The block checksums (BCRC, 4 MB) are not
+ * verified before use: a block is accepted only when its bytes match its
+ * entry, and damage to the entry fails that match (a false match is the
+ * 2^-32 chance of any CRC); when one fails, BCRC is verified whole to
+ * name the section at fault.  At 10M events that left 60 MB to read and
+ * checksum at every open, 20 ms of each command.  Version 1 (no block checksums):
  * the id table is verified whole at open, the time index and postings
  * whole on their first read.  The records are not an index: each
  * record's own checksum is verified whenever it is read.
@@ -45,7 +51,7 @@ const char *const att__snap_sect_name[ATT__NSECT] = {
 #define BLOCKED (SECT_BIT(ATT__S_IDTAB) | SECT_BIT(ATT__S_TIME) | SECT_BIT(ATT__S_POST) | \
                  SECT_BIT(ATT__S_VERS) | SECT_BIT(ATT__S_IDIX))
 #define EAGER_V1 (SMALL | SECT_BIT(ATT__S_IDTAB))
-#define EAGER_V2 (SMALL | SECT_BIT(ATT__S_BCRC))
+#define EAGER_V2 SECT_BIT(ATT__S_SEGS)
 #define INDEXES (SMALL | BLOCKED | SECT_BIT(ATT__S_BCRC))
 
 /* Block size of an index section (format 2): an entry of the id table,
@@ -145,6 +151,10 @@ int att__snap_blk(const att__snap *s, int sect, uint64_t k) {
       return 0;
     }
     ck->bad[b >> 6] |= 1ull << (b & 63);
+  }
+  {
+    int rc = att__snap_need(s, ATT__S_BCRC); /* the block, or its checksum? */
+    if (rc) return rc;
   }
   return att__err(ATT_ECORRUPT,
                   "snapshot \"%s\": the %s section fails its checksum in bytes %llu to %llu "
@@ -560,6 +570,10 @@ int att__snap_vers(const att__snap *s, uint64_t ord, att__vers *out) {
     if (!att__snap_blkok(s, ATT__S_VERS, k) && (rc = att__snap_blk(s, ATT__S_VERS, k)) != 0) return rc;
     /* A block boundary may cut an entry (64 bytes into 4 KiB: never). */
     *out = s->vers[ord];
+    /* its author and reason are read from the strings (att__snap_strat) */
+    if ((out->author != ATT__NOSTR || out->reason != ATT__NOSTR) &&
+        (rc = att__snap_need(s, ATT__S_STR)) != 0)
+      return rc;
     if ((out->author != ATT__NOSTR && out->author >= s->strlen) ||
         (out->reason != ATT__NOSTR && out->reason >= s->strlen) || out->op < ATT_CHANGE_ADD ||
         (out->op > ATT_CHANGE_RESTORE && !(out->op == ATT_CHANGE_PRUNE && s->h.kind == ATT__K_HIST)))

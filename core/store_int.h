@@ -232,10 +232,12 @@ static inline int att__snap_ident(const att__snap *s, uint64_t ord, const att__i
   *out = &s->ids[ord];
   return 0;
 }
-/* VERS entry ord (< count), verified by its block; before version 3 one
- * made from the id table (tx_from = updated, seq 0, no author). */
+/* VERS entry ord (< count), verified by its block, and the strings its
+ * author and reason name verified; before version 3 one made from the id
+ * table (tx_from = updated, seq 0, no author). */
 int att__snap_vers(const att__snap *s, uint64_t ord, att__vers *out);
-/* The string at offset off of the strings section ("" for ATT__NOSTR). */
+/* The string at offset off of the strings section ("" for ATT__NOSTR):
+ * an author or reason of a version att__snap_vers gave. */
 const char *att__snap_strat(const att__snap *s, uint32_t off);
 /* The versions of id: in the main snapshot positions [*lo, *hi) of the
  * id table; in a history segment entries [*lo, *hi) of IDIX, whose
