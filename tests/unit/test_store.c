@@ -583,6 +583,67 @@ static long snap_rec_off(const char *path, int k) {
   return (long)off;
 }
 
+/* Events are read from the snapshot by a read of their record, in one
+ * piece up to 1 KiB and in two beyond: records of every length around
+ * that edge read back whole, the last record of the file too, and damage
+ * past the first piece is found by the record's checksum. */
+static void test_long_records(void) {
+  char *dir = newdir(), sp[PATH_MAX];
+  static const size_t lens[] = {1, 900, 1000, 1010, 1016, 1024, 1100, 5000, 60000};
+  size_t n = sizeof lens / sizeof *lens;
+  att_store *st;
+  int bad = 0;
+  att_store_init(dir);
+  snprintf(sp, sizeof sp, "%s/snapshot", dir);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  for (size_t i = 0; i < n; i++) {
+    att_event ev;
+    char *notes = malloc(lens[i] + 1);
+    memset(notes, 'a' + (int)i, lens[i]);
+    notes[lens[i]] = '\0';
+    att_event_init(&ev);
+    ev.title = strdup("long");
+    ev.when = strdup("2024-05-20");
+    ev.notes = notes;
+    if (att_store_add(st, &ev) != 0) {
+      printf("# notes of %zu bytes: %s\n", lens[i], att_errmsg());
+      bad++;
+    }
+    att_event_free(&ev);
+  }
+  is_int(bad, 0, "%zu events with notes of 1 to 60000 bytes added", n);
+  is_int(att_store_compact(st), 0, "... and compacted");
+  att_store_close(st);
+  st = open_store(dir, ATT_OPEN_READ);
+  for (size_t i = 0; st && i < n; i++) {
+    att_event ev;
+    if (att_store_get(st, (int64_t)i + 1, &ev) != 0) {
+      printf("# event %zu: %s\n", i + 1, att_errmsg());
+      bad++;
+      continue;
+    }
+    if (strlen(ev.notes ? ev.notes : "") != lens[i] || (lens[i] && ev.notes[lens[i] - 1] != 'a' + (int)i))
+      bad++;
+    att_event_free(&ev);
+  }
+  is_int(bad, 0, "each reads back whole from the snapshot");
+  if (st) att_store_close(st);
+  /* a byte 3000 bytes into the 5000-byte record */
+  flip(sp, snap_rec_off(sp, 7) + 8 + 3000);
+  st = open_store(dir, ATT_OPEN_READ);
+  if (st) {
+    att_event ev;
+    int rc = att_store_get(st, 8, &ev);
+    if (rc == 0) att_event_free(&ev);
+    ok(rc == ATT_ECORRUPT && strstr(att_errmsg(), "checksum"),
+       "damage past the first kilobyte of a record is found: %s", att_errmsg());
+    rc = att_store_get(st, 9, &ev);
+    if (rc == 0) att_event_free(&ev);
+    is_int(rc, 0, "the next record still reads");
+    att_store_close(st);
+  }
+}
+
 /* Offset of the payload of the journal's k-th put record (from 0). */
 static long jput_off(const char *path, int k) {
   FILE *f = fopen(path, "rb");
@@ -1262,6 +1323,7 @@ int main(void) {
   test_find_ids();
   test_torn();
   test_damage();
+  test_long_records();
   test_salvage();
   test_import();
   test_poison();
