@@ -670,22 +670,20 @@ static int read_at(const att__snap *s, char *buf, size_t n, uint64_t off) {
 }
 
 /*
- * Record ord read from the file into a buffer of its own (*buf, to free;
- * the JSON at *buf + 8), checked as att__snap_json checks it: for a
- * caller that parses it at once.  A record reached at random costs one
- * read, 2-3 us, where the first touch of its page of the mapping cost
- * 20-25 us on this machine (a page fault, with the pages around it
- * mapped too: RSS that a list of 3,834 events of 10M grew by 60 MB).
+ * Record ord read from the file into *buf (grown as need be: *cap bytes,
+ * the caller's to free), its JSON at (*buf)[0..*len), checked as
+ * att__snap_json checks it.  A record reached at random costs one read,
+ * 2-3 us, where the first touch of its page of the mapping cost 20-25 us
+ * on this machine (a page fault, with the pages around it mapped too).
  */
-static int snap_json_copy(const att__snap *s, uint64_t ord, char **buf, uint32_t *len) {
+int att__snap_json_read(const att__snap *s, uint64_t ord, char **buf, size_t *cap,
+                        uint32_t *len) {
   enum { FIRST = 1024 }; /* most records: one read */
   uint64_t off, rbeg = s->h.sect[ATT__S_RECS].off, rend = rbeg + s->h.sect[ATT__S_RECS].len;
   uint32_t n, crc;
   const att__ident *e;
-  char *b;
   size_t first;
   int rc;
-  *buf = NULL;
   if (ord >= s->h.count)
     return att__err(ATT_ECORRUPT, "snapshot \"%s\": no event at position %llu of %llu",
                     snap_path(s), (unsigned long long)ord, (unsigned long long)s->h.count);
@@ -695,30 +693,32 @@ static int snap_json_copy(const att__snap *s, uint64_t ord, char **buf, uint32_t
     return att__err(ATT_ECORRUPT, "snapshot \"%s\": record of event %lld lies outside the records section",
                     snap_path(s), (long long)e->id);
   first = rend - off < FIRST ? (size_t)(rend - off) : FIRST;
-  if (!(b = malloc(FIRST))) return att__err(ATT_ENOMEM, "out of memory reading an event");
-  if ((rc = read_at(s, b, first, off)) != 0) goto fail;
-  memcpy(&n, b, 4);
-  memcpy(&crc, b + 4, 4);
+  if (*cap < FIRST) {
+    char *nb = realloc(*buf, FIRST);
+    if (!nb) return att__err(ATT_ENOMEM, "out of memory reading an event");
+    *buf = nb;
+    *cap = FIRST;
+  }
+  if ((rc = read_at(s, *buf, first, off)) != 0) return rc;
+  memcpy(&n, *buf, 4);
+  memcpy(&crc, *buf + 4, 4);
   if (n > rend - off - 8) goto bad;
   if ((size_t)n + 8 > first) {
-    char *nb = realloc(b, (size_t)n + 8);
-    if (!nb) {
-      rc = att__err(ATT_ENOMEM, "out of memory reading an event");
-      goto fail;
+    if (*cap < (size_t)n + 8) {
+      char *nb = realloc(*buf, (size_t)n + 8);
+      if (!nb) return att__err(ATT_ENOMEM, "out of memory reading an event");
+      *buf = nb;
+      *cap = (size_t)n + 8;
     }
-    b = nb;
-    if ((rc = read_at(s, b + first, (size_t)n + 8 - first, off + first)) != 0) goto fail;
+    if ((rc = read_at(s, *buf + first, (size_t)n + 8 - first, off + first)) != 0) return rc;
   }
-  if (att_crc32c(0, b + 8, n) != crc) goto bad;
-  *buf = b;
+  if (att_crc32c(0, *buf + 8, n) != crc) goto bad;
+  memmove(*buf, *buf + 8, n);
   *len = n;
   return 0;
 bad:
-  rc = att__err(ATT_ECORRUPT, "snapshot \"%s\": record of event %lld at byte %llu is damaged (checksum mismatch)",
-                snap_path(s), (long long)e->id, (unsigned long long)off);
-fail:
-  free(b);
-  return rc;
+  return att__err(ATT_ECORRUPT, "snapshot \"%s\": record of event %lld at byte %llu is damaged (checksum mismatch)",
+                  snap_path(s), (long long)e->id, (unsigned long long)off);
 }
 
 /* The parse of record ord (json, len), or a damaged record's error. */
@@ -742,11 +742,11 @@ int att__snap_event(const att__snap *s, uint64_t ord, att_event *ev) {
 }
 
 int att__snap_event_read(const att__snap *s, uint64_t ord, att_event *ev) {
-  char *buf = NULL; /* set when snap_json_copy succeeds */
+  char *buf = NULL;
+  size_t cap = 0;
   uint32_t len = 0;
-  int rc = snap_json_copy(s, ord, &buf, &len);
-  if (rc) return rc;
-  rc = snap_parse(s, ord, buf + 8, len, ev);
+  int rc = att__snap_json_read(s, ord, &buf, &cap, &len);
+  if (rc == 0) rc = snap_parse(s, ord, buf, len, ev);
   free(buf);
   return rc;
 }

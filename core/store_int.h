@@ -343,6 +343,10 @@ int att__snap_json(const att__snap *s, uint64_t ord, const char **json,
  * 18% longer than through the mapping). */
 int att__snap_event(const att__snap *s, uint64_t ord, att_event *ev);
 int att__snap_event_read(const att__snap *s, uint64_t ord, att_event *ev);
+/* The stored JSON of ordinal ord read into *buf (grown to *cap, the
+ * caller's to free) by a read of its record, checksum verified. */
+int att__snap_json_read(const att__snap *s, uint64_t ord, char **buf, size_t *cap,
+                        uint32_t *len);
 
 /* ---- overlay: the journal's changes since the snapshot ---------------- */
 

@@ -8,6 +8,9 @@
 
 #include "error.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 int att_store_json(att_store *st, int64_t id, const char **json, size_t *len) {
   const att__ov *e = att__ov_find(&st->ov, id);
   int64_t ord;
@@ -31,6 +34,33 @@ int att_store_json(att_store *st, int64_t id, const char **json, size_t *len) {
   if (ord < 0) return att__err(ATT_ENOTFOUND, "no event with id %lld", (long long)id);
   if ((rc = att__snap_json(&st->snap, (uint64_t)ord, json, &n)) != 0) return rc;
   *len = n;
+  return 0;
+}
+
+int att_store_json_copy(att_store *st, int64_t id, char **buf, size_t *cap, size_t *len) {
+  const att__ov *e = att__ov_find(&st->ov, id);
+  const char *json;
+  int64_t ord;
+  uint32_t n = 0;
+  int rc;
+  *len = 0;
+  if (st->asof == ATT_TIME_MAX && !e) {
+    ord = att__snap_find(&st->snap, id);
+    if (ord < -1) return (int)ord;
+    if (ord < 0) return att__err(ATT_ENOTFOUND, "no event with id %lld", (long long)id);
+    if ((rc = att__snap_json_read(&st->snap, (uint64_t)ord, buf, cap, &n)) != 0) return rc;
+    *len = n;
+    return 0;
+  }
+  /* in memory already (the journal's), or as of a time: a copy */
+  if ((rc = att_store_json(st, id, &json, len)) != 0) return rc;
+  if (*cap < *len || *buf == NULL) {
+    char *nb = realloc(*buf, *len ? *len : 1);
+    if (!nb) return att__err(ATT_ENOMEM, "out of memory reading an event");
+    *buf = nb;
+    *cap = *len ? *len : 1;
+  }
+  memcpy(*buf, json, *len);
   return 0;
 }
 

@@ -492,7 +492,8 @@ static int candidates(att_daemon *d, const att__remind *r, att_time after, int64
 static void scan(att_daemon *d, att__job *j, att_time after) {
   att__remind *r = j->rem;
   int64_t *ids = NULL;
-  size_t n = 0, i, planned = 0;
+  char *text = NULL;
+  size_t n = 0, i, planned = 0, textcap = 0;
   int stopped = 0;
   if (candidates(d, r, after, &ids, &n) != 0) {
     att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
@@ -514,25 +515,20 @@ static void scan(att_daemon *d, att__job *j, att_time after) {
     settle(j);
     return;
   }
+  /* Each event's text is read into a buffer of the scan's own: the
+   * candidates lie scattered over the records (at 10M events, 43,000 of
+   * them 86 KB apart), where each first touch of the mapping was a page
+   * fault; and where() may write to the store, so a copy is needed. */
   for (i = 0; i < n && !j->dead && !stopped; i++) {
-    const char *json;
     size_t len;
     if (i + 16 < n) prefetch(r, ids[i + 16]); /* the table is too big for the cache */
-    if (att_store_json(d->e->store, ids[i], &json, &len) == 0) {
-      /* where() may write to the store: plan from a copy of the text */
-      if (r->where != LUA_NOREF) {
-        char *copy = malloc(len ? len : 1);
-        if (copy == NULL) break;
-        memcpy(copy, json, len);
-        stopped = plan_event(d, j, ids[i], copy, len, after, 1) != 0;
-        free(copy);
-      } else {
-        plan_event(d, j, ids[i], json, len, after, 1);
-      }
+    if (att_store_json_copy(d->e->store, ids[i], &text, &textcap, &len) == 0) {
+      stopped = plan_event(d, j, ids[i], text, len, after, 1) != 0 && r->where != LUA_NOREF;
       planned++;
     }
     if (att_interrupted()) break;
   }
+  free(text);
   if (stopped) {
     d->e->errors++;
     att__log(d, ATT_LOG_ERROR, j->owner->name,
@@ -757,17 +753,15 @@ static void ask_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
     q.from = it->due;
     if (att_store_query(d->e->store, &q, &ids, &n) != 0)
       att__log(d, ATT_LOG_ERROR, j->owner->name, "%s: %s", j->what, att_errmsg());
+    char *copy = NULL;
+    size_t copycap = 0;
     for (size_t i = 0; i < n && !j->dead; i++) {
-      const char *json;
       size_t len;
-      char *copy;
-      if (att_store_json(d->e->store, ids[i], &json, &len) != 0) continue;
       /* where() may write to the store: read from a copy of the text */
-      if ((copy = malloc(len ? len : 1)) == NULL) break;
-      memcpy(copy, json, len);
+      if (att_store_json_copy(d->e->store, ids[i], &copy, &copycap, &len) != 0) continue;
       if (ask_event(d, j, ids[i], copy, len, it->due) < 0) i = n;
-      free(copy);
     }
+    free(copy);
     free(ids);
   }
   if (!j->dead && j->rem) queue_ask(d, j, it->due);
@@ -841,8 +835,7 @@ void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
   int k = it->kind - 1, has_rule, late = it->due < d->start_now;
   int64_t id = (int64_t)it->id;
   long at = find(r, id);
-  const char *json;
-  size_t len;
+  size_t len, copycap = 0;
   char *copy = NULL, leadtxt[64], *title = NULL, dflt[1200];
   att_event ev;
   att_span sp;
@@ -860,12 +853,12 @@ void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
   if (at < 0 || k < 0 || k >= r->spec.nleads) return;
   r->hs[(size_t)at * (size_t)r->spec.nleads + (size_t)k] = 0;
   att_event_init(&ev);
-  if (att_store_json(d->e->store, id, &json, &len) != 0 ||
-      (copy = malloc(len ? len : 1)) == NULL) {
+  /* a copy, read alone (where the event lies in a big store, a page of
+   * the mapping costs a fault): the message function may write */
+  if (att_store_json_copy(d->e->store, id, &copy, &copycap, &len) != 0) {
     tidy(r, at);
     goto out;
   }
-  memcpy(copy, json, len);
   if (att_event_from_json(copy, len, ATT_EV_STORED, &ev) != 0 ||
       span_of(&ev, &sp, &rule, &has_rule) != 0) {
     tidy(r, at);
