@@ -75,15 +75,23 @@ log=$w/log
 # for both); ratio = peer / attache (above 1: attache is faster / smaller)
 row() {
   awk -v n="$1" -v wl="$2" -v a="$3" -v p="$4" -v pn="$5" -v u="${6:-s}" 'BEGIN {
-    r = (a > 0 && p > 0) ? sprintf("%.2f", p / a) : "-";
+    r = (a + 0 > 0 && p + 0 > 0) ? sprintf("%.2f", p / a) : "-";
     printf "%s\t%s\t%s %s\t%s\t%s\t%s\n", n, wl, a, u, (p == "-" ? p : p " " u), pn, r }' >>"$res"
 }
 note() { printf '%s\t%s\t%s\t\t\t\n' "$1" "$2" "$3" >>"$res"; }
 
-# wall SECONDS of one run of a command (stdout to $w/out), peak RSS in $w/rss
+# wall SECONDS of one run of a command (stdout to $w/out), peak RSS in $w/rss.
+# A run that fails gives no figure: "failed" in its row, the command in
+# $w/failed, listed at the end, and the whole run exits 1.  (time(1)
+# writes "Command exited with non-zero status N" before its figures.)
 wall() {
-  /usr/bin/time -f '%e %M' -o "$w/t" "$@" >"$w/out" 2>>"$log" || { echo "bench: failed: $*" >&2; cat "$w/t" >&2; }
-  read -r s k <"$w/t"
+  if /usr/bin/time -f '%e %M' -o "$w/t" "$@" >"$w/out" 2>>"$log"; then
+    read -r s k <"$w/t"
+  else
+    echo "bench: failed: $*" >&2
+    echo "$*" >>"$w/failed"
+    s=failed k=0
+  fi
   echo "$k" >"$w/rss"
   echo "$s"
 }
@@ -98,7 +106,8 @@ rss_row() { row "$1" "peak RSS, $2" "$(mb "$3")" "$(mb "$4")" "$5" MB; }
 # the peak RSS a peer program printed ("peak RSS N KB")
 printed_rss() { sed -n 's/.*peak RSS \([0-9]*\) KB.*/\1/p' "$1" | tail -n 1; }
 # median of a list of numbers
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# (a failed run among them: "failed")
+median() { tr ' ' '\n' | grep . | sort -g | awk '$1 !~ /^[0-9.eE+-]+$/ { bad = 1 } { v[NR] = $1 } END { if (bad) print "failed"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # hyperfine median of each command, one per line
 hmed() {
   hw=$1 hr=$2
@@ -398,4 +407,9 @@ echo
 echo "(ratio above 1: attache is faster or smaller by that factor; figures of"
 echo " one machine, one run; the log of the peers is kept in BENCH_LOG if set)"
 [ -n "${BENCH_LOG:-}" ] && cp "$log" "$BENCH_LOG"
+if [ -s "$w/failed" ]; then
+  echo "bench: $(wc -l <"$w/failed" | tr -d ' ') command(s) failed, their rows say \"failed\":" >&2
+  sed 's/^/  /' "$w/failed" >&2
+  exit 1
+fi
 exit 0
