@@ -49,6 +49,24 @@ void attl_protect(lua_State *L) {
   lua_setfield(L, -2, "__metatable");
 }
 
+static int freebox_gc(lua_State *L) {
+  void **box = lua_touserdata(L, 1);
+  free(*box);
+  *box = NULL;
+  return 0;
+}
+
+void *attl_freebox(lua_State *L) {
+  void **box = lua_newuserdatauv(L, sizeof *box, 0);
+  *box = NULL;
+  if (luaL_newmetatable(L, "attache.freebox")) {
+    lua_pushcfunction(L, freebox_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return box;
+}
+
 int attl_fail(lua_State *L) {
   lua_pushnil(L);
   lua_pushstring(L, att_errmsg());
@@ -1083,6 +1101,14 @@ static int c_close(lua_State *L) {
   return 0;
 }
 
+/* The counts, in a userdata that frees them when collected: building the
+ * table from them may raise (out of the script's memory) and must not
+ * leak them. */
+static int tally_gc(lua_State *L) {
+  att_tally_free(lua_touserdata(L, 1));
+  return 0;
+}
+
 /* core.tally(spec, by1 [, by2]) -> {[v1] = n} or {[v1] = {[v2] = n}}: the
  * group counts of the query's events (core/tally.h), for at.tally. */
 static int l_tally(lua_State *L) {
@@ -1090,7 +1116,7 @@ static int l_tally(lua_State *L) {
   att_by by[2];
   size_t nby = lua_isnoneornil(L, 3) ? 1 : 2;
   sel_spec x;
-  att_tally t;
+  att_tally *tp;
   att_store *st;
   att_time was;
   size_t mem;
@@ -1132,30 +1158,37 @@ static int l_tally(lua_State *L) {
     mem = (size_t)all * (nby == 2 ? 17 : 9);
     att_lua_mem_take(L, mem);
   }
+  tp = lua_newuserdatauv(L, sizeof *tp, 0);
+  memset(tp, 0, sizeof *tp);
+  if (luaL_newmetatable(L, "attache.tally")) {
+    lua_pushcfunction(L, tally_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
   was = att_store_asof_time(st);
   rc = x.has_asof ? att_store_asof(st, x.asof) : 0;
-  if (rc == 0) rc = att_store_tally(st, &x.q, by, nby, &t);
+  if (rc == 0) rc = att_store_tally(st, &x.q, by, nby, tp);
   if (x.has_asof && att_store_asof_time(st) != was) att_store_asof(st, was);
   att_script_mem_give(att_lua_script(L), mem);
   if (rc != 0) return luaL_error(L, "%s", att_errmsg());
-  lua_createtable(L, 0, (int)(t.n < 1024 ? t.n : 1024));
-  for (size_t i = 0; i < t.n; i++) {
+  lua_createtable(L, 0, (int)(tp->n < 1024 ? tp->n : 1024));
+  for (size_t i = 0; i < tp->n; i++) {
     if (nby == 1) {
-      lua_pushinteger(L, (lua_Integer)t.rows[i].n);
-      lua_setfield(L, -2, t.rows[i].key[0]);
+      lua_pushinteger(L, (lua_Integer)tp->rows[i].n);
+      lua_setfield(L, -2, tp->rows[i].key[0]);
       continue;
     }
-    if (lua_getfield(L, -1, t.rows[i].key[0]) == LUA_TNIL) {
+    if (lua_getfield(L, -1, tp->rows[i].key[0]) == LUA_TNIL) {
       lua_pop(L, 1);
       lua_newtable(L);
       lua_pushvalue(L, -1);
-      lua_setfield(L, -3, t.rows[i].key[0]);
+      lua_setfield(L, -3, tp->rows[i].key[0]);
     }
-    lua_pushinteger(L, (lua_Integer)t.rows[i].n);
-    lua_setfield(L, -2, t.rows[i].key[1]);
+    lua_pushinteger(L, (lua_Integer)tp->rows[i].n);
+    lua_setfield(L, -2, tp->rows[i].key[1]);
     lua_pop(L, 1);
   }
-  att_tally_free(&t);
+  att_tally_free(tp); /* now, not at the next collection */
   return 1;
 }
 

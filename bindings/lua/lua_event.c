@@ -213,6 +213,11 @@ static int store_sig(att_store *st, int64_t id, uint64_t *sig, int *rc) {
  * allocated: a memory error leaves it to the collector, not leaked.  The
  * signature is taken from the store first (the text may be freed by what
  * an allocation runs). */
+static int holder_fn(lua_State *L) {
+  attl_event_holder(L);
+  return 1;
+}
+
 void attl_event_push(lua_State *L, att_store *st, att_event *ev) {
   att_event *p;
   attl_event *e;
@@ -221,7 +226,14 @@ void attl_event_push(lua_State *L, att_store *st, att_event *ev) {
   size_t len = 0;
   int rc, have = store_sig(st, ev->id, &sig, &rc);
   if (att_store_json(st, ev->id, &json, &len) != 0) len = 0;
-  p = attl_event_holder(L);
+  /* The holder itself is made in a protected call: if that fails (the
+   * script's memory is full), *ev is freed before the error goes on. */
+  lua_pushcfunction(L, holder_fn);
+  if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+    att_event_free(ev);
+    lua_error(L);
+  }
+  p = lua_touserdata(L, -1);
   *p = *ev;
   att_event_init(ev);
   /* Held as long as the object: counted when the script has room.  The
@@ -650,15 +662,17 @@ static int m_totable(lua_State *L) {
 
 static int m_json(lua_State *L) {
   attl_event *e = checkev(L, 1);
-  char *j;
+  char **j;
   charge_len(L, e->len);
   if (e->len) {
     lua_pushlstring(L, e->json, e->len);
     return 1;
   }
-  if ((j = att_event_to_json(e->ev)) == NULL) return luaL_error(L, "%s", att_errmsg());
-  lua_pushstring(L, j);
-  free(j);
+  j = attl_freebox(L); /* the text is freed if pushing it raises */
+  if ((*j = att_event_to_json(e->ev)) == NULL) return luaL_error(L, "%s", att_errmsg());
+  lua_pushstring(L, *j);
+  free(*j);
+  *j = NULL;
   return 1;
 }
 

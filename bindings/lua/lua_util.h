@@ -75,6 +75,12 @@ void attl_event_pushjson(lua_State *L, int64_t id, const char *json, size_t len)
  * signature is taken from st's text of it); takes what *ev owns and
  * leaves it initialised-empty. */
 void attl_event_push(lua_State *L, att_store *st, att_event *ev);
+/* A box for one malloc'd pointer, NULL, pushed on the stack: what it holds
+ * when the box is collected is freed.  For C memory held across calls
+ * that may raise (an allocation past the script's max-memory): made
+ * before the memory, it cannot fail after it.  Free and clear it when
+ * done. */
+void *attl_freebox(lua_State *L);
 /* A parsed event, initialised empty, owned by a new userdata pushed on
  * the stack (its finalizer frees what the event holds): a Lua error
  * while it is being filled leaks nothing. */
