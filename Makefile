@@ -39,7 +39,7 @@ CMAKE_FLAGS = -DATT_SANITIZE=$(if $(filter 1,$(SANITIZE)),ON,OFF) \
 DEB_PACKAGES = build-essential cmake pkg-config liblua5.4-dev libuv1-dev \
                libcjson-dev valgrind clang libclang-rt-14-dev iso-codes tzdata \
                python3-icalendar chromium man-db zsh tmux \
-               locales libssl-dev libcurl4-openssl-dev python3-aiosmtpd strace \
+               locales nettle-dev libcurl4-openssl-dev python3-aiosmtpd strace \
                libhttp-parser-dev wrk nginx-light openssl
 # Node.js may come from elsewhere than Debian (with its own npm, which
 # Debian's npm package conflicts with): install it only when absent.

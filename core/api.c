@@ -13,9 +13,9 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/evp.h>
 
 #include "error.h"
+#include "secret.h"
 #include "alertlog.h"
 #include "event.h"
 #include "event_diff.h"
@@ -386,7 +386,6 @@ static int calendar(att_store *st, const att_api_req *rq, att_api_res *rs) {
   size_t n, len = 0;
   att_ics_opts o;
   unsigned char h[32];
-  unsigned hl = 0;
   char *text;
   if (select_events(st, rq, "token", &evs, &n, rs) != 0) return rs->body ? 0 : ATT_ENOMEM;
   memset(&o, 0, sizeof o);
@@ -394,10 +393,7 @@ static int calendar(att_store *st, const att_api_req *rq, att_api_res *rs) {
   text = att_ics_calendar(evs, n, &o, &len);
   events_free(evs, n);
   if (!text) return fail(rs, 500, "out of memory");
-  if (EVP_Digest(text, len, h, &hl, EVP_sha256(), NULL) != 1) {
-    free(text);
-    return fail(rs, 500, "cannot compute the calendar's hash (OpenSSL)");
-  }
+  att_sha256(text, len, h);
   snprintf(rs->etag, sizeof rs->etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x\"", h[0], h[1], h[2], h[3],
            h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11]);
   if (rq->if_none_match && (!strcmp(rq->if_none_match, rs->etag) || !strcmp(rq->if_none_match, "*"))) {

@@ -12,11 +12,10 @@
 #include <sys/random.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "author.h"
 #include "error.h"
+#include "secret.h"
 #include "store_int.h"
 #include "vocab.h"
 
@@ -52,9 +51,7 @@ int att_user_name_check(const char *name) {
 /* ---- hashes and tokens ---------------------------------------------------- */
 
 static int sha256(const char *s, unsigned char out[32]) {
-  unsigned len = 0;
-  if (EVP_Digest(s, strlen(s), out, &len, EVP_sha256(), NULL) != 1 || len != 32)
-    return att__err(ATT_EIO, "cannot compute a SHA-256 (OpenSSL)");
+  att_sha256(s, strlen(s), out);
   return 0;
 }
 
@@ -92,7 +89,7 @@ static int new_token(int kind, char *token, unsigned char hash[32]) {
   }
   strcpy(token, prefix);
   hex(r, sizeof r, token + strlen(prefix));
-  OPENSSL_cleanse(r, sizeof r);
+  att_wipe(r, sizeof r);
   return sha256(token, hash);
 }
 
@@ -108,8 +105,8 @@ int att_users_auth(const att_users *u, const char *token, const att_user **who, 
   if (sha256(token, h) != 0) return 0;
   for (size_t i = 0; i < u->n; i++) {
     const att_user *x = &u->v[i];
-    int api = CRYPTO_memcmp(h, x->token, 32) == 0;
-    int feed = x->has_feed & (CRYPTO_memcmp(h, x->feed, 32) == 0);
+    int api = att_secret_eq(h, x->token, 32);
+    int feed = x->has_feed & att_secret_eq(h, x->feed, 32);
     int hit = (api | feed) & !x->locked;
     /* every user is compared, whatever matched */
     if (hit && !found) {
@@ -118,7 +115,7 @@ int att_users_auth(const att_users *u, const char *token, const att_user **who, 
       *kind = api ? ATT_TOKEN_API : ATT_TOKEN_FEED;
     }
   }
-  OPENSSL_cleanse(h, sizeof h);
+  att_wipe(h, sizeof h);
   return found;
 }
 
@@ -132,7 +129,7 @@ static int bad_file(const char *path, const char *why) {
 
 static void user_free(att_user *x) {
   free(x->name);
-  OPENSSL_cleanse(x, sizeof *x);
+  att_wipe(x, sizeof *x);
 }
 
 void att_users_free(att_users *u) {
@@ -292,7 +289,7 @@ static int with_users(att_store *st, int (*fn)(att_users *, change *), change *c
   if (placed)
     return att__errctx(rc, "the users were changed, but may not be after a power loss; "
                            "'attache user list' shows them");
-  if (c->token) OPENSSL_cleanse(c->token, ATT_TOKEN_MAX);
+  if (c->token) att_wipe(c->token, ATT_TOKEN_MAX);
   return rc;
 }
 
@@ -322,7 +319,7 @@ static int do_add(att_users *u, change *c) {
   x.created = c->now;
   if ((rc = new_token(ATT_TOKEN_API, c->token, x.token)) != 0) return rc;
   rc = push(u, &x);
-  OPENSSL_cleanse(&x, sizeof x);
+  att_wipe(&x, sizeof x);
   return rc;
 }
 

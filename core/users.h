@@ -6,7 +6,7 @@
  *
  * A token is 256 bits from the operating system (getrandom), shown once
  * when it is made, as "att_" (API) or "attf_" (feed) and 64 hex digits.
- * The store keeps only its SHA-256 (OpenSSL's libcrypto), so that a copy
+ * The store keeps only its SHA-256 (Nettle's, core/secret.h), so that a copy
  * of the store gives no one a token.  Finding the user of a token
  * compares the token's hash with every user's in constant time (no early
  * exit, CRYPTO_memcmp): how long it takes says nothing about which user,

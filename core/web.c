@@ -13,9 +13,9 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include <openssl/crypto.h>
 
 #include "error.h"
+#include "secret.h"
 #include "web_int.h"
 
 struct att_web {
@@ -56,7 +56,7 @@ int att_web_open(att_api *api, const att_web_opts *o, att_web **out) {
 }
 
 static void sess_drop(att_web *w, size_t i) {
-  OPENSSL_cleanse(w->s[i].token, strlen(w->s[i].token));
+  att_wipe(w->s[i].token, strlen(w->s[i].token));
   free(w->s[i].token);
   w->s[i] = w->s[--w->ns];
   memset(&w->s[w->ns], 0, sizeof w->s[w->ns]);
@@ -119,7 +119,7 @@ static int random_hex(char *out, size_t nbytes) {
     out[2 * i + 1] = hex[r[i] & 15];
   }
   out[2 * nbytes] = '\0';
-  OPENSSL_cleanse(r, sizeof r);
+  att_wipe(r, sizeof r);
   return 0;
 }
 
@@ -142,7 +142,7 @@ static int cookie_value(const char *h, char *v) {
 }
 
 /* The request's session, if its cookie names a live one: every session's
- * id is compared in full (CRYPTO_memcmp), so time says nothing of ids. */
+ * id is compared in full (att_secret_eq), so time says nothing of ids. */
 static att__wsess *session_of(att_web *w, const att_web_req *rq) {
   char id[65];
   int64_t now = w->o.now_ms(w->o.ud);
@@ -152,7 +152,7 @@ static att__wsess *session_of(att_web *w, const att_web_req *rq) {
     else i++;
   if (!cookie_value(rq->cookie, id)) return NULL;
   for (size_t i = 0; i < w->ns; i++)
-    if (CRYPTO_memcmp(w->s[i].id, id, 64) == 0) found = &w->s[i];
+    if (att_secret_eq(w->s[i].id, id, 64)) found = &w->s[i];
   if (found) found->last = now;
   return found;
 }
@@ -184,10 +184,10 @@ int att__web_call(att_web *w, const att__wsess *s, const att_web_req *rq, const 
   q.body_len = c->body ? strlen(c->body) : 0;
   q.offload_ok = w->offload_ok && !strcmp(c->method, "GET");
   if ((w->st ? att_api_read(w->st, &q, &r) : att_api_handle(w->api, &q, &r)) != 0) {
-    OPENSSL_cleanse(auth, sizeof auth);
+    att_wipe(auth, sizeof auth);
     return -1;
   }
-  OPENSSL_cleanse(auth, sizeof auth);
+  att_wipe(auth, sizeof auth);
   if (r.offload) { /* the whole page is made elsewhere: stop here */
     w->deferred = 1;
     att_api_res_free(&r);
@@ -308,7 +308,7 @@ static int same_origin(const att_web_req *rq) {
 
 static int csrf_ok(const att__wsess *s, const att_web_req *rq) {
   const char *t = att__web_field(rq, "csrf");
-  return t && strlen(t) == 64 && CRYPTO_memcmp(t, s->csrf, 64) == 0;
+  return t && strlen(t) == 64 && att_secret_eq(t, s->csrf, 64);
 }
 
 static int json_401(att_api_res *rs) {
