@@ -1,6 +1,7 @@
 /*
  * Cheap reads for the Lua bindings: the stored JSON text of a live event
- * without parsing it, and whether a batch is open.  A script that filters a
+ * without parsing it (or a copy of it read alone, for a reader of events
+ * scattered over a large store), and whether a batch is open.  A script that filters a
  * million events reads each one's text (a checksum and a copy) and parses
  * only what it looks at; att_store_get would parse and validate every one.
  */
