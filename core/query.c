@@ -338,10 +338,11 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
   int rc = 0, by_post;
   att_query before;
   /* In date order with a limit, a time class gives no more than its
-   * first `limit` hits (it is sorted as the results are): the others
-   * could not be among the first `limit` of all.  The id table is then
-   * verified entry by entry as read, not first in one pass. */
-  size_t cap = q->limit && q->sort == ATT_SORT_WHEN && !q->desc ? q->limit : 0;
+   * first `limit` hits (it is sorted as the results are; walked from its
+   * end when they descend): the others could not be among the first
+   * `limit` of all.  The id table is then verified entry by entry as
+   * read, not first in one pass. */
+  size_t cap = q->limit && q->sort == ATT_SORT_WHEN ? q->limit : 0;
   if (s->h.count == 0) return 0;
   if (q->recurring && s->h.version < 4) {
     /* No postings of the recurring events: every event that starts by
@@ -392,6 +393,12 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
     for (int c = 0; c < ATT__NCLASS; c++) {
       size_t had = h->n;
       if (q->sort == ATT_SORT_WHEN && src == SRC_PRESENT) h->runs[h->nruns++] = h->n;
+      if (cap && q->desc) { /* the latest first (the hits are sorted after) */
+        for (size_t i = hi[c]; rc == 0 && i > lo[c] && h->n - had < cap; i--)
+          if ((rc = att__snap_pos(s, ATT__S_TIME, i - 1, &ord)) == 0)
+            rc = snap_check(st, s, src, q, ord, pl, npl, (size_t)-1, h);
+        continue;
+      }
       for (size_t i = lo[c]; rc == 0 && i < hi[c] && !(cap && h->n - had >= cap); i++) {
         /* A hint only: the entry is read (checked) when its turn comes. */
         if (i + QUERY_AHEAD < hi[c] && s->time[i + QUERY_AHEAD] < s->h.count &&
