@@ -65,28 +65,42 @@ static const char *snap_path(const att__snap *s) {
   return s->ck ? s->ck->path : "snapshot";
 }
 
+/* n bytes at off of the file into buf: 0, or ATT_EIO naming the file. */
+static int read_at(const att__snap *s, char *buf, size_t n, uint64_t off) {
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = pread(s->fd, buf + got, n - got, (off_t)(off + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      int e = r < 0 ? errno : 0;
+      return att__err(ATT_EIO, "cannot read \"%s\" at byte %llu: %s", snap_path(s),
+                      (unsigned long long)(off + got),
+                      e ? strerror(e) : "the file is shorter than it was");
+    }
+    got += (size_t)r;
+  }
+  return 0;
+}
+
 /* The checksum of section i, computed from the file by reads of a few
  * pages at a time rather than through the mapping: touching a large
  * mapping page by page costs more than the checksum (measured on the 20 MB
  * postings of a million events: 10 ms mapped, 3.5 ms read). */
 static int sect_crc(const att__snap *s, int i, uint32_t *crc) {
   enum { CHUNK = 1 << 16 };
-  unsigned char *buf = malloc(CHUNK);
+  char *buf = malloc(CHUNK);
   uint64_t off = s->h.sect[i].off, end = off + s->h.sect[i].len;
   uint32_t c = 0;
   if (!buf) return att__err(ATT_ENOMEM, "out of memory checking \"%s\"", snap_path(s));
   while (off < end) {
     size_t want = end - off < CHUNK ? (size_t)(end - off) : CHUNK;
-    ssize_t got = pread(s->fd, buf, want, (off_t)off);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) {
-      int e = got < 0 ? errno : 0;
+    int rc = read_at(s, buf, want, off);
+    if (rc) {
       free(buf);
-      return att__err(ATT_EIO, "cannot read \"%s\" at byte %llu: %s", snap_path(s),
-                      (unsigned long long)off, e ? strerror(e) : "the file is shorter than it was");
+      return rc;
     }
-    c = att_crc32c(c, buf, (size_t)got);
-    off += (uint64_t)got;
+    c = att_crc32c(c, buf, want);
+    off += want;
   }
   free(buf);
   *crc = c;
@@ -629,43 +643,52 @@ int att__snap_postings(const att__snap *s, int field, const char *value, uint64_
   return 0;
 }
 
-int att__snap_json(const att__snap *s, uint64_t ord, const char **json, uint32_t *len) {
-  uint64_t off, rbeg = s->h.sect[ATT__S_RECS].off, rend = rbeg + s->h.sect[ATT__S_RECS].len;
-  uint32_t n, crc;
-  const att__ident *e;
+/* Where record ord starts (*off, its 8-byte head inside the records
+ * section) and how many bytes of the section are left from there (*room),
+ * from its checked id table entry *e. */
+static int rec_at(const att__snap *s, uint64_t ord, const att__ident **e, uint64_t *off,
+                  uint64_t *room) {
+  uint64_t rbeg = s->h.sect[ATT__S_RECS].off, rend = rbeg + s->h.sect[ATT__S_RECS].len;
   int rc;
   if (ord >= s->h.count)
     return att__err(ATT_ECORRUPT, "snapshot \"%s\": no event at position %llu of %llu",
                     snap_path(s), (unsigned long long)ord, (unsigned long long)s->h.count);
-  if ((rc = att__snap_ident(s, ord, &e)) != 0) return rc;
-  off = e->rec_off;
-  if (off < rbeg || off > rend || rend - off < 8)
+  if ((rc = att__snap_ident(s, ord, e)) != 0) return rc;
+  *off = (*e)->rec_off;
+  if (*off < rbeg || *off > rend || rend - *off < 8)
     return att__err(ATT_ECORRUPT, "snapshot \"%s\": record of event %lld lies outside the records section",
-                    snap_path(s), (long long)e->id);
+                    snap_path(s), (long long)(*e)->id);
+  *room = rend - *off;
+  return 0;
+}
+
+static int rec_damaged(const att__snap *s, const att__ident *e, uint64_t off) {
+  return att__err(ATT_ECORRUPT, "snapshot \"%s\": record of event %lld at byte %llu is damaged (checksum mismatch)",
+                  snap_path(s), (long long)e->id, (unsigned long long)off);
+}
+
+int att__snap_json(const att__snap *s, uint64_t ord, const char **json, uint32_t *len) {
+  uint64_t off, room;
+  uint32_t n, crc;
+  const att__ident *e;
+  int rc;
+  if ((rc = rec_at(s, ord, &e, &off, &room)) != 0) return rc;
   memcpy(&n, s->map + off, 4);
   memcpy(&crc, s->map + off + 4, 4);
-  if (n > rend - off - 8 || att_crc32c(0, s->map + off + 8, n) != crc)
-    return att__err(ATT_ECORRUPT, "snapshot \"%s\": record of event %lld at byte %llu is damaged (checksum mismatch)",
-                    snap_path(s), (long long)e->id, (unsigned long long)off);
+  if (n > room - 8 || att_crc32c(0, s->map + off + 8, n) != crc) return rec_damaged(s, e, off);
   *json = (const char *)s->map + off + 8;
   *len = n;
   return 0;
 }
 
-/* n bytes at off of the file into buf: 0, or ATT_EIO naming the file. */
-static int read_at(const att__snap *s, char *buf, size_t n, uint64_t off) {
-  size_t got = 0;
-  while (got < n) {
-    ssize_t r = pread(s->fd, buf + got, n - got, (off_t)(off + got));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) {
-      int e = r < 0 ? errno : 0;
-      return att__err(ATT_EIO, "cannot read \"%s\" at byte %llu: %s", snap_path(s),
-                      (unsigned long long)(off + got),
-                      e ? strerror(e) : "the file is shorter than it was");
-    }
-    got += (size_t)r;
-  }
+
+/* Room for need bytes in *buf (*cap of them now). */
+static int reserve(char **buf, size_t *cap, size_t need) {
+  char *nb;
+  if (*cap >= need) return 0;
+  if (!(nb = realloc(*buf, need))) return att__err(ATT_ENOMEM, "out of memory reading an event");
+  *buf = nb;
+  *cap = need;
   return 0;
 }
 
@@ -679,46 +702,25 @@ static int read_at(const att__snap *s, char *buf, size_t n, uint64_t off) {
 int att__snap_json_read(const att__snap *s, uint64_t ord, char **buf, size_t *cap,
                         uint32_t *len) {
   enum { FIRST = 1024 }; /* most records: one read */
-  uint64_t off, rbeg = s->h.sect[ATT__S_RECS].off, rend = rbeg + s->h.sect[ATT__S_RECS].len;
+  uint64_t off, room;
   uint32_t n, crc;
   const att__ident *e;
   size_t first;
   int rc;
-  if (ord >= s->h.count)
-    return att__err(ATT_ECORRUPT, "snapshot \"%s\": no event at position %llu of %llu",
-                    snap_path(s), (unsigned long long)ord, (unsigned long long)s->h.count);
-  if ((rc = att__snap_ident(s, ord, &e)) != 0) return rc;
-  off = e->rec_off;
-  if (off < rbeg || off > rend || rend - off < 8)
-    return att__err(ATT_ECORRUPT, "snapshot \"%s\": record of event %lld lies outside the records section",
-                    snap_path(s), (long long)e->id);
-  first = rend - off < FIRST ? (size_t)(rend - off) : FIRST;
-  if (*cap < FIRST) {
-    char *nb = realloc(*buf, FIRST);
-    if (!nb) return att__err(ATT_ENOMEM, "out of memory reading an event");
-    *buf = nb;
-    *cap = FIRST;
-  }
-  if ((rc = read_at(s, *buf, first, off)) != 0) return rc;
+  if ((rc = rec_at(s, ord, &e, &off, &room)) != 0) return rc;
+  first = room < FIRST ? (size_t)room : FIRST;
+  if ((rc = reserve(buf, cap, FIRST)) != 0 || (rc = read_at(s, *buf, first, off)) != 0) return rc;
   memcpy(&n, *buf, 4);
   memcpy(&crc, *buf + 4, 4);
-  if (n > rend - off - 8) goto bad;
-  if ((size_t)n + 8 > first) {
-    if (*cap < (size_t)n + 8) {
-      char *nb = realloc(*buf, (size_t)n + 8);
-      if (!nb) return att__err(ATT_ENOMEM, "out of memory reading an event");
-      *buf = nb;
-      *cap = (size_t)n + 8;
-    }
-    if ((rc = read_at(s, *buf + first, (size_t)n + 8 - first, off + first)) != 0) return rc;
-  }
-  if (att_crc32c(0, *buf + 8, n) != crc) goto bad;
+  if (n > room - 8) return rec_damaged(s, e, off);
+  if ((size_t)n + 8 > first &&
+      ((rc = reserve(buf, cap, (size_t)n + 8)) != 0 ||
+       (rc = read_at(s, *buf + first, (size_t)n + 8 - first, off + first)) != 0))
+    return rc;
+  if (att_crc32c(0, *buf + 8, n) != crc) return rec_damaged(s, e, off);
   memmove(*buf, *buf + 8, n);
   *len = n;
   return 0;
-bad:
-  return att__err(ATT_ECORRUPT, "snapshot \"%s\": record of event %lld at byte %llu is damaged (checksum mismatch)",
-                  snap_path(s), (long long)e->id, (unsigned long long)off);
 }
 
 /* The parse of record ord (json, len), or a damaged record's error. */
