@@ -566,6 +566,26 @@ const char *att__snap_strat(const att__snap *s, uint32_t off) {
   return s->str + off;
 }
 
+/* Give back the whole pages of the mapping within [off, end). */
+static void drop_range(const att__snap *s, uint64_t off, uint64_t end) {
+  long pg = sysconf(_SC_PAGESIZE);
+  uint64_t a, b;
+  if (pg <= 0 || !s->map || end > s->maplen) return;
+  a = (off + (uint64_t)pg - 1) / (uint64_t)pg * (uint64_t)pg;
+  b = end / (uint64_t)pg * (uint64_t)pg;
+  if (b > a) (void)madvise((void *)(uintptr_t)(s->map + a), (size_t)(b - a), MADV_DONTNEED);
+}
+
+void att__snap_drop(const att__snap *s, uint64_t from, uint64_t to, uint64_t rec_from, uint64_t rec_to) {
+  if (to <= from || to > s->h.count) return;
+  drop_range(s, rec_from, rec_to);
+  drop_range(s, s->h.sect[ATT__S_IDTAB].off + from * sizeof(att__ident),
+             s->h.sect[ATT__S_IDTAB].off + to * sizeof(att__ident));
+  if (s->vers)
+    drop_range(s, s->h.sect[ATT__S_VERS].off + from * sizeof(att__vers),
+               s->h.sect[ATT__S_VERS].off + to * sizeof(att__vers));
+}
+
 int att__snap_vers(const att__snap *s, uint64_t ord, att__vers *out) {
   if (s->vers == NULL) {
     const att__ident *e;
@@ -668,9 +688,9 @@ static int rec_damaged(const att__snap *s, const att__ident *e, uint64_t off) {
 }
 
 int att__snap_json(const att__snap *s, uint64_t ord, const char **json, uint32_t *len) {
-  uint64_t off, room;
+  uint64_t off = 0, room = 0;
   uint32_t n, crc;
-  const att__ident *e;
+  const att__ident *e = NULL;
   int rc;
   if ((rc = rec_at(s, ord, &e, &off, &room)) != 0) return rc;
   memcpy(&n, s->map + off, 4);
@@ -702,9 +722,9 @@ static int reserve(char **buf, size_t *cap, size_t need) {
 int att__snap_json_read(const att__snap *s, uint64_t ord, char **buf, size_t *cap,
                         uint32_t *len) {
   enum { FIRST = 1024 }; /* most records: one read */
-  uint64_t off, room;
+  uint64_t off = 0, room = 0;
   uint32_t n, crc;
-  const att__ident *e;
+  const att__ident *e = NULL;
   size_t first;
   int rc;
   if ((rc = rec_at(s, ord, &e, &off, &room)) != 0) return rc;

@@ -22,6 +22,7 @@
 #include "crc32c.h"
 #include "error.h"
 #include "fault.h"
+#include "spill.h"
 #include "store_int.h"
 
 int att__test_snap_version;
@@ -43,22 +44,12 @@ typedef struct wr {
   size_t bsize;
   uint64_t sect_off; /* where the current section starts */
   uint32_t bcrc;     /* the current block's checksum so far */
-  uint32_t *bcrcs;   /* the finished blocks' */
-  size_t nb, cb;
+  att__tape bcrcs;   /* the finished blocks' */
 } wr;
 
 static void wr_block_end(wr *w) {
-  if (w->nb == w->cb) {
-    size_t c = w->cb ? w->cb * 2 : 256;
-    uint32_t *v = realloc(w->bcrcs, c * sizeof *v);
-    if (!v) {
-      if (!w->err) w->err = ENOMEM;
-      return;
-    }
-    w->bcrcs = v;
-    w->cb = c;
-  }
-  w->bcrcs[w->nb++] = w->bcrc;
+  att__tape_put(&w->bcrcs, &w->bcrc, sizeof w->bcrc);
+  if (w->bcrcs.err && !w->err) w->err = w->bcrcs.err;
   w->bcrc = 0;
 }
 
@@ -135,15 +126,45 @@ static int span_class(att_time e, att_time l) {
   return 4;
 }
 
-typedef struct tkey { int64_t e, l, id; uint32_t ord; int cls; } tkey;
+/* The records of the external sorts: a time key; (id, position) of a
+ * history segment's IDIX; a key is (position, its bytes). */
+typedef struct tkey { int64_t e, l, id; uint32_t ord; int32_t cls; } tkey;
+typedef struct idpos { int64_t id; uint64_t ord; } idpos;
 
-static int tkey_cmp(const void *a, const void *b) {
-  const tkey *x = a, *y = b;
-  if (x->cls != y->cls) return x->cls < y->cls ? -1 : 1;
-  if (x->e != y->e) return x->e < y->e ? -1 : 1;
-  if (x->l != y->l) return x->l < y->l ? -1 : 1;
-  if (x->id != y->id) return x->id < y->id ? -1 : 1;
-  return x->ord < y->ord ? -1 : x->ord > y->ord; /* versions of one event */
+static int tkey_cmp(const void *a, size_t na, const void *b, size_t nb) {
+  tkey x, y;
+  (void)na;
+  (void)nb;
+  memcpy(&x, a, sizeof x);
+  memcpy(&y, b, sizeof y);
+  if (x.cls != y.cls) return x.cls < y.cls ? -1 : 1;
+  if (x.e != y.e) return x.e < y.e ? -1 : 1;
+  if (x.l != y.l) return x.l < y.l ? -1 : 1;
+  if (x.id != y.id) return x.id < y.id ? -1 : 1;
+  return x.ord < y.ord ? -1 : x.ord > y.ord; /* versions of one event */
+}
+
+static int idpos_cmp(const void *a, size_t na, const void *b, size_t nb) {
+  idpos x, y;
+  (void)na;
+  (void)nb;
+  memcpy(&x, a, sizeof x);
+  memcpy(&y, b, sizeof y);
+  if (x.id != y.id) return x.id < y.id ? -1 : 1;
+  return x.ord < y.ord ? -1 : x.ord > y.ord;
+}
+
+/* Keys in byte order (strcmp's), then by position: the same key may be
+ * in several versions of a history segment. */
+static int keyrec_cmp(const void *a, size_t na, const void *b, size_t nb) {
+  size_t m = (na < nb ? na : nb) - 4;
+  int c = memcmp((const char *)a + 4, (const char *)b + 4, m);
+  uint32_t x, y;
+  if (c) return c;
+  if (na != nb) return na < nb ? -1 : 1;
+  memcpy(&x, a, 4);
+  memcpy(&y, b, 4);
+  return x < y ? -1 : x > y;
 }
 
 /* ---- interned index values ---------------------------------------------- */
@@ -202,42 +223,6 @@ static int sid_cmp(const void *a, const void *b) {
   return strcmp(g_rank_str[*(const uint32_t *)a], g_rank_str[*(const uint32_t *)b]);
 }
 
-/* LSD radix sort of 64-bit keys, 16 bits a pass. */
-static int radix64(uint64_t *v, size_t n) {
-  uint64_t *tmp = malloc((n ? n : 1) * sizeof *tmp), *a = v, *b = tmp;
-  size_t *cnt = malloc(65536 * sizeof *cnt);
-  if (!tmp || !cnt) {
-    free(tmp);
-    free(cnt);
-    return -1;
-  }
-  for (int shift = 0; shift < 64; shift += 16) {
-    size_t sum = 0;
-    memset(cnt, 0, 65536 * sizeof *cnt);
-    for (size_t i = 0; i < n; i++) cnt[(a[i] >> shift) & 0xffff]++;
-    for (size_t d = 0; d < 65536; d++) {
-      size_t c = cnt[d];
-      cnt[d] = sum;
-      sum += c;
-    }
-    for (size_t i = 0; i < n; i++) b[cnt[(a[i] >> shift) & 0xffff]++] = a[i];
-    {
-      uint64_t *t = a;
-      a = b;
-      b = t;
-    }
-  }
-  /* Four passes: the sorted keys are back in v. */
-  free(tmp);
-  free(cnt);
-  return 0;
-}
-
-typedef struct keyp { const char *s; uint32_t ord; } keyp;
-static int keyp_cmp(const void *a, const void *b) {
-  return strcmp(((const keyp *)a)->s, ((const keyp *)b)->s);
-}
-
 /* ---- the writer's state ---------------------------------------------------- */
 
 /* Copies of strings of events the caller will free (imports), in chunks. */
@@ -246,7 +231,7 @@ typedef struct arena { char **chunks; size_t nchunks, used, size; } arena;
 static const char *arena_dup(arena *a, const char *s) {
   size_t n = strlen(s) + 1;
   if (a->nchunks == 0 || a->used + n > a->size) {
-    size_t sz = n > (1u << 20) ? n : (1u << 20);
+    size_t sz = n > (1u << 16) ? n : (1u << 16);
     char **c = realloc(a->chunks, (a->nchunks + 1) * sizeof *c);
     if (!c) return NULL;
     a->chunks = c;
@@ -260,20 +245,29 @@ static const char *arena_dup(arena *a, const char *s) {
   return a->chunks[a->nchunks - 1] + a->used - n;
 }
 
+/*
+ * What grows with the number of events is never held whole in memory:
+ * the id table and the versions go to tapes in position order, the time
+ * keys, postings, keys and (id, position) pairs to external sorts, each
+ * within att__spill_budget bytes; finish reads them back in the order of
+ * the file's sections.  What stays in memory grows with the number of
+ * distinct values (actors, kinds, statuses, tags, authors, reasons).
+ */
 struct att__snapw {
   char *path;
+  char *dir; /* for the tapes */
   int fd;
   wr w;
   att__shdr h;
-  att__ident *ids;
-  tkey *tk;
-  keyp *keys;
-  size_t n, cap, nkeys;
-  uint64_t *post; /* field << 61 | rank-or-sid << 32 | ord */
-  size_t npost, cpost;
+  att__tape ids;  /* att__ident by position */
+  att__tape vers; /* att__vers by position; author and reason as ids in hs */
+  att__xsort *tk, *post, *keys, *idix;
+  size_t n;
+  uint64_t nkeys, keybytes;
+  int64_t last_id;
+  uint64_t last_seq;
   intern in;
-  intern hs;      /* authors and reasons (not ranked) */
-  att__vers *vers; /* by position; author and reason as ids in hs */
+  intern hs; /* authors and reasons (not ranked) */
   uint32_t kind;
   uint64_t next_seq;
   int64_t last_tx;
@@ -284,24 +278,20 @@ struct att__snapw {
   uint64_t expect;
 };
 
+/* field << 61 | sid << 32 | position: sorted as integers, a value's
+ * postings come together in position order.  0 or an errno. */
 static int sw_post(att__snapw *s, int field, const char *value, uint32_t ord, int copy) {
   int64_t sid = intern_id(&s->in, value);
-  if (sid < 0) return -1;
+  uint64_t p;
+  if (sid < 0) return ENOMEM;
   if (copy && (uint32_t)sid == s->in.n - 1) {
     /* A new value: keep our own copy of it. */
     const char *c = arena_dup(&s->ar, value);
-    if (!c) return -1;
+    if (!c) return ENOMEM;
     s->in.str[sid] = c;
   }
-  if (s->npost == s->cpost) {
-    size_t c = s->cpost ? s->cpost * 2 : 4096;
-    uint64_t *p = realloc(s->post, c * sizeof *p);
-    if (!p) return -1;
-    s->post = p;
-    s->cpost = c;
-  }
-  s->post[s->npost++] = (uint64_t)field << 61 | (uint64_t)sid << 32 | ord;
-  return 0;
+  p = (uint64_t)field << 61 | (uint64_t)sid << 32 | ord;
+  return att__xsort_put(s->post, &p, sizeof p);
 }
 
 /* The id of an author or reason in hs (copied), ATT__NOSTR on no memory. */
@@ -332,47 +322,23 @@ void att__snapw_history(att__snapw *s, uint32_t kind, uint64_t next_seq, int64_t
   }
 }
 
-static const att__snapw *g_idix; /* qsort has no context argument in C11 */
-static int idix_cmp(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  int64_t ix = g_idix->ids[x].id, iy = g_idix->ids[y].id;
-  if (ix != iy) return ix < iy ? -1 : 1;
-  return x < y ? -1 : x > y;
-}
-
-static int sw_grow(att__snapw *s) {
-  size_t c = s->cap ? s->cap * 2 : 1024;
-  att__ident *ids = att__fault(ATT_FAULT_ALLOC) ? NULL : realloc(s->ids, c * sizeof *ids);
-  tkey *tk;
-  keyp *k;
-  att__vers *v;
-  if (!ids) return -1;
-  s->ids = ids;
-  if (!(v = realloc(s->vers, c * sizeof *v))) return -1;
-  s->vers = v;
-  if (!(tk = realloc(s->tk, c * sizeof *tk))) return -1;
-  s->tk = tk;
-  if (!(k = realloc(s->keys, c * sizeof *k))) return -1;
-  s->keys = k;
-  s->cap = c;
-  return 0;
-}
-
 static void sw_free(att__snapw *s) {
-  free(s->ids);
-  free(s->tk);
-  free(s->keys);
-  free(s->post);
+  att__tape_free(&s->ids);
+  att__tape_free(&s->vers);
+  att__xsort_free(s->tk);
+  att__xsort_free(s->post);
+  att__xsort_free(s->keys);
+  att__xsort_free(s->idix);
   free(s->in.slots);
   free(s->in.str);
   free(s->hs.slots);
   free(s->hs.str);
-  free(s->vers);
   free(s->segs);
   for (size_t i = 0; i < s->ar.nchunks; i++) free(s->ar.chunks[i]);
   free(s->ar.chunks);
   free(s->path);
-  free(s->w.bcrcs);
+  free(s->dir);
+  att__tape_free(&s->w.bcrcs);
   free(s);
 }
 
@@ -380,13 +346,27 @@ static void sw_free(att__snapw *s) {
 
 int att__snapw_begin(const char *path, const att_store_opts *o, uint64_t expect, att__snapw **out) {
   att__snapw *s = calloc(1, sizeof *s);
+  char *slash;
   *out = NULL;
-  if (!s || !(s->path = strdup(path))) {
+  if (!s || !(s->path = strdup(path)) || !(s->dir = strdup(path))) {
+    if (s) free(s->path);
     free(s);
     return att__err(ATT_ENOMEM, "out of memory writing snapshot \"%s\"", path);
   }
+  if ((slash = strrchr(s->dir, '/')) != NULL) *slash = '\0';
+  else strcpy(s->dir, ".");
   s->o = o;
   s->expect = expect;
+  att__tape_init(&s->ids, s->dir, att__spill_budget / 4);
+  att__tape_init(&s->vers, s->dir, att__spill_budget / 4);
+  att__tape_init(&s->w.bcrcs, s->dir, att__spill_budget / 8);
+  s->fd = -1;
+  if (!(s->tk = att__xsort_new(s->dir, sizeof(tkey), tkey_cmp)) ||
+      !(s->post = att__xsort_new(s->dir, 8, NULL)) || !(s->keys = att__xsort_new(s->dir, 0, keyrec_cmp)) ||
+      !(s->idix = att__xsort_new(s->dir, sizeof(idpos), idpos_cmp))) {
+    sw_free(s);
+    return att__err(ATT_ENOMEM, "out of memory writing snapshot \"%s\"", path);
+  }
   s->fd = att__create_tmp(path, O_WRONLY, 0600);
   if (s->fd < 0) {
     int rc = s->fd;
@@ -411,47 +391,72 @@ int att__snapw_begin(const char *path, const att_store_opts *o, uint64_t expect,
   return 0;
 }
 
+/* The message for a writer that failed with errno e. */
+static int sw_fail(const att__snapw *s, int e) {
+  if (e == ENOMEM) return att__err(ATT_ENOMEM, "out of memory writing snapshot \"%s\"", s->path);
+  return att__err(ATT_EIO, "cannot write snapshot \"%s\" (or its temporary files in \"%s\"): %s", s->path,
+                  s->dir, strerror(e));
+}
+
 int att__snapw_put(att__snapw *s, const att__snapin *in, int copy) {
   uint32_t crc, ord = (uint32_t)s->n;
+  att__ident id;
+  att__vers v;
+  tkey tk;
+  int e;
   if (s->n >= UINT32_MAX)
     return att__err(ATT_ERANGE, "a snapshot holds at most %u events", UINT32_MAX - 1);
-  if (s->n > 0 && (s->kind == ATT__K_HIST ? in->v.seq_from <= s->vers[s->n - 1].seq_from
-                                           : in->id <= s->ids[s->n - 1].id))
+  if (s->n > 0 && (s->kind == ATT__K_HIST ? in->v.seq_from <= s->last_seq : in->id <= s->last_id))
     return att__err(ATT_EINVAL, "internal: snapshot input out of %s order at event %lld",
                     s->kind == ATT__K_HIST ? "change" : "id", (long long)in->id);
-  if (s->n == s->cap && sw_grow(s)) goto nomem;
   crc = att_crc32c(0, in->json, in->len);
-  s->ids[ord] = (att__ident){in->id, in->bounds.earliest, in->bounds.latest, in->created, in->updated, s->w.off};
-  s->tk[ord] = (tkey){in->bounds.earliest, in->bounds.latest, in->id, ord,
-                      span_class(in->bounds.earliest, in->bounds.latest)};
+  id = (att__ident){in->id, in->bounds.earliest, in->bounds.latest, in->created, in->updated, s->w.off};
+  att__tape_put(&s->ids, &id, sizeof id);
+  tk = (tkey){in->bounds.earliest, in->bounds.latest, in->id, ord,
+              span_class(in->bounds.earliest, in->bounds.latest)};
+  if ((e = att__xsort_put(s->tk, &tk, sizeof tk)) != 0) goto fail;
   if (in->key) {
-    const char *k = copy ? arena_dup(&s->ar, in->key) : in->key;
-    if (!k) goto nomem;
-    s->keys[s->nkeys++] = (keyp){k, ord};
+    size_t kl = strlen(in->key);
+    unsigned char rec[ATT__XS_MAXREC];
+    if (kl > ATT__XS_MAXREC - 4)
+      return att__err(ATT_ERANGE, "event %lld: a key of %zu bytes is longer than a snapshot holds (%d)",
+                      (long long)in->id, kl, ATT__XS_MAXREC - 4);
+    memcpy(rec, &ord, 4);
+    memcpy(rec + 4, in->key, kl);
+    if ((e = att__xsort_put(s->keys, rec, 4 + kl)) != 0) goto fail;
+    s->nkeys++;
+    s->keybytes += kl + 1;
+  }
+  if (s->kind == ATT__K_HIST) {
+    idpos ip = {in->id, ord};
+    if ((e = att__xsort_put(s->idix, &ip, sizeof ip)) != 0) goto fail;
   }
   wr_put(&s->w, &in->len, 4);
   wr_put(&s->w, &crc, 4);
   wr_put(&s->w, in->json, in->len);
   for (size_t k = 0; k < in->nactors; k++)
-    if (sw_post(s, ATT__F_ACTOR, in->actors[k], ord, copy)) goto nomem;
-  if (in->kind && sw_post(s, ATT__F_KIND, in->kind, ord, copy)) goto nomem;
-  if (in->status && sw_post(s, ATT__F_STATUS, in->status, ord, copy)) goto nomem;
-  if (in->recurs && SNAPV >= 4 && sw_post(s, ATT__F_STATUS, ATT__RECUR_MARK, ord, 0))
-    goto nomem;
+    if ((e = sw_post(s, ATT__F_ACTOR, in->actors[k], ord, copy)) != 0) goto fail;
+  if (in->kind && (e = sw_post(s, ATT__F_KIND, in->kind, ord, copy)) != 0) goto fail;
+  if (in->status && (e = sw_post(s, ATT__F_STATUS, in->status, ord, copy)) != 0) goto fail;
+  if (in->recurs && SNAPV >= 4 && (e = sw_post(s, ATT__F_STATUS, ATT__RECUR_MARK, ord, 0)) != 0)
+    goto fail;
   for (size_t k = 0; k < in->ntags; k++)
-    if (sw_post(s, ATT__F_TAG, in->tags[k], ord, copy)) goto nomem;
-  s->vers[ord] = in->v;
-  s->vers[ord].author = s->vers[ord].reason = ATT__NOSTR;
-  if (in->author && (s->vers[ord].author = hs_id(s, in->author)) == ATT__NOSTR) goto nomem;
-  if (in->reason && (s->vers[ord].reason = hs_id(s, in->reason)) == ATT__NOSTR) goto nomem;
+    if ((e = sw_post(s, ATT__F_TAG, in->tags[k], ord, copy)) != 0) goto fail;
+  v = in->v;
+  v.author = v.reason = ATT__NOSTR;
+  e = ENOMEM;
+  if (in->author && (v.author = hs_id(s, in->author)) == ATT__NOSTR) goto fail;
+  if (in->reason && (v.reason = hs_id(s, in->reason)) == ATT__NOSTR) goto fail;
+  att__tape_put(&s->vers, &v, sizeof v);
+  s->last_id = in->id;
+  s->last_seq = in->v.seq_from;
   s->n++;
   if (s->o && s->o->progress && (s->n % 65536 == 0 || s->n == s->expect))
     s->o->progress(s->o->ud, "writing snapshot", s->n, s->expect > s->n ? s->expect : s->n);
-  if (s->w.err)
-    return att__err(ATT_EIO, "cannot write snapshot \"%s\": %s", s->path, strerror(s->w.err));
+  if ((e = s->ids.err ? s->ids.err : s->vers.err ? s->vers.err : s->w.err) != 0) goto fail;
   return 0;
-nomem:
-  return att__err(ATT_ENOMEM, "out of memory writing snapshot \"%s\"", s->path);
+fail:
+  return sw_fail(s, e);
 }
 
 uint64_t att__snapw_count(const att__snapw *s) { return s->n; }
@@ -463,36 +468,73 @@ void att__snapw_abort(att__snapw *s) {
   sw_free(s);
 }
 
+/* Copy n bytes of tape t from off into the file. */
+static int copy_tape(wr *w, att__tape *t, uint64_t off, uint64_t n) {
+  unsigned char buf[65536];
+  while (n) {
+    size_t k = n < sizeof buf ? (size_t)n : sizeof buf;
+    int e = att__tape_read(t, off, buf, k);
+    if (e) return e;
+    wr_put(w, buf, k);
+    off += k;
+    n -= k;
+  }
+  return w->err;
+}
+
+/* A value's postings after the merge: where they are in the tape of
+ * positions, and how many. */
+typedef struct group { uint64_t fs; uint64_t start, count; } group;
+
 int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   att__shdr *hp = &s->h;
   wr *w = &s->w;
   uint32_t *rank = NULL, *bysid = NULL;
-  uint64_t *stroff = NULL, keybase = 0, hsbase = 0, *hsoff = NULL;
-  int rc = 0;
+  uint64_t *stroff = NULL, keybase = 0, hsbase = 0, *hsoff = NULL, *gorder = NULL;
+  group *groups = NULL;
+  size_t ngroups = 0, cgroups = 0;
+  att__tape ords, kstr;
+  const void *rec;
+  size_t rn;
+  int rc = 0, e = 0, more;
 
+  att__tape_init(&ords, s->dir, att__spill_budget / 4);
+  att__tape_init(&kstr, s->dir, att__spill_budget / 8);
   sect_end(w, hp, ATT__S_RECS);
   sect_begin(w, hp, ATT__S_IDTAB);
-  wr_put(w, s->ids, s->n * sizeof *s->ids);
+  if ((e = copy_tape(w, &s->ids, 0, s->ids.size)) != 0) goto fail;
   sect_end(w, hp, ATT__S_IDTAB);
+  att__tape_free(&s->ids);
 
   /* Time classes, each sorted by (earliest, latest, id). */
-  if (s->n) qsort(s->tk, s->n, sizeof *s->tk, tkey_cmp);
+  if ((e = att__xsort_done(s->tk)) != 0) goto fail;
   sect_begin(w, hp, ATT__S_TIME);
-  for (size_t i = 0, c = 0; c <= ATT__NCLASS; c++) {
-    hp->tclass[c] = i;
-    if (c == ATT__NCLASS) break;
-    for (; i < s->n && s->tk[i].cls == (int)c; i++) {
-      int64_t span = (s->tk[i].e == ATT_TIME_MIN || s->tk[i].l == ATT_TIME_MAX)
-                         ? INT64_MAX
-                         : (int64_t)((uint64_t)s->tk[i].l - (uint64_t)s->tk[i].e);
-      if (span > hp->maxspan[c]) hp->maxspan[c] = span;
-      wr_put(w, &s->tk[i].ord, 4);
+  {
+    size_t i = 0;
+    int c = 0;
+    hp->tclass[0] = 0;
+    while ((more = att__xsort_next(s->tk, &rec, &rn)) > 0) {
+      tkey k;
+      int64_t span;
+      memcpy(&k, rec, sizeof k);
+      while (c < k.cls) hp->tclass[++c] = i;
+      span = (k.e == ATT_TIME_MIN || k.l == ATT_TIME_MAX) ? INT64_MAX
+                                                          : (int64_t)((uint64_t)k.l - (uint64_t)k.e);
+      if (span > hp->maxspan[k.cls]) hp->maxspan[k.cls] = span;
+      wr_put(w, &k.ord, 4);
+      i++;
     }
+    if (more < 0) {
+      e = -more;
+      goto fail;
+    }
+    while (c < ATT__NCLASS) hp->tclass[++c] = i;
   }
   sect_end(w, hp, ATT__S_TIME);
+  att__xsort_free(s->tk);
+  s->tk = NULL;
 
-  /* Rank the interned values so that integer order is string order, then
-   * sort the postings as integers: field, value, position. */
+  /* Rank the interned values so that integer order is string order. */
   if (s->in.n >= (1u << 29)) {
     rc = att__err(ATT_ERANGE, "a snapshot holds at most %u distinct actors, tags, kinds and statuses", 1u << 29);
     goto out;
@@ -512,13 +554,7 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
       off += strlen(s->in.str[bysid[r]]) + 1;
     }
     keybase = off;
-    for (size_t i = 0; i < s->npost; i++) {
-      uint64_t p = s->post[i], sid = (p >> 32) & 0x1fffffff;
-      s->post[i] = (p & ~(0x1fffffffull << 32)) | (uint64_t)rank[sid] << 32;
-    }
-    if (s->npost && radix64(s->post, s->npost)) goto nomem;
-    if (s->nkeys) qsort(s->keys, s->nkeys, sizeof *s->keys, keyp_cmp);
-    for (size_t i = 0; i < s->nkeys; i++) off += strlen(s->keys[i].s) + 1;
+    off += s->keybytes;
     hsbase = off;
     for (uint32_t i = 0; i < s->hs.n; i++) off += strlen(s->hs.str[i]) + 1;
     if (off > UINT32_MAX) {
@@ -527,49 +563,105 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
     }
   }
 
+  /* The postings merged in (field, value id, position) order: their
+   * positions to a tape, each value's run of them noted. */
+  if ((e = att__xsort_done(s->post)) != 0) goto fail;
+  {
+    uint64_t at = 0;
+    while ((more = att__xsort_next(s->post, &rec, &rn)) > 0) {
+      uint64_t p;
+      uint32_t ord;
+      memcpy(&p, rec, 8);
+      ord = (uint32_t)p;
+      if (ngroups == 0 || groups[ngroups - 1].fs != p >> 32) {
+        if (ngroups == cgroups) {
+          size_t c = cgroups ? cgroups * 2 : 256;
+          group *g = realloc(groups, c * sizeof *g);
+          if (!g) goto nomem;
+          groups = g;
+          cgroups = c;
+        }
+        groups[ngroups++] = (group){p >> 32, at, 0};
+      }
+      groups[ngroups - 1].count++;
+      att__tape_put(&ords, &ord, 4);
+      at++;
+    }
+    if (more < 0) {
+      e = -more;
+      goto fail;
+    }
+    if (ords.err) {
+      e = ords.err;
+      goto fail;
+    }
+  }
+  att__xsort_free(s->post);
+  s->post = NULL;
+  /* Each value's order in the file: field, then rank (string order). */
+  if (!(gorder = malloc((ngroups + 1) * sizeof *gorder))) goto nomem;
+  for (size_t g = 0; g < ngroups; g++) {
+    uint64_t field = groups[g].fs >> 29, sid = groups[g].fs & 0x1fffffff;
+    gorder[g] = field << 61 | (uint64_t)rank[sid] << 32 | g;
+  }
+  if (att__radix64(gorder, ngroups)) goto nomem;
+
   sect_begin(w, hp, ATT__S_KEYS);
+  if ((e = att__xsort_done(s->keys)) != 0) goto fail;
   {
     uint64_t off = keybase;
-    for (size_t i = 0; i < s->nkeys; i++) {
-      att__keyent k = {(uint32_t)off, s->keys[i].ord};
+    while ((more = att__xsort_next(s->keys, &rec, &rn)) > 0) {
+      att__keyent k;
+      memcpy(&k.ord, rec, 4);
+      k.str = (uint32_t)off;
       wr_put(w, &k, sizeof k);
-      off += strlen(s->keys[i].s) + 1;
+      att__tape_put(&kstr, (const char *)rec + 4, rn - 4);
+      att__tape_put(&kstr, "", 1);
+      off += rn - 4 + 1;
+    }
+    if (more < 0) {
+      e = -more;
+      goto fail;
+    }
+    if (kstr.err) {
+      e = kstr.err;
+      goto fail;
     }
   }
   hp->nkeys = s->nkeys;
   sect_end(w, hp, ATT__S_KEYS);
+  att__xsort_free(s->keys);
+  s->keys = NULL;
 
   sect_begin(w, hp, ATT__S_DICT);
   {
-    uint64_t nd = 0;
+    uint64_t at = 0;
     int f = 0;
     hp->dict[0] = 0;
-    for (size_t i = 0; i < s->npost;) {
-      uint64_t grp = s->post[i] >> 32;
-      int field = (int)(s->post[i] >> 61);
-      size_t j = i;
-      att__dictent d;
-      while (j < s->npost && s->post[j] >> 32 == grp) j++;
-      while (f < field) hp->dict[++f] = nd;
-      d = (att__dictent){(uint32_t)stroff[grp & 0x1fffffff], (uint32_t)i, (uint32_t)(j - i)};
+    for (size_t i = 0; i < ngroups; i++) {
+      const group *g = &groups[(uint32_t)gorder[i]];
+      int field = (int)(gorder[i] >> 61);
+      att__dictent d = {(uint32_t)stroff[(gorder[i] >> 32) & 0x1fffffff], (uint32_t)at, (uint32_t)g->count};
+      while (f < field) hp->dict[++f] = i;
       wr_put(w, &d, sizeof d);
-      nd++;
-      i = j;
+      at += g->count;
     }
-    while (f < ATT__NFIELD) hp->dict[++f] = nd;
+    while (f < ATT__NFIELD) hp->dict[++f] = ngroups;
   }
   sect_end(w, hp, ATT__S_DICT);
 
   sect_begin(w, hp, ATT__S_POST);
-  for (size_t i = 0; i < s->npost; i++) {
-    uint32_t ord = (uint32_t)s->post[i];
-    wr_put(w, &ord, 4);
+  for (size_t i = 0; i < ngroups; i++) {
+    const group *g = &groups[(uint32_t)gorder[i]];
+    if ((e = copy_tape(w, &ords, g->start * 4, g->count * 4)) != 0) goto fail;
   }
   sect_end(w, hp, ATT__S_POST);
+  att__tape_free(&ords);
 
   sect_begin(w, hp, ATT__S_STR);
   for (uint32_t r = 0; r < s->in.n; r++) wr_put(w, s->in.str[bysid[r]], strlen(s->in.str[bysid[r]]) + 1);
-  for (size_t i = 0; i < s->nkeys; i++) wr_put(w, s->keys[i].s, strlen(s->keys[i].s) + 1);
+  if ((e = copy_tape(w, &kstr, 0, kstr.size)) != 0) goto fail;
+  att__tape_free(&kstr);
   if (SNAPV >= 3 && s->hs.n) {
     if (!(hsoff = malloc(s->hs.n * sizeof *hsoff))) goto nomem;
     for (uint32_t i = 0, off = (uint32_t)hsbase; i < s->hs.n; i++) {
@@ -582,33 +674,42 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   if (SNAPV >= 3) {
     /* Versions: their strings as offsets now. */
     sect_begin(w, hp, ATT__S_VERS);
-    for (size_t i = 0; i < s->n; i++) {
-      att__vers v = s->vers[i];
-      if (v.author != ATT__NOSTR) v.author = (uint32_t)hsoff[v.author];
-      if (v.reason != ATT__NOSTR) v.reason = (uint32_t)hsoff[v.reason];
-      wr_put(w, &v, sizeof v);
+    for (size_t i = 0; i < s->n;) {
+      att__vers v[1024];
+      size_t k = s->n - i < 1024 ? s->n - i : 1024;
+      if ((e = att__tape_read(&s->vers, i * sizeof *v, v, k * sizeof *v)) != 0) goto fail;
+      for (size_t j = 0; j < k; j++) {
+        if (v[j].author != ATT__NOSTR) v[j].author = (uint32_t)hsoff[v[j].author];
+        if (v[j].reason != ATT__NOSTR) v[j].reason = (uint32_t)hsoff[v[j].reason];
+      }
+      wr_put(w, v, k * sizeof *v);
+      i += k;
     }
     sect_end(w, hp, ATT__S_VERS);
-    /* A history segment's positions by (id, seq). */
+    /* A history segment's positions by (id, seq): position order is seq
+     * order. */
     sect_begin(w, hp, ATT__S_IDIX);
-    if (s->kind == ATT__K_HIST && s->n) {
-      uint64_t *k = malloc(s->n * sizeof *k);
-      if (!k) goto nomem;
-      for (size_t i = 0; i < s->n; i++) k[i] = (uint64_t)i; /* position order is seq order */
-      g_idix = s;
-      qsort(k, s->n, sizeof *k, idix_cmp);
-      for (size_t i = 0; i < s->n; i++) {
-        uint32_t o = (uint32_t)k[i];
+    if (s->kind == ATT__K_HIST) {
+      if ((e = att__xsort_done(s->idix)) != 0) goto fail;
+      while ((more = att__xsort_next(s->idix, &rec, &rn)) > 0) {
+        idpos ip;
+        uint32_t o;
+        memcpy(&ip, rec, sizeof ip);
+        o = (uint32_t)ip.ord;
         wr_put(w, &o, 4);
       }
-      free(k);
+      if (more < 0) {
+        e = -more;
+        goto fail;
+      }
     }
     sect_end(w, hp, ATT__S_IDIX);
   }
+  att__tape_free(&s->vers);
   if (SNAPV >= 2) {
     sect_begin(w, hp, ATT__S_BCRC);
     w->blocks = 0;
-    wr_put(w, w->bcrcs, w->nb * sizeof *w->bcrcs);
+    if ((e = copy_tape(w, &w->bcrcs, 0, w->bcrcs.size)) != 0) goto fail;
     sect_end(w, hp, ATT__S_BCRC);
   }
   if (SNAPV >= 3) {
@@ -638,7 +739,9 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   if (w->err) rc = att__err(ATT_EIO, "cannot write snapshot \"%s\": %s", s->path, strerror(w->err));
   goto out;
 nomem:
-  rc = att__err(ATT_ENOMEM, "out of memory writing snapshot \"%s\"", s->path);
+  e = ENOMEM;
+fail:
+  rc = sw_fail(s, e);
 out:
   if (fclose(w->f) != 0 && rc == 0)
     rc = att__err(ATT_EIO, "cannot close snapshot \"%s\": %s", s->path, strerror(errno));
@@ -646,6 +749,10 @@ out:
   free(bysid);
   free(stroff);
   free(hsoff);
+  free(groups);
+  free(gorder);
+  att__tape_free(&ords);
+  att__tape_free(&kstr);
   if (rc) unlink(s->path);
   sw_free(s);
   return rc;

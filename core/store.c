@@ -1414,6 +1414,7 @@ typedef struct live_iter {
   att_store *st;
   att_event cur;    /* the snapshot event last read */
   uint64_t sord;    /* next snapshot position */
+  uint64_t dropped, dropped_rec; /* given back up to here (att__snap_drop) */
   size_t oi;        /* next overlay entry (sorted) */
   att__ov **ov;     /* live overlay entries sorted by id */
   size_t nov;
@@ -1443,6 +1444,11 @@ static int live_next(void *ud, att__snapin *in) {
   if (it->sord < s->h.count && (it->oi >= it->nov || e->id < it->ov[it->oi]->id)) {
     uint64_t o = it->sord++;
     int64_t id = e->id;
+    if (o - it->dropped >= 16384) {
+      att__snap_drop(s, it->dropped, o, it->dropped_rec, e->rec_off);
+      it->dropped = o;
+      it->dropped_rec = e->rec_off;
+    }
     if ((rc = att__snap_json(s, o, &in->json, &in->len)) != 0) return rc;
     att_event_free(&it->cur);
     if (att_event_from_json(in->json, in->len, ATT_EV_STORED, &it->cur) != 0)
@@ -1479,6 +1485,7 @@ static int gen_begin(att_store *st, uint64_t extra, att__snapw **w) {
   *w = NULL;
   memset(&it, 0, sizeof it);
   it.st = st;
+  it.dropped_rec = st->snap.h.sect[ATT__S_RECS].off;
   att_event_init(&it.cur);
   if ((rc = pathof(st, tmp, "snapshot.tmp")) != 0) return rc;
   if (att__fault(ATT_FAULT_ALLOC) || !(it.ov = malloc((st->ov.n + 1) * sizeof *it.ov))) {

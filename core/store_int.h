@@ -236,6 +236,11 @@ static inline int att__snap_ident(const att__snap *s, uint64_t ord, const att__i
  * author and reason name verified; before version 3 one made from the id
  * table (tx_from = updated, seq 0, no author). */
 int att__snap_vers(const att__snap *s, uint64_t ord, att__vers *out);
+/* A pass over every event in position order (a compaction) has read
+ * positions [from, to), whose records lie in [rec_from, rec_to): give
+ * back the pages of the mapping it touched (read again from the file if
+ * needed), so that the pass does not hold the whole snapshot in memory. */
+void att__snap_drop(const att__snap *s, uint64_t from, uint64_t to, uint64_t rec_from, uint64_t rec_to);
 /* The string at offset off of the strings section ("" for ATT__NOSTR):
  * an author or reason of a version att__snap_vers gave. */
 const char *att__snap_strat(const att__snap *s, uint32_t off);

@@ -380,7 +380,7 @@ static int read_json_array(recs *r, const char *text, size_t len) {
   return 0;
 }
 
-#define RELEASE_STEP ((size_t)16 << 20)
+#define RELEASE_STEP ((size_t)4 << 20)
 
 /* Give back the mapped pages before `upto` (they are read again from the
  * file if touched). */
@@ -429,7 +429,9 @@ static int map_json_lines(recs *r, const char *text, size_t len) {
       ord++;
     }
     p = nl ? nl + 1 : end;
+    release(r, p);
   }
+  r->released = 0;
   if (oom) return -1;
   return map_ready(r);
 }
@@ -820,10 +822,25 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
   }
   if (fmt == NULL) fmt = detect(path, body, len);
   /* About one record a line: enough for the store to choose how to write
-   * and for the progress bar. */
-  for (i = 0; i < len; i++) hint += body[i] == '\n';
-  if (r.map && strcmp(fmt, "jsonl") == 0) { /* counting read it all: give it back */
-    release(&r, body + len);
+   * and for the progress bar.  JSON with links is read twice: first for
+   * the ids it names (CSV decides from its header).  A slice at a time,
+   * each given back once read, so that a large file is never all in
+   * memory at once. */
+  {
+    const char *links = "\"links\"";
+    size_t nl = strlen(links);
+    r.mapping = 0;
+    for (i = 0; i < len; i += RELEASE_STEP) {
+      size_t end = len - i < RELEASE_STEP ? len : i + RELEASE_STEP;
+      const char *q = body + i;
+      while ((q = memchr(q, '\n', (size_t)(body + end - q))) != NULL) {
+        hint++;
+        q++;
+      }
+      if (!r.mapping && strcmp(fmt, "csv") != 0)
+        r.mapping = holds(body + i, (end + nl - 1 < len ? end + nl - 1 : len) - i, links);
+      release(&r, body + end);
+    }
     r.released = 0;
   }
   if ((e = att_store_import_begin(st, hint + 1)) < 0) {
@@ -833,9 +850,6 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
   r.st = st;
   r.pb = &pb;
   cli_progress_start(&pb, ctx, "importing", hint + 1);
-  /* JSON with links is read twice: first for the ids it names (CSV
-   * decides from its header). */
-  r.mapping = strcmp(fmt, "csv") != 0 && holds(body, len, "\"links\"");
   if (strcmp(fmt, "json") == 0) e = read_json_array(&r, body, len);
   else if (strcmp(fmt, "jsonl") == 0) e = read_json_lines(&r, body, len);
   else e = read_csv(&r, body, len);
