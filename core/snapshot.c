@@ -566,12 +566,15 @@ const char *att__snap_strat(const att__snap *s, uint32_t off) {
   return s->str + off;
 }
 
-/* Give back the whole pages of the mapping within [off, end). */
+/* Give back the pages of the mapping from the one holding off to the one
+ * holding end (that one is still being read): successive calls over a
+ * section leave none behind.  A page given back that is read again is
+ * only read again. */
 static void drop_range(const att__snap *s, uint64_t off, uint64_t end) {
   long pg = sysconf(_SC_PAGESIZE);
   uint64_t a, b;
   if (pg <= 0 || !s->map || end > s->maplen) return;
-  a = (off + (uint64_t)pg - 1) / (uint64_t)pg * (uint64_t)pg;
+  a = off / (uint64_t)pg * (uint64_t)pg;
   b = end / (uint64_t)pg * (uint64_t)pg;
   if (b > a) (void)madvise((void *)(uintptr_t)(s->map + a), (size_t)(b - a), MADV_DONTNEED);
 }
@@ -584,6 +587,9 @@ void att__snap_drop(const att__snap *s, uint64_t from, uint64_t to, uint64_t rec
   if (s->vers)
     drop_range(s, s->h.sect[ATT__S_VERS].off + from * sizeof(att__vers),
                s->h.sect[ATT__S_VERS].off + to * sizeof(att__vers));
+  /* The id table's block checksums come first in BCRC, one an entry. */
+  if (s->h.version >= 2)
+    drop_range(s, s->h.sect[ATT__S_BCRC].off + from * 4, s->h.sect[ATT__S_BCRC].off + to * 4);
 }
 
 int att__snap_vers(const att__snap *s, uint64_t ord, att__vers *out) {

@@ -198,13 +198,17 @@ static int intern_grow(intern *t) {
   return 0;
 }
 
-/* The id of string s (which must outlive the table); -1 on no memory. */
-static int64_t intern_id(intern *t, const char *s) {
+/* The id of string s (which must outlive the table; *isnew says whether
+ * it was added now, for the caller to put a copy of its own in its
+ * place); -1 on no memory. */
+static int64_t intern_id(intern *t, const char *s, int *isnew) {
   uint64_t h = hash_str(s);
   size_t i;
+  *isnew = 0;
   if ((t->n + 1) * 2 > t->nslots && intern_grow(t)) return -1;
   for (i = h & (t->nslots - 1); t->slots[i].hash; i = (i + 1) & (t->nslots - 1))
     if (t->slots[i].hash == h && strcmp(t->str[t->slots[i].sid], s) == 0) return t->slots[i].sid;
+  *isnew = 1;
   if (t->n == t->cap) {
     uint32_t c = t->cap ? t->cap * 2 : 1024;
     const char **v = realloc(t->str, c * sizeof *v);
@@ -276,15 +280,20 @@ struct att__snapw {
   arena ar;
   const att_store_opts *o;
   uint64_t expect;
+  att__dupkey *dup;
+  int keys_done;   /* att__snapw_keys ran */
+  att__tape kents; /* the key index, its string offsets from the first key's */
+  att__tape kstr;  /* the keys, in that order, each with its NUL */
 };
 
 /* field << 61 | sid << 32 | position: sorted as integers, a value's
  * postings come together in position order.  0 or an errno. */
 static int sw_post(att__snapw *s, int field, const char *value, uint32_t ord, int copy) {
-  int64_t sid = intern_id(&s->in, value);
+  int isnew;
+  int64_t sid = intern_id(&s->in, value, &isnew);
   uint64_t p;
   if (sid < 0) return ENOMEM;
-  if (copy && (uint32_t)sid == s->in.n - 1) {
+  if (copy && isnew) {
     /* A new value: keep our own copy of it. */
     const char *c = arena_dup(&s->ar, value);
     if (!c) return ENOMEM;
@@ -296,9 +305,10 @@ static int sw_post(att__snapw *s, int field, const char *value, uint32_t ord, in
 
 /* The id of an author or reason in hs (copied), ATT__NOSTR on no memory. */
 static uint32_t hs_id(att__snapw *s, const char *str) {
-  int64_t sid = intern_id(&s->hs, str);
+  int isnew;
+  int64_t sid = intern_id(&s->hs, str, &isnew);
   if (sid < 0) return ATT__NOSTR;
-  if ((uint32_t)sid == s->hs.n - 1) {
+  if (isnew) {
     const char *c = arena_dup(&s->ar, str);
     if (!c) return ATT__NOSTR;
     s->hs.str[sid] = c;
@@ -339,6 +349,8 @@ static void sw_free(att__snapw *s) {
   free(s->path);
   free(s->dir);
   att__tape_free(&s->w.bcrcs);
+  att__tape_free(&s->kents);
+  att__tape_free(&s->kstr);
   free(s);
 }
 
@@ -360,6 +372,8 @@ int att__snapw_begin(const char *path, const att_store_opts *o, uint64_t expect,
   att__tape_init(&s->ids, s->dir, att__spill_budget / 4);
   att__tape_init(&s->vers, s->dir, att__spill_budget / 4);
   att__tape_init(&s->w.bcrcs, s->dir, att__spill_budget / 8);
+  att__tape_init(&s->kents, s->dir, att__spill_budget / 8);
+  att__tape_init(&s->kstr, s->dir, att__spill_budget / 8);
   s->fd = -1;
   if (!(s->tk = att__xsort_new(s->dir, sizeof(tkey), tkey_cmp)) ||
       !(s->post = att__xsort_new(s->dir, 8, NULL)) || !(s->keys = att__xsort_new(s->dir, 0, keyrec_cmp)) ||
@@ -461,6 +475,29 @@ fail:
 
 uint64_t att__snapw_count(const att__snapw *s) { return s->n; }
 
+void att__snapw_dupkey(att__snapw *s, att__dupkey *out) {
+  s->dup = out;
+  memset(out, 0, sizeof *out);
+}
+
+/* Two events of a main snapshot at positions x and y hold key k. */
+static int dup_key(att__snapw *s, uint32_t x, uint32_t y, const char *k, size_t kl) {
+  att__ident a, b;
+  int e;
+  if ((e = att__tape_read(&s->ids, (uint64_t)x * sizeof a, &a, sizeof a)) != 0 ||
+      (e = att__tape_read(&s->ids, (uint64_t)y * sizeof b, &b, sizeof b)) != 0)
+    return sw_fail(s, e);
+  if (s->dup) {
+    size_t n = kl < sizeof s->dup->key - 1 ? kl : sizeof s->dup->key - 1;
+    s->dup->a = a.id < b.id ? a.id : b.id;
+    s->dup->b = a.id < b.id ? b.id : a.id;
+    memcpy(s->dup->key, k, n);
+    s->dup->key[n] = '\0';
+  }
+  return att__err(ATT_EEXISTS, "key \"%.*s\" is held by two events (%lld and %lld); keys are unique",
+                  (int)kl, k, (long long)(a.id < b.id ? a.id : b.id), (long long)(a.id < b.id ? b.id : a.id));
+}
+
 void att__snapw_abort(att__snapw *s) {
   if (!s) return;
   fclose(s->w.f);
@@ -482,6 +519,39 @@ static int copy_tape(wr *w, att__tape *t, uint64_t off, uint64_t n) {
   return w->err;
 }
 
+int att__snapw_keys(att__snapw *s) {
+  char prev[ATT__XS_MAXREC];
+  const void *rec;
+  size_t rn, pl = 0;
+  uint32_t pord = 0, off = 0;
+  int e, more;
+  if (s->keys_done) return 0;
+  s->keys_done = 1;
+  if ((e = att__xsort_done(s->keys)) != 0) return sw_fail(s, e);
+  while ((more = att__xsort_next(s->keys, &rec, &rn)) > 0) {
+    att__keyent k;
+    memcpy(&k.ord, rec, 4);
+    if (s->kind != ATT__K_HIST) {
+      /* Equal keys come together: this one against the one before. */
+      if (off > 0 && rn - 4 == pl && memcmp(prev, (const char *)rec + 4, pl) == 0)
+        return dup_key(s, pord, k.ord, prev, pl);
+      pl = rn - 4;
+      pord = k.ord;
+      memcpy(prev, (const char *)rec + 4, pl);
+    }
+    k.str = off;
+    att__tape_put(&s->kents, &k, sizeof k);
+    att__tape_put(&s->kstr, (const char *)rec + 4, rn - 4);
+    att__tape_put(&s->kstr, "", 1);
+    off += (uint32_t)(rn - 4 + 1);
+  }
+  if (more < 0) return sw_fail(s, -more);
+  if ((e = s->kents.err ? s->kents.err : s->kstr.err) != 0) return sw_fail(s, e);
+  att__xsort_free(s->keys);
+  s->keys = NULL;
+  return 0;
+}
+
 /* A value's postings after the merge: where they are in the tape of
  * positions, and how many. */
 typedef struct group { uint64_t fs; uint64_t start, count; } group;
@@ -493,18 +563,16 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   uint64_t *stroff = NULL, keybase = 0, hsbase = 0, *hsoff = NULL, *gorder = NULL;
   group *groups = NULL;
   size_t ngroups = 0, cgroups = 0;
-  att__tape ords, kstr;
+  att__tape ords;
   const void *rec;
   size_t rn;
   int rc = 0, e = 0, more;
 
   att__tape_init(&ords, s->dir, att__spill_budget / 4);
-  att__tape_init(&kstr, s->dir, att__spill_budget / 8);
   sect_end(w, hp, ATT__S_RECS);
   sect_begin(w, hp, ATT__S_IDTAB);
   if ((e = copy_tape(w, &s->ids, 0, s->ids.size)) != 0) goto fail;
   sect_end(w, hp, ATT__S_IDTAB);
-  att__tape_free(&s->ids);
 
   /* Time classes, each sorted by (earliest, latest, id). */
   if ((e = att__xsort_done(s->tk)) != 0) goto fail;
@@ -606,32 +674,20 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   }
   if (att__radix64(gorder, ngroups)) goto nomem;
 
+  if (!s->keys_done && (rc = att__snapw_keys(s)) != 0) goto out;
   sect_begin(w, hp, ATT__S_KEYS);
-  if ((e = att__xsort_done(s->keys)) != 0) goto fail;
-  {
-    uint64_t off = keybase;
-    while ((more = att__xsort_next(s->keys, &rec, &rn)) > 0) {
-      att__keyent k;
-      memcpy(&k.ord, rec, 4);
-      k.str = (uint32_t)off;
-      wr_put(w, &k, sizeof k);
-      att__tape_put(&kstr, (const char *)rec + 4, rn - 4);
-      att__tape_put(&kstr, "", 1);
-      off += rn - 4 + 1;
-    }
-    if (more < 0) {
-      e = -more;
-      goto fail;
-    }
-    if (kstr.err) {
-      e = kstr.err;
-      goto fail;
-    }
+  for (uint64_t i = 0; i < s->nkeys;) {
+    att__keyent k[1024];
+    size_t n = s->nkeys - i < 1024 ? (size_t)(s->nkeys - i) : 1024;
+    if ((e = att__tape_read(&s->kents, i * sizeof *k, k, n * sizeof *k)) != 0) goto fail;
+    for (size_t j = 0; j < n; j++) k[j].str += (uint32_t)keybase;
+    wr_put(w, k, n * sizeof *k);
+    i += n;
   }
   hp->nkeys = s->nkeys;
   sect_end(w, hp, ATT__S_KEYS);
-  att__xsort_free(s->keys);
-  s->keys = NULL;
+  att__tape_free(&s->kents);
+  att__tape_free(&s->ids);
 
   sect_begin(w, hp, ATT__S_DICT);
   {
@@ -660,8 +716,8 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
 
   sect_begin(w, hp, ATT__S_STR);
   for (uint32_t r = 0; r < s->in.n; r++) wr_put(w, s->in.str[bysid[r]], strlen(s->in.str[bysid[r]]) + 1);
-  if ((e = copy_tape(w, &kstr, 0, kstr.size)) != 0) goto fail;
-  att__tape_free(&kstr);
+  if ((e = copy_tape(w, &s->kstr, 0, s->kstr.size)) != 0) goto fail;
+  att__tape_free(&s->kstr);
   if (SNAPV >= 3 && s->hs.n) {
     if (!(hsoff = malloc(s->hs.n * sizeof *hsoff))) goto nomem;
     for (uint32_t i = 0, off = (uint32_t)hsbase; i < s->hs.n; i++) {
@@ -752,7 +808,6 @@ out:
   free(groups);
   free(gorder);
   att__tape_free(&ords);
-  att__tape_free(&kstr);
   if (rc) unlink(s->path);
   sw_free(s);
   return rc;

@@ -1628,6 +1628,7 @@ int att_store_import_begin(att_store *st, uint64_t hint) {
   int rc;
   if ((rc = writable(st)) != 0) return rc;
   if (st->in_batch || st->imp) return att__err(ATT_EINVAL, "a batch is already open on store \"%s\"", st->dir);
+  st->imp_dup.a = 0;
   if (hint < IMPORT_BULK_MIN || hint < att_store_count(st) / 4) {
     st->imp_batch = 1;
     return att_store_begin(st);
@@ -1651,12 +1652,9 @@ int att_store_import_add(att_store *st, att_event *ev) {
   if (st->imp_batch) return att_store_add(st, ev);
   if (!st->imp) return att__err(ATT_EINVAL, "no import is open on store \"%s\"", st->dir);
   if ((rc = att_event_validate(ev)) != 0) return rc;
-  if (ev->key) {
-    if ((rc = key_free(st, ev->key, 0)) != 0) return rc;
-    if (att_strset_has(&st->imp_keys, ev->key))
-      return att__err(ATT_EEXISTS, "key \"%s\" is already used by an earlier event of this import; keys are unique",
-                      ev->key);
-  }
+  /* Against the store now; against the import's other events at the
+   * commit (att__snapw_dupkey). */
+  if (ev->key && (rc = key_free(st, ev->key, 0)) != 0) return rc;
   if ((rc = att__links_resolve(st, ev)) != 0) return rc;
   if ((rc = reserve_id(st, st->next_id)) != 0) return rc;
   ev->id = st->next_id;
@@ -1669,7 +1667,6 @@ int att_store_import_add(att_store *st, att_event *ev) {
     return att__errctx(ATT_EINVAL, "event %lld was not imported: it would not read back",
                        (long long)st->next_id);
   }
-  if (ev->key && (rc = att_strset_add(&st->imp_keys, ev->key)) < 0) return rc;
   if ((rc = att__links_note(st, ev)) != 0) return rc;
   if (!(json = att_event_to_json(ev))) return att__err(ATT_ENOMEM, "out of memory writing event");
   att__snapin_event(&in, ev, json, (uint32_t)strlen(json));
@@ -1694,7 +1691,6 @@ static void import_end(att_store *st) {
   free(st->imp_links);
   st->imp_links = NULL;
   st->nimp_links = st->cimp_links = 0;
-  att_strset_free(&st->imp_keys);
   unlock_write(st);
 }
 
@@ -1720,6 +1716,20 @@ void att_store_import_abort(att_store *st) {
   import_end(st);
 }
 
+/* English ordinal suffix: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st. */
+static const char *ordsuf(long long n) {
+  if (n % 100 >= 11 && n % 100 <= 13) return "th";
+  return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+}
+
+int att_store_import_dup(const att_store *st, uint64_t *a, uint64_t *b, const char **key) {
+  if (!st->imp_dup.a) return 0;
+  *a = (uint64_t)(st->imp_dup.a - st->imp_first + 1);
+  *b = (uint64_t)(st->imp_dup.b - st->imp_first + 1);
+  *key = st->imp_dup.key;
+  return 1;
+}
+
 int att_store_import_commit(att_store *st) {
   int64_t first = st->imp_first, last;
   int rc;
@@ -1733,6 +1743,21 @@ int att_store_import_commit(att_store *st) {
     att_store_import_abort(st);
     return rc;
   }
+  /* Keys given twice in the import: found when the keys are sorted, and
+   * refused before anything is written. */
+  att__snapw_dupkey(st->imp, &st->imp_dup);
+  if ((rc = att__snapw_keys(st->imp)) != 0) {
+    if (rc == ATT_EEXISTS && st->imp_dup.a >= first)
+      rc = att__err(ATT_EEXISTS,
+                    "key \"%s\" is given to two events of this import (the %lld%s and the %lld%s added); "
+                    "keys are unique; nothing was imported",
+                    st->imp_dup.key, (long long)(st->imp_dup.a - first + 1), ordsuf(st->imp_dup.a - first + 1),
+                    (long long)(st->imp_dup.b - first + 1), ordsuf(st->imp_dup.b - first + 1));
+    else st->imp_dup.a = 0;
+    att_store_import_abort(st);
+    return rc;
+  }
+  st->imp_dup.a = 0;
   rc = gen_install(st, st->imp);
   if (rc != 0 && st->locked && !st->poisoned && mark_next_id(st, last) != 0) st->next_id = last;
   import_end(st);

@@ -114,7 +114,14 @@ int att_store_import_begin(att_store *st, uint64_t hint);
  * forward links included. */
 int64_t att_store_next_id(const att_store *st);
 int att_store_import_add(att_store *st, att_event *ev);
+/* A key already held in the store is refused by import_add; a key given
+ * to two events of a large import is found by the commit, which then
+ * fails with ATT_EEXISTS (nothing imported), and import_dup gives which
+ * two events gave it, by their rank in the import (1 for the first event
+ * added), and the key (valid until st is closed): 1, or 0 when the last
+ * commit on st failed otherwise (or did not fail). */
 int att_store_import_commit(att_store *st);
+int att_store_import_dup(const att_store *st, uint64_t *a, uint64_t *b, const char **key);
 void att_store_import_abort(att_store *st);
 
 /* Reads.  ATT_ENOTFOUND when absent. */

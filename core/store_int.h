@@ -321,6 +321,20 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id);
 void att__snapw_history(att__snapw *s, uint32_t kind, uint64_t next_seq, int64_t last_tx,
                         const att__segent *segs, size_t nsegs);
 void att__snapw_abort(att__snapw *s);
+/* A main snapshot's keys are unique: finish fails with ATT_EEXISTS when
+ * two events hold the same key (an import that gave one twice: its
+ * events are checked against the store as they come, and against each
+ * other here, where the keys are sorted anyway, so that an import holds
+ * no set of its keys).  Before finish: where to say which. */
+typedef struct att__dupkey {
+  int64_t a, b; /* the two events' ids, 0 if no key was given twice */
+  char key[256];
+} att__dupkey;
+void att__snapw_dupkey(att__snapw *s, att__dupkey *out);
+/* Sort and check the keys now (finish does it if not done): 0, or the
+ * ATT_EEXISTS above, before anything else of the snapshot is written.
+ * No put may follow. */
+int att__snapw_keys(att__snapw *s);
 /* Write a snapshot of the events next() gives (ids ascending) to path, and
  * sync it.  `expect` (the number of events, if known) is for progress. */
 int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, att__snap_next next,
@@ -466,7 +480,7 @@ struct att_store {
   int imp_batch;
   int64_t imp_first;
   uint64_t imp_seq;
-  att_strset imp_keys;
+  att__dupkey imp_dup; /* what the last import's commit found given twice */
   size_t npend, cappend;
   /* an import's links (into the next snapshot), checked at its commit */
   struct att__implink { int64_t from, to; size_t i; } *imp_links;

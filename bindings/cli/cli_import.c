@@ -53,7 +53,12 @@ typedef struct recs {
   size_t errors;
   const char *file;
   att_store *st;
-  att_strset keys; /* keys seen in the file */
+  att_strset keys; /* keys seen in the file, when there is no store */
+  /* Finding where the records ranked locate[0] and locate[1] (from 1)
+   * are, after a commit found a key given twice: push() only notes it. */
+  int locating;
+  size_t locate[2];
+  char *located[2];
   int64_t first, last;
   cli_progress *pb;
   /* A file read through a mapping: the pages already read are given
@@ -114,6 +119,13 @@ static int64_t id_of(double v);
 static int push(recs *r, cJSON *obj, const char *where) {
   att_event ev, other;
   int v;
+  if (r->locating) {
+    for (int k = 0; k < 2; k++)
+      if (r->n + 1 == r->locate[k] && !r->located[k]) r->located[k] = strdup(where); /* NULL: unnamed */
+    r->n++;
+    cJSON_Delete(obj);
+    return 0;
+  }
   att_event_init(&ev);
   if (!r->mapping) {
     /* Ids given twice are reported at the end (map_ready), links or not. */
@@ -135,7 +147,7 @@ static int push(recs *r, cJSON *obj, const char *where) {
     /* The file was not read for its ids: "links" was spelt with escapes. */
     bad(r, where, "links found where the file has no member spelt \"links\"; write the "
                   "name without escapes");
-  } else if (ev.key && (v = att_strset_add(&r->keys, ev.key)) <= 0) {
+  } else if (!r->st && ev.key && (v = att_strset_add(&r->keys, ev.key)) <= 0) {
     if (v < 0) {
       att_event_free(&ev);
       return -1;
@@ -155,8 +167,13 @@ static int push(recs *r, cJSON *obj, const char *where) {
     r->evs[r->nevs++] = ev;
     return 0;
   } else if (ev.key && att_store_get_key(r->st, ev.key, &other) == 0) {
-    bad(r, where, "key \"%s\" is already used by event %lld in the store (keys are unique)", ev.key,
-        (long long)other.id);
+    /* A small import is a batch, and the store sees its events; a large
+     * one's are checked against each other when it commits. */
+    if (r->added && other.id >= r->first)
+      bad(r, where, "key \"%s\" is used by an earlier record of %s (keys are unique)", ev.key, r->file);
+    else
+      bad(r, where, "key \"%s\" is already used by event %lld in the store (keys are unique)", ev.key,
+          (long long)other.id);
     att_event_free(&other);
   } else if (r->errors == 0) {
     int64_t want = r->base + (int64_t)r->added;
@@ -702,8 +719,8 @@ static int read_csv(recs *r, const char *text, size_t len) {
     if (strcmp(head[i], "links") == 0) links = 1;
   }
   if (r->errors) goto done;
-  r->mapping = links;
-  if (links && map_csv(r, text, len, idcol, keycol) < 0) {
+  r->mapping = links && !r->locating;
+  if (r->mapping && map_csv(r, text, len, idcol, keycol) < 0) {
     out = -1;
     goto done;
   }
@@ -761,6 +778,30 @@ static const char *detect(const char *path, const char *text, size_t len) {
   if (p < end && *p == '[') return "json";
   if (p < end && *p == '{') return "jsonl";
   return "csv";
+}
+
+/* The commit found a key given to two records of a large import: read the
+ * file again, only to say where those two are, and report it as the
+ * reading reports a bad record.  0 if reported. */
+static int dup_key(recs *r, const char *fmt, const char *body, size_t len) {
+  uint64_t a, b;
+  const char *key;
+  if (!att_store_import_dup(r->st, &a, &b, &key)) return -1;
+  r->locating = 1;
+  r->locate[0] = (size_t)a;
+  r->locate[1] = (size_t)b;
+  r->n = 0;
+  r->pb = NULL;
+  r->mapping = 0;
+  r->released = 0;
+  if (strcmp(fmt, "json") == 0) (void)read_json_array(r, body, len);
+  else if (strcmp(fmt, "jsonl") == 0) (void)read_json_lines(r, body, len);
+  else (void)read_csv(r, body, len);
+  r->locating = 0;
+  if (!r->located[1]) return -1;
+  bad(r, r->located[1], "key \"%s\" is used by an earlier record of %s, at %s (keys are unique)", key, r->file,
+      r->located[0] ? r->located[0] : "?");
+  return 0;
 }
 
 int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
@@ -873,6 +914,10 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
   }
   e = att_store_import_commit(st);
   cli_progress_end(&pb);
+  if (e == ATT_EEXISTS && dup_key(&r, fmt, body, len) == 0) {
+    rc = cli_fail("%s: 1 bad record; nothing was imported", r.file);
+    goto done;
+  }
   if (e < 0) {
     rc = cli_core_fail(e, "cannot import %s; nothing was imported", r.file);
     goto done;
@@ -887,6 +932,8 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
 
 done:
   att_strset_free(&r.keys);
+  free(r.located[0]);
+  free(r.located[1]);
   map_free(&r);
   if (r.map) munmap(text, maplen);
   else free(text);

@@ -281,6 +281,58 @@ static void test_same_bytes(int n) {
   }
 }
 
+/* A large import holds no set of its keys: one given twice is found by
+ * the commit, when the keys are sorted (through the disk here), and
+ * nothing is imported. */
+static void test_import_dup(void) {
+  char dir[PATH_MAX], js[512];
+  att_store *st;
+  uint64_t a = 0, b = 0, before;
+  const char *key = NULL;
+  int rc = 0;
+  size_t saved = att__spill_budget;
+  snprintf(dir, sizeof dir, "%s/dup", root);
+  if (att_store_init(dir) != 0 || !(st = open_fixed(dir))) {
+    ok(0, "a store for the duplicate keys");
+    return;
+  }
+  tu_add(st, "{\"title\":\"held\",\"when\":\"2024\",\"key\":\"k-held\"}");
+  before = att_store_count(st);
+  att__spill_budget = 512;
+  ok(att_store_import_begin(st, 5000) == 0, "a large import begins");
+  for (int i = 0; i < 5000 && rc == 0; i++) {
+    att_event ev;
+    /* The 4,001st event gives the key of the 29th again (keys k-<i>
+     * for every fourth event, i from 0). */
+    event_json(js, sizeof js, i == 4000 ? 28 : i, 1);
+    if ((rc = att_event_from_json(js, strlen(js), 0, &ev)) == 0) rc = att_store_import_add(st, &ev);
+    att_event_free(&ev);
+  }
+  ok(rc == 0, "every event is taken as it comes");
+  {
+    const char *clash = "{\"title\":\"clash\",\"when\":\"2025\",\"key\":\"k-held\"}";
+    att_event ev;
+    ok(att_event_from_json(clash, strlen(clash), 0, &ev) == 0 && att_store_import_add(st, &ev) == ATT_EEXISTS,
+       "a key the store holds is refused at once: %s", att_errmsg());
+    att_event_free(&ev);
+  }
+  rc = att_store_import_commit(st);
+  ok(rc == ATT_EEXISTS, "the commit refuses a key given twice: %s", att_errmsg());
+  ok(strstr(att_errmsg(), "\"k-28\"") && strstr(att_errmsg(), "the 29th and the 4001st"),
+     "the message names the key and the two events by their rank");
+  rc = att_store_import_dup(st, &a, &b, &key);
+  ok(rc == 1 && a == 29 && b == 4001 && key && strcmp(key, "k-28") == 0,
+     "att_store_import_dup: the 29th and the 4001st, key k-28 (got %llu, %llu)", (unsigned long long)a,
+     (unsigned long long)b);
+  ok(att_store_count(st) == before, "nothing was imported");
+  att__spill_budget = saved;
+  att_store_close(st);
+  st = open_fixed(dir);
+  ok(st && att_store_count(st) == before, "... and nothing is found after reopening");
+  ok(st && att_store_import_dup(st, &a, &b, &key) == 0, "a fresh handle has no duplicate to tell");
+  if (st) att_store_close(st);
+}
+
 /* ---- failures while spilling -------------------------------------------------- */
 
 static int stray_files(const char *dir) {
@@ -401,6 +453,7 @@ int main(void) {
     test_sort(m, 1, 2000);
   }
   test_same_bytes(n);
+  test_import_dup();
   test_faults(tu_light() ? 300 : 1000);
   tu_rmrf(root);
   return done_testing();
