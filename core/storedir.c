@@ -34,9 +34,13 @@ const char *const att__store_tmps[] = {"journal.tmp", "snapshot.tmp", "settings.
                                        "actors.json.tmp", "users.json.tmp", "silences.json.tmp", NULL};
 
 /* history.<gen> (a history segment, docs/history.md): 1; its temporary
- * history.<gen>.tmp: 2; else 0. */
+ * history.<gen>.tmp, or spill.XXXXXX (a snapshot writer's temporary file
+ * where the file system has no O_TMPFILE, core/spill.c, which a crash in
+ * the moment between its creation and its removal would leave): 2; else
+ * 0. */
 static int history_name(const char *name) {
   const char *p = name;
+  if (strncmp(p, "spill.", 6) == 0 && strlen(p) == 12) return 2;
   if (strncmp(p, "history.", 8) != 0) return 0;
   p += 8;
   if (*p < '0' || *p > '9') return 0;
@@ -130,7 +134,8 @@ int att__dir_prepare(const char *dir, int force) {
 
 int att__tmp_sweep(const char *dir, void (*say)(void *, const char *), void *ud) {
   {
-    /* history.<gen>.tmp: a segment an interrupted compaction was writing */
+    /* history.<gen>.tmp: a segment an interrupted compaction was writing
+     * (or a snapshot writer's spill file) */
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {

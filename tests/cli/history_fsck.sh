@@ -32,12 +32,22 @@ ok fsck
 out_has "history.999\" is not listed by the snapshot"
 rm "$STORE/history.999"
 
-# A stale temporary segment: reported, and removed by the next write.
+# A stale temporary segment, and a snapshot writer's spill file (named
+# only where the file system has no O_TMPFILE, and removed at once):
+# reported, and removed by the next write. A name that only looks like
+# one is not the store's, and stays.
 : >"$STORE/history.77.tmp"
+: >"$STORE/spill.a1B2c3"
+: >"$STORE/spill.toolongname"
 ok fsck
 out_has "history.77.tmp\" was left by a compaction that was interrupted"
+out_has "spill.a1B2c3\" was left by a compaction that was interrupted"
+out_has "spill.toolongname\" is not a file of the store"
 ok add --title "Third" --when 2025
 [ ! -e "$STORE/history.77.tmp" ] || fail "the next write should remove the stale segment"
+[ ! -e "$STORE/spill.a1B2c3" ] || fail "the next write should remove the stale spill file"
+[ -e "$STORE/spill.toolongname" ] || fail "a file that is not the store's was removed"
+rm "$STORE/spill.toolongname"
 
 # Damage inside a version's record of a segment: fsck names the segment
 # and the event; the present still reads.
