@@ -242,6 +242,7 @@ uint64_t att__xsort_count(const att__xsort *x) { return x->count; }
 size_t att__xsort_runs(const att__xsort *x) { return x->nruns; }
 
 static int sort_buf(att__xsort *x) {
+  if (x->n < 2) return 0; /* (and buf may be NULL: qsort must not see it) */
   if (x->rsize == 8 && !x->cmp) return att__radix64((uint64_t *)(void *)x->buf, x->n) ? ENOMEM : 0;
   g_xs = x;
   if (x->rsize) qsort(x->buf, x->n, x->rsize, fixed_cmp);
