@@ -27,7 +27,6 @@
 #include "error.h"
 #include "fault.h"
 #include "store_int.h"
-#include "strset.h"
 
 #define COMPACT_BYTES (16u << 20)
 #define WBUF_FLUSH (1u << 20)

@@ -11,7 +11,6 @@
 #include <sys/types.h>
 
 #include "store.h"
-#include "strset.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "attache store files are little-endian; this host is not"
