@@ -93,6 +93,8 @@ static void scan_indexes(ck *c, const att__snap *s) {
       snprintf(first[sect], sizeof first[sect], "%s", att_errmsg());                \
   } while (0)
   for (uint64_t i = 0; i < s->h.count; i++) NOTE(ATT__S_TIME, att__snap_pos(s, ATT__S_TIME, i, &ord));
+  if (s->tkey)
+    for (uint64_t i = 0; i < s->h.count; i++) NOTE(ATT__S_TKEY, att__snap_tkey_check(s, i));
   for (uint64_t i = 0; i < s->h.nkeys; i++) NOTE(ATT__S_KEYS, att__snap_keyent(s, i, &v, &ord));
   if (s->h.kind == ATT__K_HIST)
     for (uint64_t i = 0; i < s->h.count; i++) NOTE(ATT__S_IDIX, att__snap_idix(s, i, &ord));

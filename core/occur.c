@@ -317,6 +317,59 @@ int att_store_occurrences(att_store *st, const att_query *q, att_occ **out, size
   return rc;
 }
 
+int att_occur_count(att_store *st, const att_query *q, size_t *n) {
+  att_query plain = *q, rec = *q;
+  att_time *buf = NULL;
+  int64_t *ids = NULL;
+  size_t nids = 0, total = 0;
+  recur_post rp;
+  int rc;
+  *n = 0;
+  if ((rc = recur_post_init(st, &rp)) != 0) return rc;
+  if (!rp.known) {
+    /* No postings of the recurring events (as of a time, or an older
+     * snapshot): the lines themselves. */
+    att_occ *occ = NULL;
+    plain.unordered = 1;
+    rc = att_store_occurrences(st, &plain, &occ, n);
+    free(occ);
+    return rc;
+  }
+  /* Every match once, recurring or not, from the indexes... */
+  plain.recurring = 0;
+  plain.limit = 0;
+  if ((rc = att_store_count_query(st, &plain, &total)) != 0) return rc;
+  /* ...then each recurring candidate: its occurrences instead. */
+  att_occur_candidates(&rec);
+  rec.recurs_only = 1;
+  rec.sort = ATT_SORT_ID;
+  rec.desc = 0;
+  rec.unordered = 1;
+  if ((rc = att_store_query(st, &rec, &ids, &nids)) != 0) return rc;
+  if (nids && !(buf = malloc(ATT_OCCUR_MAX * sizeof *buf))) {
+    rc = att__err(ATT_ENOMEM, "out of memory for occurrences");
+    goto out;
+  }
+  for (size_t i = 0; i < nids; i++) {
+    att_time e = 0, l = 0;
+    list one = {0};
+    if ((rc = bounds_of(st, ids[i], &e, &l)) < 0) break;
+    rc = add_recurring(st, q, ids[i], 0, &one, buf);
+    free(one.v);
+    free(one.rank);
+    if (rc < 0) break;
+    if (rc == 0) continue; /* its text holds no rule after all: counted as it is */
+    if (att__in_window(e, l, &plain)) total--;
+    total += one.n;
+  }
+  if (rc > 0) rc = 0;
+  if (rc == 0) *n = q->limit && q->limit < total ? q->limit : total;
+out:
+  free(buf);
+  free(ids);
+  return rc;
+}
+
 void att_occur_candidates(att_query *q) {
   /* The events in the window, and those that recur and start by its end
    * (a recurring event never occurs before its own start). */

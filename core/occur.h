@@ -96,5 +96,10 @@ void att_occur_candidates(att_query *q);
  * it).  0 or a negative code.
  */
 int att_store_occurrences(att_store *st, const att_query *q, att_occ **out, size_t *n);
+/* How many lines att_store_occurrences would give, without listing them:
+ * the events of q that do not recur, counted from the indexes, plus each
+ * recurring candidate's occurrences in the window (those are read).  0 or
+ * a negative code. */
+int att_occur_count(att_store *st, const att_query *q, size_t *n);
 
 #endif

@@ -22,7 +22,7 @@
 
 const char *const att__snap_sect_name[ATT__NSECT] = {
     "records", "id table", "time index", "key index", "dictionary", "postings", "strings",
-    "block checksums", "versions", "history segments", "id order of versions"};
+    "block checksums", "versions", "history segments", "id order of versions", "time bounds"};
 
 /*
  * Which index checksums are verified when the snapshot is opened, and
@@ -49,7 +49,7 @@ const char *const att__snap_sect_name[ATT__NSECT] = {
 #define SMALL (SECT_BIT(ATT__S_KEYS) | SECT_BIT(ATT__S_DICT) | SECT_BIT(ATT__S_STR) | \
                SECT_BIT(ATT__S_SEGS))
 #define BLOCKED (SECT_BIT(ATT__S_IDTAB) | SECT_BIT(ATT__S_TIME) | SECT_BIT(ATT__S_POST) | \
-                 SECT_BIT(ATT__S_VERS) | SECT_BIT(ATT__S_IDIX))
+                 SECT_BIT(ATT__S_VERS) | SECT_BIT(ATT__S_IDIX) | SECT_BIT(ATT__S_TKEY))
 #define EAGER_V1 (SMALL | SECT_BIT(ATT__S_IDTAB))
 #define EAGER_V2 SECT_BIT(ATT__S_SEGS)
 #define INDEXES (SMALL | BLOCKED | SECT_BIT(ATT__S_BCRC))
@@ -210,9 +210,9 @@ void att__snap_verify_all(const att__snap *s, int sect) {
 uint64_t att__snap_badblocks(const att__snap *s, int sect, uint64_t *from, uint64_t *to) {
   uint64_t n = 0;
   *from = *to = 0;
-  if (s->h.version < 2 ||
-      ((sect < ATT__S_IDTAB || sect > ATT__S_STR) && sect != ATT__S_VERS && sect != ATT__S_IDIX) ||
-      ((sect == ATT__S_VERS || sect == ATT__S_IDIX) && s->h.version < 3))
+  if (s->h.version < 2 || !((BLOCKED & SECT_BIT(sect)) || (sect >= ATT__S_IDTAB && sect <= ATT__S_STR)) ||
+      ((sect == ATT__S_VERS || sect == ATT__S_IDIX) && s->h.version < 3) ||
+      (sect == ATT__S_TKEY && s->h.version < 5))
     return 0;
   for (uint64_t k = 0, nb = nblocks(sect, s->h.sect[sect].len); k < nb; k++) {
     uint64_t a, z;
@@ -271,10 +271,52 @@ int att__snap_keyent(const att__snap *s, uint64_t i, const char **key, uint32_t 
   return 0;
 }
 
+/* ---- the header in the file -------------------------------------------- */
+
+size_t att__shdr_size(uint32_t version) {
+  return version == 1 ? ATT__SHDR_V1 : version == 2 ? ATT__SHDR_V2 : version <= 4 ? ATT__SHDR_V4 : sizeof(att__shdr);
+}
+
+void att__shdr_encode(att__shdr *h, unsigned char out[ATT__SHDR]) {
+  size_t n = att__shdr_size(h->version);
+  memset(out, 0, ATT__SHDR);
+  h->hdr_crc = 0;
+  if (h->version >= 3 && h->version <= 4) {
+    /* sect[ATT__S_TKEY] was not there: the fields after sect move up */
+    memcpy(out, h, ATT__SHDR_V4 - ATT__SHDR_TAIL);
+    memcpy(out + ATT__SHDR_V4 - ATT__SHDR_TAIL, &h->next_seq, ATT__SHDR_TAIL);
+  } else {
+    memcpy(out, h, n);
+  }
+  h->hdr_crc = att_crc32c(0, out, n);
+  memcpy(out + offsetof(att__shdr, hdr_crc), &h->hdr_crc, sizeof h->hdr_crc);
+}
+
+int att__shdr_decode(const unsigned char in[ATT__SHDR], att__shdr *h) {
+  unsigned char b[ATT__SHDR];
+  uint32_t crc, zero = 0;
+  size_t n;
+  memcpy(b, in, ATT__SHDR);
+  memcpy(&crc, b + offsetof(att__shdr, hdr_crc), sizeof crc);
+  memcpy(b + offsetof(att__shdr, hdr_crc), &zero, sizeof zero);
+  memset(h, 0, sizeof *h);
+  memcpy(&h->version, b + offsetof(att__shdr, version), sizeof h->version);
+  /* An unknown version is judged by the caller, on the latest layout. */
+  n = att__shdr_size(h->version >= 1 && h->version <= ATT__SVERSION ? h->version : ATT__SVERSION);
+  if (att_crc32c(0, b, n) != crc) return -1;
+  if (h->version >= 3 && h->version <= 4) {
+    memcpy(h, b, ATT__SHDR_V4 - ATT__SHDR_TAIL);
+    memcpy(&h->next_seq, b + ATT__SHDR_V4 - ATT__SHDR_TAIL, ATT__SHDR_TAIL);
+  } else {
+    memcpy(h, b, n);
+  }
+  h->hdr_crc = crc;
+  return 0;
+}
+
 static int snap_open(att__snap *s, const char *path, int raw) {
   struct stat st;
   att__shdr h;
-  uint32_t crc = 0;
   size_t plen = strlen(path);
   memset(s, 0, sizeof *s);
   s->fd = att__open(path, O_RDONLY, 0);
@@ -301,25 +343,15 @@ static int snap_open(att__snap *s, const char *path, int raw) {
     s->map = NULL;
     return BAD("cannot map \"%s\": %s", path, strerror(errno));
   }
-  memcpy(&h, s->map, sizeof h);
-  if (memcmp(h.magic, ATT__SMAGIC, 8) != 0) return BAD("\"%s\" is not an attache snapshot (bad magic)", path);
-  /* Version 1's header ends before the block checksums' section, version
-   * 2's before the versions'. */
-  if (h.version == 1) memset(&h.sect[ATT__S_BCRC], 0, sizeof h.sect[ATT__S_BCRC]);
-  if (h.version <= 2)
-    memset((char *)&h + ATT__SHDR_V2, 0, sizeof h - ATT__SHDR_V2);
-  crc = h.hdr_crc;
-  h.hdr_crc = 0;
-  if (att_crc32c(0, &h, h.version == 1 ? ATT__SHDR_V1 : h.version == 2 ? ATT__SHDR_V2 : sizeof h) != crc)
-    return BAD("snapshot \"%s\": header checksum mismatch", path);
-  h.hdr_crc = crc;
+  if (memcmp(s->map, ATT__SMAGIC, 8) != 0) return BAD("\"%s\" is not an attache snapshot (bad magic)", path);
+  if (att__shdr_decode(s->map, &h) != 0) return BAD("snapshot \"%s\": header checksum mismatch", path);
   if (h.version < 1 || h.version > ATT__SVERSION)
     return BAD("snapshot \"%s\": version %u, this attache reads versions 1 to %d", path, h.version,
                ATT__SVERSION);
   if (h.file_size != s->maplen)
     return BAD("snapshot \"%s\" is %zu bytes, its header says %llu (truncated or extended)", path,
                s->maplen, (unsigned long long)h.file_size);
-  for (int i = 0; i < (h.version == 1 ? ATT__S_BCRC : h.version == 2 ? ATT__S_VERS : ATT__NSECT); i++)
+  for (int i = 0; i < (h.version == 1 ? ATT__S_BCRC : h.version == 2 ? ATT__S_VERS : h.version <= 4 ? ATT__S_TKEY : ATT__NSECT); i++)
     if (h.sect[i].off % 8 || h.sect[i].off < ATT__SHDR || h.sect[i].off > s->maplen ||
         h.sect[i].len > s->maplen - h.sect[i].off)
       return BAD("snapshot \"%s\": the %s section lies outside the file", path, att__snap_sect_name[i]);
@@ -335,7 +367,8 @@ static int snap_open(att__snap *s, const char *path, int raw) {
       (h.version >= 3 && (h.sect[ATT__S_VERS].len != h.count * sizeof(att__vers) ||
                           h.sect[ATT__S_SEGS].len % sizeof(att__segent) != 0 ||
                           h.sect[ATT__S_IDIX].len != (h.kind == ATT__K_HIST ? h.count * 4 : 0) ||
-                          h.kind > ATT__K_HIST)))
+                          h.kind > ATT__K_HIST)) ||
+      h.sect[ATT__S_TKEY].len != (h.version >= 5 ? h.count * sizeof(att__tkent) : 0))
     return BAD("snapshot \"%s\": index sizes do not agree with its header", path);
   for (int c = 0; c < ATT__NCLASS; c++)
     if (h.tclass[c] > h.tclass[c + 1] || h.maxspan[c] < 0)
@@ -353,6 +386,8 @@ static int snap_open(att__snap *s, const char *path, int raw) {
     nb += nblocks(ATT__S_VERS, h.sect[ATT__S_VERS].len);
     s->ck->base[ATT__S_IDIX] = nb;
     nb += nblocks(ATT__S_IDIX, h.sect[ATT__S_IDIX].len);
+    s->ck->base[ATT__S_TKEY] = nb;
+    nb += nblocks(ATT__S_TKEY, h.sect[ATT__S_TKEY].len);
     if (h.version >= 2 && h.sect[ATT__S_BCRC].len != nb * 4)
       return BAD("snapshot \"%s\": its block checksums do not match its sections", path);
     words = nb / 64 + 1;
@@ -380,6 +415,7 @@ static int snap_open(att__snap *s, const char *path, int raw) {
     s->nsegs = h.sect[ATT__S_SEGS].len / sizeof(att__segent);
     s->idix = (const uint32_t *)(s->map + h.sect[ATT__S_IDIX].off);
   }
+  if (h.version >= 5) s->tkey = (const att__tkent *)(s->map + h.sect[ATT__S_TKEY].off);
   for (int i = 0; i < ATT__NSECT; i++) {
     int rc;
     if (((h.version == 1 ? EAGER_V1 : EAGER_V2) & SECT_BIT(i)) && (rc = att__snap_need(s, i)) != 0) {
@@ -470,8 +506,11 @@ int64_t att__snap_find(const att__snap *s, int64_t id) {
   return -1;
 }
 
-int att__snap_post_has(const att__snap *s, uint64_t first, uint64_t n, uint32_t ord) {
-  uint64_t lo = 0, hi = n;
+/* The first of the n postings at first that is >= ord, in *at (n if
+ * none), searched for in [lo, hi) (the caller knows that P[hi] >= ord, or
+ * hi is n): 1 if it is ord, 0 if not, or an error code. */
+static int post_lower(const att__snap *s, uint64_t first, uint64_t n, uint64_t lo, uint64_t hi,
+                      uint32_t ord, uint64_t *at) {
   uint32_t v = 0;
   int rc;
   while (lo < hi) {
@@ -480,9 +519,40 @@ int att__snap_post_has(const att__snap *s, uint64_t first, uint64_t n, uint32_t 
     if (v < ord) lo = mid + 1;
     else hi = mid;
   }
+  *at = lo;
   if (lo >= n) return 0;
   if ((rc = att__snap_pos(s, ATT__S_POST, first + lo, &v)) != 0) return rc;
   return v == ord;
+}
+
+int att__snap_post_has(const att__snap *s, uint64_t first, uint64_t n, uint32_t ord) {
+  uint64_t at;
+  return post_lower(s, first, n, 0, n, ord, &at);
+}
+
+int att__snap_post_seek(const att__snap *s, uint64_t first, uint64_t n, uint64_t *j, uint32_t ord) {
+  uint64_t lo = *j, hi, step = 1;
+  uint32_t v = 0;
+  int rc;
+  if (lo >= n) return 0;
+  if ((rc = att__snap_pos(s, ATT__S_POST, first + lo, &v)) != 0) return rc;
+  if (v >= ord) return v == ord;
+  /* P[lo] < ord: gallop to a bound, then search between */
+  for (;;) {
+    if (lo + step >= n) {
+      hi = n;
+      break;
+    }
+    if ((rc = att__snap_pos(s, ATT__S_POST, first + lo + step, &v)) != 0) return rc;
+    if (v >= ord) {
+      hi = lo + step;
+      break;
+    }
+    lo += step;
+    step *= 2;
+  }
+  /* P[lo] < ord; P[hi] >= ord, or hi == n */
+  return post_lower(s, first, n, lo + 1, hi, ord, j);
 }
 
 int att__snap_idix(const att__snap *s, uint64_t i, uint32_t *ord) {
@@ -491,6 +561,25 @@ int att__snap_idix(const att__snap *s, uint64_t i, uint32_t *ord) {
   if (!att__snap_blkok(s, ATT__S_IDIX, k) && (rc = att__snap_blk(s, ATT__S_IDIX, k)) != 0) return rc;
   if (s->idix[i] >= s->h.count) return att__snap_badpos(s, ATT__S_IDIX, i, s->idix[i]);
   *ord = s->idix[i];
+  return 0;
+}
+
+int att__snap_tkey_check(const att__snap *s, uint64_t i) {
+  const att__tkent *t;
+  const att__ident *e;
+  uint32_t ord = 0;
+  int rc;
+  if (!s->tkey) return 0;
+  if ((rc = att__snap_tkent(s, i, &t)) != 0) return rc;
+  /* a bad time index entry is the time index's damage, reported with it */
+  if (att__snap_pos(s, ATT__S_TIME, i, &ord) != 0) return 0;
+  if ((rc = att__snap_ident(s, ord, &e)) != 0) return rc;
+  if (t->id != e->id || t->e != att__tq(e->earliest) || t->l != att__tq(e->latest))
+    return att__err(ATT_ECORRUPT,
+                    "snapshot \"%s\": time bounds entry %llu (id %lld, minutes %d to %d) does not "
+                    "agree with id table entry %u (id %lld)",
+                    snap_path(s), (unsigned long long)i, (long long)t->id, t->e, t->l, ord,
+                    (long long)e->id);
   return 0;
 }
 

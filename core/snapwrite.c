@@ -102,7 +102,8 @@ static void sect_begin(wr *w, att__shdr *h, int s) {
   w->crc = 0;
   w->sect_off = w->off;
   w->bcrc = 0;
-  w->blocks = (s >= ATT__S_IDTAB && s <= ATT__S_STR) || s == ATT__S_VERS || s == ATT__S_IDIX;
+  w->blocks = (s >= ATT__S_IDTAB && s <= ATT__S_STR) || s == ATT__S_VERS || s == ATT__S_IDIX ||
+              s == ATT__S_TKEY;
   w->bsize = s == ATT__S_IDTAB ? sizeof(att__ident) : ATT__BLK;
 }
 
@@ -563,12 +564,14 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   uint64_t *stroff = NULL, keybase = 0, hsbase = 0, *hsoff = NULL, *gorder = NULL;
   group *groups = NULL;
   size_t ngroups = 0, cgroups = 0;
-  att__tape ords;
+  att__tape ords, tks;
   const void *rec;
   size_t rn;
   int rc = 0, e = 0, more;
+  unsigned char hbuf[ATT__SHDR];
 
   att__tape_init(&ords, s->dir, att__spill_budget / 4);
+  att__tape_init(&tks, s->dir, att__spill_budget / 8);
   sect_end(w, hp, ATT__S_RECS);
   sect_begin(w, hp, ATT__S_IDTAB);
   if ((e = copy_tape(w, &s->ids, 0, s->ids.size)) != 0) goto fail;
@@ -590,6 +593,10 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
                                                           : (int64_t)((uint64_t)k.l - (uint64_t)k.e);
       if (span > hp->maxspan[k.cls]) hp->maxspan[k.cls] = span;
       wr_put(w, &k.ord, 4);
+      if (SNAPV >= 5) {
+        att__tkent t = {att__tq(k.e), att__tq(k.l), k.id};
+        att__tape_put(&tks, &t, sizeof t);
+      }
       i++;
     }
     if (more < 0) {
@@ -761,6 +768,18 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
     }
     sect_end(w, hp, ATT__S_IDIX);
   }
+  if (SNAPV >= 5) {
+    /* The time index's dates and ids, in its order (written after IDIX:
+     * the block checksums are in section order). */
+    if (tks.err) {
+      e = tks.err;
+      goto fail;
+    }
+    sect_begin(w, hp, ATT__S_TKEY);
+    if ((e = copy_tape(w, &tks, 0, tks.size)) != 0) goto fail;
+    sect_end(w, hp, ATT__S_TKEY);
+  }
+  att__tape_free(&tks);
   att__tape_free(&s->vers);
   if (SNAPV >= 2) {
     sect_begin(w, hp, ATT__S_BCRC);
@@ -785,12 +804,9 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
   hp->count = s->n;
   hp->next_id = next_id;
   hp->file_size = w->off;
-  hp->hdr_crc = 0;
-  hp->hdr_crc = att_crc32c(0, hp, hp->version == 1   ? ATT__SHDR_V1
-                                  : hp->version == 2 ? ATT__SHDR_V2
-                                                     : sizeof *hp);
+  att__shdr_encode(hp, hbuf);
   if (fflush(w->f) != 0 && !w->err) w->err = errno ? errno : EIO;
-  if (!w->err && (att__fault(ATT_FAULT_WRITE) || pwrite(s->fd, hp, sizeof *hp, 0) != (ssize_t)sizeof *hp)) w->err = errno ? errno : EIO;
+  if (!w->err && (att__fault(ATT_FAULT_WRITE) || pwrite(s->fd, hbuf, sizeof hbuf, 0) != (ssize_t)sizeof hbuf)) w->err = errno ? errno : EIO;
   if (!w->err && (att__fault(ATT_FAULT_SYNC) || fdatasync(s->fd) != 0)) w->err = errno ? errno : EIO;
   if (w->err) rc = att__err(ATT_EIO, "cannot write snapshot \"%s\": %s", s->path, strerror(w->err));
   goto out;
@@ -808,6 +824,7 @@ out:
   free(groups);
   free(gorder);
   att__tape_free(&ords);
+  att__tape_free(&tks);
   if (rc) unlink(s->path);
   sw_free(s);
   return rc;

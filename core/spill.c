@@ -142,8 +142,22 @@ int att__tape_read(att__tape *t, uint64_t off, void *p, size_t n) {
 
 /* ---- radix sort ------------------------------------------------------------- */
 
+/* One pass of a radix sort: a[0..n) into b by the digit of `bits` bits
+ * at shift, stably; cnt has 2^bits counters. */
+static void radix_pass(const uint64_t *a, uint64_t *b, size_t n, int shift, int bits, size_t *cnt) {
+  size_t sum = 0, nd = (size_t)1 << bits, mask = nd - 1;
+  memset(cnt, 0, nd * sizeof *cnt);
+  for (size_t i = 0; i < n; i++) cnt[(a[i] >> shift) & mask]++;
+  for (size_t d = 0; d < nd; d++) {
+    size_t c = cnt[d];
+    cnt[d] = sum;
+    sum += c;
+  }
+  for (size_t i = 0; i < n; i++) b[cnt[(a[i] >> shift) & mask]++] = a[i];
+}
+
 int att__radix64(uint64_t *v, size_t n) {
-  uint64_t *tmp, *a = v, *b;
+  uint64_t *tmp;
   size_t *cnt;
   if (n < 2) return 0;
   tmp = att__fault(ATT_FAULT_ALLOC) ? NULL : malloc(n * sizeof *tmp);
@@ -153,27 +167,37 @@ int att__radix64(uint64_t *v, size_t n) {
     free(cnt);
     return -1;
   }
-  b = tmp;
-  for (int shift = 0; shift < 64; shift += 16) {
-    size_t sum = 0;
-    memset(cnt, 0, 65536 * sizeof *cnt);
-    for (size_t i = 0; i < n; i++) cnt[(a[i] >> shift) & 0xffff]++;
-    for (size_t d = 0; d < 65536; d++) {
-      size_t c = cnt[d];
-      cnt[d] = sum;
-      sum += c;
-    }
-    for (size_t i = 0; i < n; i++) b[cnt[(a[i] >> shift) & 0xffff]++] = a[i];
-    {
-      uint64_t *t = a;
-      a = b;
-      b = t;
-    }
-  }
   /* Four passes: the sorted keys are back in v. */
+  for (int shift = 0; shift < 64; shift += 32) {
+    radix_pass(v, tmp, n, shift, 16, cnt);
+    radix_pass(tmp, v, n, shift + 16, 16, cnt);
+  }
   free(tmp);
   free(cnt);
   return 0;
+}
+
+void att__radix_hi32(uint64_t *v, uint64_t *tmp, size_t n, uint64_t below) {
+  size_t cnt[1 << 11];
+  uint64_t *a = v, *b = tmp;
+  int bits = 1;
+  while (bits < 32 && (below - 1) >> bits) bits++;
+  if (n < 32) { /* insertion sort */
+    for (size_t i = 1; i < n; i++) {
+      uint64_t x = v[i];
+      size_t j = i;
+      for (; j > 0 && (v[j - 1] >> 32) > (x >> 32); j--) v[j] = v[j - 1];
+      v[j] = x;
+    }
+    return;
+  }
+  for (int shift = 32; shift < 32 + bits; shift += 11) {
+    uint64_t *t = a;
+    radix_pass(a, b, n, shift, 11, cnt);
+    a = b;
+    b = t;
+  }
+  if (a != v) memcpy(v, a, n * sizeof *v);
 }
 
 /* ---- external sorts ------------------------------------------------------- */

@@ -56,5 +56,9 @@ void att__xsort_free(att__xsort *x);
 
 /* Sort n uint64_t in place (LSD radix); 0, or -1 on no memory. */
 int att__radix64(uint64_t *v, size_t n);
+/* Sort v[0..n) by their high 32 bits, all below `below`, stably, through
+ * tmp (n entries): 11-bit digits, as many as `below` needs (two under
+ * 2^22), for the positions of a query's candidates. */
+void att__radix_hi32(uint64_t *v, uint64_t *tmp, size_t n, uint64_t below);
 
 #endif

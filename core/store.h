@@ -164,6 +164,8 @@ typedef struct att_query {
                          only counts them (with `limit`, any `limit` of
                          them) */
   int within;         /* ATT_WITHIN_*: what of the event [from, to] meets */
+  int recurs_only;    /* only the events with a recur rule (a snapshot of
+                         format 4 or later: att_occur_count) */
 } att_query;
 
 /* att_query.within: the events whose dates overlap [from, to] (the

@@ -89,9 +89,16 @@ enum { ATT__F_ACTOR, ATT__F_KIND, ATT__F_STATUS, ATT__F_TAG, ATT__NFIELD };
  * time T reads only the positions made by then (a prefix), and a
  * segment's versions lie in a range of replacement times.  IDIX's block
  * checksums follow VERS's. */
+/* Format version 5 adds TKEY, one att__tkent per entry of the time index
+ * (same order): the entry's dates to the minute and its event's id, so
+ * that a walk of the time index decides most candidates, and answers a
+ * query by id or a count, without reading the id table (whose entries
+ * it reaches at random, each first touch mapping 64 KiB of it).  Its
+ * block checksums follow IDIX's; in the file it comes after IDIX. */
 enum { ATT__S_RECS, ATT__S_IDTAB, ATT__S_TIME, ATT__S_KEYS, ATT__S_DICT,
-       ATT__S_POST, ATT__S_STR, ATT__S_BCRC, ATT__S_VERS, ATT__S_SEGS, ATT__S_IDIX, ATT__NSECT };
-#define ATT__SVERSION 4 /* written; versions 1 (no BCRC) and 2 (no VERS) are still read */
+       ATT__S_POST, ATT__S_STR, ATT__S_BCRC, ATT__S_VERS, ATT__S_SEGS, ATT__S_IDIX,
+       ATT__S_TKEY, ATT__NSECT };
+#define ATT__SVERSION 5 /* written; versions 1 (no BCRC) to 4 (no TKEY) are still read */
 /* Format 4: the events that recur are posted under this value of the
  * status field (no status can hold a control character), so that a
  * search for recurring events reads their postings, not every event.
@@ -117,7 +124,7 @@ typedef struct att__shdr {
   uint64_t tclass[ATT__NCLASS + 1];     /* class c: TIME[tclass[c]..tclass[c+1]) */
   uint64_t dict[ATT__NFIELD + 1];       /* field f: DICT[dict[f]..dict[f+1]) */
   uint64_t nkeys;
-  att__sect sect[ATT__NSECT];
+  att__sect sect[ATT__NSECT]; /* version 5; 3 and 4 had ATT__S_TKEY of them */
   /* version 3 */
   uint64_t next_seq; /* the number the next change gets */
   int64_t last_tx;   /* the latest transaction time so far */
@@ -126,9 +133,35 @@ typedef struct att__shdr {
 } att__shdr;
 enum { ATT__K_MAIN = 0, ATT__K_HIST = 1 };
 _Static_assert(sizeof(att__shdr) <= ATT__SHDR, "the snapshot header fits its 512 bytes");
-/* Version 1 had no BCRC: its header checksum covers only this much. */
+/* The header as each version has it in the file: version 1 ends before
+ * sect[ATT__S_BCRC], version 2 before sect[ATT__S_VERS]; versions 3 and 4
+ * end with the fields after sect, which then had no ATT__S_TKEY.  Its
+ * checksum covers att__shdr_size bytes of the file. */
 #define ATT__SHDR_V1 (offsetof(att__shdr, sect) + ATT__S_BCRC * sizeof(att__sect))
 #define ATT__SHDR_V2 (offsetof(att__shdr, sect) + ATT__S_VERS * sizeof(att__sect))
+#define ATT__SHDR_TAIL (sizeof(att__shdr) - offsetof(att__shdr, next_seq))
+#define ATT__SHDR_V4 (offsetof(att__shdr, sect) + ATT__S_TKEY * sizeof(att__sect) + ATT__SHDR_TAIL)
+size_t att__shdr_size(uint32_t version);
+/* The header into its bytes in the file (for h->version, checksum
+ * included), and back: 0, or -1 when the checksum does not hold. */
+void att__shdr_encode(att__shdr *h, unsigned char out[ATT__SHDR]);
+int att__shdr_decode(const unsigned char in[ATT__SHDR], att__shdr *h);
+
+/* TKEY entry (format 5): an entry of the time index's dates, each in
+ * whole minutes rounded down (att__tq), and its event's id.  What the
+ * minutes cannot decide (a date in the same minute as a query's bound)
+ * is decided from the id table. */
+typedef struct att__tkent {
+  int32_t e, l;
+  int64_t id;
+} att__tkent;
+/* t in whole minutes, rounded down, clamped to int32 (before about 2113
+ * BCE or after about 6053 CE, a date shares its bucket with every later
+ * or earlier one: decided from the id table). */
+static inline int32_t att__tq(int64_t t) {
+  int64_t m = t / 60 - (t % 60 < 0);
+  return m < INT32_MIN ? INT32_MIN : m > INT32_MAX ? INT32_MAX : (int32_t)m;
+}
 
 /* VERS entry: the version at the same position of the id table.  In the
  * main snapshot a live event's current version (tx_to ATT_TIME_MAX,
@@ -175,6 +208,7 @@ typedef struct att__snap {
   uint64_t strlen;
   const att__vers *vers;      /* NULL before version 3 */
   const uint32_t *idix;       /* a history segment's positions by (id, seq) */
+  const att__tkent *tkey;     /* NULL before version 5 */
   const att__segent *segs;
   uint64_t nsegs;
   struct att__snapck *ck; /* the path and which checksums held (snapshot.c) */
@@ -223,6 +257,17 @@ static inline int att__snap_pos(const att__snap *s, int sect, uint64_t i, uint32
   }
   return att__snap_badpos(s, sect, i, v);
 }
+/* Entry i (< count) of TKEY (format 5), verified by its block. */
+static inline int att__snap_tkent(const att__snap *s, uint64_t i, const att__tkent **out) {
+  int rc;
+  uint64_t k = (i * sizeof(att__tkent)) >> ATT__BLKSHIFT;
+  if (!att__snap_blkok(s, ATT__S_TKEY, k) && (rc = att__snap_blk(s, ATT__S_TKEY, k)) != 0) return rc;
+  *out = &s->tkey[i];
+  return 0;
+}
+/* fsck: does TKEY entry i agree with the time index and the id table?
+ * 0, or ATT_ECORRUPT naming both. */
+int att__snap_tkey_check(const att__snap *s, uint64_t i);
 /* Entry ord (< count) of the id table, verified (its own block). */
 static inline int att__snap_ident(const att__snap *s, uint64_t ord, const att__ident **out) {
   int rc;
@@ -350,6 +395,10 @@ int att__snap_postings(const att__snap *s, int field, const char *value, uint64_
 /* 1 if ord is among the n ascending positions of the postings from first,
  * 0 if not, or ATT_ECORRUPT (a binary search through the checked reads). */
 int att__snap_post_has(const att__snap *s, uint64_t first, uint64_t n, uint32_t ord);
+/* For ascending ords asked in turn: move *j (an index into the n postings
+ * at first, the last call's) to the first entry >= ord, galloping from
+ * where it was; 1 if that entry is ord, 0 if not, or an error code. */
+int att__snap_post_seek(const att__snap *s, uint64_t first, uint64_t n, uint64_t *j, uint32_t ord);
 /* Stored JSON of ordinal ord, checksum verified. */
 int att__snap_json(const att__snap *s, uint64_t ord, const char **json,
                    uint32_t *len);
@@ -641,6 +690,8 @@ extern int att__test_snap_version;
 
 /* Shared predicate for parsed events (overlay, text filter). */
 int att__match(const att_event *ev, const att_query *q);
+/* Do dates [e, l] meet q's window, as q->within says? */
+int att__in_window(att_time e, att_time l, const att_query *q);
 int att__text_match(const att_event *ev, const char *text);
 
 #endif

@@ -887,7 +887,17 @@ static int l_select(lua_State *L) {
    * it (core/occur.h); `where` then sees each line, so the Lua layer
    * applies it and the limit. */
   expand = expand && q.from != ATT_TIME_MIN && q.to != ATT_TIME_MAX;
-  if (expand) {
+  if (expand && q.unordered) {
+    /* at.count without where: the occurrences' number, from the indexes
+     * but for the recurring events (at 1M events, a year's count of a
+     * status: 5.9 ms when its 37,247 matches were listed, 2.0 ms) */
+    int qrc;
+    att_lua_charge(L, query_cost(st, &q));
+    if ((qrc = asof_begin(st, c)) == 0) qrc = att_occur_count(st, &q, &n);
+    asof_end(st, c, was);
+    if (qrc != 0) return luaL_error(L, "%s", att_errmsg());
+    c->counted = 1;
+  } else if (expand) {
     att_query cq = q;
     att_occ *occ = NULL;
     size_t nocc = 0;

@@ -307,7 +307,7 @@ static void one(tally *t, unsigned char *b, size_t at, int sect, int forged, lon
 static size_t block_of(const att__shdr *h, int sect, size_t rel, size_t *from, size_t *to) {
   /* the sections with block checksums, in the order of their checksums */
   static const int order[] = {ATT__S_IDTAB, ATT__S_TIME, ATT__S_KEYS, ATT__S_DICT, ATT__S_POST,
-                              ATT__S_STR,   ATT__S_VERS, ATT__S_IDIX};
+                              ATT__S_STR,   ATT__S_VERS, ATT__S_IDIX, ATT__S_TKEY};
   size_t base = 0, bs = sect == ATT__S_IDTAB ? sizeof(att__ident) : ATT__BLK;
   for (size_t k = 0; k < sizeof order / sizeof order[0] && order[k] != sect; k++) {
     int i = order[k];
@@ -546,6 +546,7 @@ int main(void) {
     size_t nb = NEV; /* one per id table entry, one per ATT__BLK bytes of the others */
     for (int s = ATT__S_TIME; s <= ATT__S_STR; s++) nb += (hdr.sect[s].len + ATT__BLK - 1) / ATT__BLK;
     nb += (hdr.sect[ATT__S_VERS].len + ATT__BLK - 1) / ATT__BLK; /* format 3: the versions */
+    nb += (hdr.sect[ATT__S_TKEY].len + ATT__BLK - 1) / ATT__BLK; /* format 5: the time bounds */
     ok(hdr.version == ATT__SVERSION && hdr.sect[ATT__S_BCRC].len == 4 * nb,
        "format %u: %llu block checksums (one per id table entry, one per %u bytes of the others)",
        hdr.version, (unsigned long long)hdr.sect[ATT__S_BCRC].len / 4, ATT__BLK);
@@ -582,6 +583,9 @@ int main(void) {
   for (int s = ATT__S_IDTAB; s < ATT__NSECT; s++)
     if (t.per_sect[s]) printf("#   unnoticed in the %s: %ld\n", att__snap_sect_name[s], t.per_sect[s]);
   printf("# forged: compaction: %ld refused, %ld compacted\n", t.compact_refused, t.compacted);
+  /* Every byte of a time bounds entry says something the id table also
+   * says: fsck compares them. */
+  is_int(t.per_sect[ATT__S_TKEY], 0, "forged changes to the time bounds: each found, by fsck at least");
   is_int(t.bad, 0, "forged damage, %ld changes with their checksums recomputed: no crash, every "
          "error names the snapshot; compaction refuses (%ld) or rebuilds a store whose every "
          "query is right (%ld)", t.changes, t.compact_refused, t.compacted);

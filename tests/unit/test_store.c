@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crc32c.h"
@@ -211,8 +212,22 @@ static void rand_when(char *b, size_t n) {
   case 5: snprintf(b, n, "%d-%02d-%02d/..", y, m, d); break;
   case 6: snprintf(b, n, "../%d", y); break;
   case 7: snprintf(b, n, "%d~", y); break;
-  case 8: snprintf(b, n, "%d-%02d-%02dT%02d:00:00Z", y, m, d, (int)rnd(24)); break;
+  case 8:
+    /* to the second: most share a minute with nothing; a query's bound
+     * falls in the minute of some (format 5 decides those from the id
+     * table) */
+    if (rnd(2)) snprintf(b, n, "%d-%02d-%02dT%02d:00:00Z", y, m, d, (int)rnd(24));
+    else snprintf(b, n, "%d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)rnd(24), (int)rnd(60), (int)rnd(60));
+    break;
   case 9: snprintf(b, n, "%d/%d", y - (int)rnd(60), y); break;
+  case 10:
+    if (rnd(3) == 0) {
+      /* beyond what a minute in 32 bits holds (about 2113 BCE to 6053 CE) */
+      static const char *far[] = {"-5000", "-4999-03-01/1990", "Y20000", "Y-20000", "-3000/2000"};
+      snprintf(b, n, "%s", far[rnd(5)]);
+      break;
+    }
+    /* fall through */
   default: snprintf(b, n, "%d-%02d-%02d", y, m, d); break;
   }
 }
@@ -313,21 +328,61 @@ static int cmp_i64(const void *a, const void *b) {
 static int light;
 #define NQ(n) (light ? (n) / 4 : (n))
 
+/* q asked as given, unordered and counted, against the oracle: 0, or
+ * 1 (said, for the first few). */
+static int check_one(att_store *st, const model *m, att_query q, int64_t *want, const char *phase,
+                     int t, int bad) {
+  int64_t *got;
+  size_t ng, nw = oracle(m, &q, want);
+  if (att_store_query(st, &q, &got, &ng) != 0) return 1;
+  if (ng != nw || (nw && memcmp(got, want, nw * sizeof *got) != 0)) {
+    if (bad < 3) printf("# %s query %d: got %zu ids, oracle %zu\n", phase, t, ng, nw);
+    free(got);
+    return 1;
+  }
+  free(got);
+  /* Unordered (a count): as many, and without a limit the same ids. */
+  q.unordered = 1;
+  if (rnd(2)) q.sort = ATT_SORT_ID;
+  if (att_store_query(st, &q, &got, &ng) != 0) return 1;
+  if (!q.limit && nw) {
+    qsort(got, ng, sizeof *got, cmp_i64);
+    qsort(want, nw, sizeof *want, cmp_i64);
+  }
+  if (ng != nw || (!q.limit && nw && memcmp(got, want, nw * sizeof *got) != 0)) {
+    if (bad < 3) printf("# %s query %d, unordered: got %zu ids, oracle %zu\n", phase, t, ng, nw);
+    free(got);
+    return 1;
+  }
+  free(got);
+  /* Counted only: the number. */
+  if (att_store_count_query(st, &q, &ng) != 0 || ng != nw) {
+    if (bad < 3) printf("# %s query %d, counted: %zu, oracle %zu\n", phase, t, ng, nw);
+    return 1;
+  }
+  return 0;
+}
+
 static int check_queries(att_store *st, const model *m, int nq, const char *phase) {
   int64_t *want = malloc((m->n + 1) * sizeof *want);
   int bad = 0;
   for (int t = 0; t < nq; t++) {
     att_query q;
     const char *qa[2], *qt[1];
-    int64_t *got;
-    size_t ng, nw;
     att_query_init(&q);
     if (rnd(3)) {
       /* Day boundaries, the last second of a day, and odd seconds. */
       int y = 1985 + (int)rnd(50), m = 1 + (int)rnd(12), d = 1 + (int)rnd(28);
-      att_time adj[] = {0, -1, 1, 86399, 43210};
-      q.from = att_days_from_civil(y, m, d) * 86400 + adj[rnd(5)];
-      q.to = q.from + (att_time)rnd(3) * 86400 * (att_time)rnd(400) + adj[rnd(5)];
+      att_time adj[] = {0, -1, 1, 86399, 43210, 59, 60, -60, 30};
+      q.from = att_days_from_civil(y, m, d) * 86400 + adj[rnd(9)];
+      q.to = q.from + (att_time)rnd(3) * 86400 * (att_time)rnd(400) + adj[rnd(9)];
+      if (rnd(16) == 0) { /* the far dates */
+        q.from = att_days_from_civil(rnd(2) ? -4999 : 1800, 1, 1) * 86400 + adj[rnd(9)];
+        q.to = att_days_from_civil(rnd(2) ? 9999 : 20001, 1, 1) * 86400 + adj[rnd(9)];
+        /* the first and last instants whose minute fits in 32 bits */
+        if (rnd(3) == 0) q.from = (att_time)INT32_MIN * 60 + (att_time)rnd(2);
+        if (rnd(3) == 0) q.to = (att_time)INT32_MAX * 60 + 59 - (att_time)rnd(2);
+      }
       if (rnd(5) == 0) q.from = ATT_TIME_MIN;
       if (rnd(5) == 0) q.to = ATT_TIME_MAX;
       /* the anchors of reminders: the earliest or latest instant in it */
@@ -347,43 +402,101 @@ static int check_queries(att_store *st, const model *m, int nq, const char *phas
     if (rnd(4) == 0) q.kind = kinds[rnd(4)];
     if (rnd(5) == 0) q.status = rnd(2) ? "planned" : "held";
     if (rnd(8) == 0) q.text = rnd(2) ? "summit" : "Demining";
-    q.sort = rnd(4) == 0 ? ATT_SORT_TITLE : ATT_SORT_WHEN;
+    q.sort = rnd(4) == 0 ? ATT_SORT_TITLE : rnd(3) == 0 ? ATT_SORT_ID : ATT_SORT_WHEN;
     q.desc = rnd(4) == 0;
     if (rnd(3) == 0) q.limit = 1 + rnd(20);
-    nw = oracle(m, &q, want);
-    if (att_store_query(st, &q, &got, &ng) != 0) {
-      bad++;
-      continue;
-    }
-    if (ng != nw || (nw && memcmp(got, want, nw * sizeof *got) != 0)) {
-      if (bad < 3) printf("# %s query %d: got %zu ids, oracle %zu\n", phase, t, ng, nw);
-      bad++;
-    }
-    free(got);
-    /* Unordered (a count): as many, and without a limit the same ids. */
-    q.unordered = 1;
-    if (rnd(2)) q.sort = ATT_SORT_ID;
-    if (att_store_query(st, &q, &got, &ng) != 0) {
-      bad++;
-      continue;
-    }
-    if (!q.limit && nw) {
-      qsort(got, ng, sizeof *got, cmp_i64);
-      qsort(want, nw, sizeof *want, cmp_i64);
-    }
-    if (ng != nw || (!q.limit && nw && memcmp(got, want, nw * sizeof *got) != 0)) {
-      if (bad < 3) printf("# %s query %d, unordered: got %zu ids, oracle %zu\n", phase, t, ng, nw);
-      bad++;
-    }
-    free(got);
-    /* Counted only: the number. */
-    if (att_store_count_query(st, &q, &ng) != 0 || ng != nw) {
-      if (bad < 3) printf("# %s query %d, counted: %zu, oracle %zu\n", phase, t, ng, nw);
-      bad++;
-    }
+    bad += check_one(st, m, q, want, phase, t, bad);
   }
   free(want);
   return bad;
+}
+
+/* "YYYY-MM-DDThh:mm:ssZ" of t (UTC). */
+static void fmt_instant(char *b, size_t n, att_time t) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(b, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Format 5 decides a window from each time index entry's dates in whole
+ * minutes, and from the id table when a date shares its minute with a
+ * bound of the query.  Events dated to the second within a few minutes,
+ * and beyond what a minute in 32 bits holds, asked with a bound at every
+ * few seconds of those minutes and at the edges of the 32 bits. */
+static void test_minutes(void) {
+  char *dir = newdir(), json[512], a[40], b[40];
+  att_store *st;
+  model m = {0};
+  int n = light ? 150 : 600, bad = 0, t = 0;
+  const att_time base = att_days_from_civil(2024, 3, 1) * 86400 + 10 * 3600;
+  static const char *far[] = {"-5000", "-4999-03-01/1990", "Y20000", "Y-20000", "-3000/2000",
+                              "2024-03-01/.."};
+  int64_t *want;
+  att_store_init(dir);
+  st = open_store(dir, ATT_OPEN_WRITE);
+  m.ev = calloc((size_t)n + 16, sizeof *m.ev);
+  att_store_begin(st);
+  for (int i = 0; i < n + 6; i++) {
+    att_event ev;
+    att_time x = base + (att_time)rnd(300) - 150, y = x + (att_time)rnd(3) * (att_time)rnd(90);
+    fmt_instant(a, sizeof a, x);
+    fmt_instant(b, sizeof b, y);
+    snprintf(json, sizeof json, "{\"title\":\"E%d\",\"when\":\"%s%s%s\",\"actors\":[\"%s\"]}", i,
+             i >= n ? far[i - n] : a, i >= n || x == y ? "" : "/", i >= n || x == y ? "" : b,
+             actors[rnd(2)]);
+    if (mkev(&ev, json) != 0 || att_store_add(st, &ev) != 0) {
+      printf("# bad event %s: %s\n", json, att_errmsg());
+      bad++;
+      continue;
+    }
+    m.ev[ev.id - 1] = ev;
+    m.n = (size_t)ev.id;
+  }
+  att_store_commit(st);
+  is_int(att_store_compact(st), 0, "compact %d events dated to the second", n + 6);
+  ok(st->snap.tkey != NULL, "format %u: time bounds", st->snap.h.version);
+  want = malloc((m.n + 1) * sizeof *want);
+  for (att_time from = base - 160; from <= base + 160; from += light ? 7 : 3)
+    for (int k = 0; k < 4; k++, t++) {
+      att_query q;
+      const char *qa[1] = {actors[0]};
+      att_query_init(&q);
+      q.from = from;
+      q.to = from + (att_time)rnd(4) * (att_time)rnd(60);
+      q.within = k == 1 ? ATT_WITHIN_START : k == 2 ? ATT_WITHIN_END : ATT_WITHIN_OVERLAP;
+      q.sort = rnd(2) ? ATT_SORT_ID : ATT_SORT_WHEN;
+      if (k == 3) {
+        q.actors = qa;
+        q.nactors = 1;
+      }
+      bad += check_one(st, &m, q, want, "minutes", t, bad);
+    }
+  {
+    /* the first and last instants whose minute fits in 32 bits, and the
+     * seconds next to them */
+    att_time edge[] = {(att_time)INT32_MIN * 60,      (att_time)INT32_MIN * 60 + 1,
+                       (att_time)INT32_MIN * 60 - 1,  (att_time)INT32_MAX * 60 + 59,
+                       (att_time)INT32_MAX * 60 + 58, (att_time)INT32_MAX * 60 + 60,
+                       ATT_TIME_MIN,                  ATT_TIME_MAX,
+                       base};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+      for (size_t j = 0; j < sizeof edge / sizeof edge[0]; j++)
+        for (int k = 0; k < 3; k++, t++) {
+          att_query q;
+          att_query_init(&q);
+          q.from = edge[i];
+          q.to = edge[j];
+          q.within = k == 1 ? ATT_WITHIN_START : k == 2 ? ATT_WITHIN_END : ATT_WITHIN_OVERLAP;
+          q.sort = rnd(2) ? ATT_SORT_ID : ATT_SORT_WHEN;
+          bad += check_one(st, &m, q, want, "minutes, far", t, bad);
+        }
+  }
+  is_int(bad, 0, "%d windows with bounds in the events' minutes and at the 32-bit edges agree with the oracle", t);
+  free(want);
+  att_store_close(st);
+  for (size_t i = 0; i < m.n; i++) att_event_free(&m.ev[i]);
+  free(m.ev);
 }
 
 static void test_oracle(void) {
@@ -410,6 +523,24 @@ static void test_oracle(void) {
   is_int(check_queries(st, &m, NQ(400), "journal only"), 0, "%d random queries agree with the oracle (journal)", NQ(400));
   is_int(att_store_compact(st), 0, "compact");
   is_int(check_queries(st, &m, NQ(400), "snapshot"), 0, "%d random queries agree with the oracle (snapshot)", NQ(400));
+  {
+    /* Format 4 (no time bounds) is still read, and answers the same;
+     * the next compaction writes format 5 again. */
+    uint64_t seq = st->snap.h.next_seq;
+    att__test_snap_version = 4;
+    is_int(att_store_compact(st), 0, "compact into format 4");
+    att__test_snap_version = 0;
+    att_store_close(st);
+    st = open_store(dir, ATT_OPEN_WRITE);
+    ok(st->snap.h.version == 4 && st->snap.tkey == NULL && st->snap.h.next_seq == seq &&
+           st->snap.h.kind == ATT__K_MAIN,
+       "a format-4 snapshot reopens (version %u, next change %llu)", st->snap.h.version,
+       (unsigned long long)st->snap.h.next_seq);
+    is_int(check_queries(st, &m, NQ(200), "snapshot v4"), 0, "%d random queries agree with the oracle (format 4)", NQ(200));
+    is_int(att_store_compact(st), 0, "compact");
+    ok(st->snap.h.version == ATT__SVERSION && st->snap.tkey != NULL && st->snap.h.next_seq == seq,
+       "compaction writes format %d", ATT__SVERSION);
+  }
   /* Changes over the snapshot: updates, removals, additions. */
   for (int i = 0; i < 600; i++) {
     int64_t id = 1 + rnd((unsigned)m.n);
@@ -1340,6 +1471,7 @@ int main(void) {
   test_basic();
   test_batch();
   test_oracle();
+  test_minutes();
   test_query_paths();
   test_find_ids();
   test_torn();
