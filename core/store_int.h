@@ -227,6 +227,7 @@ typedef struct att__snap {
 struct att__snapck {
   uint64_t *ok;  /* bit b: block b verified (b = base[sect] + block within sect) */
   uint64_t *bad; /* bit b: block b failed its checksum */
+  uint64_t *recok; /* bit ord: record ord's checksum held (made on the first read) */
   uint64_t base[ATT__NSECT];
   unsigned verified; /* bit i: section i's whole checksum held (or is not required) */
   unsigned failed;   /* bit i: it did not */
