@@ -691,6 +691,11 @@ extern int att__test_snap_version;
 
 /* Shared predicate for parsed events (overlay, text filter). */
 int att__match(const att_event *ev, const att_query *q);
+/* The matches of q in the present: the snapshot's as bits of their
+ * positions (bits: a bit per snapshot event, zeroed by the caller), the
+ * journal's ids in *ids (malloc'd, any order).  For counting by the
+ * snapshot's indexes (tally.c) without a list of ids to look up. */
+int att__query_bits(att_store *st, const att_query *q, uint64_t *bits, int64_t **ids, size_t *n);
 /* Do dates [e, l] meet q's window, as q->within says? */
 int att__in_window(att_time e, att_time l, const att_query *q);
 int att__text_match(const att_event *ev, const char *text);

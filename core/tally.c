@@ -253,10 +253,47 @@ static int position_codes(const att__snap *s, const dim *d, uint64_t ord, codes 
   return time_code(d->by, e->earliest, c);
 }
 
+/* With a postings dimension (f) and a time one (t): each match's date
+ * code first, in one pass over the id table in position order, then each
+ * value's matching postings with their codes.  No gather (at 10M events,
+ * kind by year over a decade gathered 3.2M codes into 120 MB of arrays);
+ * nor a read of the id table per value's postings (a pass each over the
+ * same pages: 20% slower at 1M). */
+static int count_postings_time(const att__snap *s, const dim *dims, int f, const uint64_t *hit,
+                               cmap *m, codes *c) {
+  const dim *d = &dims[f], *t = &dims[!f];
+  uint32_t *tc = malloc((size_t)(s->h.count ? s->h.count : 1) * sizeof *tc);
+  int rc = 0;
+  if (!tc) return NOMEM();
+  for (uint64_t w = 0; rc == 0 && w < (s->h.count + 63) / 64; w++)
+    for (uint64_t bits = hit[w]; bits && rc == 0; bits &= bits - 1) {
+      uint64_t ord = w * 64 + (uint64_t)__builtin_ctzll(bits);
+      const att__ident *e;
+      c->n = 0;
+      if ((rc = att__snap_ident(s, ord, &e)) == 0 && (rc = time_code(t->by, e->earliest, c)) == 0)
+        tc[ord] = c->n ? c->v[0] : UINT32_MAX;
+    }
+  for (uint64_t i = 0; rc == 0 && i < d->ndict; i++) {
+    const char *v = "";
+    uint64_t p;
+    uint32_t n, ord = 0;
+    if ((rc = att__snap_dictent(s, d->base + i, &v, &p, &n)) != 0) break;
+    for (uint32_t j = 0; j < n; j++) {
+      if ((rc = att__snap_pos(s, ATT__S_POST, p + j, &ord)) != 0) break;
+      if (!BIT(hit, ord) || tc[ord] == UINT32_MAX) continue;
+      if ((rc = cmap_add(m, f == 0 ? i << 32 | tc[ord] : (uint64_t)tc[ord] << 32 | i, 1)) != 0) break;
+    }
+  }
+  free(tc);
+  return rc;
+}
+
 static int count_positions(const att__snap *s, dim *dims, size_t nby, const uint64_t *hit,
                            cmap *m, codes *a, codes *b) {
   int rc;
   if (nby == 1 && dims[0].field >= 0) return count_postings(s, &dims[0], hit, m);
+  if (nby == 2 && (dims[0].field >= 0) != (dims[1].field >= 0))
+    return count_postings_time(s, dims, dims[0].field >= 0 ? 0 : 1, hit, m, b);
   for (size_t k = 0; k < nby; k++)
     if (dims[k].field >= 0 && (rc = gather(s, &dims[k], hit)) != 0) return rc;
   for (uint64_t w = 0; w < (s->h.count + 63) / 64; w++)
@@ -393,6 +430,15 @@ int att_store_tally(att_store *st, const att_query *q, const att_by *by, size_t 
           (rc = count_pairs(&m, &a, &b, nby)) != 0)
         goto out;
     }
+  } else if (live) {
+    /* The snapshot's matches straight into the bits, by position; the
+     * journal's as ids (at 10M events, a decade's window listed 3.2M
+     * ids, each then looked up for its position). */
+    if (s->h.count == 0 && !(hit = calloc(1, sizeof *hit))) {
+      rc = NOMEM();
+      goto out;
+    }
+    if ((rc = att__query_bits(st, &all, hit, &ids, &n)) != 0) goto out;
   } else if ((rc = att_store_query(st, &all, &ids, &n)) != 0) {
     goto out;
   }
