@@ -77,10 +77,12 @@ int att_occ_text(att_time start, att_time end, int timed, char *buf, size_t cap)
  * other one if its own bounds overlap that window.  Sorted by q's order
  * (by when: each occurrence at its own start; by another key: the
  * candidates' order, each one's occurrences in date order) and cut to q's
- * limit.  *out is malloc'd (free it).  0 or a negative code.
+ * limit.  bounds (or NULL): the candidates' dates, as
+ * att_store_query_bounds gives them, spare a look-up of each.  *out is
+ * malloc'd (free it).  0 or a negative code.
  */
-int att_occur_list(att_store *st, const int64_t *ids, size_t n, const att_query *q,
-                   att_occ **out, size_t *nout);
+int att_occur_list(att_store *st, const int64_t *ids, const att_bounds *bounds, size_t n,
+                   const att_query *q, att_occ **out, size_t *nout);
 /* Widen query q to the candidates of an expanded listing: the events in
  * its window, and those that recur and start by its end whatever their
  * span (a recurring event never occurs before its own start), found from

@@ -167,6 +167,12 @@ static int hits_sorted(const hits *h) {
 
 /* ---- the snapshot side ------------------------------------------------- */
 
+/* What a candidate from a posting list costs against one of a walk of
+ * the time bounds (which reads no id table for those it drops). */
+#ifndef POST_COST
+#define POST_COST 64
+#endif
+
 /* How far ahead a walk of the time index fetches id table entries. */
 #define QUERY_AHEAD 8
 
@@ -184,18 +190,16 @@ static int in_post(const att__snap *s, const plist *pl, uint32_t ord) {
 }
 
 /* First index in time class c whose earliest is >= t (or > t if upper),
- * in *at.  From TKEY's minutes (format 5) the range may take in entries
- * of t's minute that are outside it: the walk's check drops them. */
+ * in *at: from TKEY (format 5), else the id table. */
 static int time_bound(const att__snap *s, int c, att_time t, int upper, size_t *at) {
   size_t lo = s->h.tclass[c], hi = s->h.tclass[c + 1];
   int rc;
   if (s->tkey) {
-    int32_t m = att__tq(t);
     while (lo < hi) {
       size_t mid = lo + (hi - lo) / 2;
       const att__tkent *k;
       if ((rc = att__snap_tkent(s, mid, &k)) != 0) return rc;
-      if (upper ? k->e <= m : k->e < m) lo = mid + 1;
+      if (upper ? k->e <= t : k->e < t) lo = mid + 1;
       else hi = mid;
     }
     *at = lo;
@@ -245,43 +249,6 @@ static int time_ranges(const att__snap *s, const att_query *q, size_t lo[], size
   return 0;
 }
 
-/* Is x >= y, for x in minute mx (att__tq) and y in minute my?  1, 0, or
- * -1 when the minutes cannot tell. */
-static int min_ge(int32_t mx, att_time y, int32_t my) {
-  if (mx != my) return mx > my;
-  if (my != INT32_MIN && y == (att_time)my * 60) return 1; /* y starts its minute */
-  return -1;
-}
-
-/* Is x <= y?  As min_ge. */
-static int min_le(int32_t mx, att_time y, int32_t my) {
-  if (mx != my) return mx < my;
-  if (my != INT32_MAX && y == (att_time)my * 60 + 59) return 1; /* y ends its minute */
-  return -1;
-}
-
-static int both(int a, int b) { return (a == 0 || b == 0) ? 0 : (a == 1 && b == 1) ? 1 : -1; }
-
-/* in_window from a TKEY entry: 1, 0, or -1 when the id table must
- * decide.  qf, qt: q->from and q->to in minutes. */
-static int tk_window(const att__tkent *k, const att_query *q, int32_t qf, int32_t qt) {
-  int ge_from, le_to;
-  switch (q->within) {
-  case ATT_WITHIN_START:
-    ge_from = q->from == ATT_TIME_MIN ? 1 : min_ge(k->e, q->from, qf);
-    le_to = q->to == ATT_TIME_MAX ? 1 : min_le(k->e, q->to, qt);
-    break;
-  case ATT_WITHIN_END:
-    ge_from = q->from == ATT_TIME_MIN ? 1 : min_ge(k->l, q->from, qf);
-    le_to = q->to == ATT_TIME_MAX ? 1 : min_le(k->l, q->to, qt);
-    break;
-  default:
-    ge_from = q->from == ATT_TIME_MIN ? 1 : min_ge(k->l, q->from, qf);
-    le_to = q->to == ATT_TIME_MAX ? 1 : min_le(k->e, q->to, qt);
-  }
-  return both(ge_from, le_to);
-}
-
 /* A filter's posting list asked of many candidates: a bit per event of
  * the snapshot, read in one pass in file order, makes each test one load
  * where a binary search took log2(n) loads at random (at 1M events, half
@@ -326,10 +293,10 @@ static int in_bits(const plist *pl, size_t npl, size_t skip, uint32_t ord) {
   return 1;
 }
 
-/* Does a hit of q need its id table entry (beyond the id)?  In id order,
- * or only counted, it does not. */
+/* Does a hit of q need its id table entry (beyond its id and dates)?  In
+ * id or date order, or only counted, it does not. */
 static int hit_needs_ident(const att_query *q, const hits *h) {
-  return q->text || (!h->counting && !h->posbits && q->sort != ATT_SORT_ID);
+  return q->text || (!h->counting && !h->posbits && q->sort != ATT_SORT_ID && q->sort != ATT_SORT_WHEN);
 }
 
 /* A hit of the snapshot at ord, when only its position is wanted. */
@@ -339,28 +306,25 @@ static int hit_at(hits *h, uint32_t ord) {
 }
 
 /* ord: a checked position in the id table; tk (format 5, from a walk of
- * the time index): its TKEY entry, else NULL; qm: q's from and to in
- * minutes.  The posting lists made into bits are tested first, then the
- * window on tk's minutes: a candidate they reject costs no read of the id
- * table, whose entries a walk of the time index reaches at random (a TLB
- * miss each, and a first touch maps 64 KiB around it).  A hit by id, or
- * counted, whose window the minutes decide reads none. */
+ * the time index): its TKEY entry, else NULL.  The posting lists made
+ * into bits are tested first, then the window on tk's dates: a candidate
+ * they reject costs no read of the id table, whose entries a walk of the
+ * time index reaches at random (a TLB miss each, and a first touch maps
+ * 64 KiB around it).  A hit by id or date, or counted, reads none. */
 static int snap_check(att_store *st, const att__snap *s, int src, const att_query *q, uint32_t ord,
-                      const att__tkent *tk, const int32_t *qm, const plist *pl, size_t npl,
-                      size_t skip, hits *h) {
+                      const att__tkent *tk, const plist *pl, size_t npl, size_t skip, hits *h) {
   const att__ident *id;
   att_event ev;
   int rc;
   if (tk) {
-    int w;
     if (src == SRC_ASOF_SEG && ord >= st->made_by) return 0;
     if (!in_bits(pl, npl, skip, ord)) return 0;
-    if ((w = tk_window(tk, q, qm[0], qm[1])) == 0) return 0;
-    if (w == 1 && !hit_needs_ident(q, h)) {
+    if (!in_window(tk->e, tk->l, q)) return 0;
+    if (!hit_needs_ident(q, h)) {
       for (size_t i = 0; i < npl; i++)
         if (i != skip && !pl[i].bits && (rc = in_post(s, &pl[i], ord)) != 1) return rc;
       if ((rc = alive(st, s, src, ord, tk->id)) != 1) return rc;
-      return h->posbits ? hit_at(h, ord) : hits_add(h, NULL, tk->id, 0, 0, 0, 0, q->sort);
+      return h->posbits ? hit_at(h, ord) : hits_add(h, NULL, tk->id, tk->e, tk->l, 0, 0, q->sort);
     }
   }
   /* A segment's versions made after the time asked: its positions from
@@ -443,15 +407,14 @@ static int walk_flush(att_store *st, const att__snap *s, int src, const att_quer
     if ((rc = att__snap_tkent(s, (uint32_t)cand[k], &tk)) != 0 ||
         (rc = alive(st, s, src, ord, tk->id)) < 0)
       return rc;
-    if (rc == 1 && (rc = h->posbits ? hit_at(h, ord) : hits_add(h, NULL, tk->id, 0, 0, 0, 0, q->sort)) != 0)
+    if (rc == 1 && (rc = h->posbits ? hit_at(h, ord) : hits_add(h, NULL, tk->id, tk->e, tk->l, 0, 0, q->sort)) != 0)
       return rc;
   }
   return 0;
 }
 
 static int snap_walk_tkey(att_store *st, const att__snap *s, int src, const att_query *q,
-                          const int32_t *qm, const size_t *lo, const size_t *hi, plist *pl,
-                          size_t npl, hits *h) {
+                          const size_t *lo, const size_t *hi, plist *pl, size_t npl, hits *h) {
   uint64_t total = 0, walked = 0, kept = 0, *cand;
   size_t nc = 0, room;
   int rc = 0;
@@ -462,19 +425,13 @@ static int snap_walk_tkey(att_store *st, const att__snap *s, int src, const att_
   for (int c = 0; c < ATT__NCLASS && rc == 0; c++)
     for (size_t i = lo[c]; i < hi[c]; i++) {
       const att__tkent *tk;
-      const att__ident *id;
       uint32_t ord = 0;
-      int w;
       walked++;
       if ((rc = att__snap_pos(s, ATT__S_TIME, i, &ord)) != 0) break;
       if (src == SRC_ASOF_SEG && ord >= st->made_by) continue;
       if (!in_bits(pl, npl, (size_t)-1, ord)) continue;
       if ((rc = att__snap_tkent(s, i, &tk)) != 0) break;
-      if ((w = tk_window(tk, q, qm[0], qm[1])) == 0) continue;
-      if (w < 0) { /* the same minute as a bound: the id table decides */
-        if ((rc = att__snap_ident(s, ord, &id)) != 0) break;
-        if (!in_window(id->earliest, id->latest, q)) continue;
-      }
+      if (!in_window(tk->e, tk->l, q)) continue;
       cand[nc++] = (uint64_t)ord << 32 | i;
       kept++;
       if (nc == WALK_CHUNK) {
@@ -509,7 +466,7 @@ static int snap_recurring(att_store *st, const att__snap *s, int src, const att_
     if ((rc = att__snap_ident(s, ord, &id)) != 0) break;
     /* after, or in the window */
     if (id->earliest > q->to || in_window(id->earliest, id->latest, q)) continue;
-    rc = snap_check(st, s, src, &all, ord, NULL, NULL, pl, npl, (size_t)-1, h);
+    rc = snap_check(st, s, src, &all, ord, NULL, pl, npl, (size_t)-1, h);
   }
   if (h->n > had) h->nruns = 0;
   return rc;
@@ -521,10 +478,9 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
   size_t lo[ATT__NCLASS], hi[ATT__NCLASS];
   plist *pl;
   uint32_t ord = 0;
-  int rc = 0, by_post, ahead;
+  int rc = 0, by_post, ahead, walk;
   att_query before;
   const att__tkent *tk = NULL;
-  int32_t qm[2];
   /* In date order with a limit, a time class gives no more than its
    * first `limit` hits (it is sorted as the results are; walked from its
    * end when they descend): the others could not be among the first
@@ -544,10 +500,6 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
     return att__err(ATT_EINVAL, "snapshot format %u has no postings of its recurring events", s->h.version);
   pl = calloc(q->nactors + q->ntags + 3, sizeof *pl);
   if (!pl) return att__err(ATT_ENOMEM, "out of memory");
-  /* With TKEY, a walk of the time index reads the id table only for
-   * what the minutes leave undecided, unless the hits need it. */
-  qm[0] = att__tq(q->from);
-  qm[1] = att__tq(q->to);
   /* Postings are read through the checked accessor (in_post) only. */
 #define POST(field, value)                                                      \
   do {                                                                          \
@@ -565,21 +517,32 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
 #undef POST
   if ((rc = time_ranges(s, q, lo, hi, &tn)) != 0) goto done;
   /* The candidates: the shortest posting list's, or the time ranges'. */
-  by_post = best != (size_t)-1 && best_n <= tn;
+  /* With the time bounds a candidate of the time index costs about a
+   * sixteenth of one from a posting list, whose id table entry is read
+   * at random (at 10M events, a week's list of one actor read 0.7M of
+   * them: 224 ms). */
+  by_post = best != (size_t)-1 && best_n * (s->tkey ? POST_COST : 1) <= tn;
   ncand = by_post ? best_n : tn;
   /* Is the id table read for each candidate (fetched ahead, verified in
    * one pass first when much of it is)? */
   ahead = by_post || !s->tkey || hit_needs_ident(q, h);
+  /* The walk of the time bounds in position order (snap_walk_tkey), or
+   * in date order, class by class, below. */
+  walk = !ahead && tn < s->h.count && q->sort != ATT_SORT_WHEN;
   /* A query that reads much of the id table (in time order: at random)
    * verifies it in one pass in file order first: at 1M events, a scan of
    * everything in time order took about 220 ms unchecked, 260 ms
-   * verifying entry by entry as it went, 235 ms this way. */
-  if (ncand >= s->h.count / 16 && !cap && ahead) att__snap_verify_all(s, ATT__S_IDTAB);
+   * verifying entry by entry as it went, 235 ms this way.  A walk of
+   * the time bounds reads the entries of the candidates that the minutes
+   * keep: few of a wide class's (at 10M events, a week's list of one
+   * actor verified the whole 480 MB table: 224 ms, 0.13 s of it). */
+  if (ncand >= s->h.count / 16 && !cap && ahead && (by_post || !s->tkey))
+    att__snap_verify_all(s, ATT__S_IDTAB);
   /* The walk with TKEY merges each posting list with its candidates in
    * position order instead: no pass over every posting (at 1M events, a
    * year's count of a status held by half the events read 500,000
    * postings into bits for 75,000 candidates). */
-  for (size_t i = 0; i < npl && (ahead || tn >= s->h.count); i++)
+  for (size_t i = 0; i < npl && !walk; i++)
     if (!(by_post && i == best) && (rc = post_bits(s, &pl[i], ncand)) != 0) goto done;
   if (by_post) {
     /* Postings ascend: a segment's stop at the first version made after
@@ -587,10 +550,10 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
     for (uint32_t i = 0; rc == 0 && i < pl[best].n; i++)
       if ((rc = att__snap_pos(s, ATT__S_POST, pl[best].first + i, &ord)) == 0) {
         if (src == SRC_ASOF_SEG && ord >= st->made_by) break;
-        rc = snap_check(st, s, src, q, ord, NULL, NULL, pl, npl, best, h);
+        rc = snap_check(st, s, src, q, ord, NULL, pl, npl, best, h);
       }
-  } else if (!ahead && tn < s->h.count) {
-    rc = snap_walk_tkey(st, s, src, q, qm, lo, hi, pl, npl, h);
+  } else if (walk) {
+    rc = snap_walk_tkey(st, s, src, q, lo, hi, pl, npl, h);
   } else if (tn < s->h.count || q->sort == ATT_SORT_WHEN) {
     /* In date order the classes come out as sorted runs.  Their entries
      * of the id table lie all over it: fetched a few steps ahead. */
@@ -601,23 +564,23 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
         for (size_t i = hi[c]; rc == 0 && i > lo[c] && h->n - had < cap; i--)
           if ((rc = att__snap_pos(s, ATT__S_TIME, i - 1, &ord)) == 0 &&
               (!s->tkey || (rc = att__snap_tkent(s, i - 1, &tk)) == 0))
-            rc = snap_check(st, s, src, q, ord, tk, qm, pl, npl, (size_t)-1, h);
+            rc = snap_check(st, s, src, q, ord, tk, pl, npl, (size_t)-1, h);
         continue;
       }
       for (size_t i = lo[c]; rc == 0 && i < hi[c] && !(cap && h->n - had >= cap); i++) {
         /* A hint only: the entry is read (checked) when its turn comes. */
         if (ahead && i + QUERY_AHEAD < hi[c] && s->time[i + QUERY_AHEAD] < s->h.count &&
             in_bits(pl, npl, (size_t)-1, s->time[i + QUERY_AHEAD]) &&
-            (!s->tkey || tk_window(&s->tkey[i + QUERY_AHEAD], q, qm[0], qm[1]) != 0))
+            (!s->tkey || in_window(s->tkey[i + QUERY_AHEAD].e, s->tkey[i + QUERY_AHEAD].l, q)))
           ATT__PREFETCH(&s->ids[s->time[i + QUERY_AHEAD]]);
         if ((rc = att__snap_pos(s, ATT__S_TIME, i, &ord)) == 0 &&
             (!s->tkey || (rc = att__snap_tkent(s, i, &tk)) == 0))
-          rc = snap_check(st, s, src, q, ord, tk, qm, pl, npl, (size_t)-1, h);
+          rc = snap_check(st, s, src, q, ord, tk, pl, npl, (size_t)-1, h);
       }
     }
   } else {
     for (uint64_t i = 0; rc == 0 && i < s->h.count; i++)
-      rc = snap_check(st, s, src, q, (uint32_t)i, NULL, NULL, pl, npl, (size_t)-1, h);
+      rc = snap_check(st, s, src, q, (uint32_t)i, NULL, pl, npl, (size_t)-1, h);
   }
   if (rc == 0 && q->recurring) rc = snap_recurring(st, s, src, q, pl, npl, h);
 done:
@@ -631,7 +594,7 @@ done:
  * The run with the least head gives a streak of hits, up to the head of
  * the runner-up: most events fall in one or two classes, so the streaks
  * are long and each hit costs about one comparison. */
-static void merge_runs(const hits *h, int64_t *out, size_t k) {
+static void merge_runs(const hits *h, int64_t *out, att_bounds *bout, size_t k) {
   size_t head[ATT__NCLASS + 2], end[ATT__NCLASS + 2];
   for (int r = 0; r < h->nruns; r++) {
     head[r] = h->runs[r];
@@ -644,9 +607,11 @@ static void merge_runs(const hits *h, int64_t *out, size_t k) {
       if (best < 0 || hit_cmp(&h->v[head[r]], &h->v[head[best]]) < 0) next = best, best = r;
       else if (next < 0 || hit_cmp(&h->v[head[r]], &h->v[head[next]]) < 0) next = r;
     }
-    do
-      out[o++] = h->v[head[best]++].id;
-    while (o < k && head[best] < end[best] &&
+    do {
+      const hit *x = &h->v[head[best]++];
+      if (bout) bout[o] = (att_bounds){x->e, x->l};
+      out[o++] = x->id;
+    } while (o < k && head[best] < end[best] &&
            (next < 0 || hit_cmp(&h->v[head[best]], &h->v[head[next]]) < 0));
   }
 }
@@ -670,9 +635,10 @@ static int collate_keys(hits *h) {
 /* The matches of q: their ids in *ids, or with counting only their number
  * (no ids, no sort: q is unordered). */
 static int run_query(att_store *st, const att_query *q, int64_t **ids, size_t *n, int counting,
-                     uint64_t *posbits) {
+                     uint64_t *posbits, att_bounds **bounds) {
   hits h = {0};
   int rc;
+  if (bounds) *bounds = NULL;
   h.counting = counting;
   h.posbits = posbits;
   if (posbits && st->asof != ATT_TIME_MAX)
@@ -738,11 +704,12 @@ static int run_query(att_store *st, const att_query *q, int64_t **ids, size_t *n
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
     size_t last = h.runs[h.nruns - 1];
     if (h.n > last) qsort(h.v + last, h.n - last, sizeof *h.v, hit_cmp);
-    if (!(*ids = malloc((k ? k : 1) * sizeof **ids))) {
+    if (!(*ids = malloc((k ? k : 1) * sizeof **ids)) ||
+        (bounds && !(*bounds = malloc((k ? k : 1) * sizeof **bounds)))) {
       rc = att__err(ATT_ENOMEM, "out of memory for query results");
       goto out;
     }
-    merge_runs(&h, *ids, k);
+    merge_runs(&h, *ids, bounds ? *bounds : NULL, k);
     *n = k;
     goto out;
   }
@@ -756,21 +723,36 @@ sorted:
     *n = (q->limit && q->limit < h.n) ? q->limit : h.n;
   } else {
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
-    if (!(*ids = malloc((k ? k : 1) * sizeof **ids))) {
+    if (!(*ids = malloc((k ? k : 1) * sizeof **ids)) ||
+        (bounds && !(*bounds = malloc((k ? k : 1) * sizeof **bounds)))) {
       rc = att__err(ATT_ENOMEM, "out of memory for query results");
       goto out;
     }
     for (size_t i = 0; i < k; i++) (*ids)[i] = h.v[i].id;
+    for (size_t i = 0; bounds && i < k; i++) (*bounds)[i] = (att_bounds){h.v[i].e, h.v[i].l};
     *n = k;
   }
 out:
   for (size_t i = 0; h.v && i < h.n; i++) free(h.v[i].s);
   free(h.v);
+  if (rc) {
+    free(*ids);
+    *ids = NULL;
+    if (bounds) {
+      free(*bounds);
+      *bounds = NULL;
+    }
+  }
   return rc;
 }
 
 int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n) {
-  return run_query(st, q, ids, n, 0, NULL);
+  return run_query(st, q, ids, n, 0, NULL, NULL);
+}
+
+int att_store_query_bounds(att_store *st, const att_query *q, int64_t **ids, att_bounds **bounds,
+                           size_t *n) {
+  return run_query(st, q, ids, n, 0, NULL, bounds);
 }
 
 int att__query_bits(att_store *st, const att_query *q, uint64_t *bits, int64_t **ids, size_t *n) {
@@ -780,7 +762,7 @@ int att__query_bits(att_store *st, const att_query *q, uint64_t *bits, int64_t *
   u.desc = 0;
   u.collate = 0;
   u.limit = 0;
-  return run_query(st, &u, ids, n, 0, bits);
+  return run_query(st, &u, ids, n, 0, bits, NULL);
 }
 
 int att_store_count_query(att_store *st, const att_query *q, size_t *n) {
@@ -790,5 +772,5 @@ int att_store_count_query(att_store *st, const att_query *q, size_t *n) {
   u.sort = ATT_SORT_ID; /* no sort keys read */
   u.desc = 0;
   u.collate = 0;
-  return run_query(st, &u, &none, n, 1, NULL);
+  return run_query(st, &u, &none, n, 1, NULL, NULL);
 }

@@ -594,7 +594,7 @@ int att__snapw_finish(att__snapw *s, uint64_t gen, uint64_t next_id) {
       if (span > hp->maxspan[k.cls]) hp->maxspan[k.cls] = span;
       wr_put(w, &k.ord, 4);
       if (SNAPV >= 5) {
-        att__tkent t = {att__tq(k.e), att__tq(k.l), k.id};
+        att__tkent t = {k.e, k.l, k.id};
         att__tape_put(&tks, &t, sizeof t);
       }
       i++;

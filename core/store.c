@@ -1101,14 +1101,27 @@ static int end_one(att_store *st, int rc) { return end_write(st, rc, 0); }
  * events of a week and an actor: 262 ms through the mapping, 123 ms by
  * reads, 716 MB -> 480 MB peak RSS; at 1M a list of 200,000 by reads
  * alone took 15% longer than through the mapping. */
-static int snap_get(att_store *st, uint64_t ord, att_event *out) {
-  const att__ident *e;
-  int rc = att__snap_ident(&st->snap, ord, &e), mapped;
-  if (rc) return rc;
-  mapped = (e->rec_off >= st->last_rec && e->rec_off - st->last_rec < 65536) ||
-           ++st->ngot * 128 >= st->snap.h.count;
+static int snap_get(att_store *st, uint64_t ord, const att__ident *e, att_event *out) {
+  int mapped = (e->rec_off >= st->last_rec && e->rec_off - st->last_rec < 65536) ||
+               ++st->ngot * 128 >= st->snap.h.count;
   st->last_rec = e->rec_off;
-  return mapped ? att__snap_event(&st->snap, ord, out) : att__snap_event_read(&st->snap, ord, out);
+  return mapped ? att__snap_event(&st->snap, ord, out) : att__snap_event_read(&st->snap, ord, e, out);
+}
+
+/* The snapshot's position of id (-1 if none) and its id table entry: read
+ * alone while few events have been got (as snap_get reads records: at
+ * 10M events, the week's list of an actor spent half its 180 ms in page
+ * faults of the id table, one or two per event looked up), else through
+ * the mapping. */
+static int64_t snap_find(att_store *st, int64_t id, att__ident *e) {
+  const att__ident *m;
+  int64_t ord;
+  int rc;
+  if ((st->ngot + 1) * 128 < st->snap.h.count) return att__snap_find_read(&st->snap, id, e);
+  if ((ord = att__snap_find(&st->snap, id)) < 0) return ord;
+  if ((rc = att__snap_ident(&st->snap, (uint64_t)ord, &m)) != 0) return rc;
+  *e = *m;
+  return ord;
 }
 
 static int find_live(att_store *st, int64_t id, att_event *out);
@@ -1331,6 +1344,7 @@ void att_store_rollback(att_store *st) {
 
 static int find_live(att_store *st, int64_t id, att_event *out) {
   att__ov *e = att__ov_find(&st->ov, id);
+  att__ident ent;
   int64_t ord;
   if (st->asof != ATT_TIME_MAX) {
     const char *j;
@@ -1342,10 +1356,10 @@ static int find_live(att_store *st, int64_t id, att_event *out) {
     if (e->deleted) return att__err(ATT_ENOTFOUND, "event %lld was removed", (long long)id);
     return att_event_copy(out, &e->ev);
   }
-  ord = att__snap_find(&st->snap, id);
+  ord = snap_find(st, id, &ent);
   if (ord < -1) return (int)ord;
   if (ord < 0) return att__err(ATT_ENOTFOUND, "no event with id %lld", (long long)id);
-  return snap_get(st, (uint64_t)ord, out);
+  return snap_get(st, (uint64_t)ord, &ent, out);
 }
 
 int att_store_get(att_store *st, int64_t id, att_event *out) {
@@ -1371,7 +1385,7 @@ int att_store_get_key(att_store *st, const char *key, att_event *out) {
     const att__ident *o;
     int rc = att__snap_ident(&st->snap, (uint64_t)ord, &o);
     if (rc) return rc;
-    if (!att__ov_find(&st->ov, o->id)) return snap_get(st, (uint64_t)ord, out);
+    if (!att__ov_find(&st->ov, o->id)) return snap_get(st, (uint64_t)ord, o, out);
   }
   return att__err(ATT_ENOTFOUND, "no event with key \"%s\"", key);
 }

@@ -178,6 +178,10 @@ enum { ATT_WITHIN_OVERLAP = 0, ATT_WITHIN_START, ATT_WITHIN_END };
 void att_query_init(att_query *q);
 /* Ids of matching events, in order.  *ids is malloc'd (free it). */
 int att_store_query(att_store *st, const att_query *q, int64_t **ids, size_t *n);
+/* As att_store_query, with each match's dates in *bounds (malloc'd, free
+ * it; NULL on failure): from the indexes, not the events. */
+int att_store_query_bounds(att_store *st, const att_query *q, int64_t **ids, att_bounds **bounds,
+                           size_t *n);
 /* How many events q matches (at most its limit), without listing them:
  * no ids built, nothing sorted (the events, not occurrences). */
 int att_store_count_query(att_store *st, const att_query *q, size_t *n);

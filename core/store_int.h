@@ -90,11 +90,11 @@ enum { ATT__F_ACTOR, ATT__F_KIND, ATT__F_STATUS, ATT__F_TAG, ATT__NFIELD };
  * segment's versions lie in a range of replacement times.  IDIX's block
  * checksums follow VERS's. */
 /* Format version 5 adds TKEY, one att__tkent per entry of the time index
- * (same order): the entry's dates to the minute and its event's id, so
- * that a walk of the time index decides most candidates, and answers a
- * query by id or a count, without reading the id table (whose entries
- * it reaches at random, each first touch mapping 64 KiB of it).  Its
- * block checksums follow IDIX's; in the file it comes after IDIX. */
+ * (same order): the entry's dates and its event's id, so that a walk of
+ * the time index decides its candidates, and answers a query by id or by
+ * date or a count, without reading the id table (whose entries it reaches
+ * at random, each first touch mapping 64 KiB of it).  Its block checksums
+ * follow IDIX's; in the file it comes after IDIX. */
 enum { ATT__S_RECS, ATT__S_IDTAB, ATT__S_TIME, ATT__S_KEYS, ATT__S_DICT,
        ATT__S_POST, ATT__S_STR, ATT__S_BCRC, ATT__S_VERS, ATT__S_SEGS, ATT__S_IDIX,
        ATT__S_TKEY, ATT__NSECT };
@@ -147,21 +147,11 @@ size_t att__shdr_size(uint32_t version);
 void att__shdr_encode(att__shdr *h, unsigned char out[ATT__SHDR]);
 int att__shdr_decode(const unsigned char in[ATT__SHDR], att__shdr *h);
 
-/* TKEY entry (format 5): an entry of the time index's dates, each in
- * whole minutes rounded down (att__tq), and its event's id.  What the
- * minutes cannot decide (a date in the same minute as a query's bound)
- * is decided from the id table. */
+/* TKEY entry (format 5): the earliest and latest of an entry of the time
+ * index, as in the id table, and its event's id. */
 typedef struct att__tkent {
-  int32_t e, l;
-  int64_t id;
+  int64_t e, l, id;
 } att__tkent;
-/* t in whole minutes, rounded down, clamped to int32 (before about 2113
- * BCE or after about 6053 CE, a date shares its bucket with every later
- * or earlier one: decided from the id table). */
-static inline int32_t att__tq(int64_t t) {
-  int64_t m = t / 60 - (t % 60 < 0);
-  return m < INT32_MIN ? INT32_MIN : m > INT32_MAX ? INT32_MAX : (int32_t)m;
-}
 
 /* VERS entry: the version at the same position of the id table.  In the
  * main snapshot a live event's current version (tx_to ATT_TIME_MAX,
@@ -258,11 +248,15 @@ static inline int att__snap_pos(const att__snap *s, int sect, uint64_t i, uint32
   }
   return att__snap_badpos(s, sect, i, v);
 }
-/* Entry i (< count) of TKEY (format 5), verified by its block. */
+/* Entry i (< count) of TKEY (format 5), verified by its blocks (an entry
+ * may straddle two). */
 static inline int att__snap_tkent(const att__snap *s, uint64_t i, const att__tkent **out) {
   int rc;
-  uint64_t k = (i * sizeof(att__tkent)) >> ATT__BLKSHIFT;
+  uint64_t k = (i * sizeof(att__tkent)) >> ATT__BLKSHIFT,
+           k2 = (i * sizeof(att__tkent) + sizeof(att__tkent) - 1) >> ATT__BLKSHIFT;
   if (!att__snap_blkok(s, ATT__S_TKEY, k) && (rc = att__snap_blk(s, ATT__S_TKEY, k)) != 0) return rc;
+  if (k2 != k && !att__snap_blkok(s, ATT__S_TKEY, k2) && (rc = att__snap_blk(s, ATT__S_TKEY, k2)) != 0)
+    return rc;
   *out = &s->tkey[i];
   return 0;
 }
@@ -387,6 +381,10 @@ int att__snap_write(const char *path, uint64_t gen, uint64_t next_id, att__snap_
 /* Ordinal of id, -1 if none, or ATT_ECORRUPT (below -1): callers pass
  * an error on, never take it for "not found". */
 int64_t att__snap_find(const att__snap *s, int64_t id);
+/* As att__snap_find, for a lookup alone: the entries it probes are read
+ * from the file (not touched in the mapping) until their block has
+ * passed; the entry found is copied to *e. */
+int64_t att__snap_find_read(const att__snap *s, int64_t id, att__ident *e);
 /* Ordinal of the event with this key, -1 if none, or ATT_ECORRUPT. */
 int64_t att__snap_find_key(const att__snap *s, const char *key);
 /* Postings of a value of a field: their first index in the postings
@@ -410,11 +408,12 @@ int att__snap_json(const att__snap *s, uint64_t ord, const char **json,
  * 2-3 us and no mapping; but a scan of 1M records read one by one took
  * 18% longer than through the mapping). */
 int att__snap_event(const att__snap *s, uint64_t ord, att_event *ev);
-int att__snap_event_read(const att__snap *s, uint64_t ord, att_event *ev);
+int att__snap_event_read(const att__snap *s, uint64_t ord, const att__ident *e, att_event *ev);
 /* The stored JSON of ordinal ord read into *buf (grown to *cap, the
- * caller's to free) by a read of its record, checksum verified. */
-int att__snap_json_read(const att__snap *s, uint64_t ord, char **buf, size_t *cap,
-                        uint32_t *len);
+ * caller's to free) by a read of its record, checksum verified.  e: its
+ * id table entry, verified (att__snap_find_read), or NULL to look it up. */
+int att__snap_json_read(const att__snap *s, uint64_t ord, const att__ident *e, char **buf,
+                        size_t *cap, uint32_t *len);
 
 /* ---- overlay: the journal's changes since the snapshot ---------------- */
 

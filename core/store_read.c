@@ -46,10 +46,11 @@ int att_store_json_copy(att_store *st, int64_t id, char **buf, size_t *cap, size
   int rc;
   *len = 0;
   if (st->asof == ATT_TIME_MAX && !e) {
-    ord = att__snap_find(&st->snap, id);
+    att__ident ent;
+    ord = att__snap_find_read(&st->snap, id, &ent); /* nothing touched in the mapping */
     if (ord < -1) return (int)ord;
     if (ord < 0) return att__err(ATT_ENOTFOUND, "no event with id %lld", (long long)id);
-    if ((rc = att__snap_json_read(&st->snap, (uint64_t)ord, buf, cap, &n)) != 0) return rc;
+    if ((rc = att__snap_json_read(&st->snap, (uint64_t)ord, &ent, buf, cap, &n)) != 0) return rc;
     *len = n;
     return 0;
   }

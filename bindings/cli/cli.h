@@ -224,6 +224,10 @@ int cli_filter_check(cli_ctx *ctx, cli_filter *f);
 /* The ids of the events that pass, in the query's order (then --where,
  * which counts against the limit). */
 int cli_filter_query(cli_filter *f, att_store *st, int64_t **ids, size_t *n);
+/* As cli_filter_query, with the matches' dates in *bounds (malloc'd) when
+ * the index gives them (no --where), else NULL. */
+int cli_filter_query_bounds(cli_filter *f, att_store *st, int64_t **ids, att_bounds **bounds,
+                            size_t *n);
 
 /* ---- names that catch typos (cli_names.c) ----------------------------- */
 

@@ -153,13 +153,20 @@ static int where_filter(att_store *st, const char *expr, int64_t *ids, size_t *n
 }
 
 int cli_filter_query(cli_filter *f, att_store *st, int64_t **ids, size_t *n) {
+  return cli_filter_query_bounds(f, st, ids, NULL, n);
+}
+
+int cli_filter_query_bounds(cli_filter *f, att_store *st, int64_t **ids, att_bounds **bounds,
+                            size_t *n) {
   att_query q = f->q;
   cli_names nm;
   int r;
+  if (bounds) *bounds = NULL;
   if (f->where) q.limit = 0; /* the limit counts the events the expression keeps */
   cli_names_init(&nm, st, 0); /* names as typed: Japan is JPN, a typo an error (names.md) */
   r = cli_names_query(&nm, &q);
-  if (r == CLI_OK && (r = att_store_query(st, &q, ids, n)) < 0)
+  if (r == CLI_OK &&
+      (r = bounds && !f->where ? att_store_query_bounds(st, &q, ids, bounds, n) : att_store_query(st, &q, ids, n)) < 0)
     r = cli_core_fail(r, "cannot list the events");
   cli_names_free(&nm);
   if (r != CLI_OK) return r;

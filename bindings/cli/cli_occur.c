@@ -35,6 +35,7 @@ static int occ_json(FILE *f, const att_event *ev, const char *occ) {
 int cli_list_occurrences(cli_ctx *ctx, cli_filter *flt, att_store *st, int json) {
   att_query q = flt->q;
   int64_t *ids = NULL;
+  att_bounds *bounds = NULL;
   att_occ *occ = NULL;
   att_event *evs = NULL;
   unsigned char *mark = NULL;
@@ -44,10 +45,13 @@ int cli_list_occurrences(cli_ctx *ctx, cli_filter *flt, att_store *st, int json)
   /* The candidates: the filters' matches from the start of time, since a
    * recurring event never occurs before its own start. */
   att_occur_candidates(&flt->q);
-  rc = cli_filter_query(flt, st, &ids, &n);
+  rc = cli_filter_query_bounds(flt, st, &ids, &bounds, &n);
   flt->q = q;
   if (rc != CLI_OK) return rc;
-  if (att_occur_list(st, ids, n, &q, &occ, &nocc) < 0) {
+  rc = att_occur_list(st, ids, bounds, n, &q, &occ, &nocc);
+  free(bounds);
+  bounds = NULL;
+  if (rc < 0) {
     rc = cli_fail("cannot list the occurrences: %s (narrow the window, or list the events "
                   "themselves with --no-expand)",
                   att_errmsg());

@@ -903,15 +903,20 @@ static int l_select(lua_State *L) {
     size_t nocc = 0;
     if (haswhere) q.limit = 0;
     int qrc;
+    /* the candidates' dates, in a box freed whatever raises */
+    att_bounds **bounds = (att_bounds **)attl_freebox(L);
     att_occur_candidates(&cq);
     att_lua_charge(L, query_cost(st, &cq));
-    if ((qrc = asof_begin(st, c)) == 0) qrc = att_store_query(st, &cq, &ids, &n);
+    if ((qrc = asof_begin(st, c)) == 0) qrc = att_store_query_bounds(st, &cq, &ids, bounds, &n);
     asof_end(st, c, was);
     if (qrc != 0) return luaL_error(L, "%s", att_errmsg());
     c->ids = ids; /* freed by the cursor whatever raises now */
     att_lua_charge(L, n);
-    if ((qrc = asof_begin(st, c)) == 0) qrc = att_occur_list(st, ids, n, &q, &occ, &nocc);
+    if ((qrc = asof_begin(st, c)) == 0) qrc = att_occur_list(st, ids, *bounds, n, &q, &occ, &nocc);
     asof_end(st, c, was);
+    free(*bounds);
+    *bounds = NULL;
+    lua_pop(L, 1);
     if (qrc != 0) return luaL_error(L, "%s", att_errmsg());
     c->occ = occ;
     free(ids);

@@ -68,7 +68,7 @@ static int old_way(att_store *st, const att_query *q, att_occ **out, size_t *n) 
   all.limit = 0;
   all.recurring = 0;
   att__test_occur_read_all = 1;
-  if ((rc = att_store_query(st, &all, &ids, &nids)) == 0) rc = att_occur_list(st, ids, nids, q, out, n);
+  if ((rc = att_store_query(st, &all, &ids, &nids)) == 0) rc = att_occur_list(st, ids, NULL, nids, q, out, n);
   att__test_occur_read_all = 0;
   free(ids);
   return rc;
