@@ -594,6 +594,14 @@ done:
  * The run with the least head gives a streak of hits, up to the head of
  * the runner-up: most events fall in one or two classes, so the streaks
  * are long and each hit costs about one comparison. */
+/* hit_cmp(x, y) < 0, inline in date order (a call a hit was 8% of a Lua
+ * filter's pass over a million events in date order). */
+static inline int before(const hit *x, const hit *y) {
+  if (g_sort == ATT_SORT_WHEN && !g_desc)
+    return x->e != y->e ? x->e < y->e : x->l != y->l ? x->l < y->l : x->id < y->id;
+  return hit_cmp(x, y) < 0;
+}
+
 static void merge_runs(const hits *h, int64_t *out, att_bounds *bout, size_t k) {
   size_t head[ATT__NCLASS + 2], end[ATT__NCLASS + 2];
   for (int r = 0; r < h->nruns; r++) {
@@ -604,15 +612,15 @@ static void merge_runs(const hits *h, int64_t *out, att_bounds *bout, size_t k) 
     int best = -1, next = -1;
     for (int r = 0; r < h->nruns; r++) {
       if (head[r] == end[r]) continue;
-      if (best < 0 || hit_cmp(&h->v[head[r]], &h->v[head[best]]) < 0) next = best, best = r;
-      else if (next < 0 || hit_cmp(&h->v[head[r]], &h->v[head[next]]) < 0) next = r;
+      if (best < 0 || before(&h->v[head[r]], &h->v[head[best]])) next = best, best = r;
+      else if (next < 0 || before(&h->v[head[r]], &h->v[head[next]])) next = r;
     }
     do {
       const hit *x = &h->v[head[best]++];
       if (bout) bout[o] = (att_bounds){x->e, x->l};
       out[o++] = x->id;
     } while (o < k && head[best] < end[best] &&
-           (next < 0 || hit_cmp(&h->v[head[best]], &h->v[head[next]]) < 0));
+           (next < 0 || before(&h->v[head[best]], &h->v[head[next]])));
   }
 }
 
@@ -634,6 +642,67 @@ static int collate_keys(hits *h) {
 
 /* The matches of q: their ids in *ids, or with counting only their number
  * (no ids, no sort: q is unordered). */
+/*
+ * The present in ascending id order.  The id table is sorted by id, so
+ * the snapshot's hits are taken as bits of their positions and read out
+ * in order, then merged with the journal's: no 48-byte hit each (at 1M
+ * events a query of everything made, faulted in and copied 48 MB of them,
+ * a fifth of a Lua filter's pass by id).
+ */
+static int query_by_id(att_store *st, const att_query *q, int64_t **ids, att_bounds **bounds,
+                       size_t *n) {
+  const att__snap *s = &st->snap;
+  size_t words = (size_t)(s->h.count / 64 + 1), nb = 0, k, j = 0, o = 0;
+  uint64_t *bits = calloc(words, sizeof *bits);
+  hits h = {0};
+  int rc;
+  if (!bits) return att__err(ATT_ENOMEM, "out of memory for query results");
+  h.posbits = bits;
+  if ((rc = snap_query(st, s, SRC_PRESENT, q, &h)) != 0) goto out;
+  h.posbits = NULL; /* the journal's hits, as hits */
+  for (size_t i = 0; i < st->ov.n; i++) {
+    const att__ov *e = &st->ov.v[i];
+    if (e->deleted || !att__match(&e->ev, q)) continue;
+    if ((rc = hits_add(&h, &e->ev, e->id, e->ev.bounds.earliest, e->ev.bounds.latest,
+                       e->ev.created, e->ev.updated, ATT_SORT_ID)) != 0)
+      goto out;
+  }
+  g_sort = ATT_SORT_ID;
+  g_desc = 0;
+  if (h.n && !hits_sorted(&h)) qsort(h.v, h.n, sizeof *h.v, hit_cmp);
+  for (size_t w = 0; w < words; w++) nb += (size_t)__builtin_popcountll(bits[w]);
+  k = nb + h.n;
+  if (q->limit && q->limit < k) k = q->limit;
+  if (!(*ids = malloc((k ? k : 1) * sizeof **ids)) ||
+      (bounds && !(*bounds = malloc((k ? k : 1) * sizeof **bounds)))) {
+    rc = att__err(ATT_ENOMEM, "out of memory for query results");
+    goto out;
+  }
+  for (size_t w = 0; w < words && o < k; w++) {
+    for (uint64_t b = bits[w]; b && o < k; b &= b - 1) {
+      const att__ident *e;
+      if ((rc = att__snap_ident(s, w * 64 + (uint64_t)__builtin_ctzll(b), &e)) != 0) goto out;
+      for (; j < h.n && h.v[j].id < e->id && o < k; j++, o++) {
+        (*ids)[o] = h.v[j].id;
+        if (bounds) (*bounds)[o] = (att_bounds){h.v[j].e, h.v[j].l};
+      }
+      if (o == k) break;
+      (*ids)[o] = e->id;
+      if (bounds) (*bounds)[o] = (att_bounds){e->earliest, e->latest};
+      o++;
+    }
+  }
+  for (; j < h.n && o < k; j++, o++) {
+    (*ids)[o] = h.v[j].id;
+    if (bounds) (*bounds)[o] = (att_bounds){h.v[j].e, h.v[j].l};
+  }
+  *n = o;
+out:
+  free(bits);
+  free(h.v); /* no sort strings: sorted by id */
+  return rc;
+}
+
 static int run_query(att_store *st, const att_query *q, int64_t **ids, size_t *n, int counting,
                      uint64_t *posbits, att_bounds **bounds) {
   hits h = {0};
@@ -685,6 +754,10 @@ static int run_query(att_store *st, const att_query *q, int64_t **ids, size_t *n
         goto out;
     }
     goto sorted;
+  }
+  if (q->sort == ATT_SORT_ID && !q->desc && !q->unordered && !counting && !posbits) {
+    rc = query_by_id(st, q, ids, bounds, n);
+    goto out;
   }
   if ((rc = snap_query(st, &st->snap, SRC_PRESENT, q, &h)) != 0) goto out;
   if (h.nruns) h.runs[h.nruns++] = h.n; /* the overlay's hits: one more run */

@@ -544,6 +544,14 @@ int64_t att__snap_find_read(const att__snap *s, int64_t id, att__ident *e) {
   return find_id(s, id, 1, e);
 }
 
+int64_t att__snap_find_near(const att__snap *s, int64_t id, uint64_t near) {
+  const att__ident *e;
+  if (near + 1 < s->h.count && att__snap_ident(s, near + 1, &e) == 0 && e->id == id)
+    return (int64_t)near + 1;
+  if (near < s->h.count && att__snap_ident(s, near, &e) == 0 && e->id == id) return (int64_t)near;
+  return find_id(s, id, 0, NULL); /* which reports a damaged block */
+}
+
 /* The first of the n postings at first that is >= ord, in *at (n if
  * none), searched for in [lo, hi) (the caller knows that P[hi] >= ord, or
  * hi is n): 1 if it is ord, 0 if not, or an error code. */

@@ -385,6 +385,9 @@ int64_t att__snap_find(const att__snap *s, int64_t id);
  * from the file (not touched in the mapping) until their block has
  * passed; the entry found is copied to *e. */
 int64_t att__snap_find_read(const att__snap *s, int64_t id, att__ident *e);
+/* As att__snap_find, trying first the entries at near + 1 and near (a
+ * reader in id order asks for the entry after the last one it found). */
+int64_t att__snap_find_near(const att__snap *s, int64_t id, uint64_t near);
 /* Ordinal of the event with this key, -1 if none, or ATT_ECORRUPT. */
 int64_t att__snap_find_key(const att__snap *s, const char *key);
 /* Postings of a value of a field: their first index in the postings
@@ -486,6 +489,9 @@ struct att_store {
   /* Where the last event got from the snapshot lies, and how many were
    * got: see snap_get (store.c). */
   uint64_t last_rec, ngot;
+  /* The position of the last event att_store_json found in the snapshot:
+   * where it looks first for the next (att__snap_find_near). */
+  uint64_t near;
   int lockfd;
   int lockrw;   /* lockfd is open for writing (to say who holds the lock) */
   /* The store directory's mtime after this handle's last sweep of

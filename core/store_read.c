@@ -30,9 +30,10 @@ int att_store_json(att_store *st, int64_t id, const char **json, size_t *len) {
     *len = e->len;
     return 0;
   }
-  ord = att__snap_find(&st->snap, id); /* a few entries, on one page */
+  ord = att__snap_find_near(&st->snap, id, st->near); /* a few entries, on one page */
   if (ord < -1) return (int)ord;
   if (ord < 0) return att__err(ATT_ENOTFOUND, "no event with id %lld", (long long)id);
+  st->near = (uint64_t)ord;
   if ((rc = att__snap_json(&st->snap, (uint64_t)ord, json, &n)) != 0) return rc;
   *len = n;
   return 0;
@@ -92,7 +93,7 @@ void att_store_readahead(const att_store *st, const int64_t *ids, size_t n) {
     ATT__PREFETCH((const char *)&s->ids[guess + 1] - 1);
   }
   /* A damaged block is left for the read itself to report. */
-  if (n > READ_REC && (ord = att__snap_find(s, ids[READ_REC])) >= 0) {
+  if (n > READ_REC && (ord = att__snap_find_near(s, ids[READ_REC], st->near + READ_REC)) >= 0) {
     const att__ident *e;
     uint64_t off;
     if (att__snap_ident(s, (uint64_t)ord, &e) != 0) return;
