@@ -89,6 +89,13 @@ typedef struct hits {
   int nruns;
   int counting; /* only count them (att_store_count_query): v stays NULL */
   uint64_t *posbits; /* att__query_bits: the snapshot's hits as bits of their positions */
+  /* In date order from the time bounds (query_by_when): the snapshot's
+   * hits, merged across the time classes as walked, straight into ids and
+   * dates; set off by snap_query when it takes its candidates otherwise. */
+  int stream, sbounds; /* sbounds: the dates too, in sb */
+  int64_t *sid;
+  att_bounds *sb;
+  size_t sn, scap;
 } hits;
 
 static int sort_key_string(int sort) {
@@ -110,6 +117,20 @@ static int hits_add(hits *h, const att_event *ev, int64_t id, int64_t e, int64_t
   hit *x;
   if (h->counting) {
     h->n++;
+    return 0;
+  }
+  if (h->stream) {
+    if (h->sn == h->scap) {
+      size_t c = h->scap ? h->scap * 2 : 256;
+      int64_t *v = realloc(h->sid, c * sizeof *v);
+      att_bounds *b = v && h->sbounds ? realloc(h->sb, c * sizeof *b) : NULL;
+      if (v) h->sid = v;
+      if (b) h->sb = b;
+      if (!v || (h->sbounds && !b)) return att__err(ATT_ENOMEM, "out of memory for query results");
+      h->scap = c;
+    }
+    if (h->sbounds) h->sb[h->sn] = (att_bounds){e, l};
+    h->sid[h->sn++] = id;
     return 0;
   }
   if (h->n == h->cap) {
@@ -472,6 +493,41 @@ static int snap_recurring(att_store *st, const att__snap *s, int src, const att_
   return rc;
 }
 
+/* The time classes [lo[c], hi[c]) walked as one list in date order
+ * (each class is sorted by earliest, latest, id: a merge of their
+ * heads), each candidate checked by snap_check into h's stream. */
+static int walk_merged(att_store *st, const att__snap *s, const att_query *q, const size_t lo[],
+                       const size_t hi[], const plist *pl, size_t npl, size_t cap, hits *h) {
+  size_t at[ATT__NCLASS];
+  const att__tkent *head[ATT__NCLASS];
+  uint32_t ord = 0;
+  int rc = 0;
+  for (int c = 0; c < ATT__NCLASS; c++) {
+    at[c] = lo[c];
+    head[c] = NULL;
+    if (at[c] < hi[c] && (rc = att__snap_tkent(s, at[c], &head[c])) != 0) return rc;
+  }
+  for (;;) {
+    int b = -1;
+    for (int c = 0; c < ATT__NCLASS; c++) {
+      const att__tkent *x = head[c], *y;
+      if (!x) continue;
+      if (b < 0) {
+        b = c;
+        continue;
+      }
+      y = head[b];
+      if (x->e < y->e || (x->e == y->e && (x->l < y->l || (x->l == y->l && x->id < y->id)))) b = c;
+    }
+    if (b < 0 || (cap && h->sn >= cap)) return 0;
+    if ((rc = att__snap_pos(s, ATT__S_TIME, at[b], &ord)) != 0 ||
+        (rc = snap_check(st, s, SRC_PRESENT, q, ord, head[b], pl, npl, (size_t)-1, h)) != 0)
+      return rc;
+    head[b] = NULL;
+    if (++at[b] < hi[b] && (rc = att__snap_tkent(s, at[b], &head[b])) != 0) return rc;
+  }
+}
+
 static int snap_query(att_store *st, const att__snap *s, int src, const att_query *q, hits *h) {
   size_t npl = 0, best = (size_t)-1;
   uint64_t best_n = s->h.count, tn, ncand;
@@ -544,7 +600,10 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
    * postings into bits for 75,000 candidates). */
   for (size_t i = 0; i < npl && !walk; i++)
     if (!(by_post && i == best) && (rc = post_bits(s, &pl[i], ncand)) != 0) goto done;
-  if (by_post) {
+  if (h->stream && (by_post || walk || !s->tkey)) h->stream = 0;
+  if (h->stream) {
+    rc = walk_merged(st, s, q, lo, hi, pl, npl, cap, h);
+  } else if (by_post) {
     /* Postings ascend: a segment's stop at the first version made after
      * the time asked. */
     for (uint32_t i = 0; rc == 0 && i < pl[best].n; i++)
@@ -703,6 +762,63 @@ out:
   return rc;
 }
 
+/*
+ * The present in date order, the snapshot's hits streamed in order
+ * (walk_merged): the journal's hits sorted and merged with them.  At 1M
+ * events a list of everything in date order wrote 48 MB of hits, then
+ * merged them: 0.20 s, most of it waiting on memory.
+ */
+static int stream_merge(att_store *st, const att_query *q, hits *h, int64_t **ids, att_bounds **bounds,
+                        size_t *n) {
+  size_t k, i = 0, j = 0, o = 0;
+  int rc;
+  h->stream = 0; /* the journal's hits, as hits */
+  for (size_t x = 0; x < st->ov.n; x++) {
+    const att__ov *e = &st->ov.v[x];
+    if (e->deleted || !att__match(&e->ev, q)) continue;
+    if ((rc = hits_add(h, &e->ev, e->id, e->ev.bounds.earliest, e->ev.bounds.latest, e->ev.created,
+                       e->ev.updated, ATT_SORT_WHEN)) != 0)
+      return rc;
+  }
+  g_sort = ATT_SORT_WHEN;
+  g_desc = 0;
+  if (h->n) qsort(h->v, h->n, sizeof *h->v, hit_cmp);
+  k = h->sn + h->n;
+  if (q->limit && q->limit < k) k = q->limit;
+  if (h->n == 0 && k == h->sn) { /* nothing to merge: the stream is the answer */
+    *ids = h->sid;
+    h->sid = NULL;
+    if (bounds) {
+      *bounds = h->sb;
+      h->sb = NULL;
+    }
+    *n = k;
+    return 0;
+  }
+  if (!(*ids = malloc((k ? k : 1) * sizeof **ids)) ||
+      (bounds && !(*bounds = malloc((k ? k : 1) * sizeof **bounds))))
+    return att__err(ATT_ENOMEM, "out of memory for query results");
+  while (o < k) {
+    int snap;
+    if (i == h->sn) snap = 0;
+    else if (j == h->n) snap = 1;
+    else {
+      const hit *y = &h->v[j];
+      att_bounds x = h->sb[i];
+      snap = x.earliest != y->e ? x.earliest < y->e : x.latest != y->l ? x.latest < y->l : h->sid[i] < y->id;
+    }
+    if (snap) {
+      if (bounds) (*bounds)[o] = h->sb[i];
+      (*ids)[o++] = h->sid[i++];
+    } else {
+      if (bounds) (*bounds)[o] = (att_bounds){h->v[j].e, h->v[j].l};
+      (*ids)[o++] = h->v[j++].id;
+    }
+  }
+  *n = o;
+  return 0;
+}
+
 static int run_query(att_store *st, const att_query *q, int64_t **ids, size_t *n, int counting,
                      uint64_t *posbits, att_bounds **bounds) {
   hits h = {0};
@@ -759,7 +875,14 @@ static int run_query(att_store *st, const att_query *q, int64_t **ids, size_t *n
     rc = query_by_id(st, q, ids, bounds, n);
     goto out;
   }
+  h.stream = q->sort == ATT_SORT_WHEN && !q->desc && !q->recurring && !q->unordered && !counting &&
+             !posbits && st->snap.tkey != NULL;
+  h.sbounds = bounds != NULL || st->ov.n > 0; /* asked for, or to merge with the journal's */
   if ((rc = snap_query(st, &st->snap, SRC_PRESENT, q, &h)) != 0) goto out;
+  if (h.stream) {
+    rc = stream_merge(st, q, &h, ids, bounds, n);
+    goto out;
+  }
   if (h.nruns) h.runs[h.nruns++] = h.n; /* the overlay's hits: one more run */
   for (size_t i = 0; i < st->ov.n; i++) {
     const att__ov *e = &st->ov.v[i];
@@ -808,6 +931,8 @@ sorted:
 out:
   for (size_t i = 0; h.v && i < h.n; i++) free(h.v[i].s);
   free(h.v);
+  free(h.sid);
+  free(h.sb);
   if (rc) {
     free(*ids);
     *ids = NULL;

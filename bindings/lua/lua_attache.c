@@ -53,10 +53,11 @@ typedef struct cursor {
   size_t chunk;     /* the next chunk's size (it doubles) */
   size_t chunk_end; /* end of the chunk being scanned */
   size_t ahead_end; /* where has been called on [pos, ahead_end) */
+  size_t *kept;     /* the positions in ids of those it kept, [ki, nkept) still to hand out */
+  size_t nkept, ki, kept_cap;
   uint64_t epoch;   /* the store's at the start of the chunk */
 } cursor;
-#define AHEAD_FIRST 4096 /* the first chunk's size */
-#define AHEAD_GROW 8     /* and how it grows */
+#define AHEAD_FIRST 4096 /* the first chunk's size; the second is the rest */
 #define AHEAD_MIN 256    /* fewer events left: where is called in order */
 
 /* ---- check helpers ------------------------------------------------------ */
@@ -1078,15 +1079,16 @@ static int c_next(lua_State *L) {
  * where on a chunk of the events ahead in id order, keeps a bit for each
  * it accepts, and hands those out in the order asked (as a database
  * reads the rows an index found in the table's order: PostgreSQL's
- * bitmap heap scan).  Chunks grow from AHEAD_FIRST by AHEAD_GROW, so
- * that a loop left early has made a bounded number of calls beyond those
- * it used (the first chunk, or AHEAD_GROW times what it used); at.query
- * and at.count take everything in one chunk.  Small chunks are sparse,
- * their records still far apart: with where refusing all of a million,
- * a pass took 0.76 s in chunks doubling from 1024, 0.53 s growing by 8
- * from 4096, 0.40 s in one chunk.  A write to the store (the loop's,
- * where's, anyone's) makes the verdicts stale: the cursor
- * then calls where in order from there on, as without look-ahead.
+ * bitmap heap scan).  at.each and a query with a limit take a first
+ * chunk of AHEAD_FIRST events, then the rest: a loop left within the
+ * first chunk has made at most AHEAD_FIRST calls.  A chunk must cover
+ * much of the store for its records to be read in order: with where
+ * keeping 78,000 of a million, a pass took 0.36 s in one chunk, 0.73 s
+ * in chunks growing by 8 from 4,096 (the third, of 262,144 events, a
+ * quarter of the store, read nearly at random), 0.82 s in order.  A
+ * write to the store (the loop's, where's, anyone's) makes the verdicts
+ * stale: the cursor then calls where in order from there on, as without
+ * look-ahead.
  */
 
 static void ahead_stop(lua_State *L, cursor *c) {
@@ -1123,7 +1125,7 @@ static int ahead_start(lua_State *L, cursor *c) {
     c->keep_lo = lo;
   }
   size = c->chunk < left ? c->chunk : left;
-  c->chunk = c->chunk > SIZE_MAX / AHEAD_GROW ? SIZE_MAX : c->chunk * AHEAD_GROW;
+  c->chunk = SIZE_MAX;
   end = c->pos + size;
   for (size_t i = c->pos; i < end; i++) {
     size_t b = (size_t)(c->ids[i] - c->keep_lo), w = b >> 6;
@@ -1157,8 +1159,29 @@ static int ahead_push(lua_State *L, cursor *c) {
     c->keep[(c->cur_id - c->keep_lo) >> 6] &= ~(1ull << ((c->cur_id - c->keep_lo) & 63));
   }
   c->scanning = 0;
-  if (att_store_epoch(c->st) != c->epoch) ahead_stop(L, c);
-  else c->ahead_end = c->chunk_end;
+  if (att_store_epoch(c->st) != c->epoch) {
+    ahead_stop(L, c);
+    return 0;
+  }
+  /* The kept events' positions, in the order asked (the bits cleared
+   * for the next chunk), so that they can be read ahead as handed out. */
+  if (c->kept_cap < c->chunk_end - c->pos) {
+    size_t cap = c->chunk_end - c->pos, *k;
+    att_lua_mem_take(L, (cap - c->kept_cap) * sizeof *k);
+    c->taken += (cap - c->kept_cap) * sizeof *k;
+    if (!(k = realloc(c->kept, cap * sizeof *k))) return luaL_error(L, "out of memory");
+    c->kept = k;
+    c->kept_cap = cap;
+  }
+  c->nkept = c->ki = 0;
+  for (size_t p = c->pos; p < c->chunk_end; p++) {
+    uint64_t b = (uint64_t)(c->ids[p] - c->keep_lo), m = 1ull << (b & 63);
+    if (c->keep[b >> 6] & m) {
+      c->keep[b >> 6] &= ~m;
+      c->kept[c->nkept++] = p;
+    }
+  }
+  c->ahead_end = c->chunk_end;
   return 0;
 }
 
@@ -1170,22 +1193,27 @@ static void ahead_verdict(cursor *c, int kept) {
   }
 }
 
-/* Push the next event of the chunk that where kept, in the order asked:
- * 1, or 0 when none is left (or the verdicts went stale). */
+/* Push the next event of the chunk that where kept, in the order asked,
+ * its successors' entries and records fetched ahead: 1, or 0 when none
+ * is left (or the verdicts went stale: pos is then just after the last
+ * one handed out). */
 static int ahead_emit(lua_State *L, cursor *c) {
   int rc;
   if (att_store_epoch(c->st) != c->epoch) {
     ahead_stop(L, c);
     return 0;
   }
-  while (c->pos < c->ahead_end) {
-    uint64_t b = (uint64_t)(c->ids[c->pos++] - c->keep_lo), m = 1ull << (b & 63);
-    if (!(c->keep[b >> 6] & m)) continue;
-    c->keep[b >> 6] &= ~m;
+  while (c->ki < c->nkept) {
+    int64_t next[16];
+    size_t m = 0, p = c->kept[c->ki++];
+    for (size_t j = c->ki - 1; j < c->nkept && m < 16; j++) next[m++] = c->ids[c->kept[j]];
+    c->pos = p + 1;
     att_lua_charge(L, 4);
-    if (attl_event_pushid_mt(L, lua_upvalueindex(2), c->st, c->ids[c->pos - 1], &rc)) return 1;
+    att_store_readahead(c->st, next, m);
+    if (attl_event_pushid_mt(L, lua_upvalueindex(2), c->st, c->ids[p], &rc)) return 1;
     if (rc != ATT_ENOTFOUND) return luaL_error(L, "%s", att_errmsg());
   }
+  c->pos = c->ahead_end;
   return 0;
 }
 
@@ -1274,8 +1302,10 @@ static int c_close(lua_State *L) {
   cursor *c = checkcursor(L);
   free(c->keep);
   c->keep = NULL;
+  free(c->kept);
+  c->kept = NULL;
   c->ahead = c->scanning = 0;
-  c->ahead_end = 0;
+  c->ahead_end = c->nkept = c->ki = c->kept_cap = 0;
   free(c->ids);
   c->ids = NULL;
   free(c->occ);
