@@ -132,7 +132,9 @@ HOSTILE_BUILD ?= build-asan
 test-hostile:
 	$(MAKE) build SANITIZE=1 BUILD=$(HOSTILE_BUILD)
 	cmake --build $(HOSTILE_BUILD) -j $(JOBS) --target hostile
-	cd $(HOSTILE_BUILD) && ctest --output-on-failure -L hostile -E hostile/fuzz
+	cd $(HOSTILE_BUILD) && ctest --output-on-failure -L hostile -E 'hostile/fuzz|hostile/sigterm'
+	HOSTILE_SIGTERM_SLACK=1 ATT_SOURCE_DIR=$(CURDIR) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  $(HOSTILE_BUILD)/hostile sigterm $(HOSTILE_BUILD)/attache tests/hostile/busy 50
 	$(HOSTILE_BUILD)/hostile fuzz \
 	  $(HOSTILE_BUILD)/attache tests/hostile/fuzz.lua $(HOSTILE_CALLS) 10000 1000
 
