@@ -375,6 +375,25 @@ static const cli_command commands[] = {
      "(USER: ATTACHE_AUTHOR, the setting history.author, the login name).\n"
      "  --as-of WHEN       every read answers as of the end of WHEN, for a\n"
      "                     report as it was then; writes fail (nil, message)\n"},
+    {"extract", cli_cmd_extract, "extract FILE|- [--published DATE] [--json]",
+     "Propose the events a press release or readout reports, for review:\n"
+     "meetings, visits, calls, talks, agreements, policies, anniversaries,\n"
+     "elections, each with its kind, status, date (EDTF, read against the\n"
+     "publication date), actors and place, the sentence it rests on and\n"
+     "the words that gave each part (docs/extract.md).  Nothing is written\n"
+     "to the store.  The rules are Lua (scripts/extract/rules.lua); at.extract\n"
+     "gives the same proposals to a script.\n"
+     "\n"
+     "  FILE, -            the text (UTF-8); - reads standard input.  Lines\n"
+     "                     'URL: ...' and 'Published: YYYY-MM-DD' at its head\n"
+     "                     give the source and the publication date\n"
+     "  --published DATE   the publication date (default: the text's\n"
+     "                     Published line, else today)\n"
+     "  --json             one proposal a line, with its evidence: the\n"
+     "                     sentence and the character spans of its words\n"
+     "\n"
+     "Exit status: 0 (also when nothing is found), 1 if the text cannot be\n"
+     "read or a date is wrong, 2 for a wrong command line.\n"},
     {"check", cli_cmd_check, "check [OPTIONS] SCRIPT.lua ...  |  check --config FILE",
      "Load each script in its own sandbox and run its main chunk (nothing\n"
      "it registers is run), with the store opened read-only.  Prints\n"

@@ -1,20 +1,33 @@
-# Turn the Lua files that ship with the engine (scripts/*.lua, and the
-# reports of scripts/reports/) into a C file
+# Turn the Lua files that ship with the engine (scripts/*.lua, the reports
+# of scripts/reports/ and the rules of scripts/extract/) into a C file
 # of byte arrays, so that the binary needs no Lua files installed beside it.
 # Run as: cmake -DSRC_DIR=... -DOUT=... -P embed.cmake
 file(GLOB files ${SRC_DIR}/*.lua)
 list(SORT files)
 set(body "")
 set(table "")
-# The reports that ship (scripts/reports/NAME.lua) are named "reports/NAME".
+# The reports that ship (scripts/reports/NAME.lua) are named "reports/NAME",
+# the extraction rules (scripts/extract/NAME.lua) "extract/NAME" (module
+# attache.extract.NAME).
 file(GLOB reports ${SRC_DIR}/reports/*.lua)
 list(SORT reports)
 list(APPEND files ${reports})
+file(GLOB rules ${SRC_DIR}/extract/*.lua)
+list(SORT rules)
+list(APPEND files ${rules})
+# The scripts of commands written in Lua (scripts/cli/NAME.lua): "cli/NAME".
+file(GLOB commands ${SRC_DIR}/cli/*.lua)
+list(SORT commands)
+list(APPEND files ${commands})
 foreach(f ${files})
   get_filename_component(stem ${f} NAME_WE)
   get_filename_component(dir ${f} DIRECTORY)
   if(dir MATCHES "/reports$")
     set(stem "reports/${stem}")
+  elseif(dir MATCHES "/extract$")
+    set(stem "extract/${stem}")
+  elseif(dir MATCHES "/cli$")
+    set(stem "cli/${stem}")
   endif()
   string(MAKE_C_IDENTIFIER ${stem} id)
   file(READ ${f} hex HEX)

@@ -193,6 +193,12 @@ function at.count(spec)
   return n
 end
 
+-- at.extract(text, opts): the events a press release reports, proposed
+-- for review (scripts/extract.lua; docs/extract.md).
+function at.extract(text, opts)
+  return require("attache.extract").extract(text, opts)
+end
+
 -- at.batch(fn): every change fn makes is one batch: one lock, one sync,
 -- all or nothing.  Written in C (bindings/lua/lua_attache.c) so that the
 -- batch belongs to the call: fn cannot yield, and the batch is committed

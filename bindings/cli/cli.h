@@ -358,6 +358,10 @@ void cli_progress_end(cli_progress *pb);
 /* ---- commands -------------------------------------------------------- */
 
 int cli_cmd_run(cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_extract(cli_ctx *ctx, int argc, char **argv);
+/* `run` of a script that ships (src, len bytes), with argv as for run:
+ * argv[1] names it (in messages), the rest are its arguments. */
+int cli_run_source(cli_ctx *ctx, int argc, char **argv, const char *src, size_t len);
 int cli_cmd_check(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_init(cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_add(cli_ctx *ctx, int argc, char **argv);

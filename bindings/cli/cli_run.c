@@ -478,7 +478,19 @@ static int result_status(lua_State *L, const char *script) {
                   lua_type(L, -1) == LUA_TNUMBER ? lua_tostring(L, -1) : "not a status");
 }
 
+static int run_main(cli_ctx *ctx, int argc, char **argv, const char *src, size_t src_len);
+
 int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
+  return run_main(ctx, argc, argv, NULL, 0);
+}
+
+int cli_run_source(cli_ctx *ctx, int argc, char **argv, const char *src, size_t len) {
+  return run_main(ctx, argc, argv, src, len);
+}
+
+/* `run`, or with src a script that ships (its name in the operand's
+ * place, argv[1]). */
+static int run_main(cli_ctx *ctx, int argc, char **argv, const char *src, size_t src_len) {
   run_cmdline c;
   att_alert_outputs ao;
   att_engine e;
@@ -495,7 +507,10 @@ int cli_cmd_run(cli_ctx *ctx, int argc, char **argv) {
   if (rc < 0) rc = CLI_OK, nops = -1; /* --help */
   else if (rc == CLI_OK && nops == 0)
     rc = cli_usage(ctx, "which script? give the path of a .lua file");
-  if (rc == CLI_OK && nops > 0 && !strncmp(ops[0], "attache:", 8)) { /* a report that ships */
+  if (rc == CLI_OK && nops > 0 && src) { /* a command's script */
+    report = src;
+    report_len = src_len;
+  } else if (rc == CLI_OK && nops > 0 && !strncmp(ops[0], "attache:", 8)) { /* a report that ships */
     if ((report = att_shipped_report(ops[0] + 8, &report_len)) == NULL) {
       char names[400] = "";
       const char *nm;

@@ -250,5 +250,7 @@ double att_watchdog_grace(void);
  * past the last), in name order. */
 const char *att_shipped_report(const char *name, size_t *len);
 const char *att_shipped_report_name(size_t i);
+/* The script of a command written in Lua (scripts/cli/NAME.lua), or NULL. */
+const char *att_shipped_command(const char *name, size_t *len);
 
 #endif

@@ -567,8 +567,13 @@ static const att_embedded *find_embedded(const char *modname) {
   else if (strncmp(modname, "attache.", 8) == 0 && strcmp(modname + 8, "attache") != 0)
     stem = modname + 8;
   else return NULL;
-  for (m = att_embedded_scripts; m->name; m++)
+  /* attache.extract.NAME is "extract/NAME" (the reports, "reports/NAME",
+   * are run, never required) */
+  for (m = att_embedded_scripts; m->name; m++) {
     if (strcmp(m->name, stem) == 0) return m;
+    if (!strncmp(m->name, "extract/", 8) && !strncmp(stem, "extract.", 8) && !strcmp(m->name + 8, stem + 8))
+      return m;
+  }
   return NULL;
 }
 

@@ -17,7 +17,7 @@ run add --title "Typo test" --when 2024-06-01 --kind summit --new-value --status
 comp() { run __complete "$@"; }
 # -- __complete itself
 comp ""
-for c in init add get show update rm log changes list import export run check alerts serve compact fsck help; do
+for c in init add get show update rm log changes list import export extract run check alerts serve compact fsck help; do
   grep -qx "$c" "$TMP/out" || fail "commands: no $c"
 done
 comp li
@@ -60,8 +60,11 @@ comp list --color=n
 out_is "--color=never"
 comp export --format ""
 grep -qx ics "$TMP/out" || fail "export formats"
-comp help ex
+comp help exp
 out_is "export"
+comp help ex
+out_is "export
+extract"
 comp run ""
 [ ! -s "$TMP/out" ] || fail "run SCRIPT: file names are the shell's"
 # the store of --store on the completed line

@@ -13,11 +13,14 @@
 -- status).  Precision, recall and F1 are over events; for the matched
 -- pairs, the share with the same EDTF (two missing dates count as the
 -- same) and the share with the same status.  Prints a table, or with
--- --json one object a text and one for all (`"text": "all"`).
+-- --json one object a text and one for all (`"text": "all"`); with
+-- --details, first each text's misses: gold events not found (-gold),
+-- proposals matching none (+prop), pairs that differ in date or status.
 local at = require "attache"
 
 local json_out = arg[1] == "--json"
-local first = json_out and 2 or 1
+local details = arg[1] == "--details"
+local first = (json_out or details) and 2 or 1
 if #arg < first + 1 or (#arg - first + 1) % 2 ~= 0 then
   error("usage: attache run score.lua [--json] GOLD.jsonl PROPOSED.jsonl [...] (pairs of files)", 0)
 end
@@ -103,8 +106,26 @@ end
 
 local function ratio(a, b) return b > 0 and a / b or 0 end
 
+local function show(tag, ev)
+  print(("  %s %s %s %s [%s] %s"):format(tag, ev.kind, ev.status, ev.when or "-", table.concat(ev.actors, " "),
+                                         (type(ev.evidence) == "table" and ev.evidence.sentence or ev.evidence or ""):sub(1, 90)))
+end
+
 local function score(name, gold, prop)
   local pairs_ = match(prop, gold)
+  if details then
+    local used = {}
+    print(name)
+    for i, j in pairs(pairs_) do
+      used[j] = true
+      if not same_date(prop[i], gold[j]) or prop[i].status ~= gold[j].status then
+        show("~gold", gold[j])
+        show("~prop", prop[i])
+      end
+    end
+    for j, g in ipairs(gold) do if not used[j] then show("-gold", g) end end
+    for i, p in ipairs(prop) do if not pairs_[i] then show("+prop", p) end end
+  end
   local s = {text = name, gold = #gold, proposed = #prop, matched = 0, date_exact = 0, status_right = 0}
   for i, j in pairs(pairs_) do
     s.matched = s.matched + 1

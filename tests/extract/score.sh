@@ -1,15 +1,15 @@
 #!/bin/sh
 # Score the events proposed for a folder of texts against their gold
 # events (issue 18; the rules of the match are in score.lua):
-#   sh tests/extract/score.sh [--json] GOLD_DIR PROPOSED_DIR
+#   sh tests/extract/score.sh [--json|--details] GOLD_DIR PROPOSED_DIR
 # Each GOLD_DIR/NN.jsonl is paired with PROPOSED_DIR/NN.jsonl (none
 # there: nothing proposed for that text).  ATTACHE names the program
 # (default: attache on the PATH).  Exit status 0, or 2 on a usage error.
 set -eu
 json=
-if [ "${1:-}" = --json ]; then json=--json; shift; fi
+case ${1:-} in --json|--details) json=$1; shift ;; esac
 if [ $# -ne 2 ] || [ ! -d "$1" ] || [ ! -d "$2" ]; then
-  echo "usage: sh tests/extract/score.sh [--json] GOLD_DIR PROPOSED_DIR" >&2
+  echo "usage: sh tests/extract/score.sh [--json|--details] GOLD_DIR PROPOSED_DIR" >&2
   exit 2
 fi
 gold=$(cd "$1" && pwd) prop=$(cd "$2" && pwd)

@@ -1,0 +1,414 @@
+-- attache.extract: the events a press release reports, proposed for an
+-- analyst to review (issue 18; docs/extract.md).  at.extract(text, opts)
+-- is this module's function.  The text is cut into sentences; in each,
+-- the words of scripts/extract/rules.lua name the kinds of event, the
+-- date expressions are read by at.date against the publication date,
+-- countries by at.actor (ISO 3166 from iso-codes, and the store's
+-- registry) and the rules' tables; each proposal carries the sentence and
+-- the spans (in characters from the start of the text, from 0) of the
+-- words it rests on.
+local at = require "attache"
+local default_rules = require "attache.extract.rules"
+
+local M = {}
+
+-- at.actor and at.date, remembered: the same names and date words come
+-- back in text after text, and a name that is no country costs at.actor
+-- a search for the nearest ones.  (Emptied when large.)
+local memo, nmemo = {}, 0
+local NONE = {}
+local function remember(key, fn, ...)
+  local v = memo[key]
+  if v == nil then
+    v = fn(...) or NONE
+    if nmemo >= 20000 then memo, nmemo = {}, 0 end
+    memo[key] = v
+    nmemo = nmemo + 1
+  end
+  if v == NONE then return nil end
+  return v
+end
+local function actor(name) return remember("a" .. name, at.actor, name) end
+local function date_of(span, ref, refkey) return remember("d" .. refkey .. "|" .. span, at.date, span, ref) end
+
+local ulen = utf8.len
+-- The character offset (from 0) of byte position p of text.
+local function char_at(text, p) return (ulen(text, 1, p - 1, true) or (p - 1)) end
+
+-- "URL: ..." and "Published: ..." lines at the head of a text; the byte
+-- where the body starts.
+local function header(text)
+  local meta, pos = {}, 1
+  while pos <= #text do
+    local line, nxt = text:match("^([^\n]*)\n?()", pos)
+    local k, v = line:match("^(%a+):%s*(.-)%s*$")
+    if k == "URL" then meta.url = v
+    elseif k == "Published" then meta.published = v
+    else break end
+    pos = nxt
+  end
+  return meta, pos
+end
+
+-- The sentences of text from byte `from`: {s = first byte, e = last byte}.
+-- A line break ends one; so does . ! or ? before a space and a capital,
+-- a digit or a quote, unless the word before is an abbreviation (Mr.,
+-- H.E., No.) or an initial (Antony J. Blinken).
+local function sentences(text, from, abbrev)
+  local out = {}
+  local function push(s, e)
+    local a = text:find("%S", s)
+    if not a or a > e then return end
+    while e > a and text:sub(e, e):match("%s") do e = e - 1 end
+    out[#out + 1] = {s = a, e = e}
+  end
+  local start, i, n = from, from, #text
+  while i <= n do
+    local c = text:sub(i, i)
+    if c == "\n" then
+      push(start, i - 1)
+      start = i + 1
+    elseif c == "." or c == "!" or c == "?" then
+      local nxt = text:match("^[\"')\226\128\157\153]*%s+()", i + 1)
+      if nxt and text:sub(nxt, nxt + 2):match("^[%u%d\"'(\226]") then
+        local w = text:sub(start, i - 1):match("([%a%.]+)$") or ""
+        if c ~= "." or not (abbrev[w] or w:match("^%u$")) then
+          push(start, i)
+          start = nxt
+          i = nxt - 1
+        end
+      end
+    end
+    i = i + 1
+  end
+  push(start, n)
+  return out
+end
+
+local months = {}
+for _, m in ipairs{"January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December"} do months[m] = true end
+local cues = {
+  Monday = true, Tuesday = true, Wednesday = true, Thursday = true, Friday = true, Saturday = true,
+  Sunday = true, today = true, yesterday = true, tomorrow = true, this = true, next = true, last = true,
+  coming = true, early = true, mid = true, late = true, later = true, Today = true, This = true,
+  Next = true, Last = true, Early = true, Late = true, Later = true,
+}
+for m in pairs(months) do cues[m] = true end
+
+-- The words of a sentence: {w, s, e} (bytes of the text).
+local function words(text, s, e)
+  local out = {}
+  local p = s
+  while true do
+    local a, w, b = text:match("()([%w][%w%-']*)()", p)
+    if not a or a > e then break end
+    if b - 1 > e then w, b = text:sub(a, e), e + 1 end
+    out[#out + 1] = {w = w, s = a, e = b - 1}
+    p = b
+  end
+  return out
+end
+
+local function is_year(w)
+  return w:match("^1[89]%d%d$") or w:match("^20%d%d$") or w:match("^[12]%d%d%d%-%d%d$") -- 2024-28
+end
+
+-- "last April": the latest April before the reference month.
+local function last_month(name, ref)
+  local y, m = ref:edtf():match("^(%d%d%d%d)%-?(%d*)")
+  y, m = tonumber(y), tonumber(m) or 1
+  local want
+  for i, mn in ipairs{"January", "February", "March", "April", "May", "June", "July", "August", "September",
+                      "October", "November", "December"} do
+    if mn == name then want = i end
+  end
+  if not want then return nil end
+  if want >= m then y = y - 1 end
+  return at.edtf(("%04d-%02d"):format(y, want))
+end
+
+-- The date expressions of a sentence: {date, s, e}, longest first from
+-- each cue word, read by at.date against ref.
+local function dates(text, ws, ref, refkey)
+  local out, i = {}, 1
+  while i <= #ws do
+    local w = ws[i].w
+    local found
+    if cues[w] or is_year(w) or (w:match("^%d%d?$") and ws[i + 1] and months[ws[i + 1].w]) then
+      for j = math.min(#ws, i + 5), i, -1 do
+        local span = text:sub(ws[i].s, ws[j].e)
+        if not span:find("[;:]") then
+          local d = date_of(span, ref, refkey)
+          if not d and j == i + 1 and (w == "last" or w == "Last") then d = last_month(ws[j].w, ref) end
+          if d and not (j == i and (w == "this" or w == "next" or w == "last" or w == "coming" or w == "later"
+                                   or w == "This" or w == "Next" or w == "Last" or w == "early"
+                                   or w == "late" or w == "mid")) then
+            found = {date = d, s = ws[i].s, e = ws[j].e, j = j}
+            break
+          end
+        end
+      end
+    end
+    if found then
+      out[#out + 1] = found
+      i = found.j + 1
+    else
+      i = i + 1
+    end
+  end
+  return out
+end
+
+local connector = {of = true, the = true, ["and"] = true}
+
+-- The actors named in a sentence: {code, s, e}; and the places.
+local function actors(text, ws, rules)
+  local out, places, seen = {}, {}, {}
+  local function add(code, s, e)
+    if code and not seen[code] then
+      seen[code] = true
+      out[#out + 1] = {code = code, s = s, e = e}
+    end
+  end
+  local i = 1
+  while i <= #ws do
+    local w, used = ws[i].w, 0
+    if w:match("^%u") then
+      -- the longest run of words from here that names something: over
+      -- capitalised words and of, the, and ("Kingdom of Cambodia")
+      local last = i
+      while last < #ws and last < i + 4 and (ws[last + 1].w:match("^%u") or connector[ws[last + 1].w]) and
+            ws[last + 1].s == ws[last].e + 2 do
+        last = last + 1
+      end
+      for j = last, i, -1 do
+        local span = text:sub(ws[i].s, ws[j].e)
+        if rules.places[span] then
+          places[#places + 1] = {name = span, code = rules.places[span], s = ws[i].s, e = ws[j].e}
+          used = j - i + 1
+          break
+        end
+        if rules.organisations[span] then
+          add(rules.organisations[span], ws[i].s, ws[j].e)
+          used = j - i + 1
+          break
+        end
+        if rules.adjectives[span] then
+          add(actor(rules.adjectives[span]), ws[i].s, ws[j].e)
+          used = j - i + 1
+          break
+        end
+        if j == i and #span <= 3 then
+          local dotted = text:sub(ws[i].s, ws[i].e + 1)
+          local code = rules.short[span] or rules.short[dotted]
+          if code then
+            add(code, ws[i].s, ws[i].e)
+            used = 1
+          end
+          break
+        end
+        local code = not connector[ws[j].w] and actor(span)
+        if code and #code == 3 then
+          add(code, ws[i].s, ws[j].e)
+          used = j - i + 1
+          break
+        end
+      end
+    end
+    i = i + math.max(used, 1)
+  end
+  return out, places
+end
+
+local function lower_sentence(text, s, e) return text:sub(s, e):lower() end
+
+local function any(str, pats)
+  for _, p in ipairs(pats) do
+    if str:find(p) then return true end
+  end
+  return false
+end
+
+-- The proposals for a text: a list of tables with the fields of an event
+-- (title, kind, status, when, actors, where, source) plus evidence and
+-- confidence.  opts: published (a date, or text at.date reads; default
+-- the text's "Published:" line, else at.now()), rules (tables replacing
+-- those of scripts/extract/rules.lua), home (the publisher's actor).
+function M.extract(text, opts)
+  opts = opts or {}
+  if type(text) ~= "string" then error("bad argument #1 to 'extract' (string expected, got " .. type(text) .. ")", 2) end
+  local rules = setmetatable({}, {__index = default_rules})
+  if opts.rules ~= nil and type(opts.rules) ~= "table" then
+    error("bad argument #2 to 'extract' (rules: table expected, got " .. type(opts.rules) .. ")", 2)
+  end
+  for k, v in pairs(opts.rules or {}) do rules[k] = v end
+  local meta, body = header(text)
+  local ref = opts.published or meta.published
+  if ref == nil then ref = at.now() end
+  if type(ref) == "string" then
+    local d, why = at.date(ref)
+    if not d then error("extract: published: " .. why, 2) end
+    ref = d
+  end
+  local refkey = tostring(ref:edtf() or ref:seconds())
+  local abbrev = {}
+  for _, a in ipairs(rules.abbreviations) do abbrev[a] = true end
+  local sents = sentences(text, body, abbrev)
+  -- The headline (and a dateline before it): lines without a full stop
+  -- at the head of the body.  It names the text, and restates what the
+  -- body reports: it proposes nothing itself.
+  local title
+  while sents[1] and not text:sub(sents[1].e, sents[1].e):match("[%.!?\"']") do
+    local line = text:sub(sents[1].s, sents[1].e)
+    if not at.date(line) then title = title or line end
+    table.remove(sents, 1)
+  end
+  -- the text's main actors: the publisher's (from the URL's host), then
+  -- the most named
+  local counts, per = {}, {}
+  for k, st in ipairs(sents) do
+    local ws = words(text, st.s, st.e)
+    local acts, places = actors(text, ws, rules)
+    per[k] = {ws = ws, acts = acts, places = places}
+    for _, a in ipairs(acts) do counts[a.code] = (counts[a.code] or 0) + 1 end
+  end
+  local home = opts.home
+  if not home and meta.url then
+    local host = meta.url:match("^%a+://([^/]+)") or ""
+    for h, code in pairs(rules.hosts) do
+      if host == h or host:sub(-#h - 1) == "." .. h then home = code end
+    end
+  end
+  local ranked = {}
+  for code, n in pairs(counts) do ranked[#ranked + 1] = {code = code, n = n} end
+  table.sort(ranked, function(a, b) if a.n ~= b.n then return a.n > b.n end return a.code < b.code end)
+  home = home or (ranked[1] and ranked[1].code)
+  local main = {home}
+  for _, r in ipairs(ranked) do
+    if #main >= 2 then break end
+    if r.code ~= home then main[#main + 1] = r.code end
+  end
+
+  local proposals, by_kind = {}, {}
+  for k, st in ipairs(sents) do
+    local low = lower_sentence(text, st.s, st.e)
+    local p = per[k]
+    -- every place a trigger matches; a kind's first, and its later ones
+    -- when they turn out to have another date ("the June 2022 commune
+    -- elections and 2023 national elections")
+    local found, taken = {}, {}
+    for _, t in ipairs(rules.triggers) do
+      local from = 1
+      while true do
+        local a, b = low:find(t.pat, from)
+        if not a then break end
+        local overlaps = false
+        for _, x in ipairs(taken) do
+          if a <= x[2] and b >= x[1] then overlaps = true end
+        end
+        if not overlaps then
+          taken[#taken + 1] = {a, b}
+          found[#found + 1] = {t = t, s = st.s + a - 1, e = st.s + b - 1}
+        end
+        from = b + 1
+      end
+    end
+    table.sort(found, function(x, y) return x.s < y.s end)
+    if #found > 0 then
+      local ds = dates(text, p.ws, ref, refkey)
+      local seen_kind = {}
+      for _, f in ipairs(found) do
+        -- the date nearest to the trigger
+        local best, dist
+        for _, d in ipairs(ds) do
+          local x = d.e < f.s and f.s - d.e or d.s > f.e and d.s - f.e or 0
+          if not dist or x < dist then best, dist = d, x end
+        end
+        if f.t.date == "after" then
+          for _, d in ipairs(ds) do
+            if d.s > f.e then
+              best = d
+              break
+            end
+          end
+        end
+        local codes, seen = {}, {}
+        local function add(c)
+          if c and not seen[c] then
+            seen[c] = true
+            codes[#codes + 1] = c
+          end
+        end
+        add(home)
+        for _, a in ipairs(p.acts) do add(a.code) end
+        -- "the two countries", or no one named ("They will hold talks"):
+        -- the text's main actors
+        if #codes <= (home and 1 or 0) or any(low, rules.both) then
+          for _, c in ipairs(main) do add(c) end
+        end
+        do -- proposed even with no actor: the analyst adds them
+          local kind, status = f.t.kind, f.t.status
+          if not status then
+            -- the date decides when it lies wholly before or after the
+            -- publication; else the words around the trigger
+            local near = low:sub(math.max(1, f.s - st.s - 60), f.e - st.s + 25)
+            local just_before = low:sub(math.max(1, f.s - st.s - 12), f.s - st.s)
+            if (kind == "policy" or kind == "agreement") and any(just_before, rules.draft) then status = "draft"
+            elseif kind == "agreement" and any(near, rules.endorsed) then status = "endorsed"
+            elseif best and best.date:latest() < ref:earliest() then status = "held"
+            elseif best and best.date:earliest() > ref:latest() then status = "planned"
+            elseif any(near, rules.planned) then status = "planned"
+            else status = "held" end
+          end
+          local when = best and best.date:edtf() or nil
+          if not when then
+            local near = low:sub(math.max(1, f.s - st.s - 40), f.e - st.s + 1)
+            if any(near, rules.after) then when = ref:edtf() .. "/.."
+            elseif any(near, rules.before) then when = "../" .. ref:edtf() end
+          end
+          local prev = by_kind[kind]
+          local key = kind .. " " .. tostring(when)
+          if seen_kind[key] or (seen_kind[kind] and when == nil) then
+            -- the same kind and date twice in a sentence: one event
+          elseif when == nil and prev then
+            -- an undated mention of a kind already proposed: the same event
+            prev.evidence.also = prev.evidence.also or {}
+            table.insert(prev.evidence.also, text:sub(st.s, st.e))
+          else
+            local names = {}
+            for i, c in ipairs(codes) do names[i] = c end
+            local ev = {
+              title = ("%s%s: %s"):format(kind:sub(1, 1):upper(), kind:sub(2), table.concat(names, ", ")),
+              kind = kind,
+              status = status,
+              when = when,
+              actors = codes,
+              where = p.places[1] and p.places[1].name or nil,
+              confidence = (4 + (best and 3 or 0) + (#codes >= 2 and 2 or 0)) / 10,
+              evidence = {
+                sentence = text:sub(st.s, st.e),
+                span = {char_at(text, st.s), char_at(text, st.e + 1)},
+                verb = {text = text:sub(f.s, f.e), span = {char_at(text, f.s), char_at(text, f.e + 1)}},
+                date = best and {text = text:sub(best.s, best.e), span = {char_at(text, best.s), char_at(text, best.e + 1)}} or nil,
+                actors = {},
+              },
+              source = {url = meta.url, published = ref:edtf(), title = title},
+            }
+            for _, a in ipairs(p.acts) do
+              table.insert(ev.evidence.actors, {code = a.code, text = text:sub(a.s, a.e),
+                                                span = {char_at(text, a.s), char_at(text, a.e + 1)}})
+            end
+            proposals[#proposals + 1] = ev
+            by_kind[kind] = by_kind[kind] or ev
+          end
+          seen_kind[key] = true
+          seen_kind[kind] = true
+        end
+      end
+    end
+  end
+  return proposals
+end
+
+return M

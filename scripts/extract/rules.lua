@@ -1,0 +1,105 @@
+-- The rules of attache.extract (issue 18), kept as data: which words make
+-- an event of which kind, which words say it is planned, which name a
+-- country or an organisation.  A desk overrides them by passing its own
+-- tables to at.extract (opts.rules), or by copying this file.
+--
+-- Patterns are Lua patterns matched against a lower-cased sentence, with
+-- %f frontier anchors so that "visit" does not match "revisit".
+local R = {}
+
+-- Triggers, tried in order; the first that matches a part of a sentence
+-- makes one event there (a sentence may hold several, of different kinds).
+-- status: what the trigger says by itself (nil: from tense and date);
+-- date = "after": the date is the first one after the words ("a policy
+-- for the 2024-28 period"), when there is one.
+R.triggers = {
+  {kind = "call", pat = "%f[%a]telephone talks?%f[%A]"},
+  {kind = "call", pat = "%f[%a]phone call%f[%A]"},
+  {kind = "call", pat = "%f[%a]spoke by telephone%f[%A]"},
+  {kind = "call", pat = "%f[%a]video conference call%f[%A]"},
+  {kind = "meeting", pat = "%f[%a]courtesy call%f[%A]"},
+  {kind = "meeting", pat = "%f[%a]co%-chaired%f[%A]"},
+  {kind = "meeting", pat = "%f[%a]summit%f[%A]"},
+  {kind = "meeting", pat = "%f[%a]ministers'? meeting%f[%A]"},
+  {kind = "meeting", pat = "%f[%a]ministerial meeting%f[%A]"},
+  {kind = "meeting", pat = "%f[%a]post%-ministerial conference%f[%A]"},
+  {kind = "meeting", pat = "%f[%a]met%f[%A]"},
+  {kind = "meeting", pat = "%f[%a]meets?%f[%A]"},
+  {kind = "meeting", pat = "%f[%a]meeting%f[%A]"},
+  {kind = "talks", pat = "%f[%a]held talks%f[%A]"},
+  {kind = "talks", pat = "%f[%a]talks%f[%A]"},
+  {kind = "talks", pat = "%f[%a]dialogue%f[%A]"},
+  {kind = "talks", pat = "%f[%a]consultations?%f[%A]"},
+  {kind = "talks", pat = "%f[%a]discussions?%f[%A]"},
+  {kind = "visit", pat = "%f[%a]visit%a*%f[%A]"},
+  {kind = "visit", pat = "%f[%a]trip to%f[%A]"},
+  {kind = "agreement", pat = "%f[%a]signed%f[%A]", status = "signed"},
+  {kind = "agreement", pat = "%f[%a]agreed to an?%f[%A]", status = "endorsed"},
+  {kind = "agreement", pat = "%f[%a]memorandum of %a+%f[%A]"},
+  {kind = "agreement", pat = "%f[%a]agreement%f[%A]"},
+  {kind = "agreement", pat = "%f[%a]treaty%f[%A]"},
+  {kind = "policy", pat = "%f[%a]country assistance policy%f[%A]", date = "after"},
+  {kind = "policy", pat = "%f[%a]strategy%f[%A]", date = "after"},
+  {kind = "policy", pat = "%f[%a]plan of action%f[%A]", date = "after"},
+  {kind = "policy", pat = "%f[%a]action plan%f[%A]", date = "after"},
+  {kind = "anniversary", pat = "%f[%a]anniversary%f[%A]"},
+  {kind = "election", pat = "%f[%a]elections?%f[%A]"},
+}
+
+-- Words that make an event planned, whatever its date.
+R.planned = {
+  "%f[%a]will%f[%A]", "%f[%a]to be held%f[%A]", "%f[%a]scheduled%f[%A]", "%f[%a]upcoming%f[%A]",
+  "%f[%a]look%a* forward%f[%A]", "%f[%a]plans? to%f[%A]", "%f[%a]ahead of%f[%A]",
+  "%f[%a]is set to%f[%A]", "%f[%a]are set to%f[%A]", "%f[%a]to be coordinated%f[%A]",
+}
+-- A document still in draft ("the draft country assistance policy").
+R.draft = {"%f[%a]draft%f[%A]"}
+-- An agreement "agreed" or "reached" without a signature.
+R.endorsed = {"%f[%a]agreed%f[%A]", "%f[%a]reached%f[%A]", "%f[%a]endorse%a*%f[%A]", "%f[%a]made between%f[%A]"}
+-- With no date, words that place an event after the publication ("the
+-- upcoming summit": from the publication on) or before it ("a recent
+-- visit": up to it).
+R.after = {"%f[%a]upcoming%f[%A]", "%f[%a]forthcoming%f[%A]"}
+R.before = {"%f[%a]recent%f[%A]", "%f[%a]recently%f[%A]"}
+
+-- Adjectives and demonyms, to a name at.actor knows.
+R.adjectives = {
+  Japanese = "Japan", Cambodian = "Cambodia", Khmer = "Cambodia", Lao = "Laos", Laotian = "Laos",
+  Vietnamese = "Viet Nam", Thai = "Thailand", Chinese = "China", American = "United States",
+  British = "United Kingdom", Korean = "South Korea", Indonesian = "Indonesia",
+  Malaysian = "Malaysia", Philippine = "Philippines", Filipino = "Philippines",
+  Singaporean = "Singapore", Burmese = "Myanmar", Indian = "India", Australian = "Australia",
+  French = "France", German = "Germany", Russian = "Russia", Bruneian = "Brunei",
+}
+-- Short capitalised tokens that name an actor (at.actor would read "In"
+-- as India): only these are looked up among words of three letters or
+-- fewer.
+R.short = {US = "USA", UK = "GBR", USA = "USA", PRC = "CHN", ROK = "KOR", Lao = "LAO",
+           ["U.S."] = "USA", ["U.K."] = "GBR"}
+-- Organisations, by the words that name them.
+R.organisations = {
+  ASEAN = "ASEAN", ["United Nations"] = "UN", UN = "UN", EU = "EU", ["European Union"] = "EU",
+  NATO = "NATO", WTO = "WTO", IMF = "IMF", ["World Bank"] = "WB", CDC = "CDC",
+}
+-- Places: capitals and cities, to the country they are in (an event "in
+-- Phnom Penh" is in Cambodia: the place is reported, not the actor).
+R.places = {
+  ["Phnom Penh"] = "KHM", Tokyo = "JPN", Vientiane = "LAO", Hanoi = "VNM", Bangkok = "THA",
+  Beijing = "CHN", Washington = "USA", London = "GBR", Singapore = "SGP", Jakarta = "IDN",
+  ["Kuala Lumpur"] = "MYS", Manila = "PHL", Naypyidaw = "MMR", Seoul = "KOR", Canberra = "AUS",
+  ["New Delhi"] = "IND", Paris = "FRA", Berlin = "DEU", Moscow = "RUS",
+  ["Bandar Seri Begawan"] = "BRN",
+}
+-- Words that stand for the text's own two main actors.
+R.both = {"%f[%a]the two %a+", "%f[%a]both %a+", "%f[%a]the parties%f[%A]", "%f[%a]bilateral%f[%A]",
+          "%f[%a]each other%f[%A]"}
+-- Abbreviations after which a full stop does not end a sentence.
+R.abbreviations = {
+  "Mr", "Mrs", "Ms", "Dr", "H.E", "St", "No", "Nos", "U.S", "U.K", "U.N", "e.g", "i.e", "Jr", "Sr",
+  "Gen", "Lt", "Col", "Prof", "Amb", "Dept", "Gov", "Sen", "Rep", "vs", "etc", "a.m", "p.m",
+  "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+}
+-- The publisher's country, by the host of the text's URL.
+R.hosts = {["mofa.go.jp"] = "JPN", ["state.gov"] = "USA", ["gov.uk"] = "GBR", ["mfaic.gov.kh"] = "KHM"}
+
+return R

@@ -1,0 +1,101 @@
+-- at.extract (issue 18, scripts/extract.lua): sentences cut where a full
+-- stop ends one and not after titles and initials; kinds from the words
+-- of the rules; dates read against the publication date; status from the
+-- date and the words around the trigger; actors from country names,
+-- adjectives and short codes; spans in characters that give back the
+-- words; the seed article's events.
+local t = require "tap"
+local at = require "attache"
+
+local function find(list, kind, when)
+  for _, ev in ipairs(list) do
+    if ev.kind == kind and (when == nil or ev.when == when) then return ev end
+  end
+end
+local function has(list, x)
+  for _, v in ipairs(list) do
+    if v == x then return true end
+  end
+  return false
+end
+-- The characters [a, b) of text (offsets from 0).
+local function chars(text, span)
+  local a = utf8.offset(text, span[1] + 1)
+  local b = utf8.offset(text, span[2] + 1)
+  return text:sub(a, b - 1)
+end
+
+-- Titles and initials do not end a sentence; the header gives the date.
+local text = [[
+URL: https://www.mofa.go.jp/example.html
+Published: 2024-03-01
+
+Japanese Prime Minister Kishida met Cambodian Prime Minister Hun Manet
+H.E. Mr. Kishida met Prime Minister Hun Manet of Cambodia in Tokyo on February 28. Dr. A. B. Smith, No. 2 at the embassy, took notes. Mr. Kishida will visit Cambodia next week.
+]]
+local list = at.extract(text)
+local m = find(list, "meeting")
+t.ok(m ~= nil, "a meeting")
+t.is(m and m.when, "2024-02-28", "dated by 'on February 28' in the publication's year")
+t.is(m and m.status, "held", "held: its date is before the publication")
+t.ok(m and has(m.actors, "JPN") and has(m.actors, "KHM"), "the publisher's country (mofa.go.jp) and Cambodia")
+t.is(m and m.where, "Tokyo", "in Tokyo")
+t.like(m and m.evidence.sentence or "", "^H%.E%. Mr%. Kishida met .* February 28%.$", "one sentence, titles kept in it")
+t.is(m and chars(text, m.evidence.verb.span), "met", "the verb's span")
+t.is(m and chars(text, m.evidence.date.span), "February 28", "the date's span")
+t.is(m and m.source.title, "Japanese Prime Minister Kishida met Cambodian Prime Minister Hun Manet",
+     "the headline names the source, and proposes nothing itself")
+local count = 0
+for _, ev in ipairs(list) do if ev.kind == "meeting" then count = count + 1 end end
+t.is(count, 1, "the headline's meeting is not proposed again")
+local v = find(list, "visit")
+t.is(v and v.when, "2024-03-04/2024-03-10", "'next week' from Friday 1 March 2024")
+t.is(v and v.status, "planned", "'will visit': planned")
+t.is(v and v.source.url, "https://www.mofa.go.jp/example.html", "the source's URL")
+
+-- Unicode: spans count characters, not bytes.
+text = "Samdech Techo ហ៊ុន សែន and Japan’s Foreign Minister signed an agreement in Phnom Penh on 12 May 2023."
+list = at.extract(text, {published = "2023-05-13"})
+local a = find(list, "agreement")
+t.is(a and a.status, "signed", "signed")
+t.is(a and a.when, "2023-05-12", "on 12 May 2023")
+t.is(a and chars(text, a.evidence.date.span), "12 May 2023", "a date's span after Khmer script and a curly quote")
+t.is(a and chars(text, a.evidence.span), text:sub(1, -1), "the sentence's span")
+t.is(a and a.where, "Phnom Penh", "in Phnom Penh")
+
+-- "the two countries" are the text's main actors; an agreement agreed
+-- is endorsed; "last April" is the April before.
+text = [[Published: 2018-09-12
+
+Foreign Minister Kono of Japan thanked Cambodia for the reception during his visit last April. The two countries agreed on a new agreement on trade.]]
+list = at.extract(text)
+v = find(list, "visit")
+t.is(v and v.when, "2018-04", "'last April' from September 2018")
+t.is(v and v.status, "held", "a visit last April: held")
+a = find(list, "agreement")
+t.is(a and a.status, "endorsed", "agreed, not signed: endorsed")
+t.ok(a and has(a.actors, "JPN") and has(a.actors, "KHM"), "'the two countries': Japan and Cambodia")
+
+-- Short words are not countries ("In" is not India).
+list = at.extract("Published: 2020-01-10\n\nIn the talks held in Tokyo on January 9, US and UK officials met.")
+local tk = find(list, "talks")
+t.ok(tk and not has(tk.actors, "IND"), "'In' is not India")
+t.ok(tk and has(tk.actors, "USA") and has(tk.actors, "GBR"), "US and UK")
+
+-- A script's own rules replace the shipped tables it names.
+list = at.extract("Published: 2020-01-10\n\nJapan and Cambodia held talks in Siem Reap on January 9.",
+                  {rules = {places = {["Siem Reap"] = "KHM"}}})
+tk = find(list, "talks")
+t.is(tk and tk.where, "Siem Reap", "a place from the script's rules")
+t.ok(tk and has(tk.actors, "JPN"), "the other tables stay the shipped ones")
+list = at.extract("Published: 2020-01-10\n\nJapan and Cambodia held talks in Tokyo on January 9.", {home = "USA"})
+t.is(list[1] and list[1].actors[1], "USA", "home: the publisher's actor first")
+t.raises(function() at.extract("x", {rules = 5}) end, "rules: table expected", "rules that are not a table")
+
+-- Nothing to propose; misuse raises.
+t.is(#at.extract("The weather was fine."), 0, "a text without events: none")
+t.raises(function() at.extract(42) end, "string expected", "a text that is not a string")
+t.raises(function() at.extract("x", {published = "someday soon"}) end, "published", "a publication date that cannot be read")
+
+-- (The seed article and the development set: tests/cli/extract.sh.)
+t.done()
