@@ -355,19 +355,26 @@ static int offer_held(void *ud, const char *v) {
   return 0;
 }
 
+int att_actor_lookup(att_store *st, const att_orgs *orgs, const char *typed, char *code,
+                     size_t cap) {
+  const att_country *c;
+  const att_org *o;
+  int rc;
+  if (st && (rc = att_store_holds(st, ATT_VOCAB_ACTOR, typed)) != 0)
+    return rc < 0 ? rc : (rc = copy_code(typed, code, cap)) < 0 ? rc : 1;
+  if ((o = att_orgs_find(orgs, typed)) != NULL) return (rc = copy_code(o->code, code, cap)) < 0 ? rc : 1;
+  if ((rc = att_country_find(typed, &c)) <= 0) return rc;
+  return (rc = copy_code(c->alpha3, code, cap)) < 0 ? rc : 1;
+}
+
 int att_actor_resolve(att_store *st, const att_orgs *orgs, const char *typed, char *code,
                       size_t cap) {
-  const att_country *c, *v;
-  const att_org *o;
+  const att_country *v;
   char show[120], near[400], label[96];
   att_suggest s;
   size_t n;
   int rc;
-  if (st && (rc = att_store_holds(st, ATT_VOCAB_ACTOR, typed)) != 0)
-    return rc < 0 ? rc : copy_code(typed, code, cap);
-  if ((o = att_orgs_find(orgs, typed)) != NULL) return copy_code(o->code, code, cap);
-  if ((rc = att_country_find(typed, &c)) < 0) return rc;
-  if (rc) return copy_code(c->alpha3, code, cap);
+  if ((rc = att_actor_lookup(st, orgs, typed, code, cap)) != 0) return rc < 0 ? rc : 0;
 
   att_suggest_init(&s, typed);
   if ((rc = att_countries(&v, &n)) < 0) return rc;

@@ -94,5 +94,11 @@ int att_org_unregister(att_store *st, const char *code);
  */
 int att_actor_resolve(att_store *st, const att_orgs *orgs, const char *typed, char *code,
                       size_t cap);
+/* As att_actor_resolve, without looking for the nearest names when none
+ * matches: 1 with the code, 0 (no message), or a negative code.  For a
+ * caller that tries many names, most of them no actor (a text's
+ * capitalised phrases): a miss costs no search. */
+int att_actor_lookup(att_store *st, const att_orgs *orgs, const char *typed, char *code,
+                     size_t cap);
 
 #endif

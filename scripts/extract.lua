@@ -28,7 +28,8 @@ local function remember(key, fn, ...)
   if v == NONE then return nil end
   return v
 end
-local function actor(name) return remember("a" .. name, at.actor, name) end
+local NEAR = {near = false} -- no did-you-mean search on a miss
+local function actor(name) return remember("a" .. name, at.actor, name, NEAR) end
 local function date_of(span, ref, refkey) return remember("d" .. refkey .. "|" .. span, at.date, span, ref) end
 
 local ulen = utf8.len

@@ -31,6 +31,19 @@ t.is(at.actor("UNTAC"), "UNTAC", "known once an event holds it")
 code, err = at.actor("UNTAK")
 t.like(err, "UNTAC", "a held actor is suggested")
 
+-- near = false: the same answers, and a miss without the search
+for _, c in ipairs {{"Japan", "JPN"}, {"jp", "JPN"}, {"Kingdom of Cambodia", "KHM"}, {"UNTAC", "UNTAC"}} do
+  t.is(at.actor(c[1], {near = false}), c[2], c[1] .. " is " .. c[2] .. " without the search too")
+end
+code, err = at.actor("Japn", {near = false})
+t.is(code, nil, "near = false: a typo is no actor")
+t.is(err, 'unknown actor "Japn"', "near = false: the short message, no suggestion")
+t.is(at.actor("Japn", {near = true}) == nil and select(2, at.actor("Japn", {near = true})):find("did you mean") ~= nil,
+     true, "near = true: the suggestions")
+t.raises(function() at.actor("Japan", {nearest = false}) end, "unknown option", "an unknown option raises")
+t.raises(function() at.actor("Japan", {near = "no"}) end, "true or false", "near must be a boolean")
+t.raises(function() at.actor("Japan", 5) end, "table expected", "options must be a table")
+
 t.raises(function() at.actor() end, "bad argument #1 to 'actor'", "misuse raises")
 t.raises(function() at.actor({}) end, "string expected", "a table is misuse")
 return t.done()
