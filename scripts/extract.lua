@@ -224,6 +224,13 @@ end
 
 local function lower_sentence(text, s, e) return text:sub(s, e):lower() end
 
+-- Is date d wider than days (an open end is)?
+local function wider(d, days)
+  local e0, l0 = d:seconds()
+  if e0 == math.mininteger or l0 == math.maxinteger then return true end
+  return l0 - e0 > days * 86400
+end
+
 local function any(str, pats)
   for _, p in ipairs(pats) do
     if str:find(p) then return true end
@@ -299,16 +306,18 @@ function M.extract(text, opts)
     -- when they turn out to have another date ("the June 2022 commune
     -- elections and 2023 national elections")
     local found, taken = {}, {}
+    local orig = text:sub(st.s, st.e)
     for _, t in ipairs(rules.triggers) do
       local from = 1
+      local hay = t.case and orig or low
       while true do
-        local a, b = low:find(t.pat, from)
+        local a, b = hay:find(t.pat, from)
         if not a then break end
         local overlaps = false
         for _, x in ipairs(taken) do
           if a <= x[2] and b >= x[1] then overlaps = true end
         end
-        if not overlaps then
+        if not overlaps and not (t.unless and hay:sub(b + 1, b + 24):find(t.unless)) then
           taken[#taken + 1] = {a, b}
           found[#found + 1] = {t = t, s = st.s + a - 1, e = st.s + b - 1}
         end
@@ -334,6 +343,8 @@ function M.extract(text, opts)
             end
           end
         end
+        -- a meeting does not last years: such a date is another's
+        if best and rules.short_kinds[f.t.kind] and wider(best.date, rules.long_days) then best = nil end
         local codes, seen = {}, {}
         local function add(c)
           if c and not seen[c] then
@@ -355,7 +366,11 @@ function M.extract(text, opts)
             -- publication; else the words around the trigger
             local near = low:sub(math.max(1, f.s - st.s - 60), f.e - st.s + 25)
             local just_before = low:sub(math.max(1, f.s - st.s - 12), f.s - st.s)
+            local ongoing = best and best.date:earliest() <= ref:latest() and best.date:latest() >= ref:earliest()
             if (kind == "policy" or kind == "agreement") and any(just_before, rules.draft) then status = "draft"
+            elseif kind == "policy" and ongoing and wider(best.date, 366) then
+              status = "in-force" -- a policy for years that include the publication
+            elseif (kind == "agreement" or kind == "policy") and any(near, rules.in_force) then status = "in-force"
             elseif kind == "agreement" and any(near, rules.endorsed) then status = "endorsed"
             elseif best and best.date:latest() < ref:earliest() then status = "held"
             elseif best and best.date:earliest() > ref:latest() then status = "planned"
@@ -370,8 +385,39 @@ function M.extract(text, opts)
           end
           local prev = by_kind[kind]
           local key = kind .. " " .. tostring(when)
+          local before = low:sub(math.max(1, f.s - st.s - 6), f.s - st.s)
+          local same -- an event of this kind and date proposed already
+          for _, q in ipairs(proposals) do
+            if q.kind == kind and q.when == when and when ~= nil then same = q end
+          end
+          -- "the meeting", "this visit": the latest event of the kind
+          -- proposed before (of a meeting-like kind, for a meeting-like
+          -- word), which the mention's date makes precise when it had
+          -- none or an open one ("an upcoming meeting ... This meeting,
+          -- in early 2024")
+          local mentioned = any(before, rules.mention)
+          local antecedent
+          if mentioned then
+            for i = #proposals, 1, -1 do
+              local q = proposals[i]
+              if q.kind == kind or (rules.short_kinds[kind] and rules.short_kinds[q.kind]) then
+                if q.kind == kind or not antecedent then antecedent = q end
+                if q.kind == kind then break end
+              end
+            end
+          end
           if seen_kind[key] or (seen_kind[kind] and when == nil) then
             -- the same kind and date twice in a sentence: one event
+          elseif same or antecedent then
+            -- proposed already: "the agreement", or the same date again
+            prev = same or antecedent
+            prev.evidence.also = prev.evidence.also or {}
+            table.insert(prev.evidence.also, text:sub(st.s, st.e))
+            if when and not same and (prev.when == nil or prev.when:find("..", 1, true)) and prev.kind == kind then
+              prev.when, prev.status = when, status
+              prev.evidence.date = {text = text:sub(best.s, best.e),
+                                    span = {char_at(text, best.s), char_at(text, best.e + 1)}}
+            end
           elseif when == nil and prev then
             -- an undated mention of a kind already proposed: the same event
             prev.evidence.also = prev.evidence.also or {}
@@ -409,7 +455,31 @@ function M.extract(text, opts)
       end
     end
   end
-  return proposals
+  -- An undated proposal of a kind that the text dates elsewhere, with an
+  -- actor in common, is a mention of that one ("During the ministerial
+  -- meeting ..." before "co-chaired the conference today").
+  local kept = {}
+  for _, q in ipairs(proposals) do
+    local into
+    if q.when == nil then
+      for _, r in ipairs(proposals) do
+        if r ~= q and r.kind == q.kind and r.when ~= nil then
+          for _, a in ipairs(q.actors) do
+            for _, b in ipairs(r.actors) do
+              if a == b then into = into or r end
+            end
+          end
+        end
+      end
+    end
+    if into then
+      into.evidence.also = into.evidence.also or {}
+      table.insert(into.evidence.also, q.evidence.sentence)
+    else
+      kept[#kept + 1] = q
+    end
+  end
+  return kept
 end
 
 return M

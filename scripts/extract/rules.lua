@@ -11,7 +11,11 @@ local R = {}
 -- makes one event there (a sentence may hold several, of different kinds).
 -- status: what the trigger says by itself (nil: from tense and date);
 -- date = "after": the date is the first one after the words ("a policy
--- for the 2024-28 period"), when there is one.
+-- for the 2024-28 period"), when there is one; unless: a pattern the
+-- words that follow must not match ("Dialogue Partner" is a standing,
+-- "the meeting of the Consultation" is the consultation's); case = true:
+-- the pattern is matched against the sentence as written (a named
+-- "Dialogue", not dialogue in general).
 R.triggers = {
   {kind = "call", pat = "%f[%a]telephone talks?%f[%A]"},
   {kind = "call", pat = "%f[%a]phone call%f[%A]"},
@@ -25,16 +29,18 @@ R.triggers = {
   {kind = "meeting", pat = "%f[%a]post%-ministerial conference%f[%A]"},
   {kind = "meeting", pat = "%f[%a]met%f[%A]"},
   {kind = "meeting", pat = "%f[%a]meets?%f[%A]"},
-  {kind = "meeting", pat = "%f[%a]meeting%f[%A]"},
+  {kind = "meeting", pat = "%f[%a]meeting%f[%A]", unless = "^ of the "},
   {kind = "talks", pat = "%f[%a]held talks%f[%A]"},
   {kind = "talks", pat = "%f[%a]talks%f[%A]"},
-  {kind = "talks", pat = "%f[%a]dialogue%f[%A]"},
+  {kind = "talks", pat = "%f[%a]Dialogue%f[%A]", case = true, unless = "^ [Pp]artner"},
   {kind = "talks", pat = "%f[%a]consultations?%f[%A]"},
   {kind = "talks", pat = "%f[%a]discussions?%f[%A]"},
   {kind = "visit", pat = "%f[%a]visit%a*%f[%A]"},
   {kind = "visit", pat = "%f[%a]trip to%f[%A]"},
   {kind = "agreement", pat = "%f[%a]signed%f[%A]", status = "signed"},
   {kind = "agreement", pat = "%f[%a]agreed to an?%f[%A]", status = "endorsed"},
+  {kind = "agreement", pat = "%f[%a]sign%f[%A]"},
+  {kind = "agreement", pat = "%f[%a]consensus%f[%A]"},
   {kind = "agreement", pat = "%f[%a]memorandum of %a+%f[%A]"},
   {kind = "agreement", pat = "%f[%a]agreement%f[%A]"},
   {kind = "agreement", pat = "%f[%a]treaty%f[%A]"},
@@ -52,6 +58,16 @@ R.planned = {
   "%f[%a]look%a* forward%f[%A]", "%f[%a]plans? to%f[%A]", "%f[%a]ahead of%f[%A]",
   "%f[%a]is set to%f[%A]", "%f[%a]are set to%f[%A]", "%f[%a]to be coordinated%f[%A]",
 }
+-- An agreement or policy being carried out ("implementation of the
+-- Five-Point Consensus"): in force.
+R.in_force = {"%f[%a]implement%a*%f[%A]", "%f[%a]in force%f[%A]", "%f[%a]under the%f[%A]"}
+-- Kinds that last days, not years: a date wider than LONG_DAYS is not
+-- theirs ("the ministerial meeting ... agreed a plan for 2022 to 2026").
+R.short_kinds = {meeting = true, visit = true, call = true, talks = true}
+R.long_days = 366
+-- Words before a trigger that make it a mention of an event already
+-- proposed in the text ("the agreement", "this visit").
+R.mention = {"the%s+$", "this%s+$", "that%s+$", "such%s+$"}
 -- A document still in draft ("the draft country assistance policy").
 R.draft = {"%f[%a]draft%f[%A]"}
 -- An agreement "agreed" or "reached" without a signature.

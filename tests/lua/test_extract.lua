@@ -82,6 +82,34 @@ local tk = find(list, "talks")
 t.ok(tk and not has(tk.actors, "IND"), "'In' is not India")
 t.ok(tk and has(tk.actors, "USA") and has(tk.actors, "GBR"), "US and UK")
 
+-- Mentions: "this meeting" dates the upcoming meeting before it; "the
+-- agreement" is the one signed before, not a new one.
+list = at.extract([[Published: 2023-12-18
+
+Both ministers anticipate an upcoming meeting between Cambodia and Japan. This meeting, to be held in Phnom Penh in early 2024, will review the programme. Japan and Cambodia signed an agreement on 1 December 2023. Under the agreement, Japan will build a bridge later this year.]])
+local meetings, agreements = {}, {}
+for _, ev in ipairs(list) do
+  if ev.kind == "meeting" then meetings[#meetings + 1] = ev end
+  if ev.kind == "agreement" then agreements[#agreements + 1] = ev end
+end
+t.is(#meetings, 1, "an upcoming meeting and 'this meeting': one meeting")
+t.is(meetings[1] and meetings[1].when, "2024-01~/2024-04~", "dated by the mention's 'early 2024'")
+t.is(meetings[1] and meetings[1].evidence.also and #meetings[1].evidence.also, 1, "the mention's sentence in its evidence")
+t.is(#agreements, 1, "'the agreement' is the one signed before")
+t.is(agreements[1] and agreements[1].when, "2023-12-01", "its date stays the signature's")
+
+-- A standing is no event; a meeting does not last years; a policy for
+-- years that include the publication is in force.
+list = at.extract([[Published: 2022-08-04
+
+The UK became a Dialogue Partner of ASEAN in 2021. During the first UK-ASEAN ministerial meeting, the ministers adopted a Plan of Action for 2022 to 2026.]])
+t.ok(not find(list, "talks"), "a Dialogue Partner is no talks")
+m = find(list, "meeting")
+t.ok(m and m.when == nil, "the meeting does not take the plan's years")
+local pol = find(list, "policy")
+t.is(pol and pol.when, "2022/2026", "the plan's years")
+t.is(pol and pol.status, "in-force", "a plan for years that include the publication: in force")
+
 -- A script's own rules replace the shipped tables it names.
 list = at.extract("Published: 2020-01-10\n\nJapan and Cambodia held talks in Siem Reap on January 9.",
                   {rules = {places = {["Siem Reap"] = "KHM"}}})
