@@ -53,8 +53,8 @@ end
 
 -- The sentences of text from byte `from`: {s = first byte, e = last byte}.
 -- A line break ends one; so does . ! or ? before a space and a capital,
--- a digit or a quote, unless the word before is an abbreviation (Mr.,
--- H.E., No.) or an initial (Antony J. Blinken).
+-- a digit or a quote, outside parentheses, unless the word before is an
+-- abbreviation (Mr., H.E., No.) or an initial (Antony J. Blinken).
 local function sentences(text, from, abbrev)
   local out = {}
   local function push(s, e)
@@ -63,13 +63,18 @@ local function sentences(text, from, abbrev)
     while e > a and text:sub(e, e):match("%s") do e = e - 1 end
     out[#out + 1] = {s = a, e = e}
   end
-  local start, i, n = from, from, #text
+  local start, i, n, depth = from, from, #text, 0
   while i <= n do
     local c = text:sub(i, i)
     if c == "\n" then
       push(start, i - 1)
       start = i + 1
-    elseif c == "." or c == "!" or c == "?" then
+      depth = 0
+    elseif c == "(" then
+      depth = depth + 1
+    elseif c == ")" then
+      depth = math.max(0, depth - 1)
+    elseif depth == 0 and (c == "." or c == "!" or c == "?") then
       local nxt = text:match("^[\"')\226\128\157\153]*%s+()", i + 1)
       if nxt and text:sub(nxt, nxt + 2):match("^[%u%d\"'(\226]") then
         local w = text:sub(start, i - 1):match("([%a%.]+)$") or ""
@@ -300,6 +305,9 @@ function M.extract(text, opts)
 
   local proposals, by_kind = {}, {}
   for k, st in ipairs(sents) do
+    -- a sentence in parentheses is a note ("(The above date denotes the
+    -- date of the original press release.)"): no events
+    if text:sub(st.s, st.e):match("^[^%w(]*%(") and text:sub(st.e, st.e) == ")" then goto next_sentence end
     local low = lower_sentence(text, st.s, st.e)
     local p = per[k]
     -- every place a trigger matches; a kind's first, and its later ones
@@ -330,10 +338,14 @@ function M.extract(text, opts)
       local seen_kind = {}
       for _, f in ipairs(found) do
         -- the date nearest to the trigger
+        -- the nearest date, those parted from the trigger by "and", a
+        -- comma... counting as far away
         local best, dist
         for _, d in ipairs(ds) do
           local x = d.e < f.s and f.s - d.e or d.s > f.e and d.s - f.e or 0
-          if not dist or x < dist then best, dist = d, x end
+          local between = d.e < f.s and low:sub(d.e - st.s + 2, f.s - st.s) or low:sub(f.e - st.s + 2, d.s - st.s)
+          if x > 0 and any(between, rules.parting) then x = x + 1000 end
+          if (not dist or x < dist) and x <= (f.t.reach or math.huge) then best, dist = d, x end
         end
         if f.t.date == "after" then
           for _, d in ipairs(ds) do
@@ -454,6 +466,7 @@ function M.extract(text, opts)
         end
       end
     end
+    ::next_sentence::
   end
   -- An undated proposal of a kind that the text dates elsewhere, with an
   -- actor in common, is a mention of that one ("During the ministerial

@@ -13,7 +13,9 @@ local R = {}
 -- date = "after": the date is the first one after the words ("a policy
 -- for the 2024-28 period"), when there is one; unless: a pattern the
 -- words that follow must not match ("Dialogue Partner" is a standing,
--- "the meeting of the Consultation" is the consultation's); case = true:
+-- "the meeting of the Consultation" is the consultation's); reach: how
+-- far (bytes) its date may be (a message is dated next to it, not by the
+-- summit the sentence goes on to name); case = true:
 -- the pattern is matched against the sentence as written (a named
 -- "Dialogue", not dialogue in general).
 R.triggers = {
@@ -28,13 +30,14 @@ R.triggers = {
   {kind = "meeting", pat = "%f[%a]ministerial meeting%f[%A]"},
   {kind = "meeting", pat = "%f[%a]post%-ministerial conference%f[%A]"},
   {kind = "meeting", pat = "%f[%a]met%f[%A]"},
+  {kind = "meeting", pat = "%f[%a]host%a*%f[%A]"},
   {kind = "meeting", pat = "%f[%a]meets?%f[%A]"},
   {kind = "meeting", pat = "%f[%a]meeting%f[%A]", unless = "^ of the "},
   {kind = "talks", pat = "%f[%a]held talks%f[%A]"},
   {kind = "talks", pat = "%f[%a]talks%f[%A]"},
   {kind = "talks", pat = "%f[%a]Dialogue%f[%A]", case = true, unless = "^ [Pp]artner"},
   {kind = "talks", pat = "%f[%a]consultations?%f[%A]"},
-  {kind = "talks", pat = "%f[%a]discussions?%f[%A]"},
+  {kind = "talks", pat = "%f[%a]discussion%f[%A]"}, -- "a discussion with"; "discussions" is process
   {kind = "visit", pat = "%f[%a]visit%a*%f[%A]"},
   {kind = "visit", pat = "%f[%a]trip to%f[%A]"},
   {kind = "agreement", pat = "%f[%a]signed%f[%A]", status = "signed"},
@@ -50,8 +53,17 @@ R.triggers = {
   {kind = "policy", pat = "%f[%a]action plan%f[%A]", date = "after"},
   {kind = "anniversary", pat = "%f[%a]anniversary%f[%A]"},
   {kind = "election", pat = "%f[%a]elections?%f[%A]"},
+  {kind = "statement", pat = "%f[%a]joint statement%f[%A]", reach = 40},
+  {kind = "statement", pat = "%f[%a]press release%f[%A]", reach = 40},
+  {kind = "statement", pat = "%f[%a]congratulatory message%f[%A]", reach = 40},
+  {kind = "statement", pat = "%f[%a]condolence message%f[%A]", reach = 40},
+  {kind = "statement", pat = "%f[%a]statement%f[%A]", reach = 40},
 }
 
+-- Words between a date and a trigger that part them: the date is then
+-- another's ("the June 2022 commune elections and 2023 national
+-- elections": June 2022 is the first's, 2023 the second's).
+R.parting = {"%f[%a]and%f[%A]", "%f[%a]or%f[%A]", ",", ";", "%f[%a]while%f[%A]", "%f[%a]but%f[%A]"}
 -- Words that make an event planned, whatever its date.
 R.planned = {
   "%f[%a]will%f[%A]", "%f[%a]to be held%f[%A]", "%f[%a]scheduled%f[%A]", "%f[%a]upcoming%f[%A]",

@@ -110,6 +110,25 @@ local pol = find(list, "policy")
 t.is(pol and pol.when, "2022/2026", "the plan's years")
 t.is(pol and pol.status, "in-force", "a plan for years that include the publication: in force")
 
+-- A date parted from a trigger by "and" is another's; a message is dated
+-- next to it or not at all; a note in parentheses proposes nothing.
+list = at.extract([[Published: 2022-05-11
+
+She voiced concerns about restrictions on civil society ahead of the June 2022 commune elections and 2023 national elections. The Prime Minister thanked Japan for the congratulatory message and looks forward to the summit in Tokyo next month.
+(This is a provisional translation. The above date denotes the date of the original press release.)]])
+local el = {}
+for _, ev in ipairs(list) do if ev.kind == "election" then el[#el + 1] = ev.when end end
+table.sort(el)
+t.is(table.concat(el, " "), "2022-06 2023", "two elections, each with its own date")
+local msg = find(list, "statement")
+t.ok(msg and msg.when == nil, "the message does not take the summit's date")
+local summit = find(list, "meeting")
+t.is(summit and summit.when, "2022-06", "the summit next month")
+t.is(summit and summit.status, "planned", "planned")
+local n = 0
+for _, ev in ipairs(list) do if ev.kind == "statement" then n = n + 1 end end
+t.is(n, 1, "the note in parentheses proposes no statement")
+
 -- A script's own rules replace the shipped tables it names.
 list = at.extract("Published: 2020-01-10\n\nJapan and Cambodia held talks in Siem Reap on January 9.",
                   {rules = {places = {["Siem Reap"] = "KHM"}}})
