@@ -116,6 +116,9 @@ local function words(text, s, e)
   return out
 end
 
+local tail_words = {the = true, a = true, an = true, of = true, ["and"] = true, ["or"] = true, ["in"] = true,
+                    on = true, at = true, to = true, ["for"] = true, with = true, by = true, from = true}
+
 local function is_year(w)
   return w:match("^1[89]%d%d$") or w:match("^20%d%d$") or w:match("^[12]%d%d%d%-%d%d$") -- 2024-28
 end
@@ -144,7 +147,9 @@ local function dates(text, ws, ref, refkey)
     if cues[w] or is_year(w) or (w:match("^%d%d?$") and ws[i + 1] and months[ws[i + 1].w]) then
       for j = math.min(#ws, i + 5), i, -1 do
         local span = text:sub(ws[i].s, ws[j].e)
-        if not span:find("[;:]") then
+        -- no clause break inside ("July, the ...": a comma is only
+        -- "September 12, 2018"'s), no little word at the end
+        if not span:find("[;:]") and not span:find(",%s*%D") and not tail_words[ws[j].w] then
           local d = date_of(span, ref, refkey)
           if not d and j == i + 1 and (w == "last" or w == "Last") then d = last_month(ws[j].w, ref) end
           if d and not (j == i and (w == "this" or w == "next" or w == "last" or w == "coming" or w == "later"
@@ -389,7 +394,17 @@ function M.extract(text, opts)
             elseif any(near, rules.planned) then status = "planned"
             else status = "held" end
           end
+          -- a date parted from a trigger that the words place ahead
+          -- ("..., he will have a thorough discussion") is not its own when
+          -- it lies before the publication
+          if best and dist and dist >= 1000 and status == "held" and best.date:latest() < ref:earliest() then
+            local near = low:sub(math.max(1, f.s - st.s - 60), f.e - st.s + 25)
+            if any(near, rules.planned) then best, status = nil, "planned" end
+          end
           local when = best and best.date:edtf() or nil
+          if f.t.default == "year" then -- a role held for a year: that year
+            when = ((best and best.date or ref):edtf() or ""):match("^%d%d%d%d") or when
+          end
           if not when then
             local near = low:sub(math.max(1, f.s - st.s - 40), f.e - st.s + 1)
             if any(near, rules.after) then when = ref:edtf() .. "/.."

@@ -13,7 +13,9 @@ local R = {}
 -- date = "after": the date is the first one after the words ("a policy
 -- for the 2024-28 period"), when there is one; unless: a pattern the
 -- words that follow must not match ("Dialogue Partner" is a standing,
--- "the meeting of the Consultation" is the consultation's); reach: how
+-- "the meeting of the Consultation" is the consultation's); default =
+-- "year": the year of its date, or of the publication (a chairmanship
+-- is held for a year); reach: how
 -- far (bytes) its date may be (a message is dated next to it, not by the
 -- summit the sentence goes on to name); case = true:
 -- the pattern is matched against the sentence as written (a named
@@ -44,6 +46,7 @@ R.triggers = {
   {kind = "agreement", pat = "%f[%a]agreed to an?%f[%A]", status = "endorsed"},
   {kind = "agreement", pat = "%f[%a]sign%f[%A]"},
   {kind = "agreement", pat = "%f[%a]consensus%f[%A]"},
+  {kind = "agreement", pat = "%f[%a]strategic partnership%f[%A]"},
   {kind = "agreement", pat = "%f[%a]memorandum of %a+%f[%A]"},
   {kind = "agreement", pat = "%f[%a]agreement%f[%A]"},
   {kind = "agreement", pat = "%f[%a]treaty%f[%A]"},
@@ -53,6 +56,9 @@ R.triggers = {
   {kind = "policy", pat = "%f[%a]action plan%f[%A]", date = "after"},
   {kind = "anniversary", pat = "%f[%a]anniversary%f[%A]"},
   {kind = "election", pat = "%f[%a]elections?%f[%A]"},
+  {kind = "other", pat = "%f[%a]chair year%f[%A]", status = "in-force", default = "year"},
+  {kind = "other", pat = "%f[%a]chairmanship%f[%A]", status = "in-force", default = "year"},
+  {kind = "other", pat = "%f[%a]presidency%f[%A]", status = "in-force", default = "year"},
   {kind = "statement", pat = "%f[%a]joint statement%f[%A]", reach = 40},
   {kind = "statement", pat = "%f[%a]press release%f[%A]", reach = 40},
   {kind = "statement", pat = "%f[%a]congratulatory message%f[%A]", reach = 40},

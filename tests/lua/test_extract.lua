@@ -129,6 +129,18 @@ local n = 0
 for _, ev in ipairs(list) do if ev.kind == "statement" then n = n + 1 end end
 t.is(n, 1, "the note in parentheses proposes no statement")
 
+-- A role held for a year; a past date parted from a trigger the words
+-- place ahead is not its date.
+list = at.extract([[Published: 2022-08-04
+
+The Secretary met Prime Minister Hun Sen of Cambodia today and discussed Cambodia's ASEAN Chair year. Recalling the meeting in July, the Minister said that he will have a thorough discussion with his counterpart.]])
+local role = find(list, "other")
+t.is(role and role.when, "2022", "a chair year: the year")
+t.is(role and role.status, "in-force", "held now: in force")
+local talk = find(list, "talks")
+t.ok(talk and talk.when == nil, "'in July' is not the planned discussion's date")
+t.is(talk and talk.status, "planned", "'will have a thorough discussion': planned")
+
 -- A script's own rules replace the shipped tables it names.
 list = at.extract("Published: 2020-01-10\n\nJapan and Cambodia held talks in Siem Reap on January 9.",
                   {rules = {places = {["Siem Reap"] = "KHM"}}})
