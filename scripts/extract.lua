@@ -248,11 +248,46 @@ local function any(str, pats)
   return false
 end
 
+-- Duplicates: a proposal that matches an event the store holds (the
+-- same kind, overlapping dates, an actor in common) gets `known` (its
+-- id, title and date); when the text is more precise (its date lies
+-- within the stored one's and is narrower: a day where the store has
+-- "early 2024"), `update` too, the change to offer.  No store: none.
+local function known(list)
+  for _, p in ipairs(list) do
+    local d = p.when and at.edtf(p.when)
+    if d then
+      -- the best of the matches: the same date, else one whose date
+      -- holds the proposal's, else the first
+      local hit, rank = nil, 0
+      for _, a in ipairs(p.actors) do
+        local ok, evs = pcall(at.query, {kind = p.kind, actor = a, from = d:earliest(), to = d:latest(),
+                                         expand = false, limit = 20})
+        if not ok then
+          if tostring(evs):find("^no store") then return end
+          error(evs, 0)
+        end
+        for _, ev in ipairs(evs) do
+          local w = ev.when
+          local r = (w and w == d) and 3 or (w and w:contains(d)) and 2 or 1
+          if r > rank then hit, rank = ev, r end
+        end
+      end
+      if hit then
+        local w = hit.when
+        p.known = {id = hit.id, title = hit.title, when = w and w:edtf() or nil}
+        if w and w:contains(d) and not (w == d) then p.update = {id = hit.id, when = p.when} end
+      end
+    end
+  end
+end
+
 -- The proposals for a text: a list of tables with the fields of an event
 -- (title, kind, status, when, actors, where, source) plus evidence and
 -- confidence.  opts: published (a date, or text at.date reads; default
 -- the text's "Published:" line, else at.now()), rules (tables replacing
--- those of scripts/extract/rules.lua), home (the publisher's actor).
+-- those of scripts/extract/rules.lua), home (the publisher's actor),
+-- known (false: do not look for the proposals among the store's events).
 function M.extract(text, opts)
   opts = opts or {}
   if type(text) ~= "string" then error("bad argument #1 to 'extract' (string expected, got " .. type(text) .. ")", 2) end
@@ -507,6 +542,7 @@ function M.extract(text, opts)
       kept[#kept + 1] = q
     end
   end
+  if opts.known ~= false then known(kept) end
   return kept
 end
 

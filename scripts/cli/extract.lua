@@ -70,4 +70,9 @@ for n, ev in ipairs(list) do
                                                           ev.where and (", in " .. ev.where) or "", ev.confidence))
   print(("   because \"%s\"%s"):format(e.verb.text, e.date and (", dated by \"" .. e.date.text .. "\"") or ""))
   print("   " .. (#e.sentence > 200 and (e.sentence:sub(1, 197) .. "...") or e.sentence))
+  if ev.known then
+    print(("   already known: event %d, %s (%s)%s"):format(ev.known.id, ev.known.title or "",
+                                                       ev.known.when or "no date",
+                                                       ev.update and ("; the text is more precise: when " .. ev.update.when) or ""))
+  end
 end

@@ -30,6 +30,15 @@ ${ATT_WRAP:-} "$ATT" --store "$STORE" extract --published 2023-12-18 - <"$SEED" 
 out_has 'meeting, held, 2023-12-17, KHM JPN'
 out_has 'because "meeting", dated by "December 17"'
 
+# Against a store that holds the examples: each proposal already known.
+ok init
+ok import "$SRC/examples/cambodia-japan/events.jsonl"
+ok extract --published 2023-12-18 "$SEED"
+out_has "already known: event 1, Cambodian and Japanese foreign ministers meet (2023-12-17)"
+out_has "already known: event 6, Japan's country assistance policy for Cambodia, 2024-2028 (2024/2028)"
+n=$(grep -c "already known" "$TMP/out")
+[ "$n" -ge 8 ] || fail "only $n proposals of the seed article known in a store of its examples"
+
 # The development set: every text, scored against its gold events.
 mkdir -p "$TMP/prop"
 for f in "$DATA"/press-releases/texts/*.txt; do

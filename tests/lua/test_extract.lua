@@ -141,6 +141,30 @@ local talk = find(list, "talks")
 t.ok(talk and talk.when == nil, "'in July' is not the planned discussion's date")
 t.is(talk and talk.status, "planned", "'will have a thorough discussion': planned")
 
+-- Duplicates: a proposal matching a stored event (kind, overlapping
+-- dates, an actor) is known; a more precise date is offered as an update.
+local early = assert(at.add{title = "CDC meeting", kind = "meeting", status = "planned", when = "early 2024",
+                            actors = {"KHM", "JPN"}})
+local exact = assert(at.add{title = "Ministers meet", kind = "meeting", status = "held", when = "2023-12-17",
+                            actors = {"KHM", "JPN"}})
+assert(at.add{title = "Other meeting", kind = "meeting", when = "2024-02", actors = {"THA"}})
+list = at.extract([[Published: 2023-12-18
+
+The ministers of Cambodia and Japan met on December 17. Cambodia and Japan will hold a meeting in Phnom Penh on 15 February 2024. Cambodia and Japan will hold talks in Tokyo on 20 February 2024.]])
+local held, planned
+for _, ev in ipairs(list) do
+  if ev.kind == "meeting" and ev.status == "held" then held = ev end
+  if ev.kind == "meeting" and ev.status == "planned" then planned = ev end
+end
+t.is(held and held.known and held.known.id, exact.id, "the ministers' meeting is known")
+t.ok(held and held.update == nil, "the same date: nothing to update")
+t.is(planned and planned.known and planned.known.id, early.id, "the February meeting is the early-2024 one")
+t.is(planned and planned.update and planned.update.when, "2024-02-15", "the text's day offered as an update")
+tk = find(list, "talks")
+t.ok(tk and tk.known == nil, "talks: no stored talks, not known")
+list = at.extract("Published: 2023-12-18\n\nThe ministers of Cambodia and Japan met on December 17.", {known = false})
+t.ok(list[1] and list[1].known == nil, "known = false: the store is not asked")
+
 -- A script's own rules replace the shipped tables it names.
 list = at.extract("Published: 2020-01-10\n\nJapan and Cambodia held talks in Siem Reap on January 9.",
                   {rules = {places = {["Siem Reap"] = "KHM"}}})
