@@ -375,7 +375,7 @@ static const cli_command commands[] = {
      "(USER: ATTACHE_AUTHOR, the setting history.author, the login name).\n"
      "  --as-of WHEN       every read answers as of the end of WHEN, for a\n"
      "                     report as it was then; writes fail (nil, message)\n"},
-    {"extract", cli_cmd_extract, "extract FILE|- [--published DATE] [--json]",
+    {"extract", cli_cmd_extract, "extract FILE|- [--published DATE] [--json | --review]",
      "Propose the events a press release or readout reports, for review:\n"
      "meetings, visits, calls, talks, agreements, policies, anniversaries,\n"
      "elections, each with its kind, status, date (EDTF, read against the\n"
@@ -391,6 +391,15 @@ static const cli_command commands[] = {
      "                     Published line, else today)\n"
      "  --json             one proposal a line, with its evidence: the\n"
      "                     sentence and the character spans of its words\n"
+     "  --review           ask about each proposal on standard input: a accept,\n"
+     "                     s skip, e FIELD=VALUE edit, A accept the rest,\n"
+     "                     u make the update a known event is offered, q stop;\n"
+     "                     then add the accepted ones in one batch, with their\n"
+     "                     source and sentence (the text must be a FILE)\n"
+     "\n"
+     "A proposal that matches an event of the store (same kind, overlapping\n"
+     "dates, an actor in common) is shown as already known, with an update\n"
+     "when the text is more precise.\n"
      "\n"
      "Exit status: 0 (also when nothing is found), 1 if the text cannot be\n"
      "read or a date is wrong, 2 for a wrong command line.\n"},

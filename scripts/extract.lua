@@ -326,11 +326,15 @@ function M.extract(text, opts)
     per[k] = {ws = ws, acts = acts, places = places}
     for _, a in ipairs(acts) do counts[a.code] = (counts[a.code] or 0) + 1 end
   end
-  local home = opts.home
-  if not home and meta.url then
+  local home, publisher = opts.home, nil
+  if meta.url then
     local host = meta.url:match("^%a+://([^/]+)") or ""
+    local function ours(h) return host == h or host:sub(-#h - 1) == "." .. h end
     for h, code in pairs(rules.hosts) do
-      if host == h or host:sub(-#h - 1) == "." .. h then home = code end
+      if not home and ours(h) then home = code end
+    end
+    for h, name in pairs(rules.publishers) do
+      if ours(h) then publisher = name end
     end
   end
   local ranked = {}
@@ -502,7 +506,7 @@ function M.extract(text, opts)
                 date = best and {text = text:sub(best.s, best.e), span = {char_at(text, best.s), char_at(text, best.e + 1)}} or nil,
                 actors = {},
               },
-              source = {url = meta.url, published = ref:edtf(), title = title},
+              source = {url = meta.url, published = ref:edtf(), title = title, publisher = publisher},
             }
             for _, a in ipairs(p.acts) do
               table.insert(ev.evidence.actors, {code = a.code, text = text:sub(a.s, a.e),

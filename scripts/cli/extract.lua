@@ -13,13 +13,15 @@ local function fail(status, msg)
   os.exit(status)
 end
 
-local file, published, json
+local file, published, json, review
 local args = {...}
 local i = 1
 while i <= #args do
   local a = args[i]
   if a == "--json" then
     json = true
+  elseif a == "--review" then
+    review = true
   elseif a == "--published" or a:match("^%-%-published=") then
     published = a:match("^%-%-published=(.*)$")
     if not published then
@@ -28,7 +30,7 @@ while i <= #args do
       if not published then fail(2, "--published needs a date (2023-12-18, 18 December 2023, yesterday)") end
     end
   elseif a:match("^%-%-?.") and a ~= "-" then
-    fail(2, a .. ": unknown option (extract takes FILE or -, --published DATE and --json)")
+    fail(2, a .. ": unknown option (extract takes FILE or -, --published DATE, --json and --review)")
   elseif file then
     fail(2, a .. ": one text at a time (already given " .. file .. ")")
   else
@@ -37,6 +39,10 @@ while i <= #args do
   i = i + 1
 end
 if not file then fail(2, "which text? give a FILE, or - for standard input") end
+if review and json then fail(2, "--review and --json: choose one (review prints for a person)") end
+if review and file == "-" then
+  fail(2, "--review reads its answers from standard input: give the text as a FILE")
+end
 if published then
   local d, why = at.date(published)
   if not d then fail(1, "--published " .. published .. ": " .. why) end
@@ -63,7 +69,7 @@ if #list == 0 then
   print("no events found in " .. (file == "-" and "the text" or file))
   return
 end
-for n, ev in ipairs(list) do
+local function show(n, ev)
   local e = ev.evidence
   print(("%d. %s, %s, %s, %s%s (confidence %.1f)"):format(n, ev.kind, ev.status, ev.when or "no date",
                                                           #ev.actors > 0 and table.concat(ev.actors, " ") or "no actors",
@@ -76,3 +82,99 @@ for n, ev in ipairs(list) do
                                                        ev.update and ("; the text is more precise: when " .. ev.update.when) or ""))
   end
 end
+
+if not review then
+  for n, ev in ipairs(list) do show(n, ev) end
+  return
+end
+
+-- --review: each proposal, then a question; the accepted ones are added
+-- (and the offered updates made) in one durable batch at the end.
+local HELP = "a accept, s skip, A accept this and the rest, u update the known event, " ..
+             "e FIELD=VALUE edit (title, kind, status, when, actors, where), q stop, ? this help"
+local function edit(ev, arg)
+  local k, v = arg:match("^%s*(%a+)%s*=%s*(.-)%s*$")
+  if not k then return nil, "give FIELD=VALUE (title, kind, status, when, actors, where)" end
+  if k == "when" then
+    local d, why = at.date(v, published or (ev.source.published and at.edtf(ev.source.published)))
+    if not d then return nil, why end
+    ev.when = d:edtf()
+  elseif k == "actors" then
+    local codes = {}
+    for name in v:gmatch("[^,]+") do
+      local code, why = at.actor(name:match("^%s*(.-)%s*$"))
+      if not code then return nil, why end
+      codes[#codes + 1] = code
+    end
+    ev.actors = codes
+  elseif k == "title" or k == "kind" or k == "status" or k == "where" then
+    if v == "" and k ~= "where" then return nil, k .. " cannot be empty" end
+    ev[k] = v ~= "" and v or nil
+  else
+    return nil, k .. ": not a field to edit (title, kind, status, when, actors, where)"
+  end
+  return true
+end
+
+local adds, updates, all, undated = {}, {}, false, 0
+print(("%d proposal%s from %s; %s"):format(#list, #list == 1 and "" or "s", file, HELP))
+for n, ev in ipairs(list) do
+  show(n, ev)
+  local done = all
+  if all and ev.when then adds[#adds + 1] = ev end
+  if all and not ev.when then undated = undated + 1 end
+  while not done do
+    io.write(ev.known and "   known: [s]kip (default), [u]pdate, [a]dd anyway, ... ? " or "   [a]ccept, [s]kip, [e]dit, [A]ll, [q]uit ? ")
+    io.stdout:flush()
+    local line = io.read("l")
+    if line == nil then line = "q" end
+    local c, rest = line:match("^%s*(%S?)%s*(.-)%s*$")
+    if c == "" then c = ev.known and "s" or "a" end
+    if (c == "a" or c == "A") and not ev.when then
+      -- an event has a date: the text gave none
+      print("   the text gives it no date: e when=... first (an event needs one)")
+    elseif c == "a" then
+      adds[#adds + 1] = ev
+      done = true
+    elseif c == "A" then
+      adds[#adds + 1] = ev
+      all, done = true, true
+    elseif c == "s" then
+      done = true
+    elseif c == "u" and ev.update then
+      updates[#updates + 1] = ev.update
+      done = true
+    elseif c == "u" then
+      print("   nothing to update: " .. (ev.known and "the store's date is as precise" or "not a known event"))
+    elseif c == "e" then
+      local ok, why = edit(ev, rest)
+      if ok then show(n, ev) else print("   " .. why) end
+    elseif c == "q" then
+      break
+    else
+      print("   " .. HELP)
+    end
+  end
+  if not done then break end
+end
+
+if undated > 0 then print(("%d without a date not added (an event needs one)"):format(undated)) end
+if #adds == 0 and #updates == 0 then
+  print("nothing added")
+  return
+end
+local ids = {}
+at.batch(function()
+  for _, ev in ipairs(adds) do
+    local src = {}
+    for k, v in pairs(ev.source) do src[k] = v end
+    local e = assert(at.add{title = ev.title, kind = ev.kind, status = ev.status, when = ev.when,
+                            actors = #ev.actors > 0 and ev.actors or nil, where = ev.where,
+                            source = next(src) and src or nil,
+                            notes = "From the text: " .. ev.evidence.sentence})
+    ids[#ids + 1] = e.id
+  end
+  for _, u in ipairs(updates) do assert(at.update(u.id, {when = u.when})) end
+end)
+print(("added %d event%s%s%s"):format(#ids, #ids == 1 and "" or "s", #ids > 0 and (" (" .. table.concat(ids, ", ") .. ")") or "",
+                                      #updates > 0 and (", updated " .. #updates) or ""))

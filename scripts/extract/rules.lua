@@ -135,5 +135,8 @@ R.abbreviations = {
 }
 -- The publisher's country, by the host of the text's URL.
 R.hosts = {["mofa.go.jp"] = "JPN", ["state.gov"] = "USA", ["gov.uk"] = "GBR", ["mfaic.gov.kh"] = "KHM"}
+-- And its name, for the events' source.
+R.publishers = {["mofa.go.jp"] = "Ministry of Foreign Affairs of Japan", ["state.gov"] = "U.S. Department of State",
+                ["gov.uk"] = "GOV.UK", ["mfaic.gov.kh"] = "Ministry of Foreign Affairs and International Cooperation of Cambodia"}
 
 return R

@@ -52,6 +52,64 @@ f1=$(tail -n 1 "$TMP/out" | sed -n 's/.*"f1":\([0-9.]*\).*/\1/p')
 awk -v f="$f1" 'BEGIN { exit !(f >= 0.78) }' || fail "development set: F1 $f1, below the floor of 0.78"
 echo "# development set: $(tail -n 1 "$TMP/out")"
 
+# --review: answers on standard input; the accepted proposals added in
+# one batch with their source and sentence, an offered update made.
+review() { # ANSWERS ARGS...: the review, its output in $TMP/out
+  a=$1
+  shift
+  RC=0
+  printf "$a" | ${ATT_WRAP:-} "$ATT" --store "$STORE" extract --review "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
+  NCHECKS=$((NCHECKS + 1))
+  [ "$RC" = 0 ] || fail "extract --review $*: exit status $RC"
+}
+T01=$DATA/press-releases/texts/01.txt
+rm -rf "$STORE"
+ok init
+# 1st accepted, 2nd skipped, 3rd edited then accepted, then stop
+review 'a\ns\ne when=2018-10-15\ne actors=Japan, Cambodia\ne title=Hun Sen visits Japan\na\nq\n' "$T01"
+out_has "added 2 events (1, 2)"
+ok get 2 --json
+out_has '"title":"Hun Sen visits Japan"'
+out_has '"when":"2018-10-15"'
+out_has '"actors":["JPN","KHM"]'
+out_has '"publisher":"Ministry of Foreign Affairs of Japan"'
+out_has '"url":"https://www.mofa.go.jp/s_sa/sea1/kh/page4e_000903.html"'
+out_has '"notes":"From the text: '
+ok list --json
+[ "$(grep -c . "$TMP/out")" = 2 ] || fail "the review added other events than the two accepted"
+# a wrong edit is named and asked again; the end of the answers stops
+review 'e when=someday soonish\ne colour=blue\n' "$T01"
+out_has 'cannot read the date "someday soonish"'
+out_has "colour: not a field to edit"
+out_has "nothing added"
+# the same text again: its first proposal is known; A accepts the rest
+review 's\nA\n' "$T01"
+out_has "already known: event 1"
+n=$(sed -n 's/^added \([0-9]*\) events.*/\1/p' "$TMP/out")
+[ -n "$n" ] && [ "$n" -ge 5 ] || fail "A: the rest accepted (added '$n')"
+# an update offered by a more precise text is made with u
+rm -rf "$STORE"
+ok init
+ok add --title "CDC meeting" --kind meeting --status planned --when "early 2024" --actor KHM --actor JPN
+printf 'Published: 2023-12-18\n\nCambodia and Japan will hold a meeting in Phnom Penh on 15 February 2024.\n' >"$TMP/precise.txt"
+review 'u\n' "$TMP/precise.txt"
+out_has "the text is more precise: when 2024-02-15"
+out_has "added 0 events, updated 1"
+ok get 1 --json
+out_has '"when":"2024-02-15"'
+# an undated proposal asks for a date before it is accepted
+printf 'Published: 2023-12-18\n\nJapan and Cambodia signed an agreement.\n' >"$TMP/undated.txt"
+review 'a\nu\ne when=1 December 2023\na\n' "$TMP/undated.txt"
+out_has "the text gives it no date: e when=... first"
+out_has "nothing to update: not a known event"
+out_has "added 1 event (2)"
+ok get 2 --json
+out_has '"when":"2023-12-01"'
+expect_rc 2 extract --review - <"$SEED"
+err_has "--review reads its answers from standard input"
+expect_rc 2 extract --review --json "$SEED"
+err_has "choose one"
+
 # Errors: named, nothing else printed.
 expect_rc 2 extract
 err_has "which text?"
@@ -67,5 +125,5 @@ printf 'a\377b\n' >"$TMP/bad.txt"
 expect_rc 1 extract "$TMP/bad.txt"
 err_has "not UTF-8"
 ok help extract
-out_has "usage: attache [--store DIR] extract FILE|- [--published DATE] [--json]"
+out_has "usage: attache [--store DIR] extract FILE|- [--published DATE] [--json | --review]"
 done_ok
