@@ -375,7 +375,7 @@ static const cli_command commands[] = {
      "(USER: ATTACHE_AUTHOR, the setting history.author, the login name).\n"
      "  --as-of WHEN       every read answers as of the end of WHEN, for a\n"
      "                     report as it was then; writes fail (nil, message)\n"},
-    {"extract", cli_cmd_extract, "extract FILE|- [--published DATE] [--json | --review]",
+    {"extract", cli_cmd_extract, "extract FILE|- [--published DATE] [--rules FILE] [--json | --review]",
      "Propose the events a press release or readout reports, for review:\n"
      "meetings, visits, calls, talks, agreements, policies, anniversaries,\n"
      "elections, each with its kind, status, date (EDTF, read against the\n"
@@ -389,6 +389,8 @@ static const cli_command commands[] = {
      "                     give the source and the publication date\n"
      "  --published DATE   the publication date (default: the text's\n"
      "                     Published line, else today)\n"
+     "  --rules FILE       a Lua file returning a table of the rules' tables it\n"
+     "                     replaces (triggers, places, adjectives...; docs/extract.md)\n"
      "  --json             one proposal a line, with its evidence: the\n"
      "                     sentence and the character spans of its words\n"
      "  --review           ask about each proposal on standard input: a accept,\n"

@@ -13,7 +13,7 @@ local function fail(status, msg)
   os.exit(status)
 end
 
-local file, published, json, review
+local file, published, json, review, rules_file
 local args = {...}
 local i = 1
 while i <= #args do
@@ -22,6 +22,13 @@ while i <= #args do
     json = true
   elseif a == "--review" then
     review = true
+  elseif a == "--rules" or a:match("^%-%-rules=") then
+    rules_file = a:match("^%-%-rules=(.*)$")
+    if not rules_file then
+      i = i + 1
+      rules_file = args[i]
+      if not rules_file then fail(2, "--rules needs a Lua file that returns a table of rules") end
+    end
   elseif a == "--published" or a:match("^%-%-published=") then
     published = a:match("^%-%-published=(.*)$")
     if not published then
@@ -30,7 +37,7 @@ while i <= #args do
       if not published then fail(2, "--published needs a date (2023-12-18, 18 December 2023, yesterday)") end
     end
   elseif a:match("^%-%-?.") and a ~= "-" then
-    fail(2, a .. ": unknown option (extract takes FILE or -, --published DATE, --json and --review)")
+    fail(2, a .. ": unknown option (extract takes FILE or -, --published DATE, --rules FILE, --json and --review)")
   elseif file then
     fail(2, a .. ": one text at a time (already given " .. file .. ")")
   else
@@ -60,7 +67,25 @@ else
 end
 if not utf8.len(text) then fail(1, file .. ": not UTF-8 text (extract reads UTF-8)") end
 
-local list = at.extract(text, {published = published})
+-- A desk's rules: a Lua file returning a table of the tables it replaces
+-- (docs/extract.md, "The rules").
+local rules
+if rules_file then
+  local f, why = io.open(rules_file)
+  if not f then fail(1, "--rules: " .. why) end
+  local src = f:read("a")
+  f:close()
+  local chunk, err = load(src, "@" .. rules_file, "t")
+  if not chunk then fail(1, "--rules: " .. err) end
+  local ok, r = pcall(chunk)
+  if not ok then fail(1, "--rules: " .. tostring(r)) end
+  if type(r) ~= "table" then
+    fail(1, ("--rules %s: returned a %s; a rules file returns a table (triggers, places, ...)"):format(rules_file, type(r)))
+  end
+  rules = r
+end
+
+local list = at.extract(text, {published = published, rules = rules})
 if json then
   for _, ev in ipairs(list) do print(at.json.encode(ev)) end
   return

@@ -110,6 +110,28 @@ err_has "--review reads its answers from standard input"
 expect_rc 2 extract --review --json "$SEED"
 err_has "choose one"
 
+# A desk's rules: a file that extends the shipped tables.
+cat >"$TMP/desk.lua" <<'LUA'
+local base = require "attache.extract.rules"
+local triggers = {{kind = "visit", pat = "%f[%a]state visit%f[%A]", status = "planned"}}
+for _, t in ipairs(base.triggers) do triggers[#triggers + 1] = t end
+return {triggers = triggers, places = setmetatable({["Siem Reap"] = "KHM"}, {__index = base.places})}
+LUA
+printf 'Published: 2024-01-10\n\nJapan and Cambodia held talks in Siem Reap on January 9. The King will pay a state visit to Japan in May.\n' >"$TMP/desk.txt"
+ok extract --rules "$TMP/desk.lua" "$TMP/desk.txt"
+out_has "talks, held, 2024-01-09, JPN KHM, in Siem Reap"
+out_has "visit, planned, 2024-05"
+ok extract "$TMP/desk.txt"
+out_lacks "JPN KHM, in Siem Reap"
+printf 'return 42\n' >"$TMP/bad.lua"
+expect_rc 1 extract --rules "$TMP/bad.lua" "$TMP/desk.txt"
+err_has "returned a number; a rules file returns a table"
+printf 'return {\n' >"$TMP/broken.lua"
+expect_rc 1 extract --rules "$TMP/broken.lua" "$TMP/desk.txt"
+err_has "broken.lua:"
+expect_rc 1 extract --rules "$TMP/none.lua" "$TMP/desk.txt"
+err_has "none.lua"
+
 # Errors: named, nothing else printed.
 expect_rc 2 extract
 err_has "which text?"
@@ -125,5 +147,5 @@ printf 'a\377b\n' >"$TMP/bad.txt"
 expect_rc 1 extract "$TMP/bad.txt"
 err_has "not UTF-8"
 ok help extract
-out_has "usage: attache [--store DIR] extract FILE|- [--published DATE] [--json | --review]"
+out_has "usage: attache [--store DIR] extract FILE|- [--published DATE] [--rules FILE] [--json | --review]"
 done_ok
