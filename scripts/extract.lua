@@ -171,7 +171,7 @@ local function dates(text, ws, ref, refkey)
   return out
 end
 
-local connector = {of = true, the = true, ["and"] = true}
+local connector = {of = true, the = true, ["and"] = true, ["for"] = true}
 
 -- The actors named in a sentence: {code, s, e}; and the places.
 local function actors(text, ws, rules)
@@ -189,7 +189,7 @@ local function actors(text, ws, rules)
       -- the longest run of words from here that names something: over
       -- capitalised words and of, the, and ("Kingdom of Cambodia")
       local last = i
-      while last < #ws and last < i + 4 and (ws[last + 1].w:match("^%u") or connector[ws[last + 1].w]) and
+      while last < #ws and last < i + 6 and (ws[last + 1].w:match("^%u") or connector[ws[last + 1].w]) and
             ws[last + 1].s == ws[last].e + 2 do
         last = last + 1
       end
@@ -217,9 +217,20 @@ local function actors(text, ws, rules)
             add(code, ws[i].s, ws[i].e)
             used = 1
           end
+        end
+        if j == i and span:match("^%u[%u%d]+$") then
+          -- an acronym is an actor when it names itself: an organisation
+          -- of the store's registry or one its events hold (CDC, JICA),
+          -- not a country's two-letter code ("PM" is no Saint Pierre)
+          if used == 0 and actor(span) == span then
+            add(span, ws[i].s, ws[i].e)
+            used = 1
+          end
           break
         end
-        local code = not connector[ws[j].w] and actor(span)
+        if j == i and #span <= 3 then break end
+        -- ("The PM" is not "PM", which at.actor would read as a code)
+        local code = not connector[ws[j].w] and not span:match("^[Tt]he %u%u?%u?$") and actor(span)
         if code and #code == 3 then
           add(code, ws[i].s, ws[j].e)
           used = j - i + 1

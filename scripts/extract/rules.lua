@@ -110,10 +110,12 @@ R.adjectives = {
 -- fewer.
 R.short = {US = "USA", UK = "GBR", USA = "USA", PRC = "CHN", ROK = "KOR", Lao = "LAO",
            ["U.S."] = "USA", ["U.K."] = "GBR"}
--- Organisations, by the words that name them.
+-- Organisations, by the words that name them (besides the store's
+-- registry, `attache actor add`, which at.actor reads: an acronym that
+-- names itself there, or a full name, is found too).
 R.organisations = {
   ASEAN = "ASEAN", ["United Nations"] = "UN", UN = "UN", EU = "EU", ["European Union"] = "EU",
-  NATO = "NATO", WTO = "WTO", IMF = "IMF", ["World Bank"] = "WB", CDC = "CDC",
+  NATO = "NATO", WTO = "WTO", IMF = "IMF", ["World Bank"] = "WB",
 }
 -- Places: capitals and cities, to the country they are in (an event "in
 -- Phnom Penh" is in Cambodia: the place is reported, not the actor).

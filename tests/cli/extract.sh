@@ -110,6 +110,15 @@ err_has "--review reads its answers from standard input"
 expect_rc 2 extract --review --json "$SEED"
 err_has "choose one"
 
+# Organisations of the store's registry, by name or by an acronym that
+# names itself; a country's two-letter code is not read into "The PM".
+ok actor add CDC "Council for the Development of Cambodia"
+printf 'Published: 2023-12-18\n\nCambodia and Japan will hold a meeting at the Council for the Development of Cambodia in early 2024. The CDC and Japan held talks on 6 February 2023. The PM Dialogue was held on 7 February 2023.\n' >"$TMP/cdc.txt"
+ok extract "$TMP/cdc.txt"
+out_has "meeting, planned, 2024-01~/2024-04~, CDC KHM JPN"
+out_has "talks, held, 2023-02-06, CDC JPN"
+out_lacks "SPM"
+
 # A desk's rules: a file that extends the shipped tables.
 cat >"$TMP/desk.lua" <<'LUA'
 local base = require "attache.extract.rules"
