@@ -6,28 +6,21 @@ file(GLOB files ${SRC_DIR}/*.lua)
 list(SORT files)
 set(body "")
 set(table "")
-# The reports that ship (scripts/reports/NAME.lua) are named "reports/NAME",
-# the extraction rules (scripts/extract/NAME.lua) "extract/NAME" (module
-# attache.extract.NAME).
-file(GLOB reports ${SRC_DIR}/reports/*.lua)
-list(SORT reports)
-list(APPEND files ${reports})
-file(GLOB rules ${SRC_DIR}/extract/*.lua)
-list(SORT rules)
-list(APPEND files ${rules})
-# The scripts of commands written in Lua (scripts/cli/NAME.lua): "cli/NAME".
-file(GLOB commands ${SRC_DIR}/cli/*.lua)
-list(SORT commands)
-list(APPEND files ${commands})
+# A file of a folder is named by both: the reports that ship
+# (scripts/reports/NAME.lua) "reports/NAME", the extraction rules
+# (scripts/extract/NAME.lua) "extract/NAME" (module attache.extract.NAME),
+# the scripts of commands written in Lua (scripts/cli/NAME.lua) "cli/NAME".
+foreach(sub reports extract cli)
+  file(GLOB more ${SRC_DIR}/${sub}/*.lua)
+  list(SORT more)
+  list(APPEND files ${more})
+endforeach()
 foreach(f ${files})
   get_filename_component(stem ${f} NAME_WE)
   get_filename_component(dir ${f} DIRECTORY)
-  if(dir MATCHES "/reports$")
-    set(stem "reports/${stem}")
-  elseif(dir MATCHES "/extract$")
-    set(stem "extract/${stem}")
-  elseif(dir MATCHES "/cli$")
-    set(stem "cli/${stem}")
+  if(NOT dir STREQUAL SRC_DIR)
+    get_filename_component(sub ${dir} NAME)
+    set(stem "${sub}/${stem}")
   endif()
   string(MAKE_C_IDENTIFIER ${stem} id)
   file(READ ${f} hex HEX)

@@ -89,9 +89,10 @@ typedef struct hits {
   int nruns;
   int counting; /* only count them (att_store_count_query): v stays NULL */
   uint64_t *posbits; /* att__query_bits: the snapshot's hits as bits of their positions */
-  /* In date order from the time bounds (query_by_when): the snapshot's
-   * hits, merged across the time classes as walked, straight into ids and
-   * dates; set off by snap_query when it takes its candidates otherwise. */
+  /* In date order from the time bounds (walk_merged, stream_merge): the
+   * snapshot's hits, merged across the time classes as walked, straight
+   * into ids and dates; set off by snap_query when it takes its
+   * candidates otherwise. */
   int stream, sbounds; /* sbounds: the dates too, in sb */
   int64_t *sid;
   att_bounds *sb;
@@ -151,6 +152,12 @@ static int hits_add(hits *h, const att_event *ev, int64_t id, int64_t e, int64_t
 }
 
 static int cmp64(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
+
+/* Date order: (earliest, latest, id) of one before the other's?  The
+ * order of the time index's classes and of sort = WHEN. */
+static inline int when_before(int64_t e1, int64_t l1, int64_t id1, int64_t e2, int64_t l2, int64_t id2) {
+  return e1 != e2 ? e1 < e2 : l1 != l2 ? l1 < l2 : id1 < id2;
+}
 
 static int g_sort, g_desc; /* qsort has no context argument in C11 */
 
@@ -517,7 +524,7 @@ static int walk_merged(att_store *st, const att__snap *s, const att_query *q, co
         continue;
       }
       y = head[b];
-      if (x->e < y->e || (x->e == y->e && (x->l < y->l || (x->l == y->l && x->id < y->id)))) b = c;
+      if (when_before(x->e, x->l, x->id, y->e, y->l, y->id)) b = c;
     }
     if (b < 0 || (cap && h->sn >= cap)) return 0;
     if ((rc = att__snap_pos(s, ATT__S_TIME, at[b], &ord)) != 0 ||
@@ -573,8 +580,8 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
 #undef POST
   if ((rc = time_ranges(s, q, lo, hi, &tn)) != 0) goto done;
   /* The candidates: the shortest posting list's, or the time ranges'. */
-  /* With the time bounds a candidate of the time index costs about a
-   * sixteenth of one from a posting list, whose id table entry is read
+  /* With the time bounds a candidate of the time index costs about
+   * 1/POST_COST of one from a posting list, whose id table entry is read
    * at random (at 10M events, a week's list of one actor read 0.7M of
    * them: 224 ms). */
   by_post = best != (size_t)-1 && best_n * (s->tkey ? POST_COST : 1) <= tn;
@@ -589,8 +596,9 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
    * verifies it in one pass in file order first: at 1M events, a scan of
    * everything in time order took about 220 ms unchecked, 260 ms
    * verifying entry by entry as it went, 235 ms this way.  A walk of
-   * the time bounds reads the entries of the candidates that the minutes
-   * keep: few of a wide class's (at 10M events, a week's list of one
+   * the time bounds reads no entries (their dates are beside it), and
+   * one that needs them reads those of the candidates it keeps: few of
+   * a wide class's (at 10M events, a week's list of one
    * actor verified the whole 480 MB table: 224 ms, 0.13 s of it). */
   if (ncand >= s->h.count / 16 && !cap && ahead && (by_post || !s->tkey))
     att__snap_verify_all(s, ATT__S_IDTAB);
@@ -657,7 +665,7 @@ done:
  * filter's pass over a million events in date order). */
 static inline int before(const hit *x, const hit *y) {
   if (g_sort == ATT_SORT_WHEN && !g_desc)
-    return x->e != y->e ? x->e < y->e : x->l != y->l ? x->l < y->l : x->id < y->id;
+    return when_before(x->e, x->l, x->id, y->e, y->l, y->id);
   return hit_cmp(x, y) < 0;
 }
 
@@ -699,8 +707,29 @@ static int collate_keys(hits *h) {
   return 0;
 }
 
-/* The matches of q: their ids in *ids, or with counting only their number
- * (no ids, no sort: q is unordered). */
+/* The journal's events that match q, added to h as hits (sorted by
+ * sort: its string keys are copied when it has them). */
+static int journal_hits(att_store *st, const att_query *q, hits *h, int sort) {
+  for (size_t i = 0; i < st->ov.n; i++) {
+    const att__ov *e = &st->ov.v[i];
+    int rc;
+    if (e->deleted || !att__match(&e->ev, q)) continue;
+    if ((rc = hits_add(h, &e->ev, e->id, e->ev.bounds.earliest, e->ev.bounds.latest, e->ev.created,
+                       e->ev.updated, sort)) != 0)
+      return rc;
+  }
+  return 0;
+}
+
+/* Room for k results: *ids, and *bounds when asked (the caller frees
+ * both on an error). */
+static int out_alloc(int64_t **ids, att_bounds **bounds, size_t k) {
+  if (!(*ids = malloc((k ? k : 1) * sizeof **ids)) ||
+      (bounds && !(*bounds = malloc((k ? k : 1) * sizeof **bounds))))
+    return att__err(ATT_ENOMEM, "out of memory for query results");
+  return 0;
+}
+
 /*
  * The present in ascending id order.  The id table is sorted by id, so
  * the snapshot's hits are taken as bits of their positions and read out
@@ -719,24 +748,14 @@ static int query_by_id(att_store *st, const att_query *q, int64_t **ids, att_bou
   h.posbits = bits;
   if ((rc = snap_query(st, s, SRC_PRESENT, q, &h)) != 0) goto out;
   h.posbits = NULL; /* the journal's hits, as hits */
-  for (size_t i = 0; i < st->ov.n; i++) {
-    const att__ov *e = &st->ov.v[i];
-    if (e->deleted || !att__match(&e->ev, q)) continue;
-    if ((rc = hits_add(&h, &e->ev, e->id, e->ev.bounds.earliest, e->ev.bounds.latest,
-                       e->ev.created, e->ev.updated, ATT_SORT_ID)) != 0)
-      goto out;
-  }
+  if ((rc = journal_hits(st, q, &h, ATT_SORT_ID)) != 0) goto out;
   g_sort = ATT_SORT_ID;
   g_desc = 0;
   if (h.n && !hits_sorted(&h)) qsort(h.v, h.n, sizeof *h.v, hit_cmp);
   for (size_t w = 0; w < words; w++) nb += (size_t)__builtin_popcountll(bits[w]);
   k = nb + h.n;
   if (q->limit && q->limit < k) k = q->limit;
-  if (!(*ids = malloc((k ? k : 1) * sizeof **ids)) ||
-      (bounds && !(*bounds = malloc((k ? k : 1) * sizeof **bounds)))) {
-    rc = att__err(ATT_ENOMEM, "out of memory for query results");
-    goto out;
-  }
+  if ((rc = out_alloc(ids, bounds, k)) != 0) goto out;
   for (size_t w = 0; w < words && o < k; w++) {
     for (uint64_t b = bits[w]; b && o < k; b &= b - 1) {
       const att__ident *e;
@@ -773,13 +792,7 @@ static int stream_merge(att_store *st, const att_query *q, hits *h, int64_t **id
   size_t k, i = 0, j = 0, o = 0;
   int rc;
   h->stream = 0; /* the journal's hits, as hits */
-  for (size_t x = 0; x < st->ov.n; x++) {
-    const att__ov *e = &st->ov.v[x];
-    if (e->deleted || !att__match(&e->ev, q)) continue;
-    if ((rc = hits_add(h, &e->ev, e->id, e->ev.bounds.earliest, e->ev.bounds.latest, e->ev.created,
-                       e->ev.updated, ATT_SORT_WHEN)) != 0)
-      return rc;
-  }
+  if ((rc = journal_hits(st, q, h, ATT_SORT_WHEN)) != 0) return rc;
   g_sort = ATT_SORT_WHEN;
   g_desc = 0;
   if (h->n) qsort(h->v, h->n, sizeof *h->v, hit_cmp);
@@ -795,17 +808,14 @@ static int stream_merge(att_store *st, const att_query *q, hits *h, int64_t **id
     *n = k;
     return 0;
   }
-  if (!(*ids = malloc((k ? k : 1) * sizeof **ids)) ||
-      (bounds && !(*bounds = malloc((k ? k : 1) * sizeof **bounds))))
-    return att__err(ATT_ENOMEM, "out of memory for query results");
+  if ((rc = out_alloc(ids, bounds, k)) != 0) return rc;
   while (o < k) {
     int snap;
     if (i == h->sn) snap = 0;
     else if (j == h->n) snap = 1;
     else {
       const hit *y = &h->v[j];
-      att_bounds x = h->sb[i];
-      snap = x.earliest != y->e ? x.earliest < y->e : x.latest != y->l ? x.latest < y->l : h->sid[i] < y->id;
+      snap = when_before(h->sb[i].earliest, h->sb[i].latest, h->sid[i], y->e, y->l, y->id);
     }
     if (snap) {
       if (bounds) (*bounds)[o] = h->sb[i];
@@ -819,6 +829,9 @@ static int stream_merge(att_store *st, const att_query *q, hits *h, int64_t **id
   return 0;
 }
 
+/* The matches of q: their ids in *ids (and their dates in *bounds when
+ * asked), or with counting only their number (no ids, no sort: q is
+ * unordered). */
 static int run_query(att_store *st, const att_query *q, int64_t **ids, size_t *n, int counting,
                      uint64_t *posbits, att_bounds **bounds) {
   hits h = {0};
@@ -884,13 +897,7 @@ static int run_query(att_store *st, const att_query *q, int64_t **ids, size_t *n
     goto out;
   }
   if (h.nruns) h.runs[h.nruns++] = h.n; /* the overlay's hits: one more run */
-  for (size_t i = 0; i < st->ov.n; i++) {
-    const att__ov *e = &st->ov.v[i];
-    if (e->deleted || !att__match(&e->ev, q)) continue;
-    rc = hits_add(&h, &e->ev, e->id, e->ev.bounds.earliest, e->ev.bounds.latest, e->ev.created,
-                  e->ev.updated, q->sort);
-    if (rc) goto out;
-  }
+  if ((rc = journal_hits(st, q, &h, q->sort)) != 0) goto out;
   g_sort = q->sort;
   g_desc = q->desc;
   if (q->collate && sort_key_string(q->sort) && (rc = collate_keys(&h)) != 0) goto out;
@@ -900,11 +907,7 @@ static int run_query(att_store *st, const att_query *q, int64_t **ids, size_t *n
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
     size_t last = h.runs[h.nruns - 1];
     if (h.n > last) qsort(h.v + last, h.n - last, sizeof *h.v, hit_cmp);
-    if (!(*ids = malloc((k ? k : 1) * sizeof **ids)) ||
-        (bounds && !(*bounds = malloc((k ? k : 1) * sizeof **bounds)))) {
-      rc = att__err(ATT_ENOMEM, "out of memory for query results");
-      goto out;
-    }
+    if ((rc = out_alloc(ids, bounds, k)) != 0) goto out;
     merge_runs(&h, *ids, bounds ? *bounds : NULL, k);
     *n = k;
     goto out;
@@ -919,11 +922,7 @@ sorted:
     *n = (q->limit && q->limit < h.n) ? q->limit : h.n;
   } else {
     size_t k = (q->limit && q->limit < h.n) ? q->limit : h.n;
-    if (!(*ids = malloc((k ? k : 1) * sizeof **ids)) ||
-        (bounds && !(*bounds = malloc((k ? k : 1) * sizeof **bounds)))) {
-      rc = att__err(ATT_ENOMEM, "out of memory for query results");
-      goto out;
-    }
+    if ((rc = out_alloc(ids, bounds, k)) != 0) goto out;
     for (size_t i = 0; i < k; i++) (*ids)[i] = h.v[i].id;
     for (size_t i = 0; bounds && i < k; i++) (*bounds)[i] = (att_bounds){h.v[i].e, h.v[i].l};
     *n = k;

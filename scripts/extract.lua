@@ -28,6 +28,12 @@ local function remember(key, fn, ...)
   if v == NONE then return nil end
   return v
 end
+-- A sentence that mentions an event proposed already: in its evidence.
+local function also(ev, sentence)
+  ev.evidence.also = ev.evidence.also or {}
+  table.insert(ev.evidence.also, sentence)
+end
+
 local NEAR = {near = false} -- no did-you-mean search on a miss
 local function actor(name) return remember("a" .. name, at.actor, name, NEAR) end
 local function date_of(span, ref, refkey) return remember("d" .. refkey .. "|" .. span, at.date, span, ref) end
@@ -243,8 +249,6 @@ local function actors(text, ws, rules)
   return out, places
 end
 
-local function lower_sentence(text, s, e) return text:sub(s, e):lower() end
-
 -- Is date d wider than days (an open end is)?
 local function wider(d, days)
   local e0, l0 = d:seconds()
@@ -308,6 +312,8 @@ function M.extract(text, opts)
   end
   for k, v in pairs(opts.rules or {}) do rules[k] = v end
   local meta, body = header(text)
+  -- bytes s..e of the text, and their span in characters
+  local function words_at(s, e) return {text = text:sub(s, e), span = {char_at(text, s), char_at(text, e + 1)}} end
   local ref = opts.published or meta.published
   if ref == nil then ref = at.now() end
   if type(ref) == "string" then
@@ -362,14 +368,14 @@ function M.extract(text, opts)
   for k, st in ipairs(sents) do
     -- a sentence in parentheses is a note ("(The above date denotes the
     -- date of the original press release.)"): no events
-    if text:sub(st.s, st.e):match("^[^%w(]*%(") and text:sub(st.e, st.e) == ")" then goto next_sentence end
-    local low = lower_sentence(text, st.s, st.e)
+    local orig = text:sub(st.s, st.e)
+    if orig:match("^[^%w(]*%(") and orig:sub(-1) == ")" then goto next_sentence end
+    local low = orig:lower()
     local p = per[k]
     -- every place a trigger matches; a kind's first, and its later ones
     -- when they turn out to have another date ("the June 2022 commune
     -- elections and 2023 national elections")
     local found, taken = {}, {}
-    local orig = text:sub(st.s, st.e)
     for _, t in ipairs(rules.triggers) do
       local from = 1
       local hay = t.case and orig or low
@@ -392,7 +398,9 @@ function M.extract(text, opts)
       local ds = dates(text, p.ws, ref, refkey)
       local seen_kind = {}
       for _, f in ipairs(found) do
-        -- the date nearest to the trigger
+        -- the lower-cased sentence from `back` bytes before the trigger to
+        -- `fwd` after it
+        local function around(back, fwd) return low:sub(math.max(1, f.s - st.s - back), f.e - st.s + fwd) end
         -- the nearest date, those parted from the trigger by "and", a
         -- comma... counting as far away
         local best, dist
@@ -428,10 +436,10 @@ function M.extract(text, opts)
         end
         do -- proposed even with no actor: the analyst adds them
           local kind, status = f.t.kind, f.t.status
+          local near = around(60, 25)
           if not status then
             -- the date decides when it lies wholly before or after the
             -- publication; else the words around the trigger
-            local near = low:sub(math.max(1, f.s - st.s - 60), f.e - st.s + 25)
             local just_before = low:sub(math.max(1, f.s - st.s - 12), f.s - st.s)
             local ongoing = best and best.date:earliest() <= ref:latest() and best.date:latest() >= ref:earliest()
             if (kind == "policy" or kind == "agreement") and any(just_before, rules.draft) then status = "draft"
@@ -447,18 +455,18 @@ function M.extract(text, opts)
           -- a date parted from a trigger that the words place ahead
           -- ("..., he will have a thorough discussion") is not its own when
           -- it lies before the publication
-          if best and dist and dist >= 1000 and status == "held" and best.date:latest() < ref:earliest() then
-            local near = low:sub(math.max(1, f.s - st.s - 60), f.e - st.s + 25)
-            if any(near, rules.planned) then best, status = nil, "planned" end
+          if best and dist and dist >= 1000 and status == "held" and best.date:latest() < ref:earliest() and
+             any(near, rules.planned) then
+            best, status = nil, "planned"
           end
           local when = best and best.date:edtf() or nil
           if f.t.default == "year" then -- a role held for a year: that year
             when = ((best and best.date or ref):edtf() or ""):match("^%d%d%d%d") or when
           end
           if not when then
-            local near = low:sub(math.max(1, f.s - st.s - 40), f.e - st.s + 1)
-            if any(near, rules.after) then when = ref:edtf() .. "/.."
-            elseif any(near, rules.before) then when = "../" .. ref:edtf() end
+            local close = around(40, 1)
+            if any(close, rules.after) then when = ref:edtf() .. "/.."
+            elseif any(close, rules.before) then when = "../" .. ref:edtf() end
           end
           local prev = by_kind[kind]
           local key = kind .. " " .. tostring(when)
@@ -488,22 +496,17 @@ function M.extract(text, opts)
           elseif same or antecedent then
             -- proposed already: "the agreement", or the same date again
             prev = same or antecedent
-            prev.evidence.also = prev.evidence.also or {}
-            table.insert(prev.evidence.also, text:sub(st.s, st.e))
+            also(prev, orig)
             if when and not same and (prev.when == nil or prev.when:find("..", 1, true)) and prev.kind == kind then
               prev.when, prev.status = when, status
-              prev.evidence.date = {text = text:sub(best.s, best.e),
-                                    span = {char_at(text, best.s), char_at(text, best.e + 1)}}
+              prev.evidence.date = words_at(best.s, best.e)
             end
           elseif when == nil and prev then
             -- an undated mention of a kind already proposed: the same event
-            prev.evidence.also = prev.evidence.also or {}
-            table.insert(prev.evidence.also, text:sub(st.s, st.e))
+            also(prev, orig)
           else
-            local names = {}
-            for i, c in ipairs(codes) do names[i] = c end
             local ev = {
-              title = ("%s%s: %s"):format(kind:sub(1, 1):upper(), kind:sub(2), table.concat(names, ", ")),
+              title = ("%s%s: %s"):format(kind:sub(1, 1):upper(), kind:sub(2), table.concat(codes, ", ")),
               kind = kind,
               status = status,
               when = when,
@@ -511,17 +514,18 @@ function M.extract(text, opts)
               where = p.places[1] and p.places[1].name or nil,
               confidence = (4 + (best and 3 or 0) + (#codes >= 2 and 2 or 0)) / 10,
               evidence = {
-                sentence = text:sub(st.s, st.e),
-                span = {char_at(text, st.s), char_at(text, st.e + 1)},
-                verb = {text = text:sub(f.s, f.e), span = {char_at(text, f.s), char_at(text, f.e + 1)}},
-                date = best and {text = text:sub(best.s, best.e), span = {char_at(text, best.s), char_at(text, best.e + 1)}} or nil,
+                sentence = orig,
+                span = words_at(st.s, st.e).span,
+                verb = words_at(f.s, f.e),
+                date = best and words_at(best.s, best.e) or nil,
                 actors = {},
               },
               source = {url = meta.url, published = ref:edtf(), title = title, publisher = publisher},
             }
             for _, a in ipairs(p.acts) do
-              table.insert(ev.evidence.actors, {code = a.code, text = text:sub(a.s, a.e),
-                                                span = {char_at(text, a.s), char_at(text, a.e + 1)}})
+              local w = words_at(a.s, a.e)
+              w.code = a.code
+              table.insert(ev.evidence.actors, w)
             end
             proposals[#proposals + 1] = ev
             by_kind[kind] = by_kind[kind] or ev
@@ -551,8 +555,7 @@ function M.extract(text, opts)
       end
     end
     if into then
-      into.evidence.also = into.evidence.also or {}
-      table.insert(into.evidence.also, q.evidence.sentence)
+      also(into, q.evidence.sentence)
     else
       kept[#kept + 1] = q
     end

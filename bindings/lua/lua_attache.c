@@ -50,7 +50,7 @@ typedef struct cursor {
   size_t keep_words, scan_w, scan_end;
   uint64_t scan_b;  /* the bits of keep[scan_w] not yet scanned */
   int64_t keep_lo, cur_id;
-  size_t chunk;     /* the next chunk's size (it doubles) */
+  size_t chunk;     /* the next chunk's size: AHEAD_FIRST, then the rest */
   size_t chunk_end; /* end of the chunk being scanned */
   size_t ahead_end; /* where has been called on [pos, ahead_end) */
   size_t *kept;     /* the positions in ids of those it kept, [ki, nkept) still to hand out */
@@ -1091,6 +1091,14 @@ static int c_next(lua_State *L) {
  * look-ahead.
  */
 
+/* Is id's bit in keep set?  Cleared, in any case. */
+static int keep_take(cursor *c, int64_t id) {
+  uint64_t b = (uint64_t)(id - c->keep_lo), m = 1ull << (b & 63);
+  int was = (c->keep[b >> 6] & m) != 0;
+  c->keep[b >> 6] &= ~m;
+  return was;
+}
+
 static void ahead_stop(lua_State *L, cursor *c) {
   if (c->keep) {
     att_script_mem_give(att_lua_script(L), c->keep_words * sizeof *c->keep);
@@ -1156,7 +1164,7 @@ static int ahead_push(lua_State *L, cursor *c) {
     att_lua_charge(L, 4);
     if (attl_event_pushid_mt(L, lua_upvalueindex(2), c->st, c->cur_id, &rc)) return 1;
     if (rc != ATT_ENOTFOUND) return luaL_error(L, "%s", att_errmsg());
-    c->keep[(c->cur_id - c->keep_lo) >> 6] &= ~(1ull << ((c->cur_id - c->keep_lo) & 63));
+    keep_take(c, c->cur_id); /* removed since: not kept */
   }
   c->scanning = 0;
   if (att_store_epoch(c->st) != c->epoch) {
@@ -1174,23 +1182,15 @@ static int ahead_push(lua_State *L, cursor *c) {
     c->kept_cap = cap;
   }
   c->nkept = c->ki = 0;
-  for (size_t p = c->pos; p < c->chunk_end; p++) {
-    uint64_t b = (uint64_t)(c->ids[p] - c->keep_lo), m = 1ull << (b & 63);
-    if (c->keep[b >> 6] & m) {
-      c->keep[b >> 6] &= ~m;
-      c->kept[c->nkept++] = p;
-    }
-  }
+  for (size_t p = c->pos; p < c->chunk_end; p++)
+    if (keep_take(c, c->ids[p])) c->kept[c->nkept++] = p;
   c->ahead_end = c->chunk_end;
   return 0;
 }
 
 /* where's verdict on the event ahead_push gave. */
 static void ahead_verdict(cursor *c, int kept) {
-  if (!kept && c->keep) {
-    uint64_t b = (uint64_t)(c->cur_id - c->keep_lo);
-    c->keep[b >> 6] &= ~(1ull << (b & 63));
-  }
+  if (!kept && c->keep) keep_take(c, c->cur_id);
 }
 
 /* Push the next event of the chunk that where kept, in the order asked,

@@ -16,6 +16,15 @@ end
 local file, published, json, review, rules_file
 local args = {...}
 local i = 1
+-- The value of option --NAME at args[i] (--NAME VALUE or --NAME=VALUE);
+-- `need` says what it takes when it is missing.
+local function value(name, need)
+  local v = args[i]:match("^%-%-" .. name .. "=(.*)$")
+  if v then return v end
+  i = i + 1
+  if args[i] == nil then fail(2, "--" .. name .. " needs " .. need) end
+  return args[i]
+end
 while i <= #args do
   local a = args[i]
   if a == "--json" then
@@ -23,19 +32,9 @@ while i <= #args do
   elseif a == "--review" then
     review = true
   elseif a == "--rules" or a:match("^%-%-rules=") then
-    rules_file = a:match("^%-%-rules=(.*)$")
-    if not rules_file then
-      i = i + 1
-      rules_file = args[i]
-      if not rules_file then fail(2, "--rules needs a Lua file that returns a table of rules") end
-    end
+    rules_file = value("rules", "a Lua file that returns a table of rules")
   elseif a == "--published" or a:match("^%-%-published=") then
-    published = a:match("^%-%-published=(.*)$")
-    if not published then
-      i = i + 1
-      published = args[i]
-      if not published then fail(2, "--published needs a date (2023-12-18, 18 December 2023, yesterday)") end
-    end
+    published = value("published", "a date (2023-12-18, 18 December 2023, yesterday)")
   elseif a:match("^%-%-?.") and a ~= "-" then
     fail(2, a .. ": unknown option (extract takes FILE or -, --published DATE, --rules FILE, --json and --review)")
   elseif file then
