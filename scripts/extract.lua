@@ -182,6 +182,22 @@ local connector = {of = true, the = true, ["and"] = true, ["for"] = true}
 -- The actors named in a sentence: {code, s, e}; and the places.
 local function actors(text, ws, rules)
   local out, places, seen = {}, {}, {}
+  -- "the Japan-Cambodia Joint Committee", "ASEAN-Japan": each part of a
+  -- hyphenated capitalised word is a name of its own
+  local split
+  for k, x in ipairs(ws) do
+    if x.w:find("-", 2, true) and x.w:match("^%u") then
+      split = split or table.move(ws, 1, k - 1, 1, {})
+      local p = x.s
+      for part in x.w:gmatch("[^-]+") do
+        split[#split + 1] = {w = part, s = p, e = p + #part - 1}
+        p = p + #part + 1
+      end
+    elseif split then
+      split[#split + 1] = x
+    end
+  end
+  ws = split or ws
   local function add(code, s, e)
     if code and not seen[code] then
       seen[code] = true
@@ -364,7 +380,10 @@ function M.extract(text, opts)
     if r.code ~= home then main[#main + 1] = r.code end
   end
 
-  local proposals, by_kind = {}, {}
+  -- Events of kind "other" are alike only when the same words gave them
+  -- (a government formed and training offered are two events): their
+  -- sort is the kind and the trigger.
+  local proposals, by_kind, sort_of = {}, {}, {}
   for k, st in ipairs(sents) do
     -- a sentence in parentheses is a note ("(The above date denotes the
     -- date of the original press release.)"): no events
@@ -386,7 +405,8 @@ function M.extract(text, opts)
         for _, x in ipairs(taken) do
           if a <= x[2] and b >= x[1] then overlaps = true end
         end
-        if not overlaps and not (t.unless and hay:sub(b + 1, b + 24):find(t.unless)) then
+        if not overlaps and not (t.unless and hay:sub(b + 1, b + 24):find(t.unless)) and
+           not (t.unless_before and any(hay:sub(math.max(1, a - 24), a - 1), t.unless_before)) then
           taken[#taken + 1] = {a, b}
           found[#found + 1] = {t = t, s = st.s + a - 1, e = st.s + b - 1}
         end
@@ -449,6 +469,8 @@ function M.extract(text, opts)
             elseif kind == "agreement" and any(near, rules.endorsed) then status = "endorsed"
             elseif best and best.date:latest() < ref:earliest() then status = "held"
             elseif best and best.date:earliest() > ref:latest() then status = "planned"
+            elseif best and best.date:earliest() >= ref:earliest() and best.date:latest() > ref:latest() then
+              status = "planned" -- from the publication on: "later this year"
             elseif any(near, rules.planned) then status = "planned"
             else status = "held" end
           end
@@ -468,12 +490,13 @@ function M.extract(text, opts)
             if any(close, rules.after) then when = ref:edtf() .. "/.."
             elseif any(close, rules.before) then when = "../" .. ref:edtf() end
           end
-          local prev = by_kind[kind]
-          local key = kind .. " " .. tostring(when)
+          local sort = kind == "other" and ("other " .. f.t.pat) or kind
+          local prev = by_kind[sort]
+          local key = sort .. " " .. tostring(when)
           local before = low:sub(math.max(1, f.s - st.s - 6), f.s - st.s)
           local same -- an event of this kind and date proposed already
           for _, q in ipairs(proposals) do
-            if q.kind == kind and q.when == when and when ~= nil then same = q end
+            if sort_of[q] == sort and q.when == when and when ~= nil then same = q end
           end
           -- "the meeting", "this visit": the latest event of the kind
           -- proposed before (of a meeting-like kind, for a meeting-like
@@ -485,13 +508,13 @@ function M.extract(text, opts)
           if mentioned then
             for i = #proposals, 1, -1 do
               local q = proposals[i]
-              if q.kind == kind or (rules.short_kinds[kind] and rules.short_kinds[q.kind]) then
-                if q.kind == kind or not antecedent then antecedent = q end
-                if q.kind == kind then break end
+              if sort_of[q] == sort or (rules.short_kinds[kind] and rules.short_kinds[q.kind]) then
+                if sort_of[q] == sort or not antecedent then antecedent = q end
+                if sort_of[q] == sort then break end
               end
             end
           end
-          if seen_kind[key] or (seen_kind[kind] and when == nil) then
+          if seen_kind[key] or (seen_kind[sort] and when == nil) then
             -- the same kind and date twice in a sentence: one event
           elseif same or antecedent then
             -- proposed already: "the agreement", or the same date again
@@ -506,7 +529,7 @@ function M.extract(text, opts)
             also(prev, orig)
           else
             local ev = {
-              title = ("%s%s: %s"):format(kind:sub(1, 1):upper(), kind:sub(2), table.concat(codes, ", ")),
+              title = f.t.title or ("%s%s: %s"):format(kind:sub(1, 1):upper(), kind:sub(2), table.concat(codes, ", ")),
               kind = kind,
               status = status,
               when = when,
@@ -528,10 +551,11 @@ function M.extract(text, opts)
               table.insert(ev.evidence.actors, w)
             end
             proposals[#proposals + 1] = ev
-            by_kind[kind] = by_kind[kind] or ev
+            by_kind[sort] = by_kind[sort] or ev
+            sort_of[ev] = sort
           end
           seen_kind[key] = true
-          seen_kind[kind] = true
+          seen_kind[sort] = true
         end
       end
     end
@@ -545,7 +569,7 @@ function M.extract(text, opts)
     local into
     if q.when == nil then
       for _, r in ipairs(proposals) do
-        if r ~= q and r.kind == q.kind and r.when ~= nil then
+        if r ~= q and sort_of[r] == sort_of[q] and r.when ~= nil then
           for _, a in ipairs(q.actors) do
             for _, b in ipairs(r.actors) do
               if a == b then into = into or r end

@@ -59,6 +59,22 @@ R.triggers = {
   {kind = "other", pat = "%f[%a]chair year%f[%A]", status = "in-force", default = "year"},
   {kind = "other", pat = "%f[%a]chairmanship%f[%A]", status = "in-force", default = "year"},
   {kind = "other", pat = "%f[%a]presidency%f[%A]", status = "in-force", default = "year"},
+  -- events of no kind of their own: a government formed, violence, a
+  -- resolution co-sponsored, an office opened, training offered
+  {kind = "other", pat = "%f[%a]formation of%f[%A]", reach = 60},
+  {kind = "other", pat = "%f[%a]was formed%f[%A]", reach = 60},
+  {kind = "other", pat = "%f[%a]were formed%f[%A]", reach = 60},
+  {kind = "other", pat = "%f[%a]sworn in%f[%A]", reach = 60},
+  {kind = "other", pat = "%f[%a]took office%f[%A]", reach = 60},
+  {kind = "other", pat = "%f[%a]inaugurat%a*%f[%A]", reach = 60},
+  {kind = "other", pat = "%f[%a]violence%f[%A]", reach = 60,
+   unless_before = {"%f[%a]end%s*$", "%f[%a]stop%s*$", "%f[%a]halt%s*$", "%f[%a]against%s*$", "%f[%a]no%s*$",
+                    "%f[%a]renounce%a*%s*$", "%f[%a]prevent%a*%s*$",
+                    "%f[%a]cessation of%s*$", "%f[%a]end to%s*$", "%f[%a]free from%s*$"}},
+  {kind = "other", pat = "%f[%a]co%-sponsor%a*%f[%A]", reach = 60},
+  {kind = "other", pat = "%f[%a]open%a* an? [%a%s%(%)]-office%f[%A]", reach = 60},
+  {kind = "other", pat = "%f[%a]open%a* an? [%a%s%(%)]-embassy%f[%A]", reach = 60},
+  {kind = "other", pat = "%f[%a]training%f[%A]", reach = 60},
   {kind = "statement", pat = "%f[%a]joint statement%f[%A]", reach = 40},
   {kind = "statement", pat = "%f[%a]press release%f[%A]", reach = 40},
   {kind = "statement", pat = "%f[%a]congratulatory message%f[%A]", reach = 40},
@@ -75,6 +91,7 @@ R.planned = {
   "%f[%a]will%f[%A]", "%f[%a]to be held%f[%A]", "%f[%a]scheduled%f[%A]", "%f[%a]upcoming%f[%A]",
   "%f[%a]look%a* forward%f[%A]", "%f[%a]plans? to%f[%A]", "%f[%a]ahead of%f[%A]",
   "%f[%a]is set to%f[%A]", "%f[%a]are set to%f[%A]", "%f[%a]to be coordinated%f[%A]",
+  "%f[%a]to hold%f[%A]", "%f[%a]offering%f[%A]", "%f[%a]would%f[%A]",
 }
 -- An agreement or policy being carried out ("implementation of the
 -- Five-Point Consensus"): in force.

@@ -165,6 +165,50 @@ t.ok(tk and tk.known == nil, "talks: no stored talks, not known")
 list = at.extract("Published: 2023-12-18\n\nThe ministers of Cambodia and Japan met on December 17.", {known = false})
 t.ok(list[1] and list[1].known == nil, "known = false: the store is not asked")
 
+-- Hyphenated pairs name both countries; "agreed to hold" and a date from
+-- the publication on ("later this year") make an event planned.
+list = at.extract("Published: 2024-03-12\n\nThe ministers agreed to hold the next Japan-Cambodia talks " ..
+                  "in Phnom Penh. The ASEAN-Japan summit takes place later this year. " ..
+                  "The UK-ASEAN Dialogue Partnership began in 1977.", {known = false})
+tk = find(list, "talks")
+t.ok(tk and has(tk.actors, "JPN") and has(tk.actors, "KHM"), "Japan-Cambodia: both countries")
+t.is(tk and tk.status, "planned", "agreed to hold: planned")
+m = find(list, "meeting")
+t.ok(m and has(m.actors, "JPN") and has(m.actors, "ASEAN"), "ASEAN-Japan: the organisation and the country")
+t.is(m and m.when, "2024-03-12/2024-12-31", "later this year: from the publication to the year's end")
+t.is(m and m.status, "planned", "a date from the publication on: planned")
+
+-- Events of kind other: each set of words is its own event (a government
+-- formed and training offered are not one), with a date only close by;
+-- violence that is ended or prevented is no event.
+list = at.extract("Published: 2023-09-01\n\nCambodia's new government was formed on 22 August 2023, and " ..
+                  "Prime Minister Hun Manet said he would visit Japan next month. Japan is offering training " ..
+                  "for Cambodian officials. The ministers called for an immediate cessation of violence and " ..
+                  "urged all sides to end violence. The violence that occurred near the border on 12 August " ..
+                  "was condemned.", {known = false})
+local others = {}
+for _, ev in ipairs(list) do if ev.kind == "other" then others[ev.evidence.verb.text] = ev end end
+t.is(others["was formed"] and others["was formed"].when, "2023-08-22", "a government formed, on its date")
+t.is(others["was formed"] and others["was formed"].status, "held", "formed: held")
+t.is(others.training and others.training.status, "planned", "training offered: planned, an event of its own")
+t.is(others.training and others.training.when, nil, "the training has no date (next month is the visit's)")
+t.is(others.violence and others.violence.when, "2023-08-12", "violence that occurred: an event, on its date")
+local nviolence = 0
+for _, ev in ipairs(list) do
+  if ev.kind == "other" and ev.evidence.verb.text == "violence" then nviolence = nviolence + 1 end
+end
+t.is(nviolence, 1, "'cessation of violence', 'end violence': no events")
+
+-- A trigger may name its events; unless_before keeps words out.
+list = at.extract("Published: 2024-03-12\n\nJapan and Cambodia co-chaired the Joint Committee on 11 March. " ..
+                  "The Prime Minister said no Joint Committee was planned for May.",
+                  {known = false, rules = {triggers = {
+                    {kind = "meeting", pat = "%f[%a]joint committee%f[%A]", title = "Japan-Cambodia Joint Committee",
+                     unless_before = {"%f[%a]no%s*$"}}}}})
+t.is(#list, 1, "one proposal: 'no Joint Committee' is kept out")
+t.is(list[1] and list[1].title, "Japan-Cambodia Joint Committee", "the trigger's title")
+t.is(list[1] and list[1].when, "2024-03-11", "on its date")
+
 -- A script's own rules replace the shipped tables it names.
 list = at.extract("Published: 2020-01-10\n\nJapan and Cambodia held talks in Siem Reap on January 9.",
                   {rules = {places = {["Siem Reap"] = "KHM"}}})
