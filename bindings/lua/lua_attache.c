@@ -199,7 +199,8 @@ static void check_target(lua_State *L) {
  * most 500 bytes returns nil and the message (2 values pushed) as the
  * write would.  1 with *reason (NULL: none).
  */
-static int write_opts(lua_State *L, int idx, const char *fname, const char **reason, int *force) {
+static int write_opts(lua_State *L, int idx, const char *fname, const char **reason, const char *flag,
+                      int *flagv) {
   *reason = NULL;
   if (lua_isnoneornil(L, idx)) return 1;
   if (!lua_istable(L, idx))
@@ -213,12 +214,11 @@ static int write_opts(lua_State *L, int idx, const char *fname, const char **rea
         return luaL_error(L, "bad argument #%d to '%s' (option reason takes a string, got %s)",
                           idx, fname, luaL_typename(L, -1));
       *reason = lua_tostring(L, -1); /* held by the table */
-    } else if (k && force && strcmp(k, "force") == 0) {
-      *force = lua_toboolean(L, -1);
+    } else if (k && flag && strcmp(k, flag) == 0) {
+      *flagv = lua_toboolean(L, -1);
     } else {
-      return luaL_error(L, "bad argument #%d to '%s' (unknown option %s; the options are %s)",
-                        idx, fname, k ? k : luaL_typename(L, -2),
-                        force ? "force and reason" : "reason");
+      return luaL_error(L, "bad argument #%d to '%s' (unknown option %s; the options are %s%sreason)",
+                        idx, fname, k ? k : luaL_typename(L, -2), flag ? flag : "", flag ? " and " : "");
     }
     lua_pop(L, 1);
   }
@@ -622,22 +622,28 @@ static const char *sel_string(lua_State *L, const char *fname, const char *opt) 
 
 /* ---- functions ----------------------------------------------------------- */
 
-/* at.add(t [, {reason = TEXT}]) -> event | nil, message */
+/* at.add(t [, {reason = TEXT, check = true}]) -> event | nil, message;
+ * with check, true when the fields make an event, and nothing written. */
 static int l_add(lua_State *L) {
   att_store *st;
   att_event ev;
   cJSON **obj;
   const char *reason;
-  int rc;
-  att_lua_check_write(L, "at.add");
+  int rc, check = 0;
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
-  if (!write_opts(L, 2, "add", &reason, NULL)) return 2;
+  if (!write_opts(L, 2, "add", &reason, "check", &check)) return 2;
+  if (!check) att_lua_check_write(L, "at.add");
   st = attl_store(L);
   obj = table_arg(L, 1, "add");
   if ((rc = friendly_dates(L, 1, *obj, NULL)) == 0) rc = att_event_from_cjson(*obj, 0, &ev);
   box_free(obj);
   if (rc != 0) return attl_fail(L);
+  if (check) {
+    att_event_free(&ev);
+    lua_pushboolean(L, 1);
+    return 1;
+  }
   if (reason_begin(L, st, reason) != 0) {
     att_event_free(&ev);
     return 2;
@@ -707,7 +713,7 @@ static int l_update(lua_State *L) {
   luaL_checkany(L, 1);
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 3);
-  if (!write_opts(L, 3, "update", &reason, NULL)) return 2;
+  if (!write_opts(L, 3, "update", &reason, NULL, NULL)) return 2;
   st = attl_store(L);
   check_target(L);
   if (reason_begin(L, st, reason) != 0) return 2;
@@ -741,7 +747,7 @@ static int l_remove(lua_State *L) {
   att_lua_check_write(L, "at.remove");
   luaL_checkany(L, 1);
   lua_settop(L, 2);
-  if (!write_opts(L, 2, "remove", &reason, &force)) return 2;
+  if (!write_opts(L, 2, "remove", &reason, "force", &force)) return 2;
   st = attl_store(L);
   check_target(L);
   if (reason_begin(L, st, reason) != 0) return 2;
@@ -997,7 +1003,7 @@ static int l_batch(lua_State *L) {
   att_lua_check_write(L, "at.batch");
   luaL_checktype(L, 1, LUA_TFUNCTION);
   lua_settop(L, 2);
-  if (!write_opts(L, 2, "batch", &reason, NULL)) return 2;
+  if (!write_opts(L, 2, "batch", &reason, NULL, NULL)) return 2;
   st = attl_store(L);
   if (att_store_in_batch(st))
     return luaL_error(L, "a batch is already open (at.batch calls do not nest)");

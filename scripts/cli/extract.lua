@@ -140,13 +140,39 @@ local function edit(ev, arg)
   return true
 end
 
+-- The event the store gets for a proposal.
+local function event_of(ev)
+  local src = {}
+  for k, v in pairs(ev.source) do src[k] = v end
+  return {title = ev.title, kind = ev.kind, status = ev.status, when = ev.when,
+          actors = #ev.actors > 0 and ev.actors or nil, where = ev.where,
+          source = next(src) and src or nil, notes = "From the text: " .. ev.evidence.sentence}
+end
+-- Would the store take it?  Its own check (at.add's check: nothing is
+-- written): an edit the store would refuse is refused when it is typed,
+-- not after the last answer.
+local function acceptable(ev)
+  local t = event_of(ev)
+  t.when = t.when or "2000" -- (a proposal without a date gets one, checked, before it is accepted)
+  return at.add(t, {check = true})
+end
+
+-- The store the answers go to must be there before any is asked.
+do
+  local ok, err = pcall(at.count, {})
+  if not ok then fail(1, "--review adds the accepted events to a store: " .. tostring(err):gsub("^[^:]*:%d+: ", "")) end
+end
+
 local adds, updates, all, undated = {}, {}, false, 0
 print(("%d proposal%s from %s; %s"):format(#list, #list == 1 and "" or "s", file, HELP))
 for n, ev in ipairs(list) do
   show(n, ev)
   local done = all
-  if all and ev.when then adds[#adds + 1] = ev end
   if all and not ev.when then undated = undated + 1 end
+  if all and ev.when then
+    local ok, why = acceptable(ev)
+    if ok then adds[#adds + 1] = ev else print("   not added: " .. why) end
+  end
   while not done do
     io.write(ev.known and "   known: [s]kip (default), [u]pdate, [a]dd anyway, ... ? " or "   [a]ccept, [s]kip, [e]dit, [A]ll, [q]uit ? ")
     io.stdout:flush()
@@ -157,6 +183,9 @@ for n, ev in ipairs(list) do
     if (c == "a" or c == "A") and not ev.when then
       -- an event has a date: the text gave none
       print("   the text gives it no date: e when=... first (an event needs one)")
+    elseif (c == "a" or c == "A") and not acceptable(ev) then
+      local _, why = acceptable(ev)
+      print("   the store would refuse it: " .. why .. "; e FIELD=VALUE to change it")
     elseif c == "a" then
       adds[#adds + 1] = ev
       done = true
@@ -171,8 +200,18 @@ for n, ev in ipairs(list) do
     elseif c == "u" then
       print("   nothing to update: " .. (ev.known and "the store's date is as precise" or "not a known event"))
     elseif c == "e" then
-      local ok, why = edit(ev, rest)
-      if ok then show(n, ev) else print("   " .. why) end
+      -- on a copy: a field the store would refuse leaves the proposal as it was
+      local copy = {}
+      for k, v in pairs(ev) do copy[k] = v end
+      local ok, why = edit(copy, rest)
+      if ok then ok, why = acceptable(copy) end
+      if ok then
+        for k, v in pairs(copy) do ev[k] = v end
+        for k in pairs(ev) do if copy[k] == nil then ev[k] = nil end end
+        show(n, ev)
+      else
+        print("   " .. why)
+      end
     elseif c == "q" then
       break
     else
@@ -188,17 +227,10 @@ if #adds == 0 and #updates == 0 then
   return
 end
 local ids = {}
-at.batch(function()
-  for _, ev in ipairs(adds) do
-    local src = {}
-    for k, v in pairs(ev.source) do src[k] = v end
-    local e = assert(at.add{title = ev.title, kind = ev.kind, status = ev.status, when = ev.when,
-                            actors = #ev.actors > 0 and ev.actors or nil, where = ev.where,
-                            source = next(src) and src or nil,
-                            notes = "From the text: " .. ev.evidence.sentence})
-    ids[#ids + 1] = e.id
-  end
+local committed, why = at.batch(function()
+  for _, ev in ipairs(adds) do ids[#ids + 1] = assert(at.add(event_of(ev))).id end
   for _, u in ipairs(updates) do assert(at.update(u.id, {when = u.when})) end
 end)
+if not committed then fail(1, "nothing added: " .. tostring(why)) end
 print(("added %d event%s%s%s"):format(#ids, #ids == 1 and "" or "s", #ids > 0 and (" (" .. table.concat(ids, ", ") .. ")") or "",
                                       #updates > 0 and (", updated " .. #updates) or ""))

@@ -105,6 +105,22 @@ out_has "nothing to update: not a known event"
 out_has "added 1 event (2)"
 ok get 2 --json
 out_has '"when":"2023-12-01"'
+# an edit the store would refuse is refused when typed, the proposal left
+# as it was and the answers going on (before: the whole review lost, with
+# a traceback, at the final batch)
+review 'e kind=Big Summit!\ne title=\ne status=Held!\na\n' "$TMP/precise.txt"
+out_has 'event field "kind": "Big Summit!" is not accepted'
+out_has "title cannot be empty"
+out_has 'event field "status"'
+out_has "added 1 event (3)"
+ok get 3 --json
+out_has '"kind":"meeting"'
+# without a store, the review stops before the first question
+RC=0
+${ATT_WRAP:-} "$ATT" --store "$TMP/nostore" extract --review "$T01" </dev/null >"$TMP/out" 2>"$TMP/err" || RC=$?
+[ "$RC" = 1 ] || fail "extract --review without a store: exit status $RC, expected 1"
+err_has "--review adds the accepted events to a store: no store at $TMP/nostore"
+out_lacks "[a]ccept"
 expect_rc 2 extract --review - <"$SEED"
 err_has "--review reads its answers from standard input"
 expect_rc 2 extract --review --json "$SEED"

@@ -284,4 +284,22 @@ do
   t.is(at.count{text = "nested coroutine"}, 1, "with its change")
 end
 
+-- at.add(t, {check = true}): the store's own check of the fields, and
+-- nothing written (no event, no id used up).
+do
+  local before = assert(at.add{title = "before the checks", when = "2024"})
+  local n0 = at.count{}
+  t.is(at.add({title = "a check", when = "early 2024", kind = "meeting"}, {check = true}), true,
+       "check: fields that make an event")
+  local ok, why = at.add({title = "a check", when = "2024", kind = "Big Summit!"}, {check = true})
+  t.ok(ok == nil and why:find('"kind"', 1, true), "check: a kind the store refuses, with its message")
+  ok, why = at.add({title = "a check", when = "someday soonish"}, {check = true})
+  t.ok(ok == nil and why:find("someday", 1, true), "check: a date that cannot be read")
+  t.is(at.count{}, n0, "checks write nothing")
+  local e = assert(at.add{title = "after the checks", when = "2024"})
+  t.is(e.id, before.id + 1, "and use up no id")
+  t.raises(function() at.add({title = "x", when = "2024"}, {chek = true}) end,
+           "unknown option chek; the options are check and reason", "a misspelt option")
+end
+
 return t.done()
