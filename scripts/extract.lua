@@ -63,10 +63,24 @@ end
 -- abbreviation (Mr., H.E., No.) or an initial (Antony J. Blinken).
 local function sentences(text, from, abbrev)
   local out = {}
+  -- (spaces at either end, also Unicode's: no-break U+00A0, U+2000 to
+  -- U+200A, U+202F, ideographic U+3000)
   local function push(s, e)
     local a = text:find("%S", s)
+    while a and a <= e do
+      local sp = text:match("^\194\160()", a) or text:match("^\226\128[\128-\138\175]()", a) or
+                 text:match("^\227\128\128()", a) or text:match("^%s+()", a)
+      if not sp then break end
+      a = sp
+    end
     if not a or a > e then return end
-    while e > a and text:sub(e, e):match("%s") do e = e - 1 end
+    while e > a do
+      local tail = text:sub(e - 2, e)
+      if tail:match("%s$") then e = e - 1
+      elseif tail:match("\194\160$") then e = e - 2
+      elseif tail:match("^\226\128[\128-\138\175]$") or tail == "\227\128\128" then e = e - 3
+      else break end
+    end
     out[#out + 1] = {s = a, e = e}
   end
   local start, i, n, depth = from, from, #text, 0
@@ -265,6 +279,57 @@ local function actors(text, ws, rules)
   return out, places
 end
 
+-- The longest run of plain characters every match of a Lua pattern
+-- holds ("telephone talk" of "%f[%a]telephone talks?%f[%A]"), "" when
+-- there is none: a sentence without it is not searched with the pattern
+-- (a plain find is several times faster).  Cached per pattern.
+local literals = {}
+function M.literal(pat)
+  local lit = literals[pat]
+  if lit then return lit end
+  local best, cur, i = "", "", 1
+  local function cut()
+    if #cur > #best then best = cur end
+    cur = ""
+  end
+  while i <= #pat do
+    local c = pat:sub(i, i)
+    if c == "%" then
+      local d = pat:sub(i + 1, i + 1)
+      if d == "f" or d == "b" then -- %f[set], %bxy
+        cut()
+        i = d == "b" and i + 4 or (pat:find("]", i + 4, true) or #pat) + 1
+      elseif d:match("%p") then -- an escaped character stands for itself
+        cur = cur .. d
+        i = i + 2
+      else -- a class: %a, %s ...
+        cut()
+        i = i + 2
+      end
+    elseif c == "[" then -- a set, up to its closing bracket
+      cut()
+      local j = i + 1
+      if pat:sub(j, j) == "^" then j = j + 1 end
+      if pat:sub(j, j) == "]" then j = j + 1 end
+      while j <= #pat and pat:sub(j, j) ~= "]" do j = j + (pat:sub(j, j) == "%" and 2 or 1) end
+      i = j + 1
+    elseif c == "*" or c == "+" or c == "-" or c == "?" then -- the last character may be absent
+      cur = cur:sub(1, -2)
+      cut()
+      i = i + 1
+    elseif c == "^" or c == "$" or c == "(" or c == ")" or c == "." then
+      cut()
+      i = i + 1
+    else
+      cur = cur .. c
+      i = i + 1
+    end
+  end
+  cut()
+  literals[pat] = best
+  return best
+end
+
 -- Is date d wider than days (an open end is)?
 local function wider(d, days)
   local e0, l0 = d:seconds()
@@ -383,7 +448,7 @@ function M.extract(text, opts)
   -- Events of kind "other" are alike only when the same words gave them
   -- (a government formed and training offered are two events): their
   -- sort is the kind and the trigger.
-  local proposals, by_kind, sort_of = {}, {}, {}
+  local proposals, by_kind, sort_of, titled = {}, {}, {}, {}
   for k, st in ipairs(sents) do
     -- a sentence in parentheses is a note ("(The above date denotes the
     -- date of the original press release.)"): no events
@@ -398,6 +463,8 @@ function M.extract(text, opts)
     for _, t in ipairs(rules.triggers) do
       local from = 1
       local hay = t.case and orig or low
+      local lit = M.literal(t.pat)
+      if lit ~= "" and not hay:find(lit, 1, true) then goto next_trigger end
       while true do
         local a, b = hay:find(t.pat, from)
         if not a then break end
@@ -412,11 +479,12 @@ function M.extract(text, opts)
         end
         from = b + 1
       end
+      ::next_trigger::
     end
     table.sort(found, function(x, y) return x.s < y.s end)
     if #found > 0 then
       local ds = dates(text, p.ws, ref, refkey)
-      local seen_kind = {}
+      local seen_kind, made = {}, {}
       for _, f in ipairs(found) do
         -- the lower-cased sentence from `back` bytes before the trigger to
         -- `fwd` after it
@@ -515,7 +583,11 @@ function M.extract(text, opts)
             end
           end
           if seen_kind[key] or (seen_kind[sort] and when == nil) then
-            -- the same kind and date twice in a sentence: one event
+            -- the same kind and date twice in a sentence: one event, named
+            -- by the trigger that has a title ("co-chaired the Joint
+            -- Committee")
+            local ev = made[key] or made[sort]
+            if f.t.title and ev and not titled[ev] then ev.title, titled[ev] = f.t.title, true end
           elseif same or antecedent then
             -- proposed already: "the agreement", or the same date again
             prev = same or antecedent
@@ -553,6 +625,8 @@ function M.extract(text, opts)
             proposals[#proposals + 1] = ev
             by_kind[sort] = by_kind[sort] or ev
             sort_of[ev] = sort
+            made[key], made[sort] = ev, made[sort] or ev
+            titled[ev] = f.t.title ~= nil
           end
           seen_kind[key] = true
           seen_kind[sort] = true

@@ -13,7 +13,7 @@ local function fail(status, msg)
   os.exit(status)
 end
 
-local file, published, json, review, rules_file
+local file, published, json, review, rules_file, user_rules
 local args = {...}
 local i = 1
 -- The value of option --NAME at args[i] (--NAME VALUE or --NAME=VALUE);
@@ -33,6 +33,9 @@ while i <= #args do
     review = true
   elseif a == "--rules" or a:match("^%-%-rules=") then
     rules_file = value("rules", "a Lua file that returns a table of rules")
+  elseif a == "--user-rules" then
+    -- (given by the command: the user's rules.lua, used when --rules is not)
+    user_rules = value("user-rules", "a Lua file that returns a table of rules")
   elseif a == "--published" or a:match("^%-%-published=") then
     published = value("published", "a date (2023-12-18, 18 December 2023, yesterday)")
   elseif a:match("^%-%-?.") and a ~= "-" then
@@ -67,19 +70,22 @@ end
 if not utf8.len(text) then fail(1, file .. ": not UTF-8 text (extract reads UTF-8)") end
 
 -- A desk's rules: a Lua file returning a table of the tables it replaces
--- (docs/extract.md, "The rules").
+-- (docs/extract.md, "The rules"): --rules FILE, else the user's own
+-- (~/.config/attache/extract/rules.lua).
 local rules
+local how = rules_file and "--rules" or "the user's rules"
+rules_file = rules_file or user_rules
 if rules_file then
   local f, why = io.open(rules_file)
-  if not f then fail(1, "--rules: " .. why) end
+  if not f then fail(1, how .. ": " .. why) end
   local src = f:read("a")
   f:close()
   local chunk, err = load(src, "@" .. rules_file, "t")
-  if not chunk then fail(1, "--rules: " .. err) end
+  if not chunk then fail(1, how .. ": " .. err) end
   local ok, r = pcall(chunk)
-  if not ok then fail(1, "--rules: " .. tostring(r)) end
+  if not ok then fail(1, how .. ": " .. tostring(r)) end
   if type(r) ~= "table" then
-    fail(1, ("--rules %s: returned a %s; a rules file returns a table (triggers, places, ...)"):format(rules_file, type(r)))
+    fail(1, ("%s %s: returned a %s; a rules file returns a table (triggers, places, ...)"):format(how, rules_file, type(r)))
   end
   rules = r
 end
@@ -98,6 +104,11 @@ local function show(n, ev)
   print(("%d. %s, %s, %s, %s%s (confidence %.1f)"):format(n, ev.kind, ev.status, ev.when or "no date",
                                                           #ev.actors > 0 and table.concat(ev.actors, " ") or "no actors",
                                                           ev.where and (", in " .. ev.where) or "", ev.confidence))
+  -- (the title when it is not the kind and the actors: a trigger's, or edited)
+  local generic = ev.kind:sub(1, 1):upper() .. ev.kind:sub(2) .. ": "
+  if ev.title:sub(1, #generic) ~= generic then
+    print(("   titled \"%s\""):format(ev.title))
+  end
   print(("   because \"%s\"%s"):format(e.verb.text, e.date and (", dated by \"" .. e.date.text .. "\"") or ""))
   print("   " .. (#e.sentence > 200 and (e.sentence:sub(1, 197) .. "...") or e.sentence))
   if ev.known then
@@ -114,7 +125,7 @@ end
 
 -- --review: each proposal, then a question; the accepted ones are added
 -- (and the offered updates made) in one durable batch at the end.
-local HELP = "a accept, s skip, A accept this and the rest, u update the known event, " ..
+local HELP = "a accept, s skip, A accept this and the rest (not the known ones), u update the known event, " ..
              "e FIELD=VALUE edit (title, kind, status, when, actors, where), q stop, ? this help"
 local function edit(ev, arg)
   local k, v = arg:match("^%s*(%a+)%s*=%s*(.-)%s*$")
@@ -163,13 +174,15 @@ do
   if not ok then fail(1, "--review adds the accepted events to a store: " .. tostring(err):gsub("^[^:]*:%d+: ", "")) end
 end
 
-local adds, updates, all, undated = {}, {}, false, 0
+local adds, updates, all, undated, dup = {}, {}, false, 0, 0
 print(("%d proposal%s from %s; %s"):format(#list, #list == 1 and "" or "s", file, HELP))
 for n, ev in ipairs(list) do
   show(n, ev)
   local done = all
   if all and not ev.when then undated = undated + 1 end
-  if all and ev.when then
+  if all and ev.known then
+    dup = dup + 1 -- (the store has it: A takes a known one's default, skip)
+  elseif all and ev.when then
     local ok, why = acceptable(ev)
     if ok then adds[#adds + 1] = ev else print("   not added: " .. why) end
   end
@@ -222,6 +235,7 @@ for n, ev in ipairs(list) do
 end
 
 if undated > 0 then print(("%d without a date not added (an event needs one)"):format(undated)) end
+if dup > 0 then print(("%d already known not added"):format(dup)) end
 if #adds == 0 and #updates == 0 then
   print("nothing added")
   return

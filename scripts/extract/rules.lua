@@ -55,6 +55,8 @@ R.triggers = {
   {kind = "policy", pat = "%f[%a]plan of action%f[%A]", date = "after"},
   {kind = "policy", pat = "%f[%a]action plan%f[%A]", date = "after"},
   {kind = "anniversary", pat = "%f[%a]anniversary%f[%A]"},
+  {kind = "deployment", pat = "%f[%a]deploy%a*%f[%A]"},
+  {kind = "deployment", pat = "%f[%a]dispatch%a* [%a%s]-troops%f[%A]"},
   {kind = "election", pat = "%f[%a]elections?%f[%A]"},
   {kind = "other", pat = "%f[%a]chair year%f[%A]", status = "in-force", default = "year"},
   {kind = "other", pat = "%f[%a]chairmanship%f[%A]", status = "in-force", default = "year"},

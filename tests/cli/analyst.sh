@@ -7,70 +7,14 @@
 . "$(dirname "$0")/lib.sh"
 need tmux tmux
 
-# The analyst's shell finds `attache` on its PATH; under valgrind the
-# wrapper runs the program under it.
-mkdir -p "$TMP/bin" "$HOME"
-cat >"$TMP/bin/attache" <<EOF
-#!/bin/sh
-exec ${ATT_WRAP:-} "$ATT" "\$@"
-EOF
-chmod +x "$TMP/bin/attache"
-
-SOCK=$TMP/tmux.sock
-tm() { tmux -S "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
-PROMPT='desk$ '
-tm -f /dev/null new-session -d -s desk -x 200 -y 50 \
-  env -i HOME="$HOME" PATH="$TMP/bin:/usr/bin:/bin" TERM=xterm-256color \
-  LANG=C.UTF-8 ATTACHE_STORE="$STORE" PS1="$PROMPT" sh
-tm set-option -t desk history-limit 5000 >/dev/null
-
-# screen [-e]: the whole pane, history included, wrapped lines joined.
-screen() { tm capture-pane -p -J -S - -E - -t desk "$@"; }
-
-# type LINE: type a command as a person would, press Enter, and wait until
-# the shell shows its prompt again (the command has ended): one prompt
-# more than before, and the last line a bare prompt.
-typed=0
-type_line() {
-  typed=$((typed + 1))
-  n0=$(screen | grep -c "^$PROMPT")
-  tm send-keys -t desk -l "$1"
-  tm send-keys -t desk Enter
-  deadline=$(($(date +%s) + WAIT_S))
-  while :; do
-    n=$(screen | grep -c "^$PROMPT")
-    last=$(screen | sed '/^$/d' | tail -n 1)
-    [ "$n" -gt "$n0" ] && [ "$last" = "${PROMPT% }" -o "$last" = "$PROMPT" ] && break
-    [ "$(date +%s)" -lt "$deadline" ] || {
-      screen >&2
-      fail "the shell did not come back after: $1"
-    }
-    sleep 0.1
-  done
-}
+. "$(dirname "$0")/tmux.lib"
+tmux_start
 
 # since_last WORDS: the screen (with its escapes) from the last line that
 # typed WORDS on.
 since_last() {
   screen -e | awk -v w="$1" 'index($0, w) { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }'
 }
-
-# seen TEXT: the screen shows TEXT.
-seen() {
-  screen >"$TMP/screen"
-  NCHECKS=$((NCHECKS + 1))
-  grep -qF -- "$1" "$TMP/screen" || {
-    cat "$TMP/screen" >&2
-    fail "the screen does not show: $1"
-  }
-}
-# the shell's first prompt
-deadline=$(($(date +%s) + WAIT_S))
-until screen | grep -q "^$PROMPT"; do
-  [ "$(date +%s)" -lt "$deadline" ] || fail "no shell prompt in tmux"
-  sleep 0.1
-done
 
 P="--published 2023-12-18"
 type_line "attache init"

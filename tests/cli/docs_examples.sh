@@ -6,7 +6,8 @@
 # examples of a page run in order, in a fresh store of their own (made
 # with `attache init` first unless the page's first example is one), from
 # a scratch directory that holds the example events,
-# examples/cambodia-japan/events.jsonl, as events.jsonl and at that path,
+# examples/cambodia-japan/events.jsonl, as events.jsonl, and a copy of
+# examples/ (examples/extract/joint-committee.txt and the like),
 # with TZ=UTC.  An example must exit 0, unless what the
 # page shows after it says otherwise: a line starting with `attache:` or
 # `attache CMD:` (an error message) means it must fail (exit 1 or 2), and
@@ -66,10 +67,8 @@ for page in pages:
         continue
     work = os.path.join(tmp, "pages", name.replace("/", "_"))
     os.makedirs(work)
-    ex = os.path.join(src, "examples", "cambodia-japan", "events.jsonl")
-    os.makedirs(os.path.join(work, "examples", "cambodia-japan"))
-    shutil.copy(ex, os.path.join(work, "examples", "cambodia-japan"))
-    shutil.copy(ex, work)
+    shutil.copytree(os.path.join(src, "examples"), os.path.join(work, "examples"))
+    shutil.copy(os.path.join(src, "examples", "cambodia-japan", "events.jsonl"), work)
     e = dict(env, ATTACHE_STORE=os.path.join(work, "store"), HOME=os.path.join(work, "home"))
     if not exs[0][1].startswith("attache init"):
         subprocess.run(["attache", "init"], env=e, cwd=work, capture_output=True, check=True)

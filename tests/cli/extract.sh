@@ -23,6 +23,7 @@ line meeting 2024 planned
 line meeting "2024-01~/2024-04~" planned
 line policy 2024/2028 draft
 line anniversary 2023
+line deployment 1993 held
 # the same from standard input, as a readable list
 RC=0
 ${ATT_WRAP:-} "$ATT" --store "$STORE" extract --published 2023-12-18 - <"$SEED" >"$TMP/out" 2>"$TMP/err" || RC=$?
@@ -156,6 +157,37 @@ expect_rc 1 extract --rules "$TMP/broken.lua" "$TMP/desk.txt"
 err_has "broken.lua:"
 expect_rc 1 extract --rules "$TMP/none.lua" "$TMP/desk.txt"
 err_has "none.lua"
+# docs/extract.md's worked example: the Joint Committee taught as a
+# meeting with its name (examples/extract/).
+EX=$SRC/examples/extract
+ok extract "$EX/joint-committee.txt"
+out_has "meeting, held, 2024-03-04"
+out_lacks "2025"
+ok extract --json --rules "$EX/joint-committee.lua" "$EX/joint-committee.txt"
+line meeting 2024-03-04 held
+grep -qF '"title":"Japan-Cambodia Joint Committee"' "$TMP/line" || fail "the co-chaired meeting keeps the rule's title"
+line meeting "2025-01~/2025-04~" planned
+grep -qF '"where":"Tokyo"' "$TMP/line" || fail "the next Joint Committee: in Tokyo"
+[ "$(grep -c '"kind":"meeting"' "$TMP/out")" = 2 ] || fail "the worked example: two meetings"
+
+# The user's own rules: ~/.config/attache/extract/rules.lua (or under
+# $XDG_CONFIG_HOME), used when --rules names none; --rules replaces it.
+mkdir -p "$HOME/.config/attache/extract" "$TMP/xdg/attache/extract"
+cp "$TMP/desk.lua" "$HOME/.config/attache/extract/rules.lua"
+ok extract "$TMP/desk.txt"
+out_has "talks, held, 2024-01-09, JPN KHM, in Siem Reap"
+printf 'return {places = {}}\n' >"$TMP/noplaces.lua"
+ok extract --rules "$TMP/noplaces.lua" "$TMP/desk.txt"
+out_lacks "JPN KHM, in Siem Reap"
+cp "$TMP/noplaces.lua" "$TMP/xdg/attache/extract/rules.lua"
+RC=0
+XDG_CONFIG_HOME=$TMP/xdg ${ATT_WRAP:-} "$ATT" --store "$STORE" extract "$TMP/desk.txt" >"$TMP/out" 2>"$TMP/err" || RC=$?
+[ "$RC" = 0 ] || fail "extract with XDG_CONFIG_HOME: exit status $RC"
+out_lacks "JPN KHM, in Siem Reap"
+cp "$TMP/bad.lua" "$HOME/.config/attache/extract/rules.lua"
+expect_rc 1 extract "$TMP/desk.txt"
+err_has "the user's rules $HOME/.config/attache/extract/rules.lua: returned a number"
+rm "$HOME/.config/attache/extract/rules.lua"
 
 # Errors: named, nothing else printed.
 expect_rc 2 extract

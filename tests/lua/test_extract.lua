@@ -165,6 +165,13 @@ t.ok(tk and tk.known == nil, "talks: no stored talks, not known")
 list = at.extract("Published: 2023-12-18\n\nThe ministers of Cambodia and Japan met on December 17.", {known = false})
 t.ok(list[1] and list[1].known == nil, "known = false: the store is not asked")
 
+-- Unicode spaces at a sentence's ends are not part of it (no-break U+00A0,
+-- thin U+2009, ideographic U+3000).
+list = at.extract("Published: 2023-12-18\n\n\u{3000}Japan and Cambodia met on December 17.\u{A0}\n" ..
+                  "\u{2009}Japan and Cambodia held talks on December 16.\u{2009}\u{A0} \n", {known = false})
+t.is(list[1] and list[1].evidence.sentence, "Japan and Cambodia met on December 17.", "no-break and ideographic spaces trimmed")
+t.is(list[2] and list[2].evidence.sentence, "Japan and Cambodia held talks on December 16.", "thin spaces trimmed")
+
 -- Hyphenated pairs name both countries; "agreed to hold" and a date from
 -- the publication on ("later this year") make an event planned.
 list = at.extract("Published: 2024-03-12\n\nThe ministers agreed to hold the next Japan-Cambodia talks " ..
@@ -208,6 +215,25 @@ list = at.extract("Published: 2024-03-12\n\nJapan and Cambodia co-chaired the Jo
 t.is(#list, 1, "one proposal: 'no Joint Committee' is kept out")
 t.is(list[1] and list[1].title, "Japan-Cambodia Joint Committee", "the trigger's title")
 t.is(list[1] and list[1].when, "2024-03-11", "on its date")
+
+-- A sentence is searched with a trigger's pattern only when it holds the
+-- pattern's plain words (attache.extract's literal): those every match
+-- holds, and no more.
+local literal = require("attache.extract").literal
+t.is(literal("%f[%a]telephone talks?%f[%A]"), "telephone talk", "an optional last letter is left out")
+t.is(literal("%f[%a]co%-chaired%f[%A]"), "co-chaired", "an escaped character stands for itself")
+t.is(literal("%f[%a]open%a* an? [%a%s%(%)]-office%f[%A]"), "office", "classes and sets part the runs")
+t.is(literal("%f[%a]host%a*%f[%A]"), "host", "a class with a quantifier")
+t.is(literal("^ [Pp]artner"), "artner", "an anchor and a set")
+t.is(literal("%f[%a]ministers'? meeting%f[%A]"), "ministers", "the longest run")
+t.is(literal("%b()x"), "x", "a balance")
+t.is(literal("[%]]+"), "", "a set with a bracket in it: none")
+local n_lit = 0
+for _, tr in ipairs(require("attache.extract.rules").triggers) do
+  local lit = literal(tr.pat)
+  if lit ~= "" and tr.pat:gsub("%%(%p)", "%1"):find(lit, 1, true) then n_lit = n_lit + 1 end
+end
+t.is(n_lit, #require("attache.extract.rules").triggers, "every shipped trigger has plain words, found in its pattern")
 
 -- A script's own rules replace the shipped tables it names.
 list = at.extract("Published: 2020-01-10\n\nJapan and Cambodia held talks in Siem Reap on January 9.",
