@@ -170,6 +170,21 @@ line meeting "2025-01~/2025-04~" planned
 grep -qF '"where":"Tokyo"' "$TMP/line" || fail "the next Joint Committee: in Tokyo"
 [ "$(grep -c '"kind":"meeting"' "$TMP/out")" = 2 ] || fail "the worked example: two meetings"
 
+# examples/extract/import.lua: a folder of releases imported by a script
+# (dated proposals with two actors; a text's in one batch); run again, it
+# adds nothing: each is known.
+rm -rf "$STORE"
+ok init
+ok run "$EX/import.lua" "$DATA"/press-releases/texts/*.txt
+n=$(sed -n 's/^7 texts: \([0-9]*\) events added.*/\1/p' "$TMP/out")
+[ -n "$n" ] && [ "$n" -ge 20 ] || fail "import.lua: the development set's events added ('$n')"
+ok list --json
+[ "$(grep -c . "$TMP/out")" = "$n" ] || fail "import.lua: the store holds other than the $n events added"
+ok run "$EX/import.lua" "$DATA"/press-releases/texts/*.txt
+out_has "7 texts: 0 events added, "
+expect_rc 2 run "$EX/import.lua"
+err_has "usage: attache run import.lua FILE..."
+
 # The user's own rules: ~/.config/attache/extract/rules.lua (or under
 # $XDG_CONFIG_HOME), used when --rules names none; --rules replaces it.
 mkdir -p "$HOME/.config/attache/extract" "$TMP/xdg/attache/extract"
