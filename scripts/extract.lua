@@ -330,6 +330,84 @@ function M.literal(pat)
   return best
 end
 
+-- The shape of each table of the rules (docs/extract.md, "The rules"):
+-- lists of patterns, maps of names to names, the triggers.  A script's
+-- or a desk's rules are checked once (per table given) before use, so
+-- that a mistake is named ("rules.triggers[3].pat: malformed pattern
+-- (missing ']')") instead of failing deep in the matching.
+local PATTERNS, NAMES = "patterns", "names"
+local shapes = {
+  triggers = "triggers", parting = PATTERNS, planned = PATTERNS, in_force = PATTERNS, mention = PATTERNS,
+  draft = PATTERNS, endorsed = PATTERNS, after = PATTERNS, before = PATTERNS, both = PATTERNS,
+  abbreviations = "words", adjectives = NAMES, short = NAMES, organisations = NAMES, places = NAMES,
+  hosts = NAMES, publishers = NAMES, short_kinds = "kinds", long_days = "number",
+}
+local trigger_fields = {
+  kind = "string", pat = "string", status = "string", date = "string", default = "string", reach = "number",
+  unless = "string", unless_before = "table", case = "boolean", title = "string",
+}
+local function check_pattern(where, p)
+  if type(p) ~= "string" then error(("%s: a pattern (string) expected, got %s"):format(where, type(p)), 0) end
+  local ok, why = pcall(string.find, "", p)
+  if not ok then error(("%s: %s"):format(where, tostring(why):gsub("^.-:%d+: ", "")), 0) end
+end
+local function check_list(where, t, each)
+  if type(t) ~= "table" then error(("%s: a list expected, got %s"):format(where, type(t)), 0) end
+  for i, v in ipairs(t) do each(("%s[%d]"):format(where, i), v) end
+end
+local checked = setmetatable({}, {__mode = "k"})
+local function check_rules(r)
+  if checked[r] then return end
+  local names = {}
+  for k in pairs(shapes) do names[#names + 1] = k end
+  table.sort(names)
+  for k, v in pairs(r) do
+    local where, shape = "rules." .. tostring(k), shapes[k]
+    if not shape then
+      error(("rules: unknown table %s (the tables are %s)"):format(tostring(k), table.concat(names, ", ")), 0)
+    elseif shape == "triggers" then
+      check_list(where, v, function(w, t)
+        if type(t) ~= "table" then error(("%s: a table {kind =, pat =, ...} expected, got %s"):format(w, type(t)), 0) end
+        for f, x in pairs(t) do
+          local want = trigger_fields[f]
+          if not want then
+            error(("%s: unknown field %s (a trigger has kind, pat, status, date, default, reach, unless, " ..
+                   "unless_before, case, title)"):format(w, tostring(f)), 0)
+          elseif type(x) ~= want then
+            error(("%s.%s: a %s expected, got %s"):format(w, f, want, type(x)), 0)
+          end
+        end
+        if type(t.kind) ~= "string" or not t.kind:match("^[a-z][a-z0-9%-]*$") then
+          error(("%s.kind: a kind (a lower-case word: meeting, visit, ...) expected, got %s"):format(
+            w, t.kind == nil and "none" or ("'" .. tostring(t.kind) .. "'")), 0)
+        end
+        check_pattern(w .. ".pat", t.pat)
+        if t.unless then check_pattern(w .. ".unless", t.unless) end
+        if t.unless_before then check_list(w .. ".unless_before", t.unless_before, check_pattern) end
+        if t.date ~= nil and t.date ~= "after" then error(w .. ".date: only \"after\" is known", 0) end
+        if t.default ~= nil and t.default ~= "year" then error(w .. ".default: only \"year\" is known", 0) end
+      end)
+    elseif shape == PATTERNS then
+      check_list(where, v, check_pattern)
+    elseif shape == "words" then
+      check_list(where, v, function(w, x)
+        if type(x) ~= "string" then error(("%s: a word expected, got %s"):format(w, type(x)), 0) end
+      end)
+    elseif shape == NAMES or shape == "kinds" then
+      if type(v) ~= "table" then error(("%s: a table of names expected, got %s"):format(where, type(v)), 0) end
+      for name, x in pairs(v) do
+        if type(name) ~= "string" or (shape == NAMES and type(x) ~= "string") then
+          error(("%s: %s = %s: %s expected"):format(where, tostring(name), tostring(x),
+                                                    shape == NAMES and "a name = a name" or "a kind = true"), 0)
+        end
+      end
+    elseif type(v) ~= "number" then
+      error(("%s: a number expected, got %s"):format(where, type(v)), 0)
+    end
+  end
+  checked[r] = true
+end
+
 -- Is date d wider than days (an open end is)?
 local function wider(d, days)
   local e0, l0 = d:seconds()
@@ -390,6 +468,10 @@ function M.extract(text, opts)
   local rules = setmetatable({}, {__index = default_rules})
   if opts.rules ~= nil and type(opts.rules) ~= "table" then
     error("bad argument #2 to 'extract' (rules: table expected, got " .. type(opts.rules) .. ")", 2)
+  end
+  if opts.rules then
+    local ok, why = pcall(check_rules, opts.rules)
+    if not ok then error("bad argument #2 to 'extract' (" .. tostring(why) .. ")", 2) end
   end
   for k, v in pairs(opts.rules or {}) do rules[k] = v end
   local meta, body = header(text)

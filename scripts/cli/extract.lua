@@ -90,7 +90,13 @@ if rules_file then
   rules = r
 end
 
-local list = at.extract(text, {published = published, rules = rules})
+local ok, list = pcall(at.extract, text, {published = published, rules = rules})
+if not ok then
+  -- a rules file of the wrong shape is named with what is wrong in it
+  local why = tostring(list):match("^bad argument #2 to 'extract' %((.*)%)$")
+  if why and rules_file then fail(1, ("%s %s: %s"):format(how, rules_file, why)) end
+  error(list, 0)
+end
 if json then
   for _, ev in ipairs(list) do print(at.json.encode(ev)) end
   return

@@ -157,6 +157,10 @@ expect_rc 1 extract --rules "$TMP/broken.lua" "$TMP/desk.txt"
 err_has "broken.lua:"
 expect_rc 1 extract --rules "$TMP/none.lua" "$TMP/desk.txt"
 err_has "none.lua"
+printf 'return {triggers = {{kind = "meeting", pat = "%%f[%%a"}}}\n' >"$TMP/badpat.lua"
+expect_rc 1 extract --rules "$TMP/badpat.lua" "$TMP/desk.txt"
+err_has "attache: extract: --rules $TMP/badpat.lua: rules.triggers[1].pat: malformed pattern (missing ']')"
+out_lacks "1."
 # docs/extract.md's worked example: the Joint Committee taught as a
 # meeting with its name (examples/extract/).
 EX=$SRC/examples/extract

@@ -244,6 +244,27 @@ t.ok(tk and has(tk.actors, "JPN"), "the other tables stay the shipped ones")
 list = at.extract("Published: 2020-01-10\n\nJapan and Cambodia held talks in Tokyo on January 9.", {home = "USA"})
 t.is(list[1] and list[1].actors[1], "USA", "home: the publisher's actor first")
 t.raises(function() at.extract("x", {rules = 5}) end, "rules: table expected", "rules that are not a table")
+-- Rules of the wrong shape are named, part by part, before any matching.
+local shipped = require "attache.extract.rules"
+t.ok(pcall(at.extract, "Japan and Cambodia met on 1 May 2024.", {rules = shipped, published = "2024-05-02"}),
+     "the shipped rules pass the check")
+for _, c in ipairs{
+  {{triggers = {{kind = "meeting", pat = "%f[%a"}}}, "rules.triggers%[1%]%.pat: malformed pattern", "a malformed pattern"},
+  {{triggers = {{kind = "meeting"}}}, "rules.triggers%[1%]%.pat: a pattern %(string%) expected, got nil", "no pattern"},
+  {{triggers = {{pat = "summit"}}}, "rules.triggers%[1%]%.kind: a kind", "no kind"},
+  {{triggers = {{kind = "Big Summit", pat = "summit"}}}, "rules.triggers%[1%]%.kind: a kind", "a kind that is no word"},
+  {{triggers = {{kind = "meeting", pat = "x", colour = "red"}}}, "unknown field colour", "an unknown field"},
+  {{triggers = {{kind = "meeting", pat = "x", reach = "far"}}}, "rules.triggers%[1%]%.reach: a number expected", "a field's type"},
+  {{triggers = {{kind = "meeting", pat = "x", unless_before = {"("}}}}, "unless_before%[1%]: unfinished capture", "unless_before"},
+  {{triggers = {{kind = "meeting", pat = "x", date = "before"}}}, "%.date: only \"after\"", "date"},
+  {{trigers = {}}, "unknown table trigers %(the tables are abbreviations, ", "a misspelt table"},
+  {{places = 5}, "rules.places: a table of names expected, got number", "a map that is not a table"},
+  {{places = {["Siem Reap"] = 7}}, "rules.places: Siem Reap = 7: a name = a name expected", "a map's value"},
+  {{planned = {"will", 3}}, "rules.planned%[2%]: a pattern %(string%) expected, got number", "a list's item"},
+  {{long_days = "a year"}, "rules.long_days: a number expected", "a number"},
+} do
+  t.raises(function() at.extract("Japan and Cambodia met.", {rules = c[1]}) end, c[2], "bad rules: " .. c[3])
+end
 
 -- Nothing to propose; misuse raises.
 t.is(#at.extract("The weather was fine."), 0, "a text without events: none")
