@@ -206,6 +206,20 @@ for _, ev in ipairs(list) do
 end
 t.is(nviolence, 1, "'cessation of violence', 'end violence': no events")
 
+-- Calls by their other names, notes exchanged, a communique.
+list = at.extract("Published: 2024-06-10\n\nOn June 7, Japan's Foreign Minister held a telephone conversation " ..
+                  "with the Foreign Minister of Cambodia. On June 5, the Government of Japan and the Government " ..
+                  "of Cambodia exchanged notes concerning grant aid. The two leaders spoke by phone on 3 June. " ..
+                  "Japan and ASEAN issued a joint communique on 2 June 2024. The ministers will hold a video " ..
+                  "conference on 20 June.", {known = false})
+t.ok(find(list, "call", "2024-06-07"), "a telephone conversation: a call")
+t.is(find(list, "agreement", "2024-06-05") and find(list, "agreement", "2024-06-05").status, "signed",
+     "notes exchanged: an agreement signed")
+t.ok(find(list, "call", "2024-06-03"), "spoke by phone: a call")
+t.ok(find(list, "statement", "2024-06-02"), "a communique: a statement")
+t.is(find(list, "call", "2024-06-20") and find(list, "call", "2024-06-20").status, "planned",
+     "a video conference ahead: a planned call")
+
 -- A trigger may name its events; unless_before keeps words out.
 list = at.extract("Published: 2024-03-12\n\nJapan and Cambodia co-chaired the Joint Committee on 11 March. " ..
                   "The Prime Minister said no Joint Committee was planned for May.",
