@@ -197,9 +197,15 @@ local connector = {of = true, the = true, ["and"] = true, ["for"] = true}
 local function actors(text, ws, rules)
   local out, places, seen = {}, {}, {}
   -- "the Japan-Cambodia Joint Committee", "ASEAN-Japan": each part of a
-  -- hyphenated capitalised word is a name of its own
+  -- hyphenated capitalised word is a name of its own; "Japan's", "the
+  -- Philippines'": the name without its possessive
   local split
   for k, x in ipairs(ws) do
+    local bare = x.w:match("^(%u.-)'s$") or x.w:match("^(%u.-)'$")
+    if bare then
+      split = split or table.move(ws, 1, k - 1, 1, {})
+      x = {w = bare, s = x.s, e = x.s + #bare - 1}
+    end
     if x.w:find("-", 2, true) and x.w:match("^%u") then
       split = split or table.move(ws, 1, k - 1, 1, {})
       local p = x.s

@@ -71,6 +71,7 @@ R.triggers = {
   {kind = "election", pat = "%f[%a]elections?%f[%A]"},
   {kind = "other", pat = "%f[%a]chair year%f[%A]", status = "in-force", default = "year"},
   {kind = "other", pat = "%f[%a]chairmanship%f[%A]", status = "in-force", default = "year"},
+  {kind = "other", pat = "%f[%a]year as %a+ chair%f[%A]", status = "in-force", default = "year"},
   {kind = "other", pat = "%f[%a]presidency%f[%A]", status = "in-force", default = "year"},
   -- events of no kind of their own: a government formed, violence, a
   -- resolution co-sponsored, an office opened, training offered

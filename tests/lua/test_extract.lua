@@ -206,6 +206,20 @@ for _, ev in ipairs(list) do
 end
 t.is(nviolence, 1, "'cessation of violence', 'end violence': no events")
 
+-- A year as an organisation's chair: in force for that year.
+list = at.extract("Published: 2026-03-02\n\nThe ministers discussed support for the Philippines' year as " ..
+                  "ASEAN Chair.", {known = false})
+local chair = find(list, "other")
+t.is(chair and chair.when, "2026", "a year as chair: the publication's year")
+t.is(chair and chair.status, "in-force", "in force")
+t.ok(chair and has(chair.actors, "PHL") and has(chair.actors, "ASEAN"), "the country and the organisation")
+
+-- Possessives, with a straight apostrophe: the name without it.
+list = at.extract("Published: 2024-06-10\n\nJapan's Foreign Minister met Cambodia's Prime Minister on June 7.",
+                  {known = false})
+m = find(list, "meeting")
+t.ok(m and has(m.actors, "JPN") and has(m.actors, "KHM"), "Japan's, Cambodia's: both countries")
+
 -- Calls by their other names, notes exchanged, a communique.
 list = at.extract("Published: 2024-06-10\n\nOn June 7, Japan's Foreign Minister held a telephone conversation " ..
                   "with the Foreign Minister of Cambodia. On June 5, the Government of Japan and the Government " ..
