@@ -107,11 +107,16 @@ for l in open(sys.argv[1], encoding="utf-8"):
 }
 
 # wait_for FILE PATTERN WHAT: poll until FILE has a line matching
-# PATTERN (a background process wrote it), or fail with WHAT after WAIT_S.
+# PATTERN (a background process wrote it), or fail with WHAT after WAIT_S,
+# showing the end of FILE (what the process did write).
 wait_for() {
   deadline=$(($(date +%s) + WAIT_S))
   until grep -q -- "$2" "$1" 2>/dev/null; do
-    [ "$(date +%s)" -lt "$deadline" ] || fail "$3"
+    [ "$(date +%s)" -lt "$deadline" ] || {
+      echo "--- the last lines of $1:" >&2
+      tail -n 30 "$1" >&2 2>/dev/null || true
+      fail "$3"
+    }
     sleep 0.05
   done
 }
