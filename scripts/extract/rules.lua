@@ -156,7 +156,18 @@ R.places = {
   Beijing = "CHN", Washington = "USA", London = "GBR", Singapore = "SGP", Jakarta = "IDN",
   ["Kuala Lumpur"] = "MYS", Manila = "PHL", Naypyidaw = "MMR", Seoul = "KOR", Canberra = "AUS",
   ["New Delhi"] = "IND", Paris = "FRA", Berlin = "DEU", Moscow = "RUS",
-  ["Bandar Seri Begawan"] = "BRN",
+  ["Bandar Seri Begawan"] = "BRN", Dili = "TLS", Ottawa = "CAN", Wellington = "NZL", Dhaka = "BGD",
+  Colombo = "LKA", Kathmandu = "NPL", Islamabad = "PAK", Ulaanbaatar = "MNG", Brussels = "BEL",
+  Rome = "ITA", Madrid = "ESP", Lisbon = "PRT", Amsterdam = "NLD", ["The Hague"] = "NLD", Stockholm = "SWE",
+  Oslo = "NOR", Copenhagen = "DNK", Helsinki = "FIN", Warsaw = "POL", Vienna = "AUT", Bern = "CHE",
+  Kyiv = "UKR", Ankara = "TUR", Riyadh = "SAU", ["Abu Dhabi"] = "ARE", Doha = "QAT", Tehran = "IRN",
+  Cairo = "EGY", Nairobi = "KEN", ["Addis Ababa"] = "ETH", Pretoria = "ZAF", ["Brasília"] = "BRA",
+  Brasilia = "BRA", ["Buenos Aires"] = "ARG", ["Mexico City"] = "MEX", Taipei = "TWN", Pyongyang = "PRK",
+  Astana = "KAZ", Tashkent = "UZB", Suva = "FJI", ["Port Moresby"] = "PNG",
+  -- cities where diplomacy often happens, besides capitals
+  ["New York"] = "USA", Geneva = "CHE", Osaka = "JPN", Kyoto = "JPN", Hiroshima = "JPN", Yokohama = "JPN",
+  ["Ho Chi Minh City"] = "VNM", ["Da Nang"] = "VNM", Yangon = "MMR", Bali = "IDN",
+  ["Hong Kong"] = "HKG", Shanghai = "CHN", Busan = "KOR", Sydney = "AUS", Davos = "CHE",
 }
 -- Words that stand for the text's own two main actors.
 R.both = {"%f[%a]the two %a+", "%f[%a]both %a+", "%f[%a]the parties%f[%A]", "%f[%a]bilateral%f[%A]",

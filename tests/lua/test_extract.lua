@@ -220,6 +220,12 @@ list = at.extract("Published: 2024-06-10\n\nJapan's Foreign Minister met Cambodi
 m = find(list, "meeting")
 t.ok(m and has(m.actors, "JPN") and has(m.actors, "KHM"), "Japan's, Cambodia's: both countries")
 
+-- Places beyond the region's capitals: where the UN meets, other capitals.
+list = at.extract("Published: 2024-09-30\n\nThe foreign ministers of Japan and Cambodia met in New York on " ..
+                  "September 25. They held talks in Geneva on 1 July 2024.", {known = false})
+t.is(find(list, "meeting") and find(list, "meeting").where, "New York", "in New York")
+t.is(find(list, "talks") and find(list, "talks").where, "Geneva", "in Geneva")
+
 -- Calls by their other names, notes exchanged, a communique.
 list = at.extract("Published: 2024-06-10\n\nOn June 7, Japan's Foreign Minister held a telephone conversation " ..
                   "with the Foreign Minister of Cambodia. On June 5, the Government of Japan and the Government " ..
