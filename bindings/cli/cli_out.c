@@ -61,7 +61,14 @@ static int cpwidth(unsigned long c) {
 size_t cli_u8width(const char *s) {
   const unsigned char *p = (const unsigned char *)s;
   size_t w = 0;
-  while (*p) w += (size_t)cpwidth(u8next(&p));
+  while (*p) {
+    if (*p < 0x80) { /* every ASCII byte is one column (a control shows as a space) */
+      w++;
+      p++;
+    } else {
+      w += (size_t)cpwidth(u8next(&p));
+    }
+  }
   return w;
 }
 
@@ -76,8 +83,13 @@ char *cli_u8fit(const char *s, size_t width) {
     unsigned long c;
     int cw;
     q = p;
-    c = u8next(&p);
-    cw = cpwidth(c);
+    if (*p < 0x80) { /* (ASCII: one column, no decoding) */
+      c = *p++;
+      cw = 1;
+    } else {
+      c = u8next(&p);
+      cw = cpwidth(c);
+    }
     if (total > width && w + (size_t)cw > width) break;
     w += (size_t)cw;
     if (c < 0x20 || c == 0x7F) out[k++] = ' ';
