@@ -448,7 +448,10 @@ static void rescan(att_daemon *d, int force) {
     }
     free(p);
     free(names[i]);
-    att__drain(d);
+    /* (at start-up the changes wait for every script's rules: the last
+     * script may set the rule that a change made while the first loaded
+     * is for; the daemon drains them once all have loaded) */
+    if (d->started) att__drain(d);
   }
   free(names);
 }

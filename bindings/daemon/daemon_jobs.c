@@ -297,7 +297,12 @@ void att__on_change(void *ud, int op, int64_t id, const char *old_json, size_t o
   const char *cur;
   size_t curlen;
   att__http_changed(d, op, id); /* the web page's live updates */
-  if (d->e->store == NULL || (d->nrules == 0 && d->nremind == 0)) return;
+  /* No rule or reminder to tell: dropped, once the daemon has started.
+   * While it starts (the store open, the scripts loading) a change is
+   * kept for the rules about to be set: a loading script's write brings
+   * the store up to date, and what another process added since the
+   * store was opened came in then (tests/cli/serve_startup.sh). */
+  if (d->e->store == NULL || (d->started && d->nrules == 0 && d->nremind == 0)) return;
   /* Counted when made, not when dispatched: the rule calls that run
    * before the dispatch would otherwise multiply past the limit. */
   if (d->cur_depth >= 0) d->cascade++;
