@@ -61,25 +61,27 @@ end
 -- A line break ends one; so does . ! or ? before a space and a capital,
 -- a digit or a quote, outside parentheses, unless the word before is an
 -- abbreviation (Mr., H.E., No.) or an initial (Antony J. Blinken).
+local SPACES, SPACE_AT, SPACE_END = {"%s", "\194\160", "\226\128[\128-\138\175]", "\227\128\128"}, {}, {}
+for i, p in ipairs(SPACES) do SPACE_AT[i], SPACE_END[i] = "^" .. p .. "()", p .. "$" end
 local function sentences(text, from, abbrev)
   local out = {}
   -- (spaces at either end, also Unicode's: no-break U+00A0, U+2000 to
   -- U+200A, U+202F, ideographic U+3000)
   local function push(s, e)
-    local a = text:find("%S", s)
-    while a and a <= e do
-      local sp = text:match("^\194\160()", a) or text:match("^\226\128[\128-\138\175]()", a) or
-                 text:match("^\227\128\128()", a) or text:match("^%s+()", a)
+    local a = s
+    while a <= e do
+      local sp
+      for _, p in ipairs(SPACE_AT) do sp = sp or text:match(p, a) end
       if not sp then break end
       a = sp
     end
-    if not a or a > e then return end
+    if a > e then return end
     while e > a do
-      local tail = text:sub(e - 2, e)
-      if tail:match("%s$") then e = e - 1
-      elseif tail:match("\194\160$") then e = e - 2
-      elseif tail:match("^\226\128[\128-\138\175]$") or tail == "\227\128\128" then e = e - 3
-      else break end
+      local tail = text:sub(math.max(a, e - 2), e)
+      local sp
+      for _, p in ipairs(SPACE_END) do sp = sp or tail:find(p) end
+      if not sp then break end
+      e = e - (#tail - sp + 1)
     end
     out[#out + 1] = {s = a, e = e}
   end
@@ -364,12 +366,12 @@ end
 local checked = setmetatable({}, {__mode = "k"})
 local function check_rules(r)
   if checked[r] then return end
-  local names = {}
-  for k in pairs(shapes) do names[#names + 1] = k end
-  table.sort(names)
   for k, v in pairs(r) do
     local where, shape = "rules." .. tostring(k), shapes[k]
     if not shape then
+      local names = {}
+      for name in pairs(shapes) do names[#names + 1] = name end
+      table.sort(names)
       error(("rules: unknown table %s (the tables are %s)"):format(tostring(k), table.concat(names, ", ")), 0)
     elseif shape == "triggers" then
       check_list(where, v, function(w, t)

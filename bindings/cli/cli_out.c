@@ -58,16 +58,27 @@ static int cpwidth(unsigned long c) {
   return 1;
 }
 
+/* The character at *pp (advanced past it) and its columns in *w; every
+ * ASCII byte is one column (a control shows as a space), without the
+ * decoding and the ranges. */
+static unsigned long u8cell(const unsigned char **pp, int *w) {
+  unsigned long c;
+  if (**pp < 0x80) {
+    *w = 1;
+    return *(*pp)++;
+  }
+  c = u8next(pp);
+  *w = cpwidth(c);
+  return c;
+}
+
 size_t cli_u8width(const char *s) {
   const unsigned char *p = (const unsigned char *)s;
   size_t w = 0;
+  int cw;
   while (*p) {
-    if (*p < 0x80) { /* every ASCII byte is one column (a control shows as a space) */
-      w++;
-      p++;
-    } else {
-      w += (size_t)cpwidth(u8next(&p));
-    }
+    u8cell(&p, &cw);
+    w += (size_t)cw;
   }
   return w;
 }
@@ -83,13 +94,7 @@ char *cli_u8fit(const char *s, size_t width) {
     unsigned long c;
     int cw;
     q = p;
-    if (*p < 0x80) { /* (ASCII: one column, no decoding) */
-      c = *p++;
-      cw = 1;
-    } else {
-      c = u8next(&p);
-      cw = cpwidth(c);
-    }
+    c = u8cell(&p, &cw);
     if (total > width && w + (size_t)cw > width) break;
     w += (size_t)cw;
     if (c < 0x20 || c == 0x7F) out[k++] = ' ';

@@ -182,15 +182,19 @@ end
 
 local adds, updates, all, undated, dup = {}, {}, false, 0, 0
 print(("%d proposal%s from %s; %s"):format(#list, #list == 1 and "" or "s", file, HELP))
-for n, ev in ipairs(list) do
+for n, proposal in ipairs(list) do
+  local ev = proposal
   show(n, ev)
   local done = all
-  if all and not ev.when then undated = undated + 1 end
-  if all and ev.known then
-    dup = dup + 1 -- (the store has it: A takes a known one's default, skip)
-  elseif all and ev.when then
-    local ok, why = acceptable(ev)
-    if ok then adds[#adds + 1] = ev else print("   not added: " .. why) end
+  if all then -- A was answered
+    if ev.known then
+      dup = dup + 1 -- (the store has it: A takes a known one's default, skip)
+    elseif not ev.when then
+      undated = undated + 1
+    else
+      local ok, why = acceptable(ev)
+      if ok then adds[#adds + 1] = ev else print("   not added: " .. why) end
+    end
   end
   while not done do
     io.write(ev.known and "   known: [s]kip (default), [u]pdate, [a]dd anyway, ... ? " or "   [a]ccept, [s]kip, [e]dit, [A]ll, [q]uit ? ")
@@ -202,15 +206,14 @@ for n, ev in ipairs(list) do
     if (c == "a" or c == "A") and not ev.when then
       -- an event has a date: the text gave none
       print("   the text gives it no date: e when=... first (an event needs one)")
-    elseif (c == "a" or c == "A") and not acceptable(ev) then
-      local _, why = acceptable(ev)
-      print("   the store would refuse it: " .. why .. "; e FIELD=VALUE to change it")
-    elseif c == "a" then
-      adds[#adds + 1] = ev
-      done = true
-    elseif c == "A" then
-      adds[#adds + 1] = ev
-      all, done = true, true
+    elseif c == "a" or c == "A" then
+      local ok, why = acceptable(ev)
+      if ok then
+        adds[#adds + 1] = ev
+        all, done = c == "A", true
+      else
+        print("   the store would refuse it: " .. why .. "; e FIELD=VALUE to change it")
+      end
     elseif c == "s" then
       done = true
     elseif c == "u" and ev.update then
@@ -225,8 +228,7 @@ for n, ev in ipairs(list) do
       local ok, why = edit(copy, rest)
       if ok then ok, why = acceptable(copy) end
       if ok then
-        for k, v in pairs(copy) do ev[k] = v end
-        for k in pairs(ev) do if copy[k] == nil then ev[k] = nil end end
+        ev = copy
         show(n, ev)
       else
         print("   " .. why)

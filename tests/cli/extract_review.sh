@@ -14,21 +14,11 @@ cp "$SEED" "$TMP/seed.txt"
 tmux_start
 
 # The questions asked so far (each proposal ends with one), the shell's
-# prompts so far; await WHAT CMD...: poll CMD until it holds, or fail
-# after lib.sh's WAIT_S saying what did not happen.
+# prompts so far (tmux.lib's await polls these).
 asked() { screen | grep -c '\[a\]ccept, \[s\]kip\|known: \[s\]kip'; }
 prompts() { screen | grep -c "^$PROMPT"; }
 asked_more() { [ "$(asked)" -gt "$q0" ]; }
 shell_back() { [ "$(prompts)" -gt "$p0" ]; }
-await() {
-  what=$1
-  shift
-  deadline=$(($(date +%s) + WAIT_S))
-  until "$@"; do
-    [ "$(date +%s)" -lt "$deadline" ] || { screen >&2; fail "$what"; }
-    sleep 0.1
-  done
-}
 # review: start a review of the seed article and wait for its first question.
 review() {
   q0=$(asked)
