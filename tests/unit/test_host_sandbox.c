@@ -62,6 +62,9 @@ static void test_plain(att_engine *e, att_script *s) {
   is_int(run(s, "return os.getenv"), 0, "the sandbox is built");
   is_str(got, "", "os.getenv is not in it");
   is_int((long long)e->errors, 0, "no error counted");
+  /* lua_gc(LUA_GCGEN) answers the mode it replaces. */
+  is_int(lua_gc(att_script_L(s), LUA_GCGEN, 0, 0), LUA_GCGEN,
+         "the script's collector is generational");
 }
 
 static void test_budget(att_engine *e, att_script *s) {
