@@ -597,7 +597,7 @@ static void strict_reason(char *buf, size_t cap) {
 
 int att_date_read(const char *s, att_date_ctx *dc, char *edtf, size_t cap, att_bounds *b) {
   char norm[MAXLEN * 2 + 8], low[MAXLEN * 2 + 8], orig[MAXLEN * 2 + 8];
-  char *tok[MAXTOK], *otok[MAXTOK], *p, *q, *sp1, *sp2;
+  char *tok[MAXTOK], *otok[MAXTOK], *p, *q, *sp1, *sp2, *lead = NULL;
   char strict_msg[600], e[ATT__E];
   const char *rest;
   size_t i, o = 0, len;
@@ -689,7 +689,9 @@ int att_date_read(const char *s, att_date_ctx *dc, char *edtf, size_t cap, att_b
   if (looks_edtf) strict_reason(strict_msg, sizeof strict_msg);
   att__errclear();
 
-  /* Words: lower case, commas dropped, "the", "of" and "on" skipped;
+  /* Words: lower case, commas dropped, "the", "of" and "on" skipped
+   * where they lead into a date's words ("on the 17th of July"), refused
+   * where they end them ("July the"), repeat, or begin with "of";
    * early-, mid- and late- split from what follows. */
   for (i = 0; rest[i]; i++) {
     low[i] = (char)tolower((unsigned char)rest[i]);
@@ -701,7 +703,18 @@ int att_date_read(const char *s, att_date_ctx *dc, char *edtf, size_t cap, att_b
        p = strtok_r(NULL, " ", &sp1), q = strtok_r(NULL, " ", &sp2)) {
     static const char *const pre[] = {"early-", "mid-", "late-", "middle-", NULL};
     const char *const *pp;
-    if (att__is(p, noise)) continue;
+    if (att__is(p, noise)) {
+      char why[48];
+      if (lead && strcmp(lead, p) == 0) snprintf(why, sizeof why, "\"%s\" twice", p);
+      else if (n == 0 && !lead && strcmp(p, "of") == 0)
+        snprintf(why, sizeof why, "a date does not begin with \"of\"");
+      else {
+        lead = p;
+        continue;
+      }
+      return att__fr_fail(&c, why);
+    }
+    lead = NULL;
     if (strcmp(p, "-") == 0) p = q = (char *)"to"; /* "2024 - 2028" */
     for (pp = pre; *pp; pp++) {
       size_t pl = strlen(*pp);
@@ -718,6 +731,11 @@ int att_date_read(const char *s, att_date_ctx *dc, char *edtf, size_t cap, att_b
     if (n == MAXTOK) return att__fr_fail(&c, "too many words");
     tok[n] = p;
     otok[n++] = q;
+  }
+  if (lead) {
+    char why[48];
+    snprintf(why, sizeof why, "a date does not end with \"%s\"", lead);
+    return att__fr_fail(&c, why);
   }
   c.tok0 = tok;
   c.orig = otok;

@@ -230,6 +230,17 @@ static const bad refusals[] = {
     {"29/02/2023", "February 2023 has 28 days"},
     {"13/13/2024", "not a day and a month in either order"},
     {"20.13.2024", "a date with dots is day.month.year"},
+    /* the words "the", "of" and "on" lead into a date's words, never
+     * end them, repeat, or begin with "of" */
+    {"July the", "a date does not end with \"the\""},
+    {"2024 the", "a date does not end with \"the\""},
+    {"July 2024 of", "a date does not end with \"of\""},
+    {"17 July on", "a date does not end with \"on\""},
+    {"next week the", "a date does not end with \"the\""},
+    {"July, the", "a date does not end with \"the\""},
+    {"the the July", "\"the\" twice"},
+    {"the 17th of of July", "\"of\" twice"},
+    {"of July", "a date does not begin with \"of\""},
     /* nonsense */
     {"next Funday", "\"Funday\" is not a day of the week"},
     {"Wed 19 Dec 2023", "2023-12-19 is a Tuesday, not a Wednesday"},
