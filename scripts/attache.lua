@@ -38,6 +38,9 @@ at.alert = core.alert -- at.alert{key=, title=, body=, level=, event=, to=, repe
 -- store: at.actor("Japan") is "JPN"; nil and a did-you-mean if unknown
 -- (docs/names.md).
 at.actor = core.actor
+-- at.known("kind", "meting"): nil and a did-you-mean; true for a kind or
+-- status the store knows
+at.known = core.known
 
 -- Schedules, rules and reminders: in scripts run by `attache serve`
 -- (docs/daemon.md).

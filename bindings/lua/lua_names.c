@@ -3,7 +3,9 @@
  * resolved to the code events store (JPN, CDC), as the command line
  * resolves it (core/actors.h): a value the script's store already holds,
  * its registry of organisations, ISO 3166.  An unknown name returns nil
- * and the message, with its did-you-mean.  docs/names.md is the manual.
+ * and the message, with its did-you-mean.  at.known(field, value): is a
+ * kind or status one the store knows (core/vocab.h), with the same
+ * did-you-mean when not.  docs/names.md is the manual.
  *
  * The registry is read once and again only when actors.json changes (a
  * stat per call), so a report that resolves a name per event reads it
@@ -16,6 +18,8 @@
 #include <sys/stat.h>
 
 #include "actors.h"
+#include "settings.h"
+#include "vocab.h"
 #include "lua_util.h"
 
 /* The registry last read, and what its file was then. */
@@ -91,7 +95,44 @@ static int l_actor(lua_State *L) {
   return 1;
 }
 
+/* The settings' words for f in a userdata that frees them when
+ * collected (the vocabulary check may raise, out of memory). */
+static int settings_gc(lua_State *L) {
+  att_settings **p = lua_touserdata(L, 1);
+  if (*p) att_settings_free(*p);
+  *p = NULL;
+  return 0;
+}
+
+/* at.known(field, value): true when the store knows value as a kind or
+ * a status (the documented words, its settings' vocab.kinds or
+ * vocab.statuses, those its events hold); else nil and the message with
+ * the nearest known words, as `attache add --kind` says it. */
+static int l_known(lua_State *L) {
+  static const char *const fields[] = {"kind", "status", NULL};
+  int which = luaL_checkoption(L, 1, NULL, fields);
+  const char *value = luaL_checkstring(L, 2);
+  att_vocab_field f = which == 0 ? ATT_VOCAB_KIND : ATT_VOCAB_STATUS;
+  att_engine *e = att_lua_engine(L);
+  att_store *st = e ? e->store : NULL;
+  const char *const *items = NULL;
+  size_t n = 0;
+  att_settings **set = lua_newuserdatauv(L, sizeof *set, 0);
+  *set = NULL;
+  lua_newtable(L);
+  lua_pushcfunction(L, settings_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  if (st && (att_settings_load(att_store_dir(st), set) != 0 ||
+             att_settings_list(*set, f == ATT_VOCAB_KIND ? "vocab.kinds" : "vocab.statuses",
+                               &items, &n) != 0))
+    return attl_fail(L);
+  if (att_vocab_check(st, f, value, items, n) != 0) return attl_fail(L);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 void attl_open_names(lua_State *L) {
-  static const luaL_Reg fns[] = {{"actor", l_actor}, {NULL, NULL}};
+  static const luaL_Reg fns[] = {{"actor", l_actor}, {"known", l_known}, {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
 }

@@ -150,6 +150,17 @@ local function edit(ev, arg)
     ev.actors = codes
   elseif k == "title" or k == "kind" or k == "status" or k == "where" then
     if v == "" and k ~= "where" then return nil, k .. " cannot be empty" end
+    if k == "kind" or k == "status" then
+      -- A word the store does not know is most often a typo: refused
+      -- with the nearest known ones, unless it ends with "!".
+      local new = v:match("^(.-)%s*!$")
+      if new then
+        v = new
+      else
+        local known, why = at.known(k, v)
+        if not known then return nil, why .. "; end it with ! to keep it as a new " .. k .. " (" .. k .. "=" .. v .. "!)" end
+      end
+    end
     ev[k] = v ~= "" and v or nil
   else
     return nil, k .. ": not a field to edit (title, kind, status, when, actors, where)"

@@ -1,9 +1,10 @@
 # attache extract --review at a terminal (issue 18): the seed article's
 # proposals answered one by one in tmux as a person would (accept, edit,
-# skip, refused edits, end of input with Ctrl-D, an interrupt with Ctrl-C,
-# accept the rest), the screen read back after every answer, and the store
-# read afterwards: what was accepted is there, with the edits, and nothing
-# else.
+# skip, refused edits (a typo of a kind or status named with the
+# nearest known one), a new kind kept with !, end of input with Ctrl-D,
+# an interrupt with Ctrl-C, accept the rest), the screen read back after
+# every answer, and the store read afterwards: what was accepted is
+# there, with the edits, and nothing else.
 . "$(dirname "$0")/lib.sh"
 need tmux tmux
 SEED=${ATT_SHARED_DATA:-$SRC/../shared/data}/../seed/cambodia-japan-article.txt
@@ -50,9 +51,16 @@ seen "2. meeting, held, 2023-12-17, KHM JPN"
 answer "e title=Foreign ministers meet"    # 2: edited, shown again, asked again
 seen 'titled "Foreign ministers meet"'
 answer a
-answer s                                   # 3: the press release, skipped
-answer "e kind=Big Summit!"                # 4: refused as typed
-seen 'event field "kind": "Big Summit!" is not accepted'
+answer "e kind=summit!"                    # 3: the press release: a new kind kept with !,
+seen "3. summit,"
+answer s                                   # then skipped
+answer "e kind=meting"                    # 4: a typo, refused with the nearest kind
+seen 'kind "meting" is not one this store knows; did you mean "meeting"?'
+seen 'end it with ! to keep it as a new kind (kind=meting!)'
+answer "e status=helld"
+seen 'did you mean "held"?'
+answer "e kind=Big Summit!"                # a new kind the store refuses as typed
+seen 'event field "kind": "Big Summit" is not accepted'
 answer "e when=someday soonish"
 seen 'cannot read the date "someday soonish"'
 answer a                                   # and accepted as it was

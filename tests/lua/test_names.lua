@@ -1,7 +1,8 @@
 -- at.actor: a country or organisation as a person names it, resolved to
 -- the code events store, as the command line resolves it
 -- (docs/names.md): ISO 3166 names and codes in any case, a value the
--- store already holds, and nil with a did-you-mean for a typo.
+-- store already holds, and nil with a did-you-mean for a typo; at.known
+-- says the same of kinds and statuses.
 local t = require "tap"
 local at = require "attache"
 
@@ -46,4 +47,19 @@ t.raises(function() at.actor("Japan", 5) end, "table expected", "options must be
 
 t.raises(function() at.actor() end, "bad argument #1 to 'actor'", "misuse raises")
 t.raises(function() at.actor({}) end, "string expected", "a table is misuse")
+
+-- at.known: a kind or status the store knows, or the nearest known ones
+t.is(at.known("kind", "meeting"), true, "a documented kind is known")
+t.is(at.known("status", "held"), true, "a documented status is known")
+local known, why = at.known("kind", "meting")
+t.is(known, nil, "a typo of a kind is not known")
+t.like(why, 'kind "meting" is not one this store knows; did you mean "meeting"%?', "the nearest kind is named")
+known, why = at.known("status", "helld")
+t.like(why, 'did you mean "held"%?', "and the nearest status")
+t.is(select(1, at.known("kind", "summit")), nil, "a new word is not known")
+at.add {title = "A summit", kind = "summit", when = "2024-05"}
+t.is(at.known("kind", "summit"), true, "until an event holds it")
+t.like(select(2, at.known("kind", "sumit")), '"summit"', "which is then suggested")
+t.raises(function() at.known("colour", "red") end, "invalid option 'colour'", "only kinds and statuses")
+t.raises(function() at.known("kind") end, "string expected", "a value is needed")
 return t.done()
