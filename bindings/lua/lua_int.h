@@ -21,7 +21,8 @@ void attl_open_csv(lua_State *L);
  * cannot hold). */
 void attl_open_json(lua_State *L);
 /* lua_names.c: actor (at.actor(name) -> code | nil, message: a country
- * or organisation as a person names it, docs/names.md). */
+ * or organisation as a person names it, docs/names.md) and known
+ * (at.known(field, value) -> true | nil, message). */
 void attl_open_names(lua_State *L);
 /* lua_history.c: history (at.history(ev) -> list of versions) and
  * changes (at.changes{...} -> list of change records). */
@@ -29,5 +30,8 @@ void attl_open_history(lua_State *L);
 /* lua_report.c: ics (core.ics(list, leads [, domain [, name]]): the
  * iCalendar text of at.report.ics). */
 void attl_open_report(lua_State *L);
+/* lua_query.c: select (the cursor of at.each, at.query, at.count) and
+ * tally (at.tally's group counts); makes the cursor metatable. */
+void attl_open_query(lua_State *L);
 
 #endif
