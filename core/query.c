@@ -89,6 +89,10 @@ typedef struct hits {
   int nruns;
   int counting; /* only count them (att_store_count_query): v stays NULL */
   uint64_t *posbits; /* att__query_bits: the snapshot's hits as bits of their positions */
+  /* query_by_id's posbits (tkwant): a walk of the time bounds over few
+   * candidates keeps its hits as hits (tkhits), their ids from the
+   * bounds, so that they cost no read of the id table (snap_query). */
+  int tkwant, tkhits;
   /* In date order from the time bounds (walk_merged, stream_merge): the
    * snapshot's hits, merged across the time classes as walked, straight
    * into ids and dates; set off by snap_query when it takes its
@@ -352,7 +356,8 @@ static int snap_check(att_store *st, const att__snap *s, int src, const att_quer
       for (size_t i = 0; i < npl; i++)
         if (i != skip && !pl[i].bits && (rc = in_post(s, &pl[i], ord)) != 1) return rc;
       if ((rc = alive(st, s, src, ord, tk->id)) != 1) return rc;
-      return h->posbits ? hit_at(h, ord) : hits_add(h, NULL, tk->id, tk->e, tk->l, 0, 0, q->sort);
+      return h->posbits && !h->tkhits ? hit_at(h, ord)
+                                       : hits_add(h, NULL, tk->id, tk->e, tk->l, 0, 0, q->sort);
     }
   }
   /* A segment's versions made after the time asked: its positions from
@@ -416,7 +421,7 @@ static int walk_flush(att_store *st, const att__snap *s, int src, const att_quer
       if ((pl[i].bits[cand[k] >> 38] >> ((cand[k] >> 32) & 63)) & 1) cand[keep++] = cand[k];
     nc = keep;
   }
-  if (merge || (!h->counting && !h->posbits && q->sort == ATT_SORT_ID))
+  if (merge || (!h->counting && (!h->posbits || h->tkhits) && q->sort == ATT_SORT_ID))
     att__radix_hi32(cand, tmp, nc, s->h.count);
   for (size_t i = 0; i < npl; i++) {
     uint64_t j = 0;
@@ -435,7 +440,8 @@ static int walk_flush(att_store *st, const att__snap *s, int src, const att_quer
     if ((rc = att__snap_tkent(s, (uint32_t)cand[k], &tk)) != 0 ||
         (rc = alive(st, s, src, ord, tk->id)) < 0)
       return rc;
-    if (rc == 1 && (rc = h->posbits ? hit_at(h, ord) : hits_add(h, NULL, tk->id, tk->e, tk->l, 0, 0, q->sort)) != 0)
+    if (rc == 1 && (rc = h->posbits && !h->tkhits ? hit_at(h, ord)
+                                                   : hits_add(h, NULL, tk->id, tk->e, tk->l, 0, 0, q->sort)) != 0)
       return rc;
   }
   return 0;
@@ -592,6 +598,13 @@ static int snap_query(att_store *st, const att__snap *s, int src, const att_quer
   /* The walk of the time bounds in position order (snap_walk_tkey), or
    * in date order, class by class, below. */
   walk = !ahead && tn < s->h.count && q->sort != ATT_SORT_WHEN;
+  /* In id order, the hits of few candidates are kept with the ids their
+   * time bounds hold: as bits, each would be read back from the id
+   * table, a first touch of the mapping (64 KiB of RSS) for each (at 1M
+   * events, a quarter's list of India: 49 MB of RSS, where the target
+   * is 16).  Many are kept as bits, 8 bytes a word of 64 events against
+   * 48 a hit. */
+  h->tkhits = h->tkwant && !by_post && s->tkey && ncand <= s->h.count / 4;
   /* A query that reads much of the id table (in time order: at random)
    * verifies it in one pass in file order first: at 1M events, a scan of
    * everything in time order took about 220 ms unchecked, 260 ms
@@ -746,8 +759,9 @@ static int query_by_id(att_store *st, const att_query *q, int64_t **ids, att_bou
   int rc;
   if (!bits) return att__err(ATT_ENOMEM, "out of memory for query results");
   h.posbits = bits;
+  h.tkwant = 1;
   if ((rc = snap_query(st, s, SRC_PRESENT, q, &h)) != 0) goto out;
-  h.posbits = NULL; /* the journal's hits, as hits */
+  h.posbits = NULL; /* the journal's hits, as hits (beside those of the time bounds) */
   if ((rc = journal_hits(st, q, &h, ATT_SORT_ID)) != 0) goto out;
   g_sort = ATT_SORT_ID;
   g_desc = 0;
