@@ -89,6 +89,7 @@ typedef struct hits {
   int nruns;
   int counting; /* only count them (att_store_count_query): v stays NULL */
   uint64_t *posbits; /* att__query_bits: the snapshot's hits as bits of their positions */
+  size_t nbits;      /* the bits set */
   /* query_by_id's posbits (tkwant): a walk of the time bounds over few
    * candidates keeps its hits as hits (tkhits), their ids from the
    * bounds, so that they cost no read of the id table (snap_query). */
@@ -333,7 +334,9 @@ static int hit_needs_ident(const att_query *q, const hits *h) {
 
 /* A hit of the snapshot at ord, when only its position is wanted. */
 static int hit_at(hits *h, uint32_t ord) {
-  h->posbits[ord >> 6] |= 1ull << (ord & 63);
+  uint64_t m = 1ull << (ord & 63);
+  h->nbits += (h->posbits[ord >> 6] & m) == 0;
+  h->posbits[ord >> 6] |= m;
   return 0;
 }
 
@@ -766,12 +769,14 @@ static int query_by_id(att_store *st, const att_query *q, int64_t **ids, att_bou
   g_sort = ATT_SORT_ID;
   g_desc = 0;
   if (h.n && !hits_sorted(&h)) qsort(h.v, h.n, sizeof *h.v, hit_cmp);
-  for (size_t w = 0; w < words; w++) nb += (size_t)__builtin_popcountll(bits[w]);
+  /* Counted as set: no pass over the words (without -mpopcnt a
+   * popcount is a call, 6% of 2,000 window+actor queries at 1M). */
+  nb = h.nbits;
   k = nb + h.n;
   if (q->limit && q->limit < k) k = q->limit;
   if ((rc = out_alloc(ids, bounds, k)) != 0) goto out;
-  for (size_t w = 0; w < words && o < k; w++) {
-    for (uint64_t b = bits[w]; b && o < k; b &= b - 1) {
+  for (size_t w = 0, left = nb; w < words && o < k && left; w++) {
+    for (uint64_t b = bits[w]; b && o < k; b &= b - 1, left--) {
       const att__ident *e;
       if ((rc = att__snap_ident(s, w * 64 + (uint64_t)__builtin_ctzll(b), &e)) != 0) goto out;
       for (; j < h.n && h.v[j].id < e->id && o < k; j++, o++) {
