@@ -156,6 +156,7 @@ local function edit(ev, arg)
       local new = v:match("^(.-)%s*!$")
       if new then
         v = new
+        if v == "" then return nil, k .. " cannot be empty" end
       else
         local known, why = at.known(k, v)
         if not known then return nil, why .. "; end it with ! to keep it as a new " .. k .. " (" .. k .. "=" .. v .. "!)" end

@@ -109,10 +109,11 @@ out_has '"when":"2023-12-01"'
 # an edit the store would refuse is refused when typed, the proposal left
 # as it was and the answers going on (before: the whole review lost, with
 # a traceback, at the final batch)
-review 'e kind=meting\ne kind=Big Summit!\ne title=\ne status=Held!\na\n' "$TMP/precise.txt"
+review 'e kind=meting\ne kind=!\ne kind=Big Summit!\ne title=\ne status=Held!\na\n' "$TMP/precise.txt"
 out_has 'kind "meting" is not one this store knows; did you mean "meeting"?'
 out_has 'event field "kind": "Big Summit" is not accepted'
 out_has "title cannot be empty"
+out_has "kind cannot be empty"
 out_has 'event field "status"'
 out_has "added 1 event (3)"
 ok get 3 --json
