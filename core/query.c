@@ -340,6 +340,13 @@ static int hit_at(hits *h, uint32_t ord) {
   return 0;
 }
 
+/* A hit of a walk of the time bounds at ord: its bit, or (no bits asked,
+ * or query_by_id's few hits: tkhits) a hit with the id its bounds hold. */
+static int tk_hit(hits *h, uint32_t ord, const att__tkent *tk, int sort) {
+  return h->posbits && !h->tkhits ? hit_at(h, ord)
+                                   : hits_add(h, NULL, tk->id, tk->e, tk->l, 0, 0, sort);
+}
+
 /* ord: a checked position in the id table; tk (format 5, from a walk of
  * the time index): its TKEY entry, else NULL.  The posting lists made
  * into bits are tested first, then the window on tk's dates: a candidate
@@ -359,8 +366,7 @@ static int snap_check(att_store *st, const att__snap *s, int src, const att_quer
       for (size_t i = 0; i < npl; i++)
         if (i != skip && !pl[i].bits && (rc = in_post(s, &pl[i], ord)) != 1) return rc;
       if ((rc = alive(st, s, src, ord, tk->id)) != 1) return rc;
-      return h->posbits && !h->tkhits ? hit_at(h, ord)
-                                       : hits_add(h, NULL, tk->id, tk->e, tk->l, 0, 0, q->sort);
+      return tk_hit(h, ord, tk, q->sort);
     }
   }
   /* A segment's versions made after the time asked: its positions from
@@ -443,9 +449,7 @@ static int walk_flush(att_store *st, const att__snap *s, int src, const att_quer
     if ((rc = att__snap_tkent(s, (uint32_t)cand[k], &tk)) != 0 ||
         (rc = alive(st, s, src, ord, tk->id)) < 0)
       return rc;
-    if (rc == 1 && (rc = h->posbits && !h->tkhits ? hit_at(h, ord)
-                                                   : hits_add(h, NULL, tk->id, tk->e, tk->l, 0, 0, q->sort)) != 0)
-      return rc;
+    if (rc == 1 && (rc = tk_hit(h, ord, tk, q->sort)) != 0) return rc;
   }
   return 0;
 }

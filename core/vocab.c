@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "settings.h"
 #include "text.h"
 #include "vocab.h"
 
@@ -153,4 +154,20 @@ int att_vocab_check(att_store *st, att_vocab_field f, const char *value,
                   what, att__show(show, sizeof show, value, strlen(value), 80),
                   near[0] ? "; " : "", near, f == ATT_VOCAB_KIND ? "kinds" : "statuses",
                   att__join(list, sizeof list, known), what);
+}
+
+const char *att_vocab_setting(att_vocab_field f) {
+  return f == ATT_VOCAB_KIND ? "vocab.kinds" : "vocab.statuses";
+}
+
+int att_vocab_check_store(att_store *st, att_vocab_field f, const char *value) {
+  att_settings *set = NULL;
+  const char *const *items = NULL;
+  size_t n = 0;
+  int rc = 0;
+  if (st && (rc = att_settings_load(att_store_dir(st), &set)) == 0)
+    rc = att_settings_list(set, att_vocab_setting(f), &items, &n);
+  if (rc == 0) rc = att_vocab_check(st, f, value, items, n);
+  att_settings_free(set);
+  return rc;
 }

@@ -71,5 +71,10 @@ int att_store_values(att_store *st, att_vocab_field f, int (*fn)(void *ud, const
  * the documented ones. */
 int att_vocab_check(att_store *st, att_vocab_field f, const char *value,
                     const char *const *extra, size_t nextra);
+/* The setting that adds words to f's: "vocab.kinds" or "vocab.statuses". */
+const char *att_vocab_setting(att_vocab_field f);
+/* att_vocab_check with the extra words of st's settings, read for this
+ * one check (st NULL: the documented words only). */
+int att_vocab_check_store(att_store *st, att_vocab_field f, const char *value);
 
 #endif

@@ -46,8 +46,7 @@ static int extra(cli_names *nm, att_vocab_field f, const char *const **items, si
   if (nm->st == NULL) return 0;
   if (nm->settings == NULL && (rc = att_settings_load(att_store_dir(nm->st), &nm->settings)) != 0)
     return rc;
-  return att_settings_list(nm->settings, f == ATT_VOCAB_KIND ? "vocab.kinds" : "vocab.statuses",
-                           items, n);
+  return att_settings_list(nm->settings, att_vocab_setting(f), items, n);
 }
 
 static int check_word(cli_names *nm, att_vocab_field f, const char *value, const char *after) {

@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 
 #include "actors.h"
-#include "settings.h"
 #include "vocab.h"
 #include "lua_util.h"
 
@@ -95,15 +94,6 @@ static int l_actor(lua_State *L) {
   return 1;
 }
 
-/* The settings' words for f in a userdata that frees them when
- * collected (the vocabulary check may raise, out of memory). */
-static int settings_gc(lua_State *L) {
-  att_settings **p = lua_touserdata(L, 1);
-  if (*p) att_settings_free(*p);
-  *p = NULL;
-  return 0;
-}
-
 /* at.known(field, value): true when the store knows value as a kind or
  * a status (the documented words, its settings' vocab.kinds or
  * vocab.statuses, those its events hold); else nil and the message with
@@ -112,22 +102,10 @@ static int l_known(lua_State *L) {
   static const char *const fields[] = {"kind", "status", NULL};
   int which = luaL_checkoption(L, 1, NULL, fields);
   const char *value = luaL_checkstring(L, 2);
-  att_vocab_field f = which == 0 ? ATT_VOCAB_KIND : ATT_VOCAB_STATUS;
   att_engine *e = att_lua_engine(L);
-  att_store *st = e ? e->store : NULL;
-  const char *const *items = NULL;
-  size_t n = 0;
-  att_settings **set = lua_newuserdatauv(L, sizeof *set, 0);
-  *set = NULL;
-  lua_newtable(L);
-  lua_pushcfunction(L, settings_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_setmetatable(L, -2);
-  if (st && (att_settings_load(att_store_dir(st), set) != 0 ||
-             att_settings_list(*set, f == ATT_VOCAB_KIND ? "vocab.kinds" : "vocab.statuses",
-                               &items, &n) != 0))
+  if (att_vocab_check_store(e ? e->store : NULL, which == 0 ? ATT_VOCAB_KIND : ATT_VOCAB_STATUS,
+                            value) != 0)
     return attl_fail(L);
-  if (att_vocab_check(st, f, value, items, n) != 0) return attl_fail(L);
   lua_pushboolean(L, 1);
   return 1;
 }
