@@ -27,6 +27,7 @@
 #include "error.h"
 #include "fault.h"
 #include "store_int.h"
+#include "timeq.h"
 
 #define COMPACT_BYTES (16u << 20)
 #define WBUF_FLUSH (1u << 20)
@@ -54,7 +55,7 @@ static void notice(att_store *st, const char *fmt, ...) {
 
 static att_time now(att_store *st) {
   if (st->opts.now) return st->opts.now(st->opts.ud);
-  return (att_time)time(NULL);
+  return att_time_now();
 }
 
 att_time att__store_now(att_store *st) { return now(st); }
@@ -682,7 +683,7 @@ static void lock_holder(att_store *st, char *info, size_t cap) {
  * gets: written only when the note there is not ours already (the
  * daemon's writes of one second share one). */
 static void lock_note(att_store *st) {
-  time_t t = time(NULL);
+  time_t t = (time_t)att_time_now();
   struct tm tm;
   char since[32] = "", info[256], was[256];
   int n;

@@ -221,11 +221,23 @@ int att_timeq_get(const att_timeq *q, att_timeq_handle h, att_timeq_item *out) {
 
 /* ---- the clock ---- */
 
+int64_t att_time_now_ms(void) {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return 0; /* (POSIX: the clock is always there) */
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+att_time att_time_now(void) {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return 0;
+  return (att_time)ts.tv_sec;
+}
+
 void att_clock_init_real(att_clock *c) {
   memset(c, 0, sizeof *c);
   c->mode = ATT_CLOCK_REAL;
   c->until = ATT_TIME_MAX;
-  c->now = (att_time)time(NULL);
+  c->now = att_time_now();
 }
 
 int att_clock_init_sim(att_clock *c, att_time start, att_time until) {
@@ -239,15 +251,9 @@ int att_clock_init_sim(att_clock *c, att_time start, att_time until) {
   return 0;
 }
 
-static int64_t real_ms(void) {
-  struct timespec ts;
-  if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return (int64_t)time(NULL) * 1000;
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 att_time att_clock_now(att_clock *c) {
   if (c->mode == ATT_CLOCK_REAL) {
-    int64_t ms = real_ms();
+    int64_t ms = att_time_now_ms();
     c->now = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
   }
   return c->now;
@@ -265,7 +271,7 @@ int att_clock_plan(att_clock *c, const att_timeq *q, int64_t *wait_ms) {
     return ATT_CLOCK_RUN;
   }
   {
-    int64_t ms = real_ms(), delay;
+    int64_t ms = att_time_now_ms(), delay;
     c->now = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
     if (q->n == 0) return ATT_CLOCK_IDLE;
     due = q->heap[0].due;

@@ -84,6 +84,15 @@ enum {
   ATT_CLOCK_DONE     /* simulated clock: nothing due up to `until` */
 };
 
+/* The wall clock (CLOCK_REALTIME), in seconds and in milliseconds: the
+ * one way attache reads it.  Not time(NULL): on Linux that reads the
+ * kernel's coarse copy of the clock, a tick behind clock_gettime and
+ * date(1) for a few milliseconds after each second begins, so a change
+ * made then was stamped with the second before (tests/unit/test_wallclock.c;
+ * tests/layout.sh keeps time(NULL) out of the tree). */
+att_time att_time_now(void);
+int64_t att_time_now_ms(void);
+
 void att_clock_init_real(att_clock *c);
 /* A simulated clock from `start` to `until` (ATT_TIME_MAX: until the
  * queue is empty).  ATT_EINVAL if until < start. */

@@ -83,6 +83,14 @@ check_file() { # FILE PART
     echo "$f starts a process without att_spawn (fork, uv_spawn, system, popen): use core/spawnproc.h"
     bad=$((bad + 1))
   fi
+  # The wall clock is read with att_time_now (core/timeq.h) only:
+  # time(NULL) and gettimeofday read the kernel's coarse copy of it, a
+  # tick behind date(1) as each second begins (tests/unit/test_wallclock.c).
+  if grep -Ev '^[[:space:]]*(\*|/\*|//)' "$f" | sed 's:/\*.*$::; s://.*$::' |
+     grep -Eq '(^|[^_[:alnum:]])(time[[:space:]]*\([[:space:]]*(NULL|0)[[:space:]]*\)|gettimeofday[[:space:]]*\()'; then
+    echo "$f reads the clock with time(NULL) or gettimeofday: use att_time_now (core/timeq.h)"
+    bad=$((bad + 1))
+  fi
 }
 
 nfiles=0

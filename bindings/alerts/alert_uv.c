@@ -18,11 +18,11 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <uv.h>
 
 #include "curl_dl.h"
 #include "error.h"
+#include "timeq.h"
 
 typedef struct sock {
   uv_poll_t poll;
@@ -174,13 +174,11 @@ int att__uv_start(att_alerts *al, att__xfer *x) {
 size_t att__uv_busy(const att_alerts *al) { return al->uv ? al->uv->busy : 0; }
 
 void att__uv_wake_at(att_alerts *al, att_time when) {
-  struct timeval tv;
   int64_t ms;
   if (!al->uv) return;
-  gettimeofday(&tv, NULL);
   /* The engine's real clock counts whole seconds: wake when `when` has
    * begun. */
-  ms = (int64_t)when * 1000 - ((int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000);
+  ms = (int64_t)when * 1000 - att_time_now_ms();
   uv_timer_start(&al->uv->due, on_due, ms > 0 ? (uint64_t)ms : 0, 0);
 }
 

@@ -11,6 +11,7 @@
 #include "recur_words.h"
 #include "event_fields.h"
 #include "json.h"
+#include "timeq.h"
 #include "tz.h"
 
 #include <stdlib.h>
@@ -204,7 +205,7 @@ static int add_from_flags(cli_ctx *ctx, cli_parser *p, att_event *ev,
   const char *when = NULL, *published = NULL, *json = NULL;
   char edtf[ATT_DATE_MAX], pub[ATT_DATE_MAX];
   att_bounds b;
-  att_time ref = (att_time)time(NULL);
+  att_time ref = att_time_now();
   int o, f, rc = CLI_OK, nflags = 0;
 
   while (rc == CLI_OK && (o = cli_next(p)) != CLI_END) {
@@ -677,7 +678,7 @@ static int apply_pair(cli_ctx *ctx, cli_names *nm, cJSON *patch, const att_event
       cJSON_AddNullToObject(src, "published");
       return CLI_OK;
     }
-    if (cli_date(name, val, (att_time)time(NULL), pub, &b) != CLI_OK)
+    if (cli_date(name, val, att_time_now(), pub, &b) != CLI_OK)
       return CLI_FAIL;
     cJSON_AddStringToObject(src, "published", pub);
     if (b.earliest != ATT_TIME_MIN) *ref = b.earliest;

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "remind.h"
+#include "timeq.h"
 
 enum { O_SINCE = 1, O_KEY, O_JSON, O_PENDING, O_FAILED, O_ALL };
 
@@ -50,7 +51,7 @@ static int show_one(void *ud, const att_alert *a) {
 /* --since: a lead back from now ("7d", "12h") or a date as a person types
  * it ("2024-06", "1 March 2024"), from its earliest instant. */
 static int since_arg(const char *in, att_time *out) {
-  att_time now = (att_time)time(NULL);
+  att_time now = att_time_now();
   char edtf[ATT_DATE_MAX];
   att_bounds b;
   att_duration back;

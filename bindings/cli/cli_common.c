@@ -14,6 +14,7 @@
 #include "author.h"
 #include "remind.h" /* att_lead_read: --as-of 3d */
 #include "settings.h"
+#include "timeq.h"
 #include "tz.h"
 
 /* The running command's context, whose store's settings cli_date reads
@@ -284,7 +285,7 @@ int cli_author(cli_ctx *ctx, const char **out) {
 }
 
 int cli_time_arg(cli_ctx *ctx, const char *what, const char *in, int end, att_time *out) {
-  att_time now = (att_time)time(NULL);
+  att_time now = att_time_now();
   char edtf[ATT_DATE_MAX];
   att_bounds b;
   att_duration back;
@@ -393,7 +394,7 @@ att_time cli_event_ref(const att_event *ev) {
       att_edtf_parse(ev->source->published, &b, NULL, 0) == 0 &&
       b.earliest != ATT_TIME_MIN)
     return b.earliest;
-  return (att_time)time(NULL);
+  return att_time_now();
 }
 
 /* ---- text helpers ---------------------------------------------------- */

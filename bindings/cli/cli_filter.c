@@ -11,6 +11,7 @@
  */
 #include "cli.h"
 #include "lua_util.h"
+#include "timeq.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,11 +59,11 @@ int cli_filter_check(cli_ctx *ctx, cli_filter *f) {
   att_bounds from, to;
   int rc;
   if (f->from) {
-    if ((rc = cli_date("--from", f->from, (att_time)time(NULL), e, &from)) != CLI_OK) return rc;
+    if ((rc = cli_date("--from", f->from, att_time_now(), e, &from)) != CLI_OK) return rc;
     f->q.from = from.earliest;
   }
   if (f->to) {
-    if ((rc = cli_date("--to", f->to, (att_time)time(NULL), e, &to)) != CLI_OK) return rc;
+    if ((rc = cli_date("--to", f->to, att_time_now(), e, &to)) != CLI_OK) return rc;
     f->q.to = to.latest;
   }
   /* An empty window is a mistake on the command line, not "no events". */

@@ -18,6 +18,7 @@
 
 #include "outbox.h"
 #include "termsafe.h"
+#include "timeq.h"
 
 static void on_notice(void *ud, const char *msg) {
   (void)ud;
@@ -111,7 +112,7 @@ int cli_alerts_deliveries(cli_ctx *ctx, int pending, int failed, const char *key
  * (the daemon's, simulated or real), tried for as long as the first
  * time (its retry period), counted from now or from that attempt. */
 static int retry_one(att_outbox *ob, const att_delivery *d) {
-  att_time now = (att_time)time(NULL), base = d->last > now ? d->last : now;
+  att_time now = att_time_now(), base = d->last > now ? d->last : now;
   att_time next = d->last ? d->last : d->queued, period = d->until - d->queued;
   int r;
   if (period < 60) period = 60;

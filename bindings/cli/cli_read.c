@@ -8,6 +8,7 @@
 #include "lua_util.h"
 #include "ics.h"    /* export --format ics */
 #include "remind.h" /* att_lead_read, for --alarm */
+#include "timeq.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -195,7 +196,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
   topts.cols = &cols;
   topts.fit = ctx->out_tty;
   topts.color = cli_color_on(ctx);
-  topts.now = (att_time)time(NULL);
+  topts.now = att_time_now();
   topts.edtf = edtf;
   cli_table_setup(&topts);
   if (rc == CLI_OK) rc = cli_filter_check(ctx, &flt);
@@ -336,7 +337,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
     if (strcmp(fmt, "ics") == 0) {
       size_t len;
       char *text;
-      ics.now = (att_time)time(NULL);
+      ics.now = att_time_now();
       if ((text = att_ics_calendar(evs, n, &ics, &len)) == NULL)
         rc = cli_fail("out of memory");
       else fwrite(text, 1, len, f);

@@ -19,6 +19,7 @@
 #include "alerts.h"
 #include "daemon.h"
 #include "remind.h" /* att_lead_parse */
+#include "timeq.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -54,7 +55,7 @@ static int read_instant(const char *what, const char *s, int last, att_time *t) 
   char edtf[ATT_DATE_MAX];
   att_bounds b;
   if (att_time_parse(s, t) == 0) return CLI_OK;
-  if (cli_date(what, s, (att_time)time(NULL), edtf, &b) != CLI_OK) return CLI_FAIL;
+  if (cli_date(what, s, att_time_now(), edtf, &b) != CLI_OK) return CLI_FAIL;
   *t = last ? b.latest : b.earliest;
   if (*t == ATT_TIME_MIN || *t == ATT_TIME_MAX)
     return cli_fail("%s %s: an open date has no instant", what, s);
@@ -100,7 +101,7 @@ static int run_fail(const att_daemon_opts *o, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   if (!o->log_json) return cli_fail("%s", msg);
-  att_time_format(o->mode == ATT_DAEMON_SIM ? o->until : (att_time)time(NULL), t, sizeof t);
+  att_time_format(o->mode == ATT_DAEMON_SIM ? o->until : att_time_now(), t, sizeof t);
   j = cJSON_CreateObject();
   if (j && cJSON_AddStringToObject(j, "time", t) && cJSON_AddStringToObject(j, "level", "error") &&
       cJSON_AddStringToObject(j, "script", "attache") && cJSON_AddStringToObject(j, "msg", msg) &&

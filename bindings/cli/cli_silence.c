@@ -15,6 +15,7 @@
 
 #include "remind.h" /* att_lead_read: --until 2w */
 #include "silence.h"
+#include "timeq.h"
 
 enum { O_MATCH = 1, O_FROM, O_UNTIL, O_ALL, O_JSON };
 
@@ -36,7 +37,7 @@ static const char *utc(att_time t, char b[48]) {
  * time as a person types it, from its start: until 2024-02-01 is until
  * that day begins. */
 static int when_arg(cli_ctx *ctx, const char *what, const char *in, att_time *out) {
-  att_time now = (att_time)time(NULL);
+  att_time now = att_time_now();
   att_duration d;
   char edtf[ATT_DATE_MAX];
   att_bounds b;
@@ -108,7 +109,7 @@ static int expire(cli_ctx *ctx, const char *arg) {
 static int list(cli_ctx *ctx, int all, int json) {
   att_store *st = NULL;
   att_silences s;
-  att_time now = (att_time)time(NULL);
+  att_time now = att_time_now();
   int rc, e;
   size_t shown = 0;
   if ((rc = cli_open(ctx, ATT_OPEN_READ, &st)) != CLI_OK) return rc;

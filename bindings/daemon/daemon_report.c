@@ -20,6 +20,7 @@
 #include "date.h"
 #include "error.h"
 #include "host.h"
+#include "timeq.h"
 
 #define OUT_MAX (16u << 20)
 #define KILL_MS 60000
@@ -169,7 +170,7 @@ int att__report_run(att_daemon *d, const char *path, const att_api_param *params
   if (!strncmp(path, "attache:", 8)) snprintf(j->name, sizeof j->name, "%s", path + 8);
   else snprintf(j->name, sizeof j->name, "%.*s", (int)(strlen(base ? base + 1 : path) - 4), base ? base + 1 : path);
   content_type(path, j->ctype, sizeof j->ctype);
-  att_time_format((att_time)time(NULL), now, sizeof now);
+  att_time_format(att_time_now(), now, sizeof now);
   argv[k++] = exe;
   argv[k++] = "--store";
   argv[k++] = d->store_dir;

@@ -22,6 +22,7 @@
 
 #include "error.h"
 #include "termsafe.h"
+#include "timeq.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -39,7 +40,7 @@ void att_limits_default(att_limits *l) {
 
 att_time att_engine_now(const att_engine *e) {
   if (e && e->now) return e->now(e->now_ud);
-  return (att_time)time(NULL);
+  return att_time_now();
 }
 
 /* The one logger: format (on the stack unless long), then hand over. */

@@ -71,7 +71,7 @@ static const char *const string_names[] = {
     "byte", "char", "len", "lower", "pack", "packsize", "reverse", "sub",
     "unpack", "upper", NULL};
 static const char *const table_names[] = {NULL};
-static const char *const os_names[] = {"clock", "difftime", "time", NULL};
+static const char *const os_names[] = {"clock", "difftime", NULL};
 static const char *const io_names[] = {
     "close", "write", "type", "stdin", "stdout", "stderr", NULL};
 
@@ -119,7 +119,8 @@ static const luaL_Reg table_wrap[] = {
 static const luaL_Reg utf8_wrap[] = {
     {"len", att__sb_utf8_len}, {"offset", att__sb_utf8_offset},
     {"codes", att__sb_utf8_codes}, {NULL, NULL}};
-static const luaL_Reg os_wrap[] = {{"date", att__sb_os_date}, {NULL, NULL}};
+static const luaL_Reg os_wrap[] = {
+    {"date", att__sb_os_date}, {"time", att__sb_os_time}, {NULL, NULL}};
 static const luaL_Reg co_wrap[] = {
     {"resume", sb_co_resume}, {"close", sb_co_close}, {NULL, NULL}};
 static const luaL_Reg io_wrap[] = {

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "host_int.h"
+#include "timeq.h"
 
 /* ---- the meter ------------------------------------------------------- */
 
@@ -243,21 +244,34 @@ static uint64_t date_cost(const char *f, size_t n) {
   return 1u + n / SB_BYTES_PER_UNIT + conv * SB_DATE_CONV;
 }
 
+/* os.time(): the clock as attache reads it (att_time_now; Lua's reads
+ * time(NULL), up to a tick behind); os.time(t) is Lua's. */
+int att__sb_os_time(lua_State *L) {
+  if (lua_isnoneornil(L, 1)) {
+    lua_pushinteger(L, (lua_Integer)att_time_now());
+    return 1;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
 int att__sb_os_date(lua_State *L) {
   size_t len, start, pre = 0, max = att_lua_engine(L)->limits.string_max;
   const char *f = luaL_optlstring(L, 1, "%c", &len);
   luaL_Buffer b;
   if (f[0] == '!') pre = 1;
+  if (lua_isnoneornil(L, 2)) { /* now, as attache reads it (att_time_now) */
+    lua_settop(L, 1);
+    lua_pushinteger(L, (lua_Integer)att_time_now());
+  }
   if (len - pre <= SB_DATE_PIECE) {
     att_lua_charge(L, date_cost(f, len));
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
     return 1;
-  }
-  if (lua_isnoneornil(L, 2)) {
-    lua_settop(L, 1);
-    lua_pushinteger(L, (lua_Integer)time(NULL));
   }
   lua_settop(L, 2);
   luaL_buffinit(L, &b);

@@ -65,6 +65,7 @@ int att__sb_utf8_len(lua_State *L);
 int att__sb_utf8_offset(lua_State *L);
 int att__sb_utf8_codes(lua_State *L);
 int att__sb_os_date(lua_State *L);
+int att__sb_os_time(lua_State *L);
 int att__sb_next(lua_State *L);
 int att__sb_pairs(lua_State *L);
 /* A long string chunk at index 1 of load's arguments becomes a reader

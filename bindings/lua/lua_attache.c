@@ -14,6 +14,7 @@
 #include "lua_int.h"
 #include "author.h" /* att_reason_check */
 #include "json.h" /* the one message for a NUL, for a big integer */
+#include "timeq.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -78,7 +79,7 @@ att_store *attl_store(lua_State *L) {
 
 att_time attl_now(lua_State *L) {
   att_engine *e = att_lua_engine(L);
-  return e ? att_engine_now(e) : (att_time)time(NULL);
+  return e ? att_engine_now(e) : att_time_now();
 }
 
 static int null_tostring(lua_State *L) {

@@ -101,6 +101,24 @@ t.is(os.getenv, nil, "os.getenv is absent")
 t.is(os.remove, nil, "os.remove is absent")
 t.is(os.setlocale, nil, "os.setlocale (process-wide) is absent")
 t.ok(os.time() > 0 and os.date("%Y") and os.clock() >= 0, "os.time/date/clock work")
+-- os.time() and os.date() read the clock as the store does (att_time_now);
+-- with a table or a time given they are Lua's own.
+t.is(math.type(os.time()), "integer", "os.time() is an integer")
+do
+  local tt = os.time{year = 2024, month = 7, day = 17, hour = 12}
+  local back = os.date("*t", tt)
+  t.ok(back.year == 2024 and back.month == 7 and back.day == 17 and back.hour == 12,
+    "os.time(t) is Lua's: os.date gives the table back")
+end
+t.is(os.date("!%Y-%m-%d %H:%M:%S", 86400 + 3661), "1970-01-02 01:01:01", "os.date(fmt, t) formats t")
+t.is(os.date("!%Y", nil), os.date("!%Y"), "os.date(fmt, nil) is now")
+t.is(type(os.date()), "string", "os.date() with no arguments")
+t.is(type(os.date("!*t").year), "number", "os.date('!*t') is a table")
+do
+  local at = require "attache"
+  local a, o, b = at.now(), os.time(), at.now()
+  t.ok(a <= o and o <= b, "os.time() reads the clock at.now() reads (" .. a .. " " .. o .. " " .. b .. ")")
+end
 
 -- 28-31: memory bombs
 t.raises(function() return string.rep("x", 1 << 40) end, "max%-string",
