@@ -107,6 +107,17 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 rss_row() { row "$1" "peak RSS, $2" "$(mb "$3")" "$(mb "$4")" "$5" MB; }
 # the peak RSS a peer program printed ("peak RSS N KB")
 printed_rss() { sed -n 's/.*peak RSS \([0-9]*\) KB.*/\1/p' "$1" | tail -n 1; }
+# instructions of one run of a command (callgrind's count; its output
+# dropped), or "failed"
+instr_of() {
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+    sed -n 's/.*Collected : *\([0-9][0-9]*\).*/\1/p' | grep . || echo failed
+}
+# per_pass I1 I3 N: the instructions of one pass an event, from runs of
+# one pass and of three
+per_pass() {
+  case $1$2 in *failed*) echo failed ;; *) awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (b - a) / 2 / n }' ;; esac
+}
 # median of a list of numbers
 # (a failed run among them: "failed")
 median() { tr ' ' '\n' | grep . | sort -g | awk '$1 !~ /^[0-9.eE+-]+$/ { bad = 1 } { v[NR] = $1 } END { if (bad) print "failed"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -216,6 +227,22 @@ for n in $sizes; do
   row "$n" "Lua filter, at.each date order (median of 5 passes)" "$le" "$lp" "plain Lua 5.4 loop (median of 5 passes)"
   row "$n" "Lua filter, at.each sort=id (median of 5 passes)" "$li" "$lp" "plain Lua 5.4 loop (median of 5 passes)"
   rss_row "$n" "Lua filter (at.each, date order)" "$rle" "$rlp" "plain Lua 5.4 loop over N tables"
+  # The same in instructions (callgrind), which the machine's noise does
+  # not move: the peer's pass over 10,000 prebuilt tables took 0.4 ms on
+  # a quiet machine and 2.6 ms while another process used the other core
+  # (its tables no longer in the shared cache), ours 2.7 ms either way,
+  # so the ratio in seconds read 0.15x or 1x.  A pass is half the
+  # difference between three passes and one.
+  if [ "$n" -le 10000 ] && have valgrind; then
+    for o in id when; do
+      a1=$(instr_of $run_lua --store "$d/store" "$here/each.lua" "$o" 1)
+      a3=$(instr_of $run_lua --store "$d/store" "$here/each.lua" "$o" 3)
+      [ "$o" = id ] && p1=$(instr_of lua5.4 "$here/plain.lua" "$d/ev.jsonl" 1) &&
+        p3=$(instr_of lua5.4 "$here/plain.lua" "$d/ev.jsonl" 3)
+      row "$n" "Lua filter, at.each $o order, instructions an event (callgrind)" \
+        "$(per_pass "$a1" "$a3" "$n")" "$(per_pass "$p1" "$p3" "$n")" "plain Lua 5.4 loop" instr
+    done
+  fi
   note "$n" "Lua filter, first pass to last: date order $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/le") s, id order $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/li") s, plain $(sed -n 's/.*first-to-last \(.*\))/\1/p' "$d/lp") s" ""
 
   # -- counts and group counts against DuckDB (issue 17): the same five
