@@ -168,20 +168,31 @@ typedef struct loss {
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* The end of the number at text[i] (a '-' or a digit); *plain when it has
- * no fraction or exponent. */
-static size_t number_end(const char *text, size_t len, size_t i, int *plain) {
+ * no fraction or exponent; *bad, when it is not a JSON number (RFC 8259:
+ * `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`), says why.
+ * cJSON reads what strtod reads: "036" as 36, "1." as 1. */
+static size_t number_end(const char *text, size_t len, size_t i, int *plain, const char **bad) {
+  size_t d;
   *plain = 1;
+  *bad = NULL;
   if (i < len && text[i] == '-') i++;
+  d = i;
   while (i < len && is_digit(text[i])) i++;
+  if (i == d) *bad = "a minus sign without digits after it";
+  else if (text[d] == '0' && i - d > 1) *bad = "leading zeros are not JSON";
   if (i < len && text[i] == '.') {
     *plain = 0;
-    for (i++; i < len && is_digit(text[i]); i++) {}
+    d = ++i;
+    while (i < len && is_digit(text[i])) i++;
+    if (i == d && !*bad) *bad = "a decimal point without digits after it";
   }
   if (i < len && (text[i] == 'e' || text[i] == 'E')) {
     *plain = 0;
     i++;
     if (i < len && (text[i] == '+' || text[i] == '-')) i++;
+    d = i;
     while (i < len && is_digit(text[i])) i++;
+    if (i == d && !*bad) *bad = "an exponent without digits";
   }
   return i;
 }
@@ -196,16 +207,25 @@ static int int_too_big(const char *s, size_t n) {
   return memcmp(s, max, n) > 0;
 }
 
-/* What cJSON lets through: NUL bytes outside strings, raw control
- * characters inside them (errors here), and what *ls notes. */
+/* The first number of the text that is not a JSON number. */
+typedef struct badnum {
+  const char *why; /* NULL: none */
+  size_t nth;      /* the nth number of the text, from 0 */
+  size_t byte, end;
+} badnum;
+
+/* What cJSON lets through: NUL bytes outside strings and raw control
+ * characters inside them (errors here; *notjson set for the first), what
+ * *ls notes, and the first number that is not JSON, in *bn. */
 static int prescan(const char *label, const char *text, size_t len, int *open,
-                   loss *ls) {
+                   loss *ls, badnum *bn, int *notjson) {
   size_t i, nstr = 0, nnum = 0;
   int in_str = 0;
   long depth = 0;
 
   *open = 0;
   ls->kind = LOSS_NONE;
+  bn->why = NULL;
   for (i = 0; i < len; i++) {
     unsigned char c;
     /* Pass over the bytes that change nothing below, most of the text. */
@@ -216,7 +236,7 @@ static int prescan(const char *label, const char *text, size_t len, int *open,
     if (i == len) break;
     c = (unsigned char)text[i];
     if (c == 0 && !in_str)
-      return att__err(ATT_EINVAL,
+      return *notjson = 1, att__err(ATT_EINVAL,
                       "%s: a NUL byte at byte %zu; JSON text "
                       "cannot hold one",
                       label, i);
@@ -229,7 +249,19 @@ static int prescan(const char *label, const char *text, size_t len, int *open,
         depth--;
       } else {
         int plain;
-        size_t e = number_end(text, len, i, &plain);
+        const char *bad;
+        size_t e = number_end(text, len, i, &plain, &bad);
+        if (!bad && e < len && ((text[e] | 0x20) >= 'a' && (text[e] | 0x20) <= 'z'))
+          bad = "letters after its digits: a JSON number is decimal";
+        if (bad && !bn->why) {
+          bn->why = bad;
+          bn->nth = nnum;
+          bn->byte = i;
+          /* shown with what sticks to it ("0x1F", "1e5x") */
+          for (bn->end = e; bn->end < len && (is_digit(text[bn->end]) || text[bn->end] == '.' ||
+                                               ((text[bn->end] | 0x20) >= 'a' && (text[bn->end] | 0x20) <= 'z'));
+               bn->end++) {}
+        }
         if (plain && ls->kind == LOSS_NONE && int_too_big(text + i, e - i)) {
           ls->kind = LOSS_BIG;
           ls->nth = nnum;
@@ -276,19 +308,23 @@ static int is_ws(char c) {
 
 static int loss_err(const char *label, const char *root, const char *text,
                     const cJSON *j, const loss *ls);
+static int badnum_err(const char *label, const char *root, const char *text,
+                      const cJSON *j, const badnum *bn);
 
 /* Parse exactly one JSON value from text[0..len); root is the value's
  * path in an event ("" for the event itself), for messages. */
 static int parse_at(const char *label, const char *root, const char *text,
-                    size_t len, cJSON **out) {
+                    size_t len, cJSON **out, int *notjson) {
   const char *end = NULL;
   size_t off, i;
   cJSON *j;
   char q[SHOW_MAX + 48];
   int open;
   loss ls;
+  badnum bn;
 
   *out = NULL;
+  *notjson = 1; /* until only the checks of what it holds are left */
   for (i = 0; i < len && is_ws(text[i]); i++) {
   }
   if (i == len)
@@ -296,8 +332,15 @@ static int parse_at(const char *label, const char *root, const char *text,
                     "%s: the text is empty; expected a JSON "
                     "object",
                     label);
-  if (prescan(label, text, len, &open, &ls) < 0) return ATT_EINVAL;
+  *notjson = 0;
+  if (prescan(label, text, len, &open, &ls, &bn, notjson) < 0) return ATT_EINVAL;
   j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+  *notjson = j == NULL || bn.why != NULL;
+  if (bn.why) {
+    int rc = badnum_err(label, root, text, j, &bn);
+    cJSON_Delete(j);
+    return rc;
+  }
   if (!j) {
     off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
     if (ls.kind != LOSS_NONE && ls.byte <= off)
@@ -313,6 +356,7 @@ static int parse_at(const char *label, const char *root, const char *text,
   off = (size_t)(end - text);
   while (off < len && is_ws(text[off])) off++;
   if (off < len) {
+    *notjson = 1;
     cJSON_Delete(j);
     return att__err(ATT_EINVAL,
                     "%s: unexpected text after the JSON value at byte %zu: %s; "
@@ -332,12 +376,28 @@ static int parse_at(const char *label, const char *root, const char *text,
 }
 
 static int parse(const char *label, const char *text, size_t len, cJSON **out) {
-  return parse_at(label, "", text, len, out);
+  int notjson;
+  return parse_at(label, "", text, len, out, &notjson);
 }
 
 int att_json_parse(const char *label, const char *root, const char *text,
                    size_t len, cJSON **out) {
-  return parse_at(label, root ? root : "", text, len, out);
+  int notjson;
+  return parse_at(label, root ? root : "", text, len, out, &notjson);
+}
+
+int att_json_loose(const char *label, const char *root, const char *text,
+                   size_t len, cJSON **out) {
+  int notjson = 0, rc = parse_at(label, root ? root : "", text, len, out, &notjson);
+  char *copy;
+  if (rc == 0 || !notjson) return rc;
+  att__errclear();
+  if (!(copy = malloc(len + 1))) return att__err(ATT_ENOMEM, "out of memory");
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  *out = cJSON_CreateString(copy);
+  free(copy);
+  return *out ? 0 : att__err(ATT_ENOMEM, "out of memory");
 }
 
 /* ---- checks on the tree ---- */
@@ -453,6 +513,28 @@ static int int_field(const char *p) {
 
 /* The error for what prescan noted, naming the field when the tree (j,
  * NULL when cJSON failed further on) shows which it is. */
+/* A number that is not JSON, named by its field when cJSON read the text
+ * (it reads "036" as 36) and the tree can say where it is. */
+static int badnum_err(const char *label, const char *root, const char *text,
+                      const cJSON *j, const badnum *bn) {
+  path p;
+  size_t n = 0;
+  const char *key = NULL;
+  char num[SHOW_MAX + 48], where[PATH_MAX_LEN + 64];
+  const char *hint = strcmp(bn->why, "leading zeros are not JSON") == 0
+                         ? "; a code with leading zeros is text: write it in quotes"
+                         : "";
+  p.len = 0;
+  p.buf[0] = '\0';
+  if (*root) path_push(&p, root, 0, 0);
+  att__show(num, sizeof num, text + bn->byte, bn->end - bn->byte, 30);
+  if (j && find_nth(j, &p, LOSS_BIG, &n, bn->nth, &key) && p.len)
+    return att__err(ATT_EINVAL, "event field %s: %s is not a JSON number (%s%s)",
+                    show_path(where, sizeof where, &p), num, bn->why, hint);
+  return att__err(ATT_EINVAL, "%s: not valid JSON at byte %zu: %s is not a JSON number (%s%s)",
+                  label, bn->byte, num, bn->why, hint);
+}
+
 static int loss_err(const char *label, const char *root, const char *text,
                     const cJSON *j, const loss *ls) {
   path p;
@@ -879,7 +961,7 @@ int att__ev_fields_canon(char **fields) {
   char *text = NULL;
   int rc;
 
-  rc = parse_at("event field \"fields\"", "fields", *fields, strlen(*fields), &j);
+  rc = att_json_parse("event field \"fields\"", "fields", *fields, strlen(*fields), &j);
   if (rc < 0) return rc;
   p.len = 0;
   path_push(&p, "fields", 0, 0);

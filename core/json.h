@@ -16,12 +16,23 @@ struct cJSON;
 
 /* Parse exactly one JSON value from text[0..len) into *out (cJSON_Delete
  * it), with the event reader's checks on the text: no NUL, no raw control
- * characters in strings, integers (no fraction or exponent) from
- * -(2^53-1) to 2^53-1, nothing after the value.  label starts messages
+ * characters in strings, numbers as JSON writes them (no leading zero,
+ * digits after a point and in an exponent: cJSON reads "036" as 36),
+ * integers (no fraction or exponent) from -(2^53-1) to 2^53-1, nothing
+ * after the value.  label starts messages
  * ("event"); root is the value's path in an event ("fields.x"; "" or NULL
  * for the event itself), so that a message names "fields.x.y".  0, or
  * ATT_EINVAL with a message. */
 int att_json_parse(const char *label, const char *root, const char *text,
+                   size_t len, struct cJSON **out);
+
+/* A value typed by a person (--field NAME=VALUE, fields.NAME=VALUE, a CSV
+ * cell of fields.NAME) into *out: the JSON value when the text is JSON,
+ * else the text as a JSON string ("036", "0x1F", "JICA": a number with a
+ * leading zero is not JSON, and stays the code it is); JSON that would
+ * not be kept exactly (a string with \u0000, an integer beyond 2^53-1) is
+ * an error, as in att_json_parse. */
+int att_json_loose(const char *label, const char *root, const char *text,
                    size_t len, struct cJSON **out);
 
 /* The one message for a NUL in a string: "LABEL field FIELD holds a NUL

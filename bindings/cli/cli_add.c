@@ -42,21 +42,15 @@ static const cli_opt *make_add_opts(void) {
 }
 
 /* A JSON value typed by a person for fields.NAME into *out: JSON if it
- * parses, else the text.  JSON that would not be kept exactly (a string
- * with \u0000, an integer beyond 2^53-1) is an error, not text; `what`
- * names the argument. */
+ * is JSON, else the text (att_json_loose); JSON that would not be kept
+ * exactly (a string with \u0000, an integer beyond 2^53-1) is an error,
+ * not text; `what` names the argument. */
 static int loose_json(const char *what, const char *name, const char *s,
                       cJSON **out) {
   char root[256];
-  cJSON *v = cJSON_Parse(s);
   int rc;
-  if (v == NULL) {
-    *out = cJSON_CreateString(s);
-    return CLI_OK;
-  }
-  cJSON_Delete(v);
   snprintf(root, sizeof root, "fields.%s", name);
-  if ((rc = att_json_parse("event", root, s, strlen(s), out)) < 0)
+  if ((rc = att_json_loose("event", root, s, strlen(s), out)) < 0)
     return cli_core_fail(rc, "%s", what);
   return CLI_OK;
 }

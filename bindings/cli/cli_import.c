@@ -525,24 +525,18 @@ static char *trimmed(char *s) {
 /* A fields.NAME cell: JSON if it parses, else the text (as --field reads
  * it); JSON that would be altered is an error.  0 or -1 after reporting. */
 static int field_cell(recs *r, const char *where, cJSON *obj, const char *col, const char *val) {
-  cJSON *v = cJSON_Parse(val);
+  cJSON *v = NULL;
   cJSON *fl = cJSON_GetObjectItemCaseSensitive(obj, "fields");
+  int rc;
   if (fl && cJSON_GetObjectItemCaseSensitive(fl, col + 7)) {
-    cJSON_Delete(v);
     bad(r, where, "column %s: also set by the fields column", col);
     return -1;
   }
-  if (v) {
-    int rc;
-    cJSON_Delete(v);
-    v = NULL;
-    if ((rc = att_json_parse("event", col, val, strlen(val), &v)) < 0) {
-      bad(r, where, "column %s: %s", col, core_msg(rc));
-      return -1;
-    }
+  if ((rc = att_json_loose("event", col, val, strlen(val), &v)) < 0) {
+    bad(r, where, "column %s: %s", col, core_msg(rc));
+    return -1;
   }
-  cJSON_AddItemToObject(sub(obj, "fields"), col + 7,
-                        v ? v : cJSON_CreateString(val));
+  cJSON_AddItemToObject(sub(obj, "fields"), col + 7, v);
   return 0;
 }
 

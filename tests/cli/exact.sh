@@ -135,4 +135,49 @@ out_has "fields.list[2] holds a NUL byte"
 out_has "would lose digits"
 out_lacks "true"
 out_has "stored	0"
+# ---- numbers that are not JSON ---------------------------------------------
+# A leading zero, a bare point, an exponent without digits, hex: JSON
+# (RFC 8259) has none of them, and cJSON read "036" as 36.  A value typed
+# for a field (--field, fields.NAME=, a fields.NAME cell) that is not JSON
+# is kept as the text it is; in JSON text (--json, import) it is refused,
+# naming the number and the field.  Nothing is stored in between.
+ok add --title cameo --key cameo --when 2018-06-01 --field cameo=036 --field neg=-007 \
+  --field hex=0x1F --field exp=1e --field dot=1. --field lead=00 --field ok0=0 --field okf=0.5 \
+  --field oke=-1.5e-3 --field okn=-0 --print-json
+out_has '"cameo":"036"'
+out_has '"neg":"-007"'
+out_has '"hex":"0x1F"'
+out_has '"exp":"1e"'
+out_has '"dot":"1."'
+out_has '"lead":"00"'
+out_has '"ok0":0'
+out_has '"okf":0.5'
+out_has '"oke":-0.0015'
+ok update cameo fields.cameo=040 fields.arr=[01] fields.obj='{"a":07}' --print-json
+out_has '"cameo":"040"'
+out_has '"arr":"[01]"'
+out_has '"obj":"{\"a\":07}"'
+printf 'title,when,fields.cameo,fields.n\nConsult,2018-06-01,036,12\n' >"$TMP/cameo.csv"
+ok import "$TMP/cameo.csv"
+ok export --format jsonl
+out_has '"title":"Consult"'
+grep '"Consult"' "$TMP/out" | grep -q '"cameo":"036","n":12' || fail "CSV cell 036 kept as text, 12 a number"
+ok export --format jsonl
+n0=$(wc -l <"$TMP/out")
+for bad in 036 -007 1. 1e 1e+ -. 01.5 0x1F; do
+  printf '{"title":"x","when":"2018","fields":{"c":%s}}\n' "$bad" >"$TMP/num.jsonl"
+  expect_rc 1 import "$TMP/num.jsonl"
+  err_has "num.jsonl:1"
+  err_has "is not a JSON number"
+  expect_rc 1 add --json "{\"title\":\"x\",\"when\":\"2018\",\"fields\":{\"c\":$bad}}"
+  err_has "is not a JSON number"
+done
+printf '{"title":"x","when":"2018","fields":{"c":036}}\n' >"$TMP/num.jsonl"
+expect_rc 1 import "$TMP/num.jsonl"
+err_has '"fields.c": "036" is not a JSON number (leading zeros are not JSON; a code with leading zeros is text: write it in quotes)'
+printf '[{"title":"x","when":"2018","n":1},{"title":"y","when":"2018","fields":{"c":[1,-01]}}]\n' >"$TMP/num.json"
+expect_rc 1 import "$TMP/num.json"
+err_has '"[1].fields.c[1]": "-01" is not a JSON number'
+ok export --format jsonl
+[ "$(wc -l <"$TMP/out")" = "$n0" ] || fail "a refused number stored something"
 done_ok

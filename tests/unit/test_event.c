@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "event.h"
+#include "json.h"
 #include "text.h"
 #include "tap.h"
 
@@ -895,6 +896,74 @@ static void scanning(void) {
   }
 }
 
+/* Numbers as JSON writes them, and no other (RFC 8259): cJSON reads what
+ * strtod reads, "036" as 36.  Every number of the table, alone, inside an
+ * array and as a field's value: JSON text takes the good ones and
+ * refuses the others; a value typed by a person keeps the others as the
+ * text they are. */
+static void json_numbers(void) {
+  static const char *const good[] = {"0", "-0", "7", "-7", "10", "0.5", "-0.25", "1e5", "1E+5",
+                                     "2e-3", "0e0", "123.456e-7", "9007199254740991", NULL};
+  static const char *const bad[] = {"036", "-007", "00", "01.5", "1.", "-", "-.5", "1e", "1e+",
+                                    "1E-", "0x1F", "1e5x", "12abc", "-01", NULL};
+  int nbad = 0, nloose = 0;
+  for (int i = 0; good[i]; i++) {
+    char text[64];
+    cJSON *j = NULL;
+    const char *forms[] = {"%s", "[1,%s]", "{\"a\":{\"b\":%s}}"};
+    for (int f = 0; f < 3; f++) {
+      snprintf(text, sizeof text, forms[f], good[i]);
+      if (att_json_parse("t", "", text, strlen(text), &j) != 0) {
+        printf("# %s refused: %s\n", text, att_errmsg());
+        nbad++;
+      }
+      cJSON_Delete(j);
+      j = NULL;
+    }
+    if (att_json_loose("t", "fields.x", good[i], strlen(good[i]), &j) != 0 || !cJSON_IsNumber(j)) nloose++;
+    cJSON_Delete(j);
+  }
+  is_int(nbad, 0, "JSON numbers are taken alone, in an array and in an object");
+  is_int(nloose, 0, "and as a value typed for a field, as numbers");
+  nbad = nloose = 0;
+  for (int i = 0; bad[i]; i++) {
+    char text[64];
+    cJSON *j = NULL;
+    const char *forms[] = {"%s", "[1,%s]", "{\"a\":{\"b\":%s}}"};
+    for (int f = 0; f < 3; f++) {
+      snprintf(text, sizeof text, forms[f], bad[i]);
+      if (att_json_parse("t", "", text, strlen(text), &j) != ATT_EINVAL || j != NULL ||
+          !strstr(att_errmsg(), "not a JSON number")) {
+        printf("# %s: %s\n", text, j ? "taken" : att_errmsg());
+        nbad++;
+      }
+      cJSON_Delete(j);
+      j = NULL;
+    }
+    if (att_json_loose("t", "fields.x", bad[i], strlen(bad[i]), &j) != 0 || !cJSON_IsString(j) ||
+        strcmp(j->valuestring, bad[i]) != 0)
+      nloose++;
+    cJSON_Delete(j);
+  }
+  is_int(nbad, 0, "other numbers are refused, saying why");
+  is_int(nloose, 0, "and kept as the text they are when typed for a field");
+  {
+    cJSON *j = NULL;
+    const char *t = "{\"a\":[1,{\"code\":036}]}";
+    ok(att_json_parse("t", "", t, strlen(t), &j) == ATT_EINVAL &&
+           strstr(att_errmsg(), "\"a[1].code\": \"036\" is not a JSON number (leading zeros") != NULL,
+       "the refusal names the field (%s)", att_errmsg());
+    ok(att_json_loose("t", "fields.x", "\"a\\u0000b\"", 10, &j) == ATT_EINVAL && j == NULL,
+       "JSON that would be altered is still an error when typed (%s)", att_errmsg());
+    ok(att_json_loose("t", "fields.x", "12345678901234567890", 20, &j) == ATT_EINVAL && j == NULL,
+       "and so is an integer beyond 2^53-1 (%s)", att_errmsg());
+    ok(att_json_loose("t", "fields.x", "JICA", 4, &j) == 0 && cJSON_IsString(j) &&
+           strcmp(j->valuestring, "JICA") == 0,
+       "a word is a string");
+    cJSON_Delete(j);
+  }
+}
+
 int main(void) {
   scanning();
   fuzz_findings();
@@ -908,5 +977,6 @@ int main(void) {
   odds_and_ends();
   writer_exact();
   known_lists();
+  json_numbers();
   return done_testing();
 }
