@@ -48,9 +48,26 @@ static att_time sub_sat(att_time a, int64_t b) {
   return a < ATT_TIME_MIN + b ? ATT_TIME_MIN : a - b;
 }
 
+/* Does the rule step occurrences (or is the event its only one)?  An open
+ * start leaves nothing to count from. */
+static const att_rrule *stepping(const att_occur *oc) {
+  return oc->has_rule && oc->earliest != ATT_TIME_MIN && oc->earliest != ATT_TIME_MAX ? &oc->rule
+                                                                                     : NULL;
+}
+
+att_time att_occur_end(const att_occur *oc, att_time start) {
+  if (!stepping(oc)) return oc->latest;
+  /* An open or unknown end lasts no time in an occurrence: shifted, it
+   * would run past the end of time (and wrap round to the year
+   * -292277022655). */
+  if (oc->latest == ATT_TIME_MAX) return start;
+  return start > ATT_TIME_MAX - (oc->latest - oc->earliest) ? ATT_TIME_MAX
+                                                           : start + (oc->latest - oc->earliest);
+}
+
 int att_occur_in(const att_occur *oc, att_time from, att_time to, att_time *out,
                  size_t cap) {
-  const att_rrule *rule = oc->has_rule ? &oc->rule : NULL;
+  const att_rrule *rule = stepping(oc);
   att_time s, after;
   int64_t len;
   size_t n = 0;
@@ -62,10 +79,7 @@ int att_occur_in(const att_occur *oc, att_time from, att_time to, att_time *out,
     out[0] = oc->earliest;
     return 1;
   }
-  /* Without a start there is nothing to count from; an open end lasts
-   * no time in each occurrence. */
-  if (oc->earliest == ATT_TIME_MIN || oc->earliest == ATT_TIME_MAX) return 0;
-  len = oc->latest == ATT_TIME_MAX ? 0 : oc->latest - oc->earliest;
+  len = att_occur_end(oc, oc->earliest) - oc->earliest;
   /* The first occurrence that may overlap starts at from - len at the
    * earliest; the first occurrence is the event's own start. */
   after = sub_sat(sub_sat(from, len), 1);
@@ -96,11 +110,21 @@ static int end_text(att_time t, int timed, char *buf, size_t cap) {
 int att_occ_text(att_time start, att_time end, int timed, char *buf, size_t cap) {
   size_t k;
   int rc;
-  if ((rc = end_text(start, timed, buf, cap)) < 0) return rc;
-  if (timed ? end - start < 86400 : day_of(end) == day_of(start)) return 0;
+  if (cap < 3) return att__err(ATT_ERANGE, "no room for a date");
+  if (start == ATT_TIME_MIN) /* an open start: the event itself */
+    memcpy(buf, "..", 3);
+  else if ((rc = end_text(start, timed, buf, cap)) < 0)
+    return rc;
+  if (start != ATT_TIME_MIN && end != ATT_TIME_MAX &&
+      (timed ? end - start < 86400 : day_of(end) == day_of(start)))
+    return 0;
   k = strlen(buf);
-  if (k + 2 > cap) return att__err(ATT_ERANGE, "no room for a date");
+  if (k + 4 > cap) return att__err(ATT_ERANGE, "no room for a date");
   buf[k++] = '/';
+  if (end == ATT_TIME_MAX) {
+    memcpy(buf + k, "..", 3);
+    return 0;
+  }
   return end_text(end, timed, buf + k, cap - k);
 }
 
@@ -202,7 +226,7 @@ static int add_recurring(att_store *st, const att_query *q, int64_t id, size_t r
     goto out;
   }
   for (int i = 0; i < k && rc >= 0; i++)
-    rc = push(l, id, buf[i], buf[i] + (oc.latest - oc.earliest), 1,
+    rc = push(l, id, buf[i], att_occur_end(&oc, buf[i]), 1,
               strchr(ev.when, 'T') != NULL, rank);
   if (rc >= 0) rc = 1;
 out:

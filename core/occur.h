@@ -41,12 +41,19 @@ int att_occur_next(const att_rrule *rule, att_time dtstart, att_time after,
 
 /*
  * The occurrences that overlap [from, to] (an occurrence starting at s
- * spans [s, s + latest - earliest]), in order, their starts into
+ * spans [s, att_occur_end(oc, s)]), in order, their starts into
  * out[0..cap).  Returns how many, ATT_ERANGE (with a message) when there
- * are more than cap, or a negative code.
+ * are more than cap, or a negative code.  An event with no rule, or whose
+ * `when` has an open start (nothing to count from), occurs once: itself.
  */
 int att_occur_in(const att_occur *oc, att_time from, att_time to, att_time *out,
                  size_t cap);
+
+/* The end of the occurrence that starts at start: start plus the span of
+ * the event's `when`; an open or unknown end lasts no time in an
+ * occurrence (the end is the start).  For an event that occurs once
+ * (above), its own latest. */
+att_time att_occur_end(const att_occur *oc, att_time start);
 
 /* The most occurrences one event may show in one window (a minutely rule
  * over a year would be half a million): beyond it, ATT_ERANGE. */
@@ -65,7 +72,8 @@ typedef struct att_occ {
  * The date of an occurrence as EDTF: its day ("2025-01-09"), or its UTC
  * instant when the event is timed ("2025-01-09T09:00:00Z", timed: its
  * `when` holds a time), and "/" and the last day or instant when it spans
- * more than a day ("2025-03-30/2025-04-01").  0 or ATT_ERANGE.
+ * more than a day ("2025-03-30/2025-04-01"); an open start or end is
+ * ".." ("../2024-05-31", an event listed as itself).  0 or ATT_ERANGE.
  */
 int att_occ_text(att_time start, att_time end, int timed, char *buf, size_t cap);
 

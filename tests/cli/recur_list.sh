@@ -113,4 +113,38 @@ sed 's/^{"id":\([0-9]*\),.*"when":"\([0-9-]*\)[^"]*".*"occurrence":"\([0-9-]*\).
 cmp -s "$TMP/fired" "$TMP/listed" ||
   fail "reminders and list disagree: $(diff "$TMP/fired" "$TMP/listed")"
 
+# -- open and unknown ends.  An open or unknown end lasts no time in an
+# occurrence: each is its start's day (it used to end in the year
+# -292277022655, the open end shifted past the end of time).  An open
+# start leaves nothing to count from: the event is listed as itself.
+STORE=$TMP/open-ends
+new_store
+ok add --title "Policy review" --when "since 2024" --recur yearly
+ok add --title "Monthly sync" --when "2024-03/" --recur monthly
+ok add --title "Weekly call" --when "2024-03-01T09:00:00Z/.." --recur weekly
+ok add --title "Old rule" --when "../2024-05" --recur yearly
+ok list --from 2026-01-01 --to 2026-01-10
+out_lacks "-2922"
+out_lacks "2922770"
+grep -q '^1\*  1 Jan 2026  .*Policy review$' "$TMP/out" || fail "the yearly open-ended event on its day"
+grep -q '^2\*  1 Jan 2026  .*Monthly sync$' "$TMP/out" || fail "the monthly one"
+grep -q '^3\*  2 Jan 2026 09:00Z  .*Weekly call$' "$TMP/out" || fail "the weekly timed one"
+out_lacks "Old rule"
+ok list --from 2026-01-01 --to 2026-01-10 --json
+grep -q '"id":1,.*"occurrence":"2026-01-01"' "$TMP/out" || fail "--json: the occurrence is its day"
+grep -q '"id":3,.*"occurrence":"2026-01-09T09:00:00Z"' "$TMP/out" || fail "--json: the timed occurrence"
+ok list --from 2020-01-01 --to 2020-12-31
+grep -q '^4\*  before 1 Jun 2024  .*Old rule$' "$TMP/out" || fail "an open start is listed as itself"
+ok list --from 2020-01-01 --to 2020-12-31 --json
+grep -q '"id":4,.*"occurrence":"\.\./2024-05-31"' "$TMP/out" || fail "--json: an open start's occurrence"
+cat >"$TMP/occ.lua" <<'LUA'
+local at = require "attache"
+for ev in at.each{from = "2026-01-01", to = "2026-01-03"} do
+  print(ev.id, at.is_occurrence(ev), ev.occurrence, ev.when)
+end
+LUA
+ok run "$TMP/occ.lua"
+out_has "1	true	2026-01-01	2026-01-01"
+out_has "2	true	2026-01-01	2026-01-01"
+out_lacks "nil"
 done_ok

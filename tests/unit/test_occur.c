@@ -200,9 +200,79 @@ static void test_store(void) {
   tu_rmrf(root);
 }
 
+/* Every occurrence of every kind of `when` (closed, open or unknown at
+ * either end, timed or not) under every kind of rule, in windows before,
+ * around and long after it: its end is not before its start, its text
+ * (att_occ_text) is EDTF that reads back and covers the occurrence's start,
+ * and an event whose span overlaps a window is in it (a recurring one
+ * with an open start, which has nothing to count from, as itself).  A
+ * "since 2024" event recurring yearly used to end each occurrence in the
+ * year -292277022655 (its open end shifted past the end of time). */
+static void test_open_ends(void) {
+  static const char *whens[] = {"2024-03-01", "2024-03-01/2024-03-03", "2024/..", "2024-03/",
+                                "2024-03-01/", "../2024-05", "/2024-05-31",
+                                "2024-03-01T10:00:00Z", "2024-03-01T10:00:00Z/..", NULL};
+  static const char *rules[] = {NULL, "FREQ=YEARLY", "FREQ=MONTHLY", "FREQ=WEEKLY;BYDAY=MO,TH",
+                                "FREQ=DAILY;COUNT=5", NULL};
+  static const char *windows[][2] = {{"2020-01-01T00:00:00Z", "2020-12-31T23:59:59Z"},
+                                     {"2024-02-01T00:00:00Z", "2024-04-30T23:59:59Z"},
+                                     {"2026-01-01T00:00:00Z", "2026-01-31T23:59:59Z"},
+                                     {"2900-06-01T00:00:00Z", "2900-06-30T23:59:59Z"}};
+  int bad = 0, checked = 0, missing = 0;
+  for (int w = 0; whens[w]; w++) {
+    att_bounds b;
+    if (att_edtf_parse(whens[w], &b, NULL, 0) != 0) {
+      printf("# %s does not parse: %s\n", whens[w], att_errmsg());
+      bad++;
+      continue;
+    }
+    for (int r = 0; r < 5; r++) {
+      att_occur oc;
+      if (att_occur_init(&oc, whens[w], rules[r]) != 0) {
+        bad++;
+        continue;
+      }
+      for (size_t k = 0; k < sizeof windows / sizeof *windows; k++) {
+        att_time from = T(windows[k][0]), to = T(windows[k][1]), v[64];
+        int n = att_occur_in(&oc, from, to, v, 64);
+        if (n < 0) {
+          printf("# %s %s: %s\n", whens[w], rules[r] ? rules[r] : "-", att_errmsg());
+          bad++;
+          continue;
+        }
+        /* the event itself overlaps: a plain one, or one with nothing
+         * to count from, is listed */
+        if (n == 0 && b.earliest <= to && b.latest >= from && (!rules[r] || b.earliest == ATT_TIME_MIN)) {
+          printf("# %s %s: missing from %s\n", whens[w], rules[r] ? rules[r] : "-", windows[k][0]);
+          missing++;
+        }
+        for (int i = 0; i < n; i++) {
+          att_time s = v[i], e = att_occur_end(&oc, s);
+          char text[96];
+          att_bounds tb;
+          checked++;
+          if (e < s || att_occ_text(s, e, strchr(whens[w], 'T') != NULL, text, sizeof text) != 0 ||
+              att_edtf_parse(text, &tb, NULL, 0) != 0 || tb.earliest > s || tb.latest < s ||
+              tb.latest < e || (e != ATT_TIME_MAX && tb.latest > e + 86399) ||
+              e < from || s > to) {
+            printf("# %s %s in %s: occurrence %lld..%lld reads \"%s\"\n", whens[w],
+                   rules[r] ? rules[r] : "-", windows[k][0], (long long)s, (long long)e,
+                   att_occ_text(s, e, 0, text, sizeof text) == 0 ? text : att_errmsg());
+            bad++;
+          }
+        }
+      }
+    }
+  }
+  ok(checked > 100, "%d occurrences checked", checked);
+  is_int(bad, 0, "each ends after it starts, and its text is EDTF that covers it");
+  is_int(missing, 0, "an event that overlaps a window is in it");
+}
+
 int main(void) {
   test_in();
   test_agree();
   test_store();
+  test_open_ends();
   return done_testing();
 }
