@@ -750,6 +750,21 @@ int att_time_format(att_time t, char *buf, size_t cap) {
   return 0;
 }
 
+int att_time_day(att_time t, char *buf, size_t cap) {
+  int64_t y;
+  int m, d, n;
+  if (!buf || cap == 0) return att__err(ATT_EINVAL, "att_time_day: no buffer");
+  if (t == ATT_TIME_MIN || t == ATT_TIME_MAX) {
+    n = snprintf(buf, cap, "..");
+  } else {
+    att_civil_from_days(floor_div(t, 86400), &y, &m, &d);
+    n = snprintf(buf, cap, "%s%04lld-%02d-%02d", y < 0 ? "-" : "", (long long)(y < 0 ? -y : y), m, d);
+  }
+  if (n < 0 || (size_t)n >= cap)
+    return att__err(ATT_EINVAL, "att_time_day: buffer of %zu bytes is too small (24 are enough)", cap);
+  return 0;
+}
+
 int att_time_parse(const char *s, att_time *t) {
   char q[200];
   const char *what = "expected YYYY-MM-DDThh:mm:ss followed by Z or +hh:mm";

@@ -108,6 +108,12 @@ int att_days_in_month(int64_t y, int m);
 
 /* RFC 3339 UTC timestamp "2023-12-18T09:30:00Z" into buf (>= 32 bytes). */
 int att_time_format(att_time t, char *buf, size_t cap);
+/* The UTC day of t, "2024-03-15": years before 0 with a sign, after 9999
+ * with more digits ("-0044-03-15", "170000002-01-01"), as att_time_format
+ * writes them; ".." for an open end (ATT_TIME_MIN or _MAX).  A day is
+ * never made by cutting a date-time's text: "-0044-03-15T00:00:00Z" cut
+ * at ten characters is "-0044-03-1".  24 bytes are enough. */
+int att_time_day(att_time t, char *buf, size_t cap);
 /* Parse an RFC 3339 timestamp (Z or offset) into *t. */
 int att_time_parse(const char *s, att_time *t);
 

@@ -261,12 +261,7 @@ static const char *ics_status(const char *s) {
 
 /* "2024-04-30", or ".." for an open end. */
 static void day_text(char *out, size_t cap, att_time t) {
-  if (t == ATT_TIME_MIN || t == ATT_TIME_MAX) {
-    snprintf(out, cap, "..");
-    return;
-  }
-  att_time_format(t, out, cap);
-  if (strlen(out) > 10) out[10] = '\0';
+  if (att_time_day(t, out, cap) != 0) snprintf(out, cap, "?");
 }
 
 static void description(buf *d, const att_event *ev, int how) {
@@ -376,7 +371,8 @@ static void vevent(buf *out, buf *line, buf *tmp, const att_event *ev, size_t id
       last = first;
     }
     if (first < day_min()) first = day_min();
-    if (first > day_max()) first = day_max();
+    /* ending the next day, which must be writable too */
+    if (first > day_max() - 1) first = day_max() - 1;
     if (last < first) last = first;
     if (last >= day_max()) last = day_max() - 1;
     start = first * DAY;

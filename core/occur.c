@@ -98,13 +98,8 @@ static int64_t day_of(att_time t) { return t / 86400 - (t % 86400 < 0); }
 
 /* One end of an occurrence: its day, or its instant. */
 static int end_text(att_time t, int timed, char *buf, size_t cap) {
-  int64_t y;
-  int m, d, w;
   if (timed) return att_time_format(t, buf, cap);
-  att_civil_from_days(day_of(t), &y, &m, &d);
-  w = snprintf(buf, cap, "%s%04lld-%02d-%02d", y < 0 ? "-" : "", (long long)(y < 0 ? -y : y),
-               m, d);
-  return w < 0 || (size_t)w >= cap ? att__err(ATT_ERANGE, "no room for a date") : 0;
+  return att_time_day(t, buf, cap) == 0 ? 0 : att__err(ATT_ERANGE, "no room for a date");
 }
 
 int att_occ_text(att_time start, att_time end, int timed, char *buf, size_t cap) {

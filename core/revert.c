@@ -74,9 +74,7 @@ static const char *who(const att_change *c) {
 
 /* "2024-03-02" */
 static const char *day(att_time t, char buf[40]) {
-  if (att_time_format(t, buf, 40) < 0) snprintf(buf, 40, "(a bad time)");
-  else if (strlen(buf) > 10)
-    buf[10] = '\0';
+  if (att_time_day(t, buf, 40) < 0) snprintf(buf, 40, "(a bad time)");
   return buf;
 }
 

@@ -314,10 +314,12 @@ static int code_text(const att__snap *s, const dim *d, uint32_t c, char *buf, si
                      const char **out) {
   int rc;
   if (d->field < 0) {
+    /* years before 0 with a sign, as EDTF writes them ("-0044") */
+    long long y = d->by == ATT_BY_YEAR ? (long long)c - YEAR0 : (long long)(c / 12) - YEAR0;
     if (d->by == ATT_BY_YEAR)
-      snprintf(buf, cap, "%04lld", (long long)c - YEAR0);
+      snprintf(buf, cap, "%s%04lld", y < 0 ? "-" : "", y < 0 ? -y : y);
     else
-      snprintf(buf, cap, "%04lld-%02u", (long long)(c / 12) - YEAR0, c % 12 + 1);
+      snprintf(buf, cap, "%s%04lld-%02u", y < 0 ? "-" : "", y < 0 ? -y : y, c % 12 + 1);
     *out = buf;
     return 0;
   }

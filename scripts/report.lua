@@ -128,12 +128,9 @@ local function whenof(ev)
 end
 report.when = whenof
 
--- "2024-01-31" from an instant; ".." for an open end.
-local function day(instant)
-  local s = tostring(instant)
-  if s == ".." then return s end
-  return s:sub(1, 10)
-end
+-- "2024-01-31" from an instant ("-0044-03-15" before year 0); ".." for
+-- an open end.
+local day = core.day
 
 local function names(list, field)
   local out = {}

@@ -91,6 +91,13 @@ check_file() { # FILE PART
     echo "$f reads the clock with time(NULL) or gettimeofday: use att_time_now (core/timeq.h)"
     bad=$((bad + 1))
   fi
+  # A day is written by att_time_day (core/date.h), never cut from a
+  # date-time's text: "-0044-03-15T00:00:00Z" cut at ten is "-0044-03-1"
+  # (tests/cli/far_dates.sh).
+  if grep -Eq "\[10\][[:space:]]*=[[:space:]]*'\\\\0'" "$f"; then
+    echo "$f cuts a text at ten characters (a day from a date-time?): use att_time_day (core/date.h)"
+    bad=$((bad + 1))
+  fi
 }
 
 nfiles=0

@@ -159,8 +159,7 @@ static void when_echo(char *buf, size_t cap, const att_event *ev, const char *ty
   if (typed && strcmp(typed, ev->when) != 0 && strcmp(typed, human) != 0)
     snprintf(from, sizeof from, "from \"%.200s\"", typed);
   if (typed && when_ref.used_ref) {
-    att_time_format(when_ref.ref, day, sizeof day);
-    day[10] = '\0';
+    att_time_day(when_ref.ref, day, sizeof day);
     n = strlen(from);
     snprintf(from + n, sizeof from - n, "%scounted from %s%s", n ? ", " : "",
              when_ref.published ? "published " : "today, ", day);

@@ -133,15 +133,7 @@ void cli_table(FILE *f, const att_event *evs, size_t n, int fit) {
 }
 
 static void day_text(att_time t, char *buf, size_t cap) {
-  int64_t y, days;
-  int m, d;
-  if (t == ATT_TIME_MIN || t == ATT_TIME_MAX) {
-    snprintf(buf, cap, "..");
-    return;
-  }
-  days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-  att_civil_from_days(days, &y, &m, &d);
-  snprintf(buf, cap, "%04lld-%02d-%02d", (long long)y, m, d);
+  if (att_time_day(t, buf, cap) != 0) snprintf(buf, cap, "?");
 }
 
 static void line(FILE *f, const char *label, const char *value) {

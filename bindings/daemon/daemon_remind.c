@@ -903,7 +903,7 @@ void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
   if (title == NULL) {
     char when[ATT_DATE_MAX + 32];
     const att_bounds *side = r->spec.anchor == ATT_ANCHOR_END ? &sp.end : &sp.start;
-    if (has_rule) att_time_format(hit.occurrence, when, sizeof when), when[10] = '\0';
+    if (has_rule) att_time_day(hit.occurrence, when, sizeof when);
     else snprintf(when, sizeof when, "%s", ev.when);
     if (!has_rule && unknown_day(side)) {
       /* Not "in 2d": the date is not known, only its earliest (or
@@ -911,8 +911,7 @@ void att__remind_fire(att_daemon *d, att__job *j, const att_timeq_item *it) {
       char human[ATT_DATE_HUMAN_MAX], day[40];
       if (att_date_human(ev.when, human, sizeof human) != 0)
         snprintf(human, sizeof human, "%s", ev.when);
-      att_time_format(hit.anchor, day, sizeof day);
-      day[10] = '\0';
+      att_time_day(hit.anchor, day, sizeof day);
       snprintf(dflt, sizeof dflt, "%s, %s (date not yet known): %s %s", ev.title, human,
                hit.anchor == side->earliest ? "earliest" : "latest", day);
     } else if (strcmp(leadtxt, "0") == 0) {

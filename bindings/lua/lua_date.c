@@ -579,10 +579,20 @@ static int u_unm(lua_State *L) {
   return 1;
 }
 
+/* core.day(d) -> "2024-03-15": the UTC day d starts on, whatever its year
+ * ("-0044-03-15"), ".." for an open end (att_time_day); for the reports'
+ * start and end columns. */
+static int l_day(lua_State *L) {
+  char buf[32];
+  if (att_time_day(checkdate(L, 1)->b.earliest, buf, sizeof buf) != 0) return luaL_error(L, "%s", att_errmsg());
+  lua_pushstring(L, buf);
+  return 1;
+}
+
 /* ---- luaL_Reg arrays ----------------------------------------------------- */
 
-static const luaL_Reg date_funcs[] = {
-    {"now", l_now}, {"date", l_date}, {"edtf", l_edtf}, {"duration", l_duration}, {NULL, NULL}};
+static const luaL_Reg date_funcs[] = {{"now", l_now},           {"date", l_date}, {"edtf", l_edtf},
+                                      {"duration", l_duration}, {"day", l_day},   {NULL, NULL}};
 
 /* at.years(n) ... at.seconds(n): one unit each, scaled by n. */
 static const struct {
