@@ -636,7 +636,9 @@ int main(int argc, char **argv) {
    * (every command's parser knows it). */
   for (i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if (strcmp(a, "--store") == 0) {
+    if ((strcmp(a, "--store") == 0 || strncmp(a, "--store=", 8) == 0) && ctx.store_given++) {
+      return cli_usage(&ctx, "--store given twice (one store a command)");
+    } else if (strcmp(a, "--store") == 0) {
       if (i + 1 >= argc) return cli_usage(&ctx, "--store needs a directory");
       store = argv[++i];
     } else if (strncmp(a, "--store=", 8) == 0) {

@@ -39,6 +39,7 @@
 
 typedef struct cli_ctx {
   const char *store_dir; /* resolved before the command runs */
+  int store_given;       /* --store was given (once: twice is an error) */
   const char *cmd;       /* name of the running command */
   int out_tty, err_tty;  /* stdout / stderr are terminals */
   int color;             /* --color: CLI_COLOR_AUTO, _NEVER or _ALWAYS */
@@ -53,13 +54,18 @@ typedef struct cli_ctx {
 
 /* ---- option parsing (cli_common.c) ---------------------------------- */
 
-/* One option a command accepts.  `arg` is 1 when it takes a value. */
+/* One option a command accepts.  `arg` is 0 for a flag, 1 when it takes a
+ * value, CLI_MANY when it takes one each time it is given (--actor A
+ * --actor B).  An option of one value given twice is a usage error
+ * ("--kind given twice"), never the last one taken without a word. */
 typedef struct cli_opt {
   const char *name; /* long name without the dashes */
   char shrt;        /* short letter or 0 */
   int arg;
   int id; /* returned by cli_next */
 } cli_opt;
+#define CLI_MANY 2
+#define CLI_OPTS_MAX 96 /* entries of one command's table, at most */
 
 enum { CLI_END = -1, CLI_BAD = -2, CLI_HELP = -3 };
 
@@ -77,6 +83,7 @@ typedef struct cli_parser {
   const char *name; /* name of the last option as typed */
   char **pos;
   int npos;
+  unsigned char seen[CLI_OPTS_MAX]; /* options of one value given so far */
 } cli_parser;
 
 void cli_parser_init(cli_parser *p, cli_ctx *ctx, const cli_opt *opts,
@@ -202,7 +209,7 @@ enum { CLI_F_FROM = 100, CLI_F_TO, CLI_F_ACTOR, CLI_F_TAG, CLI_F_KIND,
 /* The filters' entries of a command's option table. */
 #define CLI_FILTER_OPTS                                                   \
   {"from", 0, 1, CLI_F_FROM}, {"to", 0, 1, CLI_F_TO},                     \
-      {"actor", 0, 1, CLI_F_ACTOR}, {"tag", 0, 1, CLI_F_TAG},             \
+      {"actor", 0, CLI_MANY, CLI_F_ACTOR}, {"tag", 0, CLI_MANY, CLI_F_TAG}, \
       {"kind", 0, 1, CLI_F_KIND}, {"status", 0, 1, CLI_F_STATUS},         \
       {"text", 0, 1, CLI_F_TEXT}, {"where", 0, 1, CLI_F_WHERE}
 

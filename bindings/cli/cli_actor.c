@@ -16,7 +16,7 @@
 
 enum { O_ALIAS = 1, O_JSON };
 
-static const cli_opt actor_opts[] = {{"alias", 0, 1, O_ALIAS}, {"json", 0, 0, O_JSON}, {NULL, 0, 0, 0}};
+static const cli_opt actor_opts[] = {{"alias", 0, CLI_MANY, O_ALIAS}, {"json", 0, 0, O_JSON}, {NULL, 0, 0, 0}};
 
 static int actor_add(cli_ctx *ctx, cli_parser *p, const char **aliases, size_t naliases) {
   att_store *st = NULL;

@@ -31,7 +31,11 @@ static const cli_opt *make_add_opts(void) {
   int f;
   if (add_opts[0].name) return add_opts;
   for (f = 0; f < ATT_F_COUNT; f++)
-    if (att_fields[f].flag) add_opts[n++] = (cli_opt){att_fields[f].flag, 0, 1, O_FIELD + f};
+    if (att_fields[f].flag) {
+      att_ftype t = att_fields[f].type;
+      int many = t == ATT_FT_STRV || t == ATT_FT_PEOPLE || t == ATT_FT_LINKS || t == ATT_FT_FIELDS;
+      add_opts[n++] = (cli_opt){att_fields[f].flag, 0, many ? CLI_MANY : 1, O_FIELD + f};
+    }
   for (f = 0; f < ATT_SRC_COUNT; f++)
     add_opts[n++] = (cli_opt){att_source_flags[f], 0, 1, O_SOURCE + f};
   add_opts[n++] = (cli_opt){"json", 0, 1, O_JSON};
@@ -601,6 +605,35 @@ static int source_member(const char *s) {
   return -1;
 }
 
+/* The field a FIELD=VALUE operand names, into key ("source.published" for
+ * published), and its op ('=', '+' or '-'); 0 if it names none. */
+static int pair_key(const char *pair, char *key, size_t cap, char *op) {
+  const char *eq = strchr(pair, '=');
+  size_t n;
+  if (eq == NULL || eq == pair) return 0;
+  n = (size_t)(eq - pair);
+  *op = '=';
+  if (eq[-1] == '+' || eq[-1] == '-') *op = eq[-1], n--;
+  if (n == 9 && strncmp(pair, "published", 9) == 0) return snprintf(key, cap, "source.published") > 0;
+  return snprintf(key, cap, "%.*s", (int)n, pair) > 0;
+}
+
+/* A field set twice by the operands (title=A title=B), or set and added
+ * to (actors=X actors+=Y): a usage error, never the last one kept
+ * without a word.  Lists take += and -= as often as wanted. */
+static int pairs_once(cli_ctx *ctx, char **pos, int n) {
+  for (int i = 0; i < n; i++) {
+    char ki[300], kj[300], oi, oj;
+    if (!pair_key(pos[i], ki, sizeof ki, &oi)) continue;
+    for (int j = 0; j < i; j++)
+      if (pair_key(pos[j], kj, sizeof kj, &oj) && strcmp(ki, kj) == 0 && (oi == '=' || oj == '='))
+        return cli_usage(ctx, "'%s' and '%s': %s given twice (a field is set once; a list "
+                              "takes += and -= as often as wanted)",
+                         pos[j], pos[i], ki);
+  }
+  return CLI_OK;
+}
+
 /* One FIELD=VALUE operand into the patch.  *typed_when is set for when=. */
 static int apply_pair(cli_ctx *ctx, cli_names *nm, cJSON *patch, const att_event *ev,
                       const char *pair, att_time *ref, const char **typed_when,
@@ -768,6 +801,7 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
     cli_names_init(&nm, st, new_value);
     if (att_event_copy(&old, &ev) < 0) rc = cli_fail("out of memory");
   }
+  if (rc == CLI_OK && patch == NULL) rc = pairs_once(ctx, p.pos + 1, p.npos - 1);
   if (rc == CLI_OK && patch == NULL) {
     patch = cJSON_CreateObject();
     ref = cli_event_ref(&ev);

@@ -52,6 +52,19 @@ static int take_value(cli_parser *p, const char *inl) {
   return 0;
 }
 
+/* An option of one value given again: a usage error (1), or 0.  Taking
+ * the last value silently turned `list --kind meeting --kind visit` into
+ * a list of visits. */
+static int once_more(cli_parser *p, const cli_opt *o) {
+  size_t k = (size_t)(o - p->opts);
+  if (o->arg == CLI_MANY || k >= CLI_OPTS_MAX) return 0;
+  if (p->seen[k]++) {
+    cli_usage(p->ctx, "--%s given twice (it takes one value)", o->name);
+    return 1;
+  }
+  return 0;
+}
+
 int cli_next(cli_parser *p) {
   static char namebuf[64];
   const cli_opt *o;
@@ -73,6 +86,10 @@ int cli_next(cli_parser *p) {
       p->name = namebuf;
       if (len == 4 && strncmp(name, "help", 4) == 0) return CLI_HELP;
       if (len == 5 && strncmp(name, "store", 5) == 0) {
+        if (p->ctx->store_given++) {
+          cli_usage(p->ctx, "--store given twice (one store a command)");
+          return CLI_BAD;
+        }
         if (take_value(p, eq ? eq + 1 : NULL) != 0) return CLI_BAD;
         if (*p->arg == '\0') {
           cli_usage(p->ctx, "--store needs a directory, got an empty string");
@@ -88,7 +105,7 @@ int cli_next(cli_parser *p) {
       for (o = p->opts; o && o->name; o++) {
         if (strlen(o->name) == len && strncmp(o->name, name, len) == 0) {
           if (o->arg) {
-            if (take_value(p, eq ? eq + 1 : NULL) != 0) return CLI_BAD;
+            if (once_more(p, o) || take_value(p, eq ? eq + 1 : NULL) != 0) return CLI_BAD;
           } else if (eq) {
             cli_usage(p->ctx, "option --%s takes no value", o->name);
             return CLI_BAD;
@@ -106,7 +123,7 @@ int cli_next(cli_parser *p) {
     for (o = p->opts; o && o->name; o++) {
       if (o->shrt && o->shrt == a[1]) {
         if (o->arg) {
-          if (take_value(p, a[2] ? a + 2 : NULL) != 0) return CLI_BAD;
+          if (once_more(p, o) || take_value(p, a[2] ? a + 2 : NULL) != 0) return CLI_BAD;
         } else if (a[2]) {
           cli_usage(p->ctx, "option -%c takes no value", a[1]);
           return CLI_BAD;

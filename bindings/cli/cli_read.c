@@ -234,7 +234,7 @@ int cli_cmd_list(cli_ctx *ctx, int argc, char **argv) {
 
 static const cli_opt export_opts[] = {{"format", 'f', 1, O_FORMAT},
                                       {"output", 'o', 1, O_OUT},
-                                      {"alarm", 0, 1, O_ALARM},
+                                      {"alarm", 0, CLI_MANY, O_ALARM},
                                       {"uid-domain", 0, 1, O_DOMAIN},
                                       {"csv-raw", 0, 0, O_CSV_RAW},
                                       CLI_FILTER_OPTS,

@@ -31,8 +31,8 @@ enum {
 static const cli_opt run_opts[] = {
     {"max-instructions", 0, 1, O_MAXI}, {"max-memory", 0, 1, O_MAXM},
     {"max-string", 0, 1, O_MAXS},       {"max-time", 0, 1, O_MAXT},
-    {"allow-debug", 0, 0, O_DEBUG},     {"read", 0, 1, O_READ},
-    {"write", 0, 1, O_WRITE},           {"out", 0, 1, O_OUT},
+    {"allow-debug", 0, 0, O_DEBUG},     {"read", 0, CLI_MANY, O_READ},
+    {"write", 0, CLI_MANY, O_WRITE},           {"out", 0, 1, O_OUT},
     {"config", 0, 1, O_CONFIG},         {"alert-command", 0, 1, O_ACMD},
     {"alert-file", 0, 1, O_AFILE},      {"alert-timeout", 0, 1, O_ATIME},
     CLI_AS_OF_OPT,
@@ -472,10 +472,21 @@ static int result_status(lua_State *L, const char *script) {
     break;
   default: break;
   }
-  return cli_fail("%s returned a %s (%s); a script returns nothing, true, false or an "
-                  "exit status 0-255",
-                  script, luaL_typename(L, -1),
-                  lua_type(L, -1) == LUA_TNUMBER ? lua_tostring(L, -1) : "not a status");
+  /* (the type named before the number is turned into text: lua_tostring
+   * converts it where it stands, and the order in which C evaluates the
+   * arguments is not fixed; "returned a string (256)" was the result) */
+  {
+    const char *type = luaL_typename(L, -1);
+    if (lua_type(L, -1) == LUA_TNUMBER) {
+      lua_pushvalue(L, -1);
+      return cli_fail("%s returned the number %s; a script returns nothing, true, false or an "
+                      "exit status, a whole number from 0 to 255",
+                      script, lua_tostring(L, -1));
+    }
+    return cli_fail("%s returned a %s (not a status); a script returns nothing, true, false or an "
+                    "exit status 0-255",
+                    script, type);
+  }
 }
 
 static int run_main(cli_ctx *ctx, int argc, char **argv, const char *src, size_t src_len);

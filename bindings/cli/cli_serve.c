@@ -37,14 +37,14 @@ static const cli_opt serve_opts[] = {
     {"grace", 0, 1, O_GRACE},          {"no-state", 0, 0, O_NOSTATE},
     {"log-json", 0, 0, O_JSON},        {"quiet", 'q', 0, O_QUIET},
     {"verbose", 'v', 0, O_VERBOSE},    {"rule-depth", 0, 1, O_DEPTH},
-    {"listen", 0, 1, O_LISTEN},        {"insecure", 0, 0, O_INSECURE},
+    {"listen", 0, CLI_MANY, O_LISTEN},        {"insecure", 0, 0, O_INSECURE},
     {"request-timeout", 0, 1, O_RTIMEOUT}, {"max-connections", 0, 1, O_MAXCONN},
     {"rate-limit", 0, 1, O_RATE},      {"behind-proxy", 0, 0, O_PROXY},
     {"reports", 0, 1, O_REPORTS},      {"slow-log", 0, 1, O_SLOW},
     {"max-instructions", 0, 1, O_PASS}, {"max-memory", 0, 1, O_PASS},
     {"max-string", 0, 1, O_PASS},      {"max-time", 0, 1, O_PASS},
-    {"allow-debug", 0, 0, O_PASS},     {"read", 0, 1, O_PASS},
-    {"write", 0, 1, O_PASS},           {"out", 0, 1, O_PASS},
+    {"allow-debug", 0, 0, O_PASS},     {"read", 0, CLI_MANY, O_PASS},
+    {"write", 0, CLI_MANY, O_PASS},           {"out", 0, 1, O_PASS},
     {"config", 0, 1, O_PASS},          {"alert-command", 0, 1, O_PASS},
     {"alert-file", 0, 1, O_PASS},      {"alert-timeout", 0, 1, O_PASS},
     {NULL, 0, 0, 0}};
@@ -292,7 +292,7 @@ int cli_cmd_serve(cli_ctx *ctx, int argc, char **argv) {
       const cli_opt *op;
       int takes = 0;
       for (op = serve_opts; op->name; op++)
-        if (strcmp(pass[i] + 2, op->name) == 0) takes = op->arg;
+        if (strcmp(pass[i] + 2, op->name) == 0) takes = op->arg != 0;
       free(pass[i]);
       i += 1 + takes;
     }

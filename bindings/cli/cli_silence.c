@@ -19,7 +19,7 @@
 
 enum { O_MATCH = 1, O_FROM, O_UNTIL, O_ALL, O_JSON };
 
-static const cli_opt silence_opts[] = {{"match", 'm', 1, O_MATCH}, {"from", 0, 1, O_FROM},
+static const cli_opt silence_opts[] = {{"match", 'm', CLI_MANY, O_MATCH}, {"from", 0, 1, O_FROM},
                                        {"until", 0, 1, O_UNTIL},
                                        {"all", 'a', 0, O_ALL},     {"json", 0, 0, O_JSON},
                                        CLI_REASON_OPT,             {NULL, 0, 0, 0}};

@@ -221,8 +221,11 @@ out_lines 1
 perm=$(stat -c %a "$STORE/actors.json")
 [ "$perm" = 600 ] || fail "actors.json has mode $perm"
 ok fsck
-expect_rc 1 actor add UNDP "x" --store "$TMP/none"
+SAVED=$STORE
+STORE=$TMP/none
+expect_rc 1 actor add UNDP "x"
 err_has 'attache init'
+STORE=$SAVED
 
 # a writer killed before its rename leaves the old registry and a
 # temporary file: readers ignore it, the next writer removes it

@@ -29,6 +29,16 @@ expect_rc 1 run f.lua
 script s.lua 'return "yes"'
 expect_rc 1 run s.lua
 err_has "exit status 0-255"
+err_has "returned a string (not a status)"
+# a number out of range is named as the number it is
+for n in 256 -1 3.5; do
+  script n.lua "return $n"
+  expect_rc 1 run n.lua
+  err_has "n.lua returned the number $n;"
+done
+script tb.lua 'return {}'
+expect_rc 1 run tb.lua
+err_has "returned a table (not a status)"
 script e.lua 'local x = 1
 error("boom")'
 expect_rc 1 run e.lua

@@ -44,8 +44,10 @@ check "--where syntax" '\x1b[31m' list --where "${ESC}[31m"
 check "--where error" 'boom\x1b[31m' list --where 'error("boom\27[31m")'
 check "--where error in C1" 'boom\u009b' list --where 'error("boom\u{9b}")'
 # a store path and an environment variable
-check "no store" "\\x1b[2J" --store "$TMP/no${ESC}[2J" list
 STORE_SAVE=$STORE
+STORE=$TMP/no${ESC}[2J
+check "no store" "\\x1b[2J" list
+STORE=$STORE_SAVE
 ATTACHE_LOCK_WAIT="${ESC}[2J"
 export ATTACHE_LOCK_WAIT
 check "ATTACHE_LOCK_WAIT" 'ATTACHE_LOCK_WAIT="\x1b[2J"' list
