@@ -489,7 +489,8 @@ function M.extract(text, opts)
   if ref == nil then ref = at.now() end
   if type(ref) == "string" then
     local d, why = at.date(ref)
-    if not d then error("extract: published: " .. why, 2) end
+    if not d and opts.published then error("bad argument #2 to 'extract' (published: " .. why .. ")", 2) end
+    if not d then error("the text's Published: line: " .. why, 2) end
     ref = d
   end
   local refkey = tostring(ref:edtf() or ref:seconds())

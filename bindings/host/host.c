@@ -469,8 +469,11 @@ int att_script_call(att_script *s, int nargs, int nresults) {
     att__err(code, "%.*s", tb ? (int)(tb - m) : (int)strlen(m), m);
     att_engine_log(s->e, ATT_LOG_ERROR, s->name, "%s", m);
   } else {
+    /* error("days=x: give a number", 0): a message the script meant for
+     * its user, as a report's argument check; the traceback is for
+     * errors with a position (a bug's, or error("...") at level 1). */
     att__err(code, "%s: %.*s", s->name, tb ? (int)(tb - m) : (int)strlen(m), m);
-    att_engine_log(s->e, ATT_LOG_ERROR, s->name, "%s: %s", s->name, m);
+    att_engine_log(s->e, ATT_LOG_ERROR, s->name, "%s: %.*s", s->name, tb ? (int)(tb - m) : (int)strlen(m), m);
   }
   s->e->errors++;
   lua_pop(L, 1);

@@ -18,7 +18,11 @@ local args = {...}
 local i = 1
 -- The value of option --NAME at args[i] (--NAME VALUE or --NAME=VALUE);
 -- `need` says what it takes when it is missing.
+local given = {}
 local function value(name, need)
+  -- one value each: the last one taken without a word would be a surprise
+  if given[name] then fail(2, "--" .. name .. " given twice (it takes one value)") end
+  given[name] = true
   local v = args[i]:match("^%-%-" .. name .. "=(.*)$")
   if v then return v end
   i = i + 1
@@ -95,7 +99,8 @@ if not ok then
   -- a rules file of the wrong shape is named with what is wrong in it
   local why = tostring(list):match("^bad argument #2 to 'extract' %((.*)%)$")
   if why and rules_file then fail(1, ("%s %s: %s"):format(how, rules_file, why)) end
-  error(list, 0)
+  -- the text's own faults (its Published: line): the message alone
+  fail(1, (file == "-" and "the text" or file) .. ": " .. tostring(list):gsub("^[^\n]-:%d+: ", ""))
 end
 if json then
   for _, ev in ipairs(list) do print(at.json.encode(ev)) end

@@ -24,7 +24,15 @@ local days = math.tointeger(tonumber(args.days or "30"))
 if not days or days < 1 or days > 366 then
   error("days=" .. tostring(args.days) .. ": give a whole number of days from 1 to 366", 0)
 end
-local from = at.date(args.from or "today")
+-- A value it cannot use is named, as the command line names it.
+local from, why = at.date(args.from or "today")
+if not from then error("from=" .. args.from .. ": " .. why, 0) end
+for _, f in ipairs{"kind", "status"} do
+  if args[f] then
+    local ok, msg = at.known(f, args[f])
+    if not ok then error(f .. "=" .. args[f] .. ": " .. msg, 0) end
+  end
+end
 local t0 = from:seconds()
 t0 = t0 - t0 % 86400 -- the first day, from its first second (UTC)
 local t1 = t0 + days * 86400 - 1

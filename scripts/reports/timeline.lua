@@ -21,6 +21,19 @@ end
 if args.lanes and args.lanes ~= "kind" and args.lanes ~= "actor" then
   error("lanes=" .. args.lanes .. ": give kind or actor", 0)
 end
+-- A value it cannot use is named, as the command line names it.
+for _, f in ipairs{"from", "to"} do
+  if args[f] then
+    local d, why = at.date(args[f])
+    if not d then error(f .. "=" .. args[f] .. ": " .. why, 0) end
+  end
+end
+for _, f in ipairs{"kind", "status"} do
+  if args[f] then
+    local ok, msg = at.known(f, args[f])
+    if not ok then error(f .. "=" .. args[f] .. ": " .. msg, 0) end
+  end
+end
 
 local events = at.query{from = args.from, to = args.to, actor = args.actor, tag = args.tag, kind = args.kind,
                         status = args.status, sort = "when", expand = false}

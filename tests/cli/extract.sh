@@ -226,4 +226,11 @@ expect_rc 1 extract "$TMP/bad.txt"
 err_has "not UTF-8"
 ok help extract
 out_has "usage: attache [--store DIR] extract FILE|- [--published DATE] [--rules FILE] [--json | --review]"
+# A Published: line that is no date: the file and the line named, no
+# traceback, nothing proposed.
+printf 'Published: 2023-02-30\n\nThe two foreign ministers met in Tokyo on December 17.\n' >"$TMP/badpub.txt"
+expect_rc 1 extract "$TMP/badpub.txt"
+err_has "badpub.txt: the text's Published: line: "
+err_has "2023-02-30"
+if grep -q "stack traceback\|extract: extract:" "$TMP/err"; then fail "extract: $(cat "$TMP/err")"; fi
 done_ok

@@ -31,6 +31,34 @@ out_has "Cambodia"
 expect_rc 1 run attache:timeline lanes=colour
 err_has "lanes=colour: give kind or actor"
 
+# Every wrong argument is a message alone, naming it: no traceback, no
+# "attempt to index a nil value" from inside the report, and a kind or
+# status the store does not know is named with the nearest ones.
+for r in agenda timeline; do
+  for bad in from=soonish from=2024-02-30 kind=meetng status=helt; do
+    expect_rc 1 run attache:$r $bad
+    err_has "$bad"
+    if grep -q "stack traceback\|attempt to\|attache.lua" "$TMP/err"; then fail "attache:$r $bad: $(cat "$TMP/err")"; fi
+  done
+  expect_rc 1 run attache:$r kind=meetng
+  err_has 'did you mean "meeting"'
+done
+expect_rc 1 run attache:timeline to=someday
+err_has "to=someday"
+for bad in days=0 days=x colour=red notanargument; do
+  expect_rc 1 run attache:agenda $bad
+  if grep -q "stack traceback" "$TMP/err"; then fail "attache:agenda $bad: a traceback"; fi
+done
+# A script's own error with a position keeps its traceback (it is for the
+# script's author); one raised without a position is a message alone.
+printf 'local function f() local x = nil; return x.y end\nf()\n' >"$TMP/bug.lua"
+expect_rc 1 run "$TMP/bug.lua"
+err_has "stack traceback"
+printf 'error("no such desk: give desk=NAME", 0)\n' >"$TMP/msg.lua"
+expect_rc 1 run "$TMP/msg.lua"
+err_has "no such desk: give desk=NAME"
+if grep -q "stack traceback" "$TMP/err"; then fail "a message without a position has a traceback"; fi
+
 expect_rc 1 run attache:nothing
 err_has "attache ships no report nothing (it ships agenda, timeline; run one as attache:NAME)"
 # A report runs in the sandbox like any script: read-only with --as-of.
