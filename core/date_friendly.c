@@ -614,6 +614,15 @@ int att_date_read(const char *s, att_date_ctx *dc, char *edtf, size_t cap, att_b
   {
     int64_t days = dc->ref / 86400 - (dc->ref % 86400 < 0);
     att_civil_from_days(days, &c.ry, &c.rm, &c.rd);
+    /* Today is the day it is in the zone the date is read in (display.tz,
+     * --tz): at 21:52 UTC it is already tomorrow in Kiritimati, and
+     * "today 10:00" there was read as yesterday's.  A published date is a
+     * day of its own, in no zone. */
+    if (dc->tz && !dc->ref_is_published &&
+        att_tz_local(dc->tz, dc->ref, &c.ry, &c.rm, &c.rd, NULL, NULL, NULL, NULL) != 0) {
+      att__errclear();
+      att_civil_from_days(days, &c.ry, &c.rm, &c.rd);
+    }
     /* A far reference spoils only the forms that count from it: they are
      * read from a stand-in day and refused below. */
     if (c.ry < 1 || c.ry > 9998) {

@@ -339,6 +339,38 @@ int main(void) {
     is_str(out, s->edtf, "... as %s", s->edtf);
     is_str(c.zone, s->zone, "... naming the zone \"%s\"", s->zone);
   }
+  /* Today is the day it is where the date is read (the settings' zone,
+   * display.tz or --tz): at 21:52 UTC on 7 December it is already the 8th
+   * in Kiritimati (+14) and still the 7th in New York; at 02:00 UTC on the
+   * 8th it is still the 7th in New York.  A published reference is a day
+   * of its own, read in no zone. */
+  {
+    static const struct {
+      const char *ref, *tz, *in, *edtf;
+      int published;
+    } zc[] = {
+        {"2026-12-07T21:52:00Z", "Pacific/Kiritimati", "today", "2026-12-08", 0},
+        {"2026-12-07T21:52:00Z", "Pacific/Kiritimati", "today 10:00", "2026-12-08T10:00:00+14:00", 0},
+        {"2026-12-07T21:52:00Z", "Pacific/Kiritimati", "tomorrow", "2026-12-09", 0},
+        {"2026-12-07T21:52:00Z", "Pacific/Kiritimati", "next Monday", "2026-12-14", 0},
+        {"2026-12-07T21:52:00Z", "America/New_York", "today", "2026-12-07", 0},
+        {"2026-12-08T02:00:00Z", "America/New_York", "today", "2026-12-07", 0},
+        {"2026-12-08T02:00:00Z", "America/New_York", "yesterday", "2026-12-06", 0},
+        {"2026-12-08T02:00:00Z", NULL, "today", "2026-12-08", 0},
+        {"2026-12-08T00:00:00Z", "America/New_York", "today", "2026-12-08", 1},
+        {"2026-12-08T00:00:00Z", "Pacific/Kiritimati", "yesterday", "2026-12-07", 1},
+    };
+    for (i = 0; i < sizeof zc / sizeof *zc; i++) {
+      att_time r;
+      att_time_parse(zc[i].ref, &r);
+      att_date_ctx_init(&c, r);
+      c.tz = zc[i].tz;
+      c.ref_is_published = zc[i].published;
+      if (att_date_read(zc[i].in, &c, out, sizeof out, &b) != 0) snprintf(out, sizeof out, "%s", att_errmsg());
+      is_str(out, zc[i].edtf, "\"%s\" at %s in %s%s", zc[i].in, zc[i].ref, zc[i].tz ? zc[i].tz : "UTC",
+             zc[i].published ? " (published)" : "");
+    }
+  }
   /* A reference date outside the years 0001 to 9998 refuses exactly the
    * forms that count from it; every other form reads as it does from an
    * ordinary reference (fuzz_friendly found "0023-2024" refused from
