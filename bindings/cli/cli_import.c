@@ -303,6 +303,7 @@ static int map_links(recs *r, att_event *ev, const char *where) {
   size_t i;
   for (i = 0; i < ev->nlinks; i++) {
     att_link *l = &ev->links[i];
+    int64_t file_id = l->id;
     if (l->key) {
       struct src_key k = {l->key, 0}, *f;
       f = r->nkeys ? bsearch(&k, r->keys_of, r->nkeys, sizeof *f, cmp_src_key) : NULL;
@@ -328,6 +329,14 @@ static int map_links(recs *r, att_event *ev, const char *where) {
         return -1;
       }
       l->id = r->base + (int64_t)r->ids[lo].ord;
+      /* A link to this very record: named by the file's id (the store
+       * would say "event 3 ... would not read back", with the id the
+       * record was to get).  (r->n counts this record.) */
+      if (r->ids[lo].ord + 1 == r->n) {
+        bad(r, where, "links[%zu]: %lld is this event's own id; a link names another event", i,
+            (long long)file_id);
+        return -1;
+      }
     }
   }
   return 0;

@@ -132,6 +132,12 @@ err_has "twice.jsonl:1"
 # A link to itself, through the file's ids.
 printf '%s\n' '{"id":5,"title":"x","when":"2024","links":[{"rel":"related","id":5}]}' >"$TMP/self.jsonl"
 expect_rc 1 import "$TMP/self.jsonl"
+err_has "self.jsonl:1: links[0]: 5 is this event's own id; a link names another event"
+if grep -q "would not read back" "$TMP/err"; then fail "the store's own check reached the user"; fi
+printf '%s\n' '{"title":"x","when":"2024","key":"k","links":[{"rel":"related","key":"k"}]}' >"$TMP/selfk.jsonl"
+expect_rc 1 import "$TMP/selfk.jsonl"
+err_has "selfk.jsonl:1: "
+err_has "\"k\" is this event's own key"
 ok export
 [ ! -s "$TMP/out" ] || fail "a refused import left events"
 done_ok
