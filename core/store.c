@@ -1254,10 +1254,17 @@ int att_store_update(att_store *st, att_event *ev) {
                     "this change was made to revision %lld); read it again and redo the change",
                     (long long)ev->id, (long long)cur.rev, (long long)ev->rev);
     else if ((rc = key_free(st, ev->key, ev->id)) == 0) {
-      ev->rev = cur.rev + 1;
+      /* An update that changes nothing is no change: no revision, no
+       * entry in the history, no rule woken, held objects not stale.  ev
+       * is then the stored event, its rev the same. */
+      ev->rev = cur.rev;
       ev->created = cur.created;
-      ev->updated = now(st);
-      rc = put(st, ev, ATT_CHANGE_UPDATE);
+      ev->updated = cur.updated;
+      if (!att_event_equal(ev, &cur)) {
+        ev->rev = cur.rev + 1;
+        ev->updated = now(st);
+        rc = put(st, ev, ATT_CHANGE_UPDATE);
+      }
     }
     att_event_free(&cur);
   }

@@ -829,7 +829,10 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
     else {
       char w[600];
       when_echo(w, sizeof w, &ev, typed);
-      if (typed)
+      if (ev.rev == old.rev) /* nothing written: the event already held that */
+        cli_line(stdout, "unchanged %lld \"%s\" (rev %lld): it already holds that", (long long)ev.id,
+                 ev.title, (long long)ev.rev);
+      else if (typed)
         cli_line(stdout, "updated %lld \"%s\" (rev %lld) %s", (long long)ev.id, ev.title,
                  (long long)ev.rev, w);
       else

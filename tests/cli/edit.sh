@@ -62,4 +62,26 @@ ok rm 2
 ok list --json
 out_lines 0
 expect_rc 1 rm 2
+# An update that changes nothing writes nothing: no revision, no change
+# in the history (it used to make rev 2 with an empty diff).
+ok add --title same --when 2024 --notes n
+SID=$(sed -n 's/^added \([0-9]*\) .*/\1/p' "$TMP/out")
+ok update "$SID" title=same notes=n
+out_has "unchanged $SID \"same\" (rev 1): it already holds that"
+ok update "$SID" --json '{}'
+out_has "unchanged $SID"
+ok update "$SID" --json '{"title":"same","where":null}'
+out_has "(rev 1)"
+ok log "$SID"
+[ "$(grep -c '^ *change ' "$TMP/out")" = 1 ] || fail "a no-op update is in the history"
+ok update "$SID" title=other
+out_has "updated $SID \"other\" (rev 2)"
+cat >"$TMP/same.lua" <<LUA
+local at = require "attache"
+local ev = at.get($SID)
+local again = at.update(ev, {title = ev.title})
+print(again.rev, ev:stale())
+LUA
+ok run "$TMP/same.lua"
+out_has "2	false"
 done_ok
