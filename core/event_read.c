@@ -167,6 +167,19 @@ typedef struct loss {
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* The value of four hex digits at s, or 0x10000 if they are not. */
+static unsigned hex4(const char *s) {
+  unsigned v = 0;
+  for (int k = 0; k < 4; k++) {
+    char c = s[k];
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') v |= (unsigned)((c | 0x20) - 'a' + 10);
+    else return 0x10000;
+  }
+  return v;
+}
+
 /* The end of the number at text[i] (a '-' or a digit); *plain when it has
  * no fraction or exponent; *bad, when it is not a JSON number (RFC 8259:
  * `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`), says why.
@@ -244,7 +257,11 @@ static int prescan(const char *label, const char *text, size_t len, int *open,
       if (c == '"') {
         in_str = 1;
       } else if (c == '{' || c == '[') {
-        depth++;
+        if (++depth > CJSON_NESTING_LIMIT) /* cJSON's limit: its failure says nothing */
+          return *notjson = 1, att__err(ATT_EINVAL,
+                                        "%s: not valid JSON at byte %zu: arrays and objects nested "
+                                        "more than %d deep",
+                                        label, i, CJSON_NESTING_LIMIT);
       } else if (c == '}' || c == ']') {
         depth--;
       } else {
@@ -294,6 +311,20 @@ static int prescan(const char *label, const char *text, size_t len, int *open,
         ls->kind = LOSS_NUL;
         ls->nth = nstr;
         ls->byte = i - 1;
+      }
+      /* A UTF-16 surrogate escape must come in a pair, high then low:
+       * cJSON refuses a lone one without saying why. */
+      if (text[i] == 'u' && i + 4 < len) {
+        unsigned u = hex4(text + i + 1), lo = i + 10 < len && text[i + 5] == '\\' && text[i + 6] == 'u'
+                                                   ? hex4(text + i + 7)
+                                                   : 0;
+        if ((u >= 0xDC00 && u <= 0xDFFF) || (u >= 0xD800 && u <= 0xDBFF && !(lo >= 0xDC00 && lo <= 0xDFFF)))
+          return *notjson = 1, att__err(ATT_EINVAL,
+                                        "%s: not valid JSON at byte %zu: \\u%04X is half of a UTF-16 "
+                                        "surrogate pair (\\uD800-\\uDBFF then \\uDC00-\\uDFFF) without "
+                                        "the other half; write the character itself, or both halves",
+                                        label, i - 1, u);
+        if (u >= 0xD800 && u <= 0xDBFF) i += 6; /* the low half, checked */
       }
     }
   }

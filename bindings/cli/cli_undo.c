@@ -167,9 +167,9 @@ static void report(const att_reversal *r, const undo_kind *k) {
 static int number(cli_ctx *ctx, const char *what, const char *s, uint64_t *out) {
   long long v = cli_count(s);
   if (v <= 0)
-    return cli_usage(ctx, "%s \"%s\" is not a number (give a positive whole number, as "
+    return cli_usage(ctx, "%s \"%s\" is not %s (give a positive whole number, as "
                           "attache log shows it)",
-                     what, s);
+                     what, s, v == 0 ? "one (they start at 1)" : "a number");
   *out = (uint64_t)v;
   return CLI_OK;
 }

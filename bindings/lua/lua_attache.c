@@ -243,8 +243,9 @@ static cJSON *tojson(lua_State *L, int idx, int depth, int emptyarray, char *err
     } else {
       double d = lua_tonumber(L, idx);
       if (!isfinite(d)) {
+        /* named as Lua code writes them (C's text for NaN is "-nan" or "nan") */
         snprintf(err, cap, "%s: %s cannot be stored (JSON numbers are finite)", path,
-                 lua_tostring(L, idx));
+                 isnan(d) ? "NaN (0/0)" : d > 0 ? "infinity (math.huge)" : "-infinity (-math.huge)");
         return NULL;
       }
       return cJSON_CreateNumber(d);

@@ -180,4 +180,18 @@ expect_rc 1 import "$TMP/num.json"
 err_has '"[1].fields.c[1]": "-01" is not a JSON number'
 ok export --format jsonl
 [ "$(wc -l <"$TMP/out")" = "$n0" ] || fail "a refused number stored something"
+# A lone UTF-16 surrogate, and nesting past cJSON's limit: refused saying
+# why (both were "not valid JSON near byte N" and nothing more).
+printf '{"title":"a\\ud800b","when":"2018"}\n' >"$TMP/sur.jsonl"
+expect_rc 1 import "$TMP/sur.jsonl"
+err_has 'sur.jsonl:1'
+err_has '\uD800 is half of a UTF-16 surrogate pair'
+printf '{"title":"a\\udc00","when":"2018"}\n' >"$TMP/sur.jsonl"
+expect_rc 1 import "$TMP/sur.jsonl"
+err_has '\uDC00 is half of a UTF-16 surrogate pair'
+printf '{"title":"smile \\ud83d\\ude00","when":"2018"}\n' >"$TMP/pair.jsonl"
+ok import "$TMP/pair.jsonl"
+python3 -c 'print("{\"title\":\"deep\",\"when\":\"2018\",\"fields\":{\"x\":" + "[" * 1200 + "]" * 1200 + "}}")' >"$TMP/deep.jsonl"
+expect_rc 1 import "$TMP/deep.jsonl"
+err_has "nested more than 1000 deep"
 done_ok

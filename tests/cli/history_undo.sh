@@ -42,6 +42,8 @@ expect_rc 2 revert </dev/null
 err_has "which change?"
 expect_rc 2 revert abc --yes
 err_has "the change \"abc\" is not a number"
+expect_rc 2 revert 0 --yes
+err_has "the change \"0\" is not one (they start at 1)"
 expect_rc 1 revert 42 --yes
 err_has "there is no change 42: the store has no changes yet"
 

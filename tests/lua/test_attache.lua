@@ -34,7 +34,9 @@ t.like(msg, 'key "policy%-2024%-28" is already used by event 3', "a key collisio
 t.raises(function() at.add() end, "bad argument #1 to 'add' %(table expected, got no value%)", "at.add() raises")
 t.raises(function() at.add(nil) end, "bad argument #1 to 'add' %(table expected, got nil%)", "at.add(nil) raises")
 t.raises(function() at.add{title = "x", when = "2024", fields = {f = print}} end, "fields.f: a function cannot be stored", "a function in fields")
-t.raises(function() at.add{title = "x", when = "2024", fields = {n = 0/0}} end, "cannot be stored", "NaN")
+t.raises(function() at.add{title = "x", when = "2024", fields = {n = 0/0}} end, "fields.n: NaN %(0/0%) cannot be stored", "NaN")
+t.raises(function() at.add{title = "x", when = "2024", fields = {n = -math.huge}} end,
+  "fields.n: %-infinity %(%-math.huge%) cannot be stored", "-infinity")
 t.raises(function() at.add{title = "x", when = "2024", fields = {m = {1, 2, x = 3}}} end, "mixes a list", "a mixed table")
 local loop = {}
 loop.self = loop
