@@ -166,8 +166,9 @@ static int update_key(att_store *st, const char *key) {
   att_event ev;
   int rc = att_store_get_key(st, key, &ev);
   if (rc) return rc;
+  /* a change each time (an update that changes nothing writes nothing) */
   free(ev.title);
-  ev.title = strdup("changed");
+  if ((ev.title = malloc(40)) != NULL) snprintf(ev.title, 40, "changed for rev %lld", (long long)ev.rev + 1);
   rc = ev.title ? att_store_update(st, &ev) : ATT_ENOMEM;
   att_event_free(&ev);
   return rc;
