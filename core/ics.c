@@ -371,15 +371,18 @@ static void vevent(buf *out, buf *line, buf *tmp, const att_event *ev, size_t id
       last = first;
     }
     if (first < day_min()) first = day_min();
-    /* ending the next day, which must be writable too */
-    if (first > day_max() - 1) first = day_max() - 1;
+    if (first > day_max()) first = day_max();
     if (last < first) last = first;
     if (last >= day_max()) last = day_max() - 1;
     start = first * DAY;
     fmt_date(d1, sizeof d1, first);
-    fmt_date(d2, sizeof d2, last + 1);
     prop_raw(out, line, "DTSTART;VALUE=DATE", d1);
-    prop_raw(out, line, "DTEND;VALUE=DATE", d2);
+    /* DTEND is the day after, exclusive; on 9999-12-31 there is none to
+     * write, and a DATE without DTEND lasts one day (RFC 5545, 3.6.1) */
+    if (first < day_max()) {
+      fmt_date(d2, sizeof d2, last + 1);
+      prop_raw(out, line, "DTEND;VALUE=DATE", d2);
+    }
   }
   if (ev->recur) {
     tmp->len = 0;
