@@ -501,7 +501,9 @@ function M.extract(text, opts)
   -- at the head of the body.  It names the text, and restates what the
   -- body reports: it proposes nothing itself.
   local title
-  while sents[1] and not text:sub(sents[1].e, sents[1].e):match("[%.!?\"']") do
+  -- (a full stop followed by control characters or spaces still ends a
+  -- sentence: "met in Tokyo.\1" is no headline)
+  while sents[1] and not text:sub(sents[1].s, sents[1].e):match("[%.!?\"'][%c%s]*$") do
     local line = text:sub(sents[1].s, sents[1].e)
     if not at.date(line) then title = title or line end
     table.remove(sents, 1)

@@ -233,4 +233,9 @@ expect_rc 1 extract "$TMP/badpub.txt"
 err_has "badpub.txt: the text's Published: line: "
 err_has "2023-02-30"
 if grep -q "stack traceback\|extract: extract:" "$TMP/err"; then fail "extract: $(cat "$TMP/err")"; fi
+# A control character after the last full stop: still a sentence, not a
+# headline (it proposed nothing, exit 0).
+printf 'The foreign ministers of Japan and Cambodia met in Tokyo on 17 December 2023.\001\n' >"$TMP/ctl.txt"
+ok extract "$TMP/ctl.txt" --json
+out_has '"when":"2023-12-17"'
 done_ok
