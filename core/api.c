@@ -20,6 +20,7 @@
 #include "event.h"
 #include "event_diff.h"
 #include "ics.h"
+#include "json.h"
 #include "occur.h"
 #include "ratelimit.h"
 #include "settings.h"
@@ -578,7 +579,12 @@ static int change(att_store *st, const att_api_req *rq, att_event *cur, att_api_
     return answer(rs, 204, NULL);
   }
   {
-    cJSON *patch = cJSON_ParseWithLength(rq->body ? rq->body : "", rq->body_len);
+    /* Read as --json is (att_json_parse), not as cJSON reads: 036 as 36,
+     * text after the object ignored, a NUL cutting a string short. */
+    cJSON *patch = NULL;
+    if (att_json_parse("the body", "", rq->body ? rq->body : "", rq->body_len, &patch) != 0)
+      return fail(rs, 400, "%s; the body is a JSON merge patch (an object of the fields to change)",
+                  att_errmsg());
     if (!cJSON_IsObject(patch)) {
       cJSON_Delete(patch);
       return fail(rs, 400, "the body is not a JSON merge patch (an object of the fields to change)");
