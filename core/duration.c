@@ -8,6 +8,7 @@
 #include "duration.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -377,5 +378,21 @@ int att_duration_between(att_time a, att_time b, att_duration *out) {
   memset(out, 0, sizeof *out);
   out->days = diff / DAY;
   out->seconds = diff % DAY;
+  return 0;
+}
+
+int att_seconds_read(const char *s, double *out) {
+  const char *p = s;
+  size_t digits = 0;
+  char *end;
+  double v;
+  while (*p >= '0' && *p <= '9') p++, digits++;
+  if (*p == '.')
+    for (p++; *p >= '0' && *p <= '9'; p++) digits++;
+  if (digits == 0) return -1;
+  if (*p == 's') p++;
+  if (*p != '\0') return -1;
+  v = strtod(s, &end); /* the same digits, now known to be decimal */
+  *out = v;
   return 0;
 }

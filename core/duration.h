@@ -92,6 +92,12 @@ const char *att_duration_fault_text(att_duration_fault f);
  */
 int att_duration_parse(const char *s, att_duration *out);
 
+/* Seconds as a person writes them in an option or a setting: decimal
+ * digits with an optional fraction and an optional "s" ("30", "0.5",
+ * "2.5s"); 0, or -1 for anything else.  Not strtod's reading, which also
+ * takes "0x1p3" (8), "inf", "nan", "1e3" and leading spaces. */
+int att_seconds_read(const char *s, double *out);
+
 /* The canonical text: components from years down with weeks as days and
  * seconds split into h, m, s ("1y6mo", "7d", "1h30m", "1mo-1d"), a sign
  * before a term only where it changes; "0s" for zero.  0, or ATT_ERANGE

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "curl_dl.h"
+#include "duration.h"
 #include "error.h"
 
 /* The options of a receiver; the value of the type says which apply. */
@@ -242,10 +243,8 @@ static int build_recv(const att_alert_outputs *o, att__recv *r) {
   else return att__err(ATT_EINVAL, "%s.type '%s': expected webhook or email", what, type);
   r->timeout = ATT__RECV_TIMEOUT_DEFAULT;
   if ((v = opt_of(o, r->name, "timeout"))) {
-    char *end;
-    double t = strtod(v, &end);
-    if (end != v && *end == 's') end++;
-    if (end == v || *end || !(t > 0 && t <= 3600))
+    double t = 0;
+    if (att_seconds_read(v, &t) != 0 || !(t > 0 && t <= 3600))
       return att__err(ATT_EINVAL, "%s.timeout '%s': expected seconds, more than 0 and at most 3600, e.g. 10 or 2.5", what, v);
     r->timeout = t;
   }

@@ -15,6 +15,7 @@
 
 #include "alert_int.h"
 #include "curl_dl.h"
+#include "duration.h"
 #include "error.h"
 #include "silence.h"
 #include "termsafe.h"
@@ -49,7 +50,7 @@ static int set_string(char **slot, const char *key, const char *value) {
 }
 
 int att_alert_outputs_set(att_alert_outputs *o, const char *key, const char *value) {
-  char k[32], *end;
+  char k[32];
   size_t i;
   int rc;
   if (!strncmp(key, "alert-", 6) && (rc = att__conf_set(o, key, value)) != 0) return rc;
@@ -59,11 +60,8 @@ int att_alert_outputs_set(att_alert_outputs *o, const char *key, const char *val
   if (!strcmp(k, "alert-command")) return set_string(&o->command, k, value);
   if (!strcmp(k, "alert-file")) return set_string(&o->file, k, value);
   if (!strcmp(k, "alert-timeout")) {
-    double v;
-    errno = 0;
-    v = strtod(value, &end);
-    if (end != value && *end == 's') end++;
-    if (errno || end == value || *end != '\0' || !(v > 0 && v <= 86400))
+    double v = 0;
+    if (att_seconds_read(value, &v) != 0 || !(v > 0 && v <= 86400))
       return att__err(ATT_EINVAL, "alert-timeout \"%s\": expected seconds, more than 0 and at "
                                   "most 86400, e.g. 10 or 2.5",
                       value);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "author.h"
+#include "duration.h"
 #include "remind.h" /* att_lead_read: --as-of 3d */
 #include "settings.h"
 #include "timeq.h"
@@ -231,11 +232,9 @@ static void on_progress(void *ud, const char *what, uint64_t done, uint64_t tota
 
 int cli_lock_wait_ms(void) {
   const char *s = getenv("ATTACHE_LOCK_WAIT");
-  char *end;
   double v;
   if (!s || !*s) return 0;
-  v = strtod(s, &end);
-  if (*end || v != v || v < 0 || v > 86400) return -1;
+  if (att_seconds_read(s, &v) != 0 || v > 86400) return -1;
   return v * 1000 < 1 ? 1 : (int)(v * 1000);
 }
 

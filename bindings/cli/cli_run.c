@@ -9,6 +9,7 @@
  * and adds to the lists.  docs/sandbox.md describes both.
  */
 #include "cli.h"
+#include "duration.h"
 #include "host.h"
 #include "alerts.h"
 #include "daemon.h" /* check: att_sched_check_mode */
@@ -91,12 +92,8 @@ static int parse_size(const char *s, size_t *out) {
 }
 
 static int parse_seconds(const char *s, double *out) {
-  char *end;
   double v;
-  if ((*s < '0' || *s > '9') && *s != '.') return -1;
-  v = strtod(s, &end);
-  if (*end == 's') end++;
-  if (*end != '\0' || v < 0 || v > 1e9) return -1;
+  if (att_seconds_read(s, &v) != 0 || v > 1e9) return -1;
   *out = v;
   return 0;
 }

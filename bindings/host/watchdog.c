@@ -49,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "duration.h"
 #include "error.h"
 
 volatile sig_atomic_t att__interrupt;
@@ -72,11 +73,9 @@ static double grace = ATT__GRACE;
 
 static void load_grace(void) {
   const char *s = getenv("ATTACHE_GRACE");
-  char *end;
   double v;
   if (s == NULL || *s == '\0') return;
-  v = strtod(s, &end);
-  if (*end == '\0' && v >= 0.1 && v <= 3600) grace = v;
+  if (att_seconds_read(s, &v) == 0 && v >= 0.1 && v <= 3600) grace = v;
 }
 
 double att_watchdog_grace(void) { return grace; }

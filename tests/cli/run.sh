@@ -205,4 +205,11 @@ expect_rc 2 check
 ok run --allow-debug "$LUA/sandbox_patterns.lua" 1500 7
 out_has " 0 mismatches"
 
+# Seconds are decimal: strtod's other forms (a hex float, inf, an
+# exponent) are refused, not read (0x1p3 was 8 seconds).
+for t in 0x1p3 inf 1e3 " 5"; do
+  expect_rc 2 run --max-time "$t" t.lua
+  err_has "--max-time"
+done
+ok run --max-time 2.5s t.lua
 done_ok

@@ -524,7 +524,34 @@ static void test_between(void) {
   }
 }
 
+/* Seconds in an option or a setting: decimal, nothing strtod adds. */
+static void test_seconds(void) {
+  static const struct {
+    const char *in;
+    double v;
+  } good[] = {{"30", 30}, {"0.5", 0.5}, {"2.5s", 2.5}, {".25", 0.25}, {"0", 0}, {"10.", 10}, {"007", 7}};
+  static const char *const bad[] = {"", "s", ".", "0x1p3", "0x10", "inf", "nan", "1e3", " 5", "5 ",
+                                    "-1", "+1", "5ss", "5m", "1,5", NULL};
+  int wrong = 0;
+  for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+    double v = -1;
+    if (att_seconds_read(good[i].in, &v) != 0 || v != good[i].v) {
+      printf("# \"%s\" read as %g\n", good[i].in, v);
+      wrong++;
+    }
+  }
+  for (int i = 0; bad[i]; i++) {
+    double v = -1;
+    if (att_seconds_read(bad[i], &v) == 0) {
+      printf("# \"%s\" taken as %g\n", bad[i], v);
+      wrong++;
+    }
+  }
+  is_int(wrong, 0, "seconds: decimal digits, a fraction, an optional s; nothing else");
+}
+
 int main(void) {
+  test_seconds();
   test_script_forms();
   test_script_refusals();
   test_lead();
