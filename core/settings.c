@@ -323,6 +323,26 @@ static int load(const char *dir, int strict, att_settings **out) {
 
 int att_settings_load(const char *dir, att_settings **out) { return load(dir, 1, out); }
 
+int att_settings_load_any(const char *dir, att_settings **out) { return load(dir, 0, out); }
+
+int att_settings_valid(const att_settings *s, const char *key) {
+  int i = key_index(key), rc;
+  att_settings *t;
+  const cJSON *j;
+  if (i < 0) return i;
+  if (!(j = cJSON_GetObjectItemCaseSensitive(s->root, key))) return 0;
+  if ((rc = att_settings_new(&t)) != 0) return rc;
+  cJSON_AddItemToObject(t->root, key, cJSON_Duplicate(j, 1));
+  rc = view_fill(t, i);
+  att_settings_free(t);
+  return rc;
+}
+
+char *att_settings_raw(const att_settings *s, const char *key) {
+  const cJSON *j = cJSON_GetObjectItemCaseSensitive(s->root, key);
+  return j ? cJSON_PrintUnformatted(j) : NULL;
+}
+
 /* ---- values ----------------------------------------------------------- */
 
 const char *att_settings_get(const att_settings *s, const char *key) {

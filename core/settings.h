@@ -67,6 +67,16 @@ typedef struct att_settings att_settings;
  * naming the key and how to fix it; keys not in the table are kept (for
  * a later version) and ignored. */
 int att_settings_load(const char *dir, att_settings **out);
+/* As att_settings_load, but a known key with a wrong value is kept as the
+ * file holds it, not an error (for `attache config`, which must show the
+ * file and fix it): att_settings_valid says which, att_settings_raw shows
+ * it. */
+int att_settings_load_any(const char *dir, att_settings **out);
+/* 0 if key's value passes its check (or it is not set), else ATT_EINVAL
+ * with the message. */
+int att_settings_valid(const att_settings *s, const char *key);
+/* The JSON text of key's value as stored (malloc'd), NULL when not set. */
+char *att_settings_raw(const att_settings *s, const char *key);
 /* The defaults, without reading anything. */
 int att_settings_new(att_settings **out);
 void att_settings_free(att_settings *s);

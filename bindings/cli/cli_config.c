@@ -39,14 +39,35 @@ static int apply(att_settings *s, void *ud) {
   }
 }
 
-/* Every key with its value and help. */
-static void show_all(const att_settings *s) {
+/* The value of key as the file holds it when it fails its check (the
+ * settings are read with att_settings_load_any, so that a bad value can
+ * be seen and fixed): its JSON, and the reason on stderr.  1 if bad. */
+static int bad_value(const att_settings *s, const char *key, const char **shown, char **raw) {
+  *raw = NULL;
+  if (att_settings_valid(s, key) == 0) return 0;
+  cli_fail("%s: %s", key, att_errmsg());
+  *raw = att_settings_raw(s, key);
+  *shown = *raw ? *raw : "";
+  return 1;
+}
+
+/* Every key with its value and help; 1 if a value is bad. */
+static int show_all(const att_settings *s) {
+  int bad = 0;
   for (int i = 0; i < ATT_SETTING_COUNT; i++) {
     const att_setting_info *k = att_settings_key(i);
     const char *v = att_settings_get(s, k->name);
-    cli_line(stdout, "%s = %s%s", k->name, v ? v : "", att_settings_is_set(s, k->name) ? "" : v ? "  (default)" : "(unset)");
+    char *raw;
+    if (bad_value(s, k->name, &v, &raw)) {
+      bad = 1;
+      cli_line(stdout, "%s = %s  (not valid: set it again or --unset it)", k->name, v);
+    } else {
+      cli_line(stdout, "%s = %s%s", k->name, v ? v : "", att_settings_is_set(s, k->name) ? "" : v ? "  (default)" : "(unset)");
+    }
+    free(raw);
     cli_line(stdout, "    %s", k->help);
   }
+  return bad;
 }
 
 /* The store must exist.  Not through cli_open, which refuses a settings
@@ -100,25 +121,34 @@ int cli_cmd_config(cli_ctx *ctx, int argc, char **argv) {
   if (rc == CLI_OK) rc = need_store(ctx);
   if (rc == CLI_OK && !list && !c.op && p.npos < 2) {
     /* Read. */
-    if ((r = att_settings_load(ctx->store_dir, &s)) < 0) {
+    char *raw = NULL;
+    const char *shown = NULL;
+    if ((r = att_settings_load_any(ctx->store_dir, &s)) < 0) {
       rc = cli_core_fail(r, "cannot read the settings");
     } else if (p.npos == 0) {
-      show_all(s);
+      if (show_all(s)) rc = CLI_FAIL;
     } else if (att_settings_find(p.pos[0]) < 0) {
       att_settings_unset(s, p.pos[0]); /* for its message */
       rc = cli_fail("%s", att_errmsg());
+    } else if (bad_value(s, p.pos[0], &shown, &raw)) {
+      cli_line(stdout, "%s", shown);
+      free(raw);
+      rc = CLI_FAIL;
     } else if (!att_settings_get(s, p.pos[0])) {
       rc = cli_fail("%s is not set (%s)", p.pos[0], att_settings_key(att_settings_find(p.pos[0]))->help);
     } else {
       cli_line(stdout, "%s", att_settings_get(s, p.pos[0]));
     }
   } else if (rc == CLI_OK && list) {
-    if ((r = att_settings_load(ctx->store_dir, &s)) < 0) {
+    if ((r = att_settings_load_any(ctx->store_dir, &s)) < 0) {
       rc = cli_core_fail(r, "cannot read the settings");
     } else {
       for (int i = 0; i < ATT_SETTING_COUNT; i++) {
-        const char *k = att_settings_key(i)->name;
-        if (att_settings_is_set(s, k)) cli_line(stdout, "%s=%s", k, att_settings_get(s, k));
+        const char *k = att_settings_key(i)->name, *v = att_settings_get(s, k);
+        char *raw;
+        if (bad_value(s, k, &v, &raw)) rc = CLI_FAIL;
+        if (att_settings_is_set(s, k)) cli_line(stdout, "%s=%s", k, v);
+        free(raw);
       }
     }
   } else if (rc == CLI_OK) {

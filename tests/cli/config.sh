@@ -90,7 +90,20 @@ printf '{"date.hemisphere": "up", "colour": "blue"}\n' >"$STORE/settings.json"
 expect_rc 1 fsck
 out_has "date.hemisphere: \"up\" is not accepted"
 out_has "\"colour\", which is not a setting"
-expect_rc 1 config date.fiscal-start
+# attache config itself still shows the file (settings.md), the bad
+# value as the file holds it, so that it can be fixed; a command that
+# reads dates fails, saying how to fix it.
+ok config date.fiscal-start
+out_is "4"
+expect_rc 1 config date.hemisphere
+out_is '"up"'
+err_has 'date.hemisphere: '
+expect_rc 1 config
+out_has 'date.hemisphere = "up"  (not valid: set it again or --unset it)'
+out_has "date.fiscal-start = 4  (default)"
+expect_rc 1 config --list
+out_has 'date.hemisphere="up"'
+expect_rc 1 list
 err_has "settings.json"
 err_has "attache config --unset date.hemisphere"
 ok config --unset date.hemisphere
