@@ -48,7 +48,23 @@ int cli_cmd_extract(cli_ctx *ctx, int argc, char **argv) {
     v[n++] = "--user-rules";
     v[n++] = (char *)mine;
   }
-  for (int i = 1; i < argc; i++) v[n++] = argv[i];
+  /* --store DIR is the command's, as for every command (the script's
+   * own parser does not know it); after "--" everything is the script's. */
+  for (int i = 1, opts = 1; i < argc; i++) {
+    if (opts && !strcmp(argv[i], "--")) opts = 0;
+    if (opts && (!strcmp(argv[i], "--store") || !strncmp(argv[i], "--store=", 8))) {
+      const char *dir = argv[i][7] == '=' ? argv[i] + 8 : i + 1 < argc ? argv[++i] : NULL;
+      if (ctx->store_given++) rc = cli_usage(ctx, "--store given twice (one store a command)");
+      else if (!dir || !*dir) rc = cli_usage(ctx, "--store needs a directory");
+      else {
+        ctx->store_dir = dir;
+        continue;
+      }
+      free(v);
+      return rc;
+    }
+    v[n++] = argv[i];
+  }
   v[n] = NULL;
   rc = cli_run_source(ctx, n, v, src, len);
   free(v);

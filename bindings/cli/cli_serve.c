@@ -75,9 +75,14 @@ static int scripts_dir(const char *given, char out[PATH_MAX]) {
     else return cli_fail("no scripts directory: use --scripts DIR (or set HOME)");
     s = buf;
   }
-  if (realpath(s, out) == NULL || stat(out, &sb) != 0 || !S_ISDIR(sb.st_mode))
+  errno = 0;
+  if (realpath(s, out) == NULL || stat(out, &sb) != 0)
     return cli_fail("the scripts directory %s: %s; give one with --scripts DIR", s,
                     errno == 0 || errno == ENOENT ? "no such directory" : strerror(errno));
+  /* (errno is not to be read here: it said "Invalid argument" for a file) */
+  if (!S_ISDIR(sb.st_mode))
+    return cli_fail("the scripts directory %s: not a directory but a file; give a directory with "
+                    "--scripts DIR", s);
   return CLI_OK;
 }
 

@@ -238,4 +238,14 @@ if grep -q "stack traceback\|extract: extract:" "$TMP/err"; then fail "extract: 
 printf 'The foreign ministers of Japan and Cambodia met in Tokyo on 17 December 2023.\001\n' >"$TMP/ctl.txt"
 ok extract "$TMP/ctl.txt" --json
 out_has '"when":"2023-12-17"'
+# --store after the command, as every command takes it (it was refused
+# as an unknown option of the script).
+RC=0
+"$ATT" extract "$TMP/ctl.txt" --store "$STORE" --json >"$TMP/out" 2>"$TMP/err" || RC=$?
+[ "$RC" = 0 ] || fail "extract FILE --store DIR: exit $RC: $(cat "$TMP/err")"
+out_has '"when":"2023-12-17"'
+RC=0
+"$ATT" --store "$STORE" extract "$TMP/ctl.txt" --store "$STORE" >"$TMP/out" 2>"$TMP/err" || RC=$?
+[ "$RC" = 2 ] || fail "extract with --store twice: exit $RC"
+err_has "--store given twice"
 done_ok

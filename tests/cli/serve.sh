@@ -224,4 +224,9 @@ grep -q "saw	Fifth" "$TMP/bg.out" && fail "a deleted script's rule ran"
 grep -q "stopped: " "$TMP/bg.err" || fail "no summary: $(cat "$TMP/bg.err")"
 [ -f "$STORE/daemon.state" ] || fail "no daemon.state after SIGTERM"
 
+# --scripts naming a file, not a directory, says so (it said "Invalid
+# argument").
+: >"$TMP/afile"
+expect_rc 1 serve --scripts "$TMP/afile" --once
+err_has "the scripts directory $TMP/afile: not a directory"
 done_ok
