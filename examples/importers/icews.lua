@@ -14,7 +14,7 @@ local importer = require "importer"
 
 local opt = importer.args("examples/importers/icews.lua", arg)
 local iso = importer.iso(opt.iso)
-local goldstein = importer.goldstein(opt.goldstein)
+local goldstein = importer.goldstein(opt.goldstein, opt.goldstein_given)
 
 -- ICEWS names that are not a name of iso-codes.
 local ALIASES = {
@@ -107,6 +107,11 @@ end
 
 imp:run(function()
   for row, line in at.csv.rows(opt.file, {sep = "\t"}) do
+    if imp.read == 0 then
+      importer.need_columns(opt.file, row, {"Event ID", "Event Date", "CAMEO Code", "Source Country",
+                                            "Target Country"},
+                            "an ICEWS file starts with its header row (Event ID, Event Date, Source Name, ...)")
+    end
     imp.read = imp.read + 1
     event(row, line)
   end

@@ -32,24 +32,51 @@ usage: attache run --read DATA_DIR --read /usr/share/iso-codes %s FILE [options]
   --goldstein PATH  the CAMEO Goldstein table (default: cameo-goldstein.tsv beside FILE)
   --show N          name the first N rows of each skip reason (default 3)]]
 
+-- A message for the person at the terminal, as it is (several lines
+-- stay several lines: an error's text is made one line), and the exit
+-- status: 2 for a wrong command line, 1 for a file that cannot be used.
+function M.fail(status, msg)
+  io.stderr:write("attache: ", msg, "\n")
+  os.exit(status)
+end
+
 function M.args(script, argv)
   local o = {all = false, show = 3,
              iso = "/usr/share/iso-codes/json/iso_3166-1.json"}
   local i = 1
+  local function usage(why) M.fail(2, (why and why .. "\n" or "") .. USAGE:format(script)) end
   while i <= #argv do
     local a = argv[i]
     if a == "--all" then o.all = true
     elseif a == "--iso" or a == "--goldstein" or a == "--show" then
       i = i + 1
-      if not argv[i] then error(USAGE:format(script), 0) end
-      o[a:sub(3)] = a == "--show" and math.tointeger(tonumber(argv[i])) or argv[i]
-    elseif a:sub(1, 2) == "--" or o.file then error(USAGE:format(script), 0)
+      if not argv[i] then usage(a .. " needs a value") end
+      if a == "--show" then
+        o.show = math.tointeger(tonumber(argv[i]))
+        if not o.show or o.show < 0 then usage("--show " .. argv[i] .. ": give a whole number of rows, 0 or more") end
+      else
+        o[a:sub(3)] = argv[i]
+        if a == "--goldstein" then o.goldstein_given = true end
+      end
+    elseif a:sub(1, 2) == "--" then usage(a .. ": unknown option")
+    elseif o.file then usage(a .. ": one FILE at a time (already given " .. o.file .. ")")
     else o.file = a end
     i = i + 1
   end
-  if not o.file or not o.show then error(USAGE:format(script), 0) end
+  if not o.file then usage("which file? give FILE") end
   o.goldstein = o.goldstein or ((o.file:match("^(.*)/[^/]*$") or ".") .. "/cameo-goldstein.tsv")
   return o
+end
+
+-- Stop, naming the file, when the first row of a file with a header lacks
+-- a column the importer reads (a file without its header row, or with a
+-- column renamed: every row would otherwise be misread and skipped).
+function M.need_columns(file, row, names, what)
+  for _, n in ipairs(names) do
+    if row[n] == nil then
+      M.fail(1, ("%s: no column \"%s\" in its header (line 1); %s"):format(M.basename(file), n, what))
+    end
+  end
 end
 
 -- The file's name without its directory, for "file:line" in messages.
@@ -64,8 +91,8 @@ end
 function M.iso(path)
   local f, err = io.open(path)
   if not f then
-    error(("cannot read the ISO 3166 table: %s\n(install Debian's iso-codes and pass " ..
-           "--read /usr/share/iso-codes, or give --iso PATH)"):format(err), 0)
+    M.fail(1, ("cannot read the ISO 3166 table: %s\n(install Debian's iso-codes and pass " ..
+               "--read /usr/share/iso-codes, or give --iso PATH)"):format(err))
   end
   local text = f:read("a")
   f:close()
@@ -81,17 +108,32 @@ function M.iso(path)
   return t
 end
 
--- The CAMEO Goldstein table: code -> number; an empty table (and a note on
--- stderr) when the file cannot be read.
-function M.goldstein(path)
-  local t = {}
+-- The CAMEO Goldstein table: code -> number.  When the default file is
+-- not there: an empty table, and a note on stderr.  A file that is there
+-- (or was given with --goldstein) and cannot be read as the table stops
+-- the import: it would drop fields.goldstein from every event.
+function M.goldstein(path, given)
+  local t, n = {}, 0
+  local f, ferr = io.open(path)
+  if not f and not given then
+    io.stderr:write(("note: no Goldstein table (%s); fields.goldstein left out\n"):format(ferr))
+    return t
+  end
+  if f then f:close() end
   local ok, err = pcall(function()
-    for row in at.csv.rows(path, {sep = "\t"}) do
-      t[row.CAMEOEVENTCODE] = tonumber(row.GOLDSTEINSCALE)
+    for row, line in at.csv.rows(path, {sep = "\t"}) do
+      if row.CAMEOEVENTCODE == nil or row.GOLDSTEINSCALE == nil then
+        error(("line %d: no CAMEOEVENTCODE and GOLDSTEINSCALE columns in the header"):format(line), 0)
+      end
+      local v = tonumber(row.GOLDSTEINSCALE)
+      if not v then error(("line %d: GOLDSTEINSCALE %q is not a number"):format(line, row.GOLDSTEINSCALE), 0) end
+      t[row.CAMEOEVENTCODE] = v
+      n = n + 1
     end
   end)
-  if not ok then
-    io.stderr:write(("note: no Goldstein table (%s); fields.goldstein left out\n"):format(err))
+  if not ok or n == 0 then
+    M.fail(1, ("--goldstein %s: not a Goldstein table (%s); it is tab-separated, with the header " ..
+               "CAMEOEVENTCODE GOLDSTEINSCALE"):format(path, ok and "no rows" or tostring(err)))
   end
   return t
 end
@@ -197,7 +239,11 @@ end
 -- Run fn (which reads the rows and calls put/skip) in one batch, then
 -- print the counts.
 function Import:run(fn)
-  assert(at.batch(fn))
+  -- a file that cannot be read (its CSV, its header): the message alone,
+  -- and nothing imported (the batch rolled back)
+  local ok, done, err = pcall(at.batch, fn)
+  if not ok then M.fail(1, tostring(done)) end
+  if not done then M.fail(1, tostring(err)) end
   print(("%s: %d rows read, %d added, %d updated, %d unchanged, %d skipped"):format(
     self.file, self.read, self.added, self.updated, self.unchanged, self.nskipped))
   table.sort(self.order, function(a, b)

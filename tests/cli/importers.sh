@@ -122,6 +122,31 @@ out_has "note: country names with no ISO 3166 code, kept as written in 1 rows: A
 ok get icews-1 --json
 out_has '"title":"Japan visits Cambodia","kind":"visit","status":"held","when":"2020-01-02","where":"Phnom Penh, Cambodia","actors":["JPN","KHM"]'
 
+# A file without its header row, a column renamed, a Goldstein table that
+# is not one, a --show that is no number: the import stops saying so
+# (each imported nothing, or dropped fields.goldstein from every event,
+# with exit 0; --show abc ended in a traceback), and nothing is written.
+sed -n '2,$p' "$TMP/small.tab" >"$TMP/nohdr.tab"
+run run --read "$ISO" "$IMP/icews.lua" "$TMP/nohdr.tab"
+[ "$RC" = 1 ] || fail "no header: exit status $RC"
+err_has "nohdr.tab:1: the header names the column \"Japan\" twice"
+if grep -q "stack traceback" "$TMP/err"; then fail "no header: a traceback"; fi
+sed '1s/CAMEO Code/CAMEO code/' "$TMP/small.tab" >"$TMP/renamed.tab"
+run run --read "$ISO" "$IMP/icews.lua" "$TMP/renamed.tab"
+[ "$RC" = 1 ] || fail "renamed column: exit status $RC"
+err_has "no column \"CAMEO Code\""
+printf 'code\tscore\n042\t1.9\n' >"$TMP/gold.tsv"
+run run --read "$ISO" --read "$TMP" "$IMP/icews.lua" "$TMP/small.tab" --goldstein "$TMP/gold.tsv"
+[ "$RC" = 1 ] || fail "a wrong Goldstein table: exit status $RC"
+err_has "--goldstein $TMP/gold.tsv: not a Goldstein table"
+run run --read "$ISO" "$IMP/icews.lua" "$TMP/small.tab" --show abc
+[ "$RC" = 2 ] || fail "--show abc: exit status $RC"
+err_has "--show abc: give a whole number"
+if grep -q "stack traceback" "$TMP/err"; then fail "--show abc: a traceback"; fi
+run run --read "$ISO" "$IMP/icews.lua" "$TMP/small.tab" --bogus
+[ "$RC" = 2 ] || fail "--bogus: exit status $RC"
+grep -q '^  --all ' "$TMP/err" || fail "the usage is printed line by line: $(cat "$TMP/err")"
+
 # A broken file stops the import with file:line and adds nothing (one batch).
 { cat "$TMP/small.tab"; printf '9\t2020-01-09\tJapan\n'; } | sed 's/^1\t/5\t/' >"$TMP/broken.tab"
 run run --read "$ISO" "$IMP/icews.lua" "$TMP/broken.tab"
@@ -135,7 +160,7 @@ run run --read "$DATA" "$IMP/gdelt.lua" "$GDELT"
 err_has "pass --read /usr/share/iso-codes"
 # A usage error names the options.
 run run "$IMP/gdelt.lua"
-[ "$RC" = 1 ] || fail "no file: exit status $RC"
+[ "$RC" = 2 ] || fail "no file: exit status $RC (a wrong command line)"
 err_has "usage: attache run"
 
 done_ok
