@@ -604,6 +604,8 @@ int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
     rc = cli_usage(ctx, "which scripts? give the paths of .lua files (or --config FILE "
                         "alone to check the config file)");
   if (rc == CLI_OK && nops >= 0) rc = setup_engine(ctx, &c, ops, nops, &e, &ao, 0);
+  if (rc == CLI_OK && nops >= 0 && ao.nconf == 0 && c.config) /* read, and nothing wrong in it */
+    cli_line(stdout, "ok %s (no alert receivers)", c.config);
   if (rc == CLI_OK && nops >= 0 && ao.nconf > 0) {
     /* The receivers and routes as a whole: what each line alone cannot
      * say (a receiver without its URL, a route to no receiver). */
@@ -623,10 +625,12 @@ int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
     for (i = 0; i < nops; i++) {
       att_script *s = att_script_new(&e, ops[i]);
       int ok = 0;
+      int lr;
       if (s == NULL) {
-        fprintf(stderr, "%s\n", att_errmsg());
-      } else if (att_script_load_file(s, ops[i]) < 0) {
-        fprintf(stderr, "%s\n", att_errmsg());
+        fprintf(stderr, "attache: %s\n", att_errmsg());
+      } else if ((lr = att_script_load_file(s, ops[i])) < 0) {
+        /* FILE:LINE: message; a file that cannot be read, as any error */
+        fprintf(stderr, "%s%s\n", lr == ATT_EIO ? "attache: " : "", att_errmsg());
       } else {
         lua_State *L = att_script_L(s);
         run_args a; /* arg: the script alone */
@@ -639,7 +643,11 @@ int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
         r = lua_pcall(L, 1, LUA_MULTRET, 0);
         if (r != LUA_OK) fprintf(stderr, "%s: %s\n", ops[i], lua_tostring(L, -1));
         else r = att_script_call(s, 0, 0);
-        ok = r == 0 || r == ATT_SCRIPT_EXIT;
+        /* os.exit while loading: the daemon does not load the script */
+        if (r == ATT_SCRIPT_EXIT)
+          fprintf(stderr, "%s: the script called os.exit while loading; the daemon would not load it\n",
+                  ops[i]);
+        ok = r == 0;
       }
       if (ok) {
         char reg[128]; /* what the script registers for the daemon */

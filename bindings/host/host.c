@@ -338,6 +338,8 @@ static int do_load(lua_State *L) {
   return 1;
 }
 
+static int has_position(const char *m);
+
 static int load_chunk(att_script *s, load_req *r) {
   lua_State *L = s->L;
   int st;
@@ -350,7 +352,10 @@ static int load_chunk(att_script *s, load_req *r) {
     int code = st == LUA_ERRMEM ? ATT_ENOMEM : ATT_EINVAL;
     if (m && strncmp(m, "cannot open", 11) == 0) code = ATT_EIO;
     if (m && strncmp(m, "cannot read", 11) == 0) code = ATT_EIO;
-    att__err(code, "%s", m ? m : "cannot load the chunk");
+    if (m && code != ATT_EIO && !has_position(m)) /* ("attempt to load a binary chunk") */
+      att__err(code, "%s: %s", r->path ? r->path : s->name, m);
+    else
+      att__err(code, "%s", m ? m : "cannot load the chunk");
     lua_pop(L, 1);
     return code;
   }

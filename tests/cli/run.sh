@@ -200,6 +200,21 @@ out_is "ok good.lua"
 err_has "syntax.lua:1:"
 err_has "bad_runtime.lua:2: attempt to index a nil value"
 expect_rc 2 check
+# What serve would refuse to load, check refuses too (os.exit while
+# loading was "ok"); every error names its file, and one that is not a
+# script's starts with "attache: "; a config without receivers says ok.
+script exit.lua 'os.exit(0)'
+printf '\033Lua' >bin.lua
+expect_rc 1 check exit.lua bin.lua missing.lua good.lua
+out_is "ok good.lua"
+err_has "exit.lua: the script called os.exit while loading; the daemon would not load it"
+err_has "bin.lua: attempt to load a binary chunk"
+err_has "attache: cannot open missing.lua"
+expect_rc 1 run bin.lua
+err_has "attache: bin.lua: attempt to load a binary chunk"
+printf 'max-time = 5\n' >limits.conf
+ok check --config limits.conf
+out_is "ok limits.conf (no alert receivers)"
 
 # -- the pattern matcher gives stock Lua's results
 ok run --allow-debug "$LUA/sandbox_patterns.lua" 1500 7
