@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "alerts.h"
+#include "strbuf.h"
 
 #define SLICE 512           /* queue entries run before libuv looks around */
 #define DEBOUNCE_MS 200     /* quiet time after a change to the scripts */
@@ -137,9 +138,11 @@ static int take_lock(att_daemon *d) {
   return 0;
 }
 
-/* The last instant the previous run processed fully; 0 and *t, or -1. */
+/* The last instant the previous run processed fully; 0 and *t, or -1.
+ * Its at.every origins go to d->every_state (att__every_origin). */
 static int read_state(att_daemon *d, att_time *t) {
-  char line[256];
+  char line[1024];
+  att__sb ev = {0};
   int fd = att_store_file(d->store_dir, STATE_FILE, O_RDONLY, 0), rc = -1;
   FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
   if (f == NULL) {
@@ -150,20 +153,31 @@ static int read_state(att_daemon *d, att_time *t) {
   while (fgets(line, sizeof line, f)) {
     line[strcspn(line, "\n")] = '\0';
     if (strncmp(line, "processed ", 10) == 0 && att_time_parse(line + 10, t) == 0) rc = 0;
+    else if (strncmp(line, "every\t", 6) == 0) att__sb_f(&ev, "%s\n", line);
   }
   fclose(f);
+  free(d->every_state);
+  d->every_state = ev.oom ? NULL : ev.p;
+  if (ev.oom) free(ev.p);
   if (rc != 0) att__log(d, ATT_LOG_WARN, NULL, "%s: unreadable; ignored", d->state_path);
   return rc;
 }
 
 /* Written whole or not at all: a temporary file, synced, renamed. */
 static void write_state(att_daemon *d, att_time t) {
-  char ts[40], body[128], *tmp;
+  char ts[40], *tmp, *body;
+  att__sb b = {0};
   int fd, n, ok;
   if (!d->o.use_state || t == d->saved) return;
   att_time_format(t, ts, sizeof ts);
-  n = snprintf(body, sizeof body, "attache daemon state 1\nprocessed %s\n", ts);
-  if ((tmp = malloc(strlen(d->state_path) + 5)) == NULL) return;
+  att__sb_f(&b, "attache daemon state 1\nprocessed %s\n", ts);
+  att__every_state(d, &b); /* each at.every's origin: its phase goes on */
+  if (b.oom || (tmp = malloc(strlen(d->state_path) + 5)) == NULL) {
+    free(b.p);
+    return;
+  }
+  body = b.p;
+  n = (int)b.n;
   sprintf(tmp, "%s.tmp", d->state_path);
   fd = att_store_file(d->store_dir, STATE_FILE ".tmp", O_WRONLY | O_EXCL, 0600);
   ok = fd >= 0 && write(fd, body, (size_t)n) == n && fsync(fd) == 0;
@@ -181,6 +195,7 @@ static void write_state(att_daemon *d, att_time t) {
     unlink(tmp);
   }
   free(tmp);
+  free(body);
 }
 
 /* Everything due up to the returned instant has been run. */
@@ -651,9 +666,11 @@ static void plan_base(att_daemon *d) {
   /* Nothing was processed at t yet, unless the state file says so. */
   d->base = t;
   d->base_done = 0;
-  if (d->resumed) /* a restart in place: the previous image said where it was */
+  if (d->resumed) { /* a restart in place: the previous image said where it was */
+    att_time ignored;
     last = d->resume_from;
-  else if (!d->o.use_state || read_state(d, &last) != 0)
+    if (d->o.use_state) read_state(d, &ignored); /* (for the at.every origins) */
+  } else if (!d->o.use_state || read_state(d, &last) != 0)
     return;
   att_time_format(last, a, sizeof a);
   if (last >= t) {
@@ -704,6 +721,8 @@ static void cleanup(att_daemon *d) {
   att_timeq_init(&d->q);
   for (size_t i = 0; i < d->nscripts; i++) dscript_free(d, d->scripts[i]);
   free(d->scripts);
+  free(d->every_state);
+  d->every_state = NULL;
   att__changes_free(d);
   att_timeq_free(&d->q);
   att__http_free(d);

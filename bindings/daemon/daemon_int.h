@@ -85,6 +85,10 @@ struct att__job {
   att_timeq_handle qh; /* schedules: the queue entry, 0 if none */
   att_time at;         /* at.at: the instant */
   att_duration every;
+  /* at.every: its runs are origin + k intervals (k >= 1), origin the
+   * instant it was first planned from, kept in the state file across
+   * restarts; anchor, a run of the series already passed (0: none) */
+  att_time origin, anchor;
   att_cron cron;
   int op;            /* rules: ATT_CHANGE_* */
   /* rules with {field = ...}: the field names, each ended by a NUL, the
@@ -125,6 +129,7 @@ struct att_daemon {
   int base_done;      /* the previous run processed the instant base itself */
   att_time saved;     /* the instant last written to daemon.state */
   int started;        /* scripts loaded at start-up are planned from base */
+  char *every_state;  /* the state file's "every" lines, read at start-up (NULL: none) */
   att__dscript **scripts; /* by name */
   size_t nscripts;
   att__dscript *loading; /* the script whose main chunk runs */
@@ -160,6 +165,14 @@ struct att_daemon {
 att_daemon *att__daemon_of(lua_State *L);
 att__dscript *att__dscript_of(att_daemon *d, lua_State *L);
 att_time att__now(att_daemon *d);
+/* at.every's origin for j, a job being registered: the state file's,
+ * when the previous run had the same schedule in the same script (its
+ * name, its `what`, its rank among those), else `from`. */
+att_time att__every_origin(att_daemon *d, att__job *j, att_time from);
+/* The state file's "every" lines for the jobs now live, appended to b. */
+struct att__sb;
+void att__every_state(att_daemon *d, struct att__sb *b);
+
 /* The instant new work is planned from: base while scripts load at
  * start-up, else now.  at.every counts its first interval from it. */
 att_time att__plan_from(att_daemon *d);

@@ -12,6 +12,7 @@
 #include "daemon_int.h"
 #include "duration.h" /* att_duration_add */
 #include "event_diff.h" /* at.on(op, {field = ...}, fn) */
+#include "strbuf.h"     /* the state file's at.every lines */
 
 #include <stdlib.h>
 #include <string.h>
@@ -156,13 +157,83 @@ void att__jobs_free(att_daemon *d, att__dscript *ds) {
 
 /* ---- schedules -------------------------------------------------------- */
 
+/* The first run of an at.every strictly after `after`: origin + k
+ * intervals (k >= 1).  An interval of days and seconds is counted; one
+ * of months is stepped, from the last run passed (anchor), as
+ * att_duration_add steps (31 January, 29 February, 29 March). */
+static int every_next(att__job *j, att_time after, att_time *due) {
+  int64_t months = 0, secs = 0;
+  att_time t, next;
+  if (att_duration_norm(&j->every, &months, &secs) != 0) return -1;
+  if (after < j->origin) after = j->origin;
+  if (months == 0) {
+    if (secs <= 0) return -1;
+    if ((after - j->origin) / secs >= (ATT_TIME_MAX - j->origin) / secs - 1) return -1;
+    *due = j->origin + ((after - j->origin) / secs + 1) * secs;
+    return 0;
+  }
+  t = j->anchor && j->anchor <= after ? j->anchor : j->origin;
+  for (long n = 0; n < 10000000; n++) {
+    if (att_duration_add(t, &j->every, &next) != 0 || next <= t) return -1;
+    if (next > after) {
+      j->anchor = t;
+      *due = next;
+      return 0;
+    }
+    t = next;
+  }
+  return -1;
+}
+
+att_time att__every_origin(att_daemon *d, att__job *j, att_time from) {
+  const char *p = d->every_state;
+  int rank = 0;
+  if (d->started || p == NULL) return from;
+  for (const att__job *o = j->owner->jobs; o && o != j; o = o->next)
+    if (o->type == ATT__JOB_EVERY && !o->dead && strcmp(o->what, j->what) == 0) rank++;
+  /* every TAB script TAB what TAB rank TAB origin */
+  while (*p) {
+    const char *e = strchr(p, '\n'), *f[5];
+    size_t len = e ? (size_t)(e - p) : strlen(p), k = 0;
+    char line[512];
+    att_time t;
+    if (len < sizeof line) {
+      memcpy(line, p, len);
+      line[len] = '\0';
+      f[k++] = line;
+      for (char *c = line; *c && k < 5; c++)
+        if (*c == '\t') *c = '\0', f[k++] = c + 1;
+      if (k == 5 && !strcmp(f[0], "every") && !strcmp(f[1], j->owner->name) && !strcmp(f[2], j->what) &&
+          atoi(f[3]) == rank && att_time_parse(f[4], &t) == 0 && t <= from)
+        return t;
+    }
+    p += len + (e != NULL);
+  }
+  return from;
+}
+
+void att__every_state(att_daemon *d, att__sb *b) {
+  for (size_t i = 0; i < d->nscripts; i++) {
+    const att__dscript *ds = d->scripts[i];
+    for (const att__job *j = ds->jobs; j; j = j->next) {
+      char ts[40];
+      int rank = 0;
+      if (j->type != ATT__JOB_EVERY || j->dead || strchr(ds->name, '\t') || strchr(ds->name, '\n')) continue;
+      for (const att__job *o = ds->jobs; o != j; o = o->next)
+        if (o->type == ATT__JOB_EVERY && !o->dead && strcmp(o->what, j->what) == 0) rank++;
+      att_time_format(j->origin, ts, sizeof ts);
+      att__sb_f(b, "every\t%s\t%s\t%d\t%s\n", ds->name, j->what, rank, ts);
+    }
+  }
+}
+
 /* Queue the next run of a schedule strictly after `after`. */
 void att__job_plan(att_daemon *d, att__job *j, att_time after) {
   att_time due;
   if (j->dead) return;
   switch (j->type) {
   case ATT__JOB_EVERY:
-    if (att_duration_add(after, &j->every, &due) != 0 || due <= after) {
+    if (every_next(j, after, &due) != 0 || due <= after) {
       att__log(d, ATT_LOG_WARN, j->owner->name, "%s: no next run after this", j->what);
       return;
     }

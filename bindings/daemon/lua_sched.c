@@ -133,7 +133,11 @@ int attl_every(lua_State *L) {
   lua_pop(L, 1);
   j = att__job_new(d, owner(L, d, "at.every"), ATT__JOB_EVERY, 2, what);
   j->every = dur;
-  att__job_plan(d, j, att__plan_from(d));
+  /* Counted from its origin: the previous run's, when the state file
+   * kept it (the run due meanwhile is then made up, late: planned from
+   * the instant the previous run processed), else now. */
+  j->origin = att__every_origin(d, j, att__plan_from(d));
+  att__job_plan(d, j, j->origin == att__plan_from(d) ? j->origin : att__plan_after(d) < j->origin ? j->origin : att__plan_after(d));
   return push_handle(L, j->id, ATT__JOB_EVERY);
 }
 

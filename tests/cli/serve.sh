@@ -111,10 +111,11 @@ use steady.lua
 ok serve --scripts "$S" --now 2024-01-01 --until 2024-01-10T12:00:00Z
 [ -f "$STORE/daemon.state" ] || fail "no daemon.state"
 grep -q "processed 2024-01-10T12:00:00Z" "$STORE/daemon.state" || fail "state: $(cat "$STORE/daemon.state")"
-# Down until Jan 18: the weekly run due on Jan 17 (one week after the last
-# instant processed) was missed; it fires once, late, at start-up.
+# Down until Jan 18: the weekly run due on Jan 15 (its series: Jan 8, 15,
+# 22, counted from its origin, Jan 1, which the state file keeps) was
+# missed; it fires once, late, at start-up.
 ok serve --scripts "$S" --now 2024-01-18T06:00:00Z --until 2024-01-18T07:00:00Z --grace 10d
-out_is "steady	1	2024-01-17T12:00:00Z"
+out_is "steady	1	2024-01-15T00:00:00Z"
 err_has "making up what fell due"
 # The same stretch again: nothing to do, and a replay that does nothing
 # exits 1 (tests/cli/exitcodes.sh).
