@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -170,7 +171,7 @@ static const att_user *authenticate(att_api *a, const att_api_req *rq, int feed,
                                     att_api_res *rs) {
   const att_users *users;
   const att_user *who = NULL;
-  const char *h = rq->authorization, *qtok = NULL;
+  const char *h = rq->authorization, *qtok = NULL, *bearer = NULL;
   int kind = 0, rc, locked;
   int64_t now = a->o.now_ms(a->o.ud), wait;
   (void)unused;
@@ -185,9 +186,15 @@ static const att_user *authenticate(att_api *a, const att_api_req *rq, int feed,
   /* A locked-out address is answered as a wrong token, after the same
    * work: neither the answer nor its time says whether the token is good. */
   locked = rq->client && !att_ratelimit_has(a->failures, rq->client, now);
+  /* The scheme's name is case-insensitive (RFC 7235, 2.1): "bearer" too;
+   * refused, a right token locked its client out. */
+  if (h && strncasecmp(h, "Bearer", 6) == 0 && h[6] == ' ') {
+    bearer = h + 7;
+    while (*bearer == ' ') bearer++;
+  }
   if (qtok) {
     if (att_users_auth(users, qtok, &who, &kind) == 1 && !locked) return who;
-  } else if (h && strncmp(h, "Bearer ", 7) == 0 && att_users_auth(users, h + 7, &who, &kind) == 1 &&
+  } else if (bearer && att_users_auth(users, bearer, &who, &kind) == 1 &&
              (kind == ATT_TOKEN_API || feed) && !locked) {
     return who;
   }
@@ -197,10 +204,11 @@ static const att_user *authenticate(att_api *a, const att_api_req *rq, int feed,
     fail(rs, 401, "%s", "the token is not valid (a feed token is given by 'attache user token NAME --feed')");
     return NULL;
   }
-  fail(rs, 401, "%s", h ? "the token is not valid (an API token is given by 'attache user add' or "
-                          "'attache user token')"
-                        : "this needs a token: send Authorization: Bearer TOKEN (attache user add "
-                          "gives one)");
+  fail(rs, 401, "%s", bearer ? "the token is not valid (an API token is given by 'attache user add' or "
+                               "'attache user token')"
+                             : h ? "the Authorization header is not Bearer TOKEN (the only scheme taken)"
+                                 : "this needs a token: send Authorization: Bearer TOKEN (attache user add "
+                                   "gives one)");
   return NULL;
 }
 

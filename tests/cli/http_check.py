@@ -131,6 +131,13 @@ check(st == 403, "POST by a reader: 403", (st, body))
 st, h, body = req("POST", "/v1/events", None, {"title": "x", "when": "2024"})
 check(st == 401 and h.get("www-authenticate", "").startswith("Bearer"), "POST without a token: 401, WWW-Authenticate",
       (st, h))
+# The scheme's name is case-insensitive (RFC 7235): "bearer" works, and
+# is no failure that would lock the client out.
+for scheme in ("bearer", "BEARER", "Bearer  "):
+    st, h, body = req("GET", "/v1/whoami", None, headers={"Authorization": scheme + " " + RD})
+    check(st == 200, "Authorization: %r TOKEN: 200" % scheme, (st, body))
+st, h, body = req("GET", "/v1/whoami", None, headers={"Authorization": "Basic " + RD})
+check(st == 401 and b"not Bearer TOKEN" in body, "Authorization: Basic: 401 naming the scheme", (st, body))
 st, h, body = req("POST", "/v1/events", ED, b'{"title": "no date"}')
 check(st == 400 and b"when" in body, "POST without a date: 400 naming it", body)
 st, h, body = req("PATCH", loc, ED, {"status": "held"})
