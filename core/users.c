@@ -48,6 +48,18 @@ int att_user_name_check(const char *name) {
   return 0;
 }
 
+int att_user_name_new(const char *name) {
+  if (att_user_name_check(name) != 0) return ATT_EINVAL;
+  /* The history names a script's writes "rule:x.lua" and a user's through
+   * a script "NAME via x.lua" (history.md): a user so named could not be
+   * told from them.  (A users file that has one is still read.) */
+  if (strncmp(name, "rule:", 5) == 0 || strstr(name, " via "))
+    return att__err(ATT_EINVAL, "a user name \"%s\" looks like a script's in the history (\"rule:NAME\" "
+                                "and \"USER via NAME\" are the daemon's); choose another",
+                    name);
+  return 0;
+}
+
 /* ---- hashes and tokens ---------------------------------------------------- */
 
 static int sha256(const char *s, unsigned char out[32]) {
@@ -362,7 +374,7 @@ int att_user_add(att_store *st, const char *name, int role, char *token) {
   change c = {name, role, ATT_TOKEN_API, 0, token, 0};
   int rc;
   token[0] = '\0';
-  if ((rc = att_user_name_check(name)) != 0) return rc;
+  if ((rc = att_user_name_new(name)) != 0) return rc;
   if (role < ATT_ROLE_READER || role > ATT_ROLE_ADMIN) return att_role_parse(NULL, &c.role);
   c.now = att__store_now(st);
   return with_users(st, do_add, &c);

@@ -56,6 +56,9 @@ int att_role_parse(const char *word, int *role);
  * characters, at most 64 bytes; and no space at either end)?  0, or
  * ATT_EINVAL saying what is accepted. */
 int att_user_name_check(const char *name);
+/* The same, for a user being added: also not a name the history gives the
+ * daemon's scripts ("rule:x.lua", "NAME via x.lua"). */
+int att_user_name_new(const char *name);
 
 /* Read the users of the store in dir (no file: none).  A damaged file is
  * ATT_ECORRUPT naming it. */

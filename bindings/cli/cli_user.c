@@ -56,7 +56,7 @@ static int change(cli_ctx *ctx, cli_parser *p, const char *sub, const char *role
   if (feed && strcmp(sub, "token") != 0) return cli_usage(ctx, "--feed goes with user token");
   if (role_word && att_role_parse(role_word, &role) != 0) return cli_usage(ctx, "--role: %s", att_errmsg());
   if (want == 3 && att_role_parse(p->pos[2], &role) != 0) return cli_usage(ctx, "%s", att_errmsg());
-  if (strcmp(sub, "add") == 0 && att_user_name_check(name) != 0) return cli_usage(ctx, "%s", att_errmsg());
+  if (strcmp(sub, "add") == 0 && att_user_name_new(name) != 0) return cli_usage(ctx, "%s", att_errmsg());
   if ((rc = cli_open(ctx, ATT_OPEN_WRITE, &st)) != CLI_OK) return rc;
   if (strcmp(sub, "add") == 0) {
     if ((e = att_user_add(st, name, role, token)) < 0) rc = failed(e, "add the user", name, token);
@@ -75,7 +75,7 @@ static int change(cli_ctx *ctx, cli_parser *p, const char *sub, const char *role
   } else if (strcmp(sub, "role") == 0) {
     if ((e = att_user_set_role(st, name, role)) < 0) rc = failed(e, "change the role of", name, NULL);
     else
-      cli_line(stdout, "%s is now %s %s", name, role == ATT_ROLE_ADMIN ? "an" : "a", att_role_name(role));
+      cli_line(stdout, "%s is now %s %s", name, role == ATT_ROLE_READER ? "a" : "an", att_role_name(role));
   } else if (strcmp(sub, "lock") == 0 || strcmp(sub, "unlock") == 0) {
     int lock = strcmp(sub, "lock") == 0;
     if ((e = att_user_lock(st, name, lock)) < 0) rc = failed(e, sub, name, NULL);

@@ -22,6 +22,12 @@ expect_rc 2 user add ana --role root
 err_has "give reader (reads only), editor"
 expect_rc 2 user add " ana"
 err_has "begins or ends with a space"
+# Names the history gives the daemon's scripts are not taken (a user so
+# named could not be told from a script's writes).
+expect_rc 2 user add "rule:agenda.lua"
+err_has "looks like a script's in the history"
+expect_rc 2 user add "alice via x.lua"
+err_has "looks like a script's in the history"
 expect_rc 2 user add ana extra
 err_has "unexpected operand 'extra'"
 expect_rc 2 user list --role editor
@@ -84,6 +90,8 @@ NEW=$(cat "$TMP/out")
 grep -q "$h" "$STORE/users.json" && fail "the old token's hash is still kept"
 ok user role bob admin
 out_has "bob is now an admin"
+ok user role bob editor
+out_has "bob is now an editor"
 expect_rc 2 user role bob boss
 ok user lock ana
 out_has "locked ana"
