@@ -465,11 +465,44 @@ int attl_remind(lua_State *L) {
   size_t n, plan, strbytes;
   remind_read(L, &a);
   d = daemon_for(L, "remind");
-  if (d == NULL) {
+  if (d == NULL) { /* attache check: the names this script gave */
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "attache.check.remind") != LUA_TTABLE) {
+      lua_pop(L, 1);
+      lua_newtable(L);
+      lua_pushvalue(L, -1);
+      lua_setfield(L, LUA_REGISTRYINDEX, "attache.check.remind");
+    }
+    if (lua_getfield(L, -1, a.name) != LUA_TNIL)
+      return sched_error(L, "bad argument #1 to 'remind' (name \"%s\" is already a reminder of this "
+                            "script; a reminder's name is its alerts' key, so each one has its own)",
+                         a.name);
+    lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, a.name);
+    lua_pop(L, 1);
     check_count(L, ATT__JOB_REMIND);
     return push_handle(L, 0, ATT__JOB_REMIND);
   }
   ds = owner(L, d, "at.remind");
+  /* The name is the alerts' key (remind:NAME:EVENT:...): a second
+   * reminder of the same name, in this script or another, had its alerts
+   * taken for the first's and dropped without a word.  (The old version
+   * of this script, being replaced, does not count.) */
+  for (size_t i = 0; i < d->nscripts; i++) {
+    const att__dscript *o = d->scripts[i];
+    if (o != ds && strcmp(o->name, ds->name) == 0) continue;
+    for (const att__job *x = o->jobs; x; x = x->next)
+      if (x->type == ATT__JOB_REMIND && !x->dead && x->rem && strcmp(x->rem->name, a.name) == 0)
+        return sched_error(L, "bad argument #1 to 'remind' (name \"%s\" is already a reminder of %s; "
+                              "a reminder's name is its alerts' key, so each one has its own)",
+                           a.name, o->name);
+  }
+  if (ds != NULL)
+    for (const att__job *x = ds->jobs; x; x = x->next)
+      if (x->type == ATT__JOB_REMIND && !x->dead && x->rem && strcmp(x->rem->name, a.name) == 0)
+        return sched_error(L, "bad argument #1 to 'remind' (name \"%s\" is already a reminder of %s; "
+                              "a reminder's name is its alerts' key, so each one has its own)",
+                           a.name, ds->name);
   /* Planning reads every matching event with a reminder within the
    * horizon and keeps a table and queue entries for each: the work is charged to this call's budget and the
    * memory to the script's max-memory, before anything is registered

@@ -230,4 +230,18 @@ grep -q "stopped: " "$TMP/bg.err" || fail "no summary: $(cat "$TMP/bg.err")"
 : >"$TMP/afile"
 expect_rc 1 serve --scripts "$TMP/afile" --once
 err_has "the scripts directory $TMP/afile: not a directory"
+# Two reminders of one name (their alerts' key): the second is refused at
+# load, naming the first's script (its alerts were dropped as the
+# first's); check refuses two in one script.
+rm -rf "$STORE"
+new_store
+ok add --title Talks --when 2024-03-10 --kind talks
+mkdir -p "$TMP/rn"
+printf 'local at = require "attache"\nat.remind{name = "desk", match = {kind = "talks"}, before = {"1d"}, message = "A"}\n' >"$TMP/rn/a.lua"
+printf 'local at = require "attache"\nat.remind{name = "desk", before = {"1d"}, message = "B"}\n' >"$TMP/rn/b.lua"
+expect_rc 1 serve --scripts "$TMP/rn" --now 2024-03-01 --until 2024-03-12 --no-state
+err_has 'b.lua:2: bad argument #1 to '"'"'remind'"'"' (name "desk" is already a reminder of a.lua'
+printf 'local at = require "attache"\nat.remind{name = "r", before = {"1d"}}\nat.remind{name = "r", before = {"2d"}}\n' >"$TMP/rn2.lua"
+expect_rc 1 check "$TMP/rn2.lua"
+err_has 'name "r" is already a reminder of this script'
 done_ok
