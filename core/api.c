@@ -22,6 +22,8 @@
 #include "event_diff.h"
 #include "ics.h"
 #include "json.h"
+#include "actors.h"
+#include "vocab.h"
 #include "occur.h"
 #include "ratelimit.h"
 #include "settings.h"
@@ -239,17 +241,102 @@ static int date_param(att_store *st, const char *name, const char *v, int end, a
   return 0;
 }
 
-/* The filters of the query into q (actors and tags point into arrays of
- * nparams + 1 the caller frees); `extra` is a parameter the route also
- * takes (NULL: none).  0, or -1 with the answer (400). */
+/* The actors of a query, each malloc'd (the codes they resolve to), and
+ * the array. */
+static void actors_free(const char **a) {
+  for (size_t i = 0; a && a[i]; i++) free((char *)a[i]);
+  free(a);
+}
+
+/* The code to store or look for of an actor typed in a request, as the
+ * command line resolves it (names.md: Japan is JPN, an organisation of
+ * the registry its code, an actor events hold as written), malloc'd; NULL
+ * with the answer (400 naming the nearest, as the command line does). */
+static char *actor_code(att_store *st, const char *typed, const char *what, att_api_res *rs) {
+  att_orgs orgs;
+  char code[256], *out;
+  int rc, have = att_orgs_read(att_store_dir(st), &orgs) == 0;
+  rc = att_actor_resolve(st, have ? &orgs : NULL, typed, code, sizeof code);
+  if (have) att_orgs_free(&orgs);
+  if (rc != 0) {
+    fail(rs, rc == ATT_ENOTFOUND ? 400 : 500, "%s: %s", what, att_errmsg());
+    return NULL;
+  }
+  if (!(out = strdup(code))) fail(rs, 500, "out of memory");
+  return out;
+}
+
+/* A kind or a status typed in a request: one the store knows (the
+ * documented words, its settings', those events hold); else 400 naming
+ * the nearest, as the command line does.  0 or -1. */
+static int word_known(att_store *st, att_vocab_field f, const char *value, const char *what, att_api_res *rs) {
+  (void)what; /* (the message names the field: kind "meetng" is not one ...) */
+  if (att_vocab_check_store(st, f, value) == 0) return 0;
+  fail(rs, 400, "%s", att_errmsg());
+  return -1;
+}
+
+/* ?new-value=1 on a write: new names are kept as written (the command
+ * line's --new-value). */
+static int new_value(const att_api_req *rq) {
+  for (size_t i = 0; i < rq->nparams; i++)
+    if (!strcmp(rq->params[i].name, "new-value"))
+      return !strcmp(rq->params[i].value, "1") || !strcmp(rq->params[i].value, "true") ||
+             !*rq->params[i].value;
+  return 0;
+}
+
+/* The actors, kind and status of an event a request writes, resolved and
+ * checked as the command line does them (names.md); those it already had
+ * (old) are left as they are.  0, or -1 with the answer. */
+static int event_names(att_store *st, const att_api_req *rq, att_event *ev, const att_event *old,
+                       att_api_res *rs) {
+  size_t out = 0;
+  if (new_value(rq)) return 0;
+  if (ev->kind && !(old && old->kind && !strcmp(old->kind, ev->kind)) &&
+      word_known(st, ATT_VOCAB_KIND, ev->kind, "kind", rs) != 0)
+    return -1;
+  if (ev->status && !(old && old->status && !strcmp(old->status, ev->status)) &&
+      word_known(st, ATT_VOCAB_STATUS, ev->status, "status", rs) != 0)
+    return -1;
+  for (size_t i = 0; i < ev->actors.n; i++) {
+    int had = 0;
+    for (size_t k = 0; old && k < old->actors.n; k++) had |= !strcmp(old->actors.v[k], ev->actors.v[i]);
+    if (!had) {
+      char *code = actor_code(st, ev->actors.v[i], "actors", rs);
+      if (!code) return -1;
+      free(ev->actors.v[i]);
+      ev->actors.v[i] = code;
+    }
+    /* two names of one party are one code */
+    size_t k;
+    for (k = 0; k < out && strcmp(ev->actors.v[k], ev->actors.v[i]) != 0; k++) {}
+    if (k < out) free(ev->actors.v[i]);
+    else ev->actors.v[out++] = ev->actors.v[i];
+  }
+  ev->actors.n = out;
+  return 0;
+}
+
+/* The filters of the query into q (actors, malloc'd codes, and tags point
+ * into arrays of nparams + 1 the caller frees, the first with
+ * actors_free); `extra` is a parameter the route also takes (NULL: none).
+ * 0, or -1 with the answer (400). */
 static int filters(att_store *st, const att_api_req *rq, const char *extra, att_query *q, const char **actors,
                    const char **tags, att_api_res *rs) {
   for (size_t i = 0; i < rq->nparams; i++) {
     const char *k = rq->params[i].name, *v = rq->params[i].value;
-    if (!strcmp(k, "actor")) actors[q->nactors++] = v;
-    else if (!strcmp(k, "tag")) tags[q->ntags++] = v;
-    else if (!strcmp(k, "kind")) q->kind = v;
-    else if (!strcmp(k, "status")) q->status = v;
+    if (!strcmp(k, "actor")) {
+      if (!(actors[q->nactors] = actor_code(st, v, "actor", rs))) return -1;
+      q->nactors++;
+    } else if (!strcmp(k, "tag")) tags[q->ntags++] = v;
+    else if (!strcmp(k, "kind")) {
+      if (word_known(st, ATT_VOCAB_KIND, v, "kind", rs) != 0) return -1;
+      q->kind = v;
+    } else if (!strcmp(k, "status")) {
+      if (word_known(st, ATT_VOCAB_STATUS, v, "status", rs) != 0) return -1;
+      q->status = v;
+    }
     else if (!strcmp(k, "text")) q->text = v;
     else if (!strcmp(k, "from")) {
       if (date_param(st, k, v, 0, &q->from, rs)) return -1;
@@ -316,7 +403,7 @@ static int select_events(att_store *st, const att_api_req *rq, const char *extra
       *n = 0;
     }
   }
-  free(actors);
+  actors_free(actors);
   free(tags);
   free(ids);
   return rc;
@@ -345,7 +432,7 @@ static int select_ids(att_store *st, const att_api_req *rq, const char *extra, i
     *ids = NULL;
     *n = 0;
   }
-  free(actors);
+  actors_free(actors);
   free(tags);
   return rc;
 }
@@ -488,7 +575,7 @@ static int agenda(att_store *st, const att_api_req *rq, att_api_res *rs) {
   }
 out:
   free(occ);
-  free(actors);
+  actors_free(actors);
   free(tags);
   return rc;
 }
@@ -571,6 +658,10 @@ static int add(att_store *st, const att_api_req *rq, att_api_res *rs) {
   int rc;
   if ((rc = att_event_from_json(rq->body ? rq->body : "", rq->body_len, 0, &ev)) != 0)
     return fail(rs, 400, "the body is not an event: %s", att_errmsg());
+  if (event_names(st, rq, &ev, NULL, rs) != 0) {
+    att_event_free(&ev);
+    return 0;
+  }
   if ((rc = att_store_add(st, &ev)) != 0) rc = core_fail(rs, rc);
   else {
     snprintf(rs->location, sizeof rs->location, "/v1/events/%lld", (long long)ev.id);
@@ -597,9 +688,20 @@ static int change(att_store *st, const att_api_req *rq, att_event *cur, att_api_
       cJSON_Delete(patch);
       return fail(rs, 400, "the body is not a JSON merge patch (an object of the fields to change)");
     }
+    att_event old;
+    if (att_event_copy(&old, cur) != 0) {
+      cJSON_Delete(patch);
+      return fail(rs, 500, "out of memory");
+    }
     rc = att_event_patch(cur, patch);
     cJSON_Delete(patch);
-    if (rc != 0) return fail(rs, 400, "%s", att_errmsg());
+    if (rc != 0) {
+      att_event_free(&old);
+      return fail(rs, 400, "%s", att_errmsg());
+    }
+    rc = event_names(st, rq, cur, &old, rs);
+    att_event_free(&old);
+    if (rc != 0) return 0;
   }
   if ((rc = att_store_update(st, cur)) != 0) return core_fail(rs, rc);
   return event_answer(rs, 200, cur);

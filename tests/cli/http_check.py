@@ -158,6 +158,34 @@ log = subprocess.run([ATT, "--store", STORE, "log", "--json"], capture_output=Tr
 authors = [json.loads(l).get("author") for l in log.splitlines() if l.strip()]
 check(authors[:2] == ["ana", "ana"] or authors[-2:] == ["ana", "ana"], "the history records the token's user", authors)
 
+# -- names are read as the command line reads them (names.md): an actor by
+# its name is stored and found by its code, a typo'd kind, status or
+# actor is refused naming the nearest, in writes and in filters alike.
+st, h, body = req("POST", "/v1/events", ED, {"title": "Talks", "when": "2024-05-01", "kind": "talks",
+                                             "actors": ["Japan", "JPN", "Cambodia"]})
+check(st == 201 and json.loads(body).get("actors") == ["JPN", "KHM"], "POST with names: stored as codes, once",
+      (st, body))
+names_loc = h.get("location", "/v1/events/0")
+for bad, why in (({"kind": "meetng"}, 'did you mean "meeting"'), ({"status": "helt"}, 'did you mean "held"'),
+                 ({"actors": ["Cambodge"]}, "actors: ")):
+    b = {"title": "x", "when": "2024"}
+    b.update(bad)
+    st, h, body = req("POST", "/v1/events", ED, b)
+    msg = json.loads(body).get("error", {}).get("message", "") if st == 400 else ""
+    check(st == 400 and why in msg, "POST with %r: 400 saying %r" % (bad, why), (st, body))
+st, h, body = req("POST", "/v1/events?new-value=1", ED, {"title": "x", "when": "2024", "actors": ["Cambodge"]})
+check(st == 201 and json.loads(body).get("actors") == ["Cambodge"], "POST ?new-value=1 keeps a new name", (st, body))
+st, h, body = req("GET", "/v1/events?actor=Japan", RD)
+check(st == 200 and any(e["title"] == "Talks" for e in json.loads(body)["events"]), "GET ?actor=Japan finds JPN's",
+      (st, body))
+for q in ("actor=Japn", "kind=meetingg", "status=helt"):
+    st, h, body = req("GET", "/v1/events?" + q, RD)
+    check(st == 400 and b"did you mean" in body, "GET ?%s: 400 with the nearest, not an empty list" % q, (st, body))
+st, h, body = req("GET", names_loc, RD)
+tag = h.get("etag", '"0"')
+st, h, body = req("PATCH", names_loc, ED, {"actors": ["JPN", "Thailand"]}, {"If-Match": tag})
+check(st == 200 and json.loads(body).get("actors") == ["JPN", "THA"], "PATCH with a name: its code", (st, body))
+
 # -- the unix socket
 st, h, body = req("GET", "/v1/events?actor=KHM", RD, sock=True)
 check(st == 200 and json.loads(body)["count"] == 1, "GET over the unix socket, with a filter", (st, body))

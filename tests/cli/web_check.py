@@ -245,7 +245,7 @@ check("/edit" not in body, "a reader is not offered Edit", body[:600])
 P = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>', "'><svg onload=alert(3)>",
      '</textarea><b>4</b>', '&lt;b&gt;5', 'javascript:alert(6)']
 payload = " ".join(P)
-st, h, body = api("POST", "/v1/events", ED, {
+st, h, body = api("POST", "/v1/events?new-value=1", ED, {
     "title": "T " + payload, "when": "2024-03-15", "kind": "meeting", "where": payload,
     "actors": [P[0], "KHM"], "tags": [P[1]], "notes": payload + "\nline two",
     "people": [{"name": P[0], "role": P[1], "actor": P[2]}],
