@@ -674,7 +674,15 @@ static int add(att_store *st, const att_api_req *rq, att_api_res *rs) {
 static int change(att_store *st, const att_api_req *rq, att_event *cur, att_api_res *rs) {
   int rc;
   if (!strcmp(rq->method, "DELETE")) {
-    if ((rc = att_store_remove(st, cur->id)) != 0) return core_fail(rs, rc);
+    if ((rc = att_store_remove(st, cur->id)) == ATT_ELINKED) {
+      /* the core's advice ends "or force the removal": the API has no
+       * force (a removal that drops others' links is the command line's) */
+      const char *m = att_errmsg(), *cut = strstr(m, "; remove or change");
+      return fail(rs, 409, "%.*s; change or remove those links first ('attache rm --force %lld' "
+                           "drops them with the removal)",
+                  cut ? (int)(cut - m) : (int)strlen(m), m, (long long)cur->id);
+    }
+    if (rc != 0) return core_fail(rs, rc);
     return answer(rs, 204, NULL);
   }
   {

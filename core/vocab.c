@@ -83,15 +83,31 @@ void att_suggest_init(att_suggest *s, const char *typed) {
   s->reach = att_suggest_reach(typed);
 }
 
+/* The word a label offers: "JPN" of "JPN (Japan)" and of "JPN". */
+static size_t label_word(const char *label) {
+  const char *p = strstr(label, " (");
+  return p ? (size_t)(p - label) : strlen(label);
+}
+
 void att_suggest_offer(att_suggest *s, const char *cand, const char *label) {
   int d = att_edit_distance(s->typed, cand, s->reach);
-  size_t i, at;
+  size_t i, at, w;
+  char keep[sizeof s->best[0].label];
   if (d > s->reach) return;
   if (label == NULL) label = cand;
+  w = label_word(label);
   for (i = 0; i < s->n; i++) {
-    if (strcmp(s->best[i].label, label) != 0) continue;
-    if (d >= s->best[i].d) return;
-    /* nearer by another of its names: take it out and place it again */
+    /* One word once, whatever it is offered as ("did you mean JPN (Japan)
+     * or JPN?" offered the country and the actor events hold): at its
+     * nearest, with its fullest label. */
+    if (label_word(s->best[i].label) != w || strncmp(s->best[i].label, label, w) != 0) continue;
+    if (d >= s->best[i].d && strlen(s->best[i].label) >= strlen(label)) return;
+    if (strlen(s->best[i].label) > strlen(label)) {
+      snprintf(keep, sizeof keep, "%s", s->best[i].label);
+      label = keep;
+    }
+    if (s->best[i].d < d) d = s->best[i].d;
+    /* take it out and place it again */
     memmove(&s->best[i], &s->best[i + 1], (s->n - i - 1) * sizeof s->best[0]);
     s->n--;
     break;

@@ -72,10 +72,14 @@ static int never_added(att_store *st, int64_t id) {
     int live;
     att_event_init(&ev);
     live = att_store_get(st, id, &ev) == 0;
-    cli_fail("event %lld has no change in the history kept: change %llu dropped the history "
-             "before %s%s%lld%s",
-             (long long)id, (unsigned long long)p, bt, live ? " (it is now at revision " : "",
-             live ? (long long)ev.rev : 0LL, live ? ": attache get shows it)" : "");
+    if (live)
+      cli_fail("event %lld has no change in the history kept: change %llu dropped the history "
+               "before %s (it is now at revision %lld: attache get shows it)",
+               (long long)id, (unsigned long long)p, bt, (long long)ev.rev);
+    else /* (a removed event: no revision to name; the %lld used to print a stray 0) */
+      cli_fail("event %lld has no change in the history kept: change %llu dropped the history "
+               "before %s, and the event is removed",
+               (long long)id, (unsigned long long)p, bt);
     att_event_free(&ev);
     return CLI_FAIL;
   }

@@ -140,6 +140,7 @@ err_has "not in the history kept"
 err_has "the revisions kept are"
 expect_rc 1 log 2
 err_has "event 2 has no change in the history kept: change 8 dropped the history before"
+err_has "Z, and the event is removed"
 expect_rc 1 restore 2 --yes
 err_has "event 2 cannot be restored"
 expect_rc 1 revert 2 --yes

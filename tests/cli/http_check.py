@@ -186,6 +186,14 @@ tag = h.get("etag", '"0"')
 st, h, body = req("PATCH", names_loc, ED, {"actors": ["JPN", "Thailand"]}, {"If-Match": tag})
 check(st == 200 and json.loads(body).get("actors") == ["JPN", "THA"], "PATCH with a name: its code", (st, body))
 
+# A removal that others' links block: 409 with advice the API can take.
+st, h, body = req("POST", "/v1/events", ED, {"title": "target", "when": "2024"})
+tgt = json.loads(body)["id"] if st == 201 else 0
+st, h, body = req("POST", "/v1/events", ED, {"title": "linker", "when": "2024", "links": [{"rel": "follows", "id": tgt}]})
+st, h, body = req("DELETE", "/v1/events/%d" % tgt, ED, headers={"If-Match": '"1"'})
+check(st == 409 and b"force the removal" not in body and b"attache rm --force %d" % tgt in body,
+      "DELETE of a linked event: 409 without advice the API cannot take", (st, body))
+
 # -- the unix socket
 st, h, body = req("GET", "/v1/events?actor=KHM", RD, sock=True)
 check(st == 200 and json.loads(body)["count"] == 1, "GET over the unix socket, with a filter", (st, body))

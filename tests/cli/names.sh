@@ -274,4 +274,10 @@ expect_rc 1 add --title "Visit" --when 2024 --actor Japan
 err_has 'iso-codes'
 unset ATTACHE_ISO3166
 
+# A word offered under two names (the country and the actor events hold)
+# is offered once, with its fullest label.
+ok add --title "dup check" --when 2024 --actor JPN
+expect_rc 1 list --actor Japn
+err_has "JPN (Japan)"
+if grep -q "or JPN?\|JPN, JPN\|JPN or JPN" "$TMP/err"; then fail "JPN offered twice: $(cat "$TMP/err")"; fi
 done_ok
