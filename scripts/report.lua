@@ -638,8 +638,10 @@ local function csvfield(v, raw)
   if v == nil then return "" end
   if type(v) == "number" then return tostring(v) end
   if type(v) == "table" then
+    -- items escaped as export writes them (\; \| \\): "a;b" stays one
+    -- item when the file is read back (it was two)
     local t = {}
-    for i, x in ipairs(v) do t[i] = tostring(x) end
+    for i, x in ipairs(v) do t[i] = (tostring(x):gsub("[\\;|]", "\\%0")) end
     v = concat(t, ";")
   end
   v = tostring(v)

@@ -75,6 +75,8 @@ t.like(csv, '1,ទស្សនកិច្ចនៅភ្នំពេញ,,KHM;JP
 t.is(r.csvfield("plain"), "plain", "plain field")
 t.is(r.csvfield('a"b'), '"a""b"', "quote")
 t.is(r.csvfield("a\rb"), '"a\rb"', "CR")
+-- list items escaped as export writes them: read back, one item stays one
+t.is(r.csvfield({"a;b", "c|d", "e\\f", "g"}), "a\\;b;c\\|d;e\\\\f;g", "list items: \\; \\| \\\\ inside")
 t.like(r.csv(evs, {eol = "\n", columns = {"id"}}), "^id\n", "Unix line ends on request")
 
 -- JSON.
