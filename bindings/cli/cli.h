@@ -260,6 +260,8 @@ int cli_names_event(cli_names *nm, att_event *ev, const att_event *old);
 /* The code of an actor typed on the command line (owned by nm, or typed
  * itself), or NULL after a message. */
 const char *cli_names_actor(cli_names *nm, const char *typed);
+/* The same for a command without --new-value (a silence's matcher). */
+const char *cli_names_known_actor(cli_names *nm, const char *typed);
 /* The filters of a query: a kind or status the store does not know is
  * an error with a did-you-mean (it could match nothing); q->actors is
  * replaced by an array of their codes, owned by nm (keep nm until the

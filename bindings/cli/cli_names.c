@@ -98,6 +98,10 @@ const char *cli_names_actor(cli_names *nm, const char *typed) {
   return actor(nm, typed, nm->new_value, ", and --new-value keeps it as written");
 }
 
+const char *cli_names_known_actor(cli_names *nm, const char *typed) {
+  return actor(nm, typed, 0, "");
+}
+
 /* Replace *s by the code of the actor it names. */
 static int resolve_into(cli_names *nm, char **s) {
   const char *code = cli_names_actor(nm, *s);

@@ -63,7 +63,37 @@ static void matchers_text(const att_silence *s, char *buf, size_t cap) {
   }
 }
 
-static int add(cli_ctx *ctx, const att_silence *m, const char *from, const char *until) {
+/* The actors and kinds of the matchers read as list --actor and --kind
+ * read them (names.md): actor=Japan matches the alerts about JPN (as
+ * typed it matched none, without a word), a kind the store does not know
+ * is an error with the nearest.  CLI_OK or CLI_FAIL after a message. */
+static int matcher_names(att_store *st, att_silence *m) {
+  cli_names nm;
+  int rc = CLI_OK;
+  cli_names_init(&nm, st, 0);
+  for (char **p = m->vals[ATT_SM_KIND]; rc == CLI_OK && p && *p; p++) {
+    att_query q;
+    att_query_init(&q);
+    q.kind = *p;
+    rc = cli_names_query(&nm, &q);
+  }
+  for (char **p = m->vals[ATT_SM_ACTOR]; rc == CLI_OK && p && *p; p++) {
+    const char *code = cli_names_known_actor(&nm, *p);
+    char *dup;
+    if (code == NULL) rc = CLI_FAIL;
+    else if (code != *p) {
+      if ((dup = strdup(code)) == NULL) rc = cli_fail("out of memory");
+      else {
+        free(*p);
+        *p = dup;
+      }
+    }
+  }
+  cli_names_free(&nm);
+  return rc;
+}
+
+static int add(cli_ctx *ctx, att_silence *m, const char *from, const char *until) {
   att_store *st = NULL;
   att_time t, f = ATT_TIME_MIN;
   int64_t id;
@@ -72,6 +102,10 @@ static int add(cli_ctx *ctx, const att_silence *m, const char *from, const char 
   if ((rc = when_arg(ctx, "--until", until, &t)) != CLI_OK) return rc;
   if (from && (rc = when_arg(ctx, "--from", from, &f)) != CLI_OK) return rc;
   if ((rc = cli_open(ctx, ATT_OPEN_WRITE, &st)) != CLI_OK) return rc;
+  if ((rc = matcher_names(st, m)) != CLI_OK) {
+    att_store_close(st);
+    return rc;
+  }
   e = att_silence_add(st, m, f, t, ctx->reason, &id);
   if (e == ATT_EINVAL) rc = cli_fail("%s", att_errmsg());
   else if (e < 0)

@@ -133,4 +133,22 @@ out_has expire
 ok __complete silence add --
 out_has --match
 out_has --until
+# Matchers read names as list --actor and --kind do: actor=Japan holds
+# the alerts about JPN (as typed it matched nothing, without a word); an
+# unknown actor or kind is refused with the nearest, nothing written.
+STORE=$TMP/names-store
+new_store
+ok add --title "Talks with Japan" --when 2026-12-20 --actor Japan --kind talks
+ok silence add --match actor=Japan --until 2099-01-01 --reason "desk at the talks"
+out_has "alerts with actor=JPN are silenced"
+expect_rc 1 silence add --match actor=Japn --until 2099-01-01 --reason x
+err_has 'did you mean JPN (Japan)?'
+expect_rc 1 silence add --match kind=taks --until 2099-01-01 --reason x
+err_has 'did you mean "talks"?'
+ok silence list
+[ "$(grep -c '^ *[0-9]' "$TMP/out")" -le 1 ] || fail "a refused silence was written: $(cat "$TMP/out")"
+printf 'local at = require "attache"\nprint(at.alert{title = "about the talks", event = 1})\n' >"$TMP/sa.lua"
+ok run "$TMP/sa.lua"
+ok alerts
+out_has "silenced by silence 1"
 done_ok
