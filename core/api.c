@@ -326,6 +326,14 @@ static int filters(att_store *st, const att_api_req *rq, const char *extra, att_
                    const char **tags, att_api_res *rs) {
   for (size_t i = 0; i < rq->nparams; i++) {
     const char *k = rq->params[i].name, *v = rq->params[i].value;
+    /* A filter of one value given twice is refused, as on the command
+     * line (?limit=1&limit=2 took the last); actor and tag repeat. */
+    if (strcmp(k, "actor") && strcmp(k, "tag"))
+      for (size_t j = 0; j < i; j++)
+        if (!strcmp(rq->params[j].name, k)) {
+          fail(rs, 400, "%s given twice (it takes one value; actor and tag may repeat)", k);
+          return -1;
+        }
     if (!strcmp(k, "actor")) {
       if (!(actors[q->nactors] = actor_code(st, v, "actor", rs))) return -1;
       q->nactors++;

@@ -178,6 +178,8 @@ check(st == 201 and json.loads(body).get("actors") == ["Cambodge"], "POST ?new-v
 st, h, body = req("GET", "/v1/events?actor=Japan", RD)
 check(st == 200 and any(e["title"] == "Talks" for e in json.loads(body)["events"]), "GET ?actor=Japan finds JPN's",
       (st, body))
+st, h, body = req("GET", "/v1/events?limit=1&limit=2", RD)
+check(st == 400 and b"limit given twice" in body, "GET ?limit=1&limit=2: 400, not the last taken", (st, body))
 for q in ("actor=Japn", "kind=meetingg", "status=helt"):
     st, h, body = req("GET", "/v1/events?" + q, RD)
     check(st == 400 and b"did you mean" in body, "GET ?%s: 400 with the nearest, not an empty list" % q, (st, body))
