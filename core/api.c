@@ -252,12 +252,10 @@ static void actors_free(const char **a) {
  * command line resolves it (names.md: Japan is JPN, an organisation of
  * the registry its code, an actor events hold as written), malloc'd; NULL
  * with the answer (400 naming the nearest, as the command line does). */
-static char *actor_code(att_store *st, const char *typed, const char *what, att_api_res *rs) {
-  att_orgs orgs;
+static char *actor_code(att_store *st, const att_orgs *orgs, const char *typed, const char *what,
+                        att_api_res *rs) {
   char code[256], *out;
-  int rc, have = att_orgs_read(att_store_dir(st), &orgs) == 0;
-  rc = att_actor_resolve(st, have ? &orgs : NULL, typed, code, sizeof code);
-  if (have) att_orgs_free(&orgs);
+  int rc = att_actor_resolve(st, orgs, typed, code, sizeof code);
   if (rc != 0) {
     fail(rs, rc == ATT_ENOTFOUND ? 400 : 500, "%s: %s", what, att_errmsg());
     return NULL;
@@ -269,8 +267,7 @@ static char *actor_code(att_store *st, const char *typed, const char *what, att_
 /* A kind or a status typed in a request: one the store knows (the
  * documented words, its settings', those events hold); else 400 naming
  * the nearest, as the command line does.  0 or -1. */
-static int word_known(att_store *st, att_vocab_field f, const char *value, const char *what, att_api_res *rs) {
-  (void)what; /* (the message names the field: kind "meetng" is not one ...) */
+static int word_known(att_store *st, att_vocab_field f, const char *value, att_api_res *rs) {
   if (att_vocab_check_store(st, f, value) == 0) return 0;
   fail(rs, 400, "%s", att_errmsg());
   return -1;
@@ -292,19 +289,27 @@ static int new_value(const att_api_req *rq) {
 static int event_names(att_store *st, const att_api_req *rq, att_event *ev, const att_event *old,
                        att_api_res *rs) {
   size_t out = 0;
+  att_orgs orgs;
+  int have, rc = 0;
   if (new_value(rq)) return 0;
   if (ev->kind && !(old && old->kind && !strcmp(old->kind, ev->kind)) &&
-      word_known(st, ATT_VOCAB_KIND, ev->kind, "kind", rs) != 0)
+      word_known(st, ATT_VOCAB_KIND, ev->kind, rs) != 0)
     return -1;
   if (ev->status && !(old && old->status && !strcmp(old->status, ev->status)) &&
-      word_known(st, ATT_VOCAB_STATUS, ev->status, "status", rs) != 0)
+      word_known(st, ATT_VOCAB_STATUS, ev->status, rs) != 0)
     return -1;
-  for (size_t i = 0; i < ev->actors.n; i++) {
+  /* the registry of organisations, read once for the request */
+  have = ev->actors.n && att_orgs_read(att_store_dir(st), &orgs) == 0;
+  size_t i;
+  for (i = 0; i < ev->actors.n; i++) {
     int had = 0;
     for (size_t k = 0; old && k < old->actors.n; k++) had |= !strcmp(old->actors.v[k], ev->actors.v[i]);
     if (!had) {
-      char *code = actor_code(st, ev->actors.v[i], "actors", rs);
-      if (!code) return -1;
+      char *code = actor_code(st, have ? &orgs : NULL, ev->actors.v[i], "actors", rs);
+      if (!code) {
+        rc = -1;
+        break;
+      }
       free(ev->actors.v[i]);
       ev->actors.v[i] = code;
     }
@@ -314,16 +319,20 @@ static int event_names(att_store *st, const att_api_req *rq, att_event *ev, cons
     if (k < out) free(ev->actors.v[i]);
     else ev->actors.v[out++] = ev->actors.v[i];
   }
+  if (have) att_orgs_free(&orgs);
+  /* refused at i: the actors not reached stay, after those done (none
+   * is left twice, and none freed is left in the list) */
+  while (i < ev->actors.n) ev->actors.v[out++] = ev->actors.v[i++];
   ev->actors.n = out;
-  return 0;
+  return rc;
 }
 
 /* The filters of the query into q (actors, malloc'd codes, and tags point
  * into arrays of nparams + 1 the caller frees, the first with
  * actors_free); `extra` is a parameter the route also takes (NULL: none).
  * 0, or -1 with the answer (400). */
-static int filters(att_store *st, const att_api_req *rq, const char *extra, att_query *q, const char **actors,
-                   const char **tags, att_api_res *rs) {
+static int filters_with(att_store *st, const att_orgs *orgs, const att_api_req *rq, const char *extra,
+                        att_query *q, const char **actors, const char **tags, att_api_res *rs) {
   for (size_t i = 0; i < rq->nparams; i++) {
     const char *k = rq->params[i].name, *v = rq->params[i].value;
     /* A filter of one value given twice is refused, as on the command
@@ -335,14 +344,14 @@ static int filters(att_store *st, const att_api_req *rq, const char *extra, att_
           return -1;
         }
     if (!strcmp(k, "actor")) {
-      if (!(actors[q->nactors] = actor_code(st, v, "actor", rs))) return -1;
+      if (!(actors[q->nactors] = actor_code(st, orgs, v, "actor", rs))) return -1;
       q->nactors++;
     } else if (!strcmp(k, "tag")) tags[q->ntags++] = v;
     else if (!strcmp(k, "kind")) {
-      if (word_known(st, ATT_VOCAB_KIND, v, "kind", rs) != 0) return -1;
+      if (word_known(st, ATT_VOCAB_KIND, v, rs) != 0) return -1;
       q->kind = v;
     } else if (!strcmp(k, "status")) {
-      if (word_known(st, ATT_VOCAB_STATUS, v, "status", rs) != 0) return -1;
+      if (word_known(st, ATT_VOCAB_STATUS, v, rs) != 0) return -1;
       q->status = v;
     }
     else if (!strcmp(k, "text")) q->text = v;
@@ -368,6 +377,19 @@ static int filters(att_store *st, const att_api_req *rq, const char *extra, att_
   q->tags = tags;
   if (!q->limit) q->limit = LIST_MAX + 1;
   return 0;
+}
+
+/* filters_with the registry of organisations, read once for the request
+ * when it names an actor. */
+static int filters(att_store *st, const att_api_req *rq, const char *extra, att_query *q, const char **actors,
+                   const char **tags, att_api_res *rs) {
+  att_orgs orgs;
+  int have = 0, rc;
+  for (size_t i = 0; !have && i < rq->nparams; i++)
+    if (!strcmp(rq->params[i].name, "actor")) have = att_orgs_read(att_store_dir(st), &orgs) == 0 ? 1 : -1;
+  rc = filters_with(st, have == 1 ? &orgs : NULL, rq, extra, q, actors, tags, rs);
+  if (have == 1) att_orgs_free(&orgs);
+  return rc;
 }
 
 static void events_free(att_event *evs, size_t n) {

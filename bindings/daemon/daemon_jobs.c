@@ -185,12 +185,20 @@ static int every_next(att__job *j, att_time after, att_time *due) {
   return -1;
 }
 
-att_time att__every_origin(att_daemon *d, att__job *j, att_time from) {
-  const char *p = d->every_state;
+/* j's rank among its script's live at.every of the same interval: with
+ * the script and the interval, what names it in the state file. */
+static int every_rank(const att__job *j) {
   int rank = 0;
-  if (d->started || p == NULL) return from;
   for (const att__job *o = j->owner->jobs; o && o != j; o = o->next)
     if (o->type == ATT__JOB_EVERY && !o->dead && strcmp(o->what, j->what) == 0) rank++;
+  return rank;
+}
+
+att_time att__every_origin(att_daemon *d, att__job *j, att_time from) {
+  const char *p = d->every_state;
+  int rank;
+  if (d->started || p == NULL) return from;
+  rank = every_rank(j);
   /* every TAB script TAB what TAB rank TAB origin */
   while (*p) {
     const char *e = strchr(p, '\n'), *f[5];
@@ -217,12 +225,9 @@ void att__every_state(att_daemon *d, att__sb *b) {
     const att__dscript *ds = d->scripts[i];
     for (const att__job *j = ds->jobs; j; j = j->next) {
       char ts[40];
-      int rank = 0;
       if (j->type != ATT__JOB_EVERY || j->dead || strchr(ds->name, '\t') || strchr(ds->name, '\n')) continue;
-      for (const att__job *o = ds->jobs; o != j; o = o->next)
-        if (o->type == ATT__JOB_EVERY && !o->dead && strcmp(o->what, j->what) == 0) rank++;
       att_time_format(j->origin, ts, sizeof ts);
-      att__sb_f(b, "every\t%s\t%s\t%d\t%s\n", ds->name, j->what, rank, ts);
+      att__sb_f(b, "every\t%s\t%s\t%d\t%s\n", ds->name, j->what, every_rank(j), ts);
     }
   }
 }

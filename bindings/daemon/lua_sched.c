@@ -488,8 +488,8 @@ int attl_remind(lua_State *L) {
    * reminder of the same name, in this script or another, had its alerts
    * taken for the first's and dropped without a word.  (The old version
    * of this script, being replaced, does not count.) */
-  for (size_t i = 0; i < d->nscripts; i++) {
-    const att__dscript *o = d->scripts[i];
+  for (size_t i = 0; i <= d->nscripts; i++) { /* the scripts, then this one (maybe not among them yet) */
+    const att__dscript *o = i < d->nscripts ? d->scripts[i] : ds;
     if (o != ds && strcmp(o->name, ds->name) == 0) continue;
     for (const att__job *x = o->jobs; x; x = x->next)
       if (x->type == ATT__JOB_REMIND && !x->dead && x->rem && strcmp(x->rem->name, a.name) == 0)
@@ -497,12 +497,6 @@ int attl_remind(lua_State *L) {
                               "a reminder's name is its alerts' key, so each one has its own)",
                            a.name, o->name);
   }
-  if (ds != NULL)
-    for (const att__job *x = ds->jobs; x; x = x->next)
-      if (x->type == ATT__JOB_REMIND && !x->dead && x->rem && strcmp(x->rem->name, a.name) == 0)
-        return sched_error(L, "bad argument #1 to 'remind' (name \"%s\" is already a reminder of %s; "
-                              "a reminder's name is its alerts' key, so each one has its own)",
-                           a.name, ds->name);
   /* Planning reads every matching event with a reminder within the
    * horizon and keeps a table and queue entries for each: the work is charged to this call's budget and the
    * memory to the script's max-memory, before anything is registered
