@@ -135,6 +135,10 @@ struct att_alerts {
   uint64_t fired;
   att__alert_kid *kids; /* background commands */
   size_t nkids, capkids;
+  /* Alerts fired inside a batch, waiting for it to end (att_alerts_hold). */
+  int holding;
+  struct att__held *held;
+  size_t nheld, capheld;
 };
 
 int att__alert_write_all(int fd, const char *buf, size_t len);

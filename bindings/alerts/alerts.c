@@ -154,6 +154,7 @@ fail:
 void att_alerts_close(att_engine *e) {
   att_alerts *al = e ? e->alerts : NULL;
   if (!al) return;
+  att_alerts_release(e, 0);
   att__alert_cmd_finish(al);
   att_alerts_detach(e);
   att_outbox_close(al->outbox);
@@ -327,6 +328,79 @@ static int64_t silenced_by(att_engine *e, const att_alert *a) {
   return id;
 }
 
+/* ---- held for a batch ------------------------------------------------ */
+
+struct att__held {
+  att_alert a;
+  int repeat;
+  unsigned to;
+};
+
+static char *dup_opt(const char *s, int *oom) {
+  char *d = s ? strdup(s) : NULL;
+  if (s && !d) *oom = 1;
+  return d;
+}
+
+/* Keep a copy of a until the batch ends: 1, 0 (its key is spent), or a
+ * negative code. */
+static int hold(att_alerts *al, const att_alert *a, int repeat, unsigned to) {
+  struct att__held *h;
+  int oom = 0;
+  if (!repeat && a->key) {
+    if (att_alertlog_seen(al->log, a->key)) return 0;
+    for (size_t i = 0; i < al->nheld; i++)
+      if (al->held[i].a.key && strcmp(al->held[i].a.key, a->key) == 0) return 0;
+  }
+  if (al->nheld == al->capheld) {
+    size_t cap = al->capheld ? 2 * al->capheld : 8;
+    void *p = realloc(al->held, cap * sizeof *al->held);
+    if (!p) return att__err(ATT_ENOMEM, "out of memory");
+    al->held = p;
+    al->capheld = cap;
+  }
+  h = &al->held[al->nheld];
+  h->a = *a;
+  h->a.key = dup_opt(a->key, &oom);
+  h->a.title = dup_opt(a->title, &oom);
+  h->a.body = dup_opt(a->body, &oom);
+  h->a.level = dup_opt(a->level, &oom);
+  h->a.script = dup_opt(a->script, &oom);
+  h->repeat = repeat;
+  h->to = to;
+  if (oom) {
+    att_alert_free(&h->a);
+    return att__err(ATT_ENOMEM, "out of memory");
+  }
+  al->nheld++;
+  return 1;
+}
+
+void att_alerts_hold(att_engine *e) {
+  if (e && e->alerts) e->alerts->holding = 1;
+}
+
+void att_alerts_release(att_engine *e, int fire) {
+  att_alerts *al = e ? e->alerts : NULL;
+  size_t n;
+  if (!al) return;
+  al->holding = 0;
+  n = al->nheld;
+  al->nheld = 0;
+  for (size_t i = 0; i < n; i++) {
+    struct att__held *h = &al->held[i];
+    if (fire && att_alerts_fire_to(e, &h->a, h->repeat, h->to) < 0)
+      att_engine_log(e, ATT_LOG_ERROR, h->a.script, "alert \"%s\" of a committed batch: %s",
+                     h->a.title, att_errmsg());
+    att_alert_free(&h->a);
+  }
+  free(al->held);
+  al->held = NULL;
+  al->capheld = 0;
+}
+
+/* ---- firing ------------------------------------------------------------ */
+
 int att_alerts_fire_to(att_engine *e, att_alert *a, int repeat, unsigned to) {
   att_alerts *al = e ? e->alerts : NULL;
   char *json;
@@ -334,6 +408,7 @@ int att_alerts_fire_to(att_engine *e, att_alert *a, int repeat, unsigned to) {
   int rc, all = to == ATT_ALERT_TO_CONFIGURED;
   if (!al) return att__err(ATT_EINVAL, "alerts are not set up in this process");
   if ((rc = check_alert(al, a, to)) != 0) return rc;
+  if (al->holding) return hold(al, a, repeat, to);
   if (all) to = configured(al);
   att_alerts_poll(e);
   a->silenced = silenced_by(e, a);

@@ -146,6 +146,17 @@ void att_alerts_detach(att_engine *e);
  */
 int att_alerts_fire_to(att_engine *e, att_alert *a, int repeat, unsigned to);
 int att_alerts_fire(att_engine *e, att_alert *a, int repeat);
+/*
+ * A batch's alerts go out with it (at.batch): from att_alerts_hold on, an
+ * alert is checked and answered as att_alerts_fire_to answers (1, or 0
+ * when its key is spent, in the log or by an alert held before it) but
+ * only kept; att_alerts_release(e, 1) fires the kept alerts in order once
+ * the batch has committed, att_alerts_release(e, 0) drops them when it is
+ * rolled back, leaving their keys unspent.  Both are safe without alerts.
+ * A held alert that cannot be fired at release is logged.
+ */
+void att_alerts_hold(att_engine *e);
+void att_alerts_release(att_engine *e, int fire);
 
 /*
  * Finish the work of background commands: feed their stdin, reap those

@@ -12,6 +12,7 @@
  */
 #include "lua_util.h"
 #include "lua_int.h"
+#include "alerts.h" /* a batch holds its alerts */
 #include "author.h" /* att_reason_check */
 #include "json.h" /* the one message for a NUL, for a big integer */
 #include "timeq.h"
@@ -662,7 +663,9 @@ static int l_batch(lua_State *L) {
     return attl_fail(L);
   }
   att_script_batch_mark(s, where);
+  att_alerts_hold(att_lua_engine(L)); /* its alerts go out with it */
   if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+    att_alerts_release(att_lua_engine(L), 0);
     att_store_rollback(st);
     att_store_set_reason(st, NULL); /* whatever a write inside gave */
     att_script_batch_mark(s, NULL);
@@ -679,15 +682,18 @@ static int l_batch(lua_State *L) {
   /* fn cannot end the script's call, but the check stays next to the
    * write it guards. */
   if (!att_script_writable(s)) {
+    att_alerts_release(att_lua_engine(L), 0);
     att_store_rollback(st);
     att_store_set_reason(st, NULL);
     att_lua_check_write(L, "at.batch");
   }
   if (att_store_commit(st) != 0) {
+    att_alerts_release(att_lua_engine(L), 0);
     att_store_set_reason(st, NULL);
     return attl_fail(L);
   }
   att_store_set_reason(st, NULL);
+  att_alerts_release(att_lua_engine(L), 1);
   lua_pushboolean(L, 1);
   return 1;
 }

@@ -216,6 +216,45 @@ out_has "fired:	true"
 err_has "dropped an unfinished last line"
 ok alerts --key d
 out_lines 1
+# -- inside at.batch: an alert goes out when the batch commits, and not
+# at all when it is rolled back (its key stays unspent)
+rm -rf "$STORE"
+new_store
+script batch.lua 'local at = require "attache"
+local what = ...
+local ok, err = pcall(at.batch, function()
+  at.add{title = "Batch event", when = "2024-05-01"}
+  print("in batch:", at.alert{key = "bk", title = "From the batch"})
+  print("again in batch:", at.alert{key = "bk", title = "From the batch"})
+  print("line before commit")
+  if what == "fail" then error("give up", 0) end
+end)
+print("batch:", ok, err)
+print("after:", at.alert{key = "bk", title = "After the batch"})'
+ok run batch.lua fail
+out_lacks "From the batch"
+out_has "in batch:	true"
+out_has "again in batch:	false"
+out_has "batch:	false	give up"
+out_has "[info] After the batch"
+out_has "after:	true"
+ok alerts --key bk
+out_lines 1
+out_has "After the batch"
+ok list
+out_lacks "Batch event"
+rm -rf "$STORE"
+new_store
+ok run batch.lua
+out_has "in batch:	true"
+out_has "again in batch:	false"
+out_has "after:	false"
+out_lines 6
+sed -n 4p "$TMP/out" | grep -q "From the batch" ||
+  fail "the batch's alert should go out when the batch commits, after its last line: $(cat "$TMP/out")"
+ok alerts --key bk
+out_has "From the batch"
+
 ok help alerts
 out_has "usage: attache [--store DIR] alerts [--since D] [--key K] [--json]"
 
