@@ -29,9 +29,12 @@
 #include "error.h"
 #include "spawnproc.h"
 
-/* Background commands running at once; the next one waits for the
- * oldest. */
+/* Background commands running at once; the next ones wait in a queue,
+ * started in order as running ones end (att_alerts_poll), so that the
+ * loop never waits for a command. */
 #define MAX_KIDS 16
+
+static void start_queued(att_alerts *al);
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -149,15 +152,26 @@ int att_alerts_poll(att_engine *e) {
     else al->kids[j++] = al->kids[i];
   }
   al->nkids = j;
-  return (int)j;
+  start_queued(al);
+  return (int)(al->nkids + al->nqueue - al->qhead);
+}
+
+static void finish_oldest(att_alerts *al) {
+  finish(al, &al->kids[0]);
+  memmove(al->kids, al->kids + 1, --al->nkids * sizeof *al->kids);
 }
 
 void att__alert_cmd_finish(att_alerts *al) {
   size_t i;
+  while (al->qhead < al->nqueue) { /* fired alerts: their commands still run */
+    if (al->nkids >= MAX_KIDS) finish_oldest(al);
+    start_queued(al);
+  }
   for (i = 0; i < al->nkids; i++) finish(al, &al->kids[i]);
   free(al->kids);
-  al->kids = NULL;
-  al->nkids = al->capkids = 0;
+  free(al->queue);
+  al->kids = al->queue = NULL;
+  al->nkids = al->capkids = al->qhead = al->nqueue = al->capqueue = 0;
 }
 
 static char *describe(const att_alert *a) {
@@ -168,11 +182,62 @@ static char *describe(const att_alert *a) {
   return d;
 }
 
-void att__alert_cmd_start(att_alerts *al, const att_alert *a, char *json, size_t len) {
+/* Start k's command and keep it among the running ones (or, with
+ * `wait`, run it to its end).  Problems are logged and k freed. */
+static void launch(att_alerts *al, att__alert_kid *k) {
   static char sh[] = "sh", dashc[] = "-c";
   char *argv[] = {sh, dashc, al->o.command, NULL};
-  att__alert_kid k;
   int fds[2], cfd[3] = {-1, 1, 2}, rc;
+  if (al->nkids == al->capkids) {
+    size_t cap = al->capkids ? al->capkids * 2 : 4;
+    att__alert_kid *nk = realloc(al->kids, cap * sizeof *nk);
+    if (!nk) {
+      att_engine_log(al->e, ATT_LOG_WARN, k->script, "%s: alert command: out of memory", k->what);
+      kid_free(k);
+      return;
+    }
+    al->kids = nk;
+    al->capkids = cap;
+  }
+  if (pipe2(fds, O_CLOEXEC) != 0) { /* other children must not hold them */
+    att_engine_log(al->e, ATT_LOG_WARN, k->script, "%s: cannot run the alert command: pipe: %s",
+                   k->what, strerror(errno));
+    kid_free(k);
+    return;
+  }
+  /* Its stdin is the pipe; stdout and stderr are the daemon's. */
+  cfd[0] = fds[0];
+  rc = att_spawn("/bin/sh", argv, cfd, ATT_SPAWN_PGROUP, &k->pid);
+  close(fds[0]);
+  if (rc != 0) {
+    att_engine_log(al->e, ATT_LOG_WARN, k->script, "%s: cannot run the alert command: %s", k->what,
+                   att_errmsg());
+    close(fds[1]);
+    kid_free(k);
+    return;
+  }
+  k->wfd = fds[1];
+  fcntl(k->wfd, F_SETFL, fcntl(k->wfd, F_GETFL) | O_NONBLOCK);
+  k->deadline = att_monotonic() + al->o.timeout;
+  if (al->o.wait) {
+    finish(al, k);
+    return;
+  }
+  feed(k);
+  al->kids[al->nkids++] = *k;
+}
+
+/* Start the queued commands while fewer than MAX_KIDS run. */
+static void start_queued(att_alerts *al) {
+  while (al->qhead < al->nqueue && al->nkids < MAX_KIDS) {
+    att__alert_kid k = al->queue[al->qhead++];
+    launch(al, &k);
+  }
+  if (al->qhead == al->nqueue) al->qhead = al->nqueue = 0;
+}
+
+void att__alert_cmd_start(att_alerts *al, const att_alert *a, char *json, size_t len) {
+  att__alert_kid k;
   memset(&k, 0, sizeof k);
   k.wfd = -1;
   k.buf = json;
@@ -184,45 +249,25 @@ void att__alert_cmd_start(att_alerts *al, const att_alert *a, char *json, size_t
     kid_free(&k);
     return;
   }
-  if (al->nkids >= MAX_KIDS) { /* the oldest first: order is kept */
-    finish(al, &al->kids[0]);
-    memmove(al->kids, al->kids + 1, --al->nkids * sizeof *al->kids);
-  }
-  if (al->nkids == al->capkids) {
-    size_t cap = al->capkids ? al->capkids * 2 : 4;
-    att__alert_kid *nk = realloc(al->kids, cap * sizeof *nk);
-    if (!nk) {
-      att_engine_log(al->e, ATT_LOG_WARN, a->script, "%s: alert command: out of memory", k.what);
-      kid_free(&k);
-      return;
+  if (!al->o.wait && (al->nkids >= MAX_KIDS || al->qhead < al->nqueue)) {
+    if (al->nqueue == al->capqueue) {
+      size_t cap = al->capqueue ? al->capqueue * 2 : 16;
+      att__alert_kid *nq;
+      if (al->qhead > 0) { /* room at the front first */
+        memmove(al->queue, al->queue + al->qhead, (al->nqueue - al->qhead) * sizeof *nq);
+        al->nqueue -= al->qhead;
+        al->qhead = 0;
+      } else if ((nq = realloc(al->queue, cap * sizeof *nq)) != NULL) {
+        al->queue = nq;
+        al->capqueue = cap;
+      } else {
+        att_engine_log(al->e, ATT_LOG_WARN, a->script, "%s: alert command: out of memory", k.what);
+        kid_free(&k);
+        return;
+      }
     }
-    al->kids = nk;
-    al->capkids = cap;
-  }
-  if (pipe2(fds, O_CLOEXEC) != 0) { /* other children must not hold them */
-    att_engine_log(al->e, ATT_LOG_WARN, a->script, "%s: cannot run the alert command: pipe: %s",
-                   k.what, strerror(errno));
-    kid_free(&k);
+    al->queue[al->nqueue++] = k;
     return;
   }
-  /* Its stdin is the pipe; stdout and stderr are the daemon's. */
-  cfd[0] = fds[0];
-  rc = att_spawn("/bin/sh", argv, cfd, ATT_SPAWN_PGROUP, &k.pid);
-  close(fds[0]);
-  if (rc != 0) {
-    att_engine_log(al->e, ATT_LOG_WARN, a->script, "%s: cannot run the alert command: %s", k.what,
-                   att_errmsg());
-    close(fds[1]);
-    kid_free(&k);
-    return;
-  }
-  k.wfd = fds[1];
-  fcntl(k.wfd, F_SETFL, fcntl(k.wfd, F_GETFL) | O_NONBLOCK);
-  k.deadline = att_monotonic() + al->o.timeout;
-  if (al->o.wait) {
-    finish(al, &k);
-    return;
-  }
-  feed(&k);
-  al->kids[al->nkids++] = k;
+  launch(al, &k);
 }

@@ -135,6 +135,8 @@ struct att_alerts {
   uint64_t fired;
   att__alert_kid *kids; /* background commands */
   size_t nkids, capkids;
+  att__alert_kid *queue; /* commands waiting for one of those to end */
+  size_t qhead, nqueue, capqueue;
   /* Alerts fired inside a batch, waiting for it to end (att_alerts_hold). */
   int holding;
   struct att__held *held;

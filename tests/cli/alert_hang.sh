@@ -48,4 +48,35 @@ stop
 ok alerts --pending
 [ ! -s "$TMP/out" ] || fail "still pending: $(cat "$TMP/out")"
 unhook k
+# -- a command that hangs, more alerts at once than commands may run
+# together (16): the others wait their turn and the loop goes on (it
+# waited for the oldest command, up to its time limit: 20 alerts froze
+# the daemon, its HTTP API included)
+{
+  echo "alert-command = cat >>'$TMP/cmd.out'; while [ ! -e '$TMP/release' ]; do sleep 0.05; done"
+  echo "alert-timeout = 300"
+} >"$TMP/config"
+daemon
+i=0
+: >"$TMP/many.jsonl"
+while [ $i -lt 20 ]; do
+  i=$((i + 1))
+  echo "{\"title\": \"Many $i\", \"when\": \"2024-04-01\", \"kind\": \"call\"}" >>"$TMP/many.jsonl"
+done
+ok import "$TMP/many.jsonl"
+wait_for "$TMP/d.out" 'Added: Many 20' "the daemon did not fire the 20 alerts"
+ok add --title "Later" --when 2024-04-02 --kind call
+wait_for "$TMP/d.out" 'Added: Later' "the daemon stopped while 16 alert commands ran"
+[ "$(grep -c '"key":"added-' "$TMP/cmd.out")" = 16 ] ||
+  fail "not 16 commands running at once: $(cat "$TMP/cmd.out")"
+touch "$TMP/release"
+deadline=$(($(date +%s) + WAIT_S))
+until [ "$(grep -c '"key":"added-' "$TMP/cmd.out")" = 21 ]; do
+  [ "$(date +%s)" -lt "$deadline" ] || fail "the waiting commands did not run: $(cat "$TMP/cmd.out")"
+  sleep 0.05
+done
+stop
+[ "$(grep -o '"key":"added-[0-9]*"' "$TMP/cmd.out" | tr -dc '0-9\n' | sort -n | tr '\n' ' ')" = "$(seq 4 24 | tr '\n' ' ')" ] ||
+  fail "not one command for each alert: $(cat "$TMP/cmd.out")"
+rm -f "$TMP/release" "$TMP/config"
 done_ok
