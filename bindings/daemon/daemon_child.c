@@ -50,7 +50,12 @@ int att__child_start(uv_loop_t *loop, att__child *c, char *const argv[], const i
   /* Watching before it starts: a child that ends at once is not missed. */
   if ((rc = uv_signal_start(&c->sig, on_sigchld, SIGCHLD)) != 0)
     return att__err(ATT_EIO, "cannot start \"%s\": %s", argv[0], uv_strerror(rc));
-  if ((rc = att_spawn(argv[0], argv, fd, 0, &pid)) != 0) {
+  /* This very program, whatever became of its file: an upgrade that
+   * replaced it leaves the name ending in " (deleted)" (the reader failed
+   * to start with "No such file"), and a child of a newer program would
+   * not speak the daemon's protocol.  /proc/self/exe is the running image
+   * itself (as for the daemon's restart, daemon_restart.c). */
+  if ((rc = att_spawn("/proc/self/exe", argv, fd, 0, &pid)) != 0) {
     uv_signal_stop(&c->sig);
     return rc;
   }

@@ -54,8 +54,6 @@ static void compact_here(att_daemon *d, const char *why) {
 }
 
 void att__compact_check(att_daemon *d) {
-  char exe[4096];
-  size_t n = sizeof exe;
   char *args[5];
   int fd[3] = {-1, -1, 2}; /* its one line of success is not needed: the log says it; its
                            * errors go where the daemon's log goes */
@@ -63,11 +61,7 @@ void att__compact_check(att_daemon *d) {
   if (d->compacting || d->finished || d->e->store == NULL ||
       !att_store_compact_due(d->e->store) || uv_now(&d->loop) < d->compact_retry)
     return;
-  if ((rc = uv_exepath(exe, &n)) != 0) {
-    compact_here(d, uv_strerror(rc));
-    return;
-  }
-  args[0] = exe;
+  args[0] = (char *)"attache";
   args[1] = (char *)"--store";
   args[2] = d->store_dir;
   args[3] = (char *)"compact";

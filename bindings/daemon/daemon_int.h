@@ -34,7 +34,9 @@ struct att__child {
   pid_t pid;       /* 0 before the start and once reaped */
   att__child_exit exit_cb;
 };
-/* Start argv[0] (argv NULL-terminated) with fd as the child's 0, 1, 2
+/* Start this program (the image the daemon runs, even once its file has
+ * been replaced or removed) with argv (NULL-terminated; argv[0] is only
+ * its name in ps) and fd as the child's 0, 1, 2
  * (-1: /dev/null); exit_cb runs once when it has ended (status, or the
  * signal that ended it; status -1: not known), after which the handle may
  * be closed.  0, or a negative attache error code with its message. */

@@ -296,22 +296,16 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
 }
 
 static rinst *inst_start(att__reader *r) {
-  char exe[4096];
-  size_t exelen = sizeof exe;
   char *argv[5];
   int fd[3] = {-1, -1, 2}; /* its errors go where the daemon's log goes */
   rinst *ri;
   int rc;
-  if (uv_exepath(exe, &exelen) != 0) {
-    att__err(ATT_EIO, "cannot find the program to start the reader");
-    return NULL;
-  }
   if ((ri = calloc(1, sizeof *ri)) == NULL) {
     att__err(ATT_ENOMEM, "out of memory");
     return NULL;
   }
   ri->r = r;
-  argv[0] = exe;
+  argv[0] = "attache";
   argv[1] = "--store";
   argv[2] = r->d->store_dir;
   argv[3] = "__read";

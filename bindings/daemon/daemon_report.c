@@ -150,8 +150,8 @@ static void content_type(const char *path, char *out, size_t cap) {
 
 int att__report_run(att_daemon *d, const char *path, const att_api_param *params, size_t n,
                     att__report_done done, void *ud, att__rjob **out) {
-  char exe[4096], now[40], **argv;
-  size_t exelen = sizeof exe, k = 0;
+  char now[40], **argv;
+  size_t k = 0;
   const char *base = strrchr(path, '/');
   int fd[3] = {-1, -1, -1};
   att__rjob *j;
@@ -159,7 +159,6 @@ int att__report_run(att_daemon *d, const char *path, const att_api_param *params
   *out = NULL;
   if (d->reports >= ATT__REPORTS_MAX)
     return att__err(ATT_EBUSY, "%d reports are running; try again in a moment", ATT__REPORTS_MAX);
-  if (uv_exepath(exe, &exelen) != 0) return att__err(ATT_EIO, "cannot find the program to run the report");
   if ((j = calloc(1, sizeof *j)) == NULL || (argv = calloc(n + 16, sizeof *argv)) == NULL) {
     free(j);
     return att__err(ATT_ENOMEM, "out of memory");
@@ -171,7 +170,7 @@ int att__report_run(att_daemon *d, const char *path, const att_api_param *params
   else snprintf(j->name, sizeof j->name, "%.*s", (int)(strlen(base ? base + 1 : path) - 4), base ? base + 1 : path);
   content_type(path, j->ctype, sizeof j->ctype);
   att_time_format(att_time_now(), now, sizeof now);
-  argv[k++] = exe;
+  argv[k++] = "attache";
   argv[k++] = "--store";
   argv[k++] = d->store_dir;
   argv[k++] = "run";

@@ -17,7 +17,11 @@ ok user add desk --role editor
 TOK=$(cat "$TMP/out")
 S=$TMP/scripts
 mkdir -p "$S"
-${ATT_WRAP:-} "$ATT" --store "$STORE" serve --scripts "$S" --listen 127.0.0.1:0 \
+# The daemon runs from a copy of the program, replaced below.
+BIN=$TMP/bin/attache
+mkdir -p "$TMP/bin"
+cp "$ATT" "$BIN"
+${ATT_WRAP:-} "$BIN" --store "$STORE" serve --scripts "$S" --listen 127.0.0.1:0 \
   >"$TMP/d.out" 2>"$TMP/d.err" &
 DPID=$!
 wait_for "$TMP/d.err" "listening on http" "the daemon did not start"
@@ -111,7 +115,13 @@ python3 "$SRC/tests/cli/head_check.py" "$PORT" "$TOK" "$ID" "$WAIT_S" >"$TMP/hea
   fail "HEAD: $(grep -v '^ok' "$TMP/head.out" | head -20)"
 NCHECKS=$((NCHECKS + $(grep -c '^ok' "$TMP/head.out")))
 
-# The reader killed: it is replaced, and reads go on.
+# The reader killed: it is replaced, and reads go on.  Its program's
+# file has been replaced meanwhile (an upgrade): the new reader runs the
+# daemon's own program all the same, not what the file now holds (it
+# was started by the file's name, which then ended in " (deleted)": 500).
+printf '#!/bin/sh\necho "not the daemon'"'"'s program" >&2\nexit 3\n' >"$BIN.new"
+chmod +x "$BIN.new"
+mv -f "$BIN.new" "$BIN"
 kill -KILL "$R1"
 i=0
 until [ "$(get "/v1/agenda?from=2024-03-01&days=10")" = 200 ]; do
