@@ -24,7 +24,9 @@
 
 #include "curl_dl.h"
 #include "duration.h"
+#include "actors.h"
 #include "error.h"
+#include "vocab.h"
 
 /* The options of a receiver; the value of the type says which apply. */
 static const char *const recv_opts[] = {
@@ -367,7 +369,33 @@ static int split_list(const char *s, char ***out) {
   return 0;
 }
 
-static int build_route(const att__conf *c, const char *spec, att__route *rt) {
+/* The actors and kinds of route rt as list --actor and --kind read them
+ * (docs/names.md): each actor name becomes the code events hold; a name
+ * that is no actor, or a kind the store does not know, could never
+ * match, and is refused. */
+static int resolve_route(att_store *st, const char *spec, att__route *rt) {
+  att_orgs orgs;
+  char code[64], *dup;
+  int rc = 0;
+  memset(&orgs, 0, sizeof orgs);
+  for (char **p = rt->vals[ATT__M_KIND]; p && *p && rc == 0; p++)
+    if ((rc = att_vocab_check_store(st, ATT_VOCAB_KIND, *p)) != 0)
+      rc = att__errctx(rc, "alert-route '%s'", spec);
+  if (rc == 0 && rt->vals[ATT__M_ACTOR] && (rc = att_orgs_read(att_store_dir(st), &orgs)) != 0)
+    rc = att__errctx(rc, "alert-route '%s'", spec);
+  for (char **p = rt->vals[ATT__M_ACTOR]; p && *p && rc == 0; p++) {
+    if ((rc = att_actor_resolve(st, &orgs, *p, code, sizeof code)) != 0) {
+      rc = att__errctx(rc, "alert-route '%s'", spec);
+    } else if (strcmp(code, *p) != 0) {
+      if ((dup = strdup(code)) == NULL) rc = att__err(ATT_ENOMEM, "out of memory");
+      else free(*p), *p = dup;
+    }
+  }
+  att_orgs_free(&orgs);
+  return rc;
+}
+
+static int build_route(const att__conf *c, const char *spec, att__route *rt, att_store *st) {
   static const char *const fields[] = {"level", "kind", "actor", "tag"};
   const char *arrow = strstr(spec, "->");
   char *left, *tok, *save = NULL, *right;
@@ -402,6 +430,7 @@ static int build_route(const att__conf *c, const char *spec, att__route *rt) {
   free(left);
   if (rc) return rc;
   if (!any) return att__err(ATT_EINVAL, "alert-route '%s': no matcher before ->; use * for every alert", spec);
+  if (st && (rc = resolve_route(st, spec, rt)) != 0) return rc;
   if (!(right = strdup(arrow + 2))) return att__err(ATT_ENOMEM, "out of memory");
   save = NULL;
   for (tok = strtok_r(right, ", \t", &save); tok && rc == 0; tok = strtok_r(NULL, ", \t", &save)) {
@@ -448,7 +477,7 @@ const att__recv *att__conf_recv(const att__conf *c, const char *name) {
   return NULL;
 }
 
-int att__conf_build(const att_alert_outputs *o, att__conf *c) {
+int att__conf_build(const att_alert_outputs *o, att_store *st, att__conf *c) {
   size_t i;
   int rc = 0;
   memset(c, 0, sizeof *c);
@@ -495,7 +524,7 @@ int att__conf_build(const att_alert_outputs *o, att__conf *c) {
     c->routes = nr;
     memset(&nr[c->nroutes], 0, sizeof *nr);
     c->nroutes++;
-    rc = build_route(c, o->conf[2 * i + 1], &nr[c->nroutes - 1]);
+    rc = build_route(c, o->conf[2 * i + 1], &nr[c->nroutes - 1], st);
   }
   if (rc) att__conf_free(c);
   return rc;
@@ -522,9 +551,9 @@ void att__conf_scrub(const att__conf *c, char *msg) {
 
 /* ---- the public check ------------------------------------------------------------- */
 
-int att_alert_outputs_check(const att_alert_outputs *o, char *summary, size_t cap) {
+int att_alert_outputs_check(const att_alert_outputs *o, att_store *st, char *summary, size_t cap) {
   att__conf c;
-  int rc = att__conf_build(o, &c);
+  int rc = att__conf_build(o, st, &c);
   size_t i, n;
   if (rc) return rc;
   if (summary && cap) {

@@ -69,7 +69,7 @@ typedef struct att__conf {
 int att__conf_set(att_alert_outputs *o, const char *key, const char *value);
 /* Build (and check) the receivers and routes from o->conf, reading the
  * secrets.  0, or a negative code with a message without secrets. */
-int att__conf_build(const att_alert_outputs *o, att__conf *c);
+int att__conf_build(const att_alert_outputs *o, att_store *st, att__conf *c);
 void att__conf_free(att__conf *c);
 /* A receiver by name, or NULL. */
 const att__recv *att__conf_recv(const att__conf *c, const char *name);

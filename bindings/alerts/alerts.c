@@ -114,6 +114,21 @@ static int outbox_exists(const char *store_dir) {
   return 1;
 }
 
+/* The receivers and routes, with the store to read the routes' actor
+ * names and kinds (opened for reading here when the engine has none yet:
+ * the daemon opens its own later). */
+static int build_conf(att_engine *e, const char *store_dir, att_alerts *al) {
+  att_store *st = e->store;
+  att_store_opts so;
+  int rc;
+  memset(&so, 0, sizeof so);
+  so.flags = ATT_OPEN_READ;
+  if (!st && (rc = att_store_open(store_dir, &so, &st)) != 0) return rc;
+  rc = att__conf_build(&al->o, st, &al->conf);
+  if (st != e->store) att_store_close(st);
+  return rc;
+}
+
 int att_alerts_open(att_engine *e, const char *store_dir, const att_alert_outputs *o) {
   att_alerts *al;
   int rc;
@@ -121,7 +136,7 @@ int att_alerts_open(att_engine *e, const char *store_dir, const att_alert_output
   if (!(al = calloc(1, sizeof *al))) return att__err(ATT_ENOMEM, "out of memory");
   al->e = e;
   al->filefd = -1;
-  if ((rc = copy_outputs(&al->o, o)) != 0 || (rc = att__conf_build(&al->o, &al->conf)) != 0 ||
+  if ((rc = copy_outputs(&al->o, o)) != 0 || (rc = build_conf(e, store_dir, al)) != 0 ||
       (rc = att_alertlog_open_shared(store_dir, on_notice, e, &al->log)) != 0)
     goto fail;
   /* The outbox, when there are receivers, or deliveries left from when

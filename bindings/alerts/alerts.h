@@ -84,12 +84,13 @@ int att_alert_outputs_set(att_alert_outputs *o, const char *key, const char *val
 /*
  * Check the receivers and routes as a whole (each receiver has what its
  * type needs, its secret file or variable can be read, each route names
- * receivers that exist), without sending anything.  0, or a negative code
+ * receivers that exist and, with a store st, actors and kinds it knows),
+ * without sending anything.  0, or a negative code
  * with a message that names the receiver or route and what is accepted;
  * a secret is never part of it.  With summary, a line for people of what
  * is configured ("2 receivers (ops: webhook, mail: email), 1 route").
  */
-int att_alert_outputs_check(const att_alert_outputs *o, char *summary, size_t cap);
+int att_alert_outputs_check(const att_alert_outputs *o, att_store *st, char *summary, size_t cap);
 
 /* The help text of the command-line options, for run and serve. */
 #define ATT_ALERT_OPTIONS_HELP                                                 \

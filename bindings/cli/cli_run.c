@@ -612,7 +612,10 @@ int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
     char summary[512];
     char cbuf[PATH_MAX];
     const char *cfg = c.config ? c.config : default_config(cbuf, sizeof cbuf);
-    if (att_alert_outputs_check(&ao, summary, sizeof summary) < 0) {
+    /* With the store, when there is one: a route's actor names are its
+     * names, its kinds its vocabulary's. */
+    if (!e.store) open_store(ctx, ATT_OPEN_READ, &e, why, sizeof why);
+    if (att_alert_outputs_check(&ao, e.store, summary, sizeof summary) < 0) {
       cli_fail("%s: %s", cfg ? cfg : "config", att_errmsg());
       failed++;
     } else {
@@ -620,7 +623,7 @@ int cli_cmd_check(cli_ctx *ctx, int argc, char **argv) {
     }
   }
   if (rc == CLI_OK && nops > 0) {
-    open_store(ctx, ATT_OPEN_READ, &e, why, sizeof why);
+    if (!e.store) open_store(ctx, ATT_OPEN_READ, &e, why, sizeof why);
     e.log = check_log;
     for (i = 0; i < nops; i++) {
       att_script *s = att_script_new(&e, ops[i]);

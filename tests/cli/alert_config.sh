@@ -63,6 +63,11 @@ bad "alert-route 'colour=red -> ops': 'colour=red' is not a matcher; expected le
   "$W" "$U" "alert-route = colour=red -> ops"
 bad "alert-route 'level=high -> ops': level 'high': expected info, warn or urgent" "$W" "$U" "alert-route = level=high -> ops"
 bad "alert-route '* -> ops, mail': no receiver named 'mail' (receivers: ops)" "$W" "$U" "alert-route = * -> ops, mail"
+# actors and kinds as list --actor and --kind read them: a name that is no
+# actor or a kind outside the vocabulary never matches, so it is refused
+bad "alert-route 'actor=Cambodja -> ops': unknown actor \"Cambodja\"" "$W" "$U" "alert-route = actor=Cambodja -> ops"
+bad "did you mean KHM (Cambodia)" "$W" "$U" "alert-route = actor=Cambodja -> ops"
+bad "alert-route 'kind=meetng,visit -> ops': kind \"meetng\" is not one this store knows" "$W" "$U" "alert-route = kind=meetng,visit -> ops"
 bad "alert-retry-for 'soon': expected a duration of at least a second, e.g. 90s, 30m, 24h, 2d" "$W" "$U" "alert-retry-for = soon"
 bad "alert-retry-max is shorter than alert-retry-first" "$W" "$U" "alert-retry-first = 1h" "alert-retry-max = 10m"
 # run and serve refuse it too, before doing anything
@@ -73,6 +78,11 @@ err_has "alert-receiver.ops: url is missing"
 out_lacks "ran"
 expect_rc 1 serve --scripts "$S" --config "$TMP/config" --once
 err_has "alert-receiver.ops: url is missing"
+printf '%s\n' "$W" "$U" "alert-route = actor=Cambodja -> ops" >"$TMP/config"
+expect_rc 1 run --config "$TMP/config" "$TMP/p.lua"
+err_has "unknown actor"
+expect_rc 1 serve --scripts "$S" --config "$TMP/config" --once
+err_has "unknown actor"
 if grep -q T0KEN "$TMP/all.log"; then fail "a secret was shown: $(grep T0KEN "$TMP/all.log")"; fi
 
 # -- routes: by level, and by the event's kind, actor and tag
@@ -86,7 +96,7 @@ alert-receiver.khm.type = webhook
 alert-receiver.khm.url = http://127.0.0.1:$PORT/khm
 alert-route = level=urgent -> urgent
 alert-route = kind=meeting,talks -> meetings
-alert-route = actor=KHM tag=demining -> khm
+alert-route = actor=Cambodia tag=demining -> khm
 EOC
 ok check --config "$TMP/config"
 out_has "3 alert receivers (urgent: webhook http://127.0.0.1:$PORT/..., meetings: webhook http://127.0.0.1:$PORT/..., khm: webhook http://127.0.0.1:$PORT/...), 3 routes"
