@@ -29,6 +29,7 @@
 #include "settings.h"
 #include "store_int.h"
 #include "strbuf.h"
+#include "text.h"
 #include "users.h"
 
 #define LIST_MAX 10000 /* events in one answer, at most */
@@ -105,16 +106,23 @@ static int fail(att_api_res *rs, int status, const char *fmt, ...)
 static int fail(att_api_res *rs, int status, const char *fmt, ...) {
   char msg[2048];
   va_list ap;
-  cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
-  char *text;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  cJSON_AddNumberToObject(e, "status", status);
-  cJSON_AddStringToObject(e, "message", msg);
-  text = cJSON_PrintUnformatted(o);
+  return answer(rs, status, att_api_error_body(status, msg));
+}
+
+char *att_api_error_body(int status, const char *msg) {
+  char mended[4096];
+  cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+  char *text = NULL;
+  /* A message may quote what a client sent, bytes that are not UTF-8
+   * included: the body must stay JSON. */
+  att_utf8_mend(mended, sizeof mended, msg);
+  if (e && cJSON_AddNumberToObject(e, "status", status) && cJSON_AddStringToObject(e, "message", mended))
+    text = cJSON_PrintUnformatted(o);
   cJSON_Delete(o);
-  return answer(rs, status, text);
+  return text;
 }
 
 /* The status of a core error, and its message. */

@@ -145,6 +145,11 @@ att_time att_api_now(att_api *a);
 int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs);
 void att_api_res_free(att_api_res *rs);
 
+/* The body of an error answer, {"error":{"status":S,"message":M}}, with
+ * M made valid UTF-8 (att_utf8_mend); malloc'd, NULL when out of memory.
+ * Every error the API or its server answers is written by it. */
+char *att_api_error_body(int status, const char *msg);
+
 /* The largest body the API takes (a bigger one is 413, by the server). */
 #define ATT_API_BODY_MAX (1 << 20)
 

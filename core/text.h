@@ -18,6 +18,12 @@ int att_utf8_check(const char *s, size_t len);
  * at a time, for a reader that copies as it checks. */
 size_t att_utf8_len(const char *s, size_t len);
 
+/* s as valid UTF-8 into buf[cap] (cap >= 1): each byte that starts no
+ * valid sequence becomes the four characters \xNN; cut, at a character,
+ * where buf is full.  For a message that text from outside may have
+ * reached, before it goes into JSON. */
+void att_utf8_mend(char *buf, size_t cap, const char *s);
+
 /* The two forms of att__show_as. */
 enum {
   /*

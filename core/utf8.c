@@ -93,6 +93,26 @@ size_t att_utf8_len(const char *s, size_t len) {
   return utf8_seq((const unsigned char *)s, len, &why);
 }
 
+void att_utf8_mend(char *buf, size_t cap, const char *s) {
+  size_t len = strlen(s), i = 0, o = 0, n;
+  if (cap == 0) return;
+  while (i < len) {
+    n = att_utf8_len(s + i, len - i);
+    if (n == 0) {
+      if (o + 5 > cap) break;
+      snprintf(buf + o, 5, "\\x%02X", (unsigned char)s[i]);
+      o += 4;
+      i++;
+      continue;
+    }
+    if (o + n + 1 > cap) break;
+    memcpy(buf + o, s + i, n);
+    o += n;
+    i += n;
+  }
+  buf[o] = '\0';
+}
+
 /* The escape of byte c in the given form, or "" for a byte shown as it is. */
 static void escape(char esc[8], unsigned c, int form) {
   esc[0] = '\0';

@@ -330,11 +330,7 @@ static void send_answer(conn *c, int status, const att_api_res *rs, char *body, 
 static void answer_error(conn *c, int status, const char *msg, int close) {
   att_api_res rs;
   size_t n = 0;
-  char *body = NULL;
-  cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
-  if (e && cJSON_AddNumberToObject(e, "status", status) && cJSON_AddStringToObject(e, "message", msg))
-    body = cJSON_PrintUnformatted(o);
-  cJSON_Delete(o);
+  char *body = att_api_error_body(status, msg);
   if (body) n = strlen(body);
   memset(&rs, 0, sizeof rs);
   rs.content_type = "application/json";

@@ -119,6 +119,17 @@ for p in ("/v1/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/v1/events/../../x"
     check(st == 404, "GET %s: 404, nothing read from files" % p, (st, body))
 st, h, body = req("GET", "/v1/events/a%00b", ED)
 check(st == 400, "a NUL byte in the path: 400", (st, body))
+# Bytes that are not UTF-8, in a path, a filter, a name: every error is
+# still JSON, the bytes shown as \xNN (they were copied as they came).
+for p in ("/v1/events/%FF", "/v1/agenda?from=%FF", "/v1/nope%FF", "/v1/events?%FF=1", "/v1/events?kind=%FF%FE",
+          "/v1/events?actor=%C3", "/v1/events/%C3%28/history", "/v1/reports/%FF"):
+    st, h, body = req("GET", p, ED)
+    try:
+        msg = json.loads(body.decode("utf-8"))["error"]["message"]
+    except (ValueError, KeyError, TypeError) as e:
+        msg = None
+    check(st in (400, 404) and msg is not None and "\\x" in msg, "GET %s: %d, an error in valid JSON" % (p, st),
+          (st, body[:200]))
 
 # -- writes: roles, authors, concurrency
 st, h, body = req("POST", "/v1/events", ED, {"title": "CDC meeting", "when": "2024-03-12", "kind": "meeting",
