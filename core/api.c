@@ -512,6 +512,39 @@ static int list(att_store *st, const att_api_req *rq, att_api_res *rs) {
   return rc;
 }
 
+/*
+ * Is tag (a strong entity-tag, quotes included) among those of an
+ * If-Match or If-None-Match value (RFC 9110, 13.1.1-2): "*", or a list
+ * of entity-tags separated by commas, each maybe W/ (weak).  weak: the
+ * weak comparison of If-None-Match (W/"x" matches "x"); else the strong
+ * one of If-Match (a weak tag matches nothing).  A value that is no such
+ * list matches nothing.
+ */
+static int etag_listed(const char *v, const char *tag, int weak) {
+  size_t tl = strlen(tag);
+  int found = 0;
+  v += strspn(v, " \t");
+  if (v[0] == '*' && v[1 + strspn(v + 1, " \t")] == '\0') return 1;
+  for (;;) {
+    const char *q;
+    int is_weak = 0;
+    v += strspn(v, " \t");
+    if (*v == ',') { /* empty elements are allowed in a list */
+      v++;
+      continue;
+    }
+    if (*v == '\0') return found;
+    if (v[0] == 'W' && v[1] == '/') is_weak = 1, v += 2;
+    if (*v != '"' || (q = strchr(v + 1, '"')) == NULL) return 0;
+    for (const char *c = v + 1; c < q; c++)
+      if ((unsigned char)*c < 0x21 || *c == 0x7f) return 0; /* etagc */
+    if ((size_t)(q + 1 - v) == tl && memcmp(v, tag, tl) == 0 && (weak || !is_weak)) found = 1;
+    v = q + 1;
+    v += strspn(v, " \t");
+    if (*v != ',' && *v != '\0') return 0;
+  }
+}
+
 /* GET /v1/calendar.ics: the events as iCalendar; the ETag is a hash of
  * the text, so a calendar program's If-None-Match gets 304 while nothing
  * it shows has changed. */
@@ -530,7 +563,7 @@ static int calendar(att_store *st, const att_api_req *rq, att_api_res *rs) {
   att_sha256(text, len, h);
   snprintf(rs->etag, sizeof rs->etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x%02x\"", h[0], h[1], h[2], h[3],
            h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11]);
-  if (rq->if_none_match && (!strcmp(rq->if_none_match, rs->etag) || !strcmp(rq->if_none_match, "*"))) {
+  if (rq->if_none_match && etag_listed(rq->if_none_match, rs->etag, 1)) {
     free(text);
     return answer(rs, 304, NULL);
   }
@@ -674,7 +707,7 @@ static int precondition(const att_api_req *rq, const att_event *cur, att_api_res
          "that it does not overwrite a change it has not seen", tag, (long long)cur->id);
     return 0;
   }
-  if (strcmp(rq->if_match, tag) != 0 && strcmp(rq->if_match, "*") != 0) {
+  if (!etag_listed(rq->if_match, tag, 0)) {
     /* the error, and the event as it is now to redo the change on */
     cJSON *o;
     fail(rs, 412, "event %lld has changed: it is at revision %lld (ETag %s), not %s; read it again "

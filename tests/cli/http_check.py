@@ -163,8 +163,13 @@ for bad, why in ((b'{"fields":{"c":036}}', "is not a JSON number"), (b'{"notes":
                  (b'{"notes":"a\\u0000b"}', "NUL"), (b'{"fields":{"n":12345678901234567890}}', "would lose digits")):
     st, h, body = req("PATCH", loc, ED, bad, {"If-Match": '"1"', "Content-Type": "application/json"})
     check(st == 400 and why in body.decode(), "PATCH with %r: 400 saying %r" % (bad, why), (st, body))
-st, h, body = req("PATCH", loc, ED, {"status": "held"}, {"If-Match": '"1"'})
-check(st == 200 and h.get("etag") == '"2"', "PATCH with the ETag: 200, the new ETag", (st, h))
+# If-Match as RFC 9110 has it: a list of tags, compared strongly (a weak
+# tag never matches), "*" for any; nothing else matches.
+for im in ('W/"1"', '"1"x', '"1', '1', '"7" "1"', ''):
+    st, h, body = req("PATCH", loc, ED, {"status": "held"}, {"If-Match": im})
+    check(st == 412, "PATCH with If-Match: %s: 412" % im, (st, body[:200]))
+st, h, body = req("PATCH", loc, ED, {"status": "held"}, {"If-Match": '"7", W/"8" ,"1"'})
+check(st == 200 and h.get("etag") == '"2"', "PATCH with the ETag in a list: 200, the new ETag", (st, h))
 log = subprocess.run([ATT, "--store", STORE, "log", "--json"], capture_output=True, text=True).stdout
 authors = [json.loads(l).get("author") for l in log.splitlines() if l.strip()]
 check(authors[:2] == ["ana", "ana"] or authors[-2:] == ["ana", "ana"], "the history records the token's user", authors)

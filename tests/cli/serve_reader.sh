@@ -72,6 +72,18 @@ ETAG=$(curl -s -D - -o /dev/null -H "Authorization: Bearer $TOK" "$URL/v1/calend
 ST=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" -H "If-None-Match: $ETAG" \
   "$URL/v1/calendar.ics?actor=KHM")
 [ "$ST" = 304 ] || fail "the calendar with its ETag: $ST, not 304"
+# If-None-Match as RFC 9110 has it: a list, compared weakly, "*" for any
+for INM in "W/$ETAG" "\"nope\", $ETAG" "\"a\",W/$ETAG" "*"; do
+  ST=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" -H "If-None-Match: $INM" \
+    "$URL/v1/calendar.ics?actor=KHM")
+  [ "$ST" = 304 ] || fail "the calendar with If-None-Match: $INM: $ST, not 304"
+done
+for INM in '"nope"' "$ETAG-x" "W/\"nope\", \"x\""; do
+  ST=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" -H "If-None-Match: $INM" \
+    "$URL/v1/calendar.ics?actor=KHM")
+  [ "$ST" = 200 ] || fail "the calendar with If-None-Match: $INM: $ST, not 200"
+done
+NCHECKS=$((NCHECKS + 7))
 NCHECKS=$((NCHECKS + 2))
 # A bad filter is the API's 400, from the reader.
 [ "$(get "/v1/agenda?days=0")" = 400 ] && grep -q "days=0" "$TMP/body" ||
