@@ -808,15 +808,25 @@ static int history(att_store *st, const char *which, att_api_res *rs) {
   size_t n = 0;
   cJSON *o, *arr;
   int rc;
-  if ((rc = att_store_lookup(st, which, &ev)) != 0) {
-    if (rc == ATT_ENOTFOUND) return fail(rs, 404, "no event with id or key \"%s\"", which);
-    return core_fail(rs, rc);
-  }
+  char *end;
+  long long id = which[0] >= '1' && which[0] <= '9' ? strtoll(which, &end, 10) : 0;
   att_change_filter_init(&f);
-  f.id = ev.id;
+  if (id > 0 && *end == '\0') { /* an id: a removed event's history too, as `attache log ID` */
+    f.id = id;
+  } else if ((rc = att_store_lookup(st, which, &ev)) != 0) {
+    if (rc == ATT_ENOTFOUND)
+      return fail(rs, 404, "no event with id or key \"%s\"; a removed event's history is found by "
+                           "its id (/v1/events/ID/history)", which);
+    return core_fail(rs, rc);
+  } else {
+    f.id = ev.id;
+    att_event_free(&ev);
+  }
   f.limit = LIST_MAX;
-  att_event_free(&ev);
   if ((rc = att_store_changes(st, &f, &ch, &n)) != 0) return core_fail(rs, rc);
+  if (n == 0) /* never added (or its history pruned away) */
+    return fail(rs, 404, "no event %lld in the history (never added, or its history was pruned)",
+                (long long)f.id);
   o = cJSON_CreateObject();
   arr = cJSON_AddArrayToObject(o, "changes");
   for (size_t i = 0; i < n; i++) {

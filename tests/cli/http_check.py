@@ -211,6 +211,18 @@ st, h, body = req("POST", "/v1/events", ED, {"title": "linker", "when": "2024", 
 st, h, body = req("DELETE", "/v1/events/%d" % tgt, ED, headers={"If-Match": '"1"'})
 check(st == 409 and b"force the removal" not in body and b"attache rm --force %d" % tgt in body,
       "DELETE of a linked event: 409 without advice the API cannot take", (st, body))
+# A removed event's history stays readable by its id, as `attache log ID`.
+st, h, body = req("POST", "/v1/events", ED, {"title": "short-lived", "when": "2024", "key": "short-lived"})
+gone = json.loads(body)["id"] if st == 201 else 0
+st, h, body = req("DELETE", "/v1/events/%d" % gone, ED, headers={"If-Match": '"1"'})
+check(st == 204, "DELETE of an event no one links to: 204", (st, body))
+st, h, body = req("GET", "/v1/events/%d/history" % gone, RD)
+ops = [c["op"] for c in json.loads(body)["changes"]] if st == 200 else []
+check(st == 200 and ops == ["remove", "add"], "GET /v1/events/ID/history of a removed event: its changes", (st, body[:300]))
+st, h, body = req("GET", "/v1/events/short-lived/history", RD)
+check(st == 404 and b"found by its id" in body, "by the key it had: 404 saying to use the id", (st, body))
+st, h, body = req("GET", "/v1/events/99999/history", RD)
+check(st == 404 and b"never added" in body, "of an id never added: 404", (st, body))
 
 # -- the unix socket
 st, h, body = req("GET", "/v1/events?actor=KHM", RD, sock=True)
