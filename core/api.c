@@ -22,6 +22,7 @@
 #include "event_diff.h"
 #include "ics.h"
 #include "json.h"
+#include "names.h"
 #include "actors.h"
 #include "vocab.h"
 #include "occur.h"
@@ -256,28 +257,27 @@ static void actors_free(const char **a) {
   free(a);
 }
 
-/* The code to store or look for of an actor typed in a request, as the
- * command line resolves it (names.md: Japan is JPN, an organisation of
- * the registry its code, an actor events hold as written), malloc'd; NULL
- * with the answer (400 naming the nearest, as the command line does). */
-static char *actor_code(att_store *st, const att_orgs *orgs, const char *typed, const char *what,
-                        att_api_res *rs) {
+/* The code to look for of an actor typed in a filter, as the command
+ * line resolves it (core/names.h), malloc'd; NULL with the answer (400
+ * naming the nearest, as the command line does). */
+static char *actor_code(att_names *nm, const char *typed, att_api_res *rs) {
   char code[256], *out;
-  int rc = att_actor_resolve(st, orgs, typed, code, sizeof code);
+  int rc = att_names_actor(nm, typed, 0, code, sizeof code);
   if (rc != 0) {
-    fail(rs, rc == ATT_ENOTFOUND ? 400 : 500, "%s: %s", what, att_errmsg());
+    fail(rs, rc == ATT_ENOTFOUND ? 400 : 500, "actor: %s", att_errmsg());
     return NULL;
   }
   if (!(out = strdup(code))) fail(rs, 500, "out of memory");
   return out;
 }
 
-/* A kind or a status typed in a request: one the store knows (the
- * documented words, its settings', those events hold); else 400 naming
+/* A kind or a status in a filter: one the store knows; else 400 naming
  * the nearest, as the command line does.  0 or -1. */
-static int word_known(att_store *st, att_vocab_field f, const char *value, att_api_res *rs) {
-  if (att_vocab_check_store(st, f, value) == 0) return 0;
-  fail(rs, 400, "%s", att_errmsg());
+static int word_known(att_names *nm, att_vocab_field f, const char *value, att_api_res *rs) {
+  int rc = att_names_word(nm, f, value);
+  if (rc == 0) return 0;
+  if (rc == ATT_ENOTFOUND) fail(rs, 400, "%s", att_errmsg());
+  else core_fail(rs, rc);
   return -1;
 }
 
@@ -292,54 +292,30 @@ static int new_value(const att_api_req *rq) {
 }
 
 /* The actors, kind and status of an event a request writes, resolved and
- * checked as the command line does them (names.md); those it already had
- * (old) are left as they are.  0, or -1 with the answer. */
+ * checked as the command line does them (core/names.h); those it already
+ * had (old) are left as they are.  0, or -1 with the answer. */
 static int event_names(att_store *st, const att_api_req *rq, att_event *ev, const att_event *old,
                        att_api_res *rs) {
-  size_t out = 0;
-  att_orgs orgs;
-  int have, rc = 0;
-  if (new_value(rq)) return 0;
-  if (ev->kind && !(old && old->kind && !strcmp(old->kind, ev->kind)) &&
-      word_known(st, ATT_VOCAB_KIND, ev->kind, rs) != 0)
-    return -1;
-  if (ev->status && !(old && old->status && !strcmp(old->status, ev->status)) &&
-      word_known(st, ATT_VOCAB_STATUS, ev->status, rs) != 0)
-    return -1;
-  /* the registry of organisations, read once for the request */
-  have = ev->actors.n && att_orgs_read(att_store_dir(st), &orgs) == 0;
-  size_t i;
-  for (i = 0; i < ev->actors.n; i++) {
-    int had = 0;
-    for (size_t k = 0; old && k < old->actors.n; k++) had |= !strcmp(old->actors.v[k], ev->actors.v[i]);
-    if (!had) {
-      char *code = actor_code(st, have ? &orgs : NULL, ev->actors.v[i], "actors", rs);
-      if (!code) {
-        rc = -1;
-        break;
-      }
-      free(ev->actors.v[i]);
-      ev->actors.v[i] = code;
-    }
-    /* two names of one party are one code */
-    size_t k;
-    for (k = 0; k < out && strcmp(ev->actors.v[k], ev->actors.v[i]) != 0; k++) {}
-    if (k < out) free(ev->actors.v[i]);
-    else ev->actors.v[out++] = ev->actors.v[i];
-  }
-  if (have) att_orgs_free(&orgs);
-  /* refused at i: the actors not reached stay, after those done (none
-   * is left twice, and none freed is left in the list) */
-  while (i < ev->actors.n) ev->actors.v[out++] = ev->actors.v[i++];
-  ev->actors.n = out;
-  return rc;
+  att_names nm;
+  int rc;
+  att_names_init(&nm, st, new_value(rq));
+  rc = att_names_event(&nm, ev, old);
+  if (rc == ATT_ENOTFOUND && nm.bad_field &&
+      (!strcmp(nm.bad_field, "actors") || !strcmp(nm.bad_field, "people")))
+    fail(rs, 400, "%s: %s", nm.bad_field, att_errmsg());
+  else if (rc == ATT_ENOTFOUND)
+    fail(rs, 400, "%s", att_errmsg());
+  else if (rc != 0)
+    core_fail(rs, rc);
+  att_names_free(&nm);
+  return rc == 0 ? 0 : -1;
 }
 
 /* The filters of the query into q (actors, malloc'd codes, and tags point
  * into arrays of nparams + 1 the caller frees, the first with
  * actors_free); `extra` is a parameter the route also takes (NULL: none).
  * 0, or -1 with the answer (400). */
-static int filters_with(att_store *st, const att_orgs *orgs, const att_api_req *rq, const char *extra,
+static int filters_with(att_store *st, att_names *nm, const att_api_req *rq, const char *extra,
                         att_query *q, const char **actors, const char **tags, att_api_res *rs) {
   for (size_t i = 0; i < rq->nparams; i++) {
     const char *k = rq->params[i].name, *v = rq->params[i].value;
@@ -352,14 +328,14 @@ static int filters_with(att_store *st, const att_orgs *orgs, const att_api_req *
           return -1;
         }
     if (!strcmp(k, "actor")) {
-      if (!(actors[q->nactors] = actor_code(st, orgs, v, "actor", rs))) return -1;
+      if (!(actors[q->nactors] = actor_code(nm, v, rs))) return -1;
       q->nactors++;
     } else if (!strcmp(k, "tag")) tags[q->ntags++] = v;
     else if (!strcmp(k, "kind")) {
-      if (word_known(st, ATT_VOCAB_KIND, v, rs) != 0) return -1;
+      if (word_known(nm, ATT_VOCAB_KIND, v, rs) != 0) return -1;
       q->kind = v;
     } else if (!strcmp(k, "status")) {
-      if (word_known(st, ATT_VOCAB_STATUS, v, rs) != 0) return -1;
+      if (word_known(nm, ATT_VOCAB_STATUS, v, rs) != 0) return -1;
       q->status = v;
     }
     else if (!strcmp(k, "text")) q->text = v;
@@ -387,16 +363,14 @@ static int filters_with(att_store *st, const att_orgs *orgs, const att_api_req *
   return 0;
 }
 
-/* filters_with the registry of organisations, read once for the request
- * when it names an actor. */
+/* filters_with the store's names, read once for the request. */
 static int filters(att_store *st, const att_api_req *rq, const char *extra, att_query *q, const char **actors,
                    const char **tags, att_api_res *rs) {
-  att_orgs orgs;
-  int have = 0, rc;
-  for (size_t i = 0; !have && i < rq->nparams; i++)
-    if (!strcmp(rq->params[i].name, "actor")) have = att_orgs_read(att_store_dir(st), &orgs) == 0 ? 1 : -1;
-  rc = filters_with(st, have == 1 ? &orgs : NULL, rq, extra, q, actors, tags, rs);
-  if (have == 1) att_orgs_free(&orgs);
+  att_names nm;
+  int rc;
+  att_names_init(&nm, st, 0);
+  rc = filters_with(st, &nm, rq, extra, q, actors, tags, rs);
+  att_names_free(&nm);
   return rc;
 }
 

@@ -26,6 +26,7 @@
 #include "date.h"
 #include "error.h"
 #include "event.h"
+#include "names.h"
 #include "settings.h"
 #include "store.h"
 #include "termsafe.h"
@@ -240,11 +241,9 @@ int cli_filter_query_bounds(cli_filter *f, att_store *st, int64_t **ids, att_bou
 
 /* The vocabulary and the actors of one command's store, read once. */
 typedef struct cli_names {
-  att_store *st;       /* NULL: only the documented words and ISO 3166 */
-  int new_value;       /* --new-value: unknown kinds, statuses, actors taken */
-  att_orgs orgs;       /* the store's registry of organisations */
-  int orgs_read;
-  att_settings *settings; /* for vocab.kinds and vocab.statuses */
+  att_names core;      /* the store (NULL: only the documented words and
+                        * ISO 3166) and --new-value: unknown kinds,
+                        * statuses, actors taken */
   char **owned;        /* codes handed out */
   size_t nowned;
   const char **actors; /* a query's actors, as codes */

@@ -189,8 +189,18 @@ for bad, why in (({"kind": "meetng"}, 'did you mean "meeting"'), ({"status": "he
     st, h, body = req("POST", "/v1/events", ED, b)
     msg = json.loads(body).get("error", {}).get("message", "") if st == 400 else ""
     check(st == 400 and why in msg, "POST with %r: 400 saying %r" % (bad, why), (st, body))
-st, h, body = req("POST", "/v1/events?new-value=1", ED, {"title": "x", "when": "2024", "actors": ["Cambodge"]})
-check(st == 201 and json.loads(body).get("actors") == ["Cambodge"], "POST ?new-value=1 keeps a new name", (st, body))
+st, h, body = req("POST", "/v1/events?new-value=1", ED, {"title": "x", "when": "2024", "actors": ["Cambodge", "Japan"]})
+check(st == 201 and json.loads(body).get("actors") == ["Cambodge", "JPN"],
+      "POST ?new-value=1 keeps a new name and still reads a known one (as --new-value)", (st, body))
+# People's actors are names too, as on the command line.
+st, h, body = req("POST", "/v1/events", ED, {"title": "Visit", "when": "2024-06-01",
+                                             "people": [{"name": "A. Minister", "actor": "Japan"}]})
+check(st == 201 and json.loads(body).get("people", [{}])[0].get("actor") == "JPN",
+      "POST with a person's actor by name: its code", (st, body))
+st, h, body = req("POST", "/v1/events", ED, {"title": "Visit", "when": "2024-06-01",
+                                             "people": [{"name": "A. Minister", "actor": "Japn"}]})
+check(st == 400 and b"did you mean" in body and b"people" in body, "a person's unknown actor: 400 naming the nearest",
+      (st, body))
 st, h, body = req("GET", "/v1/events?actor=Japan", RD)
 check(st == 200 and any(e["title"] == "Talks" for e in json.loads(body)["events"]), "GET ?actor=Japan finds JPN's",
       (st, body))
