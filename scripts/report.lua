@@ -822,6 +822,46 @@ function report.write(text, path, ...)
   return true
 end
 
+-- report.args({...}, names) -> table: a report's arguments, name=value
+-- each, read as the shipped reports read them.  names lists those it
+-- takes.  A word that is not name=value, a name not in the list, or a
+-- name given twice is an error; so is a kind or status the store does
+-- not know, and a from or to that is not a date (each named with the
+-- nearest or with what is wrong).  Errors are raised without a position
+-- (error(msg, 0)): `attache run` prints them alone, as messages for
+-- people, not as a script's failure.
+function report.args(list, names)
+  if type(list) ~= "table" then
+    error(fmt("bad argument #1 to 'args' (the script's arguments, {...}, expected, got %s)", type(list)), 2)
+  end
+  if type(names) ~= "table" or #names == 0 then
+    error("bad argument #2 to 'args' (a list of argument names expected)", 2)
+  end
+  local takes, out = {}, {}
+  for _, n in ipairs(names) do takes[n] = true end
+  local all = concat(names, ", ")
+  for _, a in ipairs(list) do
+    local k, v = tostring(a):match("^([%w_]+)=(.*)$")
+    if not k then error(fmt("%s: give name=value (%s)", tostring(a), all), 0) end
+    if not takes[k] then error(fmt("unknown argument %s (it takes %s)", k, all), 0) end
+    if out[k] then error(fmt("%s given twice (it takes one value)", k), 0) end
+    out[k] = v
+  end
+  for _, f in ipairs{"kind", "status"} do
+    if out[f] then
+      local ok, msg = core.known(f, out[f])
+      if not ok then error(f .. "=" .. out[f] .. ": " .. msg, 0) end
+    end
+  end
+  for _, f in ipairs{"from", "to"} do
+    if out[f] then
+      local d, why = core.date(out[f])
+      if not d then error(f .. "=" .. out[f] .. ": " .. why, 0) end
+    end
+  end
+  return out
+end
+
 report.columns = COLUMN_NAMES
 
 return report

@@ -8,31 +8,13 @@
 -- reads it), actor, tag, kind, status, title.
 local at = require "attache"
 
-local args = {}
-for _, a in ipairs({...}) do
-  local k, v = a:match("^([%w_]+)=(.*)$")
-  if not k then error(a .. ": give name=value (days, from, actor, tag, kind, status, title)", 0) end
-  args[k] = v
-end
-for k in pairs(args) do
-  if not ({days = 1, from = 1, actor = 1, tag = 1, kind = 1, status = 1, title = 1})[k] then
-    error("unknown argument " .. k .. " (it takes days, from, actor, tag, kind, status and title)", 0)
-  end
-end
+local args = at.report.args({...}, {"days", "from", "actor", "tag", "kind", "status", "title"})
 
 local days = math.tointeger(tonumber(args.days or "30"))
 if not days or days < 1 or days > 366 then
   error("days=" .. tostring(args.days) .. ": give a whole number of days from 1 to 366", 0)
 end
--- A value it cannot use is named, as the command line names it.
-local from, why = at.date(args.from or "today")
-if not from then error("from=" .. args.from .. ": " .. why, 0) end
-for _, f in ipairs{"kind", "status"} do
-  if args[f] then
-    local ok, msg = at.known(f, args[f])
-    if not ok then error(f .. "=" .. args[f] .. ": " .. msg, 0) end
-  end
-end
+local from = at.date(args.from or "today") -- read by at.report.args
 local t0 = from:seconds()
 t0 = t0 - t0 % 86400 -- the first day, from its first second (UTC)
 local t1 = t0 + days * 86400 - 1

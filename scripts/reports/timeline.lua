@@ -9,30 +9,9 @@
 -- actor, tag, kind, status, lanes (kind or actor), title.
 local at = require "attache"
 
-local args = {}
-local known = {from = 1, to = 1, actor = 1, tag = 1, kind = 1, status = 1, lanes = 1, title = 1}
-for _, a in ipairs({...}) do
-  local k, v = a:match("^([%w_]+)=(.*)$")
-  if not k or not known[k] then
-    error(a .. ": give name=value, with a name of from, to, actor, tag, kind, status, lanes, title", 0)
-  end
-  args[k] = v
-end
+local args = at.report.args({...}, {"from", "to", "actor", "tag", "kind", "status", "lanes", "title"})
 if args.lanes and args.lanes ~= "kind" and args.lanes ~= "actor" then
   error("lanes=" .. args.lanes .. ": give kind or actor", 0)
-end
--- A value it cannot use is named, as the command line names it.
-for _, f in ipairs{"from", "to"} do
-  if args[f] then
-    local d, why = at.date(args[f])
-    if not d then error(f .. "=" .. args[f] .. ": " .. why, 0) end
-  end
-end
-for _, f in ipairs{"kind", "status"} do
-  if args[f] then
-    local ok, msg = at.known(f, args[f])
-    if not ok then error(f .. "=" .. args[f] .. ": " .. msg, 0) end
-  end
 end
 
 local events = at.query{from = args.from, to = args.to, actor = args.actor, tag = args.tag, kind = args.kind,

@@ -45,6 +45,14 @@ for r in agenda timeline; do
 done
 expect_rc 1 run attache:timeline to=someday
 err_has "to=someday"
+# An argument of one value given twice is refused, as an option of the
+# command line is (the last one was taken).
+for r in agenda timeline; do
+  expect_rc 1 run attache:$r kind=meeting kind=visit
+  err_has "kind given twice (it takes one value)"
+  expect_rc 1 run attache:$r from=2024 from=2025
+  err_has "from given twice"
+done
 for bad in days=0 days=x colour=red notanargument; do
   expect_rc 1 run attache:agenda $bad
   if grep -q "stack traceback" "$TMP/err"; then fail "attache:agenda $bad: a traceback"; fi
