@@ -268,7 +268,7 @@ att_script *att_script_new(att_engine *e, const char *name) {
    * with the incremental collector, 470 with this one (callgrind). */
   lua_gc(s->L, LUA_GCGEN, 0, 0);
   lua_setwarnf(s->L, att__sandbox_warn, s);
-  lua_sethook(s->L, att__sandbox_hook, LUA_MASKCOUNT, ATT__HOOK_STEP);
+  att__hook_arm(s, s->L);
   lua_pushcfunction(s->L, att__sandbox_open);
   st = lua_pcall(s->L, 0, 0, 0);
   if (st != LUA_OK) {
@@ -437,7 +437,8 @@ int att_script_call(att_script *s, int nargs, int nresults) {
     s->used = 0;
     s->stop = ATT__STOP_NONE;
     s->deadline = s->e->limits.seconds > 0 ? att_monotonic() + s->e->limits.seconds : 0;
-    lua_sethook(L, att__sandbox_hook, LUA_MASKCOUNT, ATT__HOOK_STEP);
+    s->current = NULL;
+    att__hook_arm(s, L);
     att__watch_begin(s);
   }
   const char *prev_author = s->author ? author_swap(s->e, s->author) : NULL;

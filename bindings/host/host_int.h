@@ -34,9 +34,17 @@ struct att_script {
   int ro_depth;        /* nesting of read-only contexts */
   const char *ro_what; /* the outermost one ("a reminder's where function") */
   char *author;        /* att_script_set_author, or NULL */
+  /* The coroutine a call of the script is running in (sandbox.c's resume
+   * and wrap keep it), or NULL: where the watchdog sets the hook that
+   * stops the call. */
+  lua_State *volatile current;
 };
 
 #define ATT__HOOK_STEP 1000 /* instructions between two budget checks */
+/* The hook a call runs under: the count hook every ATT__HOOK_STEP
+ * instructions when the budget counts instructions; none otherwise (the
+ * watchdog's timer and stop signals set it when they need it). */
+void att__hook_arm(att_script *s, lua_State *L);
 
 void *att__sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 void att__sandbox_hook(lua_State *L, lua_Debug *ar);

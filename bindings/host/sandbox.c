@@ -31,7 +31,12 @@
  * ATT__HOOK_STEP instructions charges the call's budget (and checks its
  * deadline).  Once a call is out of budget (or calls os.exit) the hook
  * fires at every instruction and raises each time, so a pcall in the
- * script may catch one error but cannot go on running.
+ * script may catch one error but cannot go on running.  Without an
+ * instruction budget (max-instructions 0) there is no hook at all: in
+ * Lua 5.4 any count hook sends every instruction through the debug
+ * interface (luaG_traceexec), which made a tight loop about half as fast;
+ * a deadline or a stop signal then sets the hook from the watchdog, on
+ * the thread the call is running in (att_script.current).
  *
  * An error raised in a hook leaves hooks off in its thread until a pcall
  * catches it.  Lua code that would run in that window must not run: so
@@ -245,7 +250,12 @@ void att__sandbox_hook(lua_State *L, lua_Debug *ar) {
     lua_concat(L, 2);
     lua_error(L);
   }
-  if (n != ATT__HOOK_STEP) lua_sethook(L, att__sandbox_hook, LUA_MASKCOUNT, ATT__HOOK_STEP);
+  if (n != ATT__HOOK_STEP || s->e->limits.instructions == 0) att__hook_arm(s, L);
+}
+
+void att__hook_arm(att_script *s, lua_State *L) {
+  if (s->e->limits.instructions != 0) lua_sethook(L, att__sandbox_hook, LUA_MASKCOUNT, ATT__HOOK_STEP);
+  else lua_sethook(L, NULL, 0, 0);
 }
 
 void att_lua_charge(lua_State *L, uint64_t units) {
@@ -818,13 +828,28 @@ static void mark_stopped(lua_State *L, int co) {
   lua_pop(L, 1);
 }
 
+/* A resume has returned from co to L.  Without a budget, a hook on co is
+ * the watchdog's or a stop's (att__hook_arm sets none): L takes it over,
+ * so that a stop set while co ran reaches the threads that resumed it. */
+static void after_resume(att_script *s, lua_State *L, lua_State *co) {
+  if (s->e->limits.instructions == 0 && co && lua_gethook(co) != NULL)
+    lua_sethook(L, att__sandbox_hook, LUA_MASKCOUNT, 1);
+}
+
 static int sb_co_resume(lua_State *L) {
+  att_script *s = att_lua_script(L);
+  lua_State *prev = s->current;
+  int st;
   luaL_checktype(L, 1, LUA_TTHREAD);
   lua_pushvalue(L, 1); /* kept under the call */
   lua_insert(L, 1);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 2);
-  lua_call(L, lua_gettop(L) - 2, LUA_MULTRET);
+  s->current = lua_tothread(L, 1);
+  st = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
+  s->current = prev;
+  after_resume(s, L, lua_tothread(L, 1));
+  if (st != LUA_OK) return lua_error(L); /* resume's own misuse, as it was */
   if (!lua_toboolean(L, 2) && att_lua_script(L)->stop != ATT__STOP_NONE) mark_stopped(L, 1);
   return lua_gettop(L) - 1;
 }
@@ -856,7 +881,14 @@ static int wrap_call(lua_State *L) {
     return luaL_error(L, "cannot resume dead coroutine");
   if (!lua_checkstack(co, narg)) return luaL_error(L, "too many arguments to resume");
   lua_xmove(L, co, narg);
-  st = lua_resume(co, L, narg, &nres);
+  {
+    att_script *s = att_lua_script(L);
+    lua_State *prev = s->current;
+    s->current = co;
+    st = lua_resume(co, L, narg, &nres);
+    s->current = prev;
+    after_resume(s, L, co);
+  }
   if (st == LUA_OK || st == LUA_YIELD) {
     if (!lua_checkstack(L, nres + 1)) {
       lua_pop(co, nres);

@@ -129,8 +129,10 @@ static double run_wait(void) {
  * declared stuck once the grace has passed with the CPU at its disposal.
  * clock_gettime is async-signal-safe (POSIX.1-2008). */
 static void begin_grace(att_script *s) {
+  lua_State *cur = s->current;
   phase = 1;
   lua_sethook(s->L, att__sandbox_hook, LUA_MASKCOUNT, 1);
+  if (cur && cur != s->L) lua_sethook(cur, att__sandbox_hook, LUA_MASKCOUNT, 1);
   clock_gettime(CLOCK_MONOTONIC, &grace_wall0);
   grace_wait0 = run_wait();
   arm(grace);

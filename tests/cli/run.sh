@@ -92,6 +92,11 @@ abuse plain_find 1 "instruction budget exhausted" $D
 abuse move 1 "instruction budget exhausted" $D
 abuse gc 1 "instruction budget exhausted" $D
 abuse loop 1 "time limit exceeded" --max-instructions 0 --max-time 0.5
+# Without a budget there is no count hook: the deadline sets it on the
+# thread the call runs in, in a coroutine, a nested one, a pcall.
+for c in loop_pcall loop_wrap loop_resume loop_xpcall loop_close loop_nested; do
+  abuse $c 1 "time limit exceeded" --max-instructions 0 --max-time 0.5
+done
 abuse memory 1 "not enough memory"
 abuse memory 1 "not enough memory" --max-memory 4M
 abuse error_object 1 "__tostring failed"

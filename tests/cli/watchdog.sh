@@ -145,7 +145,21 @@ at.at("2024-01-01T00:00:00Z", function()
   while true do end
 end)
 LUA
-for sig in TERM INT; do
+# Without an instruction budget there is no count hook: the signal sets
+# one on the thread the callback runs in, a coroutine's too.
+cat >"$TMP/busy_co.lua" <<'LUA'
+local at = require "attache"
+at.at("2024-01-01T00:00:00Z", function()
+  coroutine.wrap(function()
+    local co = coroutine.create(function() print("busy") io.stdout:flush() while true do end end)
+    coroutine.resume(co)
+  end)()
+end)
+LUA
+for sig in TERM INT TERM_co; do
+  case $sig in
+  *_co) sig=${sig%_co} && mv "$TMP/scripts/busy.lua" "$TMP/busy.lua" && cp "$TMP/busy_co.lua" "$TMP/scripts/" ;;
+  esac
   rm -f "$STORE/daemon.state" "$TMP/out" "$TMP/err" # (not the last run's lines)
   "$ATT" --store "$STORE" serve --scripts "$TMP/scripts" --max-instructions 0 \
     --now 2024-01-01 --until 2024-01-02 >"$TMP/out" 2>"$TMP/err" &

@@ -17,6 +17,12 @@ cases.loop_resume = function()
     coroutine.resume(co)
   end
 end
+cases.loop_nested = function()
+  coroutine.wrap(function()
+    local co = coroutine.create(function() while true do end end)
+    while true do coroutine.resume(co) end
+  end)()
+end
 cases.loop_xpcall = function()
   while true do xpcall(function() while true do end end, function() while true do end end) end
 end
