@@ -860,7 +860,10 @@ static int wflush(att_store *st) {
   while (off < st->wlen) {
     ssize_t w = att__fault(ATT_FAULT_WRITE) ? -1 : pwrite(st->jfd, st->wbuf + off, att__fault_len(st->wlen - off), (off_t)(at + off));
     if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return att__err(ATT_EIO, "journal of \"%s\": write failed: %s", st->dir, strerror(errno));
+    if (w < 0) {
+      st->wtorn = 1;
+      return att__err(ATT_EIO, "journal of \"%s\": write failed: %s", st->dir, strerror(errno));
+    }
     off += (size_t)w;
   }
   st->wpos_flushed += st->wlen;
@@ -915,6 +918,7 @@ static void wreset(att_store *st) {
   st->meta_done = 0;
   st->wlen = 0;
   st->wpos_flushed = 0;
+  st->wtorn = 0;
   st->nrec_pending = 0;
   st->batch_start = st->jend;
 }
@@ -932,9 +936,20 @@ static void wabort(att_store *st, int keep_ids) {
   st->wlen = 0;
   if (keep_ids && hw > st->write_next_id && st->locked && !st->poisoned) {
     uint64_t v = (uint64_t)hw;
-    if (append(st, ATT__R_ABORT, ATT__RF_END, &v, 8) != 0 || wsync(st) != 0) st->jend = st->batch_start;
+    /* What a failed flush left past the records written whole goes
+     * first: the ABORT record written over its start, the rest behind
+     * it made the journal unreadable (a full disk, found from outside).
+     * Cutting a file needs no room on the disk. */
+    if (st->wtorn && (att__fault(ATT_FAULT_TRUNC) ||
+                      ftruncate(st->jfd, (off_t)(st->batch_start + st->wpos_flushed)) != 0)) {
+      st->jend = st->batch_start; /* an unfinished tail: the next writer cuts it off */
+    } else {
+      st->wtorn = 0;
+      if (append(st, ATT__R_ABORT, ATT__RF_END, &v, 8) != 0 || wsync(st) != 0) st->jend = st->batch_start;
+    }
   } else {
-    if (st->wpos_flushed && (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0))
+    if ((st->wpos_flushed || st->wtorn) &&
+        (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0))
       st->poisoned = 1;
     st->jend = st->batch_start;
   }
@@ -1729,7 +1744,8 @@ void att_store_import_abort(att_store *st) {
     int64_t hw = st->next_id;
     st->next_id = st->imp_first;
     st->next_seq = st->imp_seq; /* nothing of it was kept */
-    if (st->wpos_flushed && (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0))
+    if ((st->wpos_flushed || st->wtorn) &&
+        (att__fault(ATT_FAULT_TRUNC) || ftruncate(st->jfd, (off_t)st->batch_start) != 0))
       st->poisoned = 1;
     wreset(st);
     if (st->poisoned || mark_next_id(st, hw) != 0) st->next_id = hw;

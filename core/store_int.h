@@ -522,6 +522,10 @@ struct att_store {
   int broken;            /* a failure left journal and view apart: abandon */
   uint64_t batch_start;  /* journal offset where it began */
   uint64_t wpos_flushed; /* bytes of it already written to the file */
+  /* A flush of it failed: bytes past wpos_flushed may be in the file (a
+   * short write before ENOSPC), which an abort cuts off before anything
+   * else is written there. */
+  int wtorn;
   uint64_t nrec_pending; /* records appended by it */
   int64_t id_reserved;   /* ids below this are reserved on disk by it */
   int64_t write_next_id; /* next_id when it began */

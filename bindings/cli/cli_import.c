@@ -60,6 +60,10 @@ typedef struct recs {
   size_t locate[2];
   char *located[2];
   int64_t first, last;
+  /* The store failed (a full disk, a failed sync): not a record's fault;
+   * reading stops and the import fails with this. */
+  int store_rc;
+  char store_msg[600];
   cli_progress *pb;
   /* A file read through a mapping: the pages already read are given
    * back as reading goes (JSON Lines), so a large file is never resident
@@ -116,6 +120,9 @@ static int map_links(recs *r, att_event *ev, const char *where);
 static int note(recs *r, size_t ord, size_t pos, int64_t id, const char *key);
 static int64_t id_of(double v);
 
+/* One record: obj (freed here, whatever happens) checked and handed to
+ * the store.  0, or -1 to stop reading (out of memory, or the store
+ * failed: r->store_rc). */
 static int push(recs *r, cJSON *obj, const char *where) {
   att_event ev, other;
   int v;
@@ -177,7 +184,13 @@ static int push(recs *r, cJSON *obj, const char *where) {
     att_event_free(&other);
   } else if (r->errors == 0) {
     int64_t want = r->base + (int64_t)r->added;
-    if ((v = att_store_import_add(r->st, &ev)) < 0) {
+    if ((v = att_store_import_add(r->st, &ev)) < 0 && v != ATT_EINVAL && v != ATT_ERANGE &&
+        v != ATT_EEXISTS && v != ATT_ENOTFOUND && v != ATT_ELINKED) {
+      r->store_rc = v;
+      snprintf(r->store_msg, sizeof r->store_msg, "%s", att_errmsg());
+      att_event_free(&ev);
+      return -1;
+    } else if (v < 0) {
       const char *m = att_errmsg();
       bad(r, where, "%s", (m && *m) ? m : att_strerror(v));
     } else if (r->mapping && ev.id != want) {
@@ -396,8 +409,7 @@ static int read_json_array(recs *r, const char *text, size_t len) {
       cJSON_Delete(it);
       continue;
     }
-    if (push(r, it, where) != 0) {
-      cJSON_Delete(it);
+    if (push(r, it, where) != 0) { /* (push has freed it) */
       cJSON_Delete(arr);
       return -1;
     }
@@ -487,8 +499,7 @@ static int read_json_lines(recs *r, const char *text, size_t len) {
       bad(r, where, "not a JSON object (JSON Lines: one event object a "
                     "line)");
       cJSON_Delete(obj);
-    } else if (push(r, obj, where) != 0) {
-      cJSON_Delete(obj);
+    } else if (push(r, obj, where) != 0) { /* (push has freed it) */
       return -1;
     }
     p = nl ? nl + 1 : end;
@@ -753,8 +764,7 @@ static int read_csv(recs *r, const char *text, size_t len) {
       cJSON_Delete(obj);
       continue;
     }
-    if (push(r, obj, where) != 0) {
-      cJSON_Delete(obj);
+    if (push(r, obj, where) != 0) { /* (push has freed it) */
       out = -1;
       break;
     }
@@ -902,6 +912,12 @@ int cli_cmd_import(cli_ctx *ctx, int argc, char **argv) {
     size_t before = r.errors;
     map_ready(&r);
     if (r.errors > before && r.added) r.added = 0;
+  }
+  if (r.store_rc) {
+    cli_progress_end(&pb);
+    att_store_import_abort(st);
+    rc = cli_fail("cannot import %s; nothing was imported: %s", r.file, r.store_msg);
+    goto done;
   }
   if (e < 0 && !r.errors) r.errors = 1, rc = cli_fail("out of memory while reading %s", r.file);
   if (r.errors) {

@@ -227,6 +227,38 @@ static int op_batch(att_store *st, model *m) {
   if (remove_key(st, "k13") == 0) m_set(m, "k13", 0, 0);
   return att_store_commit(st);
 }
+/* An event of about 40 KB (long notes), so that a few of them fill the
+ * journal's write buffer and a batch writes part of itself before its
+ * commit. */
+static int add_big(att_store *st, const char *key) {
+  static char j[41000];
+  att_event ev;
+  int rc, n = snprintf(j, sizeof j, "{\"title\":\"big %s\",\"when\":\"2024-04\",\"key\":\"%s\",\"notes\":\"", key, key);
+  memset(j + n, 'n', 40000);
+  snprintf(j + n + 40000, sizeof j - (size_t)n - 40000, "\"}");
+  if ((rc = att_event_from_json(j, strlen(j), 0, &ev)) != 0) return rc;
+  rc = att_store_add(st, &ev);
+  att_event_free(&ev);
+  return rc;
+}
+/* A batch that writes part of itself before its commit (past the write
+ * buffer's 1 MB): a fault in that write, or after it, must leave the
+ * journal as it was (a full disk made the store unopenable: the batch's
+ * abort record was written over its partly written records). */
+static int op_big_batch(att_store *st, model *m) {
+  model mine = *m;
+  int rc = att_store_begin(st), ok = 1;
+  if (rc) return rc;
+  for (int i = 0; i < 30 && ok; i++) {
+    char k[16];
+    snprintf(k, sizeof k, "g%d", i);
+    if (add_big(st, k) == 0) m_set(&mine, k, 1, 1);
+    else ok = 0;
+  }
+  rc = att_store_commit(st);
+  if (ok) *m = mine; /* the store as it is if the batch was kept */
+  return rc;
+}
 static int op_compact(att_store *st, model *m) {
   (void)m;
   return att_store_compact(st);
@@ -599,6 +631,8 @@ int main(void) {
   campaign("update (journal event)", tpl, &m, op_update_j, ATT_FAULT_ALL);
   campaign("remove", tpl, &m, op_remove, ATT_FAULT_ALL);
   campaign("batch commit", tpl, &m, op_batch, ATT_FAULT_ALL);
+  campaign("batch written before its commit", tpl, &m, op_big_batch,
+           (1u << ATT_FAULT_WRITE) | (1u << ATT_FAULT_SYNC) | (1u << ATT_FAULT_TRUNC));
   campaign("compaction", tpl, &m, op_compact, ATT_FAULT_ALL);
   /* The compaction a commit starts: its syncs, renames, opens, maps (the
    * thousands of writes and allocations of a big snapshot are covered by
