@@ -137,6 +137,17 @@ static int read_yyyy_nn(const att__fr *c, int64_t y, int nn, char *e) {
         nn, group_name(nn, g, sizeof g), (long long)y, nn, (long long)y, (long long)end,
         group_name(nn, g, sizeof g), " ", (long long)y, (long long)y, (long long)end,
         (long long)y, nn);
+  if (end == y) { /* "2024-24": no span, and never meant as one year */
+    if (nn >= 21 && nn <= 32)
+      return att__fr_refuse(
+          c,
+          "YYYY-NN is read as a span of years, and %04lld to %04lld is the one year; type "
+          "%04lld, or, if you meant %s %04lld (the EDTF season %02d), type that or [%04lld-%02d]",
+          (long long)y, (long long)end, (long long)y, group_name(nn, g, sizeof g), (long long)y, nn,
+          (long long)y, nn);
+    return att__fr_refuse(c, "YYYY-NN is read as a span of years, and %04lld to %04lld is the one year; type %04lld",
+                          (long long)y, (long long)end, (long long)y);
+  }
   if (end < y) {
     if (nn >= 21 && nn <= 32)
       return att__fr_refuse(

@@ -21,13 +21,37 @@ static const char *const kinds[] = {"meeting", "visit",     "call",      "talks"
 static const char *const statuses[] = {"planned", "confirmed", "held", "postponed", "cancelled",
                                        "draft",   "endorsed",  "in-force", "expired", NULL};
 
+/* An edit form carries, beside each field, what it showed there at
+ * first (hidden orig-NAME fields): a field sent back as shown is left
+ * out of the change, so that what the form cannot show exactly stays as
+ * it is (a season's EDTF read back as a span of years, a tag holding a
+ * comma split in two, notes sent back with the CRLF every browser uses,
+ * an actor whose name holds a comma refused). */
 typedef struct form {
-  char *v[NF]; /* malloc'd or NULL */
+  char *v[NF];    /* malloc'd or NULL */
+  char *orig[NF]; /* an edit's first values, malloc'd or NULL */
   long long rev;
 } form;
 
 static void form_free(form *f) {
-  for (int i = 0; i < NF; i++) free(f->v[i]);
+  for (int i = 0; i < NF; i++) free(f->v[i]), free(f->orig[i]);
+}
+
+/* s with each CRLF (and lone CR) as LF, in place: how a browser sends a
+ * line break, read back as the line break it is. */
+static char *lf(char *s) {
+  char *o = s;
+  for (const char *p = s; p && *p; p++) {
+    if (*p == '\r' && p[1] == '\n') continue;
+    *o++ = *p == '\r' ? '\n' : *p;
+  }
+  if (o) *o = '\0';
+  return s;
+}
+
+/* Was field i sent back as the form first showed it? */
+static int unchanged(const form *f, int i) {
+  return f->orig[i] && f->v[i] && strcmp(f->orig[i], f->v[i]) == 0;
 }
 
 static char *joined(const cJSON *arr) {
@@ -46,6 +70,7 @@ static void from_event(form *f, const cJSON *ev) {
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(ev, names[i]);
     if (cJSON_IsString(x)) f->v[i] = strdup(x->valuestring);
     else if (cJSON_IsArray(x)) f->v[i] = joined(x);
+    f->orig[i] = lf(strdup(f->v[i] ? f->v[i] : ""));
   }
   f->rev = cJSON_IsNumber(r) ? (long long)r->valuedouble : 0;
 }
@@ -53,8 +78,12 @@ static void from_event(form *f, const cJSON *ev) {
 static void from_post(form *f, const att_web_req *rq) {
   const char *r = att__web_field(rq, "rev");
   for (int i = 0; i < NF; i++) {
-    const char *x = att__web_field(rq, names[i]);
-    if (x) f->v[i] = strdup(x);
+    char on[16];
+    const char *x = att__web_field(rq, names[i]), *o;
+    snprintf(on, sizeof on, "orig-%s", names[i]);
+    o = att__web_field(rq, on);
+    if (x) f->v[i] = lf(strdup(x));
+    if (o) f->orig[i] = lf(strdup(o));
   }
   f->rev = r ? strtoll(r, NULL, 10) : 0;
 }
@@ -106,6 +135,12 @@ static int render(const att__wsess *s, const char *which, const form *f, int sta
   att__hb_e(&b, s->csrf);
   att__sb_s(&b, "\">\n");
   if (which) att__sb_f(&b, "<input type=\"hidden\" name=\"rev\" value=\"%lld\">\n", f->rev);
+  for (int i = 0; which && i < NF; i++)
+    if (f->orig[i]) {
+      att__sb_f(&b, "<input type=\"hidden\" name=\"orig-%s\" value=\"", names[i]);
+      att__hb_e(&b, f->orig[i]);
+      att__sb_s(&b, "\">\n");
+    }
   text_field(&b, F_TITLE, f->v[F_TITLE], " required maxlength=\"1000\"", NULL);
   text_field(&b, F_WHEN, f->v[F_WHEN], " required autocomplete=\"off\" spellcheck=\"false\"",
              "As precise as the source: 17 December 2023, 2024-Q1, mid March 2024, 2024-28, next week.");
@@ -193,7 +228,9 @@ int att__web_save(att_web *w, const att__wsess *s, const att_web_req *rq, const 
     rc = att__web_error(s, rs, 404, "no such event");
     goto out;
   }
-  if (f.v[F_WHEN] && *f.v[F_WHEN]) { /* the date as the CLI reads it */
+  if (which && unchanged(&f, F_WHEN)) {
+    /* as shown: left as it is */
+  } else if (f.v[F_WHEN] && *f.v[F_WHEN]) { /* the date as the CLI reads it */
     att_api_param q = {"q", f.v[F_WHEN]};
     att__wcall c = {"GET", "/v1/dates", &q, 1, NULL, NULL};
     const cJSON *e;
@@ -214,6 +251,7 @@ int att__web_save(att_web *w, const att__wsess *s, const att_web_req *rq, const 
   }
   for (int i = 0; i < NF; i++) {
     const char *v = i == F_WHEN ? edtf : f.v[i];
+    if (which && unchanged(&f, i)) continue;
     if (i == F_WHEN && !*edtf) continue;
     if (i == F_ACTORS || i == F_TAGS) {
       cJSON *arr = split(v);

@@ -218,6 +218,11 @@ static const bad refusals[] = {
     {"2024-41", "could be H2 2024 (the EDTF grouping 41) or the years 2024 to 2041"},
     {"2024-21", "if you meant spring 2024 (the EDTF season 21), type that or [2024-21]"},
     {"2024-13", "2024 to 2013 runs backwards; write the span as 2013/2024"},
+    /* a span from a year to itself: one year, or an EDTF season (the web
+     * form showed 2024-24 and read it back as 2024/2024) */
+    {"2024-24", "2024 to 2024 is the one year; type 2024, or, if you meant winter 2024 (the EDTF season 24), type that or [2024-24]"},
+    {"2028-28", "if you meant northern winter 2028 (the EDTF season 28)"},
+    {"2016-16", "2016 to 2016 is the one year; type 2016"},
     {"2024-2020", "runs backwards"},
     /* anniversaries */
     {"70th anniversary of 9999", "the anniversary falls after the year 9999"},
