@@ -364,6 +364,8 @@ static const cli_command commands[] = {
      "only when the script uses it.  The script cannot run commands, load C\n"
      "modules or binary chunks, or use files outside these directories:\n"
      "\n" SANDBOX_HELP
+     "  --given-only       nothing implied: the current directory is not\n"
+     "                     readable, no default ./out (as under serve)\n"
      "\n"
      "Alerts (at.alert, docs/alerts.md) are logged in the store and printed\n"
      "on stdout; the config file may also set alert-file, alert-command,\n"

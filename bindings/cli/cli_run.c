@@ -26,7 +26,7 @@
 
 enum {
   O_MAXI = 1, O_MAXM, O_MAXS, O_MAXT, O_DEBUG, O_READ, O_WRITE, O_OUT, O_CONFIG,
-  O_ACMD, O_AFILE, O_ATIME
+  O_ACMD, O_AFILE, O_ATIME, O_GIVEN
 };
 
 static const cli_opt run_opts[] = {
@@ -36,7 +36,7 @@ static const cli_opt run_opts[] = {
     {"write", 0, CLI_MANY, O_WRITE},           {"out", 0, 1, O_OUT},
     {"config", 0, 1, O_CONFIG},         {"alert-command", 0, 1, O_ACMD},
     {"alert-file", 0, 1, O_AFILE},      {"alert-timeout", 0, 1, O_ATIME},
-    CLI_AS_OF_OPT,
+    {"given-only", 0, 0, O_GIVEN},      CLI_AS_OF_OPT,
     {NULL, 0, 0, 0}};
 
 #define RUN_OUT_DEFAULT "out"
@@ -46,6 +46,7 @@ typedef struct run_cmdline {
   const char *maxi, *maxm, *maxs, *maxt, *out, *config;
   const char *acmd, *afile, *atime; /* alert outputs (alerts.h) */
   int debug;
+  int given_only; /* --given-only: nothing implied, as for serve */
   const char **read, **write;
   size_t nread, nwrite;
 } run_cmdline;
@@ -267,6 +268,7 @@ static int parse_opts(cli_ctx *ctx, int argc, char **argv, int for_run, run_cmdl
     case O_MAXS: c->maxs = p.arg; break;
     case O_MAXT: c->maxt = p.arg; break;
     case O_DEBUG: c->debug = 1; break;
+    case O_GIVEN: c->given_only = 1; break;
     case O_READ: c->read[c->nread++] = p.arg; break;
     case O_WRITE: c->write[c->nwrite++] = p.arg; break;
     case O_OUT: c->out = p.arg; break;
@@ -331,6 +333,7 @@ static int setup_engine(cli_ctx *ctx, run_cmdline *c, char **named, int nnamed,
     }
   }
   if (c->debug) e->limits.allow_debug = 1;
+  if (c->given_only) serve = 1; /* nothing implied: the working directory, ./out */
   rc = CLI_OK;
   if ((c->acmd && att_alert_outputs_set(ao, "alert-command", c->acmd) < 0) ||
       (c->afile && att_alert_outputs_set(ao, "alert-file", c->afile) < 0) ||

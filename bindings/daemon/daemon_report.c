@@ -159,7 +159,10 @@ int att__report_run(att_daemon *d, const char *path, const att_api_param *params
   *out = NULL;
   if (d->reports >= ATT__REPORTS_MAX)
     return att__err(ATT_EBUSY, "%d reports are running; try again in a moment", ATT__REPORTS_MAX);
-  if ((j = calloc(1, sizeof *j)) == NULL || (argv = calloc(n + 16, sizeof *argv)) == NULL) {
+  const att_paths *pa = &d->e->paths;
+  size_t fixed;
+  if ((j = calloc(1, sizeof *j)) == NULL ||
+      (argv = calloc(n + 24 + 2 * (pa->nread + pa->nwrite), sizeof *argv)) == NULL) {
     free(j);
     return att__err(ATT_ENOMEM, "out of memory");
   }
@@ -180,7 +183,18 @@ int att__report_run(att_daemon *d, const char *path, const att_api_param *params
   argv[k++] = "10";
   argv[k++] = "--max-memory";
   argv[k++] = "256M";
+  /* What the daemon's scripts may use, and nothing else: not the working
+   * directory it was started from, no ./out there (--given-only), not
+   * another config file; the paths it was given, said here. */
+  argv[k++] = "--given-only";
+  argv[k++] = "--config";
+  argv[k++] = "/dev/null";
+  for (size_t i = 0; i < pa->nread; i++) argv[k++] = "--read", argv[k++] = pa->read[i];
+  for (size_t i = 0; i < pa->nwrite; i++)
+    if (!pa->out || strcmp(pa->write[i], pa->out) != 0) argv[k++] = "--write", argv[k++] = pa->write[i];
+  if (pa->out) argv[k++] = "--out", argv[k++] = (char *)pa->out;
   argv[k++] = (char *)path;
+  fixed = k;
   for (size_t i = 0; i < n; i++) {
     size_t l = strlen(params[i].name) + strlen(params[i].value) + 2;
     if (!strcmp(params[i].name, "token")) continue; /* the feed token is not the report's */
@@ -200,7 +214,7 @@ int att__report_run(att_daemon *d, const char *path, const att_api_param *params
   }
   for (int i = 1; i < 3; i++)
     if (fd[i] >= 0) close(fd[i]); /* the child's ends: it has them */
-  for (size_t i = 11; i < k; i++) free(argv[i]);
+  for (size_t i = fixed; i < k; i++) free(argv[i]);
   free(argv);
   d->reports++;
   if (rc != 0) {

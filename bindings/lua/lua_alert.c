@@ -152,6 +152,16 @@ static int attl_alert(lua_State *L) {
                                    ? e->nostore
                                    : "alerts are not available here: at.alert works in scripts "
                                      "run by 'attache serve' or 'attache run' on a store");
+  /* Reading the past (--as-of, a report the daemon runs) writes nothing:
+   * no alert either, as no change (an expected failure, as at.add's). */
+  if (e->store && att_store_asof_time(e->store) != ATT_TIME_MAX) {
+    char t[40];
+    att_time_format(att_store_asof_time(e->store), t, sizeof t);
+    lua_pushnil(L);
+    lua_pushfstring(L, "no alert is sent while the store is read as of a past time (%s, --as-of): "
+                       "reading the past changes nothing", t);
+    return 2;
+  }
   att_alert_init(&a);
   a.key = dup_or_null(args.key, &oom);
   a.title = dup_or_null(args.title, &oom);

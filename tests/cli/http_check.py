@@ -266,6 +266,16 @@ msg = json.loads(body)["error"]["message"] if st == 500 else ""
 check(st == 500 and "broken on purpose" in msg, "a failing report: 500 with its error", (st, body[:300]))
 st, h, body = req("GET", "/v1/reports/upcoming?write=1", RD)
 check(st == 200 and b"no write" in body, "a report runs read-only", (st, body[:300]))
+st, h, body = req("GET", "/v1/reports/upcoming?write=outside", RD)
+out = body.decode()
+check(st == 200 and re.search(r"^alert\ttrue\tnil\t.*read as of", out, re.M) and "[info]" not in out,
+      "a report's at.alert: nil and why, nothing sent", (st, out[:400]))
+check("report.write\tnil" in out, "a report's report.write without the daemon's --out: nil", out[:400])
+check("read cwd\tnil" in out and "not for scripts" not in out, "a report cannot read where the daemon was started",
+      out[:400])
+log = subprocess.run([ATT, "--store", STORE, "alerts", "--key", "from-a-report"], capture_output=True, text=True).stdout
+check("a report's alert" not in log, "no alert logged by a report", log)
+
 for p in ("/v1/reports/nope", "/v1/reports/..%2F..%2Fetc%2Fpasswd", "/v1/reports/.hidden"):
     st, h, body = req("GET", p, RD)
     check(st == 404, "GET %s: 404" % p, (st, body[:200]))

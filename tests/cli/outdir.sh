@@ -59,6 +59,30 @@ ok run --out "$TMP/o2" "$TMP/abs.lua"
 out_has "nil"
 [ ! -e "$TMP/escape.txt" ] || fail "../escape.txt was written outside the output directory"
 
+# -- run --given-only: nothing implied (as under serve): the working
+# directory is not readable and there is no ./out; what is given is
+cat >"$TMP/given.lua" <<'LUA'
+local at = require "attache"
+print("read", io.open("here.txt") ~= nil)
+print("write", at.report.write("x", "g.txt") == true)
+print("outdir", at.outdir() ~= nil)
+LUA
+cd "$W"
+rm -rf "$W/out"
+echo "a file where the script was started" >here.txt
+ok run --given-only "$TMP/given.lua"
+out_has "read	false"
+out_has "write	false"
+out_has "outdir	false"
+[ ! -e "$W/out" ] || fail "run --given-only made ./out"
+ok run --given-only --out "$TMP/o3" --read "$W/here.txt" "$TMP/given.lua"
+out_has "read	true"
+out_has "write	true"
+[ -f "$TMP/o3/g.txt" ] || fail "run --given-only --out DIR did not write into DIR"
+ok run "$TMP/given.lua"
+out_has "read	true"
+rm -rf "$W/out" "$W/here.txt"
+
 # -- the shipped agenda.lua under serve --out DIR, started elsewhere
 cd "$TMP/elsewhere"
 ok serve -q --scripts "$SRC/examples/cambodia-japan/rules" --out "$TMP/agenda" \

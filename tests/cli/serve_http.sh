@@ -26,6 +26,14 @@ for _, a in ipairs({...}) do
   local k, v = a:match("^([^=]+)=(.*)$")
   if k then args[k] = v end
 end
+if args.write == "outside" then
+  -- nothing outside the store either: no alert, no file where the
+  -- daemon was started, nothing read there
+  print("alert", pcall(at.alert, {key = "from-a-report", title = "a report's alert"}))
+  print("report.write", at.report.write("x", "from-report.txt"))
+  print("read cwd", io.open("cwd-secret.txt"))
+  return
+end
 if args.write then
   local ok = at.add{title = "written by a report", when = "2024"}
   io.write(ok and "wrote\n" or "no write\n")
@@ -71,8 +79,12 @@ err_has "plain HTTP is served on loopback only"
 err_has "--insecure"
 [ ! -e "$STORE/daemon.lock" ] || [ ! -s "$STORE/daemon.lock" ] || true
 
-# -- the daemon, serving
+# -- the daemon, serving (from a directory of its own, with a file in it
+# that no script was given)
 T=2
+mkdir -p "$TMP/dcwd"
+echo "not for scripts" >"$TMP/dcwd/cwd-secret.txt"
+cd "$TMP/dcwd" || fail "cd"
 ${ATT_WRAP:-} "$ATT" --store "$STORE" serve --scripts "$S" --listen 127.0.0.1:0 \
   --listen "unix:$TMP/sock" --request-timeout ${T}s --max-connections 40 >"$TMP/d.out" 2>"$TMP/d.err" &
 DPID=$!
