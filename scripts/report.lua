@@ -826,8 +826,9 @@ end
 -- each, read as the shipped reports read them.  names lists those it
 -- takes.  A word that is not name=value, a name not in the list, or a
 -- name given twice is an error; so is a kind or status the store does
--- not know, and a from or to that is not a date (each named with the
--- nearest or with what is wrong).  Errors are raised without a position
+-- not know, a from or to that is not a date, and an actor that is no
+-- actor (each named with the nearest or with what is wrong); an actor's
+-- name becomes its code (actor=Japan is JPN).  Errors are raised without a position
 -- (error(msg, 0)): `attache run` prints them alone, as messages for
 -- people, not as a script's failure.
 function report.args(list, names)
@@ -858,6 +859,11 @@ function report.args(list, names)
       local d, why = core.date(out[f])
       if not d then error(f .. "=" .. out[f] .. ": " .. why, 0) end
     end
+  end
+  if out.actor then -- by name, as list --actor reads it: Japan is JPN
+    local code, why = core.actor(out.actor)
+    if not code then error("actor=" .. out.actor .. ": " .. why, 0) end
+    out.actor = code
   end
   return out
 end

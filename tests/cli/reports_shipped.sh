@@ -45,6 +45,18 @@ for r in agenda timeline; do
 done
 expect_rc 1 run attache:timeline to=someday
 err_has "to=someday"
+# An actor by name, as list --actor reads it; a typo is refused with the
+# nearest (it found nothing, silently).
+ok run attache:agenda from=2023-12-01 days=31 actor=JPN
+cp "$TMP/out" "$TMP/by_code"
+ok run attache:agenda from=2023-12-01 days=31 actor=Japan
+cmp -s "$TMP/out" "$TMP/by_code" || fail "actor=Japan is not actor=JPN: $(cat "$TMP/out")"
+out_has "foreign ministers meet"
+for r in agenda timeline; do
+  expect_rc 1 run attache:$r actor=Japn
+  err_has "actor=Japn: "
+  err_has "JPN"
+done
 # An argument of one value given twice is refused, as an option of the
 # command line is (the last one was taken).
 for r in agenda timeline; do
