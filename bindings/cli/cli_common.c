@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -236,6 +237,23 @@ int cli_lock_wait_ms(void) {
   if (!s || !*s) return 0;
   if (att_seconds_read(s, &v) != 0 || v > 86400) return -1;
   return v * 1000 < 1 ? 1 : (int)(v * 1000);
+}
+
+int cli_in_store(const char *dir, const char *path) {
+  char sd[PATH_MAX], pd[PATH_MAX], buf[PATH_MAX];
+  const char *slash;
+  size_t n;
+  if (!dir || !path || realpath(dir, sd) == NULL) return 0;
+  /* the path itself when it exists, else its directory */
+  if (realpath(path, pd) == NULL) {
+    slash = strrchr(path, '/');
+    if (!slash) snprintf(buf, sizeof buf, ".");
+    else if (slash == path) snprintf(buf, sizeof buf, "/");
+    else snprintf(buf, sizeof buf, "%.*s", (int)(slash - path), path);
+    if (realpath(buf, pd) == NULL) return 0;
+  }
+  n = strlen(sd);
+  return strncmp(pd, sd, n) == 0 && (pd[n] == '\0' || pd[n] == '/');
 }
 
 int cli_open(cli_ctx *ctx, int flags, att_store **st) {

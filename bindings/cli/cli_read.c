@@ -306,6 +306,12 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
     return rc;
   }
   flt.q.sort = ATT_SORT_ID;
+  if (outpath && strcmp(outpath, "-") != 0 && cli_in_store(ctx->store_dir, outpath)) {
+    cli_filter_free(&flt);
+    return cli_fail("-o %s: that is inside the store %s, whose files attache alone writes; "
+                    "export to a file outside it",
+                    outpath, ctx->store_dir);
+  }
   rc = cli_open(ctx, ATT_OPEN_READ, &st);
   if (rc == CLI_OK) rc = cli_filter_query(&flt, st, &ids, &n);
   if (rc == CLI_OK) rc = load(st, ids, n, &evs);

@@ -33,4 +33,16 @@ n=$(wc -l <"$TMP/file" | tr -d ' ')
 mkdir "$TMP/dir"
 expect_rc 1 export -o "$TMP/dir"
 err_has "cannot write"
+# Never into the store: -o journal from inside it replaced the journal
+# (exit 0) and the store no longer opened.
+for target in "$STORE/journal" "$STORE/snapshot" "$STORE/new.jsonl"; do
+  expect_rc 1 export -o "$target"
+  err_has "inside the store"
+done
+( cd "$STORE" && expect_rc 1 export -o journal ) || exit 1
+ok list
+out_has "  1"
+ok fsck
+out_has "every record is intact"
+[ ! -e "$STORE/new.jsonl" ] || fail "export wrote into the store directory"
 echo "ok $TESTNAME ($NCHECKS commands)"

@@ -104,6 +104,13 @@ abuse exit 7 ""
 abuse exit_pcall 5 ""
 abuse exit_bad 1 "exit status must be 0 to 255"
 
+# -- the store's files are never a script's, whatever it may write
+printf 'print(io.open((...), "w"))\n' >"$TMP/storew.lua"
+ok run --write "$(dirname "$STORE")" "$TMP/storew.lua" "$STORE/journal"
+out_has "inside the store"
+[ -s "$STORE/journal" ] || fail "a script emptied the journal"
+ok list
+
 # -- files
 mkdir -p "$TMP/elsewhere" "$W/data"
 echo secret >"$TMP/elsewhere/secret.txt"
