@@ -426,6 +426,16 @@ local function termtext(s)
   return s
 end
 
+-- report.termsafe(text) -> text a terminal shows as it is: control
+-- characters (ESC, NUL, a line break...) as \xNN and the characters
+-- above as \uXXXX, as the command line shows untrusted text.
+function report.termsafe(s)
+  if type(s) ~= "string" then
+    error(fmt("bad argument #1 to 'termsafe' (string expected, got %s)", type(s)), 2)
+  end
+  return termtext((s:gsub("[%c\127]", function(c) return fmt("\\x%02x", c:byte()) end)))
+end
+
 -- Cell text for people: lists joined, control characters (line breaks in
 -- notes) shown as spaces, direction controls and C1 escaped, absent
 -- values as "-".

@@ -106,6 +106,14 @@ if json then
   for _, ev in ipairs(list) do print(at.json.encode(ev)) end
   return
 end
+-- From here on what is printed quotes the text: shown as a terminal can
+-- trust it (an escape sequence in a sentence printed as \x1b...).
+local say, safe = print, at.report.termsafe
+local function print(...)
+  local parts = {}
+  for i = 1, select("#", ...) do parts[i] = safe(tostring((select(i, ...)))) end
+  say(table.concat(parts, "\t"))
+end
 if #list == 0 then
   print("no events found in " .. (file == "-" and "the text" or file))
   return
@@ -180,7 +188,10 @@ local function event_of(ev)
   for k, v in pairs(ev.source) do src[k] = v end
   return {title = ev.title, kind = ev.kind, status = ev.status, when = ev.when,
           actors = #ev.actors > 0 and ev.actors or nil, where = ev.where,
-          source = next(src) and src or nil, notes = "From the text: " .. ev.evidence.sentence}
+          source = next(src) and src or nil,
+          -- (control characters, which no stored text may hold but tab
+          -- and line breaks, shown as U+FFFD)
+          notes = "From the text: " .. ev.evidence.sentence:gsub("[%z\1-\8\11\12\14-\31\127]", "\u{FFFD}")}
 end
 -- Would the store take it?  Its own check (at.add's check: nothing is
 -- written): an edit the store would refuse is refused when it is typed,
@@ -188,7 +199,11 @@ end
 local function acceptable(ev)
   local t = event_of(ev)
   t.when = t.when or "2000" -- (a proposal without a date gets one, checked, before it is accepted)
-  return at.add(t, {check = true})
+  -- What the text gave that at.add refuses as misuse (a value it cannot
+  -- hold) is a refusal to show, not the command's failure.
+  local ok, res, why = pcall(at.add, t, {check = true})
+  if not ok then return nil, (tostring(res):gsub("^bad argument #%d+ to '[%w_.]+' %((.*)%)$", "%1")) end
+  return res, why
 end
 
 -- The store the answers go to must be there before any is asked.

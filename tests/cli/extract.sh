@@ -248,4 +248,21 @@ RC=0
 "$ATT" --store "$STORE" extract "$TMP/ctl.txt" --store "$STORE" >"$TMP/out" 2>"$TMP/err" || RC=$?
 [ "$RC" = 2 ] || fail "extract with --store twice: exit $RC"
 err_has "--store given twice"
+
+# Text from the release reaches the terminal escaped (an ESC sequence in
+# a sentence was printed raw), and a NUL byte in a sentence is no
+# traceback: the proposal is added, its notes holding U+FFFD there.
+printf 'Published: 2024-01-05\n\nJapan and Cambodia met in Tokyo on 3 January 2024 \033[31mred\033[0m and \000 here.\n' >"$TMP/esc.txt"
+ok extract "$TMP/esc.txt"
+out_has 'red\x1b[0m and \x00 here.'
+term_clean "$TMP/out" "extract's proposals"
+printf 'a\n' >"$TMP/answers"
+rm -rf "$STORE"
+new_store
+ok extract --review "$TMP/esc.txt" <"$TMP/answers"
+out_has "added 1 event"
+if grep -q "traceback" "$TMP/err"; then fail "extract --review: $(cat "$TMP/err")"; fi
+ok list --json --text "Tokyo"
+python3 -c 'import json,sys; n=json.loads(open(sys.argv[1]).read())["notes"]; sys.exit(not n.endswith("\ufffd[31mred\ufffd[0m and \ufffd here."))' "$TMP/out" ||
+  fail "the ESC and NUL of the sentence are not U+FFFD in the notes: $(cat "$TMP/out")"
 done_ok
