@@ -113,6 +113,60 @@ static void scan_indexes(ck *c, const att__snap *s) {
 }
 
 /* Each event of the snapshot, judged alone; `keep` (if set) takes the good. */
+/* A snapshot whose header cannot be read (a byte changed in it, the file
+ * cut short) still holds its records, each with its own checksum, one
+ * after the other from byte ATT__SHDR: [length][crc32c][JSON].  For
+ * salvage (keep), they are read one by one until one does not verify;
+ * next_id is then the highest id read plus one (the header held the
+ * true one). */
+static int scan_records(ck *c, const char *path, att__overlay *keep, int64_t *next_id) {
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat sb;
+  unsigned char *buf = NULL;
+  size_t n, pos = ATT__SHDR;
+  uint64_t good = 0;
+  int rc = 0;
+  if (fd < 0 || fstat(fd, &sb) != 0 || sb.st_size <= ATT__SHDR) {
+    if (fd >= 0) close(fd);
+    return 0;
+  }
+  n = (size_t)sb.st_size;
+  if (!(buf = malloc(n))) {
+    close(fd);
+    return att__err(ATT_ENOMEM, "out of memory");
+  }
+  if (pread(fd, buf, n, 0) != (ssize_t)n) n = 0;
+  close(fd);
+  while (pos + 8 <= n) {
+    uint32_t len, crc;
+    att_event ev;
+    char *copy;
+    memcpy(&len, buf + pos, 4);
+    memcpy(&crc, buf + pos + 4, 4);
+    if (len == 0 || len > ATT__RMAX || len > n - pos - 8 || att_crc32c(0, buf + pos + 8, len) != crc ||
+        att_event_from_json((const char *)buf + pos + 8, len, ATT_EV_STORED, &ev) != 0)
+      break;
+    if (!(copy = malloc(len + 1))) {
+      att_event_free(&ev);
+      rc = att__err(ATT_ENOMEM, "out of memory");
+      break;
+    }
+    memcpy(copy, buf + pos + 8, len);
+    copy[len] = '\0';
+    if (ev.id >= *next_id) *next_id = ev.id + 1;
+    if ((rc = att__ov_put(keep, ev.id, &ev, copy, len)) != 0) break;
+    good++;
+    pos += 8 + (size_t)len;
+  }
+  free(buf);
+  if (rc == 0)
+    say(c, "snapshot: its header cannot be read, so its records were read one by one: %llu events "
+        "intact (up to byte %zu); ids are given from %lld on, after the highest read (an event removed "
+        "before the last compaction may have had a higher one)",
+        (unsigned long long)good, pos, (long long)*next_id);
+  return rc;
+}
+
 static int scan_snapshot(ck *c, const char *dir, att__snap *s, att__overlay *keep, uint64_t *gen,
                          int64_t *next_id) {
   char p[PATH_MAX];
@@ -122,7 +176,7 @@ static int scan_snapshot(ck *c, const char *dir, att__snap *s, att__overlay *kee
   if ((rc = att__snap_open_raw(s, p)) != 0) {
     c->damaged = 1;
     say(c, "snapshot: %s", att_errmsg());
-    return 0;
+    return keep ? scan_records(c, p, keep, next_id) : 0;
   }
   *gen = s->h.gen;
   *next_id = (int64_t)s->h.next_id;
@@ -305,6 +359,7 @@ static void jops_free(jop *v, size_t n) {
 
 /* Every intact record; committed writes applied to `keep` (if set). */
 static int scan_journal(ck *c, const char *dir, uint64_t snapgen, att__overlay *keep, int64_t *next_id) {
+  int apply = 1; /* 0: a journal of another snapshot: only its ids count */
   char p[PATH_MAX];
   unsigned char *buf;
   size_t n, pos = ATT__JHDR, nops = 0, cops = 0;
@@ -338,10 +393,16 @@ static int scan_journal(ck *c, const char *dir, uint64_t snapgen, att__overlay *
   }
   if (gen > snapgen && snapgen) {
     /* Opening refuses it (no compaction leaves this behind): so does the
-     * check.  Salvage still copies what it can. */
+     * check.  Salvage leaves it out: its changes continue a snapshot that
+     * is not this one (an older one put back), and applied to this one
+     * they made a store no one ever had (an update kept beside an event
+     * removed before it). */
     c->damaged = 1;
-    say(c, "journal: generation %llu is newer than the snapshot's %llu: the snapshot it continues is missing",
-        (unsigned long long)gen, (unsigned long long)snapgen);
+    say(c, "journal: generation %llu is newer than the snapshot's %llu: the snapshot it continues is missing%s",
+        (unsigned long long)gen, (unsigned long long)snapgen,
+        keep ? "; its changes are left out of the copy, which holds the snapshot as it is (ids "
+               "it gave are not given again)" : "");
+    apply = 0;
   }
   while (pos < n) {
     att__rec r;
@@ -430,12 +491,13 @@ static int scan_journal(ck *c, const char *dir, uint64_t snapgen, att__overlay *
       for (size_t i = 0; keep && i < nops; i++) {
         if (ops[i].type == ATT__R_PUT) {
           if (ops[i].id >= *next_id) *next_id = ops[i].id + 1;
+          if (!apply) continue;
           rc = att__ov_put(keep, ops[i].id, &ops[i].ev, ops[i].json, ops[i].len);
           ops[i].json = NULL;
           if (rc) goto out;
         } else if (ops[i].type == ATT__R_NEXTID) {
           if (nops == 1 && ops[i].id > *next_id) *next_id = ops[i].id;
-        } else if (ops[i].type == ATT__R_DEL && att__ov_find(keep, ops[i].id)) {
+        } else if (apply && ops[i].type == ATT__R_DEL && att__ov_find(keep, ops[i].id)) {
           if ((rc = att__ov_put(keep, ops[i].id, NULL, NULL, 0)) != 0) goto out;
         }
       }
@@ -532,6 +594,36 @@ int att_store_salvage(const char *dir, const char *dst, const att_store_opts *op
     it.v[it.n++] = &keep.v[i];
   }
   if (it.n) qsort(it.v, it.n, sizeof *it.v, ovp_cmp);
+  /* A link to an event that was not saved would make every later update
+   * of the event that holds it fail (its target is gone): dropped, and
+   * said. */
+  for (size_t i = 0; i < it.n; i++) {
+    att_event *ev = &it.v[i]->ev;
+    size_t k, o = 0, dropped = 0;
+    for (k = 0; k < ev->nlinks; k++) {
+      const att__ov *t = att__ov_find(&keep, ev->links[k].id);
+      if (t && !t->deleted) {
+        ev->links[o++] = ev->links[k];
+        continue;
+      }
+      say(&c, "event %lld: its link (%s) to event %lld is dropped: that event was not saved",
+          (long long)ev->id, ev->links[k].rel ? ev->links[k].rel : "related", (long long)ev->links[k].id);
+      free(ev->links[k].rel);
+      free(ev->links[k].key);
+      dropped++;
+    }
+    ev->nlinks = o;
+    if (dropped) {
+      char *j = att_event_to_json(ev);
+      if (!j) {
+        rc = att__err(ATT_ENOMEM, "out of memory");
+        goto out;
+      }
+      free(it.v[i]->json);
+      it.v[i]->json = j;
+      it.v[i]->len = (uint32_t)strlen(j);
+    }
+  }
   if ((rc = att_store_init(dst)) != 0) goto out;
   if ((rc = att__path(p, sizeof p, dst, "snapshot.tmp")) != 0) goto out;
   if ((rc = att__snap_write(p, 1, (uint64_t)next_id, sal_next, &it, opts, it.n)) != 0) goto out;

@@ -59,7 +59,9 @@ const char *const att__snap_sect_name[ATT__NSECT] = {
 static uint64_t blksize(int sect) { return sect == ATT__S_IDTAB ? sizeof(att__ident) : ATT__BLK; }
 static uint64_t nblocks(int sect, uint64_t len) { return (len + blksize(sect) - 1) / blksize(sect); }
 
-#define BAD(...) (att__snap_close(s), att__err(ATT_ECORRUPT, __VA_ARGS__))
+/* The message first: its values may be the handle's, which closing clears
+ * (a snapshot cut short was "0 bytes, its header says 10000"). */
+#define BAD(...) (att__err(ATT_ECORRUPT, __VA_ARGS__), att__snap_close(s), ATT_ECORRUPT)
 
 static const char *snap_path(const att__snap *s) {
   return s->ck ? s->ck->path : "snapshot";
