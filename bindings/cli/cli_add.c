@@ -752,7 +752,7 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
   const char *json = NULL, *typed = NULL;
   char when_edtf[ATT_DATE_MAX];
   att_time ref;
-  int o, i, rc = CLI_OK, print_json = 0, new_value = 0;
+  int o, i, rc = CLI_OK, print_json = 0, new_value = 0, batch = 0;
   cli_names nm;
   att_event old;
 
@@ -790,6 +790,16 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
                     "'{\"status\":\"held\",\"notes\":null}')");
   }
   if (rc == CLI_OK) rc = cli_open(ctx, ATT_OPEN_WRITE, &st);
+  /* Read, change and write under the writer's lock, as one batch: a
+   * change is made to the revision the store holds when it is made
+   * (tags+=x to the tags as they are), however many others write at the
+   * same moment; read before the lock, it failed when another writer
+   * committed first ("changed by someone else meanwhile"). */
+  if (rc == CLI_OK) {
+    int r = att_store_begin(st);
+    if (r < 0) rc = cli_core_fail(r, "cannot update \"%s\"", p.pos[0]);
+    else batch = 1;
+  }
   if (rc == CLI_OK) {
     int r = att_store_lookup(st, p.pos[0], &ev);
     if (r == ATT_ENOTFOUND)
@@ -822,8 +832,10 @@ int cli_cmd_update(cli_ctx *ctx, int argc, char **argv) {
   if (rc == CLI_OK) rc = cli_names_event(&nm, &ev, &old);
   if (rc == CLI_OK) {
     int r = att_store_update(st, &ev);
+    if (r == 0) r = att_store_commit(st), batch = 0;
     if (r < 0) rc = cli_core_fail(r, "cannot update \"%s\"", p.pos[0]);
   }
+  if (batch) att_store_rollback(st);
   if (rc == CLI_OK) {
     if (print_json) cli_json_line(stdout, &ev);
     else {

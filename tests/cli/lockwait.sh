@@ -56,4 +56,29 @@ out_lines 2
 ok add --title d --when 2024
 ok list --json
 out_lines 3
+# Two updates of one event that wait for the same writer both land, each
+# on the revision the other left: an update read the event before it had
+# the lock, and the second to get it failed ("changed by someone else
+# meanwhile"), however different the fields.
+unset ATTACHE_LOCK_WAIT
+for round in 1 2 3; do
+  flock -o "$STORE/lock" sleep 1 >/dev/null 2>&1 &
+  holder=$!
+  i=0
+  while flock -n "$STORE/lock" true 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -lt 500 ] || fail "flock(1) did not take the lock within 10 s"
+    sleep 0.02
+  done
+  "$ATT" --store "$STORE" update 1 "tags+=r$round" --new-value >"$TMP/u1.out" 2>"$TMP/u1.err" &
+  u1=$!
+  "$ATT" --store "$STORE" update 1 "status=held$round" --new-value >"$TMP/u2.out" 2>"$TMP/u2.err" &
+  u2=$!
+  wait $u1 || fail "round $round: the tag's update failed: $(cat "$TMP/u1.err")"
+  wait $u2 || fail "round $round: the status's update failed: $(cat "$TMP/u2.err")"
+  wait $holder 2>/dev/null
+  ok get 1 --json
+  out_has "\"r$round\""
+  out_has "\"status\":\"held$round\""
+done
 echo "ok - lockwait ($NCHECKS checks)"
