@@ -108,8 +108,8 @@ int att__prune_check(att_store *st, att_time before, uint64_t *drops) {
   if (st->pr_seq && before <= st->pr_before) {
     char p[40];
     att_time_format(st->pr_before, p, sizeof p);
-    return att__err(ATT_EINVAL, "the history before %s was already pruned (change %llu): give a "
-                    "later date than %s", p, (unsigned long long)st->pr_seq, b);
+    return att__err(ATT_EINVAL, "the history before %s was already pruned (change %llu), and %s is "
+                    "not later: give a later date than %s", p, (unsigned long long)st->pr_seq, b, p);
   }
   for (size_t i = 0; i < st->nsegs; i++)
     for (uint64_t o = 0; o < st->segs[i].h.count; o++) {

@@ -149,6 +149,10 @@ expect_rc 1 undo --yes
 err_has "a prune cannot be undone"
 expect_rc 1 history prune --before "$B" --yes
 err_has "was already pruned (change 8)"
+# an earlier bound: the message names the bound to pass, not the one given
+expect_rc 1 history prune --before 2000-01-01 --yes
+err_has "and 2000-01-01T00:00:00Z is not later: give a later date than 20"
+if grep -q "later date than 2000" "$TMP/err"; then fail "the message asks for a date later than the one given: $(cat "$TMP/err")"; fi
 expect_rc 1 log 99
 err_has "no event with id 99: none was ever added"
 
