@@ -179,7 +179,10 @@ int att__web_call(att_web *w, const att__wsess *s, const att_web_req *rq, const 
   q.nparams = c->nparams;
   q.authorization = auth;
   q.if_match = c->if_match;
-  q.client = rq->client;
+  /* The address counts wrong tokens only at the login (a session, s->id
+   * set, was logged in already): ten wrong tokens from an address that
+   * every local client shares ended every web session from it. */
+  q.client = s->id[0] ? NULL : rq->client;
   q.body = c->body;
   q.body_len = c->body ? strlen(c->body) : 0;
   q.offload_ok = w->offload_ok && !strcmp(c->method, "GET");
