@@ -860,7 +860,10 @@ static int on_complete(http_parser *p) {
   }
   if (!held) write_out(c, h, hl, rs.body, rs.body_len);
   rs.body = NULL;
-  if (rs.stream) sse_start(c);
+  /* A HEAD of a stream is its head alone (it sent the stream, and held
+   * the connection, and a request after it was never answered). */
+  if (rs.stream && head) c->close_after = 1;
+  else if (rs.stream) sse_start(c);
   att_api_res_free(&rs);
   req_reset(c);
   /* Nothing more from this client until its answer is written. */

@@ -127,5 +127,29 @@ for path in routes:
     check(nst == 200 and nbody == b'{"ok":true}',
           "HEAD %s: the next answer on the connection is whole" % path, (nst, nbody[:200]))
 
+# A stream's HEAD: its head, no stream, and the connection closed (it
+# sent the stream and held the connection open for good).
+for path in ("/v1/changes", "/ui/changes"):
+    c = Conn()
+    try:
+        hst, hh, _ = c.ask("HEAD", path)
+        c.s.settimeout(WAIT)
+        rest, closed = b"", False
+        while True:
+            got = c.s.recv(65536)
+            if not got:
+                closed = True
+                break
+            rest += got
+            if len(rest) > 4096:
+                break
+    except (ValueError, OSError, socket.timeout) as e:
+        hst, hh, rest, closed = 0, {}, repr(e).encode(), False
+    finally:
+        c.s.close()
+    check(hst == 200 and hh.get("content-type", "").startswith("text/event-stream"),
+          "HEAD %s: the stream's status and type" % path, (hst, hh))
+    check(closed and rest == b"", "HEAD %s: no stream sent, the connection closed" % path, rest[:200])
+
 print("1..%d" % n)
 sys.exit(min(failed, 100))
