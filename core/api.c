@@ -34,6 +34,9 @@
 #include "users.h"
 
 #define LIST_MAX 10000 /* events in one answer, at most */
+/* Events in the calendar feed, at most: a calendar program subscribes
+ * once and is not paged, so a store past LIST_MAX broke its feed. */
+#define FEED_MAX 100000
 #define DIFF_MAX 100    /* an event's newest changes that say what they changed */
 
 struct att_api {
@@ -391,13 +394,17 @@ static int select_events(att_store *st, const att_api_req *rq, const char *extra
   *evs = NULL;
   *n = 0;
   att_query_init(&q);
-  if (!actors || !tags) fail(rs, 500, "out of memory");
-  else if (filters(st, rq, extra, &q, actors, tags, rs) != 0) {
-  } else if ((e = att_store_query(st, &q, &ids, &k)) != 0)
+  if (!actors || !tags) {
+    fail(rs, 500, "out of memory");
+    goto out;
+  }
+  if (filters(st, rq, extra, &q, actors, tags, rs) != 0) goto out;
+  if (q.limit == LIST_MAX + 1) q.limit = FEED_MAX + 1; /* no limit given: the feed's */
+  if ((e = att_store_query(st, &q, &ids, &k)) != 0)
     core_fail(rs, e);
-  else if (k > LIST_MAX)
-    fail(rs, 400, "more than %d events match: narrow the query (from, to, actor, ...) or give a limit",
-         LIST_MAX);
+  else if (k > FEED_MAX)
+    fail(rs, 400, "more than %d events match: a feed that large is no use to a calendar; narrow it "
+         "(from, to, actor, ...)", FEED_MAX);
   else if (k && !(*evs = calloc(k, sizeof **evs)))
     fail(rs, 500, "out of memory");
   else {
@@ -415,6 +422,7 @@ static int select_events(att_store *st, const att_api_req *rq, const char *extra
       *n = 0;
     }
   }
+out:
   actors_free(actors);
   free(tags);
   free(ids);
@@ -581,6 +589,11 @@ static int agenda(att_store *st, const att_api_req *rq, att_api_res *rs) {
   q.sort = ATT_SORT_WHEN;
   if ((e = att_store_occurrences(st, &q, &occ, &n)) != 0) {
     rc = core_fail(rs, e);
+    goto out;
+  }
+  if (q.limit == LIST_MAX + 1 && n > LIST_MAX) { /* (cut at the limit without a word, before) */
+    rc = fail(rs, 400, "more than %d occurrences in the window: narrow it (days, from, actor, ...) or give "
+              "a limit", LIST_MAX);
     goto out;
   }
   {

@@ -146,6 +146,20 @@ R2=$(reader_pid)
 [ -n "$R2" ] && [ "$R2" != "$R1" ] || fail "no new reader (was $R1, now '$R2')"
 NCHECKS=$((NCHECKS + 2))
 
+# Past 10,000 events: the calendar feed is still whole (it answered 400:
+# a subscribed calendar stops updating), and an agenda window of more
+# occurrences than an answer holds says so (it was cut at 10,001, with
+# no word).
+python3 -c 'import json
+for i in range(10050): print(json.dumps({"title": "bulk %05d" % i, "when": "2030-01-%02d" % (i % 28 + 1)}))' >"$TMP/bulk.jsonl"
+ok import "$TMP/bulk.jsonl"
+[ "$(get "/v1/calendar.ics")" = 200 ] || fail "the feed of a store past 10,000 events: $(head -c 300 "$TMP/body")"
+[ "$(grep -c '^BEGIN:VEVENT' "$TMP/body")" -gt 10050 ] || fail "the feed lacks events: $(grep -c '^BEGIN:VEVENT' "$TMP/body")"
+[ "$(get "/v1/agenda?from=2030-01-01&days=31")" = 400 ] && grep -q "more than 10000 occurrences" "$TMP/body" ||
+  fail "an agenda of 10,050 occurrences: $(head -c 300 "$TMP/body")"
+[ "$(get "/v1/agenda?from=2030-01-01&days=31&limit=50")" = 200 ] || fail "the agenda with a limit: $(head -c 300 "$TMP/body")"
+NCHECKS=$((NCHECKS + 4))
+
 kill -TERM "$DPID"
 wait_exit "$DPID" "the daemon, after SIGTERM,"
 wait "$DPID" || fail "the daemon exited $?: $(tail -5 "$TMP/d.err")"
