@@ -638,25 +638,32 @@ out:
   return rc;
 }
 
-/* GET /v1/alerts?since=&limit=: the alert log, oldest first. */
+/* GET /v1/alerts?since=&limit=: the newest `limit` alerts of the log
+ * (since a time), oldest first.  The log is read whole and the newest
+ * kept in a ring: it read the oldest and stopped, so past the limit the
+ * newest alerts were the ones missing. */
 struct alerts_acc {
-  cJSON *arr;
-  size_t n, limit;
+  cJSON **ring;
+  size_t n, limit; /* seen; most kept */
 };
 
 static int alert_one(void *ud, const att_alert *a) {
   struct alerts_acc *acc = ud;
   char *j = att_alert_to_json(a);
   cJSON *o = j ? cJSON_Parse(j) : NULL;
+  size_t at = acc->n % acc->limit;
   free(j);
-  if (o) cJSON_AddItemToArray(acc->arr, o);
-  return ++acc->n >= acc->limit;
+  if (!o) return 0;
+  cJSON_Delete(acc->ring[at]); /* the oldest kept goes */
+  acc->ring[at] = o;
+  acc->n++;
+  return 0;
 }
 
 static int alerts(att_store *st, const att_api_req *rq, att_api_res *rs) {
   struct alerts_acc acc = {NULL, 0, LIST_MAX};
   att_time since = ATT_TIME_MIN;
-  cJSON *o;
+  cJSON *o = NULL;
   int rc;
   for (size_t i = 0; i < rq->nparams; i++) {
     const char *k = rq->params[i].name, *v = rq->params[i].value;
@@ -672,15 +679,26 @@ static int alerts(att_store *st, const att_api_req *rq, att_api_res *rs) {
       return fail(rs, 400, "unknown parameter \"%s\": the alerts take since and limit", k);
     }
   }
-  o = cJSON_CreateObject();
-  acc.arr = cJSON_AddArrayToObject(o, "alerts");
-  if ((rc = att_alertlog_read(att_store_dir(st), since, alert_one, &acc)) < 0)
+  if (!(acc.ring = calloc(acc.limit, sizeof *acc.ring))) return fail(rs, 500, "out of memory");
+  if ((rc = att_alertlog_read(att_store_dir(st), since, alert_one, &acc)) < 0) {
     rc = core_fail(rs, rc);
-  else {
-    cJSON_AddNumberToObject(o, "count", (double)acc.n);
+  } else {
+    size_t kept = acc.n < acc.limit ? acc.n : acc.limit, first = acc.n - kept;
+    cJSON *arr;
+    o = cJSON_CreateObject();
+    arr = cJSON_AddArrayToObject(o, "alerts");
+    for (size_t i = 0; i < kept; i++) {
+      size_t at = (first + i) % acc.limit;
+      cJSON_AddItemToArray(arr, acc.ring[at]);
+      acc.ring[at] = NULL;
+    }
+    cJSON_AddNumberToObject(o, "count", (double)kept);
+    if (acc.n > kept) cJSON_AddNumberToObject(o, "older", (double)(acc.n - kept)); /* left out */
     rc = answer(rs, 200, cJSON_PrintUnformatted(o));
+    cJSON_Delete(o);
   }
-  cJSON_Delete(o);
+  for (size_t i = 0; i < acc.limit; i++) cJSON_Delete(acc.ring[i]);
+  free(acc.ring);
   return rc;
 }
 
@@ -989,6 +1007,7 @@ int att_api_read(att_store *st, const att_api_req *rq, att_api_res *rs) {
   if (!strcmp(p, "/v1/agenda")) return agenda(st, rq, rs);
   if (!strcmp(p, "/v1/calendar.ics")) return calendar(st, rq, rs);
   if (!strcmp(p, "/v1/events")) return list(st, rq, rs);
+  if (!strcmp(p, "/v1/alerts")) return alerts(st, rq, rs);
   return fail(rs, 404, "no such read: %s", p);
 }
 
@@ -1066,7 +1085,7 @@ int att_api_handle(att_api *a, const att_api_req *rq, att_api_res *rs) {
     if (strcmp(m, "GET")) return rs->allow = "GET", fail(rs, 405, "%s", "use GET");
     if ((u = authenticate(a, rq, 0, &users, rs)) == NULL || !within_rate(a, u, rs))
       rc = rs->body ? 0 : ATT_ENOMEM;
-    else if (p[5] == 'g' && rq->offload_ok)
+    else if (rq->offload_ok) /* both read what grows: the store, the alert log */
       rc = offload(rs);
     else if ((rc = att_store_refresh(st)) < 0)
       rc = core_fail(rs, rc);

@@ -159,6 +159,14 @@ ok import "$TMP/bulk.jsonl"
   fail "an agenda of 10,050 occurrences: $(head -c 300 "$TMP/body")"
 [ "$(get "/v1/agenda?from=2030-01-01&days=31&limit=50")" = 200 ] || fail "the agenda with a limit: $(head -c 300 "$TMP/body")"
 NCHECKS=$((NCHECKS + 4))
+# The alerts past 10,000: the newest are the ones given (it read the
+# oldest and stopped: the newest were missing), from the reader.
+python3 -c 'import json
+for i in range(10100): print(json.dumps({"at": "2030-01-01T00:00:%02dZ" % (i % 60), "key": "bulk-%05d" % i, "level": "info", "title": "alert %05d" % i, "script": "r.lua"}))' >>"$STORE/alerts"
+[ "$(get "/v1/alerts")" = 200 ] || fail "the alerts: $(head -c 300 "$TMP/body")"
+python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); a=o["alerts"]; sys.exit(not (o["count"] == 10000 and o.get("older", 0) >= 100 and a[-1]["key"] == "bulk-10099"))' "$TMP/body" ||
+  fail "the alerts past 10,000 lack the newest: $(tail -c 300 "$TMP/body")"
+NCHECKS=$((NCHECKS + 2))
 
 kill -TERM "$DPID"
 wait_exit "$DPID" "the daemon, after SIGTERM,"
