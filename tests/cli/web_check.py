@@ -338,6 +338,18 @@ st, h, body = req("GET", "/ui/events/%d" % bad_id, cookie=sid)
 check("&lt;script&gt;alert(1)&lt;/script&gt;" in body and "&amp;lt;b&amp;gt;5" in body,
       "the payloads shown as the text they are", body[:200])
 check('href="javascript' not in body, "a javascript: source URL is not a link", re.findall(r'href="[^"]*"', body))
+# Direction controls shown as the command line shows them (\u202E): an
+# override in a title reversed the rest of every page it was on.
+st, h, body = api("POST", "/v1/events?new-value=1", ED2, {"title": "Talks on demining \u202e reversed",
+                                                         "when": "2024-03-14", "kind": "talks",
+                                                         "notes": "a \u2066 b"})
+check(st == 201, "an event with direction controls (API)", (st, body[:300]))
+bidi_id = json.loads(body)["id"] if st == 201 else 0
+for t in ("/ui/agenda?from=2024-03-11", "/ui/events", "/ui/events/%d" % bidi_id, "/ui/events/%d/edit" % bidi_id):
+    st, h, page = req("GET", t, cookie=sid)
+    raw = [c for c in ("\u202e", "\u2066") if c in page]
+    check(st == 200 and not raw and "\\u202E" in page, "GET %s: direction controls shown as \\uXXXX" % t,
+          (st, raw))
 
 # -- a form posted with the payload as the CSRF token, or with HTML in the date
 st, h, body = req("POST", "/ui/events", cookie=sid, form=dict(good, csrf=P[1]))
