@@ -94,6 +94,12 @@ struct conn {
   size_t field_len;
   int hv; /* the header whose value comes, or -1 */
   char *hdr[NHDR];
+  /* An event stream's credentials, checked again before each change is
+   * sent: its Authorization (GET /v1/changes) or its session's cookie
+   * (GET /ui/changes, web_stream set). */
+  char *sse_auth, *sse_cookie;
+  int web_stream;
+  uint64_t sse_ok_ms; /* loop time of the last check that held */
   size_t hlen[NHDR];
   char *held; /* input read but not parsed while the connection waits */
   size_t held_len;
@@ -179,6 +185,8 @@ static void on_conn_closed(uv_handle_t *h) {
   att__reader_detach(c->rwait);
   req_reset(c);
   free(c->held);
+  free(c->sse_auth);
+  free(c->sse_cookie);
   free(c);
 }
 
@@ -835,6 +843,11 @@ static int on_complete(http_parser *p) {
     c->paused = 1;
     return 0;
   }
+  if (rs.stream && !head) { /* its credentials, checked again before each change */
+    c->web_stream = att_web_path(q.path);
+    c->sse_auth = c->hdr[H_AUTH] ? strdup(c->hdr[H_AUTH]) : NULL;
+    c->sse_cookie = c->hdr[H_COOKIE] ? strdup(c->hdr[H_COOKIE]) : NULL;
+  }
   parsed_free(&q);
   /* What the API wrote, it wrote as the token's user: the daemon's own
    * writes are the daemon's again. */
@@ -985,6 +998,8 @@ static void on_accept(uv_stream_t *l, int status) {
 
 /* ---- the event stream ----------------------------------------------------- */
 
+static int sse_allowed(att__http *srv, conn *c);
+
 static void sse_write(conn *c, const char *text, size_t n) {
   char *t;
   if (c->closing) return;
@@ -1006,7 +1021,9 @@ static void on_beat(uv_timer_t *t) {
   }
   for (conn *c = srv->head.next, *nx; c != &srv->head; c = nx) {
     nx = c->next;
-    if (c->sse) sse_write(c, ": still here\n\n", 14);
+    if (!c->sse || c->closing) continue;
+    if (sse_allowed(srv, c)) sse_write(c, ": still here\n\n", 14);
+    else conn_close(c);
   }
 }
 
@@ -1022,6 +1039,43 @@ static void sse_start(conn *c) {
   }
 }
 
+/* Does the stream's user still hold what opened it?  A token that a lock,
+ * a removal or a new token ended, a session logged out or ended: the
+ * stream went on sending every change.  Asked as the request would be
+ * (a cheap GET); only a refusal (401, 403) ends the stream, not a rate
+ * limit or a failure to answer. */
+static int sse_allowed(att__http *srv, conn *c) {
+  att_api_res rs;
+  int st;
+  uint64_t now = uv_now(c->io.h.loop);
+  /* At most a check a second a stream: a bulk import sends thousands of
+   * changes, each check reads the users and counts in the user's rate. */
+  if (c->sse_ok_ms && now - c->sse_ok_ms < 1000) return 1;
+  if (c->web_stream) {
+    att_web_req wr;
+    att_api_param qp = {"q", "2024"};
+    memset(&wr, 0, sizeof wr);
+    wr.method = "GET";
+    wr.path = "/ui/dates";
+    wr.params = &qp;
+    wr.nparams = 1;
+    wr.cookie = c->sse_cookie;
+    if (att_web_handle(srv->web, &wr, &rs) != 0) return 1;
+  } else {
+    att_api_req rq;
+    memset(&rq, 0, sizeof rq);
+    rq.method = "GET";
+    rq.path = "/v1/whoami";
+    rq.authorization = c->sse_auth;
+    if (att_api_handle(srv->api, &rq, &rs) != 0) return 1;
+  }
+  st = rs.status;
+  att_api_res_free(&rs);
+  if (st == 401 || st == 403) return 0;
+  c->sse_ok_ms = now ? now : 1;
+  return 1;
+}
+
 void att__http_changed(att_daemon *d, int op, int64_t id) {
   att__http *srv = d->http;
   char ev[160];
@@ -1034,7 +1088,9 @@ void att__http_changed(att_daemon *d, int op, int64_t id) {
                (unsigned long long)srv->sse_seq, op >= 1 && op <= 5 ? ops[op] : ops[0], (long long)id);
   for (conn *c = srv->head.next, *nx; c != &srv->head; c = nx) {
     nx = c->next;
-    if (c->sse) sse_write(c, ev, (size_t)n);
+    if (!c->sse || c->closing) continue;
+    if (sse_allowed(srv, c)) sse_write(c, ev, (size_t)n);
+    else conn_close(c);
   }
 }
 

@@ -393,6 +393,35 @@ while b"event: change" not in data and time.monotonic() < deadline:
 s.close()
 check(b"200 OK" in data and b"event: change" in data, "/ui/changes streams a change made by attache add", data[:400])
 
+
+def stream_ends(path, headers, end, what):
+    """Open the stream, end what allowed it (end()), make a change: the
+    stream must close without sending it (it went on)."""
+    s = socket.create_connection(("127.0.0.1", PORT), timeout=WAIT)
+    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n%s\r\n" % (path, headers)).encode())
+    data = b""
+    deadline = time.monotonic() + WAIT
+    while b"retry:" not in data and time.monotonic() < deadline:
+        data += s.recv(4096)
+    end()
+    subprocess.run([ATT, "--store", STORE, "add", "--title", "After " + what, "--when", "2024-03-13"],
+                   check=True, capture_output=True)
+    closed = False
+    while time.monotonic() < deadline:
+        k = s.recv(4096)
+        if not k:
+            closed = True
+            break
+        data += k
+    s.close()
+    check(closed and b"event: change" not in data, "%s: the stream ends, and sends nothing after" % what, data[-300:])
+
+
+sid5 = login(ED)[0]
+page5 = req("GET", "/ui/agenda", cookie=sid5)[2]
+stream_ends("/ui/changes", "Cookie: attache_session=%s\r\n" % sid5,
+            lambda: req("POST", "/ui/logout", cookie=sid5, form={"csrf": csrf_of(page5)}), "a logout")
+
 # -- logging out, and a token removed while its session lives
 st, h, page = req("GET", "/ui/agenda", cookie=sid2)
 st, h, body = req("POST", "/ui/logout", cookie=sid2, form={"csrf": "2" * 64})
@@ -401,6 +430,10 @@ st, h, body = req("POST", "/ui/logout", cookie=sid2, form={"csrf": csrf_of(page)
 check(st == 303 and "Max-Age=0" in h.get("set-cookie", ""), "logout: the cookie cleared", (st, h))
 st, h, body = req("GET", "/ui/agenda", cookie=sid2)
 check(st == 303 and "/ui/login" in h.get("location", ""), "the old session id is dead after logout", (st, h))
+stream_ends("/v1/changes", "Authorization: Bearer %s\r\n" % ED2,
+            lambda: subprocess.run([ATT, "--store", STORE, "user", "lock", "cy"], check=True,
+                                   capture_output=True), "a user locked (API stream)")
+subprocess.run([ATT, "--store", STORE, "user", "unlock", "cy"], check=True, capture_output=True)
 sid3 = login(ED2)[0]
 subprocess.run([ATT, "--store", STORE, "user", "lock", "cy"], check=True, capture_output=True)
 st, h, body = req("GET", "/ui/agenda", cookie=sid3)
