@@ -88,21 +88,19 @@ static void from_post(form *f, const att_web_req *rq) {
   f->rev = r ? strtoll(r, NULL, 10) : 0;
 }
 
-static void choice(att__sb *b, int i, const char *const *known, const char *cur) {
-  int seen = 0;
-  att__sb_f(b, "<p><label for=\"f-%s\">%s</label>\n<select id=\"f-%s\" name=\"%s\">\n<option value=\"\">(none)</option>\n",
-            names[i], labels[i], names[i], names[i]);
-  for (; *known; known++) {
-    int sel = cur && !strcmp(cur, *known);
-    seen |= sel;
-    att__sb_f(b, "<option%s>%s</option>\n", sel ? " selected" : "", *known);
-  }
-  if (cur && *cur && !seen) { /* an open set: the event's own value stays offered */
-    att__sb_s(b, "<option selected>");
-    att__hb_e(b, cur);
-    att__sb_s(b, "</option>\n");
-  }
-  att__sb_s(b, "</select></p>\n");
+/* A word of an open set (a kind, a status): typed, with the documented
+ * words offered; the API reads it as the command line does (a word the
+ * store's settings add is taken, a typo refused with the nearest, a new
+ * one kept with the "new names" box).  A closed list offered neither the
+ * store's own words nor a new one. */
+static void open_choice(att__sb *b, int i, const char *const *known, const char *cur, const char *help) {
+  att__sb_f(b, "<p><label for=\"f-%s\">%s</label>\n<input id=\"f-%s\" name=\"%s\" list=\"l-%s\" value=\"",
+            names[i], labels[i], names[i], names[i], names[i]);
+  att__hb_e(b, cur);
+  att__sb_f(b, "\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"h-%s\">\n<datalist id=\"l-%s\">",
+            names[i], names[i]);
+  for (; *known; known++) att__sb_f(b, "<option value=\"%s\">", *known);
+  att__sb_f(b, "</datalist>\n<small id=\"h-%s\" class=\"help\">%s</small></p>\n", names[i], help);
 }
 
 static void text_field(att__sb *b, int i, const char *v, const char *extra, const char *help) {
@@ -145,15 +143,18 @@ static int render(const att__wsess *s, const char *which, const form *f, int sta
   text_field(&b, F_WHEN, f->v[F_WHEN], " required autocomplete=\"off\" spellcheck=\"false\"",
              "As precise as the source: 17 December 2023, 2024-Q1, mid March 2024, 2024-28, next week.");
   att__sb_s(&b, "<output id=\"when-echo\" for=\"f-when\" aria-live=\"polite\"></output>\n");
-  choice(&b, F_KIND, kinds, f->v[F_KIND]);
-  choice(&b, F_STATUS, statuses, f->v[F_STATUS]);
+  open_choice(&b, F_KIND, kinds, f->v[F_KIND], "meeting, visit, talks... or a kind of the store's settings.");
+  open_choice(&b, F_STATUS, statuses, f->v[F_STATUS], "planned, held, in-force...; empty for none.");
   text_field(&b, F_ACTORS, f->v[F_ACTORS], "", "Country codes (KHM, JPN) or organisations (CDC, ASEAN), with commas.");
   text_field(&b, F_TAGS, f->v[F_TAGS], "", "With commas: demining, cybersecurity.");
   text_field(&b, F_WHERE, f->v[F_WHERE], "", NULL);
   text_field(&b, F_KEY, f->v[F_KEY], " spellcheck=\"false\"", "An optional handle: cdc-2024-policy-meeting.");
   att__sb_s(&b, "<p><label for=\"f-notes\">Notes</label>\n<textarea id=\"f-notes\" name=\"notes\" rows=\"5\">");
   att__hb_e(&b, f->v[F_NOTES]);
-  att__sb_s(&b, "</textarea></p>\n<p><button type=\"submit\">Save</button>");
+  att__sb_s(&b, "</textarea></p>\n<p><label><input type=\"checkbox\" name=\"new-value\" value=\"1\"> Keep "
+                "new kinds, statuses and actors as typed (else a name the store does not know is refused, "
+                "with the nearest)</label></p>\n");
+  att__sb_s(&b, "<p><button type=\"submit\">Save</button>");
   if (which) {
     att__sb_s(&b, " <a href=\"/ui/events/");
     att__hb_q(&b, which);
@@ -270,7 +271,9 @@ int att__web_save(att_web *w, const att__wsess *s, const att_web_req *rq, const 
     goto out;
   }
   {
+    static const att_api_param nv = {"new-value", "1"};
     att__wcall c = {which ? "PATCH" : "POST", "/v1/events", NULL, 0, text, NULL};
+    if (att__web_field(rq, "new-value")) c.params = &nv, c.nparams = 1;
     if (which) {
       snprintf(path, sizeof path, "/v1/events/%s", which);
       snprintf(ifm, sizeof ifm, "\"%lld\"", f.rev);

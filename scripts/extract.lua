@@ -694,7 +694,10 @@ function M.extract(text, opts)
             also(prev, orig)
           else
             local ev = {
-              title = f.t.title or ("%s%s: %s"):format(kind:sub(1, 1):upper(), kind:sub(2), table.concat(codes, ", ")),
+              -- (the kind alone when no actor was found: "Meeting: " was stored)
+              title = f.t.title or (#codes > 0 and ("%s%s: %s"):format(kind:sub(1, 1):upper(), kind:sub(2),
+                                                                       table.concat(codes, ", "))
+                                                  or (kind:sub(1, 1):upper() .. kind:sub(2))),
               kind = kind,
               status = status,
               when = when,

@@ -125,7 +125,7 @@ local function show(n, ev)
                                                           ev.where and (", in " .. ev.where) or "", ev.confidence))
   -- (the title when it is not the kind and the actors: a trigger's, or edited)
   local generic = ev.kind:sub(1, 1):upper() .. ev.kind:sub(2) .. ": "
-  if ev.title:sub(1, #generic) ~= generic then
+  if ev.title:sub(1, #generic) ~= generic and ev.title ~= generic:sub(1, -3) then
     print(("   titled \"%s\""):format(ev.title))
   end
   print(("   because \"%s\"%s"):format(e.verb.text, e.date and (", dated by \"" .. e.date.text .. "\"") or ""))

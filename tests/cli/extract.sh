@@ -249,6 +249,12 @@ RC=0
 [ "$RC" = 2 ] || fail "extract with --store twice: exit $RC"
 err_has "--store given twice"
 
+# A proposal with no actor found is titled by its kind alone ("Meeting",
+# not "Meeting: ", which was stored so)
+printf 'Published: 2024-01-05\n\nThe ministers met in Tokyo on 3 January 2024.\n' >"$TMP/noact.txt"
+ok extract --json "$TMP/noact.txt"
+out_has '"title":"Meeting"'
+
 # Text from the release reaches the terminal escaped (an ESC sequence in
 # a sentence was printed raw), and a NUL byte in a sentence is no
 # traceback: the proposal is added, its notes holding U+FFFD there.
