@@ -53,9 +53,17 @@ int att__child_start(uv_loop_t *loop, att__child *c, char *const argv[], const i
   /* This very program, whatever became of its file: an upgrade that
    * replaced it leaves the name ending in " (deleted)" (the reader failed
    * to start with "No such file"), and a child of a newer program would
-   * not speak the daemon's protocol.  /proc/self/exe is the running image
-   * itself (as for the daemon's restart, daemon_restart.c). */
-  if ((rc = att_spawn("/proc/self/exe", argv, fd, 0, &pid)) != 0) {
+   * not speak the daemon's protocol.  The running image is opened once,
+   * through /proc/self/exe, and run as /proc/self/fd/N: not /proc/self/exe
+   * itself, which under valgrind is valgrind's tool (valgrind gives the
+   * program's own file to an open of it). */
+  static int self = -1;
+  char path[40];
+  if (self < 0 && (self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)) < 0)
+    return att__err(ATT_EIO, "cannot start \"%s\": cannot open the program itself: %s", argv[0],
+                    strerror(errno));
+  snprintf(path, sizeof path, "/proc/self/fd/%d", self);
+  if ((rc = att_spawn(path, argv, fd, 0, &pid)) != 0) {
     uv_signal_stop(&c->sig);
     return rc;
   }
