@@ -114,7 +114,7 @@ EOC
 daemon
 events 200 3
 ok import "$TMP/ev.jsonl"
-wait_for "$TMP/d.err" 'delivered to desk' "the group was not mailed"
+wait_d 'delivered to desk' "the group was not mailed"
 stop
 "$PY" - "$TMP/m.log" <<'PY' || fail "the grouped mail: $(cat "$TMP/m.log")"
 import email, email.header, json, re, sys
