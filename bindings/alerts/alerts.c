@@ -120,12 +120,17 @@ static int outbox_exists(const char *store_dir) {
 static int build_conf(att_engine *e, const char *store_dir, att_alerts *al) {
   att_store *st = e->store;
   att_store_opts so;
-  int rc;
+  int rc, names = 0;
   memset(&so, 0, sizeof so);
   so.flags = ATT_OPEN_READ;
-  if (!st && (rc = att_store_open(store_dir, &so, &st)) != 0) return rc;
+  /* only when a route names actors or kinds */
+  for (size_t i = 0; i < al->o.nconf; i++)
+    if (!strcmp(al->o.conf[2 * i], "alert-route") &&
+        (strstr(al->o.conf[2 * i + 1], "actor=") || strstr(al->o.conf[2 * i + 1], "kind=")))
+      names = 1;
+  if (!st && names && (rc = att_store_open(store_dir, &so, &st)) != 0) return rc;
   rc = att__conf_build(&al->o, st, &al->conf);
-  if (st != e->store) att_store_close(st);
+  if (st && st != e->store) att_store_close(st);
   return rc;
 }
 
