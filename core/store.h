@@ -205,6 +205,10 @@ int att_store_compact_due(const att_store *st);
  * removed first (a temporary file made afresh).  The descriptor, or a
  * negative code with a message naming the file. */
 int att_store_file(const char *dir, const char *name, int flags, int mode);
+/* Is path (a file, existing or not: then its directory decides) inside
+ * the store directory dir?  Its files are attache's alone: what writes
+ * for a user (export -o, a script's io.open) refuses them. */
+int att_store_dir_holds(const char *dir, const char *path);
 
 /* Check every record of the store, reporting through opts->notice; never
  * writes.  0 if intact (an unfinished write at the journal's end is

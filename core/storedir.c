@@ -15,7 +15,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,6 +64,23 @@ int att__open_err(const char *path, const char *what) {
                     "'attache fsck' lists what else is out of place)",
                     path);
   return att__err(ATT_EIO, "cannot %s \"%s\": %s", what, path, strerror(errno));
+}
+
+int att_store_dir_holds(const char *dir, const char *path) {
+  char sd[PATH_MAX], pd[PATH_MAX], buf[PATH_MAX];
+  const char *slash;
+  size_t n;
+  if (!dir || !path || realpath(dir, sd) == NULL) return 0;
+  /* the path itself when it exists, else its directory */
+  if (realpath(path, pd) == NULL) {
+    slash = strrchr(path, '/');
+    if (!slash) snprintf(buf, sizeof buf, ".");
+    else if (slash == path) snprintf(buf, sizeof buf, "/");
+    else snprintf(buf, sizeof buf, "%.*s", (int)(slash - path), path);
+    if (realpath(buf, pd) == NULL) return 0;
+  }
+  n = strlen(sd);
+  return strncmp(pd, sd, n) == 0 && (pd[n] == '\0' || pd[n] == '/');
 }
 
 int att_store_file(const char *dir, const char *name, int flags, int mode) {

@@ -53,6 +53,14 @@ static int unsafe_cp(uint32_t c) {
          c == 0x2029;
 }
 
+size_t att_termsafe_char(const char *s, size_t len, unsigned *cp) {
+  uint32_t c;
+  size_t n = len && (unsigned char)s[0] >= 0x80 ? u8seq((const unsigned char *)s, len, &c) : 0;
+  if (n == 0 || !unsafe_cp(c)) return 0;
+  *cp = c;
+  return n;
+}
+
 static const char hex[] = "0123456789abcdef";
 
 /* "\uXXXX" for a code point of the Basic Multilingual Plane, in esc. */

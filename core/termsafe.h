@@ -43,6 +43,12 @@
 #define ATT_TS_TAB 2u /* keep tabs */
 #define ATT_TS_MULTILINE (ATT_TS_LF | ATT_TS_TAB)
 
+/* The length of the character at s[0..len) when it is one of those
+ * escaped as \uXXXX above U+007F (C1 controls, direction controls, line
+ * separators), its code point in *cp; 0 for any other.  For another
+ * escaper (the web page's) that shows them the same way. */
+size_t att_termsafe_char(const char *s, size_t len, unsigned *cp);
+
 /* 1 if s[0..len) would be written unchanged under flags, else 0. */
 int att_termsafe_clean(const char *s, size_t len, unsigned flags);
 

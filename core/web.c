@@ -16,6 +16,7 @@
 
 #include "error.h"
 #include "secret.h"
+#include "termsafe.h"
 #include "web_int.h"
 
 struct att_web {
@@ -74,28 +75,18 @@ int att_web_path(const char *p) {
 
 /* ---- the HTML buffer -------------------------------------------------- */
 
-/* The length of a character a page shows as \uXXXX, as the command line
- * does (core/termsafe.h): the direction controls (U+061C, U+200E/200F,
- * U+202A-202E, U+2066-2069; an override in a title reversed the rest of
- * the page), the line separators (U+2028/2029) and C1 controls; its code
- * point in *cp.  0 for any other. */
-static size_t unsafe_char(const unsigned char *u, unsigned *cp) {
-  if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F) return *cp = u[1], 2;
-  if (u[0] == 0xD8 && u[1] == 0x9C) return *cp = 0x061C, 2;
-  if (u[0] == 0xE2 && u[1] == 0x80 && ((u[2] >= 0x8E && u[2] <= 0x8F) || (u[2] >= 0xA8 && u[2] <= 0xAE)))
-    return *cp = 0x2000 + (u[2] - 0x80), 3;
-  if (u[0] == 0xE2 && u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9) return *cp = 0x2040 + (u[2] - 0x80), 3;
-  return 0;
-}
-
 void att__hb_e(att__sb *b, const char *s) {
   const char *run = s;
   if (!s) return;
   for (; *s; s++) {
     const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;"
                       : *s == '\'' ? "&#39;" : NULL;
+    /* Direction controls, line separators and C1 controls as \uXXXX,
+     * as the command line shows them (an override in a title reversed
+     * the rest of the page); s is NUL-terminated, so 4 bytes bound the
+     * look. */
     unsigned cp;
-    size_t n = (unsigned char)*s >= 0xC2 ? unsafe_char((const unsigned char *)s, &cp) : 0;
+    size_t n = (unsigned char)*s >= 0x80 ? att_termsafe_char(s, 4, &cp) : 0;
     if (n) {
       att__sb_put(b, run, (size_t)(s - run));
       att__sb_f(b, "\\u%04X", cp);

@@ -24,9 +24,8 @@
 
 #include "curl_dl.h"
 #include "duration.h"
-#include "actors.h"
 #include "error.h"
-#include "vocab.h"
+#include "names.h"
 
 /* The options of a receiver; the value of the type says which apply. */
 static const char *const recv_opts[] = {
@@ -373,29 +372,23 @@ static int split_list(const char *s, char ***out) {
  * (docs/names.md): each actor name becomes the code events hold; a name
  * that is no actor, or a kind the store does not know, could never
  * match, and is refused. */
-static int resolve_route(att_store *st, const char *spec, att__route *rt) {
-  att_orgs orgs;
+static int resolve_route(att_names *nm, const char *spec, att__route *rt) {
   char code[64], *dup;
   int rc = 0;
-  memset(&orgs, 0, sizeof orgs);
   for (char **p = rt->vals[ATT__M_KIND]; p && *p && rc == 0; p++)
-    if ((rc = att_vocab_check_store(st, ATT_VOCAB_KIND, *p)) != 0)
-      rc = att__errctx(rc, "alert-route '%s'", spec);
-  if (rc == 0 && rt->vals[ATT__M_ACTOR] && (rc = att_orgs_read(att_store_dir(st), &orgs)) != 0)
-    rc = att__errctx(rc, "alert-route '%s'", spec);
+    if ((rc = att_names_word(nm, ATT_VOCAB_KIND, *p)) != 0) rc = att__errctx(rc, "alert-route '%s'", spec);
   for (char **p = rt->vals[ATT__M_ACTOR]; p && *p && rc == 0; p++) {
-    if ((rc = att_actor_resolve(st, &orgs, *p, code, sizeof code)) != 0) {
+    if ((rc = att_names_actor(nm, *p, 0, code, sizeof code)) != 0) {
       rc = att__errctx(rc, "alert-route '%s'", spec);
     } else if (strcmp(code, *p) != 0) {
       if ((dup = strdup(code)) == NULL) rc = att__err(ATT_ENOMEM, "out of memory");
       else free(*p), *p = dup;
     }
   }
-  att_orgs_free(&orgs);
   return rc;
 }
 
-static int build_route(const att__conf *c, const char *spec, att__route *rt, att_store *st) {
+static int build_route(const att__conf *c, const char *spec, att__route *rt, att_names *nm) {
   static const char *const fields[] = {"level", "kind", "actor", "tag"};
   const char *arrow = strstr(spec, "->");
   char *left, *tok, *save = NULL, *right;
@@ -430,7 +423,7 @@ static int build_route(const att__conf *c, const char *spec, att__route *rt, att
   free(left);
   if (rc) return rc;
   if (!any) return att__err(ATT_EINVAL, "alert-route '%s': no matcher before ->; use * for every alert", spec);
-  if (st && (rc = resolve_route(st, spec, rt)) != 0) return rc;
+  if (nm && (rc = resolve_route(nm, spec, rt)) != 0) return rc;
   if (!(right = strdup(arrow + 2))) return att__err(ATT_ENOMEM, "out of memory");
   save = NULL;
   for (tok = strtok_r(right, ", \t", &save); tok && rc == 0; tok = strtok_r(NULL, ", \t", &save)) {
@@ -479,6 +472,7 @@ const att__recv *att__conf_recv(const att__conf *c, const char *name) {
 
 int att__conf_build(const att_alert_outputs *o, att_store *st, att__conf *c) {
   size_t i;
+  att_names nm;
   int rc = 0;
   memset(c, 0, sizeof *c);
   c->retry_for = ATT__RETRY_FOR_DEFAULT;
@@ -514,6 +508,9 @@ int att__conf_build(const att_alert_outputs *o, att_store *st, att__conf *c) {
   if (rc == 0 && c->retry_max < c->retry_first)
     rc = att__err(ATT_EINVAL, "alert-retry-max is shorter than alert-retry-first");
   for (i = 0; i < c->nrecv && rc == 0; i++) rc = build_recv(o, &c->recv[i]);
+  /* The routes' actors and kinds as list reads them (core/names.h: the
+   * registry and the settings read once for them all). */
+  if (st) att_names_init(&nm, st, 0);
   for (i = 0; i < o->nconf && rc == 0; i++) {
     att__route *nr;
     if (strcmp(o->conf[2 * i], "alert-route")) continue;
@@ -524,8 +521,9 @@ int att__conf_build(const att_alert_outputs *o, att_store *st, att__conf *c) {
     c->routes = nr;
     memset(&nr[c->nroutes], 0, sizeof *nr);
     c->nroutes++;
-    rc = build_route(c, o->conf[2 * i + 1], &nr[c->nroutes - 1], st);
+    rc = build_route(c, o->conf[2 * i + 1], &nr[c->nroutes - 1], st ? &nm : NULL);
   }
+  if (st) att_names_free(&nm);
   if (rc) att__conf_free(c);
   return rc;
 }

@@ -115,22 +115,23 @@ static int outbox_exists(const char *store_dir) {
 }
 
 /* The receivers and routes, with the store to read the routes' actor
- * names and kinds (opened for reading here when the engine has none yet:
- * the daemon opens its own later). */
+ * names and kinds.  Without the engine's store (serve: the daemon opens
+ * its own later), they are read without one first, and again with the
+ * store opened for reading only when a route names actors or kinds. */
 static int build_conf(att_engine *e, const char *store_dir, att_alerts *al) {
   att_store *st = e->store;
   att_store_opts so;
-  int rc, names = 0;
+  int rc = att__conf_build(&al->o, st, &al->conf), names = 0;
+  if (rc != 0 || st) return rc;
+  for (size_t i = 0; i < al->conf.nroutes; i++)
+    names |= al->conf.routes[i].vals[ATT__M_ACTOR] || al->conf.routes[i].vals[ATT__M_KIND];
+  if (!names) return 0;
+  att__conf_free(&al->conf);
   memset(&so, 0, sizeof so);
   so.flags = ATT_OPEN_READ;
-  /* only when a route names actors or kinds */
-  for (size_t i = 0; i < al->o.nconf; i++)
-    if (!strcmp(al->o.conf[2 * i], "alert-route") &&
-        (strstr(al->o.conf[2 * i + 1], "actor=") || strstr(al->o.conf[2 * i + 1], "kind=")))
-      names = 1;
-  if (!st && names && (rc = att_store_open(store_dir, &so, &st)) != 0) return rc;
+  if ((rc = att_store_open(store_dir, &so, &st)) != 0) return rc;
   rc = att__conf_build(&al->o, st, &al->conf);
-  if (st && st != e->store) att_store_close(st);
+  att_store_close(st);
   return rc;
 }
 

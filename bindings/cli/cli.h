@@ -159,9 +159,6 @@ int cli_time_arg(cli_ctx *ctx, const char *what, const char *in, int end, att_ti
 
 /* Open the context's store; ATT_ENOSTORE becomes a hint to run init. */
 int cli_open(cli_ctx *ctx, int flags, att_store **st);
-/* Is path (a file, existing or not) inside the store directory dir?  Its
- * files are written by attache alone: a command's output refuses them. */
-int cli_in_store(const char *dir, const char *path);
 /* ATTACHE_LOCK_WAIT (seconds) as att_store_opts.lock_wait_ms (0: default,
  * -1: not a number of seconds). */
 int cli_lock_wait_ms(void);

@@ -239,23 +239,6 @@ int cli_lock_wait_ms(void) {
   return v * 1000 < 1 ? 1 : (int)(v * 1000);
 }
 
-int cli_in_store(const char *dir, const char *path) {
-  char sd[PATH_MAX], pd[PATH_MAX], buf[PATH_MAX];
-  const char *slash;
-  size_t n;
-  if (!dir || !path || realpath(dir, sd) == NULL) return 0;
-  /* the path itself when it exists, else its directory */
-  if (realpath(path, pd) == NULL) {
-    slash = strrchr(path, '/');
-    if (!slash) snprintf(buf, sizeof buf, ".");
-    else if (slash == path) snprintf(buf, sizeof buf, "/");
-    else snprintf(buf, sizeof buf, "%.*s", (int)(slash - path), path);
-    if (realpath(buf, pd) == NULL) return 0;
-  }
-  n = strlen(sd);
-  return strncmp(pd, sd, n) == 0 && (pd[n] == '\0' || pd[n] == '/');
-}
-
 int cli_open(cli_ctx *ctx, int flags, att_store **st) {
   att_store_opts o;
   int rc;

@@ -306,7 +306,7 @@ int cli_cmd_export(cli_ctx *ctx, int argc, char **argv) {
     return rc;
   }
   flt.q.sort = ATT_SORT_ID;
-  if (outpath && strcmp(outpath, "-") != 0 && cli_in_store(ctx->store_dir, outpath)) {
+  if (outpath && strcmp(outpath, "-") != 0 && att_store_dir_holds(ctx->store_dir, outpath)) {
     cli_filter_free(&flt);
     return cli_fail("-o %s: that is inside the store %s, whose files attache alone writes; "
                     "export to a file outside it",

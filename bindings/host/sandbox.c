@@ -346,15 +346,6 @@ static int make_planned(const att_engine *e, const char *dir) {
   return -1;
 }
 
-/* Is the canonical path p dir itself or under it (dir made canonical)? */
-static int in_dir(const char *p, const char *dir) {
-  char d[PATH_MAX];
-  size_t n;
-  if (!dir || realpath(dir, d) == NULL) return 0;
-  n = strlen(d);
-  return strncmp(p, d, n) == 0 && (p[n] == '\0' || p[n] == '/');
-}
-
 /* The canonical path of `path` in out, if the script may use it: 0, or -1
  * with a message in why.  With create, the file may not exist yet (its
  * directory must). */
@@ -394,7 +385,7 @@ static int resolve(const att_engine *e, const char *path, int write, int create,
   }
   /* The store's files are attache's, whatever directory holds them: a
    * script given --write $HOME must not overwrite the journal. */
-  if (write && e->store && in_dir(out, att_store_dir(e->store))) {
+  if (write && e->store && att_store_dir_holds(att_store_dir(e->store), out)) {
     snprintf(why, whylen, "not allowed: inside the store %s, whose files attache alone writes",
              att_store_dir(e->store));
     return -1;

@@ -25,15 +25,18 @@ stay=$!
 wait_for "$TMP/stay.out" added "the script did not add its event"
 grep -q "^pid $stay" "$STORE/lock" || fail "the script left no note: $(cat "$STORE/lock")"
 NCHECKS=$((NCHECKS + 1))
+# until_held: poll, with a deadline, until flock(1) holds the lock.
+until_held() {
+  i=0
+  while flock -n "$STORE/lock" true 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -lt 500 ] || fail "flock(1) did not take the lock within 10 s"
+    sleep 0.02
+  done
+}
 flock -o "$STORE/lock" sh -c 'echo $$ >"$1"; exec sleep 60' sh "$TMP/sleeper" >/dev/null 2>&1 &
 holder=$!
-# Poll, with a deadline, until the holder has the lock.
-i=0
-while flock -n "$STORE/lock" true 2>/dev/null; do
-  i=$((i + 1))
-  [ $i -lt 500 ] || fail "flock(1) did not take the lock within 10 s"
-  sleep 0.02
-done
+until_held
 ATTACHE_LOCK_WAIT=0.3
 export ATTACHE_LOCK_WAIT
 expect_rc 1 add --title b --when 2024
@@ -64,12 +67,7 @@ unset ATTACHE_LOCK_WAIT
 for round in 1 2 3; do
   flock -o "$STORE/lock" sleep 1 >/dev/null 2>&1 &
   holder=$!
-  i=0
-  while flock -n "$STORE/lock" true 2>/dev/null; do
-    i=$((i + 1))
-    [ $i -lt 500 ] || fail "flock(1) did not take the lock within 10 s"
-    sleep 0.02
-  done
+  until_held
   "$ATT" --store "$STORE" update 1 "tags+=r$round" --new-value >"$TMP/u1.out" 2>"$TMP/u1.err" &
   u1=$!
   "$ATT" --store "$STORE" update 1 "status=held$round" --new-value >"$TMP/u2.out" 2>"$TMP/u2.err" &
